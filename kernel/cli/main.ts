@@ -1,0 +1,40 @@
+// The `apexvisor` command: parses arguments with yargs and hands each command to its own module in
+// ./commands. No logic lives here beyond wiring.
+import yargs from "yargs";
+import type { Argv } from "yargs";
+
+/** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
+export interface CommandModule {
+  register(cli: Argv, setExit: (code: number) => void): void;
+}
+
+const COMMANDS: readonly string[] = [];
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the process exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const cli = yargs([...argv])
+    .scriptName("apexvisor")
+    .usage("$0 <command> [options]\n\nARINC 653 partitioning hypervisor with its own i386 CPU.")
+    .strict()
+    .demandCommand(1, "Name a command; `apexvisor --help` lists them.")
+    .recommendCommands()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`apexvisor: ${msg}\nRun \`apexvisor --help\` for usage.\n`);
+      exitCode = 2;
+    });
+  for (const name of COMMANDS) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(`./commands/${name}`) as CommandModule;
+    mod.register(cli, setExit);
+  }
+  await cli.parseAsync();
+  return exitCode;
+}
