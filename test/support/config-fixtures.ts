@@ -1,10 +1,22 @@
 // Builders for small validated-config fragments used by the kernel core tests. They fill the
 // bookkeeping fields (positions, defaults) so that tests state only what they check.
 import type {
+  ChannelConfig,
+  ChannelEndpoint,
+  ModuleHmEntry,
   ModuleScheduleConfig,
   PartitionAction,
+  PartitionConfig,
+  PartitionHmTable,
   PartitionScheduleConfig,
+  PortConfig,
+  PortDirection,
+  QueuingDiscipline,
+  QueuingPortConfig,
+  SamplingPortConfig,
   SourcePos,
+  SystemConfig,
+  SystemHmEntry,
   WindowConfig,
 } from "../../kernel/config/model";
 import { nanos, partitionId } from "../../kernel/mem/types";
@@ -62,5 +74,71 @@ export function moduleSchedule(opts: {
     partitions: opts.partitions ?? ids.map((p) => partitionSchedule(p)),
     windows: ws,
     pos: POS,
+  };
+}
+
+/** A sampling port config. */
+export function samplingPort(name: string, direction: PortDirection, maxMessageSize = 16, refresh = 100n): SamplingPortConfig {
+  return { kind: "sampling", name, direction, maxMessageSize, refreshPeriod: nanos(refresh), pos: POS };
+}
+
+/** A queuing port config. */
+export function queuingPort(
+  name: string,
+  direction: PortDirection,
+  maxNbMessages = 2,
+  maxMessageSize = 16,
+  discipline: QueuingDiscipline = "FIFO",
+): QueuingPortConfig {
+  return { kind: "queuing", name, direction, maxMessageSize, maxNbMessages, discipline, pos: POS };
+}
+
+/** A partition with the given ports and neutral everything else. */
+export function partition(id: number, ports: readonly PortConfig[] = []): PartitionConfig {
+  return {
+    id: partitionId(id),
+    name: `P${id}`,
+    criticality: "LEVEL_A",
+    systemPartition: false,
+    entryPoint: undefined,
+    ports,
+    processes: [],
+    memory: [],
+    guest: { kind: "PV", image: undefined, binding: "trap", devices: [], commandLine: "", modules: [], pos: undefined },
+    pos: POS,
+  };
+}
+
+/** A channel endpoint: "3:name" names port `name` of partition 3; "@name" a pseudo partition. */
+export function endpoint(spec: string): ChannelEndpoint {
+  if (spec.startsWith("@")) return { kind: "pseudo", name: spec.slice(1), pos: POS };
+  const [p, port] = spec.split(":");
+  return { kind: "partition", partition: partitionId(Number(p)), port: port ?? "", pos: POS };
+}
+
+/** A channel from compact endpoint specs. */
+export function channel(id: number, source: string, ...destinations: string[]): ChannelConfig {
+  return { id, name: undefined, source: endpoint(source), destinations: destinations.map(endpoint), pos: POS };
+}
+
+/** A whole module config with only what the kernel cores read filled in. */
+export function systemConfig(opts: {
+  partitions?: readonly PartitionConfig[];
+  schedules?: readonly ModuleScheduleConfig[];
+  channels?: readonly ChannelConfig[];
+  systemHm?: readonly SystemHmEntry[];
+  moduleHm?: readonly ModuleHmEntry[];
+  partitionHm?: readonly PartitionHmTable[];
+}): SystemConfig {
+  return {
+    file: "test.xml",
+    moduleName: "test",
+    partitions: opts.partitions ?? [],
+    schedules: opts.schedules ?? [],
+    channels: opts.channels ?? [],
+    systemHm: opts.systemHm ?? [],
+    moduleHm: opts.moduleHm ?? [],
+    partitionHm: opts.partitionHm ?? [],
+    ext: { clockHz: 100_000_000 },
   };
 }
