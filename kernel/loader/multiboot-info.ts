@@ -19,7 +19,6 @@ export interface BootModule {
 export interface MultibootInfoInput {
   /** Where the info structure starts; everything else follows it. */
   readonly base: GuestPhysAddr;
-  readonly memoryBytes: number;
   readonly commandLine: string;
   readonly bootLoaderName: string;
   readonly modules: readonly BootModule[];
@@ -50,14 +49,29 @@ const MODULE_ENTRY_SIZE = 16; // mod_start, mod_end, string, reserved
 /** BIOS boot device "first hard disk, whole disk", as QEMU reports it. */
 const BOOT_DEVICE = 0x8000ffff;
 
-/** The PC memory map of a machine with `memoryBytes` of RAM: conventional memory, the BIOS hole, RAM above 1 MiB. */
+/** Top of RAM kept by the PC firmware (SeaBIOS under QEMU reserves the last 128 KiB). */
+const FIRMWARE_RESERVED_TOP = 0x20000;
+
+/**
+ * The memory map a PC BIOS reports (E820) for `memoryBytes` of RAM, as QEMU's firmware does: conventional
+ * memory, the EBDA and BIOS reserved, RAM from 1 MiB up to 128 KiB below the top, the BIOS ROM below 4 GiB.
+ */
 export function pcMemoryMap(memoryBytes: number): MemoryRegion[] {
+  const highTop = memoryBytes - FIRMWARE_RESERVED_TOP;
   return [
     { base: 0, length: 0x9fc00, type: 1 },
     { base: 0x9fc00, length: 0x400, type: 2 }, // extended BIOS data area
     { base: 0xf0000, length: 0x10000, type: 2 }, // system BIOS
-    { base: 0x100000, length: memoryBytes - 0x100000, type: 1 },
+    { base: 0x100000, length: highTop - 0x100000, type: 1 },
+    { base: highTop, length: FIRMWARE_RESERVED_TOP, type: 2 }, // firmware data at the top of RAM
+    { base: 0xfffc0000, length: 0x40000, type: 2 }, // BIOS ROM alias below 4 GiB
   ];
+}
+
+/** mem_lower / mem_upper in KiB (3.3): available RAM from 0, and contiguous available RAM from 1 MiB. */
+export function memorySizes(map: readonly MemoryRegion[]): { lower: number; upper: number } {
+  const at = (base: number): number => map.find((r) => r.type === 1 && r.base === base)?.length ?? 0;
+  return { lower: Math.floor(at(0) / 1024), upper: Math.floor(at(0x100000) / 1024) };
 }
 
 function alignUp(v: number, a: number): number {
@@ -95,8 +109,9 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfoBlob
   const dv = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => dv.setUint32(off, v >>> 0, true);
   u32(0, MBI_FLAG_MEMORY | MBI_FLAG_BOOT_DEVICE | MBI_FLAG_CMDLINE | MBI_FLAG_MODS | MBI_FLAG_MMAP | MBI_FLAG_LOADER_NAME);
-  u32(4, 640); // mem_lower in KiB: conventional memory below 640 KiB (QEMU reports 640)
-  u32(8, Math.floor(input.memoryBytes / 1024) - 1024); // mem_upper in KiB, from 1 MiB
+  const sizes = memorySizes(input.memoryMap);
+  u32(4, sizes.lower);
+  u32(8, sizes.upper);
   u32(12, BOOT_DEVICE);
   u32(16, base + cmdlineOff);
   u32(20, input.modules.length);

@@ -105,7 +105,6 @@ export function planMultibootLoad(file: Uint8Array, opts: MultibootLoadOptions):
   }
   const info = buildMultibootInfo({
     base: guestPhys(Math.ceil(end / 4096) * 4096),
-    memoryBytes: opts.memoryBytes,
     commandLine: opts.commandLine,
     bootLoaderName: opts.bootLoaderName,
     modules: opts.modules ?? [],
