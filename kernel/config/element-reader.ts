@@ -122,7 +122,7 @@ export class ElementReader {
       const found = groups.get(key) ?? [];
       if (found.length < rule.min) {
         this.error(
-          rule.min === 1 ? `${this.name} needs a ${key} element` : `${this.name} needs at least ${rule.min} ${key} elements`,
+          rule.min === 1 ? `${this.name} needs at least one ${key} element` : `${this.name} needs at least ${rule.min} ${key} elements`,
         );
       }
       const extra = found[rule.max];

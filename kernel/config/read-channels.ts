@@ -54,8 +54,8 @@ function readChannel(el: XmlElement, sink: DiagnosticSink): ChannelDraft {
 function readEndpoint(el: XmlElement, sink: DiagnosticSink): EndpointDraft | undefined {
   const r = new ElementReader(el, sink);
   const groups = r.children([
-    { local: "Standard_Partition", min: 0, max: 1 },
-    { local: "Pseudo_Partition", min: 0, max: 1 },
+    { local: "Standard_Partition", min: 0, max: Infinity },
+    { local: "Pseudo_Partition", min: 0, max: Infinity },
   ]);
   r.finish();
   const std = groups.get("Standard_Partition") ?? [];

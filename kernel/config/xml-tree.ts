@@ -90,12 +90,17 @@ export function parseXmlTree(source: string, file: string): XmlParseResult {
   let tagStart = 0;
   let textStart = 0;
 
+  // saxes keeps going after a syntax error and may repeat it at every following character; one
+  // error per line keeps the report readable without hiding errors on later lines.
   parser.on("error", (err: Error) => {
+    const last = errors[errors.length - 1];
+    if (last && last.pos.line === parser.line) return;
     const message = err.message.replace(/^(.*?:)?\d+:\d+: /, "");
     errors.push({ pos: { file, line: parser.line, column: parser.column + 1 }, message: `XML is not well formed: ${message}` });
   });
   parser.on("opentagstart", (tag) => {
-    tagStart = parser.position - tag.name.length - 1;
+    // saxes has consumed the character that ended the name: "<" + name + that character.
+    tagStart = parser.position - tag.name.length - 2;
     attrPos.clear();
   });
   parser.on("attribute", (attr) => {

@@ -12,8 +12,9 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
     "Check an ARINC 653 module XML file and report every problem at once",
     (y) => y.positional("file", { type: "string", describe: "the ARINC_653_Module XML file", demandOption: true }),
     (args) => {
-      // yargs has already reported a missing argument (and set exit status 2) when file is absent.
-      if (typeof args.file !== "string") return;
+      // main's yargs fail handler reports usage errors (exit 2) but does not stop the handler: skip
+      // the work when the file is missing or extra words follow it.
+      if (typeof args.file !== "string" || args._.length > 1) return;
       const result = loadConfig(args.file);
       if (result.ok) {
         process.stdout.write(summarize(result.config).join("\n") + "\n");
