@@ -161,7 +161,7 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
 
   reset(): void {
     this.timers.cancel(TIMER_ID);
-    this.id = this.resetId << 24;
+    this.id = (this.resetId << 24) >>> 0;
     this.tpr = 0;
     this.ldr = 0;
     this.dfr = 0xffff_ffff;
@@ -237,15 +237,15 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
   private writeRegister(reg: number, value: number): void {
     const masked = this.softwareEnabled ? 0 : LVT_MASKED; // SDM 11.4.7.2: LVT masks stick while disabled
     switch (reg) {
-      case REG_ID: this.id = value & 0xff00_0000; return;
+      case REG_ID: this.id = (value & 0xff00_0000) >>> 0; return;
       case REG_TPR: this.tpr = value & 0xff; return;
       case REG_EOI: this.endOfInterrupt(); return;
-      case REG_LDR: this.ldr = value & 0xff00_0000; return;
+      case REG_LDR: this.ldr = (value & 0xff00_0000) >>> 0; return;
       case REG_DFR: this.dfr = (value | 0x0fff_ffff) >>> 0; return;
       case REG_SVR: this.writeSvr(value); return;
       case REG_ESR: this.esr = this.esrPending; this.esrPending = 0; return; // write latches errors
       case REG_ICR_LOW: this.icrLow = value & ICR_LOW_WRITABLE; this.sendIpi(); return;
-      case REG_ICR_HIGH: this.icrHigh = value & 0xff00_0000; return;
+      case REG_ICR_HIGH: this.icrHigh = (value & 0xff00_0000) >>> 0; return;
       case REG_LVT_TIMER: this.lvtTimer = (value & LVT_TIMER_WRITABLE) | masked; this.armTimer(); return;
       case REG_LVT_THERMAL: this.lvtThermal = (value & LVT_LOCAL_WRITABLE) | masked; return;
       case REG_LVT_PERF: this.lvtPerf = (value & LVT_LOCAL_WRITABLE) | masked; return;

@@ -269,6 +269,8 @@ describe("kernel/devices/local-apic", () => {
       const { apic, timers } = enabled();
       apic.write(TPR, 4, 0x20);
       apic.write(LDR, 4, 0x0100_0000);
+      apic.write(ICR_HIGH, 4, 0xff00_0000);
+      apic.write(ID, 4, 0x8000_0000);
       apic.write(DIVIDE, 4, 0b1011);
       apic.write(LVT_TIMER, 4, (1 << 17) | 0x41);
       apic.write(INITIAL, 4, 100);
