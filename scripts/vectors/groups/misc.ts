@@ -134,6 +134,16 @@ function leaForm(rng: Xorshift32, name: string, code: number[], inRegs: VecReg[]
   return form("lea", name, code, inRegs, [dst], cases);
 }
 
+/** XLATB: AL = [EBX + AL]; the host needs 0x67 so 64-bit mode adds EBX, not RBX. */
+function xlat(rng: Xorshift32): FormSpec {
+  const cases: CaseSpec[] = [0, 1, 0x7f, 0x80, 0xff, ...[...Array(11).keys()].map(() => rng.below(256))].map((al) => ({
+    regs: { eax: ((rng.u32() & 0xffff_ff00) | al) >>> 0, ebx: rng.below(16) },
+    eflags: randomFlags(rng, rng.bit()),
+    data: [...Array(272).keys()].map(() => rng.below(256)),
+  }));
+  return { ...form("xlat", "xlatb", [0xd7], ["eax", "ebx"], ["eax"], cases, [0x67]), ptr: ["ebx"] };
+}
+
 /** All forms of the group. */
 export function miscForms(rng: Xorshift32): FormSpec[] {
   return [
@@ -156,6 +166,7 @@ export function miscForms(rng: Xorshift32): FormSpec[] {
     extend(rng, "movsx", [0x66, 0x0f, 0xbe, modrm(0, 3)], r16("eax"), r8("bl")),
     ...exchangeForms(rng),
     ...flagForms(rng),
+    xlat(rng),
     leaForm(rng, "lea eax, [ebx+ecx*4+0x12345678]", [0x8d, 0x84, 0x8b, ...imm(0x1234_5678, 4)], ["ebx", "ecx"], "eax"),
     leaForm(rng, "lea edx, [esi+edi*8-1]", [0x8d, 0x54, 0xfe, 0xff], ["esi", "edi"], "edx"),
     leaForm(rng, "lea ecx, [ecx+ecx*2]", [0x8d, 0x0c, 0x49], ["ecx"], "ecx"),

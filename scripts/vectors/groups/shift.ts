@@ -128,11 +128,29 @@ function doubleShift(rng: Xorshift32, name: string, opCl: number, size: 16 | 32,
   };
 }
 
+/** Memory destination `dword [esi]`, count in CL. */
+function memByCl(rng: Xorshift32, name: string, op: number): FormSpec {
+  const cases: CaseSpec[] = COUNTS.flatMap((count) =>
+    [0, 1].map(() => {
+      const r: Partial<Record<VecReg, number>> = { esi: rng.below(5) };
+      put(rng, r, r8("cl"), count);
+      return { regs: r, eflags: randomFlags(rng, rng.bit()), data: [...Array(8).keys()].map(() => rng.below(256)), undef: undefShift(name, 32, count) };
+    }),
+  );
+  return {
+    group: "shift", mnemonic: name, form: `${name} dword [esi], cl`, code: [0xd3, (op << 3) | 6], in: ["ecx", "esi"], out: [], ptr: ["esi"],
+    undefinedFlags: undefShift(name, 32, 2), undefinedNote: name.startsWith("r") ? ROTATE_NOTE : SHIFT_NOTE, cases,
+  };
+}
+
 /** All forms of the group. */
 export function shiftForms(rng: Xorshift32): FormSpec[] {
   const sizes: Size[] = [32, 16, 8];
   return [
-    ...OPS.flatMap(([name, op]) => sizes.flatMap((s) => [byCl(rng, name, op, s), byOne(rng, name, op, s), byImm(rng, name, op, s)])),
+    ...OPS.flatMap(([name, op]) => [
+      ...sizes.flatMap((s) => [byCl(rng, name, op, s), byOne(rng, name, op, s), byImm(rng, name, op, s)]),
+      memByCl(rng, name, op),
+    ]),
     ...([32, 16] as const).flatMap((s) => [
       doubleShift(rng, "shld", 0xa5, s, false), doubleShift(rng, "shld", 0xa5, s, true),
       doubleShift(rng, "shrd", 0xad, s, false), doubleShift(rng, "shrd", 0xad, s, true),

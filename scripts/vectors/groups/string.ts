@@ -64,6 +64,28 @@ function stringForm(rng: Xorshift32, kind: Kind, size: Size, rep: Rep, down: boo
   };
 }
 
+/** REP MOVS with source and destination overlapping by less than the count: copies element by element,
+ * so a forward copy to a higher address replicates the first bytes (a memmove would not). */
+function overlapForm(rng: Xorshift32, size: Size, down: boolean): FormSpec {
+  const bytes = size / 8;
+  const code = [0xf3, ...osize(size), 0xa4 + (size === 8 ? 0 : 1)];
+  const cases: CaseSpec[] = [];
+  for (const n of [2, 3, 5, 8]) {
+    for (const gap of [1, 2, 3, -1, -2]) {
+      const esi = down ? 40 + rng.below(4) : 8 + rng.below(4);
+      const edi = esi + gap;
+      const data = [...Array(BUF).keys()].map(() => rng.below(256));
+      const flags = (randomFlags(rng, rng.bit()) & ~DF) | (down ? DF : 0);
+      cases.push({ regs: { eax: rng.u32(), ecx: n, esi, edi }, eflags: flags, data });
+    }
+  }
+  return {
+    group: "string", mnemonic: "movs", form: `rep movs${suffix(size)} overlapping (edi = esi + 1..3 or - 1..2), DF=${down ? 1 : 0}`, code,
+    hostPrefix: [0x67], in: ["eax", "ecx", "esi", "edi"], out: ["eax", "ecx", "esi", "edi"], ptr: ["esi", "edi"], undefinedFlags: 0,
+    undefinedNote: `none (elements of ${bytes} byte(s))`, cases,
+  };
+}
+
 /** All forms of the group. */
 export function stringForms(rng: Xorshift32): FormSpec[] {
   const out: FormSpec[] = [];
@@ -72,5 +94,6 @@ export function stringForms(rng: Xorshift32): FormSpec[] {
     const reps: Rep[] = kind === "cmps" || kind === "scas" ? ["", "repe", "repne"] : ["", "rep"];
     for (const size of [8, 16, 32] as const) for (const rep of reps) for (const down of [false, true]) out.push(stringForm(rng, kind, size, rep, down));
   }
+  for (const size of [8, 16, 32] as const) for (const down of [false, true]) out.push(overlapForm(rng, size, down));
   return out;
 }
