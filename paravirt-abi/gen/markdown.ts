@@ -62,7 +62,7 @@ function serviceSection(def: AbiDefinition, s: ServiceDef): string[] {
 /** Returns the text of ABI.md. */
 export function generateMarkdown(def: AbiDefinition): string {
   const L: string[] = [`# apexvisor paravirt ABI ${def.major}.${def.minor}`, "", `<!-- ${GENERATED_NOTE} -->`, ""];
-  L.push(`Magic \`${num(def.magic)}\`, trap vector \`${num(def.trapVector)}\`. How the bindings work is in README.md; this page is the reference.`, "");
+  L.push(`Magic \`${num(def.magic)}\`, trap vector \`0x${def.trapVector.toString(16).toUpperCase()}\`. How the bindings work is in README.md; this page is the reference.`, "");
   L.push("## Error codes", "", "| code | value | meaning |", "|---|---|---|");
   for (const e of def.errors) L.push(`| \`PV_${e.name}\` | ${e.value} | ${e.doc} |`);
   L.push("", "## Constants", "", "| name | value | meaning |", "|---|---|---|");
@@ -82,7 +82,9 @@ export function generateMarkdown(def: AbiDefinition): string {
     }
     L.push("");
   }
-  L.push("## Services", "");
+  L.push("## Services", "", "| id | name | who may call | |", "|---|---|---|---|");
+  for (const s of def.services) L.push(`| ${s.id} | [\`${s.name}\`](#${s.id}-${s.name}) | ${s.permission} | ${s.summary} |`);
+  L.push("");
   for (const s of def.services) L.push(...serviceSection(def, s));
   L.push("## libpv-local functions", "", "Served inside the partition; no trap id.", "");
   for (const l of def.local) {
