@@ -112,7 +112,7 @@ describe("kernel/module/module-runner", () => {
     expect(r.hmLog[0]).to.include({ errorCode: "MEMORY_VIOLATION", action: "PARTITION:COLD_START" });
     expect(r.hmLog[0]?.message).to.match(/cr2 0xdead0000/);
     const modes = tracer.events.flatMap((e) => (e.kind === "modeChange" ? [`${e.time}:${e.to}:${e.startCondition}`] : []));
-    expect(modes).to.deep.equal(["50:NORMAL:NORMAL_START", "200:COLD_START:HM_PARTITION_RESTART"]);
+    expect(modes).to.deep.equal(["50:NORMAL:NORMAL_START", "200:COLD_START:HM_PARTITION_RESTART", "1050:NORMAL:HM_PARTITION_RESTART"]);
     // After the restart the partition waits for its next window (1000 ns) and starts over.
     expect(vm.calls.map(Number)).to.deep.equal([0, 50, 1000, 1050]);
   });
