@@ -30,7 +30,10 @@ export function readPartitionMemory(el: XmlElement, sink: DiagnosticSink): Parti
   const regions: MemoryRegionConfig[] = [];
   for (const m of groups.get("Memory_Requirements") ?? []) {
     const region = readRegion(m, sink);
-    if (region) regions.push(region);
+    if (!region) continue;
+    const clash = region.name === undefined ? undefined : regions.find((r) => r.name === region.name);
+    if (clash) sink.error(region.pos, `RegionName "${region.name}" is already used in this Partition_Memory at line ${clash.pos.line}`);
+    regions.push(region);
   }
   return ref && { ref, regions };
 }
