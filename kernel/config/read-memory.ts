@@ -84,3 +84,30 @@ export function checkPartitionRegions(partitionName: string, regions: readonly M
     }
   }
 }
+
+/** Checks apx:Shared regions across partitions: one name, one size; a partition maps a name once. */
+export function checkSharedRegions(
+  byPartition: ReadonlyMap<string, readonly MemoryRegionConfig[]>,
+  sink: DiagnosticSink,
+): void {
+  const first = new Map<string, { readonly owner: string; readonly region: MemoryRegionConfig }>();
+  for (const [owner, regions] of byPartition) {
+    const mine = new Set<string>();
+    for (const region of regions) {
+      if (region.shared === undefined) continue;
+      if (mine.has(region.shared)) {
+        sink.error(region.pos, `partition "${owner}" maps shared region "${region.shared}" twice`);
+        continue;
+      }
+      mine.add(region.shared);
+      const seen = first.get(region.shared);
+      if (!seen) first.set(region.shared, { owner, region });
+      else if (seen.region.sizeBytes !== region.sizeBytes) {
+        sink.error(
+          region.pos,
+          `shared region "${region.shared}" has ${region.sizeBytes} bytes here but ${seen.region.sizeBytes} in partition "${seen.owner}" (line ${seen.region.pos.line}); a shared region has one size`,
+        );
+      }
+    }
+  }
+}
