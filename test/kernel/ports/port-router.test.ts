@@ -170,6 +170,23 @@ describe("kernel/ports/port-router", () => {
       expect(r.receiveQueuing(P3, id(P3, "rx"))).to.deep.equal({ outcome: "ok", message: bytes(3) });
     });
 
+    it("delivers an external message to all destinations or none", () => {
+      const wide = systemConfig({
+        partitions: [
+          partition(1, [samplingPort("a", "DESTINATION", 8)]),
+          partition(2, [samplingPort("b", "DESTINATION", 2)]),
+        ],
+        channels: [channel(7, "@sensor", "1:a", "2:b")],
+      });
+      const r = PortRouter.fromConfig(wide);
+      const created = r.table.createSampling(P1, "COLD_START", { name: "a", maxMessageSize: 8, direction: "DESTINATION", refreshPeriod: nanos(100) });
+      if (created.outcome !== "ok") throw new Error(created.outcome);
+      expect(r.injectExternal(7, bytes(1, 2, 3), t(0))).to.equal("tooLarge");
+      expect(r.readSampling(P1, created.id, t(0)).outcome).to.equal("noMessage");
+      expect(r.injectExternal(7, bytes(1, 2), t(0))).to.equal("ok");
+      expect(r.readSampling(P1, created.id, t(0)).message).to.deep.equal(bytes(1, 2));
+    });
+
     it("refuses external messages on unknown channels, empty or too long", () => {
       const { r } = setup();
       expect(r.injectExternal(2, bytes(1), t(0))).to.equal("unknownId"); // channel 2 has a partition source
