@@ -38,6 +38,7 @@ describe("kernel cores on the example modules", () => {
       let t = 0n;
       while (t < schedule.majorFrame) {
         const d = decideModule(set, state, nanos(t)).decision;
+        if (d.until <= t) throw new Error(`no progress at ${t}`);
         if (d.partition !== undefined) given.set(d.partition, (given.get(d.partition) ?? 0n) + (d.until - t));
         t = d.until;
       }

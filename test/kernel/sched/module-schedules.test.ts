@@ -150,6 +150,7 @@ describe("kernel/sched/module-schedules", () => {
         if ((r.switched.at - before.epoch) % old.majorFrame !== 0n) throw new Error(`switch off a frame end at ${r.switched.at}`);
         if (r.switched.at > now) throw new Error("switch in the future");
       }
+      if (r.decision.until <= now) throw new Error(`no progress at ${now}`);
       s = r.state;
       hint = r.decision.slotIndex;
       const step = now + BigInt(rng.int(1, 80));
