@@ -10,7 +10,8 @@
 // messages on. Only a pseudo-partition sender (the outside world, which cannot be refused) can
 // overflow a destination: the new message is lost, and the next receive returns the oldest message
 // with INVALID_CONFIG ("overflowed", P1-5 3.6.2.2.3).
-// Destination buffers exist from module start, so messages arrive before the port is created.
+// Destination buffers exist from module start, so messages arrive before the port is created; a
+// partition restart (resetPartition) empties only that partition's own port storage.
 import type { PortDirection, SystemConfig } from "../config/model";
 import type { Nanos, PartitionId } from "../mem/types";
 import { channelProblems } from "./channel-check";
@@ -225,6 +226,22 @@ export class PortRouter {
       else if (!this.queue(e.id).pushOrOverflow(data)) outcome = "full";
     }
     return outcome;
+  }
+
+  /**
+   * A partition restarts (COLD_START or WARM_START): its ports must be created again, and the
+   * storage of its own ports starts empty. Other partitions' ports keep their messages.
+   */
+  resetPartition(partition: PartitionId): void {
+    this.table.resetPartition(partition);
+    for (const e of this.table.all()) {
+      if (e.partition !== partition) continue;
+      if (e.config.kind === "sampling") this.buffer(e.id).clear();
+      else {
+        this.queue(e.id).clear();
+        if (e.config.direction === "DESTINATION") this.refill(e.id);
+      }
+    }
   }
 
   /** Messages sent to pseudo-partition destinations since the last call, in send order. */

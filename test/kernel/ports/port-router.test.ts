@@ -219,6 +219,20 @@ describe("kernel/ports/port-router", () => {
     });
   });
 
+  it("a partition restart empties its own ports and requires them to be created again", () => {
+    const { r, id } = setup();
+    r.writeSampling(P1, id(P1, "alt"), bytes(1), t(0));
+    for (let i = 1; i <= 5; i++) r.sendQueuing(P1, id(P1, "cmd"), bytes(i), t(0));
+    r.resetPartition(P2);
+    expect(r.readSampling(P2, id(P2, "alt_in"), t(1)).outcome).to.equal("unknownId");
+    expect(r.table.createSampling(P2, "COLD_START", { name: "alt_in", maxMessageSize: 8, direction: "DESTINATION", refreshPeriod: t(100) }).outcome).to.equal("ok");
+    expect(r.readSampling(P2, id(P2, "alt_in"), t(1)).outcome).to.equal("noMessage");
+    expect(r.readSampling(P3, id(P3, "alt_in"), t(1)).outcome).to.equal("ok"); // P3 keeps its copy
+    r.table.createQueuing(P2, "COLD_START", { name: "cmd_in", maxMessageSize: 8, maxNbMessages: 3, direction: "DESTINATION", discipline: "FIFO" });
+    // The three queued messages are gone; the two waiting at P1's source moved in.
+    expect([1, 2, 3].map(() => r.receiveQueuing(P2, id(P2, "cmd_in")).message[0])).to.deep.equal([4, 5, undefined]);
+  });
+
   it("refuses a configuration that breaks the channel rules (validator bug)", () => {
     const bad = systemConfig({
       partitions: CONFIG.partitions,
