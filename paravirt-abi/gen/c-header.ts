@@ -1,6 +1,6 @@
 // Generates paravirt-abi/include/pv_abi.h: the guest's C view of the ABI (ids, version, constants, error
 // codes, enums, struct layouts with _Static_assert, prototypes). Pure: definition in, text out.
-import { cFieldType, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
+import { cFieldType, cLocalPrototype, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
 import type { AbiDefinition, StructDef } from "./model";
 
 function structText(s: StructDef): string[] {
@@ -67,9 +67,7 @@ export function generateCHeader(def: AbiDefinition): string {
   }
   L.push("", "/* libpv-local functions (no trap id). */");
   for (const l of def.local) {
-    const ret = l.result === "status" ? "pv_status_t" : l.result === "u32" ? "uint32_t" : "void";
-    const params = l.args.length === 0 ? "void" : l.args.map((a) => `uint32_t ${a.name}`).join(", ");
-    L.push(`/** ${l.summary} */`, `${ret} ${cName(def, l.name)}(${params});`);
+    L.push(`/** ${l.summary} */`, `${cLocalPrototype(def, l)};`);
   }
   L.push("", ...arincFunction(def));
   L.push("", "#endif /* __ASSEMBLER__ */", "#endif /* PV_ABI_H */", "");
