@@ -28,18 +28,19 @@ export class PvMachine {
   readonly mem = new PhysicalMemory(0x100_0000);
   readonly cpu: Cpu;
 
-  constructor(guest: Elf32, libpv: Elf32, timeNs: bigint) {
+  /** `libpv` null: the guest does not use the mapped libpv (trap and linked bindings). */
+  constructor(guest: Elf32, libpv: Elf32 | null, timeNs: bigint) {
     this.mem.write32(guestPhys(PAGE_DIR + 4 * (PV_CONSTANTS.IMAGE_BASE >>> 22)), LOW_PHYS | PDE_4M_USER_RW);
     this.mem.write32(guestPhys(PAGE_DIR + 4 * (TOP_VIRT >>> 22)), TOP_PHYS | PDE_4M_USER_RW);
     this.load(guest);
-    this.load(libpv);
+    if (libpv !== null) this.load(libpv);
     const si = PV_CONSTANTS.START_INFO_VADDR;
     const f = START_INFO_LAYOUT.fields;
     this.w32(si + f.size.offset, START_INFO_LAYOUT.size);
     this.w16(si + f.abi_major.offset, PV_ABI_MAJOR);
     this.w16(si + f.abi_minor.offset, PV_ABI_MINOR);
     this.w32(si + f.shared_page.offset, PV_CONSTANTS.SHARED_PAGE_VADDR);
-    this.w32(si + f.resolver.offset, libpv.symbol("pv_resolve"));
+    this.w32(si + f.resolver.offset, libpv === null ? 0 : libpv.symbol("pv_resolve"));
     const sp = PV_CONSTANTS.SHARED_PAGE_VADDR;
     const s = SHARED_PAGE_LAYOUT.fields;
     this.w32(sp + s.size.offset, SHARED_PAGE_LAYOUT.size);
