@@ -305,6 +305,9 @@ describe("kernel/devices/local-apic", () => {
       expect(r.error).to.contain("timerElapsedNs");
       expect(apic.parseState(null).ok).to.equal(false);
       expect(apic.parseState({ ...before, timerCountAtStart: 5, timerInitial: 1 }).ok).to.equal(false);
+      const reserved = apic.parseState({ ...before, lvtLint0: 0x0002_0000, dfr: 0 });
+      expect(reserved.ok).to.equal(false);
+      if (!reserved.ok) expect(reserved.error).to.contain("lvtLint0").and.contain("dfr");
       expect(apic.saveState()).to.deep.equal(before);
     });
   });
