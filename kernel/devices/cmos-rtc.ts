@@ -5,7 +5,9 @@
 import { nanos } from "../mem/types";
 import type { Device, IrqLine, ParseResult, TimerService } from "./device";
 import { CMOS_SIZE, initialNvram, type NvramLayout } from "./cmos-nvram";
-import { fieldsFromUnix, fromBcd, toBcd, unixFromFields, type RtcFields } from "./rtc-calendar";
+import { fieldsFromUnix, unixFromFields, type RtcFields } from "./rtc-calendar";
+import { decodeHour, decodeValue, encodeHour, encodeValue, type RtcFormat } from "./rtc-register-format";
+import { nextPeriodic, nextUpdate, periodicCrossed, periodTicks, updatesIn } from "./rtc-timing";
 import { readFields } from "./state-check";
 
 /** 2026-01-01T00:00:00Z: the RTC reads this at virtual time 0 unless the machine config says otherwise. */
@@ -30,7 +32,6 @@ const REG_CENTURY = 0x32; // IBM PC/AT century byte (BCD or binary like the othe
 
 const A_UIP = 0x80; // Register A: Update In Progress (read-only)
 const A_WRITABLE = 0x7f; // Register A: DV2-DV0 divider select, RS3-RS0 rate select
-const A_RS_MASK = 0x0f;
 const B_SET = 0x80; // Register B: SET (halts updates)
 const B_PIE = 0x40; // Register B: Periodic Interrupt Enable
 const B_AIE = 0x20; // Register B: Alarm Interrupt Enable
@@ -42,13 +43,11 @@ const C_PF = 0x40; // Register C: Periodic interrupt Flag
 const C_AF = 0x20; // Register C: Alarm interrupt Flag
 const C_UF = 0x10; // Register C: Update-ended interrupt Flag
 const D_VRT = 0x80; // Register D: Valid RAM and Time
-const HOUR_PM = 0x80; // hours register bit 7 in 12-hour mode: PM
 const ALARM_DONT_CARE = 0xc0; // alarm byte 11xxxxxx matches any value
 
 const SECOND = 1_000_000_000n;
 /** UIP is set this long before each update (datasheet: 244 us at 32.768 kHz with DV = 010). */
 const UIP_LEAD_NS = 244_000n;
-const DIVIDER_HZ = 32_768n;
 const TIMER_ID = "cmos-rtc.interrupt";
 
 /** Saved RTC: registers by name, the divider and clock as values at save time, the RAM as base64. */
@@ -151,30 +150,23 @@ export class CmosRtc implements Device<CmosRtcState> {
     return this.frozen ? this.frozenSeconds : Number(this.dividerNow() / SECOND) + this.offsetSeconds;
   }
 
+  private format(): RtcFormat {
+    return { binary: (this.regB & B_DM) !== 0, hour24: (this.regB & B_24H) !== 0 };
+  }
+
   private encode(n: number): number {
-    return (this.regB & B_DM) !== 0 ? n & 0xff : toBcd(n);
+    return encodeValue(this.format(), n);
   }
 
   private decode(b: number): number {
-    return (this.regB & B_DM) !== 0 ? b : fromBcd(b);
-  }
-
-  private encodeHour(hour: number): number {
-    if ((this.regB & B_24H) !== 0) return this.encode(hour);
-    const h12 = hour % 12 === 0 ? 12 : hour % 12;
-    return this.encode(h12) | (hour >= 12 ? HOUR_PM : 0);
-  }
-
-  private decodeHour(b: number): number {
-    if ((this.regB & B_24H) !== 0) return this.decode(b);
-    return (this.decode(b & ~HOUR_PM) % 12) + ((b & HOUR_PM) !== 0 ? 12 : 0);
+    return decodeValue(this.format(), b);
   }
 
   private timeRegister(reg: number, f: RtcFields): number {
     switch (reg) {
       case REG_SECONDS: return this.encode(f.second);
       case REG_MINUTES: return this.encode(f.minute);
-      case REG_HOURS: return this.encodeHour(f.hour);
+      case REG_HOURS: return encodeHour(this.format(), f.hour);
       case REG_DAY_OF_WEEK: return this.encode(f.weekday);
       case REG_DAY_OF_MONTH: return this.encode(f.day);
       case REG_MONTH: return this.encode(f.month);
@@ -190,7 +182,7 @@ export class CmosRtc implements Device<CmosRtcState> {
     switch (reg) {
       case REG_SECONDS: next.second = this.decode(value); break;
       case REG_MINUTES: next.minute = this.decode(value); break;
-      case REG_HOURS: next.hour = this.decodeHour(value); break;
+      case REG_HOURS: next.hour = decodeHour(this.format(), value); break;
       case REG_DAY_OF_MONTH: next.day = this.decode(value); break;
       case REG_MONTH: next.month = this.decode(value); break;
       case REG_YEAR: next.year = Math.floor(f.year / 100) * 100 + this.decode(value); break;
@@ -270,24 +262,15 @@ export class CmosRtc implements Device<CmosRtcState> {
 
   // ---- interrupts -------------------------------------------------------------------------------
 
-  /** Periodic interval in 32.768 kHz ticks for RS, or 0 for none (RS 1 and 2 give 256 and 128 Hz). */
-  private periodTicks(): bigint {
-    const rs = this.regA & A_RS_MASK;
-    if (rs === 0) return 0n;
-    return rs <= 2 ? 1n << BigInt(rs + 6) : 1n << BigInt(rs - 1);
-  }
-
   /** Sets PF/UF/AF for every event in (last update, now]: several missed events make one flag. */
   private catchUpFlags(): void {
     const from = this.flagsAt;
     const to = this.dividerNow();
     this.flagsAt = to;
     if (to <= from) return;
-    const p = this.periodTicks();
-    if (p !== 0n && (to * DIVIDER_HZ) / SECOND / p > (from * DIVIDER_HZ) / SECOND / p) this.regC |= C_PF;
+    if (periodicCrossed(from, to, periodTicks(this.regA))) this.regC |= C_PF;
     if (this.frozen) return;
-    const lastSecond = to / SECOND;
-    const firstSecond = from / SECOND + 1n; // first update boundary inside the interval
+    const { first: firstSecond, last: lastSecond } = updatesIn(from, to);
     if (lastSecond < firstSecond) return;
     this.regC |= C_UF;
     const start = lastSecond - firstSecond > 86_400n ? lastSecond - 86_400n : firstSecond;
@@ -305,7 +288,7 @@ export class CmosRtc implements Device<CmosRtcState> {
     return (
       match(this.nvram[REG_SECONDS_ALARM] ?? 0, this.encode(f.second)) &&
       match(this.nvram[REG_MINUTES_ALARM] ?? 0, this.encode(f.minute)) &&
-      match(this.nvram[REG_HOURS_ALARM] ?? 0, this.encodeHour(f.hour))
+      match(this.nvram[REG_HOURS_ALARM] ?? 0, encodeHour(this.format(), f.hour))
     );
   }
 
@@ -326,13 +309,10 @@ export class CmosRtc implements Device<CmosRtcState> {
     this.timers.cancel(TIMER_ID);
     const now = this.dividerNow();
     let next: bigint | undefined;
-    const p = this.periodTicks();
-    if ((this.regB & B_PIE) !== 0 && p !== 0n) {
-      const k = (now * DIVIDER_HZ) / SECOND / p + 1n;
-      next = (k * p * SECOND + DIVIDER_HZ - 1n) / DIVIDER_HZ;
-    }
+    const p = periodTicks(this.regA);
+    if ((this.regB & B_PIE) !== 0 && p !== 0n) next = nextPeriodic(now, p);
     if ((this.regB & (B_UIE | B_AIE)) !== 0 && !this.frozen) {
-      const update = (now / SECOND + 1n) * SECOND;
+      const update = nextUpdate(now);
       if (next === undefined || update < next) next = update;
     }
     if (next === undefined) return;
