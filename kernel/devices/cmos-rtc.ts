@@ -8,7 +8,7 @@ import { CMOS_SIZE, initialNvram, type NvramLayout } from "./cmos-nvram";
 import { fieldsFromUnix, unixFromFields, type RtcFields } from "./rtc-calendar";
 import { decodeHour, decodeValue, encodeHour, encodeValue, type RtcFormat } from "./rtc-register-format";
 import { nextPeriodic, nextUpdate, periodicCrossed, periodTicks, updatesIn } from "./rtc-timing";
-import { readFields } from "./state-check";
+import { parseStateWith, type StateReader } from "./state-reader";
 
 /** 2026-01-01T00:00:00Z: the RTC reads this at virtual time 0 unless the machine config says otherwise. */
 export const DEFAULT_RTC_EPOCH_UNIX_SECONDS = 1_767_225_600;
@@ -50,23 +50,33 @@ const SECOND = 1_000_000_000n;
 const UIP_LEAD_NS = 244_000n;
 const TIMER_ID = "cmos-rtc.interrupt";
 
-/** Saved RTC: registers by name, the divider and clock as values at save time, the RAM as base64. */
+/** The RTC's date and time at save, in plain binary (whatever format register B selects). */
+export interface RtcClockState {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** Saved RTC: registers by name, the clock as a date, the divider chain as nanoseconds since power-on. */
 export interface CmosRtcState {
   readonly index: number;
   readonly nmiDisabled: boolean;
   readonly regA: number;
   readonly regB: number;
   readonly regC: number;
-  readonly nvram: string;
-  /** Divider time (nanoseconds of the 32.768 kHz chain since power-on) at save, decimal. */
-  readonly dividerNs: string;
-  /** RTC seconds minus whole divider seconds (the epoch plus any time the guest set). */
-  readonly offsetSeconds: number;
-  /** The seconds counter while SET holds the clock. */
+  /** The 128 CMOS RAM bytes (the time registers' slots are unused). */
+  readonly nvram: readonly number[];
+  /** Divider time (nanoseconds of the 32.768 kHz chain since power-on) at save, as a decimal string. */
+  readonly dividerNs: string | null;
+  /** The date and time the clock reads at save (held there while SET is 1). */
+  readonly clock: RtcClockState;
+  /** SET holds the clock. */
   readonly frozen: boolean;
-  readonly frozenSeconds: number;
-  /** Divider nanoseconds since flags in register C were last brought up to date, decimal. */
-  readonly flagsAgeNs: string;
+  /** Divider nanoseconds since the flags in register C were last brought up to date, as a decimal string. */
+  readonly flagsAgeNs: string | null;
 }
 
 /** Construction parameters of the RTC. */
@@ -329,28 +339,30 @@ export class CmosRtc implements Device<CmosRtcState> {
 
   saveState(): CmosRtcState {
     const divider = this.dividerNow();
+    const f = fieldsFromUnix(this.seconds());
     return {
       index: this.index, nmiDisabled: this.nmiDisabled, regA: this.regA, regB: this.regB, regC: this.regC,
-      nvram: Buffer.from(this.nvram).toString("base64"),
-      dividerNs: divider.toString(), offsetSeconds: this.offsetSeconds,
-      frozen: this.frozen, frozenSeconds: this.frozenSeconds, flagsAgeNs: (divider - this.flagsAt).toString(),
+      nvram: Array.from(this.nvram),
+      dividerNs: divider.toString(),
+      clock: { year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: f.second },
+      frozen: this.frozen,
+      flagsAgeNs: (divider - this.flagsAt).toString(),
     };
   }
 
   parseState(raw: unknown): ParseResult<CmosRtcState> {
-    const r = readFields("cmos-rtc", raw);
-    const limit = Number.MAX_SAFE_INTEGER / 2;
-    const state: CmosRtcState = {
-      index: r.int("index", 0, 0x7f), nmiDisabled: r.bool("nmiDisabled"),
-      regA: r.int("regA", 0, A_WRITABLE), regB: r.int("regB", 0, 0xff), regC: r.int("regC", 0, 0xf0),
-      nvram: r.base64Bytes("nvram", CMOS_SIZE),
-      dividerNs: r.bigintString("dividerNs", 0n, 2n ** 64n), offsetSeconds: r.int("offsetSeconds", -limit, limit),
-      frozen: r.bool("frozen"), frozenSeconds: r.int("frozenSeconds", -limit, limit),
-      flagsAgeNs: r.bigintString("flagsAgeNs", 0n, 2n ** 64n),
-    };
-    if ((state.regC & 0x0f) !== 0) r.fail("regC: low nibble must be 0");
-    if (BigInt(state.flagsAgeNs) > BigInt(state.dividerNs)) r.fail("flagsAgeNs exceeds dividerNs");
-    return r.finish(state);
+    const parsed = parseStateWith(raw, this.name, (r): CmosRtcState => ({
+      index: r.uint("index", 0x7f), nmiDisabled: r.bool("nmiDisabled"),
+      regA: r.uint("regA", A_WRITABLE), regB: r.uint("regB", 0xff), regC: r.uint("regC", 0xf0),
+      nvram: r.uintList("nvram", 0xff, CMOS_SIZE),
+      dividerNs: r.decimalOrNull("dividerNs"),
+      clock: parseClock(r.child("clock")),
+      frozen: r.bool("frozen"),
+      flagsAgeNs: r.decimalOrNull("flagsAgeNs"),
+    }));
+    if (!parsed.ok) return parsed;
+    const problem = stateProblem(parsed.state);
+    return problem === undefined ? parsed : { ok: false, error: `${this.name}.${problem}` };
   }
 
   /** Restores registers and re-arms; IRQ8 is not driven here (the PIC's own state holds the line). */
@@ -360,14 +372,32 @@ export class CmosRtc implements Device<CmosRtcState> {
     this.regA = s.regA;
     this.regB = s.regB;
     this.regC = s.regC;
-    this.nvram = new Uint8Array(Buffer.from(s.nvram, "base64"));
-    const divider = BigInt(s.dividerNs);
+    this.nvram = Uint8Array.from(s.nvram);
+    const divider = BigInt(s.dividerNs ?? 0);
     this.dividerBase = divider - this.timers.now();
-    this.offsetSeconds = s.offsetSeconds;
+    const seconds = unixFromFields(s.clock);
     this.frozen = s.frozen;
-    this.frozenSeconds = s.frozenSeconds;
-    this.flagsAt = divider - BigInt(s.flagsAgeNs);
+    this.frozenSeconds = s.frozen ? seconds : 0;
+    this.offsetSeconds = s.frozen ? this.epoch : seconds - Number(divider / SECOND);
+    this.flagsAt = divider - BigInt(s.flagsAgeNs ?? 0);
     this.lineLevel = (s.regC & C_IRQF) !== 0;
     this.armTimer();
   }
+}
+
+function parseClock(r: StateReader): RtcClockState {
+  return {
+    year: r.uint("year", 99_999), month: r.uint("month", 12), day: r.uint("day", 31),
+    hour: r.uint("hour", 23), minute: r.uint("minute", 59), second: r.uint("second", 59),
+  };
+}
+
+/** The first field combination the chip cannot hold, or undefined. */
+function stateProblem(s: CmosRtcState): string | undefined {
+  if ((s.regC & 0x0f) !== 0) return "regC: low nibble must be 0";
+  if (s.nvram.length !== CMOS_SIZE) return `nvram: expected ${CMOS_SIZE} bytes`;
+  if (s.dividerNs === null || s.flagsAgeNs === null) return "dividerNs, flagsAgeNs: expected decimal strings";
+  if (BigInt(s.flagsAgeNs) > BigInt(s.dividerNs)) return "flagsAgeNs: exceeds dividerNs";
+  if (s.clock.month < 1 || s.clock.day < 1) return "clock: month and day start at 1";
+  return undefined;
 }

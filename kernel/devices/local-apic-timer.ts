@@ -17,10 +17,9 @@ export interface TimerLvt {
 export interface ApicTimerFields {
   readonly timerInitial: number;
   readonly timerDivide: number;
-  readonly timerRunning: boolean;
   readonly timerCountAtStart: number;
-  /** Virtual nanoseconds since the count was last (re)started, decimal; "0" when stopped. */
-  readonly timerElapsedNs: string;
+  /** Virtual nanoseconds since the count was last (re)started, as a decimal string; null = stopped. */
+  readonly timerElapsedNs: string | null;
 }
 
 /** Counter of the local APIC timer. Expiries that fall while not running give one callback (coalesced). */
@@ -96,9 +95,8 @@ export class ApicTimer {
     return {
       timerInitial: this.initial,
       timerDivide: this.divide,
-      timerRunning: this.running,
       timerCountAtStart: this.countAtStart,
-      timerElapsedNs: (this.running ? this.timers.now() - this.start : 0n).toString(),
+      timerElapsedNs: this.running ? (this.timers.now() - this.start).toString() : null,
     };
   }
 
@@ -106,9 +104,9 @@ export class ApicTimer {
   restore(f: ApicTimerFields): void {
     this.initial = f.timerInitial;
     this.divide = f.timerDivide;
-    this.running = f.timerRunning;
+    this.running = f.timerElapsedNs !== null;
     this.countAtStart = f.timerCountAtStart;
-    this.start = this.timers.now() - BigInt(f.timerElapsedNs);
+    this.start = this.timers.now() - BigInt(f.timerElapsedNs ?? 0);
     this.rearm();
   }
 

@@ -4,7 +4,7 @@
 import type { Device, ParseResult, TimerService } from "./device";
 import { ApicTimer, type ApicTimerFields, type TimerLvt } from "./local-apic-timer";
 import { VectorBits } from "./apic-vector-bits";
-import { readFields } from "./state-check";
+import { parseStateWith } from "./state-reader";
 
 /** Physical base of the local APIC page on a PC (IA32_APIC_BASE reset value). */
 export const LOCAL_APIC_BASE = 0xfee0_0000;
@@ -351,33 +351,22 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
   }
 
   parseState(raw: unknown): ParseResult<LocalApicState> {
-    const r = readFields("local-apic", raw);
-    const u32 = (name: string): number => r.int(name, 0, 0xffff_ffff);
-    const state: LocalApicState = {
-      id: u32("id"), tpr: r.int("tpr", 0, 0xff), ldr: u32("ldr"), dfr: u32("dfr"), svr: r.int("svr", 0, SVR_WRITABLE),
-      isr: r.intArray("isr", 8, 0, 0xffff_ffff), tmr: r.intArray("tmr", 8, 0, 0xffff_ffff), irr: r.intArray("irr", 8, 0, 0xffff_ffff),
-      esr: r.int("esr", 0, 0xff), esrPending: r.int("esrPending", 0, 0xff), icrLow: u32("icrLow"), icrHigh: u32("icrHigh"),
-      lvtTimer: u32("lvtTimer"), lvtThermal: u32("lvtThermal"), lvtPerf: u32("lvtPerf"),
-      lvtLint0: u32("lvtLint0"), lvtLint1: u32("lvtLint1"), lvtError: u32("lvtError"),
-      timerInitial: u32("timerInitial"), timerDivide: r.int("timerDivide", 0, 0b1011), timerRunning: r.bool("timerRunning"),
-      timerCountAtStart: u32("timerCountAtStart"), timerElapsedNs: r.bigintString("timerElapsedNs", 0n, 2n ** 64n),
-    };
-    if (state.timerCountAtStart > state.timerInitial) r.fail("timerCountAtStart exceeds timerInitial");
-    const onlyBits = (name: string, value: number, allowed: number): void => {
-      if ((value & ~allowed) !== 0) r.fail(`${name}: bits outside 0x${(allowed >>> 0).toString(16)} set`);
-    };
-    onlyBits("id", state.id, 0xff00_0000);
-    onlyBits("ldr", state.ldr, 0xff00_0000);
-    onlyBits("icrHigh", state.icrHigh, 0xff00_0000);
-    onlyBits("icrLow", state.icrLow, ICR_LOW_WRITABLE);
-    onlyBits("lvtTimer", state.lvtTimer, LVT_TIMER_WRITABLE);
-    onlyBits("lvtThermal", state.lvtThermal, LVT_LOCAL_WRITABLE);
-    onlyBits("lvtPerf", state.lvtPerf, LVT_LOCAL_WRITABLE);
-    onlyBits("lvtLint0", state.lvtLint0, LVT_LINT_WRITABLE);
-    onlyBits("lvtLint1", state.lvtLint1, LVT_LINT_WRITABLE);
-    onlyBits("lvtError", state.lvtError, LVT_ERROR_WRITABLE);
-    if ((state.dfr & 0x0fff_ffff) !== 0x0fff_ffff) r.fail("dfr: bits 0-27 must be ones");
-    return r.finish(state);
+    const parsed = parseStateWith(raw, this.name, (r): LocalApicState => {
+      const u32 = (name: string): number => r.uint(name, 0xffff_ffff);
+      const words = (name: string): number[] => r.uintList(name, 0xffff_ffff, 8);
+      return {
+        id: u32("id"), tpr: r.uint("tpr", 0xff), ldr: u32("ldr"), dfr: u32("dfr"), svr: r.uint("svr", SVR_WRITABLE),
+        isr: words("isr"), tmr: words("tmr"), irr: words("irr"),
+        esr: r.uint("esr", 0xff), esrPending: r.uint("esrPending", 0xff), icrLow: u32("icrLow"), icrHigh: u32("icrHigh"),
+        lvtTimer: u32("lvtTimer"), lvtThermal: u32("lvtThermal"), lvtPerf: u32("lvtPerf"),
+        lvtLint0: u32("lvtLint0"), lvtLint1: u32("lvtLint1"), lvtError: u32("lvtError"),
+        timerInitial: u32("timerInitial"), timerDivide: r.uint("timerDivide", 0b1011),
+        timerCountAtStart: u32("timerCountAtStart"), timerElapsedNs: r.decimalOrNull("timerElapsedNs"),
+      };
+    });
+    if (!parsed.ok) return parsed;
+    const problem = stateProblem(parsed.state);
+    return problem === undefined ? parsed : { ok: false, error: `${this.name}.${problem}` };
   }
 
   restoreState(s: LocalApicState): void {
@@ -388,4 +377,23 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     this.lvtLint0 = s.lvtLint0; this.lvtLint1 = s.lvtLint1; this.lvtError = s.lvtError;
     this.timer.restore(s);
   }
+}
+
+/** The first field combination a real APIC cannot hold, or undefined: reserved bits, list lengths, counts. */
+function stateProblem(s: LocalApicState): string | undefined {
+  for (const name of ["isr", "tmr", "irr"] as const) if (s[name].length !== 8) return `${name}: expected 8 words`;
+  const allowed: ReadonlyArray<readonly [keyof LocalApicState, number, number]> = [
+    ["id", s.id, 0xff00_0000], ["ldr", s.ldr, 0xff00_0000], ["icrHigh", s.icrHigh, 0xff00_0000],
+    ["icrLow", s.icrLow, ICR_LOW_WRITABLE], ["lvtTimer", s.lvtTimer, LVT_TIMER_WRITABLE],
+    ["lvtThermal", s.lvtThermal, LVT_LOCAL_WRITABLE], ["lvtPerf", s.lvtPerf, LVT_LOCAL_WRITABLE],
+    ["lvtLint0", s.lvtLint0, LVT_LINT_WRITABLE], ["lvtLint1", s.lvtLint1, LVT_LINT_WRITABLE],
+    ["lvtError", s.lvtError, LVT_ERROR_WRITABLE],
+  ];
+  for (const [name, value, mask] of allowed) {
+    if ((value & ~mask) !== 0) return `${name}: bits outside 0x${(mask >>> 0).toString(16)} set`;
+  }
+  if ((s.dfr & 0x0fff_ffff) !== 0x0fff_ffff) return "dfr: bits 0-27 must be ones";
+  if ((s.timerDivide & 0b0100) !== 0) return "timerDivide: bit 2 is reserved";
+  if (s.timerCountAtStart > s.timerInitial) return "timerCountAtStart: exceeds timerInitial";
+  return undefined;
 }
