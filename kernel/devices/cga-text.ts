@@ -1,15 +1,16 @@
 // The colour text display: the 32 KiB text buffer at 0xB8000 (char + attribute per cell, 80x25 shown)
 // as a cheap MMIO region, and the CRTC (6845/VGA) index/data, mode and status ports at 0x3D0-0x3DF.
 // It renders nothing: dumpText() gives the visible page as text. Graphics modes and fonts are out of scope.
+import { guestPhys, ioPort } from "../mem/types";
 import type { Device, ParseResult } from "./device";
 import { parseStateWith } from "./state-reader";
 
 /** Physical base of the colour text buffer. */
-export const CGA_TEXT_BASE = 0xb_8000;
+export const CGA_TEXT_BASE = guestPhys(0xb_8000);
 /** Size of the text buffer window (0xB8000-0xBFFFF). */
 export const CGA_TEXT_SIZE = 0x8000;
 /** First port of the CGA register block (the device's offset 0). */
-export const CGA_PORT_BASE = 0x3d0;
+export const CGA_PORT_BASE = ioPort(0x3d0);
 /** Number of ports in the block. */
 export const CGA_PORT_COUNT = 16;
 /** Visible columns and rows of text mode 3. */

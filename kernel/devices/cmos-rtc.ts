@@ -2,13 +2,20 @@
 // time registers derived from virtual time plus a configured epoch (never the host clock), registers
 // A-D, and periodic/alarm/update interrupts on IRQ8. Not responsible for what the CMOS RAM holds at
 // power-on (cmos-nvram.ts) nor for NMI delivery (it only records the NMI-disable bit).
-import { nanos } from "../mem/types";
+import { ioPort, nanos } from "../mem/types";
 import type { Device, IrqLine, ParseResult, TimerService } from "./device";
 import { CMOS_SIZE, initialNvram, type NvramLayout } from "./cmos-nvram";
 import { fieldsFromUnix, unixFromFields, type RtcFields } from "./rtc-calendar";
 import { decodeHour, decodeValue, encodeHour, encodeValue, type RtcFormat } from "./rtc-register-format";
 import { nextPeriodic, nextUpdate, periodicCrossed, periodTicks, updatesIn } from "./rtc-timing";
 import { parseStateWith, type StateReader } from "./state-reader";
+
+/** Index port (offset 0); the data port 0x71 is offset 1. */
+export const CMOS_PORT_BASE = ioPort(0x70);
+/** Number of ports. */
+export const CMOS_PORT_COUNT = 2;
+/** ISA IRQ of the RTC. */
+export const RTC_IRQ = 8;
 
 /** 2026-01-01T00:00:00Z: the RTC reads this at virtual time 0 unless the machine config says otherwise. */
 export const DEFAULT_RTC_EPOCH_UNIX_SECONDS = 1_767_225_600;

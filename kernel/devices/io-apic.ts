@@ -1,12 +1,13 @@
 // The 82093AA-style I/O APIC (version 0x11, 24 pins) at 0xFEC00000: IOREGSEL/IOWIN access, the
 // redirection table, and routing of its input pins to the local APIC with remote IRR for level pins.
 // It does not model the APIC bus, other CPUs or destinations: every fixed/lowest message reaches the BSP.
+import { guestPhys } from "../mem/types";
 import type { Device, IrqLine, ParseResult } from "./device";
 import type { EoiBroadcast } from "./local-apic";
 import { parseStateWith } from "./state-reader";
 
 /** Physical base of the I/O APIC on a PC. */
-export const IO_APIC_BASE = 0xfec0_0000;
+export const IO_APIC_BASE = guestPhys(0xfec0_0000);
 /** Size of its MMIO window. */
 export const IO_APIC_SIZE = 0x20;
 /** Number of input pins (redirection entries). */

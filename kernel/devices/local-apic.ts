@@ -1,13 +1,14 @@
 // The xAPIC local APIC of the one vCPU (Intel SDM vol. 3 ch. 11), accessed by offset in its 4 KiB MMIO
 // page at 0xFEE00000: priorities, IRR/ISR/TMR, LVTs, the timer on virtual time and self-IPIs. It is
 // not the I/O APIC, not x2APIC (no MSR access) and knows no other CPU.
+import { guestPhys } from "../mem/types";
 import type { Device, ParseResult, TimerService } from "./device";
 import { ApicTimer, type ApicTimerFields, type TimerLvt } from "./local-apic-timer";
 import { VectorBits } from "./apic-vector-bits";
 import { parseStateWith } from "./state-reader";
 
 /** Physical base of the local APIC page on a PC (IA32_APIC_BASE reset value). */
-export const LOCAL_APIC_BASE = 0xfee0_0000;
+export const LOCAL_APIC_BASE = guestPhys(0xfee0_0000);
 /** Size of the MMIO page. */
 export const LOCAL_APIC_SIZE = 0x1000;
 /** Timer bus clock assumed: 100 MHz, i.e. one bus tick every 10 ns of virtual time. */
