@@ -10,6 +10,8 @@ import { parseStateWith } from "./state-reader";
 export const IO_APIC_BASE = guestPhys(0xfec0_0000);
 /** Size of its MMIO window. */
 export const IO_APIC_SIZE = 0x20;
+/** I/O APIC ID at reset: the first ID after the one CPU's local APIC (0), as MP tables list it. */
+export const DEFAULT_IO_APIC_ID = 1;
 /** Number of input pins (redirection entries). */
 export const IO_APIC_PINS = 24;
 /** IOAPICVER: Maximum Redirection Entry 23 (bits 16-23), APIC Version 0x11 (bits 0-7). */
@@ -58,7 +60,7 @@ export class IoApic implements Device<IoApicState>, EoiBroadcast {
 
   constructor(
     private readonly sink: LapicSink,
-    private readonly resetId = 0,
+    private readonly resetId = DEFAULT_IO_APIC_ID,
   ) {
     this.reset();
   }

@@ -1,7 +1,7 @@
 // Intel MultiProcessor Specification 1.4 tables for the one-CPU FV PC: the "_MP_" floating pointer and
 // the "PCMP" configuration table (processor, ISA bus, I/O APIC, ISA interrupt and local interrupt
 // entries), checksummed. Layouts: MP spec 1.4 ch. 4 (tables 4-1, 4-2 and 4-3..4-8). No extended entries.
-import { IO_APIC_BASE, IO_APIC_VERSION } from "../../devices/io-apic";
+import { DEFAULT_IO_APIC_ID, IO_APIC_BASE, IO_APIC_VERSION } from "../../devices/io-apic";
 import { LOCAL_APIC_BASE, LOCAL_APIC_VERSION } from "../../devices/local-apic";
 import { guestPhys, type GuestPhysAddr } from "../../mem/types";
 import { ByteLayout, type PhysWriter } from "./bytes";
@@ -66,7 +66,7 @@ export function isaIrqRoutes(): ReadonlyArray<{ readonly irq: number; readonly p
 export function buildMpTables(config: MpTablesConfig): MpTables {
   if (config.floatingAddr % 16 !== 0) throw new RangeError("MP floating pointer must be 16-byte aligned");
   if (config.tableAddr % 4 !== 0) throw new RangeError("MP configuration table must be 4-byte aligned");
-  const ioApicId = config.ioApicId ?? 1;
+  const ioApicId = config.ioApicId ?? DEFAULT_IO_APIC_ID;
   const routes = isaIrqRoutes();
   const entryCount = 3 + routes.length + 2;
   const length = HEADER_LENGTH + PROCESSOR_ENTRY_LENGTH + (entryCount - 1) * SHORT_ENTRY_LENGTH;

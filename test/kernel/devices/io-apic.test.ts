@@ -12,7 +12,7 @@ class Sink implements LapicSink {
 
 function setup(): { io: IoApic; sink: Sink } {
   const sink = new Sink();
-  return { io: new IoApic(sink, 1), sink };
+  return { io: new IoApic(sink), sink };
 }
 
 function writeReg(io: IoApic, reg: number, value: number): void {
