@@ -1,0 +1,330 @@
+// The vCPU: run loop with exact cycle budgets, block lookup/compilation/chaining, interrupt
+// recognition (IF, STI/MOV SS shadow, TF single-step), exits, and the public register/state API.
+// Instruction semantics live in the decoder (code generation) and the Cpu* helper classes.
+import type { PhysicalMemory } from "../mem/physical-memory";
+import { Block, BlockCache } from "./block-cache";
+import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
+import { CS } from "./cpu-state";
+import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
+import { EndOfBytes } from "./decoder/insn";
+import type { CpuExit } from "./exit";
+import { IF, TF } from "./flags";
+import { CpuFault, DB, GP } from "./faults";
+import type { InterruptSource, PortIo } from "./io";
+import { CpuSystem } from "./ops-system";
+
+/** How a Cpu is wired. */
+export interface CpuOptions {
+  memory: PhysicalMemory;
+  io: PortIo;
+  /** The INTR line; none means external interrupts never arrive. */
+  interrupts?: InterruptSource;
+  /** INT n vectors that, executed at CPL 3, exit to the kernel as hypercalls. */
+  hypercallVectors?: ReadonlySet<number>;
+  /** Hand every exception (and non-hypercall INT n) to the kernel instead of the guest IDT. */
+  exceptionsExit?: boolean;
+  costModel?: CostModel;
+}
+
+/** Saved register and system state (plain JSON-safe object). */
+export interface CpuSavedState {
+  regs: number[];
+  eip: number;
+  eflags: number;
+  seg: { sel: number; base: number; limit: number; attr: number }[];
+  cpl: number;
+  cr0: number;
+  cr2: number;
+  cr3: number;
+  cr4: number;
+  gdt: { base: number; limit: number };
+  idt: { base: number; limit: number };
+  ldt: { sel: number; base: number; limit: number };
+  tr: { sel: number; base: number; limit: number; attr: number };
+  halted: boolean;
+  shadow: number;
+  cycles: number;
+  debt: number;
+  instructions: number;
+}
+
+const BUDGET_EXIT: CpuExit = { kind: "budget" };
+const HALT_EXIT: CpuExit = { kind: "halt" };
+
+/** One i386 vCPU in 32-bit protected mode. */
+export class Cpu extends CpuSystem {
+  private readonly cache = new BlockCache();
+  private readonly intr: InterruptSource | null;
+  private stopReason: string | null = null;
+  /** Cycles charged beyond a previous budget (extra event costs), paid first by the next run. */
+  private debt = 0;
+  private prev: Block | null = null;
+  private curPage = -1;
+  private curPage2 = -1;
+
+  constructor(opts: CpuOptions) {
+    const cost = opts.costModel ?? DEFAULT_COST_MODEL;
+    checkCostModel(cost);
+    super(opts.memory, opts.io, {
+      hypercallVectors: opts.hypercallVectors ?? new Set<number>(),
+      exceptionsExit: opts.exceptionsExit ?? false,
+      cost,
+    });
+    this.intr = opts.interrupts ?? null;
+    opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
+    this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
+  }
+
+  /** Total cycles since reset (monotonic). */
+  get cycles(): number {
+    return this.cycleNow();
+  }
+
+  /** Asks the running slice to stop after the current instruction (devices, debug-exit port). */
+  requestStop(reason: string): void {
+    if (this.stopReason === null) this.stopReason = reason;
+    this.brk = 1;
+  }
+
+  /** Delivers external interrupt `vector` now if EFLAGS.IF=1 (and not in an interrupt shadow); returns whether it did. */
+  raiseInterrupt(vector: number): boolean {
+    if ((this.fl & IF) === 0 || this.shadow !== 0) return false;
+    this.externalInterrupt(vector);
+    this.prev = null;
+    return true;
+  }
+
+  /** Runs for exactly `budget` cycles, or less when an exit happens first. */
+  run(budget: number): CpuExit {
+    if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError(`bad budget ${budget}`);
+    this.exitReq = null;
+    this.runBudget = budget;
+    this.left = budget;
+    if (this.debt > 0) {
+      const d = Math.min(this.debt, budget);
+      this.debt -= d;
+      this.left -= d;
+    }
+    let exit: CpuExit;
+    try {
+      exit = this.loop();
+    } finally {
+      let used = this.runBudget - this.left;
+      if (this.left < 0) {
+        this.debt += -this.left;
+        used = budget;
+      }
+      this.cycBase += used;
+      this.runBudget = 0;
+      this.left = 0;
+    }
+    return exit;
+  }
+
+  private loop(): CpuExit {
+    for (;;) {
+      if (this.stopReason !== null) {
+        const reason = this.stopReason;
+        this.stopReason = null;
+        this.brk = 0;
+        return { kind: "stop", reason };
+      }
+      if (this.exitReq !== null) {
+        const e = this.exitReq;
+        this.exitReq = null;
+        this.prev = null;
+        return e;
+      }
+      if (this.left <= 0) return BUDGET_EXIT;
+      const hadShadow = this.shadow;
+      if (hadShadow === 0 && (this.fl & IF) !== 0 && this.intr !== null && this.intr.pending()) {
+        const v = this.intr.acknowledge();
+        this.prev = null;
+        this.externalInterrupt(v);
+        continue;
+      }
+      if (this.halted) return HALT_EXIT;
+      const trap = (this.fl & TF) !== 0;
+      this.step(hadShadow !== 0 || trap);
+      if (hadShadow !== 0) this.shadow = 0;
+      if (trap && this.exitReq === null && !this.halted) this.raiseException(DB, undefined);
+    }
+  }
+
+  /** Executes one block (or one instruction when `single`), handling faults. */
+  private step(single: boolean): void {
+    let b: Block | null = null;
+    const eip = this.eip;
+    try {
+      const prev = this.prev;
+      if (!single && prev !== null && prev.linkEpoch === this.epoch) {
+        if (prev.n1Eip === eip) b = prev.n1;
+        else if (prev.n2Eip === eip) b = prev.n2;
+      }
+      if (b === null) {
+        b = this.lookup(eip, single);
+        if (!single && prev !== null) this.link(prev, b);
+      }
+      if (b.cost > this.left && b.count > 1) {
+        b = this.lookup(eip, true);
+        single = true;
+      }
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      this.prev = null;
+      this.raiseException(e.vector, e.code);
+      return;
+    }
+    this.left -= b.cost;
+    this.curPage = b.phys >>> 12;
+    this.curPage2 = b.page2;
+    let done: number;
+    try {
+      done = b.fn(this);
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      const i = this.fi;
+      this.left += b.cost - b.prefix[i]!;
+      this.instructions += i;
+      this.eip = b.eips[i]!;
+      this.prev = null;
+      this.brk = 0;
+      this.raiseException(e.vector, e.code);
+      return;
+    }
+    if (done !== b.count) this.left += b.cost - b.prefix[done]!;
+    this.instructions += done;
+    this.brk = 0;
+    this.prev = single || done !== b.count ? null : b;
+  }
+
+  private link(prev: Block, b: Block): void {
+    if (prev.linkEpoch !== this.epoch) {
+      prev.n1 = prev.n2 = null;
+      prev.n1Eip = prev.n2Eip = -1;
+      prev.linkEpoch = this.epoch;
+    }
+    if (prev.n1 === null) {
+      prev.n1 = b;
+      prev.n1Eip = b.eip;
+    } else {
+      prev.n2 = b;
+      prev.n2Eip = b.eip;
+    }
+  }
+
+  /** Finds or compiles the block at `eip` (CS limit and fetch permission checked). */
+  private lookup(eip: number, single: boolean): Block {
+    if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
+    const lin = (this.segBase[CS]! + eip) | 0;
+    const e = this.tlbR[lin >>> 12]!;
+    const phys = (e & this.acc) !== 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3);
+    const b = this.cache.get(phys, single);
+    if (b !== undefined && b.eip === eip && b.segMode === this.segMode && (b.page2 < 0 || this.secondPage(lin) === b.page2)) return b;
+    return this.compile(eip, lin, phys, single);
+  }
+
+  private secondPage(lin: number): number {
+    return this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3) >>> 12;
+  }
+
+  private compile(eip: number, lin: number, phys: number, single: boolean): Block {
+    const ppage = phys >>> 12;
+    const ram = this.mem.pageIsRam(ppage);
+    const avail = 4096 - (phys & 4095);
+    const u8 = this.m8;
+    const mem = this.mem;
+    const fetch = ram ? (off: number): number => (off < avail ? u8[phys + off]! : -1) : (off: number): number => (off < avail ? mem.read(phys + off, 1) : -1);
+    let insns;
+    let page2 = -1;
+    try {
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost);
+    } catch (err) {
+      if (!(err instanceof EndOfBytes)) throw err;
+      // The first instruction straddles a page boundary: fetch its tail through the next page.
+      const phys2 = this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3);
+      page2 = phys2 >>> 12;
+      const fetch2 = (off: number): number => (off < avail ? fetch(off) : off < 16 ? mem.read(phys2 + off - avail, 1) : -1);
+      insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
+    }
+    const c = compileBlock(insns);
+    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2);
+    if (ram) {
+      this.protectCodePage(ppage);
+      if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCodePage(page2);
+      this.cache.add(b, single);
+    }
+    return b;
+  }
+
+  private onCodeWrite(page: number): void {
+    if (this.cache.invalidatePage(page)) {
+      this.epoch++;
+      if (page === this.curPage || page === this.curPage2) this.brk = 1;
+    }
+  }
+
+  /** Number of cached compiled blocks (diagnostics). */
+  get cachedBlocks(): number {
+    return this.cache.size;
+  }
+
+  /** Snapshot of all registers and system state. */
+  saveState(): CpuSavedState {
+    const seg = [];
+    for (let s = 0; s < 6; s++) seg.push({ sel: this.segSel[s]!, base: this.segBase[s]!, limit: this.segLimit[s]!, attr: this.segAttr[s]! });
+    return {
+      regs: Array.from(this.r),
+      eip: this.eip,
+      eflags: this.getEflags(),
+      seg,
+      cpl: this.cpl,
+      cr0: this.cr0,
+      cr2: this.cr2,
+      cr3: this.cr3,
+      cr4: this.cr4,
+      gdt: { base: this.gdtBase, limit: this.gdtLimit },
+      idt: { base: this.idtBase, limit: this.idtLimit },
+      ldt: { sel: this.ldtSel, base: this.ldtBase, limit: this.ldtLimit },
+      tr: { sel: this.trSel, base: this.trBase, limit: this.trLimit, attr: this.trAttr },
+      halted: this.halted,
+      shadow: this.shadow,
+      cycles: this.cycles,
+      debt: this.debt,
+      instructions: this.instructions,
+    };
+  }
+
+  /** Restores a snapshot taken by saveState (on this or another Cpu over the same memory image). */
+  restoreState(st: CpuSavedState): void {
+    for (let i = 0; i < 8; i++) this.r[i] = st.regs[i] ?? 0;
+    this.eip = st.eip >>> 0;
+    this.setEflags(st.eflags);
+    this.cr0 = st.cr0;
+    this.cr2 = st.cr2;
+    this.cr3 = st.cr3;
+    this.cr4 = st.cr4;
+    this.gdtBase = st.gdt.base;
+    this.gdtLimit = st.gdt.limit;
+    this.idtBase = st.idt.base;
+    this.idtLimit = st.idt.limit;
+    this.ldtSel = st.ldt.sel;
+    this.ldtBase = st.ldt.base;
+    this.ldtLimit = st.ldt.limit;
+    this.trSel = st.tr.sel;
+    this.trBase = st.tr.base;
+    this.trLimit = st.tr.limit;
+    this.trAttr = st.tr.attr;
+    st.seg.forEach((g, s) => this.setSegCache(s, g.sel, g.base, g.limit, g.attr));
+    this.cpl = st.cpl;
+    this.acc = st.cpl === 3 ? 2 : 1;
+    this.halted = st.halted;
+    this.shadow = st.shadow;
+    this.cycBase = st.cycles;
+    this.debt = st.debt;
+    this.instructions = st.instructions;
+    this.prev = null;
+    this.flushTlb();
+  }
+}
+

@@ -1,0 +1,32 @@
+// The decoded form of one instruction as the block compiler sees it: a fragment of JavaScript plus
+// what it needs to know to schedule it (flags read and written, whether it ends the block, its cost).
+
+/** Names in scope for every fragment: s (the Cpu), r (its Int32Array of registers), lk/la/lb/lr/lc (the
+ * block-local lazy-flags record of the last flag producer). */
+export interface Insn {
+  /** EIP of the instruction and its length in bytes. */
+  readonly eip: number;
+  readonly len: number;
+  /** Statements executing the instruction (a lazy producer assigns lk/la/lb/lr/lc last, after any fault). */
+  readonly code: string;
+  /** Statement storing the local lazy record into the CPU (dropped when no later reader needs it). */
+  readonly store: string;
+  /** Packed lazy kind this instruction always produces into the locals (0: none or not statically known). */
+  readonly producer: number;
+  /** Status flags read (STATUS bits; helpers that touch flags read all). */
+  readonly fRead: number;
+  /** Status flags always overwritten (only for lazy producers whose store may be elided). */
+  readonly fWrite: number;
+  /** Ends the block; `setsEip` tells whether the fragment assigns s.eip itself. */
+  readonly term: boolean;
+  readonly setsEip: boolean;
+  /** May write memory or call out (then a pending brk is honoured right after it). */
+  readonly mayBreak: boolean;
+  /** Cycles charged (cost model). */
+  readonly cost: number;
+}
+
+/** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */
+export class EndOfBytes {
+  readonly endOfBytes = true;
+}

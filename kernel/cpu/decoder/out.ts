@@ -1,0 +1,46 @@
+// What an opcode handler returns before the decoder turns it into an Insn, plus small builders for
+// the common shapes (plain statement, flag-touching helper call, block-ending transfer, #UD).
+import { STATUS } from "../flags";
+import type { FlagFrag } from "./alu-gen";
+
+/** Cost class of an instruction (see cost-model.ts). */
+export type CostClass = "plain" | "md" | "str" | "io";
+
+/** A handler's result. Missing fields default to "no flags, not a terminator, plain cost". */
+export interface Out {
+  code: string;
+  store?: string;
+  producer?: number;
+  fRead?: number;
+  fWrite?: number;
+  term?: boolean;
+  setsEip?: boolean;
+  mayBreak?: boolean;
+  lockOk?: boolean;
+  cls?: CostClass;
+}
+
+/** A statement that neither reads nor writes flags. */
+export function plain(code: string, mayBreak = false): Out {
+  return { code, mayBreak };
+}
+
+/** A helper call that reads and/or writes flags through the CPU object (the local record is then stale). */
+export function flagsHelper(code: string, extra: Partial<Out> = {}): Out {
+  return { code: `lk = 0; ${code}`, fRead: STATUS, mayBreak: true, ...extra };
+}
+
+/** A lazy flag producer. */
+export function producer(f: FlagFrag, extra: Partial<Out> = {}): Out {
+  return { code: f.code, store: f.store, producer: f.producer, fRead: f.fRead, fWrite: f.fWrite, ...extra };
+}
+
+/** A block-ending instruction that sets s.eip itself. */
+export function jump(code: string, extra: Partial<Out> = {}): Out {
+  return { code, term: true, setsEip: true, mayBreak: true, ...extra };
+}
+
+/** Invalid opcode: raises #UD when executed. */
+export function undef(): Out {
+  return { code: "s.raise(6);", term: true, setsEip: true };
+}

@@ -1,0 +1,36 @@
+// Exception vectors and the CpuFault value thrown inside the interpreter when an instruction faults.
+// A CpuFault never leaves Cpu.run(): it is delivered to the guest IDT or turned into a CpuExit.
+
+export const DE = 0, DB = 1, NMI = 2, BP = 3, OFV = 4, BR = 5, UD = 6, NM = 7, DF = 8, TS = 10, NP = 11, SSF = 12, GP = 13, PF = 14;
+
+/** An architectural exception raised by the instruction being executed. */
+export class CpuFault {
+  constructor(
+    /** Exception vector (0..31). */
+    readonly vector: number,
+    /** Error code pushed by the exception, if it has one. */
+    readonly code: number | undefined,
+  ) {}
+}
+
+/** #GP with an error code (0 unless a selector is at fault). */
+export function gp(code = 0): CpuFault {
+  return new CpuFault(GP, code);
+}
+
+/** #UD (no error code). */
+export function ud(): CpuFault {
+  return new CpuFault(UD, undefined);
+}
+
+/** True for exceptions that push an error code (Intel SDM vol. 3 table 6-1). */
+export function hasErrorCode(vector: number): boolean {
+  return vector === DF || (vector >= TS && vector <= PF) || vector === 17;
+}
+
+/** Double-fault class (SDM vol. 3 table 6-5): 0 benign, 1 contributory, 2 page fault. */
+export function faultClass(vector: number): 0 | 1 | 2 {
+  if (vector === PF) return 2;
+  if (vector === DE || (vector >= TS && vector <= GP)) return 1;
+  return 0;
+}

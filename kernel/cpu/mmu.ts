@@ -1,0 +1,346 @@
+// Linear and segmented memory access for the CPU: segment limit/rights checks, the two-level i386
+// page walk (4 KiB and CR4.PSE 4 MiB pages, U/S, R/W, CR0.WP, accessed/dirty) and a software TLB.
+// Fast paths are small methods that the block code calls; everything unusual goes to *Slow.
+import { PhysicalMemory } from "../mem/physical-memory";
+import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_WRITABLE, CpuState, CR0_PG, CR0_WP, CR4_PSE, SS } from "./cpu-state";
+import { CpuFault, GP, PF, SSF } from "./faults";
+
+const TLB_ENTRIES = 1 << 20;
+const TLB_LIST_MAX = 8192;
+/** TLB entry flag: usable at CPL 0..2. */
+const T_SUP = 1;
+/** TLB entry flag: usable at CPL 3. */
+const T_USR = 2;
+
+/** Memory side of the CPU. Invariant: a TLB write entry never points at a page holding decoded code. */
+export class CpuMmu extends CpuState {
+  readonly mem: PhysicalMemory;
+  protected readonly m8: Uint8Array;
+  protected readonly m32: Int32Array;
+  /** Linear page -> (physical page << 12) | T_SUP/T_USR, for reads and for writes. 0 = miss. */
+  protected readonly tlbR = new Int32Array(TLB_ENTRIES);
+  protected readonly tlbW = new Int32Array(TLB_ENTRIES);
+  private readonly tlbList = new Int32Array(TLB_LIST_MAX);
+  private tlbCount = 0;
+  private tlbOverflow = false;
+  /** T_SUP at CPL 0, T_USR at CPL 3: the bit a TLB entry needs for the current privilege. */
+  acc = T_SUP;
+  /** Bumped whenever translations or code change: cached block links older than this are stale. */
+  epoch = 1;
+  /** Set (non-zero) when the running block must stop after the current instruction (self-modifying code, stop request). */
+  brk = 0;
+
+  constructor(mem: PhysicalMemory) {
+    super();
+    this.mem = mem;
+    this.m8 = mem.u8;
+    this.m32 = mem.i32;
+  }
+
+  // ---- fast paths (linear addresses, int32) ----
+
+  rd8(l: number): number {
+    const e = this.tlbR[l >>> 12]!;
+    if ((e & this.acc) !== 0) return this.m8[(e & -4096) | (l & 4095)]!;
+    return this.rdSlow(l, 1, this.acc === T_USR);
+  }
+
+  rd16(l: number): number {
+    const e = this.tlbR[l >>> 12]!;
+    if ((e & this.acc) !== 0 && (l & 4095) !== 4095) {
+      const p = (e & -4096) | (l & 4095);
+      return this.m8[p]! | (this.m8[p + 1]! << 8);
+    }
+    return this.rdSlow(l, 2, this.acc === T_USR);
+  }
+
+  rd32(l: number): number {
+    const e = this.tlbR[l >>> 12]!;
+    if ((e & this.acc) !== 0) {
+      if ((l & 3) === 0) return this.m32[((e & -4096) | (l & 4095)) >>> 2]!;
+      if ((l & 4095) <= 4092) {
+        const p = (e & -4096) | (l & 4095);
+        const m = this.m8;
+        return m[p]! | (m[p + 1]! << 8) | (m[p + 2]! << 16) | (m[p + 3]! << 24);
+      }
+    }
+    return this.rdSlow(l, 4, this.acc === T_USR);
+  }
+
+  wr8(l: number, v: number): void {
+    const e = this.tlbW[l >>> 12]!;
+    if ((e & this.acc) !== 0) {
+      this.m8[(e & -4096) | (l & 4095)] = v;
+      return;
+    }
+    this.wrSlow(l, 1, v, this.acc === T_USR);
+  }
+
+  wr16(l: number, v: number): void {
+    const e = this.tlbW[l >>> 12]!;
+    if ((e & this.acc) !== 0 && (l & 4095) !== 4095) {
+      const p = (e & -4096) | (l & 4095);
+      this.m8[p] = v;
+      this.m8[p + 1] = v >> 8;
+      return;
+    }
+    this.wrSlow(l, 2, v, this.acc === T_USR);
+  }
+
+  wr32(l: number, v: number): void {
+    const e = this.tlbW[l >>> 12]!;
+    if ((e & this.acc) !== 0) {
+      if ((l & 3) === 0) {
+        this.m32[((e & -4096) | (l & 4095)) >>> 2] = v;
+        return;
+      }
+      if ((l & 4095) <= 4092) {
+        const p = (e & -4096) | (l & 4095);
+        const m = this.m8;
+        m[p] = v;
+        m[p + 1] = v >> 8;
+        m[p + 2] = v >> 16;
+        m[p + 3] = v >> 24;
+        return;
+      }
+    }
+    this.wrSlow(l, 4, v, this.acc === T_USR);
+  }
+
+  // ---- supervisor (implicit) accesses: descriptor tables, TSS, IDT ----
+
+  /** Reads with supervisor rights regardless of CPL (descriptor tables, TSS). */
+  sysRd32(l: number): number {
+    return this.rdSlow(l, 4, false);
+  }
+  sysRd16(l: number): number {
+    return this.rdSlow(l, 2, false);
+  }
+  sysWr8(l: number, v: number): void {
+    this.wrSlow(l, 1, v, false);
+  }
+  sysWr32(l: number, v: number): void {
+    this.wrSlow(l, 4, v, false);
+  }
+
+  // ---- slow paths ----
+
+  rdSlow(l: number, size: 1 | 2 | 4, user: boolean): number {
+    if (((l & 4095) + size) > 4096) {
+      let v = 0;
+      for (let i = 0; i < size; i++) v |= this.mem.read(this.translate((l + i) | 0, false, user), 1) << (8 * i);
+      return v;
+    }
+    return this.mem.read(this.translate(l, false, user), size);
+  }
+
+  wrSlow(l: number, size: 1 | 2 | 4, v: number, user: boolean): void {
+    if (((l & 4095) + size) > 4096) {
+      const phys: number[] = [];
+      for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, true, user));
+      for (let i = 0; i < size; i++) this.mem.write(phys[i]!, 1, v >> (8 * i));
+      return;
+    }
+    const p = this.translate(l, true, user);
+    this.mem.write(p, size, v);
+    this.fillWrite(l, p, user);
+  }
+
+  /** Translates a linear address for an access, raising #PF; fills the read TLB (and the write TLB for plain RAM). */
+  translate(l: number, write: boolean, user: boolean): number {
+    let phys: number;
+    let flagsR = T_SUP | T_USR;
+    let flagsW = T_SUP | T_USR;
+    if ((this.cr0 & CR0_PG) === 0) {
+      phys = l >>> 0;
+    } else {
+      const mem = this.mem;
+      const pdeAddr = ((this.cr3 & -4096) >>> 0) + ((l >>> 22) << 2);
+      const pde = mem.read(pdeAddr, 4);
+      if ((pde & 1) === 0) this.pageFault(l, 0, write, user);
+      const wp = (this.cr0 & CR0_WP) !== 0;
+      if ((pde & 0x80) !== 0 && (this.cr4 & CR4_PSE) !== 0) {
+        this.checkPerm(l, pde, write, user, wp);
+        const want = write ? 0x60 : 0x20;
+        if ((pde & want) !== want) mem.write(pdeAddr, 4, pde | want);
+        phys = ((pde & 0xffc00000) | (l & 0x3fffff)) >>> 0;
+        flagsR = T_SUP | (pde & 4 ? T_USR : 0);
+        flagsW = (pde & 2 || !wp ? T_SUP : 0) | ((pde & 6) === 6 ? T_USR : 0);
+        if ((pde & 0x40) === 0 && !write) flagsW = 0;
+      } else {
+        const pteAddr = ((pde & -4096) >>> 0) + (((l >>> 12) & 0x3ff) << 2);
+        const pte = mem.read(pteAddr, 4);
+        if ((pte & 1) === 0) this.pageFault(l, 0, write, user);
+        const both = pde & pte;
+        this.checkPerm(l, both, write, user, wp);
+        if ((pde & 0x20) === 0) mem.write(pdeAddr, 4, pde | 0x20);
+        const want = write ? 0x60 : 0x20;
+        if ((pte & want) !== want) mem.write(pteAddr, 4, pte | want);
+        phys = ((pte & -4096) | (l & 4095)) >>> 0;
+        flagsR = T_SUP | (both & 4 ? T_USR : 0);
+        flagsW = (both & 2 || !wp ? T_SUP : 0) | ((both & 6) === 6 ? T_USR : 0);
+        if ((pte & 0x40) === 0 && !write) flagsW = 0;
+      }
+    }
+    const ppage = phys >>> 12;
+    if (this.mem.pageIsRam(ppage)) {
+      const lp = l >>> 12;
+      this.tlbR[lp] = (ppage << 12) | flagsR;
+      if (flagsW !== 0 && this.mem.codePages[ppage] === 0) this.tlbW[lp] = (ppage << 12) | flagsW;
+      this.noteTlb(lp);
+    }
+    return phys;
+  }
+
+  private fillWrite(l: number, phys: number, user: boolean): void {
+    // After a write to a code page the page is no longer code: a fresh translate fills the write TLB.
+    const lp = l >>> 12;
+    if (this.tlbW[lp] === 0 && this.mem.pageIsRam(phys >>> 12) && this.mem.codePages[phys >>> 12] === 0) this.translate(l, true, user);
+  }
+
+  private checkPerm(l: number, bits: number, write: boolean, user: boolean, wp: boolean): void {
+    if (user && (bits & 4) === 0) this.pageFault(l, 1, write, user);
+    if (write && (bits & 2) === 0 && (user || wp)) this.pageFault(l, 1, write, user);
+  }
+
+  private pageFault(l: number, present: number, write: boolean, user: boolean): never {
+    this.cr2 = l | 0;
+    throw new CpuFault(PF, present | (write ? 2 : 0) | (user ? 4 : 0));
+  }
+
+  private noteTlb(lp: number): void {
+    if (this.tlbCount < TLB_LIST_MAX) this.tlbList[this.tlbCount++] = lp;
+    else this.tlbOverflow = true;
+  }
+
+  /** Drops every translation (CR3 write, CR0.PG/WP change, CPL-independent). */
+  flushTlb(): void {
+    if (this.tlbOverflow) {
+      this.tlbR.fill(0);
+      this.tlbW.fill(0);
+    } else {
+      for (let i = 0; i < this.tlbCount; i++) {
+        const lp = this.tlbList[i]!;
+        this.tlbR[lp] = 0;
+        this.tlbW[lp] = 0;
+      }
+    }
+    this.tlbCount = 0;
+    this.tlbOverflow = false;
+    this.epoch++;
+  }
+
+  /** INVLPG: drops the translations of the page (of the whole 4 MiB region when PSE is on). */
+  invalidatePage(l: number): void {
+    if ((this.cr4 & CR4_PSE) !== 0) {
+      const first = (l >>> 22) << 10;
+      for (let i = 0; i < 1024; i++) {
+        this.tlbR[first + i] = 0;
+        this.tlbW[first + i] = 0;
+      }
+    } else {
+      this.tlbR[l >>> 12] = 0;
+      this.tlbW[l >>> 12] = 0;
+    }
+    this.epoch++;
+  }
+
+  /** Removes write entries that point at physical page `ppage` (it now holds decoded code). */
+  protectCodePage(ppage: number): void {
+    this.mem.markCode(ppage);
+    const tag = ppage << 12;
+    if (this.tlbOverflow) {
+      this.tlbW.fill(0);
+      return;
+    }
+    for (let i = 0; i < this.tlbCount; i++) {
+      const lp = this.tlbList[i]!;
+      if ((this.tlbW[lp]! & -4096) === tag) this.tlbW[lp] = 0;
+    }
+  }
+
+  /** Translates without raising: physical address, or -1 when the access would fault (CR2 untouched). */
+  probe(l: number, write: boolean, user: boolean): number {
+    const cr2 = this.cr2;
+    try {
+      return this.translate(l, write, user);
+    } catch (e) {
+      if (e instanceof CpuFault) {
+        this.cr2 = cr2;
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  // ---- segmentation ----
+
+  /** Checks a data access through segment `seg` and returns the linear address (int32). */
+  segChk(seg: number, off: number, size: number, write: number): number {
+    const attr = this.segAttr[seg]!;
+    const vec = seg === SS ? SSF : GP;
+    if (attr === 0) throw new CpuFault(vec, 0);
+    if (write !== 0) {
+      if ((attr & ATTR_CODE) !== 0 || (attr & ATTR_WRITABLE) === 0) throw new CpuFault(vec, 0);
+    } else if ((attr & ATTR_CODE) !== 0 && (attr & ATTR_WRITABLE) === 0) throw new CpuFault(vec, 0);
+    const o = off >>> 0;
+    const lim = this.segLimit[seg]!;
+    if ((attr & (ATTR_EXPDOWN | ATTR_CODE)) === ATTR_EXPDOWN) {
+      const upper = attr & ATTR_DB ? 0xffffffff : 0xffff;
+      if (o <= lim || o + size - 1 > upper) throw new CpuFault(vec, 0);
+    } else if (o + size - 1 > lim) throw new CpuFault(vec, 0);
+    return (this.segBase[seg]! + o) | 0;
+  }
+
+  // ---- stack (generic path: any SS) ----
+
+  protected stack32(): boolean {
+    return (this.segAttr[SS]! & ATTR_DB) !== 0;
+  }
+
+  push32(v: number): void {
+    const r = this.r;
+    const sp = this.stack32() ? (r[4]! - 4) | 0 : (r[4]! - 4) & 0xffff;
+    this.wr32(this.segChk(SS, sp, 4, 1), v);
+    if (this.stack32()) r[4] = sp;
+    else r[4] = (r[4]! & -65536) | sp;
+  }
+
+  push16(v: number): void {
+    const r = this.r;
+    const sp = this.stack32() ? (r[4]! - 2) | 0 : (r[4]! - 2) & 0xffff;
+    this.wr16(this.segChk(SS, sp, 2, 1), v);
+    if (this.stack32()) r[4] = sp;
+    else r[4] = (r[4]! & -65536) | sp;
+  }
+
+  /** Reads the stack word at ESP+offset without popping. */
+  peek32(offset: number): number {
+    const sp = this.stack32() ? (this.r[4]! + offset) | 0 : (this.r[4]! + offset) & 0xffff;
+    return this.rd32(this.segChk(SS, sp, 4, 0));
+  }
+
+  peek16(offset: number): number {
+    const sp = this.stack32() ? (this.r[4]! + offset) | 0 : (this.r[4]! + offset) & 0xffff;
+    return this.rd16(this.segChk(SS, sp, 2, 0));
+  }
+
+  /** Adds to ESP (or SP with a 16-bit stack). */
+  addSp(n: number): void {
+    const r = this.r;
+    if (this.stack32()) r[4] = (r[4]! + n) | 0;
+    else r[4] = (r[4]! & -65536) | ((r[4]! + n) & 0xffff);
+  }
+
+  pop32(): number {
+    const v = this.peek32(0);
+    this.addSp(4);
+    return v;
+  }
+
+  pop16(): number {
+    const v = this.peek16(0);
+    this.addSp(2);
+    return v;
+  }
+}

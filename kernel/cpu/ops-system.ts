@@ -1,0 +1,481 @@
+// System and I/O helpers the compiled blocks call: privileged instructions (descriptor-table and
+// control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL check (no I/O bitmap), string
+// instructions with REP (interruptible, budget-exact), stack frames (PUSHA/POPA/ENTER/LEAVE),
+// far pointer loads, CPUID and RDTSC.
+import type { IoPort } from "../mem/types";
+import type { CostModel } from "./cost-model";
+import {
+  ATTR_P, CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
+} from "./cpu-state";
+import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
+import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
+import type { PortIo } from "./io";
+import { CpuArith } from "./ops-arith";
+import type { InterruptOptions } from "./interrupts";
+import type { PhysicalMemory } from "../mem/physical-memory";
+
+/** CPUID vendor string: 12 characters in EBX, EDX, ECX. */
+export const CPU_VENDOR = "ApexVisorCPU";
+/** CPUID.1:EDX bits reported: PSE (3), TSC (4), CX8 (8), CMOV (15). No FPU. */
+export const CPUID_FEATURES = (1 << 3) | (1 << 4) | (1 << 8) | (1 << 15);
+/** CPUID.1:EAX: family 6, model 1, stepping 0. */
+export const CPUID_SIGNATURE = 0x0610;
+
+function vendorWord(i: number): number {
+  let v = 0;
+  for (let k = 0; k < 4; k++) v |= CPU_VENDOR.charCodeAt(i * 4 + k) << (8 * k);
+  return v;
+}
+
+/** Privileged, I/O and string instruction semantics. */
+export class CpuSystem extends CpuArith {
+  readonly io: PortIo;
+  /** Set by STI (IF 0->1), MOV SS and POP SS: the next instruction runs before interrupts are checked. */
+  shadow = 0;
+  /** Index of the faulting instruction in the running block (set by the block's catch). */
+  fi = 0;
+  /** Instructions retired since reset. */
+  instructions = 0;
+  /** Cycles consumed before the current run slice, and the slice's budget (see cycleNow). */
+  protected cycBase = 0;
+  protected runBudget = 0;
+  protected readonly cost: CostModel;
+
+  constructor(mem: PhysicalMemory, io: PortIo, opts: InterruptOptions) {
+    super(mem, opts);
+    this.io = io;
+    this.cost = opts.cost;
+  }
+
+  /** The cycle counter now (monotonic; includes the whole running block). */
+  cycleNow(): number {
+    return this.cycBase + (this.runBudget - this.left);
+  }
+
+  /** Raises exception `vector` (error code 0 when it has one and none is given). */
+  raise(vector: number, code?: number): never {
+    throw new CpuFault(vector, hasErrorCode(vector) ? (code ?? 0) : undefined);
+  }
+
+  privCheck(): void {
+    if (this.cpl !== 0) throw new CpuFault(GP, 0);
+  }
+
+  private ioCheck(): void {
+    if (this.cpl > ((this.fl & IOPL) >> 12)) throw new CpuFault(GP, 0);
+  }
+
+  ioIn(port: number, size: 1 | 2 | 4): number {
+    this.ioCheck();
+    return this.io.read(port as IoPort, size);
+  }
+
+  ioOut(port: number, size: 1 | 2 | 4, v: number): void {
+    this.ioCheck();
+    this.io.write(port as IoPort, size, size === 4 ? v >>> 0 : v & ((1 << (size * 8)) - 1));
+  }
+
+  hlt(next: number): void {
+    this.privCheck();
+    this.halted = true;
+    this.eip = next;
+  }
+
+  cli(): void {
+    this.ioCheck();
+    this.fl &= ~IF;
+  }
+
+  sti(): void {
+    this.ioCheck();
+    if ((this.fl & IF) === 0) {
+      this.fl |= IF;
+      this.shadow = 1;
+    }
+  }
+
+  pushf(o32: boolean): void {
+    const v = this.getEflags() & ~(RF | VM);
+    if (o32) this.push32(v);
+    else this.push16(v);
+  }
+
+  popf(o32: boolean): void {
+    const v = o32 ? this.peek32(0) : this.peek16(0);
+    this.addSp(o32 ? 4 : 2);
+    this.writeFlagsChecked(v, o32);
+  }
+
+  fwait(): void {
+    if ((this.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) throw new CpuFault(NM, undefined);
+  }
+
+  /** x87 escape (D8..DF): no FPU is present. #NM when CR0.EM or CR0.TS, else #UD. */
+  fpu(): void {
+    if (this.cr0 & (CR0_EM | CR0_TS)) throw new CpuFault(NM, undefined);
+    throw new CpuFault(UD, undefined);
+  }
+
+  msr(): void {
+    this.privCheck();
+    throw new CpuFault(GP, 0);
+  }
+
+  cpuid(): void {
+    const r = this.r;
+    const leaf = r[0]! >>> 0;
+    if (leaf === 0) {
+      r[0] = 1;
+      r[3] = vendorWord(0);
+      r[2] = vendorWord(1);
+      r[1] = vendorWord(2);
+    } else if (leaf === 1) {
+      r[0] = CPUID_SIGNATURE;
+      r[3] = 0;
+      r[1] = 0;
+      r[2] = CPUID_FEATURES;
+    } else {
+      r[0] = 0;
+      r[3] = 0;
+      r[1] = 0;
+      r[2] = 0;
+    }
+  }
+
+  rdtsc(): void {
+    if ((this.cr4 & CR4_TSD) !== 0 && this.cpl !== 0) throw new CpuFault(GP, 0);
+    const t = this.cycleNow();
+    this.r[0] = t % 4294967296;
+    this.r[2] = Math.floor(t / 4294967296);
+  }
+
+  // ---- control, debug and table registers ----
+
+  movFromCr(n: number): number {
+    this.privCheck();
+    switch (n) {
+      case 0: return this.cr0;
+      case 2: return this.cr2;
+      case 3: return this.cr3;
+      case 4: return this.cr4;
+      default: throw new CpuFault(UD, undefined);
+    }
+  }
+
+  movToCr(n: number, v: number): void {
+    this.privCheck();
+    switch (n) {
+      case 0: {
+        if ((v & CR0_PG) !== 0 && (v & CR0_PE) === 0) throw new CpuFault(GP, 0);
+        if ((v & 0x60000000) === 0x20000000) throw new CpuFault(GP, 0); // NW without CD
+        const nv = v | CR0_ET;
+        const changed = (nv ^ this.cr0) & (CR0_PG | CR0_WP | CR0_PE);
+        this.cr0 = nv;
+        if (changed) this.flushTlb();
+        return;
+      }
+      case 2: this.cr2 = v; return;
+      case 3: this.cr3 = v; this.flushTlb(); return;
+      case 4: {
+        if ((v & ~CR4_SUPPORTED) !== 0) throw new CpuFault(GP, 0);
+        const changed = (v ^ this.cr4) & CR4_PSE;
+        this.cr4 = v;
+        if (changed) this.flushTlb();
+        return;
+      }
+      default: throw new CpuFault(UD, undefined);
+    }
+  }
+
+  /** Debug registers are not implemented: reads give 0, writes are ignored (CPL 0 only). */
+  movFromDr(_n: number): number {
+    this.privCheck();
+    return 0;
+  }
+  movToDr(_n: number, _v: number): void {
+    this.privCheck();
+  }
+
+  clts(): void {
+    this.privCheck();
+    this.cr0 &= ~CR0_TS;
+  }
+
+  smsw(): number {
+    return this.cr0;
+  }
+
+  lmsw(v: number): void {
+    this.privCheck();
+    this.cr0 = (this.cr0 & ~0xe) | (v & 0xf) | (this.cr0 & CR0_PE);
+  }
+
+  invlpg(lin: number): void {
+    this.privCheck();
+    this.invalidatePage(lin);
+  }
+
+  /** SGDT (0) / SIDT (1). */
+  sdt(which: number, lin: number): void {
+    this.wr16(lin, which === 0 ? this.gdtLimit : this.idtLimit);
+    this.wr32((lin + 2) | 0, which === 0 ? this.gdtBase : this.idtBase);
+  }
+
+  /** LGDT (2) / LIDT (3). */
+  ldt_(which: number, lin: number, o32: boolean): void {
+    this.privCheck();
+    const limit = this.rd16(lin);
+    let base = this.rd32((lin + 2) | 0);
+    if (!o32) base &= 0xffffff;
+    if (which === 2) {
+      this.gdtBase = base;
+      this.gdtLimit = limit;
+    } else {
+      this.idtBase = base;
+      this.idtLimit = limit;
+    }
+  }
+
+  lldt(sel: number): void {
+    this.privCheck();
+    sel &= 0xffff;
+    if ((sel & 0xfffc) === 0) {
+      this.ldtSel = 0;
+      this.ldtBase = 0;
+      this.ldtLimit = 0;
+      return;
+    }
+    if (sel & 4) throw new CpuFault(GP, sel & 0xfffc);
+    const d = this.readDesc(sel);
+    if ((d.hi & 0x1f00) !== 0x0200) throw new CpuFault(GP, sel & 0xfffc);
+    if ((d.hi & ATTR_P) === 0) throw new CpuFault(NP, sel & 0xfffc);
+    this.ldtSel = sel;
+    this.ldtBase = ((d.lo >>> 16) | ((d.hi & 0xff) << 16) | (d.hi & 0xff000000)) | 0;
+    const raw = (d.lo & 0xffff) | (d.hi & 0xf0000);
+    this.ldtLimit = d.hi & 0x800000 ? ((raw << 12) | 0xfff) >>> 0 : raw;
+  }
+
+  /** LTR: loads an available 32-bit TSS and marks it busy. */
+  ltr(sel: number): void {
+    this.privCheck();
+    sel &= 0xffff;
+    if ((sel & 0xfffc) === 0) throw new CpuFault(GP, 0);
+    if (sel & 4) throw new CpuFault(GP, sel & 0xfffc);
+    const d = this.readDesc(sel);
+    if ((d.hi & 0x1f00) !== 0x0900) throw new CpuFault(GP, sel & 0xfffc);
+    if ((d.hi & ATTR_P) === 0) throw new CpuFault(NP, sel & 0xfffc);
+    d.hi |= 0x200;
+    this.sysWr32((d.addr + 4) | 0, d.hi);
+    this.trSel = sel;
+    this.trBase = ((d.lo >>> 16) | ((d.hi & 0xff) << 16) | (d.hi & 0xff000000)) | 0;
+    const raw = (d.lo & 0xffff) | (d.hi & 0xf0000);
+    this.trLimit = d.hi & 0x800000 ? ((raw << 12) | 0xfff) >>> 0 : raw;
+    this.trAttr = d.hi & 0x00f0ff00;
+  }
+
+  // ---- stack frames and far pointers ----
+
+  pusha(o32: boolean): void {
+    const r = this.r;
+    if (o32) {
+      this.pushFrame([r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, r[6]!, r[7]!]);
+      return;
+    }
+    const sp0 = r[4]!;
+    try {
+      for (let i = 0; i < 8; i++) this.push16(i === 4 ? sp0 : r[i]!);
+    } catch (e) {
+      r[4] = sp0;
+      throw e;
+    }
+  }
+
+  popa(o32: boolean): void {
+    const w = o32 ? 4 : 2;
+    const vals: number[] = [];
+    for (let i = 0; i < 8; i++) vals.push(o32 ? this.peek32(i * w) : this.peek16(i * w));
+    const r = this.r;
+    for (let i = 0; i < 8; i++) {
+      if (i === 3) continue; // skips the saved ESP (slot 3 from the top = ESP)
+      const reg = 7 - i;
+      if (o32) r[reg] = vals[i]!;
+      else r[reg] = (r[reg]! & -65536) | vals[i]!;
+    }
+    this.addSp(8 * w);
+  }
+
+  enter(size: number, level: number, o32: boolean): void {
+    const r = this.r;
+    const sp0 = r[4]!;
+    const bp0 = r[5]!;
+    level &= 31;
+    try {
+      if (o32) this.push32(bp0);
+      else this.push16(bp0);
+      const frame = r[4]!;
+      const w = o32 ? 4 : 2;
+      let bp = bp0;
+      for (let i = 1; i < level; i++) {
+        bp = (bp - w) | 0;
+        const lin = this.segChk(SS, this.stack32() ? bp : bp & 0xffff, w, 0);
+        if (o32) this.push32(this.rd32(lin));
+        else this.push16(this.rd16(lin));
+      }
+      if (level > 0) {
+        if (o32) this.push32(frame);
+        else this.push16(frame);
+      }
+      // the new stack top must be writable (SDM: ENTER checks the final ESP)
+      const top = this.stack32() ? (r[4]! - size) | 0 : (r[4]! - size) & 0xffff;
+      if (size > 0) this.segChk(SS, top, 1, 1);
+      if (o32) r[5] = frame;
+      else r[5] = (r[5]! & -65536) | (frame & 0xffff);
+      this.addSp(-size);
+    } catch (e) {
+      r[4] = sp0;
+      r[5] = bp0;
+      throw e;
+    }
+  }
+
+  leave(o32: boolean): void {
+    const r = this.r;
+    const sp0 = r[4]!;
+    if (this.stack32()) r[4] = r[5]!;
+    else r[4] = (r[4]! & -65536) | (r[5]! & 0xffff);
+    try {
+      const v = o32 ? this.pop32() : this.pop16();
+      if (o32) r[5] = v;
+      else r[5] = (r[5]! & -65536) | v;
+    } catch (e) {
+      r[4] = sp0;
+      throw e;
+    }
+  }
+
+  /** LDS/LES/LSS/LFS/LGS: offset into register `reg`, selector into `seg`. */
+  loadFar(seg: number, reg: number, lin: number, o32: boolean): void {
+    const off = o32 ? this.rd32(lin) : this.rd16(lin);
+    const sel = this.rd16((lin + (o32 ? 4 : 2)) | 0);
+    this.loadSeg(seg, sel);
+    if (o32) this.r[reg] = off;
+    else this.r[reg] = (this.r[reg]! & -65536) | off;
+    if (seg === SS) this.shadow = 1;
+  }
+
+  /** BOUND: #BR when the signed index lies outside [lower, upper]. */
+  bound(v: number, lin: number, size: number, _eip: number): void {
+    const lo = size === 32 ? this.rd32(lin) : (this.rd16(lin) << 16) >> 16;
+    const hi = size === 32 ? this.rd32((lin + 4) | 0) : (this.rd16((lin + 2) | 0) << 16) >> 16;
+    const x = size === 32 ? v | 0 : (v << 16) >> 16;
+    if (x < lo || x > hi) throw new CpuFault(BR, undefined);
+  }
+
+  // ---- string instructions ----
+
+  private strLin(seg: number, off: number, bytes: number, write: number): number {
+    return (this.segMode & (1 << seg)) !== 0 && !(write && seg === 1) ? off : this.segChk(seg, off, bytes, write);
+  }
+
+  private rdN(bytes: number, l: number): number {
+    return bytes === 4 ? this.rd32(l) : bytes === 2 ? this.rd16(l) : this.rd8(l);
+  }
+
+  private wrN(bytes: number, l: number, v: number): void {
+    if (bytes === 4) this.wr32(l, v);
+    else if (bytes === 2) this.wr16(l, v);
+    else this.wr8(l, v);
+  }
+
+  /** One iteration of string op `kind` (0 MOVS, 1 CMPS, 2 STOS, 3 LODS, 4 SCAS, 5 INS, 6 OUTS). */
+  private strOnce(kind: number, size: 8 | 16 | 32, a32: number, seg: number, d: number): void {
+    const r = this.r;
+    const bytes = size >> 3;
+    const si = a32 ? r[6]! : r[6]! & 0xffff;
+    const di = a32 ? r[7]! : r[7]! & 0xffff;
+    const mask = size === 32 ? -1 : (1 << size) - 1;
+    let advSi = false;
+    let advDi = false;
+    switch (kind) {
+      case 0: {
+        const v = this.rdN(bytes, this.strLin(seg, si, bytes, 0));
+        this.wrN(bytes, this.strLin(ES, di, bytes, 1), v);
+        advSi = advDi = true;
+        break;
+      }
+      case 1: {
+        const a = this.rdN(bytes, this.strLin(seg, si, bytes, 0));
+        const b = this.rdN(bytes, this.strLin(ES, di, bytes, 0));
+        this.setLazy(Lazy.Sub, size, a, b, (a - b) | 0, 0);
+        advSi = advDi = true;
+        break;
+      }
+      case 2:
+        this.wrN(bytes, this.strLin(ES, di, bytes, 1), r[0]! & mask);
+        advDi = true;
+        break;
+      case 3: {
+        const v = this.rdN(bytes, this.strLin(seg, si, bytes, 0));
+        r[0] = size === 32 ? v : (r[0]! & ~mask) | v;
+        advSi = true;
+        break;
+      }
+      case 4: {
+        const a = r[0]! & mask;
+        const b = this.rdN(bytes, this.strLin(ES, di, bytes, 0));
+        this.setLazy(Lazy.Sub, size, a, b, (a - b) | 0, 0);
+        advDi = true;
+        break;
+      }
+      case 5: {
+        const l = this.strLin(ES, di, bytes, 1);
+        this.translate(l, true, this.cpl === 3); // fault before the port is read
+        this.wrN(bytes, l, this.io.read((r[2]! & 0xffff) as IoPort, bytes as 1 | 2 | 4));
+        advDi = true;
+        break;
+      }
+      default: {
+        const v = this.rdN(bytes, this.strLin(seg, si, bytes, 0));
+        this.io.write((r[2]! & 0xffff) as IoPort, bytes as 1 | 2 | 4, size === 32 ? v >>> 0 : v & mask);
+        advSi = true;
+        break;
+      }
+    }
+    if (advSi) r[6] = a32 ? (r[6]! + d) | 0 : (r[6]! & -65536) | ((r[6]! + d) & 0xffff);
+    if (advDi) r[7] = a32 ? (r[7]! + d) | 0 : (r[7]! & -65536) | ((r[7]! + d) & 0xffff);
+  }
+
+  /** A string instruction, with REP/REPE (rep 1) or REPNE (rep 2): one iteration per cost unit, stops at the budget with EIP on the instruction. */
+  str(kind: number, size: 8 | 16 | 32, a32: number, seg: number, rep: number, eip: number, next: number): void {
+    if (kind >= 5) this.ioCheck();
+    const d = (this.fl & DF) !== 0 ? -(size >> 3) : size >> 3;
+    if (rep === 0) {
+      this.strOnce(kind, size, a32, seg, d);
+      return;
+    }
+    const r = this.r;
+    const cmp = kind === 1 || kind === 4;
+    let n = a32 ? r[1]! >>> 0 : r[1]! & 0xffff;
+    let first = true;
+    const iterCost = kind >= 5 ? this.cost.io : this.cost.stringIteration;
+    while (n !== 0) {
+      if (!first) {
+        if (this.left < iterCost || this.brk !== 0) {
+          this.eip = eip;
+          return;
+        }
+        this.left -= iterCost;
+        this.instructions++;
+      }
+      first = false;
+      this.strOnce(kind, size, a32, seg, d);
+      n--;
+      r[1] = a32 ? n : (r[1]! & -65536) | n;
+      if (cmp) {
+        const zf = (this.getEflags() & ZF) !== 0;
+        if (rep === 1 ? !zf : zf) break;
+      }
+    }
+    this.eip = next;
+  }
+}

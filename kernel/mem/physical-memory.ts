@@ -1,0 +1,184 @@
+// Guest-physical memory of one machine: a zero-filled RAM buffer (committed lazily by the host OS) plus
+// MMIO windows. Knows which 4 KiB pages hold decoded code so that any write (CPU, DMA, loader) can
+// invalidate it. Not responsible for paging or segmentation (kernel/cpu/mmu.ts).
+import type { GuestPhysAddr } from "./types";
+
+/** A device window in the physical address space, accessed by offset from its base. */
+export interface MmioHandler {
+  read(offset: number, size: 1 | 2 | 4): number;
+  write(offset: number, size: 1 | 2 | 4, value: number): void;
+}
+
+interface MmioRegion {
+  readonly base: number;
+  readonly end: number; // exclusive
+  readonly handler: MmioHandler;
+}
+
+/** Largest RAM size a machine may have. */
+export const MAX_RAM_BYTES = 512 * 1024 * 1024;
+/** Page size used for code tracking and by the MMU. */
+export const PAGE_SIZE = 4096;
+
+/** Called when a page that holds decoded code is written; the listener drops its decoded blocks. */
+export type CodeWriteListener = (page: number) => void;
+
+/** RAM and MMIO of one guest. Physical accessors check bounds only; out-of-range reads give all-ones. */
+export class PhysicalMemory {
+  /** RAM size in bytes (a multiple of 4 KiB). */
+  readonly size: number;
+  /** Byte view of RAM: for kernel/cpu and kernel/mem only. */
+  readonly u8: Uint8Array;
+  /** Aligned 32-bit view of RAM (little-endian host): for kernel/cpu and kernel/mem only. */
+  readonly i32: Int32Array;
+  /** One byte per RAM page: non-zero when the page holds decoded code. */
+  readonly codePages: Uint8Array;
+  /** Accesses outside RAM and every MMIO window (guest bugs, counted not thrown). */
+  outOfRangeAccesses = 0;
+  private readonly regions: MmioRegion[] = [];
+  private readonly listeners: CodeWriteListener[] = [];
+
+  constructor(sizeBytes: number) {
+    if (!Number.isInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes > MAX_RAM_BYTES) {
+      throw new RangeError(`RAM size must be 1..${MAX_RAM_BYTES} bytes, got ${sizeBytes}`);
+    }
+    this.size = Math.ceil(sizeBytes / PAGE_SIZE) * PAGE_SIZE;
+    const buf = new ArrayBuffer(this.size);
+    this.u8 = new Uint8Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.codePages = new Uint8Array(this.size / PAGE_SIZE);
+  }
+
+  /** Maps a device window; overlapping windows are a wiring bug and throw. */
+  mapMmio(base: GuestPhysAddr, length: number, handler: MmioHandler): void {
+    const end = base + length;
+    if (length <= 0 || end > 0x1_0000_0000) throw new RangeError(`bad MMIO window ${base.toString(16)}+${length}`);
+    for (const r of this.regions) {
+      if (base < r.end && r.base < end) throw new Error(`MMIO window ${base.toString(16)}+${length} overlaps ${r.base.toString(16)}`);
+    }
+    this.regions.push({ base, end, handler });
+    this.regions.sort((a, b) => a.base - b.base);
+  }
+
+  /** Registers a listener told about writes to code pages (the CPU's block cache). */
+  addCodeWriteListener(l: CodeWriteListener): void {
+    this.listeners.push(l);
+  }
+
+  /** Marks a RAM page as holding decoded code. */
+  markCode(page: number): void {
+    this.codePages[page] = 1;
+  }
+
+  /** Clears the code mark of `page` and tells the listeners; called on the first write to it. */
+  codeWritten(page: number): void {
+    this.codePages[page] = 0;
+    for (const l of this.listeners) l(page);
+  }
+
+  /** True when [addr, addr+len) lies inside RAM. */
+  contains(addr: GuestPhysAddr, len: number): boolean {
+    return addr >= 0 && len >= 0 && addr + len <= this.size;
+  }
+
+  /** True when the whole 4 KiB page is plain RAM (no MMIO window touches it): the CPU may cache it. */
+  pageIsRam(page: number): boolean {
+    if (page >= this.codePages.length) return false;
+    if (this.regions.length === 0) return true;
+    const lo = page * PAGE_SIZE;
+    const hi = lo + PAGE_SIZE;
+    for (const r of this.regions) if (lo < r.end && r.base < hi) return false;
+    return true;
+  }
+
+  /** True when `addr` is plain RAM (not MMIO, not out of range). */
+  isRam(addr: number): boolean {
+    return addr < this.size && !this.mmioAt(addr);
+  }
+
+  private mmioAt(addr: number): MmioRegion | undefined {
+    for (const r of this.regions) if (addr >= r.base && addr < r.end) return r;
+    return undefined;
+  }
+
+  read8(addr: GuestPhysAddr): number {
+    return this.read(addr, 1);
+  }
+  read16(addr: GuestPhysAddr): number {
+    return this.read(addr, 2);
+  }
+  /** Reads 32 bits, returned unsigned. */
+  read32(addr: GuestPhysAddr): number {
+    return this.read(addr, 4) >>> 0;
+  }
+  write8(addr: GuestPhysAddr, value: number): void {
+    this.write(addr, 1, value);
+  }
+  write16(addr: GuestPhysAddr, value: number): void {
+    this.write(addr, 2, value);
+  }
+  write32(addr: GuestPhysAddr, value: number): void {
+    this.write(addr, 4, value);
+  }
+
+  /** Physical read of 1, 2 or 4 bytes (32-bit results signed); MMIO windows dispatch to their handler. */
+  read(addr: number, size: 1 | 2 | 4): number {
+    if (this.regions.length > 0) {
+      const r = this.mmioAt(addr);
+      if (r) return r.handler.read(addr - r.base, size);
+    }
+    if (addr + size > this.size || addr < 0) {
+      this.outOfRangeAccesses++;
+      return size === 4 ? -1 : (1 << (size * 8)) - 1;
+    }
+    const m = this.u8;
+    if (size === 1) return m[addr]!;
+    if (size === 2) return m[addr]! | (m[addr + 1]! << 8);
+    if ((addr & 3) === 0) return this.i32[addr >>> 2]!;
+    return m[addr]! | (m[addr + 1]! << 8) | (m[addr + 2]! << 16) | (m[addr + 3]! << 24);
+  }
+
+  /** Physical write of 1, 2 or 4 bytes; invalidates decoded code on the page. */
+  write(addr: number, size: 1 | 2 | 4, value: number): void {
+    if (this.regions.length > 0) {
+      const r = this.mmioAt(addr);
+      if (r) {
+        r.handler.write(addr - r.base, size, size === 4 ? value >>> 0 : value & ((1 << (size * 8)) - 1));
+        return;
+      }
+    }
+    if (addr + size > this.size || addr < 0) {
+      this.outOfRangeAccesses++;
+      return;
+    }
+    const p = addr >>> 12;
+    if (this.codePages[p] !== 0) this.codeWritten(p);
+    if (((addr + size - 1) >>> 12) !== p && this.codePages[p + 1] !== 0) this.codeWritten(p + 1);
+    const m = this.u8;
+    if (size === 4 && (addr & 3) === 0) {
+      this.i32[addr >>> 2] = value;
+      return;
+    }
+    m[addr] = value;
+    if (size >= 2) m[addr + 1] = value >> 8;
+    if (size === 4) {
+      m[addr + 2] = value >> 16;
+      m[addr + 3] = value >> 24;
+    }
+  }
+
+  /** Copies bytes out of RAM (for loaders and the kernel); throws RangeError outside RAM. */
+  readBytes(addr: GuestPhysAddr, len: number): Uint8Array {
+    if (!this.contains(addr, len)) throw new RangeError(`readBytes ${addr.toString(16)}+${len} outside RAM`);
+    return this.u8.slice(addr, addr + len);
+  }
+
+  /** Copies bytes into RAM (for loaders and DMA); invalidates code pages; throws RangeError outside RAM. */
+  writeBytes(addr: GuestPhysAddr, data: Uint8Array): void {
+    if (!this.contains(addr, data.length)) throw new RangeError(`writeBytes ${addr.toString(16)}+${data.length} outside RAM`);
+    if (data.length === 0) return;
+    const last = (addr + data.length - 1) >>> 12;
+    for (let p = addr >>> 12; p <= last; p++) if (this.codePages[p] !== 0) this.codeWritten(p);
+    this.u8.set(data, addr);
+  }
+}

@@ -1,0 +1,36 @@
+/* start-trap.c: conformance guest for the trap binding (every service a trap, pv_trap_services.c) and,
+ * built with libpv's sources, for the linked-library binding. Only has to compile, link and be stamped. */
+#include "pv_abi.h"
+#include "pv_note.h"
+
+PV_ABI_NOTE("trap-conformance", 0, 0);
+
+void pvtest_main(uint32_t magic, const struct pv_start_info *si);
+
+uint8_t pvtest_boot_stack[4096] __attribute__((aligned(16), used));
+
+__asm__(".pushsection .text.start,\"ax\",@progbits\n"
+        "\t.globl _start\n"
+        "_start:\n"
+        "\tmovl $pvtest_boot_stack + 4096, %esp\n"
+        "\tpushl %ebx\n"
+        "\tpushl %eax\n"
+        "\tcall pvtest_main\n"
+        "1:\tjmp 1b\n"
+        ".popsection\n");
+
+void pvtest_main(uint32_t magic, const struct pv_start_info *si)
+{
+    uint64_t now = 0;
+    uint32_t id = 0;
+    uint32_t was;
+    if (magic != PV_ABI_MAGIC || si->abi_major != PV_ABI_MAJOR)
+        return;
+    was = pv_virq_mask();
+    (void)pv_console_write("hello\n", 6);
+    (void)pv_time_get(&now);
+    (void)pv_timer_set_periodic(now + 1000000u);
+    (void)pv_queuing_port_get_id("Q1", 2, &id);
+    pv_virq_restore(was);
+    (void)pv_window_yield();
+}
