@@ -1,6 +1,7 @@
 // The colour text display: the 32 KiB text buffer at 0xB8000 (char + attribute per cell, 80x25 shown)
 // as a cheap MMIO region, and the CRTC (6845/VGA) index/data, mode and status ports at 0x3D0-0x3DF.
 // It renders nothing: dumpText() gives the visible page as text. Graphics modes and fonts are out of scope.
+import type { MmioHandler } from "../mem/physical-memory";
 import { guestPhys, ioPort } from "../mem/types";
 import type { Device, ParseResult } from "./device";
 import { parseStateWith } from "./state-reader";
@@ -40,12 +41,6 @@ const MODE3_CRTC = [
 const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
-/** An MMIO region accessed by offset (the shape of the CPU's MmioHandler). */
-export interface TextMemory {
-  read(offset: number, size: 1 | 2 | 4): number;
-  write(offset: number, size: 1 | 2 | 4, value: number): void;
-}
-
 /** Saved display: CRTC registers, the other port latches and the whole text buffer. */
 export interface CgaTextState {
   readonly crtcIndex: number;
@@ -68,7 +63,7 @@ export class CgaText implements Device<CgaTextState> {
   private statusReads = 0;
 
   /** The text buffer as an MMIO region (little-endian; accesses past the end are dropped / read 0xFF). */
-  readonly memory: TextMemory = {
+  readonly memory: MmioHandler = {
     read: (offset, size) => {
       if (offset < 0 || offset + size > CGA_TEXT_SIZE) return size === 4 ? 0xffff_ffff : (1 << (size * 8)) - 1;
       const v = this.vram;

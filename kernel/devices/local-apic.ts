@@ -1,6 +1,7 @@
 // The xAPIC local APIC of the one vCPU (Intel SDM vol. 3 ch. 11), accessed by offset in its 4 KiB MMIO
 // page at 0xFEE00000: priorities, IRR/ISR/TMR, LVTs, the timer on virtual time and self-IPIs. It is
 // not the I/O APIC, not x2APIC (no MSR access) and knows no other CPU.
+import type { InterruptSource } from "../cpu/io";
 import { guestPhys } from "../mem/types";
 import type { Device, ParseResult, TimerService } from "./device";
 import { ApicTimer, type ApicTimerFields, type TimerLvt } from "./local-apic-timer";
@@ -61,14 +62,6 @@ const ICR_LOW_WRITABLE = 0x000c_cfff; // vector, delivery mode, destination mode
 const ICR_DEST_LOGICAL = 1 << 11; // ICR: Destination Mode (1 = logical)
 const ICR_SHORTHAND_SHIFT = 18; // ICR: Destination Shorthand (00 none, 01 self, 10 all incl. self, 11 all excl.)
 const DFR_FLAT = 0xf; // DFR model bits 28-31: 1111 = flat model
-
-/** What the CPU asks of its interrupt controller: is a vector ready, and take it (INTA). */
-export interface InterruptSource {
-  /** True when an interrupt would be delivered if the CPU's IF allowed it. */
-  pending(): boolean;
-  /** Accepts the interrupt and returns its vector (the spurious vector if it vanished). */
-  acknowledge(): number;
-}
 
 /** Receives the vector of every EOI for a level-triggered interrupt (the EOI broadcast to I/O APICs). */
 export interface EoiBroadcast {
@@ -282,11 +275,13 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     else this.tmr.clear(vector);
   }
 
+  /** An IRR vector whose priority class is above the processor priority class (SDM 11.8.3.1). */
   pending(): boolean {
     const v = this.irr.highest();
     return v >= 0 && (v & 0xf0) > (this.processorPriority() & 0xf0);
   }
 
+  /** INTA: the highest acceptable IRR vector moves to ISR; with none, the spurious vector. */
   acknowledge(): number {
     if (!this.pending()) return this.svr & 0xff; // the spurious vector (SDM 11.9)
     const v = this.irr.highest();

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { apicWithPic } from "../../../kernel/devices/apic-pic-source";
-import { LocalApic, type InterruptSource } from "../../../kernel/devices/local-apic";
+import type { InterruptSource } from "../../../kernel/cpu/io";
+import { LocalApic } from "../../../kernel/devices/local-apic";
 import { FakeTimers } from "./fake-timers";
 
 class FakePic implements InterruptSource {
