@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { apicWithPic } from "../../../kernel/devices/apic-pic-source";
 import type { InterruptSource } from "../../../kernel/cpu/io";
 import { LocalApic } from "../../../kernel/devices/local-apic";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 class FakePic implements InterruptSource {
   requests: number[] = [];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CmosRtc } from "../../../kernel/devices/cmos-rtc";
 import type { IrqLine } from "../../../kernel/devices/device";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 const TIMER = "cmos-rtc.interrupt";
 const S = 1_000_000_000n;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ApicTimer, type TimerLvt } from "../../../kernel/devices/local-apic-timer";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 describe("kernel/devices/local-apic-timer", () => {
   function setup(lvt: TimerLvt): { timer: ApicTimer; timers: FakeTimers; expiries: bigint[] } {

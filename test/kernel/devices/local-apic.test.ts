@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { LOCAL_APIC_VERSION, LocalApic } from "../../../kernel/devices/local-apic";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 const ID = 0x020, VERSION = 0x030, TPR = 0x080, PPR = 0x0a0, EOI = 0x0b0, LDR = 0x0d0, DFR = 0x0e0, SVR = 0x0f0;
 const ISR0 = 0x100, TMR0 = 0x180, IRR0 = 0x200, ESR = 0x280, ICR_LOW = 0x300, ICR_HIGH = 0x310;
