@@ -85,6 +85,9 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   const serial = new ChunkedSink(opts.stdout);
   const e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
   let cpu: Cpu | undefined;
+  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
+  let sliceEnd = Number.POSITIVE_INFINITY;
+  let resliced = false;
   const clock = new CycleClock(opts.clockHz ?? DEFAULT_CLOCK_HZ, () => cpu?.cycles ?? 0);
   const devices = new PcDevices({
     now: () => clock.now(),
@@ -93,6 +96,11 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     requestExit: (status) => {
       exitStatus = status;
       cpu?.requestStop("isa-debug-exit");
+    },
+    onTimerArmed: (at) => {
+      if (cpu === undefined || clock.cycles() + clock.cyclesUntil(at) >= sliceEnd) return;
+      resliced = true;
+      cpu.requestStop("timer armed inside the slice");
     },
   });
   devices.firmwareInit();
@@ -116,14 +124,17 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
     if (limit !== undefined) budget = Math.min(budget, limit - cpu.instructions);
+    sliceEnd = clock.cycles() + budget;
     const exit = cpu.run(budget);
+    sliceEnd = Number.POSITIVE_INFINITY;
     devices.timers.fireDue();
     flush();
     switch (exit.kind) {
       case "budget":
         break;
       case "stop":
-        if (exitStatus === null) throw new Error(`CPU stopped without a debug-exit: ${exit.reason}`);
+        if (exitStatus === null && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        resliced = false;
         break;
       case "halt": {
         if (exitStatus !== null) break;

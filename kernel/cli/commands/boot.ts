@@ -73,21 +73,24 @@ export function describeEnd(r: BootResult, kernel: string): string | null {
   }
 }
 
-const EPILOG = `Machine: i386 PC, RAM from --memory, COM1 16550A at 0x3f8 (IRQ4) -> stdout, 8259A PICs at 0x20/0xa0,
-8254 PIT at 0x40 (IRQ0), isa-debug-exit at 0xf4 (iosize 4). The kernel starts as the Multiboot spec says:
-EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name),
-flat 32-bit segments, paging off, interrupts off. Time is virtual: the same kernel gives the same output.
-
-stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.
-
-Exit status:
-  (v << 1) | 1   the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)
-  ${BOOT_EXIT.usage}              bad command-line options
-  ${BOOT_EXIT.loadError}              the kernel file is unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM
-  ${BOOT_EXIT.tripleFault}              triple fault
-  ${BOOT_EXIT.halted}              the CPU halted for good (cli; hlt, or hlt with no interrupt source left)
-  ${BOOT_EXIT.instructionLimit}             --max-instructions reached
-Every ending but debug-exit prints one line on stderr.`;
+const EPILOG = [
+  "Machine: i386 PC with RAM from --memory, COM1 16550A at 0x3f8 (IRQ4) to stdout, 8259A PICs at 0x20/0xa0, 8254 PIT at 0x40 (IRQ0), isa-debug-exit at 0xf4 (iosize 4).",
+  "",
+  'Entry state per the Multiboot spec: EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name), flat 32-bit segments, paging off, interrupts off.',
+  "",
+  "Time is virtual (one instruction = one cycle at 100 MHz): the same kernel and input give the same output on any machine.",
+  "",
+  "stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.",
+  "",
+  "Exit status:",
+  "  (v << 1) | 1  the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)",
+  `  ${BOOT_EXIT.usage}             bad command-line options`,
+  `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM`,
+  `  ${BOOT_EXIT.tripleFault}             triple fault`,
+  `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
+  `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
+  "Every ending but debug-exit prints one line on stderr.",
+].join("\n");
 
 interface BootArgs {
   kernel: string;

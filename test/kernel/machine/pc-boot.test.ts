@@ -24,7 +24,52 @@ function boot(args: string, extra: Partial<BootOptions> = {}): Run {
   return { result, out: text(chunks), e9: text(e9) };
 }
 
+/**
+ * A flat kernel loaded through the Multiboot a.out-kludge fields: loads a GDT and an IDT whose vector 8
+ * (IRQ0 as the BIOS leaves the PIC) writes 5 to isa-debug-exit, starts PIT channel 0 in mode 0 with
+ * `count`, enables interrupts and spins. Instructions up to the count-loading OUT: 8.
+ */
+function flatTimerKernel(count: number): Uint8Array {
+  const base = 0x100000;
+  const img = new Uint8Array(0x100);
+  const dv = new DataView(img.buffer);
+  const words = [0x1badb002, 0x10000, (-(0x1badb002 + 0x10000)) >>> 0, base, base, 0, 0, base + 0x40];
+  words.forEach((w, i) => dv.setUint32(i * 4, w, true));
+  dv.setBigUint64(0x28, 0x00cf9a000000ffffn, true); // GDT[1]: flat code
+  dv.setBigUint64(0x30, 0x00cf92000000ffffn, true); // GDT[2]: flat data
+  dv.setUint16(0x38, 23, true); // GDTR
+  dv.setUint32(0x3a, base + 0x20, true);
+  const code = [
+    [0x0f, 0x01, 0x15, 0x38, 0x00, 0x10, 0x00], // lgdt [0x100038]
+    [0x0f, 0x01, 0x1d, 0x80, 0x00, 0x10, 0x00], // lidt [0x100080]
+    [0xb0, 0x30, 0xe6, 0x43], // mov al, 0x30; out 0x43, al (channel 0, lo/hi, mode 0)
+    [0xb0, count & 0xff, 0xe6, 0x40],
+    [0xb0, count >>> 8, 0xe6, 0x40], // the 8th instruction loads the count
+    [0xfb], // sti
+    [0xeb, 0xfe], // spin: jmp spin
+    [0xb0, 0x05, 0xe6, 0xf4], // handler at 0x100060: mov al, 5; out 0xf4, al
+  ].flat();
+  img.set(code.slice(0, code.length - 4), 0x40);
+  img.set(code.slice(code.length - 4), 0x60);
+  dv.setUint16(0x80, 9 * 8 - 1, true); // IDTR
+  dv.setUint32(0x82, base + 0x88, true);
+  const handler = base + 0x60;
+  dv.setUint32(0x88 + 8 * 8, (handler & 0xffff) | (0x08 << 16), true); // interrupt gate, vector 8
+  dv.setUint32(0x88 + 8 * 8 + 4, (handler & 0xffff0000) | 0x8e00, true);
+  return img;
+}
+
 describe("kernel/machine/pc-boot", () => {
+  it("lands a timer interrupt on the exact cycle of its deadline, even when armed mid-slice", () => {
+    const count = 5000;
+    const r = bootMultiboot({ elf: flatTimerKernel(count), elfPath: "flat", stdout: () => undefined });
+    expect(r.end).to.deep.equal({ kind: "debugExit", status: 11 });
+    // Loaded at cycle 8 (80 ns: PIT tick 0); OUT rises at tick `count`; one cycle is 10 ns at 100 MHz.
+    const deadlineNs = (BigInt(count) * 1_000_000_000n + 1_193_181n) / 1_193_182n;
+    const deadlineCycle = Number((deadlineNs + 9n) / 10n);
+    expect(r.cycles).to.equal(deadlineCycle + 2); // then the handler's mov and out
+    expect(r.instructions).to.equal(r.cycles);
+  });
   it("enters the kernel per the Multiboot spec with memory sizes and the command line", () => {
     const r = boot("");
     expect(r.out).to.equal(`boot-test: magic=2badb002\nmem_lower=639 mem_upper=64384\nargs=\ndone\n`);
