@@ -6,6 +6,7 @@ import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import { IF } from "../cpu/flags";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, planMultibootLoad } from "../loader/multiboot";
 import { PhysicalMemory } from "../mem/physical-memory";
+import type { GuestPhysAddr } from "../mem/types";
 import { PcDevices } from "./pc-devices";
 import { CycleClock } from "./cycle-clock";
 
@@ -161,7 +162,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
 }
 
 /** Multiboot 3.2 machine state: EAX magic, EBX info, flat 32-bit CS and data segments, paging off, IF=0. */
-function enterMultiboot(cpu: Cpu, entry: number, info: number): void {
+function enterMultiboot(cpu: Cpu, entry: GuestPhysAddr, info: GuestPhysAddr): void {
   cpu.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   cpu.setEflags(0x2);
   cpu.eax = MULTIBOOT_BOOTLOADER_MAGIC;
