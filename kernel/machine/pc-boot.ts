@@ -7,7 +7,8 @@ import { IF } from "../cpu/flags";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, planMultibootLoad } from "../loader/multiboot";
 import { PhysicalMemory } from "../mem/physical-memory";
 import type { GuestPhysAddr } from "../mem/types";
-import { PcDevices } from "./pc-devices";
+import { writeBiosDataAreas } from "./firmware/bios-data-area";
+import { PC_PORTS, PcDevices } from "./pc-devices";
 import { CycleClock } from "./cycle-clock";
 
 /** What to boot and where its console goes. */
@@ -81,6 +82,8 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
 
   const memory = new PhysicalMemory(memoryBytes);
+  // The BIOS data areas first: a kernel loaded over them wins, as it would over a real BIOS's.
+  writeBiosDataAreas((addr, bytes) => memory.writeBytes(addr, bytes), { comPorts: [PC_PORTS.com1] });
   applyMultibootPlan(planned.plan, memory);
   let exitStatus: number | null = null;
   const serial = new ChunkedSink(opts.stdout);

@@ -59,7 +59,20 @@ function flatTimerKernel(count: number): Uint8Array {
   return img;
 }
 
+/** A flat kernel (a.out-kludge load at 1 MiB) whose code is `code`, entered at 0x100020. */
+function flatKernel(code: number[]): Uint8Array {
+  const img = new Uint8Array(0x20 + code.length);
+  const dv = new DataView(img.buffer);
+  [0x1badb002, 0x10000, (-(0x1badb002 + 0x10000)) >>> 0, 0x100000, 0x100000, 0, 0, 0x100020].forEach((w, i) => dv.setUint32(i * 4, w, true));
+  img.set(code, 0x20);
+  return img;
+}
+
 describe("kernel/machine/pc-boot", () => {
+  it("leaves the BIOS data area with COM1's port base, as a PC BIOS does", () => {
+    const r = bootMultiboot({ elf: flatKernel([0xa1, 0x00, 0x04, 0x00, 0x00, 0xe7, 0xf4]), elfPath: "flat", stdout: () => undefined }); // mov eax, [0x400]; out 0xf4, eax
+    expect(r.end).to.deep.equal({ kind: "debugExit", status: (0x3f8 << 1) | 1 });
+  });
   it("lands a timer interrupt on the exact cycle of its deadline, even when armed mid-slice", () => {
     const count = 5000;
     const r = bootMultiboot({ elf: flatTimerKernel(count), elfPath: "flat", stdout: () => undefined });
