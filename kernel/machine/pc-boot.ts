@@ -5,6 +5,7 @@ import { Cpu } from "../cpu/cpu";
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import { IF } from "../cpu/flags";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, planMultibootLoad } from "../loader/multiboot";
+import type { BootModule } from "../loader/multiboot-info";
 import { PhysicalMemory } from "../mem/physical-memory";
 import type { GuestPhysAddr } from "../mem/types";
 import { writeBiosDataAreas } from "./firmware/bios-data-area";
@@ -31,6 +32,8 @@ export interface BootOptions {
   debugConsole?: (bytes: Uint8Array) => void;
   /** CPU clock of the cost model (default 100 MHz). */
   clockHz?: number;
+  /** Multiboot modules (QEMU's -initrd), each with its string (by convention "PATH ARGS"). */
+  modules?: readonly BootModule[];
 }
 
 /** How a run ended. */
@@ -78,6 +81,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     memoryBytes,
     commandLine: `${opts.elfPath} ${opts.commandLine ?? ""}`,
     bootLoaderName: BOOT_LOADER_NAME,
+    ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
   });
   if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
 

@@ -3,6 +3,7 @@
 // Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
 import { readFileSync } from "fs";
 import type { Argv } from "yargs";
+import type { BootModule } from "../../loader/multiboot-info";
 import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
 
 /** Largest and smallest RAM `--memory` accepts. */
@@ -30,6 +31,21 @@ export function parseMemorySize(text: string): MemorySizeResult {
   if (bytes < MIN_MEMORY_BYTES) return { ok: false, message: `--memory ${text}: at least 2M of guest RAM is needed (the kernel loads at 1 MiB)` };
   if (bytes % 4096 !== 0) return { ok: false, message: `--memory ${text}: must be a whole number of 4 KiB pages` };
   return { ok: true, bytes };
+}
+
+/** One `--initrd` entry: the file to read and the module string the guest sees. */
+export interface InitrdEntry {
+  readonly path: string;
+  readonly string: string;
+}
+
+/** Splits `--initrd "FILE ARGS,FILE2"` as QEMU does for Multiboot: the module string is the whole entry. */
+export function parseInitrd(text: string): InitrdEntry[] {
+  return text
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0)
+    .map((e) => ({ path: e.split(/\s+/)[0] ?? e, string: e }));
 }
 
 /** The process exit status for a run's ending (a debug-exit status is truncated to 8 bits, as by exit(3)). */
@@ -80,6 +96,8 @@ const EPILOG = [
   "",
   "Time is virtual (one instruction = one cycle at 100 MHz): the same kernel and input give the same output on any machine.",
   "",
+  "The module list is empty unless --initrd names files.",
+  "",
   "stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.",
   "",
   "Exit status:",
@@ -94,6 +112,7 @@ const EPILOG = [
 
 interface BootArgs {
   kernel: string;
+  initrd: string | undefined;
   memory: string;
   append: string;
   "max-instructions": number | undefined;
@@ -130,6 +149,16 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     setExit(BOOT_EXIT.loadError);
     return;
   }
+  const modules: BootModule[] = [];
+  for (const m of parseInitrd(args.initrd ?? "")) {
+    try {
+      modules.push({ data: new Uint8Array(readFileSync(m.path)), string: m.string });
+    } catch (e) {
+      process.stderr.write(`apexvisor boot: cannot read module ${m.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      setExit(BOOT_EXIT.loadError);
+      return;
+    }
+  }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const result = bootMultiboot({
     elf,
@@ -138,6 +167,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     commandLine: args.append,
     stdout: (bytes) => process.stdout.write(bytes),
     stdin: readStdin(),
+    modules,
     ...(max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   });
@@ -156,6 +186,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("kernel", { type: "string", demandOption: true, describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
         .option("memory", { type: "string", default: DEFAULT_MEMORY, describe: "guest RAM, e.g. 64M, 512M (max), 1024K; a bare number is MiB" })
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
+        .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),

@@ -101,6 +101,11 @@ describe("kernel/machine/pc-boot", () => {
     expect(r.out).to.contain("mmap 00100000 03ee0000 1\nmmap 03fe0000 00020000 2\n");
     expect(r.out).to.contain("loader=apexvisor\n");
   });
+  it("loads modules page-aligned after the kernel with their strings", () => {
+    const mod = (text: string, s: string): { data: Uint8Array; string: string } => ({ data: new TextEncoder().encode(text), string: s });
+    const r = boot("mods", { modules: [mod("module one data", "/tmp/m1.bin arg1 arg2"), mod("x".repeat(5000), "/tmp/m2.bin")] });
+    expect(r.out).to.contain('mods=2\nmodule "/tmp/m1.bin arg1 arg2" bytes=15 page_aligned=1 hash=0ed3f458\nmodule "/tmp/m2.bin" bytes=5000 page_aligned=1 hash=4f2bfc00\n');
+  });
   it("feeds stdin to the COM1 receiver", () => {
     expect(boot("echo", { stdin: new TextEncoder().encode("hello there\nmore") }).out).to.contain("echo:HELLO THERE\n");
   });
