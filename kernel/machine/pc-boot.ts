@@ -9,7 +9,7 @@ import type { BootModule } from "../loader/multiboot-info";
 import { PhysicalMemory } from "../mem/physical-memory";
 import type { GuestPhysAddr } from "../mem/types";
 import { writeBiosDataAreas } from "./firmware/bios-data-area";
-import { PC_PORTS, PcDevices } from "./pc-devices";
+import { PC_PORTS, PcDevices, PIT_IRQ } from "./pc-devices";
 import { CycleClock } from "./cycle-clock";
 
 /** What to boot and where its console goes. */
@@ -148,8 +148,10 @@ export function bootMultiboot(opts: BootOptions): BootResult {
         if (exitStatus !== null) break;
         if ((cpu.getEflags() & IF) === 0) return result({ kind: "halted", reason: "cli; hlt" });
         if (devices.pics.pending()) break;
+        // Only the PIT can wake a halted CPU later: COM1 input is all queued before the start.
         const next = devices.timers.nextDeadline();
         if (next === null) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (devices.pics.master.isMasked(PIT_IRQ)) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         devices.timers.fireDue();
         break;

@@ -69,6 +69,13 @@ function flatKernel(code: number[]): Uint8Array {
 }
 
 describe("kernel/machine/pc-boot", () => {
+  it("ends a hlt that nothing can wake instead of skipping time forever", () => {
+    const quiet = (code: number[]): BootResult => bootMultiboot({ elf: flatKernel(code), elfPath: "flat", stdout: () => undefined });
+    const masked = quiet([0xb0, 0xff, 0xe6, 0x21, 0xfb, 0xf4]); // mov al, 0xff; out 0x21, al (mask all); sti; hlt
+    expect(masked.end).to.deep.equal({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
+    const stopped = quiet([0xb0, 0x30, 0xe6, 0x43, 0xfb, 0xf4]); // PIT channel 0 to mode 0 with no count: no timer
+    expect(stopped.end).to.deep.equal({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+  });
   it("leaves the BIOS data area with COM1's port base, as a PC BIOS does", () => {
     const r = bootMultiboot({ elf: flatKernel([0xa1, 0x00, 0x04, 0x00, 0x00, 0xe7, 0xf4]), elfPath: "flat", stdout: () => undefined }); // mov eax, [0x400]; out 0xf4, eax
     expect(r.end).to.deep.equal({ kind: "debugExit", status: (0x3f8 << 1) | 1 });
