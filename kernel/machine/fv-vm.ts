@@ -149,7 +149,9 @@ export class FvVm implements PartitionVm {
         this.cpu?.requestStop("isa-debug-exit");
       },
       onTimerArmed: (at) => {
-        if (this.cpu === undefined || this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
+        // Only a CPU that is running needs stopping: between runs the loop reads the new deadline itself.
+        if (this.cpu === undefined || this.sliceEndCycle === Number.POSITIVE_INFINITY) return;
+        if (this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
         this.resliced = true;
         this.cpu.requestStop("timer armed inside the slice");
       },
