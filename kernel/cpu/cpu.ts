@@ -195,7 +195,7 @@ export class Cpu extends CpuSystem {
     if (done !== b.count) this.left += b.cost - b.prefix[done]!;
     this.instructions += done;
     this.brk = 0;
-    this.prev = single || done !== b.count ? null : b;
+    this.prev = single ? null : b;
   }
 
   private link(prev: Block, b: Block): void {
@@ -247,11 +247,11 @@ export class Cpu extends CpuSystem {
       const fetch2 = (off: number): number => (off < avail ? fetch(off) : off < 16 ? mem.read(phys2 + off - avail, 1) : -1);
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
     }
-    const c = compileBlock(insns);
+    const c = compileBlock(insns, single);
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2);
     if (ram) {
-      this.protectCodePage(ppage);
-      if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCodePage(page2);
+      this.protectCode(phys, Math.min(c.bytes, avail));
+      if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
       this.cache.add(b, single);
     }
     return b;

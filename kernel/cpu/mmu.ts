@@ -185,9 +185,9 @@ export class CpuMmu extends CpuState {
     const ppage = phys >>> 12;
     if (this.mem.pageIsRam(ppage)) {
       const lp = l >>> 12;
+      if (this.tlbR[lp] === 0 && this.tlbW[lp] === 0) this.noteTlb(lp);
       this.tlbR[lp] = (ppage << 12) | flagsR;
       if (flagsW !== 0 && this.mem.codePages[ppage] === 0) this.tlbW[lp] = (ppage << 12) | flagsW;
-      this.noteTlb(lp);
     }
     return phys;
   }
@@ -245,9 +245,12 @@ export class CpuMmu extends CpuState {
     this.epoch++;
   }
 
-  /** Removes write entries that point at physical page `ppage` (it now holds decoded code). */
-  protectCodePage(ppage: number): void {
-    this.mem.markCode(ppage);
+  /** Marks [phys, phys+len) as code and removes write entries that point at its page. */
+  protectCode(phys: number, len: number): void {
+    const ppage = phys >>> 12;
+    const was = this.mem.codePages[ppage] !== 0;
+    this.mem.markCode(phys, len);
+    if (was) return;
     const tag = ppage << 12;
     if (this.tlbOverflow) {
       this.tlbW.fill(0);

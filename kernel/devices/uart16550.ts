@@ -1,6 +1,8 @@
 // 16550A UART (National Semiconductor PC16550D datasheet): the eight registers at offsets 0-7, receive
 // FIFO fed from a host input queue, transmit straight to a ByteSink, interrupts on an IrqLine.
 // Not modelled: baud-rate timing (a byte leaves the moment it is written), parity/framing errors, break.
+// Host input enters the receiver only when the guest looks (RBR, LSR, IIR) or enables the receive
+// interrupt, so no byte is lost to a FIFO reset during the guest's UART setup and runs stay deterministic.
 import type { ByteSink, Device, IrqLine, ParseResult } from "./device";
 import { parseStateWith } from "./state-reader";
 
@@ -113,7 +115,7 @@ export class Uart16550 implements Device<Uart16550State> {
   /** Queues bytes from the host (e.g. stdin); they enter the receive FIFO as the guest makes room. */
   receive(bytes: Iterable<number>): void {
     for (const b of bytes) this.input.push(b & 0xff);
-    this.refill();
+    if ((this.ier & IER_ERBFI) !== 0) this.refill();
     this.update();
   }
 
@@ -135,6 +137,7 @@ export class Uart16550 implements Device<Uart16550State> {
       case IER_DLM:
         return dlab ? this.divisor >>> 8 : this.ier;
       case IIR_FCR: {
+        this.refill();
         const iir = this.interruptId();
         // Reading IIR while it reports THRE clears that source (datasheet table IV).
         if (iir === IIR_THRE) {
@@ -148,6 +151,7 @@ export class Uart16550 implements Device<Uart16550State> {
       case MCR:
         return this.mcr;
       case LSR: {
+        this.refill();
         const lsr = (this.rx.length > 0 ? LSR_DR : 0) | (this.overrun ? LSR_OE : 0) | LSR_THRE | LSR_TEMT;
         this.overrun = false; // OE is cleared by reading LSR
         this.update();
@@ -180,6 +184,7 @@ export class Uart16550 implements Device<Uart16550State> {
           // Enabling ETBEI with THR empty raises THRE at once (the transmitter is always empty here).
           if ((v & IER_ETBEI) !== 0 && (this.ier & IER_ETBEI) === 0) this.thrPending = true;
           this.ier = v & 0x0f;
+          if ((v & IER_ERBFI) !== 0) this.refill();
         }
         break;
       case IIR_FCR:
@@ -285,7 +290,6 @@ export class Uart16550 implements Device<Uart16550State> {
     if (enable !== this.fifoEnabled || (v & FCR_RCVR_RESET) !== 0) this.rx = [];
     this.fifoEnabled = enable;
     this.triggerSelect = (v >>> FCR_TRIGGER_SHIFT) & 3;
-    this.refill();
   }
 
   private writeMcr(v: number): void {
@@ -300,7 +304,6 @@ export class Uart16550 implements Device<Uart16550State> {
     if ((old ^ inputs) & MSR_DCD) delta |= MSR_DDCD;
     if ((old & MSR_RI) !== 0 && (inputs & MSR_RI) === 0) delta |= MSR_TERI;
     this.msr = inputs | delta;
-    this.refill();
   }
 
   /**

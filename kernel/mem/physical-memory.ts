@@ -33,6 +33,9 @@ export class PhysicalMemory {
   readonly i32: Int32Array;
   /** One byte per RAM page: non-zero when the page holds decoded code. */
   readonly codePages: Uint8Array;
+  /** One byte per 64-byte line: non-zero when decoded code was read from the line. Writes to other
+   * lines of a code page leave the code alone (data next to code is common in small images). */
+  readonly codeLines: Uint8Array;
   /** Accesses outside RAM and every MMIO window (guest bugs, counted not thrown). */
   outOfRangeAccesses = 0;
   private readonly regions: MmioRegion[] = [];
@@ -47,6 +50,7 @@ export class PhysicalMemory {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.codePages = new Uint8Array(this.size / PAGE_SIZE);
+    this.codeLines = new Uint8Array(this.size >>> 6);
   }
 
   /** Maps a device window; overlapping windows are a wiring bug and throw. */
@@ -65,14 +69,29 @@ export class PhysicalMemory {
     this.listeners.push(l);
   }
 
-  /** Marks a RAM page as holding decoded code. */
-  markCode(page: number): void {
-    this.codePages[page] = 1;
+  /** Marks [addr, addr+len) (inside one RAM page) as holding decoded code. */
+  markCode(addr: number, len: number): void {
+    this.codePages[addr >>> 12] = 1;
+    const last = (addr + Math.max(len, 1) - 1) >>> 6;
+    for (let l = addr >>> 6; l <= last; l++) this.codeLines[l] = 1;
   }
 
-  /** Clears the code mark of `page` and tells the listeners; called on the first write to it. */
+  /** Called for a write of [addr, addr+len) to a code page: if it touches a code line, the page's code is dropped. */
+  private checkCodeWrite(addr: number, len: number): void {
+    const last = (addr + len - 1) >>> 6;
+    for (let l = addr >>> 6; l <= last; l++) {
+      if (this.codeLines[l] !== 0) {
+        this.codeWritten(l >>> 6);
+        if ((last >>> 6) !== (l >>> 6)) this.checkCodeWrite(last << 6, 1);
+        return;
+      }
+    }
+  }
+
+  /** Clears the code marks of `page` and tells the listeners. */
   codeWritten(page: number): void {
     this.codePages[page] = 0;
+    this.codeLines.fill(0, page << 6, (page + 1) << 6);
     for (const l of this.listeners) l(page);
   }
 
@@ -152,8 +171,7 @@ export class PhysicalMemory {
       return;
     }
     const p = addr >>> 12;
-    if (this.codePages[p] !== 0) this.codeWritten(p);
-    if (((addr + size - 1) >>> 12) !== p && this.codePages[p + 1] !== 0) this.codeWritten(p + 1);
+    if (this.codePages[p] !== 0 || this.codePages[(addr + size - 1) >>> 12] !== 0) this.checkCodeWrite(addr, size);
     const m = this.u8;
     if (size === 4 && (addr & 3) === 0) {
       this.i32[addr >>> 2] = value;

@@ -35,7 +35,8 @@ function rec(kind: Lazy, size: Size, a: string, b: string, v: string, c?: string
 }
 
 /** ALU operation `op` (0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP) on `dst` with source expression `src`. */
-export function aluOp(op: number, size: Size, dst: Operand, src: string): FlagFrag {
+export function aluOp(op: number, size: Size, dst: Operand, src: string, known = 0): FlagFrag {
+  const cf = cfExpr(known);
   let body: string;
   let kind: Lazy;
   let c: string | undefined;
@@ -43,8 +44,8 @@ export function aluOp(op: number, size: Size, dst: Operand, src: string): FlagFr
   switch (op) {
     case 0: body = "const v = (a + b) | 0;"; kind = Lazy.Add; break;
     case 1: body = "const v = a | b;"; kind = Lazy.Logic; break;
-    case 2: body = "const c = s.getCF(); const v = (a + b + c) | 0;"; kind = Lazy.Adc; c = "c"; fRead = CF; break;
-    case 3: body = "const c = s.getCF(); const v = (a - b - c) | 0;"; kind = Lazy.Sbb; c = "c"; fRead = CF; break;
+    case 2: body = `const c = ${cf ?? "s.getCF()"}; const v = (a + b + c) | 0;`; kind = Lazy.Adc; c = "c"; fRead = cf ? 0 : CF; break;
+    case 3: body = `const c = ${cf ?? "s.getCF()"}; const v = (a - b - c) | 0;`; kind = Lazy.Sbb; c = "c"; fRead = cf ? 0 : CF; break;
     case 4: body = "const v = a & b;"; kind = Lazy.Logic; break;
     case 5:
     case 7: body = "const v = (a - b) | 0;"; kind = Lazy.Sub; break;
@@ -72,13 +73,14 @@ export function testOp(size: Size, a: Operand, src: string): FlagFrag {
 }
 
 /** INC (dec=false) or DEC: CF preserved (read from the current flags). */
-export function incDec(dec: boolean, size: Size, dst: Operand): FlagFrag {
+export function incDec(dec: boolean, size: Size, dst: Operand, known = 0): FlagFrag {
   const kind = dec ? Lazy.Dec : Lazy.Inc;
+  const cf = cfExpr(known);
   return {
-    code: `${dst.pre} const a = ${dst.get}; const v = (a ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")} const c = s.getCF(); ${rec(kind, size, "a", "1", "v", "c")}`,
+    code: `${dst.pre} const a = ${dst.get}; const v = (a ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")} const c = ${cf ?? "s.getCF()"}; ${rec(kind, size, "a", "1", "v", "c")}`,
     store: storeFor(kind),
     producer: packKind(kind, size),
-    fRead: CF,
+    fRead: cf ? 0 : CF,
     fWrite: STATUS,
   };
 }
@@ -132,8 +134,31 @@ export function imulOp(size: Size, dstSet: (v: string) => string, pre: string, a
   };
 }
 
-/** Flags condition code `cc` reads. */
-export function condReads(cc: number): number {
+/** CF (0/1) straight from the block-local record of a statically known producer, or null. */
+export function cfExpr(known: number): string | null {
+  if (known <= 0) return null;
+  const sh = known & 31;
+  const U = (x: string): string => (sh ? `((${x} << ${sh}) >>> 0)` : `(${x} >>> 0)`);
+  switch (known >> 5) {
+    case Lazy.Add: return `(${U("lr")} < ${U("la")} ? 1 : 0)`;
+    case Lazy.Sub: return `(${U("la")} < ${U("lb")} ? 1 : 0)`;
+    case Lazy.Logic: return "0";
+    case Lazy.Inc:
+    case Lazy.Dec:
+    case Lazy.Shift:
+    case Lazy.Mul: return "(lc & 1)";
+    default: return null;
+  }
+}
+
+/** Flags a condition reads from the CPU object: none when it is evaluated from the locals. */
+export function condReads(cc: number, known = 0): number {
+  if (!condExpr(cc, known).includes("s.cond")) return 0;
+  return condFlags(cc);
+}
+
+/** Flags condition code `cc` depends on. */
+export function condFlags(cc: number): number {
   switch (cc >> 1) {
     case 0: return OF;
     case 1: return CF;
@@ -168,7 +193,7 @@ export function condExpr(cc: number, known: number): string {
           else if (cc >> 1 === 3) e = `${S("lr")} === 0`;
           else if (cc >> 1 === 6) e = `${S("lr")} < 0`;
           else if (cc >> 1 === 7) e = `${S("lr")} <= 0`;
-        } else if (kind === Lazy.Add && cc >> 1 === 1) e = `${U("lr")} < ${U("la")}`;
+        } else if (cc >> 1 === 1 && cfExpr(known) !== null) e = `${cfExpr(known)!} !== 0`;
     }
   }
   if (e === null) return (cc & 1) === 0 ? `s.cond(${cc})` : `!s.cond(${cc & ~1})`;

@@ -1,6 +1,7 @@
-// Turns a run of decoded instructions into one JavaScript function: drops lazy-flag stores that a
-// later instruction in the block overwrites before anyone reads them, re-creates the exact flags on
-// a fault or an early exit, and records per-instruction EIPs and costs for the run loop.
+// Turns a run of decoded instructions into one JavaScript function (a superblock: it continues past
+// not-taken conditional branches, which become side exits, and a branch back to its own start becomes
+// a loop inside the function with an exact budget check per pass). Drops lazy-flag stores that a later
+// instruction overwrites before anyone reads them, and re-creates the exact flags at every exit.
 import type { CostModel } from "../cost-model";
 import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
@@ -9,20 +10,20 @@ import type { Out } from "./out";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
-export const MAX_BLOCK = 48;
+export const MAX_BLOCK = 64;
 
-/** A compiled block function: runs the block, returns how many instructions completed (early exit on brk). */
+/** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
 export type BlockFn = (s: unknown) => number;
 
 /** A compiled block and what the run loop needs to account for it. */
 export interface Compiled {
   readonly fn: BlockFn;
-  /** EIP of each instruction, then the EIP after the block's fall-through end. */
+  /** EIP of each instruction, then the EIP after the last one. */
   readonly eips: readonly number[];
   /** prefix[i] = cycles of instructions 0..i-1 (prefix[count] = total). */
   readonly prefix: readonly number[];
   readonly count: number;
-  /** Bytes decoded from the start (for page bookkeeping). */
+  /** Bytes decoded from the start (for code-page bookkeeping). */
   readonly bytes: number;
   readonly source: string;
 }
@@ -60,10 +61,12 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     setsEip: o.setsEip ?? false,
     mayBreak: o.mayBreak ?? false,
     cost: costOf(o, cost),
+    branch: o.branch,
   };
 }
 
-/** Decodes up to `max` instructions from `eip` (stops at a terminator or the end of the fetch window). */
+/** Decodes up to `max` instructions from `eip`: stops after an unconditional transfer or another
+ * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it. */
 export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel): Insn[] {
   const out: Insn[] = [];
   let off = 0;
@@ -80,14 +83,17 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
     off += ins.len;
     if (ins.producer > 0) known = ins.producer;
     else if (ins.producer === 0) known = 0;
-    if (ins.term) break;
+    if (ins.term && !(ins.branch && ins.branch.cond !== "true")) break;
   }
   return out;
 }
 
-/** Compiles decoded instructions into a block function. */
-export function compileBlock(insns: readonly Insn[]): Compiled {
+/** Compiles decoded instructions into a block function (loops allowed unless `single`). */
+export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const n = insns.length;
+  const start = insns[0]!.eip;
+  // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
+  // they need nothing from earlier stores.
   const keep: boolean[] = new Array<boolean>(n).fill(true);
   let live = STATUS;
   for (let i = n - 1; i >= 0; i--) {
@@ -95,29 +101,48 @@ export function compileBlock(insns: readonly Insn[]): Compiled {
     if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
     live = (live & ~ins.fWrite) | ins.fRead;
   }
-  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {"];
-  const eips: number[] = [];
+  const liveIn = live;
   const prefix: number[] = [0];
+  for (let i = 0; i < n; i++) prefix.push(prefix[i]! + insns[i]!.cost);
+  const loops = !single && insns.some((x) => x.branch !== undefined && x.branch.taken === start);
+  const exitTo = (t: number, k: number): string => {
+    if (loops && t === start) {
+      const p = prefix[k + 1]!;
+      const fix = liveIn !== 0 ? ` ${FIX} lk = 0;` : "";
+      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${FIX} s.eip = ${t}; return ${k + 1};`;
+    }
+    return `${FIX} s.eip = ${t}; return ${k + 1};`;
+  };
+  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
+  const eips: number[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const ins = insns[i]!;
     eips.push(ins.eip);
-    prefix.push(prefix[i]! + ins.cost);
     bytes += ins.len;
     const next = (ins.eip + ins.len) >>> 0;
+    const last = i === n - 1;
     if (i > 0) parts.push(`i = ${i};`);
+    if (ins.branch) {
+      const b = ins.branch;
+      if (b.cond === "true") parts.push(exitTo(b.taken, i));
+      else if (last) parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
+      else parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} }`);
+      continue;
+    }
     parts.push(`{ ${ins.code} }`);
     if (keep[i] && ins.store !== "") parts.push(ins.store);
-    if (i === n - 1) {
+    if (last) {
       if (!ins.setsEip) parts.push(`s.eip = ${next};`);
     } else if (ins.mayBreak) {
       parts.push(`if (s.brk !== 0) { ${FIX} s.eip = ${next}; return ${i + 1}; }`);
     }
   }
-  const last = insns[n - 1]!;
-  eips.push((last.eip + last.len) >>> 0);
-  parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
+  const lastIns = insns[n - 1]!;
+  eips.push((lastIns.eip + lastIns.len) >>> 0);
   parts.push(`return ${n};`);
+  if (loops) parts.push("}");
+  parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
   const source = parts.join("\n");
   const fn = new Function("s", source) as BlockFn;
   return { fn, eips, prefix, count: n, bytes, source };

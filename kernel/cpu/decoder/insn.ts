@@ -1,5 +1,6 @@
 // The decoded form of one instruction as the block compiler sees it: a fragment of JavaScript plus
 // what it needs to know to schedule it (flags read and written, whether it ends the block, its cost).
+import type { Branch } from "./out";
 
 /** Names in scope for every fragment: s (the Cpu), r (its Int32Array of registers), lk/la/lb/lr/lc (the
  * block-local lazy-flags record of the last flag producer). */
@@ -24,6 +25,8 @@ export interface Insn {
   readonly mayBreak: boolean;
   /** Cycles charged (cost model). */
   readonly cost: number;
+  /** Direct branch description (the code is then empty; the block compiler emits the transfer). */
+  readonly branch: Branch | undefined;
 }
 
 /** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */

@@ -18,6 +18,20 @@ export interface Out {
   mayBreak?: boolean;
   lockOk?: boolean;
   cls?: CostClass;
+  /** Direct branch: condition expression ("true" for JMP), taken target, fall-through EIP. */
+  branch?: Branch;
+}
+
+/** A direct (possibly conditional) branch the block compiler may turn into a side exit or a loop. */
+export interface Branch {
+  readonly cond: string;
+  readonly taken: number;
+  readonly fall: number;
+}
+
+/** A direct branch (Jcc or JMP rel). */
+export function branch(cond: string, taken: number, fall: number, fRead: number): Out {
+  return { code: "", term: true, setsEip: true, fRead, branch: { cond, taken, fall } };
 }
 
 /** A statement that neither reads nor writes flags. */

@@ -4,7 +4,7 @@ import { FS, GS, SS } from "../cpu-state";
 import { Lazy, STATUS, packKind } from "../flags";
 import { condExpr, condReads, imulOp, storeFor } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, sext, type ModRm, type Size } from "./context";
-import { flagsHelper, jump, plain, producer, undef, type Out } from "./out";
+import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
 import { popCode, pushCode, rmRead, target } from "./translate";
 
 /** Decodes the byte after 0F. */
@@ -12,17 +12,17 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
   if (op >= 0x80 && op < 0x90) {
     const rel = c.o32 ? c.i32() : c.s16();
     const t = target(c, c.next + rel);
-    return jump(`s.eip = ${condExpr(op & 15, known)} ? ${t} : ${c.next};`, { fRead: condReads(op & 15), mayBreak: false });
+    return branch(condExpr(op & 15, known), t, c.next, condReads(op & 15, known));
   }
   if (op >= 0x40 && op < 0x50) {
     const m = c.modrm();
     const sz = c.osize;
-    return { code: `{ const v = ${rmRead(c, m, sz)}; if (${condExpr(op & 15, known)}) { ${regSet(m.reg, sz, "v")} } }`, fRead: condReads(op & 15) };
+    return { code: `{ const v = ${rmRead(c, m, sz)}; if (${condExpr(op & 15, known)}) { ${regSet(m.reg, sz, "v")} } }`, fRead: condReads(op & 15, known) };
   }
   if (op >= 0x90 && op < 0xa0) {
     const m = c.modrm();
     const d = c.rm(m, 8, true);
-    return { code: `${d.pre} ${d.set(`(${condExpr(op & 15, known)} ? 1 : 0)`)}`, fRead: condReads(op & 15), mayBreak: !m.isReg };
+    return { code: `${d.pre} ${d.set(`(${condExpr(op & 15, known)} ? 1 : 0)`)}`, fRead: condReads(op & 15, known), mayBreak: !m.isReg };
   }
   if (op >= 0xc8) {
     const i = op & 7;

@@ -1,10 +1,10 @@
 // One-byte opcode map of the i386: prefixes, then one handler per opcode producing a JavaScript
 // fragment (out.ts). Two-byte (0F) opcodes are in translate-0f.ts. Executes nothing.
 import { CS, DS, ES, FS, GS, SS } from "../cpu-state";
-import { DF, STATUS, ZF } from "../flags";
+import { DF, STATUS } from "../flags";
 import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
-import { flagsHelper, jump, plain, producer, undef, type Out } from "./out";
+import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
 import { translate0f } from "./translate-0f";
 
 /** Decodes the instruction at the context position (prefixes included). */
@@ -59,18 +59,17 @@ function memOnly(m: ModRm): boolean {
 }
 
 function aluForm(c: Ctx, op: number, known: number): Out {
-  void known;
   const alu = op >> 3;
   const form = op & 7;
   const size: Size = form & 1 ? c.osize : 8;
   if (form < 4) {
     const m = c.modrm();
     const reg = regOperand(m.reg, size);
-    if (form < 2) return producer(aluOp(alu, size, c.rm(m, size, alu !== 7), reg.get), { mayBreak: !m.isReg, lockOk: memOnly(m) && alu !== 7 });
-    return producer(aluOp(alu, size, reg, rmRead(c, m, size)));
+    if (form < 2) return producer(aluOp(alu, size, c.rm(m, size, alu !== 7), reg.get, known), { mayBreak: !m.isReg, lockOk: memOnly(m) && alu !== 7 });
+    return producer(aluOp(alu, size, reg, rmRead(c, m, size), known));
   }
   const imm = c.imm(size);
-  return producer(aluOp(alu, size, regOperand(0, size), String(imm)));
+  return producer(aluOp(alu, size, regOperand(0, size), String(imm), known));
 }
 
 /** Read expression of r/m (memory: with the address inline; used where no write follows). */
@@ -79,7 +78,7 @@ export function rmRead(c: Ctx, m: ModRm, size: Size): string {
   return `s.rd${size}(${c.memLinear(m, size, false)})`;
 }
 
-function grp1(c: Ctx, op: number): Out {
+function grp1(c: Ctx, op: number, known: number): Out {
   const size: Size = op === 0x80 || op === 0x82 ? 8 : c.osize;
   const m = c.modrm();
   let imm: number;
@@ -90,7 +89,7 @@ function grp1(c: Ctx, op: number): Out {
     if (size === 8) imm &= 0xff;
   }
   const alu = m.reg;
-  return producer(aluOp(alu, size, c.rm(m, size, alu !== 7), `(${imm})`), { mayBreak: !m.isReg, lockOk: memOnly(m) && alu !== 7 });
+  return producer(aluOp(alu, size, c.rm(m, size, alu !== 7), `(${imm})`, known), { mayBreak: !m.isReg, lockOk: memOnly(m) && alu !== 7 });
 }
 
 function grp2(c: Ctx, op: number): Out {
@@ -153,14 +152,14 @@ function stringOp(c: Ctx, op: number): Out {
 
 function oneByte(c: Ctx, op: number, known: number): Out {
   if (op < 0x40 && (op & 7) < 6) return aluForm(c, op, known);
-  if (op >= 0x40 && op < 0x48) return producer(incDec(false, c.osize, regOperand(op & 7, c.osize)));
-  if (op >= 0x48 && op < 0x50) return producer(incDec(true, c.osize, regOperand(op & 7, c.osize)));
+  if (op >= 0x40 && op < 0x48) return producer(incDec(false, c.osize, regOperand(op & 7, c.osize), known));
+  if (op >= 0x48 && op < 0x50) return producer(incDec(true, c.osize, regOperand(op & 7, c.osize), known));
   if (op >= 0x50 && op < 0x58) return plain(pushCode(c, regGet(op & 7, c.osize), c.osize), true);
   if (op >= 0x58 && op < 0x60) return plain(popCode(c, c.osize, (v) => regSet(op & 7, c.osize, v)), true);
   if (op >= 0x70 && op < 0x80) {
     const rel = c.s8();
     const t = target(c, c.next + rel);
-    return jump(`s.eip = ${condExpr(op & 15, known)} ? ${t} : ${c.next};`, { fRead: condReads(op & 15), mayBreak: false });
+    return branch(condExpr(op & 15, known), t, c.next, condReads(op & 15, known));
   }
   if (op >= 0x91 && op < 0x98) {
     const sz = c.osize;
@@ -202,7 +201,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xa4: case 0xa5: case 0xa6: case 0xa7: case 0xaa: case 0xab: case 0xac: case 0xad: case 0xae: case 0xaf:
       return stringOp(c, op);
     case 0x80: case 0x81: case 0x82: case 0x83:
-      return grp1(c, op);
+      return grp1(c, op, known);
     case 0x84: case 0x85: {
       const sz: Size = op & 1 ? c.osize : 8;
       const m = c.modrm();
@@ -325,7 +324,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       if (op === 0xe3) return jump(`s.eip = ${cnt} === 0 ? ${t} : ${c.next};`);
       const dec = c.a32 ? "const n = (r[1] - 1) | 0; r[1] = n;" : "const n = (r[1] - 1) & 65535; r[1] = (r[1] & -65536) | n;";
       const extra = op === 0xe0 ? ` && !${condExpr(4, known)}` : op === 0xe1 ? ` && ${condExpr(4, known)}` : "";
-      return jump(`{ ${dec} s.eip = n !== 0${extra} ? ${t} : ${c.next}; }`, { fRead: op === 0xe2 ? 0 : ZF });
+      return jump(`{ ${dec} s.eip = n !== 0${extra} ? ${t} : ${c.next}; }`, { fRead: op === 0xe2 ? 0 : condReads(4, known) });
     }
     case 0xe4: case 0xe5: case 0xec: case 0xed: {
       const sz: Size = op & 1 ? c.osize : 8;
@@ -344,7 +343,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     }
     case 0xe9: case 0xeb: {
       const rel = op === 0xeb ? c.s8() : c.o32 ? c.i32() : c.s16();
-      return jump(`s.eip = ${target(c, c.next + rel)};`, { mayBreak: false });
+      return branch("true", target(c, c.next + rel), c.next, 0);
     }
     case 0xea: {
       const off = c.o32 ? c.i32() : c.u16();
@@ -363,21 +362,21 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xfe: {
       const m = c.modrm();
       if (m.reg > 1) return undef();
-      return producer(incDec(m.reg === 1, 8, c.rm(m, 8, true)), { mayBreak: !m.isReg, lockOk: memOnly(m) });
+      return producer(incDec(m.reg === 1, 8, c.rm(m, 8, true), known), { mayBreak: !m.isReg, lockOk: memOnly(m) });
     }
-    case 0xff: return grp5(c);
+    case 0xff: return grp5(c, known);
     default:
       return undef();
   }
 }
 
-function grp5(c: Ctx): Out {
+function grp5(c: Ctx, known: number): Out {
   const m = c.modrm();
   const sz = c.osize;
   switch (m.reg) {
     case 0:
     case 1:
-      return producer(incDec(m.reg === 1, sz, c.rm(m, sz, true)), { mayBreak: !m.isReg, lockOk: memOnly(m) });
+      return producer(incDec(m.reg === 1, sz, c.rm(m, sz, true), known), { mayBreak: !m.isReg, lockOk: memOnly(m) });
     case 2: {
       const t = sz === 32 ? "t >>> 0" : "t & 65535";
       return jump(`{ const t = ${rmRead(c, m, sz)}; ${pushCode(c, String(c.next), sz)} s.eip = ${t}; }`);

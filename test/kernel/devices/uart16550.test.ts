@@ -40,6 +40,14 @@ describe("kernel/devices/uart16550", () => {
     expect([uart.read(RBR), uart.read(RBR)]).to.deep.equal([0x41, 0x42]);
     expect(uart.read(LSR) & 1).to.equal(0);
   });
+  it("keeps host input waiting until the guest looks, so a FIFO reset during setup loses nothing", () => {
+    const { uart } = make();
+    uart.receive([0x31, 0x32]);
+    uart.write(FCR, 1, 0x07);
+    expect(uart.pendingInputLength).to.equal(2);
+    expect(uart.read(LSR) & 1).to.equal(1);
+    expect([uart.read(RBR), uart.read(RBR)]).to.deep.equal([0x31, 0x32]);
+  });
   it("fills a 16-byte FIFO and reports trigger level, then character timeout", () => {
     const { uart, irq } = make();
     uart.write(FCR, 1, 0x47); // enable, clear both, trigger 4
