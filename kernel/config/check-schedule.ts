@@ -3,7 +3,7 @@
 // period duration in every period, and period starts are flagged (rule below). Pure.
 //
 // Period-start rule: the major frame is cut into the partition's periods [kP, (k+1)P). In every
-// period, the first window of the partition that starts inside it must have
+// period a window of the partition must start, the first such window must have
 // PartitionPeriodStart="true", and no other window of the partition may have it. So each period has
 // exactly one flagged window: the one where the partition's period is released.
 import { formatSeconds } from "./decimal-time";
@@ -82,19 +82,31 @@ export function checkPartitionPeriods(majorFrame: bigint, p: TimedPartition, sin
     );
     return;
   }
+  const short = new Set<number>();
   coveragePerPeriod(majorFrame, p.period, p.windows).forEach((got, k) => {
     if (got < p.periodDuration) {
+      short.add(k);
       sink.error(
         p.pos,
         `"${p.name}" gets ${formatSeconds(got)} s in its period ${k} (${formatSeconds(BigInt(k) * p.period)} s to ${formatSeconds(BigInt(k + 1) * p.period)} s) but needs PeriodDurationSeconds ${formatSeconds(p.periodDuration)} s`,
       );
     }
   });
-  checkPeriodStarts(p, sink);
+  checkPeriodStarts(majorFrame, p, short, sink);
 }
 
-function checkPeriodStarts(p: TimedPartition, sink: DiagnosticSink): void {
+function checkPeriodStarts(majorFrame: bigint, p: TimedPartition, short: ReadonlySet<number>, sink: DiagnosticSink): void {
   const byStart = [...p.windows].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const started = new Set(byStart.map((w) => w.start / p.period));
+  for (let k = 0n; k < majorFrame / p.period; k++) {
+    // A period that only a window from the previous period reaches into has nothing to flag.
+    if (!started.has(k) && !short.has(Number(k))) {
+      sink.error(
+        p.pos,
+        `no window of "${p.name}" starts in its period ${k} (${formatSeconds(k * p.period)} s to ${formatSeconds((k + 1n) * p.period)} s), so nothing can mark that period's start; give it a window with PartitionPeriodStart="true"`,
+      );
+    }
+  }
   let lastPeriod = -1n;
   for (const w of byStart) {
     const k = w.start / p.period;

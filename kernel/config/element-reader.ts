@@ -5,7 +5,7 @@ import type { Nanos } from "../mem/types";
 import { parseSeconds } from "./decimal-time";
 import type { DiagnosticSink } from "./diagnostic";
 import type { SourcePos } from "./model";
-import { APX_NS, ARINC_NS, displayName, isKnownNamespace } from "./namespaces";
+import { APX_HOMES, APX_NS, ARINC_ELEMENTS, ARINC_NS, displayName, isKnownNamespace } from "./namespaces";
 import { parseBoolean, parseDecOrHex, parseName } from "./values";
 import type { ValueParse } from "./values";
 import type { XmlAttribute, XmlElement } from "./xml-tree";
@@ -132,9 +132,14 @@ export class ElementReader {
   }
 
   private unknownChildMessage(child: XmlElement, rules: readonly ChildRule[]): string {
+    const home = child.ns === APX_NS ? APX_HOMES.get(child.local) : undefined;
+    if (home) return `apx:${child.local} is not allowed inside ${this.name}; it belongs inside ${home}`;
     const sameNs = rules.filter((r) => (r.ns ?? ARINC_NS) === child.ns).map((r) => displayName(r.local, r.ns ?? ARINC_NS));
-    const what = child.ns === APX_NS ? "apexvisor extension element" : "element";
     const expected = sameNs.length > 0 ? `; expected ${listOr(sameNs)}` : "";
+    if (child.ns === ARINC_NS && ARINC_ELEMENTS.has(child.local)) {
+      return `${child.local} is not allowed inside ${this.name}${expected}`;
+    }
+    const what = child.ns === APX_NS ? "apexvisor extension element" : "element";
     return `unknown ${what} ${displayName(child.local, child.ns)} inside ${this.name}${expected}`;
   }
 

@@ -15,3 +15,20 @@ export function isKnownNamespace(ns: string): boolean {
 export function displayName(local: string, ns: string): string {
   return ns === APX_NS ? `apx:${local}` : local;
 }
+
+/** Where each apexvisor extension element belongs (parent's display name), for "wrong place" messages. */
+export const APX_HOMES: ReadonlyMap<string, string> = new Map([
+  ["Guest", "Partition"],
+  ["Device", "apx:Guest"],
+  ["MultibootModule", "apx:Guest"],
+  ["Platform", "ARINC_653_Module"],
+  ["Cost", "apx:Platform"],
+]);
+
+/** Every standard element name apexvisor reads, to tell "misplaced" from "unknown" in messages. */
+export const ARINC_ELEMENTS: ReadonlySet<string> = new Set([
+  "ARINC_653_Module", "System_HM_Table", "Module_HM_Table", "Partition_HM_Table", "System_State_Entry",
+  "Error_ID_Level", "Error_ID_Action", "Partition", "Sampling_Port", "Queuing_Port", "Process",
+  "Partition_Memory", "Memory_Requirements", "Module_Schedule", "Partition_Schedule", "Window_Schedule",
+  "Connection_Table", "Channel", "Source", "Destination", "Standard_Partition", "Pseudo_Partition",
+]);

@@ -30,7 +30,10 @@ export function readPartitionMemory(el: XmlElement, sink: DiagnosticSink): Parti
   const regions: MemoryRegionConfig[] = [];
   for (const m of groups.get("Memory_Requirements") ?? []) {
     const region = readRegion(m, sink);
-    if (region) regions.push(region);
+    if (!region) continue;
+    const clash = region.name === undefined ? undefined : regions.find((r) => r.name === region.name);
+    if (clash) sink.error(region.pos, `RegionName "${region.name}" is already used in this Partition_Memory at line ${clash.pos.line}`);
+    regions.push(region);
   }
   return ref && { ref, regions };
 }
@@ -78,6 +81,33 @@ export function checkPartitionRegions(partitionName: string, regions: readonly M
         cur.pos,
         `this region (0x${(cur.physicalAddress ?? 0).toString(16)}) overlaps the region at line ${prev.pos.line}, which ends at 0x${prevEnd.toString(16)}`,
       );
+    }
+  }
+}
+
+/** Checks apx:Shared regions across partitions: one name, one size; a partition maps a name once. */
+export function checkSharedRegions(
+  byPartition: ReadonlyMap<string, readonly MemoryRegionConfig[]>,
+  sink: DiagnosticSink,
+): void {
+  const first = new Map<string, { readonly owner: string; readonly region: MemoryRegionConfig }>();
+  for (const [owner, regions] of byPartition) {
+    const mine = new Set<string>();
+    for (const region of regions) {
+      if (region.shared === undefined) continue;
+      if (mine.has(region.shared)) {
+        sink.error(region.pos, `partition "${owner}" maps shared region "${region.shared}" twice`);
+        continue;
+      }
+      mine.add(region.shared);
+      const seen = first.get(region.shared);
+      if (!seen) first.set(region.shared, { owner, region });
+      else if (seen.region.sizeBytes !== region.sizeBytes) {
+        sink.error(
+          region.pos,
+          `shared region "${region.shared}" has ${region.sizeBytes} bytes here but ${seen.region.sizeBytes} in partition "${seen.owner}" (line ${seen.region.pos.line}); a shared region has one size`,
+        );
+      }
     }
   }
 }

@@ -47,7 +47,15 @@ export function readPartition(el: XmlElement, file: string, sink: DiagnosticSink
       } else ports.push(port);
     }
   }
-  const processes = (groups.get("Process") ?? []).map((p) => readProcess(p, sink));
+  const processes: ProcessConfig[] = [];
+  const processLines = new Map<string, number>();
+  for (const pel of groups.get("Process") ?? []) {
+    const proc = readProcess(pel, sink);
+    const prev = proc.name === undefined ? undefined : processLines.get(proc.name);
+    if (prev !== undefined) sink.error(pel.pos, `process name "${proc.name}" is already used in this partition at line ${prev}`);
+    else if (proc.name !== undefined) processLines.set(proc.name, pel.pos.line);
+    processes.push(proc);
+  }
   const guest = readGuest((groups.get("apx:Guest") ?? [])[0], file, sink);
   if (id === undefined) return undefined;
   return {

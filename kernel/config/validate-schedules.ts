@@ -18,7 +18,9 @@ export function buildSchedules(
   const ids = new Map<number, ScheduleDraft>();
   const names = new Map<string, ScheduleDraft>();
   for (const d of drafts) {
+    // Part 2 makes ScheduleIdentifier and ScheduleName required; a lone Part 1 schedule gets defaults.
     if (several && d.id === undefined) sink.error(d.pos, "with several Module_Schedule elements, each needs a ScheduleIdentifier");
+    if (several && d.name === undefined) sink.error(d.pos, "with several Module_Schedule elements, each needs a ScheduleName");
     if (d.id !== undefined) {
       const prev = ids.get(d.id);
       if (prev) sink.error(d.pos, `ScheduleIdentifier ${d.id} is already used by the schedule at line ${prev.pos.line}`);

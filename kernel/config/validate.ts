@@ -10,7 +10,7 @@ import { resolvePartition } from "./partition-ref";
 import { checkChannels } from "./check-channels";
 import { readConnectionTable } from "./read-channels";
 import { checkHmDuplicates, checkHmKnown, readModuleHm, readPartitionHm, readSystemHm } from "./read-hm";
-import { checkPartitionRegions, readPartitionMemory } from "./read-memory";
+import { checkPartitionRegions, checkSharedRegions, readPartitionMemory } from "./read-memory";
 import { readPartition } from "./read-partition";
 import { readPlatform } from "./read-platform";
 import { readSchedule } from "./read-schedule";
@@ -126,6 +126,8 @@ function attachMemory(
     checkPartitionRegions(p.name, draft.regions, sink);
     out.set(p.id, draft.regions);
   }
+  const named = new Map([...out].map(([id, regions]) => [partitions.get(id)?.name ?? String(id), regions]));
+  checkSharedRegions(named, sink);
   return out;
 }
 

@@ -1,15 +1,17 @@
 // The colour text display: the 32 KiB text buffer at 0xB8000 (char + attribute per cell, 80x25 shown)
 // as a cheap MMIO region, and the CRTC (6845/VGA) index/data, mode and status ports at 0x3D0-0x3DF.
 // It renders nothing: dumpText() gives the visible page as text. Graphics modes and fonts are out of scope.
+import type { MmioHandler } from "../mem/physical-memory";
+import { guestPhys, ioPort } from "../mem/types";
 import type { Device, ParseResult } from "./device";
-import { readFields } from "./state-check";
+import { parseStateWith } from "./state-reader";
 
 /** Physical base of the colour text buffer. */
-export const CGA_TEXT_BASE = 0xb_8000;
+export const CGA_TEXT_BASE = guestPhys(0xb_8000);
 /** Size of the text buffer window (0xB8000-0xBFFFF). */
 export const CGA_TEXT_SIZE = 0x8000;
 /** First port of the CGA register block (the device's offset 0). */
-export const CGA_PORT_BASE = 0x3d0;
+export const CGA_PORT_BASE = ioPort(0x3d0);
 /** Number of ports in the block. */
 export const CGA_PORT_COUNT = 16;
 /** Visible columns and rows of text mode 3. */
@@ -39,20 +41,15 @@ const MODE3_CRTC = [
 const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
-/** An MMIO region accessed by offset (the shape of the CPU's MmioHandler). */
-export interface TextMemory {
-  read(offset: number, size: 1 | 2 | 4): number;
-  write(offset: number, size: 1 | 2 | 4, value: number): void;
-}
-
-/** Saved display: CRTC registers, the other port latches and the whole text buffer as base64. */
+/** Saved display: CRTC registers, the other port latches and the whole text buffer. */
 export interface CgaTextState {
   readonly crtcIndex: number;
   readonly crtc: readonly number[];
   readonly modeControl: number;
   readonly colorSelect: number;
   readonly statusReads: number;
-  readonly vram: string;
+  /** The 32 KiB text buffer, byte by byte. */
+  readonly vram: readonly number[];
 }
 
 /** The text display: this Device is the port block; `memory` is the buffer at 0xB8000. */
@@ -66,7 +63,7 @@ export class CgaText implements Device<CgaTextState> {
   private statusReads = 0;
 
   /** The text buffer as an MMIO region (little-endian; accesses past the end are dropped / read 0xFF). */
-  readonly memory: TextMemory = {
+  readonly memory: MmioHandler = {
     read: (offset, size) => {
       if (offset < 0 || offset + size > CGA_TEXT_SIZE) return size === 4 ? 0xffff_ffff : (1 << (size * 8)) - 1;
       const v = this.vram;
@@ -157,17 +154,20 @@ export class CgaText implements Device<CgaTextState> {
   saveState(): CgaTextState {
     return {
       crtcIndex: this.crtcIndex, crtc: [...this.crtc], modeControl: this.modeControl, colorSelect: this.colorSelect,
-      statusReads: this.statusReads, vram: Buffer.from(this.vram).toString("base64"),
+      statusReads: this.statusReads, vram: Array.from(this.vram),
     };
   }
 
   parseState(raw: unknown): ParseResult<CgaTextState> {
-    const r = readFields("cga-text", raw);
-    return r.finish({
-      crtcIndex: r.int("crtcIndex", 0, 0x1f), crtc: r.intArray("crtc", CRTC_REGISTERS, 0, 0xff),
-      modeControl: r.int("modeControl", 0, 0xff), colorSelect: r.int("colorSelect", 0, 0xff),
-      statusReads: r.int("statusReads", 0, 0xffff), vram: r.base64Bytes("vram", CGA_TEXT_SIZE),
-    });
+    const parsed = parseStateWith(raw, this.name, (r): CgaTextState => ({
+      crtcIndex: r.uint("crtcIndex", 0x1f), crtc: r.uintList("crtc", 0xff, CRTC_REGISTERS),
+      modeControl: r.uint("modeControl", 0xff), colorSelect: r.uint("colorSelect", 0xff),
+      statusReads: r.uint("statusReads", 0xffff), vram: r.uintList("vram", 0xff, CGA_TEXT_SIZE),
+    }));
+    if (!parsed.ok) return parsed;
+    if (parsed.state.crtc.length !== CRTC_REGISTERS) return { ok: false, error: `${this.name}.crtc: expected ${CRTC_REGISTERS} registers` };
+    if (parsed.state.vram.length !== CGA_TEXT_SIZE) return { ok: false, error: `${this.name}.vram: expected ${CGA_TEXT_SIZE} bytes` };
+    return parsed;
   }
 
   restoreState(s: CgaTextState): void {
@@ -176,7 +176,7 @@ export class CgaText implements Device<CgaTextState> {
     this.modeControl = s.modeControl;
     this.colorSelect = s.colorSelect;
     this.statusReads = s.statusReads;
-    this.vram.set(Buffer.from(s.vram, "base64"));
+    this.vram.set(s.vram);
   }
 }
 

@@ -2,11 +2,20 @@
 // time registers derived from virtual time plus a configured epoch (never the host clock), registers
 // A-D, and periodic/alarm/update interrupts on IRQ8. Not responsible for what the CMOS RAM holds at
 // power-on (cmos-nvram.ts) nor for NMI delivery (it only records the NMI-disable bit).
-import { nanos } from "../mem/types";
+import { ioPort, nanos } from "../mem/types";
 import type { Device, IrqLine, ParseResult, TimerService } from "./device";
 import { CMOS_SIZE, initialNvram, type NvramLayout } from "./cmos-nvram";
-import { fieldsFromUnix, fromBcd, toBcd, unixFromFields, type RtcFields } from "./rtc-calendar";
-import { readFields } from "./state-check";
+import { fieldsFromUnix, unixFromFields, type RtcFields } from "./rtc-calendar";
+import { decodeHour, decodeValue, encodeHour, encodeValue, type RtcFormat } from "./rtc-register-format";
+import { nextPeriodic, nextUpdate, periodicCrossed, periodTicks, updatesIn } from "./rtc-timing";
+import { parseStateWith, type StateReader } from "./state-reader";
+
+/** Index port (offset 0); the data port 0x71 is offset 1. */
+export const CMOS_PORT_BASE = ioPort(0x70);
+/** Number of ports. */
+export const CMOS_PORT_COUNT = 2;
+/** ISA IRQ of the RTC. */
+export const RTC_IRQ = 8;
 
 /** 2026-01-01T00:00:00Z: the RTC reads this at virtual time 0 unless the machine config says otherwise. */
 export const DEFAULT_RTC_EPOCH_UNIX_SECONDS = 1_767_225_600;
@@ -30,7 +39,6 @@ const REG_CENTURY = 0x32; // IBM PC/AT century byte (BCD or binary like the othe
 
 const A_UIP = 0x80; // Register A: Update In Progress (read-only)
 const A_WRITABLE = 0x7f; // Register A: DV2-DV0 divider select, RS3-RS0 rate select
-const A_RS_MASK = 0x0f;
 const B_SET = 0x80; // Register B: SET (halts updates)
 const B_PIE = 0x40; // Register B: Periodic Interrupt Enable
 const B_AIE = 0x20; // Register B: Alarm Interrupt Enable
@@ -42,32 +50,40 @@ const C_PF = 0x40; // Register C: Periodic interrupt Flag
 const C_AF = 0x20; // Register C: Alarm interrupt Flag
 const C_UF = 0x10; // Register C: Update-ended interrupt Flag
 const D_VRT = 0x80; // Register D: Valid RAM and Time
-const HOUR_PM = 0x80; // hours register bit 7 in 12-hour mode: PM
 const ALARM_DONT_CARE = 0xc0; // alarm byte 11xxxxxx matches any value
 
 const SECOND = 1_000_000_000n;
 /** UIP is set this long before each update (datasheet: 244 us at 32.768 kHz with DV = 010). */
 const UIP_LEAD_NS = 244_000n;
-const DIVIDER_HZ = 32_768n;
 const TIMER_ID = "cmos-rtc.interrupt";
 
-/** Saved RTC: registers by name, the divider and clock as values at save time, the RAM as base64. */
+/** The RTC's date and time at save, in plain binary (whatever format register B selects). */
+export interface RtcClockState {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** Saved RTC: registers by name, the clock as a date, the divider chain as nanoseconds since power-on. */
 export interface CmosRtcState {
   readonly index: number;
   readonly nmiDisabled: boolean;
   readonly regA: number;
   readonly regB: number;
   readonly regC: number;
-  readonly nvram: string;
-  /** Divider time (nanoseconds of the 32.768 kHz chain since power-on) at save, decimal. */
-  readonly dividerNs: string;
-  /** RTC seconds minus whole divider seconds (the epoch plus any time the guest set). */
-  readonly offsetSeconds: number;
-  /** The seconds counter while SET holds the clock. */
+  /** The 128 CMOS RAM bytes (the time registers' slots are unused). */
+  readonly nvram: readonly number[];
+  /** Divider time (nanoseconds of the 32.768 kHz chain since power-on) at save, as a decimal string. */
+  readonly dividerNs: string | null;
+  /** The date and time the clock reads at save (held there while SET is 1). */
+  readonly clock: RtcClockState;
+  /** SET holds the clock. */
   readonly frozen: boolean;
-  readonly frozenSeconds: number;
-  /** Divider nanoseconds since flags in register C were last brought up to date, decimal. */
-  readonly flagsAgeNs: string;
+  /** Divider nanoseconds since the flags in register C were last brought up to date, as a decimal string. */
+  readonly flagsAgeNs: string | null;
 }
 
 /** Construction parameters of the RTC. */
@@ -151,30 +167,23 @@ export class CmosRtc implements Device<CmosRtcState> {
     return this.frozen ? this.frozenSeconds : Number(this.dividerNow() / SECOND) + this.offsetSeconds;
   }
 
+  private format(): RtcFormat {
+    return { binary: (this.regB & B_DM) !== 0, hour24: (this.regB & B_24H) !== 0 };
+  }
+
   private encode(n: number): number {
-    return (this.regB & B_DM) !== 0 ? n & 0xff : toBcd(n);
+    return encodeValue(this.format(), n);
   }
 
   private decode(b: number): number {
-    return (this.regB & B_DM) !== 0 ? b : fromBcd(b);
-  }
-
-  private encodeHour(hour: number): number {
-    if ((this.regB & B_24H) !== 0) return this.encode(hour);
-    const h12 = hour % 12 === 0 ? 12 : hour % 12;
-    return this.encode(h12) | (hour >= 12 ? HOUR_PM : 0);
-  }
-
-  private decodeHour(b: number): number {
-    if ((this.regB & B_24H) !== 0) return this.decode(b);
-    return (this.decode(b & ~HOUR_PM) % 12) + ((b & HOUR_PM) !== 0 ? 12 : 0);
+    return decodeValue(this.format(), b);
   }
 
   private timeRegister(reg: number, f: RtcFields): number {
     switch (reg) {
       case REG_SECONDS: return this.encode(f.second);
       case REG_MINUTES: return this.encode(f.minute);
-      case REG_HOURS: return this.encodeHour(f.hour);
+      case REG_HOURS: return encodeHour(this.format(), f.hour);
       case REG_DAY_OF_WEEK: return this.encode(f.weekday);
       case REG_DAY_OF_MONTH: return this.encode(f.day);
       case REG_MONTH: return this.encode(f.month);
@@ -190,7 +199,7 @@ export class CmosRtc implements Device<CmosRtcState> {
     switch (reg) {
       case REG_SECONDS: next.second = this.decode(value); break;
       case REG_MINUTES: next.minute = this.decode(value); break;
-      case REG_HOURS: next.hour = this.decodeHour(value); break;
+      case REG_HOURS: next.hour = decodeHour(this.format(), value); break;
       case REG_DAY_OF_MONTH: next.day = this.decode(value); break;
       case REG_MONTH: next.month = this.decode(value); break;
       case REG_YEAR: next.year = Math.floor(f.year / 100) * 100 + this.decode(value); break;
@@ -270,24 +279,15 @@ export class CmosRtc implements Device<CmosRtcState> {
 
   // ---- interrupts -------------------------------------------------------------------------------
 
-  /** Periodic interval in 32.768 kHz ticks for RS, or 0 for none (RS 1 and 2 give 256 and 128 Hz). */
-  private periodTicks(): bigint {
-    const rs = this.regA & A_RS_MASK;
-    if (rs === 0) return 0n;
-    return rs <= 2 ? 1n << BigInt(rs + 6) : 1n << BigInt(rs - 1);
-  }
-
   /** Sets PF/UF/AF for every event in (last update, now]: several missed events make one flag. */
   private catchUpFlags(): void {
     const from = this.flagsAt;
     const to = this.dividerNow();
     this.flagsAt = to;
     if (to <= from) return;
-    const p = this.periodTicks();
-    if (p !== 0n && (to * DIVIDER_HZ) / SECOND / p > (from * DIVIDER_HZ) / SECOND / p) this.regC |= C_PF;
+    if (periodicCrossed(from, to, periodTicks(this.regA))) this.regC |= C_PF;
     if (this.frozen) return;
-    const lastSecond = to / SECOND;
-    const firstSecond = from / SECOND + 1n; // first update boundary inside the interval
+    const { first: firstSecond, last: lastSecond } = updatesIn(from, to);
     if (lastSecond < firstSecond) return;
     this.regC |= C_UF;
     const start = lastSecond - firstSecond > 86_400n ? lastSecond - 86_400n : firstSecond;
@@ -305,7 +305,7 @@ export class CmosRtc implements Device<CmosRtcState> {
     return (
       match(this.nvram[REG_SECONDS_ALARM] ?? 0, this.encode(f.second)) &&
       match(this.nvram[REG_MINUTES_ALARM] ?? 0, this.encode(f.minute)) &&
-      match(this.nvram[REG_HOURS_ALARM] ?? 0, this.encodeHour(f.hour))
+      match(this.nvram[REG_HOURS_ALARM] ?? 0, encodeHour(this.format(), f.hour))
     );
   }
 
@@ -326,13 +326,10 @@ export class CmosRtc implements Device<CmosRtcState> {
     this.timers.cancel(TIMER_ID);
     const now = this.dividerNow();
     let next: bigint | undefined;
-    const p = this.periodTicks();
-    if ((this.regB & B_PIE) !== 0 && p !== 0n) {
-      const k = (now * DIVIDER_HZ) / SECOND / p + 1n;
-      next = (k * p * SECOND + DIVIDER_HZ - 1n) / DIVIDER_HZ;
-    }
+    const p = periodTicks(this.regA);
+    if ((this.regB & B_PIE) !== 0 && p !== 0n) next = nextPeriodic(now, p);
     if ((this.regB & (B_UIE | B_AIE)) !== 0 && !this.frozen) {
-      const update = (now / SECOND + 1n) * SECOND;
+      const update = nextUpdate(now);
       if (next === undefined || update < next) next = update;
     }
     if (next === undefined) return;
@@ -349,28 +346,30 @@ export class CmosRtc implements Device<CmosRtcState> {
 
   saveState(): CmosRtcState {
     const divider = this.dividerNow();
+    const f = fieldsFromUnix(this.seconds());
     return {
       index: this.index, nmiDisabled: this.nmiDisabled, regA: this.regA, regB: this.regB, regC: this.regC,
-      nvram: Buffer.from(this.nvram).toString("base64"),
-      dividerNs: divider.toString(), offsetSeconds: this.offsetSeconds,
-      frozen: this.frozen, frozenSeconds: this.frozenSeconds, flagsAgeNs: (divider - this.flagsAt).toString(),
+      nvram: Array.from(this.nvram),
+      dividerNs: divider.toString(),
+      clock: { year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: f.second },
+      frozen: this.frozen,
+      flagsAgeNs: (divider - this.flagsAt).toString(),
     };
   }
 
   parseState(raw: unknown): ParseResult<CmosRtcState> {
-    const r = readFields("cmos-rtc", raw);
-    const limit = Number.MAX_SAFE_INTEGER / 2;
-    const state: CmosRtcState = {
-      index: r.int("index", 0, 0x7f), nmiDisabled: r.bool("nmiDisabled"),
-      regA: r.int("regA", 0, A_WRITABLE), regB: r.int("regB", 0, 0xff), regC: r.int("regC", 0, 0xf0),
-      nvram: r.base64Bytes("nvram", CMOS_SIZE),
-      dividerNs: r.bigintString("dividerNs", 0n, 2n ** 64n), offsetSeconds: r.int("offsetSeconds", -limit, limit),
-      frozen: r.bool("frozen"), frozenSeconds: r.int("frozenSeconds", -limit, limit),
-      flagsAgeNs: r.bigintString("flagsAgeNs", 0n, 2n ** 64n),
-    };
-    if ((state.regC & 0x0f) !== 0) r.fail("regC: low nibble must be 0");
-    if (BigInt(state.flagsAgeNs) > BigInt(state.dividerNs)) r.fail("flagsAgeNs exceeds dividerNs");
-    return r.finish(state);
+    const parsed = parseStateWith(raw, this.name, (r): CmosRtcState => ({
+      index: r.uint("index", 0x7f), nmiDisabled: r.bool("nmiDisabled"),
+      regA: r.uint("regA", A_WRITABLE), regB: r.uint("regB", 0xff), regC: r.uint("regC", 0xf0),
+      nvram: r.uintList("nvram", 0xff, CMOS_SIZE),
+      dividerNs: r.decimalOrNull("dividerNs"),
+      clock: parseClock(r.child("clock")),
+      frozen: r.bool("frozen"),
+      flagsAgeNs: r.decimalOrNull("flagsAgeNs"),
+    }));
+    if (!parsed.ok) return parsed;
+    const problem = stateProblem(parsed.state);
+    return problem === undefined ? parsed : { ok: false, error: `${this.name}.${problem}` };
   }
 
   /** Restores registers and re-arms; IRQ8 is not driven here (the PIC's own state holds the line). */
@@ -380,14 +379,32 @@ export class CmosRtc implements Device<CmosRtcState> {
     this.regA = s.regA;
     this.regB = s.regB;
     this.regC = s.regC;
-    this.nvram = new Uint8Array(Buffer.from(s.nvram, "base64"));
-    const divider = BigInt(s.dividerNs);
+    this.nvram = Uint8Array.from(s.nvram);
+    const divider = BigInt(s.dividerNs ?? 0);
     this.dividerBase = divider - this.timers.now();
-    this.offsetSeconds = s.offsetSeconds;
+    const seconds = unixFromFields(s.clock);
     this.frozen = s.frozen;
-    this.frozenSeconds = s.frozenSeconds;
-    this.flagsAt = divider - BigInt(s.flagsAgeNs);
+    this.frozenSeconds = s.frozen ? seconds : 0;
+    this.offsetSeconds = s.frozen ? this.epoch : seconds - Number(divider / SECOND);
+    this.flagsAt = divider - BigInt(s.flagsAgeNs ?? 0);
     this.lineLevel = (s.regC & C_IRQF) !== 0;
     this.armTimer();
   }
+}
+
+function parseClock(r: StateReader): RtcClockState {
+  return {
+    year: r.uint("year", 99_999), month: r.uint("month", 12), day: r.uint("day", 31),
+    hour: r.uint("hour", 23), minute: r.uint("minute", 59), second: r.uint("second", 59),
+  };
+}
+
+/** The first field combination the chip cannot hold, or undefined. */
+function stateProblem(s: CmosRtcState): string | undefined {
+  if ((s.regC & 0x0f) !== 0) return "regC: low nibble must be 0";
+  if (s.nvram.length !== CMOS_SIZE) return `nvram: expected ${CMOS_SIZE} bytes`;
+  if (s.dividerNs === null || s.flagsAgeNs === null) return "dividerNs, flagsAgeNs: expected decimal strings";
+  if (BigInt(s.flagsAgeNs) > BigInt(s.dividerNs)) return "flagsAgeNs: exceeds dividerNs";
+  if (s.clock.month < 1 || s.clock.day < 1) return "clock: month and day start at 1";
+  return undefined;
 }

@@ -1,14 +1,17 @@
 // The 82093AA-style I/O APIC (version 0x11, 24 pins) at 0xFEC00000: IOREGSEL/IOWIN access, the
 // redirection table, and routing of its input pins to the local APIC with remote IRR for level pins.
 // It does not model the APIC bus, other CPUs or destinations: every fixed/lowest message reaches the BSP.
+import { guestPhys } from "../mem/types";
 import type { Device, IrqLine, ParseResult } from "./device";
 import type { EoiBroadcast } from "./local-apic";
-import { readFields } from "./state-check";
+import { parseStateWith } from "./state-reader";
 
 /** Physical base of the I/O APIC on a PC. */
-export const IO_APIC_BASE = 0xfec0_0000;
+export const IO_APIC_BASE = guestPhys(0xfec0_0000);
 /** Size of its MMIO window. */
 export const IO_APIC_SIZE = 0x20;
+/** I/O APIC ID at reset: the first ID after the one CPU's local APIC (0), as MP tables list it. */
+export const DEFAULT_IO_APIC_ID = 1;
 /** Number of input pins (redirection entries). */
 export const IO_APIC_PINS = 24;
 /** IOAPICVER: Maximum Redirection Entry 23 (bits 16-23), APIC Version 0x11 (bits 0-7). */
@@ -34,13 +37,14 @@ export interface LapicSink {
   deliver(vector: number, levelTriggered: boolean): void;
 }
 
-/** Saved I/O APIC: registers by name, redirection entries as low/high words, input pin levels. */
+/** Saved I/O APIC: registers by name, redirection entries as low/high words, input pin levels as a bit mask. */
 export interface IoApicState {
   readonly id: number;
   readonly ioregsel: number;
   readonly redirectionLow: readonly number[];
   readonly redirectionHigh: readonly number[];
-  readonly pinLevels: readonly boolean[];
+  /** Bit n set: input pin n is asserted. */
+  readonly pinLevels: number;
 }
 
 /** The I/O APIC device; its pins are driven through `pin(n)` lines. */
@@ -56,7 +60,7 @@ export class IoApic implements Device<IoApicState>, EoiBroadcast {
 
   constructor(
     private readonly sink: LapicSink,
-    private readonly resetId = 0,
+    private readonly resetId = DEFAULT_IO_APIC_ID,
   ) {
     this.reset();
   }
@@ -160,27 +164,21 @@ export class IoApic implements Device<IoApicState>, EoiBroadcast {
       ioregsel: this.ioregsel,
       redirectionLow: [...this.low],
       redirectionHigh: [...this.high],
-      pinLevels: [...this.levels],
+      pinLevels: this.levels.reduce((mask, level, n) => (level ? mask | (1 << n) : mask), 0),
     };
   }
 
   parseState(raw: unknown): ParseResult<IoApicState> {
-    const r = readFields("io-apic", raw);
-    const state: IoApicState = {
-      id: r.int("id", 0, 0x0f00_0000),
-      ioregsel: r.int("ioregsel", 0, 0xff),
-      redirectionLow: r.intArray("redirectionLow", IO_APIC_PINS, 0, RTE_LOW_WRITABLE | RTE_REMOTE_IRR | RTE_DELIVERY_STATUS),
-      redirectionHigh: r.intArray("redirectionHigh", IO_APIC_PINS, 0, 0xffff_ffff),
-      pinLevels: r.boolArray("pinLevels", IO_APIC_PINS),
-    };
-    if ((state.id & ~0x0f00_0000) !== 0) r.fail("id: only bits 24-27 may be set");
-    state.redirectionLow.forEach((v, i) => {
-      if ((v & ~(RTE_LOW_WRITABLE | RTE_REMOTE_IRR | RTE_DELIVERY_STATUS)) !== 0) r.fail(`redirectionLow[${i}]: reserved bits set`);
-    });
-    state.redirectionHigh.forEach((v, i) => {
-      if (((v & ~RTE_HIGH_WRITABLE) >>> 0) !== 0) r.fail(`redirectionHigh[${i}]: reserved bits set`);
-    });
-    return r.finish(state);
+    const parsed = parseStateWith(raw, this.name, (r): IoApicState => ({
+      id: r.uint("id", 0x0f00_0000),
+      ioregsel: r.uint("ioregsel", 0xff),
+      redirectionLow: r.uintList("redirectionLow", 0xffff_ffff, IO_APIC_PINS),
+      redirectionHigh: r.uintList("redirectionHigh", 0xffff_ffff, IO_APIC_PINS),
+      pinLevels: r.uint("pinLevels", (1 << IO_APIC_PINS) - 1),
+    }));
+    if (!parsed.ok) return parsed;
+    const problem = stateProblem(parsed.state);
+    return problem === undefined ? parsed : { ok: false, error: `${this.name}.${problem}` };
   }
 
   restoreState(state: IoApicState): void {
@@ -188,6 +186,19 @@ export class IoApic implements Device<IoApicState>, EoiBroadcast {
     this.ioregsel = state.ioregsel;
     state.redirectionLow.forEach((v, i) => (this.low[i] = v));
     state.redirectionHigh.forEach((v, i) => (this.high[i] = v));
-    state.pinLevels.forEach((v, i) => (this.levels[i] = v));
+    for (let n = 0; n < IO_APIC_PINS; n++) this.levels[n] = ((state.pinLevels >>> n) & 1) === 1;
   }
+}
+
+/** The first field a real I/O APIC cannot hold, or undefined: list lengths and reserved bits. */
+function stateProblem(s: IoApicState): string | undefined {
+  if ((s.id & ~0x0f00_0000) !== 0) return "id: only bits 24-27 may be set";
+  if (s.redirectionLow.length !== IO_APIC_PINS) return `redirectionLow: expected ${IO_APIC_PINS} entries`;
+  if (s.redirectionHigh.length !== IO_APIC_PINS) return `redirectionHigh: expected ${IO_APIC_PINS} entries`;
+  const lowAllowed = RTE_LOW_WRITABLE | RTE_REMOTE_IRR | RTE_DELIVERY_STATUS;
+  const badLow = s.redirectionLow.findIndex((v) => (v & ~lowAllowed) !== 0);
+  if (badLow >= 0) return `redirectionLow[${badLow}]: reserved bits set`;
+  const badHigh = s.redirectionHigh.findIndex((v) => (v & ~RTE_HIGH_WRITABLE) !== 0);
+  if (badHigh >= 0) return `redirectionHigh[${badHigh}]: reserved bits set`;
+  return undefined;
 }

@@ -1,15 +1,15 @@
 // The xAPIC local APIC of the one vCPU (Intel SDM vol. 3 ch. 11), accessed by offset in its 4 KiB MMIO
 // page at 0xFEE00000: priorities, IRR/ISR/TMR, LVTs, the timer on virtual time and self-IPIs. It is
 // not the I/O APIC, not x2APIC (no MSR access) and knows no other CPU.
-import type { Nanos } from "../mem/types";
-import { nanos } from "../mem/types";
+import type { InterruptSource } from "../cpu/io";
+import { guestPhys } from "../mem/types";
 import type { Device, ParseResult, TimerService } from "./device";
-import { countAfter, divisorFromConfig, nanosForTicks, nextExpiryTick, ticksIn, type TimerRun } from "./apic-timer-math";
+import { ApicTimer, type ApicTimerFields, type TimerLvt } from "./local-apic-timer";
 import { VectorBits } from "./apic-vector-bits";
-import { readFields } from "./state-check";
+import { parseStateWith } from "./state-reader";
 
 /** Physical base of the local APIC page on a PC (IA32_APIC_BASE reset value). */
-export const LOCAL_APIC_BASE = 0xfee0_0000;
+export const LOCAL_APIC_BASE = guestPhys(0xfee0_0000);
 /** Size of the MMIO page. */
 export const LOCAL_APIC_SIZE = 0x1000;
 /** Timer bus clock assumed: 100 MHz, i.e. one bus tick every 10 ns of virtual time. */
@@ -62,15 +62,6 @@ const ICR_LOW_WRITABLE = 0x000c_cfff; // vector, delivery mode, destination mode
 const ICR_DEST_LOGICAL = 1 << 11; // ICR: Destination Mode (1 = logical)
 const ICR_SHORTHAND_SHIFT = 18; // ICR: Destination Shorthand (00 none, 01 self, 10 all incl. self, 11 all excl.)
 const DFR_FLAT = 0xf; // DFR model bits 28-31: 1111 = flat model
-const TIMER_ID = "local-apic.timer";
-
-/** What the CPU asks of its interrupt controller: is a vector ready, and take it (INTA). */
-export interface InterruptSource {
-  /** True when an interrupt would be delivered if the CPU's IF allowed it. */
-  pending(): boolean;
-  /** Accepts the interrupt and returns its vector (the spurious vector if it vanished). */
-  acknowledge(): number;
-}
 
 /** Receives the vector of every EOI for a level-triggered interrupt (the EOI broadcast to I/O APICs). */
 export interface EoiBroadcast {
@@ -78,7 +69,7 @@ export interface EoiBroadcast {
 }
 
 /** Saved local APIC: registers by name; the running timer as nanoseconds since it started. */
-export interface LocalApicState {
+export interface LocalApicState extends ApicTimerFields {
   readonly id: number;
   readonly tpr: number;
   readonly ldr: number;
@@ -97,12 +88,6 @@ export interface LocalApicState {
   readonly lvtLint0: number;
   readonly lvtLint1: number;
   readonly lvtError: number;
-  readonly timerInitial: number;
-  readonly timerDivide: number;
-  readonly timerRunning: boolean;
-  readonly timerCountAtStart: number;
-  /** Virtual nanoseconds since the count was last (re)started, decimal; "0" when stopped. */
-  readonly timerElapsedNs: string;
 }
 
 /** Options of a local APIC. */
@@ -117,7 +102,6 @@ export interface LocalApicOptions {
 export class LocalApic implements Device<LocalApicState>, InterruptSource {
   readonly name = "local-apic";
   private readonly resetId: number;
-  private readonly busHz: number;
   private eoiBroadcast: EoiBroadcast | undefined;
   private id = 0;
   private tpr = 0;
@@ -137,20 +121,19 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
   private lvtLint0 = LVT_MASKED;
   private lvtLint1 = LVT_MASKED;
   private lvtError = LVT_MASKED;
-  private timerInitial = 0;
-  private timerDivide = 0;
-  private timerRunning = false;
-  private timerCountAtStart = 0;
-  private timerStart: bigint = 0n;
+  private readonly timer: ApicTimer;
 
-  constructor(
-    private readonly timers: TimerService,
-    options: LocalApicOptions = {},
-  ) {
+  constructor(timers: TimerService, options: LocalApicOptions = {}) {
     this.resetId = options.apicId ?? 0;
-    this.busHz = options.busHz ?? DEFAULT_APIC_BUS_HZ;
+    const busHz = options.busHz ?? DEFAULT_APIC_BUS_HZ;
     if (!Number.isInteger(this.resetId) || this.resetId < 0 || this.resetId > 0xff) throw new RangeError(`bad APIC ID ${this.resetId}`);
-    if (!Number.isInteger(this.busHz) || this.busHz <= 0) throw new RangeError(`bad APIC bus frequency ${this.busHz}`);
+    if (!Number.isInteger(busHz) || busHz <= 0) throw new RangeError(`bad APIC bus frequency ${busHz}`);
+    const lvt = (): TimerLvt => ({
+      periodic: (this.lvtTimer & LVT_TIMER_PERIODIC) !== 0,
+      masked: (this.lvtTimer & LVT_MASKED) !== 0,
+    });
+    // One interrupt however many periods passed while the partition was not running (IRR is one bit).
+    this.timer = new ApicTimer(timers, busHz, lvt, () => this.deliver(this.lvtTimer & 0xff, false));
     this.reset();
   }
 
@@ -160,7 +143,7 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
   }
 
   reset(): void {
-    this.timers.cancel(TIMER_ID);
+    this.timer.reset();
     this.id = (this.resetId << 24) >>> 0;
     this.tpr = 0;
     this.ldr = 0;
@@ -175,11 +158,6 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     this.icrHigh = 0;
     this.lvtTimer = this.lvtThermal = this.lvtPerf = LVT_MASKED;
     this.lvtLint0 = this.lvtLint1 = this.lvtError = LVT_MASKED;
-    this.timerInitial = 0;
-    this.timerDivide = 0;
-    this.timerRunning = false;
-    this.timerCountAtStart = 0;
-    this.timerStart = 0n;
   }
 
   /** SVR bit 8: the APIC is software-enabled. */
@@ -225,9 +203,9 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
       case REG_LVT_LINT0: return this.lvtLint0;
       case REG_LVT_LINT1: return this.lvtLint1;
       case REG_LVT_ERROR: return this.lvtError;
-      case REG_TIMER_INITIAL: return this.timerInitial;
-      case REG_TIMER_CURRENT: return this.currentCount();
-      case REG_TIMER_DIVIDE: return this.timerDivide;
+      case REG_TIMER_INITIAL: return this.timer.initialCount;
+      case REG_TIMER_CURRENT: return this.timer.currentCount();
+      case REG_TIMER_DIVIDE: return this.timer.divideConfig;
       default:
         this.raiseError(ESR_ILLEGAL_REGISTER);
         return 0;
@@ -246,14 +224,14 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
       case REG_ESR: this.esr = this.esrPending; this.esrPending = 0; return; // write latches errors
       case REG_ICR_LOW: this.icrLow = value & ICR_LOW_WRITABLE; this.sendIpi(); return;
       case REG_ICR_HIGH: this.icrHigh = (value & 0xff00_0000) >>> 0; return;
-      case REG_LVT_TIMER: this.lvtTimer = (value & LVT_TIMER_WRITABLE) | masked; this.armTimer(); return;
+      case REG_LVT_TIMER: this.lvtTimer = (value & LVT_TIMER_WRITABLE) | masked; this.timer.rearm(); return;
       case REG_LVT_THERMAL: this.lvtThermal = (value & LVT_LOCAL_WRITABLE) | masked; return;
       case REG_LVT_PERF: this.lvtPerf = (value & LVT_LOCAL_WRITABLE) | masked; return;
       case REG_LVT_LINT0: this.lvtLint0 = (value & LVT_LINT_WRITABLE) | masked; return;
       case REG_LVT_LINT1: this.lvtLint1 = (value & LVT_LINT_WRITABLE) | masked; return;
       case REG_LVT_ERROR: this.lvtError = (value & LVT_ERROR_WRITABLE) | masked; return;
-      case REG_TIMER_INITIAL: this.startTimer(value); return;
-      case REG_TIMER_DIVIDE: this.writeDivide(value & 0b1011); return;
+      case REG_TIMER_INITIAL: this.timer.setInitial(value); return;
+      case REG_TIMER_DIVIDE: this.timer.setDivide(value & 0b1011); return;
       case REG_VERSION: case REG_APR: case REG_PPR: case REG_RRD: case REG_TIMER_CURRENT:
         return; // read-only
       default:
@@ -271,7 +249,7 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     this.lvtLint0 |= LVT_MASKED;
     this.lvtLint1 |= LVT_MASKED;
     this.lvtError |= LVT_MASKED;
-    this.armTimer();
+    this.timer.rearm();
   }
 
   // ---- interrupt acceptance (SDM 11.8.3) -------------------------------------------------------
@@ -297,11 +275,13 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     else this.tmr.clear(vector);
   }
 
+  /** An IRR vector whose priority class is above the processor priority class (SDM 11.8.3.1). */
   pending(): boolean {
     const v = this.irr.highest();
     return v >= 0 && (v & 0xf0) > (this.processorPriority() & 0xf0);
   }
 
+  /** INTA: the highest acceptable IRR vector moves to ISR; with none, the spurious vector. */
   acknowledge(): number {
     if (!this.pending()) return this.svr & 0xff; // the spurious vector (SDM 11.9)
     const v = this.irr.highest();
@@ -353,83 +333,36 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     return dest === 0xff || ((dest & 0xf0) === (logical & 0xf0) && (dest & logical & 0x0f) !== 0);
   }
 
-  // ---- timer (SDM 11.5.4) -----------------------------------------------------------------------
-
-  private get timerRun(): TimerRun {
-    return { countAtStart: this.timerCountAtStart, initial: this.timerInitial, periodic: (this.lvtTimer & LVT_TIMER_PERIODIC) !== 0 };
-  }
-
-  private ticksNow(): bigint {
-    return ticksIn(this.timers.now() - this.timerStart, this.busHz, divisorFromConfig(this.timerDivide));
-  }
-
-  private currentCount(): number {
-    return this.timerRunning ? countAfter(this.timerRun, this.ticksNow()) : 0;
-  }
-
-  private startTimer(initial: number): void {
-    this.timerInitial = initial;
-    this.timerRunning = initial !== 0;
-    this.timerCountAtStart = initial;
-    this.timerStart = this.timers.now();
-    this.armTimer();
-  }
-
-  /** A new divisor applies from now: the count so far is kept, the fraction of a tick is dropped. */
-  private writeDivide(value: number): void {
-    if (this.timerRunning) {
-      this.timerCountAtStart = this.currentCount();
-      this.timerStart = this.timers.now();
-    }
-    this.timerDivide = value;
-    this.armTimer();
-  }
-
-  /** Arms the service for the next expiry; nothing is armed while the LVT is masked (nothing to deliver). */
-  private armTimer(): void {
-    this.timers.cancel(TIMER_ID);
-    if (!this.timerRunning || (this.lvtTimer & LVT_MASKED) !== 0) return;
-    const next = nextExpiryTick(this.timerRun, this.ticksNow());
-    if (next === undefined) return;
-    const at = this.timerStart + nanosForTicks(next, this.busHz, divisorFromConfig(this.timerDivide));
-    this.timers.arm(TIMER_ID, nanos(at), () => this.timerExpired());
-  }
-
-  /** One interrupt however many periods passed while the partition was not running (IRR is one bit). */
-  private timerExpired(): void {
-    if ((this.lvtTimer & LVT_MASKED) === 0) this.deliver(this.lvtTimer & 0xff, false);
-    this.armTimer();
-  }
-
   // ---- state ------------------------------------------------------------------------------------
 
   saveState(): LocalApicState {
-    const elapsed: Nanos = nanos(this.timerRunning ? this.timers.now() - this.timerStart : 0n);
     return {
       id: this.id, tpr: this.tpr, ldr: this.ldr, dfr: this.dfr, svr: this.svr,
       isr: this.isr.toArray(), tmr: this.tmr.toArray(), irr: this.irr.toArray(),
       esr: this.esr, esrPending: this.esrPending, icrLow: this.icrLow, icrHigh: this.icrHigh,
       lvtTimer: this.lvtTimer, lvtThermal: this.lvtThermal, lvtPerf: this.lvtPerf,
       lvtLint0: this.lvtLint0, lvtLint1: this.lvtLint1, lvtError: this.lvtError,
-      timerInitial: this.timerInitial, timerDivide: this.timerDivide, timerRunning: this.timerRunning,
-      timerCountAtStart: this.timerCountAtStart, timerElapsedNs: elapsed.toString(),
+      ...this.timer.save(),
     };
   }
 
   parseState(raw: unknown): ParseResult<LocalApicState> {
-    const r = readFields("local-apic", raw);
-    const u32 = (name: string): number => r.int(name, 0, 0xffff_ffff);
-    const state: LocalApicState = {
-      id: u32("id"), tpr: r.int("tpr", 0, 0xff), ldr: u32("ldr"), dfr: u32("dfr"), svr: r.int("svr", 0, SVR_WRITABLE),
-      isr: r.intArray("isr", 8, 0, 0xffff_ffff), tmr: r.intArray("tmr", 8, 0, 0xffff_ffff), irr: r.intArray("irr", 8, 0, 0xffff_ffff),
-      esr: r.int("esr", 0, 0xff), esrPending: r.int("esrPending", 0, 0xff), icrLow: u32("icrLow"), icrHigh: u32("icrHigh"),
-      lvtTimer: u32("lvtTimer"), lvtThermal: u32("lvtThermal"), lvtPerf: u32("lvtPerf"),
-      lvtLint0: u32("lvtLint0"), lvtLint1: u32("lvtLint1"), lvtError: u32("lvtError"),
-      timerInitial: u32("timerInitial"), timerDivide: r.int("timerDivide", 0, 0b1011), timerRunning: r.bool("timerRunning"),
-      timerCountAtStart: u32("timerCountAtStart"), timerElapsedNs: r.bigintString("timerElapsedNs", 0n, 2n ** 64n),
-    };
-    if (state.timerCountAtStart > state.timerInitial) r.fail("timerCountAtStart exceeds timerInitial");
-    return r.finish(state);
+    const parsed = parseStateWith(raw, this.name, (r): LocalApicState => {
+      const u32 = (name: string): number => r.uint(name, 0xffff_ffff);
+      const words = (name: string): number[] => r.uintList(name, 0xffff_ffff, 8);
+      return {
+        id: u32("id"), tpr: r.uint("tpr", 0xff), ldr: u32("ldr"), dfr: u32("dfr"), svr: r.uint("svr", SVR_WRITABLE),
+        isr: words("isr"), tmr: words("tmr"), irr: words("irr"),
+        esr: r.uint("esr", 0xff), esrPending: r.uint("esrPending", 0xff), icrLow: u32("icrLow"), icrHigh: u32("icrHigh"),
+        lvtTimer: u32("lvtTimer"), lvtThermal: u32("lvtThermal"), lvtPerf: u32("lvtPerf"),
+        lvtLint0: u32("lvtLint0"), lvtLint1: u32("lvtLint1"), lvtError: u32("lvtError"),
+        timerInitial: u32("timerInitial"), timerDivide: r.uint("timerDivide", 0b1011),
+        timerCountAtStart: u32("timerCountAtStart"), timerElapsedNs: r.decimalOrNull("timerElapsedNs"),
+      };
+    });
+    if (!parsed.ok) return parsed;
+    const problem = stateProblem(parsed.state);
+    return problem === undefined ? parsed : { ok: false, error: `${this.name}.${problem}` };
   }
 
   restoreState(s: LocalApicState): void {
@@ -438,9 +371,25 @@ export class LocalApic implements Device<LocalApicState>, InterruptSource {
     this.esr = s.esr; this.esrPending = s.esrPending; this.icrLow = s.icrLow; this.icrHigh = s.icrHigh;
     this.lvtTimer = s.lvtTimer; this.lvtThermal = s.lvtThermal; this.lvtPerf = s.lvtPerf;
     this.lvtLint0 = s.lvtLint0; this.lvtLint1 = s.lvtLint1; this.lvtError = s.lvtError;
-    this.timerInitial = s.timerInitial; this.timerDivide = s.timerDivide; this.timerRunning = s.timerRunning;
-    this.timerCountAtStart = s.timerCountAtStart;
-    this.timerStart = this.timers.now() - BigInt(s.timerElapsedNs);
-    this.armTimer();
+    this.timer.restore(s);
   }
+}
+
+/** The first field combination a real APIC cannot hold, or undefined: reserved bits, list lengths, counts. */
+function stateProblem(s: LocalApicState): string | undefined {
+  for (const name of ["isr", "tmr", "irr"] as const) if (s[name].length !== 8) return `${name}: expected 8 words`;
+  const allowed: ReadonlyArray<readonly [keyof LocalApicState, number, number]> = [
+    ["id", s.id, 0xff00_0000], ["ldr", s.ldr, 0xff00_0000], ["icrHigh", s.icrHigh, 0xff00_0000],
+    ["icrLow", s.icrLow, ICR_LOW_WRITABLE], ["lvtTimer", s.lvtTimer, LVT_TIMER_WRITABLE],
+    ["lvtThermal", s.lvtThermal, LVT_LOCAL_WRITABLE], ["lvtPerf", s.lvtPerf, LVT_LOCAL_WRITABLE],
+    ["lvtLint0", s.lvtLint0, LVT_LINT_WRITABLE], ["lvtLint1", s.lvtLint1, LVT_LINT_WRITABLE],
+    ["lvtError", s.lvtError, LVT_ERROR_WRITABLE],
+  ];
+  for (const [name, value, mask] of allowed) {
+    if ((value & ~mask) !== 0) return `${name}: bits outside 0x${(mask >>> 0).toString(16)} set`;
+  }
+  if ((s.dfr & 0x0fff_ffff) !== 0x0fff_ffff) return "dfr: bits 0-27 must be ones";
+  if ((s.timerDivide & 0b0100) !== 0) return "timerDivide: bit 2 is reserved";
+  if (s.timerCountAtStart > s.timerInitial) return "timerCountAtStart: exceeds timerInitial";
+  return undefined;
 }

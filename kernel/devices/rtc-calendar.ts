@@ -1,5 +1,5 @@
 // Pure calendar helpers for the CMOS RTC: seconds since 1970-01-01T00:00:00Z <-> date and time fields
-// (proleptic Gregorian, UTC, by Date's UTC arithmetic on given values; never the host clock), and BCD coding.
+// (proleptic Gregorian, UTC, by Date's UTC arithmetic on given values; never the host clock).
 
 /** Broken-down UTC date and time as the RTC registers hold it. */
 export interface RtcFields {
@@ -36,14 +36,4 @@ export function unixFromFields(f: Omit<RtcFields, "weekday">): number {
   d.setUTCFullYear(f.year, f.month - 1, f.day); // unlike Date.UTC, years 0-99 are taken literally
   d.setUTCHours(f.hour, f.minute, f.second, 0);
   return Math.floor(d.getTime() / 1000);
-}
-
-/** Two-digit BCD of 0..99. */
-export function toBcd(n: number): number {
-  return ((Math.floor(n / 10) % 10) << 4) | (n % 10);
-}
-
-/** Value of a BCD byte (invalid digits are taken at face value, as the chip's counters would). */
-export function fromBcd(b: number): number {
-  return ((b >> 4) & 0xf) * 10 + (b & 0xf);
 }

@@ -15,36 +15,67 @@ export const PV_ARG_REGISTERS = ["EBX", "ECX", "EDX", "ESI", "EDI"] as const;
 
 /** Service ids (EAX of the trap); never reused. */
 export enum ServiceId {
+  /** Returns the kernel's ABI version as (major << 16) | minor. */
   AbiVersion = 0,
+  /** Returns the PV_FEAT_* bits the kernel offers. */
   AbiFeatures = 1,
+  /** Does nothing and returns PV_OK (trap-cost benchmark). */
   Null = 2,
+  /** Lazy-binding resolver entry: binds one .pvext.jmp slot and continues into the bound function. */
   Resolve = 3,
+  /** Writes bytes to the partition's console; returns how many were taken. */
   ConsoleWrite = 4,
+  /** Stores the current virtual time (ns since module start) at now_ns. */
   TimeGet = 5,
+  /** Sets the period of the TICK virq; 0 stops it. */
   TimerSetPeriodic = 6,
+  /** Arms the ONESHOT virq at an absolute virtual time; 0 cancels. */
   TimerSetOneshot = 7,
+  /** Registers the guest's upcall entry for virtual interrupts; 0 unregisters. */
   VirqRegister = 8,
+  /** Delivers pending virtual interrupts now (after unmasking). */
   VirqKick = 9,
+  /** Idles the vCPU until a virq is pending (returns at once if one is). */
   Idle = 10,
+  /** Stores the caller's ARINC partition status. */
   PartitionGetStatus = 11,
+  /** Sets the caller's operating mode (SET_PARTITION_MODE). */
   PartitionSetMode = 12,
+  /** Requests a module schedule switch at the end of the current major frame (SET_MODULE_SCHEDULE). */
   ScheduleSetNext = 13,
+  /** Stores the module schedule status (GET_MODULE_SCHEDULE_STATUS). */
   ScheduleGetStatus = 14,
+  /** Finds a module schedule id by name (GET_MODULE_SCHEDULE_ID). */
   ScheduleGetId = 15,
+  /** Opens a configured sampling port and stores its id (CREATE_SAMPLING_PORT). */
   SamplingPortCreate = 16,
+  /** Finds the id of a created sampling port by name (GET_SAMPLING_PORT_ID). */
   SamplingPortGetId = 17,
+  /** Writes one sampling message (WRITE_SAMPLING_MESSAGE). */
   SamplingPortWrite = 18,
+  /** Reads the current sampling message; returns its length and stores its validity (READ_SAMPLING_MESSAGE). */
   SamplingPortRead = 19,
+  /** Stores a sampling port's status (GET_SAMPLING_PORT_STATUS). */
   SamplingPortStatus = 20,
+  /** Opens a configured queuing port and stores its id (CREATE_QUEUING_PORT). */
   QueuingPortCreate = 21,
+  /** Finds the id of a created queuing port by name (GET_QUEUING_PORT_ID). */
   QueuingPortGetId = 22,
+  /** Queues one message without blocking (SEND_QUEUING_MESSAGE with a zero timeout). */
   QueuingPortSend = 23,
+  /** Dequeues one message without blocking and returns its length (RECEIVE_QUEUING_MESSAGE with a zero timeout). */
   QueuingPortReceive = 24,
+  /** Stores a queuing port's status (GET_QUEUING_PORT_STATUS). */
   QueuingPortStatus = 25,
+  /** Discards every message of a destination queuing port (CLEAR_QUEUING_PORT). */
   QueuingPortClear = 26,
+  /** Raises a partition-level error to the health monitor (RAISE_APPLICATION_ERROR when the RTOS has no handler for it). */
   HmRaiseApplicationError = 27,
+  /** Records an application message in the HM log (REPORT_APPLICATION_MESSAGE). */
   HmReportMessage = 28,
+  /** Takes the oldest partition-level error the kernel recorded for the caller (GET_ERROR_STATUS). */
   HmGetErrorStatus = 29,
+  /** Gives up the rest of the current window; returns in the partition's next window. */
   WindowYield = 30,
 }
 

@@ -10,10 +10,11 @@
 // messages on. Only a pseudo-partition sender (the outside world, which cannot be refused) can
 // overflow a destination: the new message is lost, and the next receive returns the oldest message
 // with INVALID_CONFIG ("overflowed", P1-5 3.6.2.2.3).
-// Destination buffers exist from module start, so messages arrive before the port is created.
+// Destination buffers exist from module start, so messages arrive before the port is created; a
+// partition restart (resetPartition) empties only that partition's own port storage.
 import type { PortDirection, SystemConfig } from "../config/model";
 import type { Nanos, PartitionId } from "../mem/types";
-import { channelProblems, endpointPort } from "./channel-check";
+import { channelProblems } from "./channel-check";
 import { checkLength, copyMessage } from "./message";
 import { MessageQueue } from "./message-queue";
 import { PortTable, type PortEntry, type PortId } from "./port-table";
@@ -100,11 +101,6 @@ export class PortRouter {
   static fromConfig(config: SystemConfig): PortRouter {
     const problems = channelProblems(config);
     if (problems.length > 0) throw new Error(`inconsistent channels: ${problems.map((p) => p.message).join("; ")}`);
-    for (const ch of config.channels) {
-      for (const end of [ch.source, ...ch.destinations]) {
-        if (end.kind === "partition" && endpointPort(config, end) === undefined) throw new Error(`channel ${ch.id}: bad endpoint`);
-      }
-    }
     return new PortRouter(config);
   }
 
@@ -217,16 +213,35 @@ export class PortRouter {
    */
   injectExternal(channel: number, data: Uint8Array, now: Nanos): ServiceOutcome {
     const dests = this.external.get(channel);
-    if (dests === undefined || data.length === 0) return dests === undefined ? "unknownId" : "badParam";
+    if (dests === undefined) return "unknownId";
+    const entries = dests.map((id) => this.table.entry(id));
+    // Check every destination before delivering to any: a message is delivered whole or not at all.
+    for (const e of entries) {
+      const bad = checkLength(data.length, e.config.maxMessageSize);
+      if (bad !== undefined) return bad;
+    }
     let outcome: ServiceOutcome = "ok";
-    for (const dest of dests) {
-      const e = this.table.all()[dest - 1];
-      if (e === undefined) throw new Error(`no port ${dest}`);
-      if (data.length > e.config.maxMessageSize) return "tooLarge";
-      if (e.config.kind === "sampling") this.buffer(dest).store(data, now);
-      else if (!this.queue(dest).pushOrOverflow(data)) outcome = "full";
+    for (const e of entries) {
+      if (e.config.kind === "sampling") this.buffer(e.id).store(data, now);
+      else if (!this.queue(e.id).pushOrOverflow(data)) outcome = "full";
     }
     return outcome;
+  }
+
+  /**
+   * A partition restarts (COLD_START or WARM_START): its ports must be created again, and the
+   * storage of its own ports starts empty. Other partitions' ports keep their messages.
+   */
+  resetPartition(partition: PartitionId): void {
+    this.table.resetPartition(partition);
+    for (const e of this.table.all()) {
+      if (e.partition !== partition) continue;
+      if (e.config.kind === "sampling") this.buffer(e.id).clear();
+      else {
+        this.queue(e.id).clear();
+        if (e.config.direction === "DESTINATION") this.refill(e.id);
+      }
+    }
   }
 
   /** Messages sent to pseudo-partition destinations since the last call, in send order. */

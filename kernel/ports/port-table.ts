@@ -73,6 +73,13 @@ export class PortTable {
     return this.entries;
   }
 
+  /** The port with kernel id `id`; an id the kernel did not hand out is a host bug and throws. */
+  entry(id: PortId): PortEntry {
+    const e = this.entries[id - 1];
+    if (e === undefined) throw new Error(`no port ${id}`);
+    return e;
+  }
+
   /** The port `name` of `partition`, created or not. */
   find(partition: PartitionId, name: string): PortEntry | undefined {
     return this.byName.get(nameKey(partition, name));

@@ -19,6 +19,13 @@ export class SamplingBuffer {
     this.writtenAt = now;
   }
 
+  /** Forgets the message and the last read validity. */
+  clear(): void {
+    this.message = undefined;
+    this.writtenAt = undefined;
+    this.lastReadValidity = "INVALID";
+  }
+
   /** True when a message has ever been stored. */
   get hasMessage(): boolean {
     return this.message !== undefined;

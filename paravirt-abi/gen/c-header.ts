@@ -1,6 +1,6 @@
 // Generates paravirt-abi/include/pv_abi.h: the guest's C view of the ABI (ids, version, constants, error
 // codes, enums, struct layouts with _Static_assert, prototypes). Pure: definition in, text out.
-import { cFieldType, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
+import { cFieldType, cLocalPrototype, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
 import type { AbiDefinition, StructDef } from "./model";
 
 function structText(s: StructDef): string[] {
@@ -11,9 +11,27 @@ function structText(s: StructDef): string[] {
     out.push(`    ${type} ${f.name}${suffix};${comment}`);
   }
   out.push("};");
-  out.push(`_Static_assert(sizeof(struct pv_${s.name}) == ${s.size}, "pv_${s.name} size");`);
-  for (const f of s.fields) out.push(`_Static_assert(offsetof(struct pv_${s.name}, ${f.name}) == ${f.offset}, "pv_${s.name}.${f.name}");`);
+  out.push(`_Static_assert(sizeof(struct pv_${s.name}) == ${sizeMacro(s)}, "pv_${s.name} size");`);
+  for (const f of s.fields) out.push(`_Static_assert(offsetof(struct pv_${s.name}, ${f.name}) == ${offMacro(s, f.name)}, "pv_${s.name}.${f.name}");`);
   return out;
+}
+
+function sizeMacro(s: StructDef): string {
+  return `PV_SIZEOF_${s.name.toUpperCase()}`;
+}
+
+function offMacro(s: StructDef, field: string): string {
+  return `PV_OFF_${s.name.toUpperCase()}_${field.toUpperCase()}`;
+}
+
+/** Sizes and field offsets as plain macros, usable from assembly (upcall entries, start code). */
+function offsetMacros(def: AbiDefinition): string[] {
+  const L = ["/* Struct sizes and field offsets for assembly; the C structs below assert they agree. */"];
+  for (const s of def.structs) {
+    L.push(`#define ${sizeMacro(s)} ${s.size}`);
+    for (const f of s.fields) L.push(`#define ${offMacro(s, f.name)} ${f.offset}`);
+  }
+  return L;
 }
 
 /** pv_abi_to_arinc(): the per-service PV_E* -> ARINC RETURN_CODE_TYPE tables as one switch. */
@@ -54,6 +72,7 @@ export function generateCHeader(def: AbiDefinition): string {
   for (const s of def.services) L.push(`#define ${svcConst(s)} ${s.id}`);
   const maxId = Math.max(...def.services.map((s) => s.id), ...def.retired.map((r) => r.id));
   L.push(`#define PV_SVC_LIMIT ${maxId + 1} /* one past the highest id ever assigned */`);
+  L.push("", ...offsetMacros(def));
   L.push("", "#ifndef __ASSEMBLER__", "#include <stddef.h>", "#include <stdint.h>", "");
   L.push("/** Result of a status or count service: >= 0 on success, PV_E* (< 0) on failure. */", "typedef int32_t pv_status_t;");
   for (const s of def.structs) L.push("", ...structText(s));
@@ -67,9 +86,7 @@ export function generateCHeader(def: AbiDefinition): string {
   }
   L.push("", "/* libpv-local functions (no trap id). */");
   for (const l of def.local) {
-    const ret = l.result === "status" ? "pv_status_t" : l.result === "u32" ? "uint32_t" : "void";
-    const params = l.args.length === 0 ? "void" : l.args.map((a) => `uint32_t ${a.name}`).join(", ");
-    L.push(`/** ${l.summary} */`, `${ret} ${cName(def, l.name)}(${params});`);
+    L.push(`/** ${l.summary} */`, `${cLocalPrototype(def, l)};`);
   }
   L.push("", ...arincFunction(def));
   L.push("", "#endif /* __ASSEMBLER__ */", "#endif /* PV_ABI_H */", "");

@@ -1,6 +1,6 @@
 // Generates paravirt-abi/ABI.md: the reference a guest or kernel author reads, one section per service.
 // Pure: definition in, Markdown out.
-import { cArg, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
+import { cArg, cLocalPrototype, cName, cPrototype, GENERATED_NOTE, num, svcConst } from "./names";
 import type { AbiDefinition, ArgDef, LibpvMode, ServiceDef } from "./model";
 
 const REGS = ["EBX", "ECX", "EDX", "ESI", "EDI"];
@@ -89,6 +89,7 @@ export function generateMarkdown(def: AbiDefinition): string {
   L.push("## libpv-local functions", "", "Served inside the partition; no trap id.", "");
   for (const l of def.local) {
     L.push(`### \`${cName(def, l.name)}\``, "", `${l.summary} ${l.doc}${l.bindable ? "" : " Not bindable by name."}`, "");
+    L.push(`- C: \`${cLocalPrototype(def, l)}\``, "");
   }
   L.push("## Retired ids", "", def.retired.length === 0 ? "None." : def.retired.map((r) => `- ${r.id} \`${r.name}\``).join("\n"), "");
   return L.join("\n");

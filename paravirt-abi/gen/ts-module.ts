@@ -61,7 +61,7 @@ export function generateTsModule(def: AbiDefinition): string {
   L.push(`/** Interrupt vector of the trap binding. */`, `export const PV_TRAP_VECTOR = 0x${def.trapVector.toString(16)};`);
   L.push(`/** Registers carrying argument words 0..4 in the trap binding. */`, `export const PV_ARG_REGISTERS = [${REGS.map((r) => `"${r}"`).join(", ")}] as const;`, "");
   L.push(`/** Service ids (EAX of the trap); never reused. */`, `export enum ServiceId {`);
-  for (const s of def.services) L.push(`  ${pascal(s.name)} = ${s.id},`);
+  for (const s of def.services) L.push(`  /** ${s.summary} */`, `  ${pascal(s.name)} = ${s.id},`);
   L.push(`}`, "", `/** apexvisor error codes returned in EAX (negative). */`, `export enum PvError {`);
   for (const e of def.errors) L.push(`  ${e.name} = ${e.value},`);
   L.push(`}`);

@@ -148,6 +148,111 @@
 #define PV_SVC_WINDOW_YIELD 30
 #define PV_SVC_LIMIT 31 /* one past the highest id ever assigned */
 
+/* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
+#define PV_SIZEOF_START_INFO 128
+#define PV_OFF_START_INFO_SIZE 0
+#define PV_OFF_START_INFO_ABI_MAJOR 4
+#define PV_OFF_START_INFO_ABI_MINOR 6
+#define PV_OFF_START_INFO_PARTITION_ID 8
+#define PV_OFF_START_INFO_FLAGS 12
+#define PV_OFF_START_INFO_START_CONDITION 16
+#define PV_OFF_START_INFO_VCPU_COUNT 20
+#define PV_OFF_START_INFO_RAM_BASE 24
+#define PV_OFF_START_INFO_RAM_SIZE 28
+#define PV_OFF_START_INFO_FREE_BASE 32
+#define PV_OFF_START_INFO_FREE_SIZE 36
+#define PV_OFF_START_INFO_SHARED_PAGE 40
+#define PV_OFF_START_INFO_RESOLVER 44
+#define PV_OFF_START_INFO_LIBPV_BASE 48
+#define PV_OFF_START_INFO_LIBPV_SIZE 52
+#define PV_OFF_START_INFO_EXPORT_TABLE 56
+#define PV_OFF_START_INFO_EXPORT_COUNT 60
+#define PV_OFF_START_INFO_TICK_PERIOD_NS 64
+#define PV_OFF_START_INFO_START_TIME_NS 72
+#define PV_OFF_START_INFO_CMDLINE 80
+#define PV_OFF_START_INFO_CMDLINE_LEN 84
+#define PV_OFF_START_INFO_CPU_HZ 88
+#define PV_OFF_START_INFO_RESERVED0 92
+#define PV_OFF_START_INFO_PARTITION_NAME 96
+#define PV_SIZEOF_SHARED_PAGE 48
+#define PV_OFF_SHARED_PAGE_SIZE 0
+#define PV_OFF_SHARED_PAGE_IRQ_MASK 4
+#define PV_OFF_SHARED_PAGE_IRQ_PENDING 5
+#define PV_OFF_SHARED_PAGE_VCPU_ID 6
+#define PV_OFF_SHARED_PAGE_PENDING_BITMAP 8
+#define PV_OFF_SHARED_PAGE_MISSED_TICKS 12
+#define PV_OFF_SHARED_PAGE_TIME_SEQ 16
+#define PV_OFF_SHARED_PAGE_RESERVED0 20
+#define PV_OFF_SHARED_PAGE_TIME_NS 24
+#define PV_OFF_SHARED_PAGE_WINDOW_END_NS 32
+#define PV_OFF_SHARED_PAGE_UPCALL_COUNT 40
+#define PV_OFF_SHARED_PAGE_RESERVED1 44
+#define PV_SIZEOF_LIBPV_AREA 256
+#define PV_OFF_LIBPV_AREA_CONSOLE_LEN 0
+#define PV_OFF_LIBPV_AREA_RESERVED0 4
+#define PV_OFF_LIBPV_AREA_CONSOLE_BUF 8
+#define PV_SIZEOF_ABI_NOTE 80
+#define PV_OFF_ABI_NOTE_MAGIC 0
+#define PV_OFF_ABI_NOTE_ABI_MAJOR 4
+#define PV_OFF_ABI_NOTE_ABI_MINOR 6
+#define PV_OFF_ABI_NOTE_HEADER_SIZE 8
+#define PV_OFF_ABI_NOTE_FLAGS 12
+#define PV_OFF_ABI_NOTE_FEATURES 16
+#define PV_OFF_ABI_NOTE_PVEXT_STR_START 20
+#define PV_OFF_ABI_NOTE_PVEXT_STR_END 24
+#define PV_OFF_ABI_NOTE_PVEXT_SYM_START 28
+#define PV_OFF_ABI_NOTE_PVEXT_SYM_END 32
+#define PV_OFF_ABI_NOTE_PVEXT_JMP_START 36
+#define PV_OFF_ABI_NOTE_PVEXT_JMP_END 40
+#define PV_OFF_ABI_NOTE_RESERVED0 44
+#define PV_OFF_ABI_NOTE_GUEST_NAME 48
+#define PV_SIZEOF_EXPORT 16
+#define PV_OFF_EXPORT_NAME 0
+#define PV_OFF_EXPORT_ADDRESS 4
+#define PV_OFF_EXPORT_SERVICE_ID 8
+#define PV_OFF_EXPORT_FLAGS 12
+#define PV_SIZEOF_PARTITION_STATUS 40
+#define PV_OFF_PARTITION_STATUS_PERIOD_NS 0
+#define PV_OFF_PARTITION_STATUS_DURATION_NS 8
+#define PV_OFF_PARTITION_STATUS_PARTITION_ID 16
+#define PV_OFF_PARTITION_STATUS_LOCK_LEVEL 20
+#define PV_OFF_PARTITION_STATUS_OPERATING_MODE 24
+#define PV_OFF_PARTITION_STATUS_START_CONDITION 28
+#define PV_OFF_PARTITION_STATUS_NUM_ASSIGNED_CORES 32
+#define PV_OFF_PARTITION_STATUS_RESERVED0 36
+#define PV_SIZEOF_SCHEDULE_STATUS 16
+#define PV_OFF_SCHEDULE_STATUS_TIME_OF_LAST_SCHEDULE_SWITCH_NS 0
+#define PV_OFF_SCHEDULE_STATUS_CURRENT_SCHEDULE 8
+#define PV_OFF_SCHEDULE_STATUS_NEXT_SCHEDULE 12
+#define PV_SIZEOF_SAMPLING_PORT_CONFIG 48
+#define PV_OFF_SAMPLING_PORT_CONFIG_NAME 0
+#define PV_OFF_SAMPLING_PORT_CONFIG_MAX_MESSAGE_SIZE 32
+#define PV_OFF_SAMPLING_PORT_CONFIG_DIRECTION 36
+#define PV_OFF_SAMPLING_PORT_CONFIG_REFRESH_PERIOD_NS 40
+#define PV_SIZEOF_SAMPLING_PORT_STATUS 24
+#define PV_OFF_SAMPLING_PORT_STATUS_REFRESH_PERIOD_NS 0
+#define PV_OFF_SAMPLING_PORT_STATUS_MAX_MESSAGE_SIZE 8
+#define PV_OFF_SAMPLING_PORT_STATUS_DIRECTION 12
+#define PV_OFF_SAMPLING_PORT_STATUS_LAST_MSG_VALIDITY 16
+#define PV_OFF_SAMPLING_PORT_STATUS_RESERVED0 20
+#define PV_SIZEOF_QUEUING_PORT_CONFIG 48
+#define PV_OFF_QUEUING_PORT_CONFIG_NAME 0
+#define PV_OFF_QUEUING_PORT_CONFIG_MAX_MESSAGE_SIZE 32
+#define PV_OFF_QUEUING_PORT_CONFIG_MAX_NB_MESSAGE 36
+#define PV_OFF_QUEUING_PORT_CONFIG_DIRECTION 40
+#define PV_OFF_QUEUING_PORT_CONFIG_QUEUING_DISCIPLINE 44
+#define PV_SIZEOF_QUEUING_PORT_STATUS 16
+#define PV_OFF_QUEUING_PORT_STATUS_NB_MESSAGE 0
+#define PV_OFF_QUEUING_PORT_STATUS_MAX_NB_MESSAGE 4
+#define PV_OFF_QUEUING_PORT_STATUS_MAX_MESSAGE_SIZE 8
+#define PV_OFF_QUEUING_PORT_STATUS_DIRECTION 12
+#define PV_SIZEOF_HM_ERROR_STATUS 144
+#define PV_OFF_HM_ERROR_STATUS_ERROR_CODE 0
+#define PV_OFF_HM_ERROR_STATUS_FAILED_ADDRESS 4
+#define PV_OFF_HM_ERROR_STATUS_MESSAGE_LEN 8
+#define PV_OFF_HM_ERROR_STATUS_RESERVED0 12
+#define PV_OFF_HM_ERROR_STATUS_MESSAGE 16
+
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
@@ -182,31 +287,31 @@ struct pv_start_info {
     uint32_t reserved0; /* +92 */
     char partition_name[32]; /* +96: Configured name, NUL-padded. */
 };
-_Static_assert(sizeof(struct pv_start_info) == 128, "pv_start_info size");
-_Static_assert(offsetof(struct pv_start_info, size) == 0, "pv_start_info.size");
-_Static_assert(offsetof(struct pv_start_info, abi_major) == 4, "pv_start_info.abi_major");
-_Static_assert(offsetof(struct pv_start_info, abi_minor) == 6, "pv_start_info.abi_minor");
-_Static_assert(offsetof(struct pv_start_info, partition_id) == 8, "pv_start_info.partition_id");
-_Static_assert(offsetof(struct pv_start_info, flags) == 12, "pv_start_info.flags");
-_Static_assert(offsetof(struct pv_start_info, start_condition) == 16, "pv_start_info.start_condition");
-_Static_assert(offsetof(struct pv_start_info, vcpu_count) == 20, "pv_start_info.vcpu_count");
-_Static_assert(offsetof(struct pv_start_info, ram_base) == 24, "pv_start_info.ram_base");
-_Static_assert(offsetof(struct pv_start_info, ram_size) == 28, "pv_start_info.ram_size");
-_Static_assert(offsetof(struct pv_start_info, free_base) == 32, "pv_start_info.free_base");
-_Static_assert(offsetof(struct pv_start_info, free_size) == 36, "pv_start_info.free_size");
-_Static_assert(offsetof(struct pv_start_info, shared_page) == 40, "pv_start_info.shared_page");
-_Static_assert(offsetof(struct pv_start_info, resolver) == 44, "pv_start_info.resolver");
-_Static_assert(offsetof(struct pv_start_info, libpv_base) == 48, "pv_start_info.libpv_base");
-_Static_assert(offsetof(struct pv_start_info, libpv_size) == 52, "pv_start_info.libpv_size");
-_Static_assert(offsetof(struct pv_start_info, export_table) == 56, "pv_start_info.export_table");
-_Static_assert(offsetof(struct pv_start_info, export_count) == 60, "pv_start_info.export_count");
-_Static_assert(offsetof(struct pv_start_info, tick_period_ns) == 64, "pv_start_info.tick_period_ns");
-_Static_assert(offsetof(struct pv_start_info, start_time_ns) == 72, "pv_start_info.start_time_ns");
-_Static_assert(offsetof(struct pv_start_info, cmdline) == 80, "pv_start_info.cmdline");
-_Static_assert(offsetof(struct pv_start_info, cmdline_len) == 84, "pv_start_info.cmdline_len");
-_Static_assert(offsetof(struct pv_start_info, cpu_hz) == 88, "pv_start_info.cpu_hz");
-_Static_assert(offsetof(struct pv_start_info, reserved0) == 92, "pv_start_info.reserved0");
-_Static_assert(offsetof(struct pv_start_info, partition_name) == 96, "pv_start_info.partition_name");
+_Static_assert(sizeof(struct pv_start_info) == PV_SIZEOF_START_INFO, "pv_start_info size");
+_Static_assert(offsetof(struct pv_start_info, size) == PV_OFF_START_INFO_SIZE, "pv_start_info.size");
+_Static_assert(offsetof(struct pv_start_info, abi_major) == PV_OFF_START_INFO_ABI_MAJOR, "pv_start_info.abi_major");
+_Static_assert(offsetof(struct pv_start_info, abi_minor) == PV_OFF_START_INFO_ABI_MINOR, "pv_start_info.abi_minor");
+_Static_assert(offsetof(struct pv_start_info, partition_id) == PV_OFF_START_INFO_PARTITION_ID, "pv_start_info.partition_id");
+_Static_assert(offsetof(struct pv_start_info, flags) == PV_OFF_START_INFO_FLAGS, "pv_start_info.flags");
+_Static_assert(offsetof(struct pv_start_info, start_condition) == PV_OFF_START_INFO_START_CONDITION, "pv_start_info.start_condition");
+_Static_assert(offsetof(struct pv_start_info, vcpu_count) == PV_OFF_START_INFO_VCPU_COUNT, "pv_start_info.vcpu_count");
+_Static_assert(offsetof(struct pv_start_info, ram_base) == PV_OFF_START_INFO_RAM_BASE, "pv_start_info.ram_base");
+_Static_assert(offsetof(struct pv_start_info, ram_size) == PV_OFF_START_INFO_RAM_SIZE, "pv_start_info.ram_size");
+_Static_assert(offsetof(struct pv_start_info, free_base) == PV_OFF_START_INFO_FREE_BASE, "pv_start_info.free_base");
+_Static_assert(offsetof(struct pv_start_info, free_size) == PV_OFF_START_INFO_FREE_SIZE, "pv_start_info.free_size");
+_Static_assert(offsetof(struct pv_start_info, shared_page) == PV_OFF_START_INFO_SHARED_PAGE, "pv_start_info.shared_page");
+_Static_assert(offsetof(struct pv_start_info, resolver) == PV_OFF_START_INFO_RESOLVER, "pv_start_info.resolver");
+_Static_assert(offsetof(struct pv_start_info, libpv_base) == PV_OFF_START_INFO_LIBPV_BASE, "pv_start_info.libpv_base");
+_Static_assert(offsetof(struct pv_start_info, libpv_size) == PV_OFF_START_INFO_LIBPV_SIZE, "pv_start_info.libpv_size");
+_Static_assert(offsetof(struct pv_start_info, export_table) == PV_OFF_START_INFO_EXPORT_TABLE, "pv_start_info.export_table");
+_Static_assert(offsetof(struct pv_start_info, export_count) == PV_OFF_START_INFO_EXPORT_COUNT, "pv_start_info.export_count");
+_Static_assert(offsetof(struct pv_start_info, tick_period_ns) == PV_OFF_START_INFO_TICK_PERIOD_NS, "pv_start_info.tick_period_ns");
+_Static_assert(offsetof(struct pv_start_info, start_time_ns) == PV_OFF_START_INFO_START_TIME_NS, "pv_start_info.start_time_ns");
+_Static_assert(offsetof(struct pv_start_info, cmdline) == PV_OFF_START_INFO_CMDLINE, "pv_start_info.cmdline");
+_Static_assert(offsetof(struct pv_start_info, cmdline_len) == PV_OFF_START_INFO_CMDLINE_LEN, "pv_start_info.cmdline_len");
+_Static_assert(offsetof(struct pv_start_info, cpu_hz) == PV_OFF_START_INFO_CPU_HZ, "pv_start_info.cpu_hz");
+_Static_assert(offsetof(struct pv_start_info, reserved0) == PV_OFF_START_INFO_RESERVED0, "pv_start_info.reserved0");
+_Static_assert(offsetof(struct pv_start_info, partition_name) == PV_OFF_START_INFO_PARTITION_NAME, "pv_start_info.partition_name");
 
 /* Per-vCPU shared page, written by the kernel and the guest. Only the named fields are the kernel's; LIBPV_AREA_OFFSET.. is libpv's. */
 struct pv_shared_page {
@@ -223,19 +328,19 @@ struct pv_shared_page {
     uint32_t upcall_count; /* +40: Upcalls delivered so far (diagnostic). */
     uint32_t reserved1; /* +44 */
 };
-_Static_assert(sizeof(struct pv_shared_page) == 48, "pv_shared_page size");
-_Static_assert(offsetof(struct pv_shared_page, size) == 0, "pv_shared_page.size");
-_Static_assert(offsetof(struct pv_shared_page, irq_mask) == 4, "pv_shared_page.irq_mask");
-_Static_assert(offsetof(struct pv_shared_page, irq_pending) == 5, "pv_shared_page.irq_pending");
-_Static_assert(offsetof(struct pv_shared_page, vcpu_id) == 6, "pv_shared_page.vcpu_id");
-_Static_assert(offsetof(struct pv_shared_page, pending_bitmap) == 8, "pv_shared_page.pending_bitmap");
-_Static_assert(offsetof(struct pv_shared_page, missed_ticks) == 12, "pv_shared_page.missed_ticks");
-_Static_assert(offsetof(struct pv_shared_page, time_seq) == 16, "pv_shared_page.time_seq");
-_Static_assert(offsetof(struct pv_shared_page, reserved0) == 20, "pv_shared_page.reserved0");
-_Static_assert(offsetof(struct pv_shared_page, time_ns) == 24, "pv_shared_page.time_ns");
-_Static_assert(offsetof(struct pv_shared_page, window_end_ns) == 32, "pv_shared_page.window_end_ns");
-_Static_assert(offsetof(struct pv_shared_page, upcall_count) == 40, "pv_shared_page.upcall_count");
-_Static_assert(offsetof(struct pv_shared_page, reserved1) == 44, "pv_shared_page.reserved1");
+_Static_assert(sizeof(struct pv_shared_page) == PV_SIZEOF_SHARED_PAGE, "pv_shared_page size");
+_Static_assert(offsetof(struct pv_shared_page, size) == PV_OFF_SHARED_PAGE_SIZE, "pv_shared_page.size");
+_Static_assert(offsetof(struct pv_shared_page, irq_mask) == PV_OFF_SHARED_PAGE_IRQ_MASK, "pv_shared_page.irq_mask");
+_Static_assert(offsetof(struct pv_shared_page, irq_pending) == PV_OFF_SHARED_PAGE_IRQ_PENDING, "pv_shared_page.irq_pending");
+_Static_assert(offsetof(struct pv_shared_page, vcpu_id) == PV_OFF_SHARED_PAGE_VCPU_ID, "pv_shared_page.vcpu_id");
+_Static_assert(offsetof(struct pv_shared_page, pending_bitmap) == PV_OFF_SHARED_PAGE_PENDING_BITMAP, "pv_shared_page.pending_bitmap");
+_Static_assert(offsetof(struct pv_shared_page, missed_ticks) == PV_OFF_SHARED_PAGE_MISSED_TICKS, "pv_shared_page.missed_ticks");
+_Static_assert(offsetof(struct pv_shared_page, time_seq) == PV_OFF_SHARED_PAGE_TIME_SEQ, "pv_shared_page.time_seq");
+_Static_assert(offsetof(struct pv_shared_page, reserved0) == PV_OFF_SHARED_PAGE_RESERVED0, "pv_shared_page.reserved0");
+_Static_assert(offsetof(struct pv_shared_page, time_ns) == PV_OFF_SHARED_PAGE_TIME_NS, "pv_shared_page.time_ns");
+_Static_assert(offsetof(struct pv_shared_page, window_end_ns) == PV_OFF_SHARED_PAGE_WINDOW_END_NS, "pv_shared_page.window_end_ns");
+_Static_assert(offsetof(struct pv_shared_page, upcall_count) == PV_OFF_SHARED_PAGE_UPCALL_COUNT, "pv_shared_page.upcall_count");
+_Static_assert(offsetof(struct pv_shared_page, reserved1) == PV_OFF_SHARED_PAGE_RESERVED1, "pv_shared_page.reserved1");
 
 /* libpv's writable state, at LIBPV_AREA_OFFSET in the shared page (libpv is mapped read-only). */
 struct pv_libpv_area {
@@ -243,10 +348,10 @@ struct pv_libpv_area {
     uint32_t reserved0; /* +4 */
     uint8_t console_buf[248]; /* +8: Console line buffer, flushed on newline, when full and before idle/yield/mode change. */
 };
-_Static_assert(sizeof(struct pv_libpv_area) == 256, "pv_libpv_area size");
-_Static_assert(offsetof(struct pv_libpv_area, console_len) == 0, "pv_libpv_area.console_len");
-_Static_assert(offsetof(struct pv_libpv_area, reserved0) == 4, "pv_libpv_area.reserved0");
-_Static_assert(offsetof(struct pv_libpv_area, console_buf) == 8, "pv_libpv_area.console_buf");
+_Static_assert(sizeof(struct pv_libpv_area) == PV_SIZEOF_LIBPV_AREA, "pv_libpv_area size");
+_Static_assert(offsetof(struct pv_libpv_area, console_len) == PV_OFF_LIBPV_AREA_CONSOLE_LEN, "pv_libpv_area.console_len");
+_Static_assert(offsetof(struct pv_libpv_area, reserved0) == PV_OFF_LIBPV_AREA_RESERVED0, "pv_libpv_area.reserved0");
+_Static_assert(offsetof(struct pv_libpv_area, console_buf) == PV_OFF_LIBPV_AREA_CONSOLE_BUF, "pv_libpv_area.console_buf");
 
 /* Contents of the .pvabi section every PV image carries (PV_ABI_NOTE in pv_note.h). */
 struct pv_abi_note {
@@ -265,21 +370,21 @@ struct pv_abi_note {
     uint32_t reserved0; /* +44 */
     char guest_name[32]; /* +48 */
 };
-_Static_assert(sizeof(struct pv_abi_note) == 80, "pv_abi_note size");
-_Static_assert(offsetof(struct pv_abi_note, magic) == 0, "pv_abi_note.magic");
-_Static_assert(offsetof(struct pv_abi_note, abi_major) == 4, "pv_abi_note.abi_major");
-_Static_assert(offsetof(struct pv_abi_note, abi_minor) == 6, "pv_abi_note.abi_minor");
-_Static_assert(offsetof(struct pv_abi_note, header_size) == 8, "pv_abi_note.header_size");
-_Static_assert(offsetof(struct pv_abi_note, flags) == 12, "pv_abi_note.flags");
-_Static_assert(offsetof(struct pv_abi_note, features) == 16, "pv_abi_note.features");
-_Static_assert(offsetof(struct pv_abi_note, pvext_str_start) == 20, "pv_abi_note.pvext_str_start");
-_Static_assert(offsetof(struct pv_abi_note, pvext_str_end) == 24, "pv_abi_note.pvext_str_end");
-_Static_assert(offsetof(struct pv_abi_note, pvext_sym_start) == 28, "pv_abi_note.pvext_sym_start");
-_Static_assert(offsetof(struct pv_abi_note, pvext_sym_end) == 32, "pv_abi_note.pvext_sym_end");
-_Static_assert(offsetof(struct pv_abi_note, pvext_jmp_start) == 36, "pv_abi_note.pvext_jmp_start");
-_Static_assert(offsetof(struct pv_abi_note, pvext_jmp_end) == 40, "pv_abi_note.pvext_jmp_end");
-_Static_assert(offsetof(struct pv_abi_note, reserved0) == 44, "pv_abi_note.reserved0");
-_Static_assert(offsetof(struct pv_abi_note, guest_name) == 48, "pv_abi_note.guest_name");
+_Static_assert(sizeof(struct pv_abi_note) == PV_SIZEOF_ABI_NOTE, "pv_abi_note size");
+_Static_assert(offsetof(struct pv_abi_note, magic) == PV_OFF_ABI_NOTE_MAGIC, "pv_abi_note.magic");
+_Static_assert(offsetof(struct pv_abi_note, abi_major) == PV_OFF_ABI_NOTE_ABI_MAJOR, "pv_abi_note.abi_major");
+_Static_assert(offsetof(struct pv_abi_note, abi_minor) == PV_OFF_ABI_NOTE_ABI_MINOR, "pv_abi_note.abi_minor");
+_Static_assert(offsetof(struct pv_abi_note, header_size) == PV_OFF_ABI_NOTE_HEADER_SIZE, "pv_abi_note.header_size");
+_Static_assert(offsetof(struct pv_abi_note, flags) == PV_OFF_ABI_NOTE_FLAGS, "pv_abi_note.flags");
+_Static_assert(offsetof(struct pv_abi_note, features) == PV_OFF_ABI_NOTE_FEATURES, "pv_abi_note.features");
+_Static_assert(offsetof(struct pv_abi_note, pvext_str_start) == PV_OFF_ABI_NOTE_PVEXT_STR_START, "pv_abi_note.pvext_str_start");
+_Static_assert(offsetof(struct pv_abi_note, pvext_str_end) == PV_OFF_ABI_NOTE_PVEXT_STR_END, "pv_abi_note.pvext_str_end");
+_Static_assert(offsetof(struct pv_abi_note, pvext_sym_start) == PV_OFF_ABI_NOTE_PVEXT_SYM_START, "pv_abi_note.pvext_sym_start");
+_Static_assert(offsetof(struct pv_abi_note, pvext_sym_end) == PV_OFF_ABI_NOTE_PVEXT_SYM_END, "pv_abi_note.pvext_sym_end");
+_Static_assert(offsetof(struct pv_abi_note, pvext_jmp_start) == PV_OFF_ABI_NOTE_PVEXT_JMP_START, "pv_abi_note.pvext_jmp_start");
+_Static_assert(offsetof(struct pv_abi_note, pvext_jmp_end) == PV_OFF_ABI_NOTE_PVEXT_JMP_END, "pv_abi_note.pvext_jmp_end");
+_Static_assert(offsetof(struct pv_abi_note, reserved0) == PV_OFF_ABI_NOTE_RESERVED0, "pv_abi_note.reserved0");
+_Static_assert(offsetof(struct pv_abi_note, guest_name) == PV_OFF_ABI_NOTE_GUEST_NAME, "pv_abi_note.guest_name");
 
 /* One entry of libpv's export table (.pvexport). */
 struct pv_export {
@@ -288,11 +393,11 @@ struct pv_export {
     uint32_t service_id; /* +8: Kernel service it serves, or EXPORT_NOT_A_SERVICE. */
     uint32_t flags; /* +12: PV_EXPORT_* bits. */
 };
-_Static_assert(sizeof(struct pv_export) == 16, "pv_export size");
-_Static_assert(offsetof(struct pv_export, name) == 0, "pv_export.name");
-_Static_assert(offsetof(struct pv_export, address) == 4, "pv_export.address");
-_Static_assert(offsetof(struct pv_export, service_id) == 8, "pv_export.service_id");
-_Static_assert(offsetof(struct pv_export, flags) == 12, "pv_export.flags");
+_Static_assert(sizeof(struct pv_export) == PV_SIZEOF_EXPORT, "pv_export size");
+_Static_assert(offsetof(struct pv_export, name) == PV_OFF_EXPORT_NAME, "pv_export.name");
+_Static_assert(offsetof(struct pv_export, address) == PV_OFF_EXPORT_ADDRESS, "pv_export.address");
+_Static_assert(offsetof(struct pv_export, service_id) == PV_OFF_EXPORT_SERVICE_ID, "pv_export.service_id");
+_Static_assert(offsetof(struct pv_export, flags) == PV_OFF_EXPORT_FLAGS, "pv_export.flags");
 
 /* ARINC PARTITION_STATUS_TYPE of the caller. */
 struct pv_partition_status {
@@ -305,15 +410,15 @@ struct pv_partition_status {
     uint32_t num_assigned_cores; /* +32 */
     uint32_t reserved0; /* +36 */
 };
-_Static_assert(sizeof(struct pv_partition_status) == 40, "pv_partition_status size");
-_Static_assert(offsetof(struct pv_partition_status, period_ns) == 0, "pv_partition_status.period_ns");
-_Static_assert(offsetof(struct pv_partition_status, duration_ns) == 8, "pv_partition_status.duration_ns");
-_Static_assert(offsetof(struct pv_partition_status, partition_id) == 16, "pv_partition_status.partition_id");
-_Static_assert(offsetof(struct pv_partition_status, lock_level) == 20, "pv_partition_status.lock_level");
-_Static_assert(offsetof(struct pv_partition_status, operating_mode) == 24, "pv_partition_status.operating_mode");
-_Static_assert(offsetof(struct pv_partition_status, start_condition) == 28, "pv_partition_status.start_condition");
-_Static_assert(offsetof(struct pv_partition_status, num_assigned_cores) == 32, "pv_partition_status.num_assigned_cores");
-_Static_assert(offsetof(struct pv_partition_status, reserved0) == 36, "pv_partition_status.reserved0");
+_Static_assert(sizeof(struct pv_partition_status) == PV_SIZEOF_PARTITION_STATUS, "pv_partition_status size");
+_Static_assert(offsetof(struct pv_partition_status, period_ns) == PV_OFF_PARTITION_STATUS_PERIOD_NS, "pv_partition_status.period_ns");
+_Static_assert(offsetof(struct pv_partition_status, duration_ns) == PV_OFF_PARTITION_STATUS_DURATION_NS, "pv_partition_status.duration_ns");
+_Static_assert(offsetof(struct pv_partition_status, partition_id) == PV_OFF_PARTITION_STATUS_PARTITION_ID, "pv_partition_status.partition_id");
+_Static_assert(offsetof(struct pv_partition_status, lock_level) == PV_OFF_PARTITION_STATUS_LOCK_LEVEL, "pv_partition_status.lock_level");
+_Static_assert(offsetof(struct pv_partition_status, operating_mode) == PV_OFF_PARTITION_STATUS_OPERATING_MODE, "pv_partition_status.operating_mode");
+_Static_assert(offsetof(struct pv_partition_status, start_condition) == PV_OFF_PARTITION_STATUS_START_CONDITION, "pv_partition_status.start_condition");
+_Static_assert(offsetof(struct pv_partition_status, num_assigned_cores) == PV_OFF_PARTITION_STATUS_NUM_ASSIGNED_CORES, "pv_partition_status.num_assigned_cores");
+_Static_assert(offsetof(struct pv_partition_status, reserved0) == PV_OFF_PARTITION_STATUS_RESERVED0, "pv_partition_status.reserved0");
 
 /* ARINC SCHEDULE_STATUS_TYPE. */
 struct pv_schedule_status {
@@ -321,10 +426,10 @@ struct pv_schedule_status {
     uint32_t current_schedule; /* +8 */
     uint32_t next_schedule; /* +12 */
 };
-_Static_assert(sizeof(struct pv_schedule_status) == 16, "pv_schedule_status size");
-_Static_assert(offsetof(struct pv_schedule_status, time_of_last_schedule_switch_ns) == 0, "pv_schedule_status.time_of_last_schedule_switch_ns");
-_Static_assert(offsetof(struct pv_schedule_status, current_schedule) == 8, "pv_schedule_status.current_schedule");
-_Static_assert(offsetof(struct pv_schedule_status, next_schedule) == 12, "pv_schedule_status.next_schedule");
+_Static_assert(sizeof(struct pv_schedule_status) == PV_SIZEOF_SCHEDULE_STATUS, "pv_schedule_status size");
+_Static_assert(offsetof(struct pv_schedule_status, time_of_last_schedule_switch_ns) == PV_OFF_SCHEDULE_STATUS_TIME_OF_LAST_SCHEDULE_SWITCH_NS, "pv_schedule_status.time_of_last_schedule_switch_ns");
+_Static_assert(offsetof(struct pv_schedule_status, current_schedule) == PV_OFF_SCHEDULE_STATUS_CURRENT_SCHEDULE, "pv_schedule_status.current_schedule");
+_Static_assert(offsetof(struct pv_schedule_status, next_schedule) == PV_OFF_SCHEDULE_STATUS_NEXT_SCHEDULE, "pv_schedule_status.next_schedule");
 
 /* Arguments of sampling_port_create. */
 struct pv_sampling_port_config {
@@ -333,11 +438,11 @@ struct pv_sampling_port_config {
     uint32_t direction; /* +36 */
     uint64_t refresh_period_ns; /* +40 */
 };
-_Static_assert(sizeof(struct pv_sampling_port_config) == 48, "pv_sampling_port_config size");
-_Static_assert(offsetof(struct pv_sampling_port_config, name) == 0, "pv_sampling_port_config.name");
-_Static_assert(offsetof(struct pv_sampling_port_config, max_message_size) == 32, "pv_sampling_port_config.max_message_size");
-_Static_assert(offsetof(struct pv_sampling_port_config, direction) == 36, "pv_sampling_port_config.direction");
-_Static_assert(offsetof(struct pv_sampling_port_config, refresh_period_ns) == 40, "pv_sampling_port_config.refresh_period_ns");
+_Static_assert(sizeof(struct pv_sampling_port_config) == PV_SIZEOF_SAMPLING_PORT_CONFIG, "pv_sampling_port_config size");
+_Static_assert(offsetof(struct pv_sampling_port_config, name) == PV_OFF_SAMPLING_PORT_CONFIG_NAME, "pv_sampling_port_config.name");
+_Static_assert(offsetof(struct pv_sampling_port_config, max_message_size) == PV_OFF_SAMPLING_PORT_CONFIG_MAX_MESSAGE_SIZE, "pv_sampling_port_config.max_message_size");
+_Static_assert(offsetof(struct pv_sampling_port_config, direction) == PV_OFF_SAMPLING_PORT_CONFIG_DIRECTION, "pv_sampling_port_config.direction");
+_Static_assert(offsetof(struct pv_sampling_port_config, refresh_period_ns) == PV_OFF_SAMPLING_PORT_CONFIG_REFRESH_PERIOD_NS, "pv_sampling_port_config.refresh_period_ns");
 
 /* ARINC SAMPLING_PORT_STATUS_TYPE. */
 struct pv_sampling_port_status {
@@ -347,12 +452,12 @@ struct pv_sampling_port_status {
     uint32_t last_msg_validity; /* +16 */
     uint32_t reserved0; /* +20 */
 };
-_Static_assert(sizeof(struct pv_sampling_port_status) == 24, "pv_sampling_port_status size");
-_Static_assert(offsetof(struct pv_sampling_port_status, refresh_period_ns) == 0, "pv_sampling_port_status.refresh_period_ns");
-_Static_assert(offsetof(struct pv_sampling_port_status, max_message_size) == 8, "pv_sampling_port_status.max_message_size");
-_Static_assert(offsetof(struct pv_sampling_port_status, direction) == 12, "pv_sampling_port_status.direction");
-_Static_assert(offsetof(struct pv_sampling_port_status, last_msg_validity) == 16, "pv_sampling_port_status.last_msg_validity");
-_Static_assert(offsetof(struct pv_sampling_port_status, reserved0) == 20, "pv_sampling_port_status.reserved0");
+_Static_assert(sizeof(struct pv_sampling_port_status) == PV_SIZEOF_SAMPLING_PORT_STATUS, "pv_sampling_port_status size");
+_Static_assert(offsetof(struct pv_sampling_port_status, refresh_period_ns) == PV_OFF_SAMPLING_PORT_STATUS_REFRESH_PERIOD_NS, "pv_sampling_port_status.refresh_period_ns");
+_Static_assert(offsetof(struct pv_sampling_port_status, max_message_size) == PV_OFF_SAMPLING_PORT_STATUS_MAX_MESSAGE_SIZE, "pv_sampling_port_status.max_message_size");
+_Static_assert(offsetof(struct pv_sampling_port_status, direction) == PV_OFF_SAMPLING_PORT_STATUS_DIRECTION, "pv_sampling_port_status.direction");
+_Static_assert(offsetof(struct pv_sampling_port_status, last_msg_validity) == PV_OFF_SAMPLING_PORT_STATUS_LAST_MSG_VALIDITY, "pv_sampling_port_status.last_msg_validity");
+_Static_assert(offsetof(struct pv_sampling_port_status, reserved0) == PV_OFF_SAMPLING_PORT_STATUS_RESERVED0, "pv_sampling_port_status.reserved0");
 
 /* Arguments of queuing_port_create. */
 struct pv_queuing_port_config {
@@ -362,12 +467,12 @@ struct pv_queuing_port_config {
     uint32_t direction; /* +40 */
     uint32_t queuing_discipline; /* +44 */
 };
-_Static_assert(sizeof(struct pv_queuing_port_config) == 48, "pv_queuing_port_config size");
-_Static_assert(offsetof(struct pv_queuing_port_config, name) == 0, "pv_queuing_port_config.name");
-_Static_assert(offsetof(struct pv_queuing_port_config, max_message_size) == 32, "pv_queuing_port_config.max_message_size");
-_Static_assert(offsetof(struct pv_queuing_port_config, max_nb_message) == 36, "pv_queuing_port_config.max_nb_message");
-_Static_assert(offsetof(struct pv_queuing_port_config, direction) == 40, "pv_queuing_port_config.direction");
-_Static_assert(offsetof(struct pv_queuing_port_config, queuing_discipline) == 44, "pv_queuing_port_config.queuing_discipline");
+_Static_assert(sizeof(struct pv_queuing_port_config) == PV_SIZEOF_QUEUING_PORT_CONFIG, "pv_queuing_port_config size");
+_Static_assert(offsetof(struct pv_queuing_port_config, name) == PV_OFF_QUEUING_PORT_CONFIG_NAME, "pv_queuing_port_config.name");
+_Static_assert(offsetof(struct pv_queuing_port_config, max_message_size) == PV_OFF_QUEUING_PORT_CONFIG_MAX_MESSAGE_SIZE, "pv_queuing_port_config.max_message_size");
+_Static_assert(offsetof(struct pv_queuing_port_config, max_nb_message) == PV_OFF_QUEUING_PORT_CONFIG_MAX_NB_MESSAGE, "pv_queuing_port_config.max_nb_message");
+_Static_assert(offsetof(struct pv_queuing_port_config, direction) == PV_OFF_QUEUING_PORT_CONFIG_DIRECTION, "pv_queuing_port_config.direction");
+_Static_assert(offsetof(struct pv_queuing_port_config, queuing_discipline) == PV_OFF_QUEUING_PORT_CONFIG_QUEUING_DISCIPLINE, "pv_queuing_port_config.queuing_discipline");
 
 /* ARINC QUEUING_PORT_STATUS_TYPE (waiting processes are the RTOS's business). */
 struct pv_queuing_port_status {
@@ -376,11 +481,11 @@ struct pv_queuing_port_status {
     uint32_t max_message_size; /* +8 */
     uint32_t direction; /* +12 */
 };
-_Static_assert(sizeof(struct pv_queuing_port_status) == 16, "pv_queuing_port_status size");
-_Static_assert(offsetof(struct pv_queuing_port_status, nb_message) == 0, "pv_queuing_port_status.nb_message");
-_Static_assert(offsetof(struct pv_queuing_port_status, max_nb_message) == 4, "pv_queuing_port_status.max_nb_message");
-_Static_assert(offsetof(struct pv_queuing_port_status, max_message_size) == 8, "pv_queuing_port_status.max_message_size");
-_Static_assert(offsetof(struct pv_queuing_port_status, direction) == 12, "pv_queuing_port_status.direction");
+_Static_assert(sizeof(struct pv_queuing_port_status) == PV_SIZEOF_QUEUING_PORT_STATUS, "pv_queuing_port_status size");
+_Static_assert(offsetof(struct pv_queuing_port_status, nb_message) == PV_OFF_QUEUING_PORT_STATUS_NB_MESSAGE, "pv_queuing_port_status.nb_message");
+_Static_assert(offsetof(struct pv_queuing_port_status, max_nb_message) == PV_OFF_QUEUING_PORT_STATUS_MAX_NB_MESSAGE, "pv_queuing_port_status.max_nb_message");
+_Static_assert(offsetof(struct pv_queuing_port_status, max_message_size) == PV_OFF_QUEUING_PORT_STATUS_MAX_MESSAGE_SIZE, "pv_queuing_port_status.max_message_size");
+_Static_assert(offsetof(struct pv_queuing_port_status, direction) == PV_OFF_QUEUING_PORT_STATUS_DIRECTION, "pv_queuing_port_status.direction");
 
 /* Last partition-level error the kernel recorded for the caller. */
 struct pv_hm_error_status {
@@ -390,12 +495,12 @@ struct pv_hm_error_status {
     uint32_t reserved0; /* +12 */
     char message[128]; /* +16 */
 };
-_Static_assert(sizeof(struct pv_hm_error_status) == 144, "pv_hm_error_status size");
-_Static_assert(offsetof(struct pv_hm_error_status, error_code) == 0, "pv_hm_error_status.error_code");
-_Static_assert(offsetof(struct pv_hm_error_status, failed_address) == 4, "pv_hm_error_status.failed_address");
-_Static_assert(offsetof(struct pv_hm_error_status, message_len) == 8, "pv_hm_error_status.message_len");
-_Static_assert(offsetof(struct pv_hm_error_status, reserved0) == 12, "pv_hm_error_status.reserved0");
-_Static_assert(offsetof(struct pv_hm_error_status, message) == 16, "pv_hm_error_status.message");
+_Static_assert(sizeof(struct pv_hm_error_status) == PV_SIZEOF_HM_ERROR_STATUS, "pv_hm_error_status size");
+_Static_assert(offsetof(struct pv_hm_error_status, error_code) == PV_OFF_HM_ERROR_STATUS_ERROR_CODE, "pv_hm_error_status.error_code");
+_Static_assert(offsetof(struct pv_hm_error_status, failed_address) == PV_OFF_HM_ERROR_STATUS_FAILED_ADDRESS, "pv_hm_error_status.failed_address");
+_Static_assert(offsetof(struct pv_hm_error_status, message_len) == PV_OFF_HM_ERROR_STATUS_MESSAGE_LEN, "pv_hm_error_status.message_len");
+_Static_assert(offsetof(struct pv_hm_error_status, reserved0) == PV_OFF_HM_ERROR_STATUS_RESERVED0, "pv_hm_error_status.reserved0");
+_Static_assert(offsetof(struct pv_hm_error_status, message) == PV_OFF_HM_ERROR_STATUS_MESSAGE, "pv_hm_error_status.message");
 
 /* Services. Each binding (trap, jump table, linked libpv) provides these same functions, cdecl. */
 

@@ -1,6 +1,8 @@
 // Intel MultiProcessor Specification 1.4 tables for the one-CPU FV PC: the "_MP_" floating pointer and
 // the "PCMP" configuration table (processor, ISA bus, I/O APIC, ISA interrupt and local interrupt
 // entries), checksummed. Layouts: MP spec 1.4 ch. 4 (tables 4-1, 4-2 and 4-3..4-8). No extended entries.
+import { DEFAULT_IO_APIC_ID, IO_APIC_BASE, IO_APIC_VERSION } from "../../devices/io-apic";
+import { LOCAL_APIC_BASE, LOCAL_APIC_VERSION } from "../../devices/local-apic";
 import { guestPhys, type GuestPhysAddr } from "../../mem/types";
 import { ByteLayout, type PhysWriter } from "./bytes";
 
@@ -64,7 +66,7 @@ export function isaIrqRoutes(): ReadonlyArray<{ readonly irq: number; readonly p
 export function buildMpTables(config: MpTablesConfig): MpTables {
   if (config.floatingAddr % 16 !== 0) throw new RangeError("MP floating pointer must be 16-byte aligned");
   if (config.tableAddr % 4 !== 0) throw new RangeError("MP configuration table must be 4-byte aligned");
-  const ioApicId = config.ioApicId ?? 1;
+  const ioApicId = config.ioApicId ?? DEFAULT_IO_APIC_ID;
   const routes = isaIrqRoutes();
   const entryCount = 3 + routes.length + 2;
   const length = HEADER_LENGTH + PROCESSOR_ENTRY_LENGTH + (entryCount - 1) * SHORT_ENTRY_LENGTH;
@@ -76,16 +78,16 @@ export function buildMpTables(config: MpTablesConfig): MpTables {
   t.ascii(0, "PCMP", 4).u16(4, length).u8(6, MP_SPEC_REV_1_4);
   t.ascii(8, "APEXVSR", 8).ascii(16, "FV-PC", 12);
   t.u32(28, 0).u16(32, 0).u16(34, entryCount); // no OEM table
-  t.u32(36, config.localApicAddr ?? 0xfee0_0000).u16(40, 0).u8(42, 0); // no extended table
+  t.u32(36, config.localApicAddr ?? LOCAL_APIC_BASE).u16(40, 0).u8(42, 0); // no extended table
 
   let at = HEADER_LENGTH;
-  t.u8(at, ENTRY_PROCESSOR).u8(at + 1, config.bspApicId ?? 0).u8(at + 2, config.localApicVersion ?? 0x14);
+  t.u8(at, ENTRY_PROCESSOR).u8(at + 1, config.bspApicId ?? 0).u8(at + 2, config.localApicVersion ?? (LOCAL_APIC_VERSION & 0xff));
   t.u8(at + 3, CPU_FLAG_EN | CPU_FLAG_BP).u32(at + 4, config.cpuSignature ?? 0x0000_0600).u32(at + 8, config.cpuFeatures ?? 0x0000_0200);
   at += PROCESSOR_ENTRY_LENGTH;
   t.u8(at, ENTRY_BUS).u8(at + 1, ISA_BUS_ID).ascii(at + 2, "ISA", 6);
   at += SHORT_ENTRY_LENGTH;
-  t.u8(at, ENTRY_IO_APIC).u8(at + 1, ioApicId).u8(at + 2, config.ioApicVersion ?? 0x11).u8(at + 3, IO_APIC_FLAG_EN);
-  t.u32(at + 4, config.ioApicAddr ?? 0xfec0_0000);
+  t.u8(at, ENTRY_IO_APIC).u8(at + 1, ioApicId).u8(at + 2, config.ioApicVersion ?? (IO_APIC_VERSION & 0xff)).u8(at + 3, IO_APIC_FLAG_EN);
+  t.u32(at + 4, config.ioApicAddr ?? IO_APIC_BASE);
   at += SHORT_ENTRY_LENGTH;
   for (const { irq, pin } of routes) {
     t.u8(at, ENTRY_IO_INTERRUPT).u8(at + 1, INT_TYPE_INT).u16(at + 2, INT_FLAGS_CONFORMS);

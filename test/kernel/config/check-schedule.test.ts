@@ -38,6 +38,12 @@ describe("kernel/config/check-schedule", () => {
     expect(msgs.join("\n")).to.contain('is the first window of "p" in its period 0').and.contain("is not the first window");
     expect(periods(100, 50, 10, [win(0, 10, true), win(60, 10)])[0]).to.contain("in its period 1");
   });
+  it("requires a window to start in every period, even when a straddling window covers it", () => {
+    // period 50 ms: the window [40, 70) gives period 1 its 20 ms, but nothing starts period 1
+    const msgs = periods(100, 50, 10, [win(0, 10, true), win(40, 30)]);
+    expect(msgs).to.have.length(1);
+    expect(msgs[0]).to.contain('no window of "p" starts in its period 1 (0.05 s to 0.1 s)');
+  });
   it("reports windows past the major frame and overlapping windows", () => {
     const sink = new DiagnosticSink();
     const ws = [win(0, 10), win(5, 10), win(95, 10), win(15, 5)].map((w) => ({ ...w, owner: "x" }));

@@ -51,7 +51,8 @@ describe("kernel/config/validate", () => {
     expect(fc?.guest).to.deep.include({ kind: "PV", binding: "jumptable", commandLine: "loop=50ms" });
     expect(fc?.guest.image).to.equal(path.join(examples, "images", "flight_ctrl.elf"));
     expect(fc?.ports.find((p) => p.name === "CMD_IN")).to.deep.include({ discipline: "PRIORITY" });
-    expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([65536, 262144]);
+    expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([65536, 262144, 4096]);
+    expect(nav?.memory[2]).to.deep.include({ shared: "telemetry", access: "READ_ONLY" });
     expect(display?.guest.kind).to.equal("FV");
     expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8"]);
     expect(display?.guest.modules).to.deep.equal([path.join(examples, "images", "display-fonts.bin")]);

@@ -103,11 +103,11 @@ describe("kernel/devices/cga-text", () => {
     const cga = new CgaText();
     putString(cga, 0, 0, "keep");
     const before = cga.saveState();
-    const r = cga.parseState({ ...before, crtc: [1, 2, 3], vram: "!!" });
-    expect(r.ok).to.equal(false);
-    if (r.ok) return;
-    expect(r.error).to.contain("crtc");
-    expect(r.error).to.contain("vram");
+    for (const [bad, field] of [[{ ...before, crtc: [1, 2, 3] }, "crtc"], [{ ...before, vram: "!!" }, "vram"], [{ ...before, vram: [256] }, "vram"]] as const) {
+      const r = cga.parseState(bad);
+      expect(r.ok, field).to.equal(false);
+      if (!r.ok) expect(r.error).to.contain(field);
+    }
     expect(cga.dumpText().startsWith("keep")).to.equal(true);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CmosRtc } from "../../../kernel/devices/cmos-rtc";
 import type { IrqLine } from "../../../kernel/devices/device";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 const TIMER = "cmos-rtc.interrupt";
 const S = 1_000_000_000n;
@@ -203,6 +203,24 @@ describe("kernel/devices/cmos-rtc", () => {
   });
 
   describe("state", () => {
+    it("saves the clock as a readable date and keeps a held (SET) clock across restore", () => {
+      const { rtc, timers } = setup();
+      timers.set(90n * S);
+      wr(rtc, 0x0b, 0x82);
+      const saved = rtc.saveState();
+      expect(saved.clock).to.deep.equal({ year: 2026, month: 1, day: 1, hour: 0, minute: 1, second: 30 });
+      const fresh = setup();
+      fresh.timers.set(500n * S);
+      const parsed = fresh.rtc.parseState(JSON.parse(JSON.stringify(saved)));
+      if (!parsed.ok) throw new Error(parsed.error);
+      fresh.rtc.restoreState(parsed.state);
+      fresh.timers.set(600n * S);
+      expect(rd(fresh.rtc, 0)).to.equal(0x30);
+      wr(fresh.rtc, 0x0b, 0x02);
+      fresh.timers.set(602n * S);
+      expect(rd(fresh.rtc, 0)).to.equal(0x32);
+    });
+
     it("survives save -> JSON -> parse -> restore into a fresh instance", () => {
       const { rtc, timers } = setup();
       wr(rtc, 4, 0x07);
@@ -226,12 +244,19 @@ describe("kernel/devices/cmos-rtc", () => {
     it("rejects malformed state with messages and leaves the device alone", () => {
       const { rtc } = setup();
       const before = rtc.saveState();
-      const r = rtc.parseState({ ...before, regC: 0x0f, nvram: "AAAA", dividerNs: 12 });
-      expect(r.ok).to.equal(false);
-      if (r.ok) return;
-      expect(r.error).to.contain("regC");
-      expect(r.error).to.contain("nvram");
-      expect(r.error).to.contain("dividerNs");
+      const cases: Array<[object, string]> = [
+        [{ ...before, regC: 0x0f }, "regC"],
+        [{ ...before, nvram: [1, 2] }, "nvram"],
+        [{ ...before, dividerNs: 12 }, "dividerNs"],
+        [{ ...before, clock: { ...before.clock, month: 0 } }, "clock"],
+        [{ ...before, clock: { ...before.clock, hour: 24 } }, "clock.hour"],
+        [{ ...before, flagsAgeNs: "5" }, "flagsAgeNs"],
+      ];
+      for (const [bad, field] of cases) {
+        const r = rtc.parseState(bad);
+        expect(r.ok, field).to.equal(false);
+        if (!r.ok) expect(r.error).to.contain(field);
+      }
       expect(rtc.parseState([]).ok).to.equal(false);
       expect(rtc.saveState()).to.deep.equal(before);
     });

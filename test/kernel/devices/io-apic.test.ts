@@ -12,7 +12,7 @@ class Sink implements LapicSink {
 
 function setup(): { io: IoApic; sink: Sink } {
   const sink = new Sink();
-  return { io: new IoApic(sink, 1), sink };
+  return { io: new IoApic(sink), sink };
 }
 
 function writeReg(io: IoApic, reg: number, value: number): void {
@@ -127,11 +127,14 @@ describe("kernel/devices/io-apic", () => {
     const before = io.saveState();
     const low = [...before.redirectionLow];
     low[3] = 0x0002_0000; // reserved bit
-    const r = io.parseState({ ...before, redirectionLow: low, pinLevels: [true] });
+    const r = io.parseState({ ...before, redirectionLow: low });
     expect(r.ok).to.equal(false);
-    if (r.ok) return;
-    expect(r.error).to.contain("redirectionLow[3]");
-    expect(r.error).to.contain("pinLevels");
+    if (!r.ok) expect(r.error).to.contain("redirectionLow[3]");
+    const levels = io.parseState({ ...before, pinLevels: [true] });
+    expect(levels.ok).to.equal(false);
+    if (!levels.ok) expect(levels.error).to.contain("pinLevels");
+    expect(io.parseState({ ...before, redirectionHigh: [0] }).ok).to.equal(false);
+    expect(io.parseState({ ...before, redirectionHigh: new Array<number>(24).fill(1) }).ok).to.equal(false);
     expect(io.parseState("x").ok).to.equal(false);
     expect(io.saveState()).to.deep.equal(before);
   });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { LOCAL_APIC_VERSION, LocalApic } from "../../../kernel/devices/local-apic";
-import { FakeTimers } from "./fake-timers";
+import { FakeTimers } from "../../support/fake-timers";
 
 const ID = 0x020, VERSION = 0x030, TPR = 0x080, PPR = 0x0a0, EOI = 0x0b0, LDR = 0x0d0, DFR = 0x0e0, SVR = 0x0f0;
 const ISR0 = 0x100, TMR0 = 0x180, IRR0 = 0x200, ESR = 0x280, ICR_LOW = 0x300, ICR_HIGH = 0x310;
@@ -296,15 +296,23 @@ describe("kernel/devices/local-apic", () => {
       const { apic } = enabled();
       apic.write(TPR, 4, 0x20);
       const before = apic.saveState();
-      const bad = { ...before, tpr: 300, irr: [1, 2], timerElapsedNs: "abc" };
-      const r = apic.parseState(bad);
-      expect(r.ok).to.equal(false);
-      if (r.ok) return;
-      expect(r.error).to.contain("tpr");
-      expect(r.error).to.contain("irr");
-      expect(r.error).to.contain("timerElapsedNs");
+      const cases: Array<[object, string]> = [
+        [{ ...before, tpr: 300 }, "tpr"],
+        [{ ...before, irr: [1, 2] }, "irr"],
+        [{ ...before, timerElapsedNs: "abc" }, "timerElapsedNs"],
+        [{ ...before, timerDivide: 4 }, "timerDivide"],
+      ];
+      for (const [bad, field] of cases) {
+        const r = apic.parseState(bad);
+        expect(r.ok, field).to.equal(false);
+        if (!r.ok) expect(r.error).to.contain(field);
+      }
       expect(apic.parseState(null).ok).to.equal(false);
       expect(apic.parseState({ ...before, timerCountAtStart: 5, timerInitial: 1 }).ok).to.equal(false);
+      const reserved = apic.parseState({ ...before, lvtLint0: 0x0002_0000 });
+      expect(reserved.ok).to.equal(false);
+      if (!reserved.ok) expect(reserved.error).to.contain("lvtLint0");
+      expect(apic.parseState({ ...before, dfr: 0 }).ok).to.equal(false);
       expect(apic.saveState()).to.deep.equal(before);
     });
   });

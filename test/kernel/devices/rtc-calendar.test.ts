@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { fieldsFromUnix, fromBcd, toBcd, unixFromFields } from "../../../kernel/devices/rtc-calendar";
+import { fieldsFromUnix, unixFromFields } from "../../../kernel/devices/rtc-calendar";
 
 describe("kernel/devices/rtc-calendar", () => {
   it("breaks 2026-01-01T00:00:00Z into fields with Sunday = 1", () => {
@@ -9,10 +9,5 @@ describe("kernel/devices/rtc-calendar", () => {
     const f = { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 58 };
     expect(fieldsFromUnix(unixFromFields(f))).to.include(f);
     expect(fieldsFromUnix(unixFromFields({ ...f, year: 99, month: 3, day: 1 })).year).to.equal(99);
-  });
-  it("codes BCD", () => {
-    expect(toBcd(59)).to.equal(0x59);
-    expect(fromBcd(0x59)).to.equal(59);
-    expect(toBcd(0)).to.equal(0);
   });
 });

@@ -4,6 +4,7 @@ import { compileHmTables, decideHm, describeAction, type HmError, type HmInput }
 import { SystemState as S, type KernelFault } from "../../../kernel/health/system-state";
 import { nanos, partitionId } from "../../../kernel/mem/types";
 import { POS, systemConfig } from "../../support/config-fixtures";
+import { Prng } from "../../support/prng";
 
 const sys = (systemState: number, errorId: number, level: ErrorLevel, errorCode?: ErrorCode) => ({ systemState, errorId, level, errorCode, pos: POS });
 const mod = (systemState: number, errorId: number, action: ModuleAction) => ({ systemState, errorId, action, pos: POS });
@@ -124,5 +125,30 @@ describe("kernel/health/hm-decision", () => {
 
   it("refuses duplicate System_HM_Table entries (validator bug)", () => {
     expect(() => compileHmTables(systemConfig({ systemHm: [sys(1, 1, "MODULE"), sys(1, 1, "PARTITION")] }))).to.throw();
+  });
+
+  it("property: level and action always agree, whatever the input", () => {
+    const rng = new Prng(653);
+    const codes: ErrorCode[] = ["DEADLINE_MISSED", "APPLICATION_ERROR", "NUMERIC_ERROR", "ILLEGAL_REQUEST", "STACK_OVERFLOW", "MEMORY_VIOLATION", "HARDWARE_FAULT", "POWER_FAILURE"];
+    const faults: KernelFault[] = ["memoryViolation", "privilegedInstruction", "invalidOpcode", "illegalRequest", "numericError", "stackOverflow", "deadlineMissed", "hardwareFault", "powerFailure"];
+    for (let i = 0; i < 3000; i++) {
+      const input: HmInput = {
+        error: rng.chance(1, 2) ? code(rng.pick(codes)) : fault(rng.pick(faults)),
+        ...(rng.chance(1, 3) ? { errorId: rng.int(0, 25) } : {}),
+        systemState: rng.int(0, 5),
+        partition: rng.chance(1, 5) ? undefined : partitionId(rng.int(1, 3)),
+        hasErrorHandler: rng.chance(1, 2),
+        time: nanos(i),
+      };
+      const d = decideHm(TABLES, input);
+      const ok =
+        (d.level === "MODULE") === (d.action.kind === "module") &&
+        (input.partition !== undefined || d.action.kind === "module") &&
+        (d.action.kind !== "errorHandler" || (d.level === "PROCESS" && input.hasErrorHandler && input.systemState !== S.ERROR_HANDLER)) &&
+        (d.level !== "PARTITION" || d.action.kind === "partition") &&
+        d.logEntry.action === describeAction(d.action);
+      if (!ok) throw new Error(`inconsistent decision for ${JSON.stringify({ ...input, time: i })}: ${describeAction(d.action)} at ${d.level}`);
+      expect(decideHm(TABLES, input)).to.deep.equal(d);
+    }
   });
 });

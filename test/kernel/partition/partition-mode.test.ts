@@ -11,7 +11,10 @@ import {
   type PartitionModeState,
   type StartCondition,
 } from "../../../kernel/partition/partition-mode";
+import { nanos, partitionId } from "../../../kernel/mem/types";
 import { ReturnCode, toReturnCode } from "../../../kernel/ports/return-codes";
+import { buildScheduleSet, decideModule, initialScheduleState, requestScheduleChange } from "../../../kernel/sched/module-schedules";
+import { moduleSchedule, partitionSchedule } from "../../support/config-fixtures";
 
 const M = OPERATING_MODE_VALUES;
 type Row = readonly [from: OperatingMode, requested: number, mode: OperatingMode, condition: StartCondition, effects: string, code: number];
@@ -97,5 +100,25 @@ describe("kernel/partition/partition-mode", () => {
         }
       }
     }
+  });
+
+  it("applies the ScheduleChangeAction list reported by a module schedule switch", () => {
+    const set = buildScheduleSet([
+      moduleSchedule({ id: 1, majorFrame: 10, windows: [[1, 0, 5], [2, 5, 5]], partitions: [partitionSchedule(1, { setModuleSchedule: true }), partitionSchedule(2)] }),
+      moduleSchedule({
+        id: 2,
+        initial: false,
+        majorFrame: 10,
+        windows: [[1, 0, 5], [2, 5, 5]],
+        partitions: [partitionSchedule(1, { action: "WARM_START" }), partitionSchedule(2, { action: "IDLE" })],
+      }),
+    ]);
+    const pending = requestScheduleChange(set, initialScheduleState(set), partitionId(1), 2, nanos(3)).state;
+    const switched = decideModule(set, pending, nanos(10)).switched;
+    const modes = (switched?.actions ?? []).map((a) => {
+      const r = applyPartitionAction({ mode: "NORMAL", startCondition: "NORMAL_START" }, a.action, "scheduleChange");
+      return `${a.partition}:${r.mode}/${r.startCondition}`;
+    });
+    expect(modes).to.deep.equal(["1:WARM_START/PARTITION_RESTART", "2:IDLE/NORMAL_START"]);
   });
 });

@@ -170,6 +170,23 @@ describe("kernel/ports/port-router", () => {
       expect(r.receiveQueuing(P3, id(P3, "rx"))).to.deep.equal({ outcome: "ok", message: bytes(3) });
     });
 
+    it("delivers an external message to all destinations or none", () => {
+      const wide = systemConfig({
+        partitions: [
+          partition(1, [samplingPort("a", "DESTINATION", 8)]),
+          partition(2, [samplingPort("b", "DESTINATION", 2)]),
+        ],
+        channels: [channel(7, "@sensor", "1:a", "2:b")],
+      });
+      const r = PortRouter.fromConfig(wide);
+      const created = r.table.createSampling(P1, "COLD_START", { name: "a", maxMessageSize: 8, direction: "DESTINATION", refreshPeriod: nanos(100) });
+      if (created.outcome !== "ok") throw new Error(created.outcome);
+      expect(r.injectExternal(7, bytes(1, 2, 3), t(0))).to.equal("tooLarge");
+      expect(r.readSampling(P1, created.id, t(0)).outcome).to.equal("noMessage");
+      expect(r.injectExternal(7, bytes(1, 2), t(0))).to.equal("ok");
+      expect(r.readSampling(P1, created.id, t(0)).message).to.deep.equal(bytes(1, 2));
+    });
+
     it("refuses external messages on unknown channels, empty or too long", () => {
       const { r } = setup();
       expect(r.injectExternal(2, bytes(1), t(0))).to.equal("unknownId"); // channel 2 has a partition source
@@ -200,6 +217,20 @@ describe("kernel/ports/port-router", () => {
       expect(received).to.deep.equal(accepted.slice(0, received.length));
       expect(received.length).to.be.greaterThan(1000);
     });
+  });
+
+  it("a partition restart empties its own ports and requires them to be created again", () => {
+    const { r, id } = setup();
+    r.writeSampling(P1, id(P1, "alt"), bytes(1), t(0));
+    for (let i = 1; i <= 5; i++) r.sendQueuing(P1, id(P1, "cmd"), bytes(i), t(0));
+    r.resetPartition(P2);
+    expect(r.readSampling(P2, id(P2, "alt_in"), t(1)).outcome).to.equal("unknownId");
+    expect(r.table.createSampling(P2, "COLD_START", { name: "alt_in", maxMessageSize: 8, direction: "DESTINATION", refreshPeriod: t(100) }).outcome).to.equal("ok");
+    expect(r.readSampling(P2, id(P2, "alt_in"), t(1)).outcome).to.equal("noMessage");
+    expect(r.readSampling(P3, id(P3, "alt_in"), t(1)).outcome).to.equal("ok"); // P3 keeps its copy
+    r.table.createQueuing(P2, "COLD_START", { name: "cmd_in", maxMessageSize: 8, maxNbMessages: 3, direction: "DESTINATION", discipline: "FIFO" });
+    // The three queued messages are gone; the two waiting at P1's source moved in.
+    expect([1, 2, 3].map(() => r.receiveQueuing(P2, id(P2, "cmd_in")).message[0])).to.deep.equal([4, 5, undefined]);
   });
 
   it("refuses a configuration that breaks the channel rules (validator bug)", () => {

@@ -12,6 +12,7 @@ import {
 import { toReturnCode, ReturnCode } from "../../../kernel/ports/return-codes";
 import { moduleSchedule, partitionSchedule } from "../../support/config-fixtures";
 import { Prng } from "../../support/prng";
+import { randomSchedule } from "../../support/random-schedule";
 
 // Schedule 1 "day": 100 ns frame, P1 [0,40) may switch, P2 [40,80) may not. P3 is in no window of it.
 // Schedule 2 "night": 60 ns frame, P2 [0,30), P1 [30,60); actions COLD_START for P2, IDLE for P1.
@@ -150,11 +151,61 @@ describe("kernel/sched/module-schedules", () => {
         if ((r.switched.at - before.epoch) % old.majorFrame !== 0n) throw new Error(`switch off a frame end at ${r.switched.at}`);
         if (r.switched.at > now) throw new Error("switch in the future");
       }
+      if (r.decision.until <= now) throw new Error(`no progress at ${now}`);
       s = r.state;
       hint = r.decision.slotIndex;
       const step = now + BigInt(rng.int(1, 80));
       now = step < r.decision.until ? step : r.decision.until;
     }
     expect(switches).to.be.greaterThan(10);
+  });
+
+  describe("property: random schedule sets with random switch requests", () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      it(`seed ${seed}: each partition gets exactly the windows of the frames that ran`, () => {
+        const rng = new Prng(seed * 104_729);
+        const count = rng.int(2, 3);
+        const configs = Array.from({ length: count }, (_, i) => {
+          const c = randomSchedule(rng, { id: i + 1, maxPartitions: 8, maxWindow: 200, maxGap: 100 });
+          // Every partition of every schedule may ask for a switch.
+          return { ...c, initial: i === 0, partitions: c.partitions.map((p) => ({ ...p, setModuleSchedule: true })) };
+        });
+        const set = buildScheduleSet(configs);
+        let s = initialScheduleState(set);
+        const given = new Map<number, bigint>();
+        const expected = new Map<number, bigint>();
+        let frameStart = -1n;
+        let t = 0n;
+        let frames = 0;
+        let switches = 0;
+        for (;;) {
+          const r = decideModule(set, s, nanos(t));
+          if (r.decision.until <= t) throw new Error(`no progress at ${t}`);
+          s = r.state;
+          if (r.switched !== undefined) switches++;
+          if (r.decision.frameStart !== frameStart) {
+            // A new frame of the schedule in force begins exactly now.
+            if (r.decision.frameStart !== t) throw new Error(`frame start ${r.decision.frameStart} missed at ${t}`);
+            if (frames === 40) break;
+            frames++;
+            frameStart = r.decision.frameStart;
+            for (const w of set.byId.get(s.currentId)?.config.windows ?? []) {
+              expected.set(w.partition, (expected.get(w.partition) ?? 0n) + w.duration);
+            }
+          }
+          const partition = r.decision.partition;
+          if (partition !== undefined && rng.chance(1, 4)) {
+            s = requestScheduleChange(set, s, partition, rng.int(1, count), nanos(t)).state;
+          }
+          const stepped = t + BigInt(rng.int(1, 150));
+          const next = stepped < r.decision.until ? stepped : r.decision.until;
+          if (partition !== undefined) given.set(partition, (given.get(partition) ?? 0n) + (next - t));
+          t = next;
+        }
+        const sorted = (m: Map<number, bigint>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
+        expect(sorted(given)).to.deep.equal(sorted(expected));
+        expect(switches).to.be.greaterThan(0);
+      });
+    }
   });
 });

@@ -112,7 +112,10 @@ describe("kernel/sched/window-scheduler", () => {
     let switches = 0;
     while (t < 30_000n) {
       const d = decideWindow(big, nanos(0), nanos(t), hint);
-      expect(d.partition).to.equal(bruteSlot(big, t % 10_000n).partition);
+      // Partition i+1 owns [10i, 10i+7) of each frame; [10i+7, 10i+10) is idle.
+      const offset = Number(t % 10_000n);
+      check(d.partition === (offset % 10 < 7 ? Math.floor(offset / 10) + 1 : undefined), `partition at ${t}`);
+      check(d.until > t, `no progress at ${t}`);
       hint = d.slotIndex;
       t = d.until;
       switches++;
@@ -138,6 +141,7 @@ describe("kernel/sched/window-scheduler", () => {
         while (t < end) {
           const d = decideWindow(s, nanos(0), nanos(t), rng.chance(1, 2) ? hint : undefined);
           const ref = bruteSlot(s, t % s.majorFrame);
+          check(d.until > t, `no progress at ${t}`);
           check(d.partition === ref.partition, `partition at ${t}`);
           check(d.until === t - (t % s.majorFrame) + ref.end, `until at ${t}`);
           const key = `${d.windowId ?? "idle"}@${d.frameStart}`;

@@ -12,6 +12,8 @@ import { findToolchain, ToolchainError, type Toolchain } from "../../../scripts/
 export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
 
 let toolchain: Toolchain | null | undefined;
+/** Images already built in this test process (sources do not change during a run). */
+const built = new Map<string, Buffer>();
 
 /** The guest toolchain, or null (once probed) when the machine lacks it. */
 export function guestToolchain(): Toolchain | null {
@@ -35,11 +37,16 @@ function run(cmd: string, args: readonly string[]): void {
 export function buildGuest(manifest: string, name: string, opt: OptLevel): Buffer | null {
   const tc = guestToolchain();
   if (tc === null) return null;
+  const key = `${manifest}:${name}:${opt}`;
+  const cached = built.get(key);
+  if (cached !== undefined) return cached;
   const spec = readManifest(REPO_ROOT, join(REPO_ROOT, manifest)).find((s) => s.name === name);
   if (spec === undefined) throw new Error(`${manifest} has no image ${name}`);
   const dir = mkdtempSync(join(tmpdir(), `apexvisor-${name}-`));
   try {
-    return link(tc, spec, opt, dir);
+    const bytes = link(tc, spec, opt, dir);
+    built.set(key, bytes);
+    return bytes;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { buildMpTables, mpPlacementInEbda, writeMpTables } from "../../../../kernel/machine/firmware/mp-tables";
 import { flatWriter, sum8 } from "../../../../kernel/machine/firmware/bytes";
+import { writeBiosDataAreas } from "../../../../kernel/machine/firmware/bios-data-area";
 import { guestPhys } from "../../../../kernel/mem/types";
 
 const u16 = (b: Uint8Array, at: number): number => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
@@ -104,6 +105,18 @@ describe("kernel/machine/firmware/mp-tables", () => {
     expect(t.table[44 + 28 + 1]).to.equal(4);
     expect(u32(t.table, 44 + 28 + 4)).to.equal(0xfec1_0000);
     expect(sum8(t.table)).to.equal(0);
+  });
+
+  it("is found the way an OS searches: the EBDA segment at 0x40E, then its first KiB", () => {
+    const ram = new Uint8Array(0x10_0000);
+    const write = flatWriter(ram);
+    writeBiosDataAreas(write, { comPorts: [0x3f8] });
+    const ebda = u16(ram, 0x40e) << 4;
+    writeMpTables(write, mpPlacementInEbda(guestPhys(ebda)));
+    expect(ram[ebda]).to.equal(1); // the EBDA size byte survives
+    const found = parse(ram, ebda, ebda + 1024);
+    expect(sum8(found.table)).to.equal(0);
+    expect(found.table.byteOffset + found.table.length).to.be.at.most(ebda + 1024);
   });
 
   it("refuses misaligned or overlapping placements", () => {

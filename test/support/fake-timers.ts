@@ -1,7 +1,7 @@
 // Test double for TimerService: virtual time moves only when a test says so, and expiries that fall
 // inside one advance fire once, at the end of the advance, as when a partition was not running.
-import type { TimerService } from "../../../kernel/devices/device";
-import { nanos, type Nanos } from "../../../kernel/mem/types";
+import type { TimerService } from "../../kernel/devices/device";
+import { nanos, type Nanos } from "../../kernel/mem/types";
 
 interface Armed {
   readonly at: bigint;
