@@ -158,10 +158,12 @@ function main(argv: readonly string[]): number {
   process.stdout.write(
     `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each, ${opts.commandLine ?? "default iterations"}; ` +
       `cost model ${DEFAULT_COST_MODEL.instruction} cycle/instruction at ${DEFAULT_CLOCK_HZ / 1e6} MHz\n` +
-      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2 (x86-64)\n",
+      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2\n" +
+      "(x86-64, free to use SSE vectors, which the -mgeneral-regs-only guest build cannot)\n",
   );
   const rows: Row[] = [];
   for (const spec of specs) {
+    process.stderr.write(`bench:cpu: running ${spec.name}\n`);
     const native = nativeSide(spec, opts);
     const emu = emulatorSide(spec, opts, native.transcript);
     rows.push({ name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note });
