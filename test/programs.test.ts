@@ -7,11 +7,14 @@ import { join, resolve } from "path";
 import { imagePath, readManifest, type GuestImageSpec } from "../scripts/lib/guest-manifest";
 import { findToolchain, ToolchainError } from "../scripts/lib/toolchain";
 import { describeEnd, runInEmulator } from "./programs/emulator-run";
-import { nativeHostSupported, nativeReference } from "./programs/native-reference";
+import { buildNative, nativeHostSupported, nativeReference, nativeSources, runNative } from "./programs/native-reference";
 import { qemuAvailable, runAllUnderQemu, type QemuRun } from "./programs/qemu-run";
 
 const ROOT = resolve(__dirname, "..", "..");
 const MANIFEST = join(ROOT, "test", "programs", "guest.json");
+const BENCH_MANIFEST = join(ROOT, "test", "programs", "bench", "guest.json");
+/** A few rounds are enough to check a benchmark guest's result; bench:cpu runs the long version. */
+const BENCH_SMOKE = "iters=3";
 /** A program that returns 0 from main writes 0 to isa-debug-exit, which ends the machine with (0 << 1) | 1. */
 const SUCCESS_STATUS = 1;
 /** Far above what any program needs at -O0 (about 10 million): a runaway guest stops here. */
@@ -105,6 +108,31 @@ describe("guest test programs (test/programs)", function () {
         expect(run.timedOut, "qemu run timed out").to.equal(false);
         expect(run.stdout.toString("latin1")).to.equal(reference.get(spec.name));
         expect(run.status).to.equal(SUCCESS_STATUS);
+      });
+    }
+  });
+
+  it("native builds swap the Multiboot layer for the native shim", function () {
+    const spec = specs[0];
+    if (spec === undefined) throw new Error("no programs");
+    const sources = nativeSources(ROOT, spec);
+    expect(sources.some((s) => s.includes("multiboot"))).to.equal(false);
+    expect(sources[sources.length - 1]).to.equal(join(ROOT, "test", "programs", "native", "shim.c"));
+    expect(sources).to.include(join(ROOT, "guest-rtos", "lib", "format.c"));
+  });
+
+  describe("benchmark guests (short runs)", function () {
+    for (const spec of readManifest(ROOT, BENCH_MANIFEST)) {
+      it(`${spec.name} computes what the native build computes, with the boot command line`, function () {
+        if (missing !== undefined) this.skip();
+        const b = buildNative(ROOT, spec, "O2");
+        if (b.kind === "buildError") throw new Error(b.message);
+        const native = runNative(b.binary, BENCH_SMOKE);
+        const text = native.stdout.toString("latin1");
+        expect(text).to.match(/^bench \S+: iterations=3 checksum=[0-9a-f]{8}\n$/);
+        const run = runInEmulator(imagePath(ROOT, spec, "O2"), { commandLine: BENCH_SMOKE, maxInstructions: MAX_INSTRUCTIONS });
+        expect(run.stdout.toString("latin1"), describeEnd(run.end)).to.equal(text);
+        expect(describeEnd(run.end)).to.equal(`debug exit, status ${SUCCESS_STATUS}`);
       });
     }
   });
