@@ -172,10 +172,19 @@ export interface ChannelConfig {
   readonly pos: SourcePos;
 }
 
+/** One cost-model override (extension namespace): the named cost, in cycles, replaces the default. */
+export interface CostOverride {
+  readonly name: string;
+  readonly cycles: number;
+  readonly pos: SourcePos;
+}
+
 /** Module-wide apexvisor settings (extension namespace). */
 export interface ModuleExtConfig {
   /** CPU clock of the cost model, in Hz (default 100 MHz). */
   readonly clockHz: number;
+  /** Cost-model overrides in document order (names are checked by the cost model, not here). */
+  readonly costOverrides?: readonly CostOverride[];
 }
 
 /** A whole validated module. Invariant: every reference in it names an existing partition or port. */

@@ -1,0 +1,161 @@
+// `apexvisor boot --kernel FILE.elf`: boots one Multiboot v1 kernel on an emulated PC, as
+// `qemu-system-i386 -kernel FILE -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4` would.
+// Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
+import { readFileSync } from "fs";
+import type { Argv } from "yargs";
+import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
+
+/** Largest and smallest RAM `--memory` accepts. */
+export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
+export const MIN_MEMORY_BYTES = 2 * 1024 * 1024;
+const DEFAULT_MEMORY = "64M";
+
+/**
+ * Exit statuses of `apexvisor boot` other than the guest's own. All even, so they never collide with an
+ * isa-debug-exit status, which is always odd ((v << 1) | 1).
+ */
+export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10 } as const;
+
+/** Result of parsing a `--memory` value. */
+export type MemorySizeResult = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly message: string };
+
+const UNIT: Record<string, number> = { "": 1024 * 1024, K: 1024, M: 1024 * 1024, G: 1024 * 1024 * 1024 };
+
+/** Parses "64M", "512M", "1G", "65536K" or a bare number of MiB (as QEMU's -m does). */
+export function parseMemorySize(text: string): MemorySizeResult {
+  const m = /^\s*(\d+)\s*([KMG]?)(?:i?B)?\s*$/i.exec(text);
+  if (m === null) return { ok: false, message: `--memory ${JSON.stringify(text)}: expected a size such as 64M, 512M or 1G` };
+  const bytes = Number(m[1]) * (UNIT[(m[2] ?? "").toUpperCase()] ?? 0);
+  if (bytes > MAX_MEMORY_BYTES) return { ok: false, message: `--memory ${text}: at most 512M of guest RAM is supported` };
+  if (bytes < MIN_MEMORY_BYTES) return { ok: false, message: `--memory ${text}: at least 2M of guest RAM is needed (the kernel loads at 1 MiB)` };
+  if (bytes % 4096 !== 0) return { ok: false, message: `--memory ${text}: must be a whole number of 4 KiB pages` };
+  return { ok: true, bytes };
+}
+
+/** The process exit status for a run's ending (a debug-exit status is truncated to 8 bits, as by exit(3)). */
+export function exitStatusOf(end: BootEnd): number {
+  switch (end.kind) {
+    case "debugExit":
+      return end.status & 0xff;
+    case "loadError":
+      return BOOT_EXIT.loadError;
+    case "tripleFault":
+      return BOOT_EXIT.tripleFault;
+    case "halted":
+      return BOOT_EXIT.halted;
+    case "instructionLimit":
+      return BOOT_EXIT.instructionLimit;
+    default: {
+      const never: never = end;
+      throw new Error(`unknown ending ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The one line for stderr that explains an ending, or null when the guest chose it (debug-exit). */
+export function describeEnd(r: BootResult, kernel: string): string | null {
+  const end = r.end;
+  switch (end.kind) {
+    case "debugExit":
+      return null;
+    case "loadError":
+      return `apexvisor boot: ${kernel}: ${end.message}`;
+    case "tripleFault":
+      return `apexvisor boot: triple fault at eip 0x${end.eip.toString(16)} after ${r.instructions} instructions (a PC would reset)`;
+    case "halted":
+      return `apexvisor boot: guest halted: ${end.reason} after ${r.instructions} instructions`;
+    case "instructionLimit":
+      return `apexvisor boot: stopped at the instruction limit (${r.instructions} instructions)`;
+    default: {
+      const never: never = end;
+      throw new Error(`unknown ending ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const EPILOG = `Machine: i386 PC, RAM from --memory, COM1 16550A at 0x3f8 (IRQ4) -> stdout, 8259A PICs at 0x20/0xa0,
+8254 PIT at 0x40 (IRQ0), isa-debug-exit at 0xf4 (iosize 4). The kernel starts as the Multiboot spec says:
+EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name),
+flat 32-bit segments, paging off, interrupts off. Time is virtual: the same kernel gives the same output.
+
+stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.
+
+Exit status:
+  (v << 1) | 1   the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)
+  ${BOOT_EXIT.usage}              bad command-line options
+  ${BOOT_EXIT.loadError}              the kernel file is unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM
+  ${BOOT_EXIT.tripleFault}              triple fault
+  ${BOOT_EXIT.halted}              the CPU halted for good (cli; hlt, or hlt with no interrupt source left)
+  ${BOOT_EXIT.instructionLimit}             --max-instructions reached
+Every ending but debug-exit prints one line on stderr.`;
+
+interface BootArgs {
+  kernel: string;
+  memory: string;
+  append: string;
+  "max-instructions": number | undefined;
+  e9: string;
+}
+
+function readStdin(): Uint8Array {
+  if (process.stdin.isTTY) return new Uint8Array(0);
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array(0); // closed or unreadable stdin: no input
+  }
+}
+
+function run(args: BootArgs, setExit: (code: number) => void): void {
+  const mem = parseMemorySize(args.memory);
+  if (!mem.ok) {
+    process.stderr.write(`apexvisor boot: ${mem.message}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  const max = args["max-instructions"];
+  if (max !== undefined && (!Number.isSafeInteger(max) || max <= 0)) {
+    process.stderr.write(`apexvisor boot: --max-instructions must be a positive integer, got ${max}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  let elf: Uint8Array;
+  try {
+    elf = new Uint8Array(readFileSync(args.kernel));
+  } catch (e) {
+    process.stderr.write(`apexvisor boot: cannot read ${args.kernel}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    setExit(BOOT_EXIT.loadError);
+    return;
+  }
+  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
+  const result = bootMultiboot({
+    elf,
+    elfPath: args.kernel,
+    memoryBytes: mem.bytes,
+    commandLine: args.append,
+    stdout: (bytes) => process.stdout.write(bytes),
+    stdin: readStdin(),
+    ...(max !== undefined ? { maxInstructions: max } : {}),
+    ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
+  });
+  const line = describeEnd(result, args.kernel);
+  if (line !== null) process.stderr.write(`${line}\n`);
+  setExit(exitStatusOf(result.end));
+}
+
+/** Registers `boot` on the CLI. */
+export function register(cli: Argv, setExit: (code: number) => void): void {
+  cli.command(
+    "boot",
+    "Boot a Multiboot v1 i386 kernel on an emulated PC (like qemu-system-i386 -kernel)",
+    (y) =>
+      y
+        .option("kernel", { type: "string", demandOption: true, describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
+        .option("memory", { type: "string", default: DEFAULT_MEMORY, describe: "guest RAM, e.g. 64M, 512M (max), 1024K; a bare number is MiB" })
+        .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
+        .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
+        .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
+        .epilog(EPILOG),
+    (argv) => run(argv as unknown as BootArgs, setExit),
+  );
+}

@@ -1,0 +1,79 @@
+// Reads apexvisor's per-partition extension element apx:Guest (guest kind, image, ABI binding, FV
+// devices, command line, multiboot modules) and applies the defaults a standard file gets.
+import * as path from "node:path";
+import type { DiagnosticSink } from "./diagnostic";
+import { ElementReader } from "./element-reader";
+import type { AbiBinding, GuestKind, PartitionGuestConfig } from "./model";
+import { APX_NS } from "./namespaces";
+import type { XmlElement } from "./xml-tree";
+
+/** Guest kinds accepted by apx:Guest/@Kind. */
+export const GUEST_KINDS: readonly GuestKind[] = ["PV", "FV"];
+/** ABI bindings accepted by apx:Guest/@Binding. */
+export const ABI_BINDINGS: readonly AbiBinding[] = ["trap", "jumptable", "jumptable-eager", "linked"];
+
+const DEVICE_SHAPE = /^[a-z][a-z0-9_]*(@(0x[0-9a-f]+|[0-9]+))?$/i;
+
+/** What a partition gets when it has no apx:Guest: a PV guest on the trap binding, no image yet. */
+export const DEFAULT_GUEST: PartitionGuestConfig = {
+  kind: "PV",
+  image: undefined,
+  binding: "trap",
+  devices: [],
+  commandLine: "",
+  modules: [],
+  pos: undefined,
+};
+
+/** Resolves a path from the XML against the XML file's folder (pure string work, no file access). */
+export function resolveAgainst(file: string, p: string): string {
+  return path.isAbsolute(p) ? p : path.join(path.dirname(file), p);
+}
+
+/** Reads an apx:Guest element (or returns the defaults when `el` is undefined). */
+export function readGuest(el: XmlElement | undefined, file: string, sink: DiagnosticSink): PartitionGuestConfig {
+  if (!el) return DEFAULT_GUEST;
+  const r = new ElementReader(el, sink);
+  const kind = r.enumOf("Kind", GUEST_KINDS, false) ?? "PV";
+  const image = r.string("Image", false);
+  const bindingAttr = r.attribute("Binding");
+  const binding = r.enumOf("Binding", ABI_BINDINGS, false) ?? "trap";
+  const commandLine = r.string("CommandLine", false) ?? "";
+  if (image !== undefined && image.trim() === "") r.error("apx:Guest has an empty Image; give the path of the guest ELF or leave Image out");
+  const groups = r.children([
+    { local: "Device", ns: APX_NS, min: 0, max: Infinity },
+    { local: "MultibootModule", ns: APX_NS, min: 0, max: Infinity },
+  ]);
+  r.finish();
+  const devices: string[] = [];
+  for (const d of groups.get("apx:Device") ?? []) {
+    const dr = new ElementReader(d, sink);
+    const name = dr.string("Name", true);
+    dr.finish();
+    if (name === undefined) continue;
+    if (!DEVICE_SHAPE.test(name)) {
+      dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
+    } else if (devices.includes(name)) {
+      dr.error(`device "${name}" is listed twice in this partition`);
+    } else devices.push(name);
+  }
+  const modules: string[] = [];
+  for (const m of groups.get("apx:MultibootModule") ?? []) {
+    const mr = new ElementReader(m, sink);
+    const p = mr.string("Path", true);
+    mr.finish();
+    if (p !== undefined) modules.push(resolveAgainst(file, p));
+  }
+  if (kind === "PV" && devices.length > 0) r.error("a PV guest has no emulated devices; remove the apx:Device elements or set Kind=\"FV\"");
+  if (kind === "PV" && modules.length > 0) r.error("multiboot modules are for FV guests; remove the apx:MultibootModule elements or set Kind=\"FV\"");
+  if (kind === "FV" && bindingAttr) r.error("Binding applies to PV guests only; an FV guest runs unmodified code, so remove Binding");
+  return {
+    kind,
+    image: image === undefined || image.trim() === "" ? undefined : resolveAgainst(file, image),
+    binding,
+    devices,
+    commandLine,
+    modules,
+    pos: el.pos,
+  };
+}

@@ -1,0 +1,60 @@
+// The port I/O bus of a PC machine: routes the CPU's IN/OUT to the device registered over each port
+// range, by offset from the range base. Not a device itself; holds no device state.
+import type { IoPort } from "../mem/types";
+
+/** The part of a device the bus calls: access by offset within its range. */
+export interface PortDevice {
+  read(offset: number, size: 1 | 2 | 4): number;
+  write(offset: number, size: 1 | 2 | 4, value: number): void;
+}
+
+interface Mapping {
+  readonly name: string;
+  readonly base: number;
+  readonly length: number;
+  readonly device: PortDevice;
+}
+
+const ALL_ONES: Record<1 | 2 | 4, number> = { 1: 0xff, 2: 0xffff, 4: 0xffff_ffff };
+
+/** Port I/O registry implementing the CPU's PortIo; unmapped reads return all-ones and are counted. */
+export class IoBus {
+  private readonly byPort = new Map<number, Mapping>();
+  private readonly mappings: Mapping[] = [];
+  /** Accesses to ports no device claims (reads and writes). */
+  unmappedReads = 0;
+  unmappedWrites = 0;
+
+  /** Registers `device` over ports [base, base + length); throws (a wiring bug) on overlap with another device. */
+  register(name: string, base: IoPort, length: number, device: PortDevice): void {
+    if (!Number.isInteger(length) || length < 1 || base + length > 0x10000) throw new RangeError(`${name}: bad port range ${base}+${length}`);
+    for (const m of this.mappings) {
+      if (base < m.base + m.length && m.base < base + length) {
+        throw new Error(`I/O ports of ${name} (0x${base.toString(16)}+${length}) overlap ${m.name} (0x${m.base.toString(16)}+${m.length})`);
+      }
+    }
+    const mapping = { name, base, length, device };
+    this.mappings.push(mapping);
+    for (let p = base; p < base + length; p++) this.byPort.set(p, mapping);
+  }
+
+  /** IN: the owning device's register at (port - base), or all-ones when no device claims the port. */
+  read(port: IoPort, size: 1 | 2 | 4): number {
+    const m = this.byPort.get(port);
+    if (m === undefined) {
+      this.unmappedReads++;
+      return ALL_ONES[size];
+    }
+    return m.device.read(port - m.base, size);
+  }
+
+  /** OUT: to the owning device, or counted and dropped. */
+  write(port: IoPort, size: 1 | 2 | 4, value: number): void {
+    const m = this.byPort.get(port);
+    if (m === undefined) {
+      this.unmappedWrites++;
+      return;
+    }
+    m.device.write(port - m.base, size, value);
+  }
+}

@@ -1,0 +1,59 @@
+// Collects each partition's console bytes into lines, stamps them with virtual time, and hands whole
+// lines to the output and the trace. It prints nothing itself: the CLI decides prefixes and colour.
+import type { Nanos, PartitionId } from "../mem/types";
+import type { TraceSink } from "../trace/tracer";
+
+/** Receives each completed console line of a partition, without its newline. */
+export type ConsoleLineSink = (partition: PartitionId, line: string) => void;
+
+/** Longest line kept before it is cut, so a guest that never prints a newline cannot grow memory. */
+export const MAX_CONSOLE_LINE = 4096;
+
+/** Per-partition line assembly. Carriage returns are dropped; other control bytes are kept. */
+export class ConsoleMux {
+  private readonly pending = new Map<PartitionId, number[]>();
+
+  constructor(
+    private readonly onLine: ConsoleLineSink,
+    private readonly trace: TraceSink,
+    private readonly now: () => Nanos,
+  ) {}
+
+  /** A byte sink for one partition's console. */
+  sinkFor(partition: PartitionId): (bytes: Uint8Array) => void {
+    return (bytes) => {
+      for (const b of bytes) this.put(partition, b);
+    };
+  }
+
+  private put(partition: PartitionId, byte: number): void {
+    let buf = this.pending.get(partition);
+    if (buf === undefined) {
+      buf = [];
+      this.pending.set(partition, buf);
+    }
+    if (byte === 0x0d) return;
+    if (byte === 0x0a) {
+      this.emit(partition, buf);
+      return;
+    }
+    buf.push(byte);
+    if (buf.length >= MAX_CONSOLE_LINE) this.emit(partition, buf);
+  }
+
+  private emit(partition: PartitionId, buf: number[]): void {
+    const text = Buffer.from(buf).toString("latin1");
+    buf.length = 0;
+    this.trace.emit({ kind: "console", time: this.now(), partition, text });
+    this.onLine(partition, text);
+  }
+
+  /** Emits every unfinished line (at the end of a run), in partition-id order. */
+  flush(): void {
+    const ids = [...this.pending.keys()].sort((a, b) => a - b);
+    for (const id of ids) {
+      const buf = this.pending.get(id);
+      if (buf !== undefined && buf.length > 0) this.emit(id, buf);
+    }
+  }
+}

@@ -1,0 +1,365 @@
+// The module runner: the thin shell around the pure cores. It walks virtual time window by window
+// (kernel/sched), runs each window's partition VM for exactly the window's cycles, and handles every
+// VM exit in one exhaustive switch: services, faults to the health monitor, mode changes, trace.
+import type { ErrorCode, PartitionConfig, SystemConfig } from "../config/model";
+import { compileHmTables, decideHm, describeAction, type HmError, type HmTables } from "../health/hm-decision";
+import { HmLog, type HmLogEntry } from "../health/hm-log";
+import { partitionSystemState } from "../health/system-state";
+import { nanos, type Nanos, type PartitionId } from "../mem/types";
+import {
+  applyPartitionAction,
+  moduleStartState,
+  OPERATING_MODE_VALUES,
+  setPartitionMode,
+  type ModeTransition,
+  type OperatingMode,
+  type PartitionModeState,
+} from "../partition/partition-mode";
+import { toReturnCode, type ReturnCode } from "../ports/return-codes";
+import { buildScheduleSet, decideModule, initialScheduleState, type ScheduleSet, type ScheduleState } from "../sched/module-schedules";
+import type { TraceSink } from "../trace/tracer";
+import { ModuleClock } from "./clock";
+import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
+import { classifyFault } from "./fault-class";
+import type { KernelApi, PartitionVm, ServiceResult } from "./partition-vm";
+
+/** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
+export interface ModuleRunOptions {
+  readonly config: SystemConfig;
+  /** A VM for every configured partition, by id; each writes its console through `consoleFor`. */
+  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm;
+  readonly trace: TraceSink;
+  readonly onConsoleLine: ConsoleLineSink;
+  /** Kernel notices (a partition stopped, the module shut down), for the user. */
+  readonly onNotice?: (time: Nanos, text: string) => void;
+  /** HM log capacity (default 1024 entries). */
+  readonly hmLogCapacity?: number;
+}
+
+/** Per-partition figures for the run summary. */
+export interface PartitionStats {
+  readonly id: PartitionId;
+  readonly name: string;
+  windows: number;
+  /** Cycles the partition's windows offered. */
+  cyclesOffered: number;
+  /** Cycles its guest code actually ran (the rest it idled, slept or was stopped). */
+  cyclesRun: number;
+  hmEvents: number;
+  restarts: number;
+  mode: OperatingMode;
+}
+
+/** Why a run ended. */
+export type ModuleEnd = { readonly kind: "timeReached" } | { readonly kind: "shutdown"; readonly time: Nanos; readonly reason: string };
+
+/** The result of runUntil. */
+export interface ModuleRunResult {
+  readonly end: ModuleEnd;
+  readonly time: Nanos;
+  readonly partitions: readonly PartitionStats[];
+  readonly hmLog: readonly HmLogEntry[];
+  readonly hmDropped: number;
+}
+
+interface PartitionRuntime {
+  readonly config: PartitionConfig;
+  readonly vm: PartitionVm;
+  mode: PartitionModeState;
+  sleepUntil: Nanos | undefined;
+  /** Transitions and errors requested by a hypercall, applied once the call returns. */
+  deferred: (() => void)[];
+  readonly stats: PartitionStats;
+}
+
+/** Runs a validated module in virtual time. Deterministic: the same config and images give the same trace. */
+export class ModuleRunner {
+  private readonly clock: ModuleClock;
+  private readonly schedules: ScheduleSet;
+  private scheduleState: ScheduleState;
+  private readonly hmTables: HmTables;
+  private readonly hmLog: HmLog;
+  private readonly partitions = new Map<PartitionId, PartitionRuntime>();
+  private readonly console: ConsoleMux;
+  private now: Nanos = nanos(0);
+  private slotHint: number | undefined;
+  private shutdown: { time: Nanos; reason: string } | undefined;
+
+  constructor(private readonly opts: ModuleRunOptions) {
+    const { config } = opts;
+    this.clock = new ModuleClock(config.ext.clockHz);
+    this.schedules = buildScheduleSet(config.schedules);
+    this.scheduleState = initialScheduleState(this.schedules);
+    this.hmTables = compileHmTables(config);
+    this.hmLog = new HmLog(opts.hmLogCapacity ?? 1024);
+    this.console = new ConsoleMux(opts.onConsoleLine, opts.trace, () => this.now);
+    const start = moduleStartState("powerOn");
+    for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
+      const vm = opts.createVm(p, this.console.sinkFor(p.id));
+      this.partitions.set(p.id, {
+        config: p,
+        vm,
+        mode: start,
+        sleepUntil: undefined,
+        deferred: [],
+        stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
+      });
+    }
+  }
+
+  /** The module clock (cycles <-> ns). */
+  get moduleClock(): ModuleClock {
+    return this.clock;
+  }
+
+  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue. */
+  runUntil(end: Nanos): ModuleRunResult {
+    while (this.now < end && this.shutdown === undefined) {
+      const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
+      this.scheduleState = state;
+      this.slotHint = decision.slotIndex;
+      if (switched !== undefined) {
+        this.opts.trace.emit({ kind: "scheduleSwitch", time: this.now, from: switched.from, to: switched.to });
+        for (const a of switched.actions) {
+          const p = this.partitions.get(a.partition);
+          if (p !== undefined) this.applyTransition(p, applyPartitionAction(p.mode, a.action, "scheduleChange"));
+        }
+      }
+      const stop = decision.until < end ? decision.until : end;
+      const p = decision.partition === undefined ? undefined : this.partitions.get(decision.partition);
+      if (p === undefined) {
+        if (decision.slotStart === this.now) this.opts.trace.emit({ kind: "idle", time: this.now, until: decision.until });
+      } else {
+        this.runWindow(p, decision.windowId ?? 0, decision.slotStart, decision.until, stop);
+      }
+      if (this.shutdown === undefined) this.now = stop;
+    }
+    this.console.flush();
+    return this.result();
+  }
+
+  /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd). */
+  private runWindow(p: PartitionRuntime, windowId: number, slotStart: Nanos, windowEnd: Nanos, stop: Nanos): void {
+    const start = this.now;
+    if (slotStart === start) {
+      p.stats.windows++;
+      this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
+    }
+    const budget = this.clock.cyclesBetween(start, stop);
+    p.stats.cyclesOffered += budget;
+    let used = 0;
+    while (used < budget && this.runnable(p)) {
+      if (p.sleepUntil !== undefined) {
+        if (p.sleepUntil >= stop) break;
+        if (p.sleepUntil > this.now) used = this.clock.cyclesBetween(start, p.sleepUntil);
+        p.sleepUntil = undefined;
+        this.now = this.clock.advance(start, used);
+        continue;
+      }
+      if (p.config.guest.kind === "FV" && p.mode.mode !== "NORMAL") {
+        // A full-virtualized guest knows nothing of APEX: it is in NORMAL mode as soon as it runs.
+        this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.NORMAL));
+      }
+      const slice = p.vm.run(budget - used, this.now);
+      used += slice.cycles;
+      p.stats.cyclesRun += slice.cycles;
+      this.now = this.clock.advance(start, used);
+      if (!this.handleExit(p, slice.exit)) break;
+    }
+    if (this.shutdown !== undefined) return;
+    this.now = stop;
+    if (stop === windowEnd) this.opts.trace.emit({ kind: "windowEnd", time: stop, partition: p.config.id, windowId });
+  }
+
+  private runnable(p: PartitionRuntime): boolean {
+    return p.mode.mode !== "IDLE" && this.shutdown === undefined;
+  }
+
+  /** Handles one VM exit; false when the partition runs no more in this window. */
+  private handleExit(p: PartitionRuntime, exit: PartitionVmExit): boolean {
+    switch (exit.kind) {
+      case "budget":
+        return true;
+      case "halt":
+        // Halted with nothing to wake it in this window (the VM fast-forwards to its own timer events).
+        return false;
+      case "hypercall":
+        return this.serviceHypercall(p, exit.vector);
+      case "fault": {
+        const fault = classifyFault(exit.vector, p.vm.instructionBytes());
+        const at = `vector ${exit.vector}${exit.errorCode === undefined ? "" : ` error code 0x${exit.errorCode.toString(16)}`} at eip 0x${exit.eip.toString(16)}` +
+          (exit.cr2 === undefined ? "" : ` cr2 0x${exit.cr2.toString(16)}`);
+        this.raise(p, { kind: "fault", fault }, `${fault}: ${at}`, "code");
+        return false;
+      }
+      case "tripleFault":
+        this.raise(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code");
+        return false;
+      case "stop":
+        this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);
+        this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.IDLE));
+        return false;
+      default: {
+        const unreachable: never = exit;
+        throw new Error(`unhandled VM exit ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private serviceHypercall(p: PartitionRuntime, vector: number): boolean {
+    if (p.vm.serviceHypercall === undefined) {
+      this.raise(p, { kind: "fault", fault: "illegalRequest" }, `hypercall vector ${vector} in a machine without hypercalls`, "hypercall");
+      return false;
+    }
+    const result: ServiceResult = p.vm.serviceHypercall(vector, this.kernelApiFor(p));
+    const restartsBefore = p.stats.restarts;
+    for (const d of p.deferred.splice(0)) d();
+    // A call that stopped or restarted its own partition ends the partition's run in this window.
+    if (!this.runnable(p) || p.stats.restarts !== restartsBefore) return false;
+    switch (result.kind) {
+      case "resume":
+        return this.chargeService(p, result.cycles);
+      case "yieldWindow":
+        return false;
+      case "sleepUntil":
+        p.sleepUntil = result.time;
+        return true;
+      case "error":
+        this.raise(p, { kind: "fault", fault: result.fault }, result.message, "hypercall");
+        return false;
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unhandled service result ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Service costs are charged as sleep: the window clock moves on without guest instructions. */
+  private chargeService(p: PartitionRuntime, cycles: number): boolean {
+    if (cycles > 0) p.sleepUntil = this.clock.advance(this.now, cycles);
+    return true;
+  }
+
+  private kernelApiFor(p: PartitionRuntime): KernelApi {
+    return {
+      partition: p.config.id,
+      now: this.now,
+      setPartitionMode: (requested: number): ReturnCode => {
+        const t = setPartitionMode(p.mode, requested);
+        p.deferred.push(() => this.applyTransition(p, t));
+        return toReturnCode(t.outcome);
+      },
+      raiseError: (code: ErrorCode, message: string): ReturnCode => {
+        p.deferred.push(() => this.raise(p, { kind: "code", code }, message, "code"));
+        return toReturnCode("ok");
+      },
+    };
+  }
+
+  /** Classifies an error through the HM tables, logs and traces it, and carries out the action. */
+  private raise(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall"): void {
+    const decision = decideHm(this.hmTables, {
+      error,
+      systemState: partitionSystemState(p.mode.mode, context),
+      partition: p.config.id,
+      hasErrorHandler: false,
+      time: this.now,
+      message,
+    });
+    this.hmLog.append(decision.logEntry);
+    p.stats.hmEvents++;
+    this.opts.trace.emit({
+      kind: "hmEvent",
+      time: this.now,
+      partition: p.config.id,
+      errorId: decision.errorId,
+      errorCode: decision.errorCode,
+      level: decision.level,
+      action: describeAction(decision.action),
+    });
+    this.notice(`HM: partition ${p.config.name}: ${decision.errorCode} (${message}) -> ${describeAction(decision.action)}`);
+    const action = decision.action;
+    switch (action.kind) {
+      case "module":
+        this.moduleAction(action.action, `${decision.errorCode} in partition ${p.config.name}`);
+        return;
+      case "partition":
+        this.applyTransition(p, applyPartitionAction(p.mode, action.action, "healthMonitor"));
+        return;
+      case "errorHandler":
+        // No error handler is registered with the kernel (hasErrorHandler is false above); an RTOS
+        // that handles process errors does so inside the partition. Nothing more to do here.
+        return;
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unhandled HM action ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private moduleAction(action: "IGNORE" | "SHUTDOWN" | "RESET", reason: string): void {
+    switch (action) {
+      case "IGNORE":
+        return;
+      case "SHUTDOWN":
+        this.shutdown = { time: this.now, reason };
+        this.notice(`module shut down: ${reason}`);
+        return;
+      case "RESET": {
+        const start = moduleStartState("moduleRestart");
+        for (const p of this.partitions.values()) {
+          p.sleepUntil = undefined;
+          this.applyTransition(p, { ...start, effects: [{ kind: "restart", mode: "COLD_START" }], outcome: "ok" });
+        }
+        return;
+      }
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unhandled module action ${String(unreachable)}`);
+      }
+    }
+  }
+
+  private applyTransition(p: PartitionRuntime, t: ModeTransition): void {
+    const from = p.mode.mode;
+    p.mode = { mode: t.mode, startCondition: t.startCondition };
+    p.stats.mode = t.mode;
+    if (from !== t.mode || t.effects.some((e) => e.kind === "restart")) {
+      this.opts.trace.emit({ kind: "modeChange", time: this.now, partition: p.config.id, from, to: t.mode, startCondition: t.startCondition });
+    }
+    for (const e of t.effects) {
+      switch (e.kind) {
+        case "stop":
+          p.sleepUntil = undefined;
+          break;
+        case "restart":
+          p.sleepUntil = undefined;
+          p.stats.restarts++;
+          p.vm.restart(e.mode);
+          break;
+        case "enterNormal":
+          break;
+        default: {
+          const unreachable: never = e;
+          throw new Error(`unhandled mode effect ${JSON.stringify(unreachable)}`);
+        }
+      }
+    }
+  }
+
+  private notice(text: string): void {
+    this.opts.onNotice?.(this.now, text);
+  }
+
+  private result(): ModuleRunResult {
+    return {
+      end: this.shutdown === undefined ? { kind: "timeReached" } : { kind: "shutdown", ...this.shutdown },
+      time: this.now,
+      partitions: [...this.partitions.values()].map((p) => ({ ...p.stats })),
+      hmLog: this.hmLog.entries(),
+      hmDropped: this.hmLog.dropped,
+    };
+  }
+}
+
+type PartitionVmExit = ReturnType<PartitionVm["run"]>["exit"];

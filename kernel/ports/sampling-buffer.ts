@@ -1,0 +1,43 @@
+// The storage of one sampling port: the last message and when it arrived, and the validity
+// rule. Direction, ownership and routing are the router's concern.
+import type { Nanos } from "../mem/types";
+import { copyMessage } from "./message";
+
+/** VALIDITY_TYPE. */
+export type Validity = "INVALID" | "VALID";
+
+/** One sampling port's last message. Invariant: stored bytes are a private copy. */
+export class SamplingBuffer {
+  private message: Uint8Array | undefined;
+  private writtenAt: Nanos | undefined;
+  /** Validity returned by the last read (LAST_MSG_VALIDITY); INVALID before any read. */
+  lastReadValidity: Validity = "INVALID";
+
+  /** Replaces the message (copying it) and stamps it with `now`. */
+  store(data: Uint8Array, now: Nanos): void {
+    this.message = copyMessage(data);
+    this.writtenAt = now;
+  }
+
+  /** Forgets the message and the last read validity. */
+  clear(): void {
+    this.message = undefined;
+    this.writtenAt = undefined;
+    this.lastReadValidity = "INVALID";
+  }
+
+  /** True when a message has ever been stored. */
+  get hasMessage(): boolean {
+    return this.message !== undefined;
+  }
+
+  /**
+   * A copy of the last message and its validity at `now`: VALID when its age is at most the refresh
+   * period. Undefined when no message was ever stored.
+   */
+  read(refreshPeriod: Nanos, now: Nanos): { readonly message: Uint8Array; readonly validity: Validity } | undefined {
+    if (this.message === undefined || this.writtenAt === undefined) return undefined;
+    const validity: Validity = now - this.writtenAt <= refreshPeriod ? "VALID" : "INVALID";
+    return { message: copyMessage(this.message), validity };
+  }
+}

@@ -1,0 +1,68 @@
+// The structured events the kernel records, stamped with virtual time. Plain data only: collecting
+// them is tracer.ts, and the output formats are jsonl-writer.ts and chrome-trace-writer.ts.
+import type { ErrorCode, ErrorLevel } from "../config/model";
+import type { Nanos, PartitionId } from "../mem/types";
+import type { OperatingMode, StartCondition } from "../partition/partition-mode";
+import type { ReturnCode } from "../ports/return-codes";
+
+/** The four port traffic events share one shape. */
+export type PortEventKind = "portWrite" | "portRead" | "portSend" | "portReceive";
+
+/**
+ * One trace event. `time` is virtual time in ns since module start. Console output is traced per
+ * completed line (kind "console"), so a trace alone shows what each partition printed and when.
+ */
+export type TraceEvent =
+  /** A partition's window begins; it ends at `until` (windows are exact). */
+  | { readonly kind: "windowStart"; readonly time: Nanos; readonly partition: PartitionId; readonly windowId: number; readonly schedule: number; readonly until: Nanos }
+  /** A partition's window ends. */
+  | { readonly kind: "windowEnd"; readonly time: Nanos; readonly partition: PartitionId; readonly windowId: number }
+  /** An idle gap (no partition runs) begins and lasts until `until`. */
+  | { readonly kind: "idle"; readonly time: Nanos; readonly until: Nanos }
+  | {
+      readonly kind: "modeChange";
+      readonly time: Nanos;
+      readonly partition: PartitionId;
+      readonly from: OperatingMode;
+      readonly to: OperatingMode;
+      readonly startCondition: StartCondition;
+    }
+  | { readonly kind: "scheduleSwitch"; readonly time: Nanos; readonly from: number; readonly to: number }
+  | {
+      readonly kind: "hmEvent";
+      readonly time: Nanos;
+      readonly partition: PartitionId | undefined;
+      readonly errorId: number;
+      readonly errorCode: ErrorCode;
+      readonly level: ErrorLevel;
+      /** As logged, e.g. "PARTITION:COLD_START". */
+      readonly action: string;
+    }
+  | {
+      readonly kind: PortEventKind;
+      readonly time: Nanos;
+      readonly partition: PartitionId;
+      readonly port: string;
+      readonly length: number;
+      readonly returnCode: ReturnCode;
+    }
+  /** A hypercall completed; `result` is the value returned to the guest. */
+  | { readonly kind: "hypercall"; readonly time: Nanos; readonly partition: PartitionId; readonly service: string; readonly result: number }
+  /** One line of partition console output, without its newline. */
+  | { readonly kind: "console"; readonly time: Nanos; readonly partition: PartitionId; readonly text: string };
+
+/** Every event kind, in declaration order. */
+export const TRACE_EVENT_KINDS: readonly TraceEvent["kind"][] = [
+  "windowStart",
+  "windowEnd",
+  "idle",
+  "modeChange",
+  "scheduleSwitch",
+  "hmEvent",
+  "portWrite",
+  "portRead",
+  "portSend",
+  "portReceive",
+  "hypercall",
+  "console",
+];

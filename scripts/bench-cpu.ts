@@ -1,0 +1,172 @@
+// `npm run bench:cpu`: runs the CPU-bound benchmark guests (test/programs/bench) in apexvisor's emulator and
+// the same C natively (host gcc -O2, timed in-process by the native shim), several times each, and prints a
+// table of instructions, host time, guest MIPS and the slowdown against native. Measures; asserts nothing.
+import { spawnSync } from "child_process";
+import { join, resolve } from "path";
+import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
+import { imagePath, readManifest, type GuestImageSpec } from "./lib/guest-manifest";
+import { emulatorAvailable, runInEmulator } from "../test/programs/emulator-run";
+import { buildNative, runNative } from "../test/programs/native-reference";
+
+const ROOT = resolve(__dirname, "..", "..");
+const MANIFEST = join(ROOT, "test", "programs", "bench", "guest.json");
+/** A guest that has not exited after this many instructions is reported as runaway. */
+const MAX_INSTRUCTIONS = 20_000_000_000;
+const SUCCESS_STATUS = 1;
+
+interface Options {
+  readonly runs: number;
+  readonly commandLine: string | undefined;
+  readonly only: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let runs = 5;
+  let commandLine: string | undefined;
+  let only: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--quick") {
+      runs = 1;
+      commandLine = "iters=50";
+    } else if (a === "--runs") {
+      runs = Number(value());
+      if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError("--runs takes 1..100");
+    } else if (a === "--iters") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new UsageError("--iters takes a positive integer");
+      commandLine = `iters=${n}`;
+    } else if (a === "--only") {
+      only = value();
+    } else if (a === "--help" || a === "-h") {
+      throw new UsageError("");
+    } else {
+      throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  return { runs, commandLine, only };
+}
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--iters N] [--only NAME]
+  --quick     one run of each guest with iters=50 (a smoke run)
+  --runs N    runs per guest and side (default 5; the table shows the median and the range)
+  --iters N   override every guest's iteration count (boot command line "iters=N")
+  --only NAME run only the guest whose name contains NAME`;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+interface Row {
+  readonly name: string;
+  readonly instructions: number | undefined;
+  readonly hostMs: readonly number[];
+  readonly nativeMs: readonly number[];
+  readonly note: string;
+}
+
+function nativeSide(spec: GuestImageSpec, opts: Options): { transcript: string; ms: number[] } {
+  const b = buildNative(ROOT, spec, "O2");
+  if (b.kind === "buildError") throw new Error(`native build of ${spec.name} failed:\n${b.message}`);
+  const ms: number[] = [];
+  let transcript = "";
+  for (let i = 0; i < opts.runs; i++) {
+    const r = runNative(b.binary, opts.commandLine);
+    if (r.status !== 0) throw new Error(`native ${spec.name} exited with ${String(r.status ?? r.signal)}`);
+    const m = /native_ns (\d+)/.exec(r.stderr);
+    if (m === null) throw new Error(`native ${spec.name} reported no time`);
+    ms.push(Number(m[1]) / 1e6);
+    transcript = r.stdout.toString("latin1");
+  }
+  return { transcript, ms };
+}
+
+function emulatorSide(spec: GuestImageSpec, opts: Options, expected: string): { instructions: number; ms: number[]; note: string } {
+  const path = imagePath(ROOT, spec, "O2");
+  const ms: number[] = [];
+  let instructions = 0;
+  let note = "";
+  for (let i = 0; i < opts.runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = runInEmulator(path, {
+      ...(opts.commandLine === undefined ? {} : { commandLine: opts.commandLine }),
+      maxInstructions: MAX_INSTRUCTIONS,
+    });
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    instructions = r.instructions;
+    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) note = `ended ${r.end.kind}${r.end.message === undefined ? "" : `: ${r.end.message}`}`;
+    else if (r.stdout.toString("latin1") !== expected) note = "OUTPUT DIFFERS FROM NATIVE";
+  }
+  return { instructions, ms, note };
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toFixed(digits);
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header = ["guest", "instructions", "host ms (median, min-max)", "guest MIPS", "native ms", "slowdown", ""];
+  const lines = rows.map((r) => {
+    const host = r.hostMs.length > 0 ? median(r.hostMs) : undefined;
+    const nat = median(r.nativeMs);
+    return [
+      r.name,
+      r.instructions === undefined ? "-" : String(r.instructions),
+      host === undefined ? "-" : `${fmt(host)} (${fmt(Math.min(...r.hostMs))}-${fmt(Math.max(...r.hostMs))})`,
+      host === undefined || r.instructions === undefined ? "-" : fmt(r.instructions / (host * 1000)),
+      fmt(nat, 3),
+      host === undefined ? "-" : `${fmt(host / nat)}x`,
+      r.note,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const render = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+  process.stdout.write(`${render(header)}\n${render(header.map((_, i) => "-".repeat(widths[i] ?? 0)))}\n`);
+  for (const l of lines) process.stdout.write(`${render(l)}\n`);
+}
+
+function main(argv: readonly string[]): number {
+  let opts: Options;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message === "" ? "" : `bench:cpu: ${e.message}\n`}${USAGE}\n`);
+    return e.message === "" ? 0 : 2;
+  }
+  const built = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "build-guests.js")], { encoding: "utf8" });
+  if (built.status !== 0) {
+    process.stderr.write(`bench:cpu: building guests failed:\n${built.stdout}${built.stderr}`);
+    return 1;
+  }
+  const specs = readManifest(ROOT, MANIFEST).filter((s) => opts.only === undefined || s.name.includes(opts.only));
+  const haveEmulator = emulatorAvailable();
+  process.stdout.write(
+    `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each, ${opts.commandLine ?? "default iterations"}; ` +
+      `cost model ${DEFAULT_COST_MODEL.instruction} cycle/instruction at ${DEFAULT_CLOCK_HZ / 1e6} MHz\n` +
+      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2 (x86-64)\n",
+  );
+  if (!haveEmulator) process.stdout.write("bench:cpu: kernel/machine/pc-boot is not built: native side only\n");
+  const rows: Row[] = [];
+  for (const spec of specs) {
+    const native = nativeSide(spec, opts);
+    const emu = haveEmulator ? emulatorSide(spec, opts, native.transcript) : undefined;
+    rows.push({ name: spec.name, instructions: emu?.instructions, hostMs: emu?.ms ?? [], nativeMs: native.ms, note: emu?.note ?? "" });
+  }
+  printTable(rows);
+  const mips = rows.flatMap((r) => (r.instructions === undefined || r.hostMs.length === 0 ? [] : [r.instructions / (median(r.hostMs) * 1000)]));
+  if (mips.length > 0) process.stdout.write(`overall median: ${fmt(median(mips))} MIPS\n`);
+  return rows.some((r) => r.note !== "") ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

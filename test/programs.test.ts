@@ -1,0 +1,116 @@
+// Runs every guest test program (test/programs/guest.json) at each optimisation level and checks that it
+// prints exactly what the same C prints when built natively with the host gcc: in apexvisor's emulator
+// (kernel/machine/pc-boot) and, as an independent cross-check, under qemu-system-i386 when installed.
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import { join, resolve } from "path";
+import { imagePath, readManifest, type GuestImageSpec } from "../scripts/lib/guest-manifest";
+import { findToolchain, ToolchainError } from "../scripts/lib/toolchain";
+import { emulatorAvailable, runInEmulator } from "./programs/emulator-run";
+import { nativeHostSupported, nativeReference } from "./programs/native-reference";
+import { qemuAvailable, runAllUnderQemu, type QemuRun } from "./programs/qemu-run";
+
+const ROOT = resolve(__dirname, "..", "..");
+const MANIFEST = join(ROOT, "test", "programs", "guest.json");
+/** A program that returns 0 from main writes 0 to isa-debug-exit, which ends the machine with (0 << 1) | 1. */
+const SUCCESS_STATUS = 1;
+/** Far above what any program needs at -O0 (about 10 million): a runaway guest stops here. */
+const MAX_INSTRUCTIONS = 1_000_000_000;
+
+function cannotBuildGuests(): string | undefined {
+  try {
+    findToolchain();
+    return undefined;
+  } catch (e) {
+    if (e instanceof ToolchainError) return e.message;
+    throw e;
+  }
+}
+
+describe("guest test programs (test/programs)", function () {
+  const specs: readonly GuestImageSpec[] = readManifest(ROOT, MANIFEST);
+  const reference = new Map<string, string>();
+  let missing: string | undefined;
+
+  before(function () {
+    this.timeout(300_000);
+    missing = cannotBuildGuests() ?? (nativeHostSupported() ? undefined : "the native reference needs x86-64 Linux and gcc");
+    if (missing !== undefined) {
+      process.stdout.write(`      (skipping guest programs: ${missing.split("\n")[0]})\n`);
+      return;
+    }
+    const built = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "build-guests.js")], { encoding: "utf8" });
+    if (built.status !== 0) throw new Error(`build-guests failed:\n${built.stdout}${built.stderr}`);
+    for (const spec of specs) {
+      const ref = nativeReference(ROOT, spec, "O2");
+      if (ref.kind === "buildError") throw new Error(`native build of ${spec.name} failed:\n${ref.message}`);
+      reference.set(spec.name, ref.run.stdout.toString("latin1"));
+    }
+    if (!emulatorAvailable()) process.stdout.write("      (emulator runs skipped: kernel/machine/pc-boot is not on this branch yet)\n");
+    if (!qemuAvailable()) process.stdout.write("      (qemu cross-check skipped: qemu-system-i386 is not installed)\n");
+  });
+
+  it("has at least ten programs, each built at -O0, -O2 and -Os", function () {
+    expect(specs.length).to.be.at.least(10);
+    for (const spec of specs) expect(spec.opt).to.include.members(["O0", "O2", "Os"]);
+  });
+
+  describe("native reference (host gcc, x86-64)", function () {
+    for (const spec of specs) {
+      it(`${spec.name} passes its own checks`, function () {
+        if (missing !== undefined) this.skip();
+        const out = reference.get(spec.name) ?? "";
+        expect(out.trimEnd().split("\n").pop()).to.equal(`${spec.name}: PASS`);
+        expect(out.split("\n").length, "a transcript of several lines").to.be.at.least(4);
+      });
+    }
+  });
+
+  describe("apexvisor emulator", function () {
+    for (const spec of specs) {
+      for (const opt of spec.opt) {
+        it(`${spec.name} -${opt} prints what the native build prints`, function () {
+          if (missing !== undefined || !emulatorAvailable()) this.skip();
+          const run = runInEmulator(imagePath(ROOT, spec, opt), { maxInstructions: MAX_INSTRUCTIONS });
+          expect(run.stdout.toString("latin1")).to.equal(reference.get(spec.name));
+          expect(run.end).to.deep.include({ kind: "debugExit", status: SUCCESS_STATUS });
+        });
+      }
+    }
+  });
+
+  // qemu needs most of a second per boot, so by default only the -O2 images are cross-checked;
+  // APEXVISOR_QEMU_ALL=1 checks every level.
+  describe("qemu-system-i386 cross-check", function () {
+    const runs = new Map<string, QemuRun>();
+    const levels = (spec: GuestImageSpec): readonly string[] => (process.env["APEXVISOR_QEMU_ALL"] === "1" ? spec.opt : ["O2"]);
+    const images = specs.flatMap((spec) =>
+      spec.opt.filter((o) => levels(spec).includes(o)).map((opt) => ({ spec, opt, path: imagePath(ROOT, spec, opt) })),
+    );
+    before(async function () {
+      this.timeout(300_000);
+      if (missing !== undefined || !qemuAvailable()) return;
+      const results = await runAllUnderQemu(images.map((i) => i.path), 2);
+      results.forEach((r, i) => runs.set(images[i]?.path ?? "", r));
+    });
+    for (const { spec, opt, path } of images) {
+      it(`${spec.name} -${opt} prints what the native build prints`, function () {
+        const run = runs.get(path);
+        if (run === undefined) this.skip();
+        expect(run.timedOut, "qemu run timed out").to.equal(false);
+        expect(run.stdout.toString("latin1")).to.equal(reference.get(spec.name));
+        expect(run.status).to.equal(SUCCESS_STATUS);
+      });
+    }
+  });
+
+  it("a transcript that differs from the reference is caught (the comparison can fail)", function () {
+    if (missing !== undefined) this.skip();
+    const spec = specs[0];
+    if (spec === undefined) throw new Error("no programs");
+    const altered = (reference.get(spec.name) ?? "").replace("PASS", "PASZ");
+    expect(() => expect(altered).to.equal(reference.get(spec.name))).to.throw();
+    expect(readFileSync(MANIFEST, "utf8")).to.contain('"linkScript": "multiboot.ld"');
+  });
+});
