@@ -18,7 +18,8 @@ export type RunLength = { readonly kind: "duration"; readonly value: Nanos } | {
 export interface RunModuleOptions {
   readonly file: string;
   readonly length: RunLength;
-  readonly builders: VmBuilders;
+  /** The VM builders for this module (they need its clock and folder). */
+  readonly builders: (config: SystemConfig) => VmBuilders;
   readonly trace: TraceSink;
   readonly onConsoleLine: (partition: string, line: string) => void;
   readonly onNotice?: (time: Nanos, text: string) => void;
@@ -53,7 +54,7 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   try {
     runner = new ModuleRunner({
       config,
-      createVm: vmFactory(opts.builders),
+      createVm: vmFactory(opts.builders(config)),
       trace: opts.trace,
       onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
       ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),

@@ -72,7 +72,7 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const outcome = runModule({
     file: args.module,
     length,
-    builders: defaultBuilders(),
+    builders: defaultBuilders,
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
