@@ -149,6 +149,10 @@ describe("machine/fv-vm", function () {
     expect(() => fvTestVm("", undefined, new Uint8Array(64))).to.throw(PartitionLoadError, /fv-test.elf: neither an ELF file nor a Multiboot kernel/);
   });
 
+  it("rejects a partition with less than 2 MiB of RAM with PartitionLoadError", () => {
+    expect(() => fvTestVm("", 1024 * 1024)).to.throw(PartitionLoadError, /at least 2 MiB of RAM/);
+  });
+
   it("loads Multiboot modules from the partition's files, and reports a missing one with PartitionLoadError", () => {
     const dir = mkdtempSync(join(tmpdir(), "fv-vm-"));
     const mod = join(dir, "mod.bin");
