@@ -26,15 +26,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`apexvisor: ${msg}\nRun \`apexvisor --help\` for usage.\n`);
-      exitCode = 2;
+      // Throwing stops yargs before any command handler runs; main() turns it into exit status 2.
+      throw err ?? new UsageError(msg);
     });
   for (const name of COMMANDS) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(`./commands/${name}`) as CommandModule;
     mod.register(cli, setExit);
   }
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`apexvisor: ${e.message}\nRun \`apexvisor --help\` for usage.\n`);
+    return 2;
+  }
   return exitCode;
 }
+
+/** A command-line usage mistake (unknown option, missing argument): reported once, exit status 2. */
+class UsageError extends Error {}
