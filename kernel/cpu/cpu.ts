@@ -92,7 +92,13 @@ export class Cpu extends CpuSystem {
   /** Delivers external interrupt `vector` now if EFLAGS.IF=1 (and not in an interrupt shadow); returns whether it did. */
   raiseInterrupt(vector: number): boolean {
     if ((this.fl & IF) === 0 || this.shadow !== 0) return false;
+    const left = this.left;
     this.externalInterrupt(vector);
+    if (this.runBudget === 0) {
+      // Outside run(): the delivery cost is paid at the start of the next slice.
+      this.debt += left - this.left;
+      this.left = left;
+    }
     this.prev = null;
     return true;
   }
