@@ -49,8 +49,9 @@ describe("kernel/hypercall/dispatcher: services seen from a guest", function () 
     ["write-text", "MEMORY_VIOLATION"],
     ["read-beyond-ram", "MEMORY_VIOLATION"],
     ["privileged", "ILLEGAL_REQUEST"],
+    ["raise", "APPLICATION_ERROR"],
   ] as const) {
-    it(`isolates the guest: ${cmd} is a fault exit handled by the HM (${code})`, () => {
+    it(`reports ${cmd} to the health monitor (${code})`, () => {
       const g = kernelTestGuest("services")!;
       const p = { ...partition(1), guest: { ...partition(1).guest, commandLine: cmd } };
       const config = systemConfig({ partitions: [p], schedules: [moduleSchedule({ majorFrame: MS, windows: [[1, 0, MS]] })] });

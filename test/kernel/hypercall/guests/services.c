@@ -26,6 +26,8 @@ static void poke(const struct pv_start_info *si)
         { target = (volatile uint32_t *)0x00400000; *target = 1; }
     else if (pvtest_streq(cmd, len, "read-beyond-ram"))
         { target = (volatile uint32_t *)(si->ram_base + si->ram_size); pvtest_results[20] = *target; }
+    else if (pvtest_streq(cmd, len, "raise"))
+        (void)pv_hm_raise_application_error(PV_HM_APPLICATION_ERROR, "boom", 4);
     else if (pvtest_streq(cmd, len, "privileged"))
         __asm__ volatile("cli");
 }
