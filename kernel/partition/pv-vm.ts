@@ -211,7 +211,9 @@ class PvVm implements PartitionVm {
         return { kind: "yieldWindow", cycles };
       case "idle":
         cpu.eax = 0;
-        return result.until === undefined ? { kind: "yieldWindow", cycles } : { kind: "sleepUntil", time: result.until, cycles };
+        // Sleeping past the window would also sleep through the next WINDOW_START and PORT events:
+        // with no timer due in this window, the rest of it passes idle and the call returns in the next.
+        return result.until === undefined || result.until >= this.windowEnd ? { kind: "yieldWindow", cycles } : { kind: "sleepUntil", time: result.until, cycles };
       case "continue":
         return { kind: "resume", cycles };
       case "fault":
