@@ -43,8 +43,8 @@ void rtos_hook_stack_overflow(struct task *t)
 {
     struct apex_process *p = (struct apex_process *)t->owner_obj;
     if (p != 0) p->deadline_time = INFINITE_TIME_VALUE;
+    task_kill(t); /* its stack is corrupt: it cannot go on; the scheduler switches away after this hook */
     apex_hm_process_error(STACK_OVERFLOW, p, "STACK_OVERFLOW", 14);
-    task_stop(t); /* its stack is corrupt: it cannot go on */
 }
 
 void CREATE_ERROR_HANDLER(SYSTEM_ADDRESS_TYPE entry, STACK_SIZE_TYPE stack, RETURN_CODE_TYPE *rc)

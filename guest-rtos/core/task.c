@@ -84,7 +84,7 @@ void task_start_at(struct task *t, uint64_t at_ns)
     rtos_leave(s);
 }
 
-void task_stop(struct task *t)
+void task_kill(struct task *t)
 {
     uint32_t s = rtos_enter();
     if (t->wq != 0) sched_end_wait(t, WAKE_STOPPED);
@@ -92,6 +92,13 @@ void task_stop(struct task *t)
     t->suspended = 0;
     t->delayed = 0;
     t->wake_ns = RTOS_FOREVER;
+    rtos_leave(s);
+}
+
+void task_stop(struct task *t)
+{
+    uint32_t s = rtos_enter();
+    task_kill(t);
     if (t == task_current()) sched_reschedule(); /* never returns */
     rtos_leave(s);
 }
@@ -131,6 +138,6 @@ __attribute__((weak)) void rtos_hook_tick(uint64_t now) { (void)now; }
 __attribute__((weak)) void rtos_hook_task_exit(struct task *t) { (void)t; }
 __attribute__((weak)) void rtos_hook_stack_overflow(struct task *t)
 {
+    task_kill(t);
     (void)bsp_hm_raise("STACK_OVERFLOW", 14);
-    task_stop(t);
 }

@@ -64,6 +64,8 @@ void task_start(struct task *t);
 void task_start_at(struct task *t, uint64_t at_ns);
 /* Stops a task (any state) and makes it dormant; a stopped waiter leaves its queue. */
 void task_stop(struct task *t);
+/* Makes a task dormant without switching away, even from itself (the caller reschedules). */
+void task_kill(struct task *t);
 void task_set_priority(struct task *t, int prio);
 void task_suspend(struct task *t, uint64_t until_ns);
 void task_resume(struct task *t);
