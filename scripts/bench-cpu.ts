@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { join, resolve } from "path";
 import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
 import { imagePath, readManifest, type GuestImageSpec } from "./lib/guest-manifest";
-import { emulatorAvailable, runInEmulator } from "../test/programs/emulator-run";
+import { describeEnd, runInEmulator } from "../test/programs/emulator-run";
 import { buildNative, runNative } from "../test/programs/native-reference";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -68,7 +68,7 @@ function median(xs: readonly number[]): number {
 
 interface Row {
   readonly name: string;
-  readonly instructions: number | undefined;
+  readonly instructions: number;
   readonly hostMs: readonly number[];
   readonly nativeMs: readonly number[];
   readonly note: string;
@@ -103,10 +103,15 @@ function emulatorSide(spec: GuestImageSpec, opts: Options, expected: string): { 
     });
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     instructions = r.instructions;
-    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) note = `ended ${r.end.kind}${r.end.message === undefined ? "" : `: ${r.end.message}`}`;
+    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) note = describeEnd(r.end);
     else if (r.stdout.toString("latin1") !== expected) note = "OUTPUT DIFFERS FROM NATIVE";
   }
   return { instructions, ms, note };
+}
+
+/** Guest instructions per host microsecond over the median run. */
+function mipsOf(r: Row): number {
+  return r.instructions / (median(r.hostMs) * 1000);
 }
 
 function fmt(n: number, digits = 1): string {
@@ -116,15 +121,15 @@ function fmt(n: number, digits = 1): string {
 function printTable(rows: readonly Row[]): void {
   const header = ["guest", "instructions", "host ms (median, min-max)", "guest MIPS", "native ms", "slowdown", ""];
   const lines = rows.map((r) => {
-    const host = r.hostMs.length > 0 ? median(r.hostMs) : undefined;
+    const host = median(r.hostMs);
     const nat = median(r.nativeMs);
     return [
       r.name,
-      r.instructions === undefined ? "-" : String(r.instructions),
-      host === undefined ? "-" : `${fmt(host)} (${fmt(Math.min(...r.hostMs))}-${fmt(Math.max(...r.hostMs))})`,
-      host === undefined || r.instructions === undefined ? "-" : fmt(r.instructions / (host * 1000)),
+      String(r.instructions),
+      `${fmt(host)} (${fmt(Math.min(...r.hostMs))}-${fmt(Math.max(...r.hostMs))})`,
+      fmt(mipsOf(r)),
       fmt(nat, 3),
-      host === undefined ? "-" : `${fmt(host / nat)}x`,
+      `${fmt(host / nat)}x`,
       r.note,
     ];
   });
@@ -150,22 +155,21 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const specs = readManifest(ROOT, MANIFEST).filter((s) => opts.only === undefined || s.name.includes(opts.only));
-  const haveEmulator = emulatorAvailable();
   process.stdout.write(
     `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each, ${opts.commandLine ?? "default iterations"}; ` +
       `cost model ${DEFAULT_COST_MODEL.instruction} cycle/instruction at ${DEFAULT_CLOCK_HZ / 1e6} MHz\n` +
-      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2 (x86-64)\n",
+      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2\n" +
+      "(x86-64, free to use SSE vectors, which the -mgeneral-regs-only guest build cannot)\n",
   );
-  if (!haveEmulator) process.stdout.write("bench:cpu: kernel/machine/pc-boot is not built: native side only\n");
   const rows: Row[] = [];
   for (const spec of specs) {
+    process.stderr.write(`bench:cpu: running ${spec.name}\n`);
     const native = nativeSide(spec, opts);
-    const emu = haveEmulator ? emulatorSide(spec, opts, native.transcript) : undefined;
-    rows.push({ name: spec.name, instructions: emu?.instructions, hostMs: emu?.ms ?? [], nativeMs: native.ms, note: emu?.note ?? "" });
+    const emu = emulatorSide(spec, opts, native.transcript);
+    rows.push({ name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note });
   }
   printTable(rows);
-  const mips = rows.flatMap((r) => (r.instructions === undefined || r.hostMs.length === 0 ? [] : [r.instructions / (median(r.hostMs) * 1000)]));
-  if (mips.length > 0) process.stdout.write(`overall median: ${fmt(median(mips))} MIPS\n`);
+  if (rows.length > 0) process.stdout.write(`overall median: ${fmt(median(rows.map(mipsOf)))} MIPS\n`);
   return rows.some((r) => r.note !== "") ? 1 : 0;
 }
 

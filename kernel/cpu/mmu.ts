@@ -262,6 +262,21 @@ export class CpuMmu extends CpuState {
     }
   }
 
+  /** The #PF error code an access that probe() refused would get (P, W/R, U/S bits). */
+  probeFaultCode(l: number, write: boolean, user: boolean): number {
+    const cr2 = this.cr2;
+    try {
+      this.translate(l, write, user);
+      return 0;
+    } catch (e) {
+      if (e instanceof CpuFault) {
+        this.cr2 = cr2;
+        return e.code ?? 0;
+      }
+      throw e;
+    }
+  }
+
   /** Translates without raising: physical address, or -1 when the access would fault (CR2 untouched). */
   probe(l: number, write: boolean, user: boolean): number {
     const cr2 = this.cr2;

@@ -1,5 +1,6 @@
 // The port I/O bus of a PC machine: routes the CPU's IN/OUT to the device registered over each port
 // range, by offset from the range base. Not a device itself; holds no device state.
+import type { PortIo } from "../cpu/io";
 import type { IoPort } from "../mem/types";
 
 /** The part of a device the bus calls: access by offset within its range. */
@@ -18,7 +19,7 @@ interface Mapping {
 const ALL_ONES: Record<1 | 2 | 4, number> = { 1: 0xff, 2: 0xffff, 4: 0xffff_ffff };
 
 /** Port I/O registry implementing the CPU's PortIo; unmapped reads return all-ones and are counted. */
-export class IoBus {
+export class IoBus implements PortIo {
   private readonly byPort = new Map<number, Mapping>();
   private readonly mappings: Mapping[] = [];
   /** Accesses to ports no device claims (reads and writes). */

@@ -1,5 +1,6 @@
 // The PC's two cascaded 8259As: master at 0x20 (IRQ0-7), slave at 0xA0 (IRQ8-15) on the master's IR2.
 // Implements the CPU's interrupt source (pending / acknowledge); knows nothing about the devices behind the IRQs.
+import type { InterruptSource } from "../cpu/io";
 import type { IrqLine } from "./device";
 import { Pic8259 } from "./pic8259";
 
@@ -7,7 +8,7 @@ import { Pic8259 } from "./pic8259";
 export const CASCADE_LINE = 2;
 
 /** Master + slave pair; IRQ n < 8 goes to the master, 8..15 to the slave. */
-export class Pic8259Pair {
+export class Pic8259Pair implements InterruptSource {
   readonly master: Pic8259;
   readonly slave: Pic8259;
   /** Master INT output level, for a machine that wants to wake a halted CPU. */

@@ -123,6 +123,11 @@ export class Pic8259 implements Device<Pic8259State> {
     return this.vectorBase | line;
   }
 
+  /** True when OCW1 masks IR `line`. */
+  isMasked(line: number): boolean {
+    return (this.imr & (1 << line)) !== 0;
+  }
+
   /** True when ICW3 marks `line` as connected to a slave. */
   isCascadeLine(line: number): boolean {
     return !this.single && (this.cascade & (1 << line)) !== 0;

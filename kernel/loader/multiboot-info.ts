@@ -84,7 +84,7 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfoBlob
   const enc = new TextEncoder();
   const cmdline = enc.encode(`${input.commandLine}\0`);
   const loaderName = enc.encode(`${input.bootLoaderName}\0`);
-  const modStrings = input.modules.map((m) => enc.encode(`${m.string}\0`));
+  const mods = input.modules.map((m) => ({ data: m.data, str: enc.encode(`${m.string}\0`), strOff: 0, dataOff: 0 }));
   // Layout, as offsets from base.
   const mmapOff = MBI_SIZE;
   const mmapLen = input.memoryMap.length * MMAP_ENTRY_SIZE;
@@ -94,17 +94,15 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfoBlob
   cursor += cmdline.length;
   const nameOff = cursor;
   cursor += loaderName.length;
-  const modStringOffs = modStrings.map((s) => {
-    const at = cursor;
-    cursor += s.length;
-    return at;
-  });
-  const modDataOffs = input.modules.map((m) => {
+  for (const m of mods) {
+    m.strOff = cursor;
+    cursor += m.str.length;
+  }
+  for (const m of mods) {
     cursor = alignUp(base + cursor, input.pageAlignModules ? 4096 : 4) - base;
-    const at = cursor;
+    m.dataOff = cursor;
     cursor += m.data.length;
-    return at;
-  });
+  }
   const bytes = new Uint8Array(cursor);
   const dv = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => dv.setUint32(off, v >>> 0, true);
@@ -130,14 +128,13 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfoBlob
   });
   bytes.set(cmdline, cmdlineOff);
   bytes.set(loaderName, nameOff);
-  input.modules.forEach((m, i) => {
+  mods.forEach((m, i) => {
     const at = modsOff + i * MODULE_ENTRY_SIZE;
-    const dataOff = modDataOffs[i] ?? 0;
-    u32(at, base + dataOff);
-    u32(at + 4, base + dataOff + m.data.length);
-    u32(at + 8, base + (modStringOffs[i] ?? 0));
-    bytes.set(m.data, dataOff);
-    bytes.set(modStrings[i] ?? new Uint8Array(0), modStringOffs[i] ?? 0);
+    u32(at, base + m.dataOff);
+    u32(at + 4, base + m.dataOff + m.data.length);
+    u32(at + 8, base + m.strOff);
+    bytes.set(m.data, m.dataOff);
+    bytes.set(m.str, m.strOff);
   });
   return { infoAddr: guestPhys(base), bytes, end: base + cursor };
 }

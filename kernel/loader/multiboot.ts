@@ -120,7 +120,7 @@ export function planMultibootLoad(file: Uint8Array, opts: MultibootLoadOptions):
 
 /** Where a plan is written: the part of guest physical memory the loader needs. */
 export interface LoadTarget {
-  writeBytes(addr: number, data: Uint8Array): void;
+  writeBytes(addr: GuestPhysAddr, data: Uint8Array): void;
 }
 
 /** Writes every chunk of `plan` (and its zero tail) into `mem`. */
@@ -131,7 +131,8 @@ export function applyMultibootPlan(plan: MultibootPlan, mem: LoadTarget): void {
     mem.writeBytes(c.addr, c.bytes);
     for (let done = 0; done < c.zeroBytes; done += ZERO_STEP) {
       const n = Math.min(ZERO_STEP, c.zeroBytes - done);
-      mem.writeBytes(c.addr + c.bytes.length + done, n === ZERO_STEP ? zeros : zeros.subarray(0, n));
+      // In RAM: planMultibootLoad checked addr + bytes + zeroBytes against the RAM size.
+      mem.writeBytes(guestPhys(c.addr + c.bytes.length + done), n === ZERO_STEP ? zeros : zeros.subarray(0, n));
     }
   }
 }

@@ -5,8 +5,11 @@ import { Cpu } from "../cpu/cpu";
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import { IF } from "../cpu/flags";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, planMultibootLoad } from "../loader/multiboot";
+import type { BootModule } from "../loader/multiboot-info";
 import { PhysicalMemory } from "../mem/physical-memory";
-import { PcDevices } from "./pc-devices";
+import type { GuestPhysAddr } from "../mem/types";
+import { writeBiosDataAreas } from "./firmware/bios-data-area";
+import { PC_PORTS, PcDevices, PIT_IRQ } from "./pc-devices";
 import { CycleClock } from "./cycle-clock";
 
 /** What to boot and where its console goes. */
@@ -29,6 +32,8 @@ export interface BootOptions {
   debugConsole?: (bytes: Uint8Array) => void;
   /** CPU clock of the cost model (default 100 MHz). */
   clockHz?: number;
+  /** Multiboot modules (QEMU's -initrd), each with its string (by convention "PATH ARGS"). */
+  modules?: readonly BootModule[];
 }
 
 /** How a run ended. */
@@ -76,15 +81,21 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     memoryBytes,
     commandLine: `${opts.elfPath} ${opts.commandLine ?? ""}`,
     bootLoaderName: BOOT_LOADER_NAME,
+    ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
   });
   if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
 
   const memory = new PhysicalMemory(memoryBytes);
+  // The BIOS data areas first: a kernel loaded over them wins, as it would over a real BIOS's.
+  writeBiosDataAreas((addr, bytes) => memory.writeBytes(addr, bytes), { comPorts: [PC_PORTS.com1] });
   applyMultibootPlan(planned.plan, memory);
   let exitStatus: number | null = null;
   const serial = new ChunkedSink(opts.stdout);
   const e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
   let cpu: Cpu | undefined;
+  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
+  let sliceEnd = Number.POSITIVE_INFINITY;
+  let resliced = false;
   const clock = new CycleClock(opts.clockHz ?? DEFAULT_CLOCK_HZ, () => cpu?.cycles ?? 0);
   const devices = new PcDevices({
     now: () => clock.now(),
@@ -93,6 +104,11 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     requestExit: (status) => {
       exitStatus = status;
       cpu?.requestStop("isa-debug-exit");
+    },
+    onTimerArmed: (at) => {
+      if (cpu === undefined || clock.cycles() + clock.cyclesUntil(at) >= sliceEnd) return;
+      resliced = true;
+      cpu.requestStop("timer armed inside the slice");
     },
   });
   devices.firmwareInit();
@@ -116,21 +132,26 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
     if (limit !== undefined) budget = Math.min(budget, limit - cpu.instructions);
+    sliceEnd = clock.cycles() + budget;
     const exit = cpu.run(budget);
+    sliceEnd = Number.POSITIVE_INFINITY;
     devices.timers.fireDue();
     flush();
     switch (exit.kind) {
       case "budget":
         break;
       case "stop":
-        if (exitStatus === null) throw new Error(`CPU stopped without a debug-exit: ${exit.reason}`);
+        if (exitStatus === null && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        resliced = false;
         break;
       case "halt": {
         if (exitStatus !== null) break;
         if ((cpu.getEflags() & IF) === 0) return result({ kind: "halted", reason: "cli; hlt" });
         if (devices.pics.pending()) break;
+        // Only the PIT can wake a halted CPU later: COM1 input is all queued before the start.
         const next = devices.timers.nextDeadline();
         if (next === null) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (devices.pics.master.isMasked(PIT_IRQ)) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         devices.timers.fireDue();
         break;
@@ -150,7 +171,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
 }
 
 /** Multiboot 3.2 machine state: EAX magic, EBX info, flat 32-bit CS and data segments, paging off, IF=0. */
-function enterMultiboot(cpu: Cpu, entry: number, info: number): void {
+function enterMultiboot(cpu: Cpu, entry: GuestPhysAddr, info: GuestPhysAddr): void {
   cpu.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   cpu.setEflags(0x2);
   cpu.eax = MULTIBOOT_BOOTLOADER_MAGIC;

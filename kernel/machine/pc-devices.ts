@@ -26,6 +26,8 @@ export interface PcDevicesOptions {
   readonly debugConsoleOut?: ByteSink;
   /** isa-debug-exit was written: end the run with this status. */
   readonly requestExit: ExitRequest;
+  /** A device armed a timer for `at` (the machine may need to end its run slice sooner). */
+  readonly onTimerArmed?: (at: Nanos) => void;
 }
 
 /** The wired device set of one PC machine. */
@@ -39,7 +41,7 @@ export class PcDevices {
   readonly debugConsole: DebugConsoleE9 | undefined;
 
   constructor(opts: PcDevicesOptions) {
-    this.timers = new TimerQueue(opts.now);
+    this.timers = new TimerQueue(opts.now, opts.onTimerArmed);
     this.pit = new Pit8254(this.pics.line(PIT_IRQ), this.timers);
     this.com1 = new Uart16550(this.pics.line(COM1_IRQ), opts.serialOut);
     this.debugExit = new DebugExit(opts.requestExit);
@@ -59,11 +61,12 @@ export class PcDevices {
    */
   firmwareInit(): void {
     const out = (port: number, value: number): void => this.bus.write(ioPort(port), 1, value);
-    for (const [port, v] of [[0x20, 0x11], [0x21, 0x08], [0x21, 0x04], [0x21, 0x01], [0xa0, 0x11], [0xa1, 0x70], [0xa1, 0x02], [0xa1, 0x01]] as const) out(port, v);
-    out(0x21, 0xfa);
-    out(0xa1, 0xff);
     out(0x43, 0x34);
     out(0x40, 0);
     out(0x40, 0);
+    // PICs last: ICW1 clears IRR, so the PIT's first rising edge is not left pending at kernel entry.
+    for (const [port, v] of [[0x20, 0x11], [0x21, 0x08], [0x21, 0x04], [0x21, 0x01], [0xa0, 0x11], [0xa1, 0x70], [0xa1, 0x02], [0xa1, 0x01]] as const) out(port, v);
+    out(0x21, 0xfa);
+    out(0xa1, 0xff);
   }
 }

@@ -15,7 +15,11 @@ export class TimerQueue implements TimerService {
   private readonly armed = new Map<string, Armed>();
   private seq = 0;
 
-  constructor(private readonly clock: () => Nanos) {}
+  /** `onArm` hears every arming, so a machine can end a run slice early when a sooner deadline appears. */
+  constructor(
+    private readonly clock: () => Nanos,
+    private readonly onArm: (at: Nanos) => void = () => undefined,
+  ) {}
 
   now(): Nanos {
     return this.clock();
@@ -23,6 +27,7 @@ export class TimerQueue implements TimerService {
 
   arm(id: string, at: Nanos, callback: () => void): void {
     this.armed.set(id, { at, seq: this.seq++, callback });
+    this.onArm(at);
   }
 
   cancel(id: string): void {

@@ -42,3 +42,5 @@ _start:
 boot_stack_bottom:
     .skip STACK_BYTES
 boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits   /* no executable stack wanted */

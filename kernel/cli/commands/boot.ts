@@ -3,6 +3,7 @@
 // Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
 import { readFileSync } from "fs";
 import type { Argv } from "yargs";
+import type { BootModule } from "../../loader/multiboot-info";
 import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
 
 /** Largest and smallest RAM `--memory` accepts. */
@@ -30,6 +31,21 @@ export function parseMemorySize(text: string): MemorySizeResult {
   if (bytes < MIN_MEMORY_BYTES) return { ok: false, message: `--memory ${text}: at least 2M of guest RAM is needed (the kernel loads at 1 MiB)` };
   if (bytes % 4096 !== 0) return { ok: false, message: `--memory ${text}: must be a whole number of 4 KiB pages` };
   return { ok: true, bytes };
+}
+
+/** One `--initrd` entry: the file to read and the module string the guest sees. */
+export interface InitrdEntry {
+  readonly path: string;
+  readonly string: string;
+}
+
+/** Splits `--initrd "FILE ARGS,FILE2"` as QEMU does for Multiboot: the module string is the whole entry. */
+export function parseInitrd(text: string): InitrdEntry[] {
+  return text
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0)
+    .map((e) => ({ path: e.split(/\s+/)[0] ?? e, string: e }));
 }
 
 /** The process exit status for a run's ending (a debug-exit status is truncated to 8 bits, as by exit(3)). */
@@ -73,24 +89,30 @@ export function describeEnd(r: BootResult, kernel: string): string | null {
   }
 }
 
-const EPILOG = `Machine: i386 PC, RAM from --memory, COM1 16550A at 0x3f8 (IRQ4) -> stdout, 8259A PICs at 0x20/0xa0,
-8254 PIT at 0x40 (IRQ0), isa-debug-exit at 0xf4 (iosize 4). The kernel starts as the Multiboot spec says:
-EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name),
-flat 32-bit segments, paging off, interrupts off. Time is virtual: the same kernel gives the same output.
-
-stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.
-
-Exit status:
-  (v << 1) | 1   the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)
-  ${BOOT_EXIT.usage}              bad command-line options
-  ${BOOT_EXIT.loadError}              the kernel file is unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM
-  ${BOOT_EXIT.tripleFault}              triple fault
-  ${BOOT_EXIT.halted}              the CPU halted for good (cli; hlt, or hlt with no interrupt source left)
-  ${BOOT_EXIT.instructionLimit}             --max-instructions reached
-Every ending but debug-exit prints one line on stderr.`;
+const EPILOG = [
+  "Machine: i386 PC with RAM from --memory, COM1 16550A at 0x3f8 (IRQ4) to stdout, 8259A PICs at 0x20/0xa0, 8254 PIT at 0x40 (IRQ0), isa-debug-exit at 0xf4 (iosize 4).",
+  "",
+  'Entry state per the Multiboot spec: EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name), flat 32-bit segments, paging off, interrupts off.',
+  "",
+  "Time is virtual (one instruction = one cycle at 100 MHz): the same kernel and input give the same output on any machine.",
+  "",
+  "The module list is empty unless --initrd names files.",
+  "",
+  "stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.",
+  "",
+  "Exit status:",
+  "  (v << 1) | 1  the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)",
+  `  ${BOOT_EXIT.usage}             bad command-line options`,
+  `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM`,
+  `  ${BOOT_EXIT.tripleFault}             triple fault`,
+  `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
+  `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
+  "Every ending but debug-exit prints one line on stderr.",
+].join("\n");
 
 interface BootArgs {
   kernel: string;
+  initrd: string | undefined;
   memory: string;
   append: string;
   "max-instructions": number | undefined;
@@ -127,6 +149,16 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     setExit(BOOT_EXIT.loadError);
     return;
   }
+  const modules: BootModule[] = [];
+  for (const m of parseInitrd(args.initrd ?? "")) {
+    try {
+      modules.push({ data: new Uint8Array(readFileSync(m.path)), string: m.string });
+    } catch (e) {
+      process.stderr.write(`apexvisor boot: cannot read module ${m.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      setExit(BOOT_EXIT.loadError);
+      return;
+    }
+  }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const result = bootMultiboot({
     elf,
@@ -135,6 +167,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     commandLine: args.append,
     stdout: (bytes) => process.stdout.write(bytes),
     stdin: readStdin(),
+    modules,
     ...(max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   });
@@ -153,6 +186,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("kernel", { type: "string", demandOption: true, describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
         .option("memory", { type: "string", default: DEFAULT_MEMORY, describe: "guest RAM, e.g. 64M, 512M (max), 1024K; a bare number is MiB" })
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
+        .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),

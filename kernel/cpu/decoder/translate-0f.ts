@@ -24,7 +24,7 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
     const d = c.rm(m, 8, true);
     return { code: `${d.pre} ${d.set(`(${condExpr(op & 15, known)} ? 1 : 0)`)}`, fRead: condReads(op & 15, known), mayBreak: !m.isReg };
   }
-  if (op >= 0xc8) {
+  if (op >= 0xc8 && op <= 0xcf) {
     const i = op & 7;
     return plain(`{ const x = r[${i}]; r[${i}] = (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24); }`);
   }

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { writeFileSync, mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { BOOT_EXIT, exitStatusOf, parseMemorySize } from "../../../kernel/cli/commands/boot";
+import { BOOT_EXIT, exitStatusOf, parseInitrd, parseMemorySize } from "../../../kernel/cli/commands/boot";
 import { bootTestImage, BOOT_TEST_ELF, REPO_ROOT } from "../machine/boot-test-image";
 
 const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
@@ -26,6 +26,13 @@ describe("kernel/cli/commands/boot", () => {
     expect(parseMemorySize("lots").ok).to.equal(false);
     expect(parseMemorySize("4095K").ok).to.equal(false);
   });
+  it("splits --initrd entries as QEMU does: the path is the first word, the string the whole entry", () => {
+    expect(parseInitrd("/a/m1.bin x=1 y,  /b/m2.bin ,")).to.deep.equal([
+      { path: "/a/m1.bin", string: "/a/m1.bin x=1 y" },
+      { path: "/b/m2.bin", string: "/b/m2.bin" },
+    ]);
+    expect(parseInitrd("")).to.deep.equal([]);
+  });
   it("keeps its own exit statuses even so they never look like a debug-exit status", () => {
     for (const s of Object.values(BOOT_EXIT)) expect(s % 2).to.equal(0);
     expect(exitStatusOf({ kind: "debugExit", status: 0x1ff })).to.equal(0xff);
@@ -46,6 +53,7 @@ describe("kernel/cli/commands/boot", () => {
       [["--kernel", junk], BOOT_EXIT.loadError, /junk\.elf: neither an ELF file nor a Multiboot kernel/],
       [["--kernel", join(dir, "missing.elf")], BOOT_EXIT.loadError, /cannot read .*missing\.elf: ENOENT/],
       [["--kernel", BOOT_TEST_ELF, "--memory", "1G"], BOOT_EXIT.usage, /at most 512M/],
+      [["--kernel", BOOT_TEST_ELF, "--initrd", join(dir, "nomod.bin") + " arg"], BOOT_EXIT.loadError, /cannot read module .*nomod\.bin: ENOENT/],
       [["--kernel", BOOT_TEST_ELF, "--append", "hlt"], BOOT_EXIT.halted, /halted: cli; hlt/],
       [["--kernel", BOOT_TEST_ELF, "--append", "triple"], BOOT_EXIT.tripleFault, /triple fault/],
       [["--kernel", BOOT_TEST_ELF, "--append", "spin", "--max-instructions", "5000"], BOOT_EXIT.instructionLimit, /instruction limit \(5000 instructions\)/],

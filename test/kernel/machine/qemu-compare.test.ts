@@ -2,6 +2,8 @@
 // status. QEMU is installed by hand on development machines only: without it the test skips and says so.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { bootTestImage, BOOT_TEST_ELF, REPO_ROOT } from "./boot-test-image";
 
@@ -24,6 +26,17 @@ describe("kernel/machine: same kernel, same output as QEMU", function () {
       this.skip();
     }
     bootTestImage();
+  });
+  it("--append mods --initrd with two modules", function () {
+    const dir = mkdtempSync(join(tmpdir(), "apexvisor-initrd-"));
+    writeFileSync(join(dir, "m1.bin"), "module one data");
+    writeFileSync(join(dir, "m2.bin"), "x".repeat(5000));
+    const initrd = `${join(dir, "m1.bin")} arg1 arg2,${join(dir, "m2.bin")}`;
+    const q = run(QEMU, ["-kernel", BOOT_TEST_ELF, "-append", "mods", "-initrd", initrd, "-m", "64", "-serial", "stdio", "-display", "none", "-nodefaults", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]);
+    const ours = run(process.execPath, [join(REPO_ROOT, "bin", "apexvisor.js"), "boot", "--kernel", BOOT_TEST_ELF, "--append", "mods", "--initrd", initrd]);
+    expect(ours.out).to.contain("mods=2");
+    expect(ours.out).to.equal(q.out);
+    expect(ours.status).to.equal(q.status);
   });
   for (const [append, memory] of [["", "64"], ["exit 5", "64"], ["timer", "64"], ["", "512"], ["hlt", "64"]] as const) {
     it(`--append "${append}" --memory ${memory}M`, function () {

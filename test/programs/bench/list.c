@@ -10,7 +10,7 @@ struct node { struct node *next; uint32_t key; uint32_t data; };
 static struct node pool[NODES];
 
 const char bench_name[] = "list";
-const uint32_t bench_default_iterations = 1000;
+const uint32_t bench_default_iterations = 1200;
 
 void bench_setup(void)
 {

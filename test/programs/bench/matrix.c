@@ -7,7 +7,7 @@
 static int32_t a[N][N], b[N][N], c[N][N];
 
 const char bench_name[] = "matrix";
-const uint32_t bench_default_iterations = 800;
+const uint32_t bench_default_iterations = 550;
 
 void bench_setup(void)
 {

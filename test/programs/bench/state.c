@@ -8,7 +8,7 @@ enum state { START, INT, DEC, FRAC, EXP, EXP_SIGN, EXP_DIGITS, INVALID, STATES }
 static char text[TEXT + 1];
 
 const char bench_name[] = "state";
-const uint32_t bench_default_iterations = 7000;
+const uint32_t bench_default_iterations = 8000;
 
 void bench_setup(void)
 {

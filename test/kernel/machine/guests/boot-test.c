@@ -1,6 +1,6 @@
 /* Multiboot v1 test kernel for `apexvisor boot` and its QEMU comparison: prints what the loader handed
-   over on COM1, then does what the command line's first argument asks (info, echo, timer, hlt, triple,
-   spin, e9, exit N) and leaves through isa-debug-exit at 0xf4. Freestanding; needs no libgcc. */
+   over on COM1, then does what the command line's first argument asks (echo, timer, mmap, mods, e9, hlt,
+   triple, spin, exit N) and leaves through isa-debug-exit at 0xf4. Freestanding; needs no libgcc. */
 #include <stdint.h>
 
 #define MB_HEADER_MAGIC 0x1BADB002u
@@ -17,6 +17,10 @@ struct mb_info {
   uint32_t syms[4];
   uint32_t mmap_length, mmap_addr;
   uint32_t drives_length, drives_addr, config_table, boot_loader_name;
+};
+
+struct mb_module {
+  uint32_t start, end, string, reserved;
 };
 
 struct __attribute__((packed)) mb_mmap_entry {
@@ -213,6 +217,27 @@ static void mmap_test(const struct mb_info *info) {
   putc_serial('\n');
 }
 
+static void mods_test(const struct mb_info *info) {
+  const struct mb_module *m = (const struct mb_module *)info->mods_addr;
+  puts_serial("mods=");
+  put_dec(info->mods_count);
+  putc_serial('\n');
+  for (uint32_t i = 0; i < info->mods_count; i++, m++) {
+    const uint8_t *data = (const uint8_t *)m->start;
+    uint32_t sum = 0;
+    for (uint32_t a = m->start; a < m->end; a++) sum = sum * 31 + data[a - m->start];
+    puts_serial("module \"");
+    puts_serial((const char *)m->string);
+    puts_serial("\" bytes=");
+    put_dec(m->end - m->start);
+    puts_serial(" page_aligned=");
+    put_dec((m->start & 0xFFF) == 0);
+    puts_serial(" hash=");
+    put_hex(sum);
+    putc_serial('\n');
+  }
+}
+
 void kmain(uint32_t magic, const struct mb_info *info) {
   serial_init();
   puts_serial("boot-test: magic=");
@@ -233,6 +258,7 @@ void kmain(uint32_t magic, const struct mb_info *info) {
   if (word_is(args, "echo")) echo_test();
   else if (word_is(args, "timer")) timer_test();
   else if (word_is(args, "mmap")) mmap_test(info);
+  else if (word_is(args, "mods")) mods_test(info);
   else if (word_is(args, "e9")) {
     for (const char *s = "via port e9\n"; *s; s++) outb(0xE9, (uint8_t)*s);
   } else if (word_is(args, "hlt")) {

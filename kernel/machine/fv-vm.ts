@@ -1,0 +1,263 @@
+// A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
+// in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
+// cycles), slicing at device deadlines, HLT fast-forward and restart; not scheduling or the HM.
+import { readFileSync } from "fs";
+import type { PartitionConfig } from "../config/model";
+import type { Cpu } from "../cpu/cpu";
+import type { CpuExit } from "../cpu/exit";
+import { IF } from "../cpu/flags";
+import type { ByteSink } from "../devices/device";
+import type { BootModule } from "../loader/multiboot-info";
+import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
+import type { Nanos } from "../mem/types";
+import { ModuleClock } from "../module/clock";
+import { PartitionLoadError } from "../module/load-error";
+import { partitionRamBytes } from "../module/partition-memory";
+import type { PartitionVm, VmSlice } from "../module/partition-vm";
+import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+
+/** What createFvVm needs: the partition, its image and where its console goes. */
+export interface FvVmOptions {
+  readonly partition: PartitionConfig;
+  /** Folder of the XML file (paths in the config are already resolved against it). */
+  readonly configDir: string;
+  /** COM1 and port 0xE9 output, flushed at the end of every run slice. */
+  readonly console: (bytes: Uint8Array) => void;
+  /** Module CPU clock in Hz. */
+  readonly clockHz: number;
+  /** The kernel file's bytes. */
+  readonly image: Uint8Array;
+  /** The kernel's path: the guest's command line is "PATH COMMANDLINE", as QEMU builds it. */
+  readonly imagePath: string;
+  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read from their files. */
+  readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
+  /** Next input byte for COM1's receiver, or undefined when none is available now. */
+  readonly stdin?: () => number | undefined;
+}
+
+/** COM1 input bytes taken from `stdin` ahead of the guest (the UART itself queues the rest). */
+const STDIN_READ_AHEAD = 64;
+const NS_PER_S = 1_000_000_000n;
+
+/** Buffers console bytes from the devices and hands them on once per slice. */
+class SliceSink implements ByteSink {
+  private buf: number[] = [];
+  constructor(private readonly out: (bytes: Uint8Array) => void) {}
+  write(byte: number): void {
+    this.buf.push(byte);
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    this.out(Uint8Array.from(this.buf));
+    this.buf = [];
+  }
+}
+
+/**
+ * Time rule: machine time = module time at the start of the slice + the slice's machine cycles
+ * (executed + idled) at the module clock. Between windows the machine does not run; at the next
+ * slice its clock jumps to the module's time, so every device timer that fell in the gap fires once
+ * (the PIT/RTC/APIC timer re-arm from "now": one pending interrupt per source, as on hardware whose
+ * CPU was not listening), and the PIT count, RTC and APIC timer count show the time that passed.
+ * RDTSC counts executed cycles only (the CPU owns that counter).
+ *
+ * Halt rule: a HLT with IF=1 fast-forwards to the next device deadline inside the budget (the idle
+ * cycles count in the slice's cycles); when no deadline falls inside the budget, or IF=0, the slice
+ * ends with "halt" (idle for the rest of the window) and the cycles actually spent.
+ */
+export class FvVm implements PartitionVm {
+  private machine: PcMachine;
+  /** The vCPU of the current boot; undefined while a machine is being built (its devices already ask the time). */
+  private cpu: Cpu | undefined;
+  private readonly clock: ModuleClock;
+  private readonly hz: bigint;
+  private readonly serial: SliceSink;
+  private readonly plan: MultibootPlan;
+  private sliceStart: Nanos = 0n as Nanos;
+  private sliceStartCycle = 0;
+  private idle = 0;
+  private exitStatus: number | null = null;
+  private sliceEndCycle = Number.POSITIVE_INFINITY;
+  private resliced = false;
+
+  constructor(private readonly opts: FvVmOptions) {
+    this.clock = new ModuleClock(opts.clockHz);
+    this.hz = BigInt(opts.clockHz);
+    this.serial = new SliceSink(opts.console);
+    const p = opts.partition;
+    const memoryBytes = partitionRamBytes(p);
+    const planned = planMultibootLoad(opts.image, {
+      memoryBytes,
+      commandLine: multibootCommandLine(opts.imagePath, p.guest.commandLine),
+      bootLoaderName: PC_BOOT_LOADER_NAME,
+      modules: readModules(opts),
+    });
+    if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.error.message);
+    this.plan = planned.plan;
+    this.machine = this.boot(0n as Nanos);
+  }
+
+  /** The machine of the current boot (tests read its devices, e.g. the CGA screen). */
+  get pc(): PcMachine {
+    return this.machine;
+  }
+
+  run(budget: number, now: Nanos): VmSlice {
+    this.sliceStart = now;
+    this.sliceStartCycle = this.machineCycles();
+    this.feedStdin();
+    try {
+      return this.runSlice(budget);
+    } finally {
+      this.serial.flush();
+    }
+  }
+
+  restart(_mode: "COLD_START" | "WARM_START"): void {
+    // A PC has no warm state worth keeping: both starts reload the image into fresh RAM and devices.
+    this.machine = this.boot(this.now());
+  }
+
+  instructionBytes(): Uint8Array {
+    const cpu = this.machine.cpu;
+    const out: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const lin = (cpu.segBase[1]! + cpu.eip + i) | 0;
+      const phys = cpu.probe(lin, false, cpu.cpl === 3);
+      if (phys < 0 || !this.machine.memory.isRam(phys)) break;
+      out.push(this.machine.memory.u8[phys]!);
+    }
+    return Uint8Array.from(out);
+  }
+
+  /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
+  private boot(at: Nanos): PcMachine {
+    this.cpu = undefined;
+    this.sliceStart = at;
+    this.sliceStartCycle = 0;
+    this.idle = 0;
+    this.exitStatus = null;
+    this.resliced = false;
+    this.sliceEndCycle = Number.POSITIVE_INFINITY;
+    const m = new PcMachine({
+      memoryBytes: partitionRamBytes(this.opts.partition),
+      now: () => this.now(),
+      serialOut: this.serial,
+      debugConsoleOut: this.serial,
+      requestExit: (status) => {
+        this.exitStatus = status;
+        this.cpu?.requestStop("isa-debug-exit");
+      },
+      onTimerArmed: (at) => {
+        if (this.cpu === undefined || this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
+        this.resliced = true;
+        this.cpu.requestStop("timer armed inside the slice");
+      },
+    });
+    this.cpu = m.cpu;
+    m.loadMultiboot(this.plan);
+    return m;
+  }
+
+  private runSlice(budget: number): VmSlice {
+    let used = 0;
+    for (;;) {
+      const m = this.machine;
+      m.timers.fireDue();
+      if (this.exitStatus !== null) return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus}` }, cycles: used };
+      const left = budget - used;
+      if (left <= 0) return { exit: { kind: "budget" }, cycles: used };
+      const cpu = m.cpu;
+      const deadline = m.timers.nextDeadline();
+      const toDeadline = deadline === null ? Number.POSITIVE_INFINITY : Math.max(1, this.cyclesUntil(deadline));
+      const wakes = (cpu.getEflags() & IF) !== 0;
+      if (cpu.halted && !(wakes && m.interruptPending())) {
+        if (!wakes || toDeadline >= left) return { exit: { kind: "halt" }, cycles: used };
+        this.idle += toDeadline;
+        used += toDeadline;
+        continue;
+      }
+      const slice = Math.min(left, toDeadline);
+      const before = cpu.cycles;
+      this.sliceEndCycle = this.machineCycles() + slice;
+      const exit = cpu.run(slice);
+      this.sliceEndCycle = Number.POSITIVE_INFINITY;
+      used += cpu.cycles - before;
+      const end = this.afterRun(exit);
+      if (end !== undefined) return { exit: end, cycles: used };
+    }
+  }
+
+  /** The exit to report for one CPU run, or undefined to keep running. */
+  private afterRun(exit: CpuExit): CpuExit | undefined {
+    switch (exit.kind) {
+      case "budget":
+      case "halt":
+        return undefined;
+      case "stop":
+        if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
+        if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
+        this.resliced = false;
+        return undefined;
+      case "tripleFault":
+        return exit;
+      case "fault":
+      case "hypercall":
+        // Neither is configured on a PC (no exceptionsExit, no hypercall vectors): a wiring bug.
+        throw new Error(`unexpected CPU exit ${exit.kind} in an FV partition`);
+      default: {
+        const never: never = exit;
+        throw new Error(`unknown CPU exit ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private machineCycles(): number {
+    return (this.cpu?.cycles ?? 0) + this.idle;
+  }
+
+  /** Machine time: the slice's start plus its cycles at the module clock. */
+  private now(): Nanos {
+    return this.clock.advance(this.sliceStart, this.machineCycles() - this.sliceStartCycle);
+  }
+
+  /** Machine cycles from now until now() >= t (0 when already there). */
+  private cyclesUntil(t: Nanos): number {
+    if (t <= 0n) return 0;
+    // The first cycle count c with ceil(c * 1e9 / hz) >= t.
+    const target = ((t - 1n) * this.hz) / NS_PER_S + 1n;
+    const d = Number(target - this.clock.cyclesAt(this.sliceStart)) - (this.machineCycles() - this.sliceStartCycle);
+    return d > 0 ? d : 0;
+  }
+
+  private feedStdin(): void {
+    const next = this.opts.stdin;
+    if (next === undefined) return;
+    const com1 = this.machine.com1;
+    const bytes: number[] = [];
+    while (com1.pendingInputLength + bytes.length < STDIN_READ_AHEAD) {
+      const b = next();
+      if (b === undefined) break;
+      bytes.push(b);
+    }
+    if (bytes.length > 0) com1.receive(bytes);
+  }
+}
+
+/** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */
+export function createFvVm(opts: FvVmOptions): PartitionVm {
+  return new FvVm(opts);
+}
+
+function readModules(opts: FvVmOptions): BootModule[] {
+  if (opts.modules !== undefined) return opts.modules.map((m) => ({ data: m.data, string: m.path }));
+  const p = opts.partition;
+  return p.guest.modules.map((path) => {
+    try {
+      return { data: new Uint8Array(readFileSync(path)), string: path };
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${reason}`);
+    }
+  });
+}
