@@ -1,0 +1,251 @@
+/* pv_bsp.c: bsp.h over the paravirt ABI (pv_abi.h), shared by the trap and jump-table BSPs: boot from
+ * start-info, console line buffer, time and tick from the shared page and the timer service, the
+ * virtual interrupt mask, upcalls into the core, and the partition, HM and port services with explicit
+ * PV_E* -> ARINC translation (pv_abi_to_arinc). It never blocks: the core waits. */
+#include <bsp.h>
+#include <rt/string.h>
+#include "pv_bsp.h"
+#include "pv_upcall.h"
+
+#define LINE_MAX 200u
+
+static struct bsp_boot_info boot;
+static char line[LINE_MAX];
+static uint32_t line_len;
+
+static bsp_rc_t rc(uint32_t svc, pv_status_t r) { return pv_abi_to_arinc(svc, r); }
+
+void pv_bsp_entry(uint32_t magic, const struct pv_start_info *si)
+{
+    pv_bsp_bind(si);
+    if (magic != PV_ABI_MAGIC || si->abi_major != PV_ABI_MAJOR) {
+        (void)pv_console_write("rtos: bad PV hand-off\n", 22);
+        for (;;) (void)pv_window_yield();
+    }
+    boot.partition_id = si->partition_id;
+    boot.start_condition = si->start_condition;
+    boot.system_partition = (si->flags & PV_SIF_SYSTEM_PARTITION) != 0;
+    boot.free_base = si->free_base;
+    boot.free_size = si->free_size;
+    boot.tick_period_ns = si->tick_period_ns;
+    memcpy(boot.name, si->partition_name, sizeof boot.name);
+    boot.name[sizeof boot.name - 1] = '\0';
+    boot.cmdline = (const char *)si->cmdline;
+    boot.cmdline_len = si->cmdline != 0 ? si->cmdline_len : 0;
+    (void)pv_virq_register(pv_upcall_entry);
+    rtos_boot(&boot);
+}
+
+void pv_upcall_handler(uint32_t pending, uint32_t missed_ticks)
+{
+    uint32_t ticks = missed_ticks;
+    if (ticks == 0 && (pending & (1u << PV_VIRQ_TICK)) != 0) ticks = 1;
+    if (ticks != 0) rtos_isr_tick(ticks);
+    if ((pending & ~(1u << PV_VIRQ_TICK)) != 0) rtos_isr_event();
+}
+
+static void flush_locked(void)
+{
+    uint32_t done = 0;
+    while (done < line_len) {
+        pv_status_t n = pv_console_write(line + done, line_len - done);
+        if (n <= 0) break;
+        done += (uint32_t)n;
+    }
+    line_len = 0;
+}
+
+void bsp_console_write(const char *s, uint32_t len)
+{
+    uint32_t m = pv_virq_mask();
+    for (uint32_t i = 0; i < len; i++) {
+        line[line_len++] = s[i];
+        if (s[i] == '\n' || line_len == LINE_MAX) flush_locked();
+    }
+    pv_virq_restore(m);
+}
+
+void bsp_console_flush(void)
+{
+    uint32_t m = pv_virq_mask();
+    flush_locked();
+    (void)pv_console_flush();
+    pv_virq_restore(m);
+}
+
+uint64_t bsp_time_ns(void)
+{
+    uint64_t t = 0;
+    (void)pv_time_get(&t);
+    return t;
+}
+
+uint64_t bsp_tick_start(uint64_t period_ns)
+{
+    (void)pv_timer_set_periodic(period_ns);
+    return period_ns;
+}
+
+uint32_t bsp_irq_save(void) { return pv_virq_mask(); }
+void bsp_irq_restore(uint32_t state) { pv_virq_restore(state); }
+void bsp_idle(void) { (void)pv_idle(); }
+
+bsp_rc_t bsp_partition_status(struct bsp_partition_status *st)
+{
+    struct pv_partition_status ps;
+    pv_status_t r = pv_partition_get_status(&ps);
+    if (r >= 0) {
+        st->period_ns = ps.period_ns;
+        st->duration_ns = ps.duration_ns;
+        st->identifier = ps.partition_id;
+        st->operating_mode = ps.operating_mode;
+        st->start_condition = ps.start_condition;
+        st->num_assigned_cores = ps.num_assigned_cores;
+    }
+    return rc(PV_SVC_PARTITION_GET_STATUS, r);
+}
+
+bsp_rc_t bsp_partition_set_mode(uint32_t mode)
+{
+    bsp_console_flush();
+    return rc(PV_SVC_PARTITION_SET_MODE, pv_partition_set_mode(mode));
+}
+
+bsp_rc_t bsp_schedule_set_next(uint32_t id) { return rc(PV_SVC_SCHEDULE_SET_NEXT, pv_schedule_set_next(id)); }
+
+bsp_rc_t bsp_schedule_status(uint64_t *last, uint32_t *cur, uint32_t *next)
+{
+    struct pv_schedule_status s;
+    pv_status_t r = pv_schedule_get_status(&s);
+    if (r >= 0) {
+        *last = s.time_of_last_schedule_switch_ns;
+        *cur = s.current_schedule;
+        *next = s.next_schedule;
+    }
+    return rc(PV_SVC_SCHEDULE_GET_STATUS, r);
+}
+
+bsp_rc_t bsp_schedule_id(const char *name, uint32_t len, uint32_t *id)
+{
+    return rc(PV_SVC_SCHEDULE_GET_ID, pv_schedule_get_id(name, len, id));
+}
+
+bsp_rc_t bsp_hm_raise(const char *msg, uint32_t len)
+{
+    bsp_console_flush();
+    return rc(PV_SVC_HM_RAISE_APPLICATION_ERROR, pv_hm_raise_application_error(PV_HM_APPLICATION_ERROR, msg, len));
+}
+
+bsp_rc_t bsp_hm_report(const char *msg, uint32_t len) { return rc(PV_SVC_HM_REPORT_MESSAGE, pv_hm_report_message(msg, len)); }
+
+bsp_rc_t bsp_hm_take_error(uint32_t *code, uint32_t *addr, char *msg, uint32_t cap, uint32_t *len)
+{
+    struct pv_hm_error_status s;
+    pv_status_t r = pv_hm_get_error_status(&s);
+    if (r >= 0) {
+        uint32_t n = s.message_len < cap ? s.message_len : cap;
+        if (n > sizeof s.message) n = sizeof s.message;
+        *code = s.error_code;
+        *addr = s.failed_address;
+        memcpy(msg, s.message, n);
+        *len = n;
+    }
+    return rc(PV_SVC_HM_GET_ERROR_STATUS, r);
+}
+
+static void copy_name(char dst[32], const char *name)
+{
+    memset(dst, 0, 32);
+    strncpy(dst, name, 31);
+}
+
+bsp_rc_t bsp_sport_create(const char *name, uint32_t max_size, uint32_t dir, uint64_t refresh_ns, uint32_t *id)
+{
+    struct pv_sampling_port_config c;
+    copy_name(c.name, name);
+    c.max_message_size = max_size;
+    c.direction = dir;
+    c.refresh_period_ns = refresh_ns;
+    return rc(PV_SVC_SAMPLING_PORT_CREATE, pv_sampling_port_create(&c, id));
+}
+
+bsp_rc_t bsp_sport_id(const char *name, uint32_t *id)
+{
+    return rc(PV_SVC_SAMPLING_PORT_GET_ID, pv_sampling_port_get_id(name, (uint32_t)strnlen(name, 31), id));
+}
+
+bsp_rc_t bsp_sport_write(uint32_t id, const void *msg, uint32_t len)
+{
+    return rc(PV_SVC_SAMPLING_PORT_WRITE, pv_sampling_port_write(id, msg, len));
+}
+
+bsp_rc_t bsp_sport_read(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid)
+{
+    pv_status_t r = pv_sampling_port_read(id, buf, cap, valid);
+    if (r >= 0) *len = (uint32_t)r;
+    return rc(PV_SVC_SAMPLING_PORT_READ, r);
+}
+
+bsp_rc_t bsp_sport_status(uint32_t id, uint64_t *refresh, uint32_t *max_size, uint32_t *dir, uint32_t *valid)
+{
+    struct pv_sampling_port_status s;
+    pv_status_t r = pv_sampling_port_status(id, &s);
+    if (r >= 0) {
+        *refresh = s.refresh_period_ns;
+        *max_size = s.max_message_size;
+        *dir = s.direction;
+        *valid = s.last_msg_validity;
+    }
+    return rc(PV_SVC_SAMPLING_PORT_STATUS, r);
+}
+
+bsp_rc_t bsp_qport_create(const char *name, uint32_t max_size, uint32_t max_nb, uint32_t dir, uint32_t disc, uint32_t *id)
+{
+    struct pv_queuing_port_config c;
+    copy_name(c.name, name);
+    c.max_message_size = max_size;
+    c.max_nb_message = max_nb;
+    c.direction = dir;
+    c.queuing_discipline = disc;
+    return rc(PV_SVC_QUEUING_PORT_CREATE, pv_queuing_port_create(&c, id));
+}
+
+bsp_rc_t bsp_qport_id(const char *name, uint32_t *id)
+{
+    return rc(PV_SVC_QUEUING_PORT_GET_ID, pv_queuing_port_get_id(name, (uint32_t)strnlen(name, 31), id));
+}
+
+bsp_rc_t bsp_qport_send(uint32_t id, const void *msg, uint32_t len)
+{
+    return rc(PV_SVC_QUEUING_PORT_SEND, pv_queuing_port_send(id, msg, len));
+}
+
+bsp_rc_t bsp_qport_receive(uint32_t id, void *buf, uint32_t cap, uint32_t *len)
+{
+    pv_status_t r = pv_queuing_port_receive(id, buf, cap);
+    if (r >= 0) *len = (uint32_t)r;
+    return rc(PV_SVC_QUEUING_PORT_RECEIVE, r);
+}
+
+bsp_rc_t bsp_qport_status(uint32_t id, uint32_t *nb, uint32_t *max_nb, uint32_t *max_size, uint32_t *dir)
+{
+    struct pv_queuing_port_status s;
+    pv_status_t r = pv_queuing_port_status(id, &s);
+    if (r >= 0) {
+        *nb = s.nb_message;
+        *max_nb = s.max_nb_message;
+        *max_size = s.max_message_size;
+        *dir = s.direction;
+    }
+    return rc(PV_SVC_QUEUING_PORT_STATUS, r);
+}
+
+bsp_rc_t bsp_qport_clear(uint32_t id) { return rc(PV_SVC_QUEUING_PORT_CLEAR, pv_queuing_port_clear(id)); }
+
+/* The runtime's printf goes to the console line buffer. */
+int putchar(int c)
+{
+    char ch = (char)c;
+    bsp_console_write(&ch, 1);
+    return (unsigned char)c;
+}

@@ -1,0 +1,245 @@
+/* t_hm.c: partition, module-schedule and health-monitoring tests. Group "partition" checks the services'
+ * return codes and the error-handler path of RAISE_APPLICATION_ERROR; groups "hm_stack", "hm_deadline" and
+ * "hm_memory" each provoke one HM path (stack overflow caught by the canary, a missed deadline, a memory
+ * violation handled by the kernel's partition HM table with a restart) and report from where it lands. */
+#include <rt/string.h>
+#include "harness.h"
+
+#define G "partition"
+
+static volatile ERROR_CODE_TYPE handled_code;
+static volatile PROCESS_ID_TYPE handled_pid;
+static volatile uint32_t handled;
+static volatile RETURN_CODE_TYPE handler_rc;
+
+static void error_handler(void)
+{
+    ERROR_STATUS_TYPE st;
+    RETURN_CODE_TYPE rc;
+    for (;;) {
+        GET_ERROR_STATUS(&st, &rc);
+        if (rc != NO_ERROR) break;
+        handled_code = st.ERROR_CODE;
+        handled_pid = st.FAILED_PROCESS_ID;
+        handled++;
+    }
+    handler_rc = rc;
+    STOP_SELF();
+}
+
+static void setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    SET_PARTITION_MODE(WARM_START, &rc);
+    test_init_check(G, "warm_start_in_cold_start", rc, INVALID_MODE);
+    CREATE_ERROR_HANDLER(error_handler, 8192, &rc);
+    test_init_check(G, "create_error_handler", rc, NO_ERROR);
+    CREATE_ERROR_HANDLER(error_handler, 8192, &rc);
+    test_init_check(G, "create_error_handler_again", rc, NO_ACTION);
+}
+
+static void partition_status(void)
+{
+    PARTITION_STATUS_TYPE st;
+    RETURN_CODE_TYPE rc;
+    GET_PARTITION_STATUS(&st, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    CHECK(st.OPERATING_MODE == NORMAL && st.LOCK_LEVEL == 0 && st.NUM_ASSIGNED_CORES == 1, "mode %d lock %d",
+          (int)st.OPERATING_MODE, (int)st.LOCK_LEVEL);
+    CHECK(st.PERIOD > 0 && st.DURATION > 0 && st.DURATION <= st.PERIOD, "period %d duration %d", (int)st.PERIOD,
+          (int)st.DURATION);
+    CHECK(st.START_CONDITION == NORMAL_START, "start condition %d", (int)st.START_CONDITION);
+}
+
+static void set_mode_codes(void)
+{
+    RETURN_CODE_TYPE rc;
+    SET_PARTITION_MODE(NORMAL, &rc);
+    CHECK_RC(rc, NO_ACTION);
+    SET_PARTITION_MODE((OPERATING_MODE_TYPE)9, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+}
+
+static void schedule_services(void)
+{
+    SCHEDULE_STATUS_TYPE st;
+    SCHEDULE_ID_TYPE id = -1;
+    RETURN_CODE_TYPE rc;
+    GET_MODULE_SCHEDULE_STATUS(&st, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    GET_MODULE_SCHEDULE_ID(N("main"), &id, &rc);
+    CHECK(rc == NO_ERROR && id == st.CURRENT_SCHEDULE, "GET_MODULE_SCHEDULE_ID(main) rc %d id %d current %d", (int)rc,
+          (int)id, (int)st.CURRENT_SCHEDULE);
+    GET_MODULE_SCHEDULE_ID(N("nosuch"), &id, &rc);
+    CHECK_RC(rc, INVALID_CONFIG);
+}
+
+static void set_schedule_forbidden(void)
+{
+    RETURN_CODE_TYPE rc;
+    SET_MODULE_SCHEDULE(2, &rc); /* this partition has no SetModuleSchedule permission */
+    CHECK_RC(rc, INVALID_CONFIG);
+    SET_MODULE_SCHEDULE(-1, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+}
+
+static void report_message(void)
+{
+    RETURN_CODE_TYPE rc;
+    REPORT_APPLICATION_MESSAGE((MESSAGE_ADDR_TYPE)"rtos-tests says hello", 21, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    REPORT_APPLICATION_MESSAGE((MESSAGE_ADDR_TYPE)"x", MAX_ERROR_MESSAGE_SIZE + 1, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+}
+
+static void raise_to_handler(void)
+{
+    RETURN_CODE_TYPE rc;
+    PROCESS_ID_TYPE me;
+    GET_MY_ID(&me, &rc);
+    RAISE_APPLICATION_ERROR(NUMERIC_ERROR, (MESSAGE_ADDR_TYPE)"n", 1, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+    RAISE_APPLICATION_ERROR(APPLICATION_ERROR, (MESSAGE_ADDR_TYPE)"n", -1, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+    handled = 0;
+    RAISE_APPLICATION_ERROR(APPLICATION_ERROR, (MESSAGE_ADDR_TYPE)"app-error", 9, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    CHECK(handled == 1 && handled_code == APPLICATION_ERROR && handled_pid == me, "handler saw %u errors, code %d pid %d",
+          handled, (int)handled_code, (int)handled_pid);
+    CHECK(handler_rc == NO_ACTION, "GET_ERROR_STATUS on an empty queue gave %d", (int)handler_rc);
+}
+
+static void error_status_not_handler(void)
+{
+    ERROR_STATUS_TYPE st;
+    RETURN_CODE_TYPE rc;
+    GET_ERROR_STATUS(&st, &rc);
+    CHECK_RC(rc, INVALID_CONFIG);
+    CREATE_ERROR_HANDLER(error_handler, 8192, &rc);
+    CHECK_RC(rc, INVALID_MODE);
+}
+
+static const struct test_case cases[] = {
+    { "partition_status", partition_status },   { "set_mode_codes", set_mode_codes },
+    { "schedule_services", schedule_services }, { "set_schedule_forbidden", set_schedule_forbidden },
+    { "report_message", report_message },       { "raise_to_handler", raise_to_handler },
+    { "error_status_not_handler", error_status_not_handler }, { 0, 0 },
+};
+
+const struct test_group group_partition = { G, setup, cases, 0, 0 };
+
+/* ---- hm_stack: a process overruns its stack; the canary check at its next switch reports
+ * STACK_OVERFLOW to the error handler, which prints the verdict. */
+
+static PROCESS_ID_TYPE p_victim;
+
+static void hm_handler(void)
+{
+    ERROR_STATUS_TYPE st;
+    RETURN_CODE_TYPE rc;
+    for (;;) {
+        GET_ERROR_STATUS(&st, &rc);
+        if (rc != NO_ERROR) break;
+        if (st.ERROR_CODE == STACK_OVERFLOW) {
+            PROCESS_STATUS_TYPE ps;
+            GET_PROCESS_STATUS(p_victim, &ps, &rc);
+            test_report("hm_stack", "stack_overflow", st.FAILED_PROCESS_ID == p_victim && ps.PROCESS_STATE == DORMANT,
+                        "wrong process or still running");
+            test_suite_done("hm_stack");
+        } else if (st.ERROR_CODE == DEADLINE_MISSED) {
+            test_report("hm_deadline", "deadline_missed", st.FAILED_PROCESS_ID == p_victim, "wrong process");
+            test_suite_done("hm_deadline");
+            STOP(p_victim, &rc);
+        }
+    }
+    STOP_SELF();
+}
+
+static void overflow_entry(void)
+{
+    RETURN_CODE_TYPE rc;
+    volatile uint8_t big[4096 + 512];
+    for (uint32_t i = 0; i < sizeof big; i++) big[i] = (uint8_t)i;
+    TIMED_WAIT((SYSTEM_TIME_TYPE)test_tick(), &rc); /* the switch away finds the canary gone */
+    test_report("hm_stack", "stack_overflow", 0, "overflow went unnoticed");
+    test_suite_done("hm_stack");
+}
+
+static void hm_stack_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    CREATE_ERROR_HANDLER(hm_handler, 8192, &rc);
+    (void)rtos_alloc(8192); /* a pad below the victim's stack absorbs the overrun */
+    PROCESS_ATTRIBUTE_TYPE a;
+    memset(&a, 0, sizeof a);
+    a.PERIOD = INFINITE_TIME_VALUE;
+    a.TIME_CAPACITY = INFINITE_TIME_VALUE;
+    a.ENTRY_POINT = overflow_entry;
+    a.STACK_SIZE = 4096;
+    a.BASE_PRIORITY = 50;
+    strncpy(a.NAME, "VICTIM", MAX_NAME_LENGTH);
+    CREATE_PROCESS(&a, &p_victim, &rc);
+    START(p_victim, &rc);
+}
+
+static const struct test_case no_cases[] = { { 0, 0 } };
+
+const struct test_group group_hm_stack = { "hm_stack", hm_stack_setup, no_cases, 0, 1 };
+
+/* ---- hm_deadline: a periodic process overruns its time capacity; the tick's deadline check reports
+ * DEADLINE_MISSED to the error handler. */
+
+static void overrun_entry(void)
+{
+    RETURN_CODE_TYPE rc;
+    SYSTEM_TIME_TYPE t0, t;
+    for (;;) {
+        GET_TIME(&t0, &rc);
+        do GET_TIME(&t, &rc);
+        while (t - t0 < 20 * (SYSTEM_TIME_TYPE)test_tick());
+        PERIODIC_WAIT(&rc);
+    }
+}
+
+static void hm_deadline_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    PARTITION_STATUS_TYPE ps;
+    CREATE_ERROR_HANDLER(hm_handler, 8192, &rc);
+    GET_PARTITION_STATUS(&ps, &rc);
+    SYSTEM_TIME_TYPE period = ps.PERIOD > 0 ? ps.PERIOD * 4 : 40000000;
+    p_victim = test_make_process("OVERRUN", overrun_entry, 50, period, 2 * (SYSTEM_TIME_TYPE)test_tick());
+    START(p_victim, &rc);
+}
+
+const struct test_group group_hm_deadline = { "hm_deadline", hm_deadline_setup, no_cases, 0, 1 };
+
+/* ---- hm_memory: a process writes through a null pointer; the kernel's partition HM table restarts the
+ * partition (COLD_START), and the restarted partition reports the start condition it sees. */
+
+static volatile uintptr_t wild_address = 0x10; /* below PV_IMAGE_BASE: never mapped */
+
+static void wild_entry(void)
+{
+    volatile uint32_t *bad = (volatile uint32_t *)wild_address;
+    *bad = 0xDEAD;
+    test_report("hm_memory", "memory_violation", 0, "write to 0x10 did not fault");
+    test_suite_done("hm_memory");
+}
+
+static void hm_memory_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    PARTITION_STATUS_TYPE ps;
+    GET_PARTITION_STATUS(&ps, &rc);
+    if (ps.START_CONDITION != NORMAL_START) {
+        test_report("hm_memory", "memory_violation", ps.START_CONDITION == HM_PARTITION_RESTART,
+                    "restarted with an unexpected start condition");
+        test_suite_done("hm_memory");
+        return;
+    }
+    p_victim = test_make_process("WILD", wild_entry, 50, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+    START(p_victim, &rc);
+}
+
+const struct test_group group_hm_memory = { "hm_memory", hm_memory_setup, no_cases, 0, 1 };
