@@ -23,8 +23,9 @@ export const SUITE_IMAGES: Readonly<Record<SuiteBinding, string>> = {
   trap: join("build", "guests", "guest-rtos", "tests", "rtos-tests-trap-O2.elf"),
   jumptable: join("build", "guests", "guest-rtos", "tests", "rtos-tests-jumptable-O2.elf"),
 };
-/** libpv, which every PV partition maps. */
-export const LIBPV_IMAGE = join("build", "guests", "paravirt-abi", "libpv", "libpv-O2.elf");
+import { LIBPV_IMAGE } from "../../module/repo-paths";
+
+export { LIBPV_IMAGE };
 
 /** The binding a module file name says, from its suffix. */
 export function bindingOfFile(file: string): SuiteBinding {
