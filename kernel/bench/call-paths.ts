@@ -95,10 +95,9 @@ export function measureCallPaths(images: CallImages, opts: CallPathOptions): Cal
     add(service, "direct", { image: images.trap, op: CallOp.Direct, eager: false });
     add(service, "linked", { image: images.linked, op, eager: false });
     const firstAt = rows.length;
-    const later = add(service, "jmptabLater", { image: images.jmptab, op, eager: false });
+    add(service, "jmptabLater", { image: images.jmptab, op, eager: false });
     const eager = add(service, "jmptabEager", { image: images.jmptab, op, eager: true });
     rows.splice(firstAt, 0, firstCall(service, images.jmptab, op, eager, opts.runs));
-    void later;
     add(service, "trapKernel", { image: images.trap, op, eager: false });
     add(service, "trapNull", { image: images.trap, op: CallOp.TrapNull, eager: false });
   }

@@ -24,6 +24,7 @@ class SpinVm implements PartitionVm {
 /** Host time per window switch for one partition count. */
 export interface SwitchRow {
   readonly partitions: number;
+  readonly windowNs: number;
   readonly windows: number;
   readonly hostNsPerSwitch: Spread;
 }
@@ -48,7 +49,7 @@ export function measureSwitching(counts: readonly number[], switches: number, ru
       const dt = Number(process.hrtime.bigint() - t0);
       if (r > 0) ns.push(dt / switches); // run 0 warms the JIT
     }
-    return { partitions: n, windows: switches, hostNsPerSwitch: spread(ns) };
+    return { partitions: n, windowNs, windows: switches, hostNsPerSwitch: spread(ns) };
   });
 }
 
@@ -65,9 +66,13 @@ export interface FvGuest {
   readonly commandLine: string;
 }
 
+/** Private RAM of every benchmark FV partition (the default FV size would make memory figures mostly RAM). */
+export const BENCH_FV_RAM_BYTES = 4 * 1024 * 1024;
+
 function fvPartition(id: number, g: FvGuest): PartitionConfig {
   const base = partition(id);
-  return { ...base, name: `P${id}`, guest: { ...base.guest, kind: "FV", image: g.path, commandLine: g.commandLine } };
+  const ram = { name: "ram", type: "DATA", sizeBytes: BENCH_FV_RAM_BYTES, physicalAddress: undefined, access: "READ_WRITE", shared: undefined, pos: base.pos } as const;
+  return { ...base, name: `P${id}`, memory: [ram], guest: { ...base.guest, kind: "FV", image: g.path, commandLine: g.commandLine } };
 }
 
 /** Simulation speed of a module: virtual ns run and host ns taken. */
@@ -114,6 +119,11 @@ export interface MemoryFigure {
   readonly method: string;
 }
 
+/** Several forced collections: array buffers of dead machines are released over more than one. */
+function settle(gc: (() => void) | undefined): void {
+  for (let i = 0; i < 4; i++) gc?.();
+}
+
 function footprint(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.external + m.arrayBuffers;
@@ -122,17 +132,18 @@ function footprint(): number {
 /** Builds a module of `n` copies of `guest`, runs one major frame so every machine is booted, then weighs it. */
 export function measureMemory(guest: FvGuest, n: number, gc: (() => void) | undefined): MemoryFigure {
   const { config, vm } = fvModule(Array.from({ length: n }, () => guest), 1_000_000);
-  gc?.();
+  settle(gc);
   const before = footprint();
   const runner = new ModuleRunner({ config, createVm: vm, trace: NULL_SINK, onConsoleLine: () => undefined });
   runner.runUntil(nanos(n * 1_000_000));
-  gc?.();
+  settle(gc);
   const after = footprint();
-  void runner;
+  // Read the runner after weighing so that it (and its machines) cannot be collected before.
+  if (runner.moduleClock.clockHz <= 0) throw new Error("module clock lost");
   const how = gc === undefined ? "without --expose-gc (no forced collection: noisy)" : "after a forced gc (--expose-gc)";
   return {
     partitions: n,
     bytesPerPartition: Math.round((after - before) / n),
-    method: `process.memoryUsage() heapUsed + external + arrayBuffers, ${n} booted FV partitions, delta / ${n}, ${how}`,
+    method: `process.memoryUsage() heapUsed + external + arrayBuffers, ${n} booted FV partitions of ${BENCH_FV_RAM_BYTES / 1048576} MiB RAM each (RAM included), delta / ${n}, ${how}`,
   };
 }
