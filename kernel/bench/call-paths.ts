@@ -1,8 +1,8 @@
 // The call-path benchmark: the same services reached through every binding (direct call, linked libpv,
 // jump table lazy and eager, trap), counted exactly (guest instructions, modeled cycles) and timed on the
 // host. Owns the measurement plan and the arithmetic; running a guest is standin-pv-run.ts's business.
-import { spread, type Spread } from "./stats";
-import { CallOp, runCallGuest, type CallImage, type RunCount } from "./standin-pv-run";
+import { median, spread, type Spread } from "./stats";
+import { CallOp, runCallGuest, timeWarmFirstCalls, type CallImage } from "./standin-pv-run";
 
 /** The ways a guest reaches a service, in table order. */
 export type CallPath = "direct" | "linked" | "jmptabFirst" | "jmptabLater" | "jmptabEager" | "trapKernel" | "trapNull";
@@ -106,25 +106,21 @@ export function measureCallPaths(images: CallImages, opts: CallPathOptions): Cal
 
 /**
  * The first call through a lazy slot: what a lazy one-call run costs beyond an eager one-call run (the
- * resolver stub, the resolve trap and its service), plus one bound call. Host time is of fresh machines,
- * so it includes compiling the stub's and the resolver's blocks, as a real first call would.
+ * resolver stub, the resolve trap and its service), plus one bound call. Host time from repeated runs on
+ * one warm machine whose slots are unbound again before each run (block compilation excluded).
  */
 function firstCall(service: BenchService, image: CallImage, op: CallOp, eager: CallPathRow, runs: number): CallPathRow {
-  const pair = (): [RunCount, RunCount] => [runCallGuest(image, op, 1, false), runCallGuest(image, op, 1, true)];
-  pair(); // warm-up
-  const ns: number[] = [];
-  let last = pair();
-  for (let r = 0; r < Math.max(runs, 5); r++) {
-    last = pair();
-    ns.push(last[0].hostNs - last[1].hostNs + eager.hostNs.median);
-  }
-  const [lazy, bound] = last;
-  if (lazy.resolves !== 1) throw new Error(`first call resolved ${lazy.resolves} times`);
+  const reps = Math.max(runs, 5) * 20;
+  const bound = median(timeWarmFirstCalls(image, op, true, reps));
+  const ns = timeWarmFirstCalls(image, op, false, reps).map((t) => t - bound + eager.hostNs.median);
+  const lazyRun = runCallGuest(image, op, 1, false);
+  const eagerRun = runCallGuest(image, op, 1, true);
+  if (lazyRun.resolves !== 1) throw new Error(`first call resolved ${lazyRun.resolves} times`);
   return {
     service,
     path: "jmptabFirst",
-    instructions: lazy.instructions - bound.instructions + eager.instructions,
-    cycles: lazy.cycles - bound.cycles + eager.cycles,
+    instructions: lazyRun.instructions - eagerRun.instructions + eager.instructions,
+    cycles: lazyRun.cycles - eagerRun.cycles + eager.cycles,
     hostNs: spread(ns),
   };
 }

@@ -96,7 +96,7 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
     callPathMachine: "the test-only PV stand-in",
     notes: [
       STANDIN_NOTE,
-      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call.",
+      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated runs on one warm machine with the slots unbound again each time.",
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); the stand-in charges no service cost.`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
