@@ -87,6 +87,17 @@ export class CpuState {
     this.fK = 0;
   }
 
+  /** Stores a compiled block's local lazy record (kind 0: nothing to store). Used at block exits. */
+  fixFlags(k: number, a: number, b: number, r: number, c: number): void {
+    if (k !== 0) {
+      this.fK = k;
+      this.fA = a;
+      this.fB = b;
+      this.fR = r;
+      this.fC = c;
+    }
+  }
+
   /** Makes the status flags concrete in fl. */
   materializeFlags(): void {
     if (this.fK !== 0) {

@@ -49,11 +49,14 @@ export interface CpuSavedState {
 }
 
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
+const FAST_SIZE = 8192;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
   private readonly cache = new BlockCache();
+  /** Direct-mapped front of the cache by physical address (entries are validated on use). */
+  private readonly fast: (Block | null)[] = new Array<Block | null>(FAST_SIZE).fill(null);
   private readonly intr: InterruptSource | null;
   private stopReason: string | null = null;
   /** Cycles charged beyond a previous budget (extra event costs), paid first by the next run. */
@@ -89,7 +92,13 @@ export class Cpu extends CpuSystem {
   /** Delivers external interrupt `vector` now if EFLAGS.IF=1 (and not in an interrupt shadow); returns whether it did. */
   raiseInterrupt(vector: number): boolean {
     if ((this.fl & IF) === 0 || this.shadow !== 0) return false;
+    const left = this.left;
     this.externalInterrupt(vector);
+    if (this.runBudget === 0) {
+      // Outside run(): the delivery cost is paid at the start of the next slice.
+      this.debt += left - this.left;
+      this.left = left;
+    }
     this.prev = null;
     return true;
   }
@@ -219,9 +228,16 @@ export class Cpu extends CpuSystem {
     const lin = (this.segBase[CS]! + eip) | 0;
     const e = this.tlbR[lin >>> 12]!;
     const phys = (e & this.acc) !== 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3);
-    const b = this.cache.get(phys, single);
-    if (b !== undefined && b.eip === eip && b.segMode === this.segMode && (b.page2 < 0 || this.secondPage(lin) === b.page2)) return b;
-    return this.compile(eip, lin, phys, single);
+    if (!single) {
+      const f = this.fast[phys & (FAST_SIZE - 1)]!;
+      if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && f.page2 < 0) return f;
+    }
+    let b = this.cache.get(phys, single);
+    if (b === undefined || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+      b = this.compile(eip, lin, phys, single);
+    }
+    if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
+    return b;
   }
 
   private secondPage(lin: number): number {

@@ -38,6 +38,8 @@ export interface FvVmOptions {
 /** COM1 input bytes taken from `stdin` ahead of the guest (the UART itself queues the rest). */
 const STDIN_READ_AHEAD = 64;
 const NS_PER_S = 1_000_000_000n;
+/** Smallest FV RAM: conventional memory, the firmware areas and a kernel loaded at 1 MiB. */
+const MIN_FV_RAM_BYTES = 2 * 1024 * 1024;
 
 /** Buffers console bytes from the devices and hands them on once per slice. */
 class SliceSink implements ByteSink {
@@ -86,6 +88,9 @@ export class FvVm implements PartitionVm {
     this.serial = new SliceSink(opts.console);
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
+    if (memoryBytes < MIN_FV_RAM_BYTES) {
+      throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, `an FV partition needs at least 2 MiB of RAM (the kernel loads at 1 MiB), got ${memoryBytes} bytes`);
+    }
     const planned = planMultibootLoad(opts.image, {
       memoryBytes,
       commandLine: multibootCommandLine(opts.imagePath, p.guest.commandLine),
@@ -149,7 +154,9 @@ export class FvVm implements PartitionVm {
         this.cpu?.requestStop("isa-debug-exit");
       },
       onTimerArmed: (at) => {
-        if (this.cpu === undefined || this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
+        // Only a CPU that is running needs stopping: between runs the loop reads the new deadline itself.
+        if (this.cpu === undefined || this.sliceEndCycle === Number.POSITIVE_INFINITY) return;
+        if (this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
         this.resliced = true;
         this.cpu.requestStop("timer armed inside the slice");
       },

@@ -15,13 +15,24 @@ import {
   type OperatingMode,
   type PartitionModeState,
 } from "../partition/partition-mode";
-import { toReturnCode, type ReturnCode } from "../ports/return-codes";
-import { buildScheduleSet, decideModule, initialScheduleState, type ScheduleSet, type ScheduleState } from "../sched/module-schedules";
+import { PortRouter } from "../ports/port-router";
+import type { PortId } from "../ports/port-table";
+import { toReturnCode, type ReturnCode, type ServiceOutcome } from "../ports/return-codes";
+import {
+  buildScheduleSet,
+  decideModule,
+  initialScheduleState,
+  requestScheduleChange,
+  scheduleIdByName,
+  scheduleStatus,
+  type ScheduleSet,
+  type ScheduleState,
+} from "../sched/module-schedules";
 import type { TraceSink } from "../trace/tracer";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
-import type { KernelApi, PartitionVm, ServiceResult } from "./partition-vm";
+import type { KernelApi, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
@@ -69,6 +80,8 @@ interface PartitionRuntime {
   sleepUntil: Nanos | undefined;
   /** Transitions and errors requested by a hypercall, applied once the call returns. */
   deferred: (() => void)[];
+  /** Partition-level errors not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
+  readonly errors: PartitionError[];
   readonly stats: PartitionStats;
 }
 
@@ -84,6 +97,9 @@ export class ModuleRunner {
   private now: Nanos = nanos(0);
   private slotHint: number | undefined;
   private shutdown: { time: Nanos; reason: string } | undefined;
+  private readonly router: PortRouter;
+  /** "partition/port" -> partitions whose ports change when that port is used (channel peers). */
+  private readonly portPeers = new Map<string, PartitionId[]>();
 
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
@@ -93,6 +109,13 @@ export class ModuleRunner {
     this.hmTables = compileHmTables(config);
     this.hmLog = new HmLog(opts.hmLogCapacity ?? 1024);
     this.console = new ConsoleMux(opts.onConsoleLine, opts.trace, () => this.now);
+    this.router = PortRouter.fromConfig(config);
+    for (const ch of config.channels) {
+      if (ch.source.kind !== "partition") continue;
+      const dests = ch.destinations.flatMap((d) => (d.kind === "partition" ? [d] : []));
+      this.portPeers.set(`${ch.source.partition}/${ch.source.port}`, dests.map((d) => d.partition));
+      for (const d of dests) this.portPeers.set(`${d.partition}/${d.port}`, [ch.source.partition]);
+    }
     const start = moduleStartState("powerOn");
     for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
       const vm = opts.createVm(p, this.console.sinkFor(p.id));
@@ -102,6 +125,7 @@ export class ModuleRunner {
         mode: start,
         sleepUntil: undefined,
         deferred: [],
+        errors: [],
         stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
       });
     }
@@ -142,6 +166,7 @@ export class ModuleRunner {
   private runWindow(p: PartitionRuntime, windowId: number, slotStart: Nanos, windowEnd: Nanos, stop: Nanos): void {
     const start = this.now;
     if (slotStart === start) {
+      p.vm.beginWindow?.(start, windowEnd);
       p.stats.windows++;
       this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
     }
@@ -189,7 +214,7 @@ export class ModuleRunner {
         const fault = classifyFault(exit.vector, p.vm.instructionBytes());
         const at = `vector ${exit.vector}${exit.errorCode === undefined ? "" : ` error code 0x${exit.errorCode.toString(16)}`} at eip 0x${exit.eip.toString(16)}` +
           (exit.cr2 === undefined ? "" : ` cr2 0x${exit.cr2.toString(16)}`);
-        this.raise(p, { kind: "fault", fault }, `${fault}: ${at}`, "code");
+        this.raise(p, { kind: "fault", fault }, `${fault}: ${at}`, "code", exit.cr2 ?? exit.eip);
         return false;
       }
       case "tripleFault":
@@ -241,9 +266,23 @@ export class ModuleRunner {
   }
 
   private kernelApiFor(p: PartitionRuntime): KernelApi {
+    const entry = this.schedules.byId.get(this.scheduleState.currentId)?.config.partitions.find((e) => e.partition === p.config.id);
     return {
       partition: p.config.id,
       now: this.now,
+      mode: p.mode,
+      timing: { period: entry?.period ?? nanos(0), duration: entry?.periodDuration ?? nanos(0) },
+      ports: this.portServicesFor(p),
+      setModuleSchedule: (scheduleId: number): ServiceOutcome => {
+        const r = requestScheduleChange(this.schedules, this.scheduleState, p.config.id, scheduleId, this.now);
+        this.scheduleState = r.state;
+        return r.outcome;
+      },
+      scheduleStatus: () => scheduleStatus(this.schedules, this.scheduleState, this.now),
+      scheduleIdByName: (name: string) => scheduleIdByName(this.schedules, name),
+      reportMessage: (message: string): void => this.notice(`partition ${p.config.name} reports: ${message}`),
+      takeError: () => p.errors.shift(),
+      notice: (text: string): void => this.notice(text),
       setPartitionMode: (requested: number): ReturnCode => {
         const t = setPartitionMode(p.mode, requested);
         p.deferred.push(() => this.applyTransition(p, t));
@@ -256,8 +295,37 @@ export class ModuleRunner {
     };
   }
 
+  /** The port services bound to `p`; a change of a port's state raises PORT in its channel peers. */
+  private portServicesFor(p: PartitionRuntime): PortServices {
+    const r = this.router;
+    const caller = p.config.id;
+    const touched = (id: number, outcome: ServiceOutcome): ServiceOutcome => {
+      if (outcome === "ok" || outcome === "overflowed") {
+        const name = r.table.entry(id as PortId).config.name;
+        for (const peer of this.portPeers.get(`${caller}/${name}`) ?? []) this.partitions.get(peer)?.vm.portEvent?.();
+      }
+      return outcome;
+    };
+    return {
+      createSampling: (req) => r.table.createSampling(caller, p.mode.mode, req),
+      createQueuing: (req) => r.table.createQueuing(caller, p.mode.mode, req),
+      idOf: (kind, name) => r.table.idOf(caller, kind, name),
+      writeSampling: (id, data) => touched(id, r.writeSampling(caller, id, data, this.now)),
+      readSampling: (id) => r.readSampling(caller, id, this.now),
+      samplingStatus: (id) => r.samplingStatus(caller, id),
+      sendQueuing: (id, data) => touched(id, r.sendQueuing(caller, id, data, this.now)),
+      receiveQueuing: (id) => {
+        const got = r.receiveQueuing(caller, id);
+        touched(id, got.outcome);
+        return got;
+      },
+      queuingStatus: (id) => r.queuingStatus(caller, id),
+      clearQueuing: (id) => touched(id, r.clearQueuing(caller, id)),
+    };
+  }
+
   /** Classifies an error through the HM tables, logs and traces it, and carries out the action. */
-  private raise(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall"): void {
+  private raise(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall", failedAddress = 0): void {
     const decision = decideHm(this.hmTables, {
       error,
       systemState: partitionSystemState(p.mode.mode, context),
@@ -268,6 +336,8 @@ export class ModuleRunner {
     });
     this.hmLog.append(decision.logEntry);
     p.stats.hmEvents++;
+    if (p.errors.length === MAX_QUEUED_ERRORS) p.errors.shift();
+    p.errors.push({ code: decision.errorCode, message, failedAddress });
     this.opts.trace.emit({
       kind: "hmEvent",
       time: this.now,
@@ -335,7 +405,9 @@ export class ModuleRunner {
         case "restart":
           p.sleepUntil = undefined;
           p.stats.restarts++;
-          p.vm.restart(e.mode);
+          p.errors.length = 0;
+          this.router.resetPartition(p.config.id);
+          p.vm.restart(e.mode, t.startCondition);
           break;
         case "enterNormal":
           break;
@@ -363,3 +435,6 @@ export class ModuleRunner {
 }
 
 type PartitionVmExit = ReturnType<PartitionVm["run"]>["exit"];
+
+/** Partition-level errors kept for GET_ERROR_STATUS per partition (older ones are dropped). */
+const MAX_QUEUED_ERRORS = 16;

@@ -1,10 +1,14 @@
 // What the module runner needs from one partition's virtual machine, paravirtualized or full. The
 // runner owns time, windows, modes and the health monitor; a VM owns its CPU, memory and devices.
-import type { ErrorCode } from "../config/model";
+import type { ErrorCode, PortConfig } from "../config/model";
 import type { CpuExit } from "../cpu/exit";
 import type { KernelFault } from "../health/system-state";
 import type { Nanos, PartitionId } from "../mem/types";
-import type { ReturnCode } from "../ports/return-codes";
+import type { PartitionModeState, StartCondition } from "../partition/partition-mode";
+import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
+import type { PortIdResult, QueuingPortRequest, SamplingPortRequest } from "../ports/port-table";
+import type { ReturnCode, ServiceOutcome } from "../ports/return-codes";
+import type { ScheduleStatus } from "../sched/module-schedules";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
@@ -32,6 +36,45 @@ export interface KernelApi {
   setPartitionMode(requested: number): ReturnCode;
   /** RAISE_APPLICATION_ERROR / a guest-detected error, classified by the HM tables after the call returns. */
   raiseError(code: ErrorCode, message: string): ReturnCode;
+  /** The caller's operating mode and start condition. */
+  readonly mode: PartitionModeState;
+  /** The caller's period and duration in the current module schedule (0 when it has no windows there). */
+  readonly timing: { readonly period: Nanos; readonly duration: Nanos };
+  /** Ports of the caller through kernel/ports (the caller and its mode are supplied by the kernel). */
+  readonly ports: PortServices;
+  /** SET_MODULE_SCHEDULE from the caller. */
+  setModuleSchedule(scheduleId: number): ServiceOutcome;
+  /** GET_MODULE_SCHEDULE_STATUS. */
+  scheduleStatus(): ScheduleStatus;
+  /** GET_MODULE_SCHEDULE_ID. */
+  scheduleIdByName(name: string): { readonly outcome: "ok"; readonly id: number } | { readonly outcome: "unknownName" };
+  /** REPORT_APPLICATION_MESSAGE: recorded in the HM log, no action. */
+  reportMessage(message: string): void;
+  /** GET_ERROR_STATUS: takes the oldest partition-level error recorded for the caller. */
+  takeError(): PartitionError | undefined;
+  /** A kernel notice for the user (logged, not an HM event). */
+  notice(text: string): void;
+}
+
+/** A partition-level error the kernel recorded for the caller's error handler. */
+export interface PartitionError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly failedAddress: number;
+}
+
+/** The port services of one caller (kernel/ports/port-router.ts bound to the calling partition). */
+export interface PortServices {
+  createSampling(req: SamplingPortRequest): PortIdResult;
+  createQueuing(req: QueuingPortRequest): PortIdResult;
+  idOf(kind: PortConfig["kind"], name: string): PortIdResult;
+  writeSampling(id: number, data: Uint8Array): ServiceOutcome;
+  readSampling(id: number): SamplingRead;
+  samplingStatus(id: number): { readonly outcome: ServiceOutcome; readonly status?: SamplingPortStatus };
+  sendQueuing(id: number, data: Uint8Array): ServiceOutcome;
+  receiveQueuing(id: number): { readonly outcome: ServiceOutcome; readonly message: Uint8Array };
+  queuingStatus(id: number): { readonly outcome: ServiceOutcome; readonly status?: QueuingPortStatus };
+  clearQueuing(id: number): ServiceOutcome;
 }
 
 /** A partition's machine as the module runner drives it. */
@@ -42,7 +85,11 @@ export interface PartitionVm {
    */
   run(budget: number, now: Nanos): VmSlice;
   /** Reloads the partition's image and memory and resets its machine, for a COLD_START or WARM_START. */
-  restart(mode: "COLD_START" | "WARM_START"): void;
+  restart(mode: "COLD_START" | "WARM_START", startCondition?: StartCondition): void;
+  /** A window of this partition begins at `start` and ends at `end` (PV: WINDOW_START virq, window_end_ns). */
+  beginWindow?(start: Nanos, end: Nanos): void;
+  /** One of the partition's ports changed state (PV: PORT virq). */
+  portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */

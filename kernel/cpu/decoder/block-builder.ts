@@ -10,7 +10,7 @@ import type { Out } from "./out";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
-export const MAX_BLOCK = 64;
+export const MAX_BLOCK = 48;
 
 /** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
 export type BlockFn = (s: unknown) => number;
@@ -28,7 +28,11 @@ export interface Compiled {
   readonly source: string;
 }
 
-const FIX = "if (lk !== 0) { s.fK = lk; s.fA = la; s.fB = lb; s.fR = lr; s.fC = lc; }";
+/** Compiled single-instruction functions by source text (identical fragments share one function). */
+const SHARED = new Map<string, BlockFn>();
+const MAX_SHARED = 20_000;
+
+const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
 
 function costOf(o: Out, m: CostModel): number {
   switch (o.cls ?? "plain") {
@@ -133,7 +137,8 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     parts.push(`{ ${ins.code} }`);
     if (keep[i] && ins.store !== "") parts.push(ins.store);
     if (last) {
-      if (!ins.setsEip) parts.push(`s.eip = ${next};`);
+      // A single-instruction block that falls through is position-independent, so its function can be shared.
+      if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
     } else if (ins.mayBreak) {
       parts.push(`if (s.brk !== 0) { ${FIX} s.eip = ${next}; return ${i + 1}; }`);
     }
@@ -144,6 +149,10 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
   const source = parts.join("\n");
-  const fn = new Function("s", source) as BlockFn;
+  let fn = single ? SHARED.get(source) : undefined;
+  if (fn === undefined) {
+    fn = new Function("s", source) as BlockFn;
+    if (single && SHARED.size < MAX_SHARED) SHARED.set(source, fn);
+  }
   return { fn, eips, prefix, count: n, bytes, source };
 }

@@ -46,6 +46,15 @@ describe("machine/fv-vm", function () {
     expect(vm.pc.cga.dumpText().split("\n")[0]).to.equal("FV CGA OK");
   });
 
+  it("delivers the local APIC timer and the PIT through the I/O APIC, PICs masked", () => {
+    const { vm, out } = fvTestVm("apic=25");
+    const s = vm.run(100 * MS, nanos(0));
+    expect(s.exit.kind).to.equal("stop");
+    // 25 APIC periods of 1 ms; the 10 ms PIT ticked twice meanwhile.
+    expect(out()).to.contain("apic ticks=25 ioapic pit ticks=2\n");
+    expect(s.cycles).to.be.within(25 * MS, 26 * MS);
+  });
+
   it("fast-forwards a HLT to the next timer inside the budget and counts the idle cycles", () => {
     const { vm } = fvTestVm("ticks=5");
     const s = vm.run(100 * MS, nanos(0));
@@ -138,6 +147,10 @@ describe("machine/fv-vm", function () {
 
   it("rejects an image that is not a Multiboot kernel with PartitionLoadError", () => {
     expect(() => fvTestVm("", undefined, new Uint8Array(64))).to.throw(PartitionLoadError, /fv-test.elf: neither an ELF file nor a Multiboot kernel/);
+  });
+
+  it("rejects a partition with less than 2 MiB of RAM with PartitionLoadError", () => {
+    expect(() => fvTestVm("", 1024 * 1024)).to.throw(PartitionLoadError, /at least 2 MiB of RAM/);
   });
 
   it("loads Multiboot modules from the partition's files, and reports a missing one with PartitionLoadError", () => {

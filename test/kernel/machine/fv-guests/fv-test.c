@@ -1,7 +1,8 @@
 /* FV partition test kernel (Multiboot, guest-rtos runtime): prints over COM1, checks the Multiboot info,
  * finds the MP tables, reads the RTC and CMOS, writes the CGA screen, counts PIT ticks through the PIC,
  * and ends with isa-debug-exit. Command-line words pick variants: "triple" triple-faults after the
- * banner; "ticks=N" waits for N ticks (default 10). Every line is checked by test/kernel/machine. */
+ * banner; "ticks=N" waits for N ticks (default 10); "apic=N" counts N local APIC timer ticks instead,
+ * with the PIT delivered through the I/O APIC. Every line is checked by test/kernel/machine. */
 #include <stdint.h>
 #include <rt/platform.h>
 #include <rt/stdio.h>
@@ -116,8 +117,47 @@ struct __attribute__((packed)) table_ptr {
 
 void timer_isr(void);
 void other_isr(void);
+void apic_timer_isr(void);
+void ioapic_pit_isr(void);
+void spurious_isr(void);
 void timer_tick(void);
+void apic_tick(void);
+void ioapic_tick(void);
 void unexpected_interrupt(void);
+
+/* Local APIC and I/O APIC registers (SDM vol. 3 table 11-1; 82093AA datasheet). */
+#define LAPIC_BASE 0xFEE00000u
+#define LAPIC_EOI 0x0B0
+#define LAPIC_SVR 0x0F0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INITIAL 0x380
+#define LAPIC_TIMER_DIVIDE 0x3E0
+#define IOAPIC_BASE 0xFEC00000u
+
+static volatile uint32_t apic_ticks, ioapic_ticks;
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+    *(volatile uint32_t *)phys(LAPIC_BASE + reg) = v;
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+    *(volatile uint32_t *)phys(IOAPIC_BASE) = reg;
+    *(volatile uint32_t *)phys(IOAPIC_BASE + 0x10) = v;
+}
+
+void apic_tick(void)
+{
+    apic_ticks++;
+    lapic_write(LAPIC_EOI, 0);
+}
+
+void ioapic_tick(void)
+{
+    ioapic_ticks++;
+    lapic_write(LAPIC_EOI, 0);
+}
 
 void timer_tick(void)
 {
@@ -137,6 +177,20 @@ __asm__(".text\n"
         "  cld\n"
         "  call timer_tick\n"
         "  popa\n"
+        "  iret\n"
+        "apic_timer_isr:\n"
+        "  pusha\n"
+        "  cld\n"
+        "  call apic_tick\n"
+        "  popa\n"
+        "  iret\n"
+        "ioapic_pit_isr:\n"
+        "  pusha\n"
+        "  cld\n"
+        "  call ioapic_tick\n"
+        "  popa\n"
+        "  iret\n"
+        "spurious_isr:\n"
         "  iret\n"
         "other_isr:\n"
         "  call unexpected_interrupt\n");
@@ -196,6 +250,31 @@ static void count_ticks(uint32_t want)
     __asm__ volatile("cli");
 }
 
+/* The local APIC timer (periodic, 1 ms at the 100 MHz bus) and the PIT through I/O APIC pin 2, PICs masked. */
+static void count_apic_ticks(uint32_t want)
+{
+    for (int v = 0; v < 256; v++) set_gate(v, other_isr);
+    set_gate(0x40, apic_timer_isr);
+    set_gate(0x41, ioapic_pit_isr);
+    set_gate(0xFF, spurious_isr);
+    load_tables();
+    outb(0x21, 0xFF);
+    outb(0xA1, 0xFF);
+    lapic_write(LAPIC_SVR, 0x1FF);
+    lapic_write(LAPIC_TIMER_DIVIDE, 0x0B); /* divide by 1 */
+    lapic_write(LAPIC_LVT_TIMER, 0x40 | (1u << 17)); /* vector 0x40, periodic */
+    lapic_write(LAPIC_TIMER_INITIAL, 100000);
+    ioapic_write(0x10 + 2 * 2, 0x41); /* pin 2 (PIT): vector 0x41, fixed, edge, unmasked */
+    ioapic_write(0x11 + 2 * 2, 0);
+    outb(0x43, 0x34);
+    outb(0x40, 11932 & 0xFF); /* 10 ms */
+    outb(0x40, 11932 >> 8);
+    __asm__ volatile("sti");
+    while (apic_ticks < want) __asm__ volatile("hlt");
+    __asm__ volatile("cli");
+    printf("apic ticks=%u ioapic pit ticks=%u\n", apic_ticks, ioapic_ticks);
+}
+
 static void triple_fault(void)
 {
     struct table_ptr none = {0, 0};
@@ -212,6 +291,11 @@ int main(uint32_t magic, uint32_t info)
     if (find_word(cmd, "triple") != NULL) {
         triple_fault();
         return 2;
+    }
+    const char *apic = find_word(cmd, "apic=");
+    if (apic != NULL) {
+        count_apic_ticks(parse_dec(apic));
+        return 0;
     }
     printf("mem: lower %u KiB upper %u KiB\n", mbi->mem_lower, mbi->mem_upper);
     printf("cmos: base %u KiB ext %u KiB\n", cmos(0x15) | (cmos(0x16) << 8), cmos(0x17) | (cmos(0x18) << 8));

@@ -1,0 +1,43 @@
+// Handlers of the health-monitor services: RAISE_APPLICATION_ERROR, REPORT_APPLICATION_MESSAGE and
+// GET_ERROR_STATUS. Classification and actions are the runner's HM (through KernelApi).
+import type { GuestVirtAddr } from "../../mem/types";
+import { ERROR_CODE_VALUES } from "../../health/system-state";
+import { HmErrorCode, PvError } from "../abi-generated";
+import { HM_ERROR_STATUS_LAYOUT, PV_CONSTANTS } from "../abi-layout";
+import type { PvHandlers } from "../dispatcher";
+import { OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";
+
+function message(ctx: PvCallContext, at: GuestVirtAddr, len: number): string | PvError {
+  if (len > PV_CONSTANTS.MAX_ERROR_MESSAGE) return PvError.EINVAL;
+  const b = readIn(ctx, at, len);
+  return typeof b === "number" ? b : String.fromCharCode(...b);
+}
+
+/** hm_raise_application_error, hm_report_message, hm_get_error_status. */
+export const hmHandlers = {
+  hmRaiseApplicationError: (ctx: PvCallContext, errorCode: number, msg: GuestVirtAddr, len: number): PvCallResult => {
+    if (errorCode !== HmErrorCode.APPLICATION_ERROR) return ret(PvError.EINVAL);
+    const text = message(ctx, msg, len);
+    if (typeof text === "number") return ret(text);
+    ctx.kernel.raiseError("APPLICATION_ERROR", text);
+    return ret(PvError.OK);
+  },
+  hmReportMessage: (ctx: PvCallContext, msg: GuestVirtAddr, len: number): PvCallResult => {
+    const text = message(ctx, msg, len);
+    if (typeof text === "number") return ret(text);
+    ctx.kernel.reportMessage(text);
+    return ret(PvError.OK);
+  },
+  hmGetErrorStatus: (ctx: PvCallContext, status: GuestVirtAddr): PvCallResult => {
+    const e = ctx.kernel.takeError();
+    if (e === undefined) return ret(PvError.ENOACTION);
+    const f = HM_ERROR_STATUS_LAYOUT.fields;
+    const text = new TextEncoder().encode(e.message).subarray(0, f.message.size);
+    const out = new OutStruct(HM_ERROR_STATUS_LAYOUT.size)
+      .u32(f.error_code.offset, ERROR_CODE_VALUES[e.code])
+      .u32(f.failed_address.offset, e.failedAddress)
+      .u32(f.message_len.offset, text.length);
+    out.bytes.set(text, f.message.offset);
+    return ret(writeOut(ctx, status, out.bytes) ? PvError.OK : PvError.EFAULT);
+  },
+} satisfies Partial<PvHandlers>;

@@ -1,0 +1,109 @@
+// What a paravirt service handler sees (the calling vCPU, the module services bound to the caller,
+// the partition's PV state) and what it answers. Shared by the dispatcher and every handler group.
+import type { PartitionConfig } from "../config/model";
+import type { Cpu } from "../cpu/cpu";
+import type { KernelFault } from "../health/system-state";
+import type { PvImage } from "../loader/pv-image";
+import { readGuestBytes, writeGuestBytes } from "../mem/guest-access";
+import { guestVirt, type GuestVirtAddr, type Nanos } from "../mem/types";
+import type { KernelApi } from "../module/partition-vm";
+import { PvError } from "./abi-generated";
+import type { ExportLookup } from "./export-lookup";
+import type { PvTimers } from "./pv-timers";
+import type { SharedPage } from "./shared-page";
+
+/** The PV state of one partition's vCPU that services read and change. */
+export interface PvVcpuState {
+  readonly partition: PartitionConfig;
+  readonly image: PvImage;
+  readonly lookup: ExportLookup;
+  readonly shared: SharedPage;
+  readonly console: (bytes: Uint8Array) => void;
+  readonly ramBytes: number;
+  timers: PvTimers;
+  /** Registered upcall entry (0: none). */
+  upcallHandler: number;
+  /** Keys already reported by logOnce. */
+  readonly logged: Set<string>;
+}
+
+/** One call in progress. */
+export interface PvCallContext {
+  readonly cpu: Cpu;
+  readonly kernel: KernelApi;
+  readonly vcpu: PvVcpuState;
+  /** Bytes copied between guest and kernel so far (for the cost). */
+  copied: number;
+}
+
+/** What a handler answers. */
+export type PvCallResult =
+  /** Return `value` in EAX and continue. */
+  | { readonly kind: "return"; readonly value: number }
+  /** Return `value` in EAX; the partition gives up the rest of its window. */
+  | { readonly kind: "yield"; readonly value: number }
+  /** Return OK in EAX; the vCPU idles until `until` (next timer), or to the window end when undefined. */
+  | { readonly kind: "idle"; readonly until: Nanos | undefined }
+  /** The handler set the registers itself (resolver). */
+  | { readonly kind: "continue" }
+  /** The call is a partition error for the health monitor. */
+  | { readonly kind: "fault"; readonly fault: KernelFault; readonly message: string };
+
+/** EAX = value (a PV_E* code or a count/value). */
+export function ret(value: number): PvCallResult {
+  return { kind: "return", value };
+}
+
+/** Copies `len` guest bytes in (the range was checked by the dispatcher; a late failure is EFAULT). */
+export function readIn(ctx: PvCallContext, addr: GuestVirtAddr, len: number): Uint8Array | PvError.EFAULT {
+  if (len === 0) return new Uint8Array(0);
+  const r = readGuestBytes(ctx.cpu, addr, len, { user: true });
+  if (!r.ok) return PvError.EFAULT;
+  ctx.copied += len;
+  return r.value;
+}
+
+/** Copies bytes out to the guest; false when the range is not writable. */
+export function writeOut(ctx: PvCallContext, addr: GuestVirtAddr, data: Uint8Array): boolean {
+  if (data.length === 0) return true;
+  const r = writeGuestBytes(ctx.cpu, addr, data, { user: true });
+  if (r.ok) ctx.copied += data.length;
+  return r.ok;
+}
+
+/** Little-endian struct builder for out-parameters. */
+export class OutStruct {
+  readonly bytes: Uint8Array;
+  private readonly dv: DataView;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.dv = new DataView(this.bytes.buffer);
+  }
+  u32(offset: number, v: number): this {
+    this.dv.setUint32(offset, v >>> 0, true);
+    return this;
+  }
+  u64(offset: number, v: bigint): this {
+    this.dv.setBigUint64(offset, BigInt.asUintN(64, v), true);
+    return this;
+  }
+}
+
+/** Reads a NUL-padded char[n] field as text. */
+export function fixedString(bytes: Uint8Array, offset: number, size: number): string {
+  const field = bytes.subarray(offset, offset + size);
+  const nul = field.indexOf(0);
+  return String.fromCharCode(...field.subarray(0, nul < 0 ? size : nul));
+}
+
+/** Reports `text` through the kernel once per `key` (ENOSYS ids, unknown import names). */
+export function logOnce(ctx: PvCallContext, key: string, text: string): void {
+  if (ctx.vcpu.logged.has(key)) return;
+  ctx.vcpu.logged.add(key);
+  ctx.kernel.notice(`partition ${ctx.vcpu.partition.name}: ${text}`);
+}
+
+/** Tags a u32 register value as a guest-virtual address. */
+export function virt(v: number): GuestVirtAddr {
+  return guestVirt(v >>> 0);
+}

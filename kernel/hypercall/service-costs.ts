@@ -1,0 +1,52 @@
+// The cost, in CPU cycles of the cost model, that each paravirt service charges to the caller's window
+// (on top of the instructions the guest ran to trap). Every figure is bounded: byte-proportional parts
+// are capped by the service's own limits (CONSOLE_MAX_WRITE, a port's max message size, 128-byte HM
+// messages). Assumption: a trap round trip of a small in-order core (~100 cycles, as a int/iret pair
+// plus a table dispatch), a word copied per cycle, and a few hundred cycles for table lookups.
+import type { ServiceKey } from "./abi-generated";
+
+/** Dispatch cost of every trap, including ENOSYS answers: entry, id lookup, permission, return. */
+export const TRAP_BASE_CYCLES = 100;
+
+/** Extra cycles per service, beyond TRAP_BASE_CYCLES and the per-byte copy charge. */
+export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
+  abiVersion: 0,
+  abiFeatures: 0,
+  null: 0,
+  resolve: 300, // three stack words, bounds checks, one name read and lookup, one slot write
+  consoleWrite: 50,
+  timeGet: 20,
+  timerSetPeriodic: 50,
+  timerSetOneshot: 50,
+  virqRegister: 20,
+  virqKick: 20,
+  idle: 50,
+  partitionGetStatus: 100,
+  partitionSetMode: 200,
+  scheduleSetNext: 200,
+  scheduleGetStatus: 100,
+  scheduleGetId: 150,
+  samplingPortCreate: 300,
+  samplingPortGetId: 150,
+  samplingPortWrite: 150,
+  samplingPortRead: 150,
+  samplingPortStatus: 100,
+  queuingPortCreate: 300,
+  queuingPortGetId: 150,
+  queuingPortSend: 150,
+  queuingPortReceive: 150,
+  queuingPortStatus: 100,
+  queuingPortClear: 150,
+  hmRaiseApplicationError: 300,
+  hmReportMessage: 200,
+  hmGetErrorStatus: 150,
+  windowYield: 20,
+};
+
+/** Bytes copied per cycle between guest and kernel (one 32-bit word). */
+export const BYTES_PER_CYCLE = 4;
+
+/** The cycles one call of `key` costs, having copied `bytes` bytes (already bounded by the service). */
+export function serviceCost(key: ServiceKey | undefined, bytes: number): number {
+  return TRAP_BASE_CYCLES + (key === undefined ? 0 : SERVICE_CYCLES[key]) + Math.ceil(bytes / BYTES_PER_CYCLE);
+}

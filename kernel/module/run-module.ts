@@ -1,0 +1,68 @@
+// Runs a module file end to end for the CLI and the scenario tests: validate, check it is runnable,
+// build the VMs, run for a duration or a number of major frames, and return what happened. No
+// printing: callers get console lines and notices through callbacks and format them themselves.
+import type { Diagnostic } from "../config/diagnostic";
+import { loadConfig } from "../config/load";
+import type { SystemConfig } from "../config/model";
+import { checkRunnable } from "../config/run-checks";
+import { nanos, type Nanos, type PartitionId } from "../mem/types";
+import type { TraceSink } from "../trace/tracer";
+import { PartitionLoadError } from "./load-error";
+import { ModuleRunner, type ModuleRunResult } from "./module-runner";
+import { vmFactory, type VmBuilders } from "./vm-factory";
+
+/** How long to run: virtual time, or whole major frames of the initial schedule. */
+export type RunLength = { readonly kind: "duration"; readonly value: Nanos } | { readonly kind: "frames"; readonly count: number };
+
+/** What runModule needs. */
+export interface RunModuleOptions {
+  readonly file: string;
+  readonly length: RunLength;
+  /** The VM builders for this module (they need its clock and folder). */
+  readonly builders: (config: SystemConfig) => VmBuilders;
+  readonly trace: TraceSink;
+  readonly onConsoleLine: (partition: string, line: string) => void;
+  readonly onNotice?: (time: Nanos, text: string) => void;
+  /** Called once the module is valid, before any partition loads or runs (e.g. to size prefixes). */
+  readonly onValid?: (config: SystemConfig) => void;
+}
+
+/** The outcome: the file was invalid, a partition could not load, or the module ran. */
+export type RunModuleOutcome =
+  | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: "loadError"; readonly error: PartitionLoadError }
+  | { readonly kind: "ran"; readonly config: SystemConfig; readonly result: ModuleRunResult; readonly until: Nanos };
+
+/** The end time for `length` in `config` (frames count in the initial schedule's major frame). */
+export function runEnd(config: SystemConfig, length: RunLength): Nanos {
+  if (length.kind === "duration") return length.value;
+  const initial = config.schedules.find((s) => s.initial) ?? config.schedules[0];
+  if (initial === undefined) throw new Error("a validated module has at least one schedule");
+  return nanos(initial.majorFrame * BigInt(length.count));
+}
+
+/** Validates, loads and runs the module in `opts.file`. */
+export function runModule(opts: RunModuleOptions): RunModuleOutcome {
+  const loaded = loadConfig(opts.file);
+  if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
+  const config = loaded.config;
+  const missing = checkRunnable(config);
+  if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
+  opts.onValid?.(config);
+  const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
+  let runner: ModuleRunner;
+  try {
+    runner = new ModuleRunner({
+      config,
+      createVm: vmFactory(opts.builders(config)),
+      trace: opts.trace,
+      onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
+      ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),
+    });
+  } catch (e) {
+    if (e instanceof PartitionLoadError) return { kind: "loadError", error: e };
+    throw e;
+  }
+  const until = runEnd(config, opts.length);
+  return { kind: "ran", config, result: runner.runUntil(until), until };
+}

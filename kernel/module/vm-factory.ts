@@ -1,0 +1,66 @@
+// Builds each partition's VM from its configuration: reads the guest image named in the XML and hands
+// it to the builder for the guest kind. File problems become PartitionLoadError naming the file and
+// the config line; what the bytes mean is the builder's business.
+import { readFileSync } from "fs";
+import type { PartitionConfig } from "../config/model";
+import { PartitionLoadError } from "./load-error";
+import type { PartitionVm } from "./partition-vm";
+
+/** The guest image and Multiboot modules of a partition, read from disk. */
+export interface PartitionImages {
+  readonly image: Uint8Array;
+  readonly imagePath: string;
+  readonly modules: readonly { readonly path: string; readonly data: Uint8Array }[];
+}
+
+/** Makes a VM of one kind from a partition's config, its images and its console sink. */
+export type VmBuilder = (p: PartitionConfig, images: PartitionImages, console: (bytes: Uint8Array) => void) => PartitionVm;
+
+/** One builder per guest kind. */
+export interface VmBuilders {
+  readonly PV: VmBuilder;
+  readonly FV: VmBuilder;
+}
+
+function readOrFail(p: PartitionConfig, path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? `${what} not found (build the guests with \`npm run build:guests\`, or fix the path in the XML)`
+        : `${what} cannot be read: ${(e as Error).message}`;
+    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, reason);
+  }
+}
+
+/** Reads a partition's image and modules; throws PartitionLoadError when one is missing or unreadable. */
+export function readPartitionImages(p: PartitionConfig): PartitionImages {
+  const imagePath = p.guest.image;
+  if (imagePath === undefined) {
+    throw new PartitionLoadError(p.name, undefined, p.guest.pos ?? p.pos, "no guest image is configured (apx:Guest Image)");
+  }
+  return {
+    image: readOrFail(p, imagePath, "guest image"),
+    imagePath,
+    modules: p.guest.modules.map((m) => ({ path: m, data: readOrFail(p, m, "Multiboot module") })),
+  };
+}
+
+/** A createVm function for ModuleRunner that reads images and dispatches on the guest kind. */
+export function vmFactory(builders: VmBuilders): (p: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm {
+  return (p, console) => {
+    const images = readPartitionImages(p);
+    switch (p.guest.kind) {
+      case "PV":
+        return builders.PV(p, images, console);
+      case "FV":
+        return builders.FV(p, images, console);
+      default: {
+        const unreachable: never = p.guest.kind;
+        throw new Error(`unknown guest kind ${String(unreachable)}`);
+      }
+    }
+  };
+}

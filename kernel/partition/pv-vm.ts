@@ -1,0 +1,263 @@
+// A paravirtualized partition's machine as the module runner drives it: loads and checks the image
+// (PartitionLoadError when it cannot run), runs the ring-3 vCPU in slices cut at timer expiries so
+// that virtual interrupts are delivered at instruction boundaries, keeps the shared page current and
+// serves hypercalls through the paravirt dispatcher. Decisions about modes, HM and ports are the
+// runner's (through KernelApi).
+import type { PartitionConfig, SystemConfig } from "../config/model";
+import type { CpuExit } from "../cpu/exit";
+import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/abi-generated";
+import { dispatch } from "../hypercall/dispatcher";
+import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
+import { PV_HANDLERS } from "../hypercall/handlers";
+import { permittedServices, schedulePermitted } from "../hypercall/permissions";
+import type { PvCallContext, PvVcpuState } from "../hypercall/pv-call";
+import { buildPvMachine, type PvMachine } from "../hypercall/pv-machine";
+import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
+import { bindAll } from "../hypercall/resolver";
+import { serviceCost } from "../hypercall/service-costs";
+import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
+import { parsePvImage, type PvImage } from "../loader/pv-image";
+import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
+import { guestVirt, nanos, type Nanos } from "../mem/types";
+import { ModuleClock } from "../module/clock";
+import { PartitionLoadError } from "../module/load-error";
+import { partitionRamBytes } from "../module/partition-memory";
+import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
+
+/** What the VM factory passes in. */
+export interface PvVmOptions {
+  readonly partition: PartitionConfig;
+  readonly config: SystemConfig;
+  readonly console: (bytes: Uint8Array) => void;
+  readonly clockHz: number;
+  /** Bytes of build/guests/paravirt-abi/libpv/libpv-O2.elf. */
+  readonly libpvImage: Uint8Array;
+  readonly image: Uint8Array;
+  readonly imagePath: string;
+  /** Load-time notices (imports bound to pv_enosys by eager binding). */
+  readonly log?: (text: string) => void;
+}
+
+/** Longest run slice between shared-page time refreshes (keeps time_ns within 10 us at 100 MHz). */
+const TIME_REFRESH_CYCLES = 1000;
+const NS_PER_S = 1_000_000_000n;
+/** Tick period at start: off until the guest calls timer_set_periodic (no configuration option yet). */
+const START_TICK_PERIOD = nanos(0);
+
+/** Builds the VM of a PV partition; throws PartitionLoadError for an image that cannot run. */
+export function createPvVm(opts: PvVmOptions): PartitionVm {
+  const p = opts.partition;
+  const refuse = (file: string | undefined, reason: string): PartitionLoadError => new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, reason);
+  const ramBytes = Math.ceil(partitionRamBytes(p) / 4096) * 4096;
+  const libpv = parseLibpv(opts.libpvImage);
+  if (!libpv.ok) throw refuse(undefined, libpv.message);
+  const image = parsePvImage(opts.image, ramBytes);
+  if (!image.ok) throw refuse(opts.imagePath, image.error.message);
+  const permitted = permittedServices(p, opts.config);
+  const lookup = buildExportLookup(libpv.image, permitted);
+  const eager = p.guest.binding === "jumptable-eager" || (image.image.noteFlags & NoteFlags.BIND_NOW) !== 0;
+  if (eager) {
+    const known = new Set(libpv.image.exports.map((e) => e.name));
+    const missing = image.image.imports.filter((i) => !known.has(i.name)).map((i) => i.name);
+    if (missing.length > 0) throw refuse(opts.imagePath, `eager binding: libpv exports none of ${missing.join(", ")}`);
+  }
+  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager);
+}
+
+class PvVm implements PartitionVm {
+  private machine: PvMachine;
+  private vcpu: PvVcpuState;
+  private readonly clock: ModuleClock;
+  private readonly hz: bigint;
+  private lastNow: Nanos = nanos(0);
+  private windowEnd: Nanos = nanos(0);
+
+  constructor(
+    private readonly opts: PvVmOptions,
+    private readonly ramBytes: number,
+    private readonly image: PvImage,
+    private readonly libpv: LibpvImage,
+    private readonly lookup: ExportLookup,
+    private readonly permitted: ReadonlySet<ServiceId>,
+    private readonly eager: boolean,
+  ) {
+    this.clock = new ModuleClock(opts.clockHz);
+    this.hz = BigInt(opts.clockHz);
+    this.machine = this.build("NORMAL_START");
+    this.vcpu = this.freshVcpu();
+  }
+
+  private build(startCondition: StartCondition): PvMachine {
+    const p = this.opts.partition;
+    const exportNames = new Set(this.libpv.exports.map((e) => e.name));
+    const flags = (p.systemPartition ? StartFlags.SYSTEM_PARTITION : 0) | (schedulePermitted(p, this.opts.config) ? StartFlags.SCHEDULE_PERMITTED : 0) | (this.eager ? StartFlags.EAGER_BOUND : 0);
+    return buildPvMachine({
+      image: this.image,
+      libpv: this.libpv,
+      ramBytes: this.ramBytes,
+      now: this.lastNow,
+      bind: this.eager
+        ? (mem) => {
+            const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
+            for (const name of forbidden) this.opts.log?.(`partition ${p.name}: import ${name} is not permitted: bound to pv_enosys`);
+          }
+        : undefined,
+      startInfo: {
+        partitionId: p.id,
+        flags,
+        startCondition: START_CONDITION_VALUES[startCondition],
+        ramSize: this.ramBytes,
+        freeBase: this.image.imageEnd,
+        resolver: this.libpv.resolver,
+        libpvSize: this.libpv.size,
+        exportTable: this.libpv.exportTable,
+        exportCount: this.libpv.exports.length,
+        tickPeriod: START_TICK_PERIOD,
+        startTime: this.lastNow,
+        cpuHz: this.opts.clockHz,
+        partitionName: p.name,
+        commandLine: p.guest.commandLine,
+      },
+    });
+  }
+
+  private freshVcpu(): PvVcpuState {
+    return {
+      partition: this.opts.partition,
+      image: this.image,
+      lookup: this.lookup,
+      shared: this.machine.shared,
+      console: this.opts.console,
+      ramBytes: this.ramBytes,
+      timers: startTimers(START_TICK_PERIOD, this.lastNow),
+      upcallHandler: 0,
+      logged: this.vcpu?.logged ?? new Set<string>(),
+    };
+  }
+
+  run(budget: number, now: Nanos): VmSlice {
+    const cpu = this.machine.cpu;
+    let used = 0;
+    for (;;) {
+      const t = this.clock.advance(now, used);
+      this.syncTime(t);
+      const fault = this.deliverUpcall();
+      if (fault !== undefined) return { exit: fault, cycles: used };
+      if (used >= budget) return { exit: { kind: "budget" }, cycles: used };
+      let chunk = Math.min(budget - used, TIME_REFRESH_CYCLES);
+      const next = nextExpiry(this.vcpu.timers);
+      if (next !== undefined) chunk = Math.max(1, Math.min(chunk, this.cyclesUntil(t, next)));
+      const before = cpu.cycles;
+      const exit = cpu.run(chunk);
+      used += cpu.cycles - before;
+      if (exit.kind !== "budget") {
+        this.lastNow = this.clock.advance(now, used);
+        return { exit, cycles: used };
+      }
+    }
+  }
+
+  /** Cycles from `t` until the first cycle boundary at or after `deadline`. */
+  private cyclesUntil(t: Nanos, deadline: Nanos): number {
+    const ceil = (deadline * this.hz + NS_PER_S - 1n) / NS_PER_S;
+    const c = ceil - this.clock.cyclesAt(t);
+    return c > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(c);
+  }
+
+  /** Fires the timers due by `t` (recorded, never dropped) and publishes `t` in the shared page. */
+  private syncTime(t: Nanos): void {
+    this.lastNow = t;
+    const r = advanceTimers(this.vcpu.timers, t);
+    this.vcpu.timers = r.timers;
+    const shared = this.machine.shared;
+    if (r.ticks > 0) shared.raise(Virq.TICK, r.ticks);
+    if (r.oneshot) shared.raise(Virq.ONESHOT);
+    shared.setTime(t, this.windowEnd > t ? this.windowEnd : t);
+  }
+
+  /** Enters the guest's upcall handler if a virq is pending and unmasked; a bad guest stack is a #PF exit. */
+  private deliverUpcall(): CpuExit | undefined {
+    const { cpu, shared } = this.machine;
+    const handler = this.vcpu.upcallHandler;
+    if (handler === 0 || shared.masked || shared.pendingBits === 0) return undefined;
+    const esp = cpu.esp >>> 0;
+    const eipSlot = guestVirt((esp - 4) >>> 0);
+    const flagsSlot = guestVirt((esp - 8) >>> 0);
+    const a = writeGuestU32(cpu, eipSlot, cpu.eip, { user: true });
+    const b = a.ok ? writeGuestU32(cpu, flagsSlot, cpu.getEflags(), { user: true }) : a;
+    if (!b.ok) return { kind: "fault", vector: 14, errorCode: b.fault.errorCode, eip: cpu.eip, cr2: b.fault.address };
+    shared.enterUpcall();
+    cpu.esp = flagsSlot;
+    cpu.eip = handler;
+    return undefined;
+  }
+
+  serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
+    if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
+    this.syncTime(kernel.now);
+    const cpu = this.machine.cpu;
+    const ctx: PvCallContext = { cpu, kernel, vcpu: this.vcpu, copied: 0 };
+    const { service, result } = dispatch(ctx, PV_HANDLERS, this.permitted);
+    // A one-shot armed in the past becomes pending at once.
+    this.syncTime(kernel.now);
+    const cycles = serviceCost(service?.key, ctx.copied);
+    switch (result.kind) {
+      case "return":
+        cpu.eax = result.value >>> 0;
+        return { kind: "resume", cycles };
+      case "yield":
+        cpu.eax = result.value >>> 0;
+        return { kind: "yieldWindow", cycles };
+      case "idle":
+        cpu.eax = 0;
+        // Sleeping past the window would also sleep through the next WINDOW_START and PORT events:
+        // with no timer due in this window, the rest of it passes idle and the call returns in the next.
+        return result.until === undefined || result.until >= this.windowEnd ? { kind: "yieldWindow", cycles } : { kind: "sleepUntil", time: result.until, cycles };
+      case "continue":
+        return { kind: "resume", cycles };
+      case "fault":
+        return { kind: "error", fault: result.fault, message: result.message };
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  restart(_mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
+    // Both restarts reload the image: a PV partition keeps no state across a restart the kernel knows of.
+    this.machine = this.build(startCondition);
+    this.vcpu = this.freshVcpu();
+  }
+
+  beginWindow(start: Nanos, end: Nanos): void {
+    this.windowEnd = end;
+    this.machine.shared.raise(Virq.WINDOW_START);
+    this.syncTime(start);
+  }
+
+  portEvent(): void {
+    this.machine.shared.raise(Virq.PORT);
+  }
+
+  instructionBytes(): Uint8Array {
+    const cpu = this.machine.cpu;
+    const eip = cpu.eip >>> 0;
+    for (const len of [15, 4096 - (eip & 4095)]) {
+      const r = readGuestBytes(cpu, guestVirt(eip), Math.min(len, 15), { user: true });
+      if (r.ok) return r.value;
+    }
+    return new Uint8Array(0);
+  }
+
+  /** The vCPU and memory (tests and diagnostics). */
+  get current(): PvMachine {
+    return this.machine;
+  }
+}
+
+/** The machine inside a VM built by createPvVm (tests and diagnostics); undefined for other VMs. */
+export function pvMachineOf(vm: PartitionVm): PvMachine | undefined {
+  return vm instanceof PvVm ? vm.current : undefined;
+}
