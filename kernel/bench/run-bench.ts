@@ -35,7 +35,7 @@ interface Plan {
   readonly memoryPartitions: number;
 }
 
-const FULL: Plan = { calls: 20_000, runs: 7, refRuns: 5, refCalls: 20_000_000, mipsRuns: 3, mipsCommandLine: undefined, switches: 100_000, simVirtualNs: 200_000_000, memoryPartitions: 20 };
+const FULL: Plan = { calls: 100_000, runs: 11, refRuns: 5, refCalls: 20_000_000, mipsRuns: 3, mipsCommandLine: undefined, switches: 100_000, simVirtualNs: 200_000_000, memoryPartitions: 20 };
 const QUICK: Plan = { calls: 50, runs: 1, refRuns: 1, refCalls: 10_000, mipsRuns: 1, mipsCommandLine: "iters=50", switches: 2_000, simVirtualNs: 10_000_000, memoryPartitions: 2 };
 
 /** The partition counts of the switch benchmark. */
