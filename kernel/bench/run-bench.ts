@@ -42,7 +42,7 @@ const QUICK: Plan = { calls: 50, runs: 1, refRuns: 1, refCalls: 10_000, mipsRuns
 export const SWITCH_COUNTS: readonly number[] = [2, 10, 100, 1000];
 
 const STANDIN_NOTE =
-  "Call paths ran on the test-only PV stand-in (test/paravirt-abi/lib/pv-machine.ts), not the kernel's PV machine, which is not on main yet: " +
+  "Call paths ran on the test-only PV stand-in (test/paravirt-abi/lib/pv-machine.ts), not the kernel's PV machine (createPvVm, kernel/partition/pv-vm.ts, reached main too late to be wired in): " +
   "guest instruction counts are those of the real guest code and libpv; kernel-side service costs (modeled cycles charged by a service, " +
   "host time of the real dispatcher, resolver and ports) are the stand-in's minimal handlers, so trap and first-call host times are lower bounds.";
 
