@@ -8,11 +8,22 @@
 static SAMPLING_PORT_ID_TYPE alt_port;
 static QUEUING_PORT_ID_TYPE evt_port;
 
-/* A deterministic "reading": a slow climb with a small saw-tooth on top. */
+#define DROPOUT_FIRST 5u
+#define DROPOUT_LAST 6u
+
+/* A deterministic, bounded "reading": a climb and a temperature saw-tooth, repeating every 400 periods. */
 static void reading(uint32_t seq, uint32_t *alt_ft, int32_t *temp_c)
 {
-    *alt_ft = 1000u + 25u * seq + (seq % 4u) * 3u;
-    *temp_c = 15 - (int32_t)(seq / 2u);
+    uint32_t phase = seq % 400u;
+    *alt_ft = 1000u + 25u * phase + (seq % 4u) * 3u;
+    *temp_c = 15 - (int32_t)(phase % 5u);
+}
+
+/* snprintf's return clamped to what fits, plus the terminating NUL: the message length to send. */
+static MESSAGE_SIZE_TYPE message_length(int printed, uint32_t size)
+{
+    uint32_t n = printed < 0 ? 0u : (uint32_t)printed;
+    return (MESSAGE_SIZE_TYPE)(n + 1u < size ? n + 1u : size);
 }
 
 static void sensor_process(void)
@@ -24,11 +35,15 @@ static void sensor_process(void)
         char msg[DEMO_SAMPLE_SIZE];
         reading(seq, &alt, &temp);
         int len = snprintf(msg, sizeof msg, "seq=%u alt=%uft temp=%dC", seq, alt, (int)temp);
-        WRITE_SAMPLING_MESSAGE(alt_port, (MESSAGE_ADDR_TYPE)msg, (MESSAGE_SIZE_TYPE)len + 1, &rc);
-        demo_log("sensor: wrote sample \"%s\" rc=%d\n", msg, (int)rc);
+        if (seq >= DROPOUT_FIRST && seq <= DROPOUT_LAST) {
+            demo_log("sensor: seq=%u dropout, no sample written\n", seq);
+        } else {
+            WRITE_SAMPLING_MESSAGE(alt_port, (MESSAGE_ADDR_TYPE)msg, message_length(len, sizeof msg), &rc);
+            demo_log("sensor: wrote sample \"%s\" rc=%d\n", msg, (int)rc);
+        }
         if (seq % 2u == 0u) {
             len = snprintf(msg, sizeof msg, "%s #%u", seq % 4u == 0u ? "CMD climb" : "EVT level", seq / 2u);
-            SEND_QUEUING_MESSAGE(evt_port, (MESSAGE_ADDR_TYPE)msg, (MESSAGE_SIZE_TYPE)len + 1, 0, &rc);
+            SEND_QUEUING_MESSAGE(evt_port, (MESSAGE_ADDR_TYPE)msg, message_length(len, sizeof msg), 0, &rc);
             demo_log("sensor: sent \"%s\" rc=%d\n", msg, (int)rc);
         }
         PERIODIC_WAIT(&rc);
