@@ -33,8 +33,9 @@ static void receiver_process(void)
         char msg[DEMO_EVENT_SIZE + 1];
         MESSAGE_SIZE_TYPE len = 0;
         RECEIVE_QUEUING_MESSAGE(evt_port, INFINITE_TIME_VALUE, (MESSAGE_ADDR_TYPE)msg, &len, &rc);
-        if (rc != NO_ERROR) {
+        if (rc != NO_ERROR) { /* not expected with an infinite timeout: report, back off a frame */
             demo_log("display: RECEIVE_QUEUING_MESSAGE rc=%d\n", (int)rc);
+            TIMED_WAIT(DEMO_PERIOD_NS, &rc);
             continue;
         }
         msg[len < DEMO_EVENT_SIZE ? len : DEMO_EVENT_SIZE] = '\0';
