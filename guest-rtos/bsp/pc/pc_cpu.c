@@ -16,7 +16,6 @@
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 #define PIT_CH0_LOHI_MODE2 0x34
-#define PIT_CH0_LATCH 0x00
 
 #define COM1 0x3F8
 #define LSR_THRE 0x20
@@ -34,7 +33,6 @@ struct __attribute__((packed)) table_reg {
 /* null, flat code (0x08), flat data (0x10) */
 static const uint64_t gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
 static uint64_t idt[256];
-static uint32_t pit_divisor;
 
 void pc_irq0_entry(void);
 void pc_irq_other_entry(void);
@@ -85,28 +83,16 @@ void pc_cpu_init(void)
     pic_remap();
 }
 
-uint64_t pc_pit_start(uint64_t period_ns)
+uint32_t pc_pit_start(uint64_t period_ns)
 {
     uint64_t d = (period_ns * PC_PIT_HZ + 500000000ull) / 1000000000ull;
     if (d < 2) d = 2;
     if (d > 65535) d = 65535;
-    pit_divisor = (uint32_t)d;
     outb(PIT_CMD, PIT_CH0_LOHI_MODE2);
     outb(PIT_CH0, (uint8_t)(d & 0xFF));
     outb(PIT_CH0, (uint8_t)(d >> 8));
     outb(PIC1_DATA, 0xFE); /* IRQ0 only */
-    return d * 1000000000ull / PC_PIT_HZ;
-}
-
-uint32_t pc_pit_elapsed(void)
-{
-    if (pit_divisor == 0) return 0;
-    outb(PIT_CMD, PIT_CH0_LATCH);
-    uint32_t lo = inb(PIT_CH0);
-    uint32_t hi = inb(PIT_CH0);
-    uint32_t count = lo | (hi << 8);
-    if (count == 0 || count > pit_divisor) return 0;
-    return pit_divisor - count;
+    return (uint32_t)d;
 }
 
 void pc_uart_init(void)

@@ -8,10 +8,8 @@
 /* Loads a flat GDT and an IDT (exceptions, IRQ0 tick, other IRQs spurious) and remaps the PICs to
  * vectors 0x20..0x2f with every line masked. Interrupts stay disabled. */
 void pc_cpu_init(void);
-/* Programs PIT channel 0 in mode 2 for about `period_ns`, unmasks IRQ0; returns the period obtained. */
-uint64_t pc_pit_start(uint64_t period_ns);
-/* Counts PIT input clocks elapsed in the current period (0 .. divisor-1). */
-uint32_t pc_pit_elapsed(void);
+/* Programs PIT channel 0 in mode 2 for about `period_ns`, unmasks IRQ0; returns the divisor used. */
+uint32_t pc_pit_start(uint64_t period_ns);
 /* PIT input clock in Hz. */
 #define PC_PIT_HZ 1193182u
 
