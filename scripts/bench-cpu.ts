@@ -4,16 +4,12 @@
 import { spawnSync } from "child_process";
 import { join, resolve } from "path";
 import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
-import { imagePath, readManifest, type GuestImageSpec } from "./lib/guest-manifest";
-import { describeEnd, runInEmulator } from "../test/programs/emulator-run";
-import { buildNative, runNative } from "../test/programs/native-reference";
+import { readManifest } from "./lib/guest-manifest";
+import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf, type CpuBenchRow as Row } from "./lib/cpu-bench";
+import { median } from "../kernel/bench/stats";
 
 const ROOT = resolve(__dirname, "..", "..");
-const MANIFEST = join(ROOT, "test", "programs", "bench", "guest.json");
-/** A guest that has not exited after this many instructions is reported as runaway. */
-const MAX_INSTRUCTIONS = 20_000_000_000;
-const SUCCESS_STATUS = 1;
-
+const MANIFEST = join(ROOT, CPU_BENCH_MANIFEST);
 interface Options {
   readonly runs: number;
   readonly commandLine: string | undefined;
@@ -59,60 +55,6 @@ const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--iters N] [--o
   --runs N    runs per guest and side (default 5; the table shows the median and the range)
   --iters N   override every guest's iteration count (boot command line "iters=N")
   --only NAME run only the guest whose name contains NAME`;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-interface Row {
-  readonly name: string;
-  readonly instructions: number;
-  readonly hostMs: readonly number[];
-  readonly nativeMs: readonly number[];
-  readonly note: string;
-}
-
-function nativeSide(spec: GuestImageSpec, opts: Options): { transcript: string; ms: number[] } {
-  const b = buildNative(ROOT, spec, "O2");
-  if (b.kind === "buildError") throw new Error(`native build of ${spec.name} failed:\n${b.message}`);
-  const ms: number[] = [];
-  let transcript = "";
-  for (let i = 0; i < opts.runs; i++) {
-    const r = runNative(b.binary, opts.commandLine);
-    if (r.status !== 0) throw new Error(`native ${spec.name} exited with ${String(r.status ?? r.signal)}`);
-    const m = /native_ns (\d+)/.exec(r.stderr);
-    if (m === null) throw new Error(`native ${spec.name} reported no time`);
-    ms.push(Number(m[1]) / 1e6);
-    transcript = r.stdout.toString("latin1");
-  }
-  return { transcript, ms };
-}
-
-function emulatorSide(spec: GuestImageSpec, opts: Options, expected: string): { instructions: number; ms: number[]; note: string } {
-  const path = imagePath(ROOT, spec, "O2");
-  const ms: number[] = [];
-  let instructions = 0;
-  let note = "";
-  for (let i = 0; i < opts.runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = runInEmulator(path, {
-      ...(opts.commandLine === undefined ? {} : { commandLine: opts.commandLine }),
-      maxInstructions: MAX_INSTRUCTIONS,
-    });
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    instructions = r.instructions;
-    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) note = describeEnd(r.end);
-    else if (r.stdout.toString("latin1") !== expected) note = "OUTPUT DIFFERS FROM NATIVE";
-  }
-  return { instructions, ms, note };
-}
-
-/** Guest instructions per host microsecond over the median run. */
-function mipsOf(r: Row): number {
-  return r.instructions / (median(r.hostMs) * 1000);
-}
 
 function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
@@ -164,9 +106,7 @@ function main(argv: readonly string[]): number {
   const rows: Row[] = [];
   for (const spec of specs) {
     process.stderr.write(`bench:cpu: running ${spec.name}\n`);
-    const native = nativeSide(spec, opts);
-    const emu = emulatorSide(spec, opts, native.transcript);
-    rows.push({ name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note });
+    rows.push(measureCpuGuest(ROOT, spec, opts.runs, opts.commandLine));
   }
   printTable(rows);
   if (rows.length > 0) process.stdout.write(`overall median: ${fmt(median(rows.map(mipsOf)))} MIPS\n`);

@@ -9,8 +9,14 @@ import { PartitionLoadError } from "./load-error";
 import { LIBPV_IMAGE, REPO_ROOT } from "./repo-paths";
 import type { VmBuilders } from "./vm-factory";
 
-/** Builders for every guest kind of `config`. */
-export function defaultBuilders(config: SystemConfig): VmBuilders {
+/** Input for one FV partition's COM1 receiver (`apexvisor run --console NAME`). */
+export interface ConsoleInput {
+  readonly partition: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Builders for every guest kind of `config`; `input` feeds one partition's COM1. */
+export function defaultBuilders(config: SystemConfig, input?: ConsoleInput): VmBuilders {
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
@@ -24,6 +30,7 @@ export function defaultBuilders(config: SystemConfig): VmBuilders {
         // The guest sees its image path as the XML names it, so output does not depend on where the tree lives.
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
+        ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
       }),
     PV: (p, images, console) => {
       libpv ??= readLibpv(p);
@@ -47,4 +54,10 @@ function readLibpv(p: { name: string; guest: { pos: SourcePos | undefined }; pos
   } catch (e) {
     throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; run \`npm run build:guests\``);
   }
+}
+
+/** A pull reader over `bytes`: the next byte, or undefined at the end. */
+function byteReader(bytes: Uint8Array): () => number | undefined {
+  let next = 0;
+  return () => (next < bytes.length ? bytes[next++] : undefined);
 }

@@ -23,14 +23,18 @@ export interface RunModuleOptions {
   readonly trace: TraceSink;
   readonly onConsoleLine: (partition: string, line: string) => void;
   readonly onNotice?: (time: Nanos, text: string) => void;
-  /** Called once the module is valid, before any partition loads or runs (e.g. to size prefixes). */
-  readonly onValid?: (config: SystemConfig) => void;
+  /**
+   * Called once the module is valid, before any partition loads or runs (e.g. to size prefixes, or to
+   * check options against the module). A returned sentence refuses the run with that reason.
+   */
+  readonly onValid?: (config: SystemConfig) => string | undefined;
 }
 
 /** The outcome: the file was invalid, a partition could not load, or the module ran. */
 export type RunModuleOutcome =
   | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "loadError"; readonly error: PartitionLoadError }
+  | { readonly kind: "refused"; readonly message: string }
   | { readonly kind: "ran"; readonly config: SystemConfig; readonly result: ModuleRunResult; readonly until: Nanos };
 
 /** The end time for `length` in `config` (frames count in the initial schedule's major frame). */
@@ -48,7 +52,8 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   const config = loaded.config;
   const missing = checkRunnable(config);
   if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
-  opts.onValid?.(config);
+  const refusal = opts.onValid?.(config);
+  if (refusal !== undefined) return { kind: "refused", message: refusal };
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
   let runner: ModuleRunner;
   try {

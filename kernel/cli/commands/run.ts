@@ -2,9 +2,10 @@
 // in virtual time and prints each partition's console with a prefix, then a summary. Optional trace
 // files. The work is kernel/module/run-module.ts; this file parses, calls and prints.
 import chalk from "chalk";
-import { writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
+import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
@@ -20,6 +21,9 @@ export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
 partitions that stop) as "-- <time>: text". A summary table per partition closes the run.
+
+Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
+file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
 
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
@@ -39,7 +43,26 @@ interface RunArgs {
   frames: number | undefined;
   trace: string | undefined;
   "chrome-trace": string | undefined;
+  console: string | undefined;
   color: boolean;
+}
+
+/** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
+function readStdin(): Uint8Array {
+  if (process.stdin.isTTY) return new Uint8Array(0);
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** Why `--console NAME` does not fit the module, or undefined when it does. */
+export function consoleProblem(config: SystemConfig, name: string): string | undefined {
+  const p = config.partitions.find((q) => q.name === name);
+  if (p === undefined) return `--console ${name}: no partition of that name (partitions: ${config.partitions.map((q) => q.name).join(", ")})`;
+  if (p.guest.kind !== "FV") return `--console ${name}: only full-virtualized (FV) partitions have a COM1 to attach; ${name} is ${p.guest.kind}`;
+  return undefined;
 }
 
 const COLOURS = [chalk.cyan, chalk.magenta, chalk.yellow, chalk.green, chalk.blue, chalk.red];
@@ -62,6 +85,7 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
     setExit(RUN_EXIT.usage);
     return;
   }
+  const input = args.console === undefined ? undefined : { partition: args.console, bytes: readStdin() };
   const tracing = args.trace !== undefined || args["chrome-trace"] !== undefined;
   const tracer = new MemoryTracer();
   const paint: Paint = args.color && chalk.supportsColor !== false ? (i, t) => (COLOURS[i % COLOURS.length] ?? chalk.white)(t) : (_i, t) => t;
@@ -72,10 +96,11 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const outcome = runModule({
     file: args.module,
     length,
-    builders: defaultBuilders,
+    builders: (config) => defaultBuilders(config, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
@@ -89,6 +114,10 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
     case "loadError":
       process.stderr.write(`${outcome.error.message}\n`);
       setExit(RUN_EXIT.loadError);
+      return;
+    case "refused":
+      process.stderr.write(`apexvisor run: ${outcome.message}\n`);
+      setExit(RUN_EXIT.usage);
       return;
     case "ran": {
       const clock = new ModuleClock(outcome.config.ext.clockHz);
@@ -119,6 +148,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("frames", { type: "number", describe: "major frames of the initial schedule to run (default 1)" })
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
+        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),

@@ -93,3 +93,16 @@ describe("kernel/module/run-module", () => {
     expect(ran).to.equal(false);
   });
 });
+
+describe("kernel/cli/commands/run consoleProblem", () => {
+  it("accepts an FV partition and explains a PV or unknown one", async () => {
+    const { consoleProblem } = await import("../../../kernel/cli/commands/run");
+    const { partition, systemConfig } = await import("../../support/config-fixtures");
+    const pv = partition(1);
+    const fv = { ...partition(2), guest: { ...partition(2).guest, kind: "FV" as const } };
+    const config = systemConfig({ partitions: [pv, fv] });
+    expect(consoleProblem(config, "P2")).to.equal(undefined);
+    expect(consoleProblem(config, "P1")).to.match(/only full-virtualized \(FV\) partitions have a COM1.*P1 is PV/);
+    expect(consoleProblem(config, "X")).to.match(/no partition of that name \(partitions: P1, P2\)/);
+  });
+});

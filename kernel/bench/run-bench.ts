@@ -1,0 +1,112 @@
+// Runs every benchmark of `apexvisor bench` in one process (so that host-time ratios hold) and returns
+// the report. Owns the iteration counts of --quick and of a full run; rendering is report.ts's business.
+import { readFileSync } from "fs";
+import { join } from "path";
+import { DEFAULT_COST_MODEL } from "../cpu/cost-model";
+import { Elf32 } from "../../test/paravirt-abi/lib/elf32";
+import { readManifest } from "../../scripts/lib/guest-manifest";
+import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf } from "../../scripts/lib/cpu-bench";
+import { measureCallPaths, type CallImages } from "./call-paths";
+import { costAssumptions } from "./cost-assumptions";
+import { measureHostRefs } from "./host-refs";
+import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
+import type { BenchReport, MipsRow } from "./report";
+import { median } from "./stats";
+
+/** What to run. */
+export interface BenchOptions {
+  /** Tiny counts: checks that everything runs and gives the exact counts; host times mean nothing. */
+  readonly quick: boolean;
+  /** Skip the CPU-bound guests (MIPS), e.g. in tests that only need the call paths. */
+  readonly skipMips?: boolean;
+  /** Progress lines (stderr). */
+  readonly progress?: (line: string) => void;
+}
+
+interface Plan {
+  readonly calls: number;
+  readonly runs: number;
+  readonly refRuns: number;
+  readonly refCalls: number;
+  readonly mipsRuns: number;
+  readonly mipsCommandLine: string | undefined;
+  readonly switches: number;
+  readonly simVirtualNs: number;
+  readonly memoryPartitions: number;
+}
+
+const FULL: Plan = { calls: 100_000, runs: 11, refRuns: 5, refCalls: 20_000_000, mipsRuns: 3, mipsCommandLine: undefined, switches: 100_000, simVirtualNs: 200_000_000, memoryPartitions: 20 };
+const QUICK: Plan = { calls: 50, runs: 1, refRuns: 1, refCalls: 10_000, mipsRuns: 1, mipsCommandLine: "iters=50", switches: 2_000, simVirtualNs: 10_000_000, memoryPartitions: 2 };
+
+/** The partition counts of the switch benchmark. */
+export const SWITCH_COUNTS: readonly number[] = [2, 10, 100, 1000];
+
+const STANDIN_NOTE =
+  "Call paths ran on the test-only PV stand-in (test/paravirt-abi/lib/pv-machine.ts), not the kernel's PV machine (createPvVm, kernel/partition/pv-vm.ts, reached main too late to be wired in): " +
+  "guest instruction counts are those of the real guest code and libpv; kernel-side service costs (modeled cycles charged by a service, " +
+  "host time of the real dispatcher, resolver and ports) are the stand-in's minimal handlers, so trap and first-call host times are lower bounds.";
+
+function elf(path: string): Elf32 {
+  return new Elf32(readFileSync(path));
+}
+
+function callImages(root: string): CallImages {
+  const dir = join(root, "build", "guests", "partitions", "bench");
+  const libpv = elf(join(root, "build", "guests", "paravirt-abi", "libpv", "libpv-O2.elf"));
+  return {
+    trap: { guest: elf(join(dir, "callpaths-trap-O2.elf")), libpv: null },
+    jmptab: { guest: elf(join(dir, "callpaths-jmptab-O2.elf")), libpv },
+    linked: { guest: elf(join(dir, "callpaths-linked-O2.elf")), libpv: null },
+  };
+}
+
+function fvGuest(root: string, rel: string, commandLine: string): FvGuest {
+  const path = join(root, rel);
+  return { path, image: new Uint8Array(readFileSync(path)), commandLine };
+}
+
+function mipsRows(root: string, plan: Plan, progress: (l: string) => void): MipsRow[] {
+  return readManifest(root, join(root, CPU_BENCH_MANIFEST)).map((spec) => {
+    progress(`cpu guest ${spec.name}`);
+    const r = measureCpuGuest(root, spec, plan.mipsRuns, plan.mipsCommandLine);
+    return { name: r.name, instructions: r.instructions, mips: mipsOf(r), slowdown: median(r.hostMs) / median(r.nativeMs), note: r.note };
+  });
+}
+
+/** Runs the benchmarks; guest images must already be built under `root`/build/guests. */
+export function runBench(root: string, opts: BenchOptions): BenchReport {
+  const plan = opts.quick ? QUICK : FULL;
+  const progress = opts.progress ?? ((): void => undefined);
+  const hello = fvGuest(root, "build/guests/partitions/hello/hello-O2.elf", "");
+  // Memory first, before other benchmarks leave garbage behind.
+  progress("memory");
+  const memory = measureMemory(hello, plan.memoryPartitions, (globalThis as { gc?: () => void }).gc);
+  progress("call paths");
+  const callPaths = measureCallPaths(callImages(root), { calls: plan.calls, runs: plan.runs });
+  progress("host references");
+  const hostRefs = measureHostRefs(join(root, "scripts", "host-ref"), plan.refRuns, plan.refCalls);
+  const mips = opts.skipMips === true ? [] : mipsRows(root, plan, progress);
+  progress("partition switching");
+  const switching = measureSwitching(SWITCH_COUNTS, plan.switches, plan.runs);
+  progress("simulation speed");
+  const busy = fvGuest(root, "build/guests/test/programs/bench/bench-list-O2.elf", "");
+  const simSpeed = measureSimSpeed([busy, hello, hello], plan.simVirtualNs, Math.min(plan.runs, 3));
+  return {
+    quick: opts.quick,
+    callPathMachine: "the test-only PV stand-in",
+    notes: [
+      STANDIN_NOTE,
+      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated runs on one warm machine with the slots unbound again each time.",
+      "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
+      `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); the stand-in charges no service cost.`,
+      "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
+    ],
+    costModel: costAssumptions(),
+    callPaths,
+    hostRefs,
+    mips,
+    switching,
+    simSpeed,
+    memory,
+  };
+}
