@@ -114,6 +114,8 @@ void pc_uart_put(uint8_t c)
 
 void pc_exit(uint32_t status)
 {
+    /* Let COM1 send its last bytes (LSR TEMT) before the exit port ends the machine. */
+    for (int i = 0; i < THRE_POLL_LIMIT && (inb(COM1 + 5) & 0x40) == 0; i++) {}
     outl(DEBUG_EXIT_PORT, status);
     for (;;) __asm__ volatile("cli; hlt");
 }

@@ -23,5 +23,7 @@ static inline uint8_t inb(uint16_t port)
 
 /* Initialises COM1 (serial.c). */
 void serial_init(void);
+/* Waits (bounded) until COM1 has sent every byte, so that powering off cannot cut the last line short. */
+void serial_drain(void);
 
 #endif

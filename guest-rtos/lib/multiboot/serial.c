@@ -19,6 +19,7 @@
 #define FCR_ENABLE_CLEAR 0x07 /* FIFO enable, clear receive and transmit FIFOs */
 #define MCR_DTR_RTS 0x03
 #define LSR_THRE 0x20 /* transmit holding register empty */
+#define LSR_TEMT 0x40 /* transmitter empty: holding and shift registers both empty */
 
 /* A UART that never reports THRE must not hang the guest forever: write anyway after this many polls. */
 #define THRE_POLL_LIMIT 100000
@@ -32,6 +33,11 @@ void serial_init(void)
     outb(COM1 + UART_LCR, LCR_8N1);
     outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
     outb(COM1 + UART_MCR, MCR_DTR_RTS);
+}
+
+void serial_drain(void)
+{
+    for (int i = 0; i < THRE_POLL_LIMIT && (inb(COM1 + UART_LSR) & LSR_TEMT) == 0; i++) {}
 }
 
 int putchar(int c)

@@ -22,6 +22,8 @@ void rt_start(uint32_t magic, uint32_t info)
 
 void rt_exit(int status)
 {
+    /* QEMU's serial backend may still hold the last bytes when the exit port ends the machine. */
+    serial_drain();
     outl(DEBUG_EXIT_PORT, (uint32_t)status);
     for (;;) __asm__ volatile("cli; hlt"); /* no debug-exit device: stop here */
 }
