@@ -11,6 +11,7 @@ import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
 import { CpuArith } from "./ops-arith";
+import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
 import type { InterruptOptions } from "./interrupts";
 import type { PhysicalMemory } from "../mem/physical-memory";
 
@@ -40,6 +41,8 @@ export class CpuSystem extends CpuArith {
   protected cycBase = 0;
   protected runBudget = 0;
   protected readonly cost: CostModel;
+  /** Internal switch: false runs REP MOVS/STOS one iteration at a time (tests compare both paths). */
+  bulkStrings = true;
 
   constructor(mem: PhysicalMemory, io: PortIo, opts: InterruptOptions) {
     super(mem, opts);
@@ -445,6 +448,35 @@ export class CpuSystem extends CpuArith {
     if (advDi) r[7] = a32 ? (r[7]! + d) | 0 : (r[7]! & -65536) | ((r[7]! + d) & 0xffff);
   }
 
+  /** Runs up to `max` iterations of REP MOVS (kind 0) or REP STOS (kind 2) with 32-bit addressing in bulk when
+   * the segments are flat and the source and destination ranges are RAM pages already in the TLB with the
+   * needed rights (so accessed/dirty bits are set and code pages, which never get write entries, keep the
+   * one-by-one path that tracks code writes). Returns how many ran; 0 means take the one-by-one path. */
+  private strBulk(kind: number, bytes: number, seg: number, down: boolean, max: number, mask: number): number {
+    const r = this.r;
+    if ((this.segMode & (1 << ES)) === 0 || (kind === 0 && (this.segMode & (1 << seg)) === 0)) return 0;
+    const di = r[7]!;
+    const eD = this.tlbW[di >>> 12]!;
+    if ((eD & this.acc) === 0) return 0;
+    let k = Math.min(max, elementsInPage(di & 4095, bytes, down));
+    const si = r[6]!;
+    let ps = 0;
+    if (kind === 0) {
+      const eS = this.tlbR[si >>> 12]!;
+      if ((eS & this.acc) === 0) return 0;
+      k = Math.min(k, elementsInPage(si & 4095, bytes, down));
+      ps = (eS & -4096) | (si & 4095);
+    }
+    if (k < 2) return 0;
+    const pd = (eD & -4096) | (di & 4095);
+    if (kind === 0) bulkMove(this.m8, pd, ps, bytes, down, k);
+    else bulkStore(this.m8, this.m32, pd, bytes, down, k, r[0]! & mask);
+    const adv = down ? -k * bytes : k * bytes;
+    r[7] = (di + adv) | 0;
+    if (kind === 0) r[6] = (si + adv) | 0;
+    return k;
+  }
+
   /** A string instruction, with REP/REPE (rep 1) or REPNE (rep 2): one iteration per cost unit, stops at the budget with EIP on the instruction. */
   str(kind: number, size: 8 | 16 | 32, a32: number, seg: number, rep: number, eip: number, next: number): void {
     if (kind >= 5) this.ioCheck();
@@ -458,12 +490,27 @@ export class CpuSystem extends CpuArith {
     let n = a32 ? r[1]! >>> 0 : r[1]! & 0xffff;
     let first = true;
     const iterCost = kind >= 5 ? this.cost.io : this.cost.stringIteration;
+    const bulk = this.bulkStrings && a32 !== 0 && (kind === 0 || kind === 2);
     while (n !== 0) {
-      if (!first) {
-        if (this.left < iterCost || this.brk !== 0) {
-          this.eip = eip;
-          return;
+      if (!first && (this.left < iterCost || this.brk !== 0)) {
+        this.eip = eip;
+        return;
+      }
+      if (bulk) {
+        // The first iteration is paid by the block; each further one costs iterCost.
+        const affordable = iterCost === 0 ? n : Math.min(n, Math.floor(this.left / iterCost) + (first ? 1 : 0));
+        const k = this.strBulk(kind, size >> 3, seg, d < 0, affordable, size === 32 ? -1 : (1 << size) - 1);
+        if (k !== 0) {
+          const paid = first ? k - 1 : k;
+          this.left -= paid * iterCost;
+          this.instructions += paid;
+          first = false;
+          n -= k;
+          r[1] = n;
+          continue;
         }
+      }
+      if (!first) {
         this.left -= iterCost;
         this.instructions++;
       }

@@ -1,11 +1,13 @@
-// The suite's VM factory: createPvVm (kernel/partition/pv-vm.ts) bound to libpv and each partition's image.
+// The suite's VM factory: createPvVm (kernel/partition/pv-vm.ts) bound to libpv and each partition's image,
+// or createFvVm (a whole PC) for FV partitions such as the bare-PC BSP's modules.
 import { readFileSync } from "fs";
-import { join } from "path";
+import { dirname, join } from "path";
+import { createFvVm } from "../../machine/fv-vm";
 import { createPvVm } from "../../partition/pv-vm";
 import { LIBPV_IMAGE } from "./plan";
 import type { SuiteVmFactory } from "./run-module";
 
-/** A factory for the suite's PV partitions; images are read once per path. */
+/** A factory for the suite's partitions (PV, or FV for the pc binding); images are read once per path. */
 export function pvSuiteFactory(root: string): SuiteVmFactory {
   const libpvImage = readFileSync(join(root, LIBPV_IMAGE));
   const images = new Map<string, Uint8Array>();
@@ -15,6 +17,8 @@ export function pvSuiteFactory(root: string): SuiteVmFactory {
       image = readFileSync(imagePath);
       images.set(imagePath, image);
     }
+    if (partition.guest.kind === "FV")
+      return createFvVm({ partition, configDir: dirname(config.file), console, clockHz: config.ext.clockHz, image, imagePath });
     return createPvVm({ partition, config, console, clockHz: config.ext.clockHz, libpvImage, image, imagePath });
   };
 }

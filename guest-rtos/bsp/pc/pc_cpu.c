@@ -1,0 +1,125 @@
+/* pc_cpu.c: the bare-PC BSP's hardware set-up: flat GDT, IDT, 8259A PIC remap and masks, 8254 PIT
+ * channel 0 periodic tick and latch readback, COM1 16550 (polled) and isa-debug-exit. It knows nothing
+ * of tasks or APEX; a CPU exception is printed and the machine is ended (pc_exception). */
+#include <rt/stdio.h>
+#include "pc-io.h"
+#include "pc_cpu.h"
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xA0
+#define PIC2_DATA 0xA1
+#define PIC_VEC_BASE 0x20
+#define ICW1_INIT_ICW4 0x11
+#define ICW4_8086 0x01
+
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+#define PIT_CH0_LOHI_MODE2 0x34
+
+#define COM1 0x3F8
+#define LSR_THRE 0x20
+#define THRE_POLL_LIMIT 100000
+#define DEBUG_EXIT_PORT 0xF4
+
+#define SEL_CODE 0x08
+#define IDT_GATE_INT32 0x8E /* present, ring 0, 32-bit interrupt gate */
+
+struct __attribute__((packed)) table_reg {
+    uint16_t limit;
+    uint32_t base;
+};
+
+/* null, flat code (0x08), flat data (0x10) */
+static const uint64_t gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static uint64_t idt[256];
+
+void pc_irq0_entry(void);
+void pc_irq_other_entry(void);
+void pc_load_tables(const struct table_reg *gdtr, const struct table_reg *idtr);
+#define EXC_DECL(n) void pc_exc_##n(void);
+EXC_DECL(0) EXC_DECL(1) EXC_DECL(2) EXC_DECL(3) EXC_DECL(4) EXC_DECL(5) EXC_DECL(6) EXC_DECL(7)
+EXC_DECL(8) EXC_DECL(9) EXC_DECL(10) EXC_DECL(11) EXC_DECL(12) EXC_DECL(13) EXC_DECL(14)
+EXC_DECL(16) EXC_DECL(17) EXC_DECL(18) EXC_DECL(19)
+
+static void (*const exc_entries[20])(void) = {
+    pc_exc_0, pc_exc_1, pc_exc_2,  pc_exc_3,  pc_exc_4,  pc_exc_5,  pc_exc_6, pc_exc_7,  pc_exc_8,  pc_exc_9,
+    pc_exc_10, pc_exc_11, pc_exc_12, pc_exc_13, pc_exc_14, 0, pc_exc_16, pc_exc_17, pc_exc_18, pc_exc_19,
+};
+
+static void set_gate(uint32_t vec, void (*fn)(void))
+{
+    uint32_t a = (uint32_t)(uintptr_t)fn;
+    idt[vec] = (uint64_t)(a & 0xFFFFu) | ((uint64_t)SEL_CODE << 16) | ((uint64_t)IDT_GATE_INT32 << 40) |
+               ((uint64_t)(a >> 16) << 48);
+}
+
+static void pic_remap(void)
+{
+    outb(PIC1_CMD, ICW1_INIT_ICW4);
+    outb(PIC2_CMD, ICW1_INIT_ICW4);
+    outb(PIC1_DATA, PIC_VEC_BASE);
+    outb(PIC2_DATA, PIC_VEC_BASE + 8);
+    outb(PIC1_DATA, 0x04); /* slave on IR2 */
+    outb(PIC2_DATA, 0x02); /* cascade identity */
+    outb(PIC1_DATA, ICW4_8086);
+    outb(PIC2_DATA, ICW4_8086);
+    outb(PIC1_DATA, 0xFF);
+    outb(PIC2_DATA, 0xFF);
+}
+
+void pc_cpu_init(void)
+{
+    for (uint32_t v = 0; v < 20; v++)
+        if (exc_entries[v] != 0) set_gate(v, exc_entries[v]);
+    for (uint32_t v = PIC_VEC_BASE; v < PIC_VEC_BASE + 16; v++) set_gate(v, pc_irq_other_entry);
+    set_gate(PIC_VEC_BASE, pc_irq0_entry);
+    static struct table_reg gdtr, idtr;
+    gdtr.limit = sizeof gdt - 1;
+    gdtr.base = (uint32_t)(uintptr_t)gdt;
+    idtr.limit = sizeof idt - 1;
+    idtr.base = (uint32_t)(uintptr_t)idt;
+    pc_load_tables(&gdtr, &idtr);
+    pic_remap();
+}
+
+uint32_t pc_pit_start(uint64_t period_ns)
+{
+    uint64_t d = (period_ns * PC_PIT_HZ + 500000000ull) / 1000000000ull;
+    if (d < 2) d = 2;
+    if (d > 65535) d = 65535;
+    outb(PIT_CMD, PIT_CH0_LOHI_MODE2);
+    outb(PIT_CH0, (uint8_t)(d & 0xFF));
+    outb(PIT_CH0, (uint8_t)(d >> 8));
+    outb(PIC1_DATA, 0xFE); /* IRQ0 only */
+    return (uint32_t)d;
+}
+
+void pc_uart_init(void)
+{
+    outb(COM1 + 1, 0x00); /* no UART interrupts */
+    outb(COM1 + 3, 0x80); /* DLAB */
+    outb(COM1 + 0, 0x01); /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0x07); /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03); /* DTR, RTS */
+}
+
+void pc_uart_put(uint8_t c)
+{
+    for (int i = 0; i < THRE_POLL_LIMIT && (inb(COM1 + 5) & LSR_THRE) == 0; i++) {}
+    outb(COM1, c);
+}
+
+void pc_exit(uint32_t status)
+{
+    outl(DEBUG_EXIT_PORT, status);
+    for (;;) __asm__ volatile("cli; hlt");
+}
+
+void pc_exception(uint32_t vector, uint32_t error, uint32_t eip)
+{
+    printf("pc-bsp: CPU exception %u error %#x at eip %#x: machine stopped\n", vector, error, eip);
+    pc_exit(3);
+}

@@ -1,0 +1,158 @@
+/* pc_host.c: bsp.h partition, schedule, HM and port services for a bare PC, linked into the image: one
+ * partition owning the CPU (window = major frame), one module schedule ("main", no switching allowed),
+ * no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration), and a
+ * local HM policy: a partition-level error is printed and the machine stops. Restarts are not
+ * available (no loader to reload .data), so COLD_START/WARM_START stop the machine as well. */
+#include <bsp.h>
+#include <rt/stdio.h>
+#include <rt/string.h>
+#include "pc_cpu.h"
+#include "pc_host.h"
+
+#define MAJOR_FRAME_NS 1000000000ull
+#define MODE_IDLE 0u
+#define MODE_COLD_START 1u
+#define MODE_WARM_START 2u
+#define MODE_NORMAL 3u
+#define SCHEDULE_MAIN 0u
+#define EXIT_IDLE 0u
+#define EXIT_HM 2u
+#define EXIT_RESTART 4u
+
+static uint32_t mode = MODE_COLD_START;
+
+void pc_host_halt(const char *why, uint32_t status)
+{
+    (void)bsp_irq_save();
+    printf("pc-bsp: machine stopped: %s\n", why);
+    pc_exit(status);
+}
+
+bsp_rc_t bsp_partition_status(struct bsp_partition_status *st)
+{
+    st->period_ns = MAJOR_FRAME_NS;
+    st->duration_ns = MAJOR_FRAME_NS;
+    st->identifier = PC_PARTITION_ID;
+    st->operating_mode = mode;
+    st->start_condition = PC_START_CONDITION;
+    st->num_assigned_cores = 1;
+    return BSP_RC_OK;
+}
+
+bsp_rc_t bsp_partition_set_mode(uint32_t m)
+{
+    switch (m) {
+    case MODE_NORMAL: mode = m; return BSP_RC_OK;
+    case MODE_IDLE: pc_host_halt("partition set to IDLE", EXIT_IDLE);
+    case MODE_COLD_START:
+    case MODE_WARM_START: pc_host_halt("restart requested; a bare PC has no loader to restart from", EXIT_RESTART);
+    default: return BSP_RC_INVALID_PARAM;
+    }
+}
+
+bsp_rc_t bsp_schedule_set_next(uint32_t id)
+{
+    (void)id;
+    return BSP_RC_UNSUPPORTED; /* one schedule and no SetModuleSchedule permission */
+}
+
+bsp_rc_t bsp_schedule_status(uint64_t *last_switch_ns, uint32_t *current, uint32_t *next)
+{
+    *last_switch_ns = 0;
+    *current = SCHEDULE_MAIN;
+    *next = SCHEDULE_MAIN;
+    return BSP_RC_OK;
+}
+
+bsp_rc_t bsp_schedule_id(const char *name, uint32_t name_len, uint32_t *id)
+{
+    if (name_len != 4 || memcmp(name, "main", 4) != 0) return BSP_RC_INVALID_CONFIG;
+    *id = SCHEDULE_MAIN;
+    return BSP_RC_OK;
+}
+
+bsp_rc_t bsp_hm_raise(const char *msg, uint32_t len)
+{
+    (void)bsp_irq_save();
+    printf("pc-bsp: HM partition-level error \"%.*s\"; local policy: stop\n", (int)len, msg);
+    pc_host_halt("health monitor", EXIT_HM);
+}
+
+bsp_rc_t bsp_hm_report(const char *msg, uint32_t len)
+{
+    printf("pc-bsp: HM report \"%.*s\"\n", (int)len, msg);
+    return BSP_RC_OK;
+}
+
+bsp_rc_t bsp_hm_take_error(uint32_t *code, uint32_t *address, char *msg, uint32_t cap, uint32_t *len)
+{
+    (void)code, (void)address, (void)msg, (void)cap, (void)len;
+    return BSP_RC_NO_ACTION; /* the host detects nothing on its own: the queue is always empty */
+}
+
+/* --- ports: none configured --- */
+bsp_rc_t bsp_sport_create(const char *name, uint32_t max_size, uint32_t dir, uint64_t refresh_ns, uint32_t *id)
+{
+    (void)name, (void)max_size, (void)dir, (void)refresh_ns, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_sport_id(const char *name, uint32_t *id)
+{
+    (void)name, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_sport_write(uint32_t id, const void *msg, uint32_t len)
+{
+    (void)id, (void)msg, (void)len;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_sport_read(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid)
+{
+    (void)id, (void)buf, (void)cap, (void)len, (void)valid;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_sport_status(uint32_t id, uint64_t *refresh_ns, uint32_t *max_size, uint32_t *dir, uint32_t *valid)
+{
+    (void)id, (void)refresh_ns, (void)max_size, (void)dir, (void)valid;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_qport_create(const char *name, uint32_t max_size, uint32_t max_nb, uint32_t dir, uint32_t discipline, uint32_t *id)
+{
+    (void)name, (void)max_size, (void)max_nb, (void)dir, (void)discipline, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_qport_id(const char *name, uint32_t *id)
+{
+    (void)name, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_qport_send(uint32_t id, const void *msg, uint32_t len)
+{
+    (void)id, (void)msg, (void)len;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_qport_receive(uint32_t id, void *buf, uint32_t cap, uint32_t *len)
+{
+    (void)id, (void)buf, (void)cap, (void)len;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_qport_status(uint32_t id, uint32_t *nb, uint32_t *max_nb, uint32_t *max_size, uint32_t *dir)
+{
+    (void)id, (void)nb, (void)max_nb, (void)max_size, (void)dir;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_qport_clear(uint32_t id)
+{
+    (void)id;
+    return BSP_RC_INVALID_PARAM;
+}

@@ -1,0 +1,15 @@
+/* pc_host.h: the single-partition "linked host library" of the bare-PC BSP (pc_host.c): what the
+ * kernel answers on apexvisor, answered locally for a PC that runs one partition and nothing else. */
+#ifndef PC_HOST_H
+#define PC_HOST_H
+
+#include <stdint.h>
+
+#define PC_PARTITION_ID 1u
+#define PC_PARTITION_NAME "pc"
+#define PC_START_CONDITION 0u /* NORMAL_START */
+
+/* Prints why and ends the machine with `status` (isa-debug-exit); never returns. */
+__attribute__((noreturn)) void pc_host_halt(const char *why, uint32_t status);
+
+#endif
