@@ -93,10 +93,10 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   const simSpeed = measureSimSpeed([busy, hello, hello], plan.simVirtualNs, Math.min(plan.runs, 3));
   return {
     quick: opts.quick,
-    callPathMachine: "the kernel's PV machine (createPvVm)",
+    callPathMachine: "the kernel's PV machine, createPvVm",
     notes: [
       KERNEL_NOTE,
-      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated runs on one warm machine with the slots unbound again each time.",
+      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated windows of one warm partition, the guest restarted with its slots unbound again each time.",
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
