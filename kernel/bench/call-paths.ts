@@ -1,8 +1,8 @@
 // The call-path benchmark: the same services reached through every binding (direct call, linked libpv,
 // jump table lazy and eager, trap), counted exactly (guest instructions, modeled cycles) and timed on the
-// host. Owns the measurement plan and the arithmetic; running a guest is standin-pv-run.ts's business.
+// host. Owns the measurement plan and the arithmetic; running a guest on the kernel is pv-run.ts's business.
 import { median, spread, type Spread } from "./stats";
-import { CallOp, runCallGuest, timeWarmFirstCalls, type CallImage } from "./standin-pv-run";
+import { CallOp, runCallGuest, timeWarmFirstCalls, type CallImage } from "./pv-run";
 
 /** The ways a guest reaches a service, in table order. */
 export type CallPath = "direct" | "linked" | "jmptabFirst" | "jmptabLater" | "jmptabEager" | "trapKernel" | "trapNull";

@@ -7,7 +7,7 @@ import { nanos, type Nanos } from "../mem/types";
 import { ModuleRunner } from "../module/module-runner";
 import type { PartitionVm, VmSlice } from "../module/partition-vm";
 import { NULL_SINK } from "../trace/tracer";
-import { moduleSchedule, partition, systemConfig, type WindowSpec } from "../../test/support/config-fixtures";
+import { benchModule, benchPartition } from "./bench-config";
 import { spread, type Spread } from "./stats";
 
 /** A VM that runs its whole budget at once: what is left to time is the kernel's own work per window. */
@@ -30,11 +30,7 @@ export interface SwitchRow {
 }
 
 function roundRobin(n: number, windowNs: number): SystemConfig {
-  const specs: WindowSpec[] = Array.from({ length: n }, (_, i) => [i + 1, i * windowNs, windowNs] as const);
-  return systemConfig({
-    partitions: Array.from({ length: n }, (_, i) => partition(i + 1)),
-    schedules: [moduleSchedule({ majorFrame: n * windowNs, windows: specs })],
-  });
+  return benchModule(Array.from({ length: n }, (_, i) => benchPartition(i + 1)), windowNs);
 }
 
 /** Window switches of `windowNs` each, round robin over `n` partitions, `switches` of them per run. */
@@ -70,9 +66,9 @@ export interface FvGuest {
 export const BENCH_FV_RAM_BYTES = 4 * 1024 * 1024;
 
 function fvPartition(id: number, g: FvGuest): PartitionConfig {
-  const base = partition(id);
+  const base = benchPartition(id, { kind: "FV", image: g.path, commandLine: g.commandLine });
   const ram = { name: "ram", type: "DATA", sizeBytes: BENCH_FV_RAM_BYTES, physicalAddress: undefined, access: "READ_WRITE", shared: undefined, pos: base.pos } as const;
-  return { ...base, name: `P${id}`, memory: [ram], guest: { ...base.guest, kind: "FV", image: g.path, commandLine: g.commandLine } };
+  return { ...base, memory: [ram] };
 }
 
 /** Simulation speed of a module: virtual ns run and host ns taken. */
@@ -85,11 +81,7 @@ export interface SimSpeed {
 }
 
 function fvModule(guests: readonly FvGuest[], windowNs: number): { config: SystemConfig; vm: (p: PartitionConfig) => PartitionVm } {
-  const specs: WindowSpec[] = guests.map((_, i) => [i + 1, i * windowNs, windowNs] as const);
-  const config = systemConfig({
-    partitions: guests.map((g, i) => fvPartition(i + 1, g)),
-    schedules: [moduleSchedule({ majorFrame: guests.length * windowNs, windows: specs })],
-  });
+  const config = benchModule(guests.map((g, i) => fvPartition(i + 1, g)), windowNs);
   const vm = (p: PartitionConfig): PartitionVm => {
     const g = guests[p.id - 1];
     if (g === undefined) throw new Error(`no guest for partition ${p.id}`);

@@ -3,10 +3,11 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_COST_MODEL } from "../cpu/cost-model";
-import { Elf32 } from "../../test/paravirt-abi/lib/elf32";
+import { LIBPV_IMAGE } from "../module/repo-paths";
 import { readManifest } from "../../scripts/lib/guest-manifest";
 import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf } from "../../scripts/lib/cpu-bench";
 import { measureCallPaths, type CallImages } from "./call-paths";
+import type { CallImage } from "./pv-run";
 import { costAssumptions } from "./cost-assumptions";
 import { measureHostRefs } from "./host-refs";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
@@ -41,23 +42,22 @@ const QUICK: Plan = { calls: 50, runs: 1, refRuns: 1, refCalls: 10_000, mipsRuns
 /** The partition counts of the switch benchmark. */
 export const SWITCH_COUNTS: readonly number[] = [2, 10, 100, 1000];
 
-const STANDIN_NOTE =
-  "Call paths ran on the test-only PV stand-in (test/paravirt-abi/lib/pv-machine.ts), not the kernel's PV machine (createPvVm, kernel/partition/pv-vm.ts, reached main too late to be wired in): " +
-  "guest instruction counts are those of the real guest code and libpv; kernel-side service costs (modeled cycles charged by a service, " +
-  "host time of the real dispatcher, resolver and ports) are the stand-in's minimal handlers, so trap and first-call host times are lower bounds.";
+const KERNEL_NOTE =
+  "Call paths ran on the kernel's PV machine (createPvVm, kernel/partition/pv-vm.ts) under the ModuleRunner: real dispatcher, resolver, " +
+  "sampling ports and service costs (kernel/hypercall/service-costs.ts). One PV partition with a SOURCE sampling port BENCH_OUT (8 bytes), binding trap, jumptable or jumptable-eager.";
 
-function elf(path: string): Elf32 {
-  return new Elf32(readFileSync(path));
+function bytes(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path));
 }
 
 function callImages(root: string): CallImages {
   const dir = join(root, "build", "guests", "partitions", "bench");
-  const libpv = elf(join(root, "build", "guests", "paravirt-abi", "libpv", "libpv-O2.elf"));
-  return {
-    trap: { guest: elf(join(dir, "callpaths-trap-O2.elf")), libpv: null },
-    jmptab: { guest: elf(join(dir, "callpaths-jmptab-O2.elf")), libpv },
-    linked: { guest: elf(join(dir, "callpaths-linked-O2.elf")), libpv: null },
+  const libpv = bytes(join(root, LIBPV_IMAGE));
+  const image = (name: string, jumpTable: boolean): CallImage => {
+    const path = join(dir, `${name}-O2.elf`);
+    return { bytes: bytes(path), path, jumpTable, libpv };
   };
+  return { trap: image("callpaths-trap", false), jmptab: image("callpaths-jmptab", true), linked: image("callpaths-linked", false) };
 }
 
 function fvGuest(root: string, rel: string, commandLine: string): FvGuest {
@@ -93,12 +93,12 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   const simSpeed = measureSimSpeed([busy, hello, hello], plan.simVirtualNs, Math.min(plan.runs, 3));
   return {
     quick: opts.quick,
-    callPathMachine: "the test-only PV stand-in",
+    callPathMachine: "the kernel's PV machine, createPvVm",
     notes: [
-      STANDIN_NOTE,
-      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated runs on one warm machine with the slots unbound again each time.",
+      KERNEL_NOTE,
+      "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated windows of one warm partition, the guest restarted with its slots unbound again each time.",
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
-      `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); the stand-in charges no service cost.`,
+      `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
     ],
     costModel: costAssumptions(),
