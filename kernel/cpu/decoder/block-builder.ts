@@ -28,9 +28,13 @@ export interface Compiled {
   readonly source: string;
 }
 
-/** Compiled single-instruction functions by source text (identical fragments share one function). */
+/** Compiled block functions by source text, shared by every Cpu of the process: a function depends on
+ * nothing but its source (the CPU is its argument), so a block recompiled after invalidation, or the same
+ * guest code in another machine, reuses the compiled and already optimised function. */
 const SHARED = new Map<string, BlockFn>();
-const MAX_SHARED = 20_000;
+/** Bound on the cached source text (characters), so that long-lived hosts do not grow without limit. */
+const MAX_SHARED_CHARS = 64 * 1024 * 1024;
+let sharedChars = 0;
 
 const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
 
@@ -149,10 +153,13 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
   const source = parts.join("\n");
-  let fn = single ? SHARED.get(source) : undefined;
+  let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;
-    if (single && SHARED.size < MAX_SHARED) SHARED.set(source, fn);
+    if (sharedChars + source.length <= MAX_SHARED_CHARS) {
+      SHARED.set(source, fn);
+      sharedChars += source.length;
+    }
   }
   return { fn, eips, prefix, count: n, bytes, source };
 }
