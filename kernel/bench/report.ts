@@ -3,6 +3,8 @@
 import { CALL_PATH_LABELS, type CallPathRow } from "./call-paths";
 import type { CostAssumption } from "./cost-assumptions";
 import { HOST_REF_LABELS, HOST_REF_NAMES, type HostRefs } from "./host-refs";
+import { DEFAULT_BLOCK_CACHE_BYTES } from "../cpu/block-cache";
+import { MAX_SHARED_CHARS } from "../cpu/decoder/block-builder";
 import { isFlat, type MemoryFigure, type SimSpeed, type SwitchRow } from "./module-scale";
 import type { Spread } from "./stats";
 
@@ -95,8 +97,14 @@ function kernelSection(r: BenchReport): string {
     const s = r.simSpeed;
     out.push(`## Simulation speed\n\n${s.partitions} FV partitions, ${s.virtualNs / 1e6} ms of virtual time in ${(s.hostNs.median / 1e6).toFixed(0)} ms host (median): **${s.ratio.toFixed(3)} virtual s per host s**.`);
   }
-  if (r.memory !== null) out.push(`## Memory\n\n**${(r.memory.bytesPerPartition / 1024).toFixed(0)} KiB per partition at rest**. Method: ${r.memory.method}.`);
+  if (r.memory !== null) out.push(`## Memory\n\n**${(r.memory.bytesPerPartition / 1024).toFixed(0)} KiB per partition at rest**. Method: ${r.memory.method}.\n\n${budgetLine()}`);
   return out.join("\n\n");
+}
+
+/** The host-memory bound per partition whatever the guest does (kernel/cpu/README.md, "Host memory"). */
+export function budgetLine(): string {
+  const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+  return `Host-memory budget per partition beyond its RAM: block cache ${mib(DEFAULT_BLOCK_CACHE_BYTES)} (generated source and closures, estimated; flushed when full), plus one process-wide cache of shared block functions bounded at ${MAX_SHARED_CHARS / 1048576} Mi characters of source.`;
 }
 
 /** The whole report as markdown. */

@@ -1,5 +1,7 @@
 // Compiled blocks indexed by the physical address of their first byte, with a per-page index so a
-// write to a page holding code drops every block decoded from it. Knows nothing of execution.
+// write to a page holding code drops every block decoded from it, a byte budget (generated source and
+// closures counted) and per-page write counts that mark a page "hot" once it keeps being rewritten.
+// Knows nothing of execution: the CPU decides what a hot page means (it interprets it).
 import type { BlockFn } from "./decoder/block-builder";
 
 /** A compiled block plus its chaining slots (valid only while linkEpoch equals the CPU epoch). */
@@ -23,30 +25,85 @@ export class Block {
     readonly prefix: readonly number[],
     /** Physical page of the second page for an instruction straddling a page boundary, else -1. */
     readonly page2: number,
+    /** Estimated host bytes the block keeps alive (see estimateBlockBytes). */
+    readonly hostBytes: number,
+    /** For an interpreted instruction (hot page): the bytes it was decoded from, checked before every
+     * execution; null for an ordinary block, which relies on code-write invalidation instead. */
+    readonly code: Uint8Array | null = null,
   ) {}
+
+  /** Drops the block: marks it invalid and cuts its chain links, so a dead block never keeps the
+   * blocks it jumped to alive (and they never keep it alive through a stale link of theirs). */
+  kill(): void {
+    this.valid = false;
+    this.n1 = this.n2 = null;
+    this.n1Eip = this.n2Eip = -1;
+  }
 }
 
-/** Upper bound on cached blocks before the cache is emptied (bounds host memory). */
-const MAX_BLOCKS = 200_000;
+/** Host bytes a block with `sourceChars` characters of generated source and `count` instructions is
+ * charged: the source (kept by V8 for the function, one byte per character), about as much again for
+ * bytecode and feedback once it has run, and fixed object overhead. Measured with
+ * `node --expose-gc dist/scripts/block-cache-heap.js` (heap delta per block within ±30%). */
+export function estimateBlockBytes(sourceChars: number, count: number): number {
+  return 2 * sourceChars + 32 * count + 512;
+}
 
-/** Blocks by start address: whole blocks and single-instruction blocks (for exact budget tails and stepping). */
+/** Default host-memory budget of one CPU's block cache (bytes). Documented in kernel/cpu/README.md and
+ * printed by `apexvisor bench`. */
+export const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Code-write invalidations of one page after which the page is interpreted instead of compiled. */
+export const HOT_PAGE_WRITES = 8;
+
+/** Blocks by start address: whole blocks, single-instruction blocks (exact budget tails and stepping)
+ * and interpreted instructions of hot pages. */
 export class BlockCache {
   private readonly multi = new Map<number, Block>();
   private readonly single = new Map<number, Block>();
+  private readonly interp = new Map<number, Block>();
   private readonly byPage = new Map<number, Block[]>();
+  /** Invalidations per physical page since the last flush (only pages that held code). */
+  private readonly writes = new Map<number, number>();
+  private readonly hot = new Set<number>();
+  private used = 0;
+  /** Whole-cache flushes forced by the budget (diagnostics). */
+  evictions = 0;
+
+  constructor(readonly budgetBytes: number = DEFAULT_BLOCK_CACHE_BYTES) {
+    if (!Number.isSafeInteger(budgetBytes) || budgetBytes < 1) throw new RangeError(`bad block cache budget ${budgetBytes}`);
+  }
 
   get(phys: number, single: boolean): Block | undefined {
     return (single ? this.single : this.multi).get(phys);
   }
 
-  add(b: Block, single: boolean): void {
-    const map = single ? this.single : this.multi;
-    if (this.multi.size + this.single.size >= MAX_BLOCKS) this.clear();
+  /** The interpreted instruction cached at `phys` (its bytes still have to be checked). */
+  getInterp(phys: number): Block | undefined {
+    return this.interp.get(phys);
+  }
+
+  /** Adds a block; returns true when the budget forced a flush first (callers drop their own references). */
+  add(b: Block, single: boolean): boolean {
+    const map = b.code !== null ? this.interp : single ? this.single : this.multi;
+    let flushed = false;
+    if (this.used + b.hostBytes > this.budgetBytes) {
+      this.clear();
+      this.evictions++;
+      flushed = true;
+    }
     const old = map.get(b.phys);
-    if (old) old.valid = false;
+    if (old) {
+      old.kill();
+      this.used -= old.hostBytes;
+    }
     map.set(b.phys, b);
-    this.index(b.phys >>> 12, b);
-    if (b.page2 >= 0) this.index(b.page2, b);
+    this.used += b.hostBytes;
+    if (b.code === null) {
+      this.index(b.phys >>> 12, b);
+      if (b.page2 >= 0) this.index(b.page2, b);
+    }
+    return flushed;
   }
 
   private index(page: number, b: Block): void {
@@ -55,27 +112,55 @@ export class BlockCache {
     else this.byPage.set(page, [b]);
   }
 
-  /** Drops every block decoded from `page`; true if there were any. */
+  /** Whether `page` keeps being rewritten and is interpreted instead of compiled. */
+  isHot(page: number): boolean {
+    return this.hot.size !== 0 && this.hot.has(page);
+  }
+
+  /** Drops every block decoded from `page`; true if there were any. Counts the write toward making the page hot. */
   invalidatePage(page: number): boolean {
     const l = this.byPage.get(page);
     if (!l) return false;
     this.byPage.delete(page);
     for (const b of l) {
-      b.valid = false;
-      if (this.multi.get(b.phys) === b) this.multi.delete(b.phys);
-      if (this.single.get(b.phys) === b) this.single.delete(b.phys);
+      if (this.multi.get(b.phys) === b) {
+        this.multi.delete(b.phys);
+        this.used -= b.hostBytes;
+      }
+      if (this.single.get(b.phys) === b) {
+        this.single.delete(b.phys);
+        this.used -= b.hostBytes;
+      }
+      b.kill();
     }
+    const n = (this.writes.get(page) ?? 0) + 1;
+    this.writes.set(page, n);
+    if (n >= HOT_PAGE_WRITES) this.hot.add(page);
     return true;
   }
 
   clear(): void {
-    for (const m of [this.multi, this.single]) for (const b of m.values()) b.valid = false;
-    this.multi.clear();
-    this.single.clear();
+    for (const m of [this.multi, this.single, this.interp]) {
+      for (const b of m.values()) b.kill();
+      m.clear();
+    }
     this.byPage.clear();
+    this.writes.clear();
+    this.hot.clear();
+    this.used = 0;
   }
 
   get size(): number {
-    return this.multi.size + this.single.size;
+    return this.multi.size + this.single.size + this.interp.size;
+  }
+
+  /** Estimated host bytes held by cached blocks (never above budgetBytes). */
+  get bytes(): number {
+    return this.used;
+  }
+
+  /** Number of hot (interpreted) pages. */
+  get hotPages(): number {
+    return this.hot.size;
   }
 }

@@ -2,7 +2,7 @@
 // recognition (IF, STI/MOV SS shadow, TF single-step), exits, and the public register/state API.
 // Instruction semantics live in the decoder (code generation) and the Cpu* helper classes.
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { Block, BlockCache } from "./block-cache";
+import { Block, BlockCache, estimateBlockBytes } from "./block-cache";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
@@ -24,6 +24,8 @@ export interface CpuOptions {
   /** Hand every exception (and non-hypercall INT n) to the kernel instead of the guest IDT. */
   exceptionsExit?: boolean;
   costModel?: CostModel;
+  /** Host-memory budget of the block cache in bytes (default DEFAULT_BLOCK_CACHE_BYTES). */
+  blockCacheBytes?: number;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -54,7 +56,7 @@ const HALT_EXIT: CpuExit = { kind: "halt" };
 
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
-  private readonly cache = new BlockCache();
+  private readonly cache: BlockCache;
   /** Direct-mapped front of the cache by physical address (entries are validated on use). */
   private readonly fast: (Block | null)[] = new Array<Block | null>(FAST_SIZE).fill(null);
   private readonly intr: InterruptSource | null;
@@ -74,6 +76,7 @@ export class Cpu extends CpuSystem {
       cost,
     });
     this.intr = opts.interrupts ?? null;
+    this.cache = new BlockCache(opts.blockCacheBytes);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }
@@ -172,7 +175,8 @@ export class Cpu extends CpuSystem {
       }
       if (b === null) {
         b = this.lookup(eip, single);
-        if (!single && prev !== null) this.link(prev, b);
+        // An interpreted instruction is re-checked against memory on every fetch: never chained to.
+        if (!single && prev !== null && b.code === null) this.link(prev, b);
       }
       if (b.cost > this.left && b.count > 1) {
         b = this.lookup(eip, true);
@@ -204,10 +208,11 @@ export class Cpu extends CpuSystem {
     if (done !== b.count) this.left += b.cost - b.prefix[done]!;
     this.instructions += done;
     this.brk = 0;
-    this.prev = single ? null : b;
+    this.prev = single || b.code !== null || !b.valid ? null : b;
   }
 
   private link(prev: Block, b: Block): void {
+    if (!prev.valid) return; // a dead block must not keep new ones alive
     if (prev.linkEpoch !== this.epoch) {
       prev.n1 = prev.n2 = null;
       prev.n1Eip = prev.n2Eip = -1;
@@ -228,6 +233,10 @@ export class Cpu extends CpuSystem {
     const lin = (this.segBase[CS]! + eip) | 0;
     const e = this.tlbR[lin >>> 12]!;
     const phys = (e & this.acc) !== 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3);
+    if (this.cache.isHot(phys >>> 12)) {
+      const ib = this.interpreted(eip, phys);
+      if (ib !== null) return ib;
+    }
     if (!single) {
       const f = this.fast[phys & (FAST_SIZE - 1)]!;
       if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && f.page2 < 0) return f;
@@ -238,6 +247,45 @@ export class Cpu extends CpuSystem {
     }
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
     return b;
+  }
+
+  /** The instruction at `phys` of a hot page, decoded again whenever its bytes changed; null when it
+   * straddles the page end (then the ordinary path compiles it). Semantics and cycles are those of a
+   * single-instruction block, so interpreting changes nothing but host speed and memory. */
+  private interpreted(eip: number, phys: number): Block | null {
+    const u8 = this.m8;
+    const old = this.cache.getInterp(phys);
+    if (old !== undefined && old.eip === eip && old.segMode === this.segMode) {
+      const code = old.code!;
+      let same = true;
+      for (let i = 0; i < code.length; i++) {
+        if (u8[phys + i] !== code[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return old;
+    }
+    const avail = 4096 - (phys & 4095);
+    let insns;
+    try {
+      insns = decodeRun((off: number): number => (off < avail ? u8[phys + off]! : -1), eip, this.segMode, 1, this.cost);
+    } catch (err) {
+      if (!(err instanceof EndOfBytes)) throw err;
+      return null;
+    }
+    const c = compileBlock(insns, true);
+    const code = u8.slice(phys, phys + c.bytes);
+    const b = new Block(c.fn, eip, phys, this.segMode, 1, c.prefix[1]!, c.eips, c.prefix, -1, estimateBlockBytes(c.source.length, 1) + code.length, code);
+    if (this.cache.add(b, true)) this.dropReferences();
+    return b;
+  }
+
+  /** After a budget flush: forget the direct-mapped front and chain state (they point at dead blocks). */
+  private dropReferences(): void {
+    this.fast.fill(null);
+    this.prev = null;
+    this.epoch++;
   }
 
   private secondPage(lin: number): number {
@@ -264,11 +312,11 @@ export class Cpu extends CpuSystem {
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
     }
     const c = compileBlock(insns, single);
-    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2);
+    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (ram) {
       this.protectCode(phys, Math.min(c.bytes, avail));
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
-      this.cache.add(b, single);
+      if (this.cache.add(b, single)) this.dropReferences();
     }
     return b;
   }
@@ -283,6 +331,12 @@ export class Cpu extends CpuSystem {
   /** Number of cached compiled blocks (diagnostics). */
   get cachedBlocks(): number {
     return this.cache.size;
+  }
+
+  /** Block-cache figures: estimated host bytes, budget, budget flushes, hot (interpreted) pages. */
+  get blockCacheStats(): { bytes: number; budget: number; evictions: number; hotPages: number } {
+    const c = this.cache;
+    return { bytes: c.bytes, budget: c.budgetBytes, evictions: c.evictions, hotPages: c.hotPages };
   }
 
   /** Snapshot of all registers and system state. */

@@ -32,8 +32,9 @@ export interface Compiled {
  * nothing but its source (the CPU is its argument), so a block recompiled after invalidation, or the same
  * guest code in another machine, reuses the compiled and already optimised function. */
 const SHARED = new Map<string, BlockFn>();
-/** Bound on the cached source text (characters), so that long-lived hosts do not grow without limit. */
-const MAX_SHARED_CHARS = 64 * 1024 * 1024;
+/** Bound on the cached source text (characters): when full the map is emptied, so that host memory
+ * stays bounded whatever code guests run (the functions are then kept only by the blocks using them). */
+export const MAX_SHARED_CHARS = 4 * 1024 * 1024;
 let sharedChars = 0;
 
 const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
@@ -156,10 +157,12 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;
-    if (sharedChars + source.length <= MAX_SHARED_CHARS) {
-      SHARED.set(source, fn);
-      sharedChars += source.length;
+    if (sharedChars + source.length > MAX_SHARED_CHARS) {
+      SHARED.clear();
+      sharedChars = 0;
     }
+    SHARED.set(source, fn);
+    sharedChars += source.length;
   }
   return { fn, eips, prefix, count: n, bytes, source };
 }

@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { Block, BlockCache, HOT_PAGE_WRITES } from "../../../kernel/cpu/block-cache";
+import { Cpu } from "../../../kernel/cpu/cpu";
+import { NO_PORTS } from "../../../kernel/cpu/io";
+import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
+import { guestPhys } from "../../../kernel/mem/types";
+import { CODE_BASE, snippetCpu } from "../../support/cpu-harness";
+import { bytes, d32, ZERO } from "./snippets";
+
+function block(phys: number, hostBytes: number): Block {
+  return new Block(() => 1, phys, phys, 0, 1, 1, [phys, phys + 1], [0, 1], -1, hostBytes);
+}
+
+/** A CPU executing zeroed RAM (add [eax],al forever): every block is fresh code. */
+function freshCodeCpu(blockCacheBytes?: number): Cpu {
+  const cpu = new Cpu({ memory: new PhysicalMemory(0x400000), io: NO_PORTS, ...(blockCacheBytes ? { blockCacheBytes } : {}) });
+  cpu.eip = 0x100000;
+  cpu.eax = 0x10;
+  return cpu;
+}
+
+describe("kernel/cpu/block-cache", () => {
+  it("invalidating a page cuts the chain links of its blocks", () => {
+    const c = new BlockCache();
+    const a = block(0x1000, 100);
+    const b = block(0x2000, 100);
+    c.add(a, false);
+    c.add(b, false);
+    a.n1 = b;
+    b.n1 = a;
+    expect(c.invalidatePage(1)).to.equal(true);
+    expect(a.valid).to.equal(false);
+    expect(a.n1).to.equal(null);
+    expect(c.bytes).to.equal(100);
+  });
+
+  it("stays within its byte budget by flushing, and counts the flushes", () => {
+    const c = new BlockCache(1000);
+    for (let i = 0; i < 50; i++) c.add(block(i << 12, 300), false);
+    expect(c.bytes).to.be.at.most(1000);
+    expect(c.size).to.be.at.most(3);
+    expect(c.evictions).to.equal(16);
+  });
+
+  it("marks a page hot after it keeps being rewritten", () => {
+    const c = new BlockCache();
+    for (let i = 0; i < HOT_PAGE_WRITES; i++) {
+      expect(c.isHot(5)).to.equal(false);
+      c.add(block(0x5000, 10), false);
+      c.invalidatePage(5);
+    }
+    expect(c.isHot(5)).to.equal(true);
+    expect(c.hotPages).to.equal(1);
+  });
+
+  it("a loop rewriting its own code line is interpreted: exact results, no block growth", () => {
+    // inc dword [l+8] shares a 64-byte line with the loop, so every pass invalidates the page.
+    const code = bytes(0xff, 0x05, d32(CODE_BASE + 8), 0xeb, 0xf8, 0, 0, 0, 0);
+    const { cpu, mem } = snippetCpu(code, ZERO);
+    const n = 400_000;
+    expect(cpu.run(n).kind).to.equal("budget");
+    expect(cpu.cycles).to.equal(n);
+    expect(cpu.instructions).to.equal(n);
+    expect(mem.read(guestPhys(CODE_BASE + 8), 4)).to.equal(n / 2);
+    expect(cpu.blockCacheStats.hotPages).to.equal(1);
+    expect(cpu.cachedBlocks).to.be.at.most(4);
+  });
+
+  it("code patched in a hot page takes effect on the next instruction", () => {
+    const code = bytes(
+      0xb9, d32(10), // mov ecx,10
+      0xff, 0x05, d32(CODE_BASE + 0x3c), // l: inc dword [CODE+0x3c] (same line as the code)
+      0x49, // dec ecx
+      0x75, 0xf7, // jnz l
+      0xc6, 0x05, d32(CODE_BASE + 21), 0x40, // mov byte [next], 0x40 (inc eax)
+      0x90, // next: nop, patched
+    );
+    const { cpu, mem } = snippetCpu(code, ZERO);
+    expect(cpu.run(1000).kind).to.equal("halt");
+    expect(cpu.blockCacheStats.hotPages).to.equal(1);
+    expect(cpu.eax).to.equal(1);
+    expect(mem.read(guestPhys(CODE_BASE + 0x3c), 4)).to.equal(10);
+  });
+
+  it("fresh code stays under the budget and runs exactly as with an unbounded cache", () => {
+    const small = freshCodeCpu(64 * 1024);
+    const big = freshCodeCpu();
+    small.run(60_000);
+    big.run(60_000);
+    expect(small.blockCacheStats.evictions).to.be.greaterThan(0);
+    expect(small.blockCacheStats.bytes).to.be.at.most(64 * 1024);
+    expect(small.saveState()).to.deep.equal(big.saveState());
+    expect(small.mem.readBytes(guestPhys(0), 64)).to.deep.equal(big.mem.readBytes(guestPhys(0), 64));
+  });
+
+  it("budget flushes really free the dropped blocks (heap measured in a child process)", function () {
+    const child = path.join(__dirname, "block-cache-heap-child.js");
+    const r = spawnSync(process.execPath, ["--expose-gc", child], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+    const { heapGrowth, evictions } = JSON.parse(r.stdout) as { heapGrowth: number; evictions: number };
+    expect(evictions).to.be.greaterThan(5);
+    expect(heapGrowth).to.be.below(8 * 1024 * 1024);
+  });
+});
