@@ -16,7 +16,8 @@ type Json = string; // already-encoded JSON text
 
 const str = (s: string): Json => JSON.stringify(s);
 
-interface Row {
+/** One output event before encoding. */
+export interface Row {
   name: string;
   cat: string;
   ph: "X" | "i";
@@ -32,7 +33,8 @@ function row(name: string, cat: string, time: Nanos, pid: number, args: [string,
   return { name, cat, ph: "i", time, end: undefined, pid, scope: "p", args };
 }
 
-function encodeRow(r: Row): string {
+/** One row as JSON text. */
+export function encodeRow(r: Row): string {
   const parts: string[] = [`"name":${str(r.name)}`, `"cat":${str(r.cat)}`, `"ph":"${r.ph}"`, `"ts":${microsText(r.time)}`];
   if (r.ph === "X") parts.push(`"dur":${microsText((r.end ?? r.time) - r.time)}`);
   if (r.scope !== undefined) parts.push(`"s":"${r.scope}"`);
@@ -40,6 +42,51 @@ function encodeRow(r: Row): string {
   parts.push(`"args":{${r.args.map(([k, v]) => `${str(k)}:${v}`).join(",")}}`);
   return `{${parts.join(",")}}`;
 }
+
+/** What one event contributes: a row to write, the end of a partition's open window, or nothing. */
+export type RowStep = { kind: "row"; row: Row } | { kind: "windowStart"; row: Row } | { kind: "windowEnd"; partition: number; time: bigint };
+
+/** The row (or window end) for one event; `modulePid` is the module track. */
+export function rowOf(e: TraceEvent, modulePid: number): RowStep {
+  switch (e.kind) {
+    case "windowStart":
+      return { kind: "windowStart", row: { name: `window ${e.windowId}`, cat: "window", ph: "X", time: e.time, end: e.until, pid: e.partition, scope: undefined, args: [["window", String(e.windowId)], ["schedule", String(e.schedule)]] } };
+    case "windowEnd":
+      return { kind: "windowEnd", partition: e.partition, time: e.time };
+    case "idle":
+      return { kind: "row", row: { name: "idle", cat: "window", ph: "X", time: e.time, end: e.until, pid: modulePid, scope: undefined, args: [] } };
+    case "modeChange":
+      return { kind: "row", row: row(`mode ${e.to}`, "mode", e.time, e.partition, [["from", str(e.from)], ["to", str(e.to)], ["startCondition", str(e.startCondition)]]) };
+    case "scheduleSwitch":
+      return { kind: "row", row: { ...row(`schedule ${e.from} -> ${e.to}`, "schedule", e.time, modulePid, [["from", String(e.from)], ["to", String(e.to)]]), scope: "g" } };
+    case "hmEvent":
+      return { kind: "row", row: row(e.action, "hm", e.time, e.partition ?? modulePid, [["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]) };
+    case "portWrite":
+    case "portRead":
+    case "portSend":
+    case "portReceive":
+      return { kind: "row", row: row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)]]) };
+    case "hypercall":
+      return { kind: "row", row: row(e.service, "hypercall", e.time, e.partition, [["result", String(e.result)]]) };
+    case "console":
+      return { kind: "row", row: row("console", "console", e.time, e.partition, [["text", str(e.text)]]) };
+    default: {
+      const unreachable: never = e;
+      throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);
+    }
+  }
+}
+
+/** The metadata lines naming each partition track and the module track. */
+export function metadataLines(partitions: readonly number[], modulePid: number, names?: ReadonlyMap<number, string>): string[] {
+  return [...partitions.map((p): [number, string] => [p, names?.get(p) ?? `P${p}`]), [modulePid, "module"] as [number, string]].map(
+    ([pid, name]) => `{"name":"process_name","ph":"M","pid":${pid},"tid":${pid},"args":{"name":${str(name)}}}`,
+  );
+}
+
+/** Opening and closing text of the document around the comma-separated lines. */
+export const CHROME_HEAD = `{"displayTimeUnit":"ns","traceEvents":[\n`;
+export const CHROME_TAIL = `\n]}\n`;
 
 /**
  * The whole trace as a Chrome trace JSON document. `names` labels partition tracks (default "P<id>").
@@ -53,52 +100,16 @@ export function writeChromeTrace(events: readonly TraceEvent[], names?: Readonly
   const rows: Row[] = [];
   const openWindow = new Map<number, Row>();
   for (const e of events) {
-    switch (e.kind) {
-      case "windowStart": {
-        const r: Row = { name: `window ${e.windowId}`, cat: "window", ph: "X", time: e.time, end: e.until, pid: e.partition, scope: undefined, args: [["window", String(e.windowId)], ["schedule", String(e.schedule)]] };
-        openWindow.set(e.partition, r);
-        rows.push(r);
-        break;
-      }
-      case "windowEnd": {
-        const r = openWindow.get(e.partition);
-        if (r !== undefined) r.end = e.time;
-        openWindow.delete(e.partition);
-        break;
-      }
-      case "idle":
-        rows.push({ name: "idle", cat: "window", ph: "X", time: e.time, end: e.until, pid: modulePid, scope: undefined, args: [] });
-        break;
-      case "modeChange":
-        rows.push(row(`mode ${e.to}`, "mode", e.time, e.partition, [["from", str(e.from)], ["to", str(e.to)], ["startCondition", str(e.startCondition)]]));
-        break;
-      case "scheduleSwitch":
-        rows.push({ ...row(`schedule ${e.from} -> ${e.to}`, "schedule", e.time, modulePid, [["from", String(e.from)], ["to", String(e.to)]]), scope: "g" });
-        break;
-      case "hmEvent":
-        rows.push(row(e.action, "hm", e.time, e.partition ?? modulePid, [["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]));
-        break;
-      case "portWrite":
-      case "portRead":
-      case "portSend":
-      case "portReceive":
-        rows.push(row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)]]));
-        break;
-      case "hypercall":
-        rows.push(row(e.service, "hypercall", e.time, e.partition, [["result", String(e.result)]]));
-        break;
-      case "console":
-        rows.push(row("console", "console", e.time, e.partition, [["text", str(e.text)]]));
-        break;
-      default: {
-        const unreachable: never = e;
-        throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);
-      }
+    const step = rowOf(e, modulePid);
+    if (step.kind === "windowEnd") {
+      const r = openWindow.get(step.partition);
+      if (r !== undefined) r.end = step.time;
+      openWindow.delete(step.partition);
+      continue;
     }
+    if (step.kind === "windowStart") openWindow.set(step.row.pid, step.row);
+    rows.push(step.row);
   }
-  const meta = [...sorted.map((p): [number, string] => [p, names?.get(p) ?? `P${p}`]), [modulePid, "module"] as [number, string]].map(
-    ([pid, name]) => `{"name":"process_name","ph":"M","pid":${pid},"tid":${pid},"args":{"name":${str(name)}}}`,
-  );
-  const lines = [...meta, ...rows.map(encodeRow)];
-  return `{"displayTimeUnit":"ns","traceEvents":[\n${lines.join(",\n")}\n]}\n`;
+  const lines = [...metadataLines(sorted, modulePid, names), ...rows.map(encodeRow)];
+  return `${CHROME_HEAD}${lines.join(",\n")}${CHROME_TAIL}`;
 }

@@ -2,7 +2,7 @@
 // in virtual time and prints each partition's console with a prefix, then a summary. Optional trace
 // files. The work is kernel/module/run-module.ts; this file parses, calls and prints.
 import chalk from "chalk";
-import { readFileSync, writeFileSync } from "fs";
+import { readFileSync } from "fs";
 import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
@@ -11,12 +11,12 @@ import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
 import { runModule, type RunLength } from "../../module/run-module";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
-import { writeChromeTrace } from "../../trace/chrome-trace-writer";
-import { writeJsonLines } from "../../trace/jsonl-writer";
-import { MemoryTracer, NULL_SINK } from "../../trace/tracer";
+import type { TraceEvent } from "../../trace/trace-event";
+import { NULL_SINK, type TraceSink } from "../../trace/tracer";
+import { TraceFiles } from "../trace-files";
 
 /** Exit statuses of `apexvisor run`. */
-export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5 } as const;
+export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, io: 6 } as const;
 
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
@@ -28,14 +28,17 @@ file; it is read to its end before the run starts, so a run with input is as det
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
 HM events, port traffic, hypercalls, console lines, times in ns); --chrome-trace FILE writes
-Chrome trace-event JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open.
+Chrome trace-event JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open. Both files are
+opened before the run starts and written as it goes (a killed run keeps what was written so far);
+they must be two different files.
 
 Exit status:
   ${RUN_EXIT.ok}  the module ran for the requested time
   ${RUN_EXIT.invalid}  the XML is invalid (every problem listed as file:line:column) or a partition has no image
   ${RUN_EXIT.usage}  bad command-line options
   ${RUN_EXIT.loadError}  a partition image is missing or cannot be loaded
-  ${RUN_EXIT.shutdown}  the health monitor shut the module down`;
+  ${RUN_EXIT.shutdown}  the health monitor shut the module down
+  ${RUN_EXIT.io}  a trace file cannot be opened or written (one line says which and why)`;
 
 interface RunArgs {
   module: string;
@@ -87,7 +90,9 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   }
   const input = args.console === undefined ? undefined : { partition: args.console, bytes: readStdin() };
   const tracing = args.trace !== undefined || args["chrome-trace"] !== undefined;
-  const tracer = new MemoryTracer();
+  let files: TraceFiles | undefined;
+  let ioError: string | undefined;
+  const tracer: TraceSink = { emit: (e: TraceEvent) => files?.emit(e) };
   const paint: Paint = args.color && chalk.supportsColor !== false ? (i, t) => (COLOURS[i % COLOURS.length] ?? chalk.white)(t) : (_i, t) => t;
   let formatter: ConsoleFormatter | undefined;
   const out = (line: string): void => {
@@ -100,11 +105,18 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      if (tracing) {
+        const names = new Map(config.partitions.map((p) => [p.id as number, p.name]));
+        const opened = TraceFiles.open(args.trace, args["chrome-trace"], config.partitions.map((p) => p.id as number), names);
+        if (typeof opened === "string") return (ioError = opened);
+        files = opened;
+      }
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
   });
+  const closeError = files?.close();
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -117,15 +129,17 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       return;
     case "refused":
       process.stderr.write(`apexvisor run: ${outcome.message}\n`);
-      setExit(RUN_EXIT.usage);
+      setExit(ioError !== undefined ? RUN_EXIT.io : RUN_EXIT.usage);
       return;
     case "ran": {
       const clock = new ModuleClock(outcome.config.ext.clockHz);
       out("");
       for (const l of summaryLines(outcome.config, outcome.result, clock)) out(l);
-      const names = new Map(outcome.config.partitions.map((p) => [p.id as number, p.name]));
-      if (args.trace !== undefined) writeFileSync(args.trace, writeJsonLines(tracer.events));
-      if (args["chrome-trace"] !== undefined) writeFileSync(args["chrome-trace"], writeChromeTrace(tracer.events, names));
+      if (closeError !== undefined) {
+        process.stderr.write(`apexvisor run: ${closeError}\n`);
+        setExit(RUN_EXIT.io);
+        return;
+      }
       setExit(outcome.result.end.kind === "shutdown" ? RUN_EXIT.shutdown : RUN_EXIT.ok);
       return;
     }

@@ -1,0 +1,126 @@
+// Trace output files for `apexvisor run`: opened (and so checked) before the run starts, written as
+// the run goes through a bounded buffer, closed at the end. The first I/O error stops the writing and
+// is reported once by the caller; nothing here throws for an I/O problem.
+import { closeSync, fstatSync, openSync, statSync, writeSync } from "fs";
+import { resolve } from "path";
+import { ChromeTraceStream } from "../trace/chrome-trace-stream";
+import { toJsonLine } from "../trace/jsonl-writer";
+import type { TraceEvent } from "../trace/trace-event";
+import type { TraceSink } from "../trace/tracer";
+
+/** Bytes buffered before a write to the file. */
+const FLUSH_AT = 64 * 1024;
+
+/** A file written in order through a bounded buffer; remembers the first error instead of throwing. */
+class BufferedFile {
+  private buf = "";
+  error: string | undefined;
+
+  constructor(private readonly fd: number, readonly path: string) {}
+
+  write(text: string): void {
+    if (this.error !== undefined) return;
+    this.buf += text;
+    if (this.buf.length >= FLUSH_AT) this.flush();
+  }
+
+  flush(): void {
+    if (this.error !== undefined || this.buf === "") return;
+    try {
+      const data = Buffer.from(this.buf, "utf8");
+      let off = 0;
+      while (off < data.length) off += writeSync(this.fd, data, off);
+    } catch (e) {
+      this.error = `cannot write ${this.path}: ${ioMessage(e)}`;
+    }
+    this.buf = "";
+  }
+
+  close(): void {
+    this.flush();
+    try {
+      closeSync(this.fd);
+    } catch (e) {
+      this.error ??= `cannot close ${this.path}: ${ioMessage(e)}`;
+    }
+  }
+}
+
+/** The short text of a Node I/O error ("ENOSPC: no space left on device"). */
+export function ioMessage(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const m = e.message.replace(/, (open|write|close) '.*'$/, "");
+    return code !== undefined && !m.startsWith(code) ? `${code}: ${m}` : m;
+  }
+  return String(e);
+}
+
+/** Opens `path` for writing a new output file: a one-line reason when it cannot be. */
+export function openOutput(path: string): { ok: true; fd: number } | { ok: false; message: string } {
+  try {
+    const fd = openSync(path, "w");
+    if (!fstatSync(fd).isFile() && path !== "/dev/stdout" && path !== "/dev/null") {
+      closeSync(fd);
+      return { ok: false, message: `cannot write ${path}: not a regular file` };
+    }
+    return { ok: true, fd };
+  } catch (e) {
+    return { ok: false, message: `cannot write ${path}: ${ioMessage(e)}` };
+  }
+}
+
+/** Whether two output paths name the same file (by path, or by inode when one already exists). */
+export function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** The trace outputs of one run. */
+export class TraceFiles implements TraceSink {
+  private constructor(
+    private readonly jsonl: BufferedFile | undefined,
+    private readonly chrome: { file: BufferedFile; stream: ChromeTraceStream } | undefined,
+  ) {}
+
+  /** Opens both outputs (either may be absent); a one-line message when one cannot be opened. */
+  static open(jsonlPath: string | undefined, chromePath: string | undefined, partitions: readonly number[], names: ReadonlyMap<number, string>): TraceFiles | string {
+    if (jsonlPath !== undefined && chromePath !== undefined && sameFile(jsonlPath, chromePath)) return `--trace and --chrome-trace name the same file (${chromePath})`;
+    let jsonl: BufferedFile | undefined;
+    if (jsonlPath !== undefined) {
+      const o = openOutput(jsonlPath);
+      if (!o.ok) return o.message;
+      jsonl = new BufferedFile(o.fd, jsonlPath);
+    }
+    let chrome;
+    if (chromePath !== undefined) {
+      const o = openOutput(chromePath);
+      if (!o.ok) {
+        jsonl?.close();
+        return o.message;
+      }
+      chrome = { file: new BufferedFile(o.fd, chromePath), stream: new ChromeTraceStream(partitions, names) };
+      chrome.file.write(chrome.stream.begin());
+    }
+    return new TraceFiles(jsonl, chrome);
+  }
+
+  emit(e: TraceEvent): void {
+    this.jsonl?.write(toJsonLine(e) + "\n");
+    if (this.chrome !== undefined) this.chrome.file.write(this.chrome.stream.push(e));
+  }
+
+  /** Finishes and closes the files; the first I/O error, if any. */
+  close(): string | undefined {
+    if (this.chrome !== undefined) this.chrome.file.write(this.chrome.stream.end());
+    this.jsonl?.close();
+    this.chrome?.file.close();
+    return this.jsonl?.error ?? this.chrome?.file.error;
+  }
+}
