@@ -1,8 +1,8 @@
 // Trace output files for `apexvisor run`: opened (and so checked) before the run starts, written as
 // the run goes through a bounded buffer, closed at the end. The first I/O error stops the writing and
 // is reported once by the caller; nothing here throws for an I/O problem.
-import { closeSync, fstatSync, openSync, statSync, writeSync } from "fs";
-import { resolve } from "path";
+import { closeSync, writeSync } from "fs";
+import { ioMessage, openOutput, sameFile } from "./output-files";
 import { ChromeTraceStream } from "../trace/chrome-trace-stream";
 import { toJsonLine } from "../trace/jsonl-writer";
 import type { TraceEvent } from "../trace/trace-event";
@@ -43,42 +43,6 @@ class BufferedFile {
     } catch (e) {
       this.error ??= `cannot close ${this.path}: ${ioMessage(e)}`;
     }
-  }
-}
-
-/** The short text of a Node I/O error ("ENOSPC: no space left on device"). */
-export function ioMessage(e: unknown): string {
-  if (e instanceof Error) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const m = e.message.replace(/, (open|write|close) '.*'$/, "");
-    return code !== undefined && !m.startsWith(code) ? `${code}: ${m}` : m;
-  }
-  return String(e);
-}
-
-/** Opens `path` for writing a new output file: a one-line reason when it cannot be. */
-export function openOutput(path: string): { ok: true; fd: number } | { ok: false; message: string } {
-  try {
-    const fd = openSync(path, "w");
-    if (!fstatSync(fd).isFile() && path !== "/dev/stdout" && path !== "/dev/null") {
-      closeSync(fd);
-      return { ok: false, message: `cannot write ${path}: not a regular file` };
-    }
-    return { ok: true, fd };
-  } catch (e) {
-    return { ok: false, message: `cannot write ${path}: ${ioMessage(e)}` };
-  }
-}
-
-/** Whether two output paths name the same file (by path, or by inode when one already exists). */
-export function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.dev === sb.dev && sa.ino === sb.ino;
-  } catch {
-    return false;
   }
 }
 
