@@ -4,6 +4,7 @@
 import { readFileSync } from "fs";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
+import { ByteSanitizer } from "../../module/console-sanitize";
 import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
 
 /** Largest and smallest RAM `--memory` accepts. */
@@ -117,6 +118,7 @@ interface BootArgs {
   append: string;
   "max-instructions": number | undefined;
   e9: string;
+  "raw-console": boolean;
 }
 
 function readStdin(): Uint8Array {
@@ -159,13 +161,15 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
       return;
     }
   }
+  // On a terminal the guest's serial bytes are rendered safely (escape sequences visible); pipes get them raw, as QEMU gives them.
+  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const result = bootMultiboot({
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
     commandLine: args.append,
-    stdout: (bytes) => process.stdout.write(bytes),
+    stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
     stdin: readStdin(),
     modules,
     ...(max !== undefined ? { maxInstructions: max } : {}),
@@ -188,6 +192,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
         .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
+        .option("raw-console", { type: "boolean", default: false, describe: "on a terminal, print guest serial bytes unchanged (default: control and escape characters shown as ^[)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

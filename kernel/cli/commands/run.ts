@@ -9,6 +9,7 @@ import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
+import { sanitizeLine } from "../../module/console-sanitize";
 import { runModule, type RunLength } from "../../module/run-module";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import type { TraceEvent } from "../../trace/trace-event";
@@ -21,6 +22,9 @@ export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
 partitions that stop) as "-- <time>: text". A summary table per partition closes the run.
+
+Guest console text is shown safely: control characters and escape sequences appear as ^[ (C0, DEL)
+or \\x9b (C1) instead of acting on the terminal; --raw-console passes the bytes through unchanged.
 
 Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
 file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
@@ -48,6 +52,7 @@ interface RunArgs {
   "chrome-trace": string | undefined;
   console: string | undefined;
   color: boolean;
+  "raw-console": boolean;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -113,7 +118,10 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       }
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
-    onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
+    onConsoleLine: (name, raw) => {
+      const line = args["raw-console"] ? raw : sanitizeLine(raw);
+      out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line));
+    },
     onNotice: (time, text) => out(noticeLine(time, text)),
   });
   const closeError = files?.close();
@@ -163,6 +171,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
+        .option("raw-console", { type: "boolean", default: false, describe: "print guest console bytes as they are (default: control and escape characters shown as ^[ or \\x9b)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
