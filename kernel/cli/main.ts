@@ -16,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setExit = (code: number): void => {
     exitCode = code;
   };
-  const cli = yargs([...argv])
+  const cli = yargs(joinNegativeValues(argv))
     .scriptName("apexvisor")
     .usage("$0 <command> [options]\n\nARINC 653 partitioning hypervisor with its own i386 CPU.")
     .strict()
@@ -42,6 +42,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   return exitCode;
+}
+
+/** `--duration -5ms` → `--duration=-5ms`: a value that looks like a negative number belongs to the
+ * option before it (yargs would read it as the short flags -5 -m -s); the command then rejects it. */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z0-9-]*$/.test(a) && next !== undefined && /^-[0-9.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** A command-line usage mistake (unknown option, missing argument): reported once, exit status 2. */

@@ -61,6 +61,19 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
     setExit(TEST_EXIT.usage);
     return;
   }
+  const limit = args["limit-ms"];
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    process.stderr.write(`apexvisor test: --limit-ms must be a whole number of milliseconds above 0\n`);
+    setExit(TEST_EXIT.usage);
+    return;
+  }
+  const plan = planSuite(ROOT);
+  const groups = [...new Set(plan.map((m) => m.name))];
+  if (args.group !== undefined && !groups.includes(args.group)) {
+    process.stderr.write(`apexvisor test: --group ${args.group}: no such group (groups: ${groups.join(", ")})\n`);
+    setExit(TEST_EXIT.usage);
+    return;
+  }
   const missing = missingImages(ROOT);
   if (missing.length > 0) {
     process.stderr.write(`apexvisor test: guest images not built (${missing.join(", ")}); run \`npm run build:guests\` first\n`);
@@ -68,7 +81,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
     return;
   }
   const factory = pvSuiteFactory(ROOT);
-  const modules = planSuite(ROOT).filter((m) => bindings.includes(m.binding) && (args.group === undefined || m.name === args.group));
+  const modules = plan.filter((m) => bindings.includes(m.binding) && (args.group === undefined || m.name === args.group));
   const tty = process.stdout.isTTY === true;
   const bar = tty ? new SingleBar({ format: "{bar} {value}/{total} {module}", hideCursor: true }) : undefined;
   bar?.start(modules.length, 0, { module: "" });
