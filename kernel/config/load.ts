@@ -1,6 +1,7 @@
 // The thin I/O shell of the config reader: reads a file, parses its XML and validates it. Every
 // failure, including an unreadable file, comes back as diagnostics; nothing is thrown for bad input.
-import * as fs from "node:fs";
+import { INPUT_LIMITS, readFailure, readLimited } from "../host/read-limited";
+import { decodeUtf8 } from "./utf8";
 import { parseXmlTree } from "./xml-tree";
 import { validateTree } from "./validate";
 import type { ValidationResult } from "./validate";
@@ -14,13 +15,13 @@ export function validateText(source: string, file: string): ValidationResult {
 
 /** Reads and validates the module configuration at `file`. */
 export function loadConfig(file: string): ValidationResult {
-  let source: string;
+  let bytes: Uint8Array;
   try {
-    source = fs.readFileSync(file, "utf8");
+    bytes = readLimited(file, INPUT_LIMITS.xml);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "";
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
-    return { ok: false, errors: [{ pos: { file, line: 0, column: 0 }, message: `cannot read the file: ${why}` }] };
+    return { ok: false, errors: [{ pos: { file, line: 0, column: 0 }, message: `cannot read the file: ${readFailure(err)}` }] };
   }
-  return validateText(source, file);
+  const text = decodeUtf8(bytes);
+  if (!text.ok) return { ok: false, errors: [{ pos: { file, line: text.line, column: text.column }, message: `the file is not valid UTF-8 (byte 0x${text.byte.toString(16).padStart(2, "0")})` }] };
+  return validateText(text.value, file);
 }

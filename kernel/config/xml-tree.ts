@@ -46,6 +46,14 @@ export type XmlParseResult =
   | { readonly ok: true; readonly root: XmlElement }
   | { readonly ok: false; readonly errors: readonly Diagnostic[] };
 
+/** Deepest element nesting accepted (an ARINC 653 module needs fewer than 10 levels). */
+export const MAX_XML_DEPTH = 64;
+/** Most elements accepted in one file. */
+export const MAX_XML_ELEMENTS = 200_000;
+
+/** Thrown inside the saxes callbacks to stop parsing at a limit (caught below, never escapes). */
+class LimitReached extends Error {}
+
 /** Maps string offsets to 1-based line and column (column counted in UTF-16 units). */
 class LineTable {
   private readonly starts: number[] = [0];
@@ -98,10 +106,17 @@ export function parseXmlTree(source: string, file: string): XmlParseResult {
     const message = err.message.replace(/^(.*?:)?\d+:\d+: /, "");
     errors.push({ pos: { file, line: parser.line, column: parser.column + 1 }, message: `XML is not well formed: ${message}` });
   });
+  let elements = 0;
+  const limit = (message: string): never => {
+    errors.push({ pos: lines.at(tagStart), message });
+    throw new LimitReached(message);
+  };
   parser.on("opentagstart", (tag) => {
     // saxes has consumed the character that ended the name: "<" + name + that character.
     tagStart = parser.position - tag.name.length - 2;
     attrPos.clear();
+    if (stack.length >= MAX_XML_DEPTH) limit(`elements are nested more than ${MAX_XML_DEPTH} deep`);
+    if (++elements > MAX_XML_ELEMENTS) limit(`the file has more than ${MAX_XML_ELEMENTS} elements`);
   });
   parser.on("attribute", (attr) => {
     attrPos.set(attr.name, lines.at(attributeStart(source, parser.position, attr.name)));
@@ -141,7 +156,11 @@ export function parseXmlTree(source: string, file: string): XmlParseResult {
   parser.on("comment", () => (textStart = parser.position));
   parser.on("xmldecl", () => (textStart = parser.position));
 
-  parser.write(source).close();
+  try {
+    parser.write(source).close();
+  } catch (e) {
+    if (!(e instanceof LimitReached)) throw e;
+  }
   if (errors.length > 0) return { ok: false, errors };
   if (!root) return { ok: false, errors: [{ pos: { file, line: 1, column: 1 }, message: "the file has no root element" }] };
   return { ok: true, root };

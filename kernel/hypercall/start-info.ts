@@ -1,5 +1,6 @@
 // Fills the start-info page (struct pv_start_info followed by the command line) that EBX points at
 // when a PV partition enters _start. Writes the kernel-owned physical page; the guest maps it read-only.
+import { utf8Prefix } from "./utf8-cut";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { guestPhys, type Nanos } from "../mem/types";
 import { PV_ABI_MAJOR, PV_ABI_MINOR } from "./abi-generated";
@@ -50,11 +51,11 @@ export function writeStartInfo(mem: PhysicalMemory, base: number, v: StartInfoVa
   w32(f.export_count.offset, v.exportCount);
   w64(f.tick_period_ns.offset, v.tickPeriod);
   w64(f.start_time_ns.offset, v.startTime);
-  const cmd = new TextEncoder().encode(v.commandLine).subarray(0, PV_CONSTANTS.PAGE_SIZE - START_INFO_LAYOUT.size);
+  const cmd = utf8Prefix(v.commandLine, PV_CONSTANTS.PAGE_SIZE - START_INFO_LAYOUT.size);
   mem.writeBytes(guestPhys(base + START_INFO_LAYOUT.size), cmd);
   w32(f.cmdline.offset, PV_CONSTANTS.START_INFO_VADDR + START_INFO_LAYOUT.size);
   w32(f.cmdline_len.offset, cmd.length);
   w32(f.cpu_hz.offset, v.cpuHz);
-  const name = new TextEncoder().encode(v.partitionName).subarray(0, f.partition_name.size - 1);
+  const name = utf8Prefix(v.partitionName, f.partition_name.size - 1);
   mem.writeBytes(guestPhys(base + f.partition_name.offset), name);
 }

@@ -1,7 +1,7 @@
 // A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
 // cycles), slicing at device deadlines, HLT fast-forward and restart; not scheduling or the HM.
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readFailure, readLimited } from "../host/read-limited";
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
@@ -261,9 +261,9 @@ function readModules(opts: FvVmOptions): BootModule[] {
   const p = opts.partition;
   return p.guest.modules.map((path) => {
     try {
-      return { data: new Uint8Array(readFileSync(path)), string: path };
+      return { data: new Uint8Array(readLimited(path, INPUT_LIMITS.image)), string: path };
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      const reason = readFailure(e);
       throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${reason}`);
     }
   });

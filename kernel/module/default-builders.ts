@@ -1,6 +1,6 @@
 // The VM builders `apexvisor run` uses: the PC machine for full-virtualized partitions and the
 // paravirtualized machine for the RTOS partitions.
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readFailure, readLimited } from "../host/read-limited";
 import { dirname, join, relative } from "path";
 import type { SourcePos, SystemConfig } from "../config/model";
 import { createFvVm } from "../machine/fv-vm";
@@ -50,9 +50,9 @@ export function defaultBuilders(config: SystemConfig, input?: ConsoleInput): VmB
 function readLibpv(p: { name: string; guest: { pos: SourcePos | undefined }; pos: SourcePos }): Uint8Array {
   const file = join(REPO_ROOT, LIBPV_IMAGE);
   try {
-    return readFileSync(file);
+    return readLimited(file, INPUT_LIMITS.image);
   } catch (e) {
-    throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; run \`npm run build:guests\``);
+    throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${readFailure(e)}; run \`npm run build:guests\``);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../config/diagnostic";
 import { loadConfig } from "../config/load";
 import type { SystemConfig } from "../config/model";
 import { checkRunnable } from "../config/run-checks";
+import { checkHostBudget } from "./host-budget";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
@@ -50,7 +51,7 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   const loaded = loadConfig(opts.file);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
-  const missing = checkRunnable(config);
+  const missing = [...checkHostBudget(config), ...checkRunnable(config)];
   if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
   const refusal = opts.onValid?.(config);
   if (refusal !== undefined) return { kind: "refused", message: refusal };

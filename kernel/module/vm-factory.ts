@@ -1,7 +1,7 @@
 // Builds each partition's VM from its configuration: reads the guest image named in the XML and hands
 // it to the builder for the guest kind. File problems become PartitionLoadError naming the file and
 // the config line; what the bytes mean is the builder's business.
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readFailure, readLimited } from "../host/read-limited";
 import type { PartitionConfig } from "../config/model";
 import { PartitionLoadError } from "./load-error";
 import type { PartitionVm } from "./partition-vm";
@@ -24,13 +24,13 @@ export interface VmBuilders {
 
 function readOrFail(p: PartitionConfig, path: string, what: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readLimited(path, INPUT_LIMITS.image);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT"
         ? `${what} not found (build the guests with \`npm run build:guests\`, or fix the path in the XML)`
-        : `${what} cannot be read: ${(e as Error).message}`;
+        : `${what} cannot be read: ${readFailure(e)}`;
     throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, reason);
   }
 }

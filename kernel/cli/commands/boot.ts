@@ -1,7 +1,7 @@
 // `apexvisor boot --kernel FILE.elf`: boots one Multiboot v1 kernel on an emulated PC, as
 // `qemu-system-i386 -kernel FILE -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4` would.
 // Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, InputTooLarge, readFailure, readLimited } from "../../host/read-limited";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { ByteSanitizer } from "../../module/console-sanitize";
@@ -124,8 +124,12 @@ interface BootArgs {
 function readStdin(): Uint8Array {
   if (process.stdin.isTTY) return new Uint8Array(0);
   try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
+    return new Uint8Array(readLimited(0, INPUT_LIMITS.stdin));
+  } catch (e) {
+    if (e instanceof InputTooLarge) {
+      process.stderr.write(`apexvisor boot: stdin is ${e.message}\n`);
+      process.exit(BOOT_EXIT.usage);
+    }
     return new Uint8Array(0); // closed or unreadable stdin: no input
   }
 }
@@ -145,18 +149,18 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
   }
   let elf: Uint8Array;
   try {
-    elf = new Uint8Array(readFileSync(args.kernel));
+    elf = new Uint8Array(readLimited(args.kernel, INPUT_LIMITS.image));
   } catch (e) {
-    process.stderr.write(`apexvisor boot: cannot read ${args.kernel}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(`apexvisor boot: cannot read ${args.kernel}: ${readFailure(e)}\n`);
     setExit(BOOT_EXIT.loadError);
     return;
   }
   const modules: BootModule[] = [];
   for (const m of parseInitrd(args.initrd ?? "")) {
     try {
-      modules.push({ data: new Uint8Array(readFileSync(m.path)), string: m.string });
+      modules.push({ data: new Uint8Array(readLimited(m.path, INPUT_LIMITS.image)), string: m.string });
     } catch (e) {
-      process.stderr.write(`apexvisor boot: cannot read module ${m.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(`apexvisor boot: cannot read module ${m.path}: ${readFailure(e)}\n`);
       setExit(BOOT_EXIT.loadError);
       return;
     }

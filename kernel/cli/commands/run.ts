@@ -2,7 +2,7 @@
 // in virtual time and prints each partition's console with a prefix, then a summary. Optional trace
 // files. The work is kernel/module/run-module.ts; this file parses, calls and prints.
 import chalk from "chalk";
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../host/read-limited";
 import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
@@ -59,8 +59,12 @@ interface RunArgs {
 function readStdin(): Uint8Array {
   if (process.stdin.isTTY) return new Uint8Array(0);
   try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
+    return new Uint8Array(readLimited(0, INPUT_LIMITS.stdin));
+  } catch (e) {
+    if (e instanceof InputTooLarge) {
+      process.stderr.write(`apexvisor run: stdin is ${e.message}\n`);
+      process.exit(RUN_EXIT.usage);
+    }
     return new Uint8Array(0);
   }
 }

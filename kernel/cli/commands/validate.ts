@@ -4,6 +4,8 @@ import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import { loadConfig } from "../../config/load";
 import { summarize } from "../../config/summary";
+import { checkImages } from "../../host/check-images";
+import { checkHostBudget } from "../../module/host-budget";
 
 /** Registers the validate command. */
 export function register(cli: Argv, setExit: (code: number) => void): void {
@@ -15,7 +17,11 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
       // main's yargs fail handler reports usage errors (exit 2) but does not stop the handler: skip
       // the work when the file is missing or extra words follow it.
       if (typeof args.file !== "string" || args._.length > 1) return;
-      const result = loadConfig(args.file);
+      const loaded = loadConfig(args.file);
+      const images = loaded.ok ? checkImages(loaded.config) : { errors: [], warnings: [] };
+      const extra = loaded.ok ? [...checkHostBudget(loaded.config), ...images.errors] : [];
+      const result = extra.length === 0 ? loaded : { ok: false as const, errors: extra };
+      for (const w of images.warnings) process.stderr.write(formatDiagnostic(w).replace(": error: ", ": warning: ") + " (not built yet? `run` needs it)\n");
       if (result.ok) {
         process.stdout.write(summarize(result.config).join("\n") + "\n");
         setExit(0);

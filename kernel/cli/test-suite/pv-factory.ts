@@ -1,6 +1,6 @@
 // The suite's VM factory: createPvVm (kernel/partition/pv-vm.ts) bound to libpv and each partition's image,
 // or createFvVm (a whole PC) for FV partitions such as the bare-PC BSP's modules.
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readLimited } from "../../host/read-limited";
 import { dirname, join } from "path";
 import { createFvVm } from "../../machine/fv-vm";
 import { createPvVm } from "../../partition/pv-vm";
@@ -9,12 +9,12 @@ import type { SuiteVmFactory } from "./run-module";
 
 /** A factory for the suite's partitions (PV, or FV for the pc binding); images are read once per path. */
 export function pvSuiteFactory(root: string): SuiteVmFactory {
-  const libpvImage = readFileSync(join(root, LIBPV_IMAGE));
+  const libpvImage = readLimited(join(root, LIBPV_IMAGE), INPUT_LIMITS.image);
   const images = new Map<string, Uint8Array>();
   return (partition, config, imagePath, console) => {
     let image = images.get(imagePath);
     if (image === undefined) {
-      image = readFileSync(imagePath);
+      image = readLimited(imagePath, INPUT_LIMITS.image);
       images.set(imagePath, image);
     }
     if (partition.guest.kind === "FV")

@@ -1,5 +1,6 @@
 // Handlers of the health-monitor services: RAISE_APPLICATION_ERROR, REPORT_APPLICATION_MESSAGE and
 // GET_ERROR_STATUS. Classification and actions are the runner's HM (through KernelApi).
+import { utf8Prefix } from "../utf8-cut";
 import type { GuestVirtAddr } from "../../mem/types";
 import { ERROR_CODE_VALUES } from "../../health/system-state";
 import { HmErrorCode, PvError } from "../abi-generated";
@@ -32,7 +33,7 @@ export const hmHandlers = {
     const e = ctx.kernel.takeError();
     if (e === undefined) return ret(PvError.ENOACTION);
     const f = HM_ERROR_STATUS_LAYOUT.fields;
-    const text = new TextEncoder().encode(e.message).subarray(0, f.message.size);
+    const text = utf8Prefix(e.message, f.message.size);
     const out = new OutStruct(HM_ERROR_STATUS_LAYOUT.size)
       .u32(f.error_code.offset, ERROR_CODE_VALUES[e.code])
       .u32(f.failed_address.offset, e.failedAddress)
