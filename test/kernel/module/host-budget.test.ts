@@ -19,6 +19,6 @@ describe("kernel/module/host-budget", () => {
   it("refuses more host memory than the budget", () => {
     const d = checkHostBudget(config(40, 512));
     expect(d).to.have.length(1);
-    expect(d[0]!.message).to.match(/need 21\.2 GiB of host memory .* budget is 16 GiB/);
+    expect(d[0]!.message).to.match(/need 21\.3 GiB of host memory .* budget is 16 GiB/);
   });
 });
