@@ -179,7 +179,9 @@ export class FvVm implements PartitionVm {
       const toDeadline = deadline === null ? Number.POSITIVE_INFINITY : Math.max(1, this.cyclesUntil(deadline));
       const wakes = (cpu.getEflags() & IF) !== 0;
       if (cpu.halted && !(wakes && m.interruptPending())) {
-        if (!wakes || toDeadline >= left) return { exit: { kind: "halt" }, cycles: used };
+        // HLT with IF=0: no NMI is modelled, so nothing can ever wake the guest; say so (as `boot` does).
+        if (!wakes) return { exit: { kind: "stop", reason: "halted with interrupts disabled (cli; hlt), nothing can wake it" }, cycles: used };
+        if (toDeadline >= left) return { exit: { kind: "halt" }, cycles: used };
         this.idle += toDeadline;
         used += toDeadline;
         continue;

@@ -48,4 +48,11 @@ describe("machine/fv-vm in the module runner", function () {
     expect(r.hmLog.length).to.equal(3);
     expect(lines.filter((l) => l.startsWith("fv-test: magic")).length).to.equal(3);
   });
+
+  it("an FV `cli; hlt` is reported and the partition is IDLE, not silently NORMAL", () => {
+    const { runner, notices } = moduleWith("clihlt");
+    const r = runner.runUntil(nanos(30_000_000));
+    expect(notices.map((n) => n.text).join("\n")).to.contain("halted with interrupts disabled (cli; hlt)");
+    expect(r.partitions[0]!.mode).to.equal("IDLE");
+  });
 });

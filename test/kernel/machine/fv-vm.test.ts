@@ -169,6 +169,6 @@ describe("machine/fv-vm", function () {
     const entry = mem.read32((info + 24) as never);
     const start = mem.read32(entry as never);
     expect(Buffer.from(mem.readBytes(start as never, 12)).toString()).to.equal("module bytes");
-    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: ENOENT/);
+    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: no such file/);
   });
 });

@@ -288,6 +288,9 @@ int main(uint32_t magic, uint32_t info)
     if (mbi == NULL) return 1;
     const char *cmd = rt_cmdline();
     printf("cmdline: %s\n", cmd);
+    if (find_word(cmd, "clihlt") != NULL) {
+        for (;;) __asm__ volatile("cli; hlt"); /* dead for good: the host must say so */
+    }
     if (find_word(cmd, "triple") != NULL) {
         triple_fault();
         return 2;
