@@ -51,9 +51,9 @@ describe("kernel/cli/commands/boot", () => {
     writeFileSync(junk, "#!/bin/sh\n");
     const cases: [string[], number, RegExp][] = [
       [["--kernel", junk], BOOT_EXIT.loadError, /junk\.elf: neither an ELF file nor a Multiboot kernel/],
-      [["--kernel", join(dir, "missing.elf")], BOOT_EXIT.loadError, /cannot read .*missing\.elf: ENOENT/],
+      [["--kernel", join(dir, "missing.elf")], BOOT_EXIT.loadError, /cannot read .*missing\.elf: no such file/],
       [["--kernel", BOOT_TEST_ELF, "--memory", "1G"], BOOT_EXIT.usage, /at most 512M/],
-      [["--kernel", BOOT_TEST_ELF, "--initrd", join(dir, "nomod.bin") + " arg"], BOOT_EXIT.loadError, /cannot read module .*nomod\.bin: ENOENT/],
+      [["--kernel", BOOT_TEST_ELF, "--initrd", join(dir, "nomod.bin") + " arg"], BOOT_EXIT.loadError, /cannot read module .*nomod\.bin: no such file/],
       [["--kernel", BOOT_TEST_ELF, "--append", "hlt"], BOOT_EXIT.halted, /halted: cli; hlt/],
       [["--kernel", BOOT_TEST_ELF, "--append", "triple"], BOOT_EXIT.tripleFault, /triple fault/],
       [["--kernel", BOOT_TEST_ELF, "--append", "spin", "--max-instructions", "5000"], BOOT_EXIT.instructionLimit, /instruction limit \(5000 instructions\)/],
