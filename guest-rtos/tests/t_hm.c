@@ -76,8 +76,11 @@ static void schedule_services(void)
 
 static void set_schedule_forbidden(void)
 {
+    SCHEDULE_STATUS_TYPE st;
     RETURN_CODE_TYPE rc;
-    SET_MODULE_SCHEDULE(2, &rc); /* this partition has no SetModuleSchedule permission */
+    GET_MODULE_SCHEDULE_STATUS(&st, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    SET_MODULE_SCHEDULE(st.CURRENT_SCHEDULE, &rc); /* a real schedule, but no SetModuleSchedule permission */
     CHECK_RC(rc, INVALID_CONFIG);
     SET_MODULE_SCHEDULE(-1, &rc);
     CHECK_RC(rc, INVALID_PARAM);

@@ -22,7 +22,7 @@ import { guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
 import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
 
 /** What the VM factory passes in. */
@@ -132,6 +132,7 @@ class PvVm implements PartitionVm {
       ramBytes: this.ramBytes,
       timers: startTimers(START_TICK_PERIOD, this.lastNow),
       upcallHandler: 0,
+      hmHandler: "none",
       logged: this.vcpu?.logged ?? new Set<string>(),
     };
   }
@@ -223,6 +224,15 @@ class PvVm implements PartitionVm {
         throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  errorHandler(): { readonly state: ErrorHandlerState; readonly deliverable: boolean } {
+    const shared = this.machine.shared;
+    return { state: this.vcpu.hmHandler, deliverable: this.vcpu.upcallHandler !== 0 && !shared.masked };
+  }
+
+  raiseHmUpcall(): void {
+    this.machine.shared.raise(Virq.HM);
   }
 
   restart(_mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {

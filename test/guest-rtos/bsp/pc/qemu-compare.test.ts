@@ -30,7 +30,7 @@ function verdicts(lines: readonly string[]): string[] {
 
 function runQemu(image: string, group: string): string[] {
   const args = ["-kernel", image, "-serial", "stdio", "-display", "none", "-monitor", "none", "-no-reboot",
-    "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-append", `group=${group}`];
+    "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-append", `group=${group} schedule=1:main`] // as partitions/rtos-tests/*.pc.xml;
   const r = spawnSync(QEMU, args, { encoding: "utf8", timeout: 60_000 });
   return r.stdout.split(/\r?\n/);
 }
