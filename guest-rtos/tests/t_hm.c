@@ -236,8 +236,9 @@ static void hm_memory_setup(void)
     PARTITION_STATUS_TYPE ps;
     GET_PARTITION_STATUS(&ps, &rc);
     if (ps.START_CONDITION != NORMAL_START) {
-        test_report("hm_memory", "memory_violation", ps.START_CONDITION == HM_PARTITION_RESTART,
-                    "restarted with an unexpected start condition");
+        /* start=module: the module's tables make it a MODULE-level error that resets the module */
+        START_CONDITION_TYPE want = test_cmdline_has("start=module") ? HM_MODULE_RESTART : HM_PARTITION_RESTART;
+        test_report("hm_memory", "memory_violation", ps.START_CONDITION == want, "restarted with an unexpected start condition");
         test_suite_done("hm_memory");
         return;
     }
@@ -246,3 +247,35 @@ static void hm_memory_setup(void)
 }
 
 const struct test_group group_hm_memory = { "hm_memory", hm_memory_setup, no_cases, 0, 1 };
+
+/* ---- hm_upcall: the same wild write, but the module's tables make MEMORY_VIOLATION a PROCESS-level error:
+ * the kernel sends it to the error handler (HM upcall), which sees the code, the faulting process (now
+ * dormant) and the failed address (the faulting instruction, inside wild_entry). */
+
+static void upcall_handler(void)
+{
+    ERROR_STATUS_TYPE st;
+    PROCESS_STATUS_TYPE ps;
+    RETURN_CODE_TYPE rc, rc2;
+    char why[100];
+    GET_ERROR_STATUS(&st, &rc);
+    GET_PROCESS_STATUS(p_victim, &ps, &rc2);
+    uintptr_t at = (uintptr_t)st.FAILED_ADDRESS, entry = (uintptr_t)wild_entry;
+    (void)snprintf(why, sizeof why, "rc %d code %d pid %d (victim %d) address 0x%x state %d", (int)rc, (int)st.ERROR_CODE,
+                   (int)st.FAILED_PROCESS_ID, (int)p_victim, (unsigned)at, (int)ps.PROCESS_STATE);
+    test_report("hm_upcall", "memory_violation_to_handler",
+                rc == NO_ERROR && st.ERROR_CODE == MEMORY_VIOLATION && st.FAILED_PROCESS_ID == p_victim && at >= entry &&
+                    at < entry + 64 && rc2 == NO_ERROR && ps.PROCESS_STATE == DORMANT,
+                why);
+    test_suite_done("hm_upcall");
+}
+
+static void hm_upcall_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    CREATE_ERROR_HANDLER(upcall_handler, 8192, &rc);
+    p_victim = test_make_process("WILD", wild_entry, 50, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+    START(p_victim, &rc);
+}
+
+const struct test_group group_hm_upcall = { "hm_upcall", hm_upcall_setup, no_cases, 0, 1 };

@@ -5,6 +5,7 @@ import { SingleBar } from "cli-progress";
 import { join } from "path";
 import type { Argv } from "yargs";
 import { missingImages, planSuite, SUITE_BINDINGS, type SuiteBinding, type SuiteModule } from "../test-suite/plan";
+import { loadManifest } from "../test-suite/load-manifest";
 import { pvSuiteFactory } from "../test-suite/pv-factory";
 import { DEFAULT_LIMIT_MS, runSuiteModule, type ModuleRun } from "../test-suite/run-module";
 
@@ -68,6 +69,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
     return;
   }
   const factory = pvSuiteFactory(ROOT);
+  const manifest = loadManifest(ROOT);
   const modules = planSuite(ROOT).filter((m) => bindings.includes(m.binding) && (args.group === undefined || m.name === args.group));
   const tty = process.stdout.isTTY === true;
   const bar = tty ? new SingleBar({ format: "{bar} {value}/{total} {module}", hideCursor: true }) : undefined;
@@ -75,7 +77,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
   const rows: Row[] = [];
   for (const m of modules) {
     if (bar === undefined) process.stdout.write(`running ${m.binding}/${m.name}\n`);
-    const row = tally(m, runSuiteModule(m.file, factory, args["limit-ms"]));
+    const row = tally(m, runSuiteModule(m.file, factory, manifest, args["limit-ms"]));
     rows.push(row);
     bar?.increment(1, { module: `${m.binding}/${m.name}` });
   }
