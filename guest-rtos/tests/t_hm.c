@@ -279,3 +279,40 @@ static void hm_upcall_setup(void)
 }
 
 const struct test_group group_hm_upcall = { "hm_upcall", hm_upcall_setup, no_cases, 0, 1 };
+
+/* ---- schedule: a partition with SetModuleSchedule permission switches the module schedule (Part 2):
+ * SET_MODULE_SCHEDULE succeeds, the switch waits for the end of the major frame, then "alt" is current. */
+
+static void set_schedule_ok(void)
+{
+    SCHEDULE_STATUS_TYPE before, pending, after;
+    SCHEDULE_ID_TYPE alt = -1;
+    SYSTEM_TIME_TYPE t0, t;
+    RETURN_CODE_TYPE rc;
+    GET_MODULE_SCHEDULE_ID(N("alt"), &alt, &rc);
+    CHECK(rc == NO_ERROR && alt > 0, "GET_MODULE_SCHEDULE_ID(alt) rc %d id %d", (int)rc, (int)alt);
+    GET_MODULE_SCHEDULE_STATUS(&before, &rc);
+    CHECK(rc == NO_ERROR && before.CURRENT_SCHEDULE != alt && before.NEXT_SCHEDULE == before.CURRENT_SCHEDULE,
+          "before: current %d next %d", (int)before.CURRENT_SCHEDULE, (int)before.NEXT_SCHEDULE);
+    SET_MODULE_SCHEDULE(alt, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    GET_MODULE_SCHEDULE_STATUS(&pending, &rc);
+    CHECK(rc == NO_ERROR && pending.CURRENT_SCHEDULE == before.CURRENT_SCHEDULE && pending.NEXT_SCHEDULE == alt,
+          "pending: current %d next %d", (int)pending.CURRENT_SCHEDULE, (int)pending.NEXT_SCHEDULE);
+    GET_TIME(&t0, &rc);
+    do {
+        test_sleep_ticks(1);
+        GET_MODULE_SCHEDULE_STATUS(&after, &rc);
+        GET_TIME(&t, &rc);
+    } while (after.CURRENT_SCHEDULE != alt && t - t0 < 100000000LL);
+    CHECK(after.CURRENT_SCHEDULE == alt && after.NEXT_SCHEDULE == alt && after.TIME_OF_LAST_SCHEDULE_SWITCH > t0 &&
+              after.TIME_OF_LAST_SCHEDULE_SWITCH <= t0 + 20000000LL,
+          "after: current %d next %d switched at %d (asked at %d)", (int)after.CURRENT_SCHEDULE, (int)after.NEXT_SCHEDULE,
+          (int)after.TIME_OF_LAST_SCHEDULE_SWITCH, (int)t0);
+    SET_MODULE_SCHEDULE(99, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+}
+
+static const struct test_case schedule_cases[] = { { "set_schedule_ok", set_schedule_ok }, { 0, 0 } };
+
+const struct test_group group_schedule = { "schedule", 0, schedule_cases, 0, 0 };
