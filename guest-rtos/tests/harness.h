@@ -51,6 +51,6 @@ void test_set_cmdline(const char *cmdline, uint32_t len);
 int test_cmdline_has(const char *token);
 
 extern const struct test_group group_core, group_process, group_intra, group_partition, group_ports_tx,
-    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory, group_hm_upcall, group_schedule;
+    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory, group_hm_upcall, group_schedule, group_warm;
 
 #endif

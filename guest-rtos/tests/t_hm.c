@@ -316,3 +316,46 @@ static void set_schedule_ok(void)
 static const struct test_case schedule_cases[] = { { "set_schedule_ok", set_schedule_ok }, { 0, 0 } };
 
 const struct test_group group_schedule = { "schedule", 0, schedule_cases, 0, 0 };
+
+/* ---- warm: what survives a restart. A process changes a .data variable and asks for WARM_START: the
+ * restarted partition still sees the change (RAM kept; the RTOS rebuilt its .bss objects). It then asks
+ * for COLD_START, after which the variable has its image value again (everything reloaded). */
+
+static volatile uint32_t survivor = 0x1111u; /* .data: initialised by the image */
+
+static void warm_entry(void)
+{
+    RETURN_CODE_TYPE rc;
+    survivor = 0x2222u;
+    SET_PARTITION_MODE(WARM_START, &rc);
+    test_report("warm", "data_survives_warm_start", 0, "SET_PARTITION_MODE(WARM_START) returned");
+    test_suite_done("warm");
+}
+
+static void warm_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    PARTITION_STATUS_TYPE ps;
+    char why[80];
+    GET_PARTITION_STATUS(&ps, &rc);
+    if (ps.START_CONDITION == NORMAL_START) {
+        PROCESS_ID_TYPE p = test_make_process("WARMER", warm_entry, 50, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+        START(p, &rc);
+        return;
+    }
+    if (ps.OPERATING_MODE == WARM_START) {
+        (void)snprintf(why, sizeof why, "start condition %d, survivor 0x%x", (int)ps.START_CONDITION, (unsigned)survivor);
+        test_report("warm", "data_survives_warm_start", ps.START_CONDITION == PARTITION_RESTART && survivor == 0x2222u, why);
+        SET_PARTITION_MODE(COLD_START, &rc);
+        test_report("warm", "cold_start_reloads", 0, "SET_PARTITION_MODE(COLD_START) returned");
+        test_suite_done("warm");
+        return;
+    }
+    (void)snprintf(why, sizeof why, "mode %d start condition %d, survivor 0x%x", (int)ps.OPERATING_MODE, (int)ps.START_CONDITION,
+                   (unsigned)survivor);
+    test_report("warm", "cold_start_reloads",
+                ps.OPERATING_MODE == COLD_START && ps.START_CONDITION == PARTITION_RESTART && survivor == 0x1111u, why);
+    test_suite_done("warm");
+}
+
+const struct test_group group_warm = { "warm", warm_setup, no_cases, 0, 1 };

@@ -60,7 +60,10 @@ export function runSuiteModule(file: string, createVm: SuiteVmFactory, manifest:
         const entry: TimelineEntry = { kind: "hm", systemState: e.systemState, errorCode: e.errorCode, level: e.level, action: e.action };
         if (e.partition === undefined) for (const id of ids) push(id, entry);
         else push(Number(e.partition), entry);
-      } else if (e.kind === "modeChange") push(Number(e.partition), { kind: "mode", from: e.from, to: e.to });
+      } else if (e.kind === "modeChange") {
+        push(Number(e.partition), { kind: "mode", from: e.from, to: e.to });
+        if (e.to === "COLD_START" || e.to === "WARM_START") collector.markRestart(Number(e.partition));
+      }
     },
   };
   let runner: ModuleRunner;

@@ -16,15 +16,23 @@ export interface HmExpectation {
 export interface PartitionDeclaration {
   readonly group: string | undefined;
   readonly hm: readonly HmExpectation[];
+  /** Restarts the partition asks for itself (SET_PARTITION_MODE), in order: `restart=WARM_START`. */
+  readonly restarts?: readonly string[];
 }
 
 /** Reads `group=` and the `hm=` tokens of a CommandLine; problems for malformed `hm=` tokens. */
 export function parseDeclaration(commandLine: string): { readonly decl: PartitionDeclaration; readonly problems: string[] } {
   let group: string | undefined;
   const hm: HmExpectation[] = [];
+  const restarts: string[] = [];
   const problems: string[] = [];
   for (const tok of commandLine.split(/\s+/).filter((t) => t !== "")) {
     if (tok.startsWith("group=")) group = tok.slice(6);
+    if (tok.startsWith("restart=")) {
+      const m = tok.slice(8);
+      if (m === "COLD_START" || m === "WARM_START") restarts.push(m);
+      else problems.push(`CommandLine token ${tok}: expected restart=COLD_START or restart=WARM_START`);
+    }
     if (!tok.startsWith("hm=")) continue;
     const parts = tok.slice(3).split("/");
     const state = Number(parts[0]);
@@ -34,7 +42,7 @@ export function parseDeclaration(commandLine: string): { readonly decl: Partitio
     }
     hm.push({ systemState: state, errorCode: parts[1] ?? "", level: parts[2] ?? "", action: parts[3] ?? "" });
   }
-  return { decl: { group, hm }, problems };
+  return { decl: { group, hm, restarts }, problems };
 }
 
 /** One thing that happened to a partition, in order. */
@@ -62,6 +70,7 @@ const ends = (action: string): boolean => action === "PARTITION:IDLE" || action 
 export function judgeTimeline(decl: PartitionDeclaration, timeline: readonly TimelineEntry[], final: boolean): { readonly ended: boolean; readonly problems: string[] } {
   const out: string[] = [];
   let next = 0;
+  let nextRestart = 0;
   let lastHm: HmExpectation | undefined;
   let suiteSeen = false;
   let ended = false;
@@ -91,7 +100,11 @@ export function judgeTimeline(decl: PartitionDeclaration, timeline: readonly Tim
       }
       case "mode":
         if (e.to === "COLD_START" || e.to === "WARM_START") {
-          if (lastHm === undefined || !restarts(lastHm.action)) out.push(`unexpected restart (${e.from} -> ${e.to})`);
+          const requested = decl.restarts?.[nextRestart];
+          if (lastHm !== undefined && restarts(lastHm.action)) {
+            // the restart the declared HM event asked for
+          } else if (requested === e.to) nextRestart++;
+          else out.push(`unexpected restart (${e.from} -> ${e.to})`);
           lastHm = undefined;
         } else if (e.to === "IDLE") {
           if (suiteSeen) ended = true;
@@ -109,6 +122,7 @@ export function judgeTimeline(decl: PartitionDeclaration, timeline: readonly Tim
   }
   if (final) {
     for (const w of decl.hm.slice(next)) out.push(`declared HM event never happened: ${describe(w)}`);
+    for (const r of (decl.restarts ?? []).slice(nextRestart)) out.push(`declared restart to ${r} never happened`);
     if (!ended) out.push(suiteSeen ? "did not end cleanly after its SUITE line (never went IDLE)" : "never reached a declared end");
   }
   return { ended, problems: out };

@@ -55,6 +55,16 @@ describe("cli/test-suite/manifest and verdict", () => {
     expect(judgeTimeline(decl, [{ kind: "suite" }, { kind: "stop", reason: "debug-exit status 5" }], true).problems.join("\n")).to.match(/stopped: debug-exit status 5/);
   });
 
+  it("accepts a restart only when the module declares it (restart=...)", () => {
+    const t: TimelineEntry[] = [{ kind: "mode", from: "NORMAL", to: "WARM_START" }, { kind: "test", name: "g.a" }, { kind: "suite" }, { kind: "mode", from: "WARM_START", to: "IDLE" }];
+    expect(judgeTimeline(parseDeclaration("group=g restart=WARM_START").decl, t, true).problems).to.deep.equal([]);
+    expect(judgeTimeline(parseDeclaration("group=g").decl, t, true).problems).to.deep.equal(["unexpected restart (NORMAL -> WARM_START)"]);
+    expect(judgeTimeline(parseDeclaration("group=g restart=COLD_START").decl, t, true).problems).to.deep.equal([
+      "unexpected restart (NORMAL -> WARM_START)",
+      "declared restart to COLD_START never happened",
+    ]);
+  });
+
   it("rejects a malformed hm= token", () => {
     expect(parseDeclaration("group=g hm=6/X").problems).to.have.length(1);
   });
