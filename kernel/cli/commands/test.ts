@@ -98,11 +98,11 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
 export function register(cli: Argv, setExit: (code: number) => void): void {
   cli.command(
     "test",
-    "Run the guest RTOS test suite in partitions over every binding (images from `npm run build:guests`).",
+    "Run the guest RTOS test suite in partitions over every binding (images from `npm run build:guests`). A module fails on a missing, extra, repeated or renamed test (names from guest-rtos/tests/*.c), on an HM event, restart or stop its CommandLine does not declare (hm=..., restart=...), and on anything after its SUITE line.",
     (y) =>
       y
         .option("binding", { type: "string", default: "all", describe: `all, ${SUITE_BINDINGS.join(", ")}` })
-        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, hm_*)" })
+        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, schedule, warm, hm_*)" })
         .option("limit-ms", { type: "number", default: DEFAULT_LIMIT_MS, describe: "virtual-time limit per module" }),
     (argv) => run({ binding: argv.binding, group: argv.group, "limit-ms": argv["limit-ms"] }, setExit),
   );
