@@ -60,12 +60,15 @@ void rtos_hook_fault(struct task *t)
 {
     struct apex_process *p = (struct apex_process *)t->owner_obj;
     uint32_t s = rtos_enter();
-    if (p != 0) p->deadline_time = INFINITE_TIME_VALUE;
-    task_kill(t);
+    int process = p != 0 && !t->is_idle; /* the idle loop or RTOS code is no process to stop */
+    if (process) {
+        p->deadline_time = INFINITE_TIME_VALUE;
+        task_kill(t);
+    }
     uint32_t code = 0, addr = 0, len = 0;
     char msg[MAX_ERROR_MESSAGE_SIZE];
     while (bsp_hm_take_error(&code, &addr, msg, sizeof msg, &len) == BSP_RC_OK) {
-        if (handler != 0 && q_count < QUEUE_LEN) queue_for_handler((ERROR_CODE_TYPE)code, p, addr, msg, len);
+        if (process && handler != 0 && q_count < QUEUE_LEN) queue_for_handler((ERROR_CODE_TYPE)code, p, addr, msg, len);
         else (void)bsp_hm_raise_error(code, 1, addr, msg, len); /* cannot queue it: the tables act */
     }
     rtos_leave(s);
