@@ -181,3 +181,25 @@ describe("kernel/health HM suites from XML variants (state x code x level x acti
     }
   }
 });
+
+describe("kernel/health HM upcall queue", () => {
+  /** Faults on every run once NORMAL; never takes its records (GET_ERROR_STATUS is never called). */
+  class FaultingVm extends HmVm {
+    override run(budget: number, now: Nanos): VmSlice {
+      const s = super.run(budget, now);
+      return s.exit.kind === "budget" ? { exit: { kind: "fault", vector: 14, errorCode: undefined, eip: EIP, cr2: undefined }, cycles: 1 } : s;
+    }
+  }
+
+  it("reports an error that finds the record queue full at partition level instead of dropping it", () => {
+    const loaded = validateText(variantXml(SystemState.PROCESS_EXECUTION, "MEMORY_VIOLATION", { level: "PROCESS" }), "queue.xml");
+    if (!loaded.ok) throw new Error("variant does not validate");
+    const vm = new FaultingVm({ normal: true, handler: "ready", trigger: { kind: "fault", vector: 14 } });
+    const runner = new ModuleRunner({ config: loaded.config, createVm: () => vm, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    const r = runner.runUntil(nanos(5_000));
+    expect(vm.upcalls).to.equal(16);
+    expect(r.hmLog.slice(0, 16).every((e) => e.action === "PROCESS:ERROR_HANDLER")).to.equal(true);
+    expect(r.hmLog[16]).to.include({ level: "PROCESS", action: "PARTITION:COLD_START" });
+    expect(r.hmLog[16]?.message).to.match(/error handler queue full/);
+  });
+});
