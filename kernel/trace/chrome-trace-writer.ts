@@ -60,7 +60,7 @@ export function rowOf(e: TraceEvent, modulePid: number): RowStep {
     case "scheduleSwitch":
       return { kind: "row", row: { ...row(`schedule ${e.from} -> ${e.to}`, "schedule", e.time, modulePid, [["from", String(e.from)], ["to", String(e.to)]]), scope: "g" } };
     case "hmEvent":
-      return { kind: "row", row: row(e.action, "hm", e.time, e.partition ?? modulePid, [["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]) };
+      return { kind: "row", row: row(e.action, "hm", e.time, e.partition ?? modulePid, [["systemState", String(e.systemState)], ["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]) };
     case "portWrite":
     case "portRead":
     case "portSend":
