@@ -149,6 +149,7 @@ export class FvVm implements PartitionVm {
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
+      ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -241,6 +242,7 @@ export class FvVm implements PartitionVm {
     const next = this.opts.stdin;
     if (next === undefined) return;
     const com1 = this.machine.com1;
+    if (com1 === undefined) return; // no UART listed: input has nowhere to go
     const bytes: number[] = [];
     while (com1.pendingInputLength + bytes.length < STDIN_READ_AHEAD) {
       const b = next();

@@ -105,7 +105,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   machine = pc;
   // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
   pc.loadMultiboot(planned.plan);
-  if (opts.stdin !== undefined && opts.stdin.length > 0) pc.com1.receive(opts.stdin);
+  if (opts.stdin !== undefined && opts.stdin.length > 0) pc.com1?.receive(opts.stdin);
   const cpu = pc.cpu;
 
   const flush = (): void => {
@@ -167,7 +167,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
  * delivery) and the PICs mask both timer IRQs (the PIT's IRQ0 and the RTC's IRQ8 behind the cascade).
  */
 function timerIrqsMasked(pc: PcMachine): boolean {
-  const { master, slave } = pc.pics;
-  const rtcMasked = master.isMasked(2) || slave.isMasked(PC_IRQ.rtc - 8);
-  return !pc.lapic.softwareEnabled && master.isMasked(PC_IRQ.pit) && rtcMasked;
+  const pics = pc.pics;
+  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (pics.master.isMasked(2) || pics.slave.isMasked(PC_IRQ.rtc - 8) || pc.rtc === undefined));
+  return !(pc.lapic?.softwareEnabled ?? false) && picsMasked;
 }
