@@ -10,7 +10,7 @@ import { PARTITION_ACTIONS } from "./read-schedule";
 import type { XmlElement } from "./xml-tree";
 
 const LEVELS: readonly ErrorLevel[] = ["MODULE", "PARTITION", "PROCESS"];
-const ERROR_CODES: readonly ErrorCode[] = [
+export const ERROR_CODES: readonly ErrorCode[] = [
   "DEADLINE_MISSED",
   "APPLICATION_ERROR",
   "NUMERIC_ERROR",

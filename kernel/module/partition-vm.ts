@@ -9,6 +9,8 @@ import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../por
 import type { PortIdResult, QueuingPortRequest, SamplingPortRequest } from "../ports/port-table";
 import type { ReturnCode, ServiceOutcome } from "../ports/return-codes";
 import type { ScheduleStatus } from "../sched/module-schedules";
+import type { Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
@@ -92,6 +94,10 @@ export interface PartitionVm {
   portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
+  /** The machine's state for a snapshot (machine name = partition name), between run slices. */
+  snapshot?(): SnapshotMachine;
+  /** Checks a saved machine against this freshly built VM; the returned apply step cannot fail. */
+  prepareRestore?(m: SnapshotMachine): Prepared;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
 }

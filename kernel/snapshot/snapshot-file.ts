@@ -42,7 +42,8 @@ export interface SnapshotMachine {
 
 /** Everything in a snapshot file. */
 export interface SnapshotContent {
-  readonly kind: "boot" | "module";
+  /** boot: one PC of `apexvisor boot`; module: a whole module; partition: one machine extracted for gdb (not restorable). */
+  readonly kind: "boot" | "module" | "partition";
   /** How the snapshot was created (paths, sizes, image hashes): what restore needs to rebuild. */
   readonly params: { readonly [key: string]: Json };
   readonly machines: readonly SnapshotMachine[];
@@ -130,7 +131,7 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotRead {
   const sum = typeof h["checksum"] === "string" ? h["checksum"] : "";
   if (at < 0 || fileChecksum(bytes, at) !== sum) return fail("checksum: the file does not match its SHA-256 (corrupt or edited)");
   const kind = h["kind"];
-  if (kind !== "boot" && kind !== "module") return fail(`header note: field kind: expected "boot" or "module"`);
+  if (kind !== "boot" && kind !== "module" && kind !== "partition") return fail(`header note: field kind: expected "boot", "module" or "partition"`);
   const params = obj(h["params"]);
   if (params === undefined) return fail("header note: field params: expected an object");
   const machines: SnapshotMachine[] = [];
