@@ -32,6 +32,8 @@ export interface BootOptions {
   clockHz?: number;
   /** Multiboot modules (QEMU's -initrd), each with its string (by convention "PATH ARGS"). */
   modules?: readonly BootModule[];
+  /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
+  keepState?: boolean;
 }
 
 /** How a run ended. */
@@ -135,7 +137,7 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
   session.pc.loadMultiboot(planned.plan);
   if (opts.stdin !== undefined && opts.stdin.length > 0) session.pc.com1?.receive(opts.stdin);
-  return runBoot(session, params, opts.maxInstructions);
+  return runBoot(session, params, opts.maxInstructions, opts.keepState === true);
 }
 
 /** What resumeBoot needs: the checked snapshot pieces and where output goes. */
@@ -156,7 +158,7 @@ export function resumeBoot(opts: BootResumeOptions): BootResult {
   const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
   if (!prepared.ok) return { end: { kind: "loadError", message: prepared.error }, instructions: 0, cycles: 0 };
   prepared.apply();
-  return runBoot(session, opts.params, opts.maxInstructions);
+  return runBoot(session, opts.params, opts.maxInstructions, false);
 }
 
 function readBootExtra(extra: Json): { idleCycles: number } | string {
@@ -165,7 +167,7 @@ function readBootExtra(extra: Json): { idleCycles: number } | string {
   return { idleCycles: idle };
 }
 
-function runBoot(session: BootSession, params: BootMachineParams, limit: number | undefined): BootResult {
+function runBoot(session: BootSession, params: BootMachineParams, limit: number | undefined, keepState: boolean): BootResult {
   const { pc, clock } = session;
   const cpu = pc.cpu;
   const flush = (): void => {
@@ -175,7 +177,7 @@ function runBoot(session: BootSession, params: BootMachineParams, limit: number 
   const result = (end: BootEnd): BootResult => {
     flush();
     const snapshot = (): SnapshotMachine => saveMachine("boot", "pc", pc.memory, cpu, pc, 0, { idleCycles: clock.idleCycles });
-    return { end, instructions: cpu.instructions, cycles: clock.cycles(), params, snapshot };
+    return { end, instructions: cpu.instructions, cycles: clock.cycles(), params, ...(keepState ? { snapshot } : {}) };
   };
   for (;;) {
     if (session.exitStatus !== null) return result({ kind: "debugExit", status: session.exitStatus });

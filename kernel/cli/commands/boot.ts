@@ -193,7 +193,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     stdout: (bytes) => process.stdout.write(bytes),
     stdin: readStdin(),
     modules,
-    ...(saveAt !== undefined ? { maxInstructions: saveAt } : max !== undefined ? { maxInstructions: max } : {}),
+    ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   });
   if (saveAt !== undefined && args.save !== undefined) {
