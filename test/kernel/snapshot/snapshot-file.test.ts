@@ -50,13 +50,15 @@ describe("kernel/snapshot/snapshot-file", function () {
   it("restore continues the machine exactly (in process): output after the save equals a straight run's", () => {
     const { content, params, out } = bootSnapshot();
     let full = "";
-    bootMultiboot({ elf: bootTestImage(), elfPath: "boot-test", commandLine: "initcount", stdout: (b) => (full += Buffer.from(b).toString("latin1")) });
+    const straight = bootMultiboot({ elf: bootTestImage(), elfPath: "boot-test", commandLine: "initcount", stdout: (b) => (full += Buffer.from(b).toString("latin1")) });
     const decoded = decodeSnapshot(encodeSnapshot(content));
     if (!decoded.ok) throw new Error(decoded.error);
     let rest = "";
     const r = resumeBoot({ params, machine: decoded.content.machines[0] as SnapshotMachine, stdout: (b) => (rest += Buffer.from(b).toString("latin1")) });
     expect(r.end).to.deep.equal({ kind: "debugExit", status: 3 });
     expect(out + rest).to.equal(full);
+    // Same virtual time at the end: every device timer was restored at its saved offset.
+    expect([r.instructions, r.cycles]).to.deep.equal([straight.instructions, straight.cycles]);
   });
 
   it("mutation: seeded random bit flips and truncations of a real snapshot give only clean one-line refusals", () => {
