@@ -59,13 +59,16 @@ const note = (type: number, v: unknown): CoreNote => ({ owner: NOTE_OWNER, type,
 
 /** The used length of RAM: up to the last non-zero 4 KiB page (the rest is implied zero). */
 function usedLength(ram: Uint8Array): number {
-  let end = ram.length;
-  while (end > 0) {
-    const page = ram.subarray(Math.max(0, end - 4096), end);
-    if (page.some((b) => b !== 0)) break;
-    end = Math.max(0, end - 4096);
+  // Word-wise from the end (RAM is page-sized and its buffer starts aligned); a byte loop is the fallback.
+  if (ram.byteOffset % 4 === 0 && ram.length % 4 === 0) {
+    const words = new Int32Array(ram.buffer, ram.byteOffset, ram.length >>> 2);
+    let end = words.length;
+    while (end > 0 && words[end - 1] === 0) end--;
+    return Math.min(ram.length, Math.ceil((end * 4) / 4096) * 4096);
   }
-  return end;
+  let end = ram.length;
+  while (end > 0 && ram[end - 1] === 0) end--;
+  return Math.min(ram.length, Math.ceil(end / 4096) * 4096);
 }
 
 /** Writes a snapshot file (checksum included). */
