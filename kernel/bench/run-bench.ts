@@ -12,6 +12,7 @@ import { costAssumptions } from "./cost-assumptions";
 import { measureHostRefs } from "./host-refs";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
 import type { BenchReport, MipsRow } from "./report";
+import { measureSnapshots } from "./snapshot-bench";
 import { median } from "./stats";
 
 /** What to run. */
@@ -91,6 +92,9 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("simulation speed");
   const busy = fvGuest(root, "build/guests/test/programs/bench/bench-list-O2.elf", "");
   const simSpeed = measureSimSpeed([busy, hello, hello], plan.simVirtualNs, Math.min(plan.runs, 3));
+  progress("snapshots");
+  const bootTest = join(root, "build", "guests", "test", "kernel", "machine", "guests", "boot-test-O2.elf");
+  const snapshots = measureSnapshots(join(root, "test", "scenarios", "demo", "module.xml"), { bytes: bytes(bootTest), path: bootTest }, Math.min(plan.runs, 5));
   return {
     quick: opts.quick,
     callPathMachine: "the kernel's PV machine, createPvVm",
@@ -108,5 +112,6 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
     switching,
     simSpeed,
     memory,
+    snapshots,
   };
 }

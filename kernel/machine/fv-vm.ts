@@ -14,6 +14,9 @@ import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import type { PartitionVm, VmSlice } from "../module/partition-vm";
+import { readFields } from "../snapshot/json-fields";
+import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
@@ -135,6 +138,31 @@ export class FvVm implements PartitionVm {
     return Uint8Array.from(out);
   }
 
+  snapshot(): SnapshotMachine {
+    const m = this.machine;
+    const extra = { sliceStart: this.sliceStart.toString(), sliceStartCycle: this.sliceStartCycle, idle: this.idle, exitStatus: this.exitStatus };
+    return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
+  }
+
+  prepareRestore(saved: SnapshotMachine): Prepared {
+    const name = this.opts.partition.name;
+    const extra = readFields(saved.extra, `machine note ${name}`, (f) => ({
+      sliceStart: f.nanos("sliceStart"),
+      sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
+      idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
+      exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
+    }));
+    if (!extra.ok) return extra;
+    const m = this.machine;
+    return prepareMachine(saved, m.memory, m.cpu, m, () => {
+      // The machine's clock first: restored devices re-arm their timers from now().
+      this.sliceStart = extra.value.sliceStart;
+      this.sliceStartCycle = extra.value.sliceStartCycle;
+      this.idle = extra.value.idle;
+      this.exitStatus = extra.value.exitStatus ?? null;
+    });
+  }
+
   /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
   private boot(at: Nanos): PcMachine {
     this.cpu = undefined;
@@ -149,6 +177,7 @@ export class FvVm implements PartitionVm {
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
+      ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -241,6 +270,7 @@ export class FvVm implements PartitionVm {
     const next = this.opts.stdin;
     if (next === undefined) return;
     const com1 = this.machine.com1;
+    if (com1 === undefined) return; // no UART listed: input has nowhere to go
     const bytes: number[] = [];
     while (com1.pendingInputLength + bytes.length < STDIN_READ_AHEAD) {
       const b = next();

@@ -64,6 +64,14 @@ export class PhysicalMemory {
     this.regions.sort((a, b) => a.base - b.base);
   }
 
+  /** Replaces all of RAM with `data` (zero past its end), dropping decoded code: a snapshot's restore. */
+  loadRam(data: Uint8Array): void {
+    if (data.length > this.size) throw new RangeError(`RAM image of ${data.length} bytes is larger than RAM (${this.size})`);
+    this.u8.set(data);
+    this.u8.fill(0, data.length);
+    for (let page = 0; page < this.codePages.length; page++) if (this.codePages[page] !== 0) this.codeWritten(page);
+  }
+
   /** Registers a listener told about writes to code pages (the CPU's block cache). */
   addCodeWriteListener(l: CodeWriteListener): void {
     this.listeners.push(l);

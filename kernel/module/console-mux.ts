@@ -48,6 +48,17 @@ export class ConsoleMux {
     this.onLine(partition, text);
   }
 
+  /** Unfinished lines by partition, in id order (snapshots). */
+  pendingLines(): { readonly partition: PartitionId; readonly bytes: readonly number[] }[] {
+    return [...this.pending].filter(([, b]) => b.length > 0).sort((a, b) => a[0] - b[0]).map(([partition, b]) => ({ partition, bytes: [...b] }));
+  }
+
+  /** Puts back unfinished lines saved by pendingLines. */
+  restorePending(lines: readonly { readonly partition: PartitionId; readonly bytes: readonly number[] }[]): void {
+    this.pending.clear();
+    for (const l of lines) this.pending.set(l.partition, [...l.bytes]);
+  }
+
   /** Emits every unfinished line (at the end of a run), in partition-id order. */
   flush(): void {
     const ids = [...this.pending.keys()].sort((a, b) => a - b);

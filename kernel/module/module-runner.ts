@@ -28,6 +28,9 @@ import {
   type ScheduleSet,
   type ScheduleState,
 } from "../sched/module-schedules";
+import { encodeRunnerState, parseRunnerState, type RunnerState } from "../snapshot/kernel-codec";
+import type { Prepared } from "../snapshot/machine-state";
+import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { TraceSink } from "../trace/tracer";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
@@ -131,13 +134,21 @@ export class ModuleRunner {
     }
   }
 
+  /** Current virtual time of the module. */
+  get time(): Nanos {
+    return this.now;
+  }
+
   /** The module clock (cycles <-> ns). */
   get moduleClock(): ModuleClock {
     return this.clock;
   }
 
-  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue. */
-  runUntil(end: Nanos): ModuleRunResult {
+  /**
+   * Runs until virtual time `end` (or a module shutdown). May be called again to continue.
+   * `finish` false keeps unfinished console lines buffered (a run that is saved and resumed later).
+   */
+  runUntil(end: Nanos, finish = true): ModuleRunResult {
     while (this.now < end && this.shutdown === undefined) {
       const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
       this.scheduleState = state;
@@ -158,8 +169,67 @@ export class ModuleRunner {
       }
       if (this.shutdown === undefined) this.now = stop;
     }
-    this.console.flush();
+    if (finish) this.console.flush();
     return this.result();
+  }
+
+  /** The kernel state and every partition's machine, between runUntil calls (kernel/snapshot). */
+  snapshot(): { kernel: Json; machines: SnapshotMachine[] } {
+    const parts = [...this.partitions.values()];
+    const state: RunnerState = {
+      now: this.now,
+      slotHint: this.slotHint,
+      shutdown: this.shutdown,
+      schedule: this.scheduleState,
+      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, errors: [...p.errors], stats: { ...p.stats } })),
+      hmLog: { entries: this.hmLog.entries(), dropped: this.hmLog.dropped },
+      ports: this.router.saveState(),
+      console: this.console.pendingLines(),
+    };
+    const machines = parts.map((p) => {
+      if (p.vm.snapshot === undefined) throw new Error(`partition ${p.config.name}: its VM cannot be saved`);
+      return p.vm.snapshot();
+    });
+    return { kernel: encodeRunnerState(state), machines };
+  }
+
+  /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
+  prepareRestore(kernel: Json, machines: readonly SnapshotMachine[]): Prepared {
+    const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity);
+    if (!parsed.ok) return parsed;
+    const s = parsed.value;
+    const parts = [...this.partitions.values()];
+    if (machines.length !== parts.length) return { ok: false, error: `machine notes: ${machines.length} machines saved, the module has ${parts.length} partitions` };
+    const steps: (() => void)[] = [];
+    for (const [i, p] of parts.entries()) {
+      const m = machines[i];
+      if (m === undefined || m.name !== p.config.name) return { ok: false, error: `machine note ${m?.name ?? i}: expected partition ${p.config.name} in that place` };
+      const prepared = p.vm.prepareRestore?.(m) ?? { ok: false, error: `machine note ${m.name}: this partition's VM cannot be restored` };
+      if (!prepared.ok) return prepared;
+      steps.push(prepared.apply);
+    }
+    return {
+      ok: true,
+      apply: () => {
+        this.now = s.now;
+        this.slotHint = s.slotHint;
+        this.shutdown = s.shutdown;
+        this.scheduleState = s.schedule;
+        for (const ps of s.partitions) {
+          const p = this.partitions.get(ps.id);
+          if (p === undefined) throw new Error(`partition ${ps.id} passed the check but is not in the module`);
+          p.mode = ps.mode;
+          p.sleepUntil = ps.sleepUntil;
+          p.errors.length = 0;
+          p.errors.push(...ps.errors);
+          Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
+        }
+        this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
+        this.router.restoreState(s.ports);
+        this.console.restorePending(s.console);
+        for (const step of steps) step();
+      },
+    };
   }
 
   /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd). */

@@ -9,6 +9,8 @@ import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../por
 import type { PortIdResult, QueuingPortRequest, SamplingPortRequest } from "../ports/port-table";
 import type { ReturnCode, ServiceOutcome } from "../ports/return-codes";
 import type { ScheduleStatus } from "../sched/module-schedules";
+import type { Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
@@ -110,6 +112,10 @@ export interface PartitionVm {
   portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
+  /** The machine's state for a snapshot (machine name = partition name), between run slices. */
+  snapshot?(): SnapshotMachine;
+  /** Checks a saved machine against this freshly built VM; the returned apply step cannot fail. */
+  prepareRestore?(m: SnapshotMachine): Prepared;
   /**
    * The guest's error-handler state, and whether an HM upcall can reach it now (an upcall handler is
    * registered and virqs are not masked). PV only; a VM without it has no error handler.

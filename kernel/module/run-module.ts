@@ -1,11 +1,15 @@
 // Runs a module file end to end for the CLI and the scenario tests: validate, check it is runnable,
 // build the VMs, run for a duration or a number of major frames, and return what happened. No
 // printing: callers get console lines and notices through callbacks and format them themselves.
+import { createHash } from "crypto";
+import { readFileSync } from "fs";
+import { resolve } from "path";
 import type { Diagnostic } from "../config/diagnostic";
 import { loadConfig } from "../config/load";
 import type { SystemConfig } from "../config/model";
 import { checkRunnable } from "../config/run-checks";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
+import type { Json, SnapshotContent } from "../snapshot/snapshot-file";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
 import { ModuleRunner, type ModuleRunResult } from "./module-runner";
@@ -28,6 +32,10 @@ export interface RunModuleOptions {
    * check options against the module). A returned sentence refuses the run with that reason.
    */
   readonly onValid?: (config: SystemConfig) => string | undefined;
+  /** Keep the state at the end for a snapshot (unfinished console lines stay buffered, not flushed). */
+  readonly save?: boolean;
+  /** Continue this module snapshot instead of starting fresh; the length counts from its time. */
+  readonly resume?: SnapshotContent;
 }
 
 /** The outcome: the file was invalid, a partition could not load, or the module ran. */
@@ -35,7 +43,8 @@ export type RunModuleOutcome =
   | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "loadError"; readonly error: PartitionLoadError }
   | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "ran"; readonly config: SystemConfig; readonly result: ModuleRunResult; readonly until: Nanos };
+  | { readonly kind: "badSnapshot"; readonly message: string }
+  | { readonly kind: "ran"; readonly config: SystemConfig; readonly result: ModuleRunResult; readonly until: Nanos; readonly snapshot?: SnapshotContent };
 
 /** The end time for `length` in `config` (frames count in the initial schedule's major frame). */
 export function runEnd(config: SystemConfig, length: RunLength): Nanos {
@@ -43,6 +52,29 @@ export function runEnd(config: SystemConfig, length: RunLength): Nanos {
   const initial = config.schedules.find((s) => s.initial) ?? config.schedules[0];
   if (initial === undefined) throw new Error("a validated module has at least one schedule");
   return nanos(initial.majorFrame * BigInt(length.count));
+}
+
+/** SHA-256 of a file's bytes, or "missing". */
+function fileHash(path: string): string {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch {
+    return "missing";
+  }
+}
+
+/** What a module snapshot records to rebuild the same module: the XML and every image, by content. */
+function moduleParams(file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
+  const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules]).filter((x): x is string => x !== undefined);
+  return { module: resolve(file), moduleSha256: fileHash(file), images: images.map((i) => ({ path: resolve(i), sha256: fileHash(i) })), time: time.toString() };
+}
+
+/** Why a module snapshot does not fit the module on disk, or undefined. */
+function paramsProblem(params: { readonly [key: string]: Json }, config: SystemConfig, file: string): string | undefined {
+  if (params["moduleSha256"] !== fileHash(file)) return `header note: field params.moduleSha256: ${file} changed since the snapshot was saved`;
+  const now = moduleParams(file, config, nanos(0))["images"];
+  if (JSON.stringify(now) !== JSON.stringify(params["images"])) return "header note: field params.images: a guest image changed since the snapshot was saved";
+  return undefined;
 }
 
 /** Validates, loads and runs the module in `opts.file`. */
@@ -54,6 +86,10 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
   const refusal = opts.onValid?.(config);
   if (refusal !== undefined) return { kind: "refused", message: refusal };
+  if (opts.resume !== undefined) {
+    const problem = paramsProblem(opts.resume.params, config, opts.file);
+    if (problem !== undefined) return { kind: "badSnapshot", message: problem };
+  }
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
   let runner: ModuleRunner;
   try {
@@ -68,6 +104,17 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
     if (e instanceof PartitionLoadError) return { kind: "loadError", error: e };
     throw e;
   }
-  const until = runEnd(config, opts.length);
-  return { kind: "ran", config, result: runner.runUntil(until), until };
+  let start = nanos(0);
+  if (opts.resume !== undefined) {
+    const prepared = runner.prepareRestore(opts.resume.kernel, opts.resume.machines);
+    if (!prepared.ok) return { kind: "badSnapshot", message: prepared.error };
+    prepared.apply();
+    start = runner.time;
+  }
+  const until = nanos(start + runEnd(config, opts.length));
+  const result = runner.runUntil(until, opts.save !== true);
+  if (opts.save !== true) return { kind: "ran", config, result, until };
+  const snap = runner.snapshot();
+  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
+  return { kind: "ran", config, result, until, snapshot };
 }

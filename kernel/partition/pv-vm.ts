@@ -23,6 +23,10 @@ import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import { PV_CONSTANTS } from "../hypercall/abi-layout";
+import { readFields } from "../snapshot/json-fields";
+import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
 
 /** What the VM factory passes in. */
@@ -247,6 +251,47 @@ class PvVm implements PartitionVm {
     this.machine = this.build(startCondition);
     if (kept !== undefined) this.machine.mem.writeBytes(guestPhys(0), kept);
     this.vcpu = this.freshVcpu();
+  }
+
+  snapshot(): SnapshotMachine {
+    const { mem, cpu } = this.machine;
+    const t = this.vcpu.timers;
+    const ns = (v: Nanos | undefined): string | null => (v === undefined ? null : v.toString());
+    const extra = {
+      lastNow: ns(this.lastNow),
+      windowEnd: ns(this.windowEnd),
+      timers: { period: ns(t.period), nextTick: ns(t.nextTick), oneshot: ns(t.oneshot) },
+      upcallHandler: this.vcpu.upcallHandler,
+      hmHandler: this.vcpu.hmHandler,
+      logged: [...this.vcpu.logged].sort(),
+    };
+    return saveMachine(this.opts.partition.name, "pv", mem, cpu, undefined, PV_CONSTANTS.IMAGE_BASE, extra);
+  }
+
+  prepareRestore(saved: SnapshotMachine): Prepared {
+    const extra = readFields(saved.extra, `machine note ${this.opts.partition.name}`, (f) => {
+      const t = f.obj("timers");
+      return {
+        lastNow: f.nanos("lastNow"),
+        windowEnd: f.nanos("windowEnd"),
+        timers: { period: t.nanos("period"), nextTick: t.nanosOrNull("nextTick"), oneshot: t.nanosOrNull("oneshot") },
+        upcallHandler: f.int("upcallHandler", 0, 0xffffffff),
+        hmHandler: f.oneOf("hmHandler", ["none", "ready", "running"] as const),
+        logged: f.list("logged", 1024).map((_, i) => String(f.list("logged", 1024)[i]).slice(0, 256)),
+      };
+    });
+    if (!extra.ok) return extra;
+    const { mem, cpu } = this.machine;
+    return prepareMachine(saved, mem, cpu, undefined, () => {
+      const e = extra.value;
+      this.lastNow = e.lastNow;
+      this.windowEnd = e.windowEnd;
+      this.vcpu.timers = e.timers;
+      this.vcpu.upcallHandler = e.upcallHandler;
+      this.vcpu.hmHandler = e.hmHandler;
+      this.vcpu.logged.clear();
+      for (const k of e.logged) this.vcpu.logged.add(k);
+    });
   }
 
   beginWindow(start: Nanos, end: Nanos): void {

@@ -61,6 +61,14 @@ interface Route {
 
 const EMPTY = new Uint8Array(0);
 
+/** The router's changing state (see saveState); checked by port-router-state.ts. */
+export interface PortRouterState {
+  readonly created: readonly PortId[];
+  readonly sampling: readonly { readonly port: PortId; readonly message: Uint8Array | undefined; readonly writtenAt: Nanos | undefined; readonly lastReadValidity: Validity }[];
+  readonly queues: readonly { readonly port: PortId; readonly messages: readonly Uint8Array[]; readonly overflowed: boolean }[];
+  readonly outbox: readonly ExternalMessage[];
+}
+
 /** The module's port services, built once from the validated configuration. */
 export class PortRouter {
   readonly table: PortTable;
@@ -242,6 +250,24 @@ export class PortRouter {
         if (e.config.direction === "DESTINATION") this.refill(e.id);
       }
     }
+  }
+
+  /** Everything that changes while the module runs: created ports, stored and queued messages, the outbox. */
+  saveState(): PortRouterState {
+    return {
+      created: this.table.createdIds(),
+      sampling: [...this.samplingBuffers].sort((a, b) => a[0] - b[0]).map(([port, b]) => ({ port, ...b.saveState() })),
+      queues: [...this.queues].sort((a, b) => a[0] - b[0]).map(([port, q]) => ({ port, ...q.saveState() })),
+      outbox: [...this.outbox],
+    };
+  }
+
+  /** Applies a state checked by parsePortRouterState against this router's table. */
+  restoreState(s: PortRouterState): void {
+    this.table.restoreCreated(s.created);
+    for (const b of s.sampling) this.buffer(b.port).restoreState(b);
+    for (const q of s.queues) this.queue(q.port).restoreState(q);
+    this.outbox = [...s.outbox];
   }
 
   /** Messages sent to pseudo-partition destinations since the last call, in send order. */

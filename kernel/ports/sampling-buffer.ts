@@ -20,6 +20,18 @@ export class SamplingBuffer {
   }
 
   /** Forgets the message and the last read validity. */
+  /** The stored message, its write time and the last read's validity (snapshots). */
+  saveState(): { readonly message: Uint8Array | undefined; readonly writtenAt: Nanos | undefined; readonly lastReadValidity: Validity } {
+    return { message: this.message, writtenAt: this.writtenAt, lastReadValidity: this.lastReadValidity };
+  }
+
+  /** Puts back what saveState returned (checked by the caller). */
+  restoreState(s: { readonly message: Uint8Array | undefined; readonly writtenAt: Nanos | undefined; readonly lastReadValidity: Validity }): void {
+    this.message = s.message === undefined ? undefined : copyMessage(s.message);
+    this.writtenAt = s.writtenAt;
+    this.lastReadValidity = s.lastReadValidity;
+  }
+
   clear(): void {
     this.message = undefined;
     this.writtenAt = undefined;

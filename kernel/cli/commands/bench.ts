@@ -45,7 +45,7 @@ function run(args: BenchArgs, setExit: (code: number) => void): void {
 export function register(cli: Argv, setExit: (code: number) => void): void {
   cli.command(
     "bench",
-    "Benchmark the call paths (direct, linked, jump table, trap), CPU speed, partition switching and scale",
+    "Benchmark the call paths (direct, linked, jump table, trap), CPU speed, partition switching, scale and snapshots",
     (y) =>
       y
         .option("quick", { type: "boolean", default: false, describe: "tiny counts: exact figures only, host times meaningless" })

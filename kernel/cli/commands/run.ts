@@ -13,10 +13,12 @@ import { runModule, type RunLength } from "../../module/run-module";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import { writeChromeTrace } from "../../trace/chrome-trace-writer";
 import { writeJsonLines } from "../../trace/jsonl-writer";
+import type { SnapshotContent } from "../../snapshot/snapshot-file";
+import { writeSnapshotFile } from "../../snapshot/snapshot-io";
 import { MemoryTracer, NULL_SINK } from "../../trace/tracer";
 
 /** Exit statuses of `apexvisor run`. */
-export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5 } as const;
+export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, snapshot: 12 } as const;
 
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
@@ -35,10 +37,16 @@ Exit status:
   ${RUN_EXIT.invalid}  the XML is invalid (every problem listed as file:line:column) or a partition has no image
   ${RUN_EXIT.usage}  bad command-line options
   ${RUN_EXIT.loadError}  a partition image is missing or cannot be loaded
-  ${RUN_EXIT.shutdown}  the health monitor shut the module down`;
+  ${RUN_EXIT.shutdown}  the health monitor shut the module down
+  ${RUN_EXIT.snapshot} --save FILE cannot be written
 
-interface RunArgs {
+Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
+RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
+
+/** Options of `run` (and of `resume`, which has no module, console or colour of its own). */
+export interface RunArgs {
   module: string;
+  save: string | undefined;
   duration: string | undefined;
   frames: number | undefined;
   trace: string | undefined;
@@ -78,10 +86,17 @@ function lengthOf(args: RunArgs): RunLength | string {
   return d.ok ? { kind: "duration", value: d.value } : d.message;
 }
 
-function execute(args: RunArgs, setExit: (code: number) => void): void {
+/** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void {
+  const command = resume === undefined ? "run" : "resume";
   const length = lengthOf(args);
   if (typeof length === "string") {
-    process.stderr.write(`apexvisor run: ${length}\n`);
+    process.stderr.write(`apexvisor ${command}: ${length}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && args.console !== undefined) {
+    process.stderr.write(`apexvisor ${command}: --save with --console is not supported (the unread input would not be saved)\n`);
     setExit(RUN_EXIT.usage);
     return;
   }
@@ -104,6 +119,8 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
+    ...(args.save !== undefined ? { save: true } : {}),
+    ...(resume !== undefined ? { resume } : {}),
   });
   switch (outcome.kind) {
     case "invalid":
@@ -116,8 +133,12 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       setExit(RUN_EXIT.loadError);
       return;
     case "refused":
-      process.stderr.write(`apexvisor run: ${outcome.message}\n`);
+      process.stderr.write(`apexvisor ${command}: ${outcome.message}\n`);
       setExit(RUN_EXIT.usage);
+      return;
+    case "badSnapshot":
+      process.stderr.write(`apexvisor resume: ${outcome.message}\n`);
+      setExit(RUN_EXIT.snapshot);
       return;
     case "ran": {
       const clock = new ModuleClock(outcome.config.ext.clockHz);
@@ -126,6 +147,15 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       const names = new Map(outcome.config.partitions.map((p) => [p.id as number, p.name]));
       if (args.trace !== undefined) writeFileSync(args.trace, writeJsonLines(tracer.events));
       if (args["chrome-trace"] !== undefined) writeFileSync(args["chrome-trace"], writeChromeTrace(tracer.events, names));
+      if (args.save !== undefined && outcome.snapshot !== undefined) {
+        const w = writeSnapshotFile(args.save, outcome.snapshot);
+        if (!w.ok) {
+          process.stderr.write(`apexvisor ${command}: ${args.save}: ${w.error}\n`);
+          setExit(RUN_EXIT.snapshot);
+          return;
+        }
+        process.stderr.write(`apexvisor ${command}: saved ${args.save} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
+      }
       setExit(outcome.result.end.kind === "shutdown" ? RUN_EXIT.shutdown : RUN_EXIT.ok);
       return;
     }
@@ -150,6 +180,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
+        .option("save", { type: "string", describe: "write a snapshot of the whole module at the end to this file (continue it with `apexvisor resume`)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
   );

@@ -22,6 +22,7 @@ function report(over: Partial<BenchReport> = {}): BenchReport {
     ],
     simSpeed: null,
     memory: null,
+    snapshots: [{ what: "demo module", kind: "full", bytes: 123456, saveMs: 12.5, restoreMs: 40 }],
     ...over,
   };
 }
@@ -36,6 +37,7 @@ describe("kernel/bench/report", () => {
     expect(md).to.include("no host gcc: host references skipped");
     expect(md).to.include("| hypercallEntry | 0 cycles | kernel/cpu/cost-model.ts");
     expect(md).to.include("Curve: NOT flat");
+    expect(md).to.include("| demo module | full | 123456 | 12.5 | 40.0 |");
     const flat = renderMarkdown(report({ switching: [{ partitions: 2, windowNs: 1000, windows: 1, hostNsPerSwitch: s(100) }, { partitions: 10, windowNs: 1000, windows: 1, hostNsPerSwitch: s(120) }] }));
     expect(flat).to.include("Curve: flat");
   });
