@@ -1,6 +1,7 @@
 // Checks an untrusted saved vCPU state (a parsed JSON value from a snapshot note) field by field into
 // the Cpu's CpuSavedState. Pure; applying it is Cpu.restoreState.
 import type { CpuSavedState } from "../cpu/cpu";
+import { X87State } from "../cpu/x87/fpu-state";
 import type { ParseResult } from "../devices/device";
 
 const I32 = [-0x8000_0000, 0xffff_ffff] as const;
@@ -48,6 +49,9 @@ export function parseCpuState(raw: unknown, where = "cpu"): ParseResult<CpuSaved
     const halted = o["halted"];
     if (typeof halted !== "boolean") throw new Bad(`${where}.halted: expected a boolean`);
     const big = [0, Number.MAX_SAFE_INTEGER] as const;
+    // The FPU field is absent in states written before the x87 existed; Cpu.restoreState then does FNINIT.
+    const x87 = o["x87"] === undefined ? undefined : X87State.parseState(o["x87"]);
+    if (typeof x87 === "string") throw new Bad(`${where}.x87: ${x87}`);
     return {
       ok: true,
       state: {
@@ -69,6 +73,7 @@ export function parseCpuState(raw: unknown, where = "cpu"): ParseResult<CpuSaved
         cycles: num(o, "cycles", where, big),
         debt: num(o, "debt", where, big),
         instructions: num(o, "instructions", where, big),
+        ...(x87 !== undefined ? { x87 } : {}),
       },
     };
   } catch (e) {
