@@ -3,6 +3,7 @@
 // printing: callers get console lines and notices through callbacks and format them themselves.
 import type { Diagnostic } from "../config/diagnostic";
 import { loadConfig } from "../config/load";
+import type { ModuleHost } from "../host/files";
 import type { SystemConfig } from "../config/model";
 import { checkRunnable } from "../config/run-checks";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
@@ -18,6 +19,8 @@ export type RunLength = { readonly kind: "duration"; readonly value: Nanos } | {
 export interface RunModuleOptions {
   readonly file: string;
   readonly length: RunLength;
+  /** File access for the XML and the images, and where libpv is. */
+  readonly host: ModuleHost;
   /** The VM builders for this module (they need its clock and folder). */
   readonly builders: (config: SystemConfig) => VmBuilders;
   readonly trace: TraceSink;
@@ -47,7 +50,7 @@ export function runEnd(config: SystemConfig, length: RunLength): Nanos {
 
 /** Validates, loads and runs the module in `opts.file`. */
 export function runModule(opts: RunModuleOptions): RunModuleOutcome {
-  const loaded = loadConfig(opts.file);
+  const loaded = loadConfig(opts.file, opts.host.files);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
   const missing = checkRunnable(config);
@@ -59,7 +62,7 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   try {
     runner = new ModuleRunner({
       config,
-      createVm: vmFactory(opts.builders(config)),
+      createVm: vmFactory(opts.builders(config), opts.host.files),
       trace: opts.trace,
       onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
       ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),

@@ -7,6 +7,7 @@ import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
+import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
 import { runModule, type RunLength } from "../../module/run-module";
@@ -96,7 +97,8 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const outcome = runModule({
     file: args.module,
     length,
-    builders: (config) => defaultBuilders(config, input),
+    host: NODE_HOST,
+    builders: (config) => defaultBuilders(config, NODE_HOST, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);

@@ -4,6 +4,7 @@ import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import { loadConfig } from "../../config/load";
 import { summarize } from "../../config/summary";
+import { NODE_FILES } from "../../host/node/node-files";
 
 /** Registers the validate command. */
 export function register(cli: Argv, setExit: (code: number) => void): void {
@@ -15,7 +16,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
       // main's yargs fail handler reports usage errors (exit 2) but does not stop the handler: skip
       // the work when the file is missing or extra words follow it.
       if (typeof args.file !== "string" || args._.length > 1) return;
-      const result = loadConfig(args.file);
+      const result = loadConfig(args.file, NODE_FILES);
       if (result.ok) {
         process.stdout.write(summarize(result.config).join("\n") + "\n");
         setExit(0);

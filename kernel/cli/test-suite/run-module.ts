@@ -9,6 +9,7 @@ import { ModuleRunner } from "../../module/module-runner";
 import type { PartitionVm } from "../../module/partition-vm";
 import { NULL_SINK } from "../../trace/tracer";
 import { ResultCollector, suiteProblems, type PartitionReport } from "./results";
+import { NODE_FILES } from "../../host/node/node-files";
 
 /** Builds the VM of one partition (createPvVm bound to libpv and the image bytes). */
 export type SuiteVmFactory = (partition: PartitionConfig, config: SystemConfig, imagePath: string, console: (bytes: Uint8Array) => void) => PartitionVm;
@@ -29,7 +30,7 @@ export const DEFAULT_LIMIT_MS = 5000;
 
 /** Runs the module in `file` until every partition is done or `limitMs` of virtual time passed. */
 export function runSuiteModule(file: string, createVm: SuiteVmFactory, limitMs: number = DEFAULT_LIMIT_MS): ModuleRun {
-  const loaded = loadConfig(file);
+  const loaded = loadConfig(file, NODE_FILES);
   if (!loaded.ok) {
     const errs = loaded.errors.map((e) => `${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}`);
     return { reports: [], problems: errs, notices: [], virtualMs: 0 };

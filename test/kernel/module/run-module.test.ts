@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { PartitionConfig } from "../../../kernel/config/model";
+import { NODE_HOST } from "../../../kernel/host/node/node-files";
 import { nanos, type Nanos } from "../../../kernel/mem/types";
 import { ModuleClock } from "../../../kernel/module/clock";
 import type { PartitionVm, VmSlice } from "../../../kernel/module/partition-vm";
@@ -55,7 +56,7 @@ describe("kernel/module/run-module", () => {
     writeFileSync(file, MODULE("a.elf", "b.elf"));
     const lines: string[] = [];
     const tracer = new MemoryTracer();
-    const out = runModule({ file, length: { kind: "frames", count: 2 }, builders: () => BUILDERS, trace: tracer, onConsoleLine: (n, l) => lines.push(`${n}: ${l}`) });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "frames", count: 2 }, builders: () => BUILDERS, trace: tracer, onConsoleLine: (n, l) => lines.push(`${n}: ${l}`) });
     expect(out.kind).to.equal("ran");
     expect(lines).to.deep.equal([
       "alpha: alpha image byte 170 at 0 ns for 100 cycles",
@@ -76,7 +77,7 @@ describe("kernel/module/run-module", () => {
   it("names the missing image file and the XML line that names it", () => {
     const file = join(dir, "m.xml");
     writeFileSync(file, MODULE("a.elf", "missing.elf"));
-    const out = runModule({ file, length: { kind: "duration", value: nanos(1000) }, builders: () => BUILDERS, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "duration", value: nanos(1000) }, builders: () => BUILDERS, trace: new MemoryTracer(), onConsoleLine: () => undefined });
     expect(out.kind).to.equal("loadError");
     if (out.kind !== "loadError") return;
     expect(out.error.message).to.match(/m\.xml:7:\d+: partition b: .*missing\.elf: guest image not found/);
@@ -87,7 +88,7 @@ describe("kernel/module/run-module", () => {
     writeFileSync(file, MODULE("a.elf", "b.elf").replace('WindowStartSeconds="0.0000015"', 'WindowStartSeconds="0.0000019"'));
     let ran = false;
     const builders: VmBuilders = { PV: (...a) => ((ran = true), echoVm(...a)), FV: (...a) => ((ran = true), echoVm(...a)) };
-    const out = runModule({ file, length: { kind: "frames", count: 1 }, builders: () => builders, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "frames", count: 1 }, builders: () => builders, trace: new MemoryTracer(), onConsoleLine: () => undefined });
     expect(out.kind).to.equal("invalid");
     if (out.kind === "invalid") expect(out.diagnostics.length).to.be.greaterThan(0);
     expect(ran).to.equal(false);
