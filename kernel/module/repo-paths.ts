@@ -4,3 +4,6 @@ import { join } from "../host/posix-path";
 
 /** libpv, which every PV partition maps, relative to the repository root. */
 export const LIBPV_IMAGE = join("build", "guests", "paravirt-abi", "libpv", "libpv-O2.elf");
+/** The XSD of the module XML and the schema it imports, relative to the repository root. */
+export const MODULE_XSD = join("partitions", "schema", "apexvisor-653.xsd");
+export const MODULE_XSD_IMPORTS: readonly string[] = [join("partitions", "schema", "apexvisor-ext.xsd")];
