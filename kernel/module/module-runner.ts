@@ -136,8 +136,12 @@ export class ModuleRunner {
     return this.clock;
   }
 
-  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue. */
-  runUntil(end: Nanos): ModuleRunResult {
+  /**
+   * Runs until virtual time `end` (or a module shutdown). May be called again to continue; pass
+   * `flushConsole` false to keep unfinished console lines for the next call (a run in pieces then prints
+   * exactly what one call prints).
+   */
+  runUntil(end: Nanos, flushConsole = true): ModuleRunResult {
     while (this.now < end && this.shutdown === undefined) {
       const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
       this.scheduleState = state;
@@ -158,7 +162,7 @@ export class ModuleRunner {
       }
       if (this.shutdown === undefined) this.now = stop;
     }
-    this.console.flush();
+    if (flushConsole) this.console.flush();
     return this.result();
   }
 

@@ -9,6 +9,7 @@ import { checkRunnable } from "../config/run-checks";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
+import { pausePoints } from "./run-pieces";
 import { ModuleRunner, type ModuleRunResult } from "./module-runner";
 import { vmFactory, type VmBuilders } from "./vm-factory";
 
@@ -31,7 +32,23 @@ export interface RunModuleOptions {
    * check options against the module). A returned sentence refuses the run with that reason.
    */
   readonly onValid?: (config: SystemConfig) => string | undefined;
+  /**
+   * Called at pause points (major-frame boundaries, up to PROGRESS_PIECES of them) and at the end; a run
+   * with progress prints exactly what one without prints.
+   */
+  readonly onProgress?: (p: RunProgress) => void;
 }
+
+/** How far a run has got. */
+export interface RunProgress {
+  readonly time: Nanos;
+  readonly end: Nanos;
+  /** Guest cycles executed so far, all partitions together. */
+  readonly cyclesRun: number;
+}
+
+/** Most pieces a run with progress is cut into. */
+export const PROGRESS_PIECES = 200;
 
 /** The outcome: the file was invalid, a partition could not load, or the module ran. */
 export type RunModuleOutcome =
@@ -72,5 +89,15 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
     throw e;
   }
   const until = runEnd(config, opts.length);
-  return { kind: "ran", config, result: runner.runUntil(until), until };
+  const progress = opts.onProgress;
+  if (progress === undefined) return { kind: "ran", config, result: runner.runUntil(until), until };
+  const report = (r: ModuleRunResult): void => progress({ time: r.time, end: until, cyclesRun: r.partitions.reduce((n, p) => n + p.cyclesRun, 0) });
+  for (const t of pausePoints(config, until, PROGRESS_PIECES)) {
+    const r = runner.runUntil(t, false);
+    if (r.end.kind === "shutdown") break;
+    report(r);
+  }
+  const result = runner.runUntil(until);
+  report(result);
+  return { kind: "ran", config, result, until };
 }

@@ -7,7 +7,7 @@ import { NODE_HOST } from "../../../kernel/host/node/node-files";
 import { nanos, type Nanos } from "../../../kernel/mem/types";
 import { ModuleClock } from "../../../kernel/module/clock";
 import type { PartitionVm, VmSlice } from "../../../kernel/module/partition-vm";
-import { runModule } from "../../../kernel/module/run-module";
+import { runModule, type RunProgress } from "../../../kernel/module/run-module";
 import { summaryLines } from "../../../kernel/module/run-report";
 import type { VmBuilder, VmBuilders } from "../../../kernel/module/vm-factory";
 import { MemoryTracer } from "../../../kernel/trace/tracer";
@@ -92,6 +92,43 @@ describe("kernel/module/run-module", () => {
     expect(out.kind).to.equal("invalid");
     if (out.kind === "invalid") expect(out.diagnostics.length).to.be.greaterThan(0);
     expect(ran).to.equal(false);
+  });
+  it("a run reporting progress is cut at frame boundaries and prints exactly what one call prints, partial lines included", () => {
+    const file = join(dir, "m.xml");
+    writeFileSync(file, MODULE("a.elf", "b.elf"));
+    // Each slice prints a fragment; a line ends only every third slice, so lines straddle frame boundaries.
+    let n = 0;
+    const partialVm: VmBuilder = (p: PartitionConfig, _images, console): PartitionVm => ({
+      run(budget: number, now: Nanos): VmSlice {
+        n++;
+        console(Buffer.from(`${p.name}@${now}${n % 3 === 0 ? "\n" : " "}`));
+        return { exit: { kind: "budget" }, cycles: budget };
+      },
+      restart: () => undefined,
+      instructionBytes: () => new Uint8Array(0),
+    });
+    const run = (progress: boolean): { lines: string[]; events: string; reports: bigint[] } => {
+      n = 0;
+      const lines: string[] = [];
+      const reports: bigint[] = [];
+      const tracer = new MemoryTracer();
+      runModule({
+        file,
+        host: NODE_HOST,
+        length: { kind: "frames", count: 7 },
+        builders: () => ({ PV: partialVm, FV: partialVm }),
+        trace: tracer,
+        onConsoleLine: (name, l) => lines.push(`${name}: ${l}`),
+        ...(progress ? { onProgress: (r: RunProgress) => reports.push(r.time) } : {}),
+      });
+      return { lines, events: JSON.stringify(tracer.events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), reports };
+    };
+    const whole = run(false);
+    const pieces = run(true);
+    expect(pieces.reports).to.deep.equal([2000n, 4000n, 6000n, 8000n, 10000n, 12000n, 14000n]);
+    expect(whole.lines.length).to.be.greaterThan(3);
+    expect(pieces.lines).to.deep.equal(whole.lines);
+    expect(pieces.events).to.equal(whole.events);
   });
 });
 
