@@ -30,6 +30,7 @@ export function pageServer(webDir: string, module: { xmlPath: string; libpvPath:
     };
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "GET only\n");
     if (url === "/module/manifest.json") return send(200, "application/json", manifest);
+    if (url === "/favicon.ico") return send(204, "image/x-icon", "");
     const m = /^\/module\/file\/(\d+)$/.exec(url);
     if (m !== null) {
       const f = module.files[Number(m[1])];
