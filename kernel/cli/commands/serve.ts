@@ -11,11 +11,7 @@ import { pageServer } from "../serve/http-server";
 /** Exit statuses of `apexvisor serve` (it runs until stopped when all is well). */
 export const SERVE_EXIT = { invalid: 1, usage: 2, notBuilt: 3, loadError: 4, listen: 5 } as const;
 
-const EPILOG = `Open the printed address in a browser. The page loads the module, runs it in virtual time in a Web
-Worker (run, pause, step a window or a frame, run N frames), draws the schedule as a timeline and shows
-each partition's console, its modes and HM events, port traffic and statistics; it can export the
-Chrome trace. Its consoles print exactly what \`apexvisor run\` prints. Drop another module's XML with
-its images on the page to load that one instead.
+const EPILOG = `Open the printed address in a browser. The page loads the module, runs it in virtual time in a Web Worker (run, pause, step a window or a frame, run N frames), draws the schedule as a timeline and shows each partition's console, its modes and HM events, port traffic and statistics; it can export the Chrome trace. Its consoles print exactly what \`apexvisor run\` prints. Drop another module's XML with its images on the page to load that one instead.
 
 Only the page and the module's own files are served, to 127.0.0.1 unless --host says otherwise.
 
