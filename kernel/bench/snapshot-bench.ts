@@ -2,6 +2,7 @@
 // bytes (encode, checksum included) and restored from them (decode, check, rebuild, apply). Full
 // snapshots only: incremental ones are not implemented yet. Times are host ms (median).
 import { performance } from "perf_hooks";
+import { NODE_HOST } from "../host/node/node-files";
 import { defaultBuilders } from "../module/default-builders";
 import { runModule } from "../module/run-module";
 import { bootMultiboot, resumeBoot } from "../machine/pc-boot";
@@ -41,7 +42,7 @@ export function measureSnapshots(demoXml: string, bootElf: { bytes: Uint8Array; 
   const run = (resume?: SnapshotContent): SnapshotContent | undefined => {
     // Saving: one frame, then the snapshot. Restoring: decode, check, rebuild the module, apply; run nothing more.
     const length = resume === undefined ? ({ kind: "frames", count: 1 } as const) : ({ kind: "duration", value: nanos(0) } as const);
-    const out = runModule({ file: demoXml, length, builders: (c) => defaultBuilders(c), trace: NULL_SINK, onConsoleLine: noLines, ...(resume === undefined ? { save: true } : { resume }) });
+    const out = runModule({ file: demoXml, length, host: NODE_HOST, builders: (c) => defaultBuilders(c, NODE_HOST), trace: NULL_SINK, onConsoleLine: noLines, ...(resume === undefined ? { save: true } : { resume }) });
     if (out.kind !== "ran") throw new Error(`bench: demo module ${out.kind}`);
     return out.snapshot;
   };

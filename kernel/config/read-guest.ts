@@ -1,6 +1,6 @@
 // Reads apexvisor's per-partition extension element apx:Guest (guest kind, image, ABI binding, FV
 // devices, command line, multiboot modules) and applies the defaults a standard file gets.
-import * as path from "node:path";
+import { dirname, isAbsolute, join } from "../host/posix-path";
 import { checkDeviceList } from "../machine/device-catalog";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
@@ -28,7 +28,7 @@ export const DEFAULT_GUEST: PartitionGuestConfig = {
 
 /** Resolves a path from the XML against the XML file's folder (pure string work, no file access). */
 export function resolveAgainst(file: string, p: string): string {
-  return path.isAbsolute(p) ? p : path.join(path.dirname(file), p);
+  return isAbsolute(p) ? p : join(dirname(file), p);
 }
 
 /** Reads an apx:Guest element (or returns the defaults when `el` is undefined). */

@@ -1,12 +1,12 @@
 // A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
 // cycles), slicing at device deadlines, HLT fast-forward and restart; not scheduling or the HM.
-import { readFileSync } from "fs";
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
 import type { ByteSink } from "../devices/device";
+import { describeFailure, type HostFiles } from "../host/files";
 import type { BootModule } from "../loader/multiboot-info";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { Nanos } from "../mem/types";
@@ -32,8 +32,10 @@ export interface FvVmOptions {
   readonly image: Uint8Array;
   /** The kernel's path: the guest's command line is "PATH COMMANDLINE", as QEMU builds it. */
   readonly imagePath: string;
-  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read from their files. */
+  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read through `files`. */
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
+  /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
+  readonly files?: HostFiles;
   /** Next input byte for COM1's receiver, or undefined when none is available now. */
   readonly stdin?: () => number | undefined;
 }
@@ -290,11 +292,8 @@ function readModules(opts: FvVmOptions): BootModule[] {
   if (opts.modules !== undefined) return opts.modules.map((m) => ({ data: m.data, string: m.path }));
   const p = opts.partition;
   return p.guest.modules.map((path) => {
-    try {
-      return { data: new Uint8Array(readFileSync(path)), string: path };
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${reason}`);
-    }
+    const r = opts.files?.read(path) ?? { ok: false, reason: "other", message: "no file access was given" };
+    if (r.ok) return { data: r.bytes, string: path };
+    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${describeFailure(r)}`);
   });
 }

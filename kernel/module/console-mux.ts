@@ -42,7 +42,7 @@ export class ConsoleMux {
   }
 
   private emit(partition: PartitionId, buf: number[]): void {
-    const text = Buffer.from(buf).toString("latin1");
+    const text = String.fromCharCode(...buf); // latin1: one character per byte (lines are at most MAX_CONSOLE_LINE)
     buf.length = 0;
     this.trace.emit({ kind: "console", time: this.now(), partition, text });
     this.onLine(partition, text);

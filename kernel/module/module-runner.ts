@@ -145,10 +145,11 @@ export class ModuleRunner {
   }
 
   /**
-   * Runs until virtual time `end` (or a module shutdown). May be called again to continue.
-   * `finish` false keeps unfinished console lines buffered (a run that is saved and resumed later).
+   * Runs until virtual time `end` (or a module shutdown). May be called again to continue; pass
+   * `flushConsole` false to keep unfinished console lines for the next call (a run in pieces then prints
+   * exactly what one call prints).
    */
-  runUntil(end: Nanos, finish = true): ModuleRunResult {
+  runUntil(end: Nanos, flushConsole = true): ModuleRunResult {
     while (this.now < end && this.shutdown === undefined) {
       const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
       this.scheduleState = state;
@@ -169,7 +170,7 @@ export class ModuleRunner {
       }
       if (this.shutdown === undefined) this.now = stop;
     }
-    if (finish) this.console.flush();
+    if (flushConsole) this.console.flush();
     return this.result();
   }
 

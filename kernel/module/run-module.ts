@@ -1,17 +1,17 @@
 // Runs a module file end to end for the CLI and the scenario tests: validate, check it is runnable,
 // build the VMs, run for a duration or a number of major frames, and return what happened. No
 // printing: callers get console lines and notices through callbacks and format them themselves.
-import { createHash } from "crypto";
-import { readFileSync } from "fs";
-import { resolve } from "path";
 import type { Diagnostic } from "../config/diagnostic";
 import { loadConfig } from "../config/load";
+import type { HostFiles, ModuleHost } from "../host/files";
 import type { SystemConfig } from "../config/model";
 import { checkRunnable } from "../config/run-checks";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { Json, SnapshotContent } from "../snapshot/snapshot-file";
+import { sha256Hex } from "../snapshot/sha256";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
+import { pausePoints } from "./run-pieces";
 import { ModuleRunner, type ModuleRunResult } from "./module-runner";
 import { vmFactory, type VmBuilders } from "./vm-factory";
 
@@ -22,6 +22,8 @@ export type RunLength = { readonly kind: "duration"; readonly value: Nanos } | {
 export interface RunModuleOptions {
   readonly file: string;
   readonly length: RunLength;
+  /** File access for the XML and the images, and where libpv is. */
+  readonly host: ModuleHost;
   /** The VM builders for this module (they need its clock and folder). */
   readonly builders: (config: SystemConfig) => VmBuilders;
   readonly trace: TraceSink;
@@ -36,7 +38,23 @@ export interface RunModuleOptions {
   readonly save?: boolean;
   /** Continue this module snapshot instead of starting fresh; the length counts from its time. */
   readonly resume?: SnapshotContent;
+  /**
+   * Called at pause points (major-frame boundaries, up to PROGRESS_PIECES of them) and at the end; a run
+   * with progress prints exactly what one without prints.
+   */
+  readonly onProgress?: (p: RunProgress) => void;
 }
+
+/** How far a run has got. */
+export interface RunProgress {
+  readonly time: Nanos;
+  readonly end: Nanos;
+  /** Guest cycles executed so far, all partitions together. */
+  readonly cyclesRun: number;
+}
+
+/** Most pieces a run with progress is cut into. */
+export const PROGRESS_PIECES = 200;
 
 /** The outcome: the file was invalid, a partition could not load, or the module ran. */
 export type RunModuleOutcome =
@@ -55,31 +73,28 @@ export function runEnd(config: SystemConfig, length: RunLength): Nanos {
 }
 
 /** SHA-256 of a file's bytes, or "missing". */
-function fileHash(path: string): string {
-  try {
-    return createHash("sha256").update(readFileSync(path)).digest("hex");
-  } catch {
-    return "missing";
-  }
+function fileHash(files: HostFiles, path: string): string {
+  const read = files.read(path);
+  return read.ok ? sha256Hex(read.bytes) : "missing";
 }
 
 /** What a module snapshot records to rebuild the same module: the XML and every image, by content. */
-function moduleParams(file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
+function moduleParams(files: HostFiles, file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
   const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules]).filter((x): x is string => x !== undefined);
-  return { module: resolve(file), moduleSha256: fileHash(file), images: images.map((i) => ({ path: resolve(i), sha256: fileHash(i) })), time: time.toString() };
+  return { module: files.absolute(file), moduleSha256: fileHash(files, file), images: images.map((i) => ({ path: files.absolute(i), sha256: fileHash(files, i) })), time: time.toString() };
 }
 
 /** Why a module snapshot does not fit the module on disk, or undefined. */
-function paramsProblem(params: { readonly [key: string]: Json }, config: SystemConfig, file: string): string | undefined {
-  if (params["moduleSha256"] !== fileHash(file)) return `header note: field params.moduleSha256: ${file} changed since the snapshot was saved`;
-  const now = moduleParams(file, config, nanos(0))["images"];
+function paramsProblem(files: HostFiles, params: { readonly [key: string]: Json }, config: SystemConfig, file: string): string | undefined {
+  if (params["moduleSha256"] !== fileHash(files, file)) return `header note: field params.moduleSha256: ${file} changed since the snapshot was saved`;
+  const now = moduleParams(files, file, config, nanos(0))["images"];
   if (JSON.stringify(now) !== JSON.stringify(params["images"])) return "header note: field params.images: a guest image changed since the snapshot was saved";
   return undefined;
 }
 
 /** Validates, loads and runs the module in `opts.file`. */
 export function runModule(opts: RunModuleOptions): RunModuleOutcome {
-  const loaded = loadConfig(opts.file);
+  const loaded = loadConfig(opts.file, opts.host.files);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
   const missing = checkRunnable(config);
@@ -87,7 +102,7 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   const refusal = opts.onValid?.(config);
   if (refusal !== undefined) return { kind: "refused", message: refusal };
   if (opts.resume !== undefined) {
-    const problem = paramsProblem(opts.resume.params, config, opts.file);
+    const problem = paramsProblem(opts.host.files, opts.resume.params, config, opts.file);
     if (problem !== undefined) return { kind: "badSnapshot", message: problem };
   }
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
@@ -95,7 +110,7 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   try {
     runner = new ModuleRunner({
       config,
-      createVm: vmFactory(opts.builders(config)),
+      createVm: vmFactory(opts.builders(config), opts.host.files),
       trace: opts.trace,
       onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
       ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),
@@ -112,9 +127,20 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
     start = runner.time;
   }
   const until = nanos(start + runEnd(config, opts.length));
+  const progress = opts.onProgress;
+  const report = (r: ModuleRunResult): void => progress?.({ time: r.time, end: until, cyclesRun: r.partitions.reduce((n, p) => n + p.cyclesRun, 0) });
+  if (progress !== undefined) {
+    for (const t of pausePoints(config, until, PROGRESS_PIECES)) {
+      if (t <= start) continue;
+      const r = runner.runUntil(t, false);
+      if (r.end.kind === "shutdown") break;
+      report(r);
+    }
+  }
   const result = runner.runUntil(until, opts.save !== true);
+  report(result);
   if (opts.save !== true) return { kind: "ran", config, result, until };
   const snap = runner.snapshot();
-  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
+  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.host.files, opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
   return { kind: "ran", config, result, until, snapshot };
 }

@@ -1,6 +1,7 @@
 // ELF32 ET_CORE EM_386 files: the container of a snapshot. Writes and reads a PT_NOTE segment (named
 // notes) and PT_LOAD segments (guest RAM); knows nothing of what the notes mean (snapshot-file.ts).
 // Reading is checked field by field: a bad file gives one reason, never a throw.
+import { latin1Bytes, latin1String } from "./bytes";
 
 /** One ELF note: owner name, type and descriptor bytes. */
 export interface CoreNote {
@@ -39,7 +40,7 @@ const PAGE = 4096;
 const align4 = (n: number): number => (n + 3) & ~3;
 
 function noteBytes(n: CoreNote): number {
-  return 12 + align4(Buffer.byteLength(n.owner, "latin1") + 1) + align4(n.desc.length);
+  return 12 + align4(n.owner.length + 1) + align4(n.desc.length);
 }
 
 /** Lays out a core file: ELF header, program headers (PT_NOTE then one PT_LOAD per load), notes, RAM. */
@@ -75,7 +76,7 @@ export function writeCore(file: CoreFile): Uint8Array {
   });
   let p = notesOff;
   for (const n of file.notes) {
-    const name = Buffer.from(n.owner, "latin1");
+    const name = latin1Bytes(n.owner);
     v.setUint32(p, name.length + 1, true);
     v.setUint32(p + 4, n.desc.length, true);
     v.setUint32(p + 8, n.type >>> 0, true);
@@ -128,7 +129,7 @@ function readNotes(seg: Uint8Array, into: CoreNote[]): string | undefined {
     const descEnd = nameEnd + align4(descsz);
     if (namesz === 0 || descEnd > seg.length || nameEnd < p) return `note ${into.length}: sizes run past the segment`;
     if (seg[p + 12 + namesz - 1] !== 0) return `note ${into.length}: owner name not NUL-terminated`;
-    const owner = Buffer.from(seg.subarray(p + 12, p + 12 + namesz - 1)).toString("latin1");
+    const owner = latin1String(seg.subarray(p + 12, p + 12 + namesz - 1));
     into.push({ owner, type, desc: seg.subarray(nameEnd, nameEnd + descsz) });
     p = descEnd;
   }

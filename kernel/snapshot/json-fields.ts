@@ -1,6 +1,7 @@
 // Checked reading of untrusted JSON from a snapshot note, field by field with the field's path in
 // every error ("kernel note: field ports.queues[2].messages: ..."). Knows no particular note.
 import { nanos, type Nanos } from "../mem/types";
+import { fromCheckedHex, toHex } from "./bytes";
 
 /** A bad field: the message names its path. Caught by readFields. */
 export class FieldError extends Error {}
@@ -69,7 +70,7 @@ export class Fields {
   hex(name: string, maxBytes: number): Uint8Array {
     const v = this.o[name];
     if (typeof v !== "string" || v.length > maxBytes * 2 || !/^([0-9a-f]{2})*$/.test(v)) this.bad(name, `a hex string of at most ${maxBytes} bytes`);
-    return Uint8Array.from(Buffer.from(v, "hex"));
+    return fromCheckedHex(v);
   }
 
   hexOrNull(name: string, maxBytes: number): Uint8Array | undefined {
@@ -108,4 +109,4 @@ export function readFields<T>(raw: unknown, what: string, read: (f: Fields) => T
 }
 
 /** Bytes as lowercase hex. */
-export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+export { toHex };

@@ -2,9 +2,10 @@
 // file), one machine per guest (RAM as PT_LOAD, NT_PRSTATUS, cpu note, machine note, one note per
 // device unit) and the kernel note of a module. Encodes and checks the container; what the machine
 // and kernel states mean is checked by their owners (machine-state.ts, module-state.ts).
-import { createHash } from "crypto";
 import type { CpuSavedState } from "../cpu/cpu";
+import { indexOfBytes, latin1Bytes, utf8Bytes, utf8String } from "./bytes";
 import { readCore, writeCore, type CoreNote } from "./elf-core";
+import { Sha256 } from "./sha256";
 import { NT_PRSTATUS, prstatus } from "./prstatus";
 
 /** Owner name of apexvisor's notes. */
@@ -18,6 +19,8 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 /** Version of apexvisor that wrote the file (informational; the format version decides). */
 export const APEXVISOR_VERSION = "0.1.0";
 const CHECKSUM_PLACEHOLDER = "0".repeat(64);
+/** The placeholder as bytes (ASCII digits, so UTF-8 and Latin-1 agree). */
+const PLACEHOLDER_BYTES = new TextEncoder().encode(CHECKSUM_PLACEHOLDER);
 
 /** JSON-safe value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -54,7 +57,7 @@ export interface SnapshotContent {
 /** The decoded file, or the one-line reason it is refused. */
 export type SnapshotRead = { readonly ok: true; readonly content: SnapshotContent } | { readonly ok: false; readonly error: string };
 
-const json = (v: unknown): Uint8Array => Buffer.from(JSON.stringify(v), "utf8");
+const json = (v: unknown): Uint8Array => utf8Bytes(JSON.stringify(v));
 const note = (type: number, v: unknown): CoreNote => ({ owner: NOTE_OWNER, type, desc: json(v) });
 
 /** The used length of RAM: up to the last non-zero 4 KiB page (the rest is implied zero). */
@@ -85,29 +88,29 @@ export function encodeSnapshot(c: SnapshotContent): Uint8Array {
   const loads = c.machines.map((m) => ({ vaddr: (m.vaddrBase >>> 0), paddr: 0, memSize: m.ramBytes, data: m.ram.subarray(0, usedLength(m.ram)) }));
   const bytes = writeCore({ notes, loads });
   const at = checksumOffset(bytes);
-  Buffer.from(fileChecksum(bytes, at), "latin1").copy(bytes, at);
+  bytes.set(latin1Bytes(fileChecksum(bytes, at)), at);
   return bytes;
 }
 
 /** Offset of the checksum's 64 hex digits in the header note. */
 function checksumOffset(bytes: Uint8Array): number {
-  const key = Buffer.from(`"checksum":"`, "latin1");
-  const at = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64 * 1024)).indexOf(key);
+  const key = latin1Bytes(`"checksum":"`);
+  const at = indexOfBytes(bytes, key, 64 * 1024);
   return at < 0 ? -1 : at + key.length;
 }
 
 /** SHA-256 of the file with the checksum digits taken as zeros. */
 function fileChecksum(bytes: Uint8Array, at: number): string {
-  const h = createHash("sha256");
+  const h = new Sha256();
   h.update(bytes.subarray(0, at));
-  h.update(CHECKSUM_PLACEHOLDER, "latin1");
+  h.update(PLACEHOLDER_BYTES);
   h.update(bytes.subarray(at + 64));
-  return h.digest("hex");
+  return h.hex();
 }
 
 function parseJson(desc: Uint8Array, what: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
-    return { ok: true, value: JSON.parse(Buffer.from(desc).toString("utf8")) as unknown };
+    return { ok: true, value: JSON.parse(utf8String(desc)) as unknown };
   } catch {
     return { ok: false, error: `${what}: not valid JSON` };
   }

@@ -5,7 +5,7 @@ import { readFileSync } from "fs";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { bootMultiboot, resumeBoot, type BootEnd, type BootMachineParams, type BootResult } from "../../machine/pc-boot";
-import { readSnapshotFile, writeSnapshotFile } from "../../snapshot/snapshot-io";
+import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { Json } from "../../snapshot/snapshot-file";
 
 /** Largest and smallest RAM `--memory` accepts. */

@@ -1,7 +1,7 @@
 // `apexvisor resume FILE`: continues a module saved by `run --save` in this process, from the saved
 // instant, for --frames / --duration more; prints like `run`. The work is kernel/module/run-module.ts.
 import type { Argv } from "yargs";
-import { readSnapshotFile } from "../../snapshot/snapshot-io";
+import { readSnapshotFile } from "../../host/node/snapshot-io";
 import { execute, RUN_EXIT } from "./run";
 
 const EPILOG = `The snapshot names its module XML and records the SHA-256 of the XML and of every guest image: resume
@@ -20,6 +20,7 @@ interface ResumeArgs {
   "chrome-trace": string | undefined;
   save: string | undefined;
   color: boolean;
+  progress: boolean;
 }
 
 function resume(args: ResumeArgs, setExit: (code: number) => void): void {
@@ -36,7 +37,7 @@ function resume(args: ResumeArgs, setExit: (code: number) => void): void {
     setExit(RUN_EXIT.snapshot);
     return;
   }
-  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color }, setExit, c);
+  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, progress: args.progress }, setExit, c);
 }
 
 /** Registers the resume command. */
@@ -53,6 +54,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("save", { type: "string", describe: "write a snapshot again at the end" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
+        .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
         .epilog(EPILOG),
     (args) => resume(args as unknown as ResumeArgs, setExit),
   );

@@ -7,15 +7,18 @@ import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
+import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
-import { runModule, type RunLength } from "../../module/run-module";
+import { runModule, type RunLength, type RunProgress } from "../../module/run-module";
+import { commonMajorFrame } from "../../module/run-pieces";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import { writeChromeTrace } from "../../trace/chrome-trace-writer";
 import { writeJsonLines } from "../../trace/jsonl-writer";
 import type { SnapshotContent } from "../../snapshot/snapshot-file";
-import { writeSnapshotFile } from "../../snapshot/snapshot-io";
+import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import { MemoryTracer, NULL_SINK } from "../../trace/tracer";
+import { RunProgressBar } from "../run-progress";
 
 /** Exit statuses of `apexvisor run`. */
 export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, snapshot: 12 } as const;
@@ -26,6 +29,9 @@ partitions that stop) as "-- <time>: text". A summary table per partition closes
 
 Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
 file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
+
+Progress: a run that takes more than a moment shows virtual time, frames, guest MIPS (executed guest
+cycles per host microsecond) and an ETA on stderr when stderr is a terminal; never otherwise.
 
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
@@ -53,6 +59,7 @@ export interface RunArgs {
   "chrome-trace": string | undefined;
   console: string | undefined;
   color: boolean;
+  progress: boolean;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -105,23 +112,29 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
   const tracer = new MemoryTracer();
   const paint: Paint = args.color && chalk.supportsColor !== false ? (i, t) => (COLOURS[i % COLOURS.length] ?? chalk.white)(t) : (_i, t) => t;
   let formatter: ConsoleFormatter | undefined;
+  let progress: RunProgressBar | undefined;
   const out = (line: string): void => {
+    if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
   };
   const outcome = runModule({
     file: args.module,
     length,
-    builders: (config) => defaultBuilders(config, input),
+    host: NODE_HOST,
+    builders: (config) => defaultBuilders(config, NODE_HOST, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      if (args.progress) progress = new RunProgressBar({ stream: process.stderr, nowMs: () => Date.now() }, commonMajorFrame(config));
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
     ...(args.save !== undefined ? { save: true } : {}),
     ...(resume !== undefined ? { resume } : {}),
+    ...(args.progress && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
   });
+  progress?.stop();
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -181,6 +194,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .option("save", { type: "string", describe: "write a snapshot of the whole module at the end to this file (continue it with `apexvisor resume`)" })
+        .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
   );

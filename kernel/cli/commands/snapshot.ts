@@ -4,7 +4,7 @@
 import type { Argv } from "yargs";
 import type { Json, SnapshotContent, SnapshotMachine } from "../../snapshot/snapshot-file";
 import { APEXVISOR_VERSION, SNAPSHOT_FORMAT_VERSION } from "../../snapshot/snapshot-file";
-import { readSnapshotFile, writeSnapshotFile } from "../../snapshot/snapshot-io";
+import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
 
 /** Exit statuses of `apexvisor snapshot`. */
 export const SNAPSHOT_EXIT = { ok: 0, usage: 2, snapshot: 12 } as const;

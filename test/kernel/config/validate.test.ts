@@ -4,11 +4,12 @@ import * as path from "node:path";
 import { loadConfig, validateText } from "../../../kernel/config/load";
 import type { SystemConfig } from "../../../kernel/config/model";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 const examples = path.join(repoRoot(), "partitions", "examples");
 
 function valid(file: string): SystemConfig {
-  const r = loadConfig(file);
+  const r = loadConfig(file, NODE_FILES);
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.pos.line}:${e.pos.column} ${e.message}`).join("\n"));
   return r.config;
 }

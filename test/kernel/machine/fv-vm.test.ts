@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 import { createFvVm, type FvVm } from "../../../kernel/machine/fv-vm";
 import { nanos } from "../../../kernel/mem/types";
 import { PartitionLoadError } from "../../../kernel/module/load-error";
@@ -159,7 +160,7 @@ describe("machine/fv-vm", function () {
     writeFileSync(mod, "module bytes");
     const make = (modules: string[]): FvVm => {
       const p = fvPartition("ticks=1");
-      return createFvVm({ partition: { ...p, guest: { ...p.guest, modules } }, configDir: dir, console: () => undefined, clockHz: 100_000_000, image: fvTestImage(), imagePath: "k" }) as FvVm;
+      return createFvVm({ partition: { ...p, guest: { ...p.guest, modules } }, configDir: dir, console: () => undefined, clockHz: 100_000_000, image: fvTestImage(), imagePath: "k", files: NODE_FILES }) as FvVm;
     };
     const vm = make([mod]);
     const info = vm.pc.cpu.ebx;
@@ -169,6 +170,6 @@ describe("machine/fv-vm", function () {
     const entry = mem.read32((info + 24) as never);
     const start = mem.read32(entry as never);
     expect(Buffer.from(mem.readBytes(start as never, 12)).toString()).to.equal("module bytes");
-    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: ENOENT/);
+    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: no such file/);
   });
 });

@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { NODE_HOST } from "../../../kernel/host/node/node-files";
 import { defaultBuilders } from "../../../kernel/module/default-builders";
 import { runModule, type RunLength } from "../../../kernel/module/run-module";
 import { nanos } from "../../../kernel/mem/types";
@@ -32,7 +33,8 @@ function inProcess(file: string, length: RunLength, resume?: SnapshotContent, sa
   const out = runModule({
     file,
     length,
-    builders: (c) => defaultBuilders(c),
+    host: NODE_HOST,
+    builders: (c) => defaultBuilders(c, NODE_HOST),
     trace: tracer,
     onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
     onNotice: (t, text) => lines.push(`-- ${t}: ${text}`),

@@ -1,7 +1,7 @@
 // Reading and writing snapshot files for the CLI: a missing or unreadable file becomes the same kind
 // of one-line reason as a corrupt one; a file is written whole (temporary file, then rename) or not at all.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from "fs";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent, type SnapshotRead } from "./snapshot-file";
+import { decodeSnapshot, encodeSnapshot, type SnapshotContent, type SnapshotRead } from "../../snapshot/snapshot-file";
 
 /** Reads and checks `path`. */
 export function readSnapshotFile(path: string): SnapshotRead {
