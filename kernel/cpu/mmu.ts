@@ -30,6 +30,9 @@ export class CpuMmu extends CpuState {
   epoch = 1;
   /** Set (non-zero) when the running block must stop after the current instruction (self-modifying code, stop request). */
   brk = 0;
+  /** Debugger watch hook (kernel/introspect): while set, the TLB is not filled, so every data access takes
+   * the slow path and is reported with its linear address before it happens. */
+  watchHook: ((lin: number, size: number, write: boolean) => void) | null = null;
 
   constructor(mem: PhysicalMemory) {
     super();
@@ -128,6 +131,7 @@ export class CpuMmu extends CpuState {
   // ---- slow paths ----
 
   rdSlow(l: number, size: 1 | 2 | 4, user: boolean): number {
+    if (this.watchHook !== null) this.watchHook(l, size, false);
     if (((l & 4095) + size) > 4096) {
       let v = 0;
       for (let i = 0; i < size; i++) v |= this.mem.read(this.translate((l + i) | 0, false, user), 1) << (8 * i);
@@ -137,6 +141,7 @@ export class CpuMmu extends CpuState {
   }
 
   wrSlow(l: number, size: 1 | 2 | 4, v: number, user: boolean): void {
+    if (this.watchHook !== null) this.watchHook(l, size, true);
     if (((l & 4095) + size) > 4096) {
       const phys: number[] = [];
       for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, true, user));
@@ -185,7 +190,7 @@ export class CpuMmu extends CpuState {
       }
     }
     const ppage = phys >>> 12;
-    if (this.mem.pageIsRam(ppage)) {
+    if (this.watchHook === null && this.mem.pageIsRam(ppage)) {
       const lp = l >>> 12;
       if (this.tlbR[lp] === 0 && this.tlbW[lp] === 0) this.noteTlb(lp);
       this.tlbR[lp] = (ppage << 12) | flagsR;

@@ -2,8 +2,10 @@
 // machine state at entry follows the Multiboot spec (section 3.2); the CPU runs in slices that end at the
 // next timer deadline, so a timer interrupt lands on its exact cycle. Argument parsing and printing belong to the CLI.
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
+import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
-import { planMultibootLoad } from "../loader/multiboot";
+import { DEBUG_STOP } from "../introspect/debugger";
+import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
 import { CycleClock } from "./cycle-clock";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
@@ -70,86 +72,132 @@ class ChunkedSink {
 
 /** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault, a final halt or the instruction limit. */
 export function bootMultiboot(opts: BootOptions): BootResult {
-  const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-  const planned = planMultibootLoad(opts.elf, {
-    memoryBytes,
-    commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
-    bootLoaderName: BOOT_LOADER_NAME,
-    ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
-  });
-  if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
-
-  let exitStatus: number | null = null;
-  const serial = new ChunkedSink(opts.stdout);
-  const e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
-  let machine: PcMachine | undefined;
-  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
-  let sliceEnd = Number.POSITIVE_INFINITY;
-  let resliced = false;
-  const clock = new CycleClock(opts.clockHz ?? DEFAULT_CLOCK_HZ, () => machine?.cpu.cycles ?? 0);
-  const pc = new PcMachine({
-    memoryBytes,
-    now: () => clock.now(),
-    serialOut: serial,
-    ...(e9 !== undefined ? { debugConsoleOut: e9 } : {}),
-    requestExit: (status) => {
-      exitStatus = status;
-      machine?.cpu.requestStop("isa-debug-exit");
-    },
-    onTimerArmed: (at) => {
-      if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= sliceEnd) return;
-      resliced = true;
-      machine.cpu.requestStop("timer armed inside the slice");
-    },
-  });
-  machine = pc;
-  // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-  pc.loadMultiboot(planned.plan);
-  if (opts.stdin !== undefined && opts.stdin.length > 0) pc.com1.receive(opts.stdin);
-  const cpu = pc.cpu;
-
-  const flush = (): void => {
-    serial.flush();
-    e9?.flush();
-  };
-  const result = (end: BootEnd): BootResult => {
-    flush();
-    return { end, instructions: cpu?.instructions ?? 0, cycles: clock.cycles() };
-  };
-  const limit = opts.maxInstructions;
+  const s = BootSession.create(opts);
+  if (!s.ok) return { end: { kind: "loadError", message: s.message }, instructions: 0, cycles: 0 };
   for (;;) {
-    if (exitStatus !== null) return result({ kind: "debugExit", status: exitStatus });
-    if (limit !== undefined && cpu.instructions >= limit) return result({ kind: "instructionLimit" });
+    const r = s.session.slice();
+    if (r !== null && r !== "paused") return r;
+    if (r === "paused") throw new Error("a boot without a debugger cannot pause");
+  }
+}
+
+/**
+ * One booted PC, run slice by slice so that a shell (the CLI, the gdb stub, the control socket) can look
+ * in between. With `debug` set, run slices go through the vCPU's debugger (kernel/introspect).
+ */
+export class BootSession {
+  readonly pc: PcMachine;
+  readonly clock: CycleClock;
+  /** Runs the vCPU in place of cpu.run when set (the debugger's run honours breakpoints and pauses). */
+  runner: ((budget: number) => CpuExit) | null = null;
+  private exitStatus: number | null = null;
+  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
+  private sliceEnd = Number.POSITIVE_INFINITY;
+  private resliced = false;
+  private readonly serial: ChunkedSink;
+  private readonly e9: ChunkedSink | undefined;
+  private ended: BootResult | null = null;
+
+  /** Plans the load (a bad image is a load error, nothing built) and boots the machine to its entry state. */
+  static create(opts: BootOptions): { ok: true; session: BootSession } | { ok: false; message: string } {
+    const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+    const planned = planMultibootLoad(opts.elf, {
+      memoryBytes,
+      commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
+      bootLoaderName: BOOT_LOADER_NAME,
+      ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
+    });
+    if (!planned.ok) return { ok: false, message: planned.error.message };
+    return { ok: true, session: new BootSession(opts, memoryBytes, planned.plan) };
+  }
+
+  private constructor(private readonly opts: BootOptions, memoryBytes: number, plan: MultibootPlan) {
+    this.serial = new ChunkedSink(opts.stdout);
+    this.e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
+    let machine: PcMachine | undefined;
+    this.clock = new CycleClock(opts.clockHz ?? DEFAULT_CLOCK_HZ, () => machine?.cpu.cycles ?? 0);
+    const pc = new PcMachine({
+      memoryBytes,
+      now: () => this.clock.now(),
+      serialOut: this.serial,
+      ...(this.e9 !== undefined ? { debugConsoleOut: this.e9 } : {}),
+      requestExit: (status) => {
+        this.exitStatus = status;
+        machine?.cpu.requestStop("isa-debug-exit");
+      },
+      onTimerArmed: (at) => {
+        if (machine === undefined || this.clock.cycles() + this.clock.cyclesUntil(at) >= this.sliceEnd) return;
+        this.resliced = true;
+        machine.cpu.requestStop("timer armed inside the slice");
+      },
+    });
+    machine = pc;
+    this.pc = pc;
+    // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
+    pc.loadMultiboot(plan);
+    if (opts.stdin !== undefined && opts.stdin.length > 0) pc.com1.receive(opts.stdin);
+  }
+
+  /** The ending, once the run has ended. */
+  get end(): BootResult | null {
+    return this.ended;
+  }
+
+  private flush(): void {
+    this.serial.flush();
+    this.e9?.flush();
+  }
+
+  private finish(end: BootEnd): BootResult {
+    this.flush();
+    this.ended = { end, instructions: this.pc.cpu.instructions, cycles: this.clock.cycles() };
+    return this.ended;
+  }
+
+  /** Ends the run now as halted for `reason` (a debugger's kill); the next slice returns the ending. */
+  abort(reason: string): void {
+    if (this.ended === null) this.finish({ kind: "halted", reason });
+  }
+
+  /** Runs one slice: the ending when the run is over, "paused" when the debugger holds the vCPU, else null. */
+  slice(): BootResult | "paused" | null {
+    if (this.ended !== null) return this.ended;
+    const { pc, clock } = this;
+    const cpu = pc.cpu;
+    const limit = this.opts.maxInstructions;
+    if (this.exitStatus !== null) return this.finish({ kind: "debugExit", status: this.exitStatus });
+    if (limit !== undefined && cpu.instructions >= limit) return this.finish({ kind: "instructionLimit" });
     const deadline = pc.timers.nextDeadline();
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
     if (limit !== undefined) budget = Math.min(budget, limit - cpu.instructions);
-    sliceEnd = clock.cycles() + budget;
-    const exit = cpu.run(budget);
-    sliceEnd = Number.POSITIVE_INFINITY;
+    this.sliceEnd = clock.cycles() + budget;
+    const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget);
+    this.sliceEnd = Number.POSITIVE_INFINITY;
     pc.timers.fireDue();
-    flush();
+    this.flush();
     switch (exit.kind) {
       case "budget":
-        break;
+        return null;
       case "stop":
-        if (exitStatus === null && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
-        resliced = false;
-        break;
+        if (exit.reason === DEBUG_STOP) return this.exitStatus === null ? "paused" : null;
+        if (this.exitStatus === null && !this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        this.resliced = false;
+        return null;
       case "halt": {
-        if (exitStatus !== null) break;
-        if ((cpu.getEflags() & IF) === 0) return result({ kind: "halted", reason: "cli; hlt" });
-        if (pc.interruptPending()) break;
+        if (this.exitStatus !== null) return null;
+        if ((cpu.getEflags() & IF) === 0) return this.finish({ kind: "halted", reason: "cli; hlt" });
+        if (pc.interruptPending()) return null;
         // Only timers can wake a halted CPU later: COM1 input is all queued before the start.
         const next = pc.timers.nextDeadline();
-        if (next === null) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
-        if (timerIrqsMasked(pc)) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
+        if (next === null) return this.finish({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (timerIrqsMasked(pc)) return this.finish({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         pc.timers.fireDue();
-        break;
+        return null;
       }
       case "tripleFault":
-        return result({ kind: "tripleFault", eip: cpu.eip });
+        return this.finish({ kind: "tripleFault", eip: cpu.eip });
       case "fault":
       case "hypercall":
         // Neither is configured for a PC boot (no exceptionsExit, no hypercall vectors).

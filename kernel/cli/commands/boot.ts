@@ -4,7 +4,9 @@
 import { readFileSync } from "fs";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
-import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
+import { parseGdbAddress } from "../../introspect/gdb/gdb-server";
+import { serveBoot } from "../../introspect/boot-driver";
+import { bootMultiboot, BootSession, type BootEnd, type BootOptions, type BootResult } from "../../machine/pc-boot";
 
 /** Largest and smallest RAM `--memory` accepts. */
 export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
@@ -108,6 +110,9 @@ const EPILOG = [
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
   "Every ending but debug-exit prints one line on stderr.",
+  "",
+  "Debugging: --gdb 127.0.0.1:1234 waits for `gdb -ex 'target remote :1234' KERNEL` before the first instruction",
+  "(as qemu-system-i386 -gdb tcp::1234 -S); --control m.sock serves the VM tree to `apexvisor ctl m.sock ...`.",
 ].join("\n");
 
 interface BootArgs {
@@ -117,6 +122,8 @@ interface BootArgs {
   append: string;
   "max-instructions": number | undefined;
   e9: string;
+  gdb: string | undefined;
+  control: string | undefined;
 }
 
 function readStdin(): Uint8Array {
@@ -128,7 +135,13 @@ function readStdin(): Uint8Array {
   }
 }
 
-function run(args: BootArgs, setExit: (code: number) => void): void {
+function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor boot: ${gdb.message}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
   const mem = parseMemorySize(args.memory);
   if (!mem.ok) {
     process.stderr.write(`apexvisor boot: ${mem.message}\n`);
@@ -160,7 +173,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     }
   }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const result = bootMultiboot({
+  const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
@@ -170,10 +183,32 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     modules,
     ...(max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
+  };
+  const finish = (result: BootResult): void => {
+    const line = describeEnd(result, args.kernel);
+    if (line !== null) process.stderr.write(`${line}\n`);
+    setExit(exitStatusOf(result.end));
+  };
+  if (gdb === undefined && args.control === undefined) {
+    finish(bootMultiboot(opts));
+    return;
+  }
+  const created = BootSession.create(opts);
+  if (!created.ok) {
+    finish({ end: { kind: "loadError", message: created.message }, instructions: 0, cycles: 0 });
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    onListening: (what: string) => process.stderr.write(`apexvisor boot: ${what}\n`),
+  };
+  return serveBoot(created.session, serve).then(finish, (e: unknown) => {
+    if (!(e instanceof Error) || !("code" in e)) throw e;
+    // A socket that cannot be opened (port in use, bad path) is a usage problem, reported in one line.
+    process.stderr.write(`apexvisor boot: cannot listen: ${e.message}\n`);
+    setExit(BOOT_EXIT.usage);
   });
-  const line = describeEnd(result, args.kernel);
-  if (line !== null) process.stderr.write(`${line}\n`);
-  setExit(exitStatusOf(result.end));
 }
 
 /** Registers `boot` on the CLI. */
@@ -188,6 +223,8 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
         .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),
