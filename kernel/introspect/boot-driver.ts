@@ -17,6 +17,8 @@ export interface BootServeOptions {
   readonly gdbPort?: number;
   /** Unix-domain socket path for the control protocol. */
   readonly controlPath?: string;
+  /** Holds the vCPU before its first instruction until a client lets it go (implied by gdbPort). */
+  readonly startPaused?: boolean;
   /** Told where each server listens (the CLI prints it on stderr). */
   readonly onListening?: (what: string) => void;
 }
@@ -70,8 +72,8 @@ export async function serveBoot(session: BootSession, opts: BootServeOptions): P
   let gdb: GdbServer | undefined;
   let control: ControlServer | undefined;
   try {
+    if (opts.gdbPort !== undefined || opts.startPaused === true) dbg.halt({ kind: "start" });
     if (opts.gdbPort !== undefined) {
-      dbg.halt({ kind: "start" });
       gdb = await GdbServer.listen(opts.gdbPort, { cpu: session.pc.cpu, dbg, monitor: (c) => monitorCommand(tree, c), kill: () => (killed = true) }, waker);
       opts.onListening?.(`gdb stub listening on 127.0.0.1:${gdb.port}`);
     }

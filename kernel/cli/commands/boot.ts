@@ -124,6 +124,7 @@ interface BootArgs {
   e9: string;
   gdb: string | undefined;
   control: string | undefined;
+  paused: boolean;
 }
 
 function readStdin(): Uint8Array {
@@ -189,6 +190,11 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
     if (line !== null) process.stderr.write(`${line}\n`);
     setExit(exitStatusOf(result.end));
   };
+  if (args.paused && args.control === undefined && gdb === undefined) {
+    process.stderr.write("apexvisor boot: --paused needs --control or --gdb (nothing could let the CPU go)\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
   if (gdb === undefined && args.control === undefined) {
     finish(bootMultiboot(opts));
     return;
@@ -201,6 +207,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
   const serve = {
     ...(gdb !== undefined ? { gdbPort: gdb.port } : {}),
     ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    startPaused: args.paused,
     onListening: (what: string) => process.stderr.write(`apexvisor boot: ${what}\n`),
   };
   return serveBoot(created.session, serve).then(finish, (e: unknown) => {
@@ -225,6 +232,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
         .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
+        .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

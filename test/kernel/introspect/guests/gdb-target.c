@@ -31,6 +31,9 @@ struct __attribute__((packed)) gate {
     uint16_t off_hi;
 };
 static struct gate idt[256];
+/* Multiboot leaves no usable GDT (spec 3.2): a gate's CS is looked up there, so bring our own flat one. */
+static const uint64_t gdt[3] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull};
+static struct __attribute__((packed)) { uint16_t limit; uint32_t base; } gdtr;
 static struct __attribute__((packed)) { uint16_t limit; uint32_t base; } idtr;
 
 void on_vector(void);
@@ -50,13 +53,18 @@ __asm__(".text\n"
 static void set_gate(int v, void (*fn)(void))
 {
     uint32_t a = (uint32_t)(uintptr_t)fn;
-    uint16_t cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[v] = (struct gate){(uint16_t)a, cs, 0, 0x8e, (uint16_t)(a >> 16)};
+    idt[v] = (struct gate){(uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16)};
 }
 
 static int irq_test(void)
 {
+    gdtr.limit = sizeof gdt - 1;
+    gdtr.base = (uint32_t)(uintptr_t)gdt;
+    __asm__ volatile("lgdt %0\n"
+                     "ljmp $0x08, $1f\n"
+                     "1: mov $0x10, %%ax\n"
+                     "mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n mov %%ax, %%fs\n mov %%ax, %%gs"
+                     : : "m"(gdtr) : "eax", "memory");
     /* 8259A master: ICW1-4 with vectors at 0x20, then mask everything but IRQ 5; slave fully masked. */
     outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 0x04); outb(0x21, 0x01);
     outb(0x21, 0xdf); outb(0xa1, 0xff);
