@@ -47,7 +47,22 @@ export class CpuDebugger {
   /** Bumped at every stop, so a waiter can tell a new stop from an old one. */
   stops = 0;
 
-  constructor(readonly cpu: Cpu) {}
+  /** The CPU's own run (replaced by interpose()). */
+  private cpuRun: (budget: number) => CpuExit;
+
+  constructor(readonly cpu: Cpu) {
+    this.cpuRun = (budget) => cpu.run(budget);
+  }
+
+  /**
+   * Routes every cpu.run through this debugger, for run loops that call the CPU themselves (partition
+   * VMs). A stopped vCPU then returns {kind: "stop", reason: DEBUG_STOP} at once, consuming nothing.
+   */
+  interpose(): void {
+    const own = this.cpu.run.bind(this.cpu);
+    this.cpuRun = own;
+    this.cpu.run = (budget: number): CpuExit => this.run(budget);
+  }
 
   /** Linear address of the next instruction. */
   linearEip(): number {
@@ -150,7 +165,7 @@ export class CpuDebugger {
   run(budget: number): CpuExit {
     const cpu = this.cpu;
     if (this.stop !== null) return { kind: "stop", reason: DEBUG_STOP };
-    if (!this.active) return cpu.run(budget);
+    if (!this.active) return this.cpuRun(budget);
     const end = cpu.cycles + budget;
     while (cpu.cycles < end) {
       const lin = this.linearEip();
@@ -161,7 +176,7 @@ export class CpuDebugger {
       const before = cpu.cycles;
       const eip = cpu.eip;
       this.hit = null;
-      const exit = cpu.run(1);
+      const exit = this.cpuRun(1);
       const moved = cpu.cycles !== before || cpu.eip !== eip;
       if (moved) this.skipAt = -1;
       if (this.hit !== null) {

@@ -29,6 +29,7 @@ import {
   type ScheduleState,
 } from "../sched/module-schedules";
 import type { TraceSink } from "../trace/tracer";
+import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
@@ -136,8 +137,9 @@ export class ModuleRunner {
     return this.clock;
   }
 
-  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue. */
-  runUntil(end: Nanos): ModuleRunResult {
+  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue; with
+   * `flushConsole` false a partial console line waits for the next call (a run in steps prints as one). */
+  runUntil(end: Nanos, flushConsole = true): ModuleRunResult {
     while (this.now < end && this.shutdown === undefined) {
       const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
       this.scheduleState = state;
@@ -158,7 +160,7 @@ export class ModuleRunner {
       }
       if (this.shutdown === undefined) this.now = stop;
     }
-    this.console.flush();
+    if (flushConsole) this.console.flush();
     return this.result();
   }
 
@@ -221,6 +223,7 @@ export class ModuleRunner {
         this.raise(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code");
         return false;
       case "stop":
+        if (exit.reason === DEBUG_STOP) return false; // a debugger holds the vCPU: the window passes idle
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.IDLE));
         return false;

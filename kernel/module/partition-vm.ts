@@ -1,8 +1,10 @@
 // What the module runner needs from one partition's virtual machine, paravirtualized or full. The
 // runner owns time, windows, modes and the health monitor; a VM owns its CPU, memory and devices.
 import type { ErrorCode, PortConfig } from "../config/model";
+import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import type { KernelFault } from "../health/system-state";
+import type { PhysicalMemory } from "../mem/physical-memory";
 import type { Nanos, PartitionId } from "../mem/types";
 import type { PartitionModeState, StartCondition } from "../partition/partition-mode";
 import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
@@ -92,6 +94,16 @@ export interface PartitionVm {
   portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
+  /** The vCPU, RAM and interrupt lines of the current machine, for the VM tree and debugger (kernel/introspect). */
+  introspect?(): VmInternals;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
+}
+
+/** What kernel/introspect may see of a partition's machine (a restart builds a new one: ask again). */
+export interface VmInternals {
+  readonly cpu: Cpu;
+  readonly memory: PhysicalMemory;
+  /** Raises and lowers an IRQ line of the machine's interrupt controller; an error text when there is none. */
+  pulseIrq(line: number): string | null;
 }

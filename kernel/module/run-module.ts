@@ -9,6 +9,7 @@ import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
 import { ModuleRunner, type ModuleRunResult } from "./module-runner";
+import type { PartitionVm } from "./partition-vm";
 import { vmFactory, type VmBuilders } from "./vm-factory";
 
 /** How long to run: virtual time, or whole major frames of the initial schedule. */
@@ -45,8 +46,20 @@ export function runEnd(config: SystemConfig, length: RunLength): Nanos {
   return nanos(initial.majorFrame * BigInt(length.count));
 }
 
+/** A module validated and loaded, not yet run: its runner and its partitions' VMs by name. */
+export type PreparedModule =
+  | Exclude<RunModuleOutcome, { readonly kind: "ran" }>
+  | { readonly kind: "ready"; readonly config: SystemConfig; readonly runner: ModuleRunner; readonly until: Nanos; readonly vms: ReadonlyMap<string, PartitionVm> };
+
 /** Validates, loads and runs the module in `opts.file`. */
 export function runModule(opts: RunModuleOptions): RunModuleOutcome {
+  const p = prepareModule(opts);
+  if (p.kind !== "ready") return p;
+  return { kind: "ran", config: p.config, result: p.runner.runUntil(p.until), until: p.until };
+}
+
+/** Validates and loads the module in `opts.file` and builds its runner (for callers that run it in steps). */
+export function prepareModule(opts: RunModuleOptions): PreparedModule {
   const loaded = loadConfig(opts.file);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
@@ -56,10 +69,16 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   if (refusal !== undefined) return { kind: "refused", message: refusal };
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
   let runner: ModuleRunner;
+  const vms = new Map<string, PartitionVm>();
+  const create = vmFactory(opts.builders(config));
   try {
     runner = new ModuleRunner({
       config,
-      createVm: vmFactory(opts.builders(config)),
+      createVm: (p, console) => {
+        const vm = create(p, console);
+        vms.set(p.name, vm);
+        return vm;
+      },
       trace: opts.trace,
       onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
       ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),
@@ -68,6 +87,5 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
     if (e instanceof PartitionLoadError) return { kind: "loadError", error: e };
     throw e;
   }
-  const until = runEnd(config, opts.length);
-  return { kind: "ran", config, result: runner.runUntil(until), until };
+  return { kind: "ready", config, runner, until: runEnd(config, opts.length), vms };
 }

@@ -22,7 +22,7 @@ import { guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import type { KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
 import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
 
 /** What the VM factory passes in. */
@@ -239,6 +239,10 @@ class PvVm implements PartitionVm {
 
   portEvent(): void {
     this.machine.shared.raise(Virq.PORT);
+  }
+
+  introspect(): VmInternals {
+    return { cpu: this.machine.cpu, memory: this.machine.mem, pulseIrq: () => "a PV partition has no interrupt controller: its interrupts are virtual (virq)" };
   }
 
   instructionBytes(): Uint8Array {

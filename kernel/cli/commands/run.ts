@@ -9,7 +9,9 @@ import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
-import { runModule, type RunLength } from "../../module/run-module";
+import { prepareModule, runModule, type RunLength, type RunModuleOptions, type RunModuleOutcome } from "../../module/run-module";
+import { parseGdbAddress } from "../../introspect/gdb/gdb-server";
+import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import { writeChromeTrace } from "../../trace/chrome-trace-writer";
 import { writeJsonLines } from "../../trace/jsonl-writer";
@@ -45,6 +47,9 @@ interface RunArgs {
   "chrome-trace": string | undefined;
   console: string | undefined;
   color: boolean;
+  gdb: string | undefined;
+  "gdb-partition": string | undefined;
+  control: string | undefined;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -78,7 +83,18 @@ function lengthOf(args: RunArgs): RunLength | string {
   return d.ok ? { kind: "duration", value: d.value } : d.message;
 }
 
-function execute(args: RunArgs, setExit: (code: number) => void): void {
+function execute(args: RunArgs, setExit: (code: number) => void): void | Promise<void> {
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor run: ${gdb.message}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if ((gdb === undefined) !== (args["gdb-partition"] === undefined)) {
+    process.stderr.write("apexvisor run: --gdb and --gdb-partition NAME go together\n");
+    setExit(RUN_EXIT.usage);
+    return;
+  }
   const length = lengthOf(args);
   if (typeof length === "string") {
     process.stderr.write(`apexvisor run: ${length}\n`);
@@ -93,18 +109,48 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const out = (line: string): void => {
     process.stdout.write(line + "\n");
   };
-  const outcome = runModule({
+  const runOpts: RunModuleOptions = {
     file: args.module,
     length,
     builders: (config) => defaultBuilders(config, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      const gp = args["gdb-partition"];
+      if (gp !== undefined && !config.partitions.some((q) => q.name === gp)) {
+        return `--gdb-partition ${gp}: no partition of that name (partitions: ${config.partitions.map((q) => q.name).join(", ")})`;
+      }
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
-  });
+  };
+  const report = (outcome: RunModuleOutcome): void => reportOutcome(args, outcome, tracer, out, setExit);
+  if (gdb === undefined && args.control === undefined) {
+    report(runModule(runOpts));
+    return;
+  }
+  const prep = prepareModule(runOpts);
+  if (prep.kind !== "ready") {
+    report(prep);
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port, gdbPartition: args["gdb-partition"] ?? "" } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    onListening: (what: string) => process.stderr.write(`apexvisor run: ${what}\n`),
+  };
+  return serveModule(prep, serve).then(
+    (result) => report({ kind: "ran", config: prep.config, result, until: prep.until }),
+    (e: unknown) => {
+      if (!(e instanceof Error) || !("code" in e)) throw e;
+      process.stderr.write(`apexvisor run: cannot listen: ${e.message}\n`);
+      setExit(RUN_EXIT.usage);
+    },
+  );
+}
+
+function reportOutcome(args: RunArgs, outcome: RunModuleOutcome, tracer: MemoryTracer, out: (line: string) => void, setExit: (code: number) => void): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -149,6 +195,9 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
+        .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (see `apexvisor ctl`)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
