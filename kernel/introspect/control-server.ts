@@ -29,7 +29,7 @@ export class ControlServer {
     return new Promise((resolve, reject) => {
       if (existsSync(path)) {
         if (!lstatSync(path).isSocket()) {
-          reject(new Error(`${path} exists and is not a socket`));
+          reject(Object.assign(new Error(`${path} exists and is not a socket (not replaced)`), { code: "EEXIST" }));
           return;
         }
         unlinkSync(path);
