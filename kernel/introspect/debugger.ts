@@ -159,6 +159,28 @@ export class CpuDebugger {
   }
 
   /**
+   * One instruction for a single-step. An exception or interrupt delivered on the way reads its IDT gate;
+   * that read asks the CPU to stop before the handler's first instruction, so the step ends at the handler
+   * as on hardware (an instruction that itself reads the IDT just ends the step where it would end anyway).
+   */
+  private stepOnce(): CpuExit {
+    const cpu = this.cpu;
+    const outer = cpu.watchHook;
+    const lo = cpu.idtBase >>> 0;
+    const hi = lo + (cpu.idtLimit & 0xffff);
+    cpu.watchHook = (lin, size, write) => {
+      const a = lin >>> 0;
+      if (!write && a >= lo && a <= hi) cpu.requestStop(DEBUG_STOP);
+      outer?.(lin, size, write);
+    };
+    try {
+      return this.cpuRun(1);
+    } finally {
+      cpu.watchHook = outer;
+    }
+  }
+
+  /**
    * Runs like Cpu.run(budget) but honours breakpoints, watchpoints and steps. A stop (now or during the
    * slice) returns the exit {kind: "stop", reason: DEBUG_STOP}; cycles run so far stay consumed.
    */
@@ -176,7 +198,7 @@ export class CpuDebugger {
       const before = cpu.cycles;
       const eip = cpu.eip;
       this.hit = null;
-      const exit = this.cpuRun(1);
+      const exit = this.stepping ? this.stepOnce() : this.cpuRun(1);
       const moved = cpu.cycles !== before || cpu.eip !== eip;
       if (moved) this.skipAt = -1;
       if (this.hit !== null) {
