@@ -9,6 +9,7 @@ import { readManifest } from "./guest-manifest";
 import { measureCallPaths, type CallImages } from "./call-paths";
 import type { CallImage } from "./pv-run";
 import { costAssumptions } from "./cost-assumptions";
+import { dirtyLogNote, measureDirtyLogCost } from "./dirty-log-cost";
 import { measureHostRefs } from "./host-refs";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
 import type { BenchReport, MipsRow } from "./report";
@@ -95,6 +96,8 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("snapshots");
   const bootTest = join(root, "build", "guests", "test", "kernel", "machine", "guests", "boot-test-O2.elf");
   const snapshots = measureSnapshots(join(root, "test", "scenarios", "demo", "module.xml"), { bytes: bytes(bootTest), path: bootTest }, Math.min(plan.runs, 5));
+  progress("dirty-page log");
+  const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
   return {
     quick: opts.quick,
     callPathMachine: "the kernel's PV machine, createPvVm",
@@ -104,6 +107,7 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
+      dirtyLogNote(dirtyLog),
     ],
     costModel: costAssumptions(),
     callPaths,

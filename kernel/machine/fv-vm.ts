@@ -13,7 +13,8 @@ import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { PartitionVm, VmSlice } from "../module/partition-vm";
+import { DEBUG_STOP } from "../introspect/debugger";
+import type { PartitionVm, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
@@ -128,6 +129,22 @@ export class FvVm implements PartitionVm {
     this.machine = this.boot(this.now());
   }
 
+  introspect(): VmInternals {
+    const m = this.machine;
+    return {
+      cpu: m.cpu,
+      memory: m.memory,
+      pulseIrq: (line) => {
+        if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
+        if (m.pics === undefined) return "this PC has no 8259A pair (not in its device list)";
+        const l = m.pics.line(line);
+        l.set(true);
+        l.set(false);
+        return null;
+      },
+    };
+  }
+
   instructionBytes(): Uint8Array {
     const cpu = this.machine.cpu;
     const out: number[] = [];
@@ -233,6 +250,7 @@ export class FvVm implements PartitionVm {
       case "halt":
         return undefined;
       case "stop":
+        if (exit.reason === DEBUG_STOP) return exit; // the debugger holds the vCPU: give the window back
         if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
         if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;

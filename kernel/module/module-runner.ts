@@ -32,6 +32,7 @@ import { encodeRunnerState, parseRunnerState, type RunnerState } from "../snapsh
 import type { Prepared } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { TraceSink } from "../trace/tracer";
+import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
@@ -290,6 +291,7 @@ export class ModuleRunner {
       case "tripleFault":
         return this.raiseFault(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code", 0);
       case "stop":
+        if (exit.reason === DEBUG_STOP) return false; // a debugger holds the vCPU: the window passes idle
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.IDLE));
         return false;

@@ -1,8 +1,10 @@
 // What the module runner needs from one partition's virtual machine, paravirtualized or full. The
 // runner owns time, windows, modes and the health monitor; a VM owns its CPU, memory and devices.
 import type { ErrorCode, PortConfig } from "../config/model";
+import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import type { KernelFault } from "../health/system-state";
+import type { PhysicalMemory } from "../mem/physical-memory";
 import type { Nanos, PartitionId } from "../mem/types";
 import type { PartitionModeState, StartCondition } from "../partition/partition-mode";
 import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
@@ -116,6 +118,8 @@ export interface PartitionVm {
   snapshot?(): SnapshotMachine;
   /** Checks a saved machine against this freshly built VM; the returned apply step cannot fail. */
   prepareRestore?(m: SnapshotMachine): Prepared;
+  /** The vCPU, RAM and interrupt lines of the current machine, for the VM tree and debugger (kernel/introspect). */
+  introspect?(): VmInternals;
   /**
    * The guest's error-handler state, and whether an HM upcall can reach it now (an upcall handler is
    * registered and virqs are not masked). PV only; a VM without it has no error handler.
@@ -125,4 +129,12 @@ export interface PartitionVm {
   raiseHmUpcall?(): void;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
+}
+
+/** What kernel/introspect may see of a partition's machine (a restart builds a new one: ask again). */
+export interface VmInternals {
+  readonly cpu: Cpu;
+  readonly memory: PhysicalMemory;
+  /** Raises and lowers an IRQ line of the machine's interrupt controller; an error text when there is none. */
+  pulseIrq(line: number): string | null;
 }

@@ -13,6 +13,7 @@ import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
 import { pausePoints } from "./run-pieces";
 import { ModuleRunner, type ModuleRunResult } from "./module-runner";
+import type { PartitionVm } from "./partition-vm";
 import { vmFactory, type VmBuilders } from "./vm-factory";
 
 /** How long to run: virtual time, or whole major frames of the initial schedule. */
@@ -92,8 +93,36 @@ function paramsProblem(files: HostFiles, params: { readonly [key: string]: Json 
   return undefined;
 }
 
+/** A module validated and loaded, not yet run: its runner and its partitions' VMs by name. */
+export type PreparedModule =
+  | Exclude<RunModuleOutcome, { readonly kind: "ran" }>
+  | { readonly kind: "ready"; readonly config: SystemConfig; readonly runner: ModuleRunner; readonly until: Nanos; readonly start: Nanos; readonly vms: ReadonlyMap<string, PartitionVm> };
+
 /** Validates, loads and runs the module in `opts.file`. */
 export function runModule(opts: RunModuleOptions): RunModuleOutcome {
+  const p = prepareModule(opts);
+  if (p.kind !== "ready") return p;
+  const { config, runner, until, start } = p;
+  const progress = opts.onProgress;
+  const report = (r: ModuleRunResult): void => progress?.({ time: r.time, end: until, cyclesRun: r.partitions.reduce((n, q) => n + q.cyclesRun, 0) });
+  if (progress !== undefined) {
+    for (const t of pausePoints(config, until, PROGRESS_PIECES)) {
+      if (t <= start) continue;
+      const r = runner.runUntil(t, false);
+      if (r.end.kind === "shutdown") break;
+      report(r);
+    }
+  }
+  const result = runner.runUntil(until, opts.save !== true);
+  report(result);
+  if (opts.save !== true) return { kind: "ran", config, result, until };
+  const snap = runner.snapshot();
+  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.host.files, opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
+  return { kind: "ran", config, result, until, snapshot };
+}
+
+/** Validates and loads the module in `opts.file` and builds its runner (for callers that run it in steps). */
+export function prepareModule(opts: RunModuleOptions): PreparedModule {
   const loaded = loadConfig(opts.file, opts.host.files);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
@@ -107,10 +136,16 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   }
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
   let runner: ModuleRunner;
+  const vms = new Map<string, PartitionVm>();
+  const create = vmFactory(opts.builders(config), opts.host.files);
   try {
     runner = new ModuleRunner({
       config,
-      createVm: vmFactory(opts.builders(config), opts.host.files),
+      createVm: (p, console) => {
+        const vm = create(p, console);
+        vms.set(p.name, vm);
+        return vm;
+      },
       trace: opts.trace,
       onConsoleLine: (id, line) => opts.onConsoleLine(names.get(id) ?? String(id), line),
       ...(opts.onNotice === undefined ? {} : { onNotice: opts.onNotice }),
@@ -126,21 +161,5 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
     prepared.apply();
     start = runner.time;
   }
-  const until = nanos(start + runEnd(config, opts.length));
-  const progress = opts.onProgress;
-  const report = (r: ModuleRunResult): void => progress?.({ time: r.time, end: until, cyclesRun: r.partitions.reduce((n, p) => n + p.cyclesRun, 0) });
-  if (progress !== undefined) {
-    for (const t of pausePoints(config, until, PROGRESS_PIECES)) {
-      if (t <= start) continue;
-      const r = runner.runUntil(t, false);
-      if (r.end.kind === "shutdown") break;
-      report(r);
-    }
-  }
-  const result = runner.runUntil(until, opts.save !== true);
-  report(result);
-  if (opts.save !== true) return { kind: "ran", config, result, until };
-  const snap = runner.snapshot();
-  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.host.files, opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
-  return { kind: "ran", config, result, until, snapshot };
+  return { kind: "ready", config, runner, until: nanos(start + runEnd(config, opts.length)), start, vms };
 }

@@ -22,7 +22,7 @@ import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
 import { PV_CONSTANTS } from "../hypercall/abi-layout";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
@@ -302,6 +302,10 @@ class PvVm implements PartitionVm {
 
   portEvent(): void {
     this.machine.shared.raise(Virq.PORT);
+  }
+
+  introspect(): VmInternals {
+    return { cpu: this.machine.cpu, memory: this.machine.mem, pulseIrq: () => "a PV partition has no interrupt controller: its interrupts are virtual (virq)" };
   }
 
   instructionBytes(): Uint8Array {

@@ -4,7 +4,9 @@
 import { readFileSync } from "fs";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
-import { bootMultiboot, resumeBoot, type BootEnd, type BootMachineParams, type BootResult } from "../../machine/pc-boot";
+import { parseGdbAddress } from "../../host/node/gdb-server";
+import { serveBoot } from "../../introspect/boot-driver";
+import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
 import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { Json } from "../../snapshot/snapshot-file";
 
@@ -115,6 +117,9 @@ const EPILOG = [
   "(RAM, vCPU, every device) to FILE, an ELF32 core (gdb KERNEL FILE shows its registers and memory); exit status 0.",
   "--restore FILE continues it in a fresh process; --max-instructions then counts from the original boot.",
   "Every ending but debug-exit prints one line on stderr.",
+  "",
+  "Debugging: --gdb 127.0.0.1:1234 waits for `gdb -ex 'target remote :1234' KERNEL` before the first instruction",
+  "(as qemu-system-i386 -gdb tcp::1234 -S); --control m.sock serves the VM tree to `apexvisor ctl m.sock ...`.",
 ].join("\n");
 
 interface BootArgs {
@@ -127,6 +132,9 @@ interface BootArgs {
   append: string;
   "max-instructions": number | undefined;
   e9: string;
+  gdb: string | undefined;
+  control: string | undefined;
+  paused: boolean;
 }
 
 function readStdin(): Uint8Array {
@@ -138,7 +146,13 @@ function readStdin(): Uint8Array {
   }
 }
 
-function run(args: BootArgs, setExit: (code: number) => void): void {
+function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor boot: ${gdb.message}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
   const mem = parseMemorySize(args.memory);
   if (!mem.ok) {
     process.stderr.write(`apexvisor boot: ${mem.message}\n`);
@@ -166,6 +180,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     setExit(BOOT_EXIT.usage);
     return;
   }
+  const kernel = args.kernel;
   let elf: Uint8Array;
   try {
     elf = new Uint8Array(readFileSync(args.kernel));
@@ -185,7 +200,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     }
   }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const result = bootMultiboot({
+  const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
@@ -195,14 +210,47 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     modules,
     ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
-  });
-  if (saveAt !== undefined && args.save !== undefined) {
-    save(result, args.save, { kernel: args.kernel, append: args.append }, setExit);
+  };
+  const finish = (result: BootResult): void => {
+    const line = describeEnd(result, kernel);
+    if (line !== null) process.stderr.write(`${line}\n`);
+    setExit(exitStatusOf(result.end));
+  };
+  if (args.paused && args.control === undefined && gdb === undefined) {
+    process.stderr.write("apexvisor boot: --paused needs --control or --gdb (nothing could let the CPU go)\n");
+    setExit(BOOT_EXIT.usage);
     return;
   }
-  const line = describeEnd(result, args.kernel);
-  if (line !== null) process.stderr.write(`${line}\n`);
-  setExit(exitStatusOf(result.end));
+  if (saveAt !== undefined && args.save !== undefined) {
+    if (gdb !== undefined || args.control !== undefined) {
+      process.stderr.write("apexvisor boot: --save cannot be combined with --gdb or --control\n");
+      setExit(BOOT_EXIT.usage);
+      return;
+    }
+    save(bootMultiboot(opts), args.save, { kernel: args.kernel, append: args.append }, setExit);
+    return;
+  }
+  if (gdb === undefined && args.control === undefined) {
+    finish(bootMultiboot(opts));
+    return;
+  }
+  const created = BootSession.create(opts);
+  if (!created.ok) {
+    finish({ end: { kind: "loadError", message: created.message }, instructions: 0, cycles: 0 });
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    startPaused: args.paused,
+    onListening: (what: string) => process.stderr.write(`apexvisor boot: ${what}\n`),
+  };
+  return serveBoot(created.session, serve).then(finish, (e: unknown) => {
+    if (!(e instanceof Error) || !("code" in e)) throw e;
+    // A socket that cannot be opened (port in use, bad path) is a usage problem, reported in one line.
+    process.stderr.write(`apexvisor boot: cannot listen: ${e.message}\n`);
+    setExit(BOOT_EXIT.usage);
+  });
 }
 
 /** Writes the machine at the instruction limit to `file`; any other ending saves nothing. */
@@ -277,6 +325,9 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("save-at-instructions", { type: "number", describe: "with --save: stop after this many instructions and save the machine" })
         .option("save", { type: "string", describe: "snapshot file (ELF32 core) written at --save-at-instructions" })
         .option("restore", { type: "string", describe: "continue the machine saved in this snapshot file (no --kernel needed)" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
+        .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

@@ -37,7 +37,7 @@ function resume(args: ResumeArgs, setExit: (code: number) => void): void {
     setExit(RUN_EXIT.snapshot);
     return;
   }
-  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, progress: args.progress }, setExit, c);
+  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, progress: args.progress, gdb: undefined, "gdb-partition": undefined, control: undefined }, setExit, c);
 }
 
 /** Registers the resume command. */

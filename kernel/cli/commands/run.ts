@@ -10,8 +10,10 @@ import { ModuleClock } from "../../module/clock";
 import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
-import { runModule, type RunLength, type RunProgress } from "../../module/run-module";
+import { prepareModule, runModule, type RunLength, type RunModuleOptions, type RunModuleOutcome, type RunProgress } from "../../module/run-module";
 import { commonMajorFrame } from "../../module/run-pieces";
+import { parseGdbAddress } from "../../host/node/gdb-server";
+import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import { writeChromeTrace } from "../../trace/chrome-trace-writer";
 import { writeJsonLines } from "../../trace/jsonl-writer";
@@ -60,6 +62,9 @@ export interface RunArgs {
   console: string | undefined;
   color: boolean;
   progress: boolean;
+  gdb: string | undefined;
+  "gdb-partition": string | undefined;
+  control: string | undefined;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -94,8 +99,19 @@ function lengthOf(args: RunArgs): RunLength | string {
 }
 
 /** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
-export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void {
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void | Promise<void> {
   const command = resume === undefined ? "run" : "resume";
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor ${command}: ${gdb.message}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if ((gdb === undefined) !== (args["gdb-partition"] === undefined)) {
+    process.stderr.write(`apexvisor ${command}: --gdb and --gdb-partition NAME go together\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
   const length = lengthOf(args);
   if (typeof length === "string") {
     process.stderr.write(`apexvisor ${command}: ${length}\n`);
@@ -104,6 +120,11 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
   }
   if (args.save !== undefined && args.console !== undefined) {
     process.stderr.write(`apexvisor ${command}: --save with --console is not supported (the unread input would not be saved)\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && (gdb !== undefined || args.control !== undefined)) {
+    process.stderr.write(`apexvisor ${command}: --save cannot be combined with --gdb or --control\n`);
     setExit(RUN_EXIT.usage);
     return;
   }
@@ -117,7 +138,8 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
   };
-  const outcome = runModule({
+  const served = gdb !== undefined || args.control !== undefined;
+  const runOpts: RunModuleOptions = {
     file: args.module,
     length,
     host: NODE_HOST,
@@ -125,20 +147,51 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
-      if (args.progress) progress = new RunProgressBar({ stream: process.stderr, nowMs: () => Date.now() }, commonMajorFrame(config));
+      if (args.progress && !served) progress = new RunProgressBar({ stream: process.stderr, nowMs: () => Date.now() }, commonMajorFrame(config));
+      const gp = args["gdb-partition"];
+      if (gp !== undefined && !config.partitions.some((q) => q.name === gp)) {
+        return `--gdb-partition ${gp}: no partition of that name (partitions: ${config.partitions.map((q) => q.name).join(", ")})`;
+      }
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
     ...(args.save !== undefined ? { save: true } : {}),
     ...(resume !== undefined ? { resume } : {}),
-    ...(args.progress && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
-  });
-  progress?.stop();
+    ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
+  };
+  const report = (outcome: RunModuleOutcome): void => reportOutcome(command, args, outcome, tracer, out, setExit);
+  if (!served) {
+    const outcome = runModule(runOpts);
+    progress?.stop();
+    report(outcome);
+    return;
+  }
+  const prep = prepareModule(runOpts);
+  if (prep.kind !== "ready") {
+    report(prep);
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port, gdbPartition: args["gdb-partition"] ?? "" } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    onListening: (what: string) => process.stderr.write(`apexvisor ${command}: ${what}\n`),
+  };
+  return serveModule(prep, serve).then(
+    (result) => report({ kind: "ran", config: prep.config, result, until: prep.until }),
+    (e: unknown) => {
+      if (!(e instanceof Error) || !("code" in e)) throw e;
+      process.stderr.write(`apexvisor ${command}: cannot listen: ${e.message}\n`);
+      setExit(RUN_EXIT.usage);
+    },
+  );
+}
+
+function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, tracer: MemoryTracer, out: (line: string) => void, setExit: (code: number) => void): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-      process.stderr.write(`apexvisor run: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
+      process.stderr.write(`apexvisor ${command}: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
       setExit(RUN_EXIT.invalid);
       return;
     case "loadError":
@@ -192,6 +245,9 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
+        .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (see `apexvisor ctl`)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .option("save", { type: "string", describe: "write a snapshot of the whole module at the end to this file (continue it with `apexvisor resume`)" })
         .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
