@@ -11,6 +11,7 @@ import { checkChannels } from "./check-channels";
 import { readConnectionTable } from "./read-channels";
 import { checkHmDuplicates, checkHmKnown, readModuleHm, readPartitionHm, readSystemHm } from "./read-hm";
 import { checkPartitionRegions, checkSharedRegions, readPartitionMemory } from "./read-memory";
+import { readLogbookSystem } from "./read-logbook";
 import { readPartition } from "./read-partition";
 import { readPlatform } from "./read-platform";
 import { readSchedule } from "./read-schedule";
@@ -49,6 +50,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
     { local: "Module_Schedule", min: 1, max: Infinity },
     { local: "Partition_HM_Table", min: 0, max: Infinity },
     { local: "Connection_Table", min: 0, max: 1 },
+    { local: "LogbookSystem", min: 0, max: 1 },
     { local: "Platform", ns: APX_NS, min: 0, max: 1 },
   ]);
   r.finish();
@@ -72,6 +74,8 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
   checkEveryPartitionScheduled(each("Module_Schedule").length, schedules, partitions, sink);
   const channelDrafts = each("Connection_Table").flatMap((c) => readConnectionTable(c, sink));
   const channels = checkChannels(channelDrafts, partitions, sink);
+  const logbookEl = each("LogbookSystem")[0];
+  const logbooks = logbookEl === undefined ? [] : readLogbookSystem(logbookEl, partitions, sink);
   const ext = readPlatform(each("apx:Platform")[0], sink);
   return {
     file,
@@ -79,6 +83,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
     partitions: [...partitions.values()].map((p) => ({ ...p, memory: memory.get(p.id) ?? [] })),
     schedules,
     channels,
+    logbooks,
     systemHm: systemHm ?? [],
     moduleHm,
     partitionHm,

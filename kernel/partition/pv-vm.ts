@@ -10,7 +10,7 @@ import { dispatch } from "../hypercall/dispatcher";
 import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
-import type { PvCallContext, PvVcpuState } from "../hypercall/pv-call";
+import type { PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
 import { buildPvMachine, type PvMachine } from "../hypercall/pv-machine";
 import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
 import { bindAll } from "../hypercall/resolver";
@@ -202,6 +202,7 @@ class PvVm implements PartitionVm {
     // A one-shot armed in the past becomes pending at once.
     this.syncTime(kernel.now);
     const cycles = serviceCost(service?.key, ctx.copied);
+    this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
     switch (result.kind) {
       case "return":
         cpu.eax = result.value >>> 0;
@@ -218,6 +219,27 @@ class PvVm implements PartitionVm {
         return { kind: "resume", cycles };
       case "fault":
         return { kind: "error", fault: result.fault, message: result.message };
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Traces the call with the value EAX will hold (idle returns OK; the resolver continues in the target). */
+  private traceCall(kernel: KernelApi, name: string, result: PvCallResult): void {
+    switch (result.kind) {
+      case "return":
+      case "yield":
+        kernel.traceHypercall(name, result.value | 0);
+        return;
+      case "idle":
+      case "continue":
+        kernel.traceHypercall(name, 0);
+        return;
+      case "fault":
+        kernel.traceHypercall(name, "fault");
+        return;
       default: {
         const unreachable: never = result;
         throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);

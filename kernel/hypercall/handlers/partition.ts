@@ -1,5 +1,6 @@
 // Handlers of the partition and module-schedule services: GET_PARTITION_STATUS, SET_PARTITION_MODE,
-// SET_MODULE_SCHEDULE, GET_MODULE_SCHEDULE_STATUS, GET_MODULE_SCHEDULE_ID. The decisions are the
+// SET_MODULE_SCHEDULE, GET_MODULE_SCHEDULE_STATUS, GET_MODULE_SCHEDULE_ID, and a system partition's
+// SET_PARTITION_MODE of another partition. The decisions are the
 // kernel cores' (reached through KernelApi); this file only moves bytes and translates codes.
 import type { GuestVirtAddr } from "../../mem/types";
 import { OPERATING_MODE_VALUES, START_CONDITION_VALUES } from "../../partition/partition-mode";
@@ -38,6 +39,10 @@ export const partitionHandlers = {
     return ret(writeOut(ctx, status, out.bytes) ? PvError.OK : PvError.EFAULT);
   },
   partitionSetMode: (ctx: PvCallContext, mode: number): PvCallResult => ret(pvErrorOfReturnCode(ctx.kernel.setPartitionMode(mode))),
+  partitionSetModeOf: (ctx: PvCallContext, partitionId: number, mode: number): PvCallResult => {
+    const r = ctx.kernel.setPartitionModeOf(partitionId, mode);
+    return ret(r === "unknownPartition" ? PvError.EINVAL : pvErrorOfReturnCode(r));
+  },
   scheduleSetNext: (ctx: PvCallContext, scheduleId: number): PvCallResult => ret(pvErrorOf(ctx.kernel.setModuleSchedule(scheduleId))),
   scheduleGetStatus: (ctx: PvCallContext, status: GuestVirtAddr): PvCallResult => {
     const f = SCHEDULE_STATUS_LAYOUT.fields;
