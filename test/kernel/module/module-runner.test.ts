@@ -130,6 +130,21 @@ describe("kernel/module/module-runner", () => {
     expect(tracer.events.filter((e) => e.kind === "modeChange").map((e) => e.kind === "modeChange" && e.to)).to.deep.equal(["IDLE"]);
   });
 
+  it("applies a system partition's SET_PARTITION_MODE_OF to the target once the call returns", () => {
+    const answers: unknown[] = [];
+    const sys = new ScriptedVm(new Map([[10, { kind: "hypercall", vector: 0x82 }]]), (k) => {
+      answers.push(k.setPartitionModeOf(9, 0), k.setPartitionModeOf(2, 7), k.setPartitionModeOf(2, 0));
+      return { kind: "resume", cycles: 0 };
+    });
+    const other = new ScriptedVm();
+    const { runner, tracer } = setup([[1, 0, 300], [2, 400, 500]], new Map([[1, sys], [2, other]]));
+    const r = runner.runUntil(nanos(3000));
+    expect(answers).to.deep.equal(["unknownPartition", 3, 0]);
+    expect(r.partitions.map((p) => p.mode)).to.deep.equal(["COLD_START", "IDLE"]);
+    expect(other.ran, "the target never runs once IDLE").to.equal(0);
+    expect(tracer.events.flatMap((e) => (e.kind === "modeChange" ? [`${e.time}:${e.partition}:${e.to}`] : []))).to.deep.equal(["100:2:IDLE"]);
+  });
+
   it("lets a partition sleep and charges service cycles to its own window", () => {
     const vm = new ScriptedVm(new Map([[10, { kind: "hypercall", vector: 0x82 }]]), () => ({ kind: "sleepUntil", time: nanos(600), cycles: 0 }));
     const { runner } = setup([[1, 0, 1000]], new Map([[1, vm]]));
