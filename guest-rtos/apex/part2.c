@@ -129,3 +129,17 @@ void SET_PARTITION_MODE_OF(PARTITION_ID_TYPE partition, OPERATING_MODE_TYPE m, R
     if (partition < 0 || (m != IDLE && m != COLD_START && m != WARM_START && m != NORMAL)) { *rc = INVALID_PARAM; return; }
     *rc = (RETURN_CODE_TYPE)bsp_partition_set_mode_of((uint32_t)partition, (uint32_t)m);
 }
+
+void GET_MEMORY_BLOCK_STATUS(MEMORY_BLOCK_NAME_TYPE name, MEMORY_BLOCK_STATUS_TYPE *status, RETURN_CODE_TYPE *rc)
+{
+    char n[MAX_NAME_LENGTH + 1];
+    uint32_t address = 0, size = 0, mode = 0;
+    if (!name_in(name, n)) { *rc = INVALID_CONFIG; return; }
+    bsp_rc_t r = bsp_memory_block_status(n, &address, &size, &mode);
+    if (r == BSP_RC_OK) {
+        status->ADDRESS = (MESSAGE_ADDR_TYPE)(uintptr_t)address;
+        status->SIZE = (APEX_UNSIGNED)size;
+        status->MODE = mode != 0 ? READ_WRITE : READ;
+    }
+    *rc = (RETURN_CODE_TYPE)r;
+}

@@ -64,6 +64,9 @@ bsp_rc_t bsp_schedule_id(const char *name, uint32_t name_len, uint32_t *id);
 /* A system partition sets another partition's operating mode (Part 2 privilege; INVALID_CONFIG elsewhere). */
 bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
 
+/* Part 2 memory blocks: where the host mapped shared region `name`, its size and mode (0 read, 1 read-write). */
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode);
+
 /* --- logbooks (Part 2): kept by the host, they outlive restarts of the partition --- */
 struct bsp_logbook_status {
     uint32_t max_message_size, max_nb_logged, max_nb_in_progress, nb_logged, nb_in_progress, nb_overwritten;

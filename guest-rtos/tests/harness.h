@@ -49,6 +49,7 @@ void test_init_check(const char *group, const char *name, RETURN_CODE_TYPE got, 
 
 extern const struct test_group group_core, group_process, group_intra, group_partition, group_ports_tx,
     group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory;
-extern const struct test_group group_logbook, group_part2_tx, group_part2_rx;
+extern const struct test_group group_logbook, group_part2_tx, group_part2_rx, group_shm_writer, group_shm_reader,
+    group_shm_fault;
 
 #endif

@@ -10,7 +10,7 @@ import { resolvePartition } from "./partition-ref";
 import { checkChannels } from "./check-channels";
 import { readConnectionTable } from "./read-channels";
 import { checkHmDuplicates, checkHmKnown, readModuleHm, readPartitionHm, readSystemHm } from "./read-hm";
-import { checkPartitionRegions, checkSharedRegions, readPartitionMemory } from "./read-memory";
+import { checkPartitionRegions, checkSharedMappable, checkSharedRegions, readPartitionMemory } from "./read-memory";
 import { readLogbookSystem } from "./read-logbook";
 import { readPartition } from "./read-partition";
 import { readPlatform } from "./read-platform";
@@ -129,6 +129,7 @@ function attachMemory(
     }
     lines.set(p.id, el.pos.line);
     checkPartitionRegions(p.name, draft.regions, sink);
+    checkSharedMappable(p.name, p.guest.kind, draft.regions, sink);
     out.set(p.id, draft.regions);
   }
   const named = new Map([...out].map(([id, regions]) => [partitions.get(id)?.name ?? String(id), regions]));

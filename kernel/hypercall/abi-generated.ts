@@ -95,6 +95,8 @@ export enum ServiceId {
   SamplingPortCurrentStatus = 47,
   /** Sets another partition's operating mode (a system partition's privilege). */
   PartitionSetModeOf = 48,
+  /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). */
+  MemoryBlockStatus = 49,
 }
 
 /** apexvisor error codes returned in EAX (negative). */
@@ -210,6 +212,12 @@ export enum SamplingUpdated {
   NEW_MESSAGE = 2,
 }
 
+/** MEMORY_BLOCK_MODE_TYPE: the access a partition has to a memory block. */
+export enum MemoryBlockMode {
+  READ = 0,
+  READ_WRITE = 1,
+}
+
 /** Decoded argument tuple of each service, in definition order (u64 = two words, lo first). */
 export interface ServiceArgs {
   readonly abiVersion: readonly [];
@@ -252,6 +260,7 @@ export interface ServiceArgs {
   readonly samplingPortReadUpdated: readonly [portId: number, buf: GuestVirtAddr, cap: number, validity: GuestVirtAddr];
   readonly samplingPortCurrentStatus: readonly [portId: number, status: GuestVirtAddr];
   readonly partitionSetModeOf: readonly [partitionId: number, mode: number];
+  readonly memoryBlockStatus: readonly [name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr];
 }
 
 /** Handler key of a service (camelCase name). */
@@ -683,6 +692,16 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "flush-trap",
     args: [{ kind: "u32", name: "partition_id", word: 0 }, { kind: "u32", name: "mode", word: 1 }],
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOACTION, arinc: ArincReturnCode.NO_ACTION }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }],
+  },
+  {
+    id: ServiceId.MemoryBlockStatus,
+    name: "memory_block_status",
+    key: "memoryBlockStatus",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "name", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "name_len", word: 1 }, { kind: "ptr", name: "status", word: 2, dir: "out", len: { by: "size", bytes: 16 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
   },
 ];
 

@@ -41,6 +41,10 @@ export const PV_CONSTANTS = {
   EXPORT_NOT_A_SERVICE: 0xffffffff,
   /** Largest logbook message in bytes that CREATE_LOGBOOK accepts (an apexvisor limit: the kernel keeps logbooks in its own storage). */
   LOGBOOK_MAX_MESSAGE: 0x400,
+  /** Guest-virtual address where a PV partition's apx:Shared regions are mapped, one after another in the order of its Memory_Requirements (find each with memory_block_status). */
+  SHARED_BASE: 0xe0000000,
+  /** Most bytes of shared regions one PV partition may map (one page table). */
+  SHARED_MAX_SIZE: 0x400000,
 } as const;
 
 /** Start-info block: EBX at entry points at it. Versioned by size; fields are only ever added at the end. */
@@ -253,5 +257,16 @@ export const SAMPLING_PORT_CURRENT_STATUS_LAYOUT = {
     direction: { offset: 20, size: 4, type: "u32" },
     message_validity: { offset: 24, size: 4, type: "u32" },
     updated: { offset: 28, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** ARINC MEMORY_BLOCK_STATUS_TYPE (Part 2 memory blocks) of one apx:Shared region of the caller. */
+export const MEMORY_BLOCK_STATUS_LAYOUT = {
+  size: 16,
+  fields: {
+    address: { offset: 0, size: 4, type: "u32" },
+    size: { offset: 4, size: 4, type: "u32" },
+    mode: { offset: 8, size: 4, type: "u32" },
+    reserved0: { offset: 12, size: 4, type: "u32" },
   },
 } as const satisfies StructLayout;

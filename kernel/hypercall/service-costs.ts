@@ -50,6 +50,7 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   samplingPortReadUpdated: 150,
   samplingPortCurrentStatus: 100,
   partitionSetModeOf: 200,
+  memoryBlockStatus: 150,
 };
 
 /** Bytes copied per cycle between guest and kernel (one 32-bit word). */

@@ -11,7 +11,9 @@ import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
 import type { PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
-import { buildPvMachine, type PvMachine } from "../hypercall/pv-machine";
+import { PV_CONSTANTS } from "../hypercall/abi-layout";
+import { buildPvMachine, placeShared, type PvMachine } from "../hypercall/pv-machine";
+import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
 import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCost } from "../hypercall/service-costs";
@@ -97,6 +99,7 @@ class PvVm implements PartitionVm {
       libpv: this.libpv,
       ramBytes: this.ramBytes,
       now: this.lastNow,
+      shared: this.sharedRegions(),
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -122,8 +125,16 @@ class PvVm implements PartitionVm {
     });
   }
 
+  /** The partition's shared regions with the module's backing for each (the same bytes for every mapper). */
+  private sharedRegions(): { readonly mapping: SharedMapping; readonly block: SharedBlock }[] {
+    const shared = sharedMemoryOf(this.opts.config);
+    return sharedMappings(this.opts.partition.memory).map((mapping) => ({ mapping, block: shared.block(mapping.name) }));
+  }
+
   private freshVcpu(): PvVcpuState {
+    const placed = placeShared(this.sharedRegions());
     return {
+      memoryBlocks: sharedMappings(this.opts.partition.memory).map((m, i) => ({ ...m, address: PV_CONSTANTS.SHARED_BASE + (placed[i]?.offset ?? 0) })),
       partition: this.opts.partition,
       image: this.image,
       lookup: this.lookup,

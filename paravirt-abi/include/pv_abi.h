@@ -35,6 +35,10 @@
 #define PV_EXPORT_NOT_A_SERVICE 0xFFFFFFFF
 /* Largest logbook message in bytes that CREATE_LOGBOOK accepts (an apexvisor limit: the kernel keeps logbooks in its own storage). */
 #define PV_LOGBOOK_MAX_MESSAGE 0x00000400
+/* Guest-virtual address where a PV partition's apx:Shared regions are mapped, one after another in the order of its Memory_Requirements (find each with memory_block_status). */
+#define PV_SHARED_BASE 0xE0000000
+/* Most bytes of shared regions one PV partition may map (one page table). */
+#define PV_SHARED_MAX_SIZE 0x00400000
 
 /* Error codes (negative); each service's ARINC translation is in ABI.md and pv_abi_to_arinc(). */
 #define PV_OK 0 /* Success. */
@@ -121,6 +125,10 @@
 #define PV_SAMPLING_CONSUMED_MESSAGE 1
 #define PV_SAMPLING_NEW_MESSAGE 2
 
+/* MEMORY_BLOCK_MODE_TYPE: the access a partition has to a memory block. */
+#define PV_MEMORY_BLOCK_READ 0
+#define PV_MEMORY_BLOCK_READ_WRITE 1
+
 /* Service ids: never reused (retired ids are listed in paravirt-abi/retired.json). */
 #define PV_SVC_ABI_VERSION 0
 #define PV_SVC_ABI_FEATURES 1
@@ -162,7 +170,8 @@
 #define PV_SVC_SAMPLING_PORT_READ_UPDATED 46
 #define PV_SVC_SAMPLING_PORT_CURRENT_STATUS 47
 #define PV_SVC_PARTITION_SET_MODE_OF 48
-#define PV_SVC_LIMIT 49 /* one past the highest id ever assigned */
+#define PV_SVC_MEMORY_BLOCK_STATUS 49
+#define PV_SVC_LIMIT 50 /* one past the highest id ever assigned */
 
 /* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
 #define PV_SIZEOF_START_INFO 128
@@ -288,6 +297,11 @@
 #define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_DIRECTION 20
 #define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MESSAGE_VALIDITY 24
 #define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_UPDATED 28
+#define PV_SIZEOF_MEMORY_BLOCK_STATUS 16
+#define PV_OFF_MEMORY_BLOCK_STATUS_ADDRESS 0
+#define PV_OFF_MEMORY_BLOCK_STATUS_SIZE 4
+#define PV_OFF_MEMORY_BLOCK_STATUS_MODE 8
+#define PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0 12
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -587,6 +601,19 @@ _Static_assert(offsetof(struct pv_sampling_port_current_status, direction) == PV
 _Static_assert(offsetof(struct pv_sampling_port_current_status, message_validity) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MESSAGE_VALIDITY, "pv_sampling_port_current_status.message_validity");
 _Static_assert(offsetof(struct pv_sampling_port_current_status, updated) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_UPDATED, "pv_sampling_port_current_status.updated");
 
+/* ARINC MEMORY_BLOCK_STATUS_TYPE (Part 2 memory blocks) of one apx:Shared region of the caller. */
+struct pv_memory_block_status {
+    uint32_t address; /* +0: Guest-virtual address of the block. */
+    uint32_t size; /* +4 */
+    uint32_t mode; /* +8: PV_MEMORY_BLOCK_* value, as the page tables enforce it. */
+    uint32_t reserved0; /* +12 */
+};
+_Static_assert(sizeof(struct pv_memory_block_status) == PV_SIZEOF_MEMORY_BLOCK_STATUS, "pv_memory_block_status size");
+_Static_assert(offsetof(struct pv_memory_block_status, address) == PV_OFF_MEMORY_BLOCK_STATUS_ADDRESS, "pv_memory_block_status.address");
+_Static_assert(offsetof(struct pv_memory_block_status, size) == PV_OFF_MEMORY_BLOCK_STATUS_SIZE, "pv_memory_block_status.size");
+_Static_assert(offsetof(struct pv_memory_block_status, mode) == PV_OFF_MEMORY_BLOCK_STATUS_MODE, "pv_memory_block_status.mode");
+_Static_assert(offsetof(struct pv_memory_block_status, reserved0) == PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0, "pv_memory_block_status.reserved0");
+
 /* Services. Each binding (trap, jump table, linked libpv) provides these same functions, cdecl. */
 
 /** Returns the kernel's ABI version as (major << 16) | minor. (id 0, any) */
@@ -707,6 +734,9 @@ pv_status_t pv_sampling_port_current_status(uint32_t port_id, struct pv_sampling
 
 /** Sets another partition's operating mode (a system partition's privilege). (id 48, system-partition) */
 pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
+
+/** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). (id 49, any) */
+pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status);
 
 /* libpv-local functions (no trap id). */
 /** Masks virtual interrupts (irq_mask = 1) and returns the previous mask. */
@@ -971,6 +1001,15 @@ static inline uint32_t pv_abi_to_arinc(uint32_t service_id, pv_status_t result) 
         case PV_EINVAL: return ARINC_INVALID_PARAM;
         case PV_ENOACTION: return ARINC_NO_ACTION;
         case PV_EMODE: return ARINC_INVALID_MODE;
+        default: break;
+        }
+        break;
+    case PV_SVC_MEMORY_BLOCK_STATUS:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOENT: return ARINC_INVALID_CONFIG;
         default: break;
         }
         break;

@@ -41,6 +41,7 @@ PV_EXTERNAL_FUNC(pv_logbook_status);
 PV_EXTERNAL_FUNC(pv_sampling_port_read_updated);
 PV_EXTERNAL_FUNC(pv_sampling_port_current_status);
 PV_EXTERNAL_FUNC(pv_partition_set_mode_of);
+PV_EXTERNAL_FUNC(pv_memory_block_status);
 PV_EXTERNAL_FUNC(pv_virq_mask);
 PV_EXTERNAL_FUNC(pv_virq_unmask);
 PV_EXTERNAL_FUNC(pv_virq_restore);

@@ -167,3 +167,7 @@ pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode) {
     PV_TRAP_FLUSH_CONSOLE();
     return (pv_status_t)pv_trap2(PV_SVC_PARTITION_SET_MODE_OF, partition_id, mode);
 }
+
+pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status) {
+    return (pv_status_t)pv_trap3(PV_SVC_MEMORY_BLOCK_STATUS, (uint32_t)name, name_len, (uint32_t)status);
+}

@@ -212,3 +212,9 @@ bsp_rc_t bsp_sport_current_status(uint32_t id, struct bsp_sport_current *st)
     (void)id, (void)st;
     return BSP_RC_INVALID_PARAM;
 }
+
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode)
+{
+    (void)name, (void)address, (void)size, (void)mode;
+    return BSP_RC_INVALID_CONFIG;
+}

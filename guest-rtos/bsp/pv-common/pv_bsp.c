@@ -325,3 +325,15 @@ bsp_rc_t bsp_sport_current_status(uint32_t id, struct bsp_sport_current *st)
     }
     return rc(PV_SVC_SAMPLING_PORT_CURRENT_STATUS, r);
 }
+
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode)
+{
+    struct pv_memory_block_status s;
+    pv_status_t r = pv_memory_block_status(name, (uint32_t)strnlen(name, 31), &s);
+    if (r >= 0) {
+        *address = s.address;
+        *size = s.size;
+        *mode = s.mode;
+    }
+    return rc(PV_SVC_MEMORY_BLOCK_STATUS, r);
+}

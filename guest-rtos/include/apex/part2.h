@@ -1,5 +1,5 @@
 /* part2.h: ARINC 653 Part 2 services of the guest RTOS beyond multiple schedules: logbooks (3.5), the
- * sampling port extensions, and apexvisor's system-partition privilege SET_PARTITION_MODE_OF. */
+ * sampling port extensions, memory blocks (3.9), and apexvisor's system-partition privilege SET_PARTITION_MODE_OF. */
 #ifndef APEX_PART2_H
 #define APEX_PART2_H
 
@@ -52,6 +52,17 @@ void GET_SAMPLING_PORT_CURRENT_STATUS(SAMPLING_PORT_ID_TYPE SAMPLING_PORT_ID,
 void READ_SAMPLING_MESSAGE_CONDITIONAL(SAMPLING_PORT_ID_TYPE SAMPLING_PORT_ID, SYSTEM_TIME_TYPE REF_TIME_STAMP,
                                        MESSAGE_ADDR_TYPE MESSAGE_ADDR, MESSAGE_SIZE_TYPE *LENGTH,
                                        SYSTEM_TIME_TYPE *TIME_STAMP, RETURN_CODE_TYPE *RETURN_CODE);
+
+/* --- memory blocks (3.9): the partition's apx:Shared regions --- */
+typedef NAME_TYPE MEMORY_BLOCK_NAME_TYPE;
+typedef enum { READ = 0, READ_WRITE = 1 } MEMORY_BLOCK_MODE_TYPE;
+typedef struct {
+    MESSAGE_ADDR_TYPE ADDRESS;
+    APEX_UNSIGNED SIZE;
+    MEMORY_BLOCK_MODE_TYPE MODE;
+} MEMORY_BLOCK_STATUS_TYPE;
+void GET_MEMORY_BLOCK_STATUS(MEMORY_BLOCK_NAME_TYPE MEMORY_BLOCK_NAME, MEMORY_BLOCK_STATUS_TYPE *MEMORY_BLOCK_STATUS,
+                             RETURN_CODE_TYPE *RETURN_CODE);
 
 /* --- system partition privilege (apexvisor): only SystemPartition="true" partitions may call it --- */
 void SET_PARTITION_MODE_OF(PARTITION_ID_TYPE PARTITION_ID, OPERATING_MODE_TYPE OPERATING_MODE,
