@@ -36,13 +36,16 @@ static void tx_updated_on_source(void)
     CHECK_RC(rc, INVALID_PARAM);
 }
 
-/* After a major frame part2_rx is NORMAL: NORMAL again is NO_ACTION, through the kernel's rules. */
+/* After a major frame part2_rx has finished its suite and set itself IDLE: an IDLE partition may be
+ * restarted or left IDLE (NO_ACTION), not sent to NORMAL (INVALID_MODE). */
 static void tx_set_mode_of(void)
 {
     RETURN_CODE_TYPE rc;
     PARTITION_STATUS_TYPE st;
     test_sleep_ticks(25);
     SET_PARTITION_MODE_OF(2, NORMAL, &rc);
+    CHECK_RC(rc, INVALID_MODE);
+    SET_PARTITION_MODE_OF(2, IDLE, &rc);
     CHECK_RC(rc, NO_ACTION);
     SET_PARTITION_MODE_OF(99, NORMAL, &rc);
     CHECK_RC(rc, INVALID_PARAM);

@@ -41,6 +41,8 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   hmReportMessage: 200,
   hmGetErrorStatus: 150,
   windowYield: 20,
+  hmRaiseError: 300,
+  hmSetHandlerState: 20,
   logbookCreate: 300, // configuration lookup by owner and name
   logbookWrite: 150, // one copy into kernel storage (bounded by LOGBOOK_MAX_MESSAGE)
   logbookRead: 150,

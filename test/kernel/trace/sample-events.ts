@@ -13,7 +13,7 @@ export const SAMPLE_EVENTS: readonly TraceEvent[] = [
   { kind: "windowEnd", time: nanos(20_000), partition: P1, windowId: 1 },
   { kind: "idle", time: nanos(20_000), until: nanos(25_000) },
   { kind: "windowStart", time: nanos(25_000), partition: P2, windowId: 2, schedule: 1, until: nanos(1_000_000_000_001n) },
-  { kind: "hmEvent", time: nanos(25_001), partition: P2, errorId: 5, errorCode: "MEMORY_VIOLATION", level: "PARTITION", action: "PARTITION:COLD_START" },
+  { kind: "hmEvent", time: nanos(25_001), partition: P2, systemState: 6, errorId: 5, errorCode: "MEMORY_VIOLATION", level: "PARTITION", action: "PARTITION:COLD_START" },
   { kind: "modeChange", time: nanos(25_002), partition: P2, from: "NORMAL", to: "COLD_START", startCondition: "HM_PARTITION_RESTART" },
   { kind: "hypercall", time: nanos(25_003), partition: P2, service: "GET_TIME", result: 0 },
   { kind: "portReceive", time: nanos(25_004), partition: P2, port: "cmd", length: 0, returnCode: 2 },
@@ -21,5 +21,5 @@ export const SAMPLE_EVENTS: readonly TraceEvent[] = [
   { kind: "portRead", time: nanos(25_006), partition: P2, port: "alt_in", length: 4, returnCode: 0, validity: "VALID" },
   { kind: "hypercall", time: nanos(25_007), partition: P2, service: "resolve", result: "fault" },
   { kind: "scheduleSwitch", time: nanos(100_000), from: 1, to: 2 },
-  { kind: "hmEvent", time: nanos(100_001), partition: undefined, errorId: 6, errorCode: "HARDWARE_FAULT", level: "MODULE", action: "MODULE:RESET" },
+  { kind: "hmEvent", time: nanos(100_001), partition: undefined, systemState: 2, errorId: 6, errorCode: "HARDWARE_FAULT", level: "MODULE", action: "MODULE:RESET" },
 ];
