@@ -19,7 +19,7 @@ import { checkLength, copyMessage } from "./message";
 import { MessageQueue } from "./message-queue";
 import { PortTable, type PortEntry, type PortId } from "./port-table";
 import type { ServiceOutcome } from "./return-codes";
-import { SamplingBuffer, type Validity } from "./sampling-buffer";
+import { SamplingBuffer, type Updated, type Validity } from "./sampling-buffer";
 
 /** A message that left the module through a pseudo-partition destination. */
 export interface ExternalMessage {
@@ -43,6 +43,13 @@ export interface SamplingPortStatus {
   readonly maxMessageSize: number;
   readonly direction: PortDirection;
   readonly lastMsgValidity: Validity;
+}
+
+/** GET_SAMPLING_PORT_CURRENT_STATUS data (Part 2): the stored message's state at the call. */
+export interface SamplingCurrentStatus extends Omit<SamplingPortStatus, "lastMsgValidity"> {
+  readonly timeStamp: Nanos | undefined;
+  readonly messageValidity: Validity;
+  readonly updated: Updated;
 }
 
 /** GET_QUEUING_PORT_STATUS data (WAITING_PROCESSES is known to the guest only). */
@@ -155,6 +162,24 @@ export class PortRouter {
     buffer.lastReadValidity = got?.validity ?? "INVALID";
     if (got === undefined) return { outcome: "noMessage", message: EMPTY, validity: "INVALID" };
     return { outcome: "ok", message: got.message, validity: got.validity };
+  }
+
+  /** READ_UPDATED_SAMPLING_MESSAGE: as readSampling, but a message already read is "noMessage" (NO_ACTION). */
+  readUpdatedSampling(caller: PartitionId, id: number, now: Nanos): SamplingRead {
+    const e = this.table.owned(caller, id, "sampling");
+    if (e !== "unknownId" && e.config.direction === "DESTINATION" && this.buffer(e.id).updated !== "NEW_MESSAGE") {
+      return { outcome: "noMessage", message: EMPTY, validity: "INVALID" };
+    }
+    return this.readSampling(caller, id, now);
+  }
+
+  /** GET_SAMPLING_PORT_CURRENT_STATUS (Part 2). */
+  samplingCurrentStatus(caller: PartitionId, id: number, now: Nanos): { readonly outcome: ServiceOutcome; readonly status?: SamplingCurrentStatus } {
+    const e = this.table.owned(caller, id, "sampling");
+    if (e === "unknownId" || e.config.kind !== "sampling") return { outcome: "unknownId" };
+    const { refreshPeriod, maxMessageSize, direction } = e.config;
+    const b = this.buffer(e.id);
+    return { outcome: "ok", status: { refreshPeriod, maxMessageSize, direction, timeStamp: b.timeStamp, messageValidity: b.validityAt(refreshPeriod, now), updated: b.updated } };
   }
 
   /** GET_SAMPLING_PORT_STATUS. */

@@ -37,7 +37,8 @@ cycles per host microsecond) and an ETA on stderr when stderr is a terminal; nev
 
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
-HM events, port traffic, hypercalls, console lines, times in ns); --chrome-trace FILE writes
+HM events, port traffic with bytes, return code and validity, every hypercall with its service and
+result, console lines, times in ns); --chrome-trace FILE writes
 Chrome trace-event JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open.
 
 Exit status:
