@@ -12,6 +12,7 @@ import { IF, TF } from "./flags";
 import { CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import { CpuSystem } from "./ops-system";
+import type { X87SavedState } from "./x87/fpu-state";
 
 /** How a Cpu is wired. */
 export interface CpuOptions {
@@ -48,6 +49,8 @@ export interface CpuSavedState {
   cycles: number;
   debt: number;
   instructions: number;
+  /** The x87 FPU (absent in states saved before it existed: then FNINIT state). */
+  x87?: X87SavedState;
 }
 
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
@@ -362,6 +365,7 @@ export class Cpu extends CpuSystem {
       cycles: this.cycles,
       debt: this.debt,
       instructions: this.instructions,
+      x87: this.x87.saveState(),
     };
   }
 
@@ -393,6 +397,8 @@ export class Cpu extends CpuSystem {
     this.cycBase = st.cycles;
     this.debt = st.debt;
     this.instructions = st.instructions;
+    if (st.x87 !== undefined) this.x87.restoreState(st.x87);
+    else this.x87.init();
     this.prev = null;
     this.flushTlb();
   }

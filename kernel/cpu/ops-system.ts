@@ -5,20 +5,21 @@
 import type { IoPort } from "../mem/types";
 import type { CostModel } from "./cost-model";
 import {
-  ATTR_P, CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
+  ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
 import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
 import { CpuArith } from "./ops-arith";
+import { X87Fpu } from "./x87/fpu";
 import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
 import type { InterruptOptions } from "./interrupts";
 import type { PhysicalMemory } from "../mem/physical-memory";
 
 /** CPUID vendor string: 12 characters in EBX, EDX, ECX. */
 export const CPU_VENDOR = "ApexVisorCPU";
-/** CPUID.1:EDX bits reported: PSE (3), TSC (4), CX8 (8), CMOV (15). No FPU. */
-export const CPUID_FEATURES = (1 << 3) | (1 << 4) | (1 << 8) | (1 << 15);
+/** CPUID.1:EDX bits reported: FPU (0), PSE (3), TSC (4), CX8 (8), CMOV (15), FXSR (24). */
+export const CPUID_FEATURES = 1 | (1 << 3) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24);
 /** CPUID.1:EAX: family 6, model 1, stepping 0. */
 export const CPUID_SIGNATURE = 0x0610;
 
@@ -41,6 +42,8 @@ export class CpuSystem extends CpuArith {
   protected cycBase = 0;
   protected runBudget = 0;
   protected readonly cost: CostModel;
+  /** The x87 FPU (kernel/cpu/x87/). */
+  readonly x87 = new X87Fpu();
   /** Internal switch: false runs REP MOVS/STOS one iteration at a time (tests compare both paths). */
   bulkStrings = true;
 
@@ -111,12 +114,6 @@ export class CpuSystem extends CpuArith {
 
   fwait(): void {
     if ((this.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) throw new CpuFault(NM, undefined);
-  }
-
-  /** x87 escape (D8..DF): no FPU is present. #NM when CR0.EM or CR0.TS, else #UD. */
-  fpu(): void {
-    if (this.cr0 & (CR0_EM | CR0_TS)) throw new CpuFault(NM, undefined);
-    throw new CpuFault(UD, undefined);
   }
 
   msr(): void {

@@ -1,8 +1,6 @@
-// The one place where the host reads input files (kernel images, partition images, XML, modules,
-// stdin) with a size limit: a regular file over the limit is refused from its size alone, anything
-// else (a pipe, /dev/zero) is read in chunks until it ends or passes the limit. Node-only shell; the
-// cores receive bytes.
-import { closeSync, fstatSync, openSync, readSync } from "fs";
+// Size limits on input files (kernel images, partition images, XML, modules, stdin). The kernel core
+// passes the limit to HostFiles.read; the Node host enforces it (kernel/host/node/read-limited.ts reads
+// a regular file only when its size is within the limit, and a pipe only until it passes the limit).
 
 /** Size limits per kind of input, in bytes. */
 export const INPUT_LIMITS = {
@@ -19,46 +17,4 @@ export class InputTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`larger than the ${limit / 1048576} MiB limit`);
   }
-}
-
-const CHUNK = 1 << 20;
-
-/** Reads the whole of `path` (or file descriptor 0 for stdin) if it is at most `limit` bytes; throws
- * the fs error or InputTooLarge. */
-export function readLimited(path: string | 0, limit: number): Buffer {
-  const fd = path === 0 ? 0 : openSync(path, "r");
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error("EISDIR: it is a directory"), { code: "EISDIR" });
-    if (st.isFile() && st.size > limit) throw new InputTooLarge(limit);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
-        if ((e as NodeJS.ErrnoException).code === "EOF") break;
-        throw e;
-      }
-      if (n === 0) break;
-      total += n;
-      if (total > limit) throw new InputTooLarge(limit);
-      chunks.push(buf.subarray(0, n));
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    if (path !== 0) closeSync(fd);
-  }
-}
-
-/** The text of a read failure for a one-line message: "no such file", "larger than the 16 MiB limit", ... */
-export function readFailure(e: unknown): string {
-  if (e instanceof InputTooLarge) return e.message;
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a directory";
-  return code ?? (e as Error).message;
 }

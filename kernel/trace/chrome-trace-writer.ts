@@ -65,9 +65,12 @@ export function rowOf(e: TraceEvent, modulePid: number): RowStep {
     case "portRead":
     case "portSend":
     case "portReceive":
-      return { kind: "row", row: row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)]]) };
+      return {
+        kind: "row",
+        row: row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)], ...(e.validity === undefined ? [] : [["validity", str(e.validity)] as [string, Json]])]),
+      };
     case "hypercall":
-      return { kind: "row", row: row(e.service, "hypercall", e.time, e.partition, [["result", String(e.result)]]) };
+      return { kind: "row", row: row(e.service, "hypercall", e.time, e.partition, [["result", typeof e.result === "number" ? String(e.result) : str(e.result)]]) };
     case "console":
       return { kind: "row", row: row("console", "console", e.time, e.partition, [["text", str(e.text)]]) };
     default: {

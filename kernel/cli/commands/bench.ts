@@ -1,6 +1,7 @@
 // `apexvisor bench`: builds the guest images, runs every benchmark (kernel/bench/run-bench.ts) and prints
 // the markdown report; writes JSON and markdown files, and an HTML page with --html. No logic beyond that.
 import { spawnSync } from "child_process";
+import { cpus, release, type } from "os";
 import { closeSync, writeSync } from "fs";
 import { join, resolve } from "path";
 import type { Argv } from "yargs";
@@ -50,6 +51,12 @@ function write(fd: number, path: string, text: string): string | undefined {
   }
 }
 
+/** The machine and date printed on the HTML page. */
+function runContext(): { machine: string; date: string } {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return { machine: `${cpu} × ${cpus().length}, ${type()} ${release()}, Node.js ${process.version}`, date: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+}
+
 function run(args: BenchArgs, setExit: (code: number) => void): void {
   const files = openReports([args.json, args.md, ...(args.html === undefined ? [] : [args.html])]);
   if (typeof files === "string") {
@@ -67,7 +74,7 @@ function run(args: BenchArgs, setExit: (code: number) => void): void {
   const md = renderMarkdown(report);
   process.stdout.write(md);
   const errors = [write(files.get(args.json)!, args.json, renderJson(report)), write(files.get(args.md)!, args.md, md)];
-  if (args.html !== undefined) errors.push(write(files.get(args.html)!, args.html, renderHtml(report)));
+  if (args.html !== undefined) errors.push(write(files.get(args.html)!, args.html, renderHtml(report, runContext())));
   const error = errors.find((e) => e !== undefined);
   if (error !== undefined) {
     process.stderr.write(`apexvisor bench: ${error}\n`);
@@ -82,13 +89,13 @@ function run(args: BenchArgs, setExit: (code: number) => void): void {
 export function register(cli: Argv, setExit: (code: number) => void): void {
   cli.command(
     "bench",
-    "Benchmark the call paths (direct, linked, jump table, trap), CPU speed, partition switching and scale",
+    "Benchmark the call paths (direct, linked, jump table, trap), CPU speed, partition switching, scale and snapshots",
     (y) =>
       y
         .option("quick", { type: "boolean", default: false, describe: "tiny counts: exact figures only, host times meaningless" })
         .option("json", { type: "string", default: "build/bench/bench.json", describe: "where to write the JSON results" })
         .option("md", { type: "string", default: "build/bench/bench.md", describe: "where to write the markdown report" })
-        .option("html", { type: "string", describe: "also write a self-contained HTML page with bar charts" })
+        .option("html", { type: "string", describe: "also write a self-contained HTML page: every table, a chart per section, machine and date" })
         .option("skip-mips", { type: "boolean", default: false, describe: "skip the CPU-bound guests (guest MIPS vs native)" })
         .epilog(`The report files are created (with missing folders) before the benchmark starts.\n\nExit status:\n  ${BENCH_EXIT.ok}  done\n  ${BENCH_EXIT.failed}  guest images could not be built, or a CPU-bound guest gave a wrong result\n  ${BENCH_EXIT.io}  a report file cannot be created or written (one line says which and why)`),
     (argv) => run(argv as unknown as BenchArgs, setExit),

@@ -2,22 +2,29 @@
 // in virtual time and prints each partition's console with a prefix, then a summary. Optional trace
 // files. The work is kernel/module/run-module.ts; this file parses, calls and prints.
 import chalk from "chalk";
-import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../host/read-limited";
+import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../host/node/read-limited";
 import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
+import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
 import { sanitizeLine } from "../../module/console-sanitize";
-import { runModule, type RunLength } from "../../module/run-module";
+import { prepareModule, runModule, type RunLength, type RunModuleOptions, type RunModuleOutcome, type RunProgress } from "../../module/run-module";
+import { commonMajorFrame } from "../../module/run-pieces";
+import { parseGdbAddress } from "../../host/node/gdb-server";
+import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
+import type { SnapshotContent } from "../../snapshot/snapshot-file";
+import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { TraceEvent } from "../../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../../trace/tracer";
+import { RunProgressBar } from "../run-progress";
 import { TraceFiles } from "../trace-files";
 
 /** Exit statuses of `apexvisor run`. */
-export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, io: 6 } as const;
+export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, io: 6, snapshot: 12 } as const;
 
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
@@ -29,12 +36,15 @@ or \\x9b (C1) instead of acting on the terminal; --raw-console passes the bytes 
 Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
 file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
 
+Progress: a run that takes more than a moment shows virtual time, frames, guest MIPS (executed guest
+cycles per host microsecond) and an ETA on stderr when stderr is a terminal; never otherwise.
+
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
-HM events, port traffic, hypercalls, console lines, times in ns); --chrome-trace FILE writes
-Chrome trace-event JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open. Both files are
-opened before the run starts and written as it goes (a killed run keeps what was written so far);
-they must be two different files.
+HM events, port traffic with bytes, return code and validity, every hypercall with its service and
+result, console lines, times in ns); --chrome-trace FILE writes Chrome trace-event JSON that Perfetto
+(ui.perfetto.dev) and chrome://tracing open. Both files are opened before the run starts and written
+as it goes (a killed run keeps what was written so far); they must be two different files.
 
 Exit status:
   ${RUN_EXIT.ok}  the module ran for the requested time
@@ -42,10 +52,16 @@ Exit status:
   ${RUN_EXIT.usage}  bad command-line options
   ${RUN_EXIT.loadError}  a partition image is missing or cannot be loaded
   ${RUN_EXIT.shutdown}  the health monitor shut the module down
-  ${RUN_EXIT.io}  a trace file cannot be opened or written (one line says which and why)`;
+  ${RUN_EXIT.io}  a trace file cannot be opened or written (one line says which and why)
+  ${RUN_EXIT.snapshot} --save FILE cannot be written
 
-interface RunArgs {
+Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
+RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
+
+/** Options of `run` (and of `resume`, which has no module, console or colour of its own). */
+export interface RunArgs {
   module: string;
+  save: string | undefined;
   duration: string | undefined;
   frames: number | undefined;
   trace: string | undefined;
@@ -53,6 +69,10 @@ interface RunArgs {
   console: string | undefined;
   color: boolean;
   "raw-console": boolean;
+  progress: boolean;
+  gdb: string | undefined;
+  "gdb-partition": string | undefined;
+  control: string | undefined;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -90,10 +110,33 @@ function lengthOf(args: RunArgs): RunLength | string {
   return d.ok ? { kind: "duration", value: d.value } : d.message;
 }
 
-function execute(args: RunArgs, setExit: (code: number) => void): void {
+/** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void | Promise<void> {
+  const command = resume === undefined ? "run" : "resume";
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor ${command}: ${gdb.message}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if ((gdb === undefined) !== (args["gdb-partition"] === undefined)) {
+    process.stderr.write(`apexvisor ${command}: --gdb and --gdb-partition NAME go together\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
   const length = lengthOf(args);
   if (typeof length === "string") {
-    process.stderr.write(`apexvisor run: ${length}\n`);
+    process.stderr.write(`apexvisor ${command}: ${length}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && args.console !== undefined) {
+    process.stderr.write(`apexvisor ${command}: --save with --console is not supported (the unread input would not be saved)\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && (gdb !== undefined || args.control !== undefined)) {
+    process.stderr.write(`apexvisor ${command}: --save cannot be combined with --gdb or --control\n`);
     setExit(RUN_EXIT.usage);
     return;
   }
@@ -104,35 +147,85 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const tracer: TraceSink = { emit: (e: TraceEvent) => files?.emit(e) };
   const paint: Paint = args.color && chalk.supportsColor !== false ? (i, t) => (COLOURS[i % COLOURS.length] ?? chalk.white)(t) : (_i, t) => t;
   let formatter: ConsoleFormatter | undefined;
+  let progress: RunProgressBar | undefined;
   const out = (line: string): void => {
+    if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
   };
-  const outcome = runModule({
+  const served = gdb !== undefined || args.control !== undefined;
+  const runOpts: RunModuleOptions = {
     file: args.module,
     length,
-    builders: (config) => defaultBuilders(config, input),
+    host: NODE_HOST,
+    builders: (config) => defaultBuilders(config, NODE_HOST, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      const gp = args["gdb-partition"];
+      if (gp !== undefined && !config.partitions.some((q) => q.name === gp)) {
+        return `--gdb-partition ${gp}: no partition of that name (partitions: ${config.partitions.map((q) => q.name).join(", ")})`;
+      }
+      const bad = args.console === undefined ? undefined : consoleProblem(config, args.console);
+      if (bad !== undefined) return bad;
       if (tracing) {
         const names = new Map(config.partitions.map((p) => [p.id as number, p.name]));
         const opened = TraceFiles.open(args.trace, args["chrome-trace"], config.partitions.map((p) => p.id as number), names);
         if (typeof opened === "string") return (ioError = opened);
         files = opened;
       }
-      return args.console === undefined ? undefined : consoleProblem(config, args.console);
+      if (args.progress && !served) progress = new RunProgressBar({ stream: process.stderr, nowMs: () => Date.now() }, commonMajorFrame(config));
+      return undefined;
     },
     onConsoleLine: (name, raw) => {
       const line = args["raw-console"] ? raw : sanitizeLine(raw);
       out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line));
     },
     onNotice: (time, text) => out(noticeLine(time, text)),
-  });
-  const closeError = files?.close();
+    ...(args.save !== undefined ? { save: true } : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
+  };
+  const report = (outcome: RunModuleOutcome): void => {
+    const closeError = files?.close();
+    reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit);
+  };
+  if (!served) {
+    const outcome = runModule(runOpts);
+    progress?.stop();
+    report(outcome);
+    return;
+  }
+  const prep = prepareModule(runOpts);
+  if (prep.kind !== "ready") {
+    report(prep);
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port, gdbPartition: args["gdb-partition"] ?? "" } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    onListening: (what: string) => process.stderr.write(`apexvisor ${command}: ${what}\n`),
+  };
+  return serveModule(prep, serve).then(
+    (result) => report({ kind: "ran", config: prep.config, result, until: prep.until }),
+    (e: unknown) => {
+      if (!(e instanceof Error) || !("code" in e)) throw e;
+      process.stderr.write(`apexvisor ${command}: cannot listen: ${e.message}\n`);
+      setExit(RUN_EXIT.usage);
+    },
+  );
+}
+
+/** Trace-file problems of a run: one that refused it before it started, one met while writing or closing. */
+interface TraceIo {
+  readonly ioError: string | undefined;
+  readonly closeError: string | undefined;
+}
+
+function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, traces: TraceIo, out: (line: string) => void, setExit: (code: number) => void): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-      process.stderr.write(`apexvisor run: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
+      process.stderr.write(`apexvisor ${command}: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
       setExit(RUN_EXIT.invalid);
       return;
     case "loadError":
@@ -140,15 +233,28 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       setExit(RUN_EXIT.loadError);
       return;
     case "refused":
-      process.stderr.write(`apexvisor run: ${outcome.message}\n`);
-      setExit(ioError !== undefined ? RUN_EXIT.io : RUN_EXIT.usage);
+      process.stderr.write(`apexvisor ${command}: ${outcome.message}\n`);
+      setExit(traces.ioError !== undefined ? RUN_EXIT.io : RUN_EXIT.usage);
+      return;
+    case "badSnapshot":
+      process.stderr.write(`apexvisor resume: ${outcome.message}\n`);
+      setExit(RUN_EXIT.snapshot);
       return;
     case "ran": {
       const clock = new ModuleClock(outcome.config.ext.clockHz);
       out("");
       for (const l of summaryLines(outcome.config, outcome.result, clock)) out(l);
-      if (closeError !== undefined) {
-        process.stderr.write(`apexvisor run: ${closeError}\n`);
+      if (args.save !== undefined && outcome.snapshot !== undefined) {
+        const w = writeSnapshotFile(args.save, outcome.snapshot);
+        if (!w.ok) {
+          process.stderr.write(`apexvisor ${command}: ${args.save}: ${w.error}\n`);
+          setExit(RUN_EXIT.snapshot);
+          return;
+        }
+        process.stderr.write(`apexvisor ${command}: saved ${args.save} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
+      }
+      if (traces.closeError !== undefined) {
+        process.stderr.write(`apexvisor ${command}: ${traces.closeError}\n`);
         setExit(RUN_EXIT.io);
         return;
       }
@@ -176,7 +282,12 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
         .option("raw-console", { type: "boolean", default: false, describe: "print guest console bytes as they are (default: control and escape characters shown as ^[ or \\x9b)" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
+        .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (see `apexvisor ctl`)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
+        .option("save", { type: "string", describe: "write a snapshot of the whole module at the end to this file (continue it with `apexvisor resume`)" })
+        .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
   );

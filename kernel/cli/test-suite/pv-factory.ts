@@ -1,7 +1,8 @@
 // The suite's VM factory: createPvVm (kernel/partition/pv-vm.ts) bound to libpv and each partition's image,
 // or createFvVm (a whole PC) for FV partitions such as the bare-PC BSP's modules.
-import { INPUT_LIMITS, readLimited } from "../../host/read-limited";
+import { INPUT_LIMITS, readLimited } from "../../host/node/read-limited";
 import { dirname, join } from "path";
+import { NODE_FILES } from "../../host/node/node-files";
 import { createFvVm } from "../../machine/fv-vm";
 import { createPvVm } from "../../partition/pv-vm";
 import { LIBPV_IMAGE } from "./plan";
@@ -18,7 +19,7 @@ export function pvSuiteFactory(root: string): SuiteVmFactory {
       images.set(imagePath, image);
     }
     if (partition.guest.kind === "FV")
-      return createFvVm({ partition, configDir: dirname(config.file), console, clockHz: config.ext.clockHz, image, imagePath });
+      return createFvVm({ partition, configDir: dirname(config.file), console, clockHz: config.ext.clockHz, image, imagePath, files: NODE_FILES });
     return createPvVm({ partition, config, console, clockHz: config.ext.clockHz, libpvImage, image, imagePath });
   };
 }

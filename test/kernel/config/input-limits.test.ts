@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { decodeUtf8 } from "../../../kernel/config/utf8";
 import { MAX_XML_DEPTH, MAX_XML_ELEMENTS, parseXmlTree } from "../../../kernel/config/xml-tree";
-import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../../kernel/host/read-limited";
+import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../../kernel/host/node/read-limited";
 import { repoRoot } from "./repo-root";
 
 const root = repoRoot();

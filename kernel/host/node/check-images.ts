@@ -2,9 +2,10 @@
 // size limit and is of the right kind (PV: ELF32 i386; FV: ELF32 i386 or a file with a Multiboot header
 // in its first 8 KiB), and each Multiboot module is a readable regular file. Node-only shell.
 import { closeSync, openSync, readSync, statSync } from "fs";
-import type { Diagnostic } from "../config/diagnostic";
-import type { PartitionConfig, SystemConfig } from "../config/model";
-import { INPUT_LIMITS, readFailure } from "./read-limited";
+import type { Diagnostic } from "../../config/diagnostic";
+import type { PartitionConfig, SystemConfig } from "../../config/model";
+import { INPUT_LIMITS } from "../read-limited";
+import { readFailure } from "./read-limited";
 
 const MULTIBOOT_MAGIC = 0x1badb002;
 
