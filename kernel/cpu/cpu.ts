@@ -11,6 +11,7 @@ import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
+import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
 
 /** How a Cpu is wired. */
@@ -24,6 +25,8 @@ export interface CpuOptions {
   /** Hand every exception (and non-hypercall INT n) to the kernel instead of the guest IDT. */
   exceptionsExit?: boolean;
   costModel?: CostModel;
+  /** The local APIC behind IA32_APIC_BASE (moves/enables its window); none: no APIC, the MSR #GPs. */
+  apicBase?: ApicBaseControl;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -46,6 +49,8 @@ export interface CpuSavedState {
   cycles: number;
   debt: number;
   instructions: number;
+  /** Model-specific registers (absent in snapshots taken before MSRs existed: reset values). */
+  msrs?: MsrState;
 }
 
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
@@ -72,7 +77,7 @@ export class Cpu extends CpuSystem {
       hypercallVectors: opts.hypercallVectors ?? new Set<number>(),
       exceptionsExit: opts.exceptionsExit ?? false,
       cost,
-    });
+    }, opts.apicBase);
     this.intr = opts.interrupts ?? null;
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
@@ -308,6 +313,7 @@ export class Cpu extends CpuSystem {
       cycles: this.cycles,
       debt: this.debt,
       instructions: this.instructions,
+      msrs: this.msrs.saveState(),
     };
   }
 
@@ -339,6 +345,7 @@ export class Cpu extends CpuSystem {
     this.cycBase = st.cycles;
     this.debt = st.debt;
     this.instructions = st.instructions;
+    if (st.msrs !== undefined) this.msrs.restoreState(st.msrs);
     this.prev = null;
     this.flushTlb();
   }

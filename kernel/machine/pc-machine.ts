@@ -16,10 +16,12 @@ import { fanOutIrq } from "../devices/irq-fanout";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
+import { SystemPortB } from "../devices/system-port-b";
 import { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ioPort, type GuestPhysAddr, type Nanos } from "../mem/types";
+import { apicWindow } from "./apic-window";
 import { writePcFirmware } from "./firmware/pc-firmware";
 import { TimerQueue } from "./timer-queue";
 
@@ -60,6 +62,7 @@ export class PcMachine {
   readonly ioapic: IoApic;
   readonly rtc: CmosRtc;
   readonly cga = new CgaText();
+  readonly portB: SystemPortB;
   readonly debugExit: DebugExit;
   readonly debugConsole: DebugConsoleE9 | undefined;
   /** What the vCPU asks at instruction boundaries: local APIC first, then the PICs through ExtINT. */
@@ -82,6 +85,7 @@ export class PcMachine {
     this.pit = new Pit8254(isa(PC_IRQ.pit, PIT_IO_APIC_PIN), this.timers);
     this.com1 = new Uart16550(isa(PC_IRQ.com1), opts.serialOut);
     this.rtc = new CmosRtc(isa(PC_IRQ.rtc), this.timers, { ramBytes: opts.memoryBytes, baseMemoryKiB: this.baseMemoryKiB });
+    this.portB = new SystemPortB({ now: opts.now, out2: () => this.pit.outputLevel(2) });
     this.debugExit = new DebugExit(opts.requestExit);
     this.debugConsole = opts.debugConsoleOut === undefined ? undefined : new DebugConsoleE9(opts.debugConsoleOut);
     this.wirePorts();
@@ -89,7 +93,7 @@ export class PcMachine {
     this.memory.mapMmio(IO_APIC_BASE, IO_APIC_SIZE, this.ioapic);
     this.memory.mapMmio(CGA_TEXT_BASE, CGA_TEXT_SIZE, this.cga.memory);
     this.interrupts = apicWithPic(this.lapic, this.pics);
-    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts });
+    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, apicBase: apicWindow(this.memory, this.lapic) });
     this.firmwareInit();
   }
 
@@ -101,6 +105,7 @@ export class PcMachine {
     this.bus.register("cmos-rtc", CMOS_PORT_BASE, CMOS_PORT_COUNT, this.rtc);
     this.bus.register("cga-text", CGA_PORT_BASE, CGA_PORT_COUNT, this.cga);
     this.bus.register("com1", ioPort(p.com1), 8, this.com1);
+    this.bus.register("system-port-b", ioPort(0x61), 1, this.portB);
     this.bus.register("isa-debug-exit", ioPort(p.debugExit), 4, this.debugExit);
     if (this.debugConsole !== undefined) this.bus.register("debug-console-e9", ioPort(p.debugConsole), 1, this.debugConsole);
   }

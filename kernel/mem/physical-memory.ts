@@ -64,6 +64,14 @@ export class PhysicalMemory {
     this.regions.sort((a, b) => a.base - b.base);
   }
 
+  /** Removes the window served by `handler` (a relocated or disabled device); false when none was mapped. */
+  unmapMmio(handler: MmioHandler): boolean {
+    const i = this.regions.findIndex((r) => r.handler === handler);
+    if (i < 0) return false;
+    this.regions.splice(i, 1);
+    return true;
+  }
+
   /** Registers a listener told about writes to code pages (the CPU's block cache). */
   addCodeWriteListener(l: CodeWriteListener): void {
     this.listeners.push(l);
