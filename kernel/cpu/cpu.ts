@@ -200,7 +200,8 @@ export class Cpu extends CpuSystem {
       const i = this.fi;
       this.left += b.cost - b.prefix[i]!;
       this.instructions += i;
-      this.eip = b.eips[i]!;
+      if (this.faultInNewTask) this.faultInNewTask = false;
+      else this.eip = b.eips[i]!;
       this.prev = null;
       this.brk = 0;
       this.raiseException(e.vector, e.code);
