@@ -3,9 +3,10 @@
 // next timer deadline, so a timer interrupt lands on its exact cycle. Argument parsing and printing belong to the CLI.
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import { IF } from "../cpu/flags";
-import { planMultibootLoad } from "../loader/multiboot";
+import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
 import { CycleClock } from "./cycle-clock";
+import { bufferSource, PacedInput, type InputSource } from "./serial-input";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
 /** What to boot and where its console goes. */
@@ -22,8 +23,14 @@ export interface BootOptions {
   maxInstructions?: number;
   /** COM1 output, flushed after every run slice. */
   stdout: (bytes: Uint8Array) => void;
-  /** Bytes queued for COM1's receiver before the kernel starts (deterministic: no host timing). */
+  /** Bytes for COM1's receiver and the PS/2 keyboard, as if `input` were a piped source. */
   stdin?: Uint8Array;
+  /** Console input (a pipe, a file or a terminal), paced at COM1's baud rate in virtual time (serial-input.ts). */
+  input?: InputSource;
+  /** Reset (triple fault, i8042 reset line, port 0xCF9) boots the kernel again instead of ending the run. */
+  reboot?: boolean;
+  /** Told about every machine reset that reboots (with `reboot`), with its cause. */
+  onReset?: (cause: string) => void;
   /** Port 0xE9 output; without it the port is unmapped, as in QEMU without -debugcon. */
   debugConsole?: (bytes: Uint8Array) => void;
   /** CPU clock of the cost model (default 100 MHz). */
@@ -36,6 +43,10 @@ export interface BootOptions {
 export type BootEnd =
   | { kind: "debugExit"; status: number }
   | { kind: "tripleFault"; eip: number }
+  /** The guest reset the machine (i8042 reset line, port 0xCF9) and `reboot` was not asked for. */
+  | { kind: "reset"; cause: string }
+  /** The user typed Ctrl-A x on the terminal. */
+  | { kind: "userQuit" }
   | { kind: "halted"; reason: string }
   | { kind: "instructionLimit" }
   | { kind: "loadError"; message: string };
@@ -68,7 +79,7 @@ class ChunkedSink {
   }
 }
 
-/** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault, a final halt or the instruction limit. */
+/** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault or reset, a final halt or the instruction limit. */
 export function bootMultiboot(opts: BootOptions): BootResult {
   const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
   const planned = planMultibootLoad(opts.elf, {
@@ -78,10 +89,25 @@ export function bootMultiboot(opts: BootOptions): BootResult {
     ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
   });
   if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
-
-  let exitStatus: number | null = null;
+  const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
   const serial = new ChunkedSink(opts.stdout);
   const e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
+  let used = 0; // instructions of earlier boots: the limit covers the whole run
+  for (;;) {
+    const limit = opts.maxInstructions === undefined ? {} : { maxInstructions: opts.maxInstructions - used };
+    const r = bootOnce({ ...opts, ...limit }, planned.plan, memoryBytes, input, serial, e9);
+    used += r.instructions;
+    if (r.end.kind !== "reset" && r.end.kind !== "tripleFault") return { ...r, instructions: used };
+    if (opts.reboot !== true) return { ...r, instructions: used };
+    opts.onReset?.(r.end.kind === "reset" ? r.end.cause : `triple fault at eip 0x${r.end.eip.toString(16)}`);
+  }
+}
+
+/** One power-on of the PC: runs until an ending, a reset included. */
+function bootOnce(opts: BootOptions, plan: MultibootPlan, memoryBytes: number, input: InputSource | undefined, serial: ChunkedSink, e9: ChunkedSink | undefined): BootResult {
+  let exitStatus: number | null = null;
+  let resetCause: string | null = null;
+  let quit = false;
   let machine: PcMachine | undefined;
   /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
   let sliceEnd = Number.POSITIVE_INFINITY;
@@ -96,6 +122,10 @@ export function bootMultiboot(opts: BootOptions): BootResult {
       exitStatus = status;
       machine?.cpu.requestStop("isa-debug-exit");
     },
+    requestReset: (cause) => {
+      resetCause ??= cause;
+      machine?.cpu.requestStop("machine reset");
+    },
     onTimerArmed: (at) => {
       if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= sliceEnd) return;
       resliced = true;
@@ -104,8 +134,18 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   });
   machine = pc;
   // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-  pc.loadMultiboot(planned.plan);
-  if (opts.stdin !== undefined && opts.stdin.length > 0) pc.com1.receive(opts.stdin);
+  pc.loadMultiboot(plan);
+  const paced =
+    input === undefined
+      ? undefined
+      : new PacedInput(pc.timers, input, () => pc.com1.receiverLine(), [
+          { ready: () => pc.com1.receiverLine().ready, deliver: (b) => pc.com1.receive([b]) },
+          { ready: () => pc.keyboard.keyboardReady(), deliver: (b) => pc.keyboard.type(b) },
+        ], () => {
+          quit = true;
+          pc.cpu.requestStop("user quit");
+        });
+  paced?.start();
   const cpu = pc.cpu;
 
   const flush = (): void => {
@@ -119,6 +159,8 @@ export function bootMultiboot(opts: BootOptions): BootResult {
   const limit = opts.maxInstructions;
   for (;;) {
     if (exitStatus !== null) return result({ kind: "debugExit", status: exitStatus });
+    if (resetCause !== null) return result({ kind: "reset", cause: resetCause });
+    if (quit) return result({ kind: "userQuit" });
     if (limit !== undefined && cpu.instructions >= limit) return result({ kind: "instructionLimit" });
     const deadline = pc.timers.nextDeadline();
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
@@ -133,17 +175,20 @@ export function bootMultiboot(opts: BootOptions): BootResult {
       case "budget":
         break;
       case "stop":
-        if (exitStatus === null && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        if (exitStatus === null && resetCause === null && !quit && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
         resliced = false;
         break;
       case "halt": {
-        if (exitStatus !== null) break;
+        if (exitStatus !== null || resetCause !== null || quit) break;
         if ((cpu.getEflags() & IF) === 0) return result({ kind: "halted", reason: "cli; hlt" });
         if (pc.interruptPending()) break;
-        // Only timers can wake a halted CPU later: COM1 input is all queued before the start.
+        // Only timers (the PIT, the RTC, the APIC timer, paced input) can wake a halted CPU later.
         const next = pc.timers.nextDeadline();
-        if (next === null) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
-        if (timerIrqsMasked(pc)) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
+        // Input that waits for a guest that sleeps wakes nothing: only the line's own look is armed.
+        const inputIdle = paced === undefined || paced.finished || paced.waitingForGuest;
+        const onlyInput = paced !== undefined && !paced.finished && pc.timers.armedCount === 1;
+        if (next === null || (onlyInput && inputIdle)) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (timerIrqsMasked(pc) && inputIdle) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         pc.timers.fireDue();
         break;

@@ -16,6 +16,8 @@ import { fanOutIrq } from "../devices/irq-fanout";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
+import { I8042 } from "../devices/i8042";
+import { ResetControl } from "../devices/reset-control";
 import { SystemPortB } from "../devices/system-port-b";
 import { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
@@ -28,7 +30,7 @@ import { TimerQueue } from "./timer-queue";
 /** Port bases of the PC layout (COM1, PICs, PIT, debug ports). */
 export const PC_MACHINE_PORTS = { picMaster: 0x20, picSlave: 0xa0, pit: 0x40, com1: 0x3f8, debugExit: 0xf4, debugConsole: 0xe9 } as const;
 /** ISA IRQs of the PC devices. */
-export const PC_IRQ = { pit: 0, com1: 4, rtc: RTC_IRQ } as const;
+export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ } as const;
 /** I/O APIC pin of ISA IRQ0 (the MP table's ISA routing: the PIT is on pin 2). */
 const PIT_IO_APIC_PIN = 2;
 /** ESP at entry: the spec leaves it undefined; a conventional real-mode stack top below the loader's data. */
@@ -48,6 +50,8 @@ export interface PcMachineOptions {
   readonly requestExit: ExitRequest;
   /** A device armed a timer for `at`: the owner may need to end its run slice sooner. */
   readonly onTimerArmed?: (at: Nanos) => void;
+  /** The guest reset the machine (i8042 reset line, port 0xCF9); the owner decides what a reset does. */
+  readonly requestReset?: (cause: string) => void;
 }
 
 /** One PC: memory, vCPU and chips, wired; built fresh for every (re)boot. */
@@ -63,6 +67,8 @@ export class PcMachine {
   readonly rtc: CmosRtc;
   readonly cga = new CgaText();
   readonly portB: SystemPortB;
+  readonly keyboard: I8042;
+  readonly resetControl: ResetControl;
   readonly debugExit: DebugExit;
   readonly debugConsole: DebugConsoleE9 | undefined;
   /** What the vCPU asks at instruction boundaries: local APIC first, then the PICs through ExtINT. */
@@ -86,6 +92,9 @@ export class PcMachine {
     this.com1 = new Uart16550(isa(PC_IRQ.com1), opts.serialOut);
     this.rtc = new CmosRtc(isa(PC_IRQ.rtc), this.timers, { ramBytes: opts.memoryBytes, baseMemoryKiB: this.baseMemoryKiB });
     this.portB = new SystemPortB({ now: opts.now, out2: () => this.pit.outputLevel(2) });
+    const reset = (cause: string): void => opts.requestReset?.(cause);
+    this.keyboard = new I8042(isa(PC_IRQ.keyboard), reset);
+    this.resetControl = new ResetControl(reset);
     this.debugExit = new DebugExit(opts.requestExit);
     this.debugConsole = opts.debugConsoleOut === undefined ? undefined : new DebugConsoleE9(opts.debugConsoleOut);
     this.wirePorts();
@@ -106,6 +115,10 @@ export class PcMachine {
     this.bus.register("cga-text", CGA_PORT_BASE, CGA_PORT_COUNT, this.cga);
     this.bus.register("com1", ioPort(p.com1), 8, this.com1);
     this.bus.register("system-port-b", ioPort(0x61), 1, this.portB);
+    this.bus.register("i8042-data", ioPort(0x60), 1, this.keyboard);
+    const kbd = this.keyboard;
+    this.bus.register("i8042-command", ioPort(0x64), 1, { read: () => kbd.read(4), write: (_o, size, v) => kbd.write(4, size, v) });
+    this.bus.register("reset-control", ioPort(0xcf9), 1, this.resetControl);
     this.bus.register("isa-debug-exit", ioPort(p.debugExit), 4, this.debugExit);
     if (this.debugConsole !== undefined) this.bus.register("debug-console-e9", ioPort(p.debugConsole), 1, this.debugConsole);
   }

@@ -2,6 +2,7 @@
 // `qemu-system-i386 -kernel FILE -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4` would.
 // Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
 import { readFileSync } from "fs";
+import { stdinSource } from "../console-input";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
@@ -15,7 +16,7 @@ const DEFAULT_MEMORY = "64M";
  * Exit statuses of `apexvisor boot` other than the guest's own. All even, so they never collide with an
  * isa-debug-exit status, which is always odd ((v << 1) | 1).
  */
-export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10 } as const;
+export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10, reset: 12 } as const;
 
 /** Result of parsing a `--memory` value. */
 export type MemorySizeResult = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly message: string };
@@ -61,6 +62,10 @@ export function exitStatusOf(end: BootEnd): number {
       return BOOT_EXIT.halted;
     case "instructionLimit":
       return BOOT_EXIT.instructionLimit;
+    case "reset":
+      return BOOT_EXIT.reset;
+    case "userQuit":
+      return 0;
     default: {
       const never: never = end;
       throw new Error(`unknown ending ${JSON.stringify(never)}`);
@@ -77,7 +82,11 @@ export function describeEnd(r: BootResult, kernel: string): string | null {
     case "loadError":
       return `apexvisor boot: ${kernel}: ${end.message}`;
     case "tripleFault":
-      return `apexvisor boot: triple fault at eip 0x${end.eip.toString(16)} after ${r.instructions} instructions (a PC would reset)`;
+      return `apexvisor boot: machine reset: triple fault at eip 0x${end.eip.toString(16)} after ${r.instructions} instructions (--reboot boots again)`;
+    case "reset":
+      return `apexvisor boot: machine reset: ${end.cause} after ${r.instructions} instructions (--reboot boots again)`;
+    case "userQuit":
+      return "apexvisor boot: terminated by Ctrl-A x";
     case "halted":
       return `apexvisor boot: guest halted: ${end.reason} after ${r.instructions} instructions`;
     case "instructionLimit":
@@ -98,13 +107,20 @@ const EPILOG = [
   "",
   "The module list is empty unless --initrd names files.",
   "",
-  "stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.",
+  "Input: stdin goes to COM1's receiver and to the PS/2 keyboard (i8042 at 0x60/0x64, IRQ1, scan code set 1) as a serial line delivers it:",
+  "one byte per character time of COM1's baud rate and frame format, in virtual time, once the guest raised DTR or enabled the",
+  "receive interrupt (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
+  "deterministic; a terminal is put in raw mode (the one non-deterministic input; Ctrl-A x quits, Ctrl-A a sends Ctrl-A).",
+  "",
+  "Resets (triple fault, i8042 reset line, port 0xCF9) end the run with a line on stderr, as QEMU -no-reboot; --reboot boots again.",
   "",
   "Exit status:",
   "  (v << 1) | 1  the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)",
   `  ${BOOT_EXIT.usage}             bad command-line options`,
   `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM`,
-  `  ${BOOT_EXIT.tripleFault}             triple fault`,
+  `  ${BOOT_EXIT.tripleFault}             triple fault (without --reboot)`,
+  `  ${BOOT_EXIT.reset}            the guest reset the machine through the i8042 or port 0xCF9 (without --reboot)`,
+  "  0             Ctrl-A x typed on the terminal",
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
   "Every ending but debug-exit prints one line on stderr.",
@@ -117,15 +133,7 @@ interface BootArgs {
   append: string;
   "max-instructions": number | undefined;
   e9: string;
-}
-
-function readStdin(): Uint8Array {
-  if (process.stdin.isTTY) return new Uint8Array(0);
-  try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
-    return new Uint8Array(0); // closed or unreadable stdin: no input
-  }
+  reboot: boolean;
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void {
@@ -160,17 +168,25 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     }
   }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const result = bootMultiboot({
+  const input = stdinSource();
+  let result: BootResult;
+  try {
+    result = bootMultiboot({
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
     commandLine: args.append,
     stdout: (bytes) => process.stdout.write(bytes),
-    stdin: readStdin(),
+    input,
+    reboot: args.reboot,
+    onReset: (cause) => process.stderr.write(`apexvisor boot: machine reset: ${cause}; booting again\n`),
     modules,
     ...(max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
-  });
+    });
+  } finally {
+    input.close();
+  }
   const line = describeEnd(result, args.kernel);
   if (line !== null) process.stderr.write(`${line}\n`);
   setExit(exitStatusOf(result.end));
@@ -188,6 +204,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
         .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
+        .option("reboot", { type: "boolean", default: false, describe: "boot again after a reset (triple fault, i8042, port 0xCF9) instead of ending, as QEMU without -no-reboot" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

@@ -10,4 +10,6 @@ void test_bcd(void);
 void test_pit(void);
 void test_task(void);
 void test_shell(void);
+void test_kbd(void);
+void test_reset(void);
 #endif
