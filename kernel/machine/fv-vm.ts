@@ -15,6 +15,7 @@ import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import type { PartitionVm, VmSlice } from "../module/partition-vm";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+import { PacedInput, type InputSource } from "./serial-input";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
 export interface FvVmOptions {
@@ -31,12 +32,10 @@ export interface FvVmOptions {
   readonly imagePath: string;
   /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read from their files. */
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
-  /** Next input byte for COM1's receiver, or undefined when none is available now. */
+  /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
 }
 
-/** COM1 input bytes taken from `stdin` ahead of the guest (the UART itself queues the rest). */
-const STDIN_READ_AHEAD = 64;
 const NS_PER_S = 1_000_000_000n;
 /** Smallest FV RAM: conventional memory, the firmware areas and a kernel loaded at 1 MiB. */
 const MIN_FV_RAM_BYTES = 2 * 1024 * 1024;
@@ -110,7 +109,6 @@ export class FvVm implements PartitionVm {
   run(budget: number, now: Nanos): VmSlice {
     this.sliceStart = now;
     this.sliceStartCycle = this.machineCycles();
-    this.feedStdin();
     try {
       return this.runSlice(budget);
     } finally {
@@ -163,6 +161,15 @@ export class FvVm implements PartitionVm {
     });
     this.cpu = m.cpu;
     m.loadMultiboot(this.plan);
+    const next = this.opts.stdin;
+    if (next !== undefined) {
+      // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
+      const source: InputSource = { interactive: false, poll: () => { const b = next(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } };
+      new PacedInput(m.timers, source, () => m.com1.receiverLine(), [
+        { ready: () => m.com1.receiverLine().ready, deliver: (b) => m.com1.receive([b]) },
+        { ready: () => m.keyboard.keyboardReady(), deliver: (b) => m.keyboard.type(b) },
+      ], () => undefined).start();
+    }
     return m;
   }
 
@@ -237,18 +244,6 @@ export class FvVm implements PartitionVm {
     return d > 0 ? d : 0;
   }
 
-  private feedStdin(): void {
-    const next = this.opts.stdin;
-    if (next === undefined) return;
-    const com1 = this.machine.com1;
-    const bytes: number[] = [];
-    while (com1.pendingInputLength + bytes.length < STDIN_READ_AHEAD) {
-      const b = next();
-      if (b === undefined) break;
-      bytes.push(b);
-    }
-    if (bytes.length > 0) com1.receive(bytes);
-  }
 }
 
 /** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */
