@@ -187,6 +187,12 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       if (m.isReg) return undef();
       return plain(`s.bound(${regGet(m.reg, c.osize)}, ${c.memLinear(m, c.osize, false)}, ${c.osize}, ${c.eip});`);
     }
+    case 0x63: {
+      // ARPL r/m16, r16: raise the destination selector's RPL to the source's; ZF says whether it changed.
+      const m = c.modrm();
+      const d = c.rm(m, 16, true);
+      return flagsHelper(`{ ${d.pre} const v = ${d.get}; const rpl = ${regGet(m.reg, 16)} & 3; if ((v & 3) < rpl) { ${d.set("(v & 0xfffc) | rpl")} s.setStatus(64, 64); } else s.setStatus(64, 0); }`);
+    }
     case 0x68: return plain(pushCode(c, String(c.imm(c.osize)), c.osize), true);
     case 0x6a: { const v = c.s8(); return plain(pushCode(c, String(c.o32 ? v : v & 0xffff), c.osize), true); }
     case 0x69: case 0x6b: {

@@ -76,5 +76,18 @@ void test_desc(void) {
   print_all("cpl 0, ldt 0x50");
   run_in_ring3(query_all);
   print_all("cpl 3");
+  static const uint16_t arpl_cases[][2] = {{0x0008, 0x0003}, {0x000b, 0x0001}, {0x0010, 0x0002}, {0xfffe, 0x0003}};
+  for (unsigned i = 0; i < 4; i++) {
+    uint16_t dst = arpl_cases[i][0];
+    uint32_t zf;
+    __asm__ volatile("arpl %w2, %w0\n setz %b1" : "+r"(dst), "=q"(zf) : "r"((uint32_t)arpl_cases[i][1]));
+    puts_serial("arpl ");
+    put_hex(arpl_cases[i][0], 4);
+    puts_serial(",");
+    put_hex(arpl_cases[i][1], 4);
+    puts_serial(" -> ");
+    put_hex(dst, 4);
+    puts_serial((zf & 1) ? " zf=1\n" : " zf=0\n");
+  }
   __asm__ volatile("lldt %w0" : : "r"(0));
 }
