@@ -22,8 +22,10 @@ const EPILOG = `The module runs in virtual time: the same XML and images give th
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
 partitions that stop) as "-- <time>: text". A summary table per partition closes the run.
 
-Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
-file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
+Input: --console NAME feeds stdin to the COM1 receiver and PS/2 keyboard of FV partition NAME. stdin must be
+a pipe or a file; it is read to its end before the run starts and then delivered one byte per character time
+of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or enabled the
+receive interrupt, so a run with input is as deterministic as one without.
 
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
@@ -148,7 +150,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("frames", { type: "number", describe: "major frames of the initial schedule to run (default 1)" })
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
-        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
+        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run, delivered at COM1's baud rate) to this FV partition's COM1 and keyboard" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
