@@ -44,7 +44,7 @@ uint64_t apex_deadline(SYSTEM_TIME_TYPE timeout);
 RETURN_CODE_TYPE apex_wake_rc(enum wake_reason r);
 
 /* HM: a process-level error (deadline, stack overflow, application error). */
-void apex_hm_process_error(ERROR_CODE_TYPE code, struct apex_process *p, const char *msg, uint32_t len);
+void apex_hm_process_error(ERROR_CODE_TYPE code, struct apex_process *p, uint32_t address, const char *msg, uint32_t len);
 int apex_has_error_handler(void);
 void apex_ports_poll(void);
 

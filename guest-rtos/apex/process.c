@@ -288,6 +288,6 @@ void apex_check_deadlines(uint64_t now)
         if (!p->used || p->deadline_reported || p->deadline_time == INFINITE_TIME_VALUE) continue;
         if (p->task->state == TASK_DORMANT || (SYSTEM_TIME_TYPE)now <= p->deadline_time) continue;
         p->deadline_reported = 1;
-        apex_hm_process_error(DEADLINE_MISSED, p, "DEADLINE_MISSED", 15);
+        apex_hm_process_error(DEADLINE_MISSED, p, (uint32_t)(uintptr_t)p->attr.ENTRY_POINT, "DEADLINE_MISSED", 15);
     }
 }

@@ -83,6 +83,7 @@ void sched_reschedule(void)
     }
     struct task *next = pick();
     if (prev == 0 || next == 0 || next == prev) return; /* prev 0: still on the boot stack */
+    rtos_hook_switch(prev, next);
     current = next;
     bsp_ctx_switch(&prev->sp, next->sp);
 }
@@ -192,6 +193,12 @@ void rtos_isr_tick(uint32_t ticks)
         }
     }
     rtos_hook_tick(now);
+    sched_reschedule();
+}
+
+void rtos_isr_hm(void)
+{
+    if (current != 0) rtos_hook_fault(current);
     sched_reschedule();
 }
 

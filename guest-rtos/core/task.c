@@ -139,5 +139,7 @@ __attribute__((weak)) void rtos_hook_task_exit(struct task *t) { (void)t; }
 __attribute__((weak)) void rtos_hook_stack_overflow(struct task *t)
 {
     task_kill(t);
-    (void)bsp_hm_raise("STACK_OVERFLOW", 14);
+    (void)bsp_hm_raise_error(4 /* STACK_OVERFLOW */, 1, (uint32_t)(uintptr_t)t->stack, "STACK_OVERFLOW", 14);
 }
+__attribute__((weak)) void rtos_hook_fault(struct task *t) { task_kill(t); }
+__attribute__((weak)) void rtos_hook_switch(struct task *prev, struct task *next) { (void)prev, (void)next; }

@@ -36,6 +36,8 @@ __attribute__((noreturn)) void rtos_boot(const struct bsp_boot_info *info);
 void rtos_isr_tick(uint32_t ticks);
 /* Called by the BSP from interrupt context when a port or other host event may have unblocked someone. */
 void rtos_isr_event(void);
+/* The host's HM upcall arrived: the task running when it came caused a fault it sent to the error handler. */
+void rtos_isr_hm(void);
 
 /* --- console, time, interrupts --- */
 void bsp_console_write(const char *s, uint32_t len);
@@ -61,10 +63,17 @@ bsp_rc_t bsp_schedule_set_next(uint32_t schedule_id);
 bsp_rc_t bsp_schedule_status(uint64_t *last_switch_ns, uint32_t *current, uint32_t *next);
 bsp_rc_t bsp_schedule_id(const char *name, uint32_t name_len, uint32_t *id);
 
-/* --- health monitoring (partition level, decided by the host's HM tables) --- */
-bsp_rc_t bsp_hm_raise(const char *msg, uint32_t len);
+/* --- health monitoring (levels and actions decided by the host's HM tables) --- */
+/* Reports an error the RTOS detected, with its exact ARINC ERROR_CODE and failed address. Returns 1 when
+ * the host gives it to the partition's error handler (the RTOS queues it there), 0 when the host acted
+ * (a restart or a stop does not return). no_handler: the RTOS cannot give it to its handler (none, the
+ * handler itself raised it, or its queue is full). */
+int bsp_hm_raise_error(uint32_t code, int no_handler, uint32_t address, const char *msg, uint32_t len);
+/* Declares the error-handler state to the host: 0 none, 1 ready, 2 running. */
+void bsp_hm_handler_state(uint32_t state);
 bsp_rc_t bsp_hm_report(const char *msg, uint32_t len);
-/* Takes one host-detected error: code (ARINC ERROR_CODE_TYPE), failed address, message. */
+/* Takes one host-detected error sent to the error handler (the HM upcall): code (ARINC ERROR_CODE_TYPE),
+ * failed address, message. */
 bsp_rc_t bsp_hm_take_error(uint32_t *code, uint32_t *address, char *msg, uint32_t cap, uint32_t *len);
 
 /* --- inter-partition ports; never block: BSP_RC_NOT_AVAILABLE and the core waits --- */

@@ -27,7 +27,7 @@ void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int test_failed(void);
 /* Prints one result line directly (init-phase and HM-path tests). */
 void test_report(const char *group, const char *name, int pass, const char *reason);
-void test_suite_done(const char *group);
+void test_suite_done(const char *group); /* prints SUITE and sets the partition IDLE */
 
 #define CHECK(cond, ...)                  \
     do {                                  \
@@ -46,8 +46,11 @@ void test_sleep_ticks(uint32_t n);      /* TIMED_WAIT n ticks */
 PROCESS_ID_TYPE test_make_process(const char *name, void (*entry)(void), PRIORITY_TYPE prio, SYSTEM_TIME_TYPE period,
                                   SYSTEM_TIME_TYPE capacity);
 void test_init_check(const char *group, const char *name, RETURN_CODE_TYPE got, RETURN_CODE_TYPE want);
+/* The partition command line (set by main.c); test_cmdline_has("start=module") looks for one token. */
+void test_set_cmdline(const char *cmdline, uint32_t len);
+int test_cmdline_has(const char *token);
 
 extern const struct test_group group_core, group_process, group_intra, group_partition, group_ports_tx,
-    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory;
+    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory, group_hm_upcall, group_schedule, group_warm;
 
 #endif

@@ -10,7 +10,7 @@ void test_run_case(const char *group, const struct test_case *c);
 
 static const struct test_group *const groups[] = {
     &group_core,      &group_process,  &group_intra,       &group_partition, &group_ports_tx,
-    &group_ports_rx,  &group_hm_stack, &group_hm_deadline, &group_hm_memory,
+    &group_ports_rx,  &group_hm_stack, &group_hm_deadline, &group_hm_memory, &group_hm_upcall, &group_schedule, &group_warm,
 };
 
 static const struct test_group *selected;
@@ -40,6 +40,7 @@ void app_main(const struct bsp_boot_info *info)
 {
     RETURN_CODE_TYPE rc;
     apex_init(info);
+    test_set_cmdline(info->cmdline, info->cmdline_len);
     selected = pick(info->cmdline, info->cmdline_len);
     if (selected == 0) {
         printf("rtos-tests: no known group= on the command line \"%.*s\"\n", (int)info->cmdline_len, info->cmdline);

@@ -76,8 +76,11 @@ static void schedule_services(void)
 
 static void set_schedule_forbidden(void)
 {
+    SCHEDULE_STATUS_TYPE st;
     RETURN_CODE_TYPE rc;
-    SET_MODULE_SCHEDULE(2, &rc); /* this partition has no SetModuleSchedule permission */
+    GET_MODULE_SCHEDULE_STATUS(&st, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    SET_MODULE_SCHEDULE(st.CURRENT_SCHEDULE, &rc); /* a real schedule, but no SetModuleSchedule permission */
     CHECK_RC(rc, INVALID_CONFIG);
     SET_MODULE_SCHEDULE(-1, &rc);
     CHECK_RC(rc, INVALID_PARAM);
@@ -233,8 +236,9 @@ static void hm_memory_setup(void)
     PARTITION_STATUS_TYPE ps;
     GET_PARTITION_STATUS(&ps, &rc);
     if (ps.START_CONDITION != NORMAL_START) {
-        test_report("hm_memory", "memory_violation", ps.START_CONDITION == HM_PARTITION_RESTART,
-                    "restarted with an unexpected start condition");
+        /* start=module: the module's tables make it a MODULE-level error that resets the module */
+        START_CONDITION_TYPE want = test_cmdline_has("start=module") ? HM_MODULE_RESTART : HM_PARTITION_RESTART;
+        test_report("hm_memory", "memory_violation", ps.START_CONDITION == want, "restarted with an unexpected start condition");
         test_suite_done("hm_memory");
         return;
     }
@@ -243,3 +247,115 @@ static void hm_memory_setup(void)
 }
 
 const struct test_group group_hm_memory = { "hm_memory", hm_memory_setup, no_cases, 0, 1 };
+
+/* ---- hm_upcall: the same wild write, but the module's tables make MEMORY_VIOLATION a PROCESS-level error:
+ * the kernel sends it to the error handler (HM upcall), which sees the code, the faulting process (now
+ * dormant) and the failed address (the faulting instruction, inside wild_entry). */
+
+static void upcall_handler(void)
+{
+    ERROR_STATUS_TYPE st;
+    PROCESS_STATUS_TYPE ps;
+    RETURN_CODE_TYPE rc, rc2;
+    char why[100];
+    GET_ERROR_STATUS(&st, &rc);
+    GET_PROCESS_STATUS(p_victim, &ps, &rc2);
+    uintptr_t at = (uintptr_t)st.FAILED_ADDRESS, entry = (uintptr_t)wild_entry;
+    (void)snprintf(why, sizeof why, "rc %d code %d pid %d (victim %d) address 0x%x state %d", (int)rc, (int)st.ERROR_CODE,
+                   (int)st.FAILED_PROCESS_ID, (int)p_victim, (unsigned)at, (int)ps.PROCESS_STATE);
+    test_report("hm_upcall", "memory_violation_to_handler",
+                rc == NO_ERROR && st.ERROR_CODE == MEMORY_VIOLATION && st.FAILED_PROCESS_ID == p_victim && at >= entry &&
+                    at < entry + 64 && rc2 == NO_ERROR && ps.PROCESS_STATE == DORMANT,
+                why);
+    test_suite_done("hm_upcall");
+}
+
+static void hm_upcall_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    CREATE_ERROR_HANDLER(upcall_handler, 8192, &rc);
+    p_victim = test_make_process("WILD", wild_entry, 50, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+    START(p_victim, &rc);
+}
+
+const struct test_group group_hm_upcall = { "hm_upcall", hm_upcall_setup, no_cases, 0, 1 };
+
+/* ---- schedule: a partition with SetModuleSchedule permission switches the module schedule (Part 2):
+ * SET_MODULE_SCHEDULE succeeds, the switch waits for the end of the major frame, then "alt" is current. */
+
+static void set_schedule_ok(void)
+{
+    SCHEDULE_STATUS_TYPE before, pending, after;
+    SCHEDULE_ID_TYPE alt = -1;
+    SYSTEM_TIME_TYPE t0, t;
+    RETURN_CODE_TYPE rc;
+    GET_MODULE_SCHEDULE_ID(N("alt"), &alt, &rc);
+    CHECK(rc == NO_ERROR && alt > 0, "GET_MODULE_SCHEDULE_ID(alt) rc %d id %d", (int)rc, (int)alt);
+    GET_MODULE_SCHEDULE_STATUS(&before, &rc);
+    CHECK(rc == NO_ERROR && before.CURRENT_SCHEDULE != alt && before.NEXT_SCHEDULE == before.CURRENT_SCHEDULE,
+          "before: current %d next %d", (int)before.CURRENT_SCHEDULE, (int)before.NEXT_SCHEDULE);
+    SET_MODULE_SCHEDULE(alt, &rc);
+    CHECK_RC(rc, NO_ERROR);
+    GET_MODULE_SCHEDULE_STATUS(&pending, &rc);
+    CHECK(rc == NO_ERROR && pending.CURRENT_SCHEDULE == before.CURRENT_SCHEDULE && pending.NEXT_SCHEDULE == alt,
+          "pending: current %d next %d", (int)pending.CURRENT_SCHEDULE, (int)pending.NEXT_SCHEDULE);
+    GET_TIME(&t0, &rc);
+    do {
+        test_sleep_ticks(1);
+        GET_MODULE_SCHEDULE_STATUS(&after, &rc);
+        GET_TIME(&t, &rc);
+    } while (after.CURRENT_SCHEDULE != alt && t - t0 < 100000000LL);
+    CHECK(after.CURRENT_SCHEDULE == alt && after.NEXT_SCHEDULE == alt && after.TIME_OF_LAST_SCHEDULE_SWITCH > t0 &&
+              after.TIME_OF_LAST_SCHEDULE_SWITCH <= t0 + 20000000LL,
+          "after: current %d next %d switched at %d (asked at %d)", (int)after.CURRENT_SCHEDULE, (int)after.NEXT_SCHEDULE,
+          (int)after.TIME_OF_LAST_SCHEDULE_SWITCH, (int)t0);
+    SET_MODULE_SCHEDULE(99, &rc);
+    CHECK_RC(rc, INVALID_PARAM);
+}
+
+static const struct test_case schedule_cases[] = { { "set_schedule_ok", set_schedule_ok }, { 0, 0 } };
+
+const struct test_group group_schedule = { "schedule", 0, schedule_cases, 0, 0 };
+
+/* ---- warm: what survives a restart. A process changes a .data variable and asks for WARM_START: the
+ * restarted partition still sees the change (RAM kept; the RTOS rebuilt its .bss objects). It then asks
+ * for COLD_START, after which the variable has its image value again (everything reloaded). */
+
+static volatile uint32_t survivor = 0x1111u; /* .data: initialised by the image */
+
+static void warm_entry(void)
+{
+    RETURN_CODE_TYPE rc;
+    survivor = 0x2222u;
+    SET_PARTITION_MODE(WARM_START, &rc);
+    test_report("warm", "data_survives_warm_start", 0, "SET_PARTITION_MODE(WARM_START) returned");
+    test_suite_done("warm");
+}
+
+static void warm_setup(void)
+{
+    RETURN_CODE_TYPE rc;
+    PARTITION_STATUS_TYPE ps;
+    char why[80];
+    GET_PARTITION_STATUS(&ps, &rc);
+    if (ps.START_CONDITION == NORMAL_START) {
+        PROCESS_ID_TYPE p = test_make_process("WARMER", warm_entry, 50, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+        START(p, &rc);
+        return;
+    }
+    if (ps.OPERATING_MODE == WARM_START) {
+        (void)snprintf(why, sizeof why, "start condition %d, survivor 0x%x", (int)ps.START_CONDITION, (unsigned)survivor);
+        test_report("warm", "data_survives_warm_start", ps.START_CONDITION == PARTITION_RESTART && survivor == 0x2222u, why);
+        SET_PARTITION_MODE(COLD_START, &rc);
+        test_report("warm", "cold_start_reloads", 0, "SET_PARTITION_MODE(COLD_START) returned");
+        test_suite_done("warm");
+        return;
+    }
+    (void)snprintf(why, sizeof why, "mode %d start condition %d, survivor 0x%x", (int)ps.OPERATING_MODE, (int)ps.START_CONDITION,
+                   (unsigned)survivor);
+    test_report("warm", "cold_start_reloads",
+                ps.OPERATING_MODE == COLD_START && ps.START_CONDITION == PARTITION_RESTART && survivor == 0x1111u, why);
+    test_suite_done("warm");
+}
+
+const struct test_group group_warm = { "warm", warm_setup, no_cases, 0, 1 };

@@ -70,7 +70,7 @@ static void setup(void)
     p_rx = test_make_process("RX", rx_entry, 150, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
     p_bbr = test_make_process("BBR", bbr_entry, 150, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
     p_evw = test_make_process("EVW", evw_entry, 150, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
-    p_mw = test_make_process("MW", mw_entry, 110, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
+    p_mw = test_make_process("MW", mw_entry, 120, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE); /* = the ceiling */
 }
 
 static void buffer_send_receive(void)
@@ -294,15 +294,21 @@ static void mutex_handover_reset(void)
     MUTEX_STATUS_TYPE st;
     GET_MY_ID(&me, &rc);
     ACQUIRE_MUTEX(mtx, 0, &rc);
-    hits = 0;
-    START(p_mw, &rc);     /* priority 110 < the ceiling 120 we run at: it waits for the CPU */
-    test_sleep_ticks(0);
-    RESET_MUTEX(mtx, me, &rc);
     CHECK_RC(rc, NO_ERROR);
-    test_sleep_ticks(2);
-    CHECK(hits == 4, "waiter never got the mutex after RESET_MUTEX");
+    hits = 0;
+    START(p_mw, &rc);     /* priority 120 = the ceiling we run at: it waits for the CPU */
+    CHECK_RC(rc, NO_ERROR);
+    TIMED_WAIT(0, &rc);   /* yield: MW runs and blocks in ACQUIRE_MUTEX on the mutex we hold */
+    CHECK_RC(rc, NO_ERROR);
     GET_MUTEX_STATUS(mtx, &st, &rc);
-    CHECK(st.MUTEX_STATE == AVAILABLE, "mutex still owned");
+    CHECK(rc == NO_ERROR && st.MUTEX_STATE == OWNED && st.MUTEX_OWNER == me && st.WAITING_PROCESSES == 1 && hits == 0,
+          "before RESET_MUTEX: state %d owner %d waiting %d hits %u", (int)st.MUTEX_STATE, (int)st.MUTEX_OWNER,
+          (int)st.WAITING_PROCESSES, hits);
+    RESET_MUTEX(mtx, me, &rc); /* hands the mutex to MW, which now outranks us and runs at once */
+    CHECK_RC(rc, NO_ERROR);
+    CHECK(hits == 4, "the blocked waiter did not get the mutex at RESET_MUTEX (hits %u)", hits);
+    GET_MUTEX_STATUS(mtx, &st, &rc);
+    CHECK(st.MUTEX_STATE == AVAILABLE && st.WAITING_PROCESSES == 0, "mutex still owned");
     RESET_MUTEX(mtx, me, &rc);
     CHECK_RC(rc, INVALID_MODE);
 }

@@ -189,10 +189,12 @@ static void suspend_self_timeout(void)
     SUSPEND_SELF(0, &rc);
     CHECK_RC(rc, NO_ERROR);
     SYSTEM_TIME_TYPE t0, t1;
+    RETURN_CODE_TYPE rc_suspend;
     GET_TIME(&t0, &rc);
-    SUSPEND_SELF((SYSTEM_TIME_TYPE)(2 * test_tick()), &rc);
+    SUSPEND_SELF((SYSTEM_TIME_TYPE)(2 * test_tick()), &rc_suspend);
     GET_TIME(&t1, &rc);
-    CHECK(rc == NO_ERROR, "GET_TIME");
+    CHECK_RC(rc_suspend, TIMED_OUT); /* nobody resumes us: the timeout ends the suspension */
+    CHECK_RC(rc, NO_ERROR);
     SUSPEND_SELF((SYSTEM_TIME_TYPE)(2 * test_tick()), &rc);
     CHECK_RC(rc, TIMED_OUT);
     CHECK(t1 - t0 >= (SYSTEM_TIME_TYPE)(2 * test_tick()), "woke early");
@@ -260,8 +262,12 @@ static void core_and_index(void)
     RETURN_CODE_TYPE rc;
     GET_MY_PROCESSOR_CORE_ID(&core, &rc);
     CHECK(rc == NO_ERROR && core == 0, "core %d", (int)core);
+    PROCESS_ID_TYPE me = 0;
     GET_MY_INDEX(&idx, &rc);
-    CHECK(rc == NO_ERROR && idx >= 0, "index %d", (int)idx);
+    CHECK_RC(rc, NO_ERROR);
+    GET_MY_ID(&me, &rc);
+    /* this RTOS numbers processes by creation slot: the index is the slot, the id the slot + 1 */
+    CHECK(idx >= 0 && idx < MAX_NUMBER_OF_PROCESSES && idx == (PROCESS_INDEX_TYPE)(me - 1), "index %d for id %d", (int)idx, (int)me);
 }
 
 static const struct test_case cases[] = {

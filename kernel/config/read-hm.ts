@@ -8,6 +8,7 @@ import { readPartitionRef } from "./partition-ref";
 import type { PartitionRef } from "./partition-ref";
 import { PARTITION_ACTIONS } from "./read-schedule";
 import type { XmlElement } from "./xml-tree";
+import { SYSTEM_STATE_VALUES, SystemState } from "../health/system-state";
 
 const LEVELS: readonly ErrorLevel[] = ["MODULE", "PARTITION", "PROCESS"];
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -43,6 +44,11 @@ function readStates(r: ElementReader, childName: string, sink: DiagnosticSink): 
     sr.string("Description", false);
     const children = sr.children([{ local: childName, min: 1, max: Infinity }]).get(childName) ?? [];
     sr.finish();
+    if (state !== undefined && !SYSTEM_STATE_VALUES.includes(state)) {
+      const known = Object.entries(SystemState).map(([name, v]) => `${v} ${name}`).join(", ");
+      sink.error(el.pos, `SystemState ${state} is not a system state (${known})`);
+      continue;
+    }
     if (state !== undefined) out.push({ state, children });
   }
   return out;

@@ -6,7 +6,7 @@
 // - ErrorIdentifier: the reporter's own, else the lowest ErrorIdentifier of the System_HM_Table
 //   entries of that state with that ErrorCode, else the code's ERROR_CODE_TYPE value (system-state.ts).
 // - Level when the System_HM_Table has no entry: MODULE without a partition context (MODULE_INIT,
-//   MODULE_EXEC or no partition); otherwise PROCESS for APPLICATION_ERROR and DEADLINE_MISSED (they
+//   SYSTEM_FUNCTION, PARTITION_SWITCH or no partition); otherwise PROCESS for APPLICATION_ERROR and DEADLINE_MISSED (they
 //   concern one process, and RAISE_APPLICATION_ERROR exists to reach the error handler), PARTITION
 //   for every other code.
 // - A PARTITION or PROCESS level without a partition context escalates to MODULE. A PROCESS-level
@@ -100,7 +100,9 @@ export function compileHmTables(config: SystemConfig): HmTables {
 }
 
 function inModuleContext(input: HmInput): boolean {
-  return input.partition === undefined || input.systemState === SystemState.MODULE_INIT || input.systemState === SystemState.MODULE_EXEC;
+  return input.partition === undefined || (
+    input.systemState === SystemState.MODULE_INIT || input.systemState === SystemState.SYSTEM_FUNCTION || input.systemState === SystemState.PARTITION_SWITCH
+  );
 }
 
 function defaultLevel(input: HmInput, code: ErrorCode): ErrorLevel {

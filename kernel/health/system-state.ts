@@ -5,30 +5,41 @@ import type { OperatingMode } from "../partition/partition-mode";
 
 /**
  * SystemState values used to index System_HM_Table, Module_HM_Table and Partition_HM_Table.
- * Configuration files must use these numbers.
+ * Configuration files must use these numbers. They follow the order in which the standard lists the
+ * system states of its example HM tables (module initialization, system-specific function, partition
+ * switching, partition initialization, process management, process execution, error handler), numbered
+ * from 1 as those examples are; 0 is not a state (the validator rejects it).
  */
 export const SystemState = {
-  /** Kernel start-up, before the first window (no partition context). */
-  MODULE_INIT: 0,
-  /** Kernel code outside any partition's request: scheduler, timers, device emulation of the module. */
-  MODULE_EXEC: 1,
-  /** Partition code while the partition is in COLD_START or WARM_START. */
-  PARTITION_INIT: 2,
-  /** Partition code while the partition is in NORMAL mode (a process or the idle loop runs). */
-  PROCESS_EXEC: 3,
-  /** The partition's error handler process runs. */
-  ERROR_HANDLER: 4,
-  /** The kernel serves a hypercall on behalf of a partition (bad argument, bad pointer). */
-  PARTITION_SERVICE: 5,
+  /** Module initialization: the kernel starts the module, before the first window (no partition context). */
+  MODULE_INIT: 1,
+  /** A system-specific function of the kernel outside any partition's request (scheduler, module timers). */
+  SYSTEM_FUNCTION: 2,
+  /** Partition switching: the kernel changes windows or module schedules. */
+  PARTITION_SWITCH: 3,
+  /** Partition initialization: partition code runs while the partition is in COLD_START or WARM_START. */
+  PARTITION_INIT: 4,
+  /** Process management: the kernel serves a hypercall on behalf of a partition (bad argument, bad pointer, forbidden service). */
+  PROCESS_MANAGEMENT: 5,
+  /** Process execution: partition code runs in NORMAL mode (a process or the partition's idle loop). */
+  PROCESS_EXECUTION: 6,
+  /** The partition's error handler process runs (declared by the RTOS with hm_set_handler_state). */
+  ERROR_HANDLER: 7,
 } as const;
 /** One SystemState value. */
 export type SystemState = (typeof SystemState)[keyof typeof SystemState];
 
+/** Every SystemState value, ascending (the validator accepts exactly these). */
+export const SYSTEM_STATE_VALUES: readonly number[] = Object.values(SystemState);
+
+/** Where partition code was when an error arose. */
+export type PartitionContext = "code" | "errorHandler" | "hypercall";
+
 /** The system state of code running in a partition, from its mode and what runs. */
-export function partitionSystemState(mode: OperatingMode, context: "code" | "errorHandler" | "hypercall"): SystemState {
-  if (context === "hypercall") return SystemState.PARTITION_SERVICE;
-  if (context === "errorHandler") return SystemState.ERROR_HANDLER;
-  return mode === "NORMAL" ? SystemState.PROCESS_EXEC : SystemState.PARTITION_INIT;
+export function partitionSystemState(mode: OperatingMode, context: PartitionContext): SystemState {
+  if (context === "hypercall") return SystemState.PROCESS_MANAGEMENT;
+  if (mode !== "NORMAL") return SystemState.PARTITION_INIT;
+  return context === "errorHandler" ? SystemState.ERROR_HANDLER : SystemState.PROCESS_EXECUTION;
 }
 
 /** Errors the kernel detects itself, before they are classified. */

@@ -77,6 +77,10 @@ export enum ServiceId {
   HmGetErrorStatus = 29,
   /** Gives up the rest of the current window; returns in the partition's next window. */
   WindowYield = 30,
+  /** Reports an error the RTOS detected (deadline miss, stack overflow, application error...) with its exact ERROR_CODE; the HM tables decide. */
+  HmRaiseError = 31,
+  /** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. */
+  HmSetHandlerState = 32,
 }
 
 /** apexvisor error codes returned in EAX (negative). */
@@ -155,6 +159,19 @@ export enum Virq {
   ONESHOT = 1,
   PORT = 2,
   WINDOW_START = 3,
+  HM = 4,
+}
+
+/** Bits of hm_raise_error's flags. */
+export enum HmRaiseFlags {
+  NO_HANDLER = 1,
+}
+
+/** Error-handler state the RTOS declares with hm_set_handler_state. */
+export enum HmHandlerState {
+  NONE = 0,
+  READY = 1,
+  RUNNING = 2,
 }
 
 /** Bits of start-info flags. */
@@ -218,6 +235,8 @@ export interface ServiceArgs {
   readonly hmReportMessage: readonly [message: GuestVirtAddr, len: number];
   readonly hmGetErrorStatus: readonly [status: GuestVirtAddr];
   readonly windowYield: readonly [];
+  readonly hmRaiseError: readonly [errorCode: number, flags: number, failedAddress: number, message: GuestVirtAddr, len: number];
+  readonly hmSetHandlerState: readonly [state: number];
 }
 
 /** Handler key of a service (camelCase name). */
@@ -559,6 +578,26 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "flush-trap",
     args: [],
     errors: [{ code: PvError.ENOSYS, arinc: null }],
+  },
+  {
+    id: ServiceId.HmRaiseError,
+    name: "hm_raise_error",
+    key: "hmRaiseError",
+    permission: "any",
+    result: "value",
+    libpv: "flush-trap",
+    args: [{ kind: "u32", name: "error_code", word: 0 }, { kind: "u32", name: "flags", word: 1 }, { kind: "u32", name: "failed_address", word: 2 }, { kind: "ptr", name: "message", word: 3, dir: "in", len: { by: "arg", index: 4 } }, { kind: "u32", name: "len", word: 4 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.HmSetHandlerState,
+    name: "hm_set_handler_state",
+    key: "hmSetHandlerState",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "state", word: 0 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
   },
 ];
 

@@ -6,7 +6,7 @@ import type { KernelFault } from "../health/system-state";
 import type { PvImage } from "../loader/pv-image";
 import { readGuestBytes, writeGuestBytes } from "../mem/guest-access";
 import { guestVirt, type GuestVirtAddr, type Nanos } from "../mem/types";
-import type { KernelApi } from "../module/partition-vm";
+import type { ErrorHandlerState, KernelApi } from "../module/partition-vm";
 import { PvError } from "./abi-generated";
 import type { ExportLookup } from "./export-lookup";
 import type { PvTimers } from "./pv-timers";
@@ -23,6 +23,8 @@ export interface PvVcpuState {
   timers: PvTimers;
   /** Registered upcall entry (0: none). */
   upcallHandler: number;
+  /** The RTOS's error-handler state (hm_set_handler_state); "none" until it declares one. */
+  hmHandler: ErrorHandlerState;
   /** Keys already reported by logOnce. */
   readonly logged: Set<string>;
 }

@@ -41,6 +41,8 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   hmReportMessage: 200,
   hmGetErrorStatus: 150,
   windowYield: 20,
+  hmRaiseError: 300,
+  hmSetHandlerState: 20,
 };
 
 /** Bytes copied per cycle between guest and kernel (one 32-bit word). */

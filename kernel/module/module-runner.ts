@@ -2,9 +2,9 @@
 // (kernel/sched), runs each window's partition VM for exactly the window's cycles, and handles every
 // VM exit in one exhaustive switch: services, faults to the health monitor, mode changes, trace.
 import type { ErrorCode, PartitionConfig, SystemConfig } from "../config/model";
-import { compileHmTables, decideHm, describeAction, type HmError, type HmTables } from "../health/hm-decision";
+import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
-import { partitionSystemState } from "../health/system-state";
+import { partitionSystemState, type PartitionContext } from "../health/system-state";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import {
   applyPartitionAction,
@@ -32,7 +32,7 @@ import type { TraceSink } from "../trace/tracer";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
-import type { KernelApi, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
+import type { GuestError, KernelApi, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
@@ -80,7 +80,7 @@ interface PartitionRuntime {
   sleepUntil: Nanos | undefined;
   /** Transitions and errors requested by a hypercall, applied once the call returns. */
   deferred: (() => void)[];
-  /** Partition-level errors not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
+  /** Errors sent to the partition's error handler and not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
   readonly errors: PartitionError[];
   readonly stats: PartitionStats;
 }
@@ -214,12 +214,10 @@ export class ModuleRunner {
         const fault = classifyFault(exit.vector, p.vm.instructionBytes());
         const at = `vector ${exit.vector}${exit.errorCode === undefined ? "" : ` error code 0x${exit.errorCode.toString(16)}`} at eip 0x${exit.eip.toString(16)}` +
           (exit.cr2 === undefined ? "" : ` cr2 0x${exit.cr2.toString(16)}`);
-        this.raise(p, { kind: "fault", fault }, `${fault}: ${at}`, "code", exit.cr2 ?? exit.eip);
-        return false;
+        return this.raiseFault(p, { kind: "fault", fault }, `${fault}: ${at}`, "code", exit.eip);
       }
       case "tripleFault":
-        this.raise(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code");
-        return false;
+        return this.raiseFault(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code", 0);
       case "stop":
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.IDLE));
@@ -233,8 +231,7 @@ export class ModuleRunner {
 
   private serviceHypercall(p: PartitionRuntime, vector: number): boolean {
     if (p.vm.serviceHypercall === undefined) {
-      this.raise(p, { kind: "fault", fault: "illegalRequest" }, `hypercall vector ${vector} in a machine without hypercalls`, "hypercall");
-      return false;
+      return this.raiseFault(p, { kind: "fault", fault: "illegalRequest" }, `hypercall vector ${vector} in a machine without hypercalls`, "hypercall", 0);
     }
     const result: ServiceResult = p.vm.serviceHypercall(vector, this.kernelApiFor(p));
     const restartsBefore = p.stats.restarts;
@@ -250,8 +247,7 @@ export class ModuleRunner {
         p.sleepUntil = result.time;
         return true;
       case "error":
-        this.raise(p, { kind: "fault", fault: result.fault }, result.message, "hypercall");
-        return false;
+        return this.raiseFault(p, { kind: "fault", fault: result.fault }, result.message, "hypercall", 0);
       default: {
         const unreachable: never = result;
         throw new Error(`unhandled service result ${JSON.stringify(unreachable)}`);
@@ -289,9 +285,11 @@ export class ModuleRunner {
         return toReturnCode(t.outcome);
       },
       raiseError: (code: ErrorCode, message: string): ReturnCode => {
-        p.deferred.push(() => this.raise(p, { kind: "code", code }, message, "code"));
+        const d = this.classify(p, { kind: "code", code }, message, this.codeContext(p, "code"), false);
+        p.deferred.push(() => this.act(p, d));
         return toReturnCode("ok");
       },
+      raiseGuestError: (e: GuestError): boolean => this.raiseGuestError(p, e),
     };
   }
 
@@ -324,30 +322,71 @@ export class ModuleRunner {
     };
   }
 
-  /** Classifies an error through the HM tables, logs and traces it, and carries out the action. */
-  private raise(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall", failedAddress = 0): void {
+  /** "errorHandler" while the guest's error handler runs (it said so), else `context`. */
+  private codeContext(p: PartitionRuntime, context: "code" | "hypercall"): PartitionContext {
+    return p.vm.errorHandler?.().state === "running" ? "errorHandler" : context;
+  }
+
+  /**
+   * A fault the kernel detected in partition code or in a service it asked for. A PROCESS-level error
+   * goes to the guest's error handler through the HM upcall when the guest declared a handler, runs in
+   * NORMAL mode with virqs unmasked and the kernel's record queue has room; otherwise the module or
+   * partition action applies. True when the partition goes on running (the upcall is pending).
+   */
+  private raiseFault(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall", failedAddress: number): boolean {
+    const eh = p.vm.errorHandler?.();
+    const reachable = eh !== undefined && eh.state === "ready" && eh.deliverable && p.mode.mode === "NORMAL";
+    const full = reachable && p.errors.length >= MAX_QUEUED_ERRORS;
+    const text = full ? `${message} (error handler queue full: handled at partition level)` : message;
+    const d = this.classify(p, error, text, this.codeContext(p, context), reachable && !full);
+    if (d.action.kind === "errorHandler") {
+      p.errors.push({ code: d.errorCode, message, failedAddress });
+      p.vm.raiseHmUpcall?.();
+      return true;
+    }
+    this.act(p, d);
+    return false;
+  }
+
+  /** An error the guest RTOS reports with its exact code; true when it goes to the guest's error handler. */
+  private raiseGuestError(p: PartitionRuntime, e: GuestError): boolean {
+    const eh = p.vm.errorHandler?.();
+    const reachable = eh !== undefined && eh.state !== "none" && !e.noHandler && p.mode.mode === "NORMAL";
+    const text = e.failedAddress === 0 ? e.message : `${e.message} at 0x${e.failedAddress.toString(16)}`;
+    const d = this.classify(p, { kind: "code", code: e.code }, text, this.codeContext(p, "code"), reachable);
+    if (d.action.kind === "errorHandler") return true;
+    p.deferred.push(() => this.act(p, d));
+    return false;
+  }
+
+  /** Classifies an error through the HM tables, logs and traces it; the action is the caller's to apply. */
+  private classify(p: PartitionRuntime, error: HmError, message: string, context: PartitionContext, hasErrorHandler: boolean): HmDecision {
     const decision = decideHm(this.hmTables, {
       error,
       systemState: partitionSystemState(p.mode.mode, context),
       partition: p.config.id,
-      hasErrorHandler: false,
+      hasErrorHandler,
       time: this.now,
       message,
     });
     this.hmLog.append(decision.logEntry);
     p.stats.hmEvents++;
-    if (p.errors.length === MAX_QUEUED_ERRORS) p.errors.shift();
-    p.errors.push({ code: decision.errorCode, message, failedAddress });
     this.opts.trace.emit({
       kind: "hmEvent",
       time: this.now,
       partition: p.config.id,
+      systemState: decision.logEntry.systemState,
       errorId: decision.errorId,
       errorCode: decision.errorCode,
       level: decision.level,
       action: describeAction(decision.action),
     });
     this.notice(`HM: partition ${p.config.name}: ${decision.errorCode} (${message}) -> ${describeAction(decision.action)}`);
+    return decision;
+  }
+
+  /** Carries out a module or partition action; the error-handler action was delivered by the caller. */
+  private act(p: PartitionRuntime, decision: HmDecision): void {
     const action = decision.action;
     switch (action.kind) {
       case "module":
@@ -357,8 +396,6 @@ export class ModuleRunner {
         this.applyTransition(p, applyPartitionAction(p.mode, action.action, "healthMonitor"));
         return;
       case "errorHandler":
-        // No error handler is registered with the kernel (hasErrorHandler is false above); an RTOS
-        // that handles process errors does so inside the partition. Nothing more to do here.
         return;
       default: {
         const unreachable: never = action;
@@ -436,5 +473,8 @@ export class ModuleRunner {
 
 type PartitionVmExit = ReturnType<PartitionVm["run"]>["exit"];
 
-/** Partition-level errors kept for GET_ERROR_STATUS per partition (older ones are dropped). */
+/**
+ * Kernel-detected errors waiting for the partition's error handler (GET_ERROR_STATUS). When full, a
+ * further PROCESS-level error is handled at partition level and says so in the HM log: never dropped.
+ */
 const MAX_QUEUED_ERRORS = 16;

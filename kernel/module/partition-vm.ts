@@ -36,6 +36,12 @@ export interface KernelApi {
   setPartitionMode(requested: number): ReturnCode;
   /** RAISE_APPLICATION_ERROR / a guest-detected error, classified by the HM tables after the call returns. */
   raiseError(code: ErrorCode, message: string): ReturnCode;
+  /**
+   * An error the guest RTOS detected, with its exact code: classified now through the HM tables. True
+   * when the decision is the partition's error handler (the RTOS queues the error there); otherwise the
+   * module or partition action applies once the call returns.
+   */
+  raiseGuestError(error: GuestError): boolean;
   /** The caller's operating mode and start condition. */
   readonly mode: PartitionModeState;
   /** The caller's period and duration in the current module schedule (0 when it has no windows there). */
@@ -55,6 +61,18 @@ export interface KernelApi {
   /** A kernel notice for the user (logged, not an HM event). */
   notice(text: string): void;
 }
+
+/** An error reported by the guest RTOS (hm_raise_error). */
+export interface GuestError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly failedAddress: number;
+  /** The RTOS cannot give it to its error handler (the handler raised it, or its queue is full). */
+  readonly noHandler: boolean;
+}
+
+/** The guest RTOS's error-handler state as it declared it (hm_set_handler_state). */
+export type ErrorHandlerState = "none" | "ready" | "running";
 
 /** A partition-level error the kernel recorded for the caller's error handler. */
 export interface PartitionError {
@@ -92,6 +110,13 @@ export interface PartitionVm {
   portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
+  /**
+   * The guest's error-handler state, and whether an HM upcall can reach it now (an upcall handler is
+   * registered and virqs are not masked). PV only; a VM without it has no error handler.
+   */
+  errorHandler?(): { readonly state: ErrorHandlerState; readonly deliverable: boolean };
+  /** Raises the HM virq: a process-level error record waits in the kernel's queue (PV only). */
+  raiseHmUpcall?(): void;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
 }

@@ -18,11 +18,11 @@ import { serviceCost } from "../hypercall/service-costs";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
 import { parsePvImage, type PvImage } from "../loader/pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
-import { guestVirt, nanos, type Nanos } from "../mem/types";
+import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
 import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
 
 /** What the VM factory passes in. */
@@ -132,6 +132,7 @@ class PvVm implements PartitionVm {
       ramBytes: this.ramBytes,
       timers: startTimers(START_TICK_PERIOD, this.lastNow),
       upcallHandler: 0,
+      hmHandler: "none",
       logged: this.vcpu?.logged ?? new Set<string>(),
     };
   }
@@ -225,9 +226,26 @@ class PvVm implements PartitionVm {
     }
   }
 
-  restart(_mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
-    // Both restarts reload the image: a PV partition keeps no state across a restart the kernel knows of.
+  errorHandler(): { readonly state: ErrorHandlerState; readonly deliverable: boolean } {
+    const shared = this.machine.shared;
+    return { state: this.vcpu.hmHandler, deliverable: this.vcpu.upcallHandler !== 0 && !shared.masked };
+  }
+
+  raiseHmUpcall(): void {
+    this.machine.shared.raise(Virq.HM);
+  }
+
+  /**
+   * COLD_START reloads everything: the image, zeroed RAM, a fresh vCPU, shared page and timers.
+   * WARM_START keeps the partition's RAM as it was (code, .data, heap, stacks) and restarts the vCPU at
+   * the entry point with fresh start-info, shared page, timers and error-handler state; the guest's
+   * startup decides what it re-initializes (the RTOS zeroes .bss and rebuilds its objects, so only
+   * application data in .data or the heap survives). The kernel resets ports on either restart.
+   */
+  restart(mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
+    const kept = mode === "WARM_START" ? this.machine.mem.readBytes(guestPhys(0), this.ramBytes) : undefined;
     this.machine = this.build(startCondition);
+    if (kept !== undefined) this.machine.mem.writeBytes(guestPhys(0), kept);
     this.vcpu = this.freshVcpu();
   }
 

@@ -76,7 +76,7 @@ export function writeChromeTrace(events: readonly TraceEvent[], names?: Readonly
         rows.push({ ...row(`schedule ${e.from} -> ${e.to}`, "schedule", e.time, modulePid, [["from", String(e.from)], ["to", String(e.to)]]), scope: "g" });
         break;
       case "hmEvent":
-        rows.push(row(e.action, "hm", e.time, e.partition ?? modulePid, [["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]));
+        rows.push(row(e.action, "hm", e.time, e.partition ?? modulePid, [["systemState", String(e.systemState)], ["errorId", String(e.errorId)], ["errorCode", str(e.errorCode)], ["level", str(e.level)]]));
         break;
       case "portWrite":
       case "portRead":

@@ -18,7 +18,7 @@ function fields(e: TraceEvent): [string, Value][] {
     case "scheduleSwitch":
       return [["from", e.from], ["to", e.to]];
     case "hmEvent":
-      return [["partition", e.partition], ["errorId", e.errorId], ["errorCode", e.errorCode], ["level", e.level], ["action", e.action]];
+      return [["partition", e.partition], ["systemState", e.systemState], ["errorId", e.errorId], ["errorCode", e.errorCode], ["level", e.level], ["action", e.action]];
     case "portWrite":
     case "portRead":
     case "portSend":

@@ -32,6 +32,8 @@ export type TraceEvent =
       readonly kind: "hmEvent";
       readonly time: Nanos;
       readonly partition: PartitionId | undefined;
+      /** The SystemState the error arose in (kernel/health/system-state.ts). */
+      readonly systemState: number;
       readonly errorId: number;
       readonly errorCode: ErrorCode;
       readonly level: ErrorLevel;

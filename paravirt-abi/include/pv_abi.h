@@ -93,6 +93,15 @@
 #define PV_VIRQ_ONESHOT 1 /* The one-shot deadline passed. */
 #define PV_VIRQ_PORT 2 /* A port changed state (message arrived, space freed); the RTOS re-polls its waiting processes. */
 #define PV_VIRQ_WINDOW_START 3 /* A new window of this partition began. */
+#define PV_VIRQ_HM 4 /* The health monitor sent a process-level error to the partition's error handler: the process running when the upcall arrives caused it; hm_get_error_status gives the record. */
+
+/* Bits of hm_raise_error's flags. */
+#define PV_HMF_NO_HANDLER 1 /* The RTOS cannot give this error to its error handler (the handler raised it, or its queue is full): a PROCESS level is handled at partition level. */
+
+/* Error-handler state the RTOS declares with hm_set_handler_state. */
+#define PV_HMH_NONE 0 /* No error handler: PROCESS-level errors are handled at partition level. */
+#define PV_HMH_READY 1 /* An error handler exists and is not running. */
+#define PV_HMH_RUNNING 2 /* The error handler runs: errors arise in the ERROR_HANDLER system state. */
 
 /* Bits of start-info flags. */
 #define PV_SIF_SYSTEM_PARTITION 1
@@ -146,7 +155,9 @@
 #define PV_SVC_HM_REPORT_MESSAGE 28
 #define PV_SVC_HM_GET_ERROR_STATUS 29
 #define PV_SVC_WINDOW_YIELD 30
-#define PV_SVC_LIMIT 31 /* one past the highest id ever assigned */
+#define PV_SVC_HM_RAISE_ERROR 31
+#define PV_SVC_HM_SET_HANDLER_STATE 32
+#define PV_SVC_LIMIT 33 /* one past the highest id ever assigned */
 
 /* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
 #define PV_SIZEOF_START_INFO 128
@@ -596,6 +607,12 @@ pv_status_t pv_hm_get_error_status(struct pv_hm_error_status *status);
 /** Gives up the rest of the current window; returns in the partition's next window. (id 30, any) */
 pv_status_t pv_window_yield(void);
 
+/** Reports an error the RTOS detected (deadline miss, stack overflow, application error...) with its exact ERROR_CODE; the HM tables decide. (id 31, any) */
+uint32_t pv_hm_raise_error(uint32_t error_code, uint32_t flags, uint32_t failed_address, const char *message, uint32_t len);
+
+/** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. (id 32, any) */
+pv_status_t pv_hm_set_handler_state(uint32_t state);
+
 /* libpv-local functions (no trap id). */
 /** Masks virtual interrupts (irq_mask = 1) and returns the previous mask. */
 uint32_t pv_virq_mask(void);
@@ -778,6 +795,21 @@ static inline uint32_t pv_abi_to_arinc(uint32_t service_id, pv_status_t result) 
         case PV_ENOSYS: return ARINC_INVALID_CONFIG;
         case PV_EFAULT: return ARINC_INVALID_PARAM;
         case PV_ENOACTION: return ARINC_NO_ACTION;
+        default: break;
+        }
+        break;
+    case PV_SVC_HM_RAISE_ERROR:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_HM_SET_HANDLER_STATE:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
         default: break;
         }
         break;

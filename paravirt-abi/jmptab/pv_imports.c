@@ -32,6 +32,8 @@ PV_EXTERNAL_FUNC(pv_hm_raise_application_error);
 PV_EXTERNAL_FUNC(pv_hm_report_message);
 PV_EXTERNAL_FUNC(pv_hm_get_error_status);
 PV_EXTERNAL_FUNC(pv_window_yield);
+PV_EXTERNAL_FUNC(pv_hm_raise_error);
+PV_EXTERNAL_FUNC(pv_hm_set_handler_state);
 PV_EXTERNAL_FUNC(pv_virq_mask);
 PV_EXTERNAL_FUNC(pv_virq_unmask);
 PV_EXTERNAL_FUNC(pv_virq_restore);

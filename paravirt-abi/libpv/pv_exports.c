@@ -36,6 +36,8 @@ static const char name_pv_hm_raise_application_error[] = "pv_hm_raise_applicatio
 static const char name_pv_hm_report_message[] = "pv_hm_report_message";
 static const char name_pv_hm_get_error_status[] = "pv_hm_get_error_status";
 static const char name_pv_window_yield[] = "pv_window_yield";
+static const char name_pv_hm_raise_error[] = "pv_hm_raise_error";
+static const char name_pv_hm_set_handler_state[] = "pv_hm_set_handler_state";
 static const char name_pv_virq_mask[] = "pv_virq_mask";
 static const char name_pv_virq_unmask[] = "pv_virq_unmask";
 static const char name_pv_virq_restore[] = "pv_virq_restore";
@@ -43,7 +45,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[36] = {
+const struct pv_export pv_export_table[38] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -75,6 +77,8 @@ const struct pv_export pv_export_table[36] = {
     { (uint32_t)name_pv_hm_report_message, (uint32_t)pv_hm_report_message, PV_SVC_HM_REPORT_MESSAGE, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_hm_get_error_status, (uint32_t)pv_hm_get_error_status, PV_SVC_HM_GET_ERROR_STATUS, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_window_yield, (uint32_t)pv_window_yield, PV_SVC_WINDOW_YIELD, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_hm_raise_error, (uint32_t)pv_hm_raise_error, PV_SVC_HM_RAISE_ERROR, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_hm_set_handler_state, (uint32_t)pv_hm_set_handler_state, PV_SVC_HM_SET_HANDLER_STATE, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_virq_mask, (uint32_t)pv_virq_mask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_unmask, (uint32_t)pv_virq_unmask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_restore, (uint32_t)pv_virq_restore, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },

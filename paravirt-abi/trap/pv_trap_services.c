@@ -130,3 +130,12 @@ pv_status_t pv_window_yield(void) {
     PV_TRAP_FLUSH_CONSOLE();
     return (pv_status_t)pv_trap0(PV_SVC_WINDOW_YIELD);
 }
+
+uint32_t pv_hm_raise_error(uint32_t error_code, uint32_t flags, uint32_t failed_address, const char *message, uint32_t len) {
+    PV_TRAP_FLUSH_CONSOLE();
+    return pv_trap5(PV_SVC_HM_RAISE_ERROR, error_code, flags, failed_address, (uint32_t)message, len);
+}
+
+pv_status_t pv_hm_set_handler_state(uint32_t state) {
+    return (pv_status_t)pv_trap1(PV_SVC_HM_SET_HANDLER_STATE, state);
+}

@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { join } from "path";
 import { missingImages, planSuite } from "../../kernel/cli/test-suite/plan";
+import { loadManifest } from "../../kernel/cli/test-suite/load-manifest";
 import { pvSuiteFactory } from "../../kernel/cli/test-suite/pv-factory";
 import { runSuiteModule } from "../../kernel/cli/test-suite/run-module";
 
@@ -28,7 +29,7 @@ describe("guest RTOS test suite in partitions", function () {
         this.skip();
       }
       const factory = pvSuiteFactory(ROOT);
-      const run = runSuiteModule(m.file, factory);
+      const run = runSuiteModule(m.file, factory, loadManifest(ROOT));
       const tests = run.reports.flatMap((r) => r.tests);
       counts[m.binding] += tests.length;
       const failing = tests.filter((t) => !t.pass).map((t) => `${t.group}.${t.name}: ${t.reason}`);

@@ -50,6 +50,7 @@ void rt_start(uint32_t magic, uint32_t info)
         boot.cmdline = "";
         boot.cmdline_len = 0;
     }
+    pc_host_configure(boot.cmdline, boot.cmdline_len);
     rtos_boot(&boot);
 }
 

@@ -1,8 +1,10 @@
 /* pc_host.c: bsp.h partition, schedule, HM and port services for a bare PC, linked into the image: one
- * partition owning the CPU (window = major frame), one module schedule ("main", no switching allowed),
- * no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration), and a
- * local HM policy: a partition-level error is printed and the machine stops. Restarts are not
- * available (no loader to reload .data), so COLD_START/WARM_START stop the machine as well. */
+ * partition owning the CPU (window = major frame), one module schedule named on the command line
+ * (`schedule=<id>:<name>`, as the module XML names it; none when absent) that the partition may not
+ * switch, no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration),
+ * and a local HM policy with no tables: an error the RTOS can give to its error handler goes there
+ * (PROCESS level), any other is printed and the machine stops. Restarts are not available (no loader
+ * to reload .data), so COLD_START/WARM_START stop the machine as well. */
 #include <bsp.h>
 #include <rt/stdio.h>
 #include <rt/string.h>
@@ -14,12 +16,32 @@
 #define MODE_COLD_START 1u
 #define MODE_WARM_START 2u
 #define MODE_NORMAL 3u
-#define SCHEDULE_MAIN 0u
+#define SCHEDULE_NAME_MAX 30u
 #define EXIT_IDLE 0u
 #define EXIT_HM 2u
 #define EXIT_RESTART 4u
 
 static uint32_t mode = MODE_COLD_START;
+static uint32_t schedule_id;      /* 0: no schedule named on the command line */
+static char schedule_name[SCHEDULE_NAME_MAX + 1];
+
+void pc_host_configure(const char *cmdline, uint32_t len)
+{
+    static const char key[] = "schedule=";
+    const uint32_t klen = sizeof key - 1;
+    for (uint32_t i = 0; i + klen <= len; i++) {
+        if ((i > 0 && cmdline[i - 1] != ' ') || memcmp(cmdline + i, key, klen) != 0) continue;
+        uint32_t j = i + klen, id = 0, n = 0;
+        while (j < len && cmdline[j] >= '0' && cmdline[j] <= '9') id = id * 10u + (uint32_t)(cmdline[j++] - '0');
+        if (j >= len || cmdline[j] != ':' || id == 0) return;
+        j++;
+        while (j + n < len && cmdline[j + n] != ' ' && n < SCHEDULE_NAME_MAX) n++;
+        memcpy(schedule_name, cmdline + j, n);
+        schedule_name[n] = '\0';
+        schedule_id = id;
+        return;
+    }
+}
 
 void pc_host_halt(const char *why, uint32_t status)
 {
@@ -52,31 +74,36 @@ bsp_rc_t bsp_partition_set_mode(uint32_t m)
 
 bsp_rc_t bsp_schedule_set_next(uint32_t id)
 {
-    (void)id;
-    return BSP_RC_UNSUPPORTED; /* one schedule and no SetModuleSchedule permission */
+    if (schedule_id == 0 || id != schedule_id) return BSP_RC_INVALID_PARAM; /* no such schedule */
+    return BSP_RC_INVALID_CONFIG; /* the one partition has no SetModuleSchedule permission */
 }
 
 bsp_rc_t bsp_schedule_status(uint64_t *last_switch_ns, uint32_t *current, uint32_t *next)
 {
+    if (schedule_id == 0) return BSP_RC_UNSUPPORTED;
     *last_switch_ns = 0;
-    *current = SCHEDULE_MAIN;
-    *next = SCHEDULE_MAIN;
+    *current = schedule_id;
+    *next = schedule_id;
     return BSP_RC_OK;
 }
 
 bsp_rc_t bsp_schedule_id(const char *name, uint32_t name_len, uint32_t *id)
 {
-    if (name_len != 4 || memcmp(name, "main", 4) != 0) return BSP_RC_INVALID_CONFIG;
-    *id = SCHEDULE_MAIN;
+    if (schedule_id == 0 || name_len != strlen(schedule_name) || memcmp(name, schedule_name, name_len) != 0)
+        return BSP_RC_INVALID_CONFIG;
+    *id = schedule_id;
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_hm_raise(const char *msg, uint32_t len)
+int bsp_hm_raise_error(uint32_t code, int no_handler, uint32_t address, const char *msg, uint32_t len)
 {
+    if (!no_handler) return 1; /* local policy: the error handler takes what it can */
     (void)bsp_irq_save();
-    printf("pc-bsp: HM partition-level error \"%.*s\"; local policy: stop\n", (int)len, msg);
+    printf("pc-bsp: HM error code %u at 0x%x \"%.*s\"; local policy: stop\n", (unsigned)code, (unsigned)address, (int)len, msg);
     pc_host_halt("health monitor", EXIT_HM);
 }
+
+void bsp_hm_handler_state(uint32_t state) { (void)state; /* no host tables to tell */ }
 
 bsp_rc_t bsp_hm_report(const char *msg, uint32_t len)
 {
@@ -87,7 +114,7 @@ bsp_rc_t bsp_hm_report(const char *msg, uint32_t len)
 bsp_rc_t bsp_hm_take_error(uint32_t *code, uint32_t *address, char *msg, uint32_t cap, uint32_t *len)
 {
     (void)code, (void)address, (void)msg, (void)cap, (void)len;
-    return BSP_RC_NO_ACTION; /* the host detects nothing on its own: the queue is always empty */
+    return BSP_RC_NO_ACTION; /* no HM upcall on a bare PC: the queue is always empty */
 }
 
 /* --- ports: none configured --- */

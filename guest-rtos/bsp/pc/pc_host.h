@@ -9,6 +9,8 @@
 #define PC_PARTITION_NAME "pc"
 #define PC_START_CONDITION 0u /* NORMAL_START */
 
+/* Reads `schedule=<id>:<name>` from the command line (the module schedule the XML names). */
+void pc_host_configure(const char *cmdline, uint32_t len);
 /* Prints why and ends the machine with `status` (isa-debug-exit); never returns. */
 __attribute__((noreturn)) void pc_host_halt(const char *why, uint32_t status);
 

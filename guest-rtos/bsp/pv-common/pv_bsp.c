@@ -39,9 +39,10 @@ void pv_bsp_entry(uint32_t magic, const struct pv_start_info *si)
 void pv_upcall_handler(uint32_t pending, uint32_t missed_ticks)
 {
     uint32_t ticks = missed_ticks;
+    if ((pending & (1u << PV_VIRQ_HM)) != 0) rtos_isr_hm(); /* first: the interrupted task faulted */
     if (ticks == 0 && (pending & (1u << PV_VIRQ_TICK)) != 0) ticks = 1;
     if (ticks != 0) rtos_isr_tick(ticks);
-    if ((pending & ~(1u << PV_VIRQ_TICK)) != 0) rtos_isr_event();
+    if ((pending & ~((1u << PV_VIRQ_TICK) | (1u << PV_VIRQ_HM))) != 0) rtos_isr_event();
 }
 
 static void flush_locked(void)
@@ -130,11 +131,14 @@ bsp_rc_t bsp_schedule_id(const char *name, uint32_t len, uint32_t *id)
     return rc(PV_SVC_SCHEDULE_GET_ID, pv_schedule_get_id(name, len, id));
 }
 
-bsp_rc_t bsp_hm_raise(const char *msg, uint32_t len)
+int bsp_hm_raise_error(uint32_t code, int no_handler, uint32_t address, const char *msg, uint32_t len)
 {
     bsp_console_flush();
-    return rc(PV_SVC_HM_RAISE_APPLICATION_ERROR, pv_hm_raise_application_error(PV_HM_APPLICATION_ERROR, msg, len));
+    uint32_t r = pv_hm_raise_error(code, no_handler ? PV_HMF_NO_HANDLER : 0u, address, msg, len);
+    return r == 1u ? 1 : 0; /* 0 = the host acted; an error code (a bad argument) is no handler delivery either */
 }
+
+void bsp_hm_handler_state(uint32_t state) { (void)pv_hm_set_handler_state(state); }
 
 bsp_rc_t bsp_hm_report(const char *msg, uint32_t len) { return rc(PV_SVC_HM_REPORT_MESSAGE, pv_hm_report_message(msg, len)); }
 

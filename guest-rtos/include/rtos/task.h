@@ -98,6 +98,9 @@ uint32_t rtos_ticks(void);
 void rtos_hook_tick(uint64_t now);                       /* deadlines, port polling */
 void rtos_hook_stack_overflow(struct task *t);           /* HM: STACK_OVERFLOW */
 void rtos_hook_task_exit(struct task *t);                /* entry returned */
+void rtos_hook_fault(struct task *t);                    /* HM upcall: the host sent t's fault to the error handler */
+void rtos_hook_switch(struct task *prev, struct task *next); /* just before a context switch */
+
 /* Checks the current task's stack canary (also done at every switch). */
 int task_stack_ok(const struct task *t);
 

@@ -5,6 +5,7 @@ import { SingleBar } from "cli-progress";
 import { join } from "path";
 import type { Argv } from "yargs";
 import { missingImages, planSuite, SUITE_BINDINGS, type SuiteBinding, type SuiteModule } from "../test-suite/plan";
+import { loadManifest } from "../test-suite/load-manifest";
 import { pvSuiteFactory } from "../test-suite/pv-factory";
 import { DEFAULT_LIMIT_MS, runSuiteModule, type ModuleRun } from "../test-suite/run-module";
 
@@ -68,6 +69,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
     return;
   }
   const factory = pvSuiteFactory(ROOT);
+  const manifest = loadManifest(ROOT);
   const modules = planSuite(ROOT).filter((m) => bindings.includes(m.binding) && (args.group === undefined || m.name === args.group));
   const tty = process.stdout.isTTY === true;
   const bar = tty ? new SingleBar({ format: "{bar} {value}/{total} {module}", hideCursor: true }) : undefined;
@@ -75,7 +77,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
   const rows: Row[] = [];
   for (const m of modules) {
     if (bar === undefined) process.stdout.write(`running ${m.binding}/${m.name}\n`);
-    const row = tally(m, runSuiteModule(m.file, factory, args["limit-ms"]));
+    const row = tally(m, runSuiteModule(m.file, factory, manifest, args["limit-ms"]));
     rows.push(row);
     bar?.increment(1, { module: `${m.binding}/${m.name}` });
   }
@@ -96,11 +98,11 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
 export function register(cli: Argv, setExit: (code: number) => void): void {
   cli.command(
     "test",
-    "Run the guest RTOS test suite in partitions over every binding (images from `npm run build:guests`).",
+    "Run the guest RTOS test suite in partitions over every binding (images from `npm run build:guests`). A module fails on a missing, extra, repeated or renamed test (names from guest-rtos/tests/*.c), on an HM event, restart or stop its CommandLine does not declare (hm=..., restart=...), and on anything after its SUITE line.",
     (y) =>
       y
         .option("binding", { type: "string", default: "all", describe: `all, ${SUITE_BINDINGS.join(", ")}` })
-        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, hm_*)" })
+        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, schedule, warm, hm_*)" })
         .option("limit-ms", { type: "number", default: DEFAULT_LIMIT_MS, describe: "virtual-time limit per module" }),
     (argv) => run({ binding: argv.binding, group: argv.group, "limit-ms": argv["limit-ms"] }, setExit),
   );

@@ -47,3 +47,6 @@ export function planSuite(root: string): SuiteModule[] {
 export function missingImages(root: string): string[] {
   return [...Object.values(SUITE_IMAGES), LIBPV_IMAGE].filter((p) => !existsSync(join(root, p)));
 }
+
+/** Folder of the test image's sources (the manifest of expected test names is read from them). */
+export const SUITE_SOURCES = join("guest-rtos", "tests");

@@ -37,6 +37,8 @@ export interface PartitionReport {
   readonly tests: TestOutcome[];
   /** The SUITE line, once printed. */
   suite: { readonly group: string; readonly passed: number; readonly failed: number } | undefined;
+  /** Index in `tests` of the first test since the partition's last restart (its SUITE line counts from there). */
+  sinceStart?: number;
 }
 
 /** Collects protocol lines per partition as a module runs. */
@@ -57,6 +59,12 @@ export class ResultCollector {
     else r.suite = { group: p.group, passed: p.passed, failed: p.failed };
   }
 
+  /** The partition restarted: its guest counts its SUITE totals afresh from here. */
+  markRestart(partition: number): void {
+    const r = this.reports.get(partition);
+    if (r !== undefined) r.sinceStart = r.tests.length;
+  }
+
   /** True once each of `partitions` printed its SUITE line. */
   allDone(partitions: readonly number[]): boolean {
     return partitions.every((id) => this.reports.get(id)?.suite !== undefined);
@@ -72,8 +80,9 @@ export class ResultCollector {
 export function suiteProblems(report: PartitionReport | undefined, partition: number): string[] {
   if (report === undefined) return [`partition ${partition} printed nothing`];
   if (report.suite === undefined) return [`partition ${partition} never printed its SUITE line`];
-  const passed = report.tests.filter((t) => t.pass).length;
-  const failed = report.tests.length - passed;
+  const tests = report.tests.slice(report.sinceStart ?? 0);
+  const passed = tests.filter((t) => t.pass).length;
+  const failed = tests.length - passed;
   if (passed !== report.suite.passed || failed !== report.suite.failed)
     return [`partition ${partition}: SUITE says ${report.suite.passed}/${report.suite.failed}, lines say ${passed}/${failed}`];
   return [];

@@ -26,16 +26,24 @@ static MESSAGE_SIZE_TYPE message_length(int printed, uint32_t size)
     return (MESSAGE_SIZE_TYPE)(n + 1u < size ? n + 1u : size);
 }
 
+/* .data: survives a WARM_START (the kernel keeps RAM), so the sequence goes on after the HM restart. */
+static volatile uint32_t next_seq = 1u;
+
 static void sensor_process(void)
 {
     RETURN_CODE_TYPE rc;
-    for (uint32_t seq = 1;; seq++) {
+    for (uint32_t seq = next_seq;; seq++) {
+        next_seq = seq + 1u;
         uint32_t alt;
         int32_t temp;
         char msg[DEMO_SAMPLE_SIZE];
         reading(seq, &alt, &temp);
         int len = snprintf(msg, sizeof msg, "seq=%u alt=%uft temp=%dC", seq, alt, (int)temp);
-        if (seq >= DROPOUT_FIRST && seq <= DROPOUT_LAST) {
+        if (seq == DROPOUT_FIRST) {
+            /* no error handler here: the module's HM tables decide (the demo's say WARM_START) */
+            demo_log("sensor: seq=%u dropout, RAISE_APPLICATION_ERROR\n", seq);
+            RAISE_APPLICATION_ERROR(APPLICATION_ERROR, (MESSAGE_ADDR_TYPE)"sensor dropout", 14, &rc);
+        } else if (seq > DROPOUT_FIRST && seq <= DROPOUT_LAST) {
             demo_log("sensor: seq=%u dropout, no sample written\n", seq);
         } else {
             WRITE_SAMPLING_MESSAGE(alt_port, (MESSAGE_ADDR_TYPE)msg, message_length(len, sizeof msg), &rc);
@@ -62,6 +70,8 @@ void app_main(const struct bsp_boot_info *info)
     CREATE_QUEUING_PORT(name, DEMO_EVENT_SIZE, DEMO_EVENT_DEPTH, SOURCE, FIFO, &evt_port, &rc);
     if (rc != NO_ERROR) printf("sensor: CREATE_QUEUING_PORT failed: %d\n", (int)rc);
     (void)demo_start_process("SENSOR", sensor_process, 10, DEMO_PERIOD_NS);
+    if (info->start_condition != NORMAL_START)
+        printf("sensor: restarted (start condition %u), sequence goes on at %u\n", (unsigned)info->start_condition, (unsigned)next_seq);
     printf("sensor: partition %s up (trap binding), going NORMAL\n", info->name);
     SET_PARTITION_MODE(NORMAL, &rc);
 }

@@ -13,29 +13,29 @@ const part = (systemState: number, errorId: number, action: PartitionAction) => 
 const TABLES = compileHmTables(
   systemConfig({
     systemHm: [
-      sys(S.PROCESS_EXEC, 10, "PROCESS", "APPLICATION_ERROR"),
-      sys(S.PROCESS_EXEC, 14, "PARTITION", "MEMORY_VIOLATION"),
-      sys(S.PROCESS_EXEC, 11, "PARTITION", "MEMORY_VIOLATION"),
-      sys(S.PROCESS_EXEC, 12, "MODULE", "HARDWARE_FAULT"),
-      sys(S.PROCESS_EXEC, 13, "PARTITION"),
-      sys(S.PROCESS_EXEC, 15, "MODULE"),
-      sys(S.PROCESS_EXEC, 16, "PROCESS", "NUMERIC_ERROR"),
-      sys(S.PROCESS_EXEC, 17, "MODULE"),
+      sys(S.PROCESS_EXECUTION, 10, "PROCESS", "APPLICATION_ERROR"),
+      sys(S.PROCESS_EXECUTION, 14, "PARTITION", "MEMORY_VIOLATION"),
+      sys(S.PROCESS_EXECUTION, 11, "PARTITION", "MEMORY_VIOLATION"),
+      sys(S.PROCESS_EXECUTION, 12, "MODULE", "HARDWARE_FAULT"),
+      sys(S.PROCESS_EXECUTION, 13, "PARTITION"),
+      sys(S.PROCESS_EXECUTION, 15, "MODULE"),
+      sys(S.PROCESS_EXECUTION, 16, "PROCESS", "NUMERIC_ERROR"),
+      sys(S.PROCESS_EXECUTION, 17, "MODULE"),
       sys(S.ERROR_HANDLER, 10, "PROCESS", "APPLICATION_ERROR"),
       sys(S.PARTITION_INIT, 11, "PARTITION", "MEMORY_VIOLATION"),
-      sys(S.MODULE_EXEC, 20, "MODULE", "POWER_FAILURE"),
-      sys(S.MODULE_EXEC, 21, "PARTITION", "ILLEGAL_REQUEST"),
+      sys(S.SYSTEM_FUNCTION, 20, "MODULE", "POWER_FAILURE"),
+      sys(S.SYSTEM_FUNCTION, 21, "PARTITION", "ILLEGAL_REQUEST"),
     ],
-    moduleHm: [mod(S.PROCESS_EXEC, 12, "IGNORE"), mod(S.PROCESS_EXEC, 15, "RESET"), mod(S.MODULE_EXEC, 20, "SHUTDOWN")],
+    moduleHm: [mod(S.PROCESS_EXECUTION, 12, "IGNORE"), mod(S.PROCESS_EXECUTION, 15, "RESET"), mod(S.SYSTEM_FUNCTION, 20, "SHUTDOWN")],
     partitionHm: [
       {
         partition: partitionId(1),
         callback: undefined,
         entries: [
-          part(S.PROCESS_EXEC, 10, "COLD_START"),
-          part(S.PROCESS_EXEC, 11, "WARM_START"),
-          part(S.PROCESS_EXEC, 13, "IDLE"),
-          part(S.PROCESS_EXEC, 14, "IGNORE"),
+          part(S.PROCESS_EXECUTION, 10, "COLD_START"),
+          part(S.PROCESS_EXECUTION, 11, "WARM_START"),
+          part(S.PROCESS_EXECUTION, 13, "IDLE"),
+          part(S.PROCESS_EXECUTION, 14, "IGNORE"),
           part(S.ERROR_HANDLER, 10, "IDLE"),
           part(S.PARTITION_INIT, 11, "COLD_START"),
         ],
@@ -55,33 +55,33 @@ type Row = readonly [
 
 const ROWS: readonly Row[] = [
   // Every level x every action from the tables.
-  ["PROCESS level with a handler", { error: code("APPLICATION_ERROR"), state: S.PROCESS_EXEC, partition: 1, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 10, "table", "handler"]],
-  ["PROCESS level without handler -> partition table", { error: code("APPLICATION_ERROR"), state: S.PROCESS_EXEC, partition: 1 }, ["PROCESS", "PARTITION:COLD_START", 10, "table", "table"]],
+  ["PROCESS level with a handler", { error: code("APPLICATION_ERROR"), state: S.PROCESS_EXECUTION, partition: 1, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 10, "table", "handler"]],
+  ["PROCESS level without handler -> partition table", { error: code("APPLICATION_ERROR"), state: S.PROCESS_EXECUTION, partition: 1 }, ["PROCESS", "PARTITION:COLD_START", 10, "table", "table"]],
   ["PROCESS level raised in the handler -> partition table", { error: code("APPLICATION_ERROR"), state: S.ERROR_HANDLER, partition: 1, handler: true }, ["PROCESS", "PARTITION:IDLE", 10, "table", "table"]],
-  ["PARTITION level, WARM_START", { error: fault("memoryViolation"), state: S.PROCESS_EXEC, partition: 1 }, ["PARTITION", "PARTITION:WARM_START", 11, "table", "table"]],
-  ["PARTITION level, IDLE (explicit id, no code)", { error: code("ILLEGAL_REQUEST"), errorId: 13, state: S.PROCESS_EXEC, partition: 1 }, ["PARTITION", "PARTITION:IDLE", 13, "table", "table"]],
-  ["PARTITION level, IGNORE", { error: code("MEMORY_VIOLATION"), errorId: 14, state: S.PROCESS_EXEC, partition: 1 }, ["PARTITION", "PARTITION:IGNORE", 14, "table", "table"]],
+  ["PARTITION level, WARM_START", { error: fault("memoryViolation"), state: S.PROCESS_EXECUTION, partition: 1 }, ["PARTITION", "PARTITION:WARM_START", 11, "table", "table"]],
+  ["PARTITION level, IDLE (explicit id, no code)", { error: code("ILLEGAL_REQUEST"), errorId: 13, state: S.PROCESS_EXECUTION, partition: 1 }, ["PARTITION", "PARTITION:IDLE", 13, "table", "table"]],
+  ["PARTITION level, IGNORE", { error: code("MEMORY_VIOLATION"), errorId: 14, state: S.PROCESS_EXECUTION, partition: 1 }, ["PARTITION", "PARTITION:IGNORE", 14, "table", "table"]],
   ["PARTITION level, COLD_START in init", { error: fault("memoryViolation"), state: S.PARTITION_INIT, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 11, "table", "table"]],
-  ["MODULE level, IGNORE", { error: fault("hardwareFault"), state: S.PROCESS_EXEC, partition: 1 }, ["MODULE", "MODULE:IGNORE", 12, "table", "table"]],
-  ["MODULE level, RESET", { error: code("HARDWARE_FAULT"), errorId: 15, state: S.PROCESS_EXEC, partition: 2 }, ["MODULE", "MODULE:RESET", 15, "table", "table"]],
-  ["MODULE level, SHUTDOWN", { error: fault("powerFailure"), state: S.MODULE_EXEC }, ["MODULE", "MODULE:SHUTDOWN", 20, "table", "table"]],
+  ["MODULE level, IGNORE", { error: fault("hardwareFault"), state: S.PROCESS_EXECUTION, partition: 1 }, ["MODULE", "MODULE:IGNORE", 12, "table", "table"]],
+  ["MODULE level, RESET", { error: code("HARDWARE_FAULT"), errorId: 15, state: S.PROCESS_EXECUTION, partition: 2 }, ["MODULE", "MODULE:RESET", 15, "table", "table"]],
+  ["MODULE level, SHUTDOWN", { error: fault("powerFailure"), state: S.SYSTEM_FUNCTION }, ["MODULE", "MODULE:SHUTDOWN", 20, "table", "table"]],
   // Missing entries: defaults.
-  ["no partition table -> COLD_START", { error: fault("memoryViolation"), state: S.PROCESS_EXEC, partition: 2 }, ["PARTITION", "PARTITION:COLD_START", 11, "table", "default"]],
+  ["no partition table -> COLD_START", { error: fault("memoryViolation"), state: S.PROCESS_EXECUTION, partition: 2 }, ["PARTITION", "PARTITION:COLD_START", 11, "table", "default"]],
   ["no partition entry in init -> IDLE", { error: fault("memoryViolation"), state: S.PARTITION_INIT, partition: 2 }, ["PARTITION", "PARTITION:IDLE", 11, "table", "default"]],
-  ["no module entry after init -> RESET", { error: code("HARDWARE_FAULT"), errorId: 17, state: S.PROCESS_EXEC, partition: 2, handler: true }, ["MODULE", "MODULE:RESET", 17, "table", "default"]],
-  ["MODULE level ignores the error handler", { error: code("HARDWARE_FAULT"), state: S.PROCESS_EXEC, partition: 2, handler: true }, ["MODULE", "MODULE:IGNORE", 12, "table", "table"]],
-  ["no system entry, partition code -> PARTITION / COLD_START", { error: fault("stackOverflow"), state: S.PROCESS_EXEC, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 4, "default", "default"]],
-  ["no system entry, privileged instruction -> ILLEGAL_REQUEST id 3", { error: fault("privilegedInstruction"), state: S.PROCESS_EXEC, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 3, "default", "default"]],
-  ["no system entry, deadline missed with handler -> PROCESS", { error: fault("deadlineMissed"), state: S.PROCESS_EXEC, partition: 1, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 0, "default", "handler"]],
+  ["no module entry after init -> RESET", { error: code("HARDWARE_FAULT"), errorId: 17, state: S.PROCESS_EXECUTION, partition: 2, handler: true }, ["MODULE", "MODULE:RESET", 17, "table", "default"]],
+  ["MODULE level ignores the error handler", { error: code("HARDWARE_FAULT"), state: S.PROCESS_EXECUTION, partition: 2, handler: true }, ["MODULE", "MODULE:IGNORE", 12, "table", "table"]],
+  ["no system entry, partition code -> PARTITION / COLD_START", { error: fault("stackOverflow"), state: S.PROCESS_EXECUTION, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 4, "default", "default"]],
+  ["no system entry, privileged instruction -> ILLEGAL_REQUEST id 3", { error: fault("privilegedInstruction"), state: S.PROCESS_EXECUTION, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 3, "default", "default"]],
+  ["no system entry, deadline missed with handler -> PROCESS", { error: fault("deadlineMissed"), state: S.PROCESS_EXECUTION, partition: 1, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 0, "default", "handler"]],
   ["no system entry, application error in init without handler", { error: code("APPLICATION_ERROR"), state: S.PARTITION_INIT, partition: 1 }, ["PROCESS", "PARTITION:IDLE", 1, "default", "default"]],
-  ["no system entry, hypercall service -> PARTITION", { error: fault("memoryViolation"), state: S.PARTITION_SERVICE, partition: 2 }, ["PARTITION", "PARTITION:COLD_START", 5, "default", "default"]],
+  ["no system entry, hypercall service -> PARTITION", { error: fault("memoryViolation"), state: S.PROCESS_MANAGEMENT, partition: 2 }, ["PARTITION", "PARTITION:COLD_START", 5, "default", "default"]],
   ["no system entry, module init -> MODULE / SHUTDOWN", { error: fault("hardwareFault"), state: S.MODULE_INIT }, ["MODULE", "MODULE:SHUTDOWN", 6, "default", "default"]],
-  ["no system entry, module exec -> MODULE / RESET", { error: fault("numericError"), state: S.MODULE_EXEC }, ["MODULE", "MODULE:RESET", 2, "default", "default"]],
-  ["no system entry, kernel context charged to a partition -> MODULE", { error: fault("numericError"), state: S.MODULE_EXEC, partition: 1 }, ["MODULE", "MODULE:RESET", 2, "default", "default"]],
-  ["PARTITION level without partition context escalates to MODULE", { error: code("ILLEGAL_REQUEST"), state: S.MODULE_EXEC }, ["MODULE", "MODULE:RESET", 21, "table", "default"]],
-  ["PARTITION level in kernel state, with a partition, stays PARTITION", { error: code("ILLEGAL_REQUEST"), state: S.MODULE_EXEC, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 21, "table", "default"]],
-  ["PROCESS level for a non-process code", { error: fault("numericError"), state: S.PROCESS_EXEC, partition: 2, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 16, "table", "handler"]],
-  ["unknown explicit id -> defaults", { error: code("APPLICATION_ERROR"), errorId: 99, state: S.PROCESS_EXEC, partition: 1 }, ["PROCESS", "PARTITION:COLD_START", 99, "default", "default"]],
+  ["no system entry, module exec -> MODULE / RESET", { error: fault("numericError"), state: S.SYSTEM_FUNCTION }, ["MODULE", "MODULE:RESET", 2, "default", "default"]],
+  ["no system entry, kernel context charged to a partition -> MODULE", { error: fault("numericError"), state: S.SYSTEM_FUNCTION, partition: 1 }, ["MODULE", "MODULE:RESET", 2, "default", "default"]],
+  ["PARTITION level without partition context escalates to MODULE", { error: code("ILLEGAL_REQUEST"), state: S.SYSTEM_FUNCTION }, ["MODULE", "MODULE:RESET", 21, "table", "default"]],
+  ["PARTITION level in kernel state, with a partition, stays PARTITION", { error: code("ILLEGAL_REQUEST"), state: S.SYSTEM_FUNCTION, partition: 1 }, ["PARTITION", "PARTITION:COLD_START", 21, "table", "default"]],
+  ["PROCESS level for a non-process code", { error: fault("numericError"), state: S.PROCESS_EXECUTION, partition: 2, handler: true }, ["PROCESS", "PROCESS:ERROR_HANDLER", 16, "table", "handler"]],
+  ["unknown explicit id -> defaults", { error: code("APPLICATION_ERROR"), errorId: 99, state: S.PROCESS_EXECUTION, partition: 1 }, ["PROCESS", "PARTITION:COLD_START", 99, "default", "default"]],
 ];
 
 describe("kernel/health/hm-decision", () => {
@@ -113,13 +113,13 @@ describe("kernel/health/hm-decision", () => {
   }
 
   it("reports the System_HM_Table ErrorCode of the entry, else the detected code", () => {
-    const base = { systemState: S.PROCESS_EXEC, partition: partitionId(1), hasErrorHandler: true, time: nanos(0) };
+    const base = { systemState: S.PROCESS_EXECUTION, partition: partitionId(1), hasErrorHandler: true, time: nanos(0) };
     expect(decideHm(TABLES, { ...base, error: code("ILLEGAL_REQUEST"), errorId: 11 }).errorCode).to.equal("MEMORY_VIOLATION");
     expect(decideHm(TABLES, { ...base, error: code("ILLEGAL_REQUEST"), errorId: 13 }).errorCode).to.equal("ILLEGAL_REQUEST");
   });
 
   it("picks the lowest ErrorIdentifier when several entries name the detected code", () => {
-    const d = decideHm(TABLES, { error: code("MEMORY_VIOLATION"), systemState: S.PROCESS_EXEC, partition: partitionId(1), hasErrorHandler: false, time: nanos(0) });
+    const d = decideHm(TABLES, { error: code("MEMORY_VIOLATION"), systemState: S.PROCESS_EXECUTION, partition: partitionId(1), hasErrorHandler: false, time: nanos(0) });
     expect(d.errorId).to.equal(11);
   });
 

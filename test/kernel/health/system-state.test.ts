@@ -2,16 +2,26 @@ import { expect } from "chai";
 import { ERROR_CODE_VALUES, errorCodeOfFault, partitionSystemState, SystemState, type KernelFault } from "../../../kernel/health/system-state";
 
 describe("kernel/health/system-state", () => {
-  it("numbers the system states 0..5 without gaps", () => {
-    expect(Object.values(SystemState)).to.deep.equal([0, 1, 2, 3, 4, 5]);
+  it("numbers the system states 1..7 in the standard's order, without gaps", () => {
+    expect(Object.entries(SystemState)).to.deep.equal([
+      ["MODULE_INIT", 1],
+      ["SYSTEM_FUNCTION", 2],
+      ["PARTITION_SWITCH", 3],
+      ["PARTITION_INIT", 4],
+      ["PROCESS_MANAGEMENT", 5],
+      ["PROCESS_EXECUTION", 6],
+      ["ERROR_HANDLER", 7],
+    ]);
   });
 
   const states = [
     ["COLD_START", "code", SystemState.PARTITION_INIT],
     ["WARM_START", "code", SystemState.PARTITION_INIT],
-    ["NORMAL", "code", SystemState.PROCESS_EXEC],
+    ["NORMAL", "code", SystemState.PROCESS_EXECUTION],
     ["NORMAL", "errorHandler", SystemState.ERROR_HANDLER],
-    ["COLD_START", "hypercall", SystemState.PARTITION_SERVICE],
+    ["COLD_START", "errorHandler", SystemState.PARTITION_INIT],
+    ["COLD_START", "hypercall", SystemState.PROCESS_MANAGEMENT],
+    ["NORMAL", "hypercall", SystemState.PROCESS_MANAGEMENT],
   ] as const;
   for (const [mode, context, state] of states) {
     it(`${mode} running ${context} is state ${state}`, () => expect(partitionSystemState(mode, context)).to.equal(state));

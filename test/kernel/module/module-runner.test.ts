@@ -145,8 +145,8 @@ describe("kernel/module/module-runner", () => {
     const config = systemConfig({
       partitions: parts,
       schedules: [moduleSchedule({ majorFrame: 1000, windows: [[1, 0, 1000]] })],
-      systemHm: [{ systemState: 2, errorId: 7, level: "MODULE", errorCode: "HARDWARE_FAULT", pos: parts[0]!.pos }],
-      moduleHm: [{ systemState: 2, errorId: 7, action: "SHUTDOWN", pos: parts[0]!.pos }],
+      systemHm: [{ systemState: 4, errorId: 7, level: "MODULE", errorCode: "HARDWARE_FAULT", pos: parts[0]!.pos }],
+      moduleHm: [{ systemState: 4, errorId: 7, action: "SHUTDOWN", pos: parts[0]!.pos }],
     });
     const runner = new ModuleRunner({ config, createVm: () => vm, trace: new MemoryTracer(), onConsoleLine: () => undefined });
     const r = runner.runUntil(nanos(10_000));

@@ -12,14 +12,14 @@ const GOLDEN = `{"displayTimeUnit":"ns","traceEvents":[
 {"name":"console","cat":"console","ph":"i","ts":2.000,"s":"p","pid":1,"tid":1,"args":{"text":"hello \\"x\\""}},
 {"name":"idle","cat":"window","ph":"X","ts":20.000,"dur":5.000,"pid":3,"tid":3,"args":{}},
 {"name":"window 2","cat":"window","ph":"X","ts":25.000,"dur":999999975.001,"pid":2,"tid":2,"args":{"window":2,"schedule":1}},
-{"name":"PARTITION:COLD_START","cat":"hm","ph":"i","ts":25.001,"s":"p","pid":2,"tid":2,"args":{"errorId":5,"errorCode":"MEMORY_VIOLATION","level":"PARTITION"}},
+{"name":"PARTITION:COLD_START","cat":"hm","ph":"i","ts":25.001,"s":"p","pid":2,"tid":2,"args":{"systemState":6,"errorId":5,"errorCode":"MEMORY_VIOLATION","level":"PARTITION"}},
 {"name":"mode COLD_START","cat":"mode","ph":"i","ts":25.002,"s":"p","pid":2,"tid":2,"args":{"from":"NORMAL","to":"COLD_START","startCondition":"HM_PARTITION_RESTART"}},
 {"name":"GET_TIME","cat":"hypercall","ph":"i","ts":25.003,"s":"p","pid":2,"tid":2,"args":{"result":0}},
 {"name":"portReceive cmd","cat":"port","ph":"i","ts":25.004,"s":"p","pid":2,"tid":2,"args":{"length":0,"rc":2}},
 {"name":"portSend cmd","cat":"port","ph":"i","ts":25.005,"s":"p","pid":2,"tid":2,"args":{"length":3,"rc":0}},
 {"name":"portRead alt_in","cat":"port","ph":"i","ts":25.006,"s":"p","pid":2,"tid":2,"args":{"length":4,"rc":0}},
 {"name":"schedule 1 -> 2","cat":"schedule","ph":"i","ts":100.000,"s":"g","pid":3,"tid":3,"args":{"from":1,"to":2}},
-{"name":"MODULE:RESET","cat":"hm","ph":"i","ts":100.001,"s":"p","pid":3,"tid":3,"args":{"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE"}}
+{"name":"MODULE:RESET","cat":"hm","ph":"i","ts":100.001,"s":"p","pid":3,"tid":3,"args":{"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE"}}
 ]}
 `;
 

@@ -10,14 +10,14 @@ const GOLDEN = `{"t":"0","kind":"windowStart","partition":1,"window":1,"schedule
 {"t":"20000","kind":"windowEnd","partition":1,"window":1}
 {"t":"20000","kind":"idle","until":"25000"}
 {"t":"25000","kind":"windowStart","partition":2,"window":2,"schedule":1,"until":"1000000000001"}
-{"t":"25001","kind":"hmEvent","partition":2,"errorId":5,"errorCode":"MEMORY_VIOLATION","level":"PARTITION","action":"PARTITION:COLD_START"}
+{"t":"25001","kind":"hmEvent","partition":2,"systemState":6,"errorId":5,"errorCode":"MEMORY_VIOLATION","level":"PARTITION","action":"PARTITION:COLD_START"}
 {"t":"25002","kind":"modeChange","partition":2,"from":"NORMAL","to":"COLD_START","startCondition":"HM_PARTITION_RESTART"}
 {"t":"25003","kind":"hypercall","partition":2,"service":"GET_TIME","result":0}
 {"t":"25004","kind":"portReceive","partition":2,"port":"cmd","length":0,"rc":2}
 {"t":"25005","kind":"portSend","partition":2,"port":"cmd","length":3,"rc":0}
 {"t":"25006","kind":"portRead","partition":2,"port":"alt_in","length":4,"rc":0}
 {"t":"100000","kind":"scheduleSwitch","from":1,"to":2}
-{"t":"100001","kind":"hmEvent","partition":null,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE","action":"MODULE:RESET"}
+{"t":"100001","kind":"hmEvent","partition":null,"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE","action":"MODULE:RESET"}
 `;
 
 describe("kernel/trace/jsonl-writer", () => {

@@ -8,6 +8,7 @@ import { join } from "path";
 import { SUITE_DIR, SUITE_IMAGES } from "../../../../kernel/cli/test-suite/plan";
 import { pvSuiteFactory } from "../../../../kernel/cli/test-suite/pv-factory";
 import { parseResultLine } from "../../../../kernel/cli/test-suite/results";
+import { loadManifest } from "../../../../kernel/cli/test-suite/load-manifest";
 import { runSuiteModule } from "../../../../kernel/cli/test-suite/run-module";
 
 const ROOT = join(__dirname, "..", "..", "..", "..", "..");
@@ -30,7 +31,7 @@ function verdicts(lines: readonly string[]): string[] {
 
 function runQemu(image: string, group: string): string[] {
   const args = ["-kernel", image, "-serial", "stdio", "-display", "none", "-monitor", "none", "-no-reboot",
-    "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-append", `group=${group}`];
+    "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-append", `group=${group} schedule=1:main`] // as partitions/rtos-tests/*.pc.xml;
   const r = spawnSync(QEMU, args, { encoding: "utf8", timeout: 60_000 });
   return r.stdout.split(/\r?\n/);
 }
@@ -48,7 +49,7 @@ describe("guest-rtos bare-PC BSP: apexvisor FV vs QEMU", function () {
         console.log(`    (skipped: ${QEMU} is not installed on this machine)`);
         this.skip();
       }
-      const run = runSuiteModule(join(ROOT, SUITE_DIR, `${group}.pc.xml`), pvSuiteFactory(ROOT));
+      const run = runSuiteModule(join(ROOT, SUITE_DIR, `${group}.pc.xml`), pvSuiteFactory(ROOT), loadManifest(ROOT));
       const onApexvisor = verdicts(run.reports.flatMap((r) => r.lines));
       const onQemu = verdicts(runQemu(image, group));
       expect(run.problems).to.deep.equal([]);

@@ -1,0 +1,74 @@
+// Mutation test of the HM tables: the RTOS suite's HM modules declare the event they expect, so changing
+// any table action (every partition action kind, every module action kind) or the level must change the
+// module's outcome from pass to fail. Each mutant is the shipped XML with one attribute changed, written
+// next to a copy of nothing else (image paths made absolute), and run through the suite harness.
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { dirname, join, resolve } from "path";
+import { loadManifest } from "../../kernel/cli/test-suite/load-manifest";
+import { missingImages, SUITE_DIR } from "../../kernel/cli/test-suite/plan";
+import { pvSuiteFactory } from "../../kernel/cli/test-suite/pv-factory";
+import { runSuiteModule } from "../../kernel/cli/test-suite/run-module";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const LIMIT_MS = 200;
+
+interface Mutant {
+  readonly base: string;
+  readonly what: string;
+  /** Replaces exactly one occurrence of `from` by `to` in the base XML. */
+  readonly from: string;
+  readonly to: string;
+}
+
+const PART = '<Error_ID_Action ErrorIdentifier="3" Action="COLD_START"/>';
+const MOD = '<Error_ID_Action ErrorIdentifier="3" Action="RESET"/>';
+const mutants: Mutant[] = [
+  ...["IGNORE", "IDLE", "WARM_START"].map((a) => ({ base: "hm_memory", what: `partition action COLD_START -> ${a}`, from: PART, to: PART.replace("COLD_START", a) })),
+  ...["IGNORE", "SHUTDOWN"].map((a) => ({ base: "hm_module", what: `module action RESET -> ${a}`, from: MOD, to: MOD.replace("RESET", a) })),
+  { base: "hm_memory", what: "level PARTITION -> MODULE (module table: none, default RESET)", from: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="MODULE" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
+  { base: "hm_upcall", what: "level PROCESS -> PARTITION (the handler no longer gets it)", from: 'ErrorIdentifier="3" ErrorLevel="PROCESS" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
+];
+
+/** The base XML with one replacement (exactly one match, or the test itself is broken) and absolute image paths. */
+function mutate(file: string, from: string, to: string): string {
+  const xml = readFileSync(file, "utf8");
+  const at = xml.indexOf(from);
+  if (at < 0 || xml.indexOf(from, at + 1) >= 0) throw new Error(`${file}: the mutation site must occur exactly once: ${from}`);
+  const out = xml.slice(0, at) + to + xml.slice(at + from.length);
+  return out.replace(/Image="([^"]+)"/g, (_m, p: string) => `Image="${resolve(dirname(file), p)}"`);
+}
+
+describe("HM tables: every action kind is observable (mutation test)", function () {
+  this.timeout(120_000);
+  let dir = "";
+  before(function () {
+    if (missingImages(ROOT).length > 0) {
+      console.log("    (skipped: run `npm run build:guests`)");
+      this.skip();
+    }
+    dir = mkdtempSync(join(tmpdir(), "apexvisor-hm-mutants-"));
+  });
+  after(() => {
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (file: string): string[] => runSuiteModule(file, pvSuiteFactory(ROOT), loadManifest(ROOT), LIMIT_MS).problems;
+
+  for (const base of ["hm_memory", "hm_module", "hm_upcall"]) {
+    it(`${base}: the shipped module passes`, () => {
+      const file = join(dir, `${base}.xml`);
+      writeFileSync(file, mutate(join(ROOT, SUITE_DIR, `${base}.xml`), "<Partition_HM_Table", "<Partition_HM_Table"));
+      expect(run(file)).to.deep.equal([]);
+    });
+  }
+  for (const m of mutants) {
+    it(`${m.base}: ${m.what} fails the module`, () => {
+      const file = join(dir, `${m.base}-mutant.xml`);
+      writeFileSync(file, mutate(join(ROOT, SUITE_DIR, `${m.base}.xml`), m.from, m.to));
+      const problems = run(file);
+      expect(problems.join("\n")).to.match(/HM event|restart|never|end/);
+    });
+  }
+});
