@@ -4,8 +4,8 @@
 import { spawnSync } from "child_process";
 import { join, resolve } from "path";
 import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
-import { readManifest } from "./lib/guest-manifest";
-import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf, type CpuBenchRow as Row } from "./lib/cpu-bench";
+import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf, type CpuBenchRow as Row } from "../kernel/bench/cpu-bench";
+import { readManifest } from "../kernel/bench/guest-manifest";
 import { median } from "../kernel/bench/stats";
 
 const ROOT = resolve(__dirname, "..", "..");

@@ -4,7 +4,7 @@
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, statSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
-import { findManifests, imagePath, readManifest, type GuestImageSpec, type OptLevel } from "./lib/guest-manifest";
+import { findManifests, imagePath, readManifest, type GuestImageSpec, type OptLevel } from "../kernel/bench/guest-manifest";
 import { findToolchain, ToolchainError, type Toolchain } from "./lib/toolchain";
 
 const ROOT = resolve(__dirname, "..", "..");

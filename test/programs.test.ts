@@ -4,10 +4,10 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { join, resolve } from "path";
-import { imagePath, readManifest, type GuestImageSpec } from "../scripts/lib/guest-manifest";
+import { imagePath, readManifest, type GuestImageSpec } from "../kernel/bench/guest-manifest";
 import { findToolchain, ToolchainError } from "../scripts/lib/toolchain";
-import { describeEnd, runInEmulator } from "./programs/emulator-run";
-import { buildNative, nativeHostSupported, nativeReference, nativeSources, runNative } from "./programs/native-reference";
+import { describeEnd, runInEmulator } from "../kernel/bench/emulator-run";
+import { buildNative, nativeHostSupported, nativeReference, nativeSources, runNative } from "../kernel/bench/native-reference";
 import { qemuAvailable, runAllUnderQemu, type QemuRun } from "./programs/qemu-run";
 
 const ROOT = resolve(__dirname, "..", "..");

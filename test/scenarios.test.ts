@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { loadConfig } from "../kernel/config/load";
+import { NODE_FILES } from "../kernel/host/node/node-files";
 
 const ROOT = resolve(__dirname, "..", "..");
 const SCENARIOS = join(ROOT, "test", "scenarios");
@@ -58,7 +59,7 @@ describe("scenarios (apexvisor run, golden output)", function () {
 
 /** Every window of every frame in the trace starts and ends where the (single) schedule puts it. */
 function checkWindowsExact(xmlFile: string, trace: string): void {
-  const loaded = loadConfig(xmlFile);
+  const loaded = loadConfig(xmlFile, NODE_FILES);
   if (!loaded.ok) throw new Error(`scenario XML invalid: ${JSON.stringify(loaded.errors)}`);
   const schedule = loaded.config.schedules[0];
   if (schedule === undefined) throw new Error("no schedule");

@@ -63,6 +63,23 @@ bsp_rc_t bsp_schedule_set_next(uint32_t schedule_id);
 bsp_rc_t bsp_schedule_status(uint64_t *last_switch_ns, uint32_t *current, uint32_t *next);
 bsp_rc_t bsp_schedule_id(const char *name, uint32_t name_len, uint32_t *id);
 
+/* A system partition sets another partition's operating mode (Part 2 privilege; INVALID_CONFIG elsewhere). */
+bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
+
+/* Part 2 memory blocks: where the host mapped shared region `name`, its size and mode (0 read, 1 read-write). */
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode);
+
+/* --- logbooks (Part 2): kept by the host, they outlive restarts of the partition --- */
+struct bsp_logbook_status {
+    uint32_t max_message_size, max_nb_logged, max_nb_in_progress, nb_logged, nb_in_progress, nb_overwritten;
+};
+bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id);
+bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len);
+bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len);
+bsp_rc_t bsp_logbook_clear(uint32_t id);
+bsp_rc_t bsp_logbook_id(const char *name, uint32_t *id);
+bsp_rc_t bsp_logbook_status(uint32_t id, struct bsp_logbook_status *st);
+
 /* --- health monitoring (levels and actions decided by the host's HM tables) --- */
 /* Reports an error the RTOS detected, with its exact ARINC ERROR_CODE and failed address. Returns 1 when
  * the host gives it to the partition's error handler (the RTOS queues it there), 0 when the host acted
@@ -82,6 +99,13 @@ bsp_rc_t bsp_sport_id(const char *name, uint32_t *id);
 bsp_rc_t bsp_sport_write(uint32_t id, const void *msg, uint32_t len);
 bsp_rc_t bsp_sport_read(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid);
 bsp_rc_t bsp_sport_status(uint32_t id, uint64_t *refresh_ns, uint32_t *max_size, uint32_t *dir, uint32_t *valid);
+/* Part 2 sampling port extensions: read only a message not read yet; the stored message's state. */
+struct bsp_sport_current {
+    uint64_t refresh_ns, time_stamp_ns;
+    uint32_t max_size, dir, validity, updated;
+};
+bsp_rc_t bsp_sport_read_updated(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid);
+bsp_rc_t bsp_sport_current_status(uint32_t id, struct bsp_sport_current *st);
 bsp_rc_t bsp_qport_create(const char *name, uint32_t max_size, uint32_t max_nb, uint32_t dir, uint32_t discipline, uint32_t *id);
 bsp_rc_t bsp_qport_id(const char *name, uint32_t *id);
 bsp_rc_t bsp_qport_send(uint32_t id, const void *msg, uint32_t len);

@@ -57,6 +57,7 @@ export function benchModule(partitions: readonly PartitionConfig[], windowNs: nu
     systemHm: [],
     moduleHm: [],
     partitionHm: [],
+    logbooks: [],
     ext: { clockHz: DEFAULT_CLOCK_HZ },
   };
 }

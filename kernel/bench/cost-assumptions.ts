@@ -20,6 +20,11 @@ const WHY: Readonly<Record<keyof CostModel, string>> = {
   interruptDelivery: "folded into the instruction",
   privilegeChange: "no extra cost for a ring change",
   hypercallEntry: "the kernel charges each service's cost itself",
+  x87LoadStore: "x87 load/store/exchange counted as one instruction",
+  x87Arith: "x87 add/mul/compare counted as one instruction",
+  x87DivSqrt: "x87 divide/sqrt/remainder counted as one instruction (no latencies)",
+  x87Transcendental: "x87 transcendental counted as one instruction (no latencies)",
+  x87Control: "x87 control/environment instruction counted as one instruction",
 };
 
 /** The cost table and clock as rows with their sources. */

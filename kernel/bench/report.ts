@@ -1,5 +1,6 @@
 // The benchmark report: one plain data structure, rendered as JSON (tracking), a markdown table (the
 // terminal and docs) and its exact counts (what the test pins). Pure: no measuring, no I/O.
+import type { SnapshotRow } from "./snapshot-bench";
 import { CALL_PATH_LABELS, type CallPathRow } from "./call-paths";
 import type { CostAssumption } from "./cost-assumptions";
 import { HOST_REF_LABELS, HOST_REF_NAMES, type HostRefs } from "./host-refs";
@@ -17,6 +18,8 @@ export interface MipsRow {
 }
 
 /** Everything one `apexvisor bench` run measured. */
+export type { SnapshotRow };
+
 export interface BenchReport {
   readonly quick: boolean;
   /** Where the call paths ran: the kernel's PV machine, or the test-only stand-in. */
@@ -29,6 +32,8 @@ export interface BenchReport {
   readonly switching: readonly SwitchRow[];
   readonly simSpeed: SimSpeed | null;
   readonly memory: MemoryFigure | null;
+  /** Snapshot size and save/restore host time (kernel/bench/snapshot-bench.ts). */
+  readonly snapshots: readonly SnapshotRow[];
 }
 
 /** The exact, deterministic part of a report: instructions and cycles per service and path. */
@@ -94,6 +99,9 @@ function kernelSection(r: BenchReport): string {
   if (r.simSpeed !== null) {
     const s = r.simSpeed;
     out.push(`## Simulation speed\n\n${s.partitions} FV partitions, ${s.virtualNs / 1e6} ms of virtual time in ${(s.hostNs.median / 1e6).toFixed(0)} ms host (median): **${s.ratio.toFixed(3)} virtual s per host s**.`);
+  }
+  if (r.snapshots.length > 0) {
+    out.push(`## Snapshots (full; incremental not implemented)\n\n${table(["snapshot", "kind", "bytes", "save ms (median)", "restore ms (median)"], r.snapshots.map((s) => [s.what, s.kind, String(s.bytes), s.saveMs.toFixed(1), s.restoreMs.toFixed(1)]))}\n\nSave = encode to bytes with the SHA-256; restore = decode, check every note, rebuild the machine or module, apply. Files are trimmed after the last non-zero RAM page.`);
   }
   if (r.memory !== null) out.push(`## Memory\n\n**${(r.memory.bytesPerPartition / 1024).toFixed(0)} KiB per partition at rest**. Method: ${r.memory.method}.`);
   return out.join("\n\n");

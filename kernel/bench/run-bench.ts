@@ -4,14 +4,16 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_COST_MODEL } from "../cpu/cost-model";
 import { LIBPV_IMAGE } from "../module/repo-paths";
-import { readManifest } from "../../scripts/lib/guest-manifest";
-import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf } from "../../scripts/lib/cpu-bench";
+import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf } from "./cpu-bench";
+import { readManifest } from "./guest-manifest";
 import { measureCallPaths, type CallImages } from "./call-paths";
 import type { CallImage } from "./pv-run";
 import { costAssumptions } from "./cost-assumptions";
+import { dirtyLogNote, measureDirtyLogCost } from "./dirty-log-cost";
 import { measureHostRefs } from "./host-refs";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
 import type { BenchReport, MipsRow } from "./report";
+import { measureSnapshots } from "./snapshot-bench";
 import { median } from "./stats";
 
 /** What to run. */
@@ -91,6 +93,11 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("simulation speed");
   const busy = fvGuest(root, "build/guests/test/programs/bench/bench-list-O2.elf", "");
   const simSpeed = measureSimSpeed([busy, hello, hello], plan.simVirtualNs, Math.min(plan.runs, 3));
+  progress("snapshots");
+  const bootTest = join(root, "build", "guests", "test", "kernel", "machine", "guests", "boot-test-O2.elf");
+  const snapshots = measureSnapshots(join(root, "test", "scenarios", "demo", "module.xml"), { bytes: bytes(bootTest), path: bootTest }, Math.min(plan.runs, 5));
+  progress("dirty-page log");
+  const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
   return {
     quick: opts.quick,
     callPathMachine: "the kernel's PV machine, createPvVm",
@@ -100,6 +107,7 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
+      dirtyLogNote(dirtyLog),
     ],
     costModel: costAssumptions(),
     callPaths,
@@ -108,5 +116,6 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
     switching,
     simSpeed,
     memory,
+    snapshots,
   };
 }

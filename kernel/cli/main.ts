@@ -8,7 +8,7 @@ export interface CommandModule {
   register(cli: Argv, setExit: (code: number) => void): void;
 }
 
-const COMMANDS: readonly string[] = ["validate", "boot", "run", "test", "bench"];
+const COMMANDS: readonly string[] = ["validate", "boot", "run", "resume", "snapshot", "test", "bench", "serve", "ctl"];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit status. */
 export async function main(argv: readonly string[]): Promise<number> {

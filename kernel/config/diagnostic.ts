@@ -47,8 +47,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `file:line:column: error: message` (or `file: error: message` for whole-file problems). */
+/**
+ * `file:line:column: error: message`, `file:line: error: message` when only the line is known (column 0,
+ * as from the XSD checker), or `file: error: message` for whole-file problems.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.pos.line > 0 ? `${d.pos.file}:${d.pos.line}:${d.pos.column}` : d.pos.file;
+  const where = d.pos.line > 0 ? (d.pos.column > 0 ? `${d.pos.file}:${d.pos.line}:${d.pos.column}` : `${d.pos.file}:${d.pos.line}`) : d.pos.file;
   return `${where}: error: ${d.message}`;
 }

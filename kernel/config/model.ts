@@ -179,6 +179,16 @@ export interface CostOverride {
   readonly pos: SourcePos;
 }
 
+/** One LogBook of the Part 2 LogbookSystem. */
+export interface LogbookConfig {
+  readonly name: string;
+  /** The partition that may create, write and read it (OwnerPartitionName). */
+  readonly owner: PartitionId;
+  readonly maxNbLogged: number;
+  readonly maxNbInProgress: number;
+  readonly pos: SourcePos;
+}
+
 /** Module-wide apexvisor settings (extension namespace). */
 export interface ModuleExtConfig {
   /** CPU clock of the cost model, in Hz (default 100 MHz). */
@@ -194,6 +204,8 @@ export interface SystemConfig {
   readonly partitions: readonly PartitionConfig[];
   readonly schedules: readonly ModuleScheduleConfig[];
   readonly channels: readonly ChannelConfig[];
+  /** Logbooks of the Part 2 LogbookSystem (empty without one). */
+  readonly logbooks: readonly LogbookConfig[];
   readonly systemHm: readonly SystemHmEntry[];
   readonly moduleHm: readonly ModuleHmEntry[];
   readonly partitionHm: readonly PartitionHmTable[];

@@ -31,4 +31,5 @@ export const ARINC_ELEMENTS: ReadonlySet<string> = new Set([
   "Error_ID_Level", "Error_ID_Action", "Partition", "Sampling_Port", "Queuing_Port", "Process",
   "Partition_Memory", "Memory_Requirements", "Module_Schedule", "Partition_Schedule", "Window_Schedule",
   "Connection_Table", "Channel", "Source", "Destination", "Standard_Partition", "Pseudo_Partition",
+  "LogbookSystem", "LogicalDevice", "LogBook",
 ]);

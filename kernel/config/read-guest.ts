@@ -1,6 +1,7 @@
 // Reads apexvisor's per-partition extension element apx:Guest (guest kind, image, ABI binding, FV
 // devices, command line, multiboot modules) and applies the defaults a standard file gets.
-import * as path from "node:path";
+import { dirname, isAbsolute, join } from "../host/posix-path";
+import { checkDeviceList } from "../machine/device-catalog";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import type { AbiBinding, GuestKind, PartitionGuestConfig } from "./model";
@@ -27,7 +28,7 @@ export const DEFAULT_GUEST: PartitionGuestConfig = {
 
 /** Resolves a path from the XML against the XML file's folder (pure string work, no file access). */
 export function resolveAgainst(file: string, p: string): string {
-  return path.isAbsolute(p) ? p : path.join(path.dirname(file), p);
+  return isAbsolute(p) ? p : join(dirname(file), p);
 }
 
 /** Reads an apx:Guest element (or returns the defaults when `el` is undefined). */
@@ -55,8 +56,14 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
       dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
     } else if (devices.includes(name)) {
       dr.error(`device "${name}" is listed twice in this partition`);
-    } else devices.push(name);
+    } else {
+      const alone = checkDeviceList([name], true);
+      if (alone.ok) devices.push(name);
+      else for (const e of alone.errors) dr.error(e);
+    }
   }
+  const whole = checkDeviceList(devices);
+  if (!whole.ok) for (const e of whole.errors) r.error(e);
   const modules: string[] = [];
   for (const m of groups.get("apx:MultibootModule") ?? []) {
     const mr = new ElementReader(m, sink);

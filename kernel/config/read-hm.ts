@@ -11,7 +11,7 @@ import type { XmlElement } from "./xml-tree";
 import { SYSTEM_STATE_VALUES, SystemState } from "../health/system-state";
 
 const LEVELS: readonly ErrorLevel[] = ["MODULE", "PARTITION", "PROCESS"];
-const ERROR_CODES: readonly ErrorCode[] = [
+export const ERROR_CODES: readonly ErrorCode[] = [
   "DEADLINE_MISSED",
   "APPLICATION_ERROR",
   "NUMERIC_ERROR",

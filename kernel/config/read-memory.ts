@@ -111,3 +111,24 @@ export function checkSharedRegions(
     }
   }
 }
+
+/** Most bytes of shared regions one partition maps (the ABI's SHARED_MAX_SIZE: one page table). */
+export const MAX_SHARED_PER_PARTITION = 0x40_0000;
+
+/**
+ * Checks what apexvisor can map of one partition's apx:Shared regions: PV partitions only (an FV
+ * partition's guest-physical map is the PC's, with no place to put them), Type DATA (a block holds
+ * data, not code or devices), and at most MAX_SHARED_PER_PARTITION bytes in all.
+ */
+export function checkSharedMappable(partitionName: string, kind: "PV" | "FV", regions: readonly MemoryRegionConfig[], sink: DiagnosticSink): void {
+  const shared = regions.filter((r) => r.shared !== undefined);
+  for (const r of shared) {
+    if (kind === "FV") sink.error(r.pos, `shared region "${r.shared}": apx:Shared regions are mapped into PV partitions only, and "${partitionName}" is FV`);
+    else if (r.type !== "DATA") sink.error(r.pos, `shared region "${r.shared}" has Type ${r.type}; a shared region must be Type="DATA"`);
+  }
+  const total = shared.reduce((n, r) => n + r.sizeBytes, 0);
+  const first = shared[0];
+  if (first !== undefined && total > MAX_SHARED_PER_PARTITION) {
+    sink.error(first.pos, `partition "${partitionName}" maps ${total} bytes of shared regions; the limit is 4 MiB (${MAX_SHARED_PER_PARTITION})`);
+  }
+}

@@ -10,7 +10,8 @@ import { resolvePartition } from "./partition-ref";
 import { checkChannels } from "./check-channels";
 import { readConnectionTable } from "./read-channels";
 import { checkHmDuplicates, checkHmKnown, readModuleHm, readPartitionHm, readSystemHm } from "./read-hm";
-import { checkPartitionRegions, checkSharedRegions, readPartitionMemory } from "./read-memory";
+import { checkPartitionRegions, checkSharedMappable, checkSharedRegions, readPartitionMemory } from "./read-memory";
+import { readLogbookSystem } from "./read-logbook";
 import { readPartition } from "./read-partition";
 import { readPlatform } from "./read-platform";
 import { readSchedule } from "./read-schedule";
@@ -49,6 +50,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
     { local: "Module_Schedule", min: 1, max: Infinity },
     { local: "Partition_HM_Table", min: 0, max: Infinity },
     { local: "Connection_Table", min: 0, max: 1 },
+    { local: "LogbookSystem", min: 0, max: 1 },
     { local: "Platform", ns: APX_NS, min: 0, max: 1 },
   ]);
   r.finish();
@@ -72,6 +74,8 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
   checkEveryPartitionScheduled(each("Module_Schedule").length, schedules, partitions, sink);
   const channelDrafts = each("Connection_Table").flatMap((c) => readConnectionTable(c, sink));
   const channels = checkChannels(channelDrafts, partitions, sink);
+  const logbookEl = each("LogbookSystem")[0];
+  const logbooks = logbookEl === undefined ? [] : readLogbookSystem(logbookEl, partitions, sink);
   const ext = readPlatform(each("apx:Platform")[0], sink);
   return {
     file,
@@ -79,6 +83,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
     partitions: [...partitions.values()].map((p) => ({ ...p, memory: memory.get(p.id) ?? [] })),
     schedules,
     channels,
+    logbooks,
     systemHm: systemHm ?? [],
     moduleHm,
     partitionHm,
@@ -124,6 +129,7 @@ function attachMemory(
     }
     lines.set(p.id, el.pos.line);
     checkPartitionRegions(p.name, draft.regions, sink);
+    checkSharedMappable(p.name, p.guest.kind, draft.regions, sink);
     out.set(p.id, draft.regions);
   }
   const named = new Map([...out].map(([id, regions]) => [partitions.get(id)?.name ?? String(id), regions]));

@@ -17,6 +17,16 @@ export interface CostModel {
   readonly privilegeChange: number;
   /** Extra cycles for a hypercall trap into the kernel (the kernel charges its service cost itself). Default 0. */
   readonly hypercallEntry: number;
+  /** x87 loads, stores, FLD constants, FXCH, FCMOV. Default 1: counted as one instruction, like the integer core. */
+  readonly x87LoadStore: number;
+  /** x87 add/subtract/multiply, compares, sign and rounding operations. Default 1. */
+  readonly x87Arith: number;
+  /** x87 divide, square root and partial remainder. Default 1 (the model counts instructions, not latencies). */
+  readonly x87DivSqrt: number;
+  /** x87 transcendental instructions (FSIN ... FYL2XP1). Default 1. */
+  readonly x87Transcendental: number;
+  /** x87 control: FLDCW/FNSTCW/FNSTSW/FNCLEX/FNINIT/FLDENV/FNSTENV/FNSAVE/FRSTOR/FXSAVE/FXRSTOR/FFREE. Default 1. */
+  readonly x87Control: number;
 }
 
 /** Default: 1 cycle per instruction, nothing extra; at the default 100 MHz clock one instruction is 10 ns. */
@@ -28,6 +38,11 @@ export const DEFAULT_COST_MODEL: CostModel = {
   interruptDelivery: 0,
   privilegeChange: 0,
   hypercallEntry: 0,
+  x87LoadStore: 1,
+  x87Arith: 1,
+  x87DivSqrt: 1,
+  x87Transcendental: 1,
+  x87Control: 1,
 };
 
 /** Default CPU clock in Hz (the module configuration may change it). */

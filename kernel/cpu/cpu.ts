@@ -13,6 +13,7 @@ import { CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
+import type { X87SavedState } from "./x87/fpu-state";
 
 /** How a Cpu is wired. */
 export interface CpuOptions {
@@ -51,6 +52,8 @@ export interface CpuSavedState {
   instructions: number;
   /** Model-specific registers (absent in snapshots taken before MSRs existed: reset values). */
   msrs?: MsrState;
+  /** The x87 FPU (absent in states saved before it existed: then FNINIT state). */
+  x87?: X87SavedState;
 }
 
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
@@ -315,6 +318,7 @@ export class Cpu extends CpuSystem {
       debt: this.debt,
       instructions: this.instructions,
       msrs: this.msrs.saveState(),
+      x87: this.x87.saveState(),
     };
   }
 
@@ -347,6 +351,8 @@ export class Cpu extends CpuSystem {
     this.debt = st.debt;
     this.instructions = st.instructions;
     if (st.msrs !== undefined) this.msrs.restoreState(st.msrs);
+    if (st.x87 !== undefined) this.x87.restoreState(st.x87);
+    else this.x87.init();
     this.prev = null;
     this.flushTlb();
   }

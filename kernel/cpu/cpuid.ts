@@ -1,6 +1,5 @@
 // CPUID: the one place that says which features this vCPU has. Every bit set here is implemented;
 // an instruction or register that is missing has no bit (Intel SDM vol. 2A, CPUID, tables 3-10/3-11).
-// The x87 FPU and FXSAVE bits belong to the FPU work and are added to the list by it.
 
 /** CPUID vendor string: 12 characters in EBX, EDX, ECX. */
 export const CPU_VENDOR = "ApexVisorCPU";
@@ -11,6 +10,8 @@ export const CPUID_MAX_LEAF = 1;
 
 /** CPUID.1:EDX feature bits that this vCPU implements, by the SDM's names (one per line). */
 export const CPUID1_EDX_IMPLEMENTED = {
+  /** The x87 FPU on chip (kernel/cpu/x87). */
+  FPU: 0,
   /** 4 MiB pages with CR4.PSE. */
   PSE: 3,
   /** RDTSC and CR4.TSD. */
@@ -25,10 +26,12 @@ export const CPUID1_EDX_IMPLEMENTED = {
   SEP: 11,
   /** MTRRcap and MTRRdefType (no variable or fixed ranges: MTRRcap reads 0). */
   MTRR: 12,
-  /** CMOVcc (and FCMOV once an FPU exists). */
+  /** CMOVcc and FCMOVcc. */
   CMOV: 15,
   /** IA32_PAT. */
   PAT: 16,
+  /** FXSAVE/FXRSTOR (and CR4.OSFXSR). */
+  FXSR: 24,
 } as const;
 
 /** CPUID.1:EDX as a word, given whether a local APIC is present and enabled. */

@@ -12,7 +12,8 @@ const T_SUP = 1;
 /** TLB entry flag: usable at CPL 3. */
 const T_USR = 2;
 
-/** Memory side of the CPU. Invariant: a TLB write entry never points at a page holding decoded code. */
+/** Memory side of the CPU. Invariant: a TLB write entry never points at a page holding decoded code, nor,
+ * while dirty logging is on, at a page not yet marked dirty. */
 export class CpuMmu extends CpuState {
   readonly mem: PhysicalMemory;
   protected readonly m8: Uint8Array;
@@ -29,12 +30,16 @@ export class CpuMmu extends CpuState {
   epoch = 1;
   /** Set (non-zero) when the running block must stop after the current instruction (self-modifying code, stop request). */
   brk = 0;
+  /** Debugger watch hook (kernel/introspect): while set, the TLB is not filled, so every data access takes
+   * the slow path and is reported with its linear address before it happens. */
+  watchHook: ((lin: number, size: number, write: boolean) => void) | null = null;
 
   constructor(mem: PhysicalMemory) {
     super();
     this.mem = mem;
     this.m8 = mem.u8;
     this.m32 = mem.i32;
+    mem.addWriteProtectListener(() => this.dropWriteTlb());
   }
 
   // ---- fast paths (linear addresses, int32) ----
@@ -126,6 +131,7 @@ export class CpuMmu extends CpuState {
   // ---- slow paths ----
 
   rdSlow(l: number, size: 1 | 2 | 4, user: boolean): number {
+    if (this.watchHook !== null) this.watchHook(l, size, false);
     if (((l & 4095) + size) > 4096) {
       let v = 0;
       for (let i = 0; i < size; i++) v |= this.mem.read(this.translate((l + i) | 0, false, user), 1) << (8 * i);
@@ -135,6 +141,7 @@ export class CpuMmu extends CpuState {
   }
 
   wrSlow(l: number, size: 1 | 2 | 4, v: number, user: boolean): void {
+    if (this.watchHook !== null) this.watchHook(l, size, true);
     if (((l & 4095) + size) > 4096) {
       const phys: number[] = [];
       for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, true, user));
@@ -183,11 +190,11 @@ export class CpuMmu extends CpuState {
       }
     }
     const ppage = phys >>> 12;
-    if (this.mem.pageIsRam(ppage)) {
+    if (this.watchHook === null && this.mem.pageIsRam(ppage)) {
       const lp = l >>> 12;
       if (this.tlbR[lp] === 0 && this.tlbW[lp] === 0) this.noteTlb(lp);
       this.tlbR[lp] = (ppage << 12) | flagsR;
-      if (flagsW !== 0 && this.mem.codePages[ppage] === 0) this.tlbW[lp] = (ppage << 12) | flagsW;
+      if (flagsW !== 0 && this.mem.pageWritableFast(ppage)) this.tlbW[lp] = (ppage << 12) | flagsW;
     }
     return phys;
   }
@@ -195,7 +202,7 @@ export class CpuMmu extends CpuState {
   private fillWrite(l: number, phys: number, user: boolean): void {
     // After a write to a code page the page is no longer code: a fresh translate fills the write TLB.
     const lp = l >>> 12;
-    if (this.tlbW[lp] === 0 && this.mem.pageIsRam(phys >>> 12) && this.mem.codePages[phys >>> 12] === 0) this.translate(l, true, user);
+    if (this.tlbW[lp] === 0 && this.mem.pageIsRam(phys >>> 12) && this.mem.pageWritableFast(phys >>> 12)) this.translate(l, true, user);
   }
 
   private checkPerm(l: number, bits: number, write: boolean, user: boolean, wp: boolean): void {
@@ -228,6 +235,12 @@ export class CpuMmu extends CpuState {
     this.tlbCount = 0;
     this.tlbOverflow = false;
     this.epoch++;
+  }
+
+  /** Drops every write entry (reads stay cached): the next store to each page takes the slow path. */
+  dropWriteTlb(): void {
+    if (this.tlbOverflow) this.tlbW.fill(0);
+    else for (let i = 0; i < this.tlbCount; i++) this.tlbW[this.tlbList[i]!] = 0;
   }
 
   /** INVLPG: drops the translations of the page (of the whole 4 MiB region when PSE is on). */

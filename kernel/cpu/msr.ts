@@ -166,10 +166,12 @@ export class MsrFile {
     };
   }
 
-  /** Restores saved values (the machine re-applies the APIC window from `apicBase` itself). */
+  /** Restores saved values; a relocated or disabled APIC base moves the APIC window as WRMSR would. */
   restoreState(s: MsrState): void {
     this.tscOffset = BigInt(s.tscOffset);
+    const moved = s.apicBase !== this.apicBase;
     this.apicBase = s.apicBase;
+    if (moved) this.apic?.apicBaseChanged((s.apicBase & APIC_BASE_ADDR_MASK) >>> 0, (s.apicBase & APIC_BASE_EN) !== 0);
     this.sysenterCs = s.sysenterCs;
     this.sysenterEsp = s.sysenterEsp;
     this.sysenterEip = s.sysenterEip;
@@ -178,4 +180,41 @@ export class MsrFile {
     this.patHi = s.patHi;
     this.mtrrDefType = s.mtrrDefType;
   }
+}
+
+/**
+ * Checks an untrusted saved MSR state (a snapshot's parsed JSON) field by field: every value must be one
+ * WRMSR could have left (the same reserved-bit and memory-type checks). The MsrState, or the problem.
+ */
+export function parseMsrState(raw: unknown): MsrState | string {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "expected an object";
+  const o = raw as Record<string, unknown>;
+  const t = o["tscOffset"];
+  if (typeof t !== "string" || !/^[0-9]{1,20}$/.test(t) || BigInt(t) >= TWO64) return `tscOffset: expected a decimal 0..2^64-1, got ${JSON.stringify(t)}`;
+  const word = (name: string): number | string => {
+    const v = o[name];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < -0x8000_0000 || v > 0xffff_ffff) return `${name}: expected a 32-bit integer, got ${JSON.stringify(v)}`;
+    return v;
+  };
+  const names = ["apicBase", "sysenterCs", "sysenterEsp", "sysenterEip", "miscEnable", "patLo", "patHi", "mtrrDefType"] as const;
+  const w: Partial<Record<(typeof names)[number], number>> = {};
+  for (const n of names) {
+    const v = word(n);
+    if (typeof v === "string") return v;
+    w[n] = v;
+  }
+  const f = w as Record<(typeof names)[number], number>;
+  // A scratch MSR file with an APIC applies WRMSR's own checks; BSP is the read-only bit it sets itself.
+  const check = new MsrFile({ apicBaseChanged: () => undefined });
+  const writes: [string, number, number, number, boolean][] = [
+    ["apicBase", MSR.APIC_BASE, f.apicBase & ~APIC_BASE_BSP, 0, (f.apicBase & APIC_BASE_BSP) !== 0],
+    ["sysenterCs", MSR.SYSENTER_CS, f.sysenterCs, 0, (f.sysenterCs & ~0xffff) === 0],
+    ["miscEnable", MSR.MISC_ENABLE, f.miscEnable, 0, (f.miscEnable & (MISC_BTS_UNAVAILABLE | MISC_PEBS_UNAVAILABLE)) === (MISC_BTS_UNAVAILABLE | MISC_PEBS_UNAVAILABLE)],
+    ["patLo", MSR.PAT, f.patLo, f.patHi, true],
+    ["mtrrDefType", MSR.MTRR_DEF_TYPE, f.mtrrDefType, 0, true],
+  ];
+  for (const [name, index, lo, hi, extra] of writes) {
+    if (!extra || !check.write(index, lo, hi, 0)) return `${name}: 0x${(lo >>> 0).toString(16)} is not a value the MSR can hold`;
+  }
+  return { tscOffset: t, ...f };
 }

@@ -9,12 +9,13 @@ import { queryDescriptor, type DescriptorQuery } from "./descriptor-query";
 import type { Descriptor } from "./segments";
 import { MsrFile, type ApicBaseControl } from "./msr";
 import {
-  ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
+  ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
 import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
 import { CpuArith } from "./ops-arith";
+import { X87Fpu } from "./x87/fpu";
 import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
 import type { InterruptOptions } from "./interrupts";
 import type { PhysicalMemory } from "../mem/physical-memory";
@@ -34,6 +35,8 @@ export class CpuSystem extends CpuArith {
   protected cycBase = 0;
   protected runBudget = 0;
   protected readonly cost: CostModel;
+  /** The x87 FPU (kernel/cpu/x87/). */
+  readonly x87 = new X87Fpu();
   /** Internal switch: false runs REP MOVS/STOS one iteration at a time (tests compare both paths). */
   bulkStrings = true;
   /** Model-specific registers (RDMSR/WRMSR, the TSC offset, SYSENTER targets). */
@@ -107,12 +110,6 @@ export class CpuSystem extends CpuArith {
 
   fwait(): void {
     if ((this.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) throw new CpuFault(NM, undefined);
-  }
-
-  /** x87 escape (D8..DF): no FPU is present. #NM when CR0.EM or CR0.TS, else #UD. */
-  fpu(): void {
-    if (this.cr0 & (CR0_EM | CR0_TS)) throw new CpuFault(NM, undefined);
-    throw new CpuFault(UD, undefined);
   }
 
   /** RDMSR (ECX names the MSR; EDX:EAX gets it): #GP(0) outside CPL 0 or for an MSR that does not exist. */

@@ -51,6 +51,13 @@ export class HmLog {
     return out;
   }
 
+  /** Refills an empty log with saved entries (oldest first, at most `capacity`) and the dropped count (snapshots). */
+  restore(entries: readonly HmLogEntry[], dropped: number): void {
+    if (this.count !== 0 || entries.length > this.capacity) throw new Error("HM log restore into a used log or past its capacity");
+    for (const e of entries) this.append(e);
+    this.droppedCount = dropped;
+  }
+
   /** Entries overwritten because the log was full. */
   get dropped(): number {
     return this.droppedCount;

@@ -81,6 +81,26 @@ export enum ServiceId {
   HmRaiseError = 31,
   /** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. */
   HmSetHandlerState = 32,
+  /** Opens a configured logbook of the caller and stores its id (CREATE_LOGBOOK). */
+  LogbookCreate = 40,
+  /** Appends a message to a logbook (WRITE_LOGBOOK). */
+  LogbookWrite = 41,
+  /** Copies logged message number index (1 = oldest kept) and returns its length (READ_LOGBOOK). */
+  LogbookRead = 42,
+  /** Erases every logged message of a logbook (CLEAR_LOGBOOK). */
+  LogbookClear = 43,
+  /** Finds the id of a created logbook by name (GET_LOGBOOK_ID). */
+  LogbookGetId = 44,
+  /** Stores a logbook's status (GET_LOGBOOK_STATUS). */
+  LogbookStatus = 45,
+  /** Reads the sampling message only if it was written since this port's last read (READ_UPDATED_SAMPLING_MESSAGE). */
+  SamplingPortReadUpdated = 46,
+  /** Stores the state of a sampling port's current message (GET_SAMPLING_PORT_CURRENT_STATUS). */
+  SamplingPortCurrentStatus = 47,
+  /** Sets another partition's operating mode (a system partition's privilege). */
+  PartitionSetModeOf = 48,
+  /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). */
+  MemoryBlockStatus = 49,
 }
 
 /** apexvisor error codes returned in EAX (negative). */
@@ -202,6 +222,19 @@ export enum Features {
   PORTS = 8,
 }
 
+/** UPDATED_TYPE of a sampling port's current message. */
+export enum SamplingUpdated {
+  EMPTY_PORT = 0,
+  CONSUMED_MESSAGE = 1,
+  NEW_MESSAGE = 2,
+}
+
+/** MEMORY_BLOCK_MODE_TYPE: the access a partition has to a memory block. */
+export enum MemoryBlockMode {
+  READ = 0,
+  READ_WRITE = 1,
+}
+
 /** Decoded argument tuple of each service, in definition order (u64 = two words, lo first). */
 export interface ServiceArgs {
   readonly abiVersion: readonly [];
@@ -237,6 +270,16 @@ export interface ServiceArgs {
   readonly windowYield: readonly [];
   readonly hmRaiseError: readonly [errorCode: number, flags: number, failedAddress: number, message: GuestVirtAddr, len: number];
   readonly hmSetHandlerState: readonly [state: number];
+  readonly logbookCreate: readonly [config: GuestVirtAddr, logbookId: GuestVirtAddr];
+  readonly logbookWrite: readonly [logbookId: number, buf: GuestVirtAddr, len: number];
+  readonly logbookRead: readonly [logbookId: number, index: number, buf: GuestVirtAddr, cap: number];
+  readonly logbookClear: readonly [logbookId: number];
+  readonly logbookGetId: readonly [name: GuestVirtAddr, nameLen: number, logbookId: GuestVirtAddr];
+  readonly logbookStatus: readonly [logbookId: number, status: GuestVirtAddr];
+  readonly samplingPortReadUpdated: readonly [portId: number, buf: GuestVirtAddr, cap: number, validity: GuestVirtAddr];
+  readonly samplingPortCurrentStatus: readonly [portId: number, status: GuestVirtAddr];
+  readonly partitionSetModeOf: readonly [partitionId: number, mode: number];
+  readonly memoryBlockStatus: readonly [name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr];
 }
 
 /** Handler key of a service (camelCase name). */
@@ -598,6 +641,106 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "trap",
     args: [{ kind: "u32", name: "state", word: 0 }],
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.LogbookCreate,
+    name: "logbook_create",
+    key: "logbookCreate",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "config", word: 0, dir: "in", len: { by: "size", bytes: 48 } }, { kind: "ptr", name: "logbook_id", word: 1, dir: "out", len: { by: "size", bytes: 4 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.ECONFIG, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.ENOACTION, arinc: ArincReturnCode.NO_ACTION }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }],
+  },
+  {
+    id: ServiceId.LogbookWrite,
+    name: "logbook_write",
+    key: "logbookWrite",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "logbook_id", word: 0 }, { kind: "ptr", name: "buf", word: 1, dir: "in", len: { by: "arg", index: 2 } }, { kind: "u32", name: "len", word: 2 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ECONFIG, arinc: ArincReturnCode.INVALID_CONFIG }],
+  },
+  {
+    id: ServiceId.LogbookRead,
+    name: "logbook_read",
+    key: "logbookRead",
+    permission: "any",
+    result: "count",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "logbook_id", word: 0 }, { kind: "u32", name: "index", word: 1 }, { kind: "ptr", name: "buf", word: 2, dir: "out", len: { by: "arg", index: 3 } }, { kind: "u32", name: "cap", word: 3 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EUNAVAIL, arinc: ArincReturnCode.NOT_AVAILABLE }],
+  },
+  {
+    id: ServiceId.LogbookClear,
+    name: "logbook_clear",
+    key: "logbookClear",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "logbook_id", word: 0 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.LogbookGetId,
+    name: "logbook_get_id",
+    key: "logbookGetId",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "name", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "name_len", word: 1 }, { kind: "ptr", name: "logbook_id", word: 2, dir: "out", len: { by: "size", bytes: 4 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
+  },
+  {
+    id: ServiceId.LogbookStatus,
+    name: "logbook_status",
+    key: "logbookStatus",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "logbook_id", word: 0 }, { kind: "ptr", name: "status", word: 1, dir: "out", len: { by: "size", bytes: 24 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.SamplingPortReadUpdated,
+    name: "sampling_port_read_updated",
+    key: "samplingPortReadUpdated",
+    permission: "any",
+    result: "count",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "port_id", word: 0 }, { kind: "ptr", name: "buf", word: 1, dir: "out", len: { by: "arg", index: 2 } }, { kind: "u32", name: "cap", word: 2 }, { kind: "ptr", name: "validity", word: 3, dir: "out", len: { by: "size", bytes: 4 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOACTION, arinc: ArincReturnCode.NO_ACTION }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }],
+  },
+  {
+    id: ServiceId.SamplingPortCurrentStatus,
+    name: "sampling_port_current_status",
+    key: "samplingPortCurrentStatus",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "port_id", word: 0 }, { kind: "ptr", name: "status", word: 1, dir: "out", len: { by: "size", bytes: 32 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.PartitionSetModeOf,
+    name: "partition_set_mode_of",
+    key: "partitionSetModeOf",
+    permission: "system-partition",
+    result: "status",
+    libpv: "flush-trap",
+    args: [{ kind: "u32", name: "partition_id", word: 0 }, { kind: "u32", name: "mode", word: 1 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOACTION, arinc: ArincReturnCode.NO_ACTION }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }],
+  },
+  {
+    id: ServiceId.MemoryBlockStatus,
+    name: "memory_block_status",
+    key: "memoryBlockStatus",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "name", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "name_len", word: 1 }, { kind: "ptr", name: "status", word: 2, dir: "out", len: { by: "size", bytes: 16 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
   },
 ];
 

@@ -39,6 +39,12 @@ export const PV_CONSTANTS = {
   CONSOLE_MAX_WRITE: 0x1000,
   /** service_id of an export that is a libpv-local function rather than a kernel service. */
   EXPORT_NOT_A_SERVICE: 0xffffffff,
+  /** Largest logbook message in bytes that CREATE_LOGBOOK accepts (an apexvisor limit: the kernel keeps logbooks in its own storage). */
+  LOGBOOK_MAX_MESSAGE: 0x400,
+  /** Guest-virtual address where a PV partition's apx:Shared regions are mapped, one after another in the order of its Memory_Requirements (find each with memory_block_status). */
+  SHARED_BASE: 0xe0000000,
+  /** Most bytes of shared regions one PV partition may map (one page table). */
+  SHARED_MAX_SIZE: 0x400000,
 } as const;
 
 /** Start-info block: EBX at entry points at it. Versioned by size; fields are only ever added at the end. */
@@ -213,5 +219,54 @@ export const HM_ERROR_STATUS_LAYOUT = {
     message_len: { offset: 8, size: 4, type: "u32" },
     reserved0: { offset: 12, size: 4, type: "u32" },
     message: { offset: 16, size: 128, type: "char[128]" },
+  },
+} as const satisfies StructLayout;
+
+/** Arguments of logbook_create. */
+export const LOGBOOK_CONFIG_LAYOUT = {
+  size: 48,
+  fields: {
+    name: { offset: 0, size: 32, type: "char[32]" },
+    max_message_size: { offset: 32, size: 4, type: "u32" },
+    max_nb_logged_messages: { offset: 36, size: 4, type: "u32" },
+    max_nb_in_progress_messages: { offset: 40, size: 4, type: "u32" },
+    reserved0: { offset: 44, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** ARINC LOGBOOK_STATUS_TYPE (Part 2 logbooks). */
+export const LOGBOOK_STATUS_LAYOUT = {
+  size: 24,
+  fields: {
+    max_message_size: { offset: 0, size: 4, type: "u32" },
+    max_nb_logged_messages: { offset: 4, size: 4, type: "u32" },
+    max_nb_in_progress_messages: { offset: 8, size: 4, type: "u32" },
+    nb_logged_messages: { offset: 12, size: 4, type: "u32" },
+    nb_in_progress_messages: { offset: 16, size: 4, type: "u32" },
+    nb_overwritten_messages: { offset: 20, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** ARINC SAMPLING_PORT_CURRENT_STATUS_TYPE (Part 2 sampling port extensions). */
+export const SAMPLING_PORT_CURRENT_STATUS_LAYOUT = {
+  size: 32,
+  fields: {
+    refresh_period_ns: { offset: 0, size: 8, type: "u64" },
+    time_stamp_ns: { offset: 8, size: 8, type: "u64" },
+    max_message_size: { offset: 16, size: 4, type: "u32" },
+    direction: { offset: 20, size: 4, type: "u32" },
+    message_validity: { offset: 24, size: 4, type: "u32" },
+    updated: { offset: 28, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** ARINC MEMORY_BLOCK_STATUS_TYPE (Part 2 memory blocks) of one apx:Shared region of the caller. */
+export const MEMORY_BLOCK_STATUS_LAYOUT = {
+  size: 16,
+  fields: {
+    address: { offset: 0, size: 4, type: "u32" },
+    size: { offset: 4, size: 4, type: "u32" },
+    mode: { offset: 8, size: 4, type: "u32" },
+    reserved0: { offset: 12, size: 4, type: "u32" },
   },
 } as const satisfies StructLayout;

@@ -26,12 +26,20 @@ export interface PvPhysLayout {
   readonly sharedPage: number;
   readonly libpv: number;
   readonly libpvPages: number;
-  /** Total bytes of physical memory. */
+  /** Page table of the shared-region window at SHARED_BASE (0 when the partition maps none). */
+  readonly sharedTable: number;
+  /** Bytes of shared regions; they sit in MMIO windows from `total` on, outside the RAM buffer. */
+  readonly sharedBytes: number;
+  /** Total bytes of physical RAM (the shared windows start here). */
   readonly total: number;
 }
 
-/** Lays out RAM first (guest-virtual IMAGE_BASE + x is physical x), then the kernel-owned pages. */
-export function pvPhysLayout(ramBytes: number, libpvBytes: number): PvPhysLayout {
+/**
+ * Lays out RAM first (guest-virtual IMAGE_BASE + x is physical x), then the kernel-owned pages, then
+ * (outside RAM) the shared regions: guest-virtual SHARED_BASE + x is physical total + x.
+ */
+export function pvPhysLayout(ramBytes: number, libpvBytes: number, sharedBytes = 0): PvPhysLayout {
+  if (sharedBytes % PAGE !== 0 || sharedBytes < 0 || sharedBytes > PV_CONSTANTS.SHARED_MAX_SIZE) throw new RangeError(`PV shared size ${sharedBytes}`);
   if (ramBytes % PAGE !== 0 || ramBytes <= 0 || PV_CONSTANTS.IMAGE_BASE + ramBytes > PV_CONSTANTS.LIBPV_BASE) throw new RangeError(`PV RAM size ${ramBytes}`);
   const ramTableCount = Math.ceil(ramBytes / PT_SPAN);
   const pageDir = ramBytes;
@@ -41,14 +49,24 @@ export function pvPhysLayout(ramBytes: number, libpvBytes: number): PvPhysLayout
   const sharedPage = startInfo + PAGE;
   const libpv = sharedPage + PAGE;
   const libpvPages = Math.ceil(libpvBytes / PAGE);
-  return { ramBytes, pageDir, ramTables, ramTableCount, topTable, startInfo, sharedPage, libpv, libpvPages, total: libpv + libpvPages * PAGE };
+  const libpvEnd = libpv + libpvPages * PAGE;
+  const sharedTable = sharedBytes > 0 ? libpvEnd : 0;
+  const total = sharedBytes > 0 ? libpvEnd + PAGE : libpvEnd;
+  return { ramBytes, pageDir, ramTables, ramTableCount, topTable, startInfo, sharedPage, libpv, libpvPages, sharedTable, sharedBytes, total };
+}
+
+/** A shared region placed in a PV partition: `offset` bytes from SHARED_BASE (and from layout.total). */
+export interface PlacedShared {
+  readonly offset: number;
+  readonly size: number;
+  readonly writable: boolean;
 }
 
 /** Which RAM pages the guest may write: `writable(page index)`. */
 export type RamWritable = (page: number) => boolean;
 
 /** Writes the page directory and tables of `layout` into `mem` (which must be zeroed there). */
-export function buildPageTables(mem: PhysicalMemory, layout: PvPhysLayout, ramWritable: RamWritable): void {
+export function buildPageTables(mem: PhysicalMemory, layout: PvPhysLayout, ramWritable: RamWritable, shared: readonly PlacedShared[] = []): void {
   const w32 = (at: number, v: number): void => mem.write32(guestPhys(at), v);
   const firstPde = PV_CONSTANTS.IMAGE_BASE >>> 22;
   for (let t = 0; t < layout.ramTableCount; t++) w32(layout.pageDir + 4 * (firstPde + t), (layout.ramTables + t * PAGE) | P | RW | US);
@@ -60,6 +78,15 @@ export function buildPageTables(mem: PhysicalMemory, layout: PvPhysLayout, ramWr
   for (let k = 0; k < layout.libpvPages; k++) w32(layout.topTable + 4 * (topIndex(PV_CONSTANTS.LIBPV_BASE) + k), (layout.libpv + k * PAGE) | P | US);
   w32(layout.topTable + 4 * topIndex(PV_CONSTANTS.START_INFO_VADDR), layout.startInfo | P | US);
   w32(layout.topTable + 4 * topIndex(PV_CONSTANTS.SHARED_PAGE_VADDR), layout.sharedPage | P | RW | US);
+  if (shared.length === 0) return;
+  // A READ_ONLY region gets no RW bit: with CR0.WP a store from the guest is a page fault.
+  w32(layout.pageDir + 4 * (PV_CONSTANTS.SHARED_BASE >>> 22), layout.sharedTable | P | RW | US);
+  for (const r of shared) {
+    for (let k = 0; k < r.size / PAGE; k++) {
+      const page = r.offset / PAGE + k;
+      w32(layout.sharedTable + 4 * page, (layout.total + r.offset + k * PAGE) | P | US | (r.writable ? RW : 0));
+    }
+  }
 }
 
 /** Makes RAM page `page` read-only to the guest (after eager binding of `.pvext.jmp`). */

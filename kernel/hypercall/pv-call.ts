@@ -5,6 +5,7 @@ import type { Cpu } from "../cpu/cpu";
 import type { KernelFault } from "../health/system-state";
 import type { PvImage } from "../loader/pv-image";
 import { readGuestBytes, writeGuestBytes } from "../mem/guest-access";
+import type { SharedMapping } from "../mem/shared-memory";
 import { guestVirt, type GuestVirtAddr, type Nanos } from "../mem/types";
 import type { ErrorHandlerState, KernelApi } from "../module/partition-vm";
 import { PvError } from "./abi-generated";
@@ -20,6 +21,8 @@ export interface PvVcpuState {
   readonly shared: SharedPage;
   readonly console: (bytes: Uint8Array) => void;
   readonly ramBytes: number;
+  /** The partition's shared regions (Part 2 memory blocks) and where they are mapped. */
+  readonly memoryBlocks: readonly (SharedMapping & { readonly address: number })[];
   timers: PvTimers;
   /** Registered upcall entry (0: none). */
   upcallHandler: number;

@@ -8,10 +8,11 @@ import { NO_PORTS } from "../cpu/io";
 import type { LibpvImage } from "../loader/libpv-image";
 import type { PvImage } from "../loader/pv-image";
 import { PhysicalMemory } from "../mem/physical-memory";
+import { sharedBlockMmio, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
 import { guestPhys, type Nanos } from "../mem/types";
 import { PV_ABI_MAGIC, PV_TRAP_VECTOR } from "./abi-generated";
 import { PV_CONSTANTS } from "./abi-layout";
-import { buildPageTables, protectRamPage, pvPhysLayout, type PvPhysLayout } from "./pv-address-space";
+import { buildPageTables, protectRamPage, pvPhysLayout, type PlacedShared, type PvPhysLayout } from "./pv-address-space";
 import { SharedPage } from "./shared-page";
 import { writeStartInfo, type StartInfoValues } from "./start-info";
 
@@ -38,6 +39,18 @@ export interface PvMachineSpec {
   readonly startInfo: StartInfoValues;
   readonly now: Nanos;
   readonly bind: ((mem: PhysicalMemory) => void) | undefined;
+  /** The partition's apx:Shared regions with their backing, mapped from SHARED_BASE in this order. */
+  readonly shared: readonly { readonly mapping: SharedMapping; readonly block: SharedBlock }[];
+}
+
+/** Offsets of the shared regions from SHARED_BASE, in order. */
+export function placeShared(shared: readonly { readonly mapping: SharedMapping }[]): PlacedShared[] {
+  let offset = 0;
+  return shared.map(({ mapping }) => {
+    const placed = { offset, size: mapping.size, writable: mapping.writable };
+    offset += mapping.size;
+    return placed;
+  });
 }
 
 /** True when RAM page `page` may be written by the guest: not wholly inside read-only segments. */
@@ -56,8 +69,10 @@ function ramPageWritable(image: PvImage, page: number, jmpReadOnly: boolean): bo
 /** Builds the machine and leaves the vCPU at the image's entry point. */
 export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   const { image, libpv, ramBytes } = spec;
-  const layout = pvPhysLayout(ramBytes, libpv.size);
+  const placed = placeShared(spec.shared);
+  const layout = pvPhysLayout(ramBytes, libpv.size, placed.reduce((n, r) => n + r.size, 0));
   const mem = new PhysicalMemory(layout.total);
+  spec.shared.forEach((s, i) => mem.mapMmio(guestPhys(layout.total + (placed[i]?.offset ?? 0)), s.mapping.size, sharedBlockMmio(s.block)));
   for (const s of image.segments) {
     mem.writeBytes(guestPhys(s.vaddr - PV_CONSTANTS.IMAGE_BASE), image.bytes.subarray(s.fileOffset, s.fileOffset + s.fileSize));
   }
@@ -66,7 +81,7 @@ export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   }
   spec.bind?.(mem);
   const eager = spec.bind !== undefined;
-  buildPageTables(mem, layout, (page) => ramPageWritable(image, page, false));
+  buildPageTables(mem, layout, (page) => ramPageWritable(image, page, false), placed);
   if (eager) {
     for (let page = 0; page < ramBytes / PAGE; page++) if (!ramPageWritable(image, page, true)) protectRamPage(mem, layout, page);
   }

@@ -43,6 +43,16 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   windowYield: 20,
   hmRaiseError: 300,
   hmSetHandlerState: 20,
+  logbookCreate: 300, // configuration lookup by owner and name
+  logbookWrite: 150, // one copy into kernel storage (bounded by LOGBOOK_MAX_MESSAGE)
+  logbookRead: 150,
+  logbookClear: 100,
+  logbookGetId: 150,
+  logbookStatus: 100,
+  samplingPortReadUpdated: 150,
+  samplingPortCurrentStatus: 100,
+  partitionSetModeOf: 200,
+  memoryBlockStatus: 150,
 };
 
 /** Bytes copied per cycle between guest and kernel (one 32-bit word). */

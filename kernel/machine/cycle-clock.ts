@@ -34,6 +34,16 @@ export class CycleClock {
     return d > 0 ? d : 0;
   }
 
+  /** Cycles skipped while halted so far (saved in snapshots). */
+  get idleCycles(): number {
+    return this.idle;
+  }
+
+  /** Sets the skipped cycles (restoring a snapshot, before any device asks the time). */
+  restoreIdle(cycles: number): void {
+    this.idle = cycles;
+  }
+
   /** Skips idle cycles so that virtual time reaches `t` (the CPU is halted until then). */
   idleUntil(t: Nanos): void {
     this.idle += this.cyclesUntil(t);

@@ -1,21 +1,25 @@
 // A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
 // cycles), slicing at device deadlines, HLT fast-forward and restart; not scheduling or the HM.
-import { readFileSync } from "fs";
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
 import type { ByteSink } from "../devices/device";
+import { describeFailure, type HostFiles } from "../host/files";
 import type { BootModule } from "../loader/multiboot-info";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { PartitionVm, VmSlice } from "../module/partition-vm";
+import { DEBUG_STOP } from "../introspect/debugger";
+import type { PartitionVm, VmInternals, VmSlice } from "../module/partition-vm";
+import { readFields } from "../snapshot/json-fields";
+import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
-import { PacedInput, type InputSource } from "./serial-input";
+import type { InputSource } from "./serial-input";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
 export interface FvVmOptions {
@@ -30,8 +34,10 @@ export interface FvVmOptions {
   readonly image: Uint8Array;
   /** The kernel's path: the guest's command line is "PATH COMMANDLINE", as QEMU builds it. */
   readonly imagePath: string;
-  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read from their files. */
+  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read through `files`. */
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
+  /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
+  readonly files?: HostFiles;
   /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
 }
@@ -121,6 +127,22 @@ export class FvVm implements PartitionVm {
     this.machine = this.boot(this.now());
   }
 
+  introspect(): VmInternals {
+    const m = this.machine;
+    return {
+      cpu: m.cpu,
+      memory: m.memory,
+      pulseIrq: (line) => {
+        if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
+        if (m.pics === undefined) return "this PC has no 8259A pair (not in its device list)";
+        const l = m.pics.line(line);
+        l.set(true);
+        l.set(false);
+        return null;
+      },
+    };
+  }
+
   instructionBytes(): Uint8Array {
     const cpu = this.machine.cpu;
     const out: number[] = [];
@@ -131,6 +153,31 @@ export class FvVm implements PartitionVm {
       out.push(this.machine.memory.u8[phys]!);
     }
     return Uint8Array.from(out);
+  }
+
+  snapshot(): SnapshotMachine {
+    const m = this.machine;
+    const extra = { sliceStart: this.sliceStart.toString(), sliceStartCycle: this.sliceStartCycle, idle: this.idle, exitStatus: this.exitStatus };
+    return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
+  }
+
+  prepareRestore(saved: SnapshotMachine): Prepared {
+    const name = this.opts.partition.name;
+    const extra = readFields(saved.extra, `machine note ${name}`, (f) => ({
+      sliceStart: f.nanos("sliceStart"),
+      sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
+      idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
+      exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
+    }));
+    if (!extra.ok) return extra;
+    const m = this.machine;
+    return prepareMachine(saved, m.memory, m.cpu, m, () => {
+      // The machine's clock first: restored devices re-arm their timers from now().
+      this.sliceStart = extra.value.sliceStart;
+      this.sliceStartCycle = extra.value.sliceStartCycle;
+      this.idle = extra.value.idle;
+      this.exitStatus = extra.value.exitStatus ?? null;
+    });
   }
 
   /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
@@ -147,6 +194,7 @@ export class FvVm implements PartitionVm {
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
+      ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -165,10 +213,7 @@ export class FvVm implements PartitionVm {
     if (next !== undefined) {
       // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
       const source: InputSource = { interactive: false, poll: () => { const b = next(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } };
-      new PacedInput(m.timers, source, () => m.com1.receiverLine(), [
-        { ready: () => m.com1.receiverLine().ready, deliver: (b) => m.com1.receive([b]) },
-        { ready: () => m.keyboard.keyboardReady(), deliver: (b) => m.keyboard.type(b) },
-      ], () => undefined).start();
+      m.startConsoleInput(source, () => undefined);
     }
     return m;
   }
@@ -209,6 +254,7 @@ export class FvVm implements PartitionVm {
       case "halt":
         return undefined;
       case "stop":
+        if (exit.reason === DEBUG_STOP) return exit; // the debugger holds the vCPU: give the window back
         if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
         if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;
@@ -255,11 +301,8 @@ function readModules(opts: FvVmOptions): BootModule[] {
   if (opts.modules !== undefined) return opts.modules.map((m) => ({ data: m.data, string: m.path }));
   const p = opts.partition;
   return p.guest.modules.map((path) => {
-    try {
-      return { data: new Uint8Array(readFileSync(path)), string: path };
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${reason}`);
-    }
+    const r = opts.files?.read(path) ?? { ok: false, reason: "other", message: "no file access was given" };
+    if (r.ok) return { data: r.bytes, string: path };
+    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${describeFailure(r)}`);
   });
 }

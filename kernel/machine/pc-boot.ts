@@ -2,11 +2,15 @@
 // machine state at entry follows the Multiboot spec (section 3.2); the CPU runs in slices that end at the
 // next timer deadline, so a timer interrupt lands on its exact cycle. Argument parsing and printing belong to the CLI.
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
+import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
+import { DEBUG_STOP } from "../introspect/debugger";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
+import { prepareMachine, saveMachine } from "../snapshot/machine-state";
+import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import { CycleClock } from "./cycle-clock";
-import { bufferSource, PacedInput, type InputSource } from "./serial-input";
+import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
 /** What to boot and where its console goes. */
@@ -37,6 +41,8 @@ export interface BootOptions {
   clockHz?: number;
   /** Multiboot modules (QEMU's -initrd), each with its string (by convention "PATH ARGS"). */
   modules?: readonly BootModule[];
+  /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
+  keepState?: boolean;
 }
 
 /** How a run ended. */
@@ -56,6 +62,9 @@ export interface BootResult {
   end: BootEnd;
   instructions: number;
   cycles: number;
+  /** How the machine was built, and its state at the end (for `--save`); absent when nothing was loaded. */
+  params?: BootMachineParams;
+  snapshot?: () => SnapshotMachine;
 }
 
 /** Default guest RAM. */
@@ -79,122 +88,264 @@ class ChunkedSink {
   }
 }
 
+/** How a boot machine is built: what a snapshot records so that restore can build the same one. */
+export interface BootMachineParams {
+  readonly memoryBytes: number;
+  readonly clockHz: number;
+  /** Whether port 0xE9 is mapped (the debug console device exists). */
+  readonly debugConsole: boolean;
+}
+
+/** What resumeBoot needs: the checked snapshot pieces and where output goes. */
+export interface BootResumeOptions {
+  readonly params: BootMachineParams;
+  readonly machine: SnapshotMachine;
+  /** Total instruction count to stop at (counted from the original boot, not from the restore). */
+  readonly maxInstructions?: number;
+  readonly stdout: (bytes: Uint8Array) => void;
+  readonly debugConsole?: (bytes: Uint8Array) => void;
+}
+
+type Created = { ok: true; session: BootSession } | { ok: false; message: string };
+
 /** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault or reset, a final halt or the instruction limit. */
 export function bootMultiboot(opts: BootOptions): BootResult {
-  const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-  const planned = planMultibootLoad(opts.elf, {
-    memoryBytes,
-    commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
-    bootLoaderName: BOOT_LOADER_NAME,
-    ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
-  });
-  if (!planned.ok) return { end: { kind: "loadError", message: planned.error.message }, instructions: 0, cycles: 0 };
-  const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
-  const serial = new ChunkedSink(opts.stdout);
-  const e9 = opts.debugConsole === undefined ? undefined : new ChunkedSink(opts.debugConsole);
-  let used = 0; // instructions of earlier boots: the limit covers the whole run
+  return runToEnd(BootSession.create(opts));
+}
+
+/** Builds a fresh PC, checks the snapshot against it, restores it and runs on; a bad snapshot is a loadError naming the part. */
+export function resumeBoot(opts: BootResumeOptions): BootResult {
+  return runToEnd(BootSession.restore(opts));
+}
+
+function runToEnd(s: Created): BootResult {
+  if (!s.ok) return { end: { kind: "loadError", message: s.message }, instructions: 0, cycles: 0 };
   for (;;) {
-    const limit = opts.maxInstructions === undefined ? {} : { maxInstructions: opts.maxInstructions - used };
-    const r = bootOnce({ ...opts, ...limit }, planned.plan, memoryBytes, input, serial, e9);
-    used += r.instructions;
-    if (r.end.kind !== "reset" && r.end.kind !== "tripleFault") return { ...r, instructions: used };
-    if (opts.reboot !== true) return { ...r, instructions: used };
-    opts.onReset?.(r.end.kind === "reset" ? r.end.cause : `triple fault at eip 0x${r.end.eip.toString(16)}`);
+    const r = s.session.slice();
+    if (r !== null && r !== "paused") return r;
+    if (r === "paused") throw new Error("a boot without a debugger cannot pause");
   }
 }
 
-/** One power-on of the PC: runs until an ending, a reset included. */
-function bootOnce(opts: BootOptions, plan: MultibootPlan, memoryBytes: number, input: InputSource | undefined, serial: ChunkedSink, e9: ChunkedSink | undefined): BootResult {
-  let exitStatus: number | null = null;
-  let resetCause: string | null = null;
-  let quit = false;
-  let machine: PcMachine | undefined;
-  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
-  let sliceEnd = Number.POSITIVE_INFINITY;
-  let resliced = false;
-  const clock = new CycleClock(opts.clockHz ?? DEFAULT_CLOCK_HZ, () => machine?.cpu.cycles ?? 0);
-  const pc = new PcMachine({
-    memoryBytes,
-    now: () => clock.now(),
-    serialOut: serial,
-    ...(e9 !== undefined ? { debugConsoleOut: e9 } : {}),
-    requestExit: (status) => {
-      exitStatus = status;
-      machine?.cpu.requestStop("isa-debug-exit");
-    },
-    requestReset: (cause) => {
-      resetCause ??= cause;
-      machine?.cpu.requestStop("machine reset");
-    },
-    onTimerArmed: (at) => {
-      if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= sliceEnd) return;
-      resliced = true;
-      machine.cpu.requestStop("timer armed inside the slice");
-    },
-  });
-  machine = pc;
-  // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-  pc.loadMultiboot(plan);
-  const paced =
-    input === undefined
-      ? undefined
-      : new PacedInput(pc.timers, input, () => pc.com1.receiverLine(), [
-          { ready: () => pc.com1.receiverLine().ready, deliver: (b) => pc.com1.receive([b]) },
-          { ready: () => pc.keyboard.keyboardReady(), deliver: (b) => pc.keyboard.type(b) },
-        ], () => {
-          quit = true;
-          pc.cpu.requestStop("user quit");
-        });
-  paced?.start();
-  const cpu = pc.cpu;
+function readBootExtra(extra: Json): { idleCycles: number } | string {
+  const idle = typeof extra === "object" && extra !== null && !Array.isArray(extra) ? extra["idleCycles"] : undefined;
+  if (typeof idle !== "number" || !Number.isSafeInteger(idle) || idle < 0) return "machine note boot: field extra.idleCycles: expected a non-negative integer";
+  return { idleCycles: idle };
+}
 
-  const flush = (): void => {
-    serial.flush();
-    e9?.flush();
-  };
-  const result = (end: BootEnd): BootResult => {
-    flush();
-    return { end, instructions: cpu?.instructions ?? 0, cycles: clock.cycles() };
-  };
-  const limit = opts.maxInstructions;
-  for (;;) {
-    if (exitStatus !== null) return result({ kind: "debugExit", status: exitStatus });
-    if (resetCause !== null) return result({ kind: "reset", cause: resetCause });
-    if (quit) return result({ kind: "userQuit" });
-    if (limit !== undefined && cpu.instructions >= limit) return result({ kind: "instructionLimit" });
+/** What a fresh boot does besides loading the kernel: console input and resets. */
+interface PowerOn {
+  readonly plan: MultibootPlan;
+  readonly input: InputSource | undefined;
+  readonly reboot: boolean;
+  readonly onReset: ((cause: string) => void) | undefined;
+}
+
+/**
+ * One booted PC, run slice by slice so that a shell (the CLI, the gdb stub, the control socket) can look
+ * in between. With `debug` set, run slices go through the vCPU's debugger (kernel/introspect). A reset
+ * with `reboot` powers on a fresh machine (pc and clock change; the instruction count goes on).
+ */
+export class BootSession {
+  private machine!: PcMachine;
+  private clk!: CycleClock;
+  /** Runs the vCPU in place of cpu.run when set (the debugger's run honours breakpoints and pauses). */
+  runner: ((budget: number) => CpuExit) | null = null;
+  private exitStatus: number | null = null;
+  private resetCause: string | null = null;
+  private quit = false;
+  private paced: PacedInput | undefined;
+  /** Instructions of earlier boots of this session: the limit covers the whole run. */
+  private usedBefore = 0;
+  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
+  private sliceEnd = Number.POSITIVE_INFINITY;
+  private resliced = false;
+  private readonly serial: ChunkedSink;
+  private readonly e9: ChunkedSink | undefined;
+  private ended: BootResult | null = null;
+  private powerOn: PowerOn | undefined;
+
+  /** Plans the load (a bad image is a load error, nothing built) and boots the machine to its entry state. */
+  static create(opts: BootOptions): Created {
+    const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+    const planned = planMultibootLoad(opts.elf, {
+      memoryBytes,
+      commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
+      bootLoaderName: BOOT_LOADER_NAME,
+      ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
+    });
+    if (!planned.ok) return { ok: false, message: planned.error.message };
+    const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
+    const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
+    const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
+    session.powerOn = { plan: planned.plan, input, reboot: opts.reboot === true, onReset: opts.onReset };
+    session.boot();
+    return { ok: true, session };
+  }
+
+  /** Builds the machine a snapshot describes and restores it; nothing is applied unless every part checks. */
+  static restore(opts: BootResumeOptions): Created {
+    const extra = readBootExtra(opts.machine.extra);
+    if (typeof extra === "string") return { ok: false, message: extra };
+    const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, false);
+    const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
+    if (!prepared.ok) return { ok: false, message: prepared.error };
+    prepared.apply();
+    return { ok: true, session };
+  }
+
+  private constructor(
+    readonly params: BootMachineParams,
+    stdout: (bytes: Uint8Array) => void,
+    debugConsole: ((bytes: Uint8Array) => void) | undefined,
+    private readonly limit: number | undefined,
+    private readonly keepState: boolean,
+  ) {
+    this.serial = new ChunkedSink(stdout);
+    // The debug console exists when the params say so, even if its output is discarded (a restore without --e9).
+    this.e9 = params.debugConsole ? new ChunkedSink(debugConsole ?? (() => undefined)) : undefined;
+    this.build();
+  }
+
+  /** The machine now running (a reboot replaces it). */
+  get pc(): PcMachine {
+    return this.machine;
+  }
+
+  /** The clock of the machine now running. */
+  get clock(): CycleClock {
+    return this.clk;
+  }
+
+  /** Builds a powered-on PC with its own clock (cycle 0) and no kernel loaded. */
+  private build(): void {
+    let machine: PcMachine | undefined;
+    const clock = new CycleClock(this.params.clockHz, () => machine?.cpu.cycles ?? 0);
+    const pc = new PcMachine({
+      memoryBytes: this.params.memoryBytes,
+      now: () => clock.now(),
+      serialOut: this.serial,
+      ...(this.e9 !== undefined ? { debugConsoleOut: this.e9 } : {}),
+      requestExit: (status) => {
+        this.exitStatus = status;
+        machine?.cpu.requestStop("isa-debug-exit");
+      },
+      requestReset: (cause) => {
+        this.resetCause ??= cause;
+        machine?.cpu.requestStop("machine reset");
+      },
+      onTimerArmed: (at) => {
+        if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= this.sliceEnd) return;
+        this.resliced = true;
+        machine.cpu.requestStop("timer armed inside the slice");
+      },
+    });
+    machine = pc;
+    this.machine = pc;
+    this.clk = clock;
+    this.resetCause = null;
+    this.quit = false;
+    this.paced = undefined;
+  }
+
+  /** Loads the kernel into the current machine and starts its console input. */
+  private boot(): void {
+    const p = this.powerOn;
+    if (p === undefined) throw new Error("boot() of a session without a kernel plan");
+    const pc = this.machine;
+    // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
+    pc.loadMultiboot(p.plan);
+    if (p.input !== undefined) {
+      this.paced = pc.startConsoleInput(p.input, () => {
+        this.quit = true;
+        pc.cpu.requestStop("user quit");
+      });
+    }
+  }
+
+  /** The ending, once the run has ended. */
+  get end(): BootResult | null {
+    return this.ended;
+  }
+
+  private flush(): void {
+    this.serial.flush();
+    this.e9?.flush();
+  }
+
+  private instructions(): number {
+    return this.usedBefore + this.machine.cpu.instructions;
+  }
+
+  private finish(end: BootEnd): BootResult {
+    this.flush();
+    const { pc, clock } = this;
+    const snapshot = (): SnapshotMachine => saveMachine("boot", "pc", pc.memory, pc.cpu, pc, 0, { idleCycles: clock.idleCycles });
+    this.ended = { end, instructions: this.instructions(), cycles: clock.cycles(), params: this.params, ...(this.keepState ? { snapshot } : {}) };
+    return this.ended;
+  }
+
+  /** A reset (triple fault, reset line): with `reboot`, a fresh machine boots the kernel again; else the run ends. */
+  private reset(end: Extract<BootEnd, { kind: "reset" | "tripleFault" }>): BootResult | null {
+    const p = this.powerOn;
+    if (p === undefined || !p.reboot) return this.finish(end);
+    this.flush();
+    p.onReset?.(end.kind === "reset" ? end.cause : `triple fault at eip 0x${end.eip.toString(16)}`);
+    this.usedBefore += this.machine.cpu.instructions;
+    this.build();
+    this.boot();
+    return null;
+  }
+
+  /** Ends the run now as halted for `reason` (a debugger's kill); the next slice returns the ending. */
+  abort(reason: string): void {
+    if (this.ended === null) this.finish({ kind: "halted", reason });
+  }
+
+  /** Runs one slice: the ending when the run is over, "paused" when the debugger holds the vCPU, else null. */
+  slice(): BootResult | "paused" | null {
+    if (this.ended !== null) return this.ended;
+    const { pc, clock, limit, paced } = this;
+    const cpu = pc.cpu;
+    if (this.exitStatus !== null) return this.finish({ kind: "debugExit", status: this.exitStatus });
+    if (this.resetCause !== null) return this.reset({ kind: "reset", cause: this.resetCause });
+    if (this.quit) return this.finish({ kind: "userQuit" });
+    if (limit !== undefined && this.instructions() >= limit) return this.finish({ kind: "instructionLimit" });
     const deadline = pc.timers.nextDeadline();
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
-    if (limit !== undefined) budget = Math.min(budget, limit - cpu.instructions);
-    sliceEnd = clock.cycles() + budget;
-    const exit = cpu.run(budget);
-    sliceEnd = Number.POSITIVE_INFINITY;
+    if (limit !== undefined) budget = Math.min(budget, limit - this.instructions());
+    this.sliceEnd = clock.cycles() + budget;
+    const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget);
+    this.sliceEnd = Number.POSITIVE_INFINITY;
     pc.timers.fireDue();
-    flush();
+    this.flush();
+    const stopped = this.exitStatus !== null || this.resetCause !== null || this.quit;
     switch (exit.kind) {
       case "budget":
-        break;
+        return null;
       case "stop":
-        if (exitStatus === null && resetCause === null && !quit && !resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
-        resliced = false;
-        break;
+        if (exit.reason === DEBUG_STOP) return stopped ? null : "paused";
+        if (!stopped && !this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        this.resliced = false;
+        return null;
       case "halt": {
-        if (exitStatus !== null || resetCause !== null || quit) break;
-        if ((cpu.getEflags() & IF) === 0) return result({ kind: "halted", reason: "cli; hlt" });
-        if (pc.interruptPending()) break;
+        if (stopped) return null;
+        if ((cpu.getEflags() & IF) === 0) return this.finish({ kind: "halted", reason: "cli; hlt" });
+        if (pc.interruptPending()) return null;
         // Only timers (the PIT, the RTC, the APIC timer, paced input) can wake a halted CPU later.
         const next = pc.timers.nextDeadline();
         // Input that waits for a guest that sleeps wakes nothing: only the line's own look is armed.
         const inputIdle = paced === undefined || paced.finished || paced.waitingForGuest;
         const onlyInput = paced !== undefined && !paced.finished && pc.timers.armedCount === 1;
-        if (next === null || (onlyInput && inputIdle)) return result({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
-        if (timerIrqsMasked(pc) && inputIdle) return result({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
+        if (next === null || (onlyInput && inputIdle)) return this.finish({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (timerIrqsMasked(pc) && inputIdle) return this.finish({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         pc.timers.fireDue();
-        break;
+        return null;
       }
       case "tripleFault":
-        return result({ kind: "tripleFault", eip: cpu.eip });
+        return this.reset({ kind: "tripleFault", eip: cpu.eip });
       case "fault":
       case "hypercall":
         // Neither is configured for a PC boot (no exceptionsExit, no hypercall vectors).
@@ -212,7 +363,7 @@ function bootOnce(opts: BootOptions, plan: MultibootPlan, memoryBytes: number, i
  * delivery) and the PICs mask both timer IRQs (the PIT's IRQ0 and the RTC's IRQ8 behind the cascade).
  */
 function timerIrqsMasked(pc: PcMachine): boolean {
-  const { master, slave } = pc.pics;
-  const rtcMasked = master.isMasked(2) || slave.isMasked(PC_IRQ.rtc - 8);
-  return !pc.lapic.softwareEnabled && master.isMasked(PC_IRQ.pit) && rtcMasked;
+  const pics = pc.pics;
+  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (pics.master.isMasked(2) || pics.slave.isMasked(PC_IRQ.rtc - 8) || pc.rtc === undefined));
+  return !(pc.lapic?.softwareEnabled ?? false) && picsMasked;
 }

@@ -5,36 +5,38 @@ import { Cpu } from "../cpu/cpu";
 import { CPUID_FEATURES, CPUID_SIGNATURE } from "../cpu/ops-system";
 import type { InterruptSource } from "../cpu/io";
 import { apicWithPic } from "../devices/apic-pic-source";
-import { CGA_PORT_BASE, CGA_PORT_COUNT, CGA_TEXT_BASE, CGA_TEXT_SIZE, CgaText } from "../devices/cga-text";
-import { CMOS_PORT_BASE, CMOS_PORT_COUNT, CmosRtc, RTC_IRQ } from "../devices/cmos-rtc";
-import { DebugConsoleE9 } from "../devices/debug-console-e9";
-import { DebugExit, type ExitRequest } from "../devices/debug-exit";
+import type { CgaText } from "../devices/cga-text";
+import type { CmosRtc } from "../devices/cmos-rtc";
+import type { DebugConsoleE9 } from "../devices/debug-console-e9";
+import type { DebugExit, ExitRequest } from "../devices/debug-exit";
 import type { ByteSink } from "../devices/device";
-import { IO_APIC_BASE, IO_APIC_SIZE, IoApic } from "../devices/io-apic";
+import type { IoApic } from "../devices/io-apic";
 import { IoBus } from "../devices/io-bus";
-import { fanOutIrq } from "../devices/irq-fanout";
-import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
-import { Pic8259Pair } from "../devices/pic8259-pair";
-import { Pit8254 } from "../devices/pit8254";
-import { I8042 } from "../devices/i8042";
-import { ResetControl } from "../devices/reset-control";
-import { SystemPortB } from "../devices/system-port-b";
-import { Uart16550 } from "../devices/uart16550";
+import type { LocalApic } from "../devices/local-apic";
+import type { Pic8259Pair } from "../devices/pic8259-pair";
+import type { Pit8254 } from "../devices/pit8254";
+import type { I8042 } from "../devices/i8042";
+import type { ResetControl } from "../devices/reset-control";
+import type { SystemPortB } from "../devices/system-port-b";
+import type { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ioPort, type GuestPhysAddr, type Nanos } from "../mem/types";
+import { checkDeviceList, DEFAULT_PC_DEVICES } from "./device-catalog";
 import { apicWindow } from "./apic-window";
+import { PacedInput, type InputSink, type InputSource } from "./serial-input";
+import { buildDevices, PC_IRQ as REGISTRY_PC_IRQ, PC_PORTS, type BuiltDevices, type DeviceUnit, type PlacedDevice } from "./device-registry";
 import { writePcFirmware } from "./firmware/pc-firmware";
 import { TimerQueue } from "./timer-queue";
 
 /** Port bases of the PC layout (COM1, PICs, PIT, debug ports). */
-export const PC_MACHINE_PORTS = { picMaster: 0x20, picSlave: 0xa0, pit: 0x40, com1: 0x3f8, debugExit: 0xf4, debugConsole: 0xe9 } as const;
+export const PC_MACHINE_PORTS = { ...PC_PORTS, com1: 0x3f8 } as const;
 /** ISA IRQs of the PC devices. */
-export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ } as const;
-/** I/O APIC pin of ISA IRQ0 (the MP table's ISA routing: the PIT is on pin 2). */
-const PIT_IO_APIC_PIN = 2;
+export const PC_IRQ = REGISTRY_PC_IRQ;
 /** ESP at entry: the spec leaves it undefined; a conventional real-mode stack top below the loader's data. */
 const ENTRY_ESP = 0x7000;
+/** An INTR line that never asserts (a machine without a PIC pair). */
+const NO_INTERRUPTS: InterruptSource = { pending: () => false, acknowledge: () => 0xff };
 
 /** What a PC needs from its owner. */
 export interface PcMachineOptions {
@@ -52,6 +54,8 @@ export interface PcMachineOptions {
   readonly onTimerArmed?: (at: Nanos) => void;
   /** The guest reset the machine (i8042 reset line, port 0xCF9); the owner decides what a reset does. */
   readonly requestReset?: (cause: string) => void;
+  /** The devices, as apx:Device names (default: DEFAULT_PC_DEVICES); a bad list is a caller bug (the validator checks XML lists). */
+  readonly devices?: readonly string[];
 }
 
 /** One PC: memory, vCPU and chips, wired; built fresh for every (re)boot. */
@@ -59,18 +63,10 @@ export class PcMachine {
   readonly memory: PhysicalMemory;
   readonly bus = new IoBus();
   readonly timers: TimerQueue;
-  readonly pics = new Pic8259Pair();
-  readonly pit: Pit8254;
-  readonly com1: Uart16550;
-  readonly lapic: LocalApic;
-  readonly ioapic: IoApic;
-  readonly rtc: CmosRtc;
-  readonly cga = new CgaText();
-  readonly portB: SystemPortB;
-  readonly keyboard: I8042;
-  readonly resetControl: ResetControl;
-  readonly debugExit: DebugExit;
-  readonly debugConsole: DebugConsoleE9 | undefined;
+  /** The chips of this machine's device list; a chip not listed is undefined (its ports float). */
+  readonly chips: BuiltDevices = { uarts: [] };
+  /** Every built device in build order: reset, snapshot and restore walk this. */
+  readonly placed: readonly PlacedDevice[];
   /** What the vCPU asks at instruction boundaries: local APIC first, then the PICs through ExtINT. */
   readonly interrupts: InterruptSource;
   readonly cpu: Cpu;
@@ -78,55 +74,86 @@ export class PcMachine {
   readonly baseMemoryKiB: number;
 
   constructor(opts: PcMachineOptions) {
+    const list = checkDeviceList(opts.devices ?? DEFAULT_PC_DEVICES);
+    if (!list.ok) throw new Error(`bad device list: ${list.errors.join("; ")}`);
     this.memory = new PhysicalMemory(opts.memoryBytes);
     this.baseMemoryKiB = writePcFirmware((addr, bytes) => this.memory.writeBytes(addr, bytes), {
-      comPorts: [PC_MACHINE_PORTS.com1],
+      comPorts: list.specs.flatMap((s) => (s.type === "uart16550" && s.base !== undefined ? [s.base] : [])),
       mp: { cpuSignature: CPUID_SIGNATURE, cpuFeatures: CPUID_FEATURES },
     });
     this.timers = new TimerQueue(opts.now, opts.onTimerArmed);
-    this.lapic = new LocalApic(this.timers);
-    this.ioapic = new IoApic(this.lapic);
-    this.lapic.setEoiBroadcast(this.ioapic);
-    const isa = (irq: number, pin: number = irq) => fanOutIrq(this.pics.line(irq), this.ioapic.pin(pin));
-    this.pit = new Pit8254(isa(PC_IRQ.pit, PIT_IO_APIC_PIN), this.timers);
-    this.com1 = new Uart16550(isa(PC_IRQ.com1), opts.serialOut);
-    this.rtc = new CmosRtc(isa(PC_IRQ.rtc), this.timers, { ramBytes: opts.memoryBytes, baseMemoryKiB: this.baseMemoryKiB });
-    this.portB = new SystemPortB({ now: opts.now, out2: () => this.pit.outputLevel(2) });
-    const reset = (cause: string): void => opts.requestReset?.(cause);
-    this.keyboard = new I8042(isa(PC_IRQ.keyboard), reset);
-    this.resetControl = new ResetControl(reset);
-    this.debugExit = new DebugExit(opts.requestExit);
-    this.debugConsole = opts.debugConsoleOut === undefined ? undefined : new DebugConsoleE9(opts.debugConsoleOut);
-    this.wirePorts();
-    this.memory.mapMmio(LOCAL_APIC_BASE, LOCAL_APIC_SIZE, this.lapic);
-    this.memory.mapMmio(IO_APIC_BASE, IO_APIC_SIZE, this.ioapic);
-    this.memory.mapMmio(CGA_TEXT_BASE, CGA_TEXT_SIZE, this.cga.memory);
-    this.interrupts = apicWithPic(this.lapic, this.pics);
-    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, apicBase: apicWindow(this.memory, this.lapic) });
+    this.placed = buildDevices(
+      {
+        timers: this.timers,
+        memoryBytes: opts.memoryBytes,
+        baseMemoryKiB: this.baseMemoryKiB,
+        serialOut: opts.serialOut,
+        debugConsoleOut: opts.debugConsoleOut,
+        requestExit: opts.requestExit,
+        requestReset: (cause) => opts.requestReset?.(cause),
+        built: this.chips,
+      },
+      list.specs,
+    );
+    for (const d of this.placed) {
+      for (const p of d.ports) this.bus.register(p.name, p.base, p.count, p.device);
+      for (const m of d.mmio) this.memory.mapMmio(m.base, m.size, m.handler);
+    }
+    const pics = this.chips.pics ?? NO_INTERRUPTS;
+    this.interrupts = this.chips.lapic === undefined ? pics : apicWithPic(this.chips.lapic, pics);
+    const lapic = this.chips.lapic;
+    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, ...(lapic === undefined ? {} : { apicBase: apicWindow(this.memory, lapic) }) });
     this.firmwareInit();
   }
 
-  private wirePorts(): void {
-    const p = PC_MACHINE_PORTS;
-    this.bus.register("pic8259-master", ioPort(p.picMaster), 2, this.pics.master);
-    this.bus.register("pic8259-slave", ioPort(p.picSlave), 2, this.pics.slave);
-    this.bus.register("pit8254", ioPort(p.pit), 4, this.pit);
-    this.bus.register("cmos-rtc", CMOS_PORT_BASE, CMOS_PORT_COUNT, this.rtc);
-    this.bus.register("cga-text", CGA_PORT_BASE, CGA_PORT_COUNT, this.cga);
-    this.bus.register("com1", ioPort(p.com1), 8, this.com1);
-    this.bus.register("system-port-b", ioPort(0x61), 1, this.portB);
-    this.bus.register("i8042-data", ioPort(0x60), 1, this.keyboard);
-    const kbd = this.keyboard;
-    this.bus.register("i8042-command", ioPort(0x64), 1, { read: () => kbd.read(4), write: (_o, size, v) => kbd.write(4, size, v) });
-    this.bus.register("reset-control", ioPort(0xcf9), 1, this.resetControl);
-    this.bus.register("isa-debug-exit", ioPort(p.debugExit), 4, this.debugExit);
-    if (this.debugConsole !== undefined) this.bus.register("debug-console-e9", ioPort(p.debugConsole), 1, this.debugConsole);
+  /** Every saveable unit of every device, in build order (stable names, for snapshots). */
+  units(): DeviceUnit[] {
+    return this.placed.flatMap((d) => d.units);
+  }
+
+  get pics(): Pic8259Pair | undefined {
+    return this.chips.pics;
+  }
+  get pit(): Pit8254 | undefined {
+    return this.chips.pit;
+  }
+  /** The first UART (COM1 in the default PC). */
+  get com1(): Uart16550 | undefined {
+    return this.chips.uarts[0];
+  }
+  get lapic(): LocalApic | undefined {
+    return this.chips.lapic;
+  }
+  get ioapic(): IoApic | undefined {
+    return this.chips.ioapic;
+  }
+  get portB(): SystemPortB | undefined {
+    return this.chips.portB;
+  }
+  get keyboard(): I8042 | undefined {
+    return this.chips.keyboard;
+  }
+  get resetControl(): ResetControl | undefined {
+    return this.chips.resetControl;
+  }
+  get rtc(): CmosRtc | undefined {
+    return this.chips.rtc;
+  }
+  get cga(): CgaText | undefined {
+    return this.chips.cga;
+  }
+  get debugExit(): DebugExit | undefined {
+    return this.chips.debugExit;
+  }
+  get debugConsole(): DebugConsoleE9 | undefined {
+    return this.chips.debugConsole;
   }
 
   /**
    * Programs the chips as a PC BIOS (SeaBIOS under QEMU) leaves them before booting a kernel: PIT
    * channel 0 in mode 2 at 18.2 Hz, then PICs at vectors 0x08 / 0x70 with only the timer and cascade
-   * unmasked (ICW1 clears IRR, so the PIT's first edge is not left pending at kernel entry).
+   * unmasked (ICW1 clears IRR, so the PIT's first edge is not left pending at kernel entry). Writes to
+   * a chip that is not in the device list go to the floating bus, as on a PC without it.
    */
   private firmwareInit(): void {
     const out = (port: number, value: number): void => this.bus.write(ioPort(port), 1, value);
@@ -142,6 +169,22 @@ export class PcMachine {
   loadMultiboot(plan: MultibootPlan): void {
     applyMultibootPlan(plan, this.memory);
     enterMultiboot(this.cpu, plan.entry, plan.infoAddr);
+  }
+
+  /**
+   * Starts feeding `source` to this machine's console lines (COM1 and the PS/2 keyboard, whichever the
+   * device list has), paced at COM1's character time (115200 8N1 when there is no UART).
+   */
+  startConsoleInput(source: InputSource, onQuit: () => void): PacedInput {
+    const com1 = this.com1;
+    const kbd = this.keyboard;
+    const sinks: InputSink[] = [];
+    if (com1 !== undefined) sinks.push({ ready: () => com1.receiverLine().ready, deliver: (b) => com1.receive([b]) });
+    if (kbd !== undefined) sinks.push({ ready: () => kbd.keyboardReady(), deliver: (b) => kbd.type(b) });
+    const line = () => com1?.receiverLine() ?? { divisor: 1, lineControl: 3 };
+    const input = new PacedInput(this.timers, source, line, sinks, onQuit);
+    input.start();
+    return input;
   }
 
   /** True when the vCPU would take an interrupt now if EFLAGS.IF allowed it. */

@@ -1,6 +1,8 @@
 // Guest-physical memory of one machine: a zero-filled RAM buffer (committed lazily by the host OS) plus
 // MMIO windows. Knows which 4 KiB pages hold decoded code so that any write (CPU, DMA, loader) can
-// invalidate it. Not responsible for paging or segmentation (kernel/cpu/mmu.ts).
+// invalidate it, and (when asked) which pages were written (dirty-log.ts). Not responsible for paging or
+// segmentation (kernel/cpu/mmu.ts).
+import { DirtyLog } from "./dirty-log";
 import type { GuestPhysAddr } from "./types";
 
 /** A device window in the physical address space, accessed by offset from its base. */
@@ -23,6 +25,10 @@ export const PAGE_SIZE = 4096;
 /** Called when a page that holds decoded code is written; the listener drops its decoded blocks. */
 export type CodeWriteListener = (page: number) => void;
 
+/** Called when pages must be write-protected again (dirty logging started or its log taken): the CPU
+ * drops its write-TLB entries so that the next store to each page takes the slow, marking path. */
+export type WriteProtectListener = () => void;
+
 /** RAM and MMIO of one guest. Physical accessors check bounds only; out-of-range reads give all-ones. */
 export class PhysicalMemory {
   /** RAM size in bytes (a multiple of 4 KiB). */
@@ -39,7 +45,10 @@ export class PhysicalMemory {
   /** Accesses outside RAM and every MMIO window (guest bugs, counted not thrown). */
   outOfRangeAccesses = 0;
   private readonly regions: MmioRegion[] = [];
+  /** The dirty-page log while logging is on, else null (then writes pay one null check on slow paths only). */
+  dirtyLog: DirtyLog | null = null;
   private readonly listeners: CodeWriteListener[] = [];
+  private readonly protectListeners: WriteProtectListener[] = [];
 
   constructor(sizeBytes: number) {
     if (!Number.isInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes > MAX_RAM_BYTES) {
@@ -72,9 +81,56 @@ export class PhysicalMemory {
     return true;
   }
 
+  /** Replaces all of RAM with `data` (zero past its end), dropping decoded code: a snapshot's restore. */
+  loadRam(data: Uint8Array): void {
+    if (data.length > this.size) throw new RangeError(`RAM image of ${data.length} bytes is larger than RAM (${this.size})`);
+    this.u8.set(data);
+    this.u8.fill(0, data.length);
+    for (let page = 0; page < this.codePages.length; page++) if (this.codePages[page] !== 0) this.codeWritten(page);
+  }
+
   /** Registers a listener told about writes to code pages (the CPU's block cache). */
   addCodeWriteListener(l: CodeWriteListener): void {
     this.listeners.push(l);
+  }
+
+  /** Registers a listener told when pages must leave the write TLB (the CPU's MMU). */
+  addWriteProtectListener(l: WriteProtectListener): void {
+    this.protectListeners.push(l);
+  }
+
+  /** True while the dirty-page log records writes. */
+  get dirtyLogEnabled(): boolean {
+    return this.dirtyLog !== null;
+  }
+
+  /** Starts recording written pages with an empty log (a no-op when already on). */
+  startDirtyLog(): void {
+    if (this.dirtyLog) return;
+    this.dirtyLog = new DirtyLog(this.codePages.length);
+    for (const l of this.protectListeners) l();
+  }
+
+  /** Stops recording and forgets the log. */
+  stopDirtyLog(): void {
+    this.dirtyLog = null;
+  }
+
+  /** Page numbers written since the previous call (or since start), ascending; resets the log in the same
+   * step. Empty when logging is off. Called between CPU slices, so it is atomic with respect to the guest. */
+  takeDirtyPages(): number[] {
+    const log = this.dirtyLog;
+    if (!log) return [];
+    const pages = log.take();
+    if (pages.length > 0) for (const l of this.protectListeners) l();
+    return pages;
+  }
+
+  /** True when a store to RAM page `page` may bypass PhysicalMemory (no code on it, no pending dirty mark). */
+  pageWritableFast(page: number): boolean {
+    if (this.codePages[page] !== 0) return false;
+    const log = this.dirtyLog;
+    return log === null || log.pages[page] !== 0;
   }
 
   /** Marks [addr, addr+len) (inside one RAM page) as holding decoded code. */
@@ -179,6 +235,7 @@ export class PhysicalMemory {
       return;
     }
     const p = addr >>> 12;
+    if (this.dirtyLog) this.dirtyLog.markRange(p, (addr + size - 1) >>> 12);
     if (this.codePages[p] !== 0 || this.codePages[(addr + size - 1) >>> 12] !== 0) this.checkCodeWrite(addr, size);
     const m = this.u8;
     if (size === 4 && (addr & 3) === 0) {
@@ -204,6 +261,7 @@ export class PhysicalMemory {
     if (!this.contains(addr, data.length)) throw new RangeError(`writeBytes ${addr.toString(16)}+${data.length} outside RAM`);
     if (data.length === 0) return;
     const last = (addr + data.length - 1) >>> 12;
+    if (this.dirtyLog) this.dirtyLog.markRange(addr >>> 12, last);
     for (let p = addr >>> 12; p <= last; p++) if (this.codePages[p] !== 0) this.codeWritten(p);
     this.u8.set(data, addr);
   }

@@ -42,10 +42,21 @@ export class ConsoleMux {
   }
 
   private emit(partition: PartitionId, buf: number[]): void {
-    const text = Buffer.from(buf).toString("latin1");
+    const text = String.fromCharCode(...buf); // latin1: one character per byte (lines are at most MAX_CONSOLE_LINE)
     buf.length = 0;
     this.trace.emit({ kind: "console", time: this.now(), partition, text });
     this.onLine(partition, text);
+  }
+
+  /** Unfinished lines by partition, in id order (snapshots). */
+  pendingLines(): { readonly partition: PartitionId; readonly bytes: readonly number[] }[] {
+    return [...this.pending].filter(([, b]) => b.length > 0).sort((a, b) => a[0] - b[0]).map(([partition, b]) => ({ partition, bytes: [...b] }));
+  }
+
+  /** Puts back unfinished lines saved by pendingLines. */
+  restorePending(lines: readonly { readonly partition: PartitionId; readonly bytes: readonly number[] }[]): void {
+    this.pending.clear();
+    for (const l of lines) this.pending.set(l.partition, [...l.bytes]);
   }
 
   /** Emits every unfinished line (at the end of a run), in partition-id order. */

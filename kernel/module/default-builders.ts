@@ -1,12 +1,11 @@
 // The VM builders `apexvisor run` uses: the PC machine for full-virtualized partitions and the
 // paravirtualized machine for the RTOS partitions.
-import { readFileSync } from "fs";
-import { dirname, join, relative } from "path";
 import type { SourcePos, SystemConfig } from "../config/model";
+import { describeFailure, type ModuleHost } from "../host/files";
+import { dirname, relative } from "../host/posix-path";
 import { createFvVm } from "../machine/fv-vm";
 import { createPvVm } from "../partition/pv-vm";
 import { PartitionLoadError } from "./load-error";
-import { LIBPV_IMAGE, REPO_ROOT } from "./repo-paths";
 import type { VmBuilders } from "./vm-factory";
 
 /** Input for one FV partition's COM1 receiver (`apexvisor run --console NAME`). */
@@ -15,8 +14,8 @@ export interface ConsoleInput {
   readonly bytes: Uint8Array;
 }
 
-/** Builders for every guest kind of `config`; `input` feeds one partition's COM1. */
-export function defaultBuilders(config: SystemConfig, input?: ConsoleInput): VmBuilders {
+/** Builders for every guest kind of `config`, reading libpv through `host`; `input` feeds one partition's COM1. */
+export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: ConsoleInput): VmBuilders {
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
@@ -33,7 +32,7 @@ export function defaultBuilders(config: SystemConfig, input?: ConsoleInput): VmB
         ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
       }),
     PV: (p, images, console) => {
-      libpv ??= readLibpv(p);
+      libpv ??= readLibpv(host, p);
       return createPvVm({
         partition: p,
         config,
@@ -47,13 +46,11 @@ export function defaultBuilders(config: SystemConfig, input?: ConsoleInput): VmB
   };
 }
 
-function readLibpv(p: { name: string; guest: { pos: SourcePos | undefined }; pos: SourcePos }): Uint8Array {
-  const file = join(REPO_ROOT, LIBPV_IMAGE);
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; run \`npm run build:guests\``);
-  }
+function readLibpv(host: ModuleHost, p: { name: string; guest: { pos: SourcePos | undefined }; pos: SourcePos }): Uint8Array {
+  const file = host.libpvPath;
+  const r = host.files.read(file);
+  if (r.ok) return r.bytes;
+  throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${describeFailure(r)}; run \`npm run build:guests\``);
 }
 
 /** A pull reader over `bytes`: the next byte, or undefined at the end. */

@@ -1,7 +1,7 @@
 // The module runner: the thin shell around the pure cores. It walks virtual time window by window
 // (kernel/sched), runs each window's partition VM for exactly the window's cycles, and handles every
 // VM exit in one exhaustive switch: services, faults to the health monitor, mode changes, trace.
-import type { ErrorCode, PartitionConfig, SystemConfig } from "../config/model";
+import type { ErrorCode, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
 import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
 import { partitionSystemState, type PartitionContext } from "../health/system-state";
@@ -15,6 +15,7 @@ import {
   type OperatingMode,
   type PartitionModeState,
 } from "../partition/partition-mode";
+import { LogbookStore } from "../logbook/logbook-store";
 import { PortRouter } from "../ports/port-router";
 import type { PortId } from "../ports/port-table";
 import { toReturnCode, type ReturnCode, type ServiceOutcome } from "../ports/return-codes";
@@ -28,11 +29,16 @@ import {
   type ScheduleSet,
   type ScheduleState,
 } from "../sched/module-schedules";
+import { encodeRunnerState, parseRunnerState, type RunnerState } from "../snapshot/kernel-codec";
+import type { Prepared } from "../snapshot/machine-state";
+import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
+import type { PortEventKind } from "../trace/trace-event";
 import type { TraceSink } from "../trace/tracer";
+import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
-import type { GuestError, KernelApi, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
+import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
@@ -98,6 +104,8 @@ export class ModuleRunner {
   private slotHint: number | undefined;
   private shutdown: { time: Nanos; reason: string } | undefined;
   private readonly router: PortRouter;
+  /** The module's logbooks: kept across partition and module restarts. */
+  private readonly logbooks: LogbookStore;
   /** "partition/port" -> partitions whose ports change when that port is used (channel peers). */
   private readonly portPeers = new Map<string, PartitionId[]>();
 
@@ -110,6 +118,7 @@ export class ModuleRunner {
     this.hmLog = new HmLog(opts.hmLogCapacity ?? 1024);
     this.console = new ConsoleMux(opts.onConsoleLine, opts.trace, () => this.now);
     this.router = PortRouter.fromConfig(config);
+    this.logbooks = new LogbookStore(config.logbooks);
     for (const ch of config.channels) {
       if (ch.source.kind !== "partition") continue;
       const dests = ch.destinations.flatMap((d) => (d.kind === "partition" ? [d] : []));
@@ -131,13 +140,22 @@ export class ModuleRunner {
     }
   }
 
+  /** Current virtual time of the module. */
+  get time(): Nanos {
+    return this.now;
+  }
+
   /** The module clock (cycles <-> ns). */
   get moduleClock(): ModuleClock {
     return this.clock;
   }
 
-  /** Runs until virtual time `end` (or a module shutdown). May be called again to continue. */
-  runUntil(end: Nanos): ModuleRunResult {
+  /**
+   * Runs until virtual time `end` (or a module shutdown). May be called again to continue; pass
+   * `flushConsole` false to keep unfinished console lines for the next call (a run in pieces then prints
+   * exactly what one call prints).
+   */
+  runUntil(end: Nanos, flushConsole = true): ModuleRunResult {
     while (this.now < end && this.shutdown === undefined) {
       const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
       this.scheduleState = state;
@@ -158,8 +176,67 @@ export class ModuleRunner {
       }
       if (this.shutdown === undefined) this.now = stop;
     }
-    this.console.flush();
+    if (flushConsole) this.console.flush();
     return this.result();
+  }
+
+  /** The kernel state and every partition's machine, between runUntil calls (kernel/snapshot). */
+  snapshot(): { kernel: Json; machines: SnapshotMachine[] } {
+    const parts = [...this.partitions.values()];
+    const state: RunnerState = {
+      now: this.now,
+      slotHint: this.slotHint,
+      shutdown: this.shutdown,
+      schedule: this.scheduleState,
+      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, errors: [...p.errors], stats: { ...p.stats } })),
+      hmLog: { entries: this.hmLog.entries(), dropped: this.hmLog.dropped },
+      ports: this.router.saveState(),
+      console: this.console.pendingLines(),
+    };
+    const machines = parts.map((p) => {
+      if (p.vm.snapshot === undefined) throw new Error(`partition ${p.config.name}: its VM cannot be saved`);
+      return p.vm.snapshot();
+    });
+    return { kernel: encodeRunnerState(state), machines };
+  }
+
+  /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
+  prepareRestore(kernel: Json, machines: readonly SnapshotMachine[]): Prepared {
+    const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity);
+    if (!parsed.ok) return parsed;
+    const s = parsed.value;
+    const parts = [...this.partitions.values()];
+    if (machines.length !== parts.length) return { ok: false, error: `machine notes: ${machines.length} machines saved, the module has ${parts.length} partitions` };
+    const steps: (() => void)[] = [];
+    for (const [i, p] of parts.entries()) {
+      const m = machines[i];
+      if (m === undefined || m.name !== p.config.name) return { ok: false, error: `machine note ${m?.name ?? i}: expected partition ${p.config.name} in that place` };
+      const prepared = p.vm.prepareRestore?.(m) ?? { ok: false, error: `machine note ${m.name}: this partition's VM cannot be restored` };
+      if (!prepared.ok) return prepared;
+      steps.push(prepared.apply);
+    }
+    return {
+      ok: true,
+      apply: () => {
+        this.now = s.now;
+        this.slotHint = s.slotHint;
+        this.shutdown = s.shutdown;
+        this.scheduleState = s.schedule;
+        for (const ps of s.partitions) {
+          const p = this.partitions.get(ps.id);
+          if (p === undefined) throw new Error(`partition ${ps.id} passed the check but is not in the module`);
+          p.mode = ps.mode;
+          p.sleepUntil = ps.sleepUntil;
+          p.errors.length = 0;
+          p.errors.push(...ps.errors);
+          Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
+        }
+        this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
+        this.router.restoreState(s.ports);
+        this.console.restorePending(s.console);
+        for (const step of steps) step();
+      },
+    };
   }
 
   /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd). */
@@ -219,6 +296,7 @@ export class ModuleRunner {
       case "tripleFault":
         return this.raiseFault(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code", 0);
       case "stop":
+        if (exit.reason === DEBUG_STOP) return false; // a debugger holds the vCPU: the window passes idle
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.IDLE));
         return false;
@@ -279,17 +357,49 @@ export class ModuleRunner {
       reportMessage: (message: string): void => this.notice(`partition ${p.config.name} reports: ${message}`),
       takeError: () => p.errors.shift(),
       notice: (text: string): void => this.notice(text),
+      traceHypercall: (service: string, result: number | "fault"): void => {
+        this.opts.trace.emit({ kind: "hypercall", time: this.now, partition: p.config.id, service, result });
+      },
       setPartitionMode: (requested: number): ReturnCode => {
         const t = setPartitionMode(p.mode, requested);
         p.deferred.push(() => this.applyTransition(p, t));
         return toReturnCode(t.outcome);
       },
+      setPartitionModeOf: (target: number, requested: number): ReturnCode | "unknownPartition" => {
+        const other = this.partitions.get(target as PartitionId);
+        if (other === undefined) return "unknownPartition";
+        // An IDLE target can only be restarted (COLD_START/WARM_START) or left IDLE; NORMAL needs a start first.
+        const t =
+          other.mode.mode !== "IDLE"
+            ? setPartitionMode(other.mode, requested)
+            : requested === OPERATING_MODE_VALUES.COLD_START || requested === OPERATING_MODE_VALUES.WARM_START
+              ? applyPartitionAction(other.mode, requested === OPERATING_MODE_VALUES.COLD_START ? "COLD_START" : "WARM_START", "partitionRequest")
+              : { ...other.mode, effects: [], outcome: requested === OPERATING_MODE_VALUES.IDLE ? ("noChange" as const) : requested === OPERATING_MODE_VALUES.NORMAL ? ("wrongMode" as const) : ("badParam" as const) };
+        p.deferred.push(() => this.applyTransition(other, t));
+        return toReturnCode(t.outcome);
+      },
+      logbooks: this.logbookServicesFor(p),
       raiseError: (code: ErrorCode, message: string): ReturnCode => {
         const d = this.classify(p, { kind: "code", code }, message, this.codeContext(p, "code"), false);
         p.deferred.push(() => this.act(p, d));
         return toReturnCode("ok");
       },
       raiseGuestError: (e: GuestError): boolean => this.raiseGuestError(p, e),
+    };
+  }
+
+  /** The logbook services bound to `p`. */
+  private logbookServicesFor(p: PartitionRuntime): LogbookServices {
+    const b = this.logbooks;
+    const caller = p.config.id;
+    return {
+      create: (req) => b.create(caller, p.mode.mode, req),
+      idOf: (name) => b.idOf(caller, name),
+      maxMessageSize: (id) => b.maxMessageSize(caller, id),
+      write: (id, data) => b.write(caller, id, data),
+      read: (id, index) => b.read(caller, id, index),
+      clear: (id) => b.clear(caller, id),
+      status: (id) => b.status(caller, id),
     };
   }
 
@@ -304,17 +414,43 @@ export class ModuleRunner {
       }
       return outcome;
     };
+    // Port traffic is traced with the port's name (or "#id" for an id the caller does not own).
+    const traffic = (kind: PortEventKind, id: number, kindOf: PortConfig["kind"], length: number, outcome: ServiceOutcome, validity?: "VALID" | "INVALID"): void => {
+      const owned = r.table.owned(caller, id, kindOf);
+      const port = owned === "unknownId" ? `#${id}` : owned.config.name;
+      const moved = outcome === "ok" || outcome === "overflowed" ? length : 0;
+      this.opts.trace.emit({ kind, time: this.now, partition: caller, port, length: moved, returnCode: toReturnCode(outcome), ...(validity === undefined ? {} : { validity }) });
+    };
     return {
       createSampling: (req) => r.table.createSampling(caller, p.mode.mode, req),
       createQueuing: (req) => r.table.createQueuing(caller, p.mode.mode, req),
       idOf: (kind, name) => r.table.idOf(caller, kind, name),
-      writeSampling: (id, data) => touched(id, r.writeSampling(caller, id, data, this.now)),
-      readSampling: (id) => r.readSampling(caller, id, this.now),
+      writeSampling: (id, data) => {
+        const outcome = touched(id, r.writeSampling(caller, id, data, this.now));
+        traffic("portWrite", id, "sampling", data.length, outcome);
+        return outcome;
+      },
+      readSampling: (id) => {
+        const got = r.readSampling(caller, id, this.now);
+        traffic("portRead", id, "sampling", got.message.length, got.outcome, got.outcome === "ok" ? got.validity : undefined);
+        return got;
+      },
       samplingStatus: (id) => r.samplingStatus(caller, id),
-      sendQueuing: (id, data) => touched(id, r.sendQueuing(caller, id, data, this.now)),
+      readUpdatedSampling: (id) => {
+        const got = r.readUpdatedSampling(caller, id, this.now);
+        traffic("portRead", id, "sampling", got.message.length, got.outcome, got.outcome === "ok" ? got.validity : undefined);
+        return got;
+      },
+      samplingCurrentStatus: (id) => r.samplingCurrentStatus(caller, id, this.now),
+      sendQueuing: (id, data) => {
+        const outcome = touched(id, r.sendQueuing(caller, id, data, this.now));
+        traffic("portSend", id, "queuing", data.length, outcome);
+        return outcome;
+      },
       receiveQueuing: (id) => {
         const got = r.receiveQueuing(caller, id);
         touched(id, got.outcome);
+        traffic("portReceive", id, "queuing", got.message.length, got.outcome);
         return got;
       },
       queuingStatus: (id) => r.queuingStatus(caller, id),
@@ -444,6 +580,7 @@ export class ModuleRunner {
           p.stats.restarts++;
           p.errors.length = 0;
           this.router.resetPartition(p.config.id);
+          this.logbooks.resetPartition(p.config.id);
           p.vm.restart(e.mode, t.startCondition);
           break;
         case "enterNormal":

@@ -1,14 +1,19 @@
 // What the module runner needs from one partition's virtual machine, paravirtualized or full. The
 // runner owns time, windows, modes and the health monitor; a VM owns its CPU, memory and devices.
 import type { ErrorCode, PortConfig } from "../config/model";
+import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import type { KernelFault } from "../health/system-state";
+import type { PhysicalMemory } from "../mem/physical-memory";
 import type { Nanos, PartitionId } from "../mem/types";
 import type { PartitionModeState, StartCondition } from "../partition/partition-mode";
-import type { QueuingPortStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
+import type { LogbookIdResult, LogbookRequest, LogbookStatus } from "../logbook/logbook-store";
+import type { QueuingPortStatus, SamplingCurrentStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
 import type { PortIdResult, QueuingPortRequest, SamplingPortRequest } from "../ports/port-table";
 import type { ReturnCode, ServiceOutcome } from "../ports/return-codes";
 import type { ScheduleStatus } from "../sched/module-schedules";
+import type { Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
@@ -34,6 +39,10 @@ export interface KernelApi {
   readonly now: Nanos;
   /** SET_PARTITION_MODE with the guest's raw OPERATING_MODE value; effects apply when the call returns. */
   setPartitionMode(requested: number): ReturnCode;
+  /** A system partition sets partition `target`'s mode (raw values); "unknownPartition" when no partition has that id. */
+  setPartitionModeOf(target: number, requested: number): ReturnCode | "unknownPartition";
+  /** The caller's logbooks (kernel/logbook, bound to the caller and its mode). */
+  readonly logbooks: LogbookServices;
   /** RAISE_APPLICATION_ERROR / a guest-detected error, classified by the HM tables after the call returns. */
   raiseError(code: ErrorCode, message: string): ReturnCode;
   /**
@@ -60,6 +69,8 @@ export interface KernelApi {
   takeError(): PartitionError | undefined;
   /** A kernel notice for the user (logged, not an HM event). */
   notice(text: string): void;
+  /** Records a completed trap in the trace: service name and the EAX result, or "fault" for an HM error. */
+  traceHypercall(service: string, result: number | "fault"): void;
 }
 
 /** An error reported by the guest RTOS (hm_raise_error). */
@@ -81,6 +92,17 @@ export interface PartitionError {
   readonly failedAddress: number;
 }
 
+/** The logbook services of one caller. */
+export interface LogbookServices {
+  create(req: LogbookRequest): LogbookIdResult;
+  idOf(name: string): LogbookIdResult;
+  maxMessageSize(id: number): number | undefined;
+  write(id: number, data: Uint8Array): ServiceOutcome;
+  read(id: number, index: number): { readonly outcome: ServiceOutcome; readonly message?: Uint8Array };
+  clear(id: number): ServiceOutcome;
+  status(id: number): LogbookStatus | undefined;
+}
+
 /** The port services of one caller (kernel/ports/port-router.ts bound to the calling partition). */
 export interface PortServices {
   createSampling(req: SamplingPortRequest): PortIdResult;
@@ -89,6 +111,8 @@ export interface PortServices {
   writeSampling(id: number, data: Uint8Array): ServiceOutcome;
   readSampling(id: number): SamplingRead;
   samplingStatus(id: number): { readonly outcome: ServiceOutcome; readonly status?: SamplingPortStatus };
+  readUpdatedSampling(id: number): SamplingRead;
+  samplingCurrentStatus(id: number): { readonly outcome: ServiceOutcome; readonly status?: SamplingCurrentStatus };
   sendQueuing(id: number, data: Uint8Array): ServiceOutcome;
   receiveQueuing(id: number): { readonly outcome: ServiceOutcome; readonly message: Uint8Array };
   queuingStatus(id: number): { readonly outcome: ServiceOutcome; readonly status?: QueuingPortStatus };
@@ -110,6 +134,12 @@ export interface PartitionVm {
   portEvent?(): void;
   /** Up to 15 bytes at the current instruction pointer (fewer where unmapped), to classify a fault. */
   instructionBytes(): Uint8Array;
+  /** The machine's state for a snapshot (machine name = partition name), between run slices. */
+  snapshot?(): SnapshotMachine;
+  /** Checks a saved machine against this freshly built VM; the returned apply step cannot fail. */
+  prepareRestore?(m: SnapshotMachine): Prepared;
+  /** The vCPU, RAM and interrupt lines of the current machine, for the VM tree and debugger (kernel/introspect). */
+  introspect?(): VmInternals;
   /**
    * The guest's error-handler state, and whether an HM upcall can reach it now (an upcall handler is
    * registered and virqs are not masked). PV only; a VM without it has no error handler.
@@ -119,4 +149,12 @@ export interface PartitionVm {
   raiseHmUpcall?(): void;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
+}
+
+/** What kernel/introspect may see of a partition's machine (a restart builds a new one: ask again). */
+export interface VmInternals {
+  readonly cpu: Cpu;
+  readonly memory: PhysicalMemory;
+  /** Raises and lowers an IRQ line of the machine's interrupt controller; an error text when there is none. */
+  pulseIrq(line: number): string | null;
 }

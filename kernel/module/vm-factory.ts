@@ -1,8 +1,8 @@
 // Builds each partition's VM from its configuration: reads the guest image named in the XML and hands
 // it to the builder for the guest kind. File problems become PartitionLoadError naming the file and
 // the config line; what the bytes mean is the builder's business.
-import { readFileSync } from "fs";
 import type { PartitionConfig } from "../config/model";
+import type { HostFiles } from "../host/files";
 import { PartitionLoadError } from "./load-error";
 import type { PartitionVm } from "./partition-vm";
 
@@ -22,36 +22,33 @@ export interface VmBuilders {
   readonly FV: VmBuilder;
 }
 
-function readOrFail(p: PartitionConfig, path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? `${what} not found (build the guests with \`npm run build:guests\`, or fix the path in the XML)`
-        : `${what} cannot be read: ${(e as Error).message}`;
-    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, reason);
-  }
+function readOrFail(files: HostFiles, p: PartitionConfig, path: string, what: string): Uint8Array {
+  const r = files.read(path);
+  if (r.ok) return r.bytes;
+  const reason =
+    r.reason === "missing"
+      ? `${what} not found (build the guests with \`npm run build:guests\`, or fix the path in the XML)`
+      : `${what} cannot be read: ${r.reason === "directory" ? "it is a directory" : r.message}`;
+  throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, reason);
 }
 
 /** Reads a partition's image and modules; throws PartitionLoadError when one is missing or unreadable. */
-export function readPartitionImages(p: PartitionConfig): PartitionImages {
+export function readPartitionImages(p: PartitionConfig, files: HostFiles): PartitionImages {
   const imagePath = p.guest.image;
   if (imagePath === undefined) {
     throw new PartitionLoadError(p.name, undefined, p.guest.pos ?? p.pos, "no guest image is configured (apx:Guest Image)");
   }
   return {
-    image: readOrFail(p, imagePath, "guest image"),
+    image: readOrFail(files, p, imagePath, "guest image"),
     imagePath,
-    modules: p.guest.modules.map((m) => ({ path: m, data: readOrFail(p, m, "Multiboot module") })),
+    modules: p.guest.modules.map((m) => ({ path: m, data: readOrFail(files, p, m, "Multiboot module") })),
   };
 }
 
 /** A createVm function for ModuleRunner that reads images and dispatches on the guest kind. */
-export function vmFactory(builders: VmBuilders): (p: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm {
+export function vmFactory(builders: VmBuilders, files: HostFiles): (p: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm {
   return (p, console) => {
-    const images = readPartitionImages(p);
+    const images = readPartitionImages(p, files);
     switch (p.guest.kind) {
       case "PV":
         return builders.PV(p, images, console);

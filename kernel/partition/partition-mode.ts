@@ -58,7 +58,7 @@ export interface ModeTransition extends PartitionModeState {
 }
 
 /** Who imposes a partition action. */
-export type ActionCause = "healthMonitor" | "scheduleChange";
+export type ActionCause = "healthMonitor" | "scheduleChange" | "partitionRequest";
 
 /** State at module start: every partition cold-starts; NORMAL_START on power-on, else HM_MODULE_RESTART. */
 export function moduleStartState(cause: "powerOn" | "moduleRestart"): PartitionModeState {

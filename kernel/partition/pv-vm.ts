@@ -10,8 +10,10 @@ import { dispatch } from "../hypercall/dispatcher";
 import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
-import type { PvCallContext, PvVcpuState } from "../hypercall/pv-call";
-import { buildPvMachine, type PvMachine } from "../hypercall/pv-machine";
+import type { PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
+import { PV_CONSTANTS } from "../hypercall/abi-layout";
+import { buildPvMachine, placeShared, type PvMachine } from "../hypercall/pv-machine";
+import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
 import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCost } from "../hypercall/service-costs";
@@ -22,7 +24,10 @@ import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
-import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
+import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
+import { readFields } from "../snapshot/json-fields";
+import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
+import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
 
 /** What the VM factory passes in. */
@@ -97,6 +102,7 @@ class PvVm implements PartitionVm {
       libpv: this.libpv,
       ramBytes: this.ramBytes,
       now: this.lastNow,
+      shared: this.sharedRegions(),
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -122,8 +128,16 @@ class PvVm implements PartitionVm {
     });
   }
 
+  /** The partition's shared regions with the module's backing for each (the same bytes for every mapper). */
+  private sharedRegions(): { readonly mapping: SharedMapping; readonly block: SharedBlock }[] {
+    const shared = sharedMemoryOf(this.opts.config);
+    return sharedMappings(this.opts.partition.memory).map((mapping) => ({ mapping, block: shared.block(mapping.name) }));
+  }
+
   private freshVcpu(): PvVcpuState {
+    const placed = placeShared(this.sharedRegions());
     return {
+      memoryBlocks: sharedMappings(this.opts.partition.memory).map((m, i) => ({ ...m, address: PV_CONSTANTS.SHARED_BASE + (placed[i]?.offset ?? 0) })),
       partition: this.opts.partition,
       image: this.image,
       lookup: this.lookup,
@@ -203,6 +217,7 @@ class PvVm implements PartitionVm {
     // A one-shot armed in the past becomes pending at once.
     this.syncTime(kernel.now);
     const cycles = serviceCost(service?.key, ctx.copied);
+    this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
     switch (result.kind) {
       case "return":
         cpu.eax = result.value >>> 0;
@@ -219,6 +234,27 @@ class PvVm implements PartitionVm {
         return { kind: "resume", cycles };
       case "fault":
         return { kind: "error", fault: result.fault, message: result.message };
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Traces the call with the value EAX will hold (idle returns OK; the resolver continues in the target). */
+  private traceCall(kernel: KernelApi, name: string, result: PvCallResult): void {
+    switch (result.kind) {
+      case "return":
+      case "yield":
+        kernel.traceHypercall(name, result.value | 0);
+        return;
+      case "idle":
+      case "continue":
+        kernel.traceHypercall(name, 0);
+        return;
+      case "fault":
+        kernel.traceHypercall(name, "fault");
+        return;
       default: {
         const unreachable: never = result;
         throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
@@ -249,6 +285,47 @@ class PvVm implements PartitionVm {
     this.vcpu = this.freshVcpu();
   }
 
+  snapshot(): SnapshotMachine {
+    const { mem, cpu } = this.machine;
+    const t = this.vcpu.timers;
+    const ns = (v: Nanos | undefined): string | null => (v === undefined ? null : v.toString());
+    const extra = {
+      lastNow: ns(this.lastNow),
+      windowEnd: ns(this.windowEnd),
+      timers: { period: ns(t.period), nextTick: ns(t.nextTick), oneshot: ns(t.oneshot) },
+      upcallHandler: this.vcpu.upcallHandler,
+      hmHandler: this.vcpu.hmHandler,
+      logged: [...this.vcpu.logged].sort(),
+    };
+    return saveMachine(this.opts.partition.name, "pv", mem, cpu, undefined, PV_CONSTANTS.IMAGE_BASE, extra);
+  }
+
+  prepareRestore(saved: SnapshotMachine): Prepared {
+    const extra = readFields(saved.extra, `machine note ${this.opts.partition.name}`, (f) => {
+      const t = f.obj("timers");
+      return {
+        lastNow: f.nanos("lastNow"),
+        windowEnd: f.nanos("windowEnd"),
+        timers: { period: t.nanos("period"), nextTick: t.nanosOrNull("nextTick"), oneshot: t.nanosOrNull("oneshot") },
+        upcallHandler: f.int("upcallHandler", 0, 0xffffffff),
+        hmHandler: f.oneOf("hmHandler", ["none", "ready", "running"] as const),
+        logged: f.list("logged", 1024).map((_, i) => String(f.list("logged", 1024)[i]).slice(0, 256)),
+      };
+    });
+    if (!extra.ok) return extra;
+    const { mem, cpu } = this.machine;
+    return prepareMachine(saved, mem, cpu, undefined, () => {
+      const e = extra.value;
+      this.lastNow = e.lastNow;
+      this.windowEnd = e.windowEnd;
+      this.vcpu.timers = e.timers;
+      this.vcpu.upcallHandler = e.upcallHandler;
+      this.vcpu.hmHandler = e.hmHandler;
+      this.vcpu.logged.clear();
+      for (const k of e.logged) this.vcpu.logged.add(k);
+    });
+  }
+
   beginWindow(start: Nanos, end: Nanos): void {
     this.windowEnd = end;
     this.machine.shared.raise(Virq.WINDOW_START);
@@ -257,6 +334,10 @@ class PvVm implements PartitionVm {
 
   portEvent(): void {
     this.machine.shared.raise(Virq.PORT);
+  }
+
+  introspect(): VmInternals {
+    return { cpu: this.machine.cpu, memory: this.machine.mem, pulseIrq: () => "a PV partition has no interrupt controller: its interrupts are virtual (virq)" };
   }
 
   instructionBytes(): Uint8Array {

@@ -57,6 +57,18 @@ export class MessageQueue {
   }
 
   /** Drops every message and the overflow indication. */
+  /** The queued messages, oldest first, and the overflow flag (snapshots). */
+  saveState(): { readonly messages: readonly Uint8Array[]; readonly overflowed: boolean } {
+    return { messages: this.items.slice(this.head), overflowed: this.overflowFlag };
+  }
+
+  /** Puts back what saveState returned; at most `capacity` messages (checked by the caller). */
+  restoreState(s: { readonly messages: readonly Uint8Array[]; readonly overflowed: boolean }): void {
+    this.clear();
+    for (const m of s.messages) this.items.push(copyMessage(m));
+    this.overflowFlag = s.overflowed;
+  }
+
   clear(): void {
     this.items.length = 0;
     this.head = 0;

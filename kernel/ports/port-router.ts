@@ -19,7 +19,7 @@ import { checkLength, copyMessage } from "./message";
 import { MessageQueue } from "./message-queue";
 import { PortTable, type PortEntry, type PortId } from "./port-table";
 import type { ServiceOutcome } from "./return-codes";
-import { SamplingBuffer, type Validity } from "./sampling-buffer";
+import { SamplingBuffer, type Updated, type Validity } from "./sampling-buffer";
 
 /** A message that left the module through a pseudo-partition destination. */
 export interface ExternalMessage {
@@ -45,6 +45,13 @@ export interface SamplingPortStatus {
   readonly lastMsgValidity: Validity;
 }
 
+/** GET_SAMPLING_PORT_CURRENT_STATUS data (Part 2): the stored message's state at the call. */
+export interface SamplingCurrentStatus extends Omit<SamplingPortStatus, "lastMsgValidity"> {
+  readonly timeStamp: Nanos | undefined;
+  readonly messageValidity: Validity;
+  readonly updated: Updated;
+}
+
 /** GET_QUEUING_PORT_STATUS data (WAITING_PROCESSES is known to the guest only). */
 export interface QueuingPortStatus {
   readonly nbMessage: number;
@@ -60,6 +67,14 @@ interface Route {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The router's changing state (see saveState); checked by port-router-state.ts. */
+export interface PortRouterState {
+  readonly created: readonly PortId[];
+  readonly sampling: readonly { readonly port: PortId; readonly message: Uint8Array | undefined; readonly writtenAt: Nanos | undefined; readonly lastReadValidity: Validity }[];
+  readonly queues: readonly { readonly port: PortId; readonly messages: readonly Uint8Array[]; readonly overflowed: boolean }[];
+  readonly outbox: readonly ExternalMessage[];
+}
 
 /** The module's port services, built once from the validated configuration. */
 export class PortRouter {
@@ -147,6 +162,24 @@ export class PortRouter {
     buffer.lastReadValidity = got?.validity ?? "INVALID";
     if (got === undefined) return { outcome: "noMessage", message: EMPTY, validity: "INVALID" };
     return { outcome: "ok", message: got.message, validity: got.validity };
+  }
+
+  /** READ_UPDATED_SAMPLING_MESSAGE: as readSampling, but a message already read is "noMessage" (NO_ACTION). */
+  readUpdatedSampling(caller: PartitionId, id: number, now: Nanos): SamplingRead {
+    const e = this.table.owned(caller, id, "sampling");
+    if (e !== "unknownId" && e.config.direction === "DESTINATION" && this.buffer(e.id).updated !== "NEW_MESSAGE") {
+      return { outcome: "noMessage", message: EMPTY, validity: "INVALID" };
+    }
+    return this.readSampling(caller, id, now);
+  }
+
+  /** GET_SAMPLING_PORT_CURRENT_STATUS (Part 2). */
+  samplingCurrentStatus(caller: PartitionId, id: number, now: Nanos): { readonly outcome: ServiceOutcome; readonly status?: SamplingCurrentStatus } {
+    const e = this.table.owned(caller, id, "sampling");
+    if (e === "unknownId" || e.config.kind !== "sampling") return { outcome: "unknownId" };
+    const { refreshPeriod, maxMessageSize, direction } = e.config;
+    const b = this.buffer(e.id);
+    return { outcome: "ok", status: { refreshPeriod, maxMessageSize, direction, timeStamp: b.timeStamp, messageValidity: b.validityAt(refreshPeriod, now), updated: b.updated } };
   }
 
   /** GET_SAMPLING_PORT_STATUS. */
@@ -242,6 +275,24 @@ export class PortRouter {
         if (e.config.direction === "DESTINATION") this.refill(e.id);
       }
     }
+  }
+
+  /** Everything that changes while the module runs: created ports, stored and queued messages, the outbox. */
+  saveState(): PortRouterState {
+    return {
+      created: this.table.createdIds(),
+      sampling: [...this.samplingBuffers].sort((a, b) => a[0] - b[0]).map(([port, b]) => ({ port, ...b.saveState() })),
+      queues: [...this.queues].sort((a, b) => a[0] - b[0]).map(([port, q]) => ({ port, ...q.saveState() })),
+      outbox: [...this.outbox],
+    };
+  }
+
+  /** Applies a state checked by parsePortRouterState against this router's table. */
+  restoreState(s: PortRouterState): void {
+    this.table.restoreCreated(s.created);
+    for (const b of s.sampling) this.buffer(b.port).restoreState(b);
+    for (const q of s.queues) this.queue(q.port).restoreState(q);
+    this.outbox = [...s.outbox];
   }
 
   /** Messages sent to pseudo-partition destinations since the last call, in send order. */

@@ -144,6 +144,17 @@ export class PortTable {
     return { outcome: "ok", id: entry.id };
   }
 
+  /** Ids of the ports created so far, ascending (snapshots). */
+  createdIds(): PortId[] {
+    return [...this.created].sort((a, b) => a - b);
+  }
+
+  /** Sets the created ports (restoring a snapshot; ids checked by the caller). */
+  restoreCreated(ids: readonly PortId[]): void {
+    this.created.clear();
+    for (const id of ids) this.created.add(id);
+  }
+
   /** Forgets the created ports of a partition (its restart re-runs its initialisation). */
   resetPartition(partition: PartitionId): void {
     for (const e of this.entries) if (e.partition === partition) this.created.delete(e.id);

@@ -82,10 +82,12 @@ export function writeChromeTrace(events: readonly TraceEvent[], names?: Readonly
       case "portRead":
       case "portSend":
       case "portReceive":
-        rows.push(row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)]]));
+        rows.push(
+          row(`${e.kind} ${e.port}`, "port", e.time, e.partition, [["length", String(e.length)], ["rc", String(e.returnCode)], ...(e.validity === undefined ? [] : [["validity", str(e.validity)] as [string, Json]])]),
+        );
         break;
       case "hypercall":
-        rows.push(row(e.service, "hypercall", e.time, e.partition, [["result", String(e.result)]]));
+        rows.push(row(e.service, "hypercall", e.time, e.partition, [["result", typeof e.result === "number" ? String(e.result) : str(e.result)]]));
         break;
       case "console":
         rows.push(row("console", "console", e.time, e.partition, [["text", str(e.text)]]));

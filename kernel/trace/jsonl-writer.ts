@@ -23,7 +23,7 @@ function fields(e: TraceEvent): [string, Value][] {
     case "portRead":
     case "portSend":
     case "portReceive":
-      return [["partition", e.partition], ["port", e.port], ["length", e.length], ["rc", e.returnCode]];
+      return [["partition", e.partition], ["port", e.port], ["length", e.length], ["rc", e.returnCode], ...(e.validity === undefined ? [] : [["validity", e.validity] as [string, Value]])];
     case "hypercall":
       return [["partition", e.partition], ["service", e.service], ["result", e.result]];
     case "console":

@@ -45,11 +45,17 @@ export type TraceEvent =
       readonly time: Nanos;
       readonly partition: PartitionId;
       readonly port: string;
+      /** Bytes written, sent or delivered (0 when nothing moved). */
       readonly length: number;
       readonly returnCode: ReturnCode;
+      /** portRead only: the validity returned with the message. */
+      readonly validity?: "VALID" | "INVALID";
     }
-  /** A hypercall completed; `result` is the value returned to the guest. */
-  | { readonly kind: "hypercall"; readonly time: Nanos; readonly partition: PartitionId; readonly service: string; readonly result: number }
+  /**
+   * A paravirt trap completed; `result` is the value returned to the guest in EAX (signed), or "fault"
+   * when the call itself was an error for the health monitor (an hmEvent follows).
+   */
+  | { readonly kind: "hypercall"; readonly time: Nanos; readonly partition: PartitionId; readonly service: string; readonly result: number | "fault" }
   /** One line of partition console output, without its newline. */
   | { readonly kind: "console"; readonly time: Nanos; readonly partition: PartitionId; readonly text: string };
 

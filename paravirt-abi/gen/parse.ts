@@ -101,8 +101,24 @@ function parseRetired(r: Reader, raw: unknown): RetiredService[] {
   });
 }
 
-/** Checks that ids and names are never reused and that every id up to the highest is live or retired. */
-function checkIdHistory(r: Reader, services: readonly ServiceDef[], local: readonly LocalDef[], retired: readonly RetiredService[]): void {
+/**
+ * Ids set aside (retired.json "reserved": [{from, to, for}]) for services another branch is adding;
+ * an unused reserved id is not a gap. Remove a range once its services are live.
+ */
+function parseReserved(r: Reader, raw: unknown): Set<number> {
+  const o = r.obj(raw, "retired.json");
+  const ids = new Set<number>();
+  if (o["reserved"] === undefined) return ids;
+  r.list(o["reserved"], "retired.json reserved").forEach((x, i) => {
+    const ro = r.obj(x, `reserved[${i}]`);
+    r.str(ro, "for", `reserved[${i}]`);
+    for (let id = r.int(ro, "from", `reserved[${i}]`); id <= r.int(ro, "to", `reserved[${i}]`); id++) ids.add(id);
+  });
+  return ids;
+}
+
+/** Checks that ids and names are never reused and that every id up to the highest is live, retired or reserved. */
+function checkIdHistory(r: Reader, services: readonly ServiceDef[], local: readonly LocalDef[], retired: readonly RetiredService[], reserved: ReadonlySet<number>): void {
   for (const t of retired) {
     if (services.some((s) => s.id === t.id)) r.problems.push(`id ${t.id} is retired (${t.name}) and may not be reused`);
     if (services.some((s) => s.name === t.name) || local.some((l) => l.name === t.name)) r.problems.push(`name ${t.name} is retired and may not be reused`);
@@ -112,7 +128,7 @@ function checkIdHistory(r: Reader, services: readonly ServiceDef[], local: reado
   const all = new Set([...services.map((s) => s.id), ...retired.map((t) => t.id)]);
   const max = Math.max(-1, ...all);
   for (let id = 0; id <= max; id++) {
-    if (!all.has(id)) r.problems.push(`id ${id} is neither live nor retired: a removed service must be listed in retired.json`);
+    if (!all.has(id) && !reserved.has(id)) r.problems.push(`id ${id} is neither live nor retired: a removed service must be listed in retired.json`);
   }
 }
 
@@ -132,7 +148,7 @@ export function parseAbi(abiRaw: unknown, retiredRaw: unknown): AbiDefinition {
   const services = parseServices(r, top["services"], structs, errors, arincNames);
   const local = parseLocal(r, top["local"]);
   const retired = parseRetired(r, retiredRaw);
-  checkIdHistory(r, services, local, retired);
+  checkIdHistory(r, services, local, retired, parseReserved(r, retiredRaw));
   const def: AbiDefinition = {
     major: r.int(head, "major", "abi"),
     minor: r.int(head, "minor", "abi"),

@@ -33,6 +33,12 @@
 #define PV_CONSOLE_MAX_WRITE 0x00001000
 /* service_id of an export that is a libpv-local function rather than a kernel service. */
 #define PV_EXPORT_NOT_A_SERVICE 0xFFFFFFFF
+/* Largest logbook message in bytes that CREATE_LOGBOOK accepts (an apexvisor limit: the kernel keeps logbooks in its own storage). */
+#define PV_LOGBOOK_MAX_MESSAGE 0x00000400
+/* Guest-virtual address where a PV partition's apx:Shared regions are mapped, one after another in the order of its Memory_Requirements (find each with memory_block_status). */
+#define PV_SHARED_BASE 0xE0000000
+/* Most bytes of shared regions one PV partition may map (one page table). */
+#define PV_SHARED_MAX_SIZE 0x00400000
 
 /* Error codes (negative); each service's ARINC translation is in ABI.md and pv_abi_to_arinc(). */
 #define PV_OK 0 /* Success. */
@@ -123,6 +129,15 @@
 #define PV_FEAT_ONESHOT_TIMER 4
 #define PV_FEAT_PORTS 8
 
+/* UPDATED_TYPE of a sampling port's current message. */
+#define PV_SAMPLING_EMPTY_PORT 0
+#define PV_SAMPLING_CONSUMED_MESSAGE 1
+#define PV_SAMPLING_NEW_MESSAGE 2
+
+/* MEMORY_BLOCK_MODE_TYPE: the access a partition has to a memory block. */
+#define PV_MEMORY_BLOCK_READ 0
+#define PV_MEMORY_BLOCK_READ_WRITE 1
+
 /* Service ids: never reused (retired ids are listed in paravirt-abi/retired.json). */
 #define PV_SVC_ABI_VERSION 0
 #define PV_SVC_ABI_FEATURES 1
@@ -157,7 +172,17 @@
 #define PV_SVC_WINDOW_YIELD 30
 #define PV_SVC_HM_RAISE_ERROR 31
 #define PV_SVC_HM_SET_HANDLER_STATE 32
-#define PV_SVC_LIMIT 33 /* one past the highest id ever assigned */
+#define PV_SVC_LOGBOOK_CREATE 40
+#define PV_SVC_LOGBOOK_WRITE 41
+#define PV_SVC_LOGBOOK_READ 42
+#define PV_SVC_LOGBOOK_CLEAR 43
+#define PV_SVC_LOGBOOK_GET_ID 44
+#define PV_SVC_LOGBOOK_STATUS 45
+#define PV_SVC_SAMPLING_PORT_READ_UPDATED 46
+#define PV_SVC_SAMPLING_PORT_CURRENT_STATUS 47
+#define PV_SVC_PARTITION_SET_MODE_OF 48
+#define PV_SVC_MEMORY_BLOCK_STATUS 49
+#define PV_SVC_LIMIT 50 /* one past the highest id ever assigned */
 
 /* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
 #define PV_SIZEOF_START_INFO 128
@@ -263,6 +288,31 @@
 #define PV_OFF_HM_ERROR_STATUS_MESSAGE_LEN 8
 #define PV_OFF_HM_ERROR_STATUS_RESERVED0 12
 #define PV_OFF_HM_ERROR_STATUS_MESSAGE 16
+#define PV_SIZEOF_LOGBOOK_CONFIG 48
+#define PV_OFF_LOGBOOK_CONFIG_NAME 0
+#define PV_OFF_LOGBOOK_CONFIG_MAX_MESSAGE_SIZE 32
+#define PV_OFF_LOGBOOK_CONFIG_MAX_NB_LOGGED_MESSAGES 36
+#define PV_OFF_LOGBOOK_CONFIG_MAX_NB_IN_PROGRESS_MESSAGES 40
+#define PV_OFF_LOGBOOK_CONFIG_RESERVED0 44
+#define PV_SIZEOF_LOGBOOK_STATUS 24
+#define PV_OFF_LOGBOOK_STATUS_MAX_MESSAGE_SIZE 0
+#define PV_OFF_LOGBOOK_STATUS_MAX_NB_LOGGED_MESSAGES 4
+#define PV_OFF_LOGBOOK_STATUS_MAX_NB_IN_PROGRESS_MESSAGES 8
+#define PV_OFF_LOGBOOK_STATUS_NB_LOGGED_MESSAGES 12
+#define PV_OFF_LOGBOOK_STATUS_NB_IN_PROGRESS_MESSAGES 16
+#define PV_OFF_LOGBOOK_STATUS_NB_OVERWRITTEN_MESSAGES 20
+#define PV_SIZEOF_SAMPLING_PORT_CURRENT_STATUS 32
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_REFRESH_PERIOD_NS 0
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_TIME_STAMP_NS 8
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MAX_MESSAGE_SIZE 16
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_DIRECTION 20
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MESSAGE_VALIDITY 24
+#define PV_OFF_SAMPLING_PORT_CURRENT_STATUS_UPDATED 28
+#define PV_SIZEOF_MEMORY_BLOCK_STATUS 16
+#define PV_OFF_MEMORY_BLOCK_STATUS_ADDRESS 0
+#define PV_OFF_MEMORY_BLOCK_STATUS_SIZE 4
+#define PV_OFF_MEMORY_BLOCK_STATUS_MODE 8
+#define PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0 12
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -513,6 +563,68 @@ _Static_assert(offsetof(struct pv_hm_error_status, message_len) == PV_OFF_HM_ERR
 _Static_assert(offsetof(struct pv_hm_error_status, reserved0) == PV_OFF_HM_ERROR_STATUS_RESERVED0, "pv_hm_error_status.reserved0");
 _Static_assert(offsetof(struct pv_hm_error_status, message) == PV_OFF_HM_ERROR_STATUS_MESSAGE, "pv_hm_error_status.message");
 
+/* Arguments of logbook_create. */
+struct pv_logbook_config {
+    char name[32]; /* +0 */
+    uint32_t max_message_size; /* +32 */
+    uint32_t max_nb_logged_messages; /* +36 */
+    uint32_t max_nb_in_progress_messages; /* +40 */
+    uint32_t reserved0; /* +44 */
+};
+_Static_assert(sizeof(struct pv_logbook_config) == PV_SIZEOF_LOGBOOK_CONFIG, "pv_logbook_config size");
+_Static_assert(offsetof(struct pv_logbook_config, name) == PV_OFF_LOGBOOK_CONFIG_NAME, "pv_logbook_config.name");
+_Static_assert(offsetof(struct pv_logbook_config, max_message_size) == PV_OFF_LOGBOOK_CONFIG_MAX_MESSAGE_SIZE, "pv_logbook_config.max_message_size");
+_Static_assert(offsetof(struct pv_logbook_config, max_nb_logged_messages) == PV_OFF_LOGBOOK_CONFIG_MAX_NB_LOGGED_MESSAGES, "pv_logbook_config.max_nb_logged_messages");
+_Static_assert(offsetof(struct pv_logbook_config, max_nb_in_progress_messages) == PV_OFF_LOGBOOK_CONFIG_MAX_NB_IN_PROGRESS_MESSAGES, "pv_logbook_config.max_nb_in_progress_messages");
+_Static_assert(offsetof(struct pv_logbook_config, reserved0) == PV_OFF_LOGBOOK_CONFIG_RESERVED0, "pv_logbook_config.reserved0");
+
+/* ARINC LOGBOOK_STATUS_TYPE (Part 2 logbooks). */
+struct pv_logbook_status {
+    uint32_t max_message_size; /* +0 */
+    uint32_t max_nb_logged_messages; /* +4 */
+    uint32_t max_nb_in_progress_messages; /* +8 */
+    uint32_t nb_logged_messages; /* +12 */
+    uint32_t nb_in_progress_messages; /* +16: Always 0: the kernel commits a write before the call returns. */
+    uint32_t nb_overwritten_messages; /* +20: Messages lost to the circular storage since the last clear (diagnostic). */
+};
+_Static_assert(sizeof(struct pv_logbook_status) == PV_SIZEOF_LOGBOOK_STATUS, "pv_logbook_status size");
+_Static_assert(offsetof(struct pv_logbook_status, max_message_size) == PV_OFF_LOGBOOK_STATUS_MAX_MESSAGE_SIZE, "pv_logbook_status.max_message_size");
+_Static_assert(offsetof(struct pv_logbook_status, max_nb_logged_messages) == PV_OFF_LOGBOOK_STATUS_MAX_NB_LOGGED_MESSAGES, "pv_logbook_status.max_nb_logged_messages");
+_Static_assert(offsetof(struct pv_logbook_status, max_nb_in_progress_messages) == PV_OFF_LOGBOOK_STATUS_MAX_NB_IN_PROGRESS_MESSAGES, "pv_logbook_status.max_nb_in_progress_messages");
+_Static_assert(offsetof(struct pv_logbook_status, nb_logged_messages) == PV_OFF_LOGBOOK_STATUS_NB_LOGGED_MESSAGES, "pv_logbook_status.nb_logged_messages");
+_Static_assert(offsetof(struct pv_logbook_status, nb_in_progress_messages) == PV_OFF_LOGBOOK_STATUS_NB_IN_PROGRESS_MESSAGES, "pv_logbook_status.nb_in_progress_messages");
+_Static_assert(offsetof(struct pv_logbook_status, nb_overwritten_messages) == PV_OFF_LOGBOOK_STATUS_NB_OVERWRITTEN_MESSAGES, "pv_logbook_status.nb_overwritten_messages");
+
+/* ARINC SAMPLING_PORT_CURRENT_STATUS_TYPE (Part 2 sampling port extensions). */
+struct pv_sampling_port_current_status {
+    uint64_t refresh_period_ns; /* +0 */
+    uint64_t time_stamp_ns; /* +8: Virtual time the current message was written (0 when empty). */
+    uint32_t max_message_size; /* +16 */
+    uint32_t direction; /* +20 */
+    uint32_t message_validity; /* +24: Validity of the current message now (INVALID when empty). */
+    uint32_t updated; /* +28: PV_SAMPLING_* state: EMPTY, CONSUMED or NEW (not read since written). */
+};
+_Static_assert(sizeof(struct pv_sampling_port_current_status) == PV_SIZEOF_SAMPLING_PORT_CURRENT_STATUS, "pv_sampling_port_current_status size");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, refresh_period_ns) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_REFRESH_PERIOD_NS, "pv_sampling_port_current_status.refresh_period_ns");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, time_stamp_ns) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_TIME_STAMP_NS, "pv_sampling_port_current_status.time_stamp_ns");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, max_message_size) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MAX_MESSAGE_SIZE, "pv_sampling_port_current_status.max_message_size");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, direction) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_DIRECTION, "pv_sampling_port_current_status.direction");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, message_validity) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_MESSAGE_VALIDITY, "pv_sampling_port_current_status.message_validity");
+_Static_assert(offsetof(struct pv_sampling_port_current_status, updated) == PV_OFF_SAMPLING_PORT_CURRENT_STATUS_UPDATED, "pv_sampling_port_current_status.updated");
+
+/* ARINC MEMORY_BLOCK_STATUS_TYPE (Part 2 memory blocks) of one apx:Shared region of the caller. */
+struct pv_memory_block_status {
+    uint32_t address; /* +0: Guest-virtual address of the block. */
+    uint32_t size; /* +4 */
+    uint32_t mode; /* +8: PV_MEMORY_BLOCK_* value, as the page tables enforce it. */
+    uint32_t reserved0; /* +12 */
+};
+_Static_assert(sizeof(struct pv_memory_block_status) == PV_SIZEOF_MEMORY_BLOCK_STATUS, "pv_memory_block_status size");
+_Static_assert(offsetof(struct pv_memory_block_status, address) == PV_OFF_MEMORY_BLOCK_STATUS_ADDRESS, "pv_memory_block_status.address");
+_Static_assert(offsetof(struct pv_memory_block_status, size) == PV_OFF_MEMORY_BLOCK_STATUS_SIZE, "pv_memory_block_status.size");
+_Static_assert(offsetof(struct pv_memory_block_status, mode) == PV_OFF_MEMORY_BLOCK_STATUS_MODE, "pv_memory_block_status.mode");
+_Static_assert(offsetof(struct pv_memory_block_status, reserved0) == PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0, "pv_memory_block_status.reserved0");
+
 /* Services. Each binding (trap, jump table, linked libpv) provides these same functions, cdecl. */
 
 /** Returns the kernel's ABI version as (major << 16) | minor. (id 0, any) */
@@ -612,6 +724,36 @@ uint32_t pv_hm_raise_error(uint32_t error_code, uint32_t flags, uint32_t failed_
 
 /** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. (id 32, any) */
 pv_status_t pv_hm_set_handler_state(uint32_t state);
+
+/** Opens a configured logbook of the caller and stores its id (CREATE_LOGBOOK). (id 40, any) */
+pv_status_t pv_logbook_create(const struct pv_logbook_config *config, uint32_t *logbook_id);
+
+/** Appends a message to a logbook (WRITE_LOGBOOK). (id 41, any) */
+pv_status_t pv_logbook_write(uint32_t logbook_id, const void *buf, uint32_t len);
+
+/** Copies logged message number index (1 = oldest kept) and returns its length (READ_LOGBOOK). (id 42, any) */
+pv_status_t pv_logbook_read(uint32_t logbook_id, uint32_t index, void *buf, uint32_t cap);
+
+/** Erases every logged message of a logbook (CLEAR_LOGBOOK). (id 43, any) */
+pv_status_t pv_logbook_clear(uint32_t logbook_id);
+
+/** Finds the id of a created logbook by name (GET_LOGBOOK_ID). (id 44, any) */
+pv_status_t pv_logbook_get_id(const char *name, uint32_t name_len, uint32_t *logbook_id);
+
+/** Stores a logbook's status (GET_LOGBOOK_STATUS). (id 45, any) */
+pv_status_t pv_logbook_status(uint32_t logbook_id, struct pv_logbook_status *status);
+
+/** Reads the sampling message only if it was written since this port's last read (READ_UPDATED_SAMPLING_MESSAGE). (id 46, any) */
+pv_status_t pv_sampling_port_read_updated(uint32_t port_id, void *buf, uint32_t cap, uint32_t *validity);
+
+/** Stores the state of a sampling port's current message (GET_SAMPLING_PORT_CURRENT_STATUS). (id 47, any) */
+pv_status_t pv_sampling_port_current_status(uint32_t port_id, struct pv_sampling_port_current_status *status);
+
+/** Sets another partition's operating mode (a system partition's privilege). (id 48, system-partition) */
+pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
+
+/** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). (id 49, any) */
+pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status);
 
 /* libpv-local functions (no trap id). */
 /** Masks virtual interrupts (irq_mask = 1) and returns the previous mask. */
@@ -810,6 +952,96 @@ static inline uint32_t pv_abi_to_arinc(uint32_t service_id, pv_status_t result) 
         switch (result) {
         case PV_ENOSYS: return ARINC_INVALID_CONFIG;
         case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_CREATE:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOENT: return ARINC_INVALID_CONFIG;
+        case PV_ECONFIG: return ARINC_INVALID_CONFIG;
+        case PV_ENOACTION: return ARINC_NO_ACTION;
+        case PV_EMODE: return ARINC_INVALID_MODE;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_WRITE:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ECONFIG: return ARINC_INVALID_CONFIG;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_READ:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_EUNAVAIL: return ARINC_NOT_AVAILABLE;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_CLEAR:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_GET_ID:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOENT: return ARINC_INVALID_CONFIG;
+        default: break;
+        }
+        break;
+    case PV_SVC_LOGBOOK_STATUS:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_SAMPLING_PORT_READ_UPDATED:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOACTION: return ARINC_NO_ACTION;
+        case PV_EMODE: return ARINC_INVALID_MODE;
+        default: break;
+        }
+        break;
+    case PV_SVC_SAMPLING_PORT_CURRENT_STATUS:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_PARTITION_SET_MODE_OF:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOACTION: return ARINC_NO_ACTION;
+        case PV_EMODE: return ARINC_INVALID_MODE;
+        default: break;
+        }
+        break;
+    case PV_SVC_MEMORY_BLOCK_STATUS:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_ENOENT: return ARINC_INVALID_CONFIG;
         default: break;
         }
         break;

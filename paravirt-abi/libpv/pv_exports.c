@@ -38,6 +38,16 @@ static const char name_pv_hm_get_error_status[] = "pv_hm_get_error_status";
 static const char name_pv_window_yield[] = "pv_window_yield";
 static const char name_pv_hm_raise_error[] = "pv_hm_raise_error";
 static const char name_pv_hm_set_handler_state[] = "pv_hm_set_handler_state";
+static const char name_pv_logbook_create[] = "pv_logbook_create";
+static const char name_pv_logbook_write[] = "pv_logbook_write";
+static const char name_pv_logbook_read[] = "pv_logbook_read";
+static const char name_pv_logbook_clear[] = "pv_logbook_clear";
+static const char name_pv_logbook_get_id[] = "pv_logbook_get_id";
+static const char name_pv_logbook_status[] = "pv_logbook_status";
+static const char name_pv_sampling_port_read_updated[] = "pv_sampling_port_read_updated";
+static const char name_pv_sampling_port_current_status[] = "pv_sampling_port_current_status";
+static const char name_pv_partition_set_mode_of[] = "pv_partition_set_mode_of";
+static const char name_pv_memory_block_status[] = "pv_memory_block_status";
 static const char name_pv_virq_mask[] = "pv_virq_mask";
 static const char name_pv_virq_unmask[] = "pv_virq_unmask";
 static const char name_pv_virq_restore[] = "pv_virq_restore";
@@ -45,7 +55,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[38] = {
+const struct pv_export pv_export_table[48] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -79,6 +89,16 @@ const struct pv_export pv_export_table[38] = {
     { (uint32_t)name_pv_window_yield, (uint32_t)pv_window_yield, PV_SVC_WINDOW_YIELD, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_hm_raise_error, (uint32_t)pv_hm_raise_error, PV_SVC_HM_RAISE_ERROR, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_hm_set_handler_state, (uint32_t)pv_hm_set_handler_state, PV_SVC_HM_SET_HANDLER_STATE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_create, (uint32_t)pv_logbook_create, PV_SVC_LOGBOOK_CREATE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_write, (uint32_t)pv_logbook_write, PV_SVC_LOGBOOK_WRITE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_read, (uint32_t)pv_logbook_read, PV_SVC_LOGBOOK_READ, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_clear, (uint32_t)pv_logbook_clear, PV_SVC_LOGBOOK_CLEAR, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_get_id, (uint32_t)pv_logbook_get_id, PV_SVC_LOGBOOK_GET_ID, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_logbook_status, (uint32_t)pv_logbook_status, PV_SVC_LOGBOOK_STATUS, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_sampling_port_read_updated, (uint32_t)pv_sampling_port_read_updated, PV_SVC_SAMPLING_PORT_READ_UPDATED, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_sampling_port_current_status, (uint32_t)pv_sampling_port_current_status, PV_SVC_SAMPLING_PORT_CURRENT_STATUS, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_partition_set_mode_of, (uint32_t)pv_partition_set_mode_of, PV_SVC_PARTITION_SET_MODE_OF, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_memory_block_status, (uint32_t)pv_memory_block_status, PV_SVC_MEMORY_BLOCK_STATUS, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_virq_mask, (uint32_t)pv_virq_mask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_unmask, (uint32_t)pv_virq_unmask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_restore, (uint32_t)pv_virq_restore, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },

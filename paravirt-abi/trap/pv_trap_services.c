@@ -139,3 +139,44 @@ uint32_t pv_hm_raise_error(uint32_t error_code, uint32_t flags, uint32_t failed_
 pv_status_t pv_hm_set_handler_state(uint32_t state) {
     return (pv_status_t)pv_trap1(PV_SVC_HM_SET_HANDLER_STATE, state);
 }
+
+pv_status_t pv_logbook_create(const struct pv_logbook_config *config, uint32_t *logbook_id) {
+    return (pv_status_t)pv_trap2(PV_SVC_LOGBOOK_CREATE, (uint32_t)config, (uint32_t)logbook_id);
+}
+
+pv_status_t pv_logbook_write(uint32_t logbook_id, const void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap3(PV_SVC_LOGBOOK_WRITE, logbook_id, (uint32_t)buf, len);
+}
+
+pv_status_t pv_logbook_read(uint32_t logbook_id, uint32_t index, void *buf, uint32_t cap) {
+    return (pv_status_t)pv_trap4(PV_SVC_LOGBOOK_READ, logbook_id, index, (uint32_t)buf, cap);
+}
+
+pv_status_t pv_logbook_clear(uint32_t logbook_id) {
+    return (pv_status_t)pv_trap1(PV_SVC_LOGBOOK_CLEAR, logbook_id);
+}
+
+pv_status_t pv_logbook_get_id(const char *name, uint32_t name_len, uint32_t *logbook_id) {
+    return (pv_status_t)pv_trap3(PV_SVC_LOGBOOK_GET_ID, (uint32_t)name, name_len, (uint32_t)logbook_id);
+}
+
+pv_status_t pv_logbook_status(uint32_t logbook_id, struct pv_logbook_status *status) {
+    return (pv_status_t)pv_trap2(PV_SVC_LOGBOOK_STATUS, logbook_id, (uint32_t)status);
+}
+
+pv_status_t pv_sampling_port_read_updated(uint32_t port_id, void *buf, uint32_t cap, uint32_t *validity) {
+    return (pv_status_t)pv_trap4(PV_SVC_SAMPLING_PORT_READ_UPDATED, port_id, (uint32_t)buf, cap, (uint32_t)validity);
+}
+
+pv_status_t pv_sampling_port_current_status(uint32_t port_id, struct pv_sampling_port_current_status *status) {
+    return (pv_status_t)pv_trap2(PV_SVC_SAMPLING_PORT_CURRENT_STATUS, port_id, (uint32_t)status);
+}
+
+pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode) {
+    PV_TRAP_FLUSH_CONSOLE();
+    return (pv_status_t)pv_trap2(PV_SVC_PARTITION_SET_MODE_OF, partition_id, mode);
+}
+
+pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status) {
+    return (pv_status_t)pv_trap3(PV_SVC_MEMORY_BLOCK_STATUS, (uint32_t)name, name_len, (uint32_t)status);
+}

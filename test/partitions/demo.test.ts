@@ -4,12 +4,13 @@
 import { expect } from "chai";
 import { join, resolve } from "path";
 import { loadConfig } from "../../kernel/config/load";
+import { NODE_FILES } from "../../kernel/host/node/node-files";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 
 /** The loaded module as JSON without source positions and file names, which differ between copies. */
 function comparable(xml: string): string {
-  const loaded = loadConfig(join(ROOT, xml));
+  const loaded = loadConfig(join(ROOT, xml), NODE_FILES);
   if (!loaded.ok) throw new Error(`${xml} invalid: ${JSON.stringify(loaded.errors)}`);
   return JSON.stringify(loaded.config, (key: string, value: unknown) =>
     key === "pos" || key === "file" ? undefined : typeof value === "bigint" ? value.toString() : value,
@@ -18,7 +19,7 @@ function comparable(xml: string): string {
 
 describe("partitions/demo", () => {
   it("is a valid module with the sensor, display and monitor partitions", () => {
-    const loaded = loadConfig(join(ROOT, "partitions", "demo", "module.xml"));
+    const loaded = loadConfig(join(ROOT, "partitions", "demo", "module.xml"), NODE_FILES);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
     expect(loaded.config.partitions.map((p) => p.name)).to.deep.equal(["sensor", "display", "monitor"]);
   });

@@ -3,9 +3,9 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { join, resolve } from "path";
-import { imagePath, readManifest } from "../../scripts/lib/guest-manifest";
+import { imagePath, readManifest } from "../../kernel/bench/guest-manifest";
 import { findToolchain, ToolchainError } from "../../scripts/lib/toolchain";
-import { describeEnd, runInEmulator } from "../programs/emulator-run";
+import { describeEnd, runInEmulator } from "../../kernel/bench/emulator-run";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 

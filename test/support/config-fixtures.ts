@@ -1,6 +1,7 @@
 // Builders for small validated-config fragments used by the kernel core tests. They fill the
 // bookkeeping fields (positions, defaults) so that tests state only what they check.
 import type {
+  LogbookConfig,
   ChannelConfig,
   ChannelEndpoint,
   ModuleHmEntry,
@@ -129,6 +130,7 @@ export function systemConfig(opts: {
   systemHm?: readonly SystemHmEntry[];
   moduleHm?: readonly ModuleHmEntry[];
   partitionHm?: readonly PartitionHmTable[];
+  logbooks?: readonly LogbookConfig[];
 }): SystemConfig {
   return {
     file: "test.xml",
@@ -139,6 +141,7 @@ export function systemConfig(opts: {
     systemHm: opts.systemHm ?? [],
     moduleHm: opts.moduleHm ?? [],
     partitionHm: opts.partitionHm ?? [],
+    logbooks: opts.logbooks ?? [],
     ext: { clockHz: 100_000_000 },
   };
 }

@@ -6,6 +6,7 @@ import { ModuleRunner, type ModuleRunResult } from "../../kernel/module/module-r
 import type { PartitionVm } from "../../kernel/module/partition-vm";
 import { createPvVm, pvMachineOf } from "../../kernel/partition/pv-vm";
 import { readGuestU32 } from "../../kernel/mem/guest-access";
+import type { TraceEvent } from "../../kernel/trace/trace-event";
 import { MemoryTracer } from "../../kernel/trace/tracer";
 import { buildGuest } from "../paravirt-abi/lib/build";
 import { Elf32 } from "../paravirt-abi/lib/elf32";
@@ -21,6 +22,8 @@ export interface PvRun {
   readonly lines: string[];
   readonly notices: string[];
   readonly vms: Map<PartitionId, PartitionVm>;
+  /** Port traffic and hypercall trace events, in order. */
+  readonly events: readonly TraceEvent[];
 }
 
 /** Runs `config` for `ns`, each partition's image given by `images` (by partition id). */
@@ -30,6 +33,7 @@ export function runPvModule(config: SystemConfig, images: ReadonlyMap<number, Ui
   const lines: string[] = [];
   const notices: string[] = [];
   const vms = new Map<PartitionId, PartitionVm>();
+  const tracer = new MemoryTracer(new Set<TraceEvent["kind"]>(["portWrite", "portRead", "portSend", "portReceive", "hypercall"]));
   const runner = new ModuleRunner({
     config,
     createVm: (p: PartitionConfig, console) => {
@@ -39,11 +43,11 @@ export function runPvModule(config: SystemConfig, images: ReadonlyMap<number, Ui
       vms.set(p.id, vm);
       return vm;
     },
-    trace: new MemoryTracer(new Set()),
+    trace: tracer,
     onConsoleLine: (p, line) => lines.push(`${p}: ${line}`),
     onNotice: (t, text) => notices.push(`${t}: ${text}`),
   });
-  return { result: runner.runUntil(nanos(ns)), lines, notices, vms };
+  return { result: runner.runUntil(nanos(ns)), lines, notices, vms, events: tracer.events };
 }
 
 /** `n` words at guest-virtual `at` in a PV VM's memory (as the guest sees it). */

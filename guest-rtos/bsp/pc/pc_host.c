@@ -183,3 +183,65 @@ bsp_rc_t bsp_qport_clear(uint32_t id)
     (void)id;
     return BSP_RC_INVALID_PARAM;
 }
+
+/* Part 2 services need a host that keeps state outside the partition (logbooks), knows other
+ * partitions (SET_PARTITION_MODE_OF) or routes ports: a bare PC has none of these. */
+bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t m)
+{
+    (void)partition_id, (void)m;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id)
+{
+    (void)name, (void)max_size, (void)max_logged, (void)max_in_progress, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len)
+{
+    (void)id, (void)msg, (void)len;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len)
+{
+    (void)id, (void)index, (void)buf, (void)cap, (void)len;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_logbook_clear(uint32_t id)
+{
+    (void)id;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_logbook_id(const char *name, uint32_t *id)
+{
+    (void)name, (void)id;
+    return BSP_RC_INVALID_CONFIG;
+}
+
+bsp_rc_t bsp_logbook_status(uint32_t id, struct bsp_logbook_status *st)
+{
+    (void)id, (void)st;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_sport_read_updated(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid)
+{
+    (void)id, (void)buf, (void)cap, (void)len, (void)valid;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_sport_current_status(uint32_t id, struct bsp_sport_current *st)
+{
+    (void)id, (void)st;
+    return BSP_RC_INVALID_PARAM;
+}
+
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode)
+{
+    (void)name, (void)address, (void)size, (void)mode;
+    return BSP_RC_INVALID_CONFIG;
+}

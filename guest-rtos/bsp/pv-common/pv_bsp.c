@@ -253,3 +253,91 @@ int putchar(int c)
     bsp_console_write(&ch, 1);
     return (unsigned char)c;
 }
+
+bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t m)
+{
+    bsp_console_flush();
+    return rc(PV_SVC_PARTITION_SET_MODE_OF, pv_partition_set_mode_of(partition_id, m));
+}
+
+bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id)
+{
+    struct pv_logbook_config c;
+    memset(&c, 0, sizeof c);
+    copy_name(c.name, name);
+    c.max_message_size = max_size;
+    c.max_nb_logged_messages = max_logged;
+    c.max_nb_in_progress_messages = max_in_progress;
+    return rc(PV_SVC_LOGBOOK_CREATE, pv_logbook_create(&c, id));
+}
+
+bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len)
+{
+    return rc(PV_SVC_LOGBOOK_WRITE, pv_logbook_write(id, msg, len));
+}
+
+bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len)
+{
+    pv_status_t r = pv_logbook_read(id, index, buf, cap);
+    if (r >= 0) *len = (uint32_t)r;
+    return rc(PV_SVC_LOGBOOK_READ, r);
+}
+
+bsp_rc_t bsp_logbook_clear(uint32_t id)
+{
+    return rc(PV_SVC_LOGBOOK_CLEAR, pv_logbook_clear(id));
+}
+
+bsp_rc_t bsp_logbook_id(const char *name, uint32_t *id)
+{
+    return rc(PV_SVC_LOGBOOK_GET_ID, pv_logbook_get_id(name, (uint32_t)strnlen(name, 31), id));
+}
+
+bsp_rc_t bsp_logbook_status(uint32_t id, struct bsp_logbook_status *st)
+{
+    struct pv_logbook_status s;
+    pv_status_t r = pv_logbook_status(id, &s);
+    if (r >= 0) {
+        st->max_message_size = s.max_message_size;
+        st->max_nb_logged = s.max_nb_logged_messages;
+        st->max_nb_in_progress = s.max_nb_in_progress_messages;
+        st->nb_logged = s.nb_logged_messages;
+        st->nb_in_progress = s.nb_in_progress_messages;
+        st->nb_overwritten = s.nb_overwritten_messages;
+    }
+    return rc(PV_SVC_LOGBOOK_STATUS, r);
+}
+
+bsp_rc_t bsp_sport_read_updated(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid)
+{
+    pv_status_t r = pv_sampling_port_read_updated(id, buf, cap, valid);
+    if (r >= 0) *len = (uint32_t)r;
+    return rc(PV_SVC_SAMPLING_PORT_READ_UPDATED, r);
+}
+
+bsp_rc_t bsp_sport_current_status(uint32_t id, struct bsp_sport_current *st)
+{
+    struct pv_sampling_port_current_status s;
+    pv_status_t r = pv_sampling_port_current_status(id, &s);
+    if (r >= 0) {
+        st->refresh_ns = s.refresh_period_ns;
+        st->time_stamp_ns = s.time_stamp_ns;
+        st->max_size = s.max_message_size;
+        st->dir = s.direction;
+        st->validity = s.message_validity;
+        st->updated = s.updated;
+    }
+    return rc(PV_SVC_SAMPLING_PORT_CURRENT_STATUS, r);
+}
+
+bsp_rc_t bsp_memory_block_status(const char *name, uint32_t *address, uint32_t *size, uint32_t *mode)
+{
+    struct pv_memory_block_status s;
+    pv_status_t r = pv_memory_block_status(name, (uint32_t)strnlen(name, 31), &s);
+    if (r >= 0) {
+        *address = s.address;
+        *size = s.size;
+        *mode = s.mode;
+    }
+    return rc(PV_SVC_MEMORY_BLOCK_STATUS, r);
+}

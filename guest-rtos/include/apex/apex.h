@@ -5,6 +5,7 @@
 #include "hm.h"
 #include "inter.h"
 #include "intra.h"
+#include "part2.h"
 #include "partition.h"
 #include "process.h"
 #include "types.h"

@@ -5,7 +5,11 @@ import { readFileSync } from "fs";
 import { stdinSource } from "../console-input";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
-import { bootMultiboot, type BootEnd, type BootResult } from "../../machine/pc-boot";
+import { parseGdbAddress } from "../../host/node/gdb-server";
+import { serveBoot } from "../../introspect/boot-driver";
+import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
+import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
+import type { Json } from "../../snapshot/snapshot-file";
 
 /** Largest and smallest RAM `--memory` accepts. */
 export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
@@ -16,7 +20,7 @@ const DEFAULT_MEMORY = "64M";
  * Exit statuses of `apexvisor boot` other than the guest's own. All even, so they never collide with an
  * isa-debug-exit status, which is always odd ((v << 1) | 1).
  */
-export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10, reset: 12 } as const;
+export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10, snapshot: 12, reset: 14 } as const;
 
 /** Result of parsing a `--memory` value. */
 export type MemorySizeResult = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly message: string };
@@ -123,20 +127,40 @@ const EPILOG = [
   "  0             Ctrl-A x typed on the terminal",
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
+  `  ${BOOT_EXIT.snapshot}            --restore: the snapshot is unreadable, corrupt, of another version or edited; --save: cannot write it, or the guest ended before --save-at-instructions`,
+  "",
+  "Suspend and resume: --save-at-instructions N --save FILE stops after N instructions and writes the whole machine",
+  "(RAM, vCPU, every device) to FILE, an ELF32 core (gdb KERNEL FILE shows its registers and memory); exit status 0.",
+  "--restore FILE continues it in a fresh process; --max-instructions then counts from the original boot.",
   "Every ending but debug-exit prints one line on stderr.",
+  "",
+  "Debugging: --gdb 127.0.0.1:1234 waits for `gdb -ex 'target remote :1234' KERNEL` before the first instruction",
+  "(as qemu-system-i386 -gdb tcp::1234 -S); --control m.sock serves the VM tree to `apexvisor ctl m.sock ...`.",
 ].join("\n");
 
 interface BootArgs {
-  kernel: string;
+  kernel: string | undefined;
+  "save-at-instructions": number | undefined;
+  save: string | undefined;
+  restore: string | undefined;
   initrd: string | undefined;
   memory: string;
   append: string;
   "max-instructions": number | undefined;
   e9: string;
   reboot: boolean;
+  gdb: string | undefined;
+  control: string | undefined;
+  paused: boolean;
 }
 
-function run(args: BootArgs, setExit: (code: number) => void): void {
+function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor boot: ${gdb.message}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
   const mem = parseMemorySize(args.memory);
   if (!mem.ok) {
     process.stderr.write(`apexvisor boot: ${mem.message}\n`);
@@ -149,6 +173,22 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     setExit(BOOT_EXIT.usage);
     return;
   }
+  if (args.restore !== undefined) {
+    restore(args, args.restore, max, setExit);
+    return;
+  }
+  const saveAt = args["save-at-instructions"];
+  if ((saveAt === undefined) !== (args.save === undefined) || (saveAt !== undefined && (!Number.isSafeInteger(saveAt) || saveAt <= 0))) {
+    process.stderr.write("apexvisor boot: --save-at-instructions N (a positive integer) and --save FILE go together\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  if (args.kernel === undefined) {
+    process.stderr.write("apexvisor boot: --kernel FILE is required (or --restore FILE)\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  const kernel = args.kernel;
   let elf: Uint8Array;
   try {
     elf = new Uint8Array(readFileSync(args.kernel));
@@ -169,9 +209,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
   }
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const input = stdinSource();
-  let result: BootResult;
-  try {
-    result = bootMultiboot({
+  const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
@@ -181,13 +219,117 @@ function run(args: BootArgs, setExit: (code: number) => void): void {
     reboot: args.reboot,
     onReset: (cause) => process.stderr.write(`apexvisor boot: machine reset: ${cause}; booting again\n`),
     modules,
+    ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
+    ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
+  };
+  const finish = (result: BootResult): void => {
+    input.close(); // a terminal leaves raw mode before the last line
+    const line = describeEnd(result, kernel);
+    if (line !== null) process.stderr.write(`${line}\n`);
+    setExit(exitStatusOf(result.end));
+  };
+  const usage = (message: string): void => {
+    input.close();
+    process.stderr.write(`apexvisor boot: ${message}\n`);
+    setExit(BOOT_EXIT.usage);
+  };
+  if (args.paused && args.control === undefined && gdb === undefined) return usage("--paused needs --control or --gdb (nothing could let the CPU go)");
+  if (args.reboot && (gdb !== undefined || args.control !== undefined)) return usage("--reboot cannot be combined with --gdb or --control (the debugger holds the first machine's vCPU)");
+  if (saveAt !== undefined && args.save !== undefined) {
+    if (gdb !== undefined || args.control !== undefined) return usage("--save cannot be combined with --gdb or --control");
+    let result: BootResult;
+    try {
+      result = bootMultiboot(opts);
+    } finally {
+      input.close();
+    }
+    save(result, args.save, { kernel: args.kernel, append: args.append }, setExit);
+    return;
+  }
+  if (gdb === undefined && args.control === undefined) {
+    let result: BootResult;
+    try {
+      result = bootMultiboot(opts);
+    } catch (e) {
+      input.close();
+      throw e;
+    }
+    finish(result);
+    return;
+  }
+  const created = BootSession.create(opts);
+  if (!created.ok) {
+    finish({ end: { kind: "loadError", message: created.message }, instructions: 0, cycles: 0 });
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    startPaused: args.paused,
+    onListening: (what: string) => process.stderr.write(`apexvisor boot: ${what}\n`),
+  };
+  return serveBoot(created.session, serve).then(finish, (e: unknown) => {
+    input.close();
+    if (!(e instanceof Error) || !("code" in e)) throw e;
+    // A socket that cannot be opened (port in use, bad path) is a usage problem, reported in one line.
+    process.stderr.write(`apexvisor boot: cannot listen: ${e.message}\n`);
+    setExit(BOOT_EXIT.usage);
+  });
+}
+
+/** Writes the machine at the instruction limit to `file`; any other ending saves nothing. */
+function save(result: BootResult, file: string, extra: { [key: string]: Json }, setExit: (code: number) => void): void {
+  if (result.end.kind !== "instructionLimit" || result.snapshot === undefined || result.params === undefined) {
+    const line = describeEnd(result, String(extra["kernel"]));
+    if (line !== null) process.stderr.write(`${line}\n`);
+    process.stderr.write(`apexvisor boot: the guest ended before --save-at-instructions; nothing saved\n`);
+    setExit(BOOT_EXIT.snapshot);
+    return;
+  }
+  const params: { [key: string]: Json } = { ...extra, memoryBytes: result.params.memoryBytes, clockHz: result.params.clockHz, debugConsole: result.params.debugConsole, instructions: result.instructions };
+  const w = writeSnapshotFile(file, { kind: "boot", params, machines: [result.snapshot()], kernel: null });
+  if (!w.ok) {
+    process.stderr.write(`apexvisor boot: ${file}: ${w.error}\n`);
+    setExit(BOOT_EXIT.snapshot);
+    return;
+  }
+  process.stderr.write(`apexvisor boot: saved ${file} at ${result.instructions} instructions (${w.bytes} bytes)\n`);
+  setExit(0);
+}
+
+/** `--restore FILE`: checks the snapshot whole, then continues the machine. */
+function restore(args: BootArgs, file: string, max: number | undefined, setExit: (code: number) => void): void {
+  const refuse = (why: string): void => {
+    process.stderr.write(`apexvisor boot: ${file}: ${why}\n`);
+    setExit(BOOT_EXIT.snapshot);
+  };
+  if (args.save !== undefined || args["save-at-instructions"] !== undefined) {
+    process.stderr.write("apexvisor boot: --restore cannot be combined with --save (save again from a fresh boot)\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  const read = readSnapshotFile(file);
+  if (!read.ok) return refuse(read.error);
+  const c = read.content;
+  if (c.kind !== "boot") return refuse("a module snapshot: continue it with `apexvisor resume`");
+  const machine = c.machines[0];
+  if (machine === undefined || c.machines.length !== 1) return refuse("header note: a boot snapshot holds exactly one machine");
+  const p = c.params;
+  const num = (k: string): number | undefined => (typeof p[k] === "number" && Number.isSafeInteger(p[k]) && (p[k] as number) > 0 ? (p[k] as number) : undefined);
+  const memoryBytes = num("memoryBytes");
+  const clockHz = num("clockHz");
+  if (memoryBytes === undefined || clockHz === undefined || typeof p["debugConsole"] !== "boolean") return refuse("header note: field params: memoryBytes, clockHz, debugConsole expected");
+  const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"] };
+  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
+  const result = resumeBoot({
+    params,
+    machine,
+    stdout: (bytes) => process.stdout.write(bytes),
     ...(max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
-    });
-  } finally {
-    input.close();
-  }
-  const line = describeEnd(result, args.kernel);
+  });
+  if (result.end.kind === "loadError") return refuse(result.end.message);
+  const line = describeEnd(result, String(p["kernel"]));
   if (line !== null) process.stderr.write(`${line}\n`);
   setExit(exitStatusOf(result.end));
 }
@@ -199,12 +341,18 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
     "Boot a Multiboot v1 i386 kernel on an emulated PC (like qemu-system-i386 -kernel)",
     (y) =>
       y
-        .option("kernel", { type: "string", demandOption: true, describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
+        .option("kernel", { type: "string", describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
         .option("memory", { type: "string", default: DEFAULT_MEMORY, describe: "guest RAM, e.g. 64M, 512M (max), 1024K; a bare number is MiB" })
         .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
         .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("reboot", { type: "boolean", default: false, describe: "boot again after a reset (triple fault, i8042, port 0xCF9) instead of ending, as QEMU without -no-reboot" })
+        .option("save-at-instructions", { type: "number", describe: "with --save: stop after this many instructions and save the machine" })
+        .option("save", { type: "string", describe: "snapshot file (ELF32 core) written at --save-at-instructions" })
+        .option("restore", { type: "string", describe: "continue the machine saved in this snapshot file (no --kernel needed)" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
+        .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

@@ -7,16 +7,23 @@ import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
+import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
 import { parseDuration } from "../../module/duration";
-import { runModule, type RunLength } from "../../module/run-module";
+import { prepareModule, runModule, type RunLength, type RunModuleOptions, type RunModuleOutcome, type RunProgress } from "../../module/run-module";
+import { commonMajorFrame } from "../../module/run-pieces";
+import { parseGdbAddress } from "../../host/node/gdb-server";
+import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
 import { writeChromeTrace } from "../../trace/chrome-trace-writer";
 import { writeJsonLines } from "../../trace/jsonl-writer";
+import type { SnapshotContent } from "../../snapshot/snapshot-file";
+import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import { MemoryTracer, NULL_SINK } from "../../trace/tracer";
+import { RunProgressBar } from "../run-progress";
 
 /** Exit statuses of `apexvisor run`. */
-export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5 } as const;
+export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, snapshot: 12 } as const;
 
 const EPILOG = `The module runs in virtual time: the same XML and images give the same output and trace on any
 machine. Each partition's console line is printed as "[name] text"; kernel notices (HM events,
@@ -27,9 +34,13 @@ a pipe or a file; it is read to its end before the run starts and then delivered
 of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or enabled the
 receive interrupt, so a run with input is as deterministic as one without.
 
+Progress: a run that takes more than a moment shows virtual time, frames, guest MIPS (executed guest
+cycles per host microsecond) and an ETA on stderr when stderr is a terminal; never otherwise.
+
 Length: --duration (e.g. 2s, 150ms, 250us; default: one major frame) or --frames N.
 Traces: --trace FILE writes one JSON event per line (window start/end, mode changes, schedule switches,
-HM events, port traffic, hypercalls, console lines, times in ns); --chrome-trace FILE writes
+HM events, port traffic with bytes, return code and validity, every hypercall with its service and
+result, console lines, times in ns); --chrome-trace FILE writes
 Chrome trace-event JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open.
 
 Exit status:
@@ -37,16 +48,26 @@ Exit status:
   ${RUN_EXIT.invalid}  the XML is invalid (every problem listed as file:line:column) or a partition has no image
   ${RUN_EXIT.usage}  bad command-line options
   ${RUN_EXIT.loadError}  a partition image is missing or cannot be loaded
-  ${RUN_EXIT.shutdown}  the health monitor shut the module down`;
+  ${RUN_EXIT.shutdown}  the health monitor shut the module down
+  ${RUN_EXIT.snapshot} --save FILE cannot be written
 
-interface RunArgs {
+Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
+RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
+
+/** Options of `run` (and of `resume`, which has no module, console or colour of its own). */
+export interface RunArgs {
   module: string;
+  save: string | undefined;
   duration: string | undefined;
   frames: number | undefined;
   trace: string | undefined;
   "chrome-trace": string | undefined;
   console: string | undefined;
   color: boolean;
+  progress: boolean;
+  gdb: string | undefined;
+  "gdb-partition": string | undefined;
+  control: string | undefined;
 }
 
 /** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
@@ -80,10 +101,33 @@ function lengthOf(args: RunArgs): RunLength | string {
   return d.ok ? { kind: "duration", value: d.value } : d.message;
 }
 
-function execute(args: RunArgs, setExit: (code: number) => void): void {
+/** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void | Promise<void> {
+  const command = resume === undefined ? "run" : "resume";
+  const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
+  if (gdb !== undefined && !gdb.ok) {
+    process.stderr.write(`apexvisor ${command}: ${gdb.message}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if ((gdb === undefined) !== (args["gdb-partition"] === undefined)) {
+    process.stderr.write(`apexvisor ${command}: --gdb and --gdb-partition NAME go together\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
   const length = lengthOf(args);
   if (typeof length === "string") {
-    process.stderr.write(`apexvisor run: ${length}\n`);
+    process.stderr.write(`apexvisor ${command}: ${length}\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && args.console !== undefined) {
+    process.stderr.write(`apexvisor ${command}: --save with --console is not supported (the unread input would not be saved)\n`);
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  if (args.save !== undefined && (gdb !== undefined || args.control !== undefined)) {
+    process.stderr.write(`apexvisor ${command}: --save cannot be combined with --gdb or --control\n`);
     setExit(RUN_EXIT.usage);
     return;
   }
@@ -92,25 +136,65 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
   const tracer = new MemoryTracer();
   const paint: Paint = args.color && chalk.supportsColor !== false ? (i, t) => (COLOURS[i % COLOURS.length] ?? chalk.white)(t) : (_i, t) => t;
   let formatter: ConsoleFormatter | undefined;
+  let progress: RunProgressBar | undefined;
   const out = (line: string): void => {
+    if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
   };
-  const outcome = runModule({
+  const served = gdb !== undefined || args.control !== undefined;
+  const runOpts: RunModuleOptions = {
     file: args.module,
     length,
-    builders: (config) => defaultBuilders(config, input),
+    host: NODE_HOST,
+    builders: (config) => defaultBuilders(config, NODE_HOST, input),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
+      if (args.progress && !served) progress = new RunProgressBar({ stream: process.stderr, nowMs: () => Date.now() }, commonMajorFrame(config));
+      const gp = args["gdb-partition"];
+      if (gp !== undefined && !config.partitions.some((q) => q.name === gp)) {
+        return `--gdb-partition ${gp}: no partition of that name (partitions: ${config.partitions.map((q) => q.name).join(", ")})`;
+      }
       return args.console === undefined ? undefined : consoleProblem(config, args.console);
     },
     onConsoleLine: (name, line) => out(formatter === undefined ? `[${name}] ${line}` : formatter.line(name, line)),
     onNotice: (time, text) => out(noticeLine(time, text)),
-  });
+    ...(args.save !== undefined ? { save: true } : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
+  };
+  const report = (outcome: RunModuleOutcome): void => reportOutcome(command, args, outcome, tracer, out, setExit);
+  if (!served) {
+    const outcome = runModule(runOpts);
+    progress?.stop();
+    report(outcome);
+    return;
+  }
+  const prep = prepareModule(runOpts);
+  if (prep.kind !== "ready") {
+    report(prep);
+    return;
+  }
+  const serve = {
+    ...(gdb !== undefined ? { gdbPort: gdb.port, gdbPartition: args["gdb-partition"] ?? "" } : {}),
+    ...(args.control !== undefined ? { controlPath: args.control } : {}),
+    onListening: (what: string) => process.stderr.write(`apexvisor ${command}: ${what}\n`),
+  };
+  return serveModule(prep, serve).then(
+    (result) => report({ kind: "ran", config: prep.config, result, until: prep.until }),
+    (e: unknown) => {
+      if (!(e instanceof Error) || !("code" in e)) throw e;
+      process.stderr.write(`apexvisor ${command}: cannot listen: ${e.message}\n`);
+      setExit(RUN_EXIT.usage);
+    },
+  );
+}
+
+function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, tracer: MemoryTracer, out: (line: string) => void, setExit: (code: number) => void): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
-      process.stderr.write(`apexvisor run: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
+      process.stderr.write(`apexvisor ${command}: ${args.module}: ${outcome.diagnostics.length} problem(s); nothing was run\n`);
       setExit(RUN_EXIT.invalid);
       return;
     case "loadError":
@@ -118,8 +202,12 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       setExit(RUN_EXIT.loadError);
       return;
     case "refused":
-      process.stderr.write(`apexvisor run: ${outcome.message}\n`);
+      process.stderr.write(`apexvisor ${command}: ${outcome.message}\n`);
       setExit(RUN_EXIT.usage);
+      return;
+    case "badSnapshot":
+      process.stderr.write(`apexvisor resume: ${outcome.message}\n`);
+      setExit(RUN_EXIT.snapshot);
       return;
     case "ran": {
       const clock = new ModuleClock(outcome.config.ext.clockHz);
@@ -128,6 +216,15 @@ function execute(args: RunArgs, setExit: (code: number) => void): void {
       const names = new Map(outcome.config.partitions.map((p) => [p.id as number, p.name]));
       if (args.trace !== undefined) writeFileSync(args.trace, writeJsonLines(tracer.events));
       if (args["chrome-trace"] !== undefined) writeFileSync(args["chrome-trace"], writeChromeTrace(tracer.events, names));
+      if (args.save !== undefined && outcome.snapshot !== undefined) {
+        const w = writeSnapshotFile(args.save, outcome.snapshot);
+        if (!w.ok) {
+          process.stderr.write(`apexvisor ${command}: ${args.save}: ${w.error}\n`);
+          setExit(RUN_EXIT.snapshot);
+          return;
+        }
+        process.stderr.write(`apexvisor ${command}: saved ${args.save} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
+      }
       setExit(outcome.result.end.kind === "shutdown" ? RUN_EXIT.shutdown : RUN_EXIT.ok);
       return;
     }
@@ -151,7 +248,12 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run, delivered at COM1's baud rate) to this FV partition's COM1 and keyboard" })
+        .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
+        .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })
+        .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (see `apexvisor ctl`)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
+        .option("save", { type: "string", describe: "write a snapshot of the whole module at the end to this file (continue it with `apexvisor resume`)" })
+        .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
         .epilog(EPILOG),
     (args) => execute(args as unknown as RunArgs, setExit),
   );

@@ -2,6 +2,7 @@
 // or createFvVm (a whole PC) for FV partitions such as the bare-PC BSP's modules.
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
+import { NODE_FILES } from "../../host/node/node-files";
 import { createFvVm } from "../../machine/fv-vm";
 import { createPvVm } from "../../partition/pv-vm";
 import { LIBPV_IMAGE } from "./plan";
@@ -18,7 +19,7 @@ export function pvSuiteFactory(root: string): SuiteVmFactory {
       images.set(imagePath, image);
     }
     if (partition.guest.kind === "FV")
-      return createFvVm({ partition, configDir: dirname(config.file), console, clockHz: config.ext.clockHz, image, imagePath });
+      return createFvVm({ partition, configDir: dirname(config.file), console, clockHz: config.ext.clockHz, image, imagePath, files: NODE_FILES });
     return createPvVm({ partition, config, console, clockHz: config.ext.clockHz, libpvImage, image, imagePath });
   };
 }

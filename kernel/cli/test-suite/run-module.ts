@@ -12,6 +12,7 @@ import type { TraceEvent } from "../../trace/trace-event";
 import { nameProblems, type TestManifest } from "./manifest";
 import { parseResultLine, ResultCollector, suiteProblems, type PartitionReport } from "./results";
 import { judgeTimeline, parseDeclaration, type PartitionDeclaration, type TimelineEntry } from "./verdict";
+import { NODE_FILES } from "../../host/node/node-files";
 
 /** Builds the VM of one partition (createPvVm bound to libpv and the image bytes). */
 export type SuiteVmFactory = (partition: PartitionConfig, config: SystemConfig, imagePath: string, console: (bytes: Uint8Array) => void) => PartitionVm;
@@ -32,7 +33,7 @@ export const DEFAULT_LIMIT_MS = 5000;
 
 /** Runs the module in `file` until every partition ended as declared or `limitMs` of virtual time passed. */
 export function runSuiteModule(file: string, createVm: SuiteVmFactory, manifest: TestManifest, limitMs: number = DEFAULT_LIMIT_MS): ModuleRun {
-  const loaded = loadConfig(file);
+  const loaded = loadConfig(file, NODE_FILES);
   if (!loaded.ok) {
     const errs = loaded.errors.map((e) => `${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}`);
     return { reports: [], problems: errs, notices: [], virtualMs: 0 };

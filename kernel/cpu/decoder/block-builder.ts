@@ -44,6 +44,11 @@ function costOf(o: Out, m: CostModel): number {
     case "str": return m.stringIteration;
     case "io": return m.io;
     case "plain": return m.instruction;
+    case "x87mem": return m.x87LoadStore;
+    case "x87arith": return m.x87Arith;
+    case "x87div": return m.x87DivSqrt;
+    case "x87trans": return m.x87Transcendental;
+    case "x87ctl": return m.x87Control;
   }
 }
 

@@ -4,7 +4,7 @@ import { STATUS } from "../flags";
 import type { FlagFrag } from "./alu-gen";
 
 /** Cost class of an instruction (see cost-model.ts). */
-export type CostClass = "plain" | "md" | "str" | "io";
+export type CostClass = "plain" | "md" | "str" | "io" | "x87mem" | "x87arith" | "x87div" | "x87trans" | "x87ctl";
 
 /** A handler's result. Missing fields default to "no flags, not a terminator, plain cost". */
 export interface Out {

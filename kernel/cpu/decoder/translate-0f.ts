@@ -6,6 +6,7 @@ import { condExpr, condReads, imulOp, storeFor } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, sext, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
 import { popCode, pushCode, rmRead, target } from "./translate";
+import { translateFxsr } from "../x87/decode";
 
 /** Decodes the byte after 0F. */
 export function translate0f(c: Ctx, op: number, known: number): Out {
@@ -71,6 +72,10 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
       const count = op & 1 ? "(r[1] & 31)" : String(c.u8() & 31);
       const name = op < 0xa8 ? "shld" : "shrd";
       return flagsHelper(`${d.pre} const v = s.${name}(${sz}, ${d.get}, ${regGet(m.reg, sz)}, ${count}); ${d.set("v")}`);
+    }
+    case 0xae: {
+      const m = c.modrm();
+      return translateFxsr(c, m) ?? undef();
     }
     case 0xaf: {
       const sz = c.osize;

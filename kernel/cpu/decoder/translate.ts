@@ -6,6 +6,7 @@ import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } f
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
 import { translate0f } from "./translate-0f";
+import { translateX87 } from "../x87/decode";
 
 /** Decodes the instruction at the context position (prefixes included). */
 export function translateOne(c: Ctx, known: number): Out {
@@ -167,10 +168,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
   }
   if (op >= 0xb0 && op < 0xb8) return plain(regSet(op & 7, 8, String(c.u8())));
   if (op >= 0xb8 && op < 0xc0) return plain(regSet(op & 7, c.osize, String(c.imm(c.osize))));
-  if (op >= 0xd8 && op <= 0xdf) {
-    c.modrm();
-    return jump("s.fpu();");
-  }
+  if (op >= 0xd8 && op <= 0xdf) return translateX87(c, op);
   switch (op) {
     case 0x06: case 0x0e: case 0x16: case 0x1e:
       return plain(pushCode(c, `s.segSel[${op >> 3}]`, c.osize), true);
@@ -266,7 +264,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const sel = c.u16();
       return jump(`s.farCall(${sel}, ${off}, ${c.next}, ${c.o32});`);
     }
-    case 0x9b: return plain("s.fwait();");
+    case 0x9b: return plain("s.fwait(); s.x87.pending(s.cr0);", true);
     case 0x9c: return { code: `s.pushf(${c.o32});`, fRead: STATUS, mayBreak: true };
     case 0x9d: return flagsHelper(`s.popf(${c.o32}); s.eip = ${c.next};`, { term: true, setsEip: true });
     case 0x9e: return flagsHelper("s.sahf();");

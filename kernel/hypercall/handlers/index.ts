@@ -4,6 +4,7 @@ import type { PvHandlers } from "../dispatcher";
 import { resolveHandler } from "../resolver";
 import { coreHandlers } from "./core";
 import { hmHandlers } from "./hm";
+import { logbookHandlers } from "./logbook";
 import { partitionHandlers } from "./partition";
 import { portHandlers } from "./ports";
 import { virqHandlers } from "./virq";
@@ -16,4 +17,5 @@ export const PV_HANDLERS: PvHandlers = {
   ...partitionHandlers,
   ...portHandlers,
   ...hmHandlers,
+  ...logbookHandlers,
 };

@@ -1,10 +1,11 @@
 // Handlers of the partition and module-schedule services: GET_PARTITION_STATUS, SET_PARTITION_MODE,
-// SET_MODULE_SCHEDULE, GET_MODULE_SCHEDULE_STATUS, GET_MODULE_SCHEDULE_ID. The decisions are the
+// SET_MODULE_SCHEDULE, GET_MODULE_SCHEDULE_STATUS, GET_MODULE_SCHEDULE_ID, and a system partition's
+// SET_PARTITION_MODE of another partition, and GET_MEMORY_BLOCK_STATUS of its shared regions. The decisions are the
 // kernel cores' (reached through KernelApi); this file only moves bytes and translates codes.
 import type { GuestVirtAddr } from "../../mem/types";
 import { OPERATING_MODE_VALUES, START_CONDITION_VALUES } from "../../partition/partition-mode";
-import { PvError } from "../abi-generated";
-import { PARTITION_STATUS_LAYOUT, PV_CONSTANTS, SCHEDULE_STATUS_LAYOUT } from "../abi-layout";
+import { MemoryBlockMode, PvError } from "../abi-generated";
+import { MEMORY_BLOCK_STATUS_LAYOUT, PARTITION_STATUS_LAYOUT, PV_CONSTANTS, SCHEDULE_STATUS_LAYOUT } from "../abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { pvErrorOf, pvErrorOfReturnCode } from "../error-map";
 import { OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";
@@ -38,6 +39,22 @@ export const partitionHandlers = {
     return ret(writeOut(ctx, status, out.bytes) ? PvError.OK : PvError.EFAULT);
   },
   partitionSetMode: (ctx: PvCallContext, mode: number): PvCallResult => ret(pvErrorOfReturnCode(ctx.kernel.setPartitionMode(mode))),
+  memoryBlockStatus: (ctx: PvCallContext, name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr): PvCallResult => {
+    const text = readName(ctx, name, nameLen);
+    if (typeof text === "number") return ret(text);
+    const b = ctx.vcpu.memoryBlocks.find((m) => m.name === text);
+    if (b === undefined) return ret(PvError.ENOENT);
+    const f = MEMORY_BLOCK_STATUS_LAYOUT.fields;
+    const out = new OutStruct(MEMORY_BLOCK_STATUS_LAYOUT.size)
+      .u32(f.address.offset, b.address)
+      .u32(f.size.offset, b.size)
+      .u32(f.mode.offset, b.writable ? MemoryBlockMode.READ_WRITE : MemoryBlockMode.READ);
+    return ret(writeOut(ctx, status, out.bytes) ? PvError.OK : PvError.EFAULT);
+  },
+  partitionSetModeOf: (ctx: PvCallContext, partitionId: number, mode: number): PvCallResult => {
+    const r = ctx.kernel.setPartitionModeOf(partitionId, mode);
+    return ret(r === "unknownPartition" ? PvError.EINVAL : pvErrorOfReturnCode(r));
+  },
   scheduleSetNext: (ctx: PvCallContext, scheduleId: number): PvCallResult => ret(pvErrorOf(ctx.kernel.setModuleSchedule(scheduleId))),
   scheduleGetStatus: (ctx: PvCallContext, status: GuestVirtAddr): PvCallResult => {
     const f = SCHEDULE_STATUS_LAYOUT.fields;

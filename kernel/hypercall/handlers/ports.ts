@@ -2,8 +2,8 @@
 // decode the config structs, copy messages in and out, translate outcomes to PV_E* codes.
 import type { PortDirection, QueuingDiscipline } from "../../config/model";
 import { nanos, type GuestVirtAddr } from "../../mem/types";
-import { PvError, Validity } from "../abi-generated";
-import { QUEUING_PORT_CONFIG_LAYOUT, QUEUING_PORT_STATUS_LAYOUT, SAMPLING_PORT_CONFIG_LAYOUT, SAMPLING_PORT_STATUS_LAYOUT } from "../abi-layout";
+import { PvError, SamplingUpdated, Validity } from "../abi-generated";
+import { QUEUING_PORT_CONFIG_LAYOUT, QUEUING_PORT_STATUS_LAYOUT, SAMPLING_PORT_CONFIG_LAYOUT, SAMPLING_PORT_CURRENT_STATUS_LAYOUT, SAMPLING_PORT_STATUS_LAYOUT } from "../abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { pvErrorOf } from "../error-map";
 import { fixedString, OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";
@@ -62,6 +62,28 @@ export const portHandlers = {
     const v = storeU32(ctx, validity, r.validity === "VALID" ? Validity.VALID : Validity.INVALID);
     if (v !== PvError.OK || !writeOut(ctx, buf, r.message)) return ret(PvError.EFAULT);
     return ret(r.message.length);
+  },
+  samplingPortReadUpdated: (ctx: PvCallContext, portId: number, buf: GuestVirtAddr, cap: number, validity: GuestVirtAddr): PvCallResult => {
+    const max = maxSizeOf(ctx, "sampling", portId);
+    if (max === undefined || cap < max) return ret(PvError.EINVAL);
+    const r = ctx.kernel.ports.readUpdatedSampling(portId);
+    if (r.outcome !== "ok") return ret(pvErrorOf(r.outcome));
+    const v = storeU32(ctx, validity, r.validity === "VALID" ? Validity.VALID : Validity.INVALID);
+    if (v !== PvError.OK || !writeOut(ctx, buf, r.message)) return ret(PvError.EFAULT);
+    return ret(r.message.length);
+  },
+  samplingPortCurrentStatus: (ctx: PvCallContext, portId: number, status: GuestVirtAddr): PvCallResult => {
+    const s = ctx.kernel.ports.samplingCurrentStatus(portId).status;
+    if (s === undefined) return ret(PvError.EINVAL);
+    const f = SAMPLING_PORT_CURRENT_STATUS_LAYOUT.fields;
+    const out = new OutStruct(SAMPLING_PORT_CURRENT_STATUS_LAYOUT.size)
+      .u64(f.refresh_period_ns.offset, s.refreshPeriod)
+      .u64(f.time_stamp_ns.offset, s.timeStamp ?? 0n)
+      .u32(f.max_message_size.offset, s.maxMessageSize)
+      .u32(f.direction.offset, DIRECTION_VALUE[s.direction])
+      .u32(f.message_validity.offset, s.messageValidity === "VALID" ? Validity.VALID : Validity.INVALID)
+      .u32(f.updated.offset, SamplingUpdated[s.updated]);
+    return ret(writeOut(ctx, status, out.bytes) ? PvError.OK : PvError.EFAULT);
   },
   samplingPortStatus: (ctx: PvCallContext, portId: number, status: GuestVirtAddr): PvCallResult => {
     const s = ctx.kernel.ports.samplingStatus(portId).status;

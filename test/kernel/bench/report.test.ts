@@ -22,6 +22,7 @@ function report(over: Partial<BenchReport> = {}): BenchReport {
     ],
     simSpeed: null,
     memory: null,
+    snapshots: [{ what: "demo module", kind: "full", bytes: 123456, saveMs: 12.5, restoreMs: 40 }],
     ...over,
   };
 }
@@ -36,6 +37,7 @@ describe("kernel/bench/report", () => {
     expect(md).to.include("no host gcc: host references skipped");
     expect(md).to.include("| hypercallEntry | 0 cycles | kernel/cpu/cost-model.ts");
     expect(md).to.include("Curve: NOT flat");
+    expect(md).to.include("| demo module | full | 123456 | 12.5 | 40.0 |");
     const flat = renderMarkdown(report({ switching: [{ partitions: 2, windowNs: 1000, windows: 1, hostNsPerSwitch: s(100) }, { partitions: 10, windowNs: 1000, windows: 1, hostNsPerSwitch: s(120) }] }));
     expect(flat).to.include("Curve: flat");
   });
@@ -51,5 +53,23 @@ describe("kernel/bench/report", () => {
     expect(html).to.not.match(/(src|href)=/);
     expect(html.match(/<rect /g)).to.have.length(2);
     expect(escapeHtml('a<b>&"')).to.equal("a&lt;b&gt;&amp;&quot;");
+  });
+  it("renders every table as an HTML table with a chart per section, the machine and the date, and no raw markdown", () => {
+    const html = renderHtml(
+      report({
+        mips: [{ name: "crc", instructions: 100, mips: 50, slowdown: 20, note: "" }],
+        memory: { partitions: 10, bytesPerPartition: 2048, method: "heap delta" },
+        simSpeed: { partitions: 2, virtualNs: 1e9, hostNs: s(2e9), ratio: 0.5 },
+      }),
+      { machine: "Test CPU × 2", date: "2026-01-02T03:04:05Z" },
+    );
+    expect(html).to.include("Test CPU × 2 · 2026-01-02T03:04:05Z");
+    expect(html).to.not.include("<pre>").and.not.include("| ---");
+    // call paths, host refs (skipped: none), cost model, MIPS, switching, sim speed, memory
+    expect(html.match(/<table>/g)).to.have.length(6);
+    expect(html).to.include("<td>direct call to a guest function (baseline)</td><td>7</td><td>8</td><td>10.0 (9.00–12.0)</td>");
+    expect(html).to.include("(log scale)");
+    expect(html.match(/<figure>/g)).to.have.length(4);
+    expect(html.match(/<circle /g)).to.have.length(2);
   });
 });

@@ -38,7 +38,7 @@ describe("kernel/cli/console-input: boot's console input", function () {
 
   it("a reset through the i8042 ends the run with its cause on stderr; --reboot boots again", () => {
     const r = boot(["--append", "reset"], "");
-    expect(r.status).to.equal(12);
+    expect(r.status).to.equal(14); // BOOT_EXIT.reset
     expect(r.err).to.match(/^apexvisor boot: machine reset: i8042 reset line pulsed \(command 0xfe\) after \d+ instructions \(--reboot boots again\)\n$/);
     const again = boot(["--append", "reset", "--reboot", "--max-instructions", "3000"], "");
     expect(again.out.startsWith("pulsing the reset line\n".repeat(2))).to.equal(true);

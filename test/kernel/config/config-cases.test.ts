@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { formatDiagnostic } from "../../../kernel/config/diagnostic";
 import { loadConfig } from "../../../kernel/config/load";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 const dir = path.join(repoRoot(), "test", "config-cases");
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith(".xml")).sort();
@@ -18,7 +19,7 @@ describe("test/config-cases (one file per error class)", () => {
     it(name, () => {
       const file = path.join(dir, name);
       const expected = fs.readFileSync(file.replace(/\.xml$/, ".expected"), "utf8").split("\n").filter((l) => l !== "");
-      const result = loadConfig(file);
+      const result = loadConfig(file, NODE_FILES);
       expect(result.ok, "the case must be invalid").to.equal(false);
       if (result.ok) return;
       const got = result.errors.map((d) => formatDiagnostic(d).slice(file.length + 1));

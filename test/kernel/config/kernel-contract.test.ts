@@ -14,13 +14,14 @@ import { buildScheduleSet } from "../../../kernel/sched/module-schedules";
 import { Prng } from "../../support/prng";
 import { randomSchedule } from "../../support/random-schedule";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 const examples = path.join(repoRoot(), "partitions", "examples");
 
 describe("kernel/config: contract with the kernel cores", () => {
   for (const f of fs.readdirSync(examples).filter((n) => n.endsWith(".xml"))) {
     it(`${f}: the scheduler compiles its schedules and the router finds no channel problem`, () => {
-      const r = loadConfig(path.join(examples, f));
+      const r = loadConfig(path.join(examples, f), NODE_FILES);
       if (!r.ok) throw new Error(`${f} is invalid`);
       expect(() => buildScheduleSet(r.config.schedules)).not.to.throw();
       expect(channelProblems(r.config)).to.deep.equal([]);

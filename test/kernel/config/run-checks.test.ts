@@ -3,9 +3,10 @@ import * as path from "node:path";
 import { loadConfig } from "../../../kernel/config/load";
 import { checkRunnable } from "../../../kernel/config/run-checks";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 function example(name: string) {
-  const r = loadConfig(path.join(repoRoot(), "partitions", "examples", name));
+  const r = loadConfig(path.join(repoRoot(), "partitions", "examples", name), NODE_FILES);
   if (!r.ok) throw new Error(`${name} invalid`);
   return r.config;
 }

@@ -3,10 +3,11 @@ import * as path from "node:path";
 import { loadConfig } from "../../../kernel/config/load";
 import { summarize } from "../../../kernel/config/summary";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 describe("kernel/config/summary", () => {
   it("lists partitions, schedule windows, channels and HM tables", () => {
-    const r = loadConfig(path.join(repoRoot(), "partitions", "examples", "three-partitions.xml"));
+    const r = loadConfig(path.join(repoRoot(), "partitions", "examples", "three-partitions.xml"), NODE_FILES);
     if (!r.ok) throw new Error("example invalid");
     const text = summarize(r.config).join("\n");
     expect(text).to.contain('valid ARINC 653 module "three_partitions"');

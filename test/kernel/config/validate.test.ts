@@ -4,11 +4,12 @@ import * as path from "node:path";
 import { loadConfig, validateText } from "../../../kernel/config/load";
 import type { SystemConfig } from "../../../kernel/config/model";
 import { repoRoot } from "./repo-root";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 const examples = path.join(repoRoot(), "partitions", "examples");
 
 function valid(file: string): SystemConfig {
-  const r = loadConfig(file);
+  const r = loadConfig(file, NODE_FILES);
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.pos.line}:${e.pos.column} ${e.message}`).join("\n"));
   return r.config;
 }
@@ -54,7 +55,7 @@ describe("kernel/config/validate", () => {
     expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([65536, 262144, 4096]);
     expect(nav?.memory[2]).to.deep.include({ shared: "telemetry", access: "READ_ONLY" });
     expect(display?.guest.kind).to.equal("FV");
-    expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8"]);
+    expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8", "isa_debug_exit"]);
     expect(display?.guest.modules).to.deep.equal([path.join(examples, "images", "display-fonts.bin")]);
     expect(c.ext.costOverrides).to.deep.equal([{ name: "trap", cycles: 120, pos: c.ext.costOverrides?.[0]?.pos }]);
     expect(c.channels.map((ch) => ch.destinations.length)).to.deep.equal([2, 1]);

@@ -157,9 +157,10 @@ describe("kernel/cpu ALU and flags", () => {
     // pushf; pop eax (flags with bit 1 set)
     expect(runSnippet(bytes(0xf9, 0x9c, 0x58), ZERO).regs.eax & 0xff).to.equal(0x03);
   });
-  it("unknown opcodes and FPU escapes are #UD (CR0.EM/TS clear)", () => {
+  it("unknown opcodes and unassigned x87 encodings are #UD; FLD1 runs (CR0.EM/TS clear)", () => {
     expect(runSnippet(bytes(0x0f, 0x0b), ZERO).exception).to.equal(6);
-    expect(runSnippet(bytes(0xd9, 0xe8), ZERO).exception).to.equal(6);
+    expect(runSnippet(bytes(0xd9, 0xe8), ZERO).exception).to.equal(undefined);
+    expect(runSnippet(bytes(0xd9, 0xd1), ZERO).exception).to.equal(6);
     expect(runSnippet(bytes(0x0f, 0x28, 0xc1), ZERO).exception).to.equal(6);
     expect(runSnippet(bytes(0x0f, 0xb9, 0xc0), ZERO).exception).to.equal(6); // UD1 (0x63 is ARPL now)
   });
@@ -168,7 +169,8 @@ describe("kernel/cpu ALU and flags", () => {
     const s = [v.ebx, v.edx, v.ecx].map((x) => String.fromCharCode(x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, x >>> 24)).join("");
     expect(s).to.equal("ApexVisorCPU");
     const f = runSnippet(bytes(0x0f, 0xa2), regs({ eax: 1 })).regs;
-    expect(f.edx & 1).to.equal(0);
+    expect(f.edx & 1).to.equal(1); // FPU
+    expect((f.edx >>> 24) & 1).to.equal(1); // FXSR
     expect(f.edx & ((1 << 4) | (1 << 8) | (1 << 3) | (1 << 15))).to.equal((1 << 4) | (1 << 8) | (1 << 3) | (1 << 15));
     expect((f.eax >> 8) & 0xf).to.equal(6);
   });

@@ -3,6 +3,8 @@
 // below PV_IMAGE_BASE are unreachable from ring 3. Skips without an i386 toolchain.
 import { expect } from "chai";
 import { PV_CONSTANTS } from "../../../kernel/hypercall/abi-layout";
+import { readGuestBytes, writeGuestBytes } from "../../../kernel/mem/guest-access";
+import { guestVirt } from "../../../kernel/mem/types";
 import { pvMachineOf, createPvVm } from "../../../kernel/partition/pv-vm";
 import { moduleSchedule, partition, systemConfig } from "../../support/config-fixtures";
 import { libpvBytes } from "../../support/pv-module";
@@ -48,4 +50,28 @@ describe("kernel/hypercall/pv-address-space", function () {
     expect([...reach.keys()].every((v) => v >= ram), "nothing below PV_IMAGE_BASE").to.equal(true);
     expect(reach.size).to.equal(layout.ramBytes / 4096 + 2 + layout.libpvPages);
   });
+
+  it("maps apx:Shared blocks from SHARED_BASE with each partition's Access; both see the same bytes, across a restart", () => {
+    const region = (shared: string, size: number, access: "READ_ONLY" | "READ_WRITE") => ({ name: shared, type: "DATA" as const, sizeBytes: size, physicalAddress: undefined, access, shared, pos: { file: "m.xml", line: 1, column: 1 } });
+    const p1 = { ...partition(1), memory: [region("cfg", 0x2000, "READ_ONLY"), region("blk", 0x1000, "READ_WRITE")] };
+    const p2 = { ...partition(2), memory: [region("blk", 0x1000, "READ_ONLY")] };
+    const config = systemConfig({ partitions: [p1, p2], schedules: [moduleSchedule({ majorFrame: 1000n, windows: [[1, 0, 500], [2, 500, 500]] })] });
+    const image = buildGuest("test/paravirt-abi/guests/guest.json", "trap-guest", "O2")!;
+    const vm = (p: typeof p1) => createPvVm({ partition: p, config, console: () => undefined, clockHz: 100_000_000, libpvImage: libpvBytes()!, image, imagePath: "t.elf" });
+    const [v1, v2] = [vm(p1), vm(p2)];
+    const c1 = pvMachineOf(v1)!.cpu;
+    const c2 = pvMachineOf(v2)!.cpu;
+    const base = PV_CONSTANTS.SHARED_BASE;
+    const blk1 = base + 0x2000;
+    expect([c1.probe(base | 0, true, true) < 0, c1.probe(base | 0, false, true) >= 0], "P1 cfg read-only").to.deep.equal([true, true]);
+    expect(c1.probe(blk1 | 0, true, true) >= 0, "P1 blk writable").to.equal(true);
+    expect([c2.probe(base | 0, true, true) < 0, c2.probe(base | 0, false, true) >= 0], "P2 blk read-only").to.deep.equal([true, true]);
+    expect(c2.probe((base + 0x1000) | 0, false, true) < 0, "nothing after P2's block").to.equal(true);
+    expect(writeGuestBytes(c1, guestVirt(blk1 + 8), Uint8Array.of(1, 2, 3), { user: true }).ok).to.equal(true);
+    expect(writeGuestBytes(c2, guestVirt(base + 8), Uint8Array.of(9), { user: true }).ok, "P2 may not store").to.equal(false);
+    expect(readGuestBytes(c2, guestVirt(base + 8), 3, { user: true })).to.deep.equal({ ok: true, value: Uint8Array.of(1, 2, 3) });
+    v2.restart("COLD_START");
+    expect(readGuestBytes(pvMachineOf(v2)!.cpu, guestVirt(base + 8), 3, { user: true })).to.deep.equal({ ok: true, value: Uint8Array.of(1, 2, 3) });
+  });
 });
+

@@ -18,7 +18,7 @@ import { buildGuest, guestToolchain } from "../../paravirt-abi/lib/build";
 
 const notices: string[] = [];
 /** Only what the resolver reaches; any other member would be a test bug. */
-const KERNEL = { partition: 1 as PartitionId, now: nanos(0), notice: (t: string) => notices.push(t) } as unknown as KernelApi;
+const KERNEL = { partition: 1 as PartitionId, now: nanos(0), notice: (t: string) => notices.push(t), traceHypercall: () => undefined } as unknown as KernelApi;
 
 function vmFor(image: Uint8Array, binding: PartitionConfig["guest"]["binding"]): PartitionVm {
   const p = { ...partition(1), guest: { ...partition(1).guest, binding } };

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 import { createFvVm, type FvVm } from "../../../kernel/machine/fv-vm";
 import { nanos } from "../../../kernel/mem/types";
 import { PartitionLoadError } from "../../../kernel/module/load-error";
@@ -43,7 +44,7 @@ describe("machine/fv-vm", function () {
     expect(text).to.contain("tick 1\ntick 2\ntick 3\n");
     expect(text).to.contain("unmapped port 0xff\nE9\n");
     expect(vm.pc.bus.unmappedReads).to.equal(1);
-    expect(vm.pc.cga.dumpText().split("\n")[0]).to.equal("FV CGA OK");
+    expect(vm.pc.cga!.dumpText().split("\n")[0]).to.equal("FV CGA OK");
   });
 
   it("delivers the local APIC timer and the PIT through the I/O APIC, PICs masked", () => {
@@ -117,7 +118,7 @@ describe("machine/fv-vm", function () {
     const { vm, out } = fvTestVm("ticks=1");
     expect(vm.run(100 * MS, nanos(0)).exit.kind).to.equal("stop");
     vm.restart("WARM_START");
-    expect(vm.pc.cga.dumpText().trim()).to.equal("");
+    expect(vm.pc.cga!.dumpText().trim()).to.equal("");
     expect(vm.run(100 * MS, nanos(200_000_000)).exit.kind).to.equal("stop");
     expect(out().match(/tick 1\n/g)?.length).to.equal(2);
   });
@@ -161,7 +162,7 @@ describe("machine/fv-vm", function () {
     writeFileSync(mod, "module bytes");
     const make = (modules: string[]): FvVm => {
       const p = fvPartition("ticks=1");
-      return createFvVm({ partition: { ...p, guest: { ...p.guest, modules } }, configDir: dir, console: () => undefined, clockHz: 100_000_000, image: fvTestImage(), imagePath: "k" }) as FvVm;
+      return createFvVm({ partition: { ...p, guest: { ...p.guest, modules } }, configDir: dir, console: () => undefined, clockHz: 100_000_000, image: fvTestImage(), imagePath: "k", files: NODE_FILES }) as FvVm;
     };
     const vm = make([mod]);
     const info = vm.pc.cpu.ebx;
@@ -171,6 +172,6 @@ describe("machine/fv-vm", function () {
     const entry = mem.read32((info + 24) as never);
     const start = mem.read32(entry as never);
     expect(Buffer.from(mem.readBytes(start as never, 12)).toString()).to.equal("module bytes");
-    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: ENOENT/);
+    expect(() => make([join(dir, "missing.bin")])).to.throw(PartitionLoadError, /cannot read Multiboot module: no such file/);
   });
 });

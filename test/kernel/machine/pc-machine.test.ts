@@ -32,7 +32,7 @@ describe("kernel/machine/pc-machine", () => {
     expect(ext | (in8(0x71) << 8)).to.equal(31 * 1024); // CMOS extended memory: RAM above 1 MiB in KiB
     out8(0x3d4, 0x0f);
     out8(0x3d5, 0x22);
-    expect(pc.cga.cursorCell()).to.equal(0x22);
+    expect(pc.cga!.cursorCell()).to.equal(0x22);
     expect(in8(0x2f8)).to.equal(0xff);
     expect(pc.bus.unmappedReads).to.equal(1);
   });
@@ -40,7 +40,7 @@ describe("kernel/machine/pc-machine", () => {
   it("maps the CGA text buffer, the local APIC and the I/O APIC into physical memory", () => {
     const { pc } = machine();
     pc.memory.write16(guestPhys(0xb8000), 0x0748);
-    expect(pc.cga.dumpText().split("\n")[0]).to.equal("H");
+    expect(pc.cga!.dumpText().split("\n")[0]).to.equal("H");
     expect(pc.memory.read32(guestPhys(0xfee00030)) & 0xff).to.equal(0x14); // local APIC version
     pc.memory.write32(guestPhys(0xfec00000), 1); // IOREGSEL = IOAPICVER
     expect(pc.memory.read32(guestPhys(0xfec00010))).to.equal(0x170011);
@@ -65,7 +65,7 @@ describe("kernel/machine/pc-machine", () => {
     pc.memory.write32(guestPhys(0xfec00010), 0x30);
     at(120_000_000n);
     pc.timers.fireDue();
-    expect(pc.lapic.pending()).to.equal(true);
+    expect(pc.lapic!.pending()).to.equal(true);
     expect(pc.interrupts.acknowledge()).to.equal(0x30);
   });
 

@@ -130,6 +130,45 @@ describe("kernel/module/module-runner", () => {
     expect(tracer.events.filter((e) => e.kind === "modeChange").map((e) => e.kind === "modeChange" && e.to)).to.deep.equal(["IDLE"]);
   });
 
+  it("applies a system partition's SET_PARTITION_MODE_OF to the target once the call returns", () => {
+    const answers: unknown[] = [];
+    const sys = new ScriptedVm(new Map([[10, { kind: "hypercall", vector: 0x82 }]]), (k) => {
+      answers.push(k.setPartitionModeOf(9, 0), k.setPartitionModeOf(2, 7), k.setPartitionModeOf(2, 0));
+      return { kind: "resume", cycles: 0 };
+    });
+    const other = new ScriptedVm();
+    const { runner, tracer } = setup([[1, 0, 300], [2, 400, 500]], new Map([[1, sys], [2, other]]));
+    const r = runner.runUntil(nanos(3000));
+    expect(answers).to.deep.equal(["unknownPartition", 3, 0]);
+    expect(r.partitions.map((p) => p.mode)).to.deep.equal(["COLD_START", "IDLE"]);
+    expect(other.ran, "the target never runs once IDLE").to.equal(0);
+    expect(tracer.events.flatMap((e) => (e.kind === "modeChange" ? [`${e.time}:${e.partition}:${e.to}`] : []))).to.deep.equal(["100:2:IDLE"]);
+  });
+
+  it("keeps a partition's logbook messages across its restart (the logbook must be created again)", () => {
+    const seen: string[] = [];
+    const req = { name: "lb", maxMessageSize: 8, maxNbLogged: 4, maxNbInProgress: 1 };
+    const vm = new ScriptedVm(new Map([[5, { kind: "hypercall", vector: 0x82 }]]), (k) => {
+      const created = k.logbooks.create(req);
+      seen.push(created.outcome);
+      const id = "id" in created ? created.id : 0;
+      if (seen.length === 1) {
+        k.logbooks.write(id, Uint8Array.of(42));
+        k.setPartitionMode(1); // COLD_START: the partition restarts when the call returns
+      } else seen.push(`message ${k.logbooks.read(id, 1).message?.[0]}`);
+      return { kind: "resume", cycles: 0 };
+    });
+    const config = systemConfig({
+      partitions: [partition(1)],
+      schedules: [moduleSchedule({ majorFrame: 1000n, windows: [[1, 0, 1000]] })],
+      logbooks: [{ name: "lb", owner: partition(1).id, maxNbLogged: 4, maxNbInProgress: 1, pos: { file: "m.xml", line: 1, column: 1 } }],
+    });
+    const runner = new ModuleRunner({ config, createVm: () => vm, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    runner.runUntil(nanos(3000));
+    expect(vm.restarts).to.deep.equal(["COLD_START"]);
+    expect(seen).to.deep.equal(["ok", "ok", "message 42"]);
+  });
+
   it("lets a partition sleep and charges service cycles to its own window", () => {
     const vm = new ScriptedVm(new Map([[10, { kind: "hypercall", vector: 0x82 }]]), () => ({ kind: "sleepUntil", time: nanos(600), cycles: 0 }));
     const { runner } = setup([[1, 0, 1000]], new Map([[1, vm]]));

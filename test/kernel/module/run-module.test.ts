@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { PartitionConfig } from "../../../kernel/config/model";
+import { NODE_HOST } from "../../../kernel/host/node/node-files";
 import { nanos, type Nanos } from "../../../kernel/mem/types";
 import { ModuleClock } from "../../../kernel/module/clock";
 import type { PartitionVm, VmSlice } from "../../../kernel/module/partition-vm";
-import { runModule } from "../../../kernel/module/run-module";
+import { runModule, type RunProgress } from "../../../kernel/module/run-module";
 import { summaryLines } from "../../../kernel/module/run-report";
 import type { VmBuilder, VmBuilders } from "../../../kernel/module/vm-factory";
 import { MemoryTracer } from "../../../kernel/trace/tracer";
@@ -55,7 +56,7 @@ describe("kernel/module/run-module", () => {
     writeFileSync(file, MODULE("a.elf", "b.elf"));
     const lines: string[] = [];
     const tracer = new MemoryTracer();
-    const out = runModule({ file, length: { kind: "frames", count: 2 }, builders: () => BUILDERS, trace: tracer, onConsoleLine: (n, l) => lines.push(`${n}: ${l}`) });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "frames", count: 2 }, builders: () => BUILDERS, trace: tracer, onConsoleLine: (n, l) => lines.push(`${n}: ${l}`) });
     expect(out.kind).to.equal("ran");
     expect(lines).to.deep.equal([
       "alpha: alpha image byte 170 at 0 ns for 100 cycles",
@@ -76,7 +77,7 @@ describe("kernel/module/run-module", () => {
   it("names the missing image file and the XML line that names it", () => {
     const file = join(dir, "m.xml");
     writeFileSync(file, MODULE("a.elf", "missing.elf"));
-    const out = runModule({ file, length: { kind: "duration", value: nanos(1000) }, builders: () => BUILDERS, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "duration", value: nanos(1000) }, builders: () => BUILDERS, trace: new MemoryTracer(), onConsoleLine: () => undefined });
     expect(out.kind).to.equal("loadError");
     if (out.kind !== "loadError") return;
     expect(out.error.message).to.match(/m\.xml:7:\d+: partition b: .*missing\.elf: guest image not found/);
@@ -87,10 +88,47 @@ describe("kernel/module/run-module", () => {
     writeFileSync(file, MODULE("a.elf", "b.elf").replace('WindowStartSeconds="0.0000015"', 'WindowStartSeconds="0.0000019"'));
     let ran = false;
     const builders: VmBuilders = { PV: (...a) => ((ran = true), echoVm(...a)), FV: (...a) => ((ran = true), echoVm(...a)) };
-    const out = runModule({ file, length: { kind: "frames", count: 1 }, builders: () => builders, trace: new MemoryTracer(), onConsoleLine: () => undefined });
+    const out = runModule({ file, host: NODE_HOST, length: { kind: "frames", count: 1 }, builders: () => builders, trace: new MemoryTracer(), onConsoleLine: () => undefined });
     expect(out.kind).to.equal("invalid");
     if (out.kind === "invalid") expect(out.diagnostics.length).to.be.greaterThan(0);
     expect(ran).to.equal(false);
+  });
+  it("a run reporting progress is cut at frame boundaries and prints exactly what one call prints, partial lines included", () => {
+    const file = join(dir, "m.xml");
+    writeFileSync(file, MODULE("a.elf", "b.elf"));
+    // Each slice prints a fragment; a line ends only every third slice, so lines straddle frame boundaries.
+    let n = 0;
+    const partialVm: VmBuilder = (p: PartitionConfig, _images, console): PartitionVm => ({
+      run(budget: number, now: Nanos): VmSlice {
+        n++;
+        console(Buffer.from(`${p.name}@${now}${n % 3 === 0 ? "\n" : " "}`));
+        return { exit: { kind: "budget" }, cycles: budget };
+      },
+      restart: () => undefined,
+      instructionBytes: () => new Uint8Array(0),
+    });
+    const run = (progress: boolean): { lines: string[]; events: string; reports: bigint[] } => {
+      n = 0;
+      const lines: string[] = [];
+      const reports: bigint[] = [];
+      const tracer = new MemoryTracer();
+      runModule({
+        file,
+        host: NODE_HOST,
+        length: { kind: "frames", count: 7 },
+        builders: () => ({ PV: partialVm, FV: partialVm }),
+        trace: tracer,
+        onConsoleLine: (name, l) => lines.push(`${name}: ${l}`),
+        ...(progress ? { onProgress: (r: RunProgress) => reports.push(r.time) } : {}),
+      });
+      return { lines, events: JSON.stringify(tracer.events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), reports };
+    };
+    const whole = run(false);
+    const pieces = run(true);
+    expect(pieces.reports).to.deep.equal([2000n, 4000n, 6000n, 8000n, 10000n, 12000n, 14000n]);
+    expect(whole.lines.length).to.be.greaterThan(3);
+    expect(pieces.lines).to.deep.equal(whole.lines);
+    expect(pieces.events).to.equal(whole.events);
   });
 });
 

@@ -52,6 +52,17 @@ describe("kernel/partition/pv-vm: timers and ports under the module runner", fun
       expect(run.lines).to.deep.equal(["1: sender: sent", "2: receiver: sample sample-1", "2: receiver: queued queued-1"]);
       expect(run.result.hmLog).to.deep.equal([]);
       expect(run.result.partitions.map((p) => p.mode)).to.deep.equal(["NORMAL", "NORMAL"]);
+      // The trace shows the traffic with sizes, return codes and validity...
+      const traffic = run.events.flatMap((e) => ("port" in e ? [`${e.kind} P${e.partition} ${e.port} ${e.length} rc=${e.returnCode}${e.validity === undefined ? "" : ` ${e.validity}`}`] : []));
+      expect(traffic.filter((t) => !t.endsWith("rc=2") && !t.endsWith("rc=1"))).to.deep.equal([
+        "portWrite P1 S_OUT 8 rc=0",
+        "portSend P1 Q_OUT 8 rc=0",
+        "portRead P2 S_IN 8 rc=0 VALID",
+        "portReceive P2 Q_IN 8 rc=0",
+      ]);
+      // ...and every trap with its service and result.
+      const calls = run.events.flatMap((e) => (e.kind === "hypercall" ? [`P${e.partition} ${e.service} ${e.result}`] : []));
+      expect(calls).to.include.members(["P1 sampling_port_write 0", "P1 queuing_port_send 0", "P2 sampling_port_read 8", "P2 queuing_port_receive 8"]);
     });
   }
 });

@@ -249,3 +249,21 @@ describe("kernel/ports/port-router", () => {
     expect(r.sendQueuing(P1, created.id, bytes(2), t(0))).to.equal("full");
   });
 });
+
+describe("kernel/ports/port-router: Part 2 sampling extensions", () => {
+  it("READ_UPDATED_SAMPLING_MESSAGE reads a message once; the current status tells empty, new and consumed apart", () => {
+    const { r, id } = setup();
+    const dest = id(P2, "alt_in");
+    expect(r.samplingCurrentStatus(P2, dest, t(0)).status).to.deep.include({ updated: "EMPTY_PORT", timeStamp: undefined, messageValidity: "INVALID" });
+    expect(r.readUpdatedSampling(P2, dest, t(0)).outcome).to.equal("noMessage");
+    r.writeSampling(P1, id(P1, "alt"), bytes(7), t(10));
+    expect(r.samplingCurrentStatus(P2, dest, t(20)).status).to.deep.include({ updated: "NEW_MESSAGE", timeStamp: t(10), messageValidity: "VALID" });
+    expect(r.readUpdatedSampling(P2, dest, t(20))).to.deep.equal({ outcome: "ok", message: bytes(7), validity: "VALID" });
+    expect(r.readUpdatedSampling(P2, dest, t(30)).outcome, "already read").to.equal("noMessage");
+    expect(r.samplingCurrentStatus(P2, dest, t(200)).status, "aged past the 100 ns refresh").to.deep.include({ updated: "CONSUMED_MESSAGE", messageValidity: "INVALID" });
+    r.writeSampling(P1, id(P1, "alt"), bytes(8), t(300));
+    expect(r.readUpdatedSampling(P2, dest, t(300)).message).to.deep.equal(bytes(8));
+    expect(r.readUpdatedSampling(P1, id(P1, "alt"), t(300)).outcome, "a source").to.equal("wrongDirection");
+    expect(r.samplingCurrentStatus(P2, 99, t(0)).outcome).to.equal("unknownId");
+  });
+});

@@ -7,6 +7,7 @@ import { compileHmTables } from "../../../kernel/health/hm-decision";
 import { nanos } from "../../../kernel/mem/types";
 import { PortRouter } from "../../../kernel/ports/port-router";
 import { buildScheduleSet, decideModule, initialScheduleState } from "../../../kernel/sched/module-schedules";
+import { NODE_FILES } from "../../../kernel/host/node/node-files";
 
 function examplesDir(): string {
   let dir = __dirname;
@@ -25,7 +26,7 @@ describe("kernel cores on the example modules", () => {
   it("finds example modules", () => expect(files.length).to.be.greaterThan(0));
   for (const file of files) {
     it(`${file}: schedules, ports and HM tables build; one frame gives each partition its windows`, () => {
-      const result = loadConfig(path.join(dir, file));
+      const result = loadConfig(path.join(dir, file), NODE_FILES);
       if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
       const config = result.config;
       const set = buildScheduleSet(config.schedules);

@@ -17,7 +17,8 @@ const GOLDEN = `{"displayTimeUnit":"ns","traceEvents":[
 {"name":"GET_TIME","cat":"hypercall","ph":"i","ts":25.003,"s":"p","pid":2,"tid":2,"args":{"result":0}},
 {"name":"portReceive cmd","cat":"port","ph":"i","ts":25.004,"s":"p","pid":2,"tid":2,"args":{"length":0,"rc":2}},
 {"name":"portSend cmd","cat":"port","ph":"i","ts":25.005,"s":"p","pid":2,"tid":2,"args":{"length":3,"rc":0}},
-{"name":"portRead alt_in","cat":"port","ph":"i","ts":25.006,"s":"p","pid":2,"tid":2,"args":{"length":4,"rc":0}},
+{"name":"portRead alt_in","cat":"port","ph":"i","ts":25.006,"s":"p","pid":2,"tid":2,"args":{"length":4,"rc":0,"validity":"VALID"}},
+{"name":"resolve","cat":"hypercall","ph":"i","ts":25.007,"s":"p","pid":2,"tid":2,"args":{"result":"fault"}},
 {"name":"schedule 1 -> 2","cat":"schedule","ph":"i","ts":100.000,"s":"g","pid":3,"tid":3,"args":{"from":1,"to":2}},
 {"name":"MODULE:RESET","cat":"hm","ph":"i","ts":100.001,"s":"p","pid":3,"tid":3,"args":{"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE"}}
 ]}

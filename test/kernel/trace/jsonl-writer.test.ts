@@ -15,7 +15,8 @@ const GOLDEN = `{"t":"0","kind":"windowStart","partition":1,"window":1,"schedule
 {"t":"25003","kind":"hypercall","partition":2,"service":"GET_TIME","result":0}
 {"t":"25004","kind":"portReceive","partition":2,"port":"cmd","length":0,"rc":2}
 {"t":"25005","kind":"portSend","partition":2,"port":"cmd","length":3,"rc":0}
-{"t":"25006","kind":"portRead","partition":2,"port":"alt_in","length":4,"rc":0}
+{"t":"25006","kind":"portRead","partition":2,"port":"alt_in","length":4,"rc":0,"validity":"VALID"}
+{"t":"25007","kind":"hypercall","partition":2,"service":"resolve","result":"fault"}
 {"t":"100000","kind":"scheduleSwitch","from":1,"to":2}
 {"t":"100001","kind":"hmEvent","partition":null,"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE","action":"MODULE:RESET"}
 `;

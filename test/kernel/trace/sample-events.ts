@@ -18,7 +18,8 @@ export const SAMPLE_EVENTS: readonly TraceEvent[] = [
   { kind: "hypercall", time: nanos(25_003), partition: P2, service: "GET_TIME", result: 0 },
   { kind: "portReceive", time: nanos(25_004), partition: P2, port: "cmd", length: 0, returnCode: 2 },
   { kind: "portSend", time: nanos(25_005), partition: P2, port: "cmd", length: 3, returnCode: 0 },
-  { kind: "portRead", time: nanos(25_006), partition: P2, port: "alt_in", length: 4, returnCode: 0 },
+  { kind: "portRead", time: nanos(25_006), partition: P2, port: "alt_in", length: 4, returnCode: 0, validity: "VALID" },
+  { kind: "hypercall", time: nanos(25_007), partition: P2, service: "resolve", result: "fault" },
   { kind: "scheduleSwitch", time: nanos(100_000), from: 1, to: 2 },
   { kind: "hmEvent", time: nanos(100_001), partition: undefined, systemState: 2, errorId: 6, errorCode: "HARDWARE_FAULT", level: "MODULE", action: "MODULE:RESET" },
 ];

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { basename, join } from "path";
-import { readManifest, type GuestImageSpec, type OptLevel } from "../../../scripts/lib/guest-manifest";
+import { readManifest, type GuestImageSpec, type OptLevel } from "../../../kernel/bench/guest-manifest";
 import { findToolchain, ToolchainError, type Toolchain } from "../../../scripts/lib/toolchain";
 
 /** Repo root, from dist/test/paravirt-abi/lib. */

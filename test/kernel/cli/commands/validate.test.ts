@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../../config/repo-root";
 
@@ -29,6 +31,24 @@ describe("kernel/cli/commands/validate (apexvisor validate)", () => {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.contain("no/such/file.xml: error: cannot read the file: no such file");
     expect(r.stderr).not.to.contain("    at ");
+  });
+  it("checks the XSD too: a module apexvisor accepts but the schema's order forbids fails with an XSD: line; --no-xsd skips it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "validate-xsd-"));
+    try {
+      const src = fs.readFileSync(path.join(root, "partitions", "examples", "three-partitions.xml"), "utf8");
+      const hm = /\s*<Module_HM_Table>[\s\S]*?<\/Module_HM_Table>/.exec(src)?.[0] ?? "";
+      expect(hm).to.not.equal("");
+      const moved = src.replace(hm, "").replace("</ARINC_653_Module>", `${hm}\n</ARINC_653_Module>`);
+      const file = path.join(dir, "order.xml");
+      fs.writeFileSync(file, moved);
+      const r = run("validate", file);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/order\.xml:\d+: error: XSD: Element 'Module_HM_Table': This element is not expected/);
+      const skip = run("validate", "--no-xsd", file);
+      expect(skip.status).to.equal(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("exits 2 on usage errors", () => {
     expect(run("validate").status).to.equal(2);

@@ -1,6 +1,6 @@
 /* Multiboot v1 test kernel for `apexvisor boot` and its QEMU comparison: prints what the loader handed
-   over on COM1, then does what the command line's first argument asks (echo, timer, mmap, mods, e9, hlt,
-   triple, spin, exit N) and leaves through isa-debug-exit at 0xf4. Freestanding; needs no libgcc. */
+   over on COM1, then does what the command line's first argument asks (echo, timer, initcount, mmap, mods,
+   e9, hlt, triple, spin, exit N) and leaves through isa-debug-exit at 0xf4. Freestanding; needs no libgcc. */
 #include <stdint.h>
 
 #define MB_HEADER_MAGIC 0x1BADB002u
@@ -180,6 +180,35 @@ static void timer_test(void) {
   putc_serial('\n');
 }
 
+/* Counts passes through kmain's start: a snapshot restored later continues without a second pass. */
+volatile uint32_t init_passes;
+
+/* 100 PIT ticks at 1 kHz with HLT between them, a line every 10 ticks naming the init passes so far. */
+static void initcount_test(void) {
+  for (int v = 0; v < 256; v++) set_gate(v, other_isr);
+  set_gate(0x20, timer_isr);
+  load_tables();
+  pic_remap();
+  outb(0x43, 0x34);
+  outb(0x40, 1193 & 0xFF);
+  outb(0x40, 1193 >> 8);
+  __asm__ volatile("sti");
+  uint32_t shown = 0;
+  while (ticks < 100) {
+    __asm__ volatile("hlt");
+    if (ticks / 10 != shown) {
+      shown = ticks / 10;
+      puts_serial("tick ");
+      put_dec(ticks);
+      puts_serial(" init_passes=");
+      put_dec(init_passes);
+      putc_serial('\n');
+    }
+  }
+  __asm__ volatile("cli");
+  debug_exit(init_passes);
+}
+
 /* ---- The tests ---- */
 
 static void echo_test(void) {
@@ -239,6 +268,7 @@ static void mods_test(const struct mb_info *info) {
 }
 
 void kmain(uint32_t magic, const struct mb_info *info) {
+  init_passes++;
   serial_init();
   puts_serial("boot-test: magic=");
   put_hex(magic);
@@ -257,6 +287,7 @@ void kmain(uint32_t magic, const struct mb_info *info) {
   putc_serial('\n');
   if (word_is(args, "echo")) echo_test();
   else if (word_is(args, "timer")) timer_test();
+  else if (word_is(args, "initcount")) initcount_test();
   else if (word_is(args, "mmap")) mmap_test(info);
   else if (word_is(args, "mods")) mods_test(info);
   else if (word_is(args, "e9")) {

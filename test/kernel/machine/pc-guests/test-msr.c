@@ -40,7 +40,7 @@ static uint32_t edx_features(void) {
 
 void test_cpuid(void) {
   static const struct { const char *name; int bit; } bits[] = {
-      {"pse", 3}, {"tsc", 4}, {"msr", 5}, {"cx8", 8}, {"apic", 9}, {"sep", 11}, {"mtrr", 12}, {"cmov", 15}, {"pat", 16},
+      {"fpu", 0}, {"pse", 3}, {"tsc", 4}, {"msr", 5}, {"cx8", 8}, {"apic", 9}, {"sep", 11}, {"mtrr", 12}, {"cmov", 15}, {"pat", 16}, {"fxsr", 24},
   };
   uint32_t a, b, c, d;
   cpuid(0, &a, &b, &c, &d);

@@ -1,7 +1,7 @@
 // Runs a Multiboot guest image in apexvisor's own emulator through bootMultiboot (kernel/machine/pc-boot),
-// collecting COM1 output. A thin adapter for the programs test and bench:cpu; booting itself is pc-boot's.
+// collecting COM1 output. A thin adapter for the programs test and the CPU benchmark; booting itself is pc-boot's.
 import { readFileSync } from "fs";
-import { bootMultiboot, type BootEnd } from "../../kernel/machine/pc-boot";
+import { bootMultiboot, type BootEnd } from "../machine/pc-boot";
 
 /** One emulator run: serial output, how it ended, and the counts pc-boot reports. */
 export interface EmulatorRun {

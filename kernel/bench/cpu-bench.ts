@@ -1,10 +1,10 @@
 // The CPU benchmark's measuring pieces, shared by `npm run bench:cpu` and `apexvisor bench`: runs one
 // CPU-bound guest in the emulator and the same C natively (host gcc -O2), several times each.
 import { join } from "path";
+import { describeEnd, runInEmulator } from "./emulator-run";
 import { imagePath, type GuestImageSpec } from "./guest-manifest";
-import { describeEnd, runInEmulator } from "../../test/programs/emulator-run";
-import { buildNative, runNative } from "../../test/programs/native-reference";
-import { median } from "../../kernel/bench/stats";
+import { buildNative, runNative } from "./native-reference";
+import { median } from "./stats";
 
 /** A guest that has not exited after this many instructions is reported as runaway. */
 const MAX_INSTRUCTIONS = 20_000_000_000;

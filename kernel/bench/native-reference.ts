@@ -4,7 +4,7 @@
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
-import type { GuestImageSpec } from "../../scripts/lib/guest-manifest";
+import type { GuestImageSpec } from "./guest-manifest";
 
 /** Flags for native builds: freestanding like the guest, but linked as a static x86-64 executable. */
 export const NATIVE_CFLAGS: readonly string[] = [

@@ -1,0 +1,61 @@
+// `apexvisor resume FILE`: continues a module saved by `run --save` in this process, from the saved
+// instant, for --frames / --duration more; prints like `run`. The work is kernel/module/run-module.ts.
+import type { Argv } from "yargs";
+import { readSnapshotFile } from "../../host/node/snapshot-io";
+import { execute, RUN_EXIT } from "./run";
+
+const EPILOG = `The snapshot names its module XML and records the SHA-256 of the XML and of every guest image: resume
+refuses (exit ${RUN_EXIT.snapshot}) when one changed, and when the file is corrupt, truncated, of another format version
+or edited, with one line naming the part that failed (checksum, note, field). Nothing runs then.
+
+Length: --frames N or --duration T more, counted from the saved instant (default: one major frame).
+The output continues the saved run's: the console lines and trace events of run(k) + resume(N-k)
+are those of one run(N).`;
+
+interface ResumeArgs {
+  snapshot: string;
+  duration: string | undefined;
+  frames: number | undefined;
+  trace: string | undefined;
+  "chrome-trace": string | undefined;
+  save: string | undefined;
+  color: boolean;
+  progress: boolean;
+}
+
+function resume(args: ResumeArgs, setExit: (code: number) => void): void {
+  const read = readSnapshotFile(args.snapshot);
+  if (!read.ok) {
+    process.stderr.write(`apexvisor resume: ${args.snapshot}: ${read.error}\n`);
+    setExit(RUN_EXIT.snapshot);
+    return;
+  }
+  const c = read.content;
+  const module = c.params["module"];
+  if (c.kind !== "module" || typeof module !== "string") {
+    process.stderr.write(`apexvisor resume: ${args.snapshot}: a boot snapshot; continue it with \`apexvisor boot --restore\`\n`);
+    setExit(RUN_EXIT.snapshot);
+    return;
+  }
+  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, progress: args.progress, gdb: undefined, "gdb-partition": undefined, control: undefined }, setExit, c);
+}
+
+/** Registers the resume command. */
+export function register(cli: Argv, setExit: (code: number) => void): void {
+  cli.command(
+    "resume <snapshot>",
+    "Continue a module saved by `run --save` (in a new process, bit for bit)",
+    (y) =>
+      y
+        .positional("snapshot", { type: "string", describe: "the snapshot file", demandOption: true })
+        .option("duration", { type: "string", describe: "virtual time to run on (2s, 150ms, 250us)" })
+        .option("frames", { type: "number", describe: "major frames of the initial schedule to run on (default 1)" })
+        .option("trace", { type: "string", describe: "write the trace of the continued run as JSON lines to this file" })
+        .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
+        .option("save", { type: "string", describe: "write a snapshot again at the end" })
+        .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
+        .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })
+        .epilog(EPILOG),
+    (args) => resume(args as unknown as ResumeArgs, setExit),
+  );
+}

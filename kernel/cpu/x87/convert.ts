@@ -1,0 +1,163 @@
+// Conversions between the register format and the memory formats of the x87: float32, float64,
+// 16/32/64-bit integers and 18-digit packed BCD (SDM vol. 1 §4.2, §8.3.3-8.3.5). Pure functions.
+import { type Res, quiet, res } from "./arith";
+import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, INT_BIT, infinity, lsbExp, zero } from "./f80";
+import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
+import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
+
+/** An exact finite value (sign, significand, exponent) in the register format. */
+export function normalise(s: 0 | 1, sig: bigint, e2: number): F80 {
+  if (sig === 0n) return zero(s);
+  return packExt(roundValue(s, sig, e2, false, EXT64, RC_NEAR), 64);
+}
+
+function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
+  const fb = BigInt(fracBits);
+  const s = Number(bits >> BigInt(expBits + fracBits)) as 0 | 1;
+  const ex = Number((bits >> fb) & ((1n << BigInt(expBits)) - 1n));
+  const frac = bits & ((1n << fb) - 1n);
+  const emaxField = (1 << expBits) - 1;
+  const bias = (1 << (expBits - 1)) - 1;
+  if (ex === emaxField) {
+    if (frac === 0n) return res(infinity(s));
+    const nan: F80 = { s, e: 0x7fff, m: INT_BIT | (frac << BigInt(63 - fracBits)) };
+    const snan = (frac >> (fb - 1n)) === 0n;
+    return snan ? res(quiet(nan), IE) : res(nan);
+  }
+  if (ex === 0) {
+    if (frac === 0n) return res(zero(s));
+    return res(normalise(s, frac, 1 - bias - fracBits), DE);
+  }
+  return res({ s, e: ex - bias + BIAS, m: INT_BIT | (frac << BigInt(63 - fracBits)) });
+}
+
+export function fromF32(bits: number): Res {
+  return loadIeee(BigInt(bits >>> 0), 8, 23);
+}
+
+export function fromF64(lo: number, hi: number): Res {
+  return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
+}
+
+export function fromInt(v: bigint): F80 {
+  if (v === 0n) return zero(0);
+  return v < 0n ? normalise(1, -v, 0) : normalise(0, v, 0);
+}
+
+/** A memory result: the bits to store, or null when an unmasked exception suppresses the store. */
+export interface Stored {
+  bits: bigint;
+  flags: number;
+  up: boolean;
+}
+
+function storeIeee(x: F80, fmt: Format, expBits: number, rc: number, unmasked: number): Stored {
+  const fracBits = fmt.prec - 1;
+  const top = BigInt(expBits + fracBits);
+  const expAll = ((1n << BigInt(expBits)) - 1n) << BigInt(fracBits);
+  const sign = BigInt(x.s) << top;
+  const c = classify(x);
+  switch (c) {
+    case Cls.Zero: return { bits: sign, flags: 0, up: false };
+    case Cls.Inf: return { bits: sign | expAll, flags: 0, up: false };
+    case Cls.QNaN:
+    case Cls.SNaN: {
+      const frac = ((x.m | (1n << 62n)) >> BigInt(63 - fracBits)) & ((1n << BigInt(fracBits)) - 1n);
+      return { bits: sign | expAll | frac, flags: c === Cls.SNaN ? IE : 0, up: false };
+    }
+    case Cls.Unsupported: return { bits: (1n << top) | expAll | (1n << BigInt(fracBits - 1)), flags: IE, up: false };
+    case Cls.Denormal:
+    case Cls.Normal: {
+      const r = roundValue(x.s, x.m, lsbExp(x), false, fmt, rc);
+      let flags = r.flags; // a denormal source raises no #D on a store (measured)
+      if ((flags & OE) !== 0 && (unmasked & OE) !== 0) flags = OE | (flags & PE);
+      else if (r.tiny && (unmasked & UE) !== 0) flags = UE | (flags & (PE | DE));
+      return { bits: packIeee(r, fmt, expBits), flags, up: r.up };
+    }
+  }
+}
+
+export function toF32(x: F80, rc: number, unmasked: number): Stored {
+  return storeIeee(x, SINGLE, 8, rc, unmasked);
+}
+
+export function toF64(x: F80, rc: number, unmasked: number): Stored {
+  return storeIeee(x, DOUBLE, 11, rc, unmasked);
+}
+
+/** Rounds a finite value to an integer under `rc`. */
+export function roundToInt(x: F80, rc: number): { v: bigint; inexact: boolean; up: boolean } {
+  const e2 = lsbExp(x);
+  if (e2 >= 0) return { v: (x.m << BigInt(e2)) * (x.s ? -1n : 1n), inexact: false, up: false };
+  const sh = BigInt(-e2);
+  const q = x.m >> sh;
+  const rem = x.m & ((1n << sh) - 1n);
+  if (rem === 0n) return { v: x.s ? -q : q, inexact: false, up: false };
+  const half = 1n << (sh - 1n);
+  let up: boolean;
+  switch (rc) {
+    case RC_NEAR: up = rem > half || (rem === half && (q & 1n) === 1n); break;
+    case RC_DOWN: up = x.s === 1; break;
+    case RC_UP: up = x.s === 0; break;
+    default: up = false;
+  }
+  const m = up ? q + 1n : q;
+  return { v: x.s ? -m : m, inexact: true, up };
+}
+
+/** FIST/FISTP/FISTTP to a signed integer of `bits` bits (16, 32, 64). */
+export function toInt(x: F80, bits: number, rc: number): Stored {
+  const indefinite = 1n << BigInt(bits - 1);
+  const mask = (1n << BigInt(bits)) - 1n;
+  const c = classify(x);
+  if (c === Cls.Zero) return { bits: 0n, flags: 0, up: false };
+  if (c !== Cls.Normal && c !== Cls.Denormal) return { bits: indefinite, flags: IE, up: false };
+  if (x.e - BIAS > bits + 1) return { bits: indefinite, flags: IE, up: false };
+  const r = roundToInt(x, rc);
+  if (r.v >= indefinite || r.v < -indefinite) return { bits: indefinite, flags: IE, up: false };
+  return { bits: r.v & mask, flags: r.inexact ? PE : 0, up: r.up };
+}
+
+/** FRNDINT: the value rounded to an integer, in the register format. */
+export function roundInt(x: F80, rc: number): Res {
+  const c = classify(x);
+  if (c === Cls.Unsupported) return res(INDEFINITE, IE);
+  if (c === Cls.SNaN) return res(quiet(x), IE);
+  if (c !== Cls.Normal && c !== Cls.Denormal) return res(x);
+  const r = roundToInt(x, rc);
+  const v = r.v === 0n ? zero(x.s) : normalise(x.s, r.v < 0n ? -r.v : r.v, 0);
+  return { v, flags: (r.inexact ? PE : 0) | (c === Cls.Denormal ? DE : 0), up: r.up };
+}
+
+/** FBLD: 18 packed BCD digits and a sign byte (digits above 9 give undefined values on hardware). */
+export function fromBcd(bytes: readonly number[]): F80 {
+  let v = 0n;
+  for (let i = 8; i >= 0; i--) {
+    const b = bytes[i]! & 0xff;
+    v = v * 100n + BigInt((b >> 4) * 10 + (b & 15));
+  }
+  const s = ((bytes[9]! & 0x80) >> 7) as 0 | 1;
+  return v === 0n ? zero(s) : normalise(s, v, 0);
+}
+
+/** FBSTP: ten bytes, or the BCD indefinite on an invalid operand. */
+export function toBcd(x: F80, rc: number): { bytes: number[]; flags: number; up: boolean } {
+  const indefinite = [0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0xff];
+  const c = classify(x);
+  if (c === Cls.Zero) return { bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, x.s << 7], flags: 0, up: false };
+  if (c !== Cls.Normal && c !== Cls.Denormal) return { bytes: indefinite, flags: IE, up: false };
+  if (x.e - BIAS > 64) return { bytes: indefinite, flags: IE, up: false };
+  const r = roundToInt(x, rc);
+  let v = r.v < 0n ? -r.v : r.v;
+  if (v > 999999999999999999n) return { bytes: indefinite, flags: IE, up: false };
+  const bytes: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const d = Number(v % 100n);
+    v /= 100n;
+    bytes.push(((Math.floor(d / 10)) << 4) | (d % 10));
+  }
+  bytes.push(x.s << 7);
+  return { bytes, flags: r.inexact ? PE : 0, up: r.up };
+}
+
+export { bitLen };

@@ -1,0 +1,118 @@
+// The 80-bit extended format of the x87 registers as raw fields (sign, 15-bit biased exponent, 64-bit
+// significand with its explicit integer bit), its classes and exact values. No rounding here (round.ts).
+
+/** A raw extended-precision value. `m` is the 64-bit significand field, `e` the biased exponent field. */
+export interface F80 {
+  readonly s: 0 | 1;
+  readonly e: number;
+  readonly m: bigint;
+}
+
+export const BIAS = 16383;
+export const EMAX = 0x7fff;
+export const INT_BIT = 1n << 63n;
+export const QUIET_BIT = 1n << 62n;
+export const M64 = (1n << 64n) - 1n;
+
+/** Operand classes (SDM vol. 1 §8.2.2 and table 8-3; unsupported = unnormals, pseudo-NaN/infinity). */
+export const enum Cls {
+  Zero,
+  Denormal,
+  Normal,
+  Inf,
+  QNaN,
+  SNaN,
+  Unsupported,
+}
+
+export const ZERO: F80 = { s: 0, e: 0, m: 0n };
+export const ONE: F80 = { s: 0, e: BIAS, m: INT_BIT };
+/** The real indefinite (default QNaN of a masked invalid operation). */
+export const INDEFINITE: F80 = { s: 1, e: EMAX, m: INT_BIT | QUIET_BIT };
+
+export function f80(s: 0 | 1, e: number, m: bigint): F80 {
+  return { s, e, m };
+}
+
+export function infinity(s: 0 | 1): F80 {
+  return { s, e: EMAX, m: INT_BIT };
+}
+
+export function zero(s: 0 | 1): F80 {
+  return { s, e: 0, m: 0n };
+}
+
+export function classify(x: F80): Cls {
+  if (x.e === 0) {
+    if (x.m === 0n) return Cls.Zero;
+    return Cls.Denormal; // pseudo-denormals (integer bit set) included
+  }
+  const int = (x.m & INT_BIT) !== 0n;
+  if (!int) return Cls.Unsupported;
+  if (x.e === EMAX) {
+    if (x.m === INT_BIT) return Cls.Inf;
+    return (x.m & QUIET_BIT) !== 0n ? Cls.QNaN : Cls.SNaN;
+  }
+  return Cls.Normal;
+}
+
+export function isNaN80(c: Cls): boolean {
+  return c === Cls.QNaN || c === Cls.SNaN;
+}
+
+/** Binary exponent of the significand's least significant bit for a finite value: value = m * 2^lsbExp. */
+export function lsbExp(x: F80): number {
+  return (x.e === 0 ? 1 : x.e) - BIAS - 63;
+}
+
+export function neg(x: F80): F80 {
+  return { s: x.s === 0 ? 1 : 0, e: x.e, m: x.m };
+}
+
+export function abs(x: F80): F80 {
+  return x.s === 0 ? x : { s: 0, e: x.e, m: x.m };
+}
+
+/** Number of significant bits of a non-negative bigint. */
+export function bitLen(x: bigint): number {
+  let n = 0;
+  while (x >= 1n << 64n) {
+    x >>= 64n;
+    n += 64;
+  }
+  const hi = Number(x >> 32n);
+  if (hi !== 0) return n + 64 - Math.clz32(hi);
+  const lo = Number(x & 0xffffffffn);
+  return lo === 0 ? n : n + 32 - Math.clz32(lo);
+}
+
+/** The ten bytes of the memory image (little endian: significand, then sign and exponent). */
+export function toBytes(x: F80): number[] {
+  const out: number[] = [];
+  let m = x.m;
+  for (let i = 0; i < 8; i++) {
+    out.push(Number(m & 0xffn));
+    m >>= 8n;
+  }
+  const se = (x.s << 15) | x.e;
+  out.push(se & 0xff, se >> 8);
+  return out;
+}
+
+export function fromBytes(b: readonly number[]): F80 {
+  let m = 0n;
+  for (let i = 7; i >= 0; i--) m = (m << 8n) | BigInt(b[i]! & 0xff);
+  const se = (b[8]! & 0xff) | ((b[9]! & 0xff) << 8);
+  return { s: (se >> 15) as 0 | 1, e: se & 0x7fff, m };
+}
+
+/** Twenty hex digits, sign/exponent first (the form tests and snapshots use). */
+export function toHex(x: F80): string {
+  return (((x.s << 15) | x.e).toString(16).padStart(4, "0") + x.m.toString(16).padStart(16, "0"));
+}
+
+export function fromHex(h: string): F80 | null {
+  if (!/^[0-9a-fA-F]{20}$/.test(h)) return null;
+  const se = parseInt(h.slice(0, 4), 16);
+  return { s: (se >> 15) as 0 | 1, e: se & 0x7fff, m: BigInt("0x" + h.slice(4)) };
+}

@@ -1,0 +1,287 @@
+// Transcendental x87 operations (FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1) evaluated
+// in BigInt fixed point with at least 200 bits beyond the result's leading bit, then rounded once to the
+// 64-bit register precision (PC does not apply: SDM vol. 1 §8.1.5.2). Arguments of sin/cos/tan are
+// reduced with a 512-bit pi. Hardware is not correctly rounded everywhere; differences are documented.
+import { finish, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
+import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, ONE, zero } from "./f80";
+import { EXT64 } from "./round";
+import { DE, IE, PE, ZE } from "./status";
+
+const W = 512n;
+const FONE = 1n << W;
+
+function atanhInv(n: bigint): bigint {
+  let term = FONE / n, sum = 0n, k = 1n;
+  const n2 = n * n;
+  while (term !== 0n) { sum += term / k; term /= n2; k += 2n; }
+  return sum;
+}
+function atanInv(n: bigint): bigint {
+  let term = FONE / n, sum = 0n, k = 1n, sign = 1n;
+  const n2 = n * n;
+  while (term !== 0n) { sum += (sign * term) / k; term /= n2; k += 2n; sign = -sign; }
+  return sum;
+}
+/** ln 2 and pi at scale 2^512. */
+export const LN2 = 2n * atanhInv(3n);
+export const PI = 16n * atanInv(5n) - 4n * atanInv(239n);
+/** pi rounded to 66 significant bits, the constant the x87 reduces sin/cos/tan arguments with
+ * (SDM vol. 1 §8.3.8: FSIN of the register closest to pi is not 0 but the difference to this constant). */
+const PI66 = (((PI >> (W + 2n - 67n)) + 1n) >> 1n) << (W + 2n - 66n);
+
+/** Product at scale 2^p, truncated toward zero (so that series terms of either sign reach 0). */
+function mulF(a: bigint, b: bigint, p: bigint): bigint {
+  const v = a * b;
+  return v < 0n ? -((-v) >> p) : v >> p;
+}
+
+/** Fixed-point value of a finite x at scale 2^p (truncated). */
+function fix(x: F80, p: bigint): bigint {
+  const sh = BigInt(lsbExp(x)) + p;
+  const v = sh >= 0n ? x.m << sh : x.m >> -sh;
+  return x.s ? -v : v;
+}
+
+function unfix(v: bigint, p: bigint, ctx: RoundCtx): Res {
+  if (v === 0n) return res(zero(0));
+  const s = v < 0n ? 1 : 0;
+  return finish(s, s ? -v : v, -Number(p), true, { ...ctx, prec: 64 }, EXT64);
+}
+
+/** Scale with ~200 bits below the leading bit of a value whose magnitude is about 2^top. */
+function scaleFor(top: number): bigint {
+  return W + BigInt(Math.max(0, -top));
+}
+
+function topOf(x: F80): number {
+  return lsbExp(x) + bitLen(x.m) - 1;
+}
+
+// ---- series at scale p ----
+function expm1F(y: bigint, p: bigint): bigint {
+  let term = y, sum = 0n, k = 1n;
+  while (term !== 0n) { sum += term; k += 1n; term = mulF(term, y, p) / k; }
+  return sum;
+}
+function atanhF(t: bigint, p: bigint): bigint {
+  const t2 = mulF(t, t, p);
+  let term = t, sum = 0n, k = 1n;
+  while (term !== 0n) { sum += term / k; term = mulF(term, t2, p); k += 2n; }
+  return sum;
+}
+function sinF(x: bigint, p: bigint): bigint {
+  const x2 = mulF(x, x, p);
+  let term = x, sum = 0n, k = 1n;
+  while (term !== 0n) { sum += term; term = -mulF(term, x2, p) / ((k + 1n) * (k + 2n)); k += 2n; }
+  return sum;
+}
+function cosF(x: bigint, p: bigint): bigint {
+  const x2 = mulF(x, x, p);
+  let term = 1n << p, sum = 0n, k = 0n;
+  while (term !== 0n) { sum += term; term = -mulF(term, x2, p) / ((k + 1n) * (k + 2n)); k += 2n; }
+  return sum;
+}
+function sqrtF(x: bigint, p: bigint): bigint {
+  const n = x << p;
+  let r = 1n << BigInt((bitLen(n) >> 1) + 1); // above the root: Newton then decreases monotonically
+  for (;;) {
+    const y = (r + n / r) >> 1n;
+    if (y >= r) return r;
+    r = y;
+  }
+}
+/** atan(t) for |t| <= 1 by two argument halvings and the series. */
+function atanF(t: bigint, p: bigint): bigint {
+  const one = 1n << p;
+  for (let i = 0; i < 2; i++) t = (t << p) / (one + sqrtF(one + mulF(t, t, p), p));
+  const t2 = mulF(t, t, p);
+  let term = t, sum = 0n, k = 1n, sg = 1n;
+  while (term !== 0n) { sum += (sg * term) / k; term = mulF(term, t2, p); k += 2n; sg = -sg; }
+  return sum * 4n;
+}
+function piAt(p: bigint): bigint {
+  return p <= W ? PI >> (W - p) : PI << (p - W);
+}
+function ln2At(p: bigint): bigint {
+  return p <= W ? LN2 >> (W - p) : LN2 << (p - W);
+}
+
+// ---- trigonometric (operand range |x| < 2^63, else C2 = 1 and ST(0) unchanged) ----
+
+/** Reduces x to r in [-pi/4, pi/4] and the quadrant; null when out of range. */
+function reduce(x: F80): { r: bigint; q: number; p: bigint } | null {
+  if (x.e - BIAS >= 63) return null;
+  const p = scaleFor(topOf(x)) + 64n;
+  const v = fix(x, p);
+  const half = (p <= W ? PI66 >> (W - p) : PI66 << (p - W)) >> 1n;
+  let q = (v + (half >> 1n)) / half;
+  if (v + (half >> 1n) < 0n && (v + (half >> 1n)) % half !== 0n) q -= 1n;
+  const r = v - q * half;
+  return { r, q: Number(((q % 4n) + 4n) % 4n), p };
+}
+
+export interface Trig {
+  sin: Res;
+  cos: Res;
+  inRange: boolean;
+}
+
+/** sin and cos of ST(0) together (FSIN, FCOS, FSINCOS, FPTAN use parts of it). */
+export function sincos(x: F80, ctx: RoundCtx): Trig | Res {
+  const c = classify(x);
+  if (c === Cls.Unsupported || c === Cls.Inf) return res(INDEFINITE, IE);
+  if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
+  if (c === Cls.Zero) return { sin: res(x), cos: res(ONE), inRange: true };
+  const de = c === Cls.Denormal ? DE : 0;
+  if (topOf(x) < -40) {
+    // sin x = x - x^3/6..., cos x = 1 - x^2/2...: the corrections lie far below the last place, so only
+    // their direction matters for the rounding (it decides RC up/down results).
+    const sin = finish(x.s, (x.m << 2n) - 1n, lsbExp(x) - 2, true, { ...ctx, prec: 64 }, EXT64);
+    const cos = finish(0, (1n << 66n) - 1n, -66, true, { ...ctx, prec: 64 }, EXT64);
+    sin.flags |= de;
+    cos.flags |= de;
+    return { sin, cos, inRange: true };
+  }
+  const red = reduce(x);
+  if (red === null) return { sin: res(x), cos: res(x), inRange: false };
+  const s = sinF(red.r, red.p), co = cosF(red.r, red.p);
+  const table: [bigint, bigint][] = [[s, co], [co, -s], [-s, -co], [-co, s]];
+  const [sv, cv] = table[red.q]!;
+  const sin = unfix(sv, red.p, ctx), cos = unfix(cv, red.p, ctx);
+  sin.flags |= de;
+  cos.flags |= de;
+  return { sin, cos, inRange: true };
+}
+
+export function tan(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
+  const c = classify(x);
+  if (c === Cls.Unsupported || c === Cls.Inf) return { v: res(INDEFINITE, IE), inRange: true };
+  if (isNaN80(c)) return { v: res(quiet(x), c === Cls.SNaN ? IE : 0), inRange: true };
+  if (c === Cls.Zero) return { v: res(x), inRange: true };
+  if (topOf(x) < -40) {
+    // tan x = x + x^3/3...: just above x.
+    const v = finish(x.s, x.m << 2n, lsbExp(x) - 2, true, { ...ctx, prec: 64 }, EXT64);
+    if (c === Cls.Denormal) v.flags |= DE;
+    return { v, inRange: true };
+  }
+  const red = reduce(x);
+  if (red === null) return { v: res(x), inRange: false };
+  const s = sinF(red.r, red.p), co = cosF(red.r, red.p);
+  const odd = (red.q & 1) === 1;
+  const num = odd ? co : s, den = odd ? -s : co;
+  const v = unfix((num << red.p) / den, red.p, ctx);
+  if (c === Cls.Denormal) v.flags |= DE;
+  return { v, inRange: true };
+}
+
+/** FPATAN: atan(y / x) in the quadrant of (x, y). */
+export function atan2(y: F80, x: F80, ctx: RoundCtx): Res {
+  const cy = classify(y), cx = classify(x);
+  if (cy === Cls.Unsupported || cx === Cls.Unsupported) return res(INDEFINITE, IE);
+  if (isNaN80(cy) || isNaN80(cx)) return propagateNaN(x, cx, y, cy);
+  const de = cy === Cls.Denormal || cx === Cls.Denormal ? DE : 0;
+  const p = W + 64n;
+  const pi = piAt(p);
+  const signed = (v: bigint): Res => {
+    const r = unfix(y.s ? -v : v, p, ctx);
+    r.flags |= de;
+    return r;
+  };
+  if (cy === Cls.Zero) return x.s === 0 ? res(zero(y.s), de) : signed(pi);
+  if (cx === Cls.Zero) return signed(pi >> 1n);
+  if (cy === Cls.Inf) return cx === Cls.Inf ? signed(x.s ? (3n * pi) >> 2n : pi >> 2n) : signed(pi >> 1n);
+  if (cx === Cls.Inf) return x.s === 0 ? res(zero(y.s), de) : signed(pi);
+  // |y| / |x| at a scale with headroom for tiny quotients.
+  const ty = topOf(y), tx = topOf(x);
+  const q = scaleFor(Math.min(ty - tx, ty, tx)) + 64n;
+  const ay = fix({ s: 0, e: y.e, m: y.m }, q), ax = fix({ s: 0, e: x.e, m: x.m }, q);
+  let a: bigint;
+  if (ay <= ax) a = atanF((ay << q) / ax, q);
+  else a = (piAt(q) >> 1n) - atanF((ax << q) / ay, q);
+  if (x.s) a = piAt(q) - a;
+  const r = unfix(y.s ? -a : a, q, ctx);
+  r.flags |= de;
+  return r;
+}
+
+/** F2XM1: 2^x - 1 for -1 <= x <= 1. */
+export function f2xm1(x: F80, ctx: RoundCtx): Res {
+  const c = classify(x);
+  if (c === Cls.Unsupported) return res(INDEFINITE, IE);
+  if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
+  if (c === Cls.Zero) return res(x);
+  if (c === Cls.Inf) return x.s ? res({ s: 1, e: BIAS, m: 1n << 63n }) : res(x);
+  const p = scaleFor(topOf(x)) + 64n;
+  if (topOf(x) >= 0 && !(x.e === BIAS && x.m === 1n << 63n)) {
+    // Outside the documented domain (|x| <= 1) the recording CPU returns the operand with #P.
+    return res(x, PE);
+  }
+  const y = mulF(fix(x, p), ln2At(p), p);
+  const r = unfix(expm1F(y, p), p, ctx);
+  if (c === Cls.Denormal) r.flags |= DE;
+  return r;
+}
+
+/** log2 of a positive finite x at scale p. */
+function log2F(x: F80, p: bigint): bigint {
+  const top = topOf(x);
+  const m = fix(x, p - BigInt(top)); // x / 2^top in [1, 2)
+  const one = 1n << p;
+  const t = ((m - one) << p) / (m + one);
+  return (BigInt(top) << p) + ((2n * atanhF(t, p)) << p) / ln2At(p);
+}
+
+/** FYL2X: y * log2(x). */
+export function fyl2x(x: F80, y: F80, ctx: RoundCtx): Res {
+  const cx = classify(x), cy = classify(y);
+  if (cx === Cls.Unsupported || cy === Cls.Unsupported) return res(INDEFINITE, IE);
+  if (isNaN80(cx) || isNaN80(cy)) return propagateNaN(x, cx, y, cy);
+  const de = cx === Cls.Denormal || cy === Cls.Denormal ? DE : 0;
+  if (x.s === 1 && cx !== Cls.Zero) return res(INDEFINITE, IE);
+  if (cx === Cls.Zero) {
+    if (cy === Cls.Zero) return res(INDEFINITE, IE);
+    return res(infinity(y.s ? 0 : 1), cy === Cls.Inf ? de : ZE);
+  }
+  if (cx === Cls.Inf) return cy === Cls.Zero ? res(INDEFINITE, IE) : res(infinity(y.s), de);
+  const isOne = x.e === BIAS && x.m === 1n << 63n;
+  if (cy === Cls.Inf) {
+    if (isOne) return res(INDEFINITE, IE);
+    return res(infinity((y.s ^ (x.e < BIAS ? 1 : 0)) as 0 | 1), de);
+  }
+  if (cy === Cls.Zero || isOne) return res(zero((y.s ^ (x.e < BIAS && !isOne ? 1 : 0)) as 0 | 1), de);
+  const p = W + 64n;
+  const l = log2F(x, p);
+  if (l === 0n) return res(zero(y.s), de);
+  const ls = l < 0n ? 1 : 0;
+  const mag = ls ? -l : l;
+  const exactInt = (x.m & ((1n << 63n) - 1n)) === 0n && x.e !== 0;
+  const r = finish((y.s ^ ls) as 0 | 1, y.m * mag, lsbExp(y) - Number(p), !exactInt, { ...ctx, prec: 64 }, EXT64);
+  r.flags |= de;
+  return r;
+}
+
+/** FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2. */
+export function fyl2xp1(x: F80, y: F80, ctx: RoundCtx): Res {
+  const cx = classify(x), cy = classify(y);
+  if (cx === Cls.Unsupported || cy === Cls.Unsupported) return res(INDEFINITE, IE);
+  if (isNaN80(cx) || isNaN80(cy)) return propagateNaN(x, cx, y, cy);
+  const de = cx === Cls.Denormal || cy === Cls.Denormal ? DE : 0;
+  if (cx === Cls.Zero || cy === Cls.Zero) {
+    if (cy === Cls.Inf || cx === Cls.Inf) return res(INDEFINITE, IE);
+    return res(zero((x.s ^ y.s) as 0 | 1), de);
+  }
+  if (cy === Cls.Inf) return res(infinity((x.s ^ y.s) as 0 | 1), de);
+  if (cx === Cls.Inf) return res(x, de);
+  if (topOf(x) >= 0) {
+    // Outside the documented domain the recording CPU returns x (after the pop) with #P.
+    return res(x, PE | de);
+  }
+  const p = scaleFor(topOf(x)) + 64n;
+  const xv = fix(x, p);
+  const t = (xv << p) / ((2n << p) + xv);
+  const l = ((2n * atanhF(t, p)) << p) / ln2At(p);
+  const ls = l < 0n ? 1 : 0;
+  const r = finish((y.s ^ ls) as 0 | 1, y.m * (ls ? -l : l), lsbExp(y) - Number(p), true, { ...ctx, prec: 64 }, EXT64);
+  r.flags |= de;
+  return r;
+}

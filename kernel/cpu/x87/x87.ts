@@ -1,0 +1,377 @@
+// Instruction semantics of the x87 that compiled blocks call (decode.ts emits the calls): loads and
+// stores of every memory format, arithmetic, compares, constants and stack control. Exception checks
+// before an instruction (#NM, pending #MF/FERR) are here too; memory layouts of the environment are in env.ts.
+import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
+import { CpuFault, NM } from "../faults";
+import { add, div, mul, type Res, res } from "./arith";
+import { fromBcd, fromF32, fromF64, fromInt, toBcd, toF32, toF64, toInt } from "./convert";
+import { classify, Cls, type F80, INDEFINITE, isNaN80, lsbExp } from "./f80";
+import { X87State } from "./fpu-state";
+import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
+import { roundValue, packExt, EXT64 } from "./round";
+
+/** #MF, the x87 floating-point error exception. */
+export const MF = 16;
+
+/** Arithmetic operation numbers (the ModRM reg field of D8 /r; 2 and 3 are the compares). */
+export const enum Op { Add = 0, Mul = 1, Sub = 4, SubR = 5, Div = 6, DivR = 7 }
+
+/** 128-bit constants (value = hex * 2^exp) that FLD1/FLDL2T/... round under RC (SDM: FLDxx). */
+const CONSTS: readonly (readonly [bigint, number])[] = [
+  [1n, 0],
+  [0xd49a784bcd1b8afe492bf6ff4dafdb4cn, 1 - 127], // log2(10)
+  [0xb8aa3b295c17f0bbbe87fed0691d3e89n, 0 - 127], // log2(e)
+  [0xc90fdaa22168c234c4c6628b80dc1cd1n, 1 - 127], // pi
+  [0x9a209a84fbcff7988f8959ac0b7c9178n, -2 - 127], // log10(2)
+  [0xb17217f7d1cf79abc9e3b39803f2f6afn, -1 - 127], // ln(2)
+  [0n, 0],
+];
+
+/** The x87 FPU of one vCPU. */
+export class X87 extends X87State {
+  /** FERR# output (CR0.NE = 0): the machine routes it to IRQ13 through the PIC. */
+  ferr: (() => void) | null = null;
+  /** Words of the last memory result (store helpers fill them, decode.ts writes them out). */
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  bytes: number[] = [];
+
+  /** Checks before an x87 instruction: #NM for CR0.EM/TS, then a pending unmasked exception (waiting
+   * forms only) as #MF (CR0.NE = 1) or FERR# (CR0.NE = 0; the instruction then proceeds). */
+  check(cr0: number, waiting: boolean): void {
+    if ((cr0 & (CR0_EM | CR0_TS)) !== 0) throw new CpuFault(NM, undefined);
+    if (waiting) this.pending(cr0);
+  }
+
+  /** WAIT/FWAIT after its own #NM check. */
+  pending(cr0: number): void {
+    if ((this.sw & 0x80) === 0) return;
+    if ((cr0 & CR0_NE) !== 0) throw new CpuFault(MF, undefined);
+    if (this.ferr !== null) this.ferr();
+  }
+
+  /** Records the last instruction pointer, opcode and data pointer (non-control instructions). */
+  note(ip: number, cs: number, op: number, dp: number, ds: number): void {
+    this.fip = ip >>> 0;
+    this.fcs = cs;
+    this.fop = op;
+    this.fdp = dp >>> 0;
+    this.fds = ds;
+  }
+
+  // ---- loads ----
+
+  private loadRes(r: Res): void {
+    if (!this.isEmpty(7)) {
+      this.push(INDEFINITE);
+      return;
+    }
+    this.sw &= ~C1;
+    if (!this.signal(r.flags)) return;
+    this.push(r.v);
+  }
+
+  ldF32(bits: number): void { this.loadRes(fromF32(bits)); }
+  ldF64(lo: number, hi: number): void { this.loadRes(fromF64(lo, hi)); }
+  ldF80(lo: number, hi: number, se: number): void {
+    this.loadRes(res({ s: ((se >> 15) & 1) as 0 | 1, e: se & 0x7fff, m: (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) }));
+  }
+  ldI16(v: number): void { this.loadRes(res(fromInt(BigInt((v << 16) >> 16)))); }
+  ldI32(v: number): void { this.loadRes(res(fromInt(BigInt(v | 0)))); }
+  ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt((BigInt(hi | 0) << 32n) | BigInt(lo >>> 0)))); }
+  ldBcd(b: number[]): void { this.loadRes(res(fromBcd(b))); }
+
+  /** FLD ST(i). */
+  ldSt(i: number): void {
+    if (this.isEmpty(i)) {
+      if (!this.underflow()) return;
+      this.loadRes(res(INDEFINITE));
+      return;
+    }
+    this.loadRes(res(this.st(i)));
+  }
+
+  /** FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (k = 0..6 in that order). */
+  ldConst(k: number): void {
+    const [m, e] = CONSTS[k]!;
+    if (m === 0n) {
+      this.loadRes(res({ s: 0, e: 0, m: 0n }));
+      return;
+    }
+    const r = roundValue(0, m, e, false, EXT64, this.ctx().rc);
+    this.loadRes(res(packExt(r, 64)));
+  }
+
+  // ---- stores ----
+
+  /** Source of a store: ST(0), or the indefinite after a masked stack underflow; null to abort. */
+  private storeSrc(): F80 | null {
+    if (this.isEmpty(0)) return this.underflow() ? INDEFINITE : null;
+    return this.st(0);
+  }
+
+  private commitStore(flags: number, up: boolean): boolean {
+    this.setC1(up);
+    return this.signal(flags) && (flags & ~this.cw & 0x18) === 0;
+  }
+
+  stF32(): boolean {
+    const x = this.storeSrc();
+    if (x === null) return false;
+    const r = toF32(x, this.ctx().rc, this.ctx().unmasked);
+    this.w0 = Number(r.bits) | 0;
+    return this.commitStore(r.flags, r.up);
+  }
+
+  stF64(): boolean {
+    const x = this.storeSrc();
+    if (x === null) return false;
+    const r = toF64(x, this.ctx().rc, this.ctx().unmasked);
+    this.w0 = Number(r.bits & 0xffffffffn) | 0;
+    this.w1 = Number(r.bits >> 32n) | 0;
+    return this.commitStore(r.flags, r.up);
+  }
+
+  stF80(): boolean {
+    const x = this.storeSrc();
+    if (x === null) return false;
+    this.w0 = Number(x.m & 0xffffffffn) | 0;
+    this.w1 = Number(x.m >> 32n) | 0;
+    this.w2 = (x.s << 15) | x.e;
+    this.sw &= ~C1;
+    return true;
+  }
+
+  /** FIST/FISTP (chop = FISTTP) to `bits` bits. */
+  stInt(bits: number, chop: boolean): boolean {
+    const x = this.storeSrc();
+    if (x === null) return false;
+    const r = toInt(x, bits, chop ? 3 : this.ctx().rc);
+    this.w0 = Number(r.bits & 0xffffffffn) | 0;
+    this.w1 = Number(r.bits >> 32n) | 0;
+    return this.commitStore(r.flags, r.up);
+  }
+
+  stBcd(): boolean {
+    const x = this.storeSrc();
+    if (x === null) return false;
+    const r = toBcd(x, this.ctx().rc);
+    this.bytes = r.bytes;
+    return this.commitStore(r.flags, r.up);
+  }
+
+  /** FST/FSTP ST(i). */
+  stSt(i: number, pop: boolean): void {
+    const x = this.storeSrc();
+    if (x === null) return;
+    this.sw &= ~C1;
+    this.setSt(i, x);
+    if (pop) this.pop();
+  }
+
+  // ---- arithmetic ----
+
+  private compute(op: number, a: F80, b: F80): Res {
+    const c = this.ctx();
+    switch (op) {
+      case Op.Add: return add(a, b, false, c);
+      case Op.Mul: return mul(a, b, c);
+      case Op.Sub: return add(a, b, true, c);
+      case Op.SubR: return add(b, a, true, c);
+      case Op.Div: return div(a, b, c);
+      case Op.DivR: return div(b, a, c);
+      default: throw new Error(`x87: bad arithmetic op ${op}`);
+    }
+  }
+
+  /** Writes an arithmetic result to ST(dst) unless an unmasked exception forbids it; pops if asked. */
+  private deliver(dst: number, r: Res, pop: boolean): void {
+    this.setC1(r.up);
+    if (!this.signal(r.flags)) return;
+    this.setSt(dst, r.v);
+    if (pop) this.pop();
+  }
+
+  /** ST(0) = ST(0) op memory operand (already converted, with its load flags). */
+  arM(op: number, src: Res): void {
+    if (this.isEmpty(0)) {
+      if (this.underflow()) this.setSt(0, INDEFINITE);
+      return;
+    }
+    const r = this.compute(op, this.st(0), src.v);
+    r.flags |= src.flags;
+    this.deliver(0, r, false);
+  }
+
+  arF32(op: number, bits: number): void { this.arM(op, fromF32(bits)); }
+  arF64(op: number, lo: number, hi: number): void { this.arM(op, fromF64(lo, hi)); }
+  arI16(op: number, v: number): void { this.arM(op, res(fromInt(BigInt((v << 16) >> 16)))); }
+  arI32(op: number, v: number): void { this.arM(op, res(fromInt(BigInt(v | 0)))); }
+
+  /** Register form: ST(dst) = ST(dst) op ST(src) where one of dst/src is 0. */
+  arR(op: number, dst: number, src: number, pop: boolean): void {
+    if (this.isEmpty(dst) || this.isEmpty(src)) {
+      if (this.underflow()) {
+        this.setSt(dst, INDEFINITE);
+        if (pop) this.pop();
+      }
+      return;
+    }
+    this.deliver(dst, this.compute(op, this.st(dst), this.st(src)), pop);
+  }
+
+  // ---- compares ----
+
+  /** Compares a with b: 0 greater, 1 less, 2 equal, 3 unordered; with the flags it raises. */
+  private cmp(a: F80, b: F80, unordered: boolean): { rel: number; flags: number } {
+    const ca = classify(a), cb = classify(b);
+    if (ca === Cls.Unsupported || cb === Cls.Unsupported) return { rel: 3, flags: IE };
+    if (isNaN80(ca) || isNaN80(cb)) {
+      const sig = ca === Cls.SNaN || cb === Cls.SNaN;
+      return { rel: 3, flags: sig || !unordered ? IE : 0 };
+    }
+    const flags = ca === Cls.Denormal || cb === Cls.Denormal ? DE : 0;
+    const d = compareValues(a, ca, b, cb);
+    return { rel: d > 0 ? 0 : d < 0 ? 1 : 2, flags };
+  }
+
+  private static readonly CC_OF_REL = [0, C0, C3, C0 | C2 | C3];
+
+  private setCc(rel: number): void {
+    this.sw = (this.sw & ~(C0 | C1 | C2 | C3)) | X87.CC_OF_REL[rel]!;
+  }
+
+  /** FCOM/FCOMP/FUCOM/FUCOMP with a converted memory operand or ST(i) (src < 0: memory). */
+  private comWith(b: Res | null, i: number, unordered: boolean, pops: number): void {
+    if (this.isEmpty(0) || (b === null && this.isEmpty(i))) {
+      if (this.underflow()) {
+        this.setCc(3);
+        for (let k = 0; k < pops; k++) this.pop();
+      }
+      return;
+    }
+    const src = b === null ? this.st(i) : b.v;
+    const r = this.cmp(this.st(0), src, unordered);
+    const flags = r.flags | (b === null ? 0 : b.flags);
+    if (!this.signal(flags)) return;
+    this.setCc(r.rel);
+    for (let k = 0; k < pops; k++) this.pop();
+  }
+
+  comR(i: number, unordered: boolean, pops: number): void { this.comWith(null, i, unordered, pops); }
+  comF32(bits: number, pops: number): void { this.comWith(fromF32(bits), 0, false, pops); }
+  comF64(lo: number, hi: number, pops: number): void { this.comWith(fromF64(lo, hi), 0, false, pops); }
+  comI16(v: number, pops: number): void { this.comWith(res(fromInt(BigInt((v << 16) >> 16))), 0, false, pops); }
+  comI32(v: number, pops: number): void { this.comWith(res(fromInt(BigInt(v | 0))), 0, false, pops); }
+  ftst(): void { this.comWith(res({ s: 0, e: 0, m: 0n }), 0, false, 0); }
+
+  /** FCOMI/FCOMIP/FUCOMI/FUCOMIP: returns the ZF|PF|CF bits to set, or -1 to leave EFLAGS alone. */
+  comi(i: number, unordered: boolean, pop: boolean): number {
+    const zpc = [0, 1, 0x40, 0x45];
+    this.sw &= ~C1;
+    if (this.isEmpty(0) || this.isEmpty(i)) {
+      if (!this.underflow()) return -1;
+      if (pop) this.pop();
+      return zpc[3]!;
+    }
+    const r = this.cmp(this.st(0), this.st(i), unordered);
+    if (!this.signal(r.flags)) return -1;
+    if (pop) this.pop();
+    return zpc[r.rel]!;
+  }
+
+  /** FXAM: class of ST(0) in C3/C2/C0, sign in C1 (empty registers included). */
+  fxam(): void {
+    const x = this.st(0);
+    let cc: number;
+    if (this.isEmpty(0)) cc = C3 | C0;
+    else {
+      switch (classify(x)) {
+        case Cls.Unsupported: cc = 0; break;
+        case Cls.QNaN: case Cls.SNaN: cc = C0; break;
+        case Cls.Normal: cc = C2; break;
+        case Cls.Inf: cc = C2 | C0; break;
+        case Cls.Zero: cc = C3; break;
+        case Cls.Denormal: cc = C3 | C2; break;
+      }
+    }
+    this.sw = (this.sw & ~(C0 | C1 | C2 | C3)) | cc | (x.s ? C1 : 0);
+  }
+
+  // ---- stack and sign ----
+
+  fxch(i: number): void {
+    if (this.isEmpty(0) || this.isEmpty(i)) {
+      if (!this.underflow()) return;
+      if (this.isEmpty(0)) this.setSt(0, INDEFINITE);
+      if (this.isEmpty(i)) this.setSt(i, INDEFINITE);
+    } else this.sw &= ~C1;
+    const t = this.st(0);
+    this.setSt(0, this.st(i));
+    this.setSt(i, t);
+  }
+
+  /** FCHS (neg) and FABS on ST(0). */
+  sign(op: "chs" | "abs"): void {
+    if (this.isEmpty(0)) {
+      if (this.underflow()) this.setSt(0, INDEFINITE);
+      return;
+    }
+    this.sw &= ~C1;
+    const x = this.st(0);
+    this.setSt(0, { s: op === "abs" ? 0 : ((x.s ^ 1) as 0 | 1), e: x.e, m: x.m });
+  }
+
+  /** FCMOVcc: ST(0) = ST(i) when the condition holds. */
+  fcmov(cond: boolean, i: number): void {
+    if (this.isEmpty(0) || this.isEmpty(i)) {
+      if (this.underflow() && this.isEmpty(0)) this.setSt(0, INDEFINITE);
+      return;
+    }
+    this.sw &= ~C1;
+    if (cond) this.setSt(0, this.st(i));
+  }
+
+  ffree(i: number, pop: boolean): void {
+    this.emptyMask |= 1 << this.phys(i);
+    if (pop) this.pop();
+  }
+
+  incTop(d: number): void {
+    this.top = (this.top + d) & 7;
+    this.sw &= ~C1;
+  }
+
+  fnclex(): void {
+    this.sw &= ~(0xff | 0x8000);
+  }
+
+  fldcw(v: number): void {
+    this.cw = (v & 0x1f3f) | 0x40;
+    // Unmasking a pending exception sets ES (it is then reported by the next waiting instruction).
+    if ((this.sw & ~this.cw & 0x3f) !== 0) this.sw |= 0x8080;
+    else this.sw &= ~0x8080;
+  }
+}
+
+/** Ordering of two non-NaN values (zeros of either sign are equal). */
+export function compareValues(a: F80, ca: Cls, b: F80, cb: Cls): number {
+  if (ca === Cls.Zero && cb === Cls.Zero) return 0;
+  const sa = ca === Cls.Zero ? 0 : a.s ? -1 : 1;
+  const sb = cb === Cls.Zero ? 0 : b.s ? -1 : 1;
+  if (ca === Cls.Zero || cb === Cls.Zero) return sa - sb;
+  if (a.s !== b.s) return a.s ? -1 : 1;
+  const mag = magCompare(a, ca, b, cb);
+  return a.s ? -mag : mag;
+}
+
+function magCompare(a: F80, ca: Cls, b: F80, cb: Cls): number {
+  if (ca === Cls.Inf || cb === Cls.Inf) return ca === cb ? 0 : ca === Cls.Inf ? 1 : -1;
+  const ea = lsbExp(a), eb = lsbExp(b);
+  const e = Math.min(ea, eb);
+  const va = a.m << BigInt(ea - e), vb = b.m << BigInt(eb - e);
+  return va > vb ? 1 : va < vb ? -1 : 0;
+}
+
+export { RC_NEAR };

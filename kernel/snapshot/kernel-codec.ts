@@ -1,0 +1,161 @@
+// The module kernel's state in a snapshot's kernel note: virtual time, schedule state with its pending
+// switch, partition modes and runner bookkeeping, the HM log, ports with their messages, unfinished
+// console lines. Encodes to JSON (times as decimal strings, bytes as hex) and parses it back checked
+// against the module's configuration. Pure.
+import type { ErrorCode, ErrorLevel, SystemConfig } from "../config/model";
+import { ERROR_CODES } from "../config/read-hm";
+import type { HmLogEntry } from "../health/hm-log";
+import { MAX_CONSOLE_LINE } from "../module/console-mux";
+import type { PartitionError } from "../module/partition-vm";
+import { partitionId, type Nanos, type PartitionId } from "../mem/types";
+import type { OperatingMode, PartitionModeState, StartCondition } from "../partition/partition-mode";
+import type { PortRouterState } from "../ports/port-router";
+import type { PortId, PortTable } from "../ports/port-table";
+import type { ScheduleState } from "../sched/module-schedules";
+import { Fields, readFields, toHex } from "./json-fields";
+import type { Json } from "./snapshot-file";
+
+/** Runner bookkeeping of one partition. */
+export interface PartitionRunState {
+  readonly id: PartitionId;
+  readonly mode: PartitionModeState;
+  readonly sleepUntil: Nanos | undefined;
+  readonly errors: readonly PartitionError[];
+  readonly stats: { readonly windows: number; readonly cyclesOffered: number; readonly cyclesRun: number; readonly hmEvents: number; readonly restarts: number };
+}
+
+/** Everything of the module runner that a snapshot keeps. */
+export interface RunnerState {
+  readonly now: Nanos;
+  readonly slotHint: number | undefined;
+  readonly shutdown: { readonly time: Nanos; readonly reason: string } | undefined;
+  readonly schedule: ScheduleState;
+  readonly partitions: readonly PartitionRunState[];
+  readonly hmLog: { readonly entries: readonly HmLogEntry[]; readonly dropped: number };
+  readonly ports: PortRouterState;
+  readonly console: readonly { readonly partition: PartitionId; readonly bytes: readonly number[] }[];
+}
+
+const MODES: readonly OperatingMode[] = ["IDLE", "COLD_START", "WARM_START", "NORMAL"];
+const STARTS: readonly StartCondition[] = ["NORMAL_START", "PARTITION_RESTART", "HM_MODULE_RESTART", "HM_PARTITION_RESTART"];
+const LEVELS: readonly ErrorLevel[] = ["MODULE", "PARTITION", "PROCESS"];
+const BIG = Number.MAX_SAFE_INTEGER;
+const ns = (t: Nanos | undefined): Json => (t === undefined ? null : t.toString());
+
+/** RunnerState -> JSON. */
+export function encodeRunnerState(s: RunnerState): Json {
+  return {
+    now: ns(s.now),
+    slotHint: s.slotHint ?? null,
+    shutdown: s.shutdown === undefined ? null : { time: ns(s.shutdown.time), reason: s.shutdown.reason },
+    schedule: { currentId: s.schedule.currentId, epoch: ns(s.schedule.epoch), lastSwitch: ns(s.schedule.lastSwitch), pending: s.schedule.pending === undefined ? null : { id: s.schedule.pending.id, at: ns(s.schedule.pending.at) } },
+    partitions: s.partitions.map((p) => ({
+      id: p.id,
+      mode: p.mode.mode,
+      startCondition: p.mode.startCondition,
+      sleepUntil: ns(p.sleepUntil),
+      errors: p.errors.map((e) => ({ code: e.code, message: e.message, failedAddress: e.failedAddress })),
+      stats: { ...p.stats },
+    })),
+    hmLog: {
+      dropped: s.hmLog.dropped,
+      entries: s.hmLog.entries.map((e) => ({ time: ns(e.time), partition: e.partition ?? null, systemState: e.systemState, errorId: e.errorId, errorCode: e.errorCode, level: e.level, action: e.action, message: e.message })),
+    },
+    ports: {
+      created: [...s.ports.created],
+      sampling: s.ports.sampling.map((b) => ({ port: b.port, message: b.message === undefined ? null : toHex(b.message), writtenAt: ns(b.writtenAt), lastReadValidity: b.lastReadValidity })),
+      queues: s.ports.queues.map((q) => ({ port: q.port, messages: q.messages.map(toHex), overflowed: q.overflowed })),
+      outbox: s.ports.outbox.map((m) => ({ channel: m.channel, endpoint: m.endpoint ?? null, kind: m.kind, time: ns(m.time), data: toHex(m.data) })),
+    },
+    console: s.console.map((c) => ({ partition: c.partition, bytes: toHex(Uint8Array.from(c.bytes)) })),
+  };
+}
+
+/** JSON -> RunnerState, every field checked against `config` (partitions, schedules, ports and their sizes). */
+export function parseRunnerState(raw: unknown, config: SystemConfig, ports: PortTable, hmCapacity: number): { ok: true; value: RunnerState } | { ok: false; error: string } {
+  const ids = new Set<number>(config.partitions.map((p) => p.id));
+  const pid = (f: Fields, name: string): PartitionId => {
+    const v = f.int(name, 0, 0xffff);
+    if (!ids.has(v)) f.oneOf(name, []); // throws naming the field
+    return partitionId(v);
+  };
+  const maxMsg = Math.max(1, ...ports.all().map((e) => e.config.maxMessageSize));
+  const portOf = (f: Fields, name: string, kind: "sampling" | "queuing"): PortId => {
+    const v = f.int(name, 1, ports.all().length);
+    const e = ports.all()[v - 1];
+    if (e === undefined || e.config.kind !== kind) f.oneOf(name, []);
+    return v as PortId;
+  };
+  return readFields(raw, "kernel note", (f): RunnerState => {
+    const sch = f.obj("schedule");
+    const scheduleIds = config.schedules.map((s) => s.id);
+    const schedId = (g: Fields, name: string): number => {
+      const v = g.int(name, 0, 0xffffffff);
+      if (!scheduleIds.includes(v)) g.oneOf(name, []);
+      return v;
+    };
+    const pending = sch.objOrNull("pending");
+    const partitions = f.objects("partitions", ids.size).map((p): PartitionRunState => ({
+      id: pid(p, "id"),
+      mode: { mode: p.oneOf("mode", MODES), startCondition: p.oneOf("startCondition", STARTS) },
+      sleepUntil: p.nanosOrNull("sleepUntil"),
+      errors: p.objects("errors", 16).map((e) => ({ code: e.oneOf("code", ERROR_CODES) as ErrorCode, message: e.str("message", 4096), failedAddress: e.int("failedAddress", 0, 0xffffffff) })),
+      stats: (() => {
+        const s = p.obj("stats");
+        return { windows: s.int("windows", 0, BIG), cyclesOffered: s.int("cyclesOffered", 0, BIG), cyclesRun: s.int("cyclesRun", 0, BIG), hmEvents: s.int("hmEvents", 0, BIG), restarts: s.int("restarts", 0, BIG) };
+      })(),
+    }));
+    if (partitions.length !== ids.size || new Set(partitions.map((p) => p.id)).size !== ids.size) f.list("partitions", -1);
+    const hm = f.obj("hmLog");
+    const shutdown = f.objOrNull("shutdown");
+    const pf = f.obj("ports");
+    const sampling = pf.objects("sampling", ports.all().length).map((b) => ({
+      port: portOf(b, "port", "sampling"),
+      message: b.hexOrNull("message", maxMsg),
+      writtenAt: b.nanosOrNull("writtenAt"),
+      lastReadValidity: b.oneOf("lastReadValidity", ["INVALID", "VALID"] as const),
+    }));
+    const queues = pf.objects("queues", ports.all().length).map((q) => {
+      const port = portOf(q, "port", "queuing");
+      const cfg = ports.all()[port - 1]?.config;
+      const cap = cfg?.kind === "queuing" ? cfg.maxNbMessages : 0;
+      return { port, messages: q.list("messages", cap).map((_, i) => hexAt(q, i, cfg?.maxMessageSize ?? 0)), overflowed: q.bool("overflowed") };
+    });
+    return {
+      now: f.nanos("now"),
+      slotHint: f.intOrNull("slotHint", 0, BIG),
+      shutdown: shutdown === undefined ? undefined : { time: shutdown.nanos("time"), reason: shutdown.str("reason", 4096) },
+      schedule: { currentId: schedId(sch, "currentId"), epoch: sch.nanos("epoch"), lastSwitch: sch.nanos("lastSwitch"), pending: pending === undefined ? undefined : { id: schedId(pending, "id"), at: pending.nanos("at") } },
+      partitions,
+      hmLog: {
+        dropped: hm.int("dropped", 0, BIG),
+        entries: hm.objects("entries", hmCapacity).map((e) => {
+          const part = e.intOrNull("partition", 0, 0xffff);
+          return {
+            time: e.nanos("time"),
+            partition: part === undefined ? undefined : pid(e, "partition"),
+            systemState: e.int("systemState", 0, 0xffff),
+            errorId: e.int("errorId", 0, 0xffff),
+            errorCode: e.oneOf("errorCode", ERROR_CODES) as ErrorCode,
+            level: e.oneOf("level", LEVELS),
+            action: e.str("action", 256),
+            message: e.str("message", 4096),
+          };
+        }),
+      },
+      ports: {
+        created: pf.list("created", ports.all().length).map((_, i) => new Fields({ v: (pf.list("created", ports.all().length) as unknown[])[i] }, `ports.created[${i}]`).int("v", 1, ports.all().length) as PortId),
+        sampling,
+        queues,
+        outbox: pf.objects("outbox", 1 << 16).map((m) => ({ channel: m.int("channel", 0, 0xffffffff), endpoint: m.strOrNull("endpoint", 256), kind: m.oneOf("kind", ["sampling", "queuing"] as const), time: m.nanos("time"), data: m.hex("data", maxMsg) })),
+      },
+      console: f.objects("console", ids.size).map((c) => ({ partition: pid(c, "partition"), bytes: [...c.hex("bytes", MAX_CONSOLE_LINE)] })),
+    };
+  });
+}
+
+/** Message `i` of a queue's messages list, as bytes of at most `max`. */
+function hexAt(q: Fields, i: number, max: number): Uint8Array {
+  const raw = q.list("messages", 1 << 16)[i];
+  return new Fields({ m: raw }, `${q.path}.messages[${i}]`).hex("m", max);
+}

@@ -1,0 +1,57 @@
+// x87 behaviour the recorded vectors cannot show: #NM from CR0.EM/TS, #MF on the next waiting
+// instruction after an unmasked exception (CR0.NE=1), FNSTSW AX, and the FPU state's save/parse/restore.
+import { expect } from "chai";
+import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
+import { X87State } from "../../../../kernel/cpu/x87/fpu-state";
+import { runSnippet, snippetCpu } from "../../../support/cpu-harness";
+
+const ZERO = { eax: 0, ecx: 0, edx: 0, ebx: 0, esp: 0, ebp: 0, esi: 0, edi: 0, eflags: 2 };
+
+function runWithCr0(code: number[], cr0: number): { exception: number | undefined; eax: number } {
+  const { cpu } = snippetCpu(Uint8Array.from(code), ZERO);
+  cpu.cr0 = cr0;
+  for (;;) {
+    const e = cpu.run(1_000_000);
+    if (e.kind === "fault") return { exception: e.vector, eax: cpu.eax };
+    if (e.kind === "halt") return { exception: undefined, eax: cpu.eax };
+  }
+}
+
+describe("kernel/cpu/x87 FPU", () => {
+  it("raises #NM for CR0.EM or CR0.TS, and WAIT only for MP with TS", () => {
+    expect(runWithCr0([0xd9, 0xe8], 0x11 | 4).exception).to.equal(7); // EM
+    expect(runWithCr0([0xd9, 0xe8], 0x11 | 8).exception).to.equal(7); // TS
+    expect(runWithCr0([0x9b], 0x11 | 8).exception).to.equal(undefined);
+    expect(runWithCr0([0x9b], 0x11 | 8 | 2).exception).to.equal(7);
+  });
+  it("reports an unmasked divide by zero as #MF on the next waiting instruction (CR0.NE=1)", () => {
+    // fninit; fldcw [unmask ZE via push]; fldz; fld1; fdivrp (1/0); fnstsw ax; fwait
+    const code = [0xdb, 0xe3, 0x68, 0x7b, 0x03, 0x00, 0x00, 0xd9, 0x2c, 0x24, 0xd9, 0xee, 0xd9, 0xe8, 0xde, 0xf1, 0xdf, 0xe0, 0x9b];
+    const r = runWithCr0(code, 0x11 | 0x20);
+    expect(r.exception).to.equal(16);
+    expect(r.eax & 0xffff & 0x84).to.equal(0x84); // ES and ZE, read by the non-waiting FNSTSW before the #MF
+    // With every exception masked the same code runs through.
+    const masked = [...code];
+    masked[3] = 0x7f;
+    expect(runWithCr0(masked, 0x11 | 0x20).exception).to.equal(undefined);
+  });
+  it("computes 1/3 in double precision and stores it (PC=53)", () => {
+    // fninit; push 0x27f; fldcw [esp]; fld1; push 3; fidiv dword [esp]; fstp qword [esp]; pop eax; pop edx
+    const code = [0xdb, 0xe3, 0x68, 0x7f, 0x02, 0x00, 0x00, 0xd9, 0x2c, 0x24, 0xd9, 0xe8, 0x6a, 0x03, 0xda, 0x34, 0x24, 0xdd, 0x1c, 0x24, 0x58, 0x5a];
+    const r = runSnippet(Uint8Array.from(code), ZERO);
+    expect([r.regs.edx >>> 0, r.regs.eax >>> 0]).to.deep.equal([0x3fd55555, 0x55555555]);
+  });
+  it("saves, parses and restores its state into a fresh FPU", () => {
+    const a = new X87Fpu();
+    a.ldConst(3);
+    a.ldI32(-7);
+    a.fldcw(0x0b7f);
+    const saved = JSON.parse(JSON.stringify(a.saveState())) as unknown;
+    const parsed = X87State.parseState(saved);
+    if (typeof parsed === "string") throw new Error(parsed);
+    const b = new X87Fpu();
+    b.restoreState(parsed);
+    expect(b.saveState()).to.deep.equal(a.saveState());
+    expect(X87State.parseState({ ...(saved as object), regs: ["zz"] })).to.be.a("string");
+  });
+});
