@@ -35,6 +35,10 @@ export function describeEnd(end: BootEnd): string {
       return `halted: ${end.reason}`;
     case "instructionLimit":
       return "instruction limit reached";
+    case "reset":
+      return `reset: ${end.cause}`;
+    case "userQuit":
+      return "user quit";
     case "loadError":
       return `load error: ${end.message}`;
     default: {

@@ -11,6 +11,7 @@ import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
+import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
 import type { X87SavedState } from "./x87/fpu-state";
 
@@ -27,6 +28,8 @@ export interface CpuOptions {
   costModel?: CostModel;
   /** Host-memory budget of the block cache in bytes (default DEFAULT_BLOCK_CACHE_BYTES). */
   blockCacheBytes?: number;
+  /** The local APIC behind IA32_APIC_BASE (moves/enables its window); none: no APIC, the MSR #GPs. */
+  apicBase?: ApicBaseControl;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -49,6 +52,8 @@ export interface CpuSavedState {
   cycles: number;
   debt: number;
   instructions: number;
+  /** Model-specific registers (absent in snapshots taken before MSRs existed: reset values). */
+  msrs?: MsrState;
   /** The x87 FPU (absent in states saved before it existed: then FNINIT state). */
   x87?: X87SavedState;
 }
@@ -77,7 +82,7 @@ export class Cpu extends CpuSystem {
       hypercallVectors: opts.hypercallVectors ?? new Set<number>(),
       exceptionsExit: opts.exceptionsExit ?? false,
       cost,
-    });
+    }, opts.apicBase);
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
@@ -202,7 +207,8 @@ export class Cpu extends CpuSystem {
       const i = this.fi;
       this.left += b.cost - b.prefix[i]!;
       this.instructions += i;
-      this.eip = b.eips[i]!;
+      if (this.faultInNewTask) this.faultInNewTask = false;
+      else this.eip = b.eips[i]!;
       this.prev = null;
       this.brk = 0;
       this.raiseException(e.vector, e.code);
@@ -365,6 +371,7 @@ export class Cpu extends CpuSystem {
       cycles: this.cycles,
       debt: this.debt,
       instructions: this.instructions,
+      msrs: this.msrs.saveState(),
       x87: this.x87.saveState(),
     };
   }
@@ -397,6 +404,7 @@ export class Cpu extends CpuSystem {
     this.cycBase = st.cycles;
     this.debt = st.debt;
     this.instructions = st.instructions;
+    if (st.msrs !== undefined) this.msrs.restoreState(st.msrs);
     if (st.x87 !== undefined) this.x87.restoreState(st.x87);
     else this.x87.init();
     this.prev = null;

@@ -1,13 +1,14 @@
 // Control transfers that go through descriptors: interrupt/exception delivery through the IDT
 // (interrupt and trap gates, TSS stack switch on a privilege change), IRET, far JMP/CALL/RET,
-// POPF privilege rules, and the double/triple-fault escalation. Task gates, call gates and task
-// switches are not implemented: they raise #GP with the selector (documented limitation).
+// POPF privilege rules, and the double/triple-fault escalation. Task gates and TSS targets hand over
+// to task-switch.ts; call gates are not implemented: they raise #GP with the selector (documented limitation).
 import type { CostModel } from "./cost-model";
 import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_P, ATTR_S, ATTR_WRITABLE, CS, SS } from "./cpu-state";
 import type { CpuExit } from "./exit";
 import { AC, EFLAGS_WRITABLE, ID, IF, IOPL, NT, RF, TF, VM } from "./flags";
 import { CpuFault, DF, GP, NP, SSF, TS, faultClass, hasErrorCode } from "./faults";
-import { CpuSeg, descAttr, descBase, descDpl, descLimit } from "./segments";
+import { CpuSeg, descAttr, descBase, descDpl, descLimit, type Descriptor } from "./segments";
+import { checkNewTss, switchTask, taskGateTss, type TaskSwitchSource } from "./task-switch";
 import type { PhysicalMemory } from "../mem/physical-memory";
 
 /** Options of the interrupt side (a subset of CpuOptions). */
@@ -24,6 +25,8 @@ export class CpuInt extends CpuSeg {
   /** Cycles left in the current run slice (may go negative by an extra event cost; carried over). */
   left = 0;
   halted = false;
+  /** A task switch committed and then faulted: EIP is the new task's, not the switching instruction's. */
+  faultInNewTask = false;
   protected readonly intOpts: InterruptOptions;
 
   constructor(mem: PhysicalMemory, opts: InterruptOptions) {
@@ -33,6 +36,7 @@ export class CpuInt extends CpuSeg {
 
   /** Delivers an exception raised at the instruction at this.eip, escalating to #DF and triple fault as the SDM says (vol. 3 table 6-5). */
   raiseException(vector: number, code: number | undefined): void {
+    this.faultInNewTask = false;
     if (this.intOpts.exceptionsExit) {
       this.exitReq = { kind: "fault", vector, errorCode: code, eip: this.eip, cr2: vector === 14 ? this.cr2 >>> 0 : undefined };
       return;
@@ -98,9 +102,17 @@ export class CpuInt extends CpuSeg {
     const glo = this.sysRd32(ga);
     const ghi = this.sysRd32((ga + 4) | 0);
     const type = (ghi >> 8) & 0x1f;
-    if (type !== 0x0e && type !== 0x0f) throw new CpuFault(GP, gateErr); // task gates and 16-bit gates: unsupported
+    if (type !== 0x0e && type !== 0x0f && type !== 0x05) throw new CpuFault(GP, gateErr); // 16-bit gates: unsupported
     if (soft && ((ghi >> 13) & 3) < this.cpl) throw new CpuFault(GP, vector * 8 + 2);
     if ((ghi & ATTR_P) === 0) throw new CpuFault(NP, gateErr);
+    if (type === 0x05) {
+      // Task gate (SDM vol. 3 6.12.2): the handler is a whole task; the error code goes on its stack.
+      const t = taskGateTss(this, glo, ext);
+      this.left -= this.intOpts.cost.interruptDelivery;
+      switchTask(this, t.sel, t.d, "int", retEip, code, ext);
+      this.halted = false;
+      return;
+    }
     const sel = glo >>> 16;
     const off = (ghi & 0xffff0000) | (glo & 0xffff);
     if ((sel & 0xfffc) === 0) throw new CpuFault(GP, ext);
@@ -174,8 +186,14 @@ export class CpuInt extends CpuSeg {
   }
 
   /** IRET (32-bit or, with 0x66, 16-bit frame): same privilege or return to an outer level. */
-  iret(o32: boolean): void {
-    if (this.fl & NT) throw new CpuFault(GP, 0); // task return: unsupported
+  iret(o32: boolean, next: number): void {
+    if (this.fl & NT) {
+      // Task return (SDM vol. 3 7.3): back to the task named by the back link of the current TSS.
+      const link = this.sysRd16(this.trBase) & 0xffff;
+      const d = checkNewTss(this, link, "iret", 0);
+      switchTask(this, link, d, "iret", next, undefined, 0);
+      return;
+    }
     const w = o32 ? 4 : 2;
     const rd = (o: number): number => (o32 ? this.peek32(o) : this.peek16(o));
     const newEip = rd(0);
@@ -219,14 +237,43 @@ export class CpuInt extends CpuSeg {
     return sd;
   }
 
-  /** JMP ptr16:32 / JMP m16:32 to a code segment (no gates). */
-  farJmp(sel: number, off: number): void {
+  /**
+   * A JMP/CALL target that is a task: an available 32-bit TSS or a task gate whose DPL allows CPL and RPL
+   * (SDM vol. 2A JMP/CALL, "task gate or TSS"); null for anything else (codeTarget decides).
+   */
+  private taskTarget(sel: number, source: TaskSwitchSource): { sel: number; d: Descriptor } | null {
+    if ((sel & 0xfffc) === 0) return null;
+    const d = this.readDesc(sel);
+    if (d.hi & ATTR_S) return null;
+    const type = (d.hi >> 8) & 0x1f;
+    if (type !== 0x09 && type !== 0x0b && type !== 0x05) return null;
+    const dpl = descDpl(d);
+    if (dpl < this.cpl || dpl < (sel & 3)) throw new CpuFault(GP, sel & 0xfffc);
+    if (type !== 0x05) return { sel, d: checkNewTss(this, sel, source, 0) };
+    if ((d.hi & ATTR_P) === 0) throw new CpuFault(NP, sel & 0xfffc);
+    return taskGateTss(this, d.lo, 0);
+  }
+
+  /** JMP ptr16:32 / JMP m16:32 to a code segment, a TSS or a task gate (no call gates). */
+  farJmp(sel: number, off: number, next: number): void {
+    const task = this.taskTarget(sel & 0xffff, "jmp");
+    if (task !== null) {
+      this.left -= this.intOpts.cost.interruptDelivery;
+      switchTask(this, task.sel, task.d, "jmp", next, undefined, 0);
+      return;
+    }
     const d = this.codeTarget(sel & 0xffff, false);
     this.loadCs(sel, d, this.cpl, off);
   }
 
-  /** CALL ptr16:32 / CALL m16:32 to a code segment (no gates): pushes CS and the return EIP. */
+  /** CALL ptr16:32 / CALL m16:32 to a code segment (pushes CS and the return EIP), a TSS or a task gate. */
   farCall(sel: number, off: number, retEip: number, o32: boolean): void {
+    const task = this.taskTarget(sel & 0xffff, "call");
+    if (task !== null) {
+      this.left -= this.intOpts.cost.interruptDelivery;
+      switchTask(this, task.sel, task.d, "call", retEip, undefined, 0);
+      return;
+    }
     const d = this.codeTarget(sel & 0xffff, false);
     if (o32) this.pushFrame([this.segSel[CS]!, retEip]);
     else {

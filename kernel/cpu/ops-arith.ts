@@ -314,9 +314,9 @@ export class CpuArith extends CpuInt {
     let ax = this.r[0]! & 0xffff;
     let fl = 0;
     if ((ax & 0xf) > 9 || f & AF) {
-      const al = ((ax & 0xff) - 6) & 0xff;
-      const ah = ((ax >> 8) - 1) & 0xff;
-      ax = (ah << 8) | al;
+      // Current processors subtract 6 from the whole AX (AL < 6 borrows from AH), then decrement AH (SDM AAS).
+      ax = (ax - 6) & 0xffff;
+      ax = (ax - 0x100) & 0xffff;
       fl = AF | CF;
     }
     ax &= 0xff0f;

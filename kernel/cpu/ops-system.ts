@@ -1,11 +1,15 @@
 // System and I/O helpers the compiled blocks call: privileged instructions (descriptor-table and
 // control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL check (no I/O bitmap), string
 // instructions with REP (interruptible, budget-exact), stack frames (PUSHA/POPA/ENTER/LEAVE),
-// far pointer loads, CPUID and RDTSC.
+// far pointer loads, CPUID, RDTSC, RDMSR/WRMSR and SYSENTER/SYSEXIT.
 import type { IoPort } from "../mem/types";
 import type { CostModel } from "./cost-model";
+import { cpuidLeaf } from "./cpuid";
+import { queryDescriptor, type DescriptorQuery } from "./descriptor-query";
+import type { Descriptor } from "./segments";
+import { MsrFile, type ApicBaseControl } from "./msr";
 import {
-  ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
+  ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
 import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
@@ -16,18 +20,7 @@ import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
 import type { InterruptOptions } from "./interrupts";
 import type { PhysicalMemory } from "../mem/physical-memory";
 
-/** CPUID vendor string: 12 characters in EBX, EDX, ECX. */
-export const CPU_VENDOR = "ApexVisorCPU";
-/** CPUID.1:EDX bits reported: FPU (0), PSE (3), TSC (4), CX8 (8), CMOV (15), FXSR (24). */
-export const CPUID_FEATURES = 1 | (1 << 3) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24);
-/** CPUID.1:EAX: family 6, model 1, stepping 0. */
-export const CPUID_SIGNATURE = 0x0610;
-
-function vendorWord(i: number): number {
-  let v = 0;
-  for (let k = 0; k < 4; k++) v |= CPU_VENDOR.charCodeAt(i * 4 + k) << (8 * k);
-  return v;
-}
+export { CPU_VENDOR, CPUID_FEATURES, CPUID_SIGNATURE } from "./cpuid";
 
 /** Privileged, I/O and string instruction semantics. */
 export class CpuSystem extends CpuArith {
@@ -46,11 +39,14 @@ export class CpuSystem extends CpuArith {
   readonly x87 = new X87Fpu();
   /** Internal switch: false runs REP MOVS/STOS one iteration at a time (tests compare both paths). */
   bulkStrings = true;
+  /** Model-specific registers (RDMSR/WRMSR, the TSC offset, SYSENTER targets). */
+  readonly msrs: MsrFile;
 
-  constructor(mem: PhysicalMemory, io: PortIo, opts: InterruptOptions) {
+  constructor(mem: PhysicalMemory, io: PortIo, opts: InterruptOptions, apic?: ApicBaseControl) {
     super(mem, opts);
     this.io = io;
     this.cost = opts.cost;
+    this.msrs = new MsrFile(apic);
   }
 
   /** The cycle counter now (monotonic; includes the whole running block). */
@@ -116,37 +112,82 @@ export class CpuSystem extends CpuArith {
     if ((this.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) throw new CpuFault(NM, undefined);
   }
 
-  msr(): void {
+  /** RDMSR (ECX names the MSR; EDX:EAX gets it): #GP(0) outside CPL 0 or for an MSR that does not exist. */
+  rdmsr(): void {
     this.privCheck();
+    const v = this.msrs.read(this.r[1]!, this.cycleNow());
+    if (v === undefined) throw new CpuFault(GP, 0);
+    this.r[0] = v.lo;
+    this.r[2] = v.hi;
+  }
+
+  /** WRMSR (EDX:EAX into the MSR named by ECX): #GP(0) outside CPL 0, for unknown MSRs and reserved bits. */
+  wrmsr(): void {
+    this.privCheck();
+    if (!this.msrs.write(this.r[1]!, this.r[0]!, this.r[2]!, this.cycleNow())) throw new CpuFault(GP, 0);
+    this.flushTlb(); // IA32_APIC_BASE may have moved an MMIO window over pages the TLB maps as RAM
+  }
+
+  /** RDPMC: no performance counters exist, so every counter index is invalid (#GP(0)). */
+  rdpmc(): void {
     throw new CpuFault(GP, 0);
+  }
+
+  /** SYSENTER (SDM vol. 2B): flat ring-0 CS/SS from IA32_SYSENTER_CS, ESP/EIP from their MSRs. */
+  sysenter(): void {
+    const cs = this.msrs.sysenterCs & 0xfffc;
+    if (cs === 0) throw new CpuFault(GP, 0);
+    this.setEflags(this.getEflags() & ~(VM | IF | RF));
+    const code = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITABLE | ATTR_ACCESSED | ATTR_DB | ATTR_G;
+    const data = ATTR_P | ATTR_S | ATTR_WRITABLE | ATTR_ACCESSED | ATTR_DB | ATTR_G;
+    this.setSegCache(CS, cs, 0, 0xffffffff, code);
+    this.setSegCache(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, data);
+    this.r[4] = this.msrs.sysenterEsp;
+    this.eip = this.msrs.sysenterEip >>> 0;
+  }
+
+  /** SYSEXIT (SDM vol. 2B): flat ring-3 CS = SYSENTER_CS+16, SS = +24, ESP = ECX, EIP = EDX; CPL 0 only. */
+  sysexit(): void {
+    const cs = this.msrs.sysenterCs & 0xfffc;
+    if (cs === 0 || this.cpl !== 0) throw new CpuFault(GP, 0);
+    const dpl3 = 3 << 13;
+    const code = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITABLE | ATTR_ACCESSED | ATTR_DB | ATTR_G | dpl3;
+    const data = ATTR_P | ATTR_S | ATTR_WRITABLE | ATTR_ACCESSED | ATTR_DB | ATTR_G | dpl3;
+    this.setSegCache(CS, ((cs + 16) & 0xfffc) | 3, 0, 0xffffffff, code);
+    this.setSegCache(SS, ((cs + 24) & 0xfffc) | 3, 0, 0xffffffff, data);
+    this.r[4] = this.r[1]!;
+    this.eip = this.r[2]! >>> 0;
+  }
+
+  /** LAR/LSL/VERR/VERW on `sel`: sets ZF and returns the destination value, or undefined (ZF = 0, destination kept). */
+  descQuery(q: DescriptorQuery, sel: number): number | undefined {
+    sel &= 0xffff;
+    let d: Descriptor | undefined;
+    if ((sel & 0xfffc) !== 0) {
+      const end = (sel & 0xfff8) + 7;
+      const inTable = sel & 4 ? (this.ldtSel & 0xfffc) !== 0 && end <= this.ldtLimit : end <= this.gdtLimit;
+      if (inTable) d = this.readDesc(sel);
+    }
+    const v = queryDescriptor(q, sel, d, this.cpl);
+    this.setStatus(ZF, v === undefined ? 0 : ZF);
+    return v;
   }
 
   cpuid(): void {
     const r = this.r;
-    const leaf = r[0]! >>> 0;
-    if (leaf === 0) {
-      r[0] = 1;
-      r[3] = vendorWord(0);
-      r[2] = vendorWord(1);
-      r[1] = vendorWord(2);
-    } else if (leaf === 1) {
-      r[0] = CPUID_SIGNATURE;
-      r[3] = 0;
-      r[1] = 0;
-      r[2] = CPUID_FEATURES;
-    } else {
-      r[0] = 0;
-      r[3] = 0;
-      r[1] = 0;
-      r[2] = 0;
-    }
+    const v = cpuidLeaf(r[0]!, this.msrs.apicEnabled);
+    r[0] = v.eax;
+    r[3] = v.ebx;
+    r[1] = v.ecx;
+    r[2] = v.edx;
   }
 
+  /** RDTSC: the TSC MSR (cycle count plus the offset a WRMSR to it set). */
   rdtsc(): void {
     if ((this.cr4 & CR4_TSD) !== 0 && this.cpl !== 0) throw new CpuFault(GP, 0);
-    const t = this.cycleNow();
-    this.r[0] = t % 4294967296;
-    this.r[2] = Math.floor(t / 4294967296);
+    const t = this.msrs.tsc(this.cycleNow());
+    this.r[0] = Number(t & 0xffffffffn);
+    this.r[2] = Number(t >> 32n);
   }
 
   // ---- control, debug and table registers ----

@@ -96,6 +96,12 @@ export class Pit8254 implements Device<Pit8254State> {
     this.irq0.set(false);
   }
 
+  /** OUT of counter `index` now (port 0x61 bit 5 shows OUT2). */
+  outputLevel(index: 0 | 1 | 2): boolean {
+    const c = this.ch[index];
+    return c !== undefined && this.output(c);
+  }
+
   read(offset: number): number {
     const c = this.ch[offset];
     if (c === undefined) return 0xff; // the control word register is write-only

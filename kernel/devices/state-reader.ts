@@ -49,6 +49,11 @@ export class StateReader {
     return v as number[];
   }
 
+  /** An integer in [0, max], or null. */
+  uintOrNull(name: string, max: number): number | null {
+    return this.obj[name] === null ? null : this.uint(name, max);
+  }
+
   /** A decimal string holding a non-negative integer of any size (JSON has no bigint), or null. */
   decimalOrNull(name: string): string | null {
     const v = this.obj[name];

@@ -119,6 +119,17 @@ export class Uart16550 implements Device<Uart16550State> {
     this.update();
   }
 
+  /**
+   * The line as the guest set it up, for a host input paced at its baud rate: the divisor latch, LCR,
+   * and whether the receiver takes a byte now (the guest raised DTR or enabled the receive interrupt,
+   * and the FIFO and host queue have room: a byte waits rather than overruns, as with RTS/CTS).
+   */
+  receiverLine(): { divisor: number; lineControl: number; ready: boolean } {
+    const enabled = (this.mcr & MCR_DTR) !== 0 || (this.ier & IER_ERBFI) !== 0;
+    const room = this.input.length === 0 && this.rx.length < this.depth;
+    return { divisor: this.divisor, lineControl: this.lcr, ready: enabled && room };
+  }
+
   /** Host bytes still waiting for room in the receive FIFO. */
   get pendingInputLength(): number {
     return this.input.length;

@@ -1,7 +1,20 @@
 // The names of the PC devices a machine can be assembled from, the default list (today's PC) and the
 // check of a device list from the XML (apx:Device). Pure: no chip is built here (device-registry.ts).
 /** Device type names, in the order a machine builds them (interrupt controllers first). */
-export const DEVICE_TYPES = ["pic8259", "local_apic", "io_apic", "pit8254", "uart16550", "cmos_rtc", "cga_text", "isa_debug_exit", "debug_console_e9"] as const;
+export const DEVICE_TYPES = [
+  "pic8259",
+  "local_apic",
+  "io_apic",
+  "pit8254",
+  "system_port_b",
+  "i8042",
+  "reset_control",
+  "uart16550",
+  "cmos_rtc",
+  "cga_text",
+  "isa_debug_exit",
+  "debug_console_e9",
+] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];
 
@@ -14,7 +27,20 @@ export const UART_BASES: ReadonlyMap<number, number> = new Map([
 ]);
 
 /** Today's PC, as an FV partition without apx:Device entries gets it. */
-export const DEFAULT_PC_DEVICES: readonly string[] = ["pic8259", "local_apic", "io_apic", "pit8254", "cmos_rtc", "cga_text", "uart16550@0x3f8", "isa_debug_exit", "debug_console_e9"];
+export const DEFAULT_PC_DEVICES: readonly string[] = [
+  "pic8259",
+  "local_apic",
+  "io_apic",
+  "pit8254",
+  "system_port_b",
+  "i8042",
+  "reset_control",
+  "cmos_rtc",
+  "cga_text",
+  "uart16550@0x3f8",
+  "isa_debug_exit",
+  "debug_console_e9",
+];
 
 /** One entry of a device list: its type, its base (uart16550 only) and its instance name. */
 export interface DeviceSpec {

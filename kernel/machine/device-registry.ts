@@ -7,10 +7,14 @@ import { CMOS_PORT_BASE, CMOS_PORT_COUNT, CmosRtc, RTC_IRQ } from "../devices/cm
 import { DebugConsoleE9 } from "../devices/debug-console-e9";
 import { DebugExit, type ExitRequest } from "../devices/debug-exit";
 import { IO_APIC_BASE, IO_APIC_SIZE, IoApic } from "../devices/io-apic";
+import { I8042 } from "../devices/i8042";
+import type { PortDevice } from "../devices/io-bus";
 import { fanOutIrq } from "../devices/irq-fanout";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
+import { ResetControl } from "../devices/reset-control";
+import { SystemPortB } from "../devices/system-port-b";
 import { Uart16550 } from "../devices/uart16550";
 import type { MmioHandler } from "../mem/physical-memory";
 import { guestPhys, ioPort, type GuestPhysAddr, type IoPort } from "../mem/types";
@@ -19,9 +23,19 @@ import { UART_BASES, type DeviceSpec, type DeviceTypeName } from "./device-catal
 /** Version of every device's state layout in snapshots; a change of any state's fields bumps it. */
 export const DEVICE_STATE_VERSION = 1;
 /** Port bases of the fixed PC devices. */
-export const PC_PORTS = { picMaster: 0x20, picSlave: 0xa0, pit: 0x40, debugExit: 0xf4, debugConsole: 0xe9 } as const;
+export const PC_PORTS = {
+  picMaster: 0x20,
+  picSlave: 0xa0,
+  pit: 0x40,
+  i8042Data: 0x60,
+  systemPortB: 0x61,
+  i8042Command: 0x64,
+  resetControl: 0xcf9,
+  debugExit: 0xf4,
+  debugConsole: 0xe9,
+} as const;
 /** ISA IRQs of the PC devices. */
-export const PC_IRQ = { pit: 0, com1: 4, rtc: RTC_IRQ } as const;
+export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ } as const;
 /** I/O APIC pin of ISA IRQ0 (the MP table's ISA routing: the PIT is on pin 2). */
 const PIT_IO_APIC_PIN = 2;
 
@@ -33,6 +47,8 @@ export interface DeviceContext {
   readonly serialOut: ByteSink;
   readonly debugConsoleOut: ByteSink | undefined;
   readonly requestExit: ExitRequest;
+  /** The guest reset the machine (i8042 reset line, port 0xCF9): the owner decides what a reset does. */
+  readonly requestReset: (cause: string) => void;
   readonly built: BuiltDevices;
 }
 
@@ -48,6 +64,9 @@ export interface BuiltDevices {
   lapic?: LocalApic;
   ioapic?: IoApic;
   pit?: Pit8254;
+  portB?: SystemPortB;
+  keyboard?: I8042;
+  resetControl?: ResetControl;
   rtc?: CmosRtc;
   cga?: CgaText;
   readonly uarts: Uart16550[];
@@ -59,7 +78,7 @@ export interface BuiltDevices {
 export interface PlacedDevice {
   readonly spec: DeviceSpec;
   readonly units: readonly DeviceUnit[];
-  readonly ports: readonly { readonly name: string; readonly base: IoPort; readonly count: number; readonly device: Device<object> }[];
+  readonly ports: readonly { readonly name: string; readonly base: IoPort; readonly count: number; readonly device: PortDevice }[];
   readonly mmio: readonly { readonly base: GuestPhysAddr; readonly size: number; readonly handler: MmioHandler }[];
 }
 
@@ -104,6 +123,25 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     return { units: [{ name: "io-apic", device: ioapic }], ports: [], mmio: [{ base: guestPhys(IO_APIC_BASE), size: IO_APIC_SIZE, handler: ioapic }] };
   },
   pit8254: ({ built, timers }) => one("pit8254", (built.pit = new Pit8254(isaIrq(built, PC_IRQ.pit, PIT_IO_APIC_PIN), timers)), PC_PORTS.pit, 4),
+  system_port_b: ({ built, timers }) => {
+    // OUT2 follows PIT channel 2 when the machine has a PIT; without one the line floats low.
+    const portB = (built.portB = new SystemPortB({ now: () => timers.now(), out2: () => built.pit?.outputLevel(2) ?? false }));
+    return one("system-port-b", portB, PC_PORTS.systemPortB, 1);
+  },
+  i8042: ({ built, requestReset }) => {
+    const kbd = (built.keyboard = new I8042(isaIrq(built, PC_IRQ.keyboard), requestReset));
+    // One chip on two ports (0x60 data, 0x64 status/command): the command port forwards with offset 4.
+    const command: PortDevice = { read: () => kbd.read(4), write: (_o, size, v) => kbd.write(4, size, v) };
+    return {
+      units: [{ name: "i8042", device: kbd }],
+      ports: [
+        { name: "i8042-data", base: ioPort(PC_PORTS.i8042Data), count: 1, device: kbd },
+        { name: "i8042-command", base: ioPort(PC_PORTS.i8042Command), count: 1, device: command },
+      ],
+      mmio: [],
+    };
+  },
+  reset_control: ({ built, requestReset }) => one("reset-control", (built.resetControl = new ResetControl(requestReset)), PC_PORTS.resetControl, 1),
   cmos_rtc: ({ built, timers, memoryBytes, baseMemoryKiB }) =>
     one("cmos-rtc", (built.rtc = new CmosRtc(isaIrq(built, PC_IRQ.rtc), timers, { ramBytes: memoryBytes, baseMemoryKiB })), CMOS_PORT_BASE, CMOS_PORT_COUNT),
   cga_text: ({ built }) => {

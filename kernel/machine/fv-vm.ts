@@ -20,6 +20,7 @@ import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+import type { InputSource } from "./serial-input";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
 export interface FvVmOptions {
@@ -38,12 +39,10 @@ export interface FvVmOptions {
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
   readonly files?: HostFiles;
-  /** Next input byte for COM1's receiver, or undefined when none is available now. */
+  /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
 }
 
-/** COM1 input bytes taken from `stdin` ahead of the guest (the UART itself queues the rest). */
-const STDIN_READ_AHEAD = 64;
 const NS_PER_S = 1_000_000_000n;
 /** Smallest FV RAM: conventional memory, the firmware areas and a kernel loaded at 1 MiB. */
 const MIN_FV_RAM_BYTES = 2 * 1024 * 1024;
@@ -117,7 +116,6 @@ export class FvVm implements PartitionVm {
   run(budget: number, now: Nanos): VmSlice {
     this.sliceStart = now;
     this.sliceStartCycle = this.machineCycles();
-    this.feedStdin();
     try {
       return this.runSlice(budget);
     } finally {
@@ -212,6 +210,12 @@ export class FvVm implements PartitionVm {
     });
     this.cpu = m.cpu;
     m.loadMultiboot(this.plan);
+    const next = this.opts.stdin;
+    if (next !== undefined) {
+      // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
+      const source: InputSource = { interactive: false, poll: () => { const b = next(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } };
+      m.startConsoleInput(source, () => undefined);
+    }
     return m;
   }
 
@@ -289,19 +293,6 @@ export class FvVm implements PartitionVm {
     return d > 0 ? d : 0;
   }
 
-  private feedStdin(): void {
-    const next = this.opts.stdin;
-    if (next === undefined) return;
-    const com1 = this.machine.com1;
-    if (com1 === undefined) return; // no UART listed: input has nowhere to go
-    const bytes: number[] = [];
-    while (com1.pendingInputLength + bytes.length < STDIN_READ_AHEAD) {
-      const b = next();
-      if (b === undefined) break;
-      bytes.push(b);
-    }
-    if (bytes.length > 0) com1.receive(bytes);
-  }
 }
 
 /** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */

@@ -5,11 +5,12 @@ import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
 import { DEBUG_STOP } from "../introspect/debugger";
-import { planMultibootLoad } from "../loader/multiboot";
+import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import { CycleClock } from "./cycle-clock";
+import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
 /** What to boot and where its console goes. */
@@ -26,8 +27,14 @@ export interface BootOptions {
   maxInstructions?: number;
   /** COM1 output, flushed after every run slice. */
   stdout: (bytes: Uint8Array) => void;
-  /** Bytes queued for COM1's receiver before the kernel starts (deterministic: no host timing). */
+  /** Bytes for COM1's receiver and the PS/2 keyboard, as if `input` were a piped source. */
   stdin?: Uint8Array;
+  /** Console input (a pipe, a file or a terminal), paced at COM1's baud rate in virtual time (serial-input.ts). */
+  input?: InputSource;
+  /** Reset (triple fault, i8042 reset line, port 0xCF9) boots the kernel again instead of ending the run. */
+  reboot?: boolean;
+  /** Told about every machine reset that reboots (with `reboot`), with its cause. */
+  onReset?: (cause: string) => void;
   /** Port 0xE9 output; without it the port is unmapped, as in QEMU without -debugcon. */
   debugConsole?: (bytes: Uint8Array) => void;
   /** CPU clock of the cost model (default 100 MHz). */
@@ -42,6 +49,10 @@ export interface BootOptions {
 export type BootEnd =
   | { kind: "debugExit"; status: number }
   | { kind: "tripleFault"; eip: number }
+  /** The guest reset the machine (i8042 reset line, port 0xCF9) and `reboot` was not asked for. */
+  | { kind: "reset"; cause: string }
+  /** The user typed Ctrl-A x on the terminal. */
+  | { kind: "userQuit" }
   | { kind: "halted"; reason: string }
   | { kind: "instructionLimit" }
   | { kind: "loadError"; message: string };
@@ -97,7 +108,7 @@ export interface BootResumeOptions {
 
 type Created = { ok: true; session: BootSession } | { ok: false; message: string };
 
-/** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault, a final halt or the instruction limit. */
+/** Loads `opts.elf` as a Multiboot kernel and runs it until debug-exit, a triple fault or reset, a final halt or the instruction limit. */
 export function bootMultiboot(opts: BootOptions): BootResult {
   return runToEnd(BootSession.create(opts));
 }
@@ -122,22 +133,37 @@ function readBootExtra(extra: Json): { idleCycles: number } | string {
   return { idleCycles: idle };
 }
 
+/** What a fresh boot does besides loading the kernel: console input and resets. */
+interface PowerOn {
+  readonly plan: MultibootPlan;
+  readonly input: InputSource | undefined;
+  readonly reboot: boolean;
+  readonly onReset: ((cause: string) => void) | undefined;
+}
+
 /**
  * One booted PC, run slice by slice so that a shell (the CLI, the gdb stub, the control socket) can look
- * in between. With `debug` set, run slices go through the vCPU's debugger (kernel/introspect).
+ * in between. With `debug` set, run slices go through the vCPU's debugger (kernel/introspect). A reset
+ * with `reboot` powers on a fresh machine (pc and clock change; the instruction count goes on).
  */
 export class BootSession {
-  readonly pc: PcMachine;
-  readonly clock: CycleClock;
+  private machine!: PcMachine;
+  private clk!: CycleClock;
   /** Runs the vCPU in place of cpu.run when set (the debugger's run honours breakpoints and pauses). */
   runner: ((budget: number) => CpuExit) | null = null;
   private exitStatus: number | null = null;
+  private resetCause: string | null = null;
+  private quit = false;
+  private paced: PacedInput | undefined;
+  /** Instructions of earlier boots of this session: the limit covers the whole run. */
+  private usedBefore = 0;
   /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
   private sliceEnd = Number.POSITIVE_INFINITY;
   private resliced = false;
   private readonly serial: ChunkedSink;
   private readonly e9: ChunkedSink | undefined;
   private ended: BootResult | null = null;
+  private powerOn: PowerOn | undefined;
 
   /** Plans the load (a bad image is a load error, nothing built) and boots the machine to its entry state. */
   static create(opts: BootOptions): Created {
@@ -151,9 +177,9 @@ export class BootSession {
     if (!planned.ok) return { ok: false, message: planned.error.message };
     const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
     const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
-    // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-    session.pc.loadMultiboot(planned.plan);
-    if (opts.stdin !== undefined && opts.stdin.length > 0) session.pc.com1?.receive(opts.stdin);
+    const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
+    session.powerOn = { plan: planned.plan, input, reboot: opts.reboot === true, onReset: opts.onReset };
+    session.boot();
     return { ok: true, session };
   }
 
@@ -178,25 +204,63 @@ export class BootSession {
     this.serial = new ChunkedSink(stdout);
     // The debug console exists when the params say so, even if its output is discarded (a restore without --e9).
     this.e9 = params.debugConsole ? new ChunkedSink(debugConsole ?? (() => undefined)) : undefined;
+    this.build();
+  }
+
+  /** The machine now running (a reboot replaces it). */
+  get pc(): PcMachine {
+    return this.machine;
+  }
+
+  /** The clock of the machine now running. */
+  get clock(): CycleClock {
+    return this.clk;
+  }
+
+  /** Builds a powered-on PC with its own clock (cycle 0) and no kernel loaded. */
+  private build(): void {
     let machine: PcMachine | undefined;
-    this.clock = new CycleClock(params.clockHz, () => machine?.cpu.cycles ?? 0);
+    const clock = new CycleClock(this.params.clockHz, () => machine?.cpu.cycles ?? 0);
     const pc = new PcMachine({
-      memoryBytes: params.memoryBytes,
-      now: () => this.clock.now(),
+      memoryBytes: this.params.memoryBytes,
+      now: () => clock.now(),
       serialOut: this.serial,
       ...(this.e9 !== undefined ? { debugConsoleOut: this.e9 } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         machine?.cpu.requestStop("isa-debug-exit");
       },
+      requestReset: (cause) => {
+        this.resetCause ??= cause;
+        machine?.cpu.requestStop("machine reset");
+      },
       onTimerArmed: (at) => {
-        if (machine === undefined || this.clock.cycles() + this.clock.cyclesUntil(at) >= this.sliceEnd) return;
+        if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= this.sliceEnd) return;
         this.resliced = true;
         machine.cpu.requestStop("timer armed inside the slice");
       },
     });
     machine = pc;
-    this.pc = pc;
+    this.machine = pc;
+    this.clk = clock;
+    this.resetCause = null;
+    this.quit = false;
+    this.paced = undefined;
+  }
+
+  /** Loads the kernel into the current machine and starts its console input. */
+  private boot(): void {
+    const p = this.powerOn;
+    if (p === undefined) throw new Error("boot() of a session without a kernel plan");
+    const pc = this.machine;
+    // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
+    pc.loadMultiboot(p.plan);
+    if (p.input !== undefined) {
+      this.paced = pc.startConsoleInput(p.input, () => {
+        this.quit = true;
+        pc.cpu.requestStop("user quit");
+      });
+    }
   }
 
   /** The ending, once the run has ended. */
@@ -209,12 +273,28 @@ export class BootSession {
     this.e9?.flush();
   }
 
+  private instructions(): number {
+    return this.usedBefore + this.machine.cpu.instructions;
+  }
+
   private finish(end: BootEnd): BootResult {
     this.flush();
     const { pc, clock } = this;
     const snapshot = (): SnapshotMachine => saveMachine("boot", "pc", pc.memory, pc.cpu, pc, 0, { idleCycles: clock.idleCycles });
-    this.ended = { end, instructions: pc.cpu.instructions, cycles: clock.cycles(), params: this.params, ...(this.keepState ? { snapshot } : {}) };
+    this.ended = { end, instructions: this.instructions(), cycles: clock.cycles(), params: this.params, ...(this.keepState ? { snapshot } : {}) };
     return this.ended;
+  }
+
+  /** A reset (triple fault, reset line): with `reboot`, a fresh machine boots the kernel again; else the run ends. */
+  private reset(end: Extract<BootEnd, { kind: "reset" | "tripleFault" }>): BootResult | null {
+    const p = this.powerOn;
+    if (p === undefined || !p.reboot) return this.finish(end);
+    this.flush();
+    p.onReset?.(end.kind === "reset" ? end.cause : `triple fault at eip 0x${end.eip.toString(16)}`);
+    this.usedBefore += this.machine.cpu.instructions;
+    this.build();
+    this.boot();
+    return null;
   }
 
   /** Ends the run now as halted for `reason` (a debugger's kill); the next slice returns the ending. */
@@ -225,41 +305,47 @@ export class BootSession {
   /** Runs one slice: the ending when the run is over, "paused" when the debugger holds the vCPU, else null. */
   slice(): BootResult | "paused" | null {
     if (this.ended !== null) return this.ended;
-    const { pc, clock, limit } = this;
+    const { pc, clock, limit, paced } = this;
     const cpu = pc.cpu;
     if (this.exitStatus !== null) return this.finish({ kind: "debugExit", status: this.exitStatus });
-    if (limit !== undefined && cpu.instructions >= limit) return this.finish({ kind: "instructionLimit" });
+    if (this.resetCause !== null) return this.reset({ kind: "reset", cause: this.resetCause });
+    if (this.quit) return this.finish({ kind: "userQuit" });
+    if (limit !== undefined && this.instructions() >= limit) return this.finish({ kind: "instructionLimit" });
     const deadline = pc.timers.nextDeadline();
     let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
-    if (limit !== undefined) budget = Math.min(budget, limit - cpu.instructions);
+    if (limit !== undefined) budget = Math.min(budget, limit - this.instructions());
     this.sliceEnd = clock.cycles() + budget;
     const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget);
     this.sliceEnd = Number.POSITIVE_INFINITY;
     pc.timers.fireDue();
     this.flush();
+    const stopped = this.exitStatus !== null || this.resetCause !== null || this.quit;
     switch (exit.kind) {
       case "budget":
         return null;
       case "stop":
-        if (exit.reason === DEBUG_STOP) return this.exitStatus === null ? "paused" : null;
-        if (this.exitStatus === null && !this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
+        if (exit.reason === DEBUG_STOP) return stopped ? null : "paused";
+        if (!stopped && !this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;
         return null;
       case "halt": {
-        if (this.exitStatus !== null) return null;
+        if (stopped) return null;
         if ((cpu.getEflags() & IF) === 0) return this.finish({ kind: "halted", reason: "cli; hlt" });
         if (pc.interruptPending()) return null;
-        // Only timers can wake a halted CPU later: COM1 input is all queued before the start.
+        // Only timers (the PIT, the RTC, the APIC timer, paced input) can wake a halted CPU later.
         const next = pc.timers.nextDeadline();
-        if (next === null) return this.finish({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
-        if (timerIrqsMasked(pc)) return this.finish({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
+        // Input that waits for a guest that sleeps wakes nothing: only the line's own look is armed.
+        const inputIdle = paced === undefined || paced.finished || paced.waitingForGuest;
+        const onlyInput = paced !== undefined && !paced.finished && pc.timers.armedCount === 1;
+        if (next === null || (onlyInput && inputIdle)) return this.finish({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
+        if (timerIrqsMasked(pc) && inputIdle) return this.finish({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
         clock.idleUntil(next); // nothing runs until the next timer: skip to it
         pc.timers.fireDue();
         return null;
       }
       case "tripleFault":
-        return this.finish({ kind: "tripleFault", eip: cpu.eip });
+        return this.reset({ kind: "tripleFault", eip: cpu.eip });
       case "fault":
       case "hypercall":
         // Neither is configured for a PC boot (no exceptionsExit, no hypercall vectors).

@@ -15,11 +15,16 @@ import { IoBus } from "../devices/io-bus";
 import type { LocalApic } from "../devices/local-apic";
 import type { Pic8259Pair } from "../devices/pic8259-pair";
 import type { Pit8254 } from "../devices/pit8254";
+import type { I8042 } from "../devices/i8042";
+import type { ResetControl } from "../devices/reset-control";
+import type { SystemPortB } from "../devices/system-port-b";
 import type { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ioPort, type GuestPhysAddr, type Nanos } from "../mem/types";
 import { checkDeviceList, DEFAULT_PC_DEVICES } from "./device-catalog";
+import { apicWindow } from "./apic-window";
+import { PacedInput, type InputSink, type InputSource } from "./serial-input";
 import { buildDevices, PC_IRQ as REGISTRY_PC_IRQ, PC_PORTS, type BuiltDevices, type DeviceUnit, type PlacedDevice } from "./device-registry";
 import { writePcFirmware } from "./firmware/pc-firmware";
 import { TimerQueue } from "./timer-queue";
@@ -47,6 +52,8 @@ export interface PcMachineOptions {
   readonly requestExit: ExitRequest;
   /** A device armed a timer for `at`: the owner may need to end its run slice sooner. */
   readonly onTimerArmed?: (at: Nanos) => void;
+  /** The guest reset the machine (i8042 reset line, port 0xCF9); the owner decides what a reset does. */
+  readonly requestReset?: (cause: string) => void;
   /** The devices, as apx:Device names (default: DEFAULT_PC_DEVICES); a bad list is a caller bug (the validator checks XML lists). */
   readonly devices?: readonly string[];
 }
@@ -83,6 +90,7 @@ export class PcMachine {
         serialOut: opts.serialOut,
         debugConsoleOut: opts.debugConsoleOut,
         requestExit: opts.requestExit,
+        requestReset: (cause) => opts.requestReset?.(cause),
         built: this.chips,
       },
       list.specs,
@@ -93,7 +101,8 @@ export class PcMachine {
     }
     const pics = this.chips.pics ?? NO_INTERRUPTS;
     this.interrupts = this.chips.lapic === undefined ? pics : apicWithPic(this.chips.lapic, pics);
-    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts });
+    const lapic = this.chips.lapic;
+    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, ...(lapic === undefined ? {} : { apicBase: apicWindow(this.memory, lapic) }) });
     this.firmwareInit();
   }
 
@@ -117,6 +126,15 @@ export class PcMachine {
   }
   get ioapic(): IoApic | undefined {
     return this.chips.ioapic;
+  }
+  get portB(): SystemPortB | undefined {
+    return this.chips.portB;
+  }
+  get keyboard(): I8042 | undefined {
+    return this.chips.keyboard;
+  }
+  get resetControl(): ResetControl | undefined {
+    return this.chips.resetControl;
   }
   get rtc(): CmosRtc | undefined {
     return this.chips.rtc;
@@ -151,6 +169,22 @@ export class PcMachine {
   loadMultiboot(plan: MultibootPlan): void {
     applyMultibootPlan(plan, this.memory);
     enterMultiboot(this.cpu, plan.entry, plan.infoAddr);
+  }
+
+  /**
+   * Starts feeding `source` to this machine's console lines (COM1 and the PS/2 keyboard, whichever the
+   * device list has), paced at COM1's character time (115200 8N1 when there is no UART).
+   */
+  startConsoleInput(source: InputSource, onQuit: () => void): PacedInput {
+    const com1 = this.com1;
+    const kbd = this.keyboard;
+    const sinks: InputSink[] = [];
+    if (com1 !== undefined) sinks.push({ ready: () => com1.receiverLine().ready, deliver: (b) => com1.receive([b]) });
+    if (kbd !== undefined) sinks.push({ ready: () => kbd.keyboardReady(), deliver: (b) => kbd.type(b) });
+    const line = () => com1?.receiverLine() ?? { divisor: 1, lineControl: 3 };
+    const input = new PacedInput(this.timers, source, line, sinks, onQuit);
+    input.start();
+    return input;
   }
 
   /** True when the vCPU would take an interrupt now if EFLAGS.IF allowed it. */

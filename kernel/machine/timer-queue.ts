@@ -35,6 +35,11 @@ export class TimerQueue implements TimerService {
   }
 
   /** Earliest pending deadline, or null when nothing is armed. */
+  /** How many timers are armed. */
+  get armedCount(): number {
+    return this.armed.size;
+  }
+
   nextDeadline(): Nanos | null {
     const first = this.earliest();
     return first === null ? null : (first[1].at as Nanos);

@@ -73,6 +73,14 @@ export class PhysicalMemory {
     this.regions.sort((a, b) => a.base - b.base);
   }
 
+  /** Removes the window served by `handler` (a relocated or disabled device); false when none was mapped. */
+  unmapMmio(handler: MmioHandler): boolean {
+    const i = this.regions.findIndex((r) => r.handler === handler);
+    if (i < 0) return false;
+    this.regions.splice(i, 1);
+    return true;
+  }
+
   /** Replaces all of RAM with `data` (zero past its end), dropping decoded code: a snapshot's restore. */
   loadRam(data: Uint8Array): void {
     if (data.length > this.size) throw new RangeError(`RAM image of ${data.length} bytes is larger than RAM (${this.size})`);

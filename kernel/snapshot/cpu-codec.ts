@@ -1,6 +1,7 @@
 // Checks an untrusted saved vCPU state (a parsed JSON value from a snapshot note) field by field into
 // the Cpu's CpuSavedState. Pure; applying it is Cpu.restoreState.
 import type { CpuSavedState } from "../cpu/cpu";
+import { parseMsrState } from "../cpu/msr";
 import { X87State } from "../cpu/x87/fpu-state";
 import type { ParseResult } from "../devices/device";
 
@@ -52,6 +53,9 @@ export function parseCpuState(raw: unknown, where = "cpu"): ParseResult<CpuSaved
     // The FPU field is absent in states written before the x87 existed; Cpu.restoreState then does FNINIT.
     const x87 = o["x87"] === undefined ? undefined : X87State.parseState(o["x87"]);
     if (typeof x87 === "string") throw new Bad(`${where}.x87: ${x87}`);
+    // Likewise the MSRs, absent in states written before they existed: then their reset values stay.
+    const msrs = o["msrs"] === undefined ? undefined : parseMsrState(o["msrs"]);
+    if (typeof msrs === "string") throw new Bad(`${where}.msrs.${msrs}`);
     return {
       ok: true,
       state: {
@@ -73,6 +77,7 @@ export function parseCpuState(raw: unknown, where = "cpu"): ParseResult<CpuSaved
         cycles: num(o, "cycles", where, big),
         debt: num(o, "debt", where, big),
         instructions: num(o, "instructions", where, big),
+        ...(msrs !== undefined ? { msrs } : {}),
         ...(x87 !== undefined ? { x87 } : {}),
       },
     };

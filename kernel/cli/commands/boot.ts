@@ -1,7 +1,8 @@
 // `apexvisor boot --kernel FILE.elf`: boots one Multiboot v1 kernel on an emulated PC, as
 // `qemu-system-i386 -kernel FILE -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4` would.
 // Parses options, reads the files, calls bootMultiboot, prints the ending; the machine lives in kernel/machine.
-import { INPUT_LIMITS, InputTooLarge, readFailure, readLimited } from "../../host/node/read-limited";
+import { INPUT_LIMITS, readFailure, readLimited } from "../../host/node/read-limited";
+import { stdinSource } from "../console-input";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { ByteSanitizer } from "../../module/console-sanitize";
@@ -20,7 +21,7 @@ const DEFAULT_MEMORY = "64M";
  * Exit statuses of `apexvisor boot` other than the guest's own. All even, so they never collide with an
  * isa-debug-exit status, which is always odd ((v << 1) | 1).
  */
-export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10, snapshot: 12 } as const;
+export const BOOT_EXIT = { usage: 2, loadError: 4, tripleFault: 6, halted: 8, instructionLimit: 10, snapshot: 12, reset: 14 } as const;
 
 /** Result of parsing a `--memory` value. */
 export type MemorySizeResult = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly message: string };
@@ -66,6 +67,10 @@ export function exitStatusOf(end: BootEnd): number {
       return BOOT_EXIT.halted;
     case "instructionLimit":
       return BOOT_EXIT.instructionLimit;
+    case "reset":
+      return BOOT_EXIT.reset;
+    case "userQuit":
+      return 0;
     default: {
       const never: never = end;
       throw new Error(`unknown ending ${JSON.stringify(never)}`);
@@ -82,7 +87,11 @@ export function describeEnd(r: BootResult, kernel: string): string | null {
     case "loadError":
       return `apexvisor boot: ${kernel}: ${end.message}`;
     case "tripleFault":
-      return `apexvisor boot: triple fault at eip 0x${end.eip.toString(16)} after ${r.instructions} instructions (a PC would reset)`;
+      return `apexvisor boot: machine reset: triple fault at eip 0x${end.eip.toString(16)} after ${r.instructions} instructions (--reboot boots again)`;
+    case "reset":
+      return `apexvisor boot: machine reset: ${end.cause} after ${r.instructions} instructions (--reboot boots again)`;
+    case "userQuit":
+      return "apexvisor boot: terminated by Ctrl-A x";
     case "halted":
       return `apexvisor boot: guest halted: ${end.reason} after ${r.instructions} instructions`;
     case "instructionLimit":
@@ -103,13 +112,20 @@ const EPILOG = [
   "",
   "The module list is empty unless --initrd names files.",
   "",
-  "stdin, when it is not a terminal, is read to its end before the guest starts and fed to COM1's receiver.",
+  "Input: stdin goes to COM1's receiver and to the PS/2 keyboard (i8042 at 0x60/0x64, IRQ1, scan code set 1) as a serial line delivers it:",
+  "one byte per character time of COM1's baud rate and frame format, in virtual time, once the guest raised DTR or enabled the",
+  "receive interrupt (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
+  "deterministic; a terminal is put in raw mode (the one non-deterministic input; Ctrl-A x quits, Ctrl-A a sends Ctrl-A).",
+  "",
+  "Resets (triple fault, i8042 reset line, port 0xCF9) end the run with a line on stderr, as QEMU -no-reboot; --reboot boots again.",
   "",
   "Exit status:",
   "  (v << 1) | 1  the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)",
   `  ${BOOT_EXIT.usage}             bad command-line options`,
   `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM`,
-  `  ${BOOT_EXIT.tripleFault}             triple fault`,
+  `  ${BOOT_EXIT.tripleFault}             triple fault (without --reboot)`,
+  `  ${BOOT_EXIT.reset}            the guest reset the machine through the i8042 or port 0xCF9 (without --reboot)`,
+  "  0             Ctrl-A x typed on the terminal",
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
   `  ${BOOT_EXIT.snapshot}            --restore: the snapshot is unreadable, corrupt, of another version or edited; --save: cannot write it, or the guest ended before --save-at-instructions`,
@@ -134,22 +150,10 @@ interface BootArgs {
   "max-instructions": number | undefined;
   e9: string;
   "raw-console": boolean;
+  reboot: boolean;
   gdb: string | undefined;
   control: string | undefined;
   paused: boolean;
-}
-
-function readStdin(): Uint8Array {
-  if (process.stdin.isTTY) return new Uint8Array(0);
-  try {
-    return new Uint8Array(readLimited(0, INPUT_LIMITS.stdin));
-  } catch (e) {
-    if (e instanceof InputTooLarge) {
-      process.stderr.write(`apexvisor boot: stdin is ${e.message}\n`);
-      process.exit(BOOT_EXIT.usage);
-    }
-    return new Uint8Array(0); // closed or unreadable stdin: no input
-  }
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
@@ -208,38 +212,53 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
   // On a terminal the guest's serial bytes are rendered safely (escape sequences visible); pipes get them raw, as QEMU gives them.
   const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
+  const input = stdinSource();
   const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
     commandLine: args.append,
     stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
-    stdin: readStdin(),
+    input,
+    reboot: args.reboot,
+    onReset: (cause) => process.stderr.write(`apexvisor boot: machine reset: ${cause}; booting again\n`),
     modules,
     ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   };
   const finish = (result: BootResult): void => {
+    input.close(); // a terminal leaves raw mode before the last line
     const line = describeEnd(result, kernel);
     if (line !== null) process.stderr.write(`${line}\n`);
     setExit(exitStatusOf(result.end));
   };
-  if (args.paused && args.control === undefined && gdb === undefined) {
-    process.stderr.write("apexvisor boot: --paused needs --control or --gdb (nothing could let the CPU go)\n");
+  const usage = (message: string): void => {
+    input.close();
+    process.stderr.write(`apexvisor boot: ${message}\n`);
     setExit(BOOT_EXIT.usage);
-    return;
-  }
+  };
+  if (args.paused && args.control === undefined && gdb === undefined) return usage("--paused needs --control or --gdb (nothing could let the CPU go)");
+  if (args.reboot && (gdb !== undefined || args.control !== undefined)) return usage("--reboot cannot be combined with --gdb or --control (the debugger holds the first machine's vCPU)");
   if (saveAt !== undefined && args.save !== undefined) {
-    if (gdb !== undefined || args.control !== undefined) {
-      process.stderr.write("apexvisor boot: --save cannot be combined with --gdb or --control\n");
-      setExit(BOOT_EXIT.usage);
-      return;
+    if (gdb !== undefined || args.control !== undefined) return usage("--save cannot be combined with --gdb or --control");
+    let result: BootResult;
+    try {
+      result = bootMultiboot(opts);
+    } finally {
+      input.close();
     }
-    save(bootMultiboot(opts), args.save, { kernel: args.kernel, append: args.append }, setExit);
+    save(result, args.save, { kernel: args.kernel, append: args.append }, setExit);
     return;
   }
   if (gdb === undefined && args.control === undefined) {
-    finish(bootMultiboot(opts));
+    let result: BootResult;
+    try {
+      result = bootMultiboot(opts);
+    } catch (e) {
+      input.close();
+      throw e;
+    }
+    finish(result);
     return;
   }
   const created = BootSession.create(opts);
@@ -254,6 +273,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
     onListening: (what: string) => process.stderr.write(`apexvisor boot: ${what}\n`),
   };
   return serveBoot(created.session, serve).then(finish, (e: unknown) => {
+    input.close();
     if (!(e instanceof Error) || !("code" in e)) throw e;
     // A socket that cannot be opened (port in use, bad path) is a usage problem, reported in one line.
     process.stderr.write(`apexvisor boot: cannot listen: ${e.message}\n`);
@@ -332,6 +352,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("raw-console", { type: "boolean", default: false, describe: "on a terminal, print guest serial bytes unchanged (default: control and escape characters shown as ^[)" })
+        .option("reboot", { type: "boolean", default: false, describe: "boot again after a reset (triple fault, i8042, port 0xCF9) instead of ending, as QEMU without -no-reboot" })
         .option("save-at-instructions", { type: "number", describe: "with --save: stop after this many instructions and save the machine" })
         .option("save", { type: "string", describe: "snapshot file (ELF32 core) written at --save-at-instructions" })
         .option("restore", { type: "string", describe: "continue the machine saved in this snapshot file (no --kernel needed)" })

@@ -33,8 +33,10 @@ partitions that stop) as "-- <time>: text". A summary table per partition closes
 Guest console text is shown safely: control characters and escape sequences appear as ^[ (C0, DEL)
 or \\x9b (C1) instead of acting on the terminal; --raw-console passes the bytes through unchanged.
 
-Input: --console NAME feeds stdin to the COM1 receiver of FV partition NAME. stdin must be a pipe or a
-file; it is read to its end before the run starts, so a run with input is as deterministic as one without.
+Input: --console NAME feeds stdin to the COM1 receiver and PS/2 keyboard of FV partition NAME. stdin must be
+a pipe or a file; it is read to its end before the run starts and then delivered one byte per character time
+of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or enabled the
+receive interrupt, so a run with input is as deterministic as one without.
 
 Progress: a run that takes more than a moment shows virtual time, frames, guest MIPS (executed guest
 cycles per host microsecond) and an ETA on stderr when stderr is a terminal; never otherwise.
@@ -280,7 +282,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("frames", { type: "number", describe: "major frames of the initial schedule to run (default 1)" })
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
-        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run) to this FV partition's COM1" })
+        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run, delivered at COM1's baud rate) to this FV partition's COM1 and keyboard" })
         .option("raw-console", { type: "boolean", default: false, describe: "print guest console bytes as they are (default: control and escape characters shown as ^[ or \\x9b)" })
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
         .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })

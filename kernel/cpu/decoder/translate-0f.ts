@@ -1,5 +1,5 @@
 // Two-byte (0F xx) opcode map: system instructions, Jcc rel32, SETcc, CMOVcc, bit operations,
-// SHLD/SHRD, MOVZX/MOVSX, CMPXCHG/XADD/CMPXCHG8B, BSWAP, CPUID, RDTSC. x87/MMX/SSE space is #UD.
+// SHLD/SHRD, MOVZX/MOVSX, CMPXCHG/XADD/CMPXCHG8B, BSWAP, CPUID, RDTSC, RDMSR/WRMSR, SYSENTER/SYSEXIT. x87/MMX/SSE space is #UD.
 import { FS, GS, SS } from "../cpu-state";
 import { Lazy, STATUS, packKind } from "../flags";
 import { condExpr, condReads, imulOp, storeFor } from "./alu-gen";
@@ -36,6 +36,11 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
   switch (op) {
     case 0x00: return grp6(c);
     case 0x01: return grp7(c);
+    case 0x02: case 0x03: {
+      const m = c.modrm();
+      const q = op === 0x02 ? "lar" : "lsl";
+      return flagsHelper(`{ const v = s.descQuery("${q}", ${rmRead(c, m, 16)}); if (v !== undefined) { ${regSet(m.reg, c.osize, "v")} } }`);
+    }
     case 0x06: return plain("s.clts();");
     case 0x08: case 0x09: return plain("s.privCheck();");
     case 0x20: case 0x21: case 0x22: case 0x23: {
@@ -44,7 +49,11 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
       if (op < 0x22) return plain(`r[${m.rm}] = s.movFrom${kind}(${m.reg});`);
       return jump(`s.movTo${kind}(${m.reg}, r[${m.rm}]); s.eip = ${c.next};`);
     }
-    case 0x30: case 0x32: case 0x33: return jump("s.msr();");
+    case 0x30: return jump(`s.wrmsr(); s.eip = ${c.next};`);
+    case 0x32: return plain("s.rdmsr();");
+    case 0x33: return plain("s.rdpmc();");
+    case 0x34: return jump("s.sysenter();");
+    case 0x35: return jump("s.sysexit();");
     case 0x31: return { code: "s.rdtsc();", term: true, mayBreak: true };
     case 0xa0: case 0xa8: return plain(pushCode(c, `s.segSel[${op === 0xa0 ? FS : GS}]`, c.osize), true);
     case 0xa1: case 0xa9:
@@ -169,8 +178,11 @@ function grp6(c: Ctx): Out {
       return jump(`s.lldt(${rmRead(c, m, 16)}); s.eip = ${c.next};`);
     case 3:
       return jump(`s.ltr(${rmRead(c, m, 16)}); s.eip = ${c.next};`);
+    case 4:
+    case 5:
+      return flagsHelper(`s.descQuery("${m.reg === 4 ? "verr" : "verw"}", ${rmRead(c, m, 16)});`);
     default:
-      return undef(); // VERR/VERW: not implemented
+      return undef();
   }
 }
 

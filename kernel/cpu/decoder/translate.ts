@@ -185,6 +185,12 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       if (m.isReg) return undef();
       return plain(`s.bound(${regGet(m.reg, c.osize)}, ${c.memLinear(m, c.osize, false)}, ${c.osize}, ${c.eip});`);
     }
+    case 0x63: {
+      // ARPL r/m16, r16: raise the destination selector's RPL to the source's; ZF says whether it changed.
+      const m = c.modrm();
+      const d = c.rm(m, 16, true);
+      return flagsHelper(`{ ${d.pre} const v = ${d.get}; const rpl = ${regGet(m.reg, 16)} & 3; if ((v & 3) < rpl) { ${d.set("(v & 0xfffc) | rpl")} s.setStatus(64, 64); } else s.setStatus(64, 0); }`);
+    }
     case 0x68: return plain(pushCode(c, String(c.imm(c.osize)), c.osize), true);
     case 0x6a: { const v = c.s8(); return plain(pushCode(c, String(c.o32 ? v : v & 0xffff), c.osize), true); }
     case 0x69: case 0x6b: {
@@ -307,7 +313,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xcc: return jump(`s.softInt(3, ${c.next}, ${c.eip});`, { fRead: STATUS });
     case 0xcd: { const v = c.u8(); return jump(`s.softInt(${v}, ${c.next}, ${c.eip});`, { fRead: STATUS }); }
     case 0xce: return jump(`if (s.cond(0)) s.softInt(4, ${c.next}, ${c.eip}); else s.eip = ${c.next};`, { fRead: STATUS });
-    case 0xcf: return flagsHelper(`s.iret(${c.o32});`, { term: true, setsEip: true });
+    case 0xcf: return flagsHelper(`s.iret(${c.o32}, ${c.next});`, { term: true, setsEip: true });
     case 0xd4: { const v = c.u8(); return flagsHelper(`s.aam(${v});`); }
     case 0xd5: { const v = c.u8(); return flagsHelper(`s.aad(${v});`); }
     case 0xd6: return { code: "r[0] = (r[0] & -256) | (s.getCF() ? 255 : 0);", fRead: STATUS };
@@ -346,7 +352,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xea: {
       const off = c.o32 ? c.i32() : c.u16();
       const sel = c.u16();
-      return jump(`s.farJmp(${sel}, ${off});`);
+      return jump(`s.farJmp(${sel}, ${off}, ${c.next});`);
     }
     case 0xf4: return jump(`s.hlt(${c.next});`);
     case 0xf5: return flagsHelper("s.cmc();");
@@ -390,7 +396,7 @@ function grp5(c: Ctx, known: number): Out {
       const w = sz >> 3;
       const sel = `s.rd16((${lin} + ${w}) | 0)`;
       if (m.reg === 3) return jump(`{ const ea = ${lin}; s.farCall(${sel.replace(lin, "ea")}, s.rd${sz}(ea), ${c.next}, ${c.o32}); }`);
-      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, s.rd${sz}(ea)); }`);
+      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, s.rd${sz}(ea), ${c.next}); }`);
     }
     case 6:
       return plain(pushCode(c, rmRead(c, m, sz), sz), true);

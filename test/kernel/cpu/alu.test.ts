@@ -162,7 +162,7 @@ describe("kernel/cpu ALU and flags", () => {
     expect(runSnippet(bytes(0xd9, 0xe8), ZERO).exception).to.equal(undefined);
     expect(runSnippet(bytes(0xd9, 0xd1), ZERO).exception).to.equal(6);
     expect(runSnippet(bytes(0x0f, 0x28, 0xc1), ZERO).exception).to.equal(6);
-    expect(runSnippet(bytes(0x63, 0xc0), ZERO).exception).to.equal(6);
+    expect(runSnippet(bytes(0x0f, 0xb9, 0xc0), ZERO).exception).to.equal(6); // UD1 (0x63 is ARPL now)
   });
   it("CPUID reports the vendor and only implemented features", () => {
     const v = runSnippet(bytes(0x0f, 0xa2), ZERO).regs;

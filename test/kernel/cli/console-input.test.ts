@@ -1,0 +1,61 @@
+// `apexvisor boot` console input as a user meets it: a piped session with a shell-like guest (COM1
+// interrupts) and the same through the PS/2 keyboard, an endless pipe that must not hold up the start,
+// resets reported with their cause, and an interactive session on a pseudo-terminal (python3's pty).
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { REPO_ROOT } from "../machine/boot-test-image";
+
+const KERNEL = join(REPO_ROOT, "build", "guests", "test", "kernel", "machine", "pc-guests", "cpupc-test-O2.elf");
+const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
+const EXPECTED = join(REPO_ROOT, "test", "kernel", "machine", "pc-guests", "expected");
+
+function boot(args: string[], input: string): { out: string; err: string; status: number | null } {
+  const r = spawnSync(process.execPath, [CLI, "boot", "--kernel", KERNEL, ...args], { input, encoding: "latin1", timeout: 60_000 });
+  return { out: r.stdout, err: r.stderr, status: r.status };
+}
+
+describe("kernel/cli/console-input: boot's console input", function () {
+  it("a shell-like guest reads piped lines through COM1 receive interrupts and echoes them, the same every run", () => {
+    const a = boot(["--append", "shell"], "hello\nworld\nexit\n");
+    expect(a.out).to.equal(readFileSync(join(EXPECTED, "shell.txt"), "latin1"));
+    expect(a.status).to.equal(1);
+    expect(boot(["--append", "shell"], "hello\nworld\nexit\n").out).to.equal(a.out);
+  });
+
+  it("the same lines typed on the PS/2 keyboard (i8042, scan code set 1)", () => {
+    const r = boot(["--append", "kbd"], "Hello kbd\nexit\n");
+    expect(r.out).to.equal(readFileSync(join(EXPECTED, "kbd.txt"), "latin1"));
+    expect(r.status).to.equal(1);
+  });
+
+  it("an endless pipe does not hold up the start", () => {
+    const r = spawnSync("sh", ["-c", `yes | "${process.execPath}" "${CLI}" boot --kernel "${KERNEL}" --append cpuid`], { encoding: "latin1", timeout: 60_000 });
+    expect(r.stdout).to.equal(readFileSync(join(EXPECTED, "cpuid.txt"), "latin1"));
+    expect(r.status).to.equal(1);
+  });
+
+  it("a reset through the i8042 ends the run with its cause on stderr; --reboot boots again", () => {
+    const r = boot(["--append", "reset"], "");
+    expect(r.status).to.equal(14); // BOOT_EXIT.reset
+    expect(r.err).to.match(/^apexvisor boot: machine reset: i8042 reset line pulsed \(command 0xfe\) after \d+ instructions \(--reboot boots again\)\n$/);
+    const again = boot(["--append", "reset", "--reboot", "--max-instructions", "3000"], "");
+    expect(again.out.startsWith("pulsing the reset line\n".repeat(2))).to.equal(true);
+    expect(again.err.split("\n").filter((l) => l.includes("i8042 reset line pulsed (command 0xfe); booting again"))).to.have.length(2);
+    expect(again.status).to.equal(10);
+  });
+
+  it("an interactive session on a pseudo-terminal: typed lines echo, Ctrl-A x quits", function () {
+    const probe = spawnSync("python3", ["-c", "import pty, os; os.waitstatus_to_exitcode"], { encoding: "utf8" });
+    if (probe.error !== undefined || probe.status !== 0) {
+      console.log("      (skipped: python3 with the pty module is not installed)");
+      this.skip();
+    }
+    const r = spawnSync("python3", [join(REPO_ROOT, "test", "kernel", "cli", "pty-session.py"), process.execPath, CLI, "boot", "--kernel", KERNEL, "--append", "shell"], { encoding: "latin1", timeout: 90_000 });
+    expect(r.stdout).to.contain("you typed: hello pty");
+    expect(r.stdout).to.contain("you typed: second line");
+    expect(r.stdout).to.contain("apexvisor boot: terminated by Ctrl-A x");
+    expect(r.stdout).to.match(/STATUS 0\n$/);
+  });
+});

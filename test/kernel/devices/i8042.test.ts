@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { I8042 } from "../../../kernel/devices/i8042";
+import { scancodesFor } from "../../../kernel/devices/scancode-set1";
+import { RecordingIrq, roundTrip } from "./collaborators";
+
+function drain(k: I8042): number[] {
+  const out: number[] = [];
+  while (k.read(4) & 1) out.push(k.read(0));
+  return out;
+}
+
+describe("kernel/devices/i8042: keyboard controller and PS/2 keyboard", () => {
+  it("answers the controller self-test, interface test and command byte", () => {
+    const k = new I8042(new RecordingIrq(), () => expect.fail("no reset"));
+    k.write(4, 1, 0xaa);
+    expect(drain(k)).to.deep.equal([0x55]);
+    k.write(4, 1, 0xab);
+    k.write(4, 1, 0x20);
+    expect(drain(k)).to.deep.equal([0x00, 0x61]);
+    k.write(4, 1, 0x60);
+    k.write(0, 1, 0x20); // no IRQ, keyboard enabled
+    k.write(4, 1, 0x20);
+    expect(drain(k)).to.deep.equal([0x20]);
+  });
+
+  it("types host characters as set-1 make/break codes, with Shift and Ctrl, and raises IRQ1 while the buffer is full", () => {
+    expect(scancodesFor(0x61)).to.deep.equal([0x1e, 0x9e]); // a
+    expect(scancodesFor(0x41)).to.deep.equal([0x2a, 0x1e, 0x9e, 0xaa]); // A
+    expect(scancodesFor(0x0d)).to.deep.equal([0x1c, 0x9c]); // Enter
+    expect(scancodesFor(0x03)).to.deep.equal([0x1d, 0x2e, 0xae, 0x9d]); // Ctrl-C
+    expect(scancodesFor(0xe9)).to.deep.equal([]);
+    const irq = new RecordingIrq();
+    const k = new I8042(irq, () => expect.fail("no reset"));
+    expect(k.keyboardReady()).to.equal(false); // the guest has not used the controller yet
+    k.read(4);
+    expect(k.keyboardReady()).to.equal(true);
+    k.type(0x21); // !
+    expect(irq.level).to.equal(true);
+    expect(drain(k)).to.deep.equal([0x2a, 0x02, 0x82, 0xaa]);
+    expect(irq.level).to.equal(false);
+  });
+
+  it("keyboard commands: reset, identify, scan code set, disable scanning", () => {
+    const k = new I8042(new RecordingIrq(), () => expect.fail("no reset"));
+    k.write(0, 1, 0xff);
+    expect(drain(k)).to.deep.equal([0xfa, 0xaa]);
+    k.write(0, 1, 0xf2);
+    expect(drain(k)).to.deep.equal([0xfa, 0xab, 0x41]);
+    k.write(0, 1, 0xf0);
+    k.write(0, 1, 0x00);
+    expect(drain(k)).to.deep.equal([0xfa, 0xfa, 0x41]);
+    k.write(0, 1, 0xf5);
+    expect(drain(k)).to.deep.equal([0xfa]);
+    expect(k.keyboardReady()).to.equal(false);
+  });
+
+  it("pulsing the reset line (0xFE) or driving output port bit 0 low asks for a reset with its cause", () => {
+    const causes: string[] = [];
+    const k = new I8042(new RecordingIrq(), (c) => causes.push(c));
+    k.write(4, 1, 0xfe);
+    k.write(4, 1, 0xff); // pulses no line
+    k.write(4, 1, 0xd1);
+    k.write(0, 1, 0x02);
+    expect(causes).to.deep.equal(["i8042 reset line pulsed (command 0xfe)", "i8042 output port reset line driven low (command 0xd1)"]);
+  });
+
+  it("save -> restore into a fresh controller gives the same state", () => {
+    const k = new I8042(new RecordingIrq(), () => undefined);
+    k.read(4);
+    k.type(0x42);
+    k.write(0, 1, 0xed);
+    const s = roundTrip(k, new I8042(new RecordingIrq(), () => undefined));
+    expect(s).to.deep.equal(k.saveState());
+  });
+});
