@@ -35,14 +35,7 @@ function bootMachine(session: BootSession, dbg: CpuDebugger): MachineView {
     mode: () => (session.end !== null ? "ENDED" : dbg.stop !== null ? "STOPPED" : "RUNNING"),
     stats: () => ({ instructions: pc.cpu.instructions, cycles: session.clock.cycles() }),
     hmLog: () => [],
-    pulseIrq: (line) => {
-      if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
-      if (pc.pics === undefined) return "this PC has no 8259A pair (not in its device list)";
-      const l = pc.pics.line(line);
-      l.set(true);
-      l.set(false);
-      return null;
-    },
+    pulseIrq: (line) => pc.pulseIrq(line),
   };
 }
 

@@ -133,14 +133,7 @@ export class FvVm implements PartitionVm {
     return {
       cpu: m.cpu,
       memory: m.memory,
-      pulseIrq: (line) => {
-        if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
-        if (m.pics === undefined) return "this PC has no 8259A pair (not in its device list)";
-        const l = m.pics.line(line);
-        l.set(true);
-        l.set(false);
-        return null;
-      },
+      pulseIrq: (line) => m.pulseIrq(line),
     };
   }
 

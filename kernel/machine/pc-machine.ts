@@ -111,6 +111,17 @@ export class PcMachine {
     return this.placed.flatMap((d) => d.units);
   }
 
+  /** Raises and drops 8259A line `line` (an edge, as an injected IRQ); returns why it cannot, or null. */
+  pulseIrq(line: number): string | null {
+    if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
+    const pics = this.pics;
+    if (pics === undefined) return "this PC has no 8259A pair (not in its device list)";
+    const l = pics.line(line);
+    l.set(true);
+    l.set(false);
+    return null;
+  }
+
   get pics(): Pic8259Pair | undefined {
     return this.chips.pics;
   }
