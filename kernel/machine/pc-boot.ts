@@ -105,6 +105,8 @@ export interface BootResumeOptions {
   readonly maxInstructions?: number;
   readonly stdout: (bytes: Uint8Array) => void;
   readonly debugConsole?: (bytes: Uint8Array) => void;
+  /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
+  readonly keepState?: boolean;
 }
 
 type Created = { ok: true; session: BootSession } | { ok: false; message: string };
@@ -184,7 +186,7 @@ export class BootSession {
   static restore(opts: BootResumeOptions): Created {
     const extra = readBootExtra(opts.machine.extra);
     if (typeof extra === "string") return { ok: false, message: extra };
-    const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, false);
+    const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
     const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
     if (!prepared.ok) return { ok: false, message: prepared.error };
     prepared.apply();
