@@ -53,6 +53,14 @@ interface Logbook {
 /** A logbook id (1-based index in configuration order) or why there is none. */
 export type LogbookIdResult = { readonly outcome: "ok" | "noChange"; readonly id: number } | { readonly outcome: ServiceOutcome };
 
+/** What a snapshot keeps of one logbook (kernel/snapshot/kernel-codec.ts), in configuration order. */
+export interface LogbookSaved {
+  readonly maxMessageSize: number | undefined;
+  readonly created: boolean;
+  readonly messages: readonly Uint8Array[];
+  readonly overwritten: number;
+}
+
 /** Every configured logbook of a module. Invariant: ids are 1-based positions in `configs`. */
 export class LogbookStore {
   private readonly books: Logbook[];
@@ -133,6 +141,24 @@ export class LogbookStore {
     if (book === undefined || book.maxMessageSize === undefined) return undefined;
     const { maxNbLogged, maxNbInProgress } = book.config;
     return { maxMessageSize: book.maxMessageSize, maxNbLogged, maxNbInProgress, nbLogged: book.messages.length, nbInProgress: 0, nbOverwritten: book.overwritten };
+  }
+
+  /** Every logbook's state, in configuration order. */
+  saveState(): LogbookSaved[] {
+    return this.books.map((b) => ({ maxMessageSize: b.maxMessageSize, created: b.created, messages: b.messages.map(copyMessage), overwritten: b.overwritten }));
+  }
+
+  /** Puts back what saveState returned (checked by the snapshot reader against the same configuration). */
+  restoreState(saved: readonly LogbookSaved[]): void {
+    if (saved.length !== this.books.length) throw new Error(`${saved.length} logbooks saved, ${this.books.length} configured`);
+    saved.forEach((s, i) => {
+      const b = this.books[i]!;
+      b.maxMessageSize = s.maxMessageSize;
+      b.created = s.created;
+      b.messages.length = 0;
+      b.messages.push(...s.messages.map(copyMessage));
+      b.overwritten = s.overwritten;
+    });
   }
 
   /** The partition restarts: its logbooks must be created again; their messages stay. */

@@ -35,6 +35,11 @@ export class SharedMemory {
     }
   }
 
+  /** Every block, in configuration order (snapshots save and restore them by name). */
+  all(): SharedBlock[] {
+    return [...this.blocks.values()];
+  }
+
   /** The block called `name`; a name the configuration does not share is a host bug. */
   block(name: string): SharedBlock {
     const b = this.blocks.get(name);

@@ -30,6 +30,7 @@ import {
   type ScheduleState,
 } from "../sched/module-schedules";
 import { encodeRunnerState, parseRunnerState, type RunnerState } from "../snapshot/kernel-codec";
+import { sharedMemoryOf } from "../mem/shared-memory";
 import type { Prepared } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { PortEventKind } from "../trace/trace-event";
@@ -84,6 +85,11 @@ interface PartitionRuntime {
   readonly vm: PartitionVm;
   mode: PartitionModeState;
   sleepUntil: Nanos | undefined;
+  /**
+   * End of the window whose rest this partition gave up (a yield, a halt, a stop, its own restart): a run
+   * that continues inside that window (after a snapshot, or in pieces) must not run it again.
+   */
+  doneUntil: Nanos | undefined;
   /** Transitions and errors requested by a hypercall, applied once the call returns. */
   deferred: (() => void)[];
   /** Errors sent to the partition's error handler and not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
@@ -133,6 +139,7 @@ export class ModuleRunner {
         vm,
         mode: start,
         sleepUntil: undefined,
+        doneUntil: undefined,
         deferred: [],
         errors: [],
         stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
@@ -188,10 +195,12 @@ export class ModuleRunner {
       slotHint: this.slotHint,
       shutdown: this.shutdown,
       schedule: this.scheduleState,
-      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, errors: [...p.errors], stats: { ...p.stats } })),
+      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, doneUntil: p.doneUntil, errors: [...p.errors], stats: { ...p.stats } })),
       hmLog: { entries: this.hmLog.entries(), dropped: this.hmLog.dropped },
       ports: this.router.saveState(),
       console: this.console.pendingLines(),
+      logbooks: this.logbooks.saveState(),
+      shared: sharedMemoryOf(this.opts.config).all().map((b) => ({ name: b.name, bytes: b.bytes })),
     };
     const machines = parts.map((p) => {
       if (p.vm.snapshot === undefined) throw new Error(`partition ${p.config.name}: its VM cannot be saved`);
@@ -202,7 +211,8 @@ export class ModuleRunner {
 
   /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
   prepareRestore(kernel: Json, machines: readonly SnapshotMachine[]): Prepared {
-    const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity);
+    const blocks = sharedMemoryOf(this.opts.config).all();
+    const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity, blocks);
     if (!parsed.ok) return parsed;
     const s = parsed.value;
     const parts = [...this.partitions.values()];
@@ -227,6 +237,7 @@ export class ModuleRunner {
           if (p === undefined) throw new Error(`partition ${ps.id} passed the check but is not in the module`);
           p.mode = ps.mode;
           p.sleepUntil = ps.sleepUntil;
+          p.doneUntil = ps.doneUntil;
           p.errors.length = 0;
           p.errors.push(...ps.errors);
           Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
@@ -234,6 +245,12 @@ export class ModuleRunner {
         this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
         this.router.restoreState(s.ports);
         this.console.restorePending(s.console);
+        this.logbooks.restoreState(s.logbooks);
+        s.shared.forEach((saved, i) => {
+          const block = blocks[i]!;
+          block.bytes.set(saved.bytes);
+          block.bytes.fill(0, saved.bytes.length);
+        });
         for (const step of steps) step();
       },
     };
@@ -243,6 +260,7 @@ export class ModuleRunner {
   private runWindow(p: PartitionRuntime, windowId: number, slotStart: Nanos, windowEnd: Nanos, stop: Nanos): void {
     const start = this.now;
     if (slotStart === start) {
+      p.doneUntil = undefined;
       p.vm.beginWindow?.(start, windowEnd);
       p.stats.windows++;
       this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
@@ -250,6 +268,8 @@ export class ModuleRunner {
     const budget = this.clock.cyclesBetween(start, stop);
     p.stats.cyclesOffered += budget;
     let used = 0;
+    // The partition gave up the rest of this window before the run was cut here: it stays off until the window ends.
+    if (p.doneUntil !== undefined && start < p.doneUntil) used = budget;
     while (used < budget && this.runnable(p)) {
       if (p.sleepUntil !== undefined) {
         if (p.sleepUntil >= stop) break;
@@ -266,7 +286,10 @@ export class ModuleRunner {
       used += slice.cycles;
       p.stats.cyclesRun += slice.cycles;
       this.now = this.clock.advance(start, used);
-      if (!this.handleExit(p, slice.exit)) break;
+      if (!this.handleExit(p, slice.exit)) {
+        p.doneUntil = windowEnd;
+        break;
+      }
     }
     if (this.shutdown !== undefined) return;
     this.now = stop;

@@ -1,10 +1,12 @@
 // The module kernel's state in a snapshot's kernel note: virtual time, schedule state with its pending
 // switch, partition modes and runner bookkeeping, the HM log, ports with their messages, unfinished
-// console lines. Encodes to JSON (times as decimal strings, bytes as hex) and parses it back checked
+// console lines, logbooks, shared memory blocks. Encodes to JSON (times as decimal strings, bytes as hex) and parses it back checked
 // against the module's configuration. Pure.
 import type { ErrorCode, ErrorLevel, SystemConfig } from "../config/model";
 import { ERROR_CODES } from "../config/read-hm";
 import type { HmLogEntry } from "../health/hm-log";
+import { LOGBOOK_MAX_MESSAGE, type LogbookSaved } from "../logbook/logbook-store";
+import type { SharedBlock } from "../mem/shared-memory";
 import { MAX_CONSOLE_LINE } from "../module/console-mux";
 import type { PartitionError } from "../module/partition-vm";
 import { partitionId, type Nanos, type PartitionId } from "../mem/types";
@@ -20,6 +22,8 @@ export interface PartitionRunState {
   readonly id: PartitionId;
   readonly mode: PartitionModeState;
   readonly sleepUntil: Nanos | undefined;
+  /** End of the window whose rest the partition gave up (a yield, a halt, its own restart); undefined when none. */
+  readonly doneUntil: Nanos | undefined;
   readonly errors: readonly PartitionError[];
   readonly stats: { readonly windows: number; readonly cyclesOffered: number; readonly cyclesRun: number; readonly hmEvents: number; readonly restarts: number };
 }
@@ -34,6 +38,10 @@ export interface RunnerState {
   readonly hmLog: { readonly entries: readonly HmLogEntry[]; readonly dropped: number };
   readonly ports: PortRouterState;
   readonly console: readonly { readonly partition: PartitionId; readonly bytes: readonly number[] }[];
+  /** The module's logbooks (they outlive partition restarts), in configuration order. */
+  readonly logbooks: readonly LogbookSaved[];
+  /** Shared memory blocks (apx:Shared): outside every partition's RAM, so saved here, by name. */
+  readonly shared: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
 const MODES: readonly OperatingMode[] = ["IDLE", "COLD_START", "WARM_START", "NORMAL"];
@@ -54,6 +62,7 @@ export function encodeRunnerState(s: RunnerState): Json {
       mode: p.mode.mode,
       startCondition: p.mode.startCondition,
       sleepUntil: ns(p.sleepUntil),
+      doneUntil: ns(p.doneUntil),
       errors: p.errors.map((e) => ({ code: e.code, message: e.message, failedAddress: e.failedAddress })),
       stats: { ...p.stats },
     })),
@@ -68,11 +77,20 @@ export function encodeRunnerState(s: RunnerState): Json {
       outbox: s.ports.outbox.map((m) => ({ channel: m.channel, endpoint: m.endpoint ?? null, kind: m.kind, time: ns(m.time), data: toHex(m.data) })),
     },
     console: s.console.map((c) => ({ partition: c.partition, bytes: toHex(Uint8Array.from(c.bytes)) })),
+    logbooks: s.logbooks.map((b) => ({ maxMessageSize: b.maxMessageSize ?? null, created: b.created, messages: b.messages.map(toHex), overwritten: b.overwritten })),
+    shared: s.shared.map((b) => ({ name: b.name, bytes: toHex(b.bytes.subarray(0, usedBytes(b.bytes))) })),
   };
 }
 
+/** Length up to the last non-zero byte (the rest of a block is zero). */
+function usedBytes(b: Uint8Array): number {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return end;
+}
+
 /** JSON -> RunnerState, every field checked against `config` (partitions, schedules, ports and their sizes). */
-export function parseRunnerState(raw: unknown, config: SystemConfig, ports: PortTable, hmCapacity: number): { ok: true; value: RunnerState } | { ok: false; error: string } {
+export function parseRunnerState(raw: unknown, config: SystemConfig, ports: PortTable, hmCapacity: number, shared: readonly SharedBlock[]): { ok: true; value: RunnerState } | { ok: false; error: string } {
   const ids = new Set<number>(config.partitions.map((p) => p.id));
   const pid = (f: Fields, name: string): PartitionId => {
     const v = f.int(name, 0, 0xffff);
@@ -99,6 +117,7 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
       id: pid(p, "id"),
       mode: { mode: p.oneOf("mode", MODES), startCondition: p.oneOf("startCondition", STARTS) },
       sleepUntil: p.nanosOrNull("sleepUntil"),
+      doneUntil: p.nanosOrNull("doneUntil"),
       errors: p.objects("errors", 16).map((e) => ({ code: e.oneOf("code", ERROR_CODES) as ErrorCode, message: e.str("message", 4096), failedAddress: e.int("failedAddress", 0, 0xffffffff) })),
       stats: (() => {
         const s = p.obj("stats");
@@ -150,6 +169,8 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
         outbox: pf.objects("outbox", 1 << 16).map((m) => ({ channel: m.int("channel", 0, 0xffffffff), endpoint: m.strOrNull("endpoint", 256), kind: m.oneOf("kind", ["sampling", "queuing"] as const), time: m.nanos("time"), data: m.hex("data", maxMsg) })),
       },
       console: f.objects("console", ids.size).map((c) => ({ partition: pid(c, "partition"), bytes: [...c.hex("bytes", MAX_CONSOLE_LINE)] })),
+      logbooks: readLogbooks(f, config),
+      shared: readShared(f, shared),
     };
   });
 }
@@ -158,4 +179,32 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
 function hexAt(q: Fields, i: number, max: number): Uint8Array {
   const raw = q.list("messages", 1 << 16)[i];
   return new Fields({ m: raw }, `${q.path}.messages[${i}]`).hex("m", max);
+}
+
+/** The logbooks list: one entry per configured logbook, messages within its configured count and the size limit. */
+function readLogbooks(f: Fields, config: SystemConfig): LogbookSaved[] {
+  const books = f.objects("logbooks", config.logbooks.length);
+  if (books.length !== config.logbooks.length) f.list("logbooks", -1); // throws naming the field
+  return books.map((b, i) => {
+    const cap = config.logbooks[i]?.maxNbLogged ?? 0;
+    const size = b.intOrNull("maxMessageSize", 1, LOGBOOK_MAX_MESSAGE);
+    const list = b.list("messages", cap);
+    return {
+      maxMessageSize: size,
+      created: b.bool("created"),
+      messages: list.map((_, j) => new Fields({ m: list[j] }, `${b.path}.messages[${j}]`).hex("m", size ?? 0)),
+      overwritten: b.int("overwritten", 0, BIG),
+    };
+  });
+}
+
+/** The shared blocks, by name and in order, each no longer than the block. */
+function readShared(f: Fields, blocks: readonly SharedBlock[]): { name: string; bytes: Uint8Array }[] {
+  const saved = f.objects("shared", blocks.length);
+  if (saved.length !== blocks.length) f.list("shared", -1);
+  return saved.map((s, i) => {
+    const block = blocks[i]!;
+    s.oneOf("name", [block.name]);
+    return { name: block.name, bytes: s.hex("bytes", block.bytes.length) };
+  });
 }
