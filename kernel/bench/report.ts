@@ -103,7 +103,7 @@ function kernelSection(r: BenchReport): string {
     out.push(`## Simulation speed\n\n${s.partitions} FV partitions, ${s.virtualNs / 1e6} ms of virtual time in ${(s.hostNs.median / 1e6).toFixed(0)} ms host (median): **${s.ratio.toFixed(3)} virtual s per host s**.`);
   }
   if (r.snapshots.length > 0) {
-    out.push(`## Snapshots (full; incremental not implemented)\n\n${table(["snapshot", "kind", "bytes", "save ms (median)", "restore ms (median)"], r.snapshots.map((s) => [s.what, s.kind, String(s.bytes), s.saveMs.toFixed(1), s.restoreMs.toFixed(1)]))}\n\nSave = encode to bytes with the SHA-256; restore = decode, check every note, rebuild the machine or module, apply. Files are trimmed after the last non-zero RAM page.`);
+    out.push(`## Snapshots (full and incremental)\n\n${table(["snapshot", "kind", "bytes", "save ms (median)", "restore ms (median)"], r.snapshots.map((s) => [s.what, s.kind, String(s.bytes), s.saveMs.toFixed(1), s.restoreMs.toFixed(1)]))}\n\nSave = encode to bytes with the SHA-256; restore = decode, check every note, rebuild the machine or module, apply. Files are trimmed after the last non-zero RAM page. An incremental row is a delta holding the RAM pages written since the full file was restored; its restore reads both files and applies the pages.`);
   }
   if (r.memory !== null) out.push(`## Memory\n\n**${(r.memory.bytesPerPartition / 1024).toFixed(0)} KiB per partition at rest**. Method: ${r.memory.method}.\n\n${budgetLine()}`);
   return out.join("\n\n");
