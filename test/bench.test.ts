@@ -39,6 +39,11 @@ describe("apexvisor bench --quick", function () {
     const expected = JSON.parse(readFileSync(join(REPO_ROOT, "test", "bench", "expected-counts.json"), "utf8")) as unknown;
     expect(exactCounts(report)).to.deep.equal(expected);
     expect(report.switching.map((s) => s.partitions)).to.deep.equal([2, 10, 100, 1000]);
+    // Snapshot rows (issue 9): demo module and 64 MiB boot, full and incremental; a delta is far smaller than its base.
+    expect(report.snapshots.map((s) => s.kind)).to.deep.equal(["full", "incremental", "full", "incremental"]);
+    const [demoFull, demoDelta, bootFull, bootDelta] = report.snapshots;
+    expect(demoDelta!.bytes).to.be.below(demoFull!.bytes / 4);
+    expect(bootDelta!.bytes).to.be.below(bootFull!.bytes / 4);
     expect(printed).to.include("## Call paths").and.include("## Cost model assumptions");
     expect(readFileSync(join(dir, "bench.html"), "utf8")).to.include("<svg");
   });
