@@ -31,7 +31,7 @@ export function applyDelta(delta: SnapshotContent, base: SnapshotContent): { ok:
     machines.push({ ...rest, ram });
   }
   const { base: _base, ...rest } = delta;
-  return { ok: true, content: { ...rest, machines } };
+  return { ok: true, content: { ...rest, machines, chain: [ref.file, ...(base.chain ?? [])] } };
 }
 
 function short(checksum: string | undefined): string {

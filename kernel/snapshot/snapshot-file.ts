@@ -70,6 +70,8 @@ export interface SnapshotContent {
   readonly kernel: Json;
   /** Set on a delta file: machines with `dirtyPages` store only those pages; restore needs this base. */
   readonly base?: SnapshotBase;
+  /** Read through a chain: the base files under this one, nearest first (snapshot-chain.ts). */
+  readonly chain?: readonly string[];
   /** The header checksum of the file read (identifies it as the base of a later delta). */
   readonly checksum?: string;
 }

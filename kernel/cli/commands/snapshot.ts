@@ -18,6 +18,7 @@ function field(v: Json, key: string): Json {
 /** The lines `snapshot info` prints. */
 export function infoLines(file: string, c: SnapshotContent): string[] {
   const out = [`${file}: apexvisor ${c.kind} snapshot, format ${SNAPSHOT_FORMAT_VERSION} (apexvisor ${APEXVISOR_VERSION}), checksum OK`];
+  if (c.chain !== undefined) out.push(`  incremental: a delta on ${c.chain.join(" <- ")} (every base found and checked; RAM below is the applied chain)`);
   for (const [k, v] of Object.entries(c.params)) if (k !== "images") out.push(`  ${k}: ${JSON.stringify(v)}`);
   for (const m of c.machines) out.push(...machineLines(m));
   if (c.kind === "module") {
