@@ -191,7 +191,10 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
   };
   const report = (outcome: RunModuleOutcome): void => {
-    const closeError = files?.close();
+    // A run that never started (a partition failed to load, a bad snapshot) leaves no trace file behind.
+    let closeError: string | undefined;
+    if (outcome.kind === "ran") closeError = files?.close();
+    else files?.discard();
     reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit);
   };
   if (!served) {
