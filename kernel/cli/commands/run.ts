@@ -16,7 +16,7 @@ import { commonMajorFrame } from "../../module/run-pieces";
 import { parseGdbAddress } from "../../host/node/gdb-server";
 import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
-import type { SnapshotContent } from "../../snapshot/snapshot-file";
+import type { SnapshotBase, SnapshotContent } from "../../snapshot/snapshot-file";
 import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { TraceEvent } from "../../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../../trace/tracer";
@@ -115,7 +115,7 @@ function lengthOf(args: RunArgs): RunLength | string {
 }
 
 /** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
-export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void | Promise<void> {
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent, base?: SnapshotBase): void | Promise<void> {
   const command = resume === undefined ? "run" : "resume";
   const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
   if (gdb !== undefined && !gdb.ok) {
@@ -195,7 +195,7 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     let closeError: string | undefined;
     if (outcome.kind === "ran") closeError = files?.close();
     else files?.discard();
-    reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit);
+    reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit, base);
   };
   if (!served) {
     const outcome = runModule(runOpts);
@@ -229,7 +229,7 @@ interface TraceIo {
   readonly closeError: string | undefined;
 }
 
-function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, traces: TraceIo, out: (line: string) => void, setExit: (code: number) => void): void {
+function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, traces: TraceIo, out: (line: string) => void, setExit: (code: number) => void, base: SnapshotBase | undefined): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -253,13 +253,13 @@ function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome
       out("");
       for (const l of summaryLines(outcome.config, outcome.result, clock)) out(l);
       if (args.save !== undefined && outcome.snapshot !== undefined) {
-        const w = writeSnapshotFile(args.save, outcome.snapshot);
+        const w = writeSnapshotFile(args.save, base === undefined ? outcome.snapshot : { ...outcome.snapshot, base });
         if (!w.ok) {
           process.stderr.write(`apexvisor ${command}: ${args.save}: ${w.error}\n`);
           setExit(RUN_EXIT.snapshot);
           return;
         }
-        process.stderr.write(`apexvisor ${command}: saved ${args.save} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
+        process.stderr.write(`apexvisor ${command}: saved ${args.save}${base === undefined ? "" : ` (a delta on ${base.file})`} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
       }
       if (traces.closeError !== undefined) {
         process.stderr.write(`apexvisor ${command}: ${traces.closeError}\n`);
