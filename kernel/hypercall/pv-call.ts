@@ -3,15 +3,15 @@
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { KernelFault } from "../health/system-state";
-import type { PvImage } from "../loader/pv-image";
+import type { PvImage } from "../pv/pv-image";
 import { readGuestBytes, writeGuestBytes } from "../mem/guest-access";
 import type { SharedMapping } from "../mem/shared-memory";
 import { guestVirt, type GuestVirtAddr, type Nanos } from "../mem/types";
 import type { ErrorHandlerState, KernelApi } from "../module/partition-vm";
-import { PvError } from "./abi-generated";
+import { PvError } from "./generated/abi-generated";
 import type { ExportLookup } from "./export-lookup";
-import type { PvTimers } from "./pv-timers";
-import type { SharedPage } from "./shared-page";
+import type { PvTimers } from "../pv/pv-timers";
+import type { SharedPage } from "../pv/shared-page";
 
 /** The PV state of one partition's vCPU that services read and change. */
 export interface PvVcpuState {

@@ -3,7 +3,7 @@
 // are capped by the service's own limits (CONSOLE_MAX_WRITE, a port's max message size, 128-byte HM
 // messages). Assumption: a trap round trip of a small in-order core (~100 cycles, as a int/iret pair
 // plus a table dispatch), a word copied per cycle, and a few hundred cycles for table lookups.
-import type { ServiceKey } from "./abi-generated";
+import type { ServiceKey } from "./generated/abi-generated";
 
 /** Dispatch cost of every trap, including ENOSYS answers: entry, id lookup, permission, return. */
 export const TRAP_BASE_CYCLES = 100;

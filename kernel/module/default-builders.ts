@@ -5,7 +5,7 @@ import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { dirname, relative } from "../host/posix-path";
 import { createFvVm } from "../machine/fv-vm";
-import { createPvVm } from "../partition/pv-vm";
+import { createPvVm } from "../pv/pv-vm";
 import { PartitionLoadError } from "./load-error";
 import type { VmBuilders } from "./vm-factory";
 

@@ -1,10 +1,10 @@
-// The suite's VM factory: createPvVm (kernel/partition/pv-vm.ts) bound to libpv and each partition's image,
+// The suite's VM factory: createPvVm (kernel/pv/pv-vm.ts) bound to libpv and each partition's image,
 // or createFvVm (a whole PC) for FV partitions such as the bare-PC BSP's modules.
 import { INPUT_LIMITS, readLimited } from "../../host/node/read-limited";
 import { dirname, join } from "path";
 import { NODE_FILES } from "../../host/node/node-files";
 import { createFvVm } from "../../machine/fv-vm";
-import { createPvVm } from "../../partition/pv-vm";
+import { createPvVm } from "../../pv/pv-vm";
 import { LIBPV_IMAGE } from "./plan";
 import type { SuiteVmFactory } from "./run-module";
 

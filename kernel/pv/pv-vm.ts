@@ -5,20 +5,20 @@
 // runner's (through KernelApi).
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import type { CpuExit } from "../cpu/exit";
-import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/abi-generated";
+import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/generated/abi-generated";
 import { dispatch } from "../hypercall/dispatcher";
 import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
 import type { PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
-import { PV_CONSTANTS } from "../hypercall/abi-layout";
-import { buildPvMachine, placeShared, type PvMachine } from "../hypercall/pv-machine";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
+import { buildPvMachine, placeShared, type PvMachine } from "./pv-machine";
 import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
-import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
+import { advanceTimers, nextExpiry, startTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCost } from "../hypercall/service-costs";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
-import { parsePvImage, type PvImage } from "../loader/pv-image";
+import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
@@ -28,7 +28,7 @@ import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmIntern
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
-import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
+import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
 
 /** What the VM factory passes in. */
 export interface PvVmOptions {
