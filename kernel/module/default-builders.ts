@@ -1,5 +1,5 @@
-// The VM builders `apexvisor run` uses: the PC machine for full-virtualized partitions and the
-// paravirtualized machine for the RTOS partitions.
+// The one VM factory: the PC machine for full-virtualized partitions and the paravirtualized machine for
+// the RTOS partitions, used by `apexvisor run`, `apexvisor test` (the RTOS suite), the bench and the page.
 import type { SourcePos, SystemConfig } from "../config/model";
 import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
