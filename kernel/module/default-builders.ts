@@ -20,7 +20,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
-    FV: (p, images, console) =>
+    FV: (p, images, console, links) =>
       createFvVm({
         partition: p,
         configDir,
@@ -30,9 +30,10 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         // The guest sees its image path as the XML names it, so output does not depend on where the tree lives.
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
+        ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
         ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
       }),
-    PV: (p, images, console) => {
+    PV: (p, images, console, links) => {
       libpv ??= readLibpv(host, p);
       return createPvVm({
         partition: p,
@@ -42,6 +43,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         libpvImage: libpv,
         image: images.image,
         imagePath: relative(configDir, images.imagePath),
+        ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
       });
     },
   };

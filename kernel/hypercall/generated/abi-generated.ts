@@ -101,6 +101,12 @@ export enum ServiceId {
   PartitionSetModeOf = 48,
   /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). */
   MemoryBlockStatus = 49,
+  /** Makes one page of the caller's RAM its ioreq ring: requests for the devices the XML serves from this partition are posted there. */
+  IoreqAttach = 60,
+  /** Hands every DONE slot of the caller's ring back to the kernel and returns how many it completed. */
+  IoreqNotify = 61,
+  /** An I/O server writes bytes to the console of one of its clients (what a served UART transmits), so they appear under the client's name. */
+  IoreqConsoleWrite = 62,
 }
 
 /** apexvisor error codes returned in EAX (negative). */
@@ -180,6 +186,7 @@ export enum Virq {
   PORT = 2,
   WINDOW_START = 3,
   HM = 4,
+  IOREQ = 5,
 }
 
 /** Bits of hm_raise_error's flags. */
@@ -235,6 +242,25 @@ export enum MemoryBlockMode {
   READ_WRITE = 1,
 }
 
+/** State of one ioreq ring slot. The kernel moves FREE -> READY (a client's access) and DONE -> FREE (after ioreq_notify); the server moves READY -> DONE. */
+export enum IoreqState {
+  FREE = 0,
+  READY = 1,
+  DONE = 2,
+}
+
+/** Direction of an ioreq, seen from the client. */
+export enum IoreqDir {
+  OUT = 0,
+  IN = 1,
+}
+
+/** Address space of an ioreq's addr. */
+export enum IoreqSpace {
+  PORT = 0,
+  MMIO = 1,
+}
+
 /** Decoded argument tuple of each service, in definition order (u64 = two words, lo first). */
 export interface ServiceArgs {
   readonly abiVersion: readonly [];
@@ -280,6 +306,9 @@ export interface ServiceArgs {
   readonly samplingPortCurrentStatus: readonly [portId: number, status: GuestVirtAddr];
   readonly partitionSetModeOf: readonly [partitionId: number, mode: number];
   readonly memoryBlockStatus: readonly [name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr];
+  readonly ioreqAttach: readonly [ring: GuestVirtAddr];
+  readonly ioreqNotify: readonly [];
+  readonly ioreqConsoleWrite: readonly [client: number, buf: GuestVirtAddr, len: number];
 }
 
 /** Handler key of a service (camelCase name). */
@@ -741,6 +770,36 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "trap",
     args: [{ kind: "ptr", name: "name", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "name_len", word: 1 }, { kind: "ptr", name: "status", word: 2, dir: "out", len: { by: "size", bytes: 16 } }],
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
+  },
+  {
+    id: ServiceId.IoreqAttach,
+    name: "ioreq_attach",
+    key: "ioreqAttach",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "ring", word: 0, dir: "inout", len: { by: "size", bytes: 4096 } }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EFAULT, arinc: null }, { code: PvError.EINVAL, arinc: null }, { code: PvError.EMODE, arinc: null }],
+  },
+  {
+    id: ServiceId.IoreqNotify,
+    name: "ioreq_notify",
+    key: "ioreqNotify",
+    permission: "any",
+    result: "value",
+    libpv: "trap",
+    args: [],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }],
+  },
+  {
+    id: ServiceId.IoreqConsoleWrite,
+    name: "ioreq_console_write",
+    key: "ioreqConsoleWrite",
+    permission: "any",
+    result: "count",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }, { kind: "ptr", name: "buf", word: 1, dir: "in", len: { by: "arg", index: 2 } }, { kind: "u32", name: "len", word: 2 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EFAULT, arinc: null }, { code: PvError.EINVAL, arinc: null }],
   },
 ];
 
