@@ -92,6 +92,7 @@ export class IoreqClient {
     this.hub.issue(this.client, device, port, size, dir, value, this.now());
     if (dir === IoreqDir.IN) this.pendingIn = { size, edi: cpu.edi };
     cpu.requestStop(IOREQ_STOP);
-    return floatingBus(size);
+    // A placeholder the guest never sees: resume() overwrites it before the vCPU runs again.
+    return 0;
   }
 }

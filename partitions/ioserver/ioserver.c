@@ -1,8 +1,9 @@
 /* ioserver.c: the I/O server partition. Attaches a page of its own RAM as its ioreq ring, then, in every
  * window, emulates each READY slot (the devices its clients' apx:Device entries name), marks it DONE and
  * hands the ring back with ioreq_notify; then yields the rest of the window. It sees requests from its
- * own clients only and no client memory. Command line "bogus" makes it a hostile server for the tests
- * (it completes a slot with a changed id). */
+ * own clients only and no client memory. Two command-line words make it misbehave, for the tests:
+ * "bogus" completes every slot with a changed id (a hostile server); "crash" writes to address 0 (a
+ * MEMORY_VIOLATION) after 40 requests, in its first run only (a restart says PARTITION_RESTART). */
 #include "served.h"
 #include "pv_note.h"
 
@@ -55,6 +56,8 @@ void ioserver_main(const struct pv_start_info *si);
 void ioserver_main(const struct pv_start_info *si)
 {
     int bogus = has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
+    int crash = has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
+    uint32_t total = 0;
     if (pv_ioreq_attach(ring) != PV_OK) {
         say("ioserver: ioreq_attach failed\n");
         for (;;)
@@ -77,6 +80,9 @@ void ioserver_main(const struct pv_start_info *si)
             s->state = PV_IOREQ_DONE;
             served++;
         }
+        total += served;
+        if (crash && total >= 40)
+            *(volatile uint32_t *)0 = total;
         if (served != 0)
             (void)pv_ioreq_notify();
         (void)pv_window_yield();
