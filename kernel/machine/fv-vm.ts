@@ -20,6 +20,9 @@ import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+import { IoreqClient, IOREQ_STOP } from "../ioreq/ioreq-client";
+import type { IoreqHub } from "../ioreq/ioreq-hub";
+import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource } from "./serial-input";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
@@ -41,6 +44,8 @@ export interface FvVmOptions {
   readonly files?: HostFiles;
   /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
+  /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
+  readonly ioreq?: IoreqHub;
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -86,13 +91,15 @@ export class FvVm implements PartitionVm {
   private idle = 0;
   private exitStatus: number | null = null;
   private readonly loop: PcRunLoop;
+  /** The served devices' end on this PC (undefined when the partition has none). */
+  private readonly ioreq: IoreqClient | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
     this.serial = new SliceSink(opts.console);
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
-    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null, neverWakes: () => null });
+    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
     if (memoryBytes < MIN_FV_RAM_BYTES) {
@@ -106,6 +113,8 @@ export class FvVm implements PartitionVm {
     });
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.error.message);
     this.plan = planned.plan;
+    const hub = opts.ioreq;
+    this.ioreq = hub !== undefined && hub.devicesOf(p.id).length > 0 ? new IoreqClient(hub, p.id, () => this.now()) : undefined;
     this.machine = this.boot(0n as Nanos);
   }
 
@@ -117,6 +126,12 @@ export class FvVm implements PartitionVm {
   run(budget: number, now: Nanos): VmSlice {
     this.sliceStart = now;
     this.sliceStartCycle = this.machineCycles();
+    const io = this.ioreq;
+    if (io !== undefined) {
+      io.resume(now);
+      // Still waiting on the I/O server: nothing of this partition runs in this window.
+      if (io.blocked()) return { exit: { kind: "halt" }, cycles: 0 };
+    }
     try {
       return this.runSlice(budget);
     } finally {
@@ -187,7 +202,7 @@ export class FvVm implements PartitionVm {
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
-      ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
+      ...(this.opts.partition.guest.devices.length > 0 || this.ioreq !== undefined ? { devices: kernelDevicesBeside(this.opts.partition.guest) } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -196,6 +211,8 @@ export class FvVm implements PartitionVm {
     });
     this.cpu = m.cpu;
     this.loop.attach(m);
+    this.ioreq?.reset();
+    this.ioreq?.wire(m.bus, m.cpu);
     m.loadMultiboot(this.plan);
     const next = this.opts.stdin;
     if (next !== undefined) {
@@ -218,6 +235,8 @@ export class FvVm implements PartitionVm {
           return { exit: { kind: "budget" }, cycles: used };
         case "stopped":
           return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus ?? 0}` }, cycles: used };
+        case "waiting":
+          return { exit: { kind: "halt" }, cycles: used }; // waits on its I/O server for the rest of the window
         case "paused":
           return { exit: { kind: "stop", reason: DEBUG_STOP }, cycles: used }; // the debugger holds the vCPU: give the window back
         case "asleep":

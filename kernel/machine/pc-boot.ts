@@ -207,6 +207,7 @@ export class BootSession {
     this.loop = new PcRunLoop(clock, {
       stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit,
       neverWakes: () => this.neverWakes(),
+      waitsOn: () => false, // boot's devices are all in the kernel
     });
     this.build();
   }
@@ -339,6 +340,8 @@ export class BootSession {
         return this.finish({ kind: "halted", reason: step.reason });
       case "tripleFault":
         return this.reset({ kind: "tripleFault", eip: this.machine.cpu.eip });
+      case "waiting":
+        throw new Error("boot's CPU waited on a served device, but boot has none");
       default: {
         const never: never = step;
         throw new Error(`unknown loop step ${JSON.stringify(never)}`);

@@ -27,6 +27,11 @@ export interface PcLoopOwner {
    * ends the run then; an FV partition answers null (the VM tree may still pulse an IRQ between windows).
    */
   neverWakes(): string | null;
+  /**
+   * True when a CPU stop with this reason means the vCPU waits on something outside the machine (an FV
+   * partition's access to a device served by an I/O partition): the step ends "waiting".
+   */
+  waitsOn(reason: string): boolean;
 }
 
 /**
@@ -35,12 +40,13 @@ export interface PcLoopOwner {
  * - "budget": `left` was 0;
  * - "stopped": the owner's stopRequested() is true;
  * - "paused": the debugger holds the vCPU;
+ * - "waiting": the vCPU waits on a device access served outside the machine (owner's waitsOn());
  * - "asleep": HLT with IF=1 and no deadline inside `left` (`next` is the next deadline, or null);
  * - "sleepsForever": HLT that nothing can wake (`reason`: IF=0, or the owner's neverWakes());
  * - "tripleFault": the CPU shut down.
  */
 export type PcStep =
-  | { readonly kind: "ran" | "budget" | "stopped" | "paused" | "tripleFault"; readonly cycles: number }
+  | { readonly kind: "ran" | "budget" | "stopped" | "paused" | "waiting" | "tripleFault"; readonly cycles: number }
   | { readonly kind: "asleep"; readonly cycles: number; readonly next: Nanos | null }
   | { readonly kind: "sleepsForever"; readonly cycles: number; readonly reason: string };
 
@@ -110,6 +116,7 @@ export class PcRunLoop {
       case "stop":
         if (this.owner.stopRequested()) return { kind: "stopped", cycles };
         if (exit.reason === DEBUG_STOP) return { kind: "paused", cycles };
+        if (this.owner.waitsOn(exit.reason)) return { kind: "waiting", cycles };
         if (!this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;
         return { kind: "ran", cycles };

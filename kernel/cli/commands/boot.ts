@@ -6,6 +6,7 @@ import { stdinSource } from "../console-input";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { ByteSanitizer } from "../../module/console-sanitize";
+import { STDOUT_CLOSED_EXIT, stopIfStdoutClosed } from "../stdout-closed";
 import { parseGdbAddress } from "../../host/node/gdb-server";
 import { serveBoot } from "../../introspect/boot-driver";
 import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
@@ -129,6 +130,7 @@ const EPILOG = [
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
   `  ${BOOT_EXIT.snapshot}            --restore: the snapshot is unreadable, corrupt, of another version or edited; --save: cannot write it, or the guest ended before --save-at-instructions`,
+  `  ${STDOUT_CLOSED_EXIT}           stdout's reader went away (e.g. | head): the boot stops there`,
   "",
   "Suspend and resume: --save-at-instructions N --save FILE stops after N instructions and writes the whole machine",
   "(RAM, vCPU, every device) to FILE, an ELF32 core (gdb KERNEL FILE shows its registers and memory); exit status 0.",
@@ -157,6 +159,19 @@ interface BootArgs {
   gdb: string | undefined;
   control: string | undefined;
   paused: boolean;
+}
+
+/**
+ * The guest's serial output on stdout: on a terminal rendered safely (escape sequences visible), on a
+ * pipe raw, as QEMU gives it. When the pipe's reader goes away the boot ends there, quietly, after
+ * `cleanup` (a terminal in raw mode is restored).
+ */
+function serialToStdout(args: BootArgs, cleanup: () => void): (bytes: Uint8Array) => void {
+  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
+  return (bytes) => {
+    process.stdout.write(safe === undefined ? bytes : safe.filter(bytes));
+    stopIfStdoutClosed(cleanup);
+  };
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
@@ -217,16 +232,14 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
       return;
     }
   }
-  // On a terminal the guest's serial bytes are rendered safely (escape sequences visible); pipes get them raw, as QEMU gives them.
-  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
-  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const input = stdinSource();
+  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
     commandLine: args.append,
-    stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
+    stdout: serialToStdout(args, () => input.close()),
     input,
     reboot: args.reboot,
     onReset: (cause) => process.stderr.write(`apexvisor boot: machine reset: ${cause}; booting again\n`),
@@ -334,11 +347,10 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   if (memoryBytes === undefined || clockHz === undefined || typeof p["debugConsole"] !== "boolean") return refuse("header note: field params: memoryBytes, clockHz, debugConsole expected");
   const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"] };
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
   const result = resumeBoot({
     params,
     machine,
-    stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
+    stdout: serialToStdout(args, () => undefined),
     ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   });

@@ -22,6 +22,7 @@ import type { TraceEvent } from "../../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../../trace/tracer";
 import { RunProgressBar } from "../run-progress";
 import { TraceFiles } from "../trace-files";
+import { STDOUT_CLOSED_EXIT, stopIfStdoutClosed } from "../stdout-closed";
 
 /** Exit statuses of `apexvisor run`. */
 export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, io: 6, snapshot: 12 } as const;
@@ -56,6 +57,7 @@ Exit status:
   ${RUN_EXIT.shutdown}  the health monitor shut the module down
   ${RUN_EXIT.io}  a trace file cannot be opened or written (one line says which and why)
   ${RUN_EXIT.snapshot} --save FILE cannot be written
+  ${STDOUT_CLOSED_EXIT} stdout's reader went away (e.g. \`| head\`): the run stops there, traces keep what was written
 
 Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
 RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
@@ -153,6 +155,7 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
   const out = (line: string): void => {
     if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
+    stopIfStdoutClosed(() => files?.close());
   };
   const served = gdb !== undefined || args.control !== undefined;
   const runOpts: RunModuleOptions = {
@@ -188,7 +191,10 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
   };
   const report = (outcome: RunModuleOutcome): void => {
-    const closeError = files?.close();
+    // A run that never started (a partition failed to load, a bad snapshot) leaves no trace file behind.
+    let closeError: string | undefined;
+    if (outcome.kind === "ran") closeError = files?.close();
+    else files?.discard();
     reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit, base);
   };
   if (!served) {
