@@ -19,8 +19,18 @@ export interface X87SavedState {
   lastDs: number;
 }
 
+/** The FERR# output of the x87 (CR0.NE = 0): the machine routes it to IRQ13 (kernel/devices/fpu-error.ts). */
+export interface FerrPin {
+  /** A waiting instruction found an unmasked exception pending. */
+  assert(): void;
+  /** ES is clear again (FNCLEX, FNINIT, FLDENV, FRSTOR, FLDCW...): FERR# goes inactive. */
+  release(): void;
+}
+
 /** Register file, control/status words and the exception plumbing of the x87. */
 export class X87State {
+  /** Where FERR# goes; null on a machine without the PC's coprocessor-error logic. */
+  ferr: FerrPin | null = null;
   /** Physical registers R0..R7. */
   readonly regs: F80[] = new Array<F80>(8).fill(ZERO);
   /** Bit i set: physical register i is empty. */
@@ -42,6 +52,12 @@ export class X87State {
     this.top = 0;
     this.emptyMask = 0xff;
     this.fip = this.fcs = this.fop = this.fdp = this.fds = 0;
+    this.ferrFollowEs();
+  }
+
+  /** FERR# follows ES down: called wherever ES may have been cleared. */
+  ferrFollowEs(): void {
+    if ((this.sw & ES) === 0) this.ferr?.release();
   }
 
   /** Status word with TOP. */
