@@ -15,7 +15,7 @@ import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
-import type { PartitionVm, VmInternals, VmSlice } from "../module/partition-vm";
+import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
@@ -85,6 +85,8 @@ export class FvVm implements PartitionVm {
   private sliceStartCycle = 0;
   private idle = 0;
   private exitStatus: number | null = null;
+  /** Why the guest reset its PC in this slice (i8042 reset line, port 0xCF9), or null. */
+  private resetCause: string | null = null;
   private sliceEndCycle = Number.POSITIVE_INFINITY;
   private resliced = false;
 
@@ -181,6 +183,7 @@ export class FvVm implements PartitionVm {
     this.sliceStartCycle = 0;
     this.idle = 0;
     this.exitStatus = null;
+    this.resetCause = null;
     this.resliced = false;
     this.sliceEndCycle = Number.POSITIVE_INFINITY;
     const m = new PcMachine({
@@ -192,6 +195,10 @@ export class FvVm implements PartitionVm {
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
+      },
+      requestReset: (cause) => {
+        this.resetCause ??= cause;
+        this.cpu?.requestStop("machine reset");
       },
       onTimerArmed: (at) => {
         // Only a CPU that is running needs stopping: between runs the loop reads the new deadline itself.
@@ -218,6 +225,7 @@ export class FvVm implements PartitionVm {
       const m = this.machine;
       m.timers.fireDue();
       if (this.exitStatus !== null) return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus}` }, cycles: used };
+      if (this.resetCause !== null) return { exit: { kind: "reset", cause: this.resetCause }, cycles: used };
       const left = budget - used;
       if (left <= 0) return { exit: { kind: "budget" }, cycles: used };
       const cpu = m.cpu;
@@ -244,7 +252,7 @@ export class FvVm implements PartitionVm {
   }
 
   /** The exit to report for one CPU run, or undefined to keep running. */
-  private afterRun(exit: CpuExit): CpuExit | undefined {
+  private afterRun(exit: CpuExit): VmExit | undefined {
     switch (exit.kind) {
       case "budget":
       case "halt":
@@ -252,6 +260,7 @@ export class FvVm implements PartitionVm {
       case "stop":
         if (exit.reason === DEBUG_STOP) return exit; // the debugger holds the vCPU: give the window back
         if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
+        if (this.resetCause !== null) return { kind: "reset", cause: this.resetCause };
         if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;
         return undefined;

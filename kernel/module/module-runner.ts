@@ -295,6 +295,11 @@ export class ModuleRunner {
       }
       case "tripleFault":
         return this.raiseFault(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code", 0);
+      case "reset":
+        // The guest reset its own PC (as a PV partition asks for COLD_START): the machine restarts, said with its cause.
+        this.notice(`partition ${p.config.name} reset its machine (${exit.cause}); COLD_START`);
+        this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.COLD_START));
+        return false;
       case "stop":
         if (exit.reason === DEBUG_STOP) return false; // a debugger holds the vCPU: the window passes idle
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);

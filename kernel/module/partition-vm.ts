@@ -17,9 +17,12 @@ import type { SnapshotMachine } from "../snapshot/snapshot-file";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
-  readonly exit: CpuExit;
+  readonly exit: VmExit;
   readonly cycles: number;
 }
+
+/** Why a slice ended: a CPU exit, or (FV) the guest reset its PC (i8042 pulse, port 0xCF9) with the cause. */
+export type VmExit = CpuExit | { readonly kind: "reset"; readonly cause: string };
 
 /** What a hypercall asks the runner to do once the service has run. */
 export type ServiceResult =
