@@ -39,8 +39,8 @@ export interface FvVmOptions {
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
   readonly files?: HostFiles;
-  /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
-  readonly stdin?: () => number | undefined;
+  /** Console input (COM1 and the PS/2 keyboard, paced at COM1's baud rate); a terminal's Ctrl-A x ends the run ("quit"). */
+  readonly input?: InputSource;
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -87,6 +87,8 @@ export class FvVm implements PartitionVm {
   private exitStatus: number | null = null;
   /** Why the guest reset its PC in this slice (i8042 reset line, port 0xCF9), or null. */
   private resetCause: string | null = null;
+  /** The user asked to leave (Ctrl-A x on the terminal feeding this partition). */
+  private quit = false;
   private sliceEndCycle = Number.POSITIVE_INFINITY;
   private resliced = false;
 
@@ -210,11 +212,13 @@ export class FvVm implements PartitionVm {
     });
     this.cpu = m.cpu;
     m.loadMultiboot(this.plan);
-    const next = this.opts.stdin;
-    if (next !== undefined) {
+    const source = this.opts.input;
+    if (source !== undefined) {
       // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
-      const source: InputSource = { interactive: false, poll: () => { const b = next(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } };
-      m.startConsoleInput(source, () => undefined);
+      m.startConsoleInput(source, () => {
+        this.quit = true;
+        this.cpu?.requestStop("user quit");
+      });
     }
     return m;
   }
@@ -226,6 +230,7 @@ export class FvVm implements PartitionVm {
       m.timers.fireDue();
       if (this.exitStatus !== null) return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus}` }, cycles: used };
       if (this.resetCause !== null) return { exit: { kind: "reset", cause: this.resetCause }, cycles: used };
+      if (this.quit) return { exit: { kind: "quit" }, cycles: used };
       const left = budget - used;
       if (left <= 0) return { exit: { kind: "budget" }, cycles: used };
       const cpu = m.cpu;
@@ -261,6 +266,7 @@ export class FvVm implements PartitionVm {
         if (exit.reason === DEBUG_STOP) return exit; // the debugger holds the vCPU: give the window back
         if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
         if (this.resetCause !== null) return { kind: "reset", cause: this.resetCause };
+        if (this.quit) return { kind: "quit" };
         if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
         this.resliced = false;
         return undefined;
