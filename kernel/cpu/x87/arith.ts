@@ -142,7 +142,11 @@ export function div(a: F80, b: F80, ctx: RoundCtx): Res {
 /** Integer square root (floor) of n >= 0. */
 export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  // Newton's method must start at or above the root: a start below it stops at once (y >= x) and left
+  // the correction loops below to walk up to 2^17 steps one by one. One step from any x > 0 lands at or
+  // above floor(sqrt(n)) (AM-GM), and the double's root is within a few units of it in 53 bits.
+  let x = BigInt(Math.floor(Math.sqrt(Number(n)))) + 1n;
+  x = (x + n / x) >> 1n;
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) break;
