@@ -97,8 +97,9 @@ export function add(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res {
   let ma = a.m, mb = b.m;
   // A far smaller operand only matters below the rounding point: replace it by one bit far below.
   if (ma !== 0n && mb !== 0n) {
-    if (ea + bitLen(ma) - (eb + bitLen(mb)) > 140) { mb = 1n; eb = ea + bitLen(ma) - 200; }
-    else if (eb + bitLen(mb) - (ea + bitLen(ma)) > 140) { ma = 1n; ea = eb + bitLen(mb) - 200; }
+    const ta = ea + bitLen(ma), tb = eb + bitLen(mb);
+    if (ta - tb > 140) { mb = 1n; eb = ta - 200; }
+    else if (tb - ta > 140) { ma = 1n; ea = tb - 200; }
   }
   const e = Math.min(ea, eb);
   const va = (ma << BigInt(ea - e)) * (a.s ? -1n : 1n);

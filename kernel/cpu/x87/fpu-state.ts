@@ -36,7 +36,9 @@ export class X87State {
   /** Bit i set: physical register i is empty. */
   emptyMask = 0xff;
   top = 0;
-  cw = CW_INIT;
+  private controlWord = CW_INIT;
+  /** The rounding context of controlWord, rebuilt only when the control word changes (every operation reads it). */
+  private roundCtx: RoundCtx = { prec: precisionOf(CW_INIT), rc: roundingOf(CW_INIT), unmasked: ~CW_INIT & EXC };
   /** Status word without TOP (bits 11..13 are kept in `top`). */
   sw = 0;
   fip = 0;
@@ -70,8 +72,20 @@ export class X87State {
     this.top = (v >> 11) & 7;
   }
 
+  /** The control word (FLDCW, FLDENV, FRSTOR, FNINIT write it). */
+  get cw(): number {
+    return this.controlWord;
+  }
+
+  set cw(v: number) {
+    if (v === this.controlWord) return;
+    this.controlWord = v;
+    this.roundCtx = { prec: precisionOf(v), rc: roundingOf(v), unmasked: ~v & EXC };
+  }
+
+  /** Precision, rounding and unmasked exceptions of the current control word (a shared, read-only object). */
   ctx(): RoundCtx {
-    return { prec: precisionOf(this.cw), rc: roundingOf(this.cw), unmasked: ~this.cw & EXC };
+    return this.roundCtx;
   }
 
   phys(i: number): number {

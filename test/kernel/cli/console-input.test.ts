@@ -54,6 +54,16 @@ describe("kernel/cli/console-input: boot's console input", function () {
     expect(again.status).to.equal(10);
   });
 
+  it("--reboot with --gdb or --control is refused in one line, and --help says why", () => {
+    for (const extra of [["--gdb", "127.0.0.1:0"], ["--control", "/tmp/apexvisor-never.sock"]]) {
+      const r = boot(["--append", "reset", "--reboot", ...extra], "");
+      expect(r.status).to.equal(2);
+      expect(r.err).to.equal("apexvisor boot: --reboot cannot be combined with --gdb or --control (the debugger holds the first machine's vCPU)\n");
+    }
+    const help = spawnSync(process.execPath, [CLI, "boot", "--help"], { encoding: "utf8" });
+    expect(help.stdout).to.contain("--reboot is refused with --gdb or --control: a reboot builds a new machine");
+  });
+
   it("an interactive session on a pseudo-terminal: typed lines echo, Ctrl-A x quits", function () {
     if (!hasPty()) {
       console.log("      (skipped: python3 with the pty module is not installed)");
