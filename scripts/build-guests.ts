@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, statSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
 import { findManifests, imagePath, readManifest, type GuestImageSpec, type OptLevel } from "../kernel/bench/guest-manifest";
-import { findToolchain, ToolchainError, type Toolchain } from "./lib/toolchain";
+import { findToolchain, guestCflags, ToolchainError, type Toolchain } from "./lib/toolchain";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -29,7 +29,7 @@ function buildImage(tc: Toolchain, spec: GuestImageSpec, opt: OptLevel): "built"
   const includes = spec.include.map((i) => `-I${join(spec.dir, i)}`);
   const objs = spec.sources.map((src, i) => {
     const obj = join(objDir, `${i}-${basename(src).replace(/\.[^.]+$/, "")}.o`);
-    runTool(tc.cc, [...tc.cflags, `-${opt}`, ...includes, ...spec.cflags, "-c", join(spec.dir, src), "-o", obj]);
+    runTool(tc.cc, [...guestCflags(tc, spec.fpu), `-${opt}`, ...includes, ...spec.cflags, "-c", join(spec.dir, src), "-o", obj]);
     return obj;
   });
   runTool(tc.ld, ["-m", tc.ldEmulation, "-nostdlib", "-T", script, "-o", out, ...objs]);

@@ -1,8 +1,12 @@
 /* The printf formatter of the guest runtime: parses a format string and sends bytes to a sink. It does
- * no I/O itself (print.c binds it to putchar and to buffers). Integers only; 64-bit values go through the
- * __udivdi3 family on i386, so 32-bit values take a 32-bit path. */
+ * no I/O itself (print.c binds it to putchar and to buffers). 64-bit values go through the __udivdi3
+ * family on i386, so 32-bit values take a 32-bit path. %f %e %g exist only in images built with floating
+ * point (RT_FLOAT, format-float.c); elsewhere they print as written. */
 #include <stdint.h>
 #include <rt/stdio.h>
+#ifdef RT_FLOAT
+#include <rt/dtoa.h>
+#endif
 
 enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE };
 
@@ -83,6 +87,27 @@ static void emit_string(struct out *o, const struct spec *s, const char *str)
     for (int i = 0; i < n; i++) put(o, str[i]);
     if (s->left) pad(o, ' ', fill);
 }
+
+#ifdef RT_FLOAT
+/* %f %e %g and upper-case forms: sign and padding here, digits from rt_dtoa. */
+static void emit_double(struct out *o, const struct spec *s, char conv, double v)
+{
+    char body[RT_DTOA_BUF];
+    int negative;
+    int n = rt_dtoa(body, v, conv, s->prec, s->alt, &negative);
+    int finite = n >= 0;
+    if (!finite) n = -n;
+    char sign = negative ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
+    int total = (sign != 0) + n;
+    int fill = s->width > total ? s->width - total : 0;
+    int zero = s->zero && finite && !s->left;
+    if (!s->left && !zero) pad(o, ' ', fill);
+    if (sign != 0) put(o, sign);
+    if (zero) pad(o, '0', fill);
+    for (int i = 0; i < n; i++) put(o, body[i]);
+    if (s->left) pad(o, ' ', fill);
+}
+#endif
 
 /* Parses flags, width, precision and length at *pf; advances *pf to the conversion character. */
 static void parse_spec(const char **pf, struct spec *s, va_list *ap)
@@ -202,6 +227,14 @@ int rt_vformat(void (*emit)(void *ctx, char c), void *ctx, const char *fmt, va_l
             break;
         }
         case 's': emit_string(&o, &s, va_arg(args, const char *)); break;
+#ifdef RT_FLOAT
+        case 'f':
+        case 'F':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G': emit_double(&o, &s, *f, va_arg(args, double)); break;
+#endif
         case '%': put(&o, '%'); break;
         case '\0': f--; break; /* a lone '%' at the end prints nothing */
         default:               /* unknown conversion: print it as written */

@@ -17,7 +17,19 @@ export interface GuestImageSpec {
   readonly opt: readonly OptLevel[];
   readonly cflags: readonly string[];
   readonly include: readonly string[];
+  /** "x87": the image computes with float/double on the x87 (no -mgeneral-regs-only); "none" by default. */
+  readonly fpu: GuestFpu;
 }
+
+/** Whether a guest image may use floating point: "none" keeps gcc to general registers. */
+export type GuestFpu = "none" | "x87";
+
+/**
+ * Flags for an image with floating point, on i386 and in its native x86-64 reference alike: x87 arithmetic
+ * with C's excess-precision rules (each assignment and cast rounds to its type), so the results follow the
+ * source and not the register allocation of either target; RT_FLOAT turns on %f %e %g in the runtime.
+ */
+export const X87_CFLAGS: readonly string[] = ["-mfpmath=387", "-fexcess-precision=standard", "-DRT_FLOAT"];
 
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "coverage", ".git", ".nyc_output"]);
 
@@ -65,6 +77,8 @@ export function readManifest(root: string, file: string): GuestImageSpec[] {
     for (const s of sources) if (!existsSync(join(dir, s))) throw new Error(`${w}: source ${s} not found`);
     const opt = stringList(o["opt"], `${w} opt`);
     for (const v of opt) if (!OPT_LEVELS.includes(v as OptLevel)) throw new Error(`${w}: opt ${v} is not one of ${OPT_LEVELS.join(", ")}`);
+    const fpu = o["fpu"] ?? "none";
+    if (fpu !== "none" && fpu !== "x87") throw new Error(`${w}: "fpu" must be "none" or "x87"`);
     return {
       manifest: file,
       dir,
@@ -74,6 +88,7 @@ export function readManifest(root: string, file: string): GuestImageSpec[] {
       opt: opt.length > 0 ? (opt as OptLevel[]) : ["O2"],
       cflags: stringList(o["cflags"], `${w} cflags`),
       include: stringList(o["include"], `${w} include`),
+      fpu,
     };
   });
 }

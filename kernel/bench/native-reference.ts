@@ -4,7 +4,7 @@
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
-import type { GuestImageSpec } from "./guest-manifest";
+import { X87_CFLAGS, type GuestImageSpec } from "./guest-manifest";
 
 /** Flags for native builds: freestanding like the guest, but linked as a static x86-64 executable. */
 export const NATIVE_CFLAGS: readonly string[] = [
@@ -67,7 +67,8 @@ export function buildNative(root: string, spec: GuestImageSpec, opt: NativeOpt, 
   if (existsSync(binary) && statSync(binary).mtimeMs >= newestInput([...sources, spec.manifest])) return { kind: "built", binary };
   mkdirSync(dirname(binary), { recursive: true });
   const includes = spec.include.map((i) => `-I${join(spec.dir, i)}`);
-  const args = [...NATIVE_CFLAGS, `-${opt}`, ...includes, ...spec.cflags, ...sources, "-o", binary];
+  const fpu = spec.fpu === "x87" ? X87_CFLAGS : [];
+  const args = [...NATIVE_CFLAGS, ...fpu, `-${opt}`, ...includes, ...spec.cflags, ...sources, "-o", binary];
   const r = spawnSync(cc, args, { encoding: "utf8" });
   if (r.error !== undefined) return { kind: "buildError", message: `${cc}: ${r.error.message}` };
   if (r.status !== 0) return { kind: "buildError", message: `${cc} ${args.join(" ")}\n${r.stdout}${r.stderr}`.trim() };

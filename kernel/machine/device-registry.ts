@@ -10,6 +10,7 @@ import { IO_APIC_BASE, IO_APIC_SIZE, IoApic } from "../devices/io-apic";
 import { I8042 } from "../devices/i8042";
 import type { PortDevice } from "../devices/io-bus";
 import { fanOutIrq } from "../devices/irq-fanout";
+import { FPU_ERROR_IRQ, FPU_ERROR_PORT, FpuError } from "../devices/fpu-error";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
@@ -67,6 +68,7 @@ export interface BuiltDevices {
   portB?: SystemPortB;
   keyboard?: I8042;
   resetControl?: ResetControl;
+  fpuError?: FpuError;
   rtc?: CmosRtc;
   cga?: CgaText;
   readonly uarts: Uart16550[];
@@ -142,6 +144,7 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     };
   },
   reset_control: ({ built, requestReset }) => one("reset-control", (built.resetControl = new ResetControl(requestReset)), PC_PORTS.resetControl, 1),
+  fpu_error: ({ built }) => one("fpu-error", (built.fpuError = new FpuError(isaIrq(built, FPU_ERROR_IRQ))), FPU_ERROR_PORT, 1),
   cmos_rtc: ({ built, timers, memoryBytes, baseMemoryKiB }) =>
     one("cmos-rtc", (built.rtc = new CmosRtc(isaIrq(built, PC_IRQ.rtc), timers, { ramBytes: memoryBytes, baseMemoryKiB })), CMOS_PORT_BASE, CMOS_PORT_COUNT),
   cga_text: ({ built }) => {

@@ -15,7 +15,7 @@ import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
-import type { PartitionVm, VmInternals, VmSlice } from "../module/partition-vm";
+import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
@@ -42,8 +42,8 @@ export interface FvVmOptions {
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
   readonly files?: HostFiles;
-  /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
-  readonly stdin?: () => number | undefined;
+  /** Console input (COM1 and the PS/2 keyboard, paced at COM1's baud rate); a terminal's Ctrl-A x ends the run ("quit"). */
+  readonly input?: InputSource;
   /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
   readonly ioreq?: IoreqHub;
 }
@@ -90,6 +90,10 @@ export class FvVm implements PartitionVm {
   private sliceStartCycle = 0;
   private idle = 0;
   private exitStatus: number | null = null;
+  /** Why the guest reset its PC in this slice (i8042 reset line, port 0xCF9), or null. */
+  private resetCause: string | null = null;
+  /** The user asked to leave (Ctrl-A x on the terminal feeding this partition). */
+  private quit = false;
   private readonly loop: PcRunLoop;
   /** The served devices' end on this PC (undefined when the partition has none). */
   private readonly ioreq: IoreqClient | undefined;
@@ -99,7 +103,7 @@ export class FvVm implements PartitionVm {
     this.hz = BigInt(opts.clockHz);
     this.serial = new SliceSink(opts.console);
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
-    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
+    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
     if (memoryBytes < MIN_FV_RAM_BYTES) {
@@ -197,6 +201,7 @@ export class FvVm implements PartitionVm {
     this.sliceStartCycle = 0;
     this.idle = 0;
     this.exitStatus = null;
+    this.resetCause = null;
     const m = new PcMachine({
       memoryBytes: partitionRamBytes(this.opts.partition),
       now: () => this.now(),
@@ -207,6 +212,10 @@ export class FvVm implements PartitionVm {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
       },
+      requestReset: (cause) => {
+        this.resetCause ??= cause;
+        this.cpu?.requestStop("machine reset");
+      },
       onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     this.cpu = m.cpu;
@@ -214,11 +223,13 @@ export class FvVm implements PartitionVm {
     this.ioreq?.reset();
     this.ioreq?.wire(m.bus, m.cpu);
     m.loadMultiboot(this.plan);
-    const next = this.opts.stdin;
-    if (next !== undefined) {
+    const source = this.opts.input;
+    if (source !== undefined) {
       // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
-      const source: InputSource = { interactive: false, poll: () => { const b = next(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } };
-      m.startConsoleInput(source, () => undefined);
+      m.startConsoleInput(source, () => {
+        this.quit = true;
+        this.cpu?.requestStop("user quit");
+      });
     }
     return m;
   }
@@ -234,7 +245,7 @@ export class FvVm implements PartitionVm {
         case "budget":
           return { exit: { kind: "budget" }, cycles: used };
         case "stopped":
-          return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus ?? 0}` }, cycles: used };
+          return { exit: this.stoppedExit(), cycles: used };
         case "waiting":
           return { exit: { kind: "halt" }, cycles: used }; // waits on its I/O server for the rest of the window
         case "paused":
@@ -252,6 +263,13 @@ export class FvVm implements PartitionVm {
         }
       }
     }
+  }
+
+  /** Why the owner stopped the loop: a debug-exit write, a reset of the PC (with its cause), or the user's Ctrl-A x. */
+  private stoppedExit(): VmExit {
+    if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
+    if (this.resetCause !== null) return { kind: "reset", cause: this.resetCause };
+    return { kind: "quit" };
   }
 
   private machineCycles(): number {

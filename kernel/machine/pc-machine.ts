@@ -103,6 +103,8 @@ export class PcMachine {
     this.interrupts = this.chips.lapic === undefined ? pics : apicWithPic(this.chips.lapic, pics);
     const lapic = this.chips.lapic;
     this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, ...(lapic === undefined ? {} : { apicBase: apicWindow(this.memory, lapic) }) });
+    // FERR# (x87 errors with CR0.NE = 0) reaches IRQ13 through the PC's coprocessor-error latch.
+    this.cpu.x87.ferr = this.chips.fpuError ?? null;
     this.firmwareInit();
   }
 

@@ -5,14 +5,16 @@ import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { dirname, relative } from "../host/posix-path";
 import { createFvVm } from "../machine/fv-vm";
+import type { InputSource } from "../machine/serial-input";
 import { createPvVm } from "../pv/pv-vm";
 import { PartitionLoadError } from "./load-error";
 import type { VmBuilders } from "./vm-factory";
 
-/** Input for one FV partition's COM1 receiver (`apexvisor run --console NAME`). */
+/** Input for one FV partition's COM1 receiver and keyboard (`apexvisor run --console NAME`). */
 export interface ConsoleInput {
   readonly partition: string;
-  readonly bytes: Uint8Array;
+  /** A stream (pipe, file) or a terminal; read as the guest's line takes bytes, never all at once. */
+  readonly source: InputSource;
 }
 
 /** Builders for every guest kind of `config`, reading libpv through `host`; `input` feeds one partition's COM1. */
@@ -31,7 +33,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
         ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
-        ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
+        ...(input !== undefined && input.partition === p.name ? { input: input.source } : {}),
       }),
     PV: (p, images, console, links) => {
       libpv ??= readLibpv(host, p);
@@ -54,10 +56,4 @@ function readLibpv(host: ModuleHost, p: { name: string; guest: { pos: SourcePos 
   const r = host.files.read(file, INPUT_LIMITS.image);
   if (r.ok) return r.bytes;
   throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${describeFailure(r)}; run \`npm run build:guests\``);
-}
-
-/** A pull reader over `bytes`: the next byte, or undefined at the end. */
-function byteReader(bytes: Uint8Array): () => number | undefined {
-  let next = 0;
-  return () => (next < bytes.length ? bytes[next++] : undefined);
 }

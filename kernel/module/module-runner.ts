@@ -40,6 +40,7 @@ import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
+import { USER_QUIT } from "./partition-vm";
 import { IoreqHub } from "../ioreq/ioreq-hub";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
@@ -328,6 +329,15 @@ export class ModuleRunner {
       }
       case "tripleFault":
         return this.raiseFault(p, { kind: "fault", fault: "hardwareFault" }, "triple fault", "code", 0);
+      case "reset":
+        // The guest reset its own PC (as a PV partition asks for COLD_START): the machine restarts, said with its cause.
+        this.notice(`partition ${p.config.name} reset its machine (${exit.cause}); COLD_START`);
+        this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.COLD_START));
+        return false;
+      case "quit":
+        // Ctrl-A x on the terminal feeding this partition's console: the whole run ends here.
+        this.shutdown = { time: this.now, reason: `${USER_QUIT}${p.config.name}` };
+        return false;
       case "stop":
         if (exit.reason === DEBUG_STOP) return false; // a debugger holds the vCPU: the window passes idle
         this.notice(`partition ${p.config.name} stopped itself (${exit.reason}); it is now IDLE`);

@@ -18,9 +18,18 @@ import type { SnapshotMachine } from "../snapshot/snapshot-file";
 
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
-  readonly exit: CpuExit;
+  readonly exit: VmExit;
   readonly cycles: number;
 }
+
+/** How the reason of a run ended by Ctrl-A x begins (a user's quit, not a health-monitor shutdown). */
+export const USER_QUIT = "Ctrl-A x on the console of ";
+
+/**
+ * Why a slice ended: a CPU exit; or (FV) the guest reset its PC (i8042 pulse, port 0xCF9) with the cause;
+ * or the user quit the terminal feeding the partition's console (Ctrl-A x): the run ends.
+ */
+export type VmExit = CpuExit | { readonly kind: "reset"; readonly cause: string } | { readonly kind: "quit" };
 
 /** What a hypercall asks the runner to do once the service has run. */
 export type ServiceResult =

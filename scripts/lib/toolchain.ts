@@ -4,6 +4,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { X87_CFLAGS, type GuestFpu } from "../../kernel/bench/guest-manifest";
 
 /** Commands and flags every guest build uses. */
 export interface Toolchain {
@@ -29,6 +30,12 @@ export const GUEST_CFLAGS: readonly string[] = [
   "-Wextra",
   "-Werror",
 ];
+
+/** Flags of an image whose manifest says "fpu": "x87": the x87 allowed, SSE not (i686 has none). */
+export function guestCflags(tc: Toolchain, fpu: GuestFpu): readonly string[] {
+  if (fpu === "none") return tc.cflags;
+  return [...tc.cflags.filter((f) => f !== "-mgeneral-regs-only"), "-mno-sse", ...X87_CFLAGS];
+}
 
 /** Thrown when the machine cannot build i386 guests; the message tells the user what to install. */
 export class ToolchainError extends Error {}

@@ -16,6 +16,11 @@ static const struct multiboot_info *boot_info;
 void rt_start(uint32_t magic, uint32_t info)
 {
     serial_init();
+#ifdef RT_FLOAT
+    /* The x87 leaves reset with FCW 0x0040; FNINIT gives the 0x037F (all masked, 64-bit precision,
+     * round to nearest) that a Linux process starts with, which the native reference runs under. */
+    __asm__ volatile("fninit");
+#endif
     if (magic == MULTIBOOT_BOOT_MAGIC && info != 0) boot_info = (const struct multiboot_info *)(uintptr_t)info;
     rt_exit(main(magic, info));
 }

@@ -2,7 +2,6 @@
 // in virtual time and prints each partition's console with a prefix, then a summary. Optional trace
 // files. The work is kernel/module/run-module.ts; this file parses, calls and prints.
 import chalk from "chalk";
-import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../host/node/read-limited";
 import type { Argv } from "yargs";
 import { formatDiagnostic } from "../../config/diagnostic";
 import type { SystemConfig } from "../../config/model";
@@ -21,6 +20,8 @@ import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { TraceEvent } from "../../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../../trace/tracer";
 import { RunProgressBar } from "../run-progress";
+import { stdinSource } from "../console-input";
+import { USER_QUIT } from "../../module/partition-vm";
 import { TraceFiles } from "../trace-files";
 import { STDOUT_CLOSED_EXIT, stopIfStdoutClosed } from "../stdout-closed";
 
@@ -34,10 +35,12 @@ partitions that stop) as "-- <time>: text". A summary table per partition closes
 Guest console text is shown safely: control characters and escape sequences appear as ^[ (C0, DEL)
 or \\x9b (C1) instead of acting on the terminal; --raw-console passes the bytes through unchanged.
 
-Input: --console NAME feeds stdin to the COM1 receiver and PS/2 keyboard of FV partition NAME. stdin must be
-a pipe or a file; it is read to its end before the run starts and then delivered one byte per character time
-of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or enabled the
-receive interrupt, so a run with input is as deterministic as one without.
+Input: --console NAME feeds stdin to the COM1 receiver and PS/2 keyboard of FV partition NAME, one byte per
+character time of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or
+enabled the receive interrupt. A pipe or file is read as a stream, a chunk at a time when the line wants a
+byte (an endless pipe does not hold up the start), so a run with piped input is as deterministic as one
+without. A terminal is put in raw mode, as \`boot\` does: typed keys go to the guest, Ctrl-A x ends the run
+(exit status 0), Ctrl-A a sends Ctrl-A; it is the one non-deterministic input, and stderr says so.
 
 Progress: a run that takes more than a moment shows virtual time, frames, guest MIPS (executed guest
 cycles per host microsecond) and an ETA on stderr when stderr is a terminal; never otherwise.
@@ -77,20 +80,6 @@ export interface RunArgs {
   gdb: string | undefined;
   "gdb-partition": string | undefined;
   control: string | undefined;
-}
-
-/** stdin as bytes when it is a pipe or file (read to its end before the run: runs stay deterministic). */
-function readStdin(): Uint8Array {
-  if (process.stdin.isTTY) return new Uint8Array(0);
-  try {
-    return new Uint8Array(readLimited(0, INPUT_LIMITS.stdin));
-  } catch (e) {
-    if (e instanceof InputTooLarge) {
-      process.stderr.write(`apexvisor run: stdin is ${e.message}\n`);
-      process.exit(RUN_EXIT.usage);
-    }
-    return new Uint8Array(0);
-  }
 }
 
 /** Why `--console NAME` does not fit the module, or undefined when it does. */
@@ -144,7 +133,9 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     setExit(RUN_EXIT.usage);
     return;
   }
-  const input = args.console === undefined ? undefined : { partition: args.console, bytes: readStdin() };
+  const stdin = args.console === undefined ? undefined : stdinSource();
+  if (stdin?.interactive === true) process.stderr.write(`apexvisor ${command}: --console ${args.console} reads this terminal in raw mode (Ctrl-A x quits); typed input makes the run non-deterministic\n`);
+  const input = args.console === undefined || stdin === undefined ? undefined : { partition: args.console, source: stdin };
   const tracing = args.trace !== undefined || args["chrome-trace"] !== undefined;
   let files: TraceFiles | undefined;
   let ioError: string | undefined;
@@ -191,6 +182,7 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
   };
   const report = (outcome: RunModuleOutcome): void => {
+    stdin?.close(); // a terminal leaves raw mode before the summary
     // A run that never started (a partition failed to load, a bad snapshot) leaves no trace file behind.
     let closeError: string | undefined;
     if (outcome.kind === "ran") closeError = files?.close();
@@ -266,7 +258,8 @@ function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome
         setExit(RUN_EXIT.io);
         return;
       }
-      setExit(outcome.result.end.kind === "shutdown" ? RUN_EXIT.shutdown : RUN_EXIT.ok);
+      const end = outcome.result.end;
+      setExit(end.kind === "shutdown" && !end.reason.startsWith(USER_QUIT) ? RUN_EXIT.shutdown : RUN_EXIT.ok);
       return;
     }
     default: {
@@ -288,7 +281,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("frames", { type: "number", describe: "major frames of the initial schedule to run (default 1)" })
         .option("trace", { type: "string", describe: "write the trace as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
-        .option("console", { type: "string", describe: "feed stdin (a pipe or file, read before the run, delivered at COM1's baud rate) to this FV partition's COM1 and keyboard" })
+        .option("console", { type: "string", describe: "feed stdin (a pipe or file read as a stream, or a terminal in raw mode: Ctrl-A x quits) to this FV partition's COM1 and keyboard at COM1's baud rate" })
         .option("raw-console", { type: "boolean", default: false, describe: "print guest console bytes as they are (default: control and escape characters shown as ^[ or \\x9b)" })
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol for --gdb-partition on 127.0.0.1:PORT; the module waits for gdb before the first window" })
         .option("gdb-partition", { type: "string", describe: "the partition gdb debugs (its windows pass idle while gdb holds it; the others keep their schedule)" })

@@ -97,8 +97,9 @@ export function add(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res {
   let ma = a.m, mb = b.m;
   // A far smaller operand only matters below the rounding point: replace it by one bit far below.
   if (ma !== 0n && mb !== 0n) {
-    if (ea + bitLen(ma) - (eb + bitLen(mb)) > 140) { mb = 1n; eb = ea + bitLen(ma) - 200; }
-    else if (eb + bitLen(mb) - (ea + bitLen(ma)) > 140) { ma = 1n; ea = eb + bitLen(mb) - 200; }
+    const ta = ea + bitLen(ma), tb = eb + bitLen(mb);
+    if (ta - tb > 140) { mb = 1n; eb = ta - 200; }
+    else if (tb - ta > 140) { ma = 1n; ea = tb - 200; }
   }
   const e = Math.min(ea, eb);
   const va = (ma << BigInt(ea - e)) * (a.s ? -1n : 1n);
@@ -142,7 +143,11 @@ export function div(a: F80, b: F80, ctx: RoundCtx): Res {
 /** Integer square root (floor) of n >= 0. */
 export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  // Newton's method must start at or above the root: a start below it stops at once (y >= x) and left
+  // the correction loops below to walk up to 2^17 steps one by one. One step from any x > 0 lands at or
+  // above floor(sqrt(n)) (AM-GM), and the double's root is within a few units of it in 53 bits.
+  let x = BigInt(Math.floor(Math.sqrt(Number(n)))) + 1n;
+  x = (x + n / x) >> 1n;
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) break;

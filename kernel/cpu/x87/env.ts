@@ -74,6 +74,7 @@ export function loadEnv(x: X87State, m: LinearMem, a: number, o32: boolean): voi
 function fixSummary(x: X87State): void {
   if ((x.sw & ~x.cw & EXC) !== 0) x.sw |= ES | BUSY;
   else x.sw &= ~(ES | BUSY);
+  x.ferrFollowEs();
 }
 
 /** FNSAVE: environment plus ST(0)..ST(7), then the FPU is reinitialised. */

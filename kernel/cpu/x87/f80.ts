@@ -73,10 +73,12 @@ export function abs(x: F80): F80 {
   return x.s === 0 ? x : { s: 0, e: x.e, m: x.m };
 }
 
+const TWO64 = 1n << 64n;
+
 /** Number of significant bits of a non-negative bigint. */
 export function bitLen(x: bigint): number {
   let n = 0;
-  while (x >= 1n << 64n) {
+  while (x >= TWO64) {
     x >>= 64n;
     n += 64;
   }

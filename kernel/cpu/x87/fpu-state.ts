@@ -19,14 +19,26 @@ export interface X87SavedState {
   lastDs: number;
 }
 
+/** The FERR# output of the x87 (CR0.NE = 0): the machine routes it to IRQ13 (kernel/devices/fpu-error.ts). */
+export interface FerrPin {
+  /** A waiting instruction found an unmasked exception pending. */
+  assert(): void;
+  /** ES is clear again (FNCLEX, FNINIT, FLDENV, FRSTOR, FLDCW...): FERR# goes inactive. */
+  release(): void;
+}
+
 /** Register file, control/status words and the exception plumbing of the x87. */
 export class X87State {
+  /** Where FERR# goes; null on a machine without the PC's coprocessor-error logic. */
+  ferr: FerrPin | null = null;
   /** Physical registers R0..R7. */
   readonly regs: F80[] = new Array<F80>(8).fill(ZERO);
   /** Bit i set: physical register i is empty. */
   emptyMask = 0xff;
   top = 0;
-  cw = CW_INIT;
+  private controlWord = CW_INIT;
+  /** The rounding context of controlWord, rebuilt only when the control word changes (every operation reads it). */
+  private roundCtx: RoundCtx = { prec: precisionOf(CW_INIT), rc: roundingOf(CW_INIT), unmasked: ~CW_INIT & EXC };
   /** Status word without TOP (bits 11..13 are kept in `top`). */
   sw = 0;
   fip = 0;
@@ -42,6 +54,12 @@ export class X87State {
     this.top = 0;
     this.emptyMask = 0xff;
     this.fip = this.fcs = this.fop = this.fdp = this.fds = 0;
+    this.ferrFollowEs();
+  }
+
+  /** FERR# follows ES down: called wherever ES may have been cleared. */
+  ferrFollowEs(): void {
+    if ((this.sw & ES) === 0) this.ferr?.release();
   }
 
   /** Status word with TOP. */
@@ -54,8 +72,20 @@ export class X87State {
     this.top = (v >> 11) & 7;
   }
 
+  /** The control word (FLDCW, FLDENV, FRSTOR, FNINIT write it). */
+  get cw(): number {
+    return this.controlWord;
+  }
+
+  set cw(v: number) {
+    if (v === this.controlWord) return;
+    this.controlWord = v;
+    this.roundCtx = { prec: precisionOf(v), rc: roundingOf(v), unmasked: ~v & EXC };
+  }
+
+  /** Precision, rounding and unmasked exceptions of the current control word (a shared, read-only object). */
   ctx(): RoundCtx {
-    return { prec: precisionOf(this.cw), rc: roundingOf(this.cw), unmasked: ~this.cw & EXC };
+    return this.roundCtx;
   }
 
   phys(i: number): number {

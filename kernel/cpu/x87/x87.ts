@@ -29,8 +29,6 @@ const CONSTS: readonly (readonly [bigint, number])[] = [
 
 /** The x87 FPU of one vCPU. */
 export class X87 extends X87State {
-  /** FERR# output (CR0.NE = 0): the machine routes it to IRQ13 through the PIC. */
-  ferr: (() => void) | null = null;
   /** Words of the last memory result (store helpers fill them, decode.ts writes them out). */
   w0 = 0;
   w1 = 0;
@@ -48,7 +46,7 @@ export class X87 extends X87State {
   pending(cr0: number): void {
     if ((this.sw & 0x80) === 0) return;
     if ((cr0 & CR0_NE) !== 0) throw new CpuFault(MF, undefined);
-    if (this.ferr !== null) this.ferr();
+    this.ferr?.assert();
   }
 
   /** Records the last instruction pointer, opcode and data pointer (non-control instructions). */
@@ -345,6 +343,7 @@ export class X87 extends X87State {
 
   fnclex(): void {
     this.sw &= ~(0xff | 0x8000);
+    this.ferrFollowEs();
   }
 
   fldcw(v: number): void {
@@ -352,6 +351,7 @@ export class X87 extends X87State {
     // Unmasking a pending exception sets ES (it is then reported by the next waiting instruction).
     if ((this.sw & ~this.cw & 0x3f) !== 0) this.sw |= 0x8080;
     else this.sw &= ~0x8080;
+    this.ferrFollowEs();
   }
 }
 

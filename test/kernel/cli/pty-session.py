@@ -1,5 +1,6 @@
 # Test helper: runs a command on a pseudo-terminal, types lines as a user would, then Ctrl-A x, and
 # prints what the terminal showed followed by "STATUS <exit status>". Used by console-input.test.ts.
+# It starts typing once the terminal shows PTY_WAIT (default "shell> ", the guest's prompt).
 import os, pty, select, sys, time
 
 def main():
@@ -21,7 +22,7 @@ def main():
                 if not chunk:
                     return
                 seen += chunk
-    read_until(b"shell> ")
+    read_until(os.environ.get("PTY_WAIT", "shell> ").encode("latin1"))
     for line in [b"hello pty", b"second line"]:
         for ch in line + b"\r":
             os.write(fd, bytes([ch]))
@@ -29,6 +30,7 @@ def main():
         read_until(b"you typed: " + line)
     os.write(fd, b"\x01x")
     read_until(b"Ctrl-A x", 30)
+    read_until(b"\0(drain to the end)", 30)
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(seen.decode("latin1"))
     sys.stdout.write("\nSTATUS %d\n" % os.waitstatus_to_exitcode(status))

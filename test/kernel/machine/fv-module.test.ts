@@ -49,6 +49,20 @@ describe("machine/fv-vm in the module runner", function () {
     expect(lines.filter((l) => l.startsWith("fv-test: magic")).length).to.equal(3);
   });
 
+  for (const [word, cause] of [["reset8042", "i8042"], ["resetcf9", "0xcf9"]] as const) {
+    it(`a guest reset (${word}) restarts the partition (COLD_START) with a notice naming the cause, not the HM`, () => {
+      const { runner, lines, notices } = moduleWith(word);
+      const r = runner.runUntil(nanos(25_000_000));
+      const p = r.partitions[0]!;
+      expect(p.restarts).to.equal(3);
+      expect(r.hmLog.length).to.equal(0);
+      expect(lines.filter((l) => l.startsWith("fv-test: magic")).length).to.equal(3);
+      const resets = notices.filter((n) => n.text.includes("reset its machine"));
+      expect(resets.length).to.equal(3);
+      expect(resets[0]!.text).to.contain(cause).and.to.contain("COLD_START");
+    });
+  }
+
   it("an FV `cli; hlt` is reported and the partition is IDLE, not silently NORMAL", () => {
     const { runner, notices } = moduleWith("clihlt");
     const r = runner.runUntil(nanos(30_000_000));

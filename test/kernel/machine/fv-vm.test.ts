@@ -139,7 +139,7 @@ describe("machine/fv-vm", function () {
       clockHz: 100_000_000,
       image: fvTestImage(),
       imagePath: "fv-test.elf",
-      stdin: () => input.shift(),
+      input: { interactive: false, poll: () => { const b = input.shift(); return b === undefined ? { kind: "end" } : { kind: "byte", byte: b }; } },
     }) as FvVm;
     vm.run(1, nanos(0));
     expect(input).to.deep.equal(["h".charCodeAt(0), "i".charCodeAt(0)]); // paced: nothing before the line is looked at

@@ -105,7 +105,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     expect(r.end.kind === "loadError" && r.end.message).to.match(/^device note boot\/pit8254: field pit8254\.irqTimerDueInNs/);
     expect(printed).to.equal(""); // nothing ran
     const fewer = resumeBoot({ params, machine: { ...m, devices: m.devices.slice(1) }, stdout: () => undefined });
-    expect(fewer.end.kind === "loadError" && fewer.end.message).to.match(/^device notes boot: 11 devices saved, this machine has 12/);
+    expect(fewer.end.kind === "loadError" && fewer.end.message).to.match(/^device notes boot: 12 devices saved, this machine has 13/);
   });
 
   it("CLI: boot --save writes a file gdb, readelf and snapshot info read; a corrupt file is refused with exit 12 and one line", () => {
@@ -114,7 +114,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     expect(s.status, s.stderr).to.equal(0);
     const info = spawnSync(process.execPath, [CLI, "snapshot", "info", file], { encoding: "utf8" });
     expect(info.stdout).to.match(/apexvisor boot snapshot, format 1 .*checksum OK/);
-    expect(info.stdout).to.contain("devices: pic8259-master, pic8259-slave, local-apic, io-apic, pit8254, system-port-b, i8042, reset-control, uart16550@0x3f8, cmos-rtc, cga-text, isa-debug-exit");
+    expect(info.stdout).to.contain("devices: pic8259-master, pic8259-slave, local-apic, io-apic, pit8254, system-port-b, i8042, reset-control, fpu-error, uart16550@0x3f8, cmos-rtc, cga-text, isa-debug-exit");
     const bad = join(tmp, "bad.core");
     const bytes = new Uint8Array(require("fs").readFileSync(file) as Buffer);
     writeFileSync(bad, bytes.subarray(0, 5000));

@@ -1,6 +1,6 @@
 /* Formatted output of the freestanding guest runtime: printf/snprintf over a platform putchar.
  * Conversions: %d %i %u %x %X %s %c %p %% with flags '-' '0', width and precision ('*' allowed) and the
- * length modifiers hh h l ll z; no floating point. */
+ * length modifiers hh h l ll z; %f %e %g (and upper case) only in images built with RT_FLOAT. */
 #ifndef RT_STDIO_H
 #define RT_STDIO_H
 

@@ -1,7 +1,8 @@
 /* FV partition test kernel (Multiboot, guest-rtos runtime): prints over COM1, checks the Multiboot info,
  * finds the MP tables, reads the RTC and CMOS, writes the CGA screen, counts PIT ticks through the PIC,
  * and ends with isa-debug-exit. Command-line words pick variants: "triple" triple-faults after the
- * banner; "ticks=N" waits for N ticks (default 10); "apic=N" counts N local APIC timer ticks instead,
+ * banner; "reset8042" and "resetcf9" reset the PC through the keyboard controller's reset line or the
+ * reset control register; "ticks=N" waits for N ticks (default 10); "apic=N" counts N local APIC timer ticks instead,
  * with the PIT delivered through the I/O APIC. Every line is checked by test/kernel/machine. */
 #include <stdint.h>
 #include <rt/platform.h>
@@ -294,6 +295,16 @@ int main(uint32_t magic, uint32_t info)
     if (find_word(cmd, "triple") != NULL) {
         triple_fault();
         return 2;
+    }
+    if (find_word(cmd, "reset8042") != NULL) {
+        while (inb(0x64) & 2) {
+        }
+        outb(0x64, 0xFE); /* pulse the CPU reset line */
+        for (;;) __asm__ volatile("hlt");
+    }
+    if (find_word(cmd, "resetcf9") != NULL) {
+        outb(0xCF9, 0x06); /* SYS_RST | RST_CPU */
+        for (;;) __asm__ volatile("hlt");
     }
     const char *apic = find_word(cmd, "apic=");
     if (apic != NULL) {

@@ -1,5 +1,5 @@
 /* Multiboot v1 entry of the CPU/PC test kernel: sets up COM1 and its own GDT/IDT, then runs the test
-   the command line names (cpuid, msr, apicreloc, sysenter, desc, bcd, pit, task, shell, kbd, reset) and leaves
+   the command line names (cpuid, msr, apicreloc, sysenter, desc, bcd, pit, task, shell, kbd, reset, ferr) and leaves
    through isa-debug-exit (status 0 -> exit code 1). Each test prints lines that QEMU prints alike. */
 #include "pc-lib.h"
 #include "tests.h"
@@ -54,6 +54,7 @@ void kmain(uint32_t magic, const struct mb_info *info) {
   else if (word_is(arg, "shell")) test_shell();
   else if (word_is(arg, "kbd")) test_kbd();
   else if (word_is(arg, "reset")) test_reset();
+  else if (word_is(arg, "ferr")) test_ferr();
   else {
     puts_serial("unknown test\n");
     debug_exit(2);

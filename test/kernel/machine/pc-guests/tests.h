@@ -12,4 +12,5 @@ void test_task(void);
 void test_shell(void);
 void test_kbd(void);
 void test_reset(void);
+void test_ferr(void);
 #endif
