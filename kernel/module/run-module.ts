@@ -131,10 +131,6 @@ export function prepareModule(opts: RunModuleOptions): PreparedModule {
   if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
   const refusal = opts.onValid?.(config);
   if (refusal !== undefined) return { kind: "refused", message: refusal };
-  if ((opts.save === true || opts.resume !== undefined) && config.partitions.some((p) => (p.guest.served ?? []).length > 0)) {
-    // The ioreq routing (requests in flight, waiting clients) is not in the kernel snapshot yet (kernel/ioreq/README.md).
-    return { kind: "refused", message: "a module with devices served by a partition (apx:Device Server) cannot be saved or resumed yet" };
-  }
   if (opts.resume !== undefined) {
     const problem = paramsProblem(opts.host.files, opts.resume.params, config, opts.file);
     if (problem !== undefined) return { kind: "badSnapshot", message: problem };
