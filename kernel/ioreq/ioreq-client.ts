@@ -78,6 +78,16 @@ export class IoreqClient {
     return true;
   }
 
+  /** The fix-up an IN still waits for, for the FV machine's snapshot (null: none). */
+  saveState(): { size: number; edi: number } | null {
+    return this.pendingIn === undefined ? null : { size: this.pendingIn.size, edi: this.pendingIn.edi };
+  }
+
+  /** Restores what saveState gave (checked by the caller). */
+  restoreState(s: { size: 1 | 2 | 4; edi: number } | undefined): void {
+    this.pendingIn = s;
+  }
+
   /** The client restarted: any wait and fix-up are void. */
   reset(): void {
     this.pendingIn = undefined;

@@ -6,7 +6,10 @@
 import type { PartitionConfig } from "../config/model";
 import { IoreqDir } from "../hypercall/generated/abi-generated";
 import type { Nanos, PartitionId } from "../mem/types";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
+import type { Json } from "../snapshot/snapshot-file";
 import type { TraceEvent } from "../trace/trace-event";
+import { encodeIoreqState, parseIoreqState } from "./ioreq-state";
 import { floatingBus, IoreqRing, PORT_SPACE, type IoRequest, type RingMemory } from "./ioreq-ring";
 import { servedDevice, type ServedDeviceSpec } from "./served-devices";
 
@@ -28,6 +31,10 @@ export interface ClientDevice {
 
 interface ServerState {
   ring: IoreqRing | undefined;
+  /** Guest-physical address of the ring page (kept for a snapshot). */
+  ringPhys: number | undefined;
+  /** The ring page at a guest-physical address of the server's RAM (set by its VM). */
+  memoryAt: ((phys: number) => RingMemory) | undefined;
   /** Raises the server's IOREQ virq (set by its VM; undefined before it is built). */
   wake: (() => void) | undefined;
   /** Requests not in the ring yet (ring full or not attached), oldest first. */
@@ -67,7 +74,7 @@ export class IoreqHub {
         list.push({ spec, server });
         this.devices.set(p.id, list);
         this.clients.set(p.id, { waiting: undefined, result: undefined });
-        if (!this.servers.has(server)) this.servers.set(server, { ring: undefined, wake: undefined, queue: [] });
+        if (!this.servers.has(server)) this.servers.set(server, { ring: undefined, ringPhys: undefined, memoryAt: undefined, wake: undefined, queue: [] });
       }
     }
   }
@@ -82,10 +89,12 @@ export class IoreqHub {
     return this.servers.has(p);
   }
 
-  /** The server VM's way to raise its IOREQ virq. */
-  setWake(server: PartitionId, wake: () => void): void {
+  /** The server VM's way to raise its IOREQ virq, and to reach a page of its RAM (for a restored ring). */
+  setWake(server: PartitionId, wake: () => void, memoryAt?: (phys: number) => RingMemory): void {
     const s = this.servers.get(server);
-    if (s !== undefined) s.wake = wake;
+    if (s === undefined) return;
+    s.wake = wake;
+    s.memoryAt = memoryAt;
   }
 
   /** A client access: posts it to the device's server; the client waits until result() has a value. */
@@ -121,11 +130,12 @@ export class IoreqHub {
   }
 
   /** ioreq_attach: the server's ring is now `mem` (requests in the old ring are posted again). */
-  attach(server: PartitionId, mem: RingMemory): boolean {
+  attach(server: PartitionId, mem: RingMemory, phys?: number): boolean {
     const s = this.servers.get(server);
     if (s === undefined) return false;
     const old = s.ring?.drop() ?? [];
     s.ring = new IoreqRing(mem, server);
+    s.ringPhys = phys;
     s.queue.unshift(...old);
     this.flush(s);
     return true;
@@ -165,6 +175,7 @@ export class IoreqHub {
     if (s === undefined) return;
     const lost = [...(s.ring?.drop() ?? []), ...s.queue.splice(0)];
     s.ring = undefined;
+    s.ringPhys = undefined;
     for (const r of lost) this.serve(server, r, floatingBus(r.size), "floating");
   }
 
@@ -178,6 +189,43 @@ export class IoreqHub {
     }
     c.waiting = undefined;
     c.result = undefined;
+  }
+
+  /** The routing state for a module snapshot. */
+  saveState(): Json {
+    return encodeIoreqState({
+      nextId: this.nextId,
+      servers: [...this.servers.entries()].map(([id, s]) => ({ id, ringPhys: s.ring === undefined ? undefined : s.ringPhys, slots: s.ring?.slots() ?? new Array<undefined>(PV_CONSTANTS.IOREQ_SLOTS).fill(undefined), queue: [...s.queue] })),
+      clients: [...this.clients.entries()].map(([id, c]) => ({ id, waiting: c.waiting, result: c.result })),
+    });
+  }
+
+  /** Checks a saved routing state against this module; the returned step applies it and cannot fail. */
+  prepareRestore(raw: unknown): { ok: true; apply: () => void } | { ok: false; error: string } {
+    const parsed = parseIoreqState(raw, new Set(this.servers.keys()), new Set(this.clients.keys()));
+    if (!parsed.ok) return parsed;
+    const st = parsed.value;
+    for (const v of st.servers) {
+      const s = this.servers.get(v.id);
+      if (v.ringPhys !== undefined && s?.memoryAt === undefined) return { ok: false, error: `kernel note ioreq: server ${v.id} has a ring but no machine to hold it` };
+    }
+    return {
+      ok: true,
+      apply: () => {
+        this.nextId = st.nextId;
+        for (const v of st.servers) {
+          const s = this.servers.get(v.id)!;
+          s.ringPhys = v.ringPhys;
+          s.ring = v.ringPhys === undefined || s.memoryAt === undefined ? undefined : new IoreqRing(s.memoryAt(v.ringPhys), v.id, v.slots);
+          s.queue.splice(0, s.queue.length, ...v.queue);
+        }
+        for (const v of st.clients) {
+          const c = this.clients.get(v.id)!;
+          c.waiting = v.waiting;
+          c.result = v.result;
+        }
+      },
+    };
   }
 
   private serve(server: PartitionId, req: IoRequest, data: number, outcome: "ok" | "floating"): void {

@@ -53,13 +53,25 @@ function slotOffset(i: number): number {
 export class IoreqRing {
   private readonly shadow: (IoRequest | undefined)[] = new Array<IoRequest | undefined>(SLOTS).fill(undefined);
 
-  /** Clears the page's header and slots and writes the header (the page was checked by ioreq_attach). */
-  constructor(private readonly mem: RingMemory, server: number) {
+  /**
+   * Clears the page's header and slots and writes the header (the page was checked by ioreq_attach);
+   * with `saved` (a snapshot's copy of the slots), takes the page as it is instead.
+   */
+  constructor(private readonly mem: RingMemory, server: number, saved?: readonly (IoRequest | undefined)[]) {
+    if (saved !== undefined) {
+      saved.forEach((r, i) => (this.shadow[i] = r));
+      return;
+    }
     for (let off = 0; off < slotOffset(SLOTS); off += 4) mem.write32(off, 0);
     const h = IOREQ_RING_HEADER_LAYOUT.fields;
     mem.write32(h.size.offset, IOREQ_RING_HEADER_LAYOUT.size);
     mem.write32(h.slots.offset, SLOTS);
     mem.write32(h.server.offset, server);
+  }
+
+  /** The kernel's copy of every slot (undefined: free), for a snapshot. */
+  slots(): readonly (IoRequest | undefined)[] {
+    return [...this.shadow];
   }
 
   /** Requests posted and not yet taken back, in slot order. */

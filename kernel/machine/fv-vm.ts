@@ -16,7 +16,7 @@ import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
 import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
-import { readFields } from "../snapshot/json-fields";
+import { readFields, type Fields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
@@ -171,7 +171,13 @@ export class FvVm implements PartitionVm {
 
   snapshot(): SnapshotMachine {
     const m = this.machine;
-    const extra = { sliceStart: this.sliceStart.toString(), sliceStartCycle: this.sliceStartCycle, idle: this.idle, exitStatus: this.exitStatus };
+    const extra = {
+      sliceStart: this.sliceStart.toString(),
+      sliceStartCycle: this.sliceStartCycle,
+      idle: this.idle,
+      exitStatus: this.exitStatus,
+      ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState() }),
+    };
     return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
   }
 
@@ -182,10 +188,12 @@ export class FvVm implements PartitionVm {
       sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
       idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
+      ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
     }));
     if (!extra.ok) return extra;
     const m = this.machine;
     return prepareMachine(saved, m.memory, m.cpu, m, () => {
+      this.ioreq?.restoreState(extra.value.ioreqIn);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
       this.sliceStartCycle = extra.value.sliceStartCycle;
@@ -295,6 +303,14 @@ export class FvVm implements PartitionVm {
 /** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */
 export function createFvVm(opts: FvVmOptions): PartitionVm {
   return new FvVm(opts);
+}
+
+/** A saved IN fix-up (kernel/ioreq/ioreq-client.ts): size 1, 2 or 4 and the EDI at the access; null: none. */
+function readPendingIn(f: Fields | undefined): { size: 1 | 2 | 4; edi: number } | undefined {
+  if (f === undefined) return undefined;
+  const size = f.int("size", 1, 4);
+  if (size === 3) f.oneOf("size", []);
+  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff) };
 }
 
 function readModules(opts: FvVmOptions): BootModule[] {

@@ -216,7 +216,9 @@ export class ModuleRunner {
       if (p.vm.snapshot === undefined) throw new Error(`partition ${p.config.name}: its VM cannot be saved`);
       return p.vm.snapshot();
     });
-    return { kernel: encodeRunnerState(state), machines };
+    const kernel = encodeRunnerState(state);
+    // The forwarded-device routing rides in the kernel note under its own key (kernel/ioreq/ioreq-state.ts).
+    return { kernel: this.ioreq === undefined || kernel === null || typeof kernel !== "object" || Array.isArray(kernel) ? kernel : { ...kernel, ioreq: this.ioreq.saveState() }, machines };
   }
 
   /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
@@ -225,6 +227,8 @@ export class ModuleRunner {
     const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity, blocks);
     if (!parsed.ok) return parsed;
     const s = parsed.value;
+    const ioreq = this.ioreq?.prepareRestore(typeof kernel === "object" && kernel !== null && !Array.isArray(kernel) ? kernel["ioreq"] : undefined);
+    if (ioreq !== undefined && !ioreq.ok) return ioreq;
     const parts = [...this.partitions.values()];
     if (machines.length !== parts.length) return { ok: false, error: `machine notes: ${machines.length} machines saved, the module has ${parts.length} partitions` };
     const steps: (() => void)[] = [];
@@ -235,6 +239,7 @@ export class ModuleRunner {
       if (!prepared.ok) return prepared;
       steps.push(prepared.apply);
     }
+    if (ioreq !== undefined) steps.push(ioreq.apply);
     return {
       ok: true,
       apply: () => {

@@ -12,6 +12,7 @@ import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
 import type { IoreqServerPort, PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
+import type { RingMemory } from "../ioreq/ioreq-ring";
 import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { buildPvMachine, placeShared, type PvMachine } from "./pv-machine";
 import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
@@ -94,7 +95,7 @@ class PvVm implements PartitionVm {
     this.hz = BigInt(opts.clockHz);
     this.machine = this.build("NORMAL_START");
     this.vcpu = this.freshVcpu();
-    opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ));
+    opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ), (phys) => this.ringAt(phys));
   }
 
   private build(startCondition: StartCondition): PvMachine {
@@ -156,6 +157,11 @@ class PvVm implements PartitionVm {
     };
   }
 
+  /** The ring page at `phys` of this partition's RAM (checked by ioreq_attach), through whichever machine is current. */
+  private ringAt(phys: number): RingMemory {
+    return { read32: (off) => this.machine.mem.read(phys + off, 4) >>> 0, write32: (off, v) => this.machine.mem.write(phys + off, 4, v) };
+  }
+
   /** The ioreq services' view of this server: its ring is a page of its RAM, reached physically. */
   private ioreqPort(hub: IoreqHub): IoreqServerPort {
     const id = this.opts.partition.id;
@@ -164,7 +170,7 @@ class PvVm implements PartitionVm {
         const { cpu, mem } = this.machine;
         const phys = cpu.probe(ring, true, true);
         if (phys < 0 || !mem.isRam(phys) || !mem.isRam(phys + PV_CONSTANTS.PAGE_SIZE - 1)) return false;
-        return hub.attach(id, { read32: (off) => mem.read(phys + off, 4) >>> 0, write32: (off, v) => mem.write(phys + off, 4, v) });
+        return hub.attach(id, this.ringAt(phys), phys);
       },
       notify: () => hub.notify(id),
       console: (client, bytes) => hub.clientConsole(id, client, bytes),

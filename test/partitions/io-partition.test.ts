@@ -8,17 +8,21 @@ import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
 import { nanos } from "../../kernel/mem/types";
 import { defaultBuilders } from "../../kernel/module/default-builders";
 import { runModule } from "../../kernel/module/run-module";
+import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../kernel/snapshot/snapshot-file";
+import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
 import { MemoryTracer } from "../../kernel/trace/tracer";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "module.xml");
 
-function run(file: string, ms: number): { lines: string[]; events: TraceEvent[]; hm: number; modes: string[] } {
+function run(file: string, ms: number, split?: { save?: true; resume?: SnapshotContent; ns?: bigint }): { lines: string[]; events: TraceEvent[]; hm: number; modes: string[]; snapshot?: SnapshotContent } {
   const lines: string[] = [];
   const tracer = new MemoryTracer();
   const out = runModule({
     file,
-    length: { kind: "duration", value: nanos(BigInt(ms) * 1_000_000n) },
+    length: { kind: "duration", value: nanos(split?.ns ?? BigInt(ms) * 1_000_000n) },
+    ...(split?.save === true ? { save: true } : {}),
+    ...(split?.resume === undefined ? {} : { resume: split.resume }),
     host: NODE_HOST,
     builders: (c) => defaultBuilders(c, NODE_HOST),
     trace: tracer,
@@ -26,7 +30,7 @@ function run(file: string, ms: number): { lines: string[]; events: TraceEvent[];
     onNotice: (_t, text) => lines.push(`-- ${text}`),
   });
   if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`) };
+  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
 }
 
 /** The example with absolute image paths and a server command line, written to `dir`. */
@@ -66,6 +70,20 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
     const first = io.filter((e) => e.id === 1);
     expect(first.map((e) => `${e.phase} P${e.partition} w${e.window}`)).to.deep.equal(["issued P1 w1", "served P2 w2", "completed P1 w1"]);
     expect(Number(first[2]!.time - first[0]!.time)).to.be.greaterThanOrEqual(100_000);
+  });
+
+  it("save in the middle of forwarded accesses, resume from the file's bytes: the same console and trace as one run", () => {
+    const whole = run(XML, 100);
+    // 1234567 ns: inside the guest's window, with one of its accesses issued and not yet served.
+    const first = run(XML, 0, { save: true, ns: 1_234_567n });
+    const mid = first.events.filter((e) => e.kind === "ioreq");
+    expect(mid[mid.length - 1]).to.deep.include({ phase: "issued" });
+    const bytes = encodeSnapshot(first.snapshot!);
+    const decoded = decodeSnapshot(bytes);
+    if (!decoded.ok) throw new Error(decoded.error);
+    const rest = run(XML, 0, { resume: decoded.content, ns: 100_000_000n - 1_234_567n });
+    expect([...first.lines, ...rest.lines]).to.deep.equal(whole.lines);
+    expect(writeJsonLines(first.events) + writeJsonLines(rest.events)).to.equal(writeJsonLines(whole.events));
   });
 
   it("a hostile server's bogus completions are an HM event for the server; the guest reads a floating bus and the host does not throw", () => {

@@ -1,0 +1,91 @@
+// The ioreq routing state in a module snapshot (kernel note, key "ioreq"): each server's ring address
+// and the requests it holds (posted or queued), each client's request and result, the next id. The ring
+// page itself is server RAM and travels with its machine. Parsing checks every field before anything
+// is applied, like the rest of kernel/snapshot.
+import { IoreqDir, IoreqSpace } from "../hypercall/generated/abi-generated";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
+import { partitionId, type PartitionId } from "../mem/types";
+import { Fields, readFields } from "../snapshot/json-fields";
+import type { Json } from "../snapshot/snapshot-file";
+import type { IoRequest } from "./ioreq-ring";
+
+/** One server's part. */
+export interface SavedServer {
+  readonly id: PartitionId;
+  /** Guest-physical address of its ring page, or undefined when none is attached. */
+  readonly ringPhys: number | undefined;
+  /** The kernel's copy of each slot (undefined: free). */
+  readonly slots: readonly (IoRequest | undefined)[];
+  readonly queue: readonly IoRequest[];
+}
+
+/** One client's part. */
+export interface SavedClient {
+  readonly id: PartitionId;
+  readonly waiting: IoRequest | undefined;
+  readonly result: number | undefined;
+}
+
+/** The whole routing state. */
+export interface IoreqState {
+  readonly nextId: number;
+  readonly servers: readonly SavedServer[];
+  readonly clients: readonly SavedClient[];
+}
+
+const reqJson = (r: IoRequest | undefined): Json =>
+  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, size: r.size, dir: r.dir, count: r.count, data: r.data };
+
+/** The state as JSON. */
+export function encodeIoreqState(s: IoreqState): Json {
+  return {
+    nextId: s.nextId,
+    servers: s.servers.map((v) => ({ id: v.id, ringPhys: v.ringPhys ?? null, slots: v.slots.map(reqJson), queue: v.queue.map(reqJson) })),
+    clients: s.clients.map((c) => ({ id: c.id, waiting: reqJson(c.waiting), result: c.result ?? null })),
+  };
+}
+
+function readReq(f: Fields, clients: ReadonlySet<number>): IoRequest {
+  const client = f.int("client", 0, 0xffff);
+  if (!clients.has(client)) f.oneOf("client", []);
+  const size = f.int("size", 1, 4);
+  if (size === 3) f.oneOf("size", []);
+  return {
+    id: f.int("id", 1, 0x7fff_ffff),
+    client: partitionId(client),
+    space: f.int("space", IoreqSpace.PORT, IoreqSpace.PORT) as IoreqSpace,
+    addr: f.int("addr", 0, 0xffff),
+    size: size as 1 | 2 | 4,
+    dir: f.int("dir", IoreqDir.OUT, IoreqDir.IN) as IoreqDir,
+    count: f.int("count", 1, 1),
+    data: f.int("data", 0, 0xffff_ffff),
+  };
+}
+
+/** Parses the saved state against the module's servers and clients (ids as the hub has them). */
+export function parseIoreqState(raw: unknown, servers: ReadonlySet<number>, clients: ReadonlySet<number>): { ok: true; value: IoreqState } | { ok: false; error: string } {
+  return readFields(raw, "kernel note ioreq", (f): IoreqState => {
+    const reqOrNull = (g: Fields, name: string): IoRequest | undefined => {
+      const o = g.objOrNull(name);
+      return o === undefined ? undefined : readReq(o, clients);
+    };
+    const sv = f.objects("servers", servers.size).map((g): SavedServer => {
+      const id = g.int("id", 0, 0xffff);
+      if (!servers.has(id)) g.oneOf("id", []);
+      const slots = g.list("slots", PV_CONSTANTS.IOREQ_SLOTS);
+      if (slots.length !== PV_CONSTANTS.IOREQ_SLOTS) g.oneOf("slots", []);
+      return {
+        id: partitionId(id),
+        ringPhys: g.intOrNull("ringPhys", 0, 0xffff_f000),
+        slots: slots.map((x, i) => (x === null ? undefined : readReq(new Fields(x, `${g.path}.slots[${i}]`), clients))),
+        queue: g.objects("queue", clients.size).map((q) => readReq(q, clients)),
+      };
+    });
+    const cl = f.objects("clients", clients.size).map((g): SavedClient => {
+      const id = g.int("id", 0, 0xffff);
+      if (!clients.has(id)) g.oneOf("id", []);
+      return { id: partitionId(id), waiting: reqOrNull(g, "waiting"), result: g.intOrNull("result", 0, 0xffff_ffff) };
+    });
+    return { nextId: f.int("nextId", 1, 0x7fff_ffff), servers: sv, clients: cl };
+  });
+}
