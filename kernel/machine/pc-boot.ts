@@ -10,6 +10,7 @@ import type { BootModule } from "../loader/multiboot-info";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { BlockStore } from "../disk/block-store";
+import { ATA_PRIMARY } from "../devices/ata/ata-registers";
 import { CycleClock } from "./cycle-clock";
 import { DEFAULT_PC_DEVICES } from "./device-catalog";
 import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
@@ -370,6 +371,8 @@ export class BootSession {
  */
 function timerIrqsMasked(pc: PcMachine): boolean {
   const pics = pc.pics;
-  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (pics.master.isMasked(2) || pics.slave.isMasked(PC_IRQ.rtc - 8) || pc.rtc === undefined));
+  const slaveMasked = (line: number): boolean => pics === undefined || pics.master.isMasked(2) || pics.slave.isMasked(line - 8);
+  // The ATA controller's busy timer raises IRQ14 (kernel/devices/ata): a disk command in flight wakes the CPU too.
+  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (slaveMasked(PC_IRQ.rtc) || pc.rtc === undefined) && (slaveMasked(ATA_PRIMARY.irq) || pc.chips.ata === undefined));
   return !(pc.lapic?.softwareEnabled ?? false) && picsMasked;
 }
