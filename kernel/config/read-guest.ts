@@ -47,11 +47,20 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   ]);
   r.finish();
   const devices: string[] = [];
+  let drive: { path: string; persist: boolean } | undefined;
   for (const d of groups.get("apx:Device") ?? []) {
     const dr = new ElementReader(d, sink);
     const name = dr.string("Name", true);
+    const diskImage = dr.string("Image", false);
+    const persistAttr = dr.attribute("Persist");
+    const persist = dr.bool("Persist", false);
     dr.finish();
     if (name === undefined) continue;
+    // Only the ATA controller has a disk, and it needs one: Image names the file, Persist writes it back.
+    const isAta = name.toLowerCase() === "ata";
+    if (isAta && (diskImage === undefined || diskImage.trim() === "")) dr.error('apx:Device Name="ata" needs Image="FILE", the disk image of its master disk');
+    else if (isAta && diskImage !== undefined) drive = { path: resolveAgainst(file, diskImage), persist };
+    if (!isAta && (diskImage !== undefined || persistAttr)) dr.error(`apx:Device "${name}" has no disk; Image and Persist belong to Name="ata"`);
     if (!DEVICE_SHAPE.test(name)) {
       dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
     } else if (devices.includes(name)) {
@@ -82,5 +91,6 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     commandLine,
     modules,
     pos: el.pos,
+    ...(drive !== undefined ? { drive } : {}),
   };
 }

@@ -16,7 +16,11 @@ export interface DriveSpec {
 }
 
 /** The opened disk, or one line saying why not. */
-export type OpenDisk = { readonly ok: true; readonly store: BlockStore } | { readonly ok: false; readonly message: string };
+export type OpenDisk = { readonly ok: true; readonly store: BlockStore } | { readonly ok: false; readonly message: string; readonly reason: string };
+
+function refused(path: string, reason: string, sep = ": "): OpenDisk {
+  return { ok: false, message: `disk image ${path}${sep}${reason}`, reason };
+}
 
 /** Checks the size of an image's bytes; null when it can be a disk. */
 export function checkDiskSize(bytes: number): string | null {
@@ -29,13 +33,13 @@ export function checkDiskSize(bytes: number): string | null {
 /** Reads `spec.path` and builds its store; `writeBack(path)` gives the host's writer when persisting. */
 export function openDisk(files: HostFiles, spec: DriveSpec, writeBack: (path: string) => DiskWriteBack | undefined): OpenDisk {
   const r = files.read(spec.path, INPUT_LIMITS.disk);
-  if (!r.ok) return { ok: false, message: `disk image ${spec.path}: ${describeFailure(r)}` };
+  if (!r.ok) return refused(spec.path, describeFailure(r));
   const bad = checkDiskSize(r.bytes.length);
-  if (bad !== null) return { ok: false, message: `disk image ${spec.path} ${bad}` };
+  if (bad !== null) return refused(spec.path, bad, " ");
   let wb: DiskWriteBack | undefined;
   if (spec.persist) {
     wb = writeBack(spec.path);
-    if (wb === undefined) return { ok: false, message: `disk image ${spec.path}: this host cannot write files, so Persist is not available` };
+    if (wb === undefined) return refused(spec.path, "this host cannot write files, so Persist is not available");
   }
   return { ok: true, store: new BlockStore(r.bytes, wb) };
 }

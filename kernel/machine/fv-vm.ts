@@ -6,6 +6,7 @@ import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
 import type { ByteSink } from "../devices/device";
+import type { BlockStore } from "../disk/block-store";
 import { describeFailure, type HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import type { BootModule } from "../loader/multiboot-info";
@@ -39,6 +40,8 @@ export interface FvVmOptions {
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
   readonly files?: HostFiles;
+  /** The disk of the partition's "ata" device (opened by the builder; it outlives restarts). */
+  readonly disk?: BlockStore;
   /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
 }
@@ -189,6 +192,7 @@ export class FvVm implements PartitionVm {
       serialOut: this.serial,
       debugConsoleOut: this.serial,
       ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
+      ...(this.opts.disk !== undefined ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");

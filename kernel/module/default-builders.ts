@@ -4,6 +4,9 @@ import type { SourcePos, SystemConfig } from "../config/model";
 import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { dirname, relative } from "../host/posix-path";
+import type { BlockStore } from "../disk/block-store";
+import type { DriveSpec } from "../disk/disk-image";
+import { OpenDisks } from "../disk/open-disks";
 import { createFvVm } from "../machine/fv-vm";
 import { createPvVm } from "../partition/pv-vm";
 import { PartitionLoadError } from "./load-error";
@@ -16,7 +19,7 @@ export interface ConsoleInput {
 }
 
 /** Builders for every guest kind of `config`, reading libpv through `host`; `input` feeds one partition's COM1. */
-export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: ConsoleInput): VmBuilders {
+export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: ConsoleInput, disks: OpenDisks = new OpenDisks(host.files, undefined)): VmBuilders {
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
@@ -31,6 +34,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
         ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
+        ...(p.guest.drive !== undefined ? { disk: openDrive(disks, p.name, p.guest.drive, p.guest.pos ?? p.pos) } : {}),
       }),
     PV: (p, images, console) => {
       libpv ??= readLibpv(host, p);
@@ -58,4 +62,11 @@ function readLibpv(host: ModuleHost, p: { name: string; guest: { pos: SourcePos 
 function byteReader(bytes: Uint8Array): () => number | undefined {
   let next = 0;
   return () => (next < bytes.length ? bytes[next++] : undefined);
+}
+
+/** Opens an FV partition's disk; a missing, unreadable or mis-sized image is a PartitionLoadError (one line). */
+function openDrive(disks: OpenDisks, partition: string, drive: DriveSpec, pos: SourcePos): BlockStore {
+  const r = disks.open(drive);
+  if (!r.ok) throw new PartitionLoadError(partition, drive.path, pos, `disk image: ${r.reason}`);
+  return r.store;
 }
