@@ -69,13 +69,21 @@ static void print_identity(void)
     printf("disk: %s, %u sectors, multiple up to %u\n", model, (unsigned)sectors, (unsigned)(ident[47] & 0xFF));
 }
 
+/* A cheap checksum for bench mode (the figure is the disk's, not the CRC's): sum of 32-bit words, rotated. */
+static uint32_t word_sum(uint32_t sum, const uint32_t *p, uint32_t words)
+{
+    while (words--) sum = ((sum << 1) | (sum >> 31)) + *p++;
+    return sum;
+}
+
 static int bench(uint32_t sectors)
 {
     uint32_t sum_w = 0, sum_r = 0;
+    uint32_t *words = (uint32_t *)(void *)chunk;
     for (uint32_t done = 0; done < sectors; done += CHUNK_SECTORS) {
         uint32_t n = sectors - done < CHUNK_SECTORS ? sectors - done : CHUNK_SECTORS;
-        for (uint32_t i = 0; i < n * 512; i++) chunk[i] = (uint8_t)((done * 512 + i) * 2654435761u >> 24);
-        sum_w = crc32_update(sum_w, chunk, n * 512);
+        for (uint32_t i = 0; i < n * 128; i++) words[i] = (done * 128 + i) * 2654435761u;
+        sum_w = word_sum(sum_w, words, n * 128);
         int e = ata_write(1 + done, n, chunk);
         if (e != 0) return printf("bench: write at %u failed (%x)\n", (unsigned)(1 + done), e), 1;
     }
@@ -83,9 +91,9 @@ static int bench(uint32_t sectors)
         uint32_t n = sectors - done < CHUNK_SECTORS ? sectors - done : CHUNK_SECTORS;
         int e = ata_read(1 + done, n, chunk);
         if (e != 0) return printf("bench: read at %u failed (%x)\n", (unsigned)(1 + done), e), 1;
-        sum_r = crc32_update(sum_r, chunk, n * 512);
+        sum_r = word_sum(sum_r, words, n * 128);
     }
-    printf("bench: %u sectors written and read back, crc32 %08x %s\n", (unsigned)sectors, (unsigned)sum_r, sum_r == sum_w ? "match" : "MISMATCH");
+    printf("bench: %u sectors written and read back, sum %08x %s\n", (unsigned)sectors, (unsigned)sum_r, sum_r == sum_w ? "match" : "MISMATCH");
     return sum_r == sum_w ? 0 : 1;
 }
 
