@@ -14,6 +14,7 @@ import { measureHostRefs } from "./host-refs";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
 import type { BenchReport, MipsRow } from "./report";
 import { measureSnapshots } from "./snapshot-bench";
+import { measureAta } from "./ata-bench";
 import { median } from "./stats";
 
 /** What to run. */
@@ -96,6 +97,9 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("snapshots");
   const bootTest = join(root, "build", "guests", "test", "kernel", "machine", "guests", "boot-test-O2.elf");
   const snapshots = measureSnapshots(join(root, "test", "scenarios", "demo", "module.xml"), { bytes: bytes(bootTest), path: bootTest }, Math.min(plan.runs, 5));
+  progress("disk controller");
+  const diskGuest = join(root, "build", "guests", "partitions", "io", "disk-guest", "disk-guest-O2.elf");
+  const ata = measureAta(bytes(diskGuest), opts.quick ? 512 : 8192, Math.min(plan.runs, 5));
   progress("dirty-page log");
   const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
   return {
@@ -117,5 +121,6 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
     simSpeed,
     memory,
     snapshots,
+    ata,
   };
 }

@@ -70,6 +70,8 @@ export interface PartitionGuestConfig {
   /** Multiboot modules (FV), paths resolved against the XML file's folder. */
   readonly modules: readonly string[];
   readonly pos: SourcePos | undefined;
+  /** The disk of the "ata" device (apx:Device Image, resolved against the XML's folder; Persist). */
+  readonly drive?: { readonly path: string; readonly persist: boolean };
   /** FV devices served by an I/O partition (apx:Device with Server): not built in the kernel. */
   readonly served?: readonly ServedDeviceConfig[];
 }

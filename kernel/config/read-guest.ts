@@ -48,13 +48,23 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   ]);
   r.finish();
   const devices: string[] = [];
+  let drive: { path: string; persist: boolean } | undefined;
   const served: ServedDeviceConfig[] = [];
   for (const d of groups.get("apx:Device") ?? []) {
     const dr = new ElementReader(d, sink);
     const name = dr.string("Name", true);
     const server = dr.string("Server", false);
+    const diskImage = dr.string("Image", false);
+    const persistAttr = dr.attribute("Persist");
+    const persist = dr.bool("Persist", false);
     dr.finish();
     if (name === undefined) continue;
+    // Only the ATA controller has a disk, and it needs one: Image names the file, Persist writes it back.
+    const isAta = name.toLowerCase() === "ata";
+    // (A served ata, Server="...", may name its Image too; the kernel builds no controller for it.)
+    if (isAta && server === undefined && (diskImage === undefined || diskImage.trim() === "")) dr.error('apx:Device Name="ata" needs Image="FILE", the disk image of its master disk');
+    else if (isAta && diskImage !== undefined) drive = { path: resolveAgainst(file, diskImage), persist };
+    if (!isAta && (diskImage !== undefined || persistAttr)) dr.error(`apx:Device "${name}" has no disk; Image and Persist belong to Name="ata"`);
     if (server !== undefined) {
       const spec = DEVICE_SHAPE.test(name) ? servedDevice(name) : `apx:Device Name "${name}" is not a device name`;
       if (typeof spec === "string") dr.error(spec);
@@ -93,6 +103,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     commandLine,
     modules,
     pos: el.pos,
+    ...(drive !== undefined ? { drive } : {}),
     ...(served.length > 0 ? { served } : {}),
   };
 }

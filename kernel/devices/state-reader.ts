@@ -67,6 +67,21 @@ export class StateReader {
     return new StateReader(this.obj[name], `${this.where}.${name}`);
   }
 
+  /** A field's raw value, for a caller that checks its own shape (then reports through fail). */
+  raw(name: string): unknown {
+    return this.obj[name];
+  }
+
+  /** The error to throw for a bad field of this object (`what` starts with the field name). */
+  fail(what: string): Error {
+    return new StateFieldError(`${this.where}.${what}`);
+  }
+
+  /** A reader over `value`, an element found inside this object (e.g. a list entry named `sub`). */
+  at(value: unknown, sub: string): StateReader {
+    return new StateReader(value, `${this.where}.${sub}`);
+  }
+
   /** A list of exactly `length` nested objects. */
   children(name: string, length: number): StateReader[] {
     const v = this.obj[name];

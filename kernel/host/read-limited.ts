@@ -8,6 +8,8 @@ export const INPUT_LIMITS = {
   image: 128 * 1024 * 1024,
   /** An ARINC 653 XML module. */
   xml: 16 * 1024 * 1024,
+  /** A disk image (boot --drive, apx:Device Image): held in memory while the machine runs. */
+  disk: 256 * 1024 * 1024,
   /** Console input read from stdin before a run. */
   stdin: 16 * 1024 * 1024,
 } as const;

@@ -15,6 +15,7 @@ export const DEVICE_TYPES = [
   "cga_text",
   "isa_debug_exit",
   "debug_console_e9",
+  "ata",
 ] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];

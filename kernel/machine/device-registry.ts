@@ -3,6 +3,9 @@
 // device list, and reset, snapshot, restore and I/O wiring all walk the units it returns.
 import type { Device, ByteSink, IrqLine, TimerService } from "../devices/device";
 import { CGA_PORT_BASE, CGA_PORT_COUNT, CGA_TEXT_BASE, CGA_TEXT_SIZE, CgaText } from "../devices/cga-text";
+import { AtaController } from "../devices/ata/ata-controller";
+import { ATA_PRIMARY, CONTROL_OFFSET } from "../devices/ata/ata-registers";
+import type { BlockStore } from "../disk/block-store";
 import { CMOS_PORT_BASE, CMOS_PORT_COUNT, CmosRtc, RTC_IRQ } from "../devices/cmos-rtc";
 import { DebugConsoleE9 } from "../devices/debug-console-e9";
 import { DebugExit, type ExitRequest } from "../devices/debug-exit";
@@ -51,6 +54,8 @@ export interface DeviceContext {
   /** The guest reset the machine (i8042 reset line, port 0xCF9): the owner decides what a reset does. */
   readonly requestReset: (cause: string) => void;
   readonly built: BuiltDevices;
+  /** The disk of the ATA primary master (apx:Device Image, boot --drive); undefined = no disk. */
+  readonly disk: BlockStore | undefined;
 }
 
 /** One saveable unit: a chip with its stable snapshot name. */
@@ -74,6 +79,7 @@ export interface BuiltDevices {
   readonly uarts: Uart16550[];
   debugExit?: DebugExit;
   debugConsole?: DebugConsoleE9;
+  ata?: AtaController;
 }
 
 /** Where one built device sits and what it saves. */
@@ -164,6 +170,21 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     // Without a sink the port stays unmapped, as QEMU does without -debugcon.
     if (debugConsoleOut === undefined) return { units: [], ports: [], mmio: [] };
     return one("debug-console-e9", (built.debugConsole = new DebugConsoleE9(debugConsoleOut)), PC_PORTS.debugConsole, 1);
+  },
+  ata: ({ built, timers, disk }) => {
+    // Without a disk the channel stays unmapped: the ports float (0xFF), as on a PC with no drive attached.
+    if (disk === undefined) return { units: [], ports: [], mmio: [] };
+    const ata = (built.ata = new AtaController(isaIrq(built, ATA_PRIMARY.irq), timers, disk));
+    // One controller on two ranges: the control block port 0x3F6 forwards with offset CONTROL_OFFSET.
+    const control: PortDevice = { read: (_o, size) => ata.read(CONTROL_OFFSET, size), write: (_o, size, v) => ata.write(CONTROL_OFFSET, size, v) };
+    return {
+      units: [{ name: "ata", device: ata }],
+      ports: [
+        { name: "ata-command", base: ioPort(ATA_PRIMARY.commandBase), count: ATA_PRIMARY.commandCount, device: ata },
+        { name: "ata-control", base: ioPort(ATA_PRIMARY.controlPort), count: 1, device: control },
+      ],
+      mmio: [],
+    };
   },
 };
 

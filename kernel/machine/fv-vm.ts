@@ -5,6 +5,7 @@
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { ByteSink } from "../devices/device";
+import type { BlockStore } from "../disk/block-store";
 import { describeFailure, type HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import type { BootModule } from "../loader/multiboot-info";
@@ -44,6 +45,8 @@ export interface FvVmOptions {
   readonly files?: HostFiles;
   /** Console input (COM1 and the PS/2 keyboard, paced at COM1's baud rate); a terminal's Ctrl-A x ends the run ("quit"). */
   readonly input?: InputSource;
+  /** The disk of the partition's "ata" device (opened by the builder; it outlives restarts). */
+  readonly disk?: BlockStore;
   /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
   readonly ioreq?: IoreqHub;
 }
@@ -216,6 +219,7 @@ export class FvVm implements PartitionVm {
       serialOut: this.serial,
       debugConsoleOut: this.serial,
       ...(this.opts.partition.guest.devices.length > 0 || this.ioreq !== undefined ? { devices: kernelDevicesBeside(this.opts.partition.guest) } : {}),
+      ...(this.opts.disk !== undefined ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");

@@ -9,7 +9,10 @@ import type { BootModule } from "../loader/multiboot-info";
 import type { Nanos } from "../mem/types";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
+import type { BlockStore } from "../disk/block-store";
+import { ATA_PRIMARY } from "../devices/ata/ata-registers";
 import { CycleClock } from "./cycle-clock";
+import { DEFAULT_PC_DEVICES } from "./device-catalog";
 import { PcRunLoop } from "./pc-run-loop";
 import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
@@ -44,6 +47,8 @@ export interface BootOptions {
   modules?: readonly BootModule[];
   /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
   keepState?: boolean;
+  /** The disk of the ATA primary master (`--drive`); it outlives reboots. The caller flushes it. */
+  disk?: BlockStore;
 }
 
 /** How a run ended. */
@@ -175,7 +180,7 @@ export class BootSession {
     });
     if (!planned.ok) return { ok: false, message: planned.error.message };
     const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
-    const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
+    const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true, opts.disk);
     const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
     session.powerOn = { plan: planned.plan, input, reboot: opts.reboot === true, onReset: opts.onReset };
     session.boot();
@@ -199,6 +204,7 @@ export class BootSession {
     debugConsole: ((bytes: Uint8Array) => void) | undefined,
     private readonly limit: number | undefined,
     private readonly keepState: boolean,
+    private readonly disk?: BlockStore,
   ) {
     this.serial = new ChunkedSink(stdout);
     // The debug console exists when the params say so, even if its output is discarded (a restore without --e9).
@@ -239,6 +245,7 @@ export class BootSession {
       now: () => clock.now(),
       serialOut: this.serial,
       ...(this.e9 !== undefined ? { debugConsoleOut: this.e9 } : {}),
+      ...(this.disk !== undefined ? { devices: [...DEFAULT_PC_DEVICES, "ata"], disk: this.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         machine?.cpu.requestStop("isa-debug-exit");
@@ -370,6 +377,8 @@ const NO_TIMER = "hlt with interrupts enabled but no timer armed";
  */
 function timerIrqsMasked(pc: PcMachine): boolean {
   const pics = pc.pics;
-  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (pics.master.isMasked(2) || pics.slave.isMasked(PC_IRQ.rtc - 8) || pc.rtc === undefined));
+  const slaveMasked = (line: number): boolean => pics === undefined || pics.master.isMasked(2) || pics.slave.isMasked(line - 8);
+  // The ATA controller's busy timer raises IRQ14 (kernel/devices/ata): a disk command in flight wakes the CPU too.
+  const picsMasked = pics === undefined || ((pics.master.isMasked(PC_IRQ.pit) || pc.pit === undefined) && (slaveMasked(PC_IRQ.rtc) || pc.rtc === undefined) && (slaveMasked(ATA_PRIMARY.irq) || pc.chips.ata === undefined));
   return !(pc.lapic?.softwareEnabled ?? false) && picsMasked;
 }

@@ -20,6 +20,7 @@ import type { ResetControl } from "../devices/reset-control";
 import type { SystemPortB } from "../devices/system-port-b";
 import type { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
+import type { BlockStore } from "../disk/block-store";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ioPort, type GuestPhysAddr, type Nanos } from "../mem/types";
 import { checkDeviceList, DEFAULT_PC_DEVICES } from "./device-catalog";
@@ -56,6 +57,8 @@ export interface PcMachineOptions {
   readonly requestReset?: (cause: string) => void;
   /** The devices, as apx:Device names (default: DEFAULT_PC_DEVICES); a bad list is a caller bug (the validator checks XML lists). */
   readonly devices?: readonly string[];
+  /** The disk behind the "ata" device (owned by the caller: it outlives reboots of this machine). */
+  readonly disk?: BlockStore;
 }
 
 /** One PC: memory, vCPU and chips, wired; built fresh for every (re)boot. */
@@ -92,6 +95,7 @@ export class PcMachine {
         requestExit: opts.requestExit,
         requestReset: (cause) => opts.requestReset?.(cause),
         built: this.chips,
+        disk: opts.disk,
       },
       list.specs,
     );

@@ -4,6 +4,9 @@ import type { SourcePos, SystemConfig } from "../config/model";
 import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { dirname, relative } from "../host/posix-path";
+import type { BlockStore } from "../disk/block-store";
+import type { DriveSpec } from "../disk/disk-image";
+import { OpenDisks } from "../disk/open-disks";
 import { createFvVm } from "../machine/fv-vm";
 import type { InputSource } from "../machine/serial-input";
 import { createPvVm } from "../pv/pv-vm";
@@ -18,7 +21,7 @@ export interface ConsoleInput {
 }
 
 /** Builders for every guest kind of `config`, reading libpv through `host`; `input` feeds one partition's COM1. */
-export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: ConsoleInput): VmBuilders {
+export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: ConsoleInput, disks: OpenDisks = new OpenDisks(host.files, undefined)): VmBuilders {
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
@@ -34,6 +37,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         modules: images.modules,
         ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
         ...(input !== undefined && input.partition === p.name ? { input: input.source } : {}),
+        ...(p.guest.drive !== undefined ? { disk: openDrive(disks, p.name, p.guest.drive, p.guest.pos ?? p.pos) } : {}),
       }),
     PV: (p, images, console, links) => {
       libpv ??= readLibpv(host, p);
@@ -56,4 +60,11 @@ function readLibpv(host: ModuleHost, p: { name: string; guest: { pos: SourcePos 
   const r = host.files.read(file, INPUT_LIMITS.image);
   if (r.ok) return r.bytes;
   throw new PartitionLoadError(p.name, file, p.guest.pos ?? p.pos, `libpv (the host library every PV partition maps) cannot be read: ${describeFailure(r)}; run \`npm run build:guests\``);
+}
+
+/** Opens an FV partition's disk; a missing, unreadable or mis-sized image is a PartitionLoadError (one line). */
+function openDrive(disks: OpenDisks, partition: string, drive: DriveSpec, pos: SourcePos): BlockStore {
+  const r = disks.open(drive);
+  if (!r.ok) throw new PartitionLoadError(partition, drive.path, pos, `disk image: ${r.reason}`);
+  return r.store;
 }

@@ -11,6 +11,9 @@ import { parseGdbAddress } from "../../host/node/gdb-server";
 import { serveBoot } from "../../introspect/boot-driver";
 import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
 import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
+import { NODE_FILES } from "../../host/node/node-files";
+import { nodeDiskWriteBack } from "../../host/node/node-disk-writer";
+import { openDisk } from "../../disk/disk-image";
 import type { Json, SnapshotBase } from "../../snapshot/snapshot-file";
 
 /** Largest and smallest RAM `--memory` accepts. */
@@ -113,6 +116,8 @@ const EPILOG = [
   "",
   "The module list is empty unless --initrd names files.",
   "",
+  "Disk: --drive FILE adds an ATA (IDE) PIO controller, primary channel (0x1f0-0x1f7, 0x3f6, IRQ14), with FILE as its master disk (LBA28, READ/WRITE SECTORS and MULTIPLE, IDENTIFY). Writes stay in memory (the file is never changed) unless --persist, which writes them back when the run ends, whatever the ending.",
+  "",
   "Input: stdin goes to COM1's receiver and to the PS/2 keyboard (i8042 at 0x60/0x64, IRQ1, scan code set 1) as a serial line delivers it:",
   "one byte per character time of COM1's baud rate and frame format, in virtual time, once the guest raised DTR or enabled the",
   "receive interrupt (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
@@ -162,6 +167,8 @@ interface BootArgs {
   gdb: string | undefined;
   control: string | undefined;
   paused: boolean;
+  drive: string | undefined;
+  persist: boolean;
 }
 
 /**
@@ -235,6 +242,23 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
       return;
     }
   }
+  if (args.persist && args.drive === undefined) {
+    process.stderr.write("apexvisor boot: --persist needs --drive FILE\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  if (args.drive !== undefined && saveAt !== undefined) {
+    process.stderr.write("apexvisor boot: --drive cannot be combined with --save (a boot snapshot does not record the disk image)\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  const drive = args.drive === undefined ? undefined : openDisk(NODE_FILES, { path: args.drive, persist: args.persist }, nodeDiskWriteBack);
+  if (drive !== undefined && !drive.ok) {
+    process.stderr.write(`apexvisor boot: ${drive.message}\n`);
+    setExit(BOOT_EXIT.loadError);
+    return;
+  }
+  const disk = drive?.store;
   const input = stdinSource();
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const opts: BootOptions = {
@@ -249,12 +273,19 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
     modules,
     ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
+    ...(disk !== undefined ? { disk } : {}),
   };
   const finish = (result: BootResult): void => {
     input.close(); // a terminal leaves raw mode before the last line
     const line = describeEnd(result, kernel);
     if (line !== null) process.stderr.write(`${line}\n`);
     setExit(exitStatusOf(result.end));
+    // Every ending (debug-exit, halt, reset, Ctrl-A x, a gdb or ctl stop) writes a --persist disk back.
+    const flushed = disk?.flush();
+    if (flushed !== undefined && !flushed.ok) {
+      process.stderr.write(`apexvisor boot: disk image ${args.drive}: ${flushed.message}\n`);
+      setExit(BOOT_EXIT.loadError);
+    }
   };
   const usage = (message: string): void => {
     input.close();
@@ -331,6 +362,11 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
     process.stderr.write(`apexvisor boot: ${file}: ${why}\n`);
     setExit(BOOT_EXIT.snapshot);
   };
+  if (args.drive !== undefined) {
+    process.stderr.write("apexvisor boot: --restore cannot be combined with --drive (a boot snapshot does not record the disk image)\n");
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
   const saveAt = args["save-at-instructions"];
   if ((saveAt === undefined) !== (args.save === undefined) || (saveAt !== undefined && (!Number.isSafeInteger(saveAt) || saveAt <= 0))) {
     process.stderr.write("apexvisor boot: --save-at-instructions N (a positive integer) and --save FILE go together\n");
@@ -389,6 +425,8 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
         .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
         .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
+        .option("drive", { type: "string", describe: "disk image for the ATA primary master (ports 0x1f0-0x1f7, 0x3f6, IRQ14); a whole number of 512-byte sectors, at most 256 MiB; copy-on-write unless --persist" })
+        .option("persist", { type: "boolean", default: false, describe: "with --drive: write the guest's disk writes back to the image file when the run ends (any ending)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

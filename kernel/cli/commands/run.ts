@@ -8,6 +8,8 @@ import type { SystemConfig } from "../../config/model";
 import { ModuleClock } from "../../module/clock";
 import { NODE_HOST } from "../../host/node/node-files";
 import { defaultBuilders } from "../../module/default-builders";
+import { OpenDisks } from "../../disk/open-disks";
+import { nodeDiskWriteBack } from "../../host/node/node-disk-writer";
 import { parseDuration } from "../../module/duration";
 import { sanitizeLine } from "../../module/console-sanitize";
 import { prepareModule, runModule, type RunLength, type RunModuleOptions, type RunModuleOutcome, type RunProgress } from "../../module/run-module";
@@ -149,11 +151,13 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     stopIfStdoutClosed(() => files?.close());
   };
   const served = gdb !== undefined || args.control !== undefined;
+  // FV disks (apx:Device Name="ata" Image=...): Persist="true" ones are written back once the run ends, however it ends.
+  const disks = new OpenDisks(NODE_HOST.files, nodeDiskWriteBack);
   const runOpts: RunModuleOptions = {
     file: args.module,
     length,
     host: NODE_HOST,
-    builders: (config) => defaultBuilders(config, NODE_HOST, input),
+    builders: (config) => defaultBuilders(config, NODE_HOST, input, disks),
     trace: tracing ? tracer : NULL_SINK,
     onValid: (config) => {
       formatter = new ConsoleFormatter(config, paint);
@@ -188,6 +192,9 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     if (outcome.kind === "ran") closeError = files?.close();
     else files?.discard();
     reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit, base);
+    const diskErrors = disks.flushAll();
+    for (const e of diskErrors) process.stderr.write(`apexvisor ${command}: ${e}\n`);
+    if (diskErrors.length > 0) setExit(RUN_EXIT.io);
   };
   if (!served) {
     const outcome = runModule(runOpts);

@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from "fs";
 import type { Diagnostic } from "../../config/diagnostic";
 import type { PartitionConfig, SystemConfig } from "../../config/model";
+import { checkDiskSize } from "../../disk/disk-image";
 import { INPUT_LIMITS } from "../read-limited";
 import { readFailure } from "./read-limited";
 
@@ -45,6 +46,20 @@ function fileProblem(path: string): string | undefined {
   }
 }
 
+/** Why the file at `path` cannot be a disk image (kernel/disk/disk-image.ts rules), or undefined. */
+function diskProblem(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return "it is a directory";
+    if (!st.isFile()) return "it is not a regular file";
+    if (st.size > INPUT_LIMITS.disk) return `it is larger than the ${INPUT_LIMITS.disk / 1048576} MiB limit`;
+    const bad = checkDiskSize(st.size);
+    return bad === null ? undefined : `it ${bad}`;
+  } catch (e) {
+    return readFailure(e);
+  }
+}
+
 function imageProblem(p: PartitionConfig, path: string): string | undefined {
   const bad = fileProblem(path);
   if (bad !== undefined) return bad;
@@ -76,6 +91,10 @@ export function checkImages(config: SystemConfig): { errors: Diagnostic[]; warni
     for (const m of p.guest.modules) {
       const why = fileProblem(m);
       if (why !== undefined) put(pos, `partition "${p.name}": Multiboot module ${m}`, why);
+    }
+    if (p.guest.drive !== undefined) {
+      const why = diskProblem(p.guest.drive.path);
+      if (why !== undefined) put(pos, `partition "${p.name}": disk image ${p.guest.drive.path}`, why);
     }
   }
   return { errors, warnings };
