@@ -2,8 +2,8 @@
 // in an FV partition, and random hypercalls from a PV partition through every binding. Each case is
 // checked against the reference run (the fuzzed partition left alone): the neighbour's lines and
 // window edges must be equal to the nanosecond; any exception out of the kernel is a host exception.
-import { SERVICES } from "../../kernel/hypercall/abi-generated";
-import { PV_CONSTANTS } from "../../kernel/hypercall/abi-layout";
+import { SERVICES } from "../../kernel/hypercall/generated/abi-generated";
+import { PV_CONSTANTS } from "../../kernel/hypercall/generated/abi-layout";
 import { parseLibpv } from "../../kernel/loader/libpv-image";
 import { LIBPV_IMAGE } from "../../kernel/module/repo-paths";
 import { readFileSync } from "fs";

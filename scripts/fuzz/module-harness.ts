@@ -14,7 +14,7 @@ import { guestPhys, nanos, type Nanos, type PartitionId } from "../../kernel/mem
 import { ModuleRunner } from "../../kernel/module/module-runner";
 import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../../kernel/module/partition-vm";
 import { LIBPV_IMAGE } from "../../kernel/module/repo-paths";
-import { createPvVm } from "../../kernel/partition/pv-vm";
+import { createPvVm } from "../../kernel/pv/pv-vm";
 import { MemoryTracer } from "../../kernel/trace/tracer";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
 import type { Cpu } from "../../kernel/cpu/cpu";
