@@ -35,7 +35,7 @@ function main(argv: readonly string[]): number {
       return 2;
     }
     const r = run(ROOT, seed, iterations);
-    process.stdout.write(`${r.campaign}: seed ${r.seed}, ${r.iterations} iterations, ${r.work} ${name.endsWith("bytes") ? "instructions" : "files"}, ${r.hostExceptions} host exceptions, ${r.isolationBreaks} isolation breaks\n`);
+    process.stdout.write(`${r.campaign}: seed ${r.seed}, ${r.iterations} iterations, ${r.work} ${name.endsWith("bytes") ? "instructions" : name === "hypercalls" ? "hypercalls" : "files"}, ${r.hostExceptions} host exceptions, ${r.isolationBreaks} isolation breaks\n`);
     for (const f of r.findings) process.stdout.write(`  ${f}\n`);
     bad += r.hostExceptions + r.isolationBreaks;
   }

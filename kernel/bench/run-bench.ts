@@ -11,6 +11,7 @@ import type { CallImage } from "./pv-run";
 import { costAssumptions } from "./cost-assumptions";
 import { dirtyLogNote, measureDirtyLogCost } from "./dirty-log-cost";
 import { measureHostRefs } from "./host-refs";
+import { measurePortIoCost, portIoNote } from "./port-io-cost";
 import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "./module-scale";
 import type { BenchReport, MipsRow } from "./report";
 import { measureSnapshots } from "./snapshot-bench";
@@ -102,6 +103,8 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   const ata = measureAta(bytes(diskGuest), opts.quick ? 512 : 8192, Math.min(plan.runs, 5));
   progress("dirty-page log");
   const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
+  progress("port I/O exits");
+  const portIo = measurePortIoCost(opts.quick ? 10_000 : 5_000_000, Math.min(plan.runs, 5));
   return {
     quick: opts.quick,
     callPathMachine: "the kernel's PV machine, createPvVm",
@@ -112,6 +115,7 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
       dirtyLogNote(dirtyLog),
+      portIoNote(portIo),
     ],
     costModel: costAssumptions(),
     callPaths,

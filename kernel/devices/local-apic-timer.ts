@@ -3,6 +3,7 @@
 // The LVT Timer register (mode, mask, vector) stays in the local APIC, which it asks through `lvt`.
 import { nanos } from "../mem/types";
 import type { TimerService } from "./device";
+import { IRQ_TIMER_FLOOR_NS, nextDeliveredExpiry } from "./timer-coalescing";
 import { countAfter, divisorFromConfig, nanosForTicks, nextExpiryTick, ticksIn, type TimerRun } from "./apic-timer-math";
 
 const TIMER_ID = "local-apic.timer";
@@ -29,6 +30,7 @@ export class ApicTimer {
   private running = false;
   private countAtStart = 0;
   private start = 0n;
+  private missed = 0;
 
   constructor(
     private readonly timers: TimerService,
@@ -82,13 +84,26 @@ export class ApicTimer {
   rearm(): void {
     this.timers.cancel(TIMER_ID);
     if (!this.running || this.lvt().masked) return;
-    const next = nextExpiryTick(this.run(), this.ticksNow());
-    if (next === undefined) return;
-    const at = this.start + nanosForTicks(next, this.busHz, divisorFromConfig(this.divide));
-    this.timers.arm(TIMER_ID, nanos(at), () => {
+    const run = this.run();
+    const natural = nextExpiryTick(run, this.ticksNow());
+    if (natural === undefined) return;
+    const divisor = divisorFromConfig(this.divide);
+    const deadline = (tick: bigint): bigint => this.start + nanosForTicks(tick, this.busHz, divisor);
+    let next = natural;
+    if (run.periodic && nanosForTicks(BigInt(run.initial), this.busHz, divisor) < IRQ_TIMER_FLOOR_NS) {
+      // A period faster than the service floor: expiries thinned (timer-coalescing.ts).
+      next = nextDeliveredExpiry(this.timers.now(), this.start, (t) => nextExpiryTick(run, ticksIn(t - this.start, this.busHz, divisor)) ?? natural, deadline);
+      if (next > natural) this.missed += Number((next - natural) / BigInt(run.initial));
+    }
+    this.timers.arm(TIMER_ID, nanos(deadline(next)), () => {
       this.expired();
       this.rearm();
     });
+  }
+
+  /** Expiries dropped by interrupt-storm coalescing since this timer was built (diagnostics; not saved). */
+  get coalescedExpiries(): number {
+    return this.missed;
   }
 
   save(): ApicTimerFields {

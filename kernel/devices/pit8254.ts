@@ -3,6 +3,7 @@
 // timer armed at the exact next rising edge. Not modelled: gate inputs (always high), BCD counting.
 import { nanos, type Nanos } from "../mem/types";
 import type { Device, IrqLine, ParseResult, TimerService } from "./device";
+import { IRQ_TIMER_FLOOR_NS, nextDeliveredExpiry } from "./timer-coalescing";
 import { parseStateWith, type StateReader } from "./state-reader";
 
 /** Input clock of the PC's 8254. */
@@ -84,6 +85,7 @@ export class Pit8254 implements Device<Pit8254State> {
   readonly name = "pit8254";
   private ch: Channel[] = [freshChannel(), freshChannel(), freshChannel()];
   private irqDue: bigint | null = null;
+  private missedEdges = 0;
 
   constructor(
     private readonly irq0: IrqLine,
@@ -354,7 +356,21 @@ export class Pit8254 implements Device<Pit8254State> {
     if (c === undefined) return;
     this.irq0.set(false);
     this.irq0.set(true);
-    const edge = this.nextEdgeTick(c, tickAt(this.now()));
-    if (edge !== null) this.armIrq(timeOfTick(edge));
+    const now = this.now();
+    const edge = this.nextEdgeTick(c, tickAt(now));
+    if (edge === null) return;
+    let next = edge;
+    const n = this.period(c);
+    if (c.loadTick !== null && timeOfTick(n) < IRQ_TIMER_FLOOR_NS) {
+      // Modes 2 and 3 faster than the service floor: edges thinned (timer-coalescing.ts).
+      next = nextDeliveredExpiry(now, timeOfTick(c.loadTick), (t) => this.nextEdgeTick(c, tickAt(t)) ?? edge, timeOfTick);
+      if (next > edge) this.missedEdges += Number((next - edge) / n);
+    }
+    this.armIrq(timeOfTick(next));
+  }
+
+  /** IRQ0 edges dropped by interrupt-storm coalescing since this device was built (diagnostics; not saved). */
+  get coalescedEdges(): number {
+    return this.missedEdges;
   }
 }

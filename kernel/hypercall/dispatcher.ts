@@ -5,35 +5,55 @@
 import { PV_ARG_REGISTERS, PvError, SERVICES, type ArgDescriptor, type ServiceDescriptor, type ServiceHandlers, type ServiceId } from "./generated/abi-generated";
 import { PV_CONSTANTS } from "./generated/abi-layout";
 import { guestRangeOk } from "./guest-range";
+import type { Cpu } from "../cpu/cpu";
 import { logOnce, ret, virt, type PvCallContext, type PvCallResult } from "./pv-call";
 
 /** Handler table of the kernel: one per service, a missing one is a compile error. */
 export type PvHandlers = ServiceHandlers<PvCallContext, PvCallResult>;
 
-const BY_ID = new Map<number, ServiceDescriptor>(SERVICES.map((s) => [s.id, s]));
+/** Descriptors indexed by id (ids are small and dense): one array read per trap, no Map on the hot path. */
+const BY_ID: readonly (ServiceDescriptor | undefined)[] = (() => {
+  const table: (ServiceDescriptor | undefined)[] = [];
+  for (const s of SERVICES) table[s.id] = s;
+  return table;
+})();
 
 /** Services that take at most this many bytes through a pointer whatever length the guest passes. */
 const LENGTH_CAP: Readonly<Partial<Record<ServiceDescriptor["key"], number>>> = { consoleWrite: PV_CONSTANTS.CONSOLE_MAX_WRITE };
 
 /** The descriptor of live service `id`, if any. */
 export function serviceById(id: number): ServiceDescriptor | undefined {
-  return BY_ID.get(id);
+  return id >= 0 && id < BY_ID.length ? BY_ID[id] : undefined;
 }
 
 type ArgValue = number | bigint;
 
-function decode(words: readonly number[], a: ArgDescriptor): ArgValue {
-  const w = (i: number): number => (words[i] ?? 0) >>> 0;
+const REGISTER_READERS: Readonly<Record<(typeof PV_ARG_REGISTERS)[number], (cpu: Cpu) => number>> = {
+  EBX: (cpu) => cpu.ebx,
+  ECX: (cpu) => cpu.ecx,
+  EDX: (cpu) => cpu.edx,
+  ESI: (cpu) => cpu.esi,
+  EDI: (cpu) => cpu.edi,
+};
+/** Argument word i comes from WORD_READERS[i] (the ABI's register order). */
+const WORD_READERS = PV_ARG_REGISTERS.map((r) => REGISTER_READERS[r]);
+
+function word(cpu: Cpu, i: number): number {
+  const read = WORD_READERS[i];
+  return read === undefined ? 0 : read(cpu) >>> 0;
+}
+
+function decode(cpu: Cpu, a: ArgDescriptor): ArgValue {
   switch (a.kind) {
     case "u32":
-      return w(a.word);
+      return word(cpu, a.word);
     case "i32":
-      return w(a.word) | 0;
+      return word(cpu, a.word) | 0;
     case "u64":
-      return BigInt(w(a.word)) | (BigInt(w(a.word + 1)) << 32n);
+      return BigInt(word(cpu, a.word)) | (BigInt(word(cpu, a.word + 1)) << 32n);
     case "code":
     case "ptr":
-      return virt(w(a.word));
+      return virt(word(cpu, a.word));
     default: {
       const unreachable: never = a;
       throw new Error(`unhandled argument ${JSON.stringify(unreachable)}`);
@@ -44,13 +64,16 @@ function decode(words: readonly number[], a: ArgDescriptor): ArgValue {
 /** True when every pointer and code argument is usable by the guest itself. */
 function pointersOk(ctx: PvCallContext, desc: ServiceDescriptor, args: readonly ArgValue[]): boolean {
   const cpu = ctx.cpu;
-  for (const a of desc.args) {
-    const v = Number(args[desc.args.indexOf(a)] ?? 0);
+  for (let i = 0; i < desc.args.length; i++) {
+    const a = desc.args[i];
+    if (a === undefined) continue;
     if (a.kind === "code") {
+      const v = Number(args[i] ?? 0);
       if (v !== 0 && cpu.probe(v | 0, false, true) < 0) return false;
       continue;
     }
     if (a.kind !== "ptr") continue;
+    const v = Number(args[i] ?? 0);
     let len = a.len.by === "size" ? a.len.bytes : Number(args[a.len.index] ?? 0);
     const cap = LENGTH_CAP[desc.key];
     if (cap !== undefined) len = Math.min(len, cap);
@@ -60,20 +83,25 @@ function pointersOk(ctx: PvCallContext, desc: ServiceDescriptor, args: readonly 
   return true;
 }
 
+const NO_ARGS: readonly ArgValue[] = [];
+
 /** Serves the trap in `ctx.cpu` (EAX = id) for a partition allowed `permitted`. */
 export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: ReadonlySet<ServiceId>): { readonly service: ServiceDescriptor | undefined; readonly result: PvCallResult } {
   const cpu = ctx.cpu;
   const id = cpu.eax >>> 0;
-  const desc = BY_ID.get(id);
+  const desc = serviceById(id);
   if (desc === undefined || !permitted.has(desc.id)) {
     logOnce(ctx, `id:${id}`, `paravirt service ${desc?.name ?? id} ${desc === undefined ? "does not exist" : "is not permitted"}: ENOSYS`);
     return { service: undefined, result: ret(PvError.ENOSYS) };
   }
-  const regs: Record<(typeof PV_ARG_REGISTERS)[number], number> = { EBX: cpu.ebx, ECX: cpu.ecx, EDX: cpu.edx, ESI: cpu.esi, EDI: cpu.edi };
-  const words = PV_ARG_REGISTERS.map((r) => regs[r]);
-  const args = desc.args.map((a) => decode(words, a));
-  if (!pointersOk(ctx, desc, args)) return { service: desc, result: ret(PvError.EFAULT) };
+  const n = desc.args.length;
+  const args: ArgValue[] | readonly ArgValue[] = n === 0 ? NO_ARGS : new Array<ArgValue>(n);
+  for (let i = 0; i < n; i++) {
+    const a = desc.args[i];
+    if (a !== undefined) (args as ArgValue[])[i] = decode(cpu, a);
+  }
+  if (n > 0 && !pointersOk(ctx, desc, args)) return { service: desc, result: ret(PvError.EFAULT) };
   // The descriptor decoded exactly the tuple ServiceArgs[key] declares (generated from the same abi.json).
   const handler = handlers[desc.key] as (c: PvCallContext, ...a: ArgValue[]) => PvCallResult;
-  return { service: desc, result: handler(ctx, ...args) };
+  return { service: desc, result: n === 0 ? handler(ctx) : handler(ctx, ...args) };
 }

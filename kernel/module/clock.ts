@@ -8,9 +8,13 @@ const NS_PER_S = 1_000_000_000n;
 export class ModuleClock {
   private readonly hz: bigint;
 
+  /** Nanoseconds per cycle when the clock divides 1 GHz exactly (100 MHz: 10), else 0: the number fast path. */
+  private readonly nsPerCycle: number;
+
   constructor(readonly clockHz: number) {
     if (!Number.isSafeInteger(clockHz) || clockHz <= 0) throw new RangeError(`clock ${clockHz} Hz is not a positive integer`);
     this.hz = BigInt(clockHz);
+    this.nsPerCycle = 1_000_000_000 % clockHz === 0 ? 1_000_000_000 / clockHz : 0;
   }
 
   /** Cycles elapsed from time 0 to `t`, rounded down. */
@@ -18,9 +22,23 @@ export class ModuleClock {
     return (t * this.hz) / NS_PER_S;
   }
 
+  /**
+   * cyclesAt(t) as a number when it can be computed exactly without BigInt arithmetic, else -1.
+   * floor(n / k) in doubles is exact for integers n, k below 2^53 (the rounding error of n / k is
+   * below 1 / k, the distance from a non-integer quotient to the next integer).
+   */
+  private fastCyclesAt(t: Nanos): number {
+    if (this.nsPerCycle === 0) return -1;
+    const n = Number(t);
+    return n >= 0 && n <= Number.MAX_SAFE_INTEGER ? Math.floor(n / this.nsPerCycle) : -1;
+  }
+
   /** Cycles available between two absolute times: exact and additive over consecutive intervals. */
   cyclesBetween(from: Nanos, to: Nanos): number {
     if (to < from) throw new RangeError(`interval ends (${to}) before it starts (${from})`);
+    const a = this.fastCyclesAt(from);
+    const b = a < 0 ? -1 : this.fastCyclesAt(to);
+    if (b >= 0) return b - a;
     return Number(this.cyclesAt(to) - this.cyclesAt(from));
   }
 
@@ -31,6 +49,9 @@ export class ModuleClock {
 
   /** Virtual time reached after running `used` cycles from time `start`. */
   advance(start: Nanos, used: number): Nanos {
+    const c = this.fastCyclesAt(start);
+    // With k ns per cycle the first time at or after cycle c + used is exactly (c + used) * k.
+    if (c >= 0 && Number.isSafeInteger(used) && used >= 0 && (c + used) * this.nsPerCycle <= Number.MAX_SAFE_INTEGER) return nanos((c + used) * this.nsPerCycle);
     return this.timeOfCycle(this.cyclesAt(start) + BigInt(used));
   }
 }

@@ -34,7 +34,7 @@ import { sharedMemoryOf } from "../mem/shared-memory";
 import type { Prepared } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { PortEventKind } from "../trace/trace-event";
-import type { TraceSink } from "../trace/tracer";
+import { NULL_SINK, type TraceSink } from "../trace/tracer";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
@@ -97,6 +97,8 @@ interface PartitionRuntime {
   /** Errors sent to the partition's error handler and not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
   readonly errors: PartitionError[];
   readonly stats: PartitionStats;
+  /** The partition's KernelApi, built at its first hypercall and reused (no closures per exit). */
+  api?: KernelApi;
 }
 
 /** Runs a validated module in virtual time. Deterministic: the same config and images give the same trace. */
@@ -361,7 +363,7 @@ export class ModuleRunner {
     }
     const result: ServiceResult = p.vm.serviceHypercall(vector, this.kernelApiFor(p));
     const restartsBefore = p.stats.restarts;
-    for (const d of p.deferred.splice(0)) d();
+    if (p.deferred.length > 0) for (const d of p.deferred.splice(0)) d();
     // A call that stopped or restarted its own partition ends the partition's run in this window.
     if (!this.runnable(p) || p.stats.restarts !== restartsBefore) return false;
     switch (result.kind) {
@@ -388,12 +390,30 @@ export class ModuleRunner {
   }
 
   private kernelApiFor(p: PartitionRuntime): KernelApi {
+    return (p.api ??= this.buildKernelApi(p));
+  }
+
+  /** The caller's period and duration in the current module schedule. */
+  private timingOf(p: PartitionRuntime): KernelApi["timing"] {
     const entry = this.schedules.byId.get(this.scheduleState.currentId)?.config.partitions.find((e) => e.partition === p.config.id);
+    return { period: entry?.period ?? nanos(0), duration: entry?.periodDuration ?? nanos(0) };
+  }
+
+  /** Built once per partition: time, mode and timing are read at the moment the service asks. */
+  private buildKernelApi(p: PartitionRuntime): KernelApi {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- getters of the literal below have their own `this`
+    const runner = this;
     return {
       partition: p.config.id,
-      now: this.now,
-      mode: p.mode,
-      timing: { period: entry?.period ?? nanos(0), duration: entry?.periodDuration ?? nanos(0) },
+      get now(): Nanos {
+        return runner.now;
+      },
+      get mode(): PartitionModeState {
+        return p.mode;
+      },
+      get timing(): KernelApi["timing"] {
+        return runner.timingOf(p);
+      },
       ports: this.portServicesFor(p),
       setModuleSchedule: (scheduleId: number): ServiceOutcome => {
         const r = requestScheduleChange(this.schedules, this.scheduleState, p.config.id, scheduleId, this.now);
@@ -406,6 +426,7 @@ export class ModuleRunner {
       takeError: () => p.errors.shift(),
       notice: (text: string): void => this.notice(text),
       traceHypercall: (service: string, result: number | "fault"): void => {
+        if (this.opts.trace === NULL_SINK) return; // tracing off: not even the event object
         this.opts.trace.emit({ kind: "hypercall", time: this.now, partition: p.config.id, service, result });
       },
       setPartitionMode: (requested: number): ReturnCode => {

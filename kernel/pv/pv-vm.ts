@@ -209,11 +209,15 @@ class PvVm implements PartitionVm {
   /** Fires the timers due by `t` (recorded, never dropped) and publishes `t` in the shared page. */
   private syncTime(t: Nanos): void {
     this.lastNow = t;
-    const r = advanceTimers(this.vcpu.timers, t);
-    this.vcpu.timers = r.timers;
     const shared = this.machine.shared;
-    if (r.ticks > 0) shared.raise(Virq.TICK, r.ticks);
-    if (r.oneshot) shared.raise(Virq.ONESHOT);
+    const due = nextExpiry(this.vcpu.timers);
+    if (due !== undefined && due <= t) {
+      // Only when a timer fell: the common exit allocates no timer state.
+      const r = advanceTimers(this.vcpu.timers, t);
+      this.vcpu.timers = r.timers;
+      if (r.ticks > 0) shared.raise(Virq.TICK, r.ticks);
+      if (r.oneshot) shared.raise(Virq.ONESHOT);
+    }
     shared.setTime(t, this.windowEnd > t ? this.windowEnd : t);
   }
 

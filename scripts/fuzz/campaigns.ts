@@ -10,7 +10,9 @@ import { planMultibootLoad } from "../../kernel/loader/multiboot";
 import { parsePvImage } from "../../kernel/pv/pv-image";
 import { PhysicalMemory } from "../../kernel/mem/physical-memory";
 import { guestPhys } from "../../kernel/mem/types";
+import { bytesCampaign, hypercallCampaign } from "./module-campaigns";
 import { Rng } from "./rng";
+import { snapshotCampaign } from "./snapshots";
 
 /** What one campaign found. */
 export interface CampaignReport {
@@ -100,8 +102,11 @@ function mutated(name: string, seedFile: Uint8Array, parse: (b: Uint8Array) => u
 
 /** Campaign names and how to run them (root: the repository, for seed files). */
 export const CAMPAIGNS: Record<string, (root: string, seed: number, iterations: number) => CampaignReport> = {
-  "pv-bytes": (_root, seed, n) => cpuBytes("pv-bytes", true, seed, n),
-  "fv-bytes": (_root, seed, n) => cpuBytes("fv-bytes", false, seed, n),
+  "pv-bytes": (root, seed, n) => bytesCampaign("PV", root, seed, n),
+  "fv-bytes": (root, seed, n) => bytesCampaign("FV", root, seed, n),
+  "cpu-bytes": (_root, seed, n) => cpuBytes("cpu-bytes", true, seed, n),
+  hypercalls: (root, seed, n) => hypercallCampaign(root, seed, n),
+  snapshots: (root, seed, n) => snapshotCampaign(root, seed, n),
   elf: (root, seed, n) => {
     const pv = readFileSync(join(root, "build/guests/partitions/demo/apps/sensor-trap-O2.elf"));
     return mutated("elf", pv, (b) => {

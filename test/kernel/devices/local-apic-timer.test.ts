@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ApicTimer, type TimerLvt } from "../../../kernel/devices/local-apic-timer";
+import { IRQ_TIMER_FLOOR_NS } from "../../../kernel/devices/timer-coalescing";
 import { FakeTimers } from "../../support/fake-timers";
 
 describe("kernel/devices/local-apic-timer", () => {
@@ -13,9 +14,35 @@ describe("kernel/devices/local-apic-timer", () => {
   it("calls back at each periodic expiry on virtual time", () => {
     const { timer, timers, expiries } = setup({ periodic: true, masked: false });
     timer.setDivide(0b1011);
-    timer.setInitial(50); // 500 ns
-    timers.runTo(1_600n);
-    expect(expiries).to.deep.equal([500n, 1_000n, 1_500n]);
+    timer.setInitial(5_000); // 50 us (above the interrupt-storm floor, so every expiry is delivered)
+    timers.runTo(160_000n);
+    expect(expiries).to.deep.equal([50_000n, 100_000n, 150_000n]);
+  });
+
+  it("thins a periodic timer faster than the floor to one expiry per floor interval, counting exactly (issue 15 finding 9)", () => {
+    const { timer, timers, expiries } = setup({ periodic: true, masked: false });
+    timer.setDivide(0b1011);
+    timer.setInitial(1); // 10 ns
+    timers.runTo(5n * IRQ_TIMER_FLOOR_NS + 5n);
+    // The first expiry after each 10 us grid point from the start, the first one on time.
+    expect(expiries).to.deep.equal([10n, 10_010n, 20_010n, 30_010n, 40_010n]);
+    expect(timer.coalescedExpiries).to.equal(5 * 999);
+    timers.set(5n * IRQ_TIMER_FLOOR_NS + 55n);
+    expect(timer.currentCount()).to.equal(1); // the count itself stays exact
+  });
+
+  it("delivers the same expiries after a save and restore in the middle of a storm", () => {
+    const a = setup({ periodic: true, masked: false });
+    a.timer.setDivide(0b1011);
+    a.timer.setInitial(3);
+    a.timers.runTo(25_000n);
+    const b = setup({ periodic: true, masked: false });
+    b.timers.set(25_000n);
+    b.timer.restore(a.timer.save());
+    a.timers.runTo(80_000n);
+    b.timers.runTo(80_000n);
+    expect(b.expiries).to.deep.equal(a.expiries.filter((t) => t > 25_000n));
+    expect(b.expiries).to.deep.equal([30_030n, 40_020n, 50_010n, 60_030n, 70_020n]);
   });
 
   it("arms nothing while masked but keeps counting", () => {

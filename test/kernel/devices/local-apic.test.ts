@@ -208,14 +208,14 @@ describe("kernel/devices/local-apic", () => {
       const { apic, timers } = enabled();
       apic.write(DIVIDE, 4, 0b0011); // divide by 16
       apic.write(LVT_TIMER, 4, (1 << 17) | 0x41);
-      apic.write(INITIAL, 4, 10); // 10 ticks * 160 ns = 1.6 us
+      apic.write(INITIAL, 4, 100); // 100 ticks * 160 ns = 16 us (above the interrupt-storm floor)
       for (let i = 1; i <= 3; i++) {
-        timers.runTo(BigInt(i) * 1_600n);
+        timers.runTo(BigInt(i) * 16_000n);
         expect(apic.acknowledge()).to.equal(0x41);
         apic.write(EOI, 4, 0);
       }
-      timers.set(3_600n);
-      expect(apic.read(CURRENT, 4)).to.equal(10 - 2);
+      timers.set(36_000n);
+      expect(apic.read(CURRENT, 4)).to.equal(100 - 25);
       expect(timers.fired.get(TIMER)).to.equal(3);
     });
     it("coalesces periods missed while not running into one pending interrupt", () => {

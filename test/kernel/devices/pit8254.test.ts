@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Pit8254 } from "../../../kernel/devices/pit8254";
+import { IRQ_TIMER_FLOOR_NS } from "../../../kernel/devices/timer-coalescing";
 import { ManualClock, RecordingIrq, roundTrip } from "./collaborators";
 
 function make(): { pit: Pit8254; irq: RecordingIrq; clock: ManualClock } {
@@ -24,6 +25,16 @@ function readCount(pit: Pit8254, ch: number): number {
 const tickNs = (k: bigint): bigint => (k * 1_000_000_000n + 1_193_181n) / 1_193_182n;
 
 describe("kernel/devices/pit8254", () => {
+  it("thins IRQ0 edges of a count faster than the interrupt-storm floor to one per floor interval (issue 15 finding 9)", () => {
+    const { pit, irq, clock } = make();
+    program(pit, 0x34, 1); // mode 2 at count 1: an edge every input tick (838 ns)
+    clock.advanceTo(1_000_000n); // 1 ms
+    const rises = irq.rises - 1; // the control word drove OUT high once
+    // At most one edge per 10 us floor interval (plus the first), far fewer than the 1193 ticks of 1 ms.
+    expect(rises).to.be.within(99, 101);
+    expect(pit.coalescedEdges).to.be.within(1193 - 101, 1193);
+    expect(Number(clock.timers.nextDeadline()! - 1_000_000n)).to.be.at.most(Number(IRQ_TIMER_FLOOR_NS));
+  });
   it("raises IRQ0 every period in mode 2, exactly on the tick", () => {
     const { pit, irq, clock } = make();
     program(pit, 0x34, 1193); // channel 0, lo/hi, mode 2

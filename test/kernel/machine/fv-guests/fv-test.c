@@ -3,7 +3,8 @@
  * and ends with isa-debug-exit. Command-line words pick variants: "triple" triple-faults after the
  * banner; "reset8042" and "resetcf9" reset the PC through the keyboard controller's reset line or the
  * reset control register; "ticks=N" waits for N ticks (default 10); "apic=N" counts N local APIC timer ticks instead,
- * with the PIT delivered through the I/O APIC. Every line is checked by test/kernel/machine. */
+ * with the PIT delivered through the I/O APIC; "storm" runs both timers at count 1 for ever. Every line is
+ * checked by test/kernel/machine. */
 #include <stdint.h>
 #include <rt/platform.h>
 #include <rt/stdio.h>
@@ -276,6 +277,33 @@ static void count_apic_ticks(uint32_t want)
     printf("apic ticks=%u ioapic pit ticks=%u\n", apic_ticks, ioapic_ticks);
 }
 
+/* An interrupt storm: the local APIC timer periodic at count 1 (10 ns at the 100 MHz bus) and the PIT at
+ * count 1 through I/O APIC pin 2, then a busy loop that prints the tick counts every 2^16 iterations. */
+static void storm(void)
+{
+    for (int v = 0; v < 256; v++) set_gate(v, other_isr);
+    set_gate(0x40, apic_timer_isr);
+    set_gate(0x41, ioapic_pit_isr);
+    set_gate(0xFF, spurious_isr);
+    load_tables();
+    outb(0x21, 0xFF);
+    outb(0xA1, 0xFF);
+    lapic_write(LAPIC_SVR, 0x1FF);
+    lapic_write(LAPIC_TIMER_DIVIDE, 0x0B);
+    lapic_write(LAPIC_LVT_TIMER, 0x40 | (1u << 17));
+    lapic_write(LAPIC_TIMER_INITIAL, 1);
+    ioapic_write(0x10 + 2 * 2, 0x41);
+    ioapic_write(0x11 + 2 * 2, 0);
+    outb(0x43, 0x34);
+    outb(0x40, 1);
+    outb(0x40, 0);
+    __asm__ volatile("sti");
+    for (uint32_t i = 1;; i++) {
+        __asm__ volatile("pause");
+        if ((i & 0xFFFF) == 0) printf("storm apic=%u pit=%u\n", apic_ticks, ioapic_ticks);
+    }
+}
+
 static void triple_fault(void)
 {
     struct table_ptr none = {0, 0};
@@ -306,6 +334,7 @@ int main(uint32_t magic, uint32_t info)
         outb(0xCF9, 0x06); /* SYS_RST | RST_CPU */
         for (;;) __asm__ volatile("hlt");
     }
+    if (find_word(cmd, "storm") != NULL) storm();
     const char *apic = find_word(cmd, "apic=");
     if (apic != NULL) {
         count_apic_ticks(parse_dec(apic));
