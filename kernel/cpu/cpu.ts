@@ -74,6 +74,9 @@ export class Cpu extends CpuSystem {
   private prev: Block | null = null;
   private curPage = -1;
   private curPage2 = -1;
+  /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
+  compiledBlocks = 0;
+  compiledChars = 0;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -321,6 +324,8 @@ export class Cpu extends CpuSystem {
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
     }
     const c = compileBlock(insns, single);
+    this.compiledBlocks++;
+    this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (ram) {
       this.protectCode(phys, Math.min(c.bytes, avail));
