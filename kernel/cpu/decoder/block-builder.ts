@@ -39,6 +39,24 @@ let sharedChars = 0;
 
 const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
 
+/** Leaves the block at `eip` after `n` instructions, storing the local flag record (BlockRuntime.ex). */
+function leave(eip: number, n: number): string {
+  return `return s.ex(lk, la, lb, lr, lc, ${eip}, ${n});`;
+}
+
+/** Drops the spaces the fragment generators write for readability (V8 keeps every block's source text,
+ * so they cost host memory per block). Only spaces next to `=` (alone), `;`, `,`, braces and the bitwise
+ * operators go: none of them can join two tokens into a different one, and generated code has no strings
+ * with spaces. */
+export function compact(source: string): string {
+  return source.replace(/ = /g, "=").replace(/; /g, ";").replace(/\{ /g, "{").replace(/ \}/g, "}").replace(/, /g, ",").replace(/ ([&|^]) /g, "$1");
+}
+
+/** Whether an instruction's code may throw a fault: anything that calls into the CPU object may. */
+function mayFault(ins: Insn): boolean {
+  return ins.code.includes("s.");
+}
+
 function costOf(o: Out, m: CostModel): number {
   switch (o.cls ?? "plain") {
     case "md": return m.multiplyDivide;
@@ -123,9 +141,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     if (loops && t === start) {
       const p = prefix[k + 1]!;
       const fix = liveIn !== 0 ? ` ${FIX} lk = 0;` : "";
-      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${FIX} s.eip = ${t}; return ${k + 1};`;
+      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${leave(t, k + 1)}`;
     }
-    return `${FIX} s.eip = ${t}; return ${k + 1};`;
+    return leave(t, k + 1);
   };
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
   const eips: number[] = [];
@@ -136,7 +154,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     bytes += ins.len;
     const next = (ins.eip + ins.len) >>> 0;
     const last = i === n - 1;
-    if (i > 0) parts.push(`i = ${i};`);
+    // The catch handler needs the index of the instruction that faulted: only code that calls into the
+    // CPU can fault, so pure register and flag arithmetic does not set it.
+    if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
     if (ins.branch) {
       const b = ins.branch;
       if (b.cond === "true") parts.push(exitTo(b.taken, i));
@@ -150,7 +170,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       // A single-instruction block that falls through is position-independent, so its function can be shared.
       if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
     } else if (ins.mayBreak) {
-      parts.push(`if (s.brk !== 0) { ${FIX} s.eip = ${next}; return ${i + 1}; }`);
+      parts.push(`if (s.brk) ${leave(next, i + 1)}`);
     }
   }
   const lastIns = insns[n - 1]!;
@@ -158,7 +178,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   parts.push(`return ${n};`);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
-  const source = parts.join("\n");
+  const source = compact(parts.join("\n"));
   let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;
