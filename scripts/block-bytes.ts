@@ -10,9 +10,10 @@ import { estimateBlockBytes } from "../kernel/cpu/block-cache";
 import { DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
 import { compileBlock, decodeRun, MAX_BLOCK } from "../kernel/cpu/decoder/block-builder";
 import { BootSession } from "../kernel/machine/pc-boot";
+import { flat32Mode } from "../kernel/cpu/seg-mode";
 
 const ROOT = resolve(__dirname, "..", "..");
-const FLAT32 = 0xff; // every segment flat, CS.D and SS.B set
+const FLAT32 = flat32Mode(0);
 
 function guestFigures(iters: number): void {
   for (const spec of readManifest(ROOT, join(ROOT, CPU_BENCH_MANIFEST))) {

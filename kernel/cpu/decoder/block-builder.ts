@@ -7,13 +7,13 @@ import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { EndOfBytes, type Insn } from "./insn";
 import type { Out } from "./out";
+import type { BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 48;
 
-/** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
-export type BlockFn = (s: unknown) => number;
+export type { BlockFn } from "./runtime";
 
 /** A compiled block and what the run loop needs to account for it. */
 export interface Compiled {
