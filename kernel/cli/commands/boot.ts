@@ -11,6 +11,7 @@ import { serveBoot } from "../../introspect/boot-driver";
 import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
 import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { Json } from "../../snapshot/snapshot-file";
+import { setBlockDump } from "../../cpu/decoder/block-dump";
 
 /** Largest and smallest RAM `--memory` accepts. */
 export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
@@ -154,9 +155,11 @@ interface BootArgs {
   gdb: string | undefined;
   control: string | undefined;
   paused: boolean;
+  "dump-blocks": boolean;
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
+  if (args["dump-blocks"]) setBlockDump((text) => process.stderr.write(text));
   const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
   if (gdb !== undefined && !gdb.ok) {
     process.stderr.write(`apexvisor boot: ${gdb.message}\n`);
@@ -359,6 +362,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
         .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
         .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
+        .option("dump-blocks", { type: "boolean", default: false, describe: "print every block the vCPU compiles to stderr: guest listing and generated JavaScript (for developers; APEXVISOR_DUMP_BLOCKS=1 does it for any command)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

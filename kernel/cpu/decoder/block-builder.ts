@@ -52,6 +52,11 @@ export function compact(source: string): string {
   return source.replace(/ = /g, "=").replace(/; /g, ";").replace(/\{ /g, "{").replace(/ \}/g, "}").replace(/, /g, ",").replace(/ ([&|^]) /g, "$1");
 }
 
+/** Whether code calls a CPU member other than the plain memory accessors (or assigns EIP). */
+function callsHelper(code: string): boolean {
+  return /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b)/.test(code);
+}
+
 /** Whether an instruction's code may throw a fault: anything that calls into the CPU object may. */
 function mayFault(ins: Insn): boolean {
   return ins.code.includes("s.");
@@ -127,7 +132,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
   // they need nothing from earlier stores.
   const keep: boolean[] = new Array<boolean>(n).fill(true);
-  let live = STATUS;
+  // The block's end stores them too, so nothing is live after the last instruction, unless it calls a
+  // CPU helper (INT n, IRET, HLT...) that may read the stored flags without declaring it.
+  let live = callsHelper(insns[n - 1]!.code) ? STATUS : 0;
   for (let i = n - 1; i >= 0; i--) {
     const ins = insns[i]!;
     if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
@@ -175,7 +182,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   }
   const lastIns = insns[n - 1]!;
   eips.push((lastIns.eip + lastIns.len) >>> 0);
-  parts.push(`return ${n};`);
+  parts.push(`${FIX} return ${n};`);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
   const source = compact(parts.join("\n"));
