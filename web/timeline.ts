@@ -155,6 +155,7 @@ export class Timeline {
       case "idle":
       case "hypercall":
       case "console":
+      case "ioreq":
         return;
       default: {
         const never: never = e;

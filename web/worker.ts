@@ -65,7 +65,7 @@ function load(msg: Extract<ToWorker, { type: "load" }>): void {
   try {
     const runner = new ModuleRunner({
       config,
-      createVm: (p, console) => recordBusy(p.id, builders(p, console), config.ext.clockHz, s.busy),
+      createVm: (p, console, links) => recordBusy(p.id, builders(p, console, links), config.ext.clockHz, s.busy),
       trace: {
         emit: (e) => {
           if (events.length < MAX_KEPT_EVENTS) events.push(e);

@@ -3,14 +3,14 @@
 // guest instructions, modeled cycles (guest cycles plus the cycles the kernel charges for each service)
 // and host time from the start of a window to the guest's final window_yield. Decides no statistics.
 import type { PartitionConfig, SystemConfig } from "../config/model";
-import { ServiceId } from "../hypercall/abi-generated";
-import type { PvMachine } from "../hypercall/pv-machine";
+import { ServiceId } from "../hypercall/generated/abi-generated";
+import type { PvMachine } from "../pv/pv-machine";
 import { readElfTables } from "../loader/elf32-sections";
 import { readGuestU32, writeGuestU32 } from "../mem/guest-access";
 import { guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleRunner } from "../module/module-runner";
 import type { KernelApi, PartitionVm, ServiceResult, VmSlice } from "../module/partition-vm";
-import { createPvVm, pvMachineOf } from "../partition/pv-vm";
+import { createPvVm, pvMachineOf } from "../pv/pv-vm";
 import { NULL_SINK } from "../trace/tracer";
 import { benchModule, benchPartition, BENCH_POS } from "./bench-config";
 

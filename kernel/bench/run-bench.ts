@@ -45,7 +45,7 @@ const QUICK: Plan = { calls: 50, runs: 1, refRuns: 1, refCalls: 10_000, mipsRuns
 export const SWITCH_COUNTS: readonly number[] = [2, 10, 100, 1000];
 
 const KERNEL_NOTE =
-  "Call paths ran on the kernel's PV machine (createPvVm, kernel/partition/pv-vm.ts) under the ModuleRunner: real dispatcher, resolver, " +
+  "Call paths ran on the kernel's PV machine (createPvVm, kernel/pv/pv-vm.ts) under the ModuleRunner: real dispatcher, resolver, " +
   "sampling ports and service costs (kernel/hypercall/service-costs.ts). One PV partition with a SOURCE sampling port BENCH_OUT (8 bytes), binding trap, jumptable or jumptable-eager.";
 
 function bytes(path: string): Uint8Array {

@@ -1,6 +1,6 @@
 // Output files of the CLI (traces, bench reports): created and checked before any work starts, with a
 // one-line reason when they cannot be. Never a recursive mkdir (Node's loops forever under /proc).
-import { closeSync, fstatSync, mkdirSync, openSync, statSync } from "fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, statSync } from "fs";
 import { dirname, resolve } from "path";
 
 /** The short text of a Node I/O error ("ENOSPC: no space left on device"). */
@@ -13,16 +13,24 @@ export function ioMessage(e: unknown): string {
   return String(e);
 }
 
-/** Opens `path` for writing a new output file: a one-line reason when it cannot be. */
-export function openOutput(path: string, makeParents = false): { ok: true; fd: number } | { ok: false; message: string } {
+/** An output file opened for writing; `created` when it did not exist before. */
+export type OpenedOutput = { ok: true; fd: number; created: boolean } | { ok: false; message: string };
+
+/**
+ * Opens `path` for writing a new output file: a one-line reason when it cannot be. With `keepUntilWritten`
+ * an existing file is opened without truncating it, so a run refused before it wrote anything leaves the
+ * previous file as it was (the writer truncates at its first write).
+ */
+export function openOutput(path: string, makeParents = false, keepUntilWritten = false): OpenedOutput {
   try {
     if (makeParents) makeDirs(dirname(resolve(path)));
-    const fd = openSync(path, "w");
+    const created = !existsSync(path);
+    const fd = openSync(path, keepUntilWritten && !created ? "r+" : "w");
     if (!fstatSync(fd).isFile() && path !== "/dev/stdout" && path !== "/dev/null") {
       closeSync(fd);
       return { ok: false, message: `cannot write ${path}: not a regular file` };
     }
-    return { ok: true, fd };
+    return { ok: true, fd, created };
   } catch (e) {
     return { ok: false, message: `cannot write ${path}: ${ioMessage(e)}` };
   }

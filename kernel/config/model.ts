@@ -70,6 +70,17 @@ export interface PartitionGuestConfig {
   /** Multiboot modules (FV), paths resolved against the XML file's folder. */
   readonly modules: readonly string[];
   readonly pos: SourcePos | undefined;
+  /** FV devices served by an I/O partition (apx:Device with Server): not built in the kernel. */
+  readonly served?: readonly ServedDeviceConfig[];
+}
+
+/** An apx:Device entry with a Server attribute: the device's ports are forwarded to that PV partition. */
+export interface ServedDeviceConfig {
+  /** Device name as written ("uart16550@0x3f8", "ata"). */
+  readonly name: string;
+  /** Name of the serving partition. */
+  readonly server: string;
+  readonly pos: SourcePos;
 }
 
 export interface PartitionConfig {

@@ -4,7 +4,8 @@ import { dirname, isAbsolute, join } from "../host/posix-path";
 import { checkDeviceList } from "../machine/device-catalog";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
-import type { AbiBinding, GuestKind, PartitionGuestConfig } from "./model";
+import { servedDevice } from "../ioreq/served-devices";
+import type { AbiBinding, GuestKind, PartitionGuestConfig, ServedDeviceConfig } from "./model";
 import { APX_NS } from "./namespaces";
 import type { XmlElement } from "./xml-tree";
 
@@ -47,11 +48,20 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   ]);
   r.finish();
   const devices: string[] = [];
+  const served: ServedDeviceConfig[] = [];
   for (const d of groups.get("apx:Device") ?? []) {
     const dr = new ElementReader(d, sink);
     const name = dr.string("Name", true);
+    const server = dr.string("Server", false);
     dr.finish();
     if (name === undefined) continue;
+    if (server !== undefined) {
+      const spec = DEVICE_SHAPE.test(name) ? servedDevice(name) : `apx:Device Name "${name}" is not a device name`;
+      if (typeof spec === "string") dr.error(spec);
+      else if (served.some((s) => s.name === name) || devices.includes(name)) dr.error(`device "${name}" is listed twice in this partition`);
+      else served.push({ name, server, pos: d.pos });
+      continue;
+    }
     if (!DEVICE_SHAPE.test(name)) {
       dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
     } else if (devices.includes(name)) {
@@ -71,6 +81,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     mr.finish();
     if (p !== undefined) modules.push(resolveAgainst(file, p));
   }
+  if (kind === "PV" && served.length > 0) r.error("a PV guest has no emulated devices to serve; Server applies to apx:Device entries of FV partitions");
   if (kind === "PV" && devices.length > 0) r.error("a PV guest has no emulated devices; remove the apx:Device elements or set Kind=\"FV\"");
   if (kind === "PV" && modules.length > 0) r.error("multiboot modules are for FV guests; remove the apx:MultibootModule elements or set Kind=\"FV\"");
   if (kind === "FV" && bindingAttr) r.error("Binding applies to PV guests only; an FV guest runs unmodified code, so remove Binding");
@@ -82,5 +93,6 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     commandLine,
     modules,
     pos: el.pos,
+    ...(served.length > 0 ? { served } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The pure config validator: an XML element tree in, a deep-readonly SystemConfig or every
 // diagnostic out. No I/O (load.ts reads files). Reads the ARINC_653_Module root, then checks the
 // cross-references between partitions, memory, schedules, channels and health-monitoring tables.
+import { checkServedDevices } from "./check-served";
 import type { Diagnostic } from "./diagnostic";
 import { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
@@ -57,6 +58,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
   const each = (name: string): XmlElement[] => g.get(name) ?? [];
 
   const partitions = readPartitions(each("Partition"), file, sink);
+  checkServedDevices(partitions, sink);
   const memory = attachMemory(each("Partition_Memory"), partitions, sink);
   const systemHmEl = each("System_HM_Table")[0];
   const systemHm: SystemHmEntry[] | undefined = systemHmEl && readSystemHm(systemHmEl, sink);

@@ -2,8 +2,8 @@
 // unpermitted ids with ENOSYS (logged once per id), decodes the argument registers by each service's
 // descriptors, checks every pointer range against the guest's own page tables (EFAULT) and calls the
 // typed handler. Not responsible for costs or for what the result does to the run (pv-vm.ts).
-import { PV_ARG_REGISTERS, PvError, SERVICES, type ArgDescriptor, type ServiceDescriptor, type ServiceHandlers, type ServiceId } from "./abi-generated";
-import { PV_CONSTANTS } from "./abi-layout";
+import { PV_ARG_REGISTERS, PvError, SERVICES, type ArgDescriptor, type ServiceDescriptor, type ServiceHandlers, type ServiceId } from "./generated/abi-generated";
+import { PV_CONSTANTS } from "./generated/abi-layout";
 import { guestRangeOk } from "./guest-range";
 import { logOnce, ret, virt, type PvCallContext, type PvCallResult } from "./pv-call";
 

@@ -1,7 +1,7 @@
 // The explicit translations at the paravirt boundary: kernel-core outcomes and ARINC return codes to
 // the PV_E* codes a guest sees (abi.json "errors"; the guest maps back with pv_abi_to_arinc).
 import { ReturnCode, type ServiceOutcome } from "../ports/return-codes";
-import { PvError } from "./abi-generated";
+import { PvError } from "./generated/abi-generated";
 
 /** PV error for a core outcome (each service's error table in ABI.md agrees with this). */
 export function pvErrorOf(outcome: ServiceOutcome): PvError {

@@ -1,7 +1,7 @@
 // The one name lookup behind lazy and eager binding: libpv's exports filtered for one partition
 // (SERVICE exports only where that service is permitted, LOCAL always, INTERNAL never).
 import type { LibpvImage } from "../loader/libpv-image";
-import { ExportFlags, type ServiceId } from "./abi-generated";
+import { ExportFlags, type ServiceId } from "./generated/abi-generated";
 
 /** Bindable name -> entry address for one partition; anything else binds to `enosys`. */
 export interface ExportLookup {

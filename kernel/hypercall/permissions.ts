@@ -1,7 +1,7 @@
 // Which paravirt services a partition may call, from its configuration alone (never from guest data).
 // The dispatcher and the resolver both ask here; an unpermitted service looks like an unknown one.
 import type { PartitionConfig, SystemConfig } from "../config/model";
-import { SERVICES, type ServiceDescriptor, type ServiceId } from "./abi-generated";
+import { SERVICES, type ServiceDescriptor, type ServiceId } from "./generated/abi-generated";
 
 /** True when `p` may call a service with this permission. */
 export function allows(permission: ServiceDescriptor["permission"], p: PartitionConfig, config: SystemConfig): boolean {

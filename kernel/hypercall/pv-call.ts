@@ -3,15 +3,16 @@
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { KernelFault } from "../health/system-state";
-import type { PvImage } from "../loader/pv-image";
+import type { PvImage } from "../pv/pv-image";
 import { readGuestBytes, writeGuestBytes } from "../mem/guest-access";
 import type { SharedMapping } from "../mem/shared-memory";
 import { guestVirt, type GuestVirtAddr, type Nanos } from "../mem/types";
 import type { ErrorHandlerState, KernelApi } from "../module/partition-vm";
-import { PvError } from "./abi-generated";
+import type { NotifyOutcome } from "../ioreq/ioreq-hub";
+import { PvError } from "./generated/abi-generated";
 import type { ExportLookup } from "./export-lookup";
-import type { PvTimers } from "./pv-timers";
-import type { SharedPage } from "./shared-page";
+import type { PvTimers } from "../pv/pv-timers";
+import type { SharedPage } from "../pv/shared-page";
 
 /** The PV state of one partition's vCPU that services read and change. */
 export interface PvVcpuState {
@@ -30,6 +31,18 @@ export interface PvVcpuState {
   hmHandler: ErrorHandlerState;
   /** Keys already reported by logOnce. */
   readonly logged: Set<string>;
+  /** The I/O server end (kernel/ioreq), when the XML names this partition as some device's Server. */
+  readonly ioreq?: IoreqServerPort;
+}
+
+/** What the ioreq services reach: the caller's ring, bound to the caller by the kernel. */
+export interface IoreqServerPort {
+  /** Makes the page at `ring` (checked writable by the dispatcher) the ring; false when it is not RAM. */
+  attach(ring: GuestVirtAddr): boolean;
+  /** Takes back DONE slots; undefined when no ring is attached. */
+  notify(): NotifyOutcome | undefined;
+  /** Writes to the console of `client`; false when it is not a client of this server. */
+  console(client: number, bytes: Uint8Array): boolean;
 }
 
 /** One call in progress. */

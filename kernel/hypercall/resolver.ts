@@ -2,13 +2,13 @@
 // Both check a sym/slot pair against the image's .pvext ranges recorded at load (never re-read from
 // the guest) and share one name lookup; unknown or forbidden names bind to pv_enosys, never to 0.
 import type { Cpu } from "../cpu/cpu";
-import type { PvImage } from "../loader/pv-image";
+import type { PvImage } from "../pv/pv-image";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { readGuestCString, readGuestU32, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys } from "../mem/types";
-import { PV_CONSTANTS } from "./abi-layout";
+import { PV_CONSTANTS } from "./generated/abi-layout";
 import { lookupExport, type ExportLookup } from "./export-lookup";
-import { uncheckedRamPhys } from "./pv-address-space";
+import { uncheckedRamPhys } from "../pv/pv-address-space";
 import { logOnce, virt, type PvCallContext, type PvCallResult } from "./pv-call";
 
 const NAME_RE = /^[A-Za-z0-9_]+$/;

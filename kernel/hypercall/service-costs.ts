@@ -3,7 +3,7 @@
 // are capped by the service's own limits (CONSOLE_MAX_WRITE, a port's max message size, 128-byte HM
 // messages). Assumption: a trap round trip of a small in-order core (~100 cycles, as a int/iret pair
 // plus a table dispatch), a word copied per cycle, and a few hundred cycles for table lookups.
-import type { ServiceKey } from "./abi-generated";
+import type { ServiceKey } from "./generated/abi-generated";
 
 /** Dispatch cost of every trap, including ENOSYS answers: entry, id lookup, permission, return. */
 export const TRAP_BASE_CYCLES = 100;
@@ -53,6 +53,9 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   samplingPortCurrentStatus: 100,
   partitionSetModeOf: 200,
   memoryBlockStatus: 150,
+  ioreqAttach: 1200, // clears the ring page's header and slots and re-posts requests in flight
+  ioreqConsoleWrite: 100, // like console_write: a copy charged per byte
+  ioreqNotify: 300, // reads and checks IOREQ_SLOTS slots against the kernel's copies
 };
 
 /** Bytes copied per cycle between guest and kernel (one 32-bit word). */

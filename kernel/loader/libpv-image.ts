@@ -1,8 +1,8 @@
 // Parses libpv, the guest library every PV partition maps read-only at PV_LIBPV_BASE: its segments and
 // its export table (.pvexport, EXPORT_LAYOUT entries). Pure; a malformed libpv is a typed error.
 // Binding names to exports for one partition is kernel/hypercall/export-lookup.ts.
-import { ExportFlags, PV_ABI_MAJOR } from "../hypercall/abi-generated";
-import { EXPORT_LAYOUT, PV_CONSTANTS } from "../hypercall/abi-layout";
+import { ExportFlags, PV_ABI_MAJOR } from "../hypercall/generated/abi-generated";
+import { EXPORT_LAYOUT, PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { parseElf32, type ElfSegment } from "./elf32";
 import { bytesAt, readElfTables } from "./elf32-sections";
 

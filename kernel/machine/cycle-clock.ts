@@ -44,6 +44,11 @@ export class CycleClock {
     this.idle = cycles;
   }
 
+  /** Skips `cycles` idle cycles (the CPU is halted meanwhile). */
+  skip(cycles: number): void {
+    this.idle += cycles;
+  }
+
   /** Skips idle cycles so that virtual time reaches `t` (the CPU is halted until then). */
   idleUntil(t: Nanos): void {
     this.idle += this.cyclesUntil(t);

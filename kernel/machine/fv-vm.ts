@@ -1,10 +1,9 @@
 // A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
-// cycles), slicing at device deadlines, HLT fast-forward and restart; not scheduling or the HM.
+// cycles) and restart; the slicing itself (device deadlines, HLT fast-forward) is pc-run-loop.ts, shared with
+// `boot`. Not scheduling or the HM.
 import type { PartitionConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
-import type { CpuExit } from "../cpu/exit";
-import { IF } from "../cpu/flags";
 import type { ByteSink } from "../devices/device";
 import { describeFailure, type HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
@@ -15,11 +14,15 @@ import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
+import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
 import type { PartitionVm, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+import { IoreqClient, IOREQ_STOP } from "../ioreq/ioreq-client";
+import type { IoreqHub } from "../ioreq/ioreq-hub";
+import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource } from "./serial-input";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
@@ -41,6 +44,8 @@ export interface FvVmOptions {
   readonly files?: HostFiles;
   /** Next console input byte (COM1 and the PS/2 keyboard, paced at COM1's baud rate), or undefined at the end. */
   readonly stdin?: () => number | undefined;
+  /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
+  readonly ioreq?: IoreqHub;
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -85,13 +90,16 @@ export class FvVm implements PartitionVm {
   private sliceStartCycle = 0;
   private idle = 0;
   private exitStatus: number | null = null;
-  private sliceEndCycle = Number.POSITIVE_INFINITY;
-  private resliced = false;
+  private readonly loop: PcRunLoop;
+  /** The served devices' end on this PC (undefined when the partition has none). */
+  private readonly ioreq: IoreqClient | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
     this.serial = new SliceSink(opts.console);
+    const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
+    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
     if (memoryBytes < MIN_FV_RAM_BYTES) {
@@ -105,6 +113,8 @@ export class FvVm implements PartitionVm {
     });
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.error.message);
     this.plan = planned.plan;
+    const hub = opts.ioreq;
+    this.ioreq = hub !== undefined && hub.devicesOf(p.id).length > 0 ? new IoreqClient(hub, p.id, () => this.now()) : undefined;
     this.machine = this.boot(0n as Nanos);
   }
 
@@ -116,6 +126,12 @@ export class FvVm implements PartitionVm {
   run(budget: number, now: Nanos): VmSlice {
     this.sliceStart = now;
     this.sliceStartCycle = this.machineCycles();
+    const io = this.ioreq;
+    if (io !== undefined) {
+      io.resume(now);
+      // Still waiting on the I/O server: nothing of this partition runs in this window.
+      if (io.blocked()) return { exit: { kind: "halt" }, cycles: 0 };
+    }
     try {
       return this.runSlice(budget);
     } finally {
@@ -181,27 +197,22 @@ export class FvVm implements PartitionVm {
     this.sliceStartCycle = 0;
     this.idle = 0;
     this.exitStatus = null;
-    this.resliced = false;
-    this.sliceEndCycle = Number.POSITIVE_INFINITY;
     const m = new PcMachine({
       memoryBytes: partitionRamBytes(this.opts.partition),
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
-      ...(this.opts.partition.guest.devices.length > 0 ? { devices: this.opts.partition.guest.devices } : {}),
+      ...(this.opts.partition.guest.devices.length > 0 || this.ioreq !== undefined ? { devices: kernelDevicesBeside(this.opts.partition.guest) } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
       },
-      onTimerArmed: (at) => {
-        // Only a CPU that is running needs stopping: between runs the loop reads the new deadline itself.
-        if (this.cpu === undefined || this.sliceEndCycle === Number.POSITIVE_INFINITY) return;
-        if (this.machineCycles() + this.cyclesUntil(at) >= this.sliceEndCycle) return;
-        this.resliced = true;
-        this.cpu.requestStop("timer armed inside the slice");
-      },
+      onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     this.cpu = m.cpu;
+    this.loop.attach(m);
+    this.ioreq?.reset();
+    this.ioreq?.wire(m.bus, m.cpu);
     m.loadMultiboot(this.plan);
     const next = this.opts.stdin;
     if (next !== undefined) {
@@ -215,55 +226,30 @@ export class FvVm implements PartitionVm {
   private runSlice(budget: number): VmSlice {
     let used = 0;
     for (;;) {
-      const m = this.machine;
-      m.timers.fireDue();
-      if (this.exitStatus !== null) return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus}` }, cycles: used };
-      const left = budget - used;
-      if (left <= 0) return { exit: { kind: "budget" }, cycles: used };
-      const cpu = m.cpu;
-      const deadline = m.timers.nextDeadline();
-      const toDeadline = deadline === null ? Number.POSITIVE_INFINITY : Math.max(1, this.cyclesUntil(deadline));
-      const wakes = (cpu.getEflags() & IF) !== 0;
-      if (cpu.halted && !(wakes && m.interruptPending())) {
-        // HLT with IF=0: no NMI is modelled, so nothing can ever wake the guest; say so (as `boot` does).
-        if (!wakes) return { exit: { kind: "stop", reason: "halted with interrupts disabled (cli; hlt), nothing can wake it" }, cycles: used };
-        if (toDeadline >= left) return { exit: { kind: "halt" }, cycles: used };
-        this.idle += toDeadline;
-        used += toDeadline;
-        continue;
-      }
-      const slice = Math.min(left, toDeadline);
-      const before = cpu.cycles;
-      this.sliceEndCycle = this.machineCycles() + slice;
-      const exit = cpu.run(slice);
-      this.sliceEndCycle = Number.POSITIVE_INFINITY;
-      used += cpu.cycles - before;
-      const end = this.afterRun(exit);
-      if (end !== undefined) return { exit: end, cycles: used };
-    }
-  }
-
-  /** The exit to report for one CPU run, or undefined to keep running. */
-  private afterRun(exit: CpuExit): CpuExit | undefined {
-    switch (exit.kind) {
-      case "budget":
-      case "halt":
-        return undefined;
-      case "stop":
-        if (exit.reason === DEBUG_STOP) return exit; // the debugger holds the vCPU: give the window back
-        if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
-        if (!this.resliced) throw new Error(`FV CPU stopped for no known reason: ${exit.reason}`);
-        this.resliced = false;
-        return undefined;
-      case "tripleFault":
-        return exit;
-      case "fault":
-      case "hypercall":
-        // Neither is configured on a PC (no exceptionsExit, no hypercall vectors): a wiring bug.
-        throw new Error(`unexpected CPU exit ${exit.kind} in an FV partition`);
-      default: {
-        const never: never = exit;
-        throw new Error(`unknown CPU exit ${JSON.stringify(never)}`);
+      const step = this.loop.step(budget - used);
+      used += step.cycles;
+      switch (step.kind) {
+        case "ran":
+          continue;
+        case "budget":
+          return { exit: { kind: "budget" }, cycles: used };
+        case "stopped":
+          return { exit: { kind: "stop", reason: `debug-exit status ${this.exitStatus ?? 0}` }, cycles: used };
+        case "waiting":
+          return { exit: { kind: "halt" }, cycles: used }; // waits on its I/O server for the rest of the window
+        case "paused":
+          return { exit: { kind: "stop", reason: DEBUG_STOP }, cycles: used }; // the debugger holds the vCPU: give the window back
+        case "asleep":
+          return { exit: { kind: "halt" }, cycles: used }; // idle for the rest of the window
+        case "sleepsForever":
+          // With IF=0 no NMI is modelled, so nothing can ever wake the guest; say so (as `boot` does).
+          return { exit: { kind: "stop", reason: step.reason === CLI_HLT ? "halted with interrupts disabled (cli; hlt), nothing can wake it" : step.reason }, cycles: used };
+        case "tripleFault":
+          return { exit: { kind: "tripleFault" }, cycles: used };
+        default: {
+          const never: never = step;
+          throw new Error(`unknown loop step ${JSON.stringify(never)}`);
+        }
       }
     }
   }

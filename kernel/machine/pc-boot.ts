@@ -1,15 +1,16 @@
 // Boots one Multiboot v1 kernel on a PC machine (pc-machine.ts, the same PC as FV partitions) and runs it to its end: the
 // machine state at entry follows the Multiboot spec (section 3.2); the CPU runs in slices that end at the
-// next timer deadline, so a timer interrupt lands on its exact cycle. Argument parsing and printing belong to the CLI.
+// next timer deadline, so a timer interrupt lands on its exact cycle (the loop is pc-run-loop.ts, shared with FV
+// partitions). Argument parsing and printing belong to the CLI.
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import type { CpuExit } from "../cpu/exit";
-import { IF } from "../cpu/flags";
-import { DEBUG_STOP } from "../introspect/debugger";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
+import type { Nanos } from "../mem/types";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import { CycleClock } from "./cycle-clock";
+import { PcRunLoop } from "./pc-run-loop";
 import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
@@ -104,6 +105,8 @@ export interface BootResumeOptions {
   readonly maxInstructions?: number;
   readonly stdout: (bytes: Uint8Array) => void;
   readonly debugConsole?: (bytes: Uint8Array) => void;
+  /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
+  readonly keepState?: boolean;
 }
 
 type Created = { ok: true; session: BootSession } | { ok: false; message: string };
@@ -149,17 +152,13 @@ interface PowerOn {
 export class BootSession {
   private machine!: PcMachine;
   private clk!: CycleClock;
-  /** Runs the vCPU in place of cpu.run when set (the debugger's run honours breakpoints and pauses). */
-  runner: ((budget: number) => CpuExit) | null = null;
+  private readonly loop: PcRunLoop;
   private exitStatus: number | null = null;
   private resetCause: string | null = null;
   private quit = false;
   private paced: PacedInput | undefined;
   /** Instructions of earlier boots of this session: the limit covers the whole run. */
   private usedBefore = 0;
-  /** Machine cycle at which the current run slice ends; a sooner timer armed mid-slice stops the CPU early. */
-  private sliceEnd = Number.POSITIVE_INFINITY;
-  private resliced = false;
   private readonly serial: ChunkedSink;
   private readonly e9: ChunkedSink | undefined;
   private ended: BootResult | null = null;
@@ -187,7 +186,7 @@ export class BootSession {
   static restore(opts: BootResumeOptions): Created {
     const extra = readBootExtra(opts.machine.extra);
     if (typeof extra === "string") return { ok: false, message: extra };
-    const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, false);
+    const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
     const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
     if (!prepared.ok) return { ok: false, message: prepared.error };
     prepared.apply();
@@ -204,7 +203,21 @@ export class BootSession {
     this.serial = new ChunkedSink(stdout);
     // The debug console exists when the params say so, even if its output is discarded (a restore without --e9).
     this.e9 = params.debugConsole ? new ChunkedSink(debugConsole ?? (() => undefined)) : undefined;
+    const clock = { cycles: () => this.clk.cycles(), cyclesUntil: (t: Nanos) => this.clk.cyclesUntil(t), skip: (n: number) => this.clk.skip(n) };
+    this.loop = new PcRunLoop(clock, {
+      stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit,
+      neverWakes: () => this.neverWakes(),
+      waitsOn: () => false, // boot's devices are all in the kernel
+    });
     this.build();
+  }
+
+  /** Runs the vCPU in place of cpu.run when set (the debugger's run honours breakpoints and pauses). */
+  get runner(): ((budget: number) => CpuExit) | null {
+    return this.loop.runner;
+  }
+  set runner(r: ((budget: number) => CpuExit) | null) {
+    this.loop.runner = r;
   }
 
   /** The machine now running (a reboot replaces it). */
@@ -234,15 +247,12 @@ export class BootSession {
         this.resetCause ??= cause;
         machine?.cpu.requestStop("machine reset");
       },
-      onTimerArmed: (at) => {
-        if (machine === undefined || clock.cycles() + clock.cyclesUntil(at) >= this.sliceEnd) return;
-        this.resliced = true;
-        machine.cpu.requestStop("timer armed inside the slice");
-      },
+      onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     machine = pc;
     this.machine = pc;
     this.clk = clock;
+    this.loop.attach(pc);
     this.resetCause = null;
     this.quit = false;
     this.paced = undefined;
@@ -305,58 +315,54 @@ export class BootSession {
   /** Runs one slice: the ending when the run is over, "paused" when the debugger holds the vCPU, else null. */
   slice(): BootResult | "paused" | null {
     if (this.ended !== null) return this.ended;
-    const { pc, clock, limit, paced } = this;
-    const cpu = pc.cpu;
+    const { clock, limit } = this;
     if (this.exitStatus !== null) return this.finish({ kind: "debugExit", status: this.exitStatus });
     if (this.resetCause !== null) return this.reset({ kind: "reset", cause: this.resetCause });
     if (this.quit) return this.finish({ kind: "userQuit" });
     if (limit !== undefined && this.instructions() >= limit) return this.finish({ kind: "instructionLimit" });
-    const deadline = pc.timers.nextDeadline();
-    let budget = deadline === null ? MAX_SLICE : Math.min(MAX_SLICE, Math.max(1, clock.cyclesUntil(deadline)));
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
-    if (limit !== undefined) budget = Math.min(budget, limit - this.instructions());
-    this.sliceEnd = clock.cycles() + budget;
-    const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget);
-    this.sliceEnd = Number.POSITIVE_INFINITY;
-    pc.timers.fireDue();
+    const left = limit === undefined ? MAX_SLICE : Math.min(MAX_SLICE, limit - this.instructions());
+    const step = this.loop.step(left);
     this.flush();
-    const stopped = this.exitStatus !== null || this.resetCause !== null || this.quit;
-    switch (exit.kind) {
+    switch (step.kind) {
+      case "ran":
       case "budget":
+      case "stopped":
         return null;
-      case "stop":
-        if (exit.reason === DEBUG_STOP) return stopped ? null : "paused";
-        if (!stopped && !this.resliced) throw new Error(`CPU stopped for no known reason: ${exit.reason}`);
-        this.resliced = false;
+      case "paused":
+        return "paused";
+      case "asleep":
+        // A boot has no windows: a sleeping CPU skips to the next timer, however far (neverWakes() ruled out none).
+        if (step.next === null) return this.finish({ kind: "halted", reason: NO_TIMER });
+        clock.idleUntil(step.next);
         return null;
-      case "halt": {
-        if (stopped) return null;
-        if ((cpu.getEflags() & IF) === 0) return this.finish({ kind: "halted", reason: "cli; hlt" });
-        if (pc.interruptPending()) return null;
-        // Only timers (the PIT, the RTC, the APIC timer, paced input) can wake a halted CPU later.
-        const next = pc.timers.nextDeadline();
-        // Input that waits for a guest that sleeps wakes nothing: only the line's own look is armed.
-        const inputIdle = paced === undefined || paced.finished || paced.waitingForGuest;
-        const onlyInput = paced !== undefined && !paced.finished && pc.timers.armedCount === 1;
-        if (next === null || (onlyInput && inputIdle)) return this.finish({ kind: "halted", reason: "hlt with interrupts enabled but no timer armed" });
-        if (timerIrqsMasked(pc) && inputIdle) return this.finish({ kind: "halted", reason: "hlt with the timer interrupt (IRQ0) masked" });
-        clock.idleUntil(next); // nothing runs until the next timer: skip to it
-        pc.timers.fireDue();
-        return null;
-      }
+      case "sleepsForever":
+        return this.finish({ kind: "halted", reason: step.reason });
       case "tripleFault":
-        return this.reset({ kind: "tripleFault", eip: cpu.eip });
-      case "fault":
-      case "hypercall":
-        // Neither is configured for a PC boot (no exceptionsExit, no hypercall vectors).
-        throw new Error(`unexpected CPU exit ${exit.kind} in a Multiboot boot`);
+        return this.reset({ kind: "tripleFault", eip: this.machine.cpu.eip });
+      case "waiting":
+        throw new Error("boot's CPU waited on a served device, but boot has none");
       default: {
-        const never: never = exit;
-        throw new Error(`unknown CPU exit ${JSON.stringify(never)}`);
+        const never: never = step;
+        throw new Error(`unknown loop step ${JSON.stringify(never)}`);
       }
     }
   }
+
+  /** Why the sleeping CPU can never wake: only timers (the PIT, the RTC, the APIC timer, paced input) wake a halted PC. */
+  private neverWakes(): string | null {
+    const { pc, paced } = this;
+    const next = pc.timers.nextDeadline();
+    // Input that waits for a guest that sleeps wakes nothing: only the line's own look is armed.
+    const inputIdle = paced === undefined || paced.finished || paced.waitingForGuest;
+    const onlyInput = paced !== undefined && !paced.finished && pc.timers.armedCount === 1;
+    if (next === null || (onlyInput && inputIdle)) return NO_TIMER;
+    if (timerIrqsMasked(pc) && inputIdle) return "hlt with the timer interrupt (IRQ0) masked";
+    return null;
+  }
 }
+
+const NO_TIMER = "hlt with interrupts enabled but no timer armed";
 
 /**
  * True when no timer can wake the CPU: the local APIC is software-disabled (no APIC timer, no I/O APIC

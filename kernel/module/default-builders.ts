@@ -1,11 +1,11 @@
-// The VM builders `apexvisor run` uses: the PC machine for full-virtualized partitions and the
-// paravirtualized machine for the RTOS partitions.
+// The one VM factory: the PC machine for full-virtualized partitions and the paravirtualized machine for
+// the RTOS partitions, used by `apexvisor run`, `apexvisor test` (the RTOS suite), the bench and the page.
 import type { SourcePos, SystemConfig } from "../config/model";
 import { describeFailure, type ModuleHost } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { dirname, relative } from "../host/posix-path";
 import { createFvVm } from "../machine/fv-vm";
-import { createPvVm } from "../partition/pv-vm";
+import { createPvVm } from "../pv/pv-vm";
 import { PartitionLoadError } from "./load-error";
 import type { VmBuilders } from "./vm-factory";
 
@@ -20,7 +20,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
   const configDir = dirname(config.file);
   let libpv: Uint8Array | undefined;
   return {
-    FV: (p, images, console) =>
+    FV: (p, images, console, links) =>
       createFvVm({
         partition: p,
         configDir,
@@ -30,9 +30,10 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         // The guest sees its image path as the XML names it, so output does not depend on where the tree lives.
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
+        ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
         ...(input !== undefined && input.partition === p.name ? { stdin: byteReader(input.bytes) } : {}),
       }),
-    PV: (p, images, console) => {
+    PV: (p, images, console, links) => {
       libpv ??= readLibpv(host, p);
       return createPvVm({
         partition: p,
@@ -42,6 +43,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         libpvImage: libpv,
         image: images.image,
         imagePath: relative(configDir, images.imagePath),
+        ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
       });
     },
   };

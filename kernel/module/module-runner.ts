@@ -38,13 +38,14 @@ import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
-import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
+import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
+import { IoreqHub } from "../ioreq/ioreq-hub";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
   readonly config: SystemConfig;
   /** A VM for every configured partition, by id; each writes its console through `consoleFor`. */
-  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm;
+  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void, links: VmLinks) => PartitionVm;
   readonly trace: TraceSink;
   readonly onConsoleLine: ConsoleLineSink;
   /** Kernel notices (a partition stopped, the module shut down), for the user. */
@@ -108,6 +109,10 @@ export class ModuleRunner {
   private readonly logbooks: LogbookStore;
   /** "partition/port" -> partitions whose ports change when that port is used (channel peers). */
   private readonly portPeers = new Map<string, PartitionId[]>();
+  /** Forwarded devices (kernel/ioreq), when the module serves any from a partition. */
+  private readonly ioreq: IoreqHub | undefined;
+  /** Window id of the window running now (for the ioreq trace). */
+  private windowId = 0;
 
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
@@ -126,8 +131,12 @@ export class ModuleRunner {
       for (const d of dests) this.portPeers.set(`${d.partition}/${d.port}`, [ch.source.partition]);
     }
     const start = moduleStartState("powerOn");
+    this.ioreq = config.partitions.some((p) => (p.guest.served ?? []).length > 0)
+      ? new IoreqHub(config.partitions, { now: () => this.now, windowId: () => this.windowId, emit: (e) => opts.trace.emit(e), console: (id, bytes) => this.console.sinkFor(id)(bytes) })
+      : undefined;
+    const links: VmLinks = { ioreq: this.ioreq };
     for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
-      const vm = opts.createVm(p, this.console.sinkFor(p.id));
+      const vm = opts.createVm(p, this.console.sinkFor(p.id), links);
       this.partitions.set(p.id, {
         config: p,
         vm,
@@ -242,6 +251,7 @@ export class ModuleRunner {
   /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd). */
   private runWindow(p: PartitionRuntime, windowId: number, slotStart: Nanos, windowEnd: Nanos, stop: Nanos): void {
     const start = this.now;
+    this.windowId = windowId;
     if (slotStart === start) {
       p.vm.beginWindow?.(start, windowEnd);
       p.stats.windows++;
@@ -574,9 +584,12 @@ export class ModuleRunner {
       switch (e.kind) {
         case "stop":
           p.sleepUntil = undefined;
+          this.ioreq?.serverReset(p.config.id);
           break;
         case "restart":
           p.sleepUntil = undefined;
+          this.ioreq?.serverReset(p.config.id);
+          this.ioreq?.clientReset(p.config.id);
           p.stats.restarts++;
           p.errors.length = 0;
           this.router.resetPartition(p.config.id);

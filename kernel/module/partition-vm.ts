@@ -6,6 +6,7 @@ import type { CpuExit } from "../cpu/exit";
 import type { KernelFault } from "../health/system-state";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import type { Nanos, PartitionId } from "../mem/types";
+import type { IoreqHub } from "../ioreq/ioreq-hub";
 import type { PartitionModeState, StartCondition } from "../partition/partition-mode";
 import type { LogbookIdResult, LogbookRequest, LogbookStatus } from "../logbook/logbook-store";
 import type { QueuingPortStatus, SamplingCurrentStatus, SamplingPortStatus, SamplingRead } from "../ports/port-router";
@@ -157,4 +158,10 @@ export interface VmInternals {
   readonly memory: PhysicalMemory;
   /** Raises and lowers an IRQ line of the machine's interrupt controller; an error text when there is none. */
   pulseIrq(line: number): string | null;
+}
+
+/** What the module runner shares between the VMs it builds: the forwarded-device routing (kernel/ioreq). */
+export interface VmLinks {
+  /** Present when some FV partition has a device served by a PV partition. */
+  readonly ioreq: IoreqHub | undefined;
 }

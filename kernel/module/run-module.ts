@@ -142,8 +142,8 @@ export function prepareModule(opts: RunModuleOptions): PreparedModule {
   try {
     runner = new ModuleRunner({
       config,
-      createVm: (p, console) => {
-        const vm = create(p, console);
+      createVm: (p, console, links) => {
+        const vm = create(p, console, links);
         vms.set(p.name, vm);
         return vm;
       },

@@ -5,7 +5,7 @@ import type { PartitionConfig } from "../config/model";
 import type { HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import { PartitionLoadError } from "./load-error";
-import type { PartitionVm } from "./partition-vm";
+import type { PartitionVm, VmLinks } from "./partition-vm";
 
 /** The guest image and Multiboot modules of a partition, read from disk. */
 export interface PartitionImages {
@@ -15,7 +15,7 @@ export interface PartitionImages {
 }
 
 /** Makes a VM of one kind from a partition's config, its images and its console sink. */
-export type VmBuilder = (p: PartitionConfig, images: PartitionImages, console: (bytes: Uint8Array) => void) => PartitionVm;
+export type VmBuilder = (p: PartitionConfig, images: PartitionImages, console: (bytes: Uint8Array) => void, links?: VmLinks) => PartitionVm;
 
 /** One builder per guest kind. */
 export interface VmBuilders {
@@ -47,14 +47,14 @@ export function readPartitionImages(p: PartitionConfig, files: HostFiles): Parti
 }
 
 /** A createVm function for ModuleRunner that reads images and dispatches on the guest kind. */
-export function vmFactory(builders: VmBuilders, files: HostFiles): (p: PartitionConfig, console: (bytes: Uint8Array) => void) => PartitionVm {
-  return (p, console) => {
+export function vmFactory(builders: VmBuilders, files: HostFiles): (p: PartitionConfig, console: (bytes: Uint8Array) => void, links?: VmLinks) => PartitionVm {
+  return (p, console, links) => {
     const images = readPartitionImages(p, files);
     switch (p.guest.kind) {
       case "PV":
-        return builders.PV(p, images, console);
+        return builders.PV(p, images, console, links);
       case "FV":
-        return builders.FV(p, images, console);
+        return builders.FV(p, images, console, links);
       default: {
         const unreachable: never = p.guest.kind;
         throw new Error(`unknown guest kind ${String(unreachable)}`);

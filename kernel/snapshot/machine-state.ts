@@ -1,6 +1,7 @@
 // One guest machine <-> its snapshot entry: RAM, the vCPU and, for a PC, every device unit the
 // registry built. Restore is two-phase: prepare checks every field against a freshly built machine
 // and returns the apply step, which cannot fail; nothing is written before everything is checked.
+// A restored machine logs its written pages, so that a later save can be a delta (snapshot-chain.ts).
 import type { Cpu } from "../cpu/cpu";
 import type { PcMachine } from "../machine/pc-machine";
 import { DEVICE_STATE_VERSION } from "../machine/device-registry";
@@ -22,7 +23,18 @@ export function saveMachine(name: string, kind: "pc" | "pv", memory: PhysicalMem
     cpu: cpu.saveState(),
     devices: (pc?.units() ?? []).map((u) => ({ unit: u.name, version: DEVICE_STATE_VERSION, state: u.device.saveState() as Json })),
     extra,
+    dirtyPages: dirtyPages(memory),
   };
+}
+
+/** Pages written since the log started (at the restore this machine came from), without resetting it; null when not logging. */
+function dirtyPages(memory: PhysicalMemory): number[] | null {
+  const log = memory.dirtyLog;
+  if (log === null) return null;
+  const out: number[] = [];
+  const pages = log.pages;
+  for (let p = 0; p < pages.length; p++) if (pages[p] !== 0) out.push(p);
+  return out;
 }
 
 /**
@@ -50,6 +62,9 @@ export function prepareMachine(m: SnapshotMachine, memory: PhysicalMemory, cpu: 
     ok: true,
     apply: () => {
       memory.loadRam(m.ram);
+      // From here on the memory layer logs written pages: a later save can store only those (a delta on this snapshot).
+      memory.stopDirtyLog();
+      memory.startDirtyLog();
       cpu.restoreState(cpuState.state);
       between();
       for (const s of states) s.apply();

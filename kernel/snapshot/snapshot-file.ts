@@ -4,7 +4,7 @@
 // and kernel states mean is checked by their owners (machine-state.ts, module-state.ts).
 import type { CpuSavedState } from "../cpu/cpu";
 import { indexOfBytes, latin1Bytes, utf8Bytes, utf8String } from "./bytes";
-import { readCore, writeCore, type CoreNote } from "./elf-core";
+import { readCore, writeCore, type CoreLoad, type CoreNote } from "./elf-core";
 import { Sha256 } from "./sha256";
 import { NT_PRSTATUS, prstatus } from "./prstatus";
 
@@ -41,6 +41,22 @@ export interface SnapshotMachine {
   readonly devices: readonly { readonly unit: string; readonly version: number; readonly state: Json }[];
   /** The owner's own state (run loop or VM fields). */
   readonly extra: Json;
+  /** Saving: RAM pages written since the snapshot this machine was restored from (its dirty log), or null when unknown. */
+  readonly dirtyPages?: readonly number[] | null;
+  /** Read from a delta file: the page runs stored (`ram` is then empty until snapshot-chain.ts applies them to the base). */
+  readonly runs?: readonly PageRun[];
+}
+
+/** Bytes of guest RAM at guest-physical `addr` (page-aligned, whole pages). */
+export interface PageRun {
+  readonly addr: number;
+  readonly data: Uint8Array;
+}
+
+/** What a delta file is made against: the base file's name (relative to the delta's folder) and header checksum. */
+export interface SnapshotBase {
+  readonly file: string;
+  readonly checksum: string;
 }
 
 /** Everything in a snapshot file. */
@@ -52,6 +68,10 @@ export interface SnapshotContent {
   readonly machines: readonly SnapshotMachine[];
   /** Module kernel state; null for a boot snapshot. */
   readonly kernel: Json;
+  /** Set on a delta file: machines with `dirtyPages` store only those pages; restore needs this base. */
+  readonly base?: SnapshotBase;
+  /** The header checksum of the file read (identifies it as the base of a later delta). */
+  readonly checksum?: string;
 }
 
 /** The decoded file, or the one-line reason it is refused. */
@@ -74,18 +94,42 @@ function usedLength(ram: Uint8Array): number {
   return Math.min(ram.length, Math.ceil(end / 4096) * 4096);
 }
 
-/** Writes a snapshot file (checksum included). */
+/** Consecutive pages of `pages` (ascending page numbers) as runs of `ram`. */
+function pageRuns(ram: Uint8Array, pages: readonly number[]): PageRun[] {
+  const runs: PageRun[] = [];
+  let i = 0;
+  while (i < pages.length) {
+    const first = pages[i]!;
+    let end = first + 1;
+    while (i + 1 < pages.length && pages[i + 1] === end) {
+      i++;
+      end++;
+    }
+    i++;
+    runs.push({ addr: first * PAGE, data: ram.subarray(first * PAGE, Math.min(end * PAGE, ram.length)) });
+  }
+  return runs;
+}
+
+const PAGE = 4096;
+
+/** Writes a snapshot file (checksum included); with `c.base`, a delta: machines with `dirtyPages` keep only those pages. */
 export function encodeSnapshot(c: SnapshotContent): Uint8Array {
-  const header = { magic: SNAPSHOT_MAGIC, formatVersion: SNAPSHOT_FORMAT_VERSION, apexvisorVersion: APEXVISOR_VERSION, kind: c.kind, params: c.params, checksum: CHECKSUM_PLACEHOLDER };
+  const header = { magic: SNAPSHOT_MAGIC, formatVersion: SNAPSHOT_FORMAT_VERSION, apexvisorVersion: APEXVISOR_VERSION, kind: c.kind, params: c.params, ...(c.base !== undefined ? { base: { file: c.base.file, sha256: c.base.checksum } } : {}), checksum: CHECKSUM_PLACEHOLDER };
   const notes: CoreNote[] = [note(NoteType.header, header)];
+  const loads: CoreLoad[] = [];
   c.machines.forEach((m, i) => {
+    const load = loads.length;
+    const dirty = c.base !== undefined ? m.dirtyPages : null;
+    if (dirty === null || dirty === undefined) loads.push({ vaddr: m.vaddrBase >>> 0, paddr: 0, memSize: m.ramBytes, data: m.ram.subarray(0, usedLength(m.ram)) });
+    else for (const r of pageRuns(m.ram, dirty)) loads.push({ vaddr: (m.vaddrBase + r.addr) >>> 0, paddr: r.addr, memSize: r.data.length, data: r.data });
+    const runs = dirty === null || dirty === undefined ? {} : { runs: loads.length - load };
     notes.push({ owner: "CORE", type: NT_PRSTATUS, desc: prstatus(m.cpu, i + 1) });
-    notes.push(note(NoteType.machine, { name: m.name, kind: m.kind, load: i, ramBytes: m.ramBytes, vaddrBase: m.vaddrBase, extra: m.extra }));
+    notes.push(note(NoteType.machine, { name: m.name, kind: m.kind, load, ...runs, ramBytes: m.ramBytes, vaddrBase: m.vaddrBase, extra: m.extra }));
     notes.push(note(NoteType.cpu, { machine: m.name, state: m.cpu }));
     for (const d of m.devices) notes.push(note(NoteType.device, { machine: m.name, unit: d.unit, version: d.version, state: d.state }));
   });
   if (c.kind === "module") notes.push(note(NoteType.kernel, c.kernel));
-  const loads = c.machines.map((m) => ({ vaddr: (m.vaddrBase >>> 0), paddr: 0, memSize: m.ramBytes, data: m.ram.subarray(0, usedLength(m.ram)) }));
   const bytes = writeCore({ notes, loads });
   const at = checksumOffset(bytes);
   bytes.set(latin1Bytes(fileChecksum(bytes, at)), at);
@@ -140,6 +184,11 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotRead {
   if (kind !== "boot" && kind !== "module" && kind !== "partition") return fail(`header note: field kind: expected "boot", "module" or "partition"`);
   const params = obj(h["params"]);
   if (params === undefined) return fail("header note: field params: expected an object");
+  const baseField = h["base"] === undefined ? undefined : obj(h["base"]);
+  if (h["base"] !== undefined && (baseField === undefined || typeof baseField["file"] !== "string" || typeof baseField["sha256"] !== "string" || !/^[0-9a-f]{64}$/.test(baseField["sha256"]))) {
+    return fail("header note: field base: expected {file, sha256 (64 hex digits)}");
+  }
+  const base = baseField === undefined ? undefined : { file: baseField["file"] as string, checksum: baseField["sha256"] as string };
   const machines: SnapshotMachine[] = [];
   let kernel: Json = null;
   let current: { m: Record<string, unknown>; cpu?: CpuSavedState; devices: SnapshotMachine["devices"][number][] } | undefined;
@@ -148,6 +197,14 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotRead {
     const m = current.m;
     const load = loads[m["load"] as number];
     if (current.cpu === undefined) return `cpu note: missing for machine ${String(m["name"])}`;
+    if (m["runs"] !== undefined) {
+      const runs = readRuns(loads, m["load"] as number, m["runs"], m["ramBytes"] as number, m["vaddrBase"] as number);
+      if (typeof runs === "string") return `machine note ${String(m["name"])}: field runs: ${runs}`;
+      if (base === undefined) return `machine note ${String(m["name"])}: field runs: page runs in a file that names no base`;
+      machines.push({ name: m["name"] as string, kind: m["kind"] as "pc" | "pv", ram: new Uint8Array(0), ramBytes: m["ramBytes"] as number, vaddrBase: m["vaddrBase"] as number, cpu: current.cpu, devices: current.devices, extra: (m["extra"] ?? null) as Json, runs });
+      current = undefined;
+      return undefined;
+    }
     if (load === undefined || load.memSize !== m["ramBytes"]) return `machine note ${String(m["name"])}: field load: no PT_LOAD of ${String(m["ramBytes"])} bytes`;
     machines.push({ name: m["name"] as string, kind: m["kind"] as "pc" | "pv", ram: load.data, ramBytes: load.memSize, vaddrBase: m["vaddrBase"] as number, cpu: current.cpu, devices: current.devices, extra: (m["extra"] ?? null) as Json });
     current = undefined;
@@ -190,5 +247,20 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotRead {
   const closed = close();
   if (closed !== undefined) return fail(closed);
   if (kind === "module" && kernel === null) return fail("kernel note: missing in a module snapshot");
-  return { ok: true, content: { kind, params: params as { [key: string]: Json }, machines, kernel } };
+  return { ok: true, content: { kind, params: params as { [key: string]: Json }, machines, kernel, checksum: sum, ...(base !== undefined ? { base } : {}) } };
+}
+
+/** The `count` page runs of a delta machine starting at PT_LOAD `first`, checked against its RAM size. */
+function readRuns(loads: readonly CoreLoad[], first: number, count: unknown, ramBytes: number, vaddrBase: number): PageRun[] | string {
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0 || first + count > loads.length) return "expected a count of PT_LOADs that exist";
+  const runs: PageRun[] = [];
+  let end = 0;
+  for (let i = first; i < first + count; i++) {
+    const l = loads[i]!;
+    if (l.paddr % PAGE !== 0 || l.paddr < end || l.data.length !== l.memSize || l.memSize === 0 || l.paddr + l.memSize > ramBytes) return `PT_LOAD ${i}: not whole pages inside RAM, ascending`;
+    if (l.vaddr !== ((vaddrBase + l.paddr) >>> 0)) return `PT_LOAD ${i}: p_vaddr does not match p_paddr`;
+    end = l.paddr + l.memSize;
+    runs.push({ addr: l.paddr, data: l.data });
+  }
+  return runs;
 }

@@ -73,6 +73,8 @@ export function rowOf(e: TraceEvent, modulePid: number): RowStep {
       return { kind: "row", row: row(e.service, "hypercall", e.time, e.partition, [["result", typeof e.result === "number" ? String(e.result) : str(e.result)]]) };
     case "console":
       return { kind: "row", row: row("console", "console", e.time, e.partition, [["text", str(e.text)]]) };
+    case "ioreq":
+      return { kind: "row", row: row(`ioreq ${e.phase} ${e.id}`, "ioreq", e.time, e.partition, [["client", String(e.client)], ["window", String(e.window)], ["addr", String(e.addr)], ["dir", str(e.dir)], ["data", String(e.data)], ["outcome", str(e.outcome)]]) };
     default: {
       const unreachable: never = e;
       throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);

@@ -28,6 +28,8 @@ function fields(e: TraceEvent): [string, Value][] {
       return [["partition", e.partition], ["service", e.service], ["result", e.result]];
     case "console":
       return [["partition", e.partition], ["text", e.text]];
+    case "ioreq":
+      return [["partition", e.partition], ["phase", e.phase], ["window", e.window], ["id", e.id], ["client", e.client], ["addr", e.addr], ["dir", e.dir], ["data", e.data], ["outcome", e.outcome]];
     default: {
       const unreachable: never = e;
       throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);

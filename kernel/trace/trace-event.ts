@@ -57,7 +57,26 @@ export type TraceEvent =
    */
   | { readonly kind: "hypercall"; readonly time: Nanos; readonly partition: PartitionId; readonly service: string; readonly result: number | "fault" }
   /** One line of partition console output, without its newline. */
-  | { readonly kind: "console"; readonly time: Nanos; readonly partition: PartitionId; readonly text: string };
+  | { readonly kind: "console"; readonly time: Nanos; readonly partition: PartitionId; readonly text: string }
+  /**
+   * A forwarded device access (kernel/ioreq): "issued" by the client `partition` in its window `window`,
+   * "served" when the server `partition` handed it back in its window (outcome "ok", or "floating"
+   * when it completes as a floating bus), "completed" when the client resumed with `data`.
+   */
+  | {
+      readonly kind: "ioreq";
+      readonly time: Nanos;
+      readonly phase: "issued" | "served" | "completed";
+      readonly partition: PartitionId;
+      readonly window: number;
+      readonly id: number;
+      readonly client: PartitionId;
+      /** The port (or MMIO address) accessed. */
+      readonly addr: number;
+      readonly dir: "in" | "out";
+      readonly data: number;
+      readonly outcome: "ok" | "floating";
+    };
 
 /** Every event kind, in declaration order. */
 export const TRACE_EVENT_KINDS: readonly TraceEvent["kind"][] = [
@@ -73,4 +92,5 @@ export const TRACE_EVENT_KINDS: readonly TraceEvent["kind"][] = [
   "portReceive",
   "hypercall",
   "console",
+  "ioreq",
 ];

@@ -15,7 +15,7 @@ export function generateAll(def: AbiDefinition): ReadonlyMap<string, string> {
     ["paravirt-abi/jmptab/pv_imports.c", generateImports(def)],
     ["paravirt-abi/trap/pv_trap_services.c", generateTrapServices(def)],
     ["paravirt-abi/libpv/pv_exports.c", generateExports(def)],
-    ["kernel/hypercall/abi-generated.ts", generateTsModule(def)],
-    ["kernel/hypercall/abi-layout.ts", generateTsLayout(def)],
+    ["kernel/hypercall/generated/abi-generated.ts", generateTsModule(def)],
+    ["kernel/hypercall/generated/abi-layout.ts", generateTsLayout(def)],
   ]);
 }

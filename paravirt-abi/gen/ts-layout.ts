@@ -1,4 +1,4 @@
-// Generates kernel/hypercall/abi-layout.ts: start-info, shared-page, .pvabi note and export-entry layouts
+// Generates kernel/hypercall/generated/abi-layout.ts: start-info, shared-page, .pvabi note and export-entry layouts
 // and the ABI's address constants, as TS data for the loader and the hypercall layer. Pure.
 import { GENERATED_NOTE } from "./names";
 import type { AbiDefinition, FieldType, StructDef } from "./model";

@@ -1,4 +1,4 @@
-// Generates kernel/hypercall/abi-generated.ts: service ids, error codes, enums, the typed ServiceHandlers
+// Generates kernel/hypercall/generated/abi-generated.ts: service ids, error codes, enums, the typed ServiceHandlers
 // table (a missing handler fails to compile) and the argument descriptors the dispatcher checks. Pure.
 import { camel, GENERATED_NOTE, pascal } from "./names";
 import type { AbiDefinition, ArgDef, ServiceDef } from "./model";
@@ -54,7 +54,7 @@ export function generateTsModule(def: AbiDefinition): string {
   const L: string[] = [];
   L.push(`// The paravirt ABI for the kernel side: ids, error codes, enums, handler table type, argument descriptors.`);
   L.push(`// ${GENERATED_NOTE}`);
-  L.push(`import type { GuestVirtAddr } from "../mem/types";`, "");
+  L.push(`import type { GuestVirtAddr } from "../../mem/types";`, "");
   L.push(`/** ABI major version; a PV image stamped with another major is refused. */`, `export const PV_ABI_MAJOR = ${def.major};`);
   L.push(`/** ABI minor version; the kernel serves images whose minor is at most this. */`, `export const PV_ABI_MINOR = ${def.minor};`);
   L.push(`/** Magic in EAX at guest entry and in every .pvabi note. */`, `export const PV_ABI_MAGIC = 0x${def.magic.toString(16)};`);

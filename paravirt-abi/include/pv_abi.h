@@ -39,6 +39,14 @@
 #define PV_SHARED_BASE 0xE0000000
 /* Most bytes of shared regions one PV partition may map (one page table). */
 #define PV_SHARED_MAX_SIZE 0x00400000
+/* Request slots in an ioreq ring page. */
+#define PV_IOREQ_SLOTS 6
+/* Offset of slot 0 (struct pv_ioreq_slot) in the ring page; slot i is at IOREQ_SLOT_OFFSET + i * sizeof(struct pv_ioreq_slot). */
+#define PV_IOREQ_SLOT_OFFSET 64
+/* Offset of slot 0's string-I/O data area in the ring page; slot i's is at IOREQ_DATA_OFFSET + i * IOREQ_DATA_MAX. */
+#define PV_IOREQ_DATA_OFFSET 0x00000400
+/* Bytes of one slot's string-I/O data area (size * count never exceeds it). */
+#define PV_IOREQ_DATA_MAX 0x00000200
 
 /* Error codes (negative); each service's ARINC translation is in ABI.md and pv_abi_to_arinc(). */
 #define PV_OK 0 /* Success. */
@@ -100,6 +108,7 @@
 #define PV_VIRQ_PORT 2 /* A port changed state (message arrived, space freed); the RTOS re-polls its waiting processes. */
 #define PV_VIRQ_WINDOW_START 3 /* A new window of this partition began. */
 #define PV_VIRQ_HM 4 /* The health monitor sent a process-level error to the partition's error handler: the process running when the upcall arrives caused it; hm_get_error_status gives the record. */
+#define PV_VIRQ_IOREQ 5 /* An I/O server partition: a slot of its ioreq ring became READY (see ioreq_attach). */
 
 /* Bits of hm_raise_error's flags. */
 #define PV_HMF_NO_HANDLER 1 /* The RTOS cannot give this error to its error handler (the handler raised it, or its queue is full): a PROCESS level is handled at partition level. */
@@ -137,6 +146,19 @@
 /* MEMORY_BLOCK_MODE_TYPE: the access a partition has to a memory block. */
 #define PV_MEMORY_BLOCK_READ 0
 #define PV_MEMORY_BLOCK_READ_WRITE 1
+
+/* State of one ioreq ring slot. The kernel moves FREE -> READY (a client's access) and DONE -> FREE (after ioreq_notify); the server moves READY -> DONE. */
+#define PV_IOREQ_FREE 0 /* No request. */
+#define PV_IOREQ_READY 1 /* The kernel wrote a request; the server emulates it. */
+#define PV_IOREQ_DONE 2 /* The server wrote the result (data for an IN) and will call ioreq_notify. */
+
+/* Direction of an ioreq, seen from the client. */
+#define PV_IOREQ_DIR_OUT 0 /* The client wrote (OUT/OUTS): data holds the value. */
+#define PV_IOREQ_DIR_IN 1 /* The client reads (IN/INS): the server stores the value in data. */
+
+/* Address space of an ioreq's addr. */
+#define PV_IOREQ_SPACE_PORT 0 /* An I/O port. */
+#define PV_IOREQ_SPACE_MMIO 1 /* A guest-physical MMIO address. */
 
 /* Service ids: never reused (retired ids are listed in paravirt-abi/retired.json). */
 #define PV_SVC_ABI_VERSION 0
@@ -182,7 +204,10 @@
 #define PV_SVC_SAMPLING_PORT_CURRENT_STATUS 47
 #define PV_SVC_PARTITION_SET_MODE_OF 48
 #define PV_SVC_MEMORY_BLOCK_STATUS 49
-#define PV_SVC_LIMIT 50 /* one past the highest id ever assigned */
+#define PV_SVC_IOREQ_ATTACH 60
+#define PV_SVC_IOREQ_NOTIFY 61
+#define PV_SVC_IOREQ_CONSOLE_WRITE 62
+#define PV_SVC_LIMIT 63 /* one past the highest id ever assigned */
 
 /* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
 #define PV_SIZEOF_START_INFO 128
@@ -313,6 +338,24 @@
 #define PV_OFF_MEMORY_BLOCK_STATUS_SIZE 4
 #define PV_OFF_MEMORY_BLOCK_STATUS_MODE 8
 #define PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0 12
+#define PV_SIZEOF_IOREQ_SLOT 48
+#define PV_OFF_IOREQ_SLOT_STATE 0
+#define PV_OFF_IOREQ_SLOT_ID 4
+#define PV_OFF_IOREQ_SLOT_CLIENT 8
+#define PV_OFF_IOREQ_SLOT_ADDR 12
+#define PV_OFF_IOREQ_SLOT_SIZE 16
+#define PV_OFF_IOREQ_SLOT_DIR 20
+#define PV_OFF_IOREQ_SLOT_COUNT 24
+#define PV_OFF_IOREQ_SLOT_DATA 28
+#define PV_OFF_IOREQ_SLOT_SPACE 32
+#define PV_OFF_IOREQ_SLOT_RESERVED0 36
+#define PV_OFF_IOREQ_SLOT_RESERVED1 40
+#define PV_OFF_IOREQ_SLOT_RESERVED2 44
+#define PV_SIZEOF_IOREQ_RING_HEADER 16
+#define PV_OFF_IOREQ_RING_HEADER_SIZE 0
+#define PV_OFF_IOREQ_RING_HEADER_SLOTS 4
+#define PV_OFF_IOREQ_RING_HEADER_SERVER 8
+#define PV_OFF_IOREQ_RING_HEADER_RESERVED0 12
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -625,6 +668,48 @@ _Static_assert(offsetof(struct pv_memory_block_status, size) == PV_OFF_MEMORY_BL
 _Static_assert(offsetof(struct pv_memory_block_status, mode) == PV_OFF_MEMORY_BLOCK_STATUS_MODE, "pv_memory_block_status.mode");
 _Static_assert(offsetof(struct pv_memory_block_status, reserved0) == PV_OFF_MEMORY_BLOCK_STATUS_RESERVED0, "pv_memory_block_status.reserved0");
 
+/* One request slot of an ioreq ring page (Xen's ioreq_t, without guest pointers: the server never sees client memory). */
+struct pv_ioreq_slot {
+    uint32_t state; /* +0: PV_IOREQ_* state. */
+    uint32_t id; /* +4: Request id chosen by the kernel; the server copies it back unchanged. */
+    uint32_t client; /* +8: ARINC partition id of the client whose access this is. */
+    uint32_t addr; /* +12: Port number or guest-physical MMIO address. */
+    uint32_t size; /* +16: Bytes per access: 1, 2 or 4. */
+    uint32_t dir; /* +20: PV_IOREQ_DIR_* value. */
+    uint32_t count; /* +24: Repeat count of a string access (1 for IN/OUT); with count > 1 the values are in the slot's data area. */
+    uint32_t data; /* +28: The value of a single access (OUT: written by the kernel; IN: written by the server). */
+    uint32_t space; /* +32: PV_IOREQ_SPACE_* value. */
+    uint32_t reserved0; /* +36 */
+    uint32_t reserved1; /* +40 */
+    uint32_t reserved2; /* +44 */
+};
+_Static_assert(sizeof(struct pv_ioreq_slot) == PV_SIZEOF_IOREQ_SLOT, "pv_ioreq_slot size");
+_Static_assert(offsetof(struct pv_ioreq_slot, state) == PV_OFF_IOREQ_SLOT_STATE, "pv_ioreq_slot.state");
+_Static_assert(offsetof(struct pv_ioreq_slot, id) == PV_OFF_IOREQ_SLOT_ID, "pv_ioreq_slot.id");
+_Static_assert(offsetof(struct pv_ioreq_slot, client) == PV_OFF_IOREQ_SLOT_CLIENT, "pv_ioreq_slot.client");
+_Static_assert(offsetof(struct pv_ioreq_slot, addr) == PV_OFF_IOREQ_SLOT_ADDR, "pv_ioreq_slot.addr");
+_Static_assert(offsetof(struct pv_ioreq_slot, size) == PV_OFF_IOREQ_SLOT_SIZE, "pv_ioreq_slot.size");
+_Static_assert(offsetof(struct pv_ioreq_slot, dir) == PV_OFF_IOREQ_SLOT_DIR, "pv_ioreq_slot.dir");
+_Static_assert(offsetof(struct pv_ioreq_slot, count) == PV_OFF_IOREQ_SLOT_COUNT, "pv_ioreq_slot.count");
+_Static_assert(offsetof(struct pv_ioreq_slot, data) == PV_OFF_IOREQ_SLOT_DATA, "pv_ioreq_slot.data");
+_Static_assert(offsetof(struct pv_ioreq_slot, space) == PV_OFF_IOREQ_SLOT_SPACE, "pv_ioreq_slot.space");
+_Static_assert(offsetof(struct pv_ioreq_slot, reserved0) == PV_OFF_IOREQ_SLOT_RESERVED0, "pv_ioreq_slot.reserved0");
+_Static_assert(offsetof(struct pv_ioreq_slot, reserved1) == PV_OFF_IOREQ_SLOT_RESERVED1, "pv_ioreq_slot.reserved1");
+_Static_assert(offsetof(struct pv_ioreq_slot, reserved2) == PV_OFF_IOREQ_SLOT_RESERVED2, "pv_ioreq_slot.reserved2");
+
+/* Start of an ioreq ring page, written by the kernel at ioreq_attach. */
+struct pv_ioreq_ring_header {
+    uint32_t size; /* +0: Bytes of this header. */
+    uint32_t slots; /* +4: IOREQ_SLOTS. */
+    uint32_t server; /* +8: ARINC partition id of the server. */
+    uint32_t reserved0; /* +12 */
+};
+_Static_assert(sizeof(struct pv_ioreq_ring_header) == PV_SIZEOF_IOREQ_RING_HEADER, "pv_ioreq_ring_header size");
+_Static_assert(offsetof(struct pv_ioreq_ring_header, size) == PV_OFF_IOREQ_RING_HEADER_SIZE, "pv_ioreq_ring_header.size");
+_Static_assert(offsetof(struct pv_ioreq_ring_header, slots) == PV_OFF_IOREQ_RING_HEADER_SLOTS, "pv_ioreq_ring_header.slots");
+_Static_assert(offsetof(struct pv_ioreq_ring_header, server) == PV_OFF_IOREQ_RING_HEADER_SERVER, "pv_ioreq_ring_header.server");
+_Static_assert(offsetof(struct pv_ioreq_ring_header, reserved0) == PV_OFF_IOREQ_RING_HEADER_RESERVED0, "pv_ioreq_ring_header.reserved0");
+
 /* Services. Each binding (trap, jump table, linked libpv) provides these same functions, cdecl. */
 
 /** Returns the kernel's ABI version as (major << 16) | minor. (id 0, any) */
@@ -754,6 +839,15 @@ pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
 
 /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). (id 49, any) */
 pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status);
+
+/** Makes one page of the caller's RAM its ioreq ring: requests for the devices the XML serves from this partition are posted there. (id 60, any) */
+pv_status_t pv_ioreq_attach(void *ring);
+
+/** Hands every DONE slot of the caller's ring back to the kernel and returns how many it completed. (id 61, any) */
+uint32_t pv_ioreq_notify(void);
+
+/** An I/O server writes bytes to the console of one of its clients (what a served UART transmits), so they appear under the client's name. (id 62, any) */
+pv_status_t pv_ioreq_console_write(uint32_t client, const void *buf, uint32_t len);
 
 /* libpv-local functions (no trap id). */
 /** Masks virtual interrupts (irq_mask = 1) and returns the previous mask. */

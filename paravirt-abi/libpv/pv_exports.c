@@ -48,6 +48,9 @@ static const char name_pv_sampling_port_read_updated[] = "pv_sampling_port_read_
 static const char name_pv_sampling_port_current_status[] = "pv_sampling_port_current_status";
 static const char name_pv_partition_set_mode_of[] = "pv_partition_set_mode_of";
 static const char name_pv_memory_block_status[] = "pv_memory_block_status";
+static const char name_pv_ioreq_attach[] = "pv_ioreq_attach";
+static const char name_pv_ioreq_notify[] = "pv_ioreq_notify";
+static const char name_pv_ioreq_console_write[] = "pv_ioreq_console_write";
 static const char name_pv_virq_mask[] = "pv_virq_mask";
 static const char name_pv_virq_unmask[] = "pv_virq_unmask";
 static const char name_pv_virq_restore[] = "pv_virq_restore";
@@ -55,7 +58,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[48] = {
+const struct pv_export pv_export_table[51] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -99,6 +102,9 @@ const struct pv_export pv_export_table[48] = {
     { (uint32_t)name_pv_sampling_port_current_status, (uint32_t)pv_sampling_port_current_status, PV_SVC_SAMPLING_PORT_CURRENT_STATUS, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_partition_set_mode_of, (uint32_t)pv_partition_set_mode_of, PV_SVC_PARTITION_SET_MODE_OF, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_memory_block_status, (uint32_t)pv_memory_block_status, PV_SVC_MEMORY_BLOCK_STATUS, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_ioreq_attach, (uint32_t)pv_ioreq_attach, PV_SVC_IOREQ_ATTACH, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_ioreq_notify, (uint32_t)pv_ioreq_notify, PV_SVC_IOREQ_NOTIFY, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_ioreq_console_write, (uint32_t)pv_ioreq_console_write, PV_SVC_IOREQ_CONSOLE_WRITE, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_virq_mask, (uint32_t)pv_virq_mask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_unmask, (uint32_t)pv_virq_unmask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_restore, (uint32_t)pv_virq_restore, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },

@@ -180,3 +180,15 @@ pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode) {
 pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status) {
     return (pv_status_t)pv_trap3(PV_SVC_MEMORY_BLOCK_STATUS, (uint32_t)name, name_len, (uint32_t)status);
 }
+
+pv_status_t pv_ioreq_attach(void *ring) {
+    return (pv_status_t)pv_trap1(PV_SVC_IOREQ_ATTACH, (uint32_t)ring);
+}
+
+uint32_t pv_ioreq_notify(void) {
+    return pv_trap0(PV_SVC_IOREQ_NOTIFY);
+}
+
+pv_status_t pv_ioreq_console_write(uint32_t client, const void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap3(PV_SVC_IOREQ_CONSOLE_WRITE, client, (uint32_t)buf, len);
+}

@@ -7,7 +7,7 @@ import { Cpu } from "../../kernel/cpu/cpu";
 import { NO_PORTS } from "../../kernel/cpu/io";
 import { parseElf32 } from "../../kernel/loader/elf32";
 import { planMultibootLoad } from "../../kernel/loader/multiboot";
-import { parsePvImage } from "../../kernel/loader/pv-image";
+import { parsePvImage } from "../../kernel/pv/pv-image";
 import { PhysicalMemory } from "../../kernel/mem/physical-memory";
 import { guestPhys } from "../../kernel/mem/types";
 import { Rng } from "./rng";

@@ -1,11 +1,11 @@
 // The guest RTOS test suite, run inside partitions over every binding: one mocha test per module and
 // binding, failing with the partition's output when any guest test fails or a SUITE line is missing.
 // Skips (and says so) when the images are not built or this build has no PV kernel yet.
+import { NODE_HOST } from "../../kernel/host/node/node-files";
 import { expect } from "chai";
 import { join } from "path";
 import { missingImages, planSuite } from "../../kernel/cli/test-suite/plan";
 import { loadManifest } from "../../kernel/cli/test-suite/load-manifest";
-import { pvSuiteFactory } from "../../kernel/cli/test-suite/pv-factory";
 import { runSuiteModule } from "../../kernel/cli/test-suite/run-module";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -28,8 +28,8 @@ describe("guest RTOS test suite in partitions", function () {
         console.log(`    (skipped: run \`npm run build:guests\`; missing ${missing.join(", ")})`);
         this.skip();
       }
-      const factory = pvSuiteFactory(ROOT);
-      const run = runSuiteModule(m.file, factory, loadManifest(ROOT));
+      const host = NODE_HOST;
+      const run = runSuiteModule(m.file, host, loadManifest(ROOT));
       const tests = run.reports.flatMap((r) => r.tests);
       counts[m.binding] += tests.length;
       const failing = tests.filter((t) => !t.pass).map((t) => `${t.group}.${t.name}: ${t.reason}`);

@@ -4,8 +4,8 @@
 import { expect } from "chai";
 import { importNames } from "../../paravirt-abi/gen/c-bindings";
 import { loadAbi } from "../../paravirt-abi/gen/load";
-import { ABI_NOTE_LAYOUT, PV_CONSTANTS } from "../../kernel/hypercall/abi-layout";
-import { NoteFlags, PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR, PvError } from "../../kernel/hypercall/abi-generated";
+import { ABI_NOTE_LAYOUT, PV_CONSTANTS } from "../../kernel/hypercall/generated/abi-layout";
+import { NoteFlags, PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR, PvError } from "../../kernel/hypercall/generated/abi-generated";
 import { buildGuest, guestToolchain, REPO_ROOT } from "./lib/build";
 import { Elf32, SHF_EXECINSTR } from "./lib/elf32";
 

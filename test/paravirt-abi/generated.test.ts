@@ -23,7 +23,7 @@ describe("paravirt-abi: generated files", () => {
     const def = loadAbi(REPO_ROOT);
     const changed = { ...def, minor: def.minor + 1 };
     const other = generateAll(changed);
-    for (const rel of ["paravirt-abi/include/pv_abi.h", "paravirt-abi/ABI.md", "kernel/hypercall/abi-generated.ts"]) {
+    for (const rel of ["paravirt-abi/include/pv_abi.h", "paravirt-abi/ABI.md", "kernel/hypercall/generated/abi-generated.ts"]) {
       expect(other.get(rel) === files.get(rel), rel).to.equal(false);
     }
   });

@@ -4,8 +4,8 @@
 // callee equal those at the call), later calls skip the resolver, unknown names return PV_ENOSYS, and
 // libpv serves time locally and console output buffered. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { ABI_NOTE_LAYOUT, EXPORT_LAYOUT } from "../../kernel/hypercall/abi-layout";
-import { ExportFlags, PvError, ServiceId } from "../../kernel/hypercall/abi-generated";
+import { ABI_NOTE_LAYOUT, EXPORT_LAYOUT } from "../../kernel/hypercall/generated/abi-layout";
+import { ExportFlags, PvError, ServiceId } from "../../kernel/hypercall/generated/abi-generated";
 import { buildGuest, guestToolchain } from "./lib/build";
 import { Elf32 } from "./lib/elf32";
 import { PvMachine } from "./lib/pv-machine";

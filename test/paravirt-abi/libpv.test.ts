@@ -3,8 +3,8 @@
 // right address, id and flags. Skips (and says so) without an i386 toolchain.
 import { expect } from "chai";
 import { loadAbi } from "../../paravirt-abi/gen/load";
-import { EXPORT_LAYOUT, PV_CONSTANTS } from "../../kernel/hypercall/abi-layout";
-import { ExportFlags, PvError, ServiceId } from "../../kernel/hypercall/abi-generated";
+import { EXPORT_LAYOUT, PV_CONSTANTS } from "../../kernel/hypercall/generated/abi-layout";
+import { ExportFlags, PvError, ServiceId } from "../../kernel/hypercall/generated/abi-generated";
 import { buildGuest, guestToolchain, REPO_ROOT } from "./lib/build";
 import { Elf32, SHF_EXECINSTR, SHF_WRITE } from "./lib/elf32";
 

@@ -3,7 +3,7 @@
 // from the same definition) and the TS descriptors must agree on ids, registers and u64 word order.
 // The linked binding must also serve time locally and buffer console output. Skips without a toolchain.
 import { expect } from "chai";
-import { PV_ABI_MAJOR, PV_ABI_MINOR, PvError, SERVICES, ServiceId, type ServiceDescriptor } from "../../kernel/hypercall/abi-generated";
+import { PV_ABI_MAJOR, PV_ABI_MINOR, PvError, SERVICES, ServiceId, type ServiceDescriptor } from "../../kernel/hypercall/generated/abi-generated";
 import { buildGuest, guestToolchain } from "./lib/build";
 import { Elf32 } from "./lib/elf32";
 import { PvMachine } from "./lib/pv-machine";

@@ -3,8 +3,8 @@
 // the guest using the ready-made entry upcall/pv_upcall.S. The handler must see the pending bits and
 // missed ticks, and the interrupted code must resume with every register and flag intact.
 import { expect } from "chai";
-import { PvError, ServiceId, Virq } from "../../kernel/hypercall/abi-generated";
-import { PV_CONSTANTS, SHARED_PAGE_LAYOUT } from "../../kernel/hypercall/abi-layout";
+import { PvError, ServiceId, Virq } from "../../kernel/hypercall/generated/abi-generated";
+import { PV_CONSTANTS, SHARED_PAGE_LAYOUT } from "../../kernel/hypercall/generated/abi-layout";
 import { buildGuest, guestToolchain } from "./lib/build";
 import { Elf32 } from "./lib/elf32";
 import { PvMachine } from "./lib/pv-machine";

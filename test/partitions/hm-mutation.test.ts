@@ -2,13 +2,13 @@
 // any table action (every partition action kind, every module action kind) or the level must change the
 // module's outcome from pass to fail. Each mutant is the shipped XML with one attribute changed, written
 // next to a copy of nothing else (image paths made absolute), and run through the suite harness.
+import { NODE_HOST } from "../../kernel/host/node/node-files";
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join, resolve } from "path";
 import { loadManifest } from "../../kernel/cli/test-suite/load-manifest";
 import { missingImages, SUITE_DIR } from "../../kernel/cli/test-suite/plan";
-import { pvSuiteFactory } from "../../kernel/cli/test-suite/pv-factory";
 import { runSuiteModule } from "../../kernel/cli/test-suite/run-module";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -54,7 +54,7 @@ describe("HM tables: every action kind is observable (mutation test)", function 
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (file: string): string[] => runSuiteModule(file, pvSuiteFactory(ROOT), loadManifest(ROOT), LIMIT_MS).problems;
+  const run = (file: string): string[] => runSuiteModule(file, NODE_HOST, loadManifest(ROOT), LIMIT_MS).problems;
 
   for (const base of ["hm_memory", "hm_module", "hm_upcall"]) {
     it(`${base}: the shipped module passes`, () => {

@@ -4,7 +4,7 @@ import type { PartitionConfig, SystemConfig } from "../../kernel/config/model";
 import { guestVirt, nanos, type PartitionId } from "../../kernel/mem/types";
 import { ModuleRunner, type ModuleRunResult } from "../../kernel/module/module-runner";
 import type { PartitionVm } from "../../kernel/module/partition-vm";
-import { createPvVm, pvMachineOf } from "../../kernel/partition/pv-vm";
+import { createPvVm, pvMachineOf } from "../../kernel/pv/pv-vm";
 import { readGuestU32 } from "../../kernel/mem/guest-access";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
 import { MemoryTracer } from "../../kernel/trace/tracer";

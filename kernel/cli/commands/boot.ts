@@ -6,11 +6,12 @@ import { stdinSource } from "../console-input";
 import type { Argv } from "yargs";
 import type { BootModule } from "../../loader/multiboot-info";
 import { ByteSanitizer } from "../../module/console-sanitize";
+import { STDOUT_CLOSED_EXIT, stopIfStdoutClosed } from "../stdout-closed";
 import { parseGdbAddress } from "../../host/node/gdb-server";
 import { serveBoot } from "../../introspect/boot-driver";
 import { bootMultiboot, BootSession, resumeBoot, type BootEnd, type BootMachineParams, type BootOptions, type BootResult } from "../../machine/pc-boot";
 import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
-import type { Json } from "../../snapshot/snapshot-file";
+import type { Json, SnapshotBase } from "../../snapshot/snapshot-file";
 import { setBlockDump } from "../../cpu/decoder/block-dump";
 
 /** Largest and smallest RAM `--memory` accepts. */
@@ -130,10 +131,13 @@ const EPILOG = [
   `  ${BOOT_EXIT.halted}             the CPU halted for good (cli; hlt, or hlt with no interrupt source left)`,
   `  ${BOOT_EXIT.instructionLimit}            --max-instructions reached`,
   `  ${BOOT_EXIT.snapshot}            --restore: the snapshot is unreadable, corrupt, of another version or edited; --save: cannot write it, or the guest ended before --save-at-instructions`,
+  `  ${STDOUT_CLOSED_EXIT}           stdout's reader went away (e.g. | head): the boot stops there`,
   "",
   "Suspend and resume: --save-at-instructions N --save FILE stops after N instructions and writes the whole machine",
   "(RAM, vCPU, every device) to FILE, an ELF32 core (gdb KERNEL FILE shows its registers and memory); exit status 0.",
   "--restore FILE continues it in a fresh process; --max-instructions then counts from the original boot.",
+  "--restore FILE --save-at-instructions M --save FILE2 saves again; add --incremental to store only the RAM pages",
+  "written since FILE (a delta naming FILE by its checksum; --restore FILE2 then needs FILE next to it).",
   "Every ending but debug-exit prints one line on stderr.",
   "",
   "Debugging: --gdb 127.0.0.1:1234 waits for `gdb -ex 'target remote :1234' KERNEL` before the first instruction",
@@ -145,6 +149,7 @@ interface BootArgs {
   "save-at-instructions": number | undefined;
   save: string | undefined;
   restore: string | undefined;
+  incremental: boolean;
   initrd: string | undefined;
   memory: string;
   append: string;
@@ -156,6 +161,19 @@ interface BootArgs {
   control: string | undefined;
   paused: boolean;
   "dump-blocks": boolean;
+}
+
+/**
+ * The guest's serial output on stdout: on a terminal rendered safely (escape sequences visible), on a
+ * pipe raw, as QEMU gives it. When the pipe's reader goes away the boot ends there, quietly, after
+ * `cleanup` (a terminal in raw mode is restored).
+ */
+function serialToStdout(args: BootArgs, cleanup: () => void): (bytes: Uint8Array) => void {
+  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
+  return (bytes) => {
+    process.stdout.write(safe === undefined ? bytes : safe.filter(bytes));
+    stopIfStdoutClosed(cleanup);
+  };
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
@@ -175,6 +193,11 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
   const max = args["max-instructions"];
   if (max !== undefined && (!Number.isSafeInteger(max) || max <= 0)) {
     process.stderr.write(`apexvisor boot: --max-instructions must be a positive integer, got ${max}\n`);
+    setExit(BOOT_EXIT.usage);
+    return;
+  }
+  if (args.incremental && (args.restore === undefined || args.save === undefined)) {
+    process.stderr.write("apexvisor boot: --incremental needs --restore FILE and --save FILE2 (a delta on the restored snapshot)\n");
     setExit(BOOT_EXIT.usage);
     return;
   }
@@ -212,16 +235,14 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
       return;
     }
   }
-  // On a terminal the guest's serial bytes are rendered safely (escape sequences visible); pipes get them raw, as QEMU gives them.
-  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
-  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const input = stdinSource();
+  const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
   const opts: BootOptions = {
     elf,
     elfPath: args.kernel,
     memoryBytes: mem.bytes,
     commandLine: args.append,
-    stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
+    stdout: serialToStdout(args, () => input.close()),
     input,
     reboot: args.reboot,
     onReset: (cause) => process.stderr.write(`apexvisor boot: machine reset: ${cause}; booting again\n`),
@@ -285,7 +306,7 @@ function run(args: BootArgs, setExit: (code: number) => void): void | Promise<vo
 }
 
 /** Writes the machine at the instruction limit to `file`; any other ending saves nothing. */
-function save(result: BootResult, file: string, extra: { [key: string]: Json }, setExit: (code: number) => void): void {
+function save(result: BootResult, file: string, extra: { [key: string]: Json }, setExit: (code: number) => void, base?: SnapshotBase): void {
   if (result.end.kind !== "instructionLimit" || result.snapshot === undefined || result.params === undefined) {
     const line = describeEnd(result, String(extra["kernel"]));
     if (line !== null) process.stderr.write(`${line}\n`);
@@ -294,13 +315,13 @@ function save(result: BootResult, file: string, extra: { [key: string]: Json }, 
     return;
   }
   const params: { [key: string]: Json } = { ...extra, memoryBytes: result.params.memoryBytes, clockHz: result.params.clockHz, debugConsole: result.params.debugConsole, instructions: result.instructions };
-  const w = writeSnapshotFile(file, { kind: "boot", params, machines: [result.snapshot()], kernel: null });
+  const w = writeSnapshotFile(file, { kind: "boot", params, machines: [result.snapshot()], kernel: null, ...(base !== undefined ? { base } : {}) });
   if (!w.ok) {
     process.stderr.write(`apexvisor boot: ${file}: ${w.error}\n`);
     setExit(BOOT_EXIT.snapshot);
     return;
   }
-  process.stderr.write(`apexvisor boot: saved ${file} at ${result.instructions} instructions (${w.bytes} bytes)\n`);
+  process.stderr.write(`apexvisor boot: saved ${file}${base === undefined ? "" : ` (a delta on ${base.file})`} at ${result.instructions} instructions (${w.bytes} bytes)\n`);
   setExit(0);
 }
 
@@ -310,8 +331,9 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
     process.stderr.write(`apexvisor boot: ${file}: ${why}\n`);
     setExit(BOOT_EXIT.snapshot);
   };
-  if (args.save !== undefined || args["save-at-instructions"] !== undefined) {
-    process.stderr.write("apexvisor boot: --restore cannot be combined with --save (save again from a fresh boot)\n");
+  const saveAt = args["save-at-instructions"];
+  if ((saveAt === undefined) !== (args.save === undefined) || (saveAt !== undefined && (!Number.isSafeInteger(saveAt) || saveAt <= 0))) {
+    process.stderr.write("apexvisor boot: --save-at-instructions N (a positive integer) and --save FILE go together\n");
     setExit(BOOT_EXIT.usage);
     return;
   }
@@ -328,15 +350,19 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   if (memoryBytes === undefined || clockHz === undefined || typeof p["debugConsole"] !== "boolean") return refuse("header note: field params: memoryBytes, clockHz, debugConsole expected");
   const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"] };
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const safe = process.stdout.isTTY === true && !args["raw-console"] ? new ByteSanitizer() : undefined;
   const result = resumeBoot({
     params,
     machine,
-    stdout: (bytes) => process.stdout.write(safe === undefined ? bytes : safe.filter(bytes)),
-    ...(max !== undefined ? { maxInstructions: max } : {}),
+    stdout: serialToStdout(args, () => undefined),
+    ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
     ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
   });
   if (result.end.kind === "loadError") return refuse(result.end.message);
+  if (args.save !== undefined) {
+    const base = args.incremental && c.checksum !== undefined ? { file, checksum: c.checksum } : undefined;
+    save(result, args.save, { kernel: p["kernel"] ?? null, append: p["append"] ?? null }, setExit, base);
+    return;
+  }
   const line = describeEnd(result, String(p["kernel"]));
   if (line !== null) process.stderr.write(`${line}\n`);
   setExit(exitStatusOf(result.end));
@@ -359,6 +385,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("save-at-instructions", { type: "number", describe: "with --save: stop after this many instructions and save the machine" })
         .option("save", { type: "string", describe: "snapshot file (ELF32 core) written at --save-at-instructions" })
         .option("restore", { type: "string", describe: "continue the machine saved in this snapshot file (no --kernel needed)" })
+        .option("incremental", { type: "boolean", default: false, describe: "with --restore and --save: write a delta holding only the RAM pages written since the restored snapshot (which it names)" })
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
         .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
         .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })

@@ -3,6 +3,7 @@
 // Sends one request and prints the answer; watch prints every change until the run ends or ^C.
 import { createConnection } from "net";
 import type { Argv } from "yargs";
+import { LineSplitter } from "../../host/node/json-lines";
 
 /** Exit statuses of `apexvisor ctl`. */
 export const CTL_EXIT = { ok: 0, refused: 1, usage: 2, connect: 3 } as const;
@@ -33,18 +34,14 @@ function run(args: CtlArgs, setExit: (code: number) => void): Promise<void> {
   }
   return new Promise((resolve) => {
     const s = createConnection(args.socket);
-    let buf = "";
+    const lines = new LineSplitter();
     let answered = false;
     s.setEncoding("utf8");
     s.on("connect", () => {
       s.write(`${JSON.stringify({ id: 1, op: args.op, path: args.path, ...(args.value !== undefined ? { value: args.value } : {}) })}\n`);
     });
     s.on("data", (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
+      for (const line of lines.push(chunk)) {
         let msg: Record<string, unknown>;
         try {
           msg = JSON.parse(line) as Record<string, unknown>;

@@ -8,6 +8,11 @@ const EPILOG = `The snapshot names its module XML and records the SHA-256 of the
 refuses (exit ${RUN_EXIT.snapshot}) when one changed, and when the file is corrupt, truncated, of another format version
 or edited, with one line naming the part that failed (checksum, note, field). Nothing runs then.
 
+Incremental: --save FILE2 --incremental stores only the RAM pages written since FILE was restored, with the
+rest of the state, as a delta that names FILE (relative to FILE2's folder) by its checksum. Resuming FILE2
+reads FILE too (and FILE's own base, for a chain); a missing base, or one whose checksum is not the one
+recorded, is refused with one line (exit ${RUN_EXIT.snapshot}).
+
 Length: --frames N or --duration T more, counted from the saved instant (default: one major frame).
 The output continues the saved run's: the console lines and trace events of run(k) + resume(N-k)
 are those of one run(N).`;
@@ -19,6 +24,7 @@ interface ResumeArgs {
   trace: string | undefined;
   "chrome-trace": string | undefined;
   save: string | undefined;
+  incremental: boolean;
   color: boolean;
   "raw-console": boolean;
   progress: boolean;
@@ -38,7 +44,13 @@ function resume(args: ResumeArgs, setExit: (code: number) => void): void {
     setExit(RUN_EXIT.snapshot);
     return;
   }
-  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, "raw-console": args["raw-console"], progress: args.progress, gdb: undefined, "gdb-partition": undefined, control: undefined }, setExit, c);
+  if (args.incremental && args.save === undefined) {
+    process.stderr.write("apexvisor resume: --incremental needs --save FILE2\n");
+    setExit(RUN_EXIT.usage);
+    return;
+  }
+  const base = args.incremental && c.checksum !== undefined ? { file: args.snapshot, checksum: c.checksum } : undefined;
+  execute({ module, save: args.save, duration: args.duration, frames: args.frames, trace: args.trace, "chrome-trace": args["chrome-trace"], console: undefined, color: args.color, "raw-console": args["raw-console"], progress: args.progress, gdb: undefined, "gdb-partition": undefined, control: undefined }, setExit, c, base);
 }
 
 /** Registers the resume command. */
@@ -54,6 +66,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("trace", { type: "string", describe: "write the trace of the continued run as JSON lines to this file" })
         .option("chrome-trace", { type: "string", describe: "write the trace as Chrome trace-event JSON (Perfetto)" })
         .option("save", { type: "string", describe: "write a snapshot again at the end" })
+        .option("incremental", { type: "boolean", default: false, describe: "with --save: write a delta holding only the RAM pages written since SNAPSHOT (which it names)" })
         .option("color", { type: "boolean", default: true, describe: "colour partition prefixes on a terminal (--no-color to turn off)" })
         .option("raw-console", { type: "boolean", default: false, describe: "print guest console bytes as they are (default: control and escape characters shown as ^[ or \\x9b)" })
         .option("progress", { type: "boolean", default: true, describe: "show progress on stderr during long runs when stderr is a terminal (--no-progress to turn off)" })

@@ -16,12 +16,13 @@ import { commonMajorFrame } from "../../module/run-pieces";
 import { parseGdbAddress } from "../../host/node/gdb-server";
 import { serveModule } from "../../introspect/module-driver";
 import { ConsoleFormatter, noticeLine, summaryLines, type Paint } from "../../module/run-report";
-import type { SnapshotContent } from "../../snapshot/snapshot-file";
+import type { SnapshotBase, SnapshotContent } from "../../snapshot/snapshot-file";
 import { writeSnapshotFile } from "../../host/node/snapshot-io";
 import type { TraceEvent } from "../../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../../trace/tracer";
 import { RunProgressBar } from "../run-progress";
 import { TraceFiles } from "../trace-files";
+import { STDOUT_CLOSED_EXIT, stopIfStdoutClosed } from "../stdout-closed";
 
 /** Exit statuses of `apexvisor run`. */
 export const RUN_EXIT = { ok: 0, invalid: 1, usage: 2, loadError: 4, shutdown: 5, io: 6, snapshot: 12 } as const;
@@ -56,6 +57,7 @@ Exit status:
   ${RUN_EXIT.shutdown}  the health monitor shut the module down
   ${RUN_EXIT.io}  a trace file cannot be opened or written (one line says which and why)
   ${RUN_EXIT.snapshot} --save FILE cannot be written
+  ${STDOUT_CLOSED_EXIT} stdout's reader went away (e.g. \`| head\`): the run stops there, traces keep what was written
 
 Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
 RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
@@ -113,7 +115,7 @@ function lengthOf(args: RunArgs): RunLength | string {
 }
 
 /** Runs (or, with `resume`, continues) a module and prints its consoles, summary and traces. */
-export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent): void | Promise<void> {
+export function execute(args: RunArgs, setExit: (code: number) => void, resume?: SnapshotContent, base?: SnapshotBase): void | Promise<void> {
   const command = resume === undefined ? "run" : "resume";
   const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
   if (gdb !== undefined && !gdb.ok) {
@@ -153,6 +155,7 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
   const out = (line: string): void => {
     if (process.stdout.isTTY) progress?.beforeOutput();
     process.stdout.write(line + "\n");
+    stopIfStdoutClosed(() => files?.close());
   };
   const served = gdb !== undefined || args.control !== undefined;
   const runOpts: RunModuleOptions = {
@@ -188,8 +191,11 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     ...(args.progress && !served && process.stderr.isTTY ? { onProgress: (p: RunProgress) => progress?.update(p) } : {}),
   };
   const report = (outcome: RunModuleOutcome): void => {
-    const closeError = files?.close();
-    reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit);
+    // A run that never started (a partition failed to load, a bad snapshot) leaves no trace file behind.
+    let closeError: string | undefined;
+    if (outcome.kind === "ran") closeError = files?.close();
+    else files?.discard();
+    reportOutcome(command, args, outcome, { ioError, closeError }, out, setExit, base);
   };
   if (!served) {
     const outcome = runModule(runOpts);
@@ -223,7 +229,7 @@ interface TraceIo {
   readonly closeError: string | undefined;
 }
 
-function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, traces: TraceIo, out: (line: string) => void, setExit: (code: number) => void): void {
+function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome, traces: TraceIo, out: (line: string) => void, setExit: (code: number) => void, base: SnapshotBase | undefined): void {
   switch (outcome.kind) {
     case "invalid":
       process.stderr.write(outcome.diagnostics.map(formatDiagnostic).join("\n") + "\n");
@@ -247,13 +253,13 @@ function reportOutcome(command: string, args: RunArgs, outcome: RunModuleOutcome
       out("");
       for (const l of summaryLines(outcome.config, outcome.result, clock)) out(l);
       if (args.save !== undefined && outcome.snapshot !== undefined) {
-        const w = writeSnapshotFile(args.save, outcome.snapshot);
+        const w = writeSnapshotFile(args.save, base === undefined ? outcome.snapshot : { ...outcome.snapshot, base });
         if (!w.ok) {
           process.stderr.write(`apexvisor ${command}: ${args.save}: ${w.error}\n`);
           setExit(RUN_EXIT.snapshot);
           return;
         }
-        process.stderr.write(`apexvisor ${command}: saved ${args.save} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
+        process.stderr.write(`apexvisor ${command}: saved ${args.save}${base === undefined ? "" : ` (a delta on ${base.file})`} at ${outcome.result.time} ns (${w.bytes} bytes)\n`);
       }
       if (traces.closeError !== undefined) {
         process.stderr.write(`apexvisor ${command}: ${traces.closeError}\n`);

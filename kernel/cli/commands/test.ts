@@ -1,12 +1,12 @@
 // `apexvisor test`: runs the guest RTOS test suite (partitions/rtos-tests/*.xml) over every binding, with
 // progress, a table per binding and the final `N passed, N failed` line; a failing test shows its
 // partition's output. Builds nothing: missing images are reported with the command that builds them.
+import { NODE_HOST } from "../../host/node/node-files";
 import { SingleBar } from "cli-progress";
 import { join } from "path";
 import type { Argv } from "yargs";
 import { missingImages, planSuite, SUITE_BINDINGS, type SuiteBinding, type SuiteModule } from "../test-suite/plan";
 import { loadManifest } from "../test-suite/load-manifest";
-import { pvSuiteFactory } from "../test-suite/pv-factory";
 import { DEFAULT_LIMIT_MS, runSuiteModule, type ModuleRun } from "../test-suite/run-module";
 
 /** Exit statuses of `apexvisor test`. */
@@ -81,7 +81,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
     setExit(TEST_EXIT.notBuilt);
     return;
   }
-  const factory = pvSuiteFactory(ROOT);
+  const host = NODE_HOST;
   const manifest = loadManifest(ROOT);
   const modules = plan.filter((m) => bindings.includes(m.binding) && (args.group === undefined || m.name === args.group));
   const tty = process.stdout.isTTY === true;
@@ -90,7 +90,7 @@ function run(args: TestArgs, setExit: (code: number) => void): void {
   const rows: Row[] = [];
   for (const m of modules) {
     if (bar === undefined) process.stdout.write(`running ${m.binding}/${m.name}\n`);
-    const row = tally(m, runSuiteModule(m.file, factory, manifest, args["limit-ms"]));
+    const row = tally(m, runSuiteModule(m.file, host, manifest, args["limit-ms"]));
     rows.push(row);
     bar?.increment(1, { module: `${m.binding}/${m.name}` });
   }

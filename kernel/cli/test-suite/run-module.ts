@@ -1,21 +1,18 @@
 // Runs one module of the RTOS test suite headless: loads its XML, builds each partition's VM through the
-// injected factory, advances virtual time in steps until every partition reached its declared end (or a
+// kernel's one VM factory (the same builders `apexvisor run` uses), advances virtual time in steps until every partition reached its declared end (or a
 // virtual-time limit), and returns what each partition reported, judged against the test sources'
 // manifest (names) and the module's declarations (HM events, restarts, clean end). No printing, no exit.
-import { resolve } from "path";
-import type { PartitionConfig, SystemConfig } from "../../config/model";
 import { loadConfig } from "../../config/load";
 import { nanos } from "../../mem/types";
 import { ModuleRunner } from "../../module/module-runner";
-import type { PartitionVm } from "../../module/partition-vm";
 import type { TraceEvent } from "../../trace/trace-event";
 import { nameProblems, type TestManifest } from "./manifest";
 import { parseResultLine, ResultCollector, suiteProblems, type PartitionReport } from "./results";
 import { judgeTimeline, parseDeclaration, type PartitionDeclaration, type TimelineEntry } from "./verdict";
 import { NODE_FILES } from "../../host/node/node-files";
-
-/** Builds the VM of one partition (createPvVm bound to libpv and the image bytes). */
-export type SuiteVmFactory = (partition: PartitionConfig, config: SystemConfig, imagePath: string, console: (bytes: Uint8Array) => void) => PartitionVm;
+import type { ModuleHost } from "../../host/files";
+import { defaultBuilders } from "../../module/default-builders";
+import { vmFactory } from "../../module/vm-factory";
 
 /** What one module run produced. */
 export interface ModuleRun {
@@ -32,7 +29,7 @@ const STEP_NS = 50_000_000n;
 export const DEFAULT_LIMIT_MS = 5000;
 
 /** Runs the module in `file` until every partition ended as declared or `limitMs` of virtual time passed. */
-export function runSuiteModule(file: string, createVm: SuiteVmFactory, manifest: TestManifest, limitMs: number = DEFAULT_LIMIT_MS): ModuleRun {
+export function runSuiteModule(file: string, host: ModuleHost, manifest: TestManifest, limitMs: number = DEFAULT_LIMIT_MS): ModuleRun {
   const loaded = loadConfig(file, NODE_FILES);
   if (!loaded.ok) {
     const errs = loaded.errors.map((e) => `${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}`);
@@ -71,7 +68,7 @@ export function runSuiteModule(file: string, createVm: SuiteVmFactory, manifest:
   try {
     runner = new ModuleRunner({
       config,
-      createVm: (p, console) => createVm(p, config, resolve(p.guest.image ?? ""), console),
+      createVm: vmFactory(defaultBuilders(config, host), host.files),
       trace,
       onConsoleLine: (pid, line) => {
         collector.add(Number(pid), line);

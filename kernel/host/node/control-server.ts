@@ -4,6 +4,7 @@
 // whenever the value changes. Malformed lines get an error reply; nothing a client sends can throw.
 import { existsSync, lstatSync, unlinkSync } from "fs";
 import { createServer, type Server, type Socket } from "net";
+import { LineSplitter } from "./json-lines";
 import type { VmTree } from "../../introspect/vm-tree";
 import type { Waker } from "../../introspect/waker";
 
@@ -43,21 +44,15 @@ export class ControlServer {
   }
 
   private accept(s: Socket, tree: VmTree, waker: Waker): void {
-    let buf = "";
+    const lines = new LineSplitter();
     this.watches.set(s, []);
     const reply = (o: unknown): void => {
       if (!s.destroyed) s.write(`${JSON.stringify(o)}\n`);
     };
     s.setEncoding("utf8");
     s.on("data", (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim().length > 0) this.request(line, tree, s, reply);
-      }
-      if (buf.length > MAX_LINE) {
+      for (const line of lines.push(chunk)) if (line.trim().length > 0) this.request(line, tree, s, reply);
+      if (lines.pending > MAX_LINE) {
         reply({ id: null, ok: false, error: "request line too long" });
         s.destroy();
       }

@@ -1,8 +1,8 @@
 // Handlers of the basic services: version and features, null, console output, time, window yield.
 import type { GuestVirtAddr } from "../../mem/types";
-import { KERNEL_FEATURES } from "../../loader/pv-image";
-import { PV_ABI_MAJOR, PV_ABI_MINOR, PvError } from "../abi-generated";
-import { PV_CONSTANTS } from "../abi-layout";
+import { KERNEL_FEATURES } from "../../pv/pv-image";
+import { PV_ABI_MAJOR, PV_ABI_MINOR, PvError } from "../generated/abi-generated";
+import { PV_CONSTANTS } from "../generated/abi-layout";
 import { OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";
 import type { PvHandlers } from "../dispatcher";
 

@@ -6,8 +6,8 @@ import { utf8Prefix } from "../utf8-cut";
 import type { GuestVirtAddr } from "../../mem/types";
 import type { ErrorHandlerState } from "../../module/partition-vm";
 import { ERROR_CODE_VALUES } from "../../health/system-state";
-import { HmErrorCode, HmHandlerState, HmRaiseFlags, PvError } from "../abi-generated";
-import { HM_ERROR_STATUS_LAYOUT, PV_CONSTANTS } from "../abi-layout";
+import { HmErrorCode, HmHandlerState, HmRaiseFlags, PvError } from "../generated/abi-generated";
+import { HM_ERROR_STATUS_LAYOUT, PV_CONSTANTS } from "../generated/abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";
 

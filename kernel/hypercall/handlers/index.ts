@@ -4,6 +4,7 @@ import type { PvHandlers } from "../dispatcher";
 import { resolveHandler } from "../resolver";
 import { coreHandlers } from "./core";
 import { hmHandlers } from "./hm";
+import { ioreqHandlers } from "./ioreq";
 import { logbookHandlers } from "./logbook";
 import { partitionHandlers } from "./partition";
 import { portHandlers } from "./ports";
@@ -18,4 +19,5 @@ export const PV_HANDLERS: PvHandlers = {
   ...portHandlers,
   ...hmHandlers,
   ...logbookHandlers,
+  ...ioreqHandlers,
 };

@@ -2,8 +2,8 @@
 // the config struct, copy messages in and out, translate outcomes to PV_E* codes. The rules
 // themselves are in kernel/logbook/logbook-store.ts.
 import type { GuestVirtAddr } from "../../mem/types";
-import { PvError } from "../abi-generated";
-import { LOGBOOK_CONFIG_LAYOUT, LOGBOOK_STATUS_LAYOUT } from "../abi-layout";
+import { PvError } from "../generated/abi-generated";
+import { LOGBOOK_CONFIG_LAYOUT, LOGBOOK_STATUS_LAYOUT } from "../generated/abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { pvErrorOf } from "../error-map";
 import { fixedString, OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";

@@ -4,8 +4,8 @@
 // kernel cores' (reached through KernelApi); this file only moves bytes and translates codes.
 import type { GuestVirtAddr } from "../../mem/types";
 import { OPERATING_MODE_VALUES, START_CONDITION_VALUES } from "../../partition/partition-mode";
-import { MemoryBlockMode, PvError } from "../abi-generated";
-import { MEMORY_BLOCK_STATUS_LAYOUT, PARTITION_STATUS_LAYOUT, PV_CONSTANTS, SCHEDULE_STATUS_LAYOUT } from "../abi-layout";
+import { MemoryBlockMode, PvError } from "../generated/abi-generated";
+import { MEMORY_BLOCK_STATUS_LAYOUT, PARTITION_STATUS_LAYOUT, PV_CONSTANTS, SCHEDULE_STATUS_LAYOUT } from "../generated/abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { pvErrorOf, pvErrorOfReturnCode } from "../error-map";
 import { OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";

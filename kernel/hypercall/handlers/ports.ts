@@ -2,8 +2,8 @@
 // decode the config structs, copy messages in and out, translate outcomes to PV_E* codes.
 import type { PortDirection, QueuingDiscipline } from "../../config/model";
 import { nanos, type GuestVirtAddr } from "../../mem/types";
-import { PvError, SamplingUpdated, Validity } from "../abi-generated";
-import { QUEUING_PORT_CONFIG_LAYOUT, QUEUING_PORT_STATUS_LAYOUT, SAMPLING_PORT_CONFIG_LAYOUT, SAMPLING_PORT_CURRENT_STATUS_LAYOUT, SAMPLING_PORT_STATUS_LAYOUT } from "../abi-layout";
+import { PvError, SamplingUpdated, Validity } from "../generated/abi-generated";
+import { QUEUING_PORT_CONFIG_LAYOUT, QUEUING_PORT_STATUS_LAYOUT, SAMPLING_PORT_CONFIG_LAYOUT, SAMPLING_PORT_CURRENT_STATUS_LAYOUT, SAMPLING_PORT_STATUS_LAYOUT } from "../generated/abi-layout";
 import type { PvHandlers } from "../dispatcher";
 import { pvErrorOf } from "../error-map";
 import { fixedString, OutStruct, readIn, ret, writeOut, type PvCallContext, type PvCallResult } from "../pv-call";

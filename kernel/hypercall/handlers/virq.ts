@@ -1,10 +1,10 @@
 // Handlers of the virtual-interrupt and timer services: periodic tick, one-shot, upcall entry, kick,
 // idle. Timers run on virtual time (pv-timers.ts); delivery happens in pv-vm.ts after the call.
 import { nanos, type GuestVirtAddr } from "../../mem/types";
-import { PvError } from "../abi-generated";
+import { PvError } from "../generated/abi-generated";
 import type { PvHandlers } from "../dispatcher";
 import { ret, type PvCallContext, type PvCallResult } from "../pv-call";
-import { MIN_TICK_PERIOD_NS, nextExpiry, setOneshot, setPeriodic } from "../pv-timers";
+import { MIN_TICK_PERIOD_NS, nextExpiry, setOneshot, setPeriodic } from "../../pv/pv-timers";
 
 /** timer_set_periodic, timer_set_oneshot, virq_register, virq_kick, idle. */
 export const virqHandlers = {

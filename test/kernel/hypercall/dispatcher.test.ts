@@ -1,7 +1,7 @@
 // The paravirt dispatcher and handlers as a guest sees them: a ring-3 guest (trap binding) calls
 // services with bad pointers, unknown and unpermitted ids and bad values, and records what it got.
 import { expect } from "chai";
-import { PvError } from "../../../kernel/hypercall/abi-generated";
+import { PvError } from "../../../kernel/hypercall/generated/abi-generated";
 import { partitionId } from "../../../kernel/mem/types";
 import { moduleSchedule, partition, systemConfig } from "../../support/config-fixtures";
 import { guestWords, kernelTestGuest, runPvModule } from "../../support/pv-module";

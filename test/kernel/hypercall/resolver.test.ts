@@ -2,15 +2,15 @@
 // bad sym/slot pairs to the HM) and eager binding at load (every missing name in one error, slots
 // write-protected). Skips without an i386 toolchain.
 import { expect } from "chai";
-import { ServiceId } from "../../../kernel/hypercall/abi-generated";
+import { ServiceId } from "../../../kernel/hypercall/generated/abi-generated";
 import { readElfTables } from "../../../kernel/loader/elf32-sections";
 import { parseLibpv } from "../../../kernel/loader/libpv-image";
-import { parsePvImage, type PvImage } from "../../../kernel/loader/pv-image";
+import { parsePvImage, type PvImage } from "../../../kernel/pv/pv-image";
 import { readGuestU32, writeGuestU32 } from "../../../kernel/mem/guest-access";
 import { guestVirt, nanos, type PartitionId } from "../../../kernel/mem/types";
 import { PartitionLoadError } from "../../../kernel/module/load-error";
 import type { KernelApi, PartitionVm } from "../../../kernel/module/partition-vm";
-import { createPvVm, pvMachineOf } from "../../../kernel/partition/pv-vm";
+import { createPvVm, pvMachineOf } from "../../../kernel/pv/pv-vm";
 import type { PartitionConfig } from "../../../kernel/config/model";
 import { channel, moduleSchedule, partition, queuingPort, samplingPort, systemConfig } from "../../support/config-fixtures";
 import { kernelTestGuest, libpvBytes, runPvModule } from "../../support/pv-module";

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { LogbookConfig } from "../../../kernel/config/model";
 import { LOGBOOK_MAX_MESSAGE, LogbookStore, type LogbookRequest } from "../../../kernel/logbook/logbook-store";
-import { PV_CONSTANTS } from "../../../kernel/hypercall/abi-layout";
+import { PV_CONSTANTS } from "../../../kernel/hypercall/generated/abi-layout";
 import { partitionId } from "../../../kernel/mem/types";
 import { ReturnCode, toReturnCode } from "../../../kernel/ports/return-codes";
 

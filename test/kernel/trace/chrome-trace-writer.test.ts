@@ -20,7 +20,8 @@ const GOLDEN = `{"displayTimeUnit":"ns","traceEvents":[
 {"name":"portRead alt_in","cat":"port","ph":"i","ts":25.006,"s":"p","pid":2,"tid":2,"args":{"length":4,"rc":0,"validity":"VALID"}},
 {"name":"resolve","cat":"hypercall","ph":"i","ts":25.007,"s":"p","pid":2,"tid":2,"args":{"result":"fault"}},
 {"name":"schedule 1 -> 2","cat":"schedule","ph":"i","ts":100.000,"s":"g","pid":3,"tid":3,"args":{"from":1,"to":2}},
-{"name":"MODULE:RESET","cat":"hm","ph":"i","ts":100.001,"s":"p","pid":3,"tid":3,"args":{"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE"}}
+{"name":"MODULE:RESET","cat":"hm","ph":"i","ts":100.001,"s":"p","pid":3,"tid":3,"args":{"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE"}},
+{"name":"ioreq served 7","cat":"ioreq","ph":"i","ts":100.002,"s":"p","pid":2,"tid":2,"args":{"client":1,"window":2,"addr":1021,"dir":"in","data":96,"outcome":"ok"}}
 ]}
 `;
 

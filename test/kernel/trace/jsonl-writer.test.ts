@@ -19,6 +19,7 @@ const GOLDEN = `{"t":"0","kind":"windowStart","partition":1,"window":1,"schedule
 {"t":"25007","kind":"hypercall","partition":2,"service":"resolve","result":"fault"}
 {"t":"100000","kind":"scheduleSwitch","from":1,"to":2}
 {"t":"100001","kind":"hmEvent","partition":null,"systemState":2,"errorId":6,"errorCode":"HARDWARE_FAULT","level":"MODULE","action":"MODULE:RESET"}
+{"t":"100002","kind":"ioreq","partition":2,"phase":"served","window":2,"id":7,"client":1,"addr":1021,"dir":"in","data":96,"outcome":"ok"}
 `;
 
 describe("kernel/trace/jsonl-writer", () => {

@@ -22,4 +22,5 @@ export const SAMPLE_EVENTS: readonly TraceEvent[] = [
   { kind: "hypercall", time: nanos(25_007), partition: P2, service: "resolve", result: "fault" },
   { kind: "scheduleSwitch", time: nanos(100_000), from: 1, to: 2 },
   { kind: "hmEvent", time: nanos(100_001), partition: undefined, systemState: 2, errorId: 6, errorCode: "HARDWARE_FAULT", level: "MODULE", action: "MODULE:RESET" },
+  { kind: "ioreq", time: nanos(100_002), phase: "served", partition: P2, window: 2, id: 7, client: P1, addr: 0x3fd, dir: "in", data: 0x60, outcome: "ok" },
 ];

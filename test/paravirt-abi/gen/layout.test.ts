@@ -1,7 +1,7 @@
 // Struct layout computation: field types parse, offsets follow the declared order, and padding must be
 // spelled out; the shared layouts kernel and guests rely on keep their published offsets.
 import { expect } from "chai";
-import { START_INFO_LAYOUT, SHARED_PAGE_LAYOUT, PV_CONSTANTS, LIBPV_AREA_LAYOUT } from "../../../kernel/hypercall/abi-layout";
+import { START_INFO_LAYOUT, SHARED_PAGE_LAYOUT, PV_CONSTANTS, LIBPV_AREA_LAYOUT } from "../../../kernel/hypercall/generated/abi-layout";
 import { layoutStruct, parseFieldType } from "../../../paravirt-abi/gen/layout";
 
 describe("paravirt-abi/gen/layout", () => {

@@ -4,8 +4,8 @@
 import { Cpu } from "../../../kernel/cpu/cpu";
 import { CR0_PG, CR4_PSE } from "../../../kernel/cpu/cpu-state";
 import { NO_PORTS } from "../../../kernel/cpu/io";
-import { PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR, PV_TRAP_VECTOR } from "../../../kernel/hypercall/abi-generated";
-import { PV_CONSTANTS, SHARED_PAGE_LAYOUT, START_INFO_LAYOUT } from "../../../kernel/hypercall/abi-layout";
+import { PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR, PV_TRAP_VECTOR } from "../../../kernel/hypercall/generated/abi-generated";
+import { PV_CONSTANTS, SHARED_PAGE_LAYOUT, START_INFO_LAYOUT } from "../../../kernel/hypercall/generated/abi-layout";
 import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
 import { guestPhys } from "../../../kernel/mem/types";
 import { Elf32, SHT_NOBITS } from "./elf32";

@@ -1,12 +1,12 @@
 // The bare-PC BSP (guest-rtos/bsp/pc) on two hosts: the same image under apexvisor (an FV partition, via the
 // suite's pc modules) and under QEMU (`qemu-system-i386 -kernel`) must report the same TEST verdicts.
 // Skips, saying why, when QEMU is not installed (CI) or the image is not built.
+import { NODE_HOST } from "../../../../kernel/host/node/node-files";
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { existsSync } from "fs";
 import { join } from "path";
 import { SUITE_DIR, SUITE_IMAGES } from "../../../../kernel/cli/test-suite/plan";
-import { pvSuiteFactory } from "../../../../kernel/cli/test-suite/pv-factory";
 import { parseResultLine } from "../../../../kernel/cli/test-suite/results";
 import { loadManifest } from "../../../../kernel/cli/test-suite/load-manifest";
 import { runSuiteModule } from "../../../../kernel/cli/test-suite/run-module";
@@ -49,7 +49,7 @@ describe("guest-rtos bare-PC BSP: apexvisor FV vs QEMU", function () {
         console.log(`    (skipped: ${QEMU} is not installed on this machine)`);
         this.skip();
       }
-      const run = runSuiteModule(join(ROOT, SUITE_DIR, `${group}.pc.xml`), pvSuiteFactory(ROOT), loadManifest(ROOT));
+      const run = runSuiteModule(join(ROOT, SUITE_DIR, `${group}.pc.xml`), NODE_HOST, loadManifest(ROOT));
       const onApexvisor = verdicts(run.reports.flatMap((r) => r.lines));
       const onQemu = verdicts(runQemu(image, group));
       expect(run.problems).to.deep.equal([]);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../../config/repo-root";
@@ -30,6 +30,22 @@ describe("kernel/cli/commands/run: trace outputs", () => {
     const r = run("run", MODULE, "--trace", f, "--chrome-trace", path.join(dir, ".", "same.json"));
     expect(r.status).to.equal(6);
     expect(r.stderr).to.contain("name the same file");
+  });
+
+  it("a partition that fails to load leaves no new trace file and an older one untouched", () => {
+    // The sensor's image is a Multiboot program linked at 1 MiB: a PV partition cannot load it.
+    const xml = readFileSync(path.join(root, MODULE), "utf8")
+      .replace("../../build/guests/partitions/demo/apps/sensor-trap-O2.elf", path.join(root, "build/guests/test/programs/crc-O2.elf"))
+      .replace(/\.\.\/\.\.\/build/g, path.join(root, "build"));
+    const m = path.join(dir, "unloadable.xml");
+    writeFileSync(m, xml);
+    const fresh = path.join(dir, "fresh.jsonl");
+    const older = path.join(dir, "older.json");
+    writeFileSync(older, "kept\n");
+    const r = run("run", m, "--trace", fresh, "--chrome-trace", older);
+    expect(r.status, r.stderr).to.equal(4);
+    expect(existsSync(fresh)).to.equal(false);
+    expect(readFileSync(older, "utf8")).to.equal("kept\n");
   });
 
   it("writes both traces as complete documents", () => {

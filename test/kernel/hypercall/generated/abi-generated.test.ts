@@ -1,9 +1,9 @@
 // The generated kernel-side ABI module: ids match the descriptors, every pointer's length names a u32
 // argument, and ServiceHandlers refuses a table with a handler missing (checked by the compiler).
 import { expect } from "chai";
-import { SERVICES, ServiceId, type ServiceArgs, type ServiceHandlers, type ServiceKey } from "../../../kernel/hypercall/abi-generated";
+import { SERVICES, ServiceId, type ServiceArgs, type ServiceHandlers, type ServiceKey } from "../../../../kernel/hypercall/generated/abi-generated";
 
-describe("kernel/hypercall/abi-generated", () => {
+describe("kernel/hypercall/generated/abi-generated", () => {
   it("lists each service once, in id order, with its enum id", () => {
     const ids = SERVICES.map((s) => s.id);
     expect(ids).to.deep.equal([...ids].sort((a, b) => a - b));

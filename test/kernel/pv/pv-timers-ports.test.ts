@@ -2,7 +2,7 @@
 // in the guest's next window; two partitions exchange a sampling and a queuing message (trap and
 // jump-table bindings) and print on their consoles. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { Virq } from "../../../kernel/hypercall/abi-generated";
+import { Virq } from "../../../kernel/hypercall/generated/abi-generated";
 import { partitionId } from "../../../kernel/mem/types";
 import { channel, moduleSchedule, partition, queuingPort, samplingPort, systemConfig } from "../../support/config-fixtures";
 import { guestWords, kernelTestGuest, runPvModule } from "../../support/pv-module";
@@ -10,7 +10,7 @@ import { guestToolchain } from "../../paravirt-abi/lib/build";
 
 const MS = 1_000_000n;
 
-describe("kernel/partition/pv-vm: timers and ports under the module runner", function () {
+describe("kernel/pv/pv-vm: timers and ports under the module runner", function () {
   before(function () {
     if (guestToolchain() === null) {
       console.log("    (skipped: no i386 guest toolchain on this machine)");

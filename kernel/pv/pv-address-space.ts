@@ -4,7 +4,7 @@
 // Not responsible for what goes into the pages (pv-machine.ts).
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { guestPhys } from "../mem/types";
-import { PV_CONSTANTS } from "./abi-layout";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 
 const PAGE = PV_CONSTANTS.PAGE_SIZE;
 const PT_SPAN = 0x40_0000; // bytes mapped by one page table

@@ -3,8 +3,8 @@
 // the libpv area (LIBPV_AREA_OFFSET..) is never touched.
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { guestPhys, type Nanos } from "../mem/types";
-import type { Virq } from "./abi-generated";
-import { SHARED_PAGE_LAYOUT } from "./abi-layout";
+import type { Virq } from "../hypercall/generated/abi-generated";
+import { SHARED_PAGE_LAYOUT } from "../hypercall/generated/abi-layout";
 
 const F = SHARED_PAGE_LAYOUT.fields;
 

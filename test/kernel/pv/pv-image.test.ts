@@ -2,11 +2,11 @@
 // note, ABI major/minor/feature mismatches, malformed .pvext tables, segments outside RAM. Images are
 // the ABI's conformance guest with single fields patched. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { ABI_NOTE_LAYOUT } from "../../../kernel/hypercall/abi-layout";
+import { ABI_NOTE_LAYOUT } from "../../../kernel/hypercall/generated/abi-layout";
 import { readElfTables } from "../../../kernel/loader/elf32-sections";
-import { parsePvImage, type PvImageErrorKind } from "../../../kernel/loader/pv-image";
+import { parsePvImage, type PvImageErrorKind } from "../../../kernel/pv/pv-image";
 import { PartitionLoadError } from "../../../kernel/module/load-error";
-import { createPvVm } from "../../../kernel/partition/pv-vm";
+import { createPvVm } from "../../../kernel/pv/pv-vm";
 import { moduleSchedule, partition, systemConfig } from "../../support/config-fixtures";
 import { libpvBytes } from "../../support/pv-module";
 import { buildGuest, guestToolchain } from "../../paravirt-abi/lib/build";
@@ -33,7 +33,7 @@ function kindOf(bytes: Uint8Array, ram = RAM): PvImageErrorKind | "ok" {
   return r.ok ? "ok" : r.error.kind;
 }
 
-describe("kernel/loader/pv-image", function () {
+describe("kernel/pv/pv-image", function () {
   let guest: Uint8Array;
   let note: number;
   before(function () {

@@ -5,20 +5,21 @@
 // runner's (through KernelApi).
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import type { CpuExit } from "../cpu/exit";
-import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/abi-generated";
+import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/generated/abi-generated";
 import { dispatch } from "../hypercall/dispatcher";
 import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
-import type { PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
-import { PV_CONSTANTS } from "../hypercall/abi-layout";
-import { buildPvMachine, placeShared, type PvMachine } from "../hypercall/pv-machine";
+import type { IoreqServerPort, PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
+import type { IoreqHub } from "../ioreq/ioreq-hub";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
+import { buildPvMachine, placeShared, type PvMachine } from "./pv-machine";
 import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
-import { advanceTimers, nextExpiry, startTimers } from "../hypercall/pv-timers";
+import { advanceTimers, nextExpiry, startTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCost } from "../hypercall/service-costs";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
-import { parsePvImage, type PvImage } from "../loader/pv-image";
+import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
@@ -28,7 +29,7 @@ import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmIntern
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
-import { START_CONDITION_VALUES, type StartCondition } from "./partition-mode";
+import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
 
 /** What the VM factory passes in. */
 export interface PvVmOptions {
@@ -42,6 +43,8 @@ export interface PvVmOptions {
   readonly imagePath: string;
   /** Load-time notices (imports bound to pv_enosys by eager binding). */
   readonly log?: (text: string) => void;
+  /** The module's forwarded-device routing, when some FV partition's device is served by a partition. */
+  readonly ioreq?: IoreqHub;
 }
 
 /** Longest run slice between shared-page time refreshes (keeps time_ns within 10 us at 100 MHz). */
@@ -91,6 +94,7 @@ class PvVm implements PartitionVm {
     this.hz = BigInt(opts.clockHz);
     this.machine = this.build("NORMAL_START");
     this.vcpu = this.freshVcpu();
+    opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ));
   }
 
   private build(startCondition: StartCondition): PvMachine {
@@ -148,6 +152,22 @@ class PvVm implements PartitionVm {
       upcallHandler: 0,
       hmHandler: "none",
       logged: this.vcpu?.logged ?? new Set<string>(),
+      ...(this.opts.ioreq?.isServer(this.opts.partition.id) === true ? { ioreq: this.ioreqPort(this.opts.ioreq) } : {}),
+    };
+  }
+
+  /** The ioreq services' view of this server: its ring is a page of its RAM, reached physically. */
+  private ioreqPort(hub: IoreqHub): IoreqServerPort {
+    const id = this.opts.partition.id;
+    return {
+      attach: (ring) => {
+        const { cpu, mem } = this.machine;
+        const phys = cpu.probe(ring, true, true);
+        if (phys < 0 || !mem.isRam(phys) || !mem.isRam(phys + PV_CONSTANTS.PAGE_SIZE - 1)) return false;
+        return hub.attach(id, { read32: (off) => mem.read(phys + off, 4) >>> 0, write32: (off, v) => mem.write(phys + off, 4, v) });
+      },
+      notify: () => hub.notify(id),
+      console: (client, bytes) => hub.clientConsole(id, client, bytes),
     };
   }
 

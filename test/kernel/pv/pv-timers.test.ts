@@ -1,9 +1,9 @@
 // The pure timer core: ticks over long gaps are counted, never dropped; the one-shot fires once.
 import { expect } from "chai";
 import { nanos } from "../../../kernel/mem/types";
-import { advanceTimers, nextExpiry, setOneshot, setPeriodic, startTimers } from "../../../kernel/hypercall/pv-timers";
+import { advanceTimers, nextExpiry, setOneshot, setPeriodic, startTimers } from "../../../kernel/pv/pv-timers";
 
-describe("kernel/hypercall/pv-timers", () => {
+describe("kernel/pv/pv-timers", () => {
   it("counts every tick of a long descheduled gap and keeps the phase", () => {
     let t = setPeriodic(startTimers(nanos(0), nanos(0)), nanos(100), nanos(5));
     expect(nextExpiry(t)).to.equal(105n);

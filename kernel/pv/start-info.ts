@@ -1,10 +1,10 @@
 // Fills the start-info page (struct pv_start_info followed by the command line) that EBX points at
 // when a PV partition enters _start. Writes the kernel-owned physical page; the guest maps it read-only.
-import { utf8Prefix } from "./utf8-cut";
+import { utf8Prefix } from "../hypercall/utf8-cut";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { guestPhys, type Nanos } from "../mem/types";
-import { PV_ABI_MAJOR, PV_ABI_MINOR } from "./abi-generated";
-import { PV_CONSTANTS, START_INFO_LAYOUT } from "./abi-layout";
+import { PV_ABI_MAJOR, PV_ABI_MINOR } from "../hypercall/generated/abi-generated";
+import { PV_CONSTANTS, START_INFO_LAYOUT } from "../hypercall/generated/abi-layout";
 
 /** What the start-info block says (addresses are guest-virtual). */
 export interface StartInfoValues {

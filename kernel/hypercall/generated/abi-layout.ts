@@ -45,6 +45,14 @@ export const PV_CONSTANTS = {
   SHARED_BASE: 0xe0000000,
   /** Most bytes of shared regions one PV partition may map (one page table). */
   SHARED_MAX_SIZE: 0x400000,
+  /** Request slots in an ioreq ring page. */
+  IOREQ_SLOTS: 0x6,
+  /** Offset of slot 0 (struct pv_ioreq_slot) in the ring page; slot i is at IOREQ_SLOT_OFFSET + i * sizeof(struct pv_ioreq_slot). */
+  IOREQ_SLOT_OFFSET: 0x40,
+  /** Offset of slot 0's string-I/O data area in the ring page; slot i's is at IOREQ_DATA_OFFSET + i * IOREQ_DATA_MAX. */
+  IOREQ_DATA_OFFSET: 0x400,
+  /** Bytes of one slot's string-I/O data area (size * count never exceeds it). */
+  IOREQ_DATA_MAX: 0x200,
 } as const;
 
 /** Start-info block: EBX at entry points at it. Versioned by size; fields are only ever added at the end. */
@@ -267,6 +275,36 @@ export const MEMORY_BLOCK_STATUS_LAYOUT = {
     address: { offset: 0, size: 4, type: "u32" },
     size: { offset: 4, size: 4, type: "u32" },
     mode: { offset: 8, size: 4, type: "u32" },
+    reserved0: { offset: 12, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** One request slot of an ioreq ring page (Xen's ioreq_t, without guest pointers: the server never sees client memory). */
+export const IOREQ_SLOT_LAYOUT = {
+  size: 48,
+  fields: {
+    state: { offset: 0, size: 4, type: "u32" },
+    id: { offset: 4, size: 4, type: "u32" },
+    client: { offset: 8, size: 4, type: "u32" },
+    addr: { offset: 12, size: 4, type: "u32" },
+    size: { offset: 16, size: 4, type: "u32" },
+    dir: { offset: 20, size: 4, type: "u32" },
+    count: { offset: 24, size: 4, type: "u32" },
+    data: { offset: 28, size: 4, type: "u32" },
+    space: { offset: 32, size: 4, type: "u32" },
+    reserved0: { offset: 36, size: 4, type: "u32" },
+    reserved1: { offset: 40, size: 4, type: "u32" },
+    reserved2: { offset: 44, size: 4, type: "u32" },
+  },
+} as const satisfies StructLayout;
+
+/** Start of an ioreq ring page, written by the kernel at ioreq_attach. */
+export const IOREQ_RING_HEADER_LAYOUT = {
+  size: 16,
+  fields: {
+    size: { offset: 0, size: 4, type: "u32" },
+    slots: { offset: 4, size: 4, type: "u32" },
+    server: { offset: 8, size: 4, type: "u32" },
     reserved0: { offset: 12, size: 4, type: "u32" },
   },
 } as const satisfies StructLayout;

@@ -2,15 +2,15 @@
 // start-info or the shared page with the ABI's permissions; the page tables themselves and anything
 // below PV_IMAGE_BASE are unreachable from ring 3. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { PV_CONSTANTS } from "../../../kernel/hypercall/abi-layout";
+import { PV_CONSTANTS } from "../../../kernel/hypercall/generated/abi-layout";
 import { readGuestBytes, writeGuestBytes } from "../../../kernel/mem/guest-access";
 import { guestVirt } from "../../../kernel/mem/types";
-import { pvMachineOf, createPvVm } from "../../../kernel/partition/pv-vm";
+import { pvMachineOf, createPvVm } from "../../../kernel/pv/pv-vm";
 import { moduleSchedule, partition, systemConfig } from "../../support/config-fixtures";
 import { libpvBytes } from "../../support/pv-module";
 import { buildGuest, guestToolchain } from "../../paravirt-abi/lib/build";
 
-describe("kernel/hypercall/pv-address-space", function () {
+describe("kernel/pv/pv-address-space", function () {
   before(function () {
     if (guestToolchain() === null) {
       console.log("    (skipped: no i386 guest toolchain on this machine)");

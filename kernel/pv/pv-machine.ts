@@ -1,17 +1,17 @@
 // Builds a PV partition's machine from a checked image: physical memory (RAM, kernel-owned page
 // tables, start-info, shared page, libpv), the image and libpv copied in, optional eager binding,
 // and a vCPU at _start in ring 3 with the ABI's entry registers (README "Boot hand-off").
-// Not responsible for running it (kernel/partition/pv-vm.ts).
+// Not responsible for running it (kernel/pv/pv-vm.ts).
 import { CR0_PG, CR0_WP } from "../cpu/cpu-state";
 import { Cpu } from "../cpu/cpu";
 import { NO_PORTS } from "../cpu/io";
 import type { LibpvImage } from "../loader/libpv-image";
-import type { PvImage } from "../loader/pv-image";
+import type { PvImage } from "./pv-image";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { sharedBlockMmio, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
 import { guestPhys, type Nanos } from "../mem/types";
-import { PV_ABI_MAGIC, PV_TRAP_VECTOR } from "./abi-generated";
-import { PV_CONSTANTS } from "./abi-layout";
+import { PV_ABI_MAGIC, PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated";
+import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { buildPageTables, protectRamPage, pvPhysLayout, type PlacedShared, type PvPhysLayout } from "./pv-address-space";
 import { SharedPage } from "./shared-page";
 import { writeStartInfo, type StartInfoValues } from "./start-info";

@@ -1,10 +1,10 @@
 // Parses and checks a paravirtualized partition image: ELF32 segments inside partition RAM, the
 // `.pvabi` note (magic, ABI version, features) and the `.pvext` import tables. Pure: bytes in, a
-// checked PvImage or a typed error out. Mapping it into a partition is kernel/hypercall/pv-machine.ts.
-import { Features, PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR } from "../hypercall/abi-generated";
-import { ABI_NOTE_LAYOUT, PV_CONSTANTS } from "../hypercall/abi-layout";
-import { parseElf32, type ElfSegment } from "./elf32";
-import { bytesAt, readElfTables } from "./elf32-sections";
+// checked PvImage or a typed error out. Mapping it into a partition is kernel/pv/pv-machine.ts.
+import { Features, PV_ABI_MAGIC, PV_ABI_MAJOR, PV_ABI_MINOR } from "../hypercall/generated/abi-generated";
+import { ABI_NOTE_LAYOUT, PV_CONSTANTS } from "../hypercall/generated/abi-layout";
+import { parseElf32, type ElfSegment } from "../loader/elf32";
+import { bytesAt, readElfTables } from "../loader/elf32-sections";
 
 /** The features this kernel offers (abi_features returns the same bits). */
 export const KERNEL_FEATURES = Features.LAZY_BIND | Features.EAGER_BIND | Features.ONESHOT_TIMER | Features.PORTS;

@@ -1,8 +1,8 @@
 // createPvVm under the real ModuleRunner: the ABI conformance guests (test/paravirt-abi/guests) boot
 // on the kernel's own loader, resolver and services. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { PvError } from "../../../kernel/hypercall/abi-generated";
-import { pvMachineOf } from "../../../kernel/partition/pv-vm";
+import { PvError } from "../../../kernel/hypercall/generated/abi-generated";
+import { pvMachineOf } from "../../../kernel/pv/pv-vm";
 import { readGuestU32 } from "../../../kernel/mem/guest-access";
 import { guestVirt, partitionId } from "../../../kernel/mem/types";
 import { moduleSchedule, partition, systemConfig } from "../../support/config-fixtures";
@@ -22,7 +22,7 @@ function results(run: ReturnType<typeof runPvModule>, elf: Elf32, n: number): nu
   });
 }
 
-describe("kernel/partition/pv-vm: conformance guests on the kernel", function () {
+describe("kernel/pv/pv-vm: conformance guests on the kernel", function () {
   before(function () {
     if (guestToolchain() === null) {
       console.log("    (skipped: no i386 guest toolchain on this machine)");

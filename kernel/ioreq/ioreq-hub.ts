@@ -1,0 +1,214 @@
+// Routes forwarded device accesses between FV clients and their PV I/O servers: one request at a time
+// per client vCPU (the client waits until it completes, as an HVM vCPU waits on its ioreq), a queue per
+// server for requests that find its ring full or not attached yet, and the documented outcome when a
+// server fails (a floating bus: all ones). Owned by the module runner; it traces every step. Not
+// responsible for the ring's layout (ioreq-ring.ts) or for the client's CPU (kernel/machine/fv-vm.ts).
+import type { PartitionConfig } from "../config/model";
+import { IoreqDir } from "../hypercall/generated/abi-generated";
+import type { Nanos, PartitionId } from "../mem/types";
+import type { TraceEvent } from "../trace/trace-event";
+import { floatingBus, IoreqRing, PORT_SPACE, type IoRequest, type RingMemory } from "./ioreq-ring";
+import { servedDevice, type ServedDeviceSpec } from "./served-devices";
+
+/** Where the hub reads the time and window, and sends trace events (the module runner); a client's own steps carry their exact time. */
+export interface IoreqHost {
+  now(): Nanos;
+  /** Window id of the window running now. */
+  windowId(): number;
+  emit(e: TraceEvent): void;
+  /** Writes bytes to a partition's console (a served UART's output appears under its client's name). */
+  console(partition: PartitionId, bytes: Uint8Array): void;
+}
+
+/** A served device of one client, with the id of its server. */
+export interface ClientDevice {
+  readonly spec: ServedDeviceSpec;
+  readonly server: PartitionId;
+}
+
+interface ServerState {
+  ring: IoreqRing | undefined;
+  /** Raises the server's IOREQ virq (set by its VM; undefined before it is built). */
+  wake: (() => void) | undefined;
+  /** Requests not in the ring yet (ring full or not attached), oldest first. */
+  readonly queue: IoRequest[];
+}
+
+interface ClientState {
+  /** The request the client's vCPU waits on. */
+  waiting: IoRequest | undefined;
+  /** Its result, once served (the client applies it when it runs next). */
+  result: number | undefined;
+}
+
+/** What ioreq_notify found. */
+export interface NotifyOutcome {
+  readonly completed: number;
+  /** Bogus slots (an ILLEGAL_REQUEST of the server), one line each. */
+  readonly problems: readonly string[];
+}
+
+/** The module's forwarded-device routing. */
+export class IoreqHub {
+  private readonly servers = new Map<PartitionId, ServerState>();
+  private readonly clients = new Map<PartitionId, ClientState>();
+  private readonly devices = new Map<PartitionId, ClientDevice[]>();
+  private nextId = 1;
+
+  constructor(partitions: readonly PartitionConfig[], private readonly host: IoreqHost) {
+    const byName = new Map(partitions.map((p) => [p.name, p.id]));
+    for (const p of partitions) {
+      for (const d of p.guest.served ?? []) {
+        const spec = servedDevice(d.name);
+        const server = byName.get(d.server);
+        // The validator has checked both; a config that skipped it is a host bug.
+        if (typeof spec === "string" || server === undefined) throw new Error(`unchecked served device ${d.name} of ${p.name}`);
+        const list = this.devices.get(p.id) ?? [];
+        list.push({ spec, server });
+        this.devices.set(p.id, list);
+        this.clients.set(p.id, { waiting: undefined, result: undefined });
+        if (!this.servers.has(server)) this.servers.set(server, { ring: undefined, wake: undefined, queue: [] });
+      }
+    }
+  }
+
+  /** The served devices of `client` (empty when it has none). */
+  devicesOf(client: PartitionId): readonly ClientDevice[] {
+    return this.devices.get(client) ?? [];
+  }
+
+  /** Whether `p` serves devices for some client. */
+  isServer(p: PartitionId): boolean {
+    return this.servers.has(p);
+  }
+
+  /** The server VM's way to raise its IOREQ virq. */
+  setWake(server: PartitionId, wake: () => void): void {
+    const s = this.servers.get(server);
+    if (s !== undefined) s.wake = wake;
+  }
+
+  /** A client access: posts it to the device's server; the client waits until result() has a value. */
+  issue(client: PartitionId, device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, data: number, at: Nanos): void {
+    const c = this.clients.get(client);
+    const s = this.servers.get(device.server);
+    if (c === undefined || s === undefined) throw new Error(`partition ${client} has no served device`);
+    if (c.waiting !== undefined) throw new Error(`partition ${client} issued an ioreq while waiting on one`);
+    const req: IoRequest = { id: this.nextId, client, space: PORT_SPACE, addr: port, size, dir, count: 1, data: dir === IoreqDir.OUT ? data >>> 0 : 0 };
+    this.nextId = this.nextId === 0x7fff_ffff ? 1 : this.nextId + 1;
+    c.waiting = req;
+    c.result = undefined;
+    this.trace("issued", client, req, req.data, "ok", at);
+    if (s.ring === undefined || !s.ring.post(req)) s.queue.push(req);
+    s.wake?.();
+  }
+
+  /** Whether `client` waits on a request that has no result yet. */
+  blocked(client: PartitionId): boolean {
+    const c = this.clients.get(client);
+    return c !== undefined && c.waiting !== undefined && c.result === undefined;
+  }
+
+  /** Takes the result of the client's served request: the request and the data, or undefined. */
+  takeResult(client: PartitionId, at: Nanos): { readonly req: IoRequest; readonly data: number } | undefined {
+    const c = this.clients.get(client);
+    if (c === undefined || c.waiting === undefined || c.result === undefined) return undefined;
+    const out = { req: c.waiting, data: c.result };
+    c.waiting = undefined;
+    c.result = undefined;
+    this.trace("completed", client, out.req, out.data, "ok", at);
+    return out;
+  }
+
+  /** ioreq_attach: the server's ring is now `mem` (requests in the old ring are posted again). */
+  attach(server: PartitionId, mem: RingMemory): boolean {
+    const s = this.servers.get(server);
+    if (s === undefined) return false;
+    const old = s.ring?.drop() ?? [];
+    s.ring = new IoreqRing(mem, server);
+    s.queue.unshift(...old);
+    this.flush(s);
+    return true;
+  }
+
+  /** ioreq_console_write: false when `client` is not a client of `server`. */
+  clientConsole(server: PartitionId, client: number, bytes: Uint8Array): boolean {
+    const devices = this.devices.get(client as PartitionId);
+    if (devices === undefined || !devices.some((d) => d.server === server)) return false;
+    this.host.console(client as PartitionId, bytes);
+    return true;
+  }
+
+  /** Whether the server has attached a ring. */
+  attached(server: PartitionId): boolean {
+    return this.servers.get(server)?.ring !== undefined;
+  }
+
+  /** ioreq_notify: takes back the server's DONE slots; undefined when it has no ring. */
+  notify(server: PartitionId): NotifyOutcome | undefined {
+    const s = this.servers.get(server);
+    if (s?.ring === undefined) return undefined;
+    const h = s.ring.harvest();
+    for (const d of h.done) this.serve(server, d.req, d.data, "ok");
+    for (const r of h.failed) this.serve(server, r, floatingBus(r.size), "floating");
+    this.flush(s);
+    return { completed: h.done.length, problems: h.problems };
+  }
+
+  /**
+   * The server restarted (or stopped): its ring is forgotten and every request in it or queued for it
+   * completes as a floating bus, so no client waits on a server that lost its state. Later requests
+   * queue until the restarted server attaches a ring again.
+   */
+  serverReset(server: PartitionId): void {
+    const s = this.servers.get(server);
+    if (s === undefined) return;
+    const lost = [...(s.ring?.drop() ?? []), ...s.queue.splice(0)];
+    s.ring = undefined;
+    for (const r of lost) this.serve(server, r, floatingBus(r.size), "floating");
+  }
+
+  /** The client restarted: it no longer waits (a late result for it is dropped). */
+  clientReset(client: PartitionId): void {
+    const c = this.clients.get(client);
+    if (c === undefined) return;
+    for (const s of this.servers.values()) {
+      const i = s.queue.findIndex((r) => r.client === client);
+      if (i >= 0) s.queue.splice(i, 1);
+    }
+    c.waiting = undefined;
+    c.result = undefined;
+  }
+
+  private serve(server: PartitionId, req: IoRequest, data: number, outcome: "ok" | "floating"): void {
+    const c = this.clients.get(req.client);
+    this.trace("served", server, req, data, outcome);
+    // A result for a request the client no longer waits on (it restarted) is dropped.
+    if (c !== undefined && c.waiting?.id === req.id) c.result = data >>> 0;
+  }
+
+  private flush(s: ServerState): void {
+    let posted = false;
+    while (s.ring !== undefined && s.queue.length > 0 && s.ring.post(s.queue[0]!)) {
+      s.queue.shift();
+      posted = true;
+    }
+    if (posted) s.wake?.();
+  }
+
+  private trace(phase: "issued" | "served" | "completed", partition: PartitionId, req: IoRequest, data: number, outcome: "ok" | "floating", at: Nanos = this.host.now()): void {
+    this.host.emit({
+      kind: "ioreq",
+      time: at,
+      phase,
+      partition,
+      window: this.host.windowId(),
+      id: req.id,
+      client: req.client,
+      addr: req.addr,
+      dir: req.dir === IoreqDir.IN ? "in" : "out",
+      data: data >>> 0,
+      outcome,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+/* ioserver.c: the I/O server partition. Attaches a page of its own RAM as its ioreq ring, then, in every
+ * window, emulates each READY slot (the devices its clients' apx:Device entries name), marks it DONE and
+ * hands the ring back with ioreq_notify; then yields the rest of the window. It sees requests from its
+ * own clients only and no client memory. Two command-line words make it misbehave, for the tests:
+ * "bogus" completes every slot with a changed id (a hostile server); "crash" writes to address 0 (a
+ * MEMORY_VIOLATION) after 40 requests, in its first run only (a restart says PARTITION_RESTART). */
+#include "served.h"
+#include "pv_note.h"
+
+PV_ABI_NOTE("ioserver", 0, 0);
+
+uint8_t ioserver_boot_stack[8192] __attribute__((aligned(16), used));
+__asm__(".pushsection .text.start,\"ax\",@progbits\n"
+        "\t.globl _start\n"
+        "_start:\n"
+        "\tmovl $ioserver_boot_stack + 8192, %esp\n"
+        "\tpushl %ebx\n"
+        "\tcall ioserver_main\n"
+        "1:\tjmp 1b\n"
+        ".popsection\n");
+
+static uint8_t ring[PV_PAGE_SIZE] __attribute__((aligned(PV_PAGE_SIZE)));
+
+static void say(const char *s)
+{
+    uint32_t n = 0;
+    while (s[n] != 0)
+        n++;
+    (void)pv_console_write(s, n);
+}
+
+static int has_word(const char *line, uint32_t len, const char *word)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        uint32_t j = 0;
+        while (word[j] != 0 && i + j < len && line[i + j] == word[j])
+            j++;
+        if (word[j] == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The value of one access, by the port range it falls in. */
+static uint32_t emulate(const struct pv_ioreq_slot *s)
+{
+    if (s->client > IOSERVER_MAX_CLIENTS || s->space != PV_IOREQ_SPACE_PORT)
+        return 0xFFFFFFFFu;
+    if ((s->addr & ~7u) == 0x3F8 || (s->addr & ~7u) == 0x2F8 || (s->addr & ~7u) == 0x3E8 || (s->addr & ~7u) == 0x2E8)
+        return uart_access(s->client, s->addr & 7u, s->dir, s->data);
+    return 0xFFFFFFFFu; /* a port no model here serves: floating bus */
+}
+
+void ioserver_main(const struct pv_start_info *si);
+
+void ioserver_main(const struct pv_start_info *si)
+{
+    int bogus = has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
+    int crash = has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
+    uint32_t total = 0;
+    if (pv_ioreq_attach(ring) != PV_OK) {
+        say("ioserver: ioreq_attach failed\n");
+        for (;;)
+            (void)pv_window_yield();
+    }
+    say("ioserver: ring attached\n");
+    (void)pv_partition_set_mode(PV_MODE_NORMAL);
+    for (;;) {
+        uint32_t served = 0;
+        for (uint32_t i = 0; i < PV_IOREQ_SLOTS; i++) {
+            volatile struct pv_ioreq_slot *s = (volatile struct pv_ioreq_slot *)(ring + PV_IOREQ_SLOT_OFFSET + i * sizeof(struct pv_ioreq_slot));
+            if (s->state != PV_IOREQ_READY)
+                continue;
+            struct pv_ioreq_slot copy = *(const struct pv_ioreq_slot *)s;
+            uint32_t v = emulate(&copy);
+            if (copy.dir == PV_IOREQ_DIR_IN)
+                s->data = v;
+            if (bogus)
+                s->id = copy.id + 1;
+            s->state = PV_IOREQ_DONE;
+            served++;
+        }
+        total += served;
+        if (crash && total >= 40)
+            *(volatile uint32_t *)0 = total;
+        if (served != 0)
+            (void)pv_ioreq_notify();
+        (void)pv_window_yield();
+    }
+}

@@ -1,0 +1,53 @@
+import { expect } from "chai";
+import { validateText } from "../../../kernel/config/load";
+
+/** A two-partition module whose first partition's apx:Guest body and the second's kind are given. */
+function module(devices: string, serverKind = "PV", extraPartition = ""): string {
+  return `<?xml version="1.0"?>
+<ARINC_653_Module xmlns:apx="urn:apexvisor:ext:1" ModuleName="m">
+  <Partition PartitionIdentifier="1" PartitionName="guest">
+    <apx:Guest Kind="FV" Image="g.elf">${devices}</apx:Guest>
+  </Partition>
+  <Partition PartitionIdentifier="2" PartitionName="io"><apx:Guest Kind="${serverKind}" Image="s.elf"/></Partition>
+  ${extraPartition}
+  <Module_Schedule MajorFrameSeconds="0.2">
+    <Partition_Schedule PartitionIdentifier="1" PeriodSeconds="0.2" PeriodDurationSeconds="0.1">
+      <Window_Schedule WindowIdentifier="1" WindowStartSeconds="0" WindowDurationSeconds="0.1" PartitionPeriodStart="true"/>
+    </Partition_Schedule>
+    <Partition_Schedule PartitionIdentifier="2" PeriodSeconds="0.2" PeriodDurationSeconds="0.1">
+      <Window_Schedule WindowIdentifier="2" WindowStartSeconds="0.1" WindowDurationSeconds="0.1" PartitionPeriodStart="true"/>
+    </Partition_Schedule>
+  </Module_Schedule>
+</ARINC_653_Module>`;
+}
+
+function errors(xml: string): string[] {
+  const r = validateText(xml, "/m/m.xml");
+  return r.ok ? [] : r.errors.map((e) => e.message);
+}
+
+describe("kernel/config/check-served (apx:Device Server)", () => {
+  it("accepts a UART and the ATA channel served by a PV partition, and keeps them out of the kernel's device list", () => {
+    const r = validateText(module(`<apx:Device Name="uart16550@0x3f8" Server="io"/><apx:Device Name="ata" Server="io"/>`), "/m/m.xml");
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const g = r.config.partitions[0]!.guest;
+    expect(g.devices).to.deep.equal([]);
+    expect(g.served?.map((d) => `${d.name}->${d.server}`)).to.deep.equal(["uart16550@0x3f8->io", "ata->io"]);
+  });
+
+  it("refuses a server that does not exist, is FV, or is the client itself", () => {
+    expect(errors(module(`<apx:Device Name="uart16550" Server="nobody"/>`))).to.deep.equal([`device "uart16550" names Server "nobody", which is not a partition of this module`]);
+    expect(errors(module(`<apx:Device Name="uart16550" Server="io"/>`, "FV"))[0]).to.match(/an FV partition; an I\/O server is a PV partition/);
+    expect(errors(module(`<apx:Device Name="uart16550" Server="guest"/>`))[0]).to.match(/cannot serve its own devices/);
+  });
+
+  it("refuses a port range claimed twice: two served UARTs at one base, or a served and an in-kernel one", () => {
+    expect(errors(module(`<apx:Device Name="uart16550" Server="io"/><apx:Device Name="uart16550@0x3f8" Server="io"/>`))[0]).to.match(/claims port 0x3f8, which uart16550 already claims/);
+    expect(errors(module(`<apx:Device Name="pic8259"/><apx:Device Name="uart16550@0x3f8"/><apx:Device Name="uart16550@1016" Server="io"/>`))[0]).to.match(/claims port 0x3f8, which uart16550@0x3f8 already claims/);
+  });
+
+  it("refuses devices a partition cannot serve and UART bases a PC does not have", () => {
+    expect(errors(module(`<apx:Device Name="pit8254" Server="io"/>`))[0]).to.match(/cannot be served by a partition; servable devices: uart16550, ata/);
+    expect(errors(module(`<apx:Device Name="uart16550@0x300" Server="io"/>`))[0]).to.match(/a served uart16550 sits at one of/);
+  });
+});
