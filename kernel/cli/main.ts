@@ -2,6 +2,7 @@
 // ./commands. No logic lives here beyond wiring.
 import yargs from "yargs";
 import type { Argv } from "yargs";
+import { setBlockDump } from "../cpu/decoder/block-dump";
 
 /** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
 export interface CommandModule {
@@ -13,6 +14,9 @@ const COMMANDS: readonly string[] = ["validate", "boot", "run", "resume", "snaps
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
+  // A developer's switch for every command: dump each compiled block to stderr (boot --dump-blocks does the same).
+  const dump = process.env["APEXVISOR_DUMP_BLOCKS"];
+  if (dump !== undefined && dump !== "" && dump !== "0") setBlockDump((text) => process.stderr.write(text));
   const setExit = (code: number): void => {
     exitCode = code;
   };

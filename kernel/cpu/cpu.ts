@@ -6,6 +6,7 @@ import { Block, BlockCache, estimateBlockBytes } from "./block-cache";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
+import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
@@ -74,6 +75,9 @@ export class Cpu extends CpuSystem {
   private prev: Block | null = null;
   private curPage = -1;
   private curPage2 = -1;
+  /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
+  compiledBlocks = 0;
+  compiledChars = 0;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -310,6 +314,7 @@ export class Cpu extends CpuSystem {
     const fetch = ram ? (off: number): number => (off < avail ? u8[phys + off]! : -1) : (off: number): number => (off < avail ? mem.read(phys + off, 1) : -1);
     let insns;
     let page2 = -1;
+    let fetched = fetch;
     try {
       insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost);
     } catch (err) {
@@ -319,8 +324,13 @@ export class Cpu extends CpuSystem {
       page2 = phys2 >>> 12;
       const fetch2 = (off: number): number => (off < avail ? fetch(off) : off < 16 ? mem.read(phys2 + off - avail, 1) : -1);
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
+      fetched = fetch2;
     }
     const c = compileBlock(insns, single);
+    const dump = blockDumpSink();
+    if (dump !== null) dump(formatBlock(insns, fetched, phys, c.prefix[c.count]!, c.source));
+    this.compiledBlocks++;
+    this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (ram) {
       this.protectCode(phys, Math.min(c.bytes, avail));

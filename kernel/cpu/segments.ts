@@ -4,6 +4,7 @@
 import { ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_G, ATTR_P, ATTR_S, ATTR_WRITABLE, CS, SS } from "./cpu-state";
 import { CpuFault, GP, NP, SSF } from "./faults";
 import { CpuMmu } from "./mmu";
+import { flatBit, SegMode } from "./seg-mode";
 
 /** A descriptor as read from a table: both dwords (int32) and its linear address. */
 export interface Descriptor {
@@ -56,11 +57,11 @@ export class CpuSeg extends CpuMmu {
         this.segLimit[s] === 0xffffffff &&
         (a & (ATTR_P | ATTR_S | ATTR_WRITABLE)) === (ATTR_P | ATTR_S | ATTR_WRITABLE) &&
         (a & ATTR_CODE ? s === CS : (a & ATTR_EXPDOWN) === 0);
-      if (flat) m |= 1 << s;
+      if (flat) m |= flatBit(s);
     }
-    if (this.segAttr[CS]! & ATTR_DB) m |= 0x40;
-    if (this.segAttr[SS]! & ATTR_DB) m |= 0x80;
-    m |= this.cpl << 8;
+    if (this.segAttr[CS]! & ATTR_DB) m |= SegMode.Code32;
+    if (this.segAttr[SS]! & ATTR_DB) m |= SegMode.Stack32;
+    m |= this.cpl << SegMode.CplShift;
     if (m !== this.segMode) {
       this.segMode = m;
       this.epoch++;

@@ -15,6 +15,7 @@ import { NODE_FILES } from "../../host/node/node-files";
 import { nodeDiskWriteBack } from "../../host/node/node-disk-writer";
 import { openDisk } from "../../disk/disk-image";
 import type { Json, SnapshotBase } from "../../snapshot/snapshot-file";
+import { setBlockDump } from "../../cpu/decoder/block-dump";
 
 /** Largest and smallest RAM `--memory` accepts. */
 export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
@@ -169,6 +170,7 @@ interface BootArgs {
   paused: boolean;
   drive: string | undefined;
   persist: boolean;
+  "dump-blocks": boolean;
 }
 
 /**
@@ -185,6 +187,7 @@ function serialToStdout(args: BootArgs, cleanup: () => void): (bytes: Uint8Array
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
+  if (args["dump-blocks"]) setBlockDump((text) => process.stderr.write(text));
   const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
   if (gdb !== undefined && !gdb.ok) {
     process.stderr.write(`apexvisor boot: ${gdb.message}\n`);
@@ -427,6 +430,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })
         .option("drive", { type: "string", describe: "disk image for the ATA primary master (ports 0x1f0-0x1f7, 0x3f6, IRQ14); a whole number of 512-byte sectors, at most 256 MiB; copy-on-write unless --persist" })
         .option("persist", { type: "boolean", default: false, describe: "with --drive: write the guest's disk writes back to the image file when the run ends (any ending)" })
+        .option("dump-blocks", { type: "boolean", default: false, describe: "print every block the vCPU compiles to stderr: guest listing and generated JavaScript (for developers; APEXVISOR_DUMP_BLOCKS=1 does it for any command)" })
         .option("e9", { choices: ["none", "stdout", "stderr"], default: "none", describe: "where port 0xE9 debug-console bytes go (none: port unmapped, as QEMU without -debugcon)" })
         .epilog(EPILOG),
     (argv) => run(argv as unknown as BootArgs, setExit),

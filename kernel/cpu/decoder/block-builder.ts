@@ -7,13 +7,13 @@ import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { EndOfBytes, type Insn } from "./insn";
 import type { Out } from "./out";
+import type { BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 48;
 
-/** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
-export type BlockFn = (s: unknown) => number;
+export type { BlockFn } from "./runtime";
 
 /** A compiled block and what the run loop needs to account for it. */
 export interface Compiled {
@@ -38,6 +38,29 @@ export const MAX_SHARED_CHARS = 4 * 1024 * 1024;
 let sharedChars = 0;
 
 const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
+
+/** Leaves the block at `eip` after `n` instructions, storing the local flag record (BlockRuntime.ex). */
+function leave(eip: number, n: number): string {
+  return `return s.ex(lk, la, lb, lr, lc, ${eip}, ${n});`;
+}
+
+/** Drops the spaces the fragment generators write for readability (V8 keeps every block's source text,
+ * so they cost host memory per block). Only spaces next to `=` (alone), `;`, `,`, braces and the bitwise
+ * operators go: none of them can join two tokens into a different one, and generated code has no strings
+ * with spaces. */
+export function compact(source: string): string {
+  return source.replace(/ = /g, "=").replace(/; /g, ";").replace(/\{ /g, "{").replace(/ \}/g, "}").replace(/, /g, ",").replace(/ ([&|^]) /g, "$1");
+}
+
+/** Whether code calls a CPU member other than the plain memory accessors (or assigns EIP). */
+function callsHelper(code: string): boolean {
+  return /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b)/.test(code);
+}
+
+/** Whether an instruction's code may throw a fault: anything that calls into the CPU object may. */
+function mayFault(ins: Insn): boolean {
+  return ins.code.includes("s.");
+}
 
 function costOf(o: Out, m: CostModel): number {
   switch (o.cls ?? "plain") {
@@ -109,7 +132,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
   // they need nothing from earlier stores.
   const keep: boolean[] = new Array<boolean>(n).fill(true);
-  let live = STATUS;
+  // The block's end stores them too, so nothing is live after the last instruction, unless it calls a
+  // CPU helper (INT n, IRET, HLT...) that may read the stored flags without declaring it.
+  let live = callsHelper(insns[n - 1]!.code) ? STATUS : 0;
   for (let i = n - 1; i >= 0; i--) {
     const ins = insns[i]!;
     if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
@@ -123,9 +148,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     if (loops && t === start) {
       const p = prefix[k + 1]!;
       const fix = liveIn !== 0 ? ` ${FIX} lk = 0;` : "";
-      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${FIX} s.eip = ${t}; return ${k + 1};`;
+      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${leave(t, k + 1)}`;
     }
-    return `${FIX} s.eip = ${t}; return ${k + 1};`;
+    return leave(t, k + 1);
   };
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
   const eips: number[] = [];
@@ -136,7 +161,9 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     bytes += ins.len;
     const next = (ins.eip + ins.len) >>> 0;
     const last = i === n - 1;
-    if (i > 0) parts.push(`i = ${i};`);
+    // The catch handler needs the index of the instruction that faulted: only code that calls into the
+    // CPU can fault, so pure register and flag arithmetic does not set it.
+    if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
     if (ins.branch) {
       const b = ins.branch;
       if (b.cond === "true") parts.push(exitTo(b.taken, i));
@@ -150,15 +177,15 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       // A single-instruction block that falls through is position-independent, so its function can be shared.
       if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
     } else if (ins.mayBreak) {
-      parts.push(`if (s.brk !== 0) { ${FIX} s.eip = ${next}; return ${i + 1}; }`);
+      parts.push(`if (s.brk) ${leave(next, i + 1)}`);
     }
   }
   const lastIns = insns[n - 1]!;
   eips.push((lastIns.eip + lastIns.len) >>> 0);
-  parts.push(`return ${n};`);
+  parts.push(`${FIX} return ${n};`);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
-  const source = parts.join("\n");
+  const source = compact(parts.join("\n"));
   let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;

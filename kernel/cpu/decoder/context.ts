@@ -1,7 +1,9 @@
 // Decoding state of one instruction: byte fetch, prefixes, ModRM/SIB and the JavaScript expressions
 // that read and write registers and memory operands. Produces strings only; executes nothing.
 import { CS, DS, SS } from "../cpu-state";
+import { SegMode } from "../seg-mode";
 import { EndOfBytes } from "./insn";
+import { rdExpr, wrStmt } from "./runtime";
 
 /** Fetches the byte at `offset` from the block start, or -1 past the available bytes. */
 export type ByteFetch = (offset: number) => number;
@@ -40,7 +42,7 @@ export class Ctx {
     readonly segMode: number,
   ) {
     this.pos = start;
-    this.o32 = (segMode & 0x40) !== 0;
+    this.o32 = (segMode & SegMode.Code32) !== 0;
     this.a32 = this.o32;
   }
 
@@ -151,8 +153,8 @@ export class Ctx {
     const lin = this.linear(this.segOf(m), m.off, size, write);
     return {
       pre: `const ea = ${lin};`,
-      get: `s.rd${size}(ea)`,
-      set: (v: string) => `s.wr${size}(ea, ${v});`,
+      get: rdExpr(size, "ea"),
+      set: (v: string) => wrStmt(size, "ea", v),
     };
   }
 

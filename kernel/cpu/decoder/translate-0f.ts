@@ -5,6 +5,7 @@ import { Lazy, STATUS, packKind } from "../flags";
 import { condExpr, condReads, imulOp, storeFor } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, sext, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
+import { rdExpr, rt, wrStmt } from "./runtime";
 import { popCode, pushCode, rmRead, target } from "./translate";
 import { translateFxsr } from "../x87/decode";
 
@@ -45,9 +46,9 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
     case 0x08: case 0x09: return plain("s.privCheck();");
     case 0x20: case 0x21: case 0x22: case 0x23: {
       const m = c.modrm();
-      const kind = op & 1 ? "Dr" : "Cr";
-      if (op < 0x22) return plain(`r[${m.rm}] = s.movFrom${kind}(${m.reg});`);
-      return jump(`s.movTo${kind}(${m.reg}, r[${m.rm}]); s.eip = ${c.next};`);
+      const dr = (op & 1) !== 0;
+      if (op < 0x22) return plain(`r[${m.rm}] = ${rt(dr ? "movFromDr" : "movFromCr")}(${m.reg});`);
+      return jump(`${rt(dr ? "movToDr" : "movToCr")}(${m.reg}, r[${m.rm}]); s.eip = ${c.next};`);
     }
     case 0x30: return jump(`s.wrmsr(); s.eip = ${c.next};`);
     case 0x32: return plain("s.rdmsr();");
@@ -70,8 +71,8 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
       const m = c.modrm();
       const d = c.rm(m, sz, true);
       const count = op & 1 ? "(r[1] & 31)" : String(c.u8() & 31);
-      const name = op < 0xa8 ? "shld" : "shrd";
-      return flagsHelper(`${d.pre} const v = s.${name}(${sz}, ${d.get}, ${regGet(m.reg, sz)}, ${count}); ${d.set("v")}`);
+      const name = rt(op < 0xa8 ? "shld" : "shrd");
+      return flagsHelper(`${d.pre} const v = ${name}(${sz}, ${d.get}, ${regGet(m.reg, sz)}, ${count}); ${d.set("v")}`);
     }
     case 0xae: {
       const m = c.modrm();
@@ -112,7 +113,7 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
     case 0xbc: case 0xbd: {
       const sz = c.osize;
       const m = c.modrm();
-      return flagsHelper(`{ const v = s.${op === 0xbc ? "bsf" : "bsr"}(${sz}, ${rmRead(c, m, sz)}, ${regGet(m.reg, sz)}); ${regSet(m.reg, sz, "v")} }`);
+      return flagsHelper(`{ const v = ${rt(op === 0xbc ? "bsf" : "bsr")}(${sz}, ${rmRead(c, m, sz)}, ${regGet(m.reg, sz)}); ${regSet(m.reg, sz, "v")} }`);
     }
     case 0xc0: case 0xc1: {
       const sz: Size = op & 1 ? c.osize : 8;
@@ -162,7 +163,7 @@ function bitOpM(c: Ctx, m: ModRm, kind: number, imm: number): Out {
     bit = `(r[${m.reg}] & ${sz - 1})`;
   }
   const lin = c.linear(c.segOf(m), off, sz, kind !== 0);
-  return flagsHelper(`{ const ea = ${lin}; const v = s.bt(${kind}, s.rd${sz}(ea), ${bit}); ${kind ? `s.wr${sz}(ea, v);` : ""} }`, { lockOk });
+  return flagsHelper(`{ const ea = ${lin}; const v = s.bt(${kind}, ${rdExpr(sz, "ea")}, ${bit}); ${kind ? wrStmt(sz, "ea", "v") : ""} }`, { lockOk });
 }
 
 function grp6(c: Ctx): Out {

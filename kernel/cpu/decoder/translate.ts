@@ -5,6 +5,8 @@ import { DF, STATUS } from "../flags";
 import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
+import { mulDivMember, peekExpr, popExpr, pushStmt, rdExpr, rt, wrStmt } from "./runtime";
+import { SegMode } from "../seg-mode";
 import { translate0f } from "./translate-0f";
 import { translateX87 } from "../x87/decode";
 
@@ -20,8 +22,8 @@ export function translateOne(c: Ctx, known: number): Out {
       case 0x3e: c.seg = DS; continue;
       case 0x64: c.seg = FS; continue;
       case 0x65: c.seg = GS; continue;
-      case 0x66: c.o32 = (c.segMode & 0x40) === 0; continue;
-      case 0x67: c.a32 = (c.segMode & 0x40) === 0; continue;
+      case 0x66: c.o32 = (c.segMode & SegMode.Code32) === 0; continue;
+      case 0x67: c.a32 = (c.segMode & SegMode.Code32) === 0; continue;
       case 0xf0: c.lock = true; continue;
       case 0xf2: c.rep = 2; continue;
       case 0xf3: c.rep = 1; continue;
@@ -35,19 +37,19 @@ export function translateOne(c: Ctx, known: number): Out {
 
 /** True when pushes and pops may use the inline flat 32-bit stack path. */
 export function flatStack(c: Ctx): boolean {
-  return (c.segMode & (1 << SS)) !== 0 && (c.segMode & 0x80) !== 0;
+  return (c.segMode & SegMode.FlatSS) !== 0 && (c.segMode & SegMode.Stack32) !== 0;
 }
 
 /** Statements pushing expression `v` (evaluated first). */
 export function pushCode(c: Ctx, v: string, size: 16 | 32): string {
   if (size === 32 && flatStack(c)) return `{ const pv = ${v}; const pe = (r[4] - 4) | 0; s.wr32(pe, pv); r[4] = pe; }`;
-  return `s.push${size}(${v});`;
+  return pushStmt(size, v);
 }
 
 /** Statements popping into `set(name)`. */
 export function popCode(c: Ctx, size: 16 | 32, set: (v: string) => string): string {
   if (size === 32 && flatStack(c)) return `{ const pv = s.rd32(r[4]); r[4] = (r[4] + 4) | 0; ${set("pv")} }`;
-  return `{ const pv = s.pop${size}(); ${set("pv")} }`;
+  return `{ const pv = ${popExpr(size)}; ${set("pv")} }`;
 }
 
 /** Masks a branch target to the operand size. */
@@ -76,7 +78,7 @@ function aluForm(c: Ctx, op: number, known: number): Out {
 /** Read expression of r/m (memory: with the address inline; used where no write follows). */
 export function rmRead(c: Ctx, m: ModRm, size: Size): string {
   if (m.isReg) return regGet(m.rm, size);
-  return `s.rd${size}(${c.memLinear(m, size, false)})`;
+  return rdExpr(size, c.memLinear(m, size, false));
 }
 
 function grp1(c: Ctx, op: number, known: number): Out {
@@ -127,8 +129,7 @@ function grp3(c: Ctx, op: number): Out {
     case 3:
       return producer(negOp(size, c.rm(m, size, true)), { mayBreak: true, lockOk: memOnly(m) });
     default: {
-      const name = ["mul", "imul", "div", "idiv"][m.reg - 4]!;
-      const code = `s.${name}${size}(${rmRead(c, m, size)});`;
+      const code = `${rt(mulDivMember(m.reg, size))}(${rmRead(c, m, size)});`;
       if (m.reg >= 6) return { code, cls: "md" };
       return flagsHelper(code, { cls: "md" });
     }
@@ -252,7 +253,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const w = sz >> 3;
       // The address is computed with ESP already incremented (SDM: POP m).
       return plain(
-        `{ const pv = s.peek${sz}(0); const old = r[4]; s.addSp(${w}); const ea = ${c.memLinear(m, sz, true)}; r[4] = old; s.wr${sz}(ea, pv); s.addSp(${w}); }`,
+        `{ const pv = ${peekExpr(sz, 0)}; const old = r[4]; s.addSp(${w}); const ea = ${c.memLinear(m, sz, true)}; r[4] = old; ${wrStmt(sz, "ea", "pv")} s.addSp(${w}); }`,
         true,
       );
     }
@@ -273,8 +274,8 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const sz: Size = op & 1 ? c.osize : 8;
       const off = c.a32 ? c.i32() : c.u16();
       const seg = c.seg >= 0 ? c.seg : DS;
-      if (op < 0xa2) return plain(regSet(0, sz, `s.rd${sz}(${c.linear(seg, String(off), sz, false)})`));
-      return plain(`s.wr${sz}(${c.linear(seg, String(off), sz, true)}, ${regGet(0, sz)});`, true);
+      if (op < 0xa2) return plain(regSet(0, sz, rdExpr(sz, c.linear(seg, String(off), sz, false))));
+      return plain(wrStmt(sz, c.linear(seg, String(off), sz, true), regGet(0, sz)), true);
     }
     case 0xa8: return producer(testOp(8, regOperand(0, 8), String(c.u8())));
     case 0xa9: return producer(testOp(c.osize, regOperand(0, c.osize), `(${c.imm(c.osize)})`));
@@ -284,7 +285,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const imm = op === 0xc2 ? c.u16() : 0;
       if (c.o32 && flatStack(c)) return jump(`{ const t = s.rd32(r[4]); r[4] = (r[4] + ${4 + imm}) | 0; s.eip = t >>> 0; }`);
       const sz = c.osize;
-      return jump(`{ const t = s.peek${sz}(0); s.addSp(${(sz >> 3) + imm}); s.eip = t >>> 0; }`);
+      return jump(`{ const t = ${peekExpr(sz, 0)}; s.addSp(${(sz >> 3) + imm}); s.eip = t >>> 0; }`);
     }
     case 0xc4: case 0xc5: {
       const m = c.modrm();
@@ -395,8 +396,8 @@ function grp5(c: Ctx, known: number): Out {
       const lin = c.memLinear(m, sz, false);
       const w = sz >> 3;
       const sel = `s.rd16((${lin} + ${w}) | 0)`;
-      if (m.reg === 3) return jump(`{ const ea = ${lin}; s.farCall(${sel.replace(lin, "ea")}, s.rd${sz}(ea), ${c.next}, ${c.o32}); }`);
-      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, s.rd${sz}(ea), ${c.next}); }`);
+      if (m.reg === 3) return jump(`{ const ea = ${lin}; s.farCall(${sel.replace(lin, "ea")}, ${rdExpr(sz, "ea")}, ${c.next}, ${c.o32}); }`);
+      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, ${rdExpr(sz, "ea")}, ${c.next}); }`);
     }
     case 6:
       return plain(pushCode(c, rmRead(c, m, sz), sz), true);

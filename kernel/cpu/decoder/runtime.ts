@@ -1,0 +1,85 @@
+// What compiled block code may touch: the BlockRuntime is the part of the Cpu a block function gets as
+// `s`. Fragment generators name members only through `rt()` and the size tables below, so the compiler
+// checks every name the generated JavaScript uses (no `s.rd${size}` assembled from strings).
+import type { Cpu } from "../cpu";
+import type { Size } from "./context";
+
+/** Every Cpu member generated code may use (block-builder tests check generated code against it). */
+export const RUNTIME_MEMBERS = [
+  // registers, EIP, lazy flags, budget and block bookkeeping
+  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
+  "segSel", "segBase", "cr0", "x87",
+  // block exits and flags
+  "ex", "fixFlags", "cond", "getCF", "setStatus",
+  // memory
+  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk",
+  "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf",
+  "enter", "leave", "bound", "str",
+  // arithmetic helpers
+  "mul8", "mul16", "mul32", "imul8", "imul16", "imul32", "div8", "div16", "div32", "idiv8", "idiv16", "idiv32",
+  "grp2", "shld", "shrd", "bt", "bsf", "bsr", "cmpxchg8b", "daa", "das", "aaa", "aas", "aam", "aad",
+  "cmc", "clc", "stc", "sahf", "lahf",
+  // control transfers, interrupts, system
+  "raise", "softInt", "farJmp", "farCall", "farRet", "iret", "hlt", "cli", "sti", "ioIn", "ioOut",
+  "loadSeg", "loadFar", "privCheck", "movToCr", "movFromCr", "movToDr", "movFromDr", "lmsw", "smsw", "clts",
+  "sdt", "ldt_", "lldt", "ltr", "ldtSel", "trSel", "descQuery", "invlpg", "cpuid", "rdtsc", "rdmsr",
+  "wrmsr", "rdpmc", "sysenter", "sysexit", "fwait",
+] as const;
+
+export type RuntimeMember = (typeof RUNTIME_MEMBERS)[number];
+
+/** The CPU as compiled block code sees it. */
+export type BlockRuntime = Pick<Cpu, RuntimeMember>;
+
+/** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
+export type BlockFn = (s: BlockRuntime) => number;
+
+/** `s.NAME` for a runtime member (checked by the compiler). */
+export function rt(name: RuntimeMember): string {
+  return `s.${name}`;
+}
+
+const RD = { 8: "rd8", 16: "rd16", 32: "rd32" } as const satisfies Record<Size, RuntimeMember>;
+const WR = { 8: "wr8", 16: "wr16", 32: "wr32" } as const satisfies Record<Size, RuntimeMember>;
+const PUSH = { 16: "push16", 32: "push32" } as const satisfies Record<16 | 32, RuntimeMember>;
+const POP = { 16: "pop16", 32: "pop32" } as const satisfies Record<16 | 32, RuntimeMember>;
+const PEEK = { 16: "peek16", 32: "peek32" } as const satisfies Record<16 | 32, RuntimeMember>;
+
+/** Expression reading `size` bits at linear address expression `lin`. */
+export function rdExpr(size: Size, lin: string): string {
+  return `s.${RD[size]}(${lin})`;
+}
+
+/** Statement writing `v` (`size` bits) at linear address expression `lin`. */
+export function wrStmt(size: Size, lin: string, v: string): string {
+  return `s.${WR[size]}(${lin}, ${v});`;
+}
+
+/** Statement pushing `v` through the general (segmented) stack helper. */
+export function pushStmt(size: 16 | 32, v: string): string {
+  return `s.${PUSH[size]}(${v});`;
+}
+
+/** Expression popping through the general stack helper. */
+export function popExpr(size: 16 | 32): string {
+  return `s.${POP[size]}()`;
+}
+
+/** Expression reading the stack `depth` bytes above ESP without popping. */
+export function peekExpr(size: 16 | 32, depth: number): string {
+  return `s.${PEEK[size]}(${depth})`;
+}
+
+const MULDIV = {
+  mul: { 8: "mul8", 16: "mul16", 32: "mul32" },
+  imul: { 8: "imul8", 16: "imul16", 32: "imul32" },
+  div: { 8: "div8", 16: "div16", 32: "div32" },
+  idiv: { 8: "idiv8", 16: "idiv16", 32: "idiv32" },
+} as const satisfies Record<string, Record<Size, RuntimeMember>>;
+
+/** The one-operand MUL/IMUL/DIV/IDIV helper for ModRM reg 4..7 at `size`. */
+export function mulDivMember(reg: number, size: Size): RuntimeMember {
+  const name = (["mul", "imul", "div", "idiv"] as const)[reg - 4];
+  if (name === undefined) throw new RangeError(`not a MUL/DIV group member: /${reg}`);
+  return MULDIV[name][size];
+}
