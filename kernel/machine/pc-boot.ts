@@ -5,13 +5,13 @@ import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import type { CpuExit } from "../cpu/exit";
 import { IF } from "../cpu/flags";
 import { DEBUG_STOP } from "../introspect/debugger";
-import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
+import { planKernelLoad, type KernelPlan } from "./kernel-plan";
 import type { BootModule } from "../loader/multiboot-info";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import { CycleClock } from "./cycle-clock";
 import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
-import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
+import { PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
 /** What to boot and where its console goes. */
 export interface BootOptions {
@@ -135,7 +135,7 @@ function readBootExtra(extra: Json): { idleCycles: number } | string {
 
 /** What a fresh boot does besides loading the kernel: console input and resets. */
 interface PowerOn {
-  readonly plan: MultibootPlan;
+  readonly plan: KernelPlan;
   readonly input: InputSource | undefined;
   readonly reboot: boolean;
   readonly onReset: ((cause: string) => void) | undefined;
@@ -168,13 +168,8 @@ export class BootSession {
   /** Plans the load (a bad image is a load error, nothing built) and boots the machine to its entry state. */
   static create(opts: BootOptions): Created {
     const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-    const planned = planMultibootLoad(opts.elf, {
-      memoryBytes,
-      commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
-      bootLoaderName: BOOT_LOADER_NAME,
-      ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
-    });
-    if (!planned.ok) return { ok: false, message: planned.error.message };
+    const planned = planKernelLoad(opts.elf, { memoryBytes, elfPath: opts.elfPath, commandLine: opts.commandLine ?? "", modules: opts.modules ?? [] });
+    if (!planned.ok) return { ok: false, message: planned.message };
     const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
     const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
     const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
@@ -254,7 +249,8 @@ export class BootSession {
     if (p === undefined) throw new Error("boot() of a session without a kernel plan");
     const pc = this.machine;
     // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-    pc.loadMultiboot(p.plan);
+    if (p.plan.kind === "linux") pc.loadLinux(p.plan.plan);
+    else pc.loadMultiboot(p.plan.plan);
     if (p.input !== undefined) {
       this.paced = pc.startConsoleInput(p.input, () => {
         this.quit = true;
