@@ -14,6 +14,7 @@ export const DEVICE_TYPES = [
   "cga_text",
   "isa_debug_exit",
   "debug_console_e9",
+  "pci_host_bridge",
 ] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];
@@ -40,6 +41,7 @@ export const DEFAULT_PC_DEVICES: readonly string[] = [
   "uart16550@0x3f8",
   "isa_debug_exit",
   "debug_console_e9",
+  "pci_host_bridge",
 ];
 
 /** One entry of a device list: its type, its base (uart16550 only) and its instance name. */

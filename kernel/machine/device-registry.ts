@@ -11,6 +11,7 @@ import { I8042 } from "../devices/i8042";
 import type { PortDevice } from "../devices/io-bus";
 import { fanOutIrq } from "../devices/irq-fanout";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
+import { PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PciHostBridge } from "../devices/pci-host-bridge";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
 import { ResetControl } from "../devices/reset-control";
@@ -72,6 +73,7 @@ export interface BuiltDevices {
   readonly uarts: Uart16550[];
   debugExit?: DebugExit;
   debugConsole?: DebugConsoleE9;
+  pciHost?: PciHostBridge;
 }
 
 /** Where one built device sits and what it saves. */
@@ -161,6 +163,18 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     // Without a sink the port stays unmapped, as QEMU does without -debugcon.
     if (debugConsoleOut === undefined) return { units: [], ports: [], mmio: [] };
     return one("debug-console-e9", (built.debugConsole = new DebugConsoleE9(debugConsoleOut)), PC_PORTS.debugConsole, 1);
+  },
+  pci_host_bridge: ({ built }) => {
+    const pci = (built.pciHost = new PciHostBridge());
+    // CONFIG_ADDRESS is one port wide on the bus (dword accesses start at 0xCF8), so 0xCF9 stays the reset register.
+    return {
+      units: [{ name: "pci-host-bridge", device: pci }],
+      ports: [
+        { name: "pci-config-address", base: ioPort(PCI_CONFIG_ADDRESS_PORT), count: 1, device: pci },
+        { name: "pci-config-data", base: ioPort(PCI_CONFIG_DATA_PORT), count: 4, device: pci.data },
+      ],
+      mmio: [],
+    };
   },
 };
 
