@@ -9,9 +9,9 @@ export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 export const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
 /** CR0 bits used by the CPU. */
 export const CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20, CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_NW = 0x20000000, CR0_CD = 0x40000000, CR0_PG = 0x80000000 | 0;
-/** CR4 bits this CPU accepts: TSD (rdtsc privileged), DE, PSE (4 MiB pages). */
-export const CR4_TSD = 4, CR4_DE = 8, CR4_PSE = 0x10;
-export const CR4_SUPPORTED = CR4_TSD | CR4_DE | CR4_PSE;
+/** CR4 bits this CPU accepts: TSD (rdtsc privileged), DE, PSE (4 MiB pages), PAE (pae-walk.ts), OSFXSR (the OS uses FXSAVE; no XMM state to save here). */
+export const CR4_TSD = 4, CR4_DE = 8, CR4_PSE = 0x10, CR4_PAE = 0x20, CR4_OSFXSR = 0x200;
+export const CR4_SUPPORTED = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_OSFXSR;
 
 /** Descriptor-cache attribute bits kept per segment (the descriptor's high dword, bits 8..23). */
 export const ATTR_ACCESSED = 0x100, ATTR_WRITABLE = 0x200, ATTR_EXPDOWN = 0x400, ATTR_CODE = 0x800, ATTR_S = 0x1000, ATTR_P = 0x8000, ATTR_DB = 0x400000, ATTR_G = 0x800000;

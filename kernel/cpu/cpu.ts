@@ -1,6 +1,7 @@
 // The vCPU: run loop with exact cycle budgets, block lookup/compilation/chaining, interrupt
 // recognition (IF, STI/MOV SS shadow, TF single-step), exits, and the public register/state API.
 // Instruction semantics live in the decoder (code generation) and the Cpu* helper classes.
+import { T_NX } from "./mmu";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { Block, BlockCache, estimateBlockBytes } from "./block-cache";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
@@ -245,7 +246,7 @@ export class Cpu extends CpuSystem {
     if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
     const e = this.tlbR[lin >>> 12]!;
-    const phys = (e & this.acc) !== 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3);
+    const phys = (e & this.acc) !== 0 && (e & T_NX) === 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
     if (this.cache.isHot(phys >>> 12)) {
       const ib = this.interpreted(eip, phys);
       if (ib !== null) return ib;
@@ -302,7 +303,7 @@ export class Cpu extends CpuSystem {
   }
 
   private secondPage(lin: number): number {
-    return this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3) >>> 12;
+    return this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3, true) >>> 12;
   }
 
   private compile(eip: number, lin: number, phys: number, single: boolean): Block {
@@ -320,7 +321,7 @@ export class Cpu extends CpuSystem {
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
-      const phys2 = this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3);
+      const phys2 = this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3, true);
       page2 = phys2 >>> 12;
       const fetch2 = (off: number): number => (off < avail ? fetch(off) : off < 16 ? mem.read(phys2 + off - avail, 1) : -1);
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
@@ -415,6 +416,7 @@ export class Cpu extends CpuSystem {
     this.debt = st.debt;
     this.instructions = st.instructions;
     if (st.msrs !== undefined) this.msrs.restoreState(st.msrs);
+    this.nxEnabled = this.msrs.nxEnabled;
     if (st.x87 !== undefined) this.x87.restoreState(st.x87);
     else this.x87.init();
     this.prev = null;

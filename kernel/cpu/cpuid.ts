@@ -18,6 +18,8 @@ export const CPUID1_EDX_IMPLEMENTED = {
   TSC: 4,
   /** RDMSR/WRMSR (msr.ts). */
   MSR: 5,
+  /** PAE paging: CR4.PAE, 64-bit entries, 2 MiB pages (pae-walk.ts). */
+  PAE: 6,
   /** CMPXCHG8B. */
   CX8: 8,
   /** An on-chip local APIC (reported while IA32_APIC_BASE.EN is set, SDM vol. 3 10.4.3). */
@@ -59,9 +61,18 @@ export interface CpuidResult {
   edx: number;
 }
 
-/** Answers leaf `leaf` (EAX); leaves above the highest basic one and all extended leaves read as 0. */
+/** Highest extended leaf answered. */
+export const CPUID_MAX_EXTENDED_LEAF = 0x80000001;
+/** CPUID.80000001H:EDX bit 20: execute-disable (IA32_EFER.NXE and the XD bit of PAE entries). */
+export const CPUID_EXT_EDX_NX = 1 << 20;
+
+/** Answers leaf `leaf` (EAX); other leaves above the highest basic or extended one read as 0. */
 export function cpuidLeaf(leaf: number, apicEnabled: boolean): CpuidResult {
   switch (leaf >>> 0) {
+    case 0x80000000:
+      return { eax: CPUID_MAX_EXTENDED_LEAF, ebx: 0, ecx: 0, edx: 0 };
+    case 0x80000001:
+      return { eax: 0, ebx: 0, ecx: 0, edx: CPUID_EXT_EDX_NX };
     case 0:
       return { eax: CPUID_MAX_LEAF, ebx: vendorWord(0), edx: vendorWord(1), ecx: vendorWord(2) };
     case 1:

@@ -2,8 +2,9 @@
 // page walk (4 KiB and CR4.PSE 4 MiB pages, U/S, R/W, CR0.WP, accessed/dirty) and a software TLB.
 // Fast paths are small methods that the block code calls; everything unusual goes to *Slow.
 import { PhysicalMemory } from "../mem/physical-memory";
-import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_WRITABLE, CpuState, CR0_PG, CR0_WP, CR4_PSE, SS } from "./cpu-state";
+import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_WRITABLE, CpuState, CR0_PG, CR0_WP, CR4_PAE, CR4_PSE, SS } from "./cpu-state";
 import { CpuFault, GP, PF, SSF } from "./faults";
+import { paeWalk, type PaeMemory, type PaeWalk } from "./pae-walk";
 
 const TLB_ENTRIES = 1 << 20;
 const TLB_LIST_MAX = 8192;
@@ -11,6 +12,8 @@ const TLB_LIST_MAX = 8192;
 const T_SUP = 1;
 /** TLB entry flag: usable at CPL 3. */
 const T_USR = 2;
+/** Read-TLB entry flag: the page is execute-disabled (PAE with EFER.NXE); instruction fetches take the slow path. */
+export const T_NX = 4;
 
 /** Memory side of the CPU. Invariant: a TLB write entry never points at a page holding decoded code, nor,
  * while dirty logging is on, at a page not yet marked dirty. */
@@ -33,6 +36,10 @@ export class CpuMmu extends CpuState {
   /** Debugger watch hook (kernel/introspect): while set, the TLB is not filled, so every data access takes
    * the slow path and is reported with its linear address before it happens. */
   watchHook: ((lin: number, size: number, write: boolean) => void) | null = null;
+  /** IA32_EFER.NXE: the XD bit of PAE entries is honoured (set by WRMSR and restore). */
+  nxEnabled = false;
+  private readonly paeOut: PaeWalk = { phys: 0, fault: 0, rights: 0, noExec: false, dirty: false };
+  private readonly paeMem: PaeMemory = { read32: (a) => this.mem.read(a, 4), write32: (a, v) => this.mem.write(a, 4, v) };
 
   constructor(mem: PhysicalMemory) {
     super();
@@ -153,13 +160,24 @@ export class CpuMmu extends CpuState {
     this.fillWrite(l, p, user);
   }
 
-  /** Translates a linear address for an access, raising #PF; fills the read TLB (and the write TLB for plain RAM). */
-  translate(l: number, write: boolean, user: boolean): number {
+  /** Translates a linear address for an access (`fetch`: an instruction fetch), raising #PF; fills the read TLB (and the write TLB for plain RAM). */
+  translate(l: number, write: boolean, user: boolean, fetch = false): number {
     let phys: number;
     let flagsR = T_SUP | T_USR;
     let flagsW = T_SUP | T_USR;
     if ((this.cr0 & CR0_PG) === 0) {
       phys = l >>> 0;
+    } else if ((this.cr4 & CR4_PAE) !== 0) {
+      const wp = (this.cr0 & CR0_WP) !== 0;
+      const w = paeWalk(this.paeMem, this.cr3, l, { write, user, fetch, wp, nxe: this.nxEnabled }, this.paeOut);
+      if (w.phys < 0) {
+        this.cr2 = l | 0;
+        throw new CpuFault(PF, w.fault);
+      }
+      phys = w.phys;
+      flagsR = T_SUP | (w.rights & 4 ? T_USR : 0) | (w.noExec ? T_NX : 0);
+      flagsW = (w.rights & 2 || !wp ? T_SUP : 0) | ((w.rights & 6) === 6 ? T_USR : 0);
+      if (!w.dirty) flagsW = 0;
     } else {
       const mem = this.mem;
       const pdeAddr = ((this.cr3 & -4096) >>> 0) + ((l >>> 22) << 2);
@@ -245,7 +263,7 @@ export class CpuMmu extends CpuState {
 
   /** INVLPG: drops the translations of the page (of the whole 4 MiB region when PSE is on). */
   invalidatePage(l: number): void {
-    if ((this.cr4 & CR4_PSE) !== 0) {
+    if ((this.cr4 & (CR4_PSE | CR4_PAE)) !== 0) {
       const first = (l >>> 22) << 10;
       for (let i = 0; i < 1024; i++) {
         this.tlbR[first + i] = 0;

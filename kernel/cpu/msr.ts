@@ -14,7 +14,10 @@ export const MSR = {
   MISC_ENABLE: 0x1a0,
   PAT: 0x277,
   MTRR_DEF_TYPE: 0x2ff,
+  EFER: 0xc0000080,
 } as const;
+/** IA32_EFER.NXE (bit 11, SDM vol. 4 table 2-2): execute-disable in PAE entries. The only bit: no long mode, no SYSCALL. */
+export const EFER_NXE = 1 << 11;
 
 /** IA32_APIC_BASE bits (SDM vol. 3 figure 10-5): BSP flag (read-only), global enable, base 12-31. */
 export const APIC_BASE_BSP = 0x100, APIC_BASE_EN = 0x800, APIC_BASE_ADDR_MASK = 0xfffff000 | 0;
@@ -46,6 +49,8 @@ export interface MsrState {
   patLo: number;
   patHi: number;
   mtrrDefType: number;
+  /** IA32_EFER (0 or EFER_NXE); absent in snapshots older than PAE support, read as 0. */
+  efer?: number;
 }
 
 /** A 64-bit MSR value as two unsigned words. */
@@ -77,12 +82,18 @@ export class MsrFile {
   patLo = PAT_RESET_LO;
   patHi = PAT_RESET_HI;
   mtrrDefType = 0;
+  efer = 0;
 
   constructor(private readonly apic: ApicBaseControl | undefined) {}
 
   /** True when a local APIC exists and IA32_APIC_BASE.EN is set (CPUID.1:EDX.APIC follows it). */
   get apicEnabled(): boolean {
     return this.apic !== undefined && (this.apicBase & APIC_BASE_EN) !== 0;
+  }
+
+  /** IA32_EFER.NXE is set. */
+  get nxEnabled(): boolean {
+    return (this.efer & EFER_NXE) !== 0;
   }
 
   /** The time-stamp counter for a cycle count (unsigned 64-bit). */
@@ -105,6 +116,7 @@ export class MsrFile {
       case MSR.MISC_ENABLE: return { lo: this.miscEnable, hi: 0 };
       case MSR.PAT: return { lo: this.patLo >>> 0, hi: this.patHi >>> 0 };
       case MSR.MTRR_DEF_TYPE: return { lo: this.mtrrDefType, hi: 0 };
+      case MSR.EFER: return { lo: this.efer, hi: 0 };
       default: return undefined;
     }
   }
@@ -153,6 +165,10 @@ export class MsrFile {
         this.mtrrDefType = lo;
         return true;
       }
+      case MSR.EFER:
+        if (hi !== 0 || (lo & ~EFER_NXE) !== 0) return false;
+        this.efer = lo;
+        return true;
       default:
         return false;
     }
@@ -162,7 +178,7 @@ export class MsrFile {
     return {
       tscOffset: this.tscOffset.toString(), apicBase: this.apicBase, sysenterCs: this.sysenterCs,
       sysenterEsp: this.sysenterEsp, sysenterEip: this.sysenterEip, miscEnable: this.miscEnable,
-      patLo: this.patLo, patHi: this.patHi, mtrrDefType: this.mtrrDefType,
+      patLo: this.patLo, patHi: this.patHi, mtrrDefType: this.mtrrDefType, efer: this.efer,
     };
   }
 
@@ -179,6 +195,7 @@ export class MsrFile {
     this.patLo = s.patLo;
     this.patHi = s.patHi;
     this.mtrrDefType = s.mtrrDefType;
+    this.efer = s.efer ?? 0;
   }
 }
 
@@ -216,5 +233,7 @@ export function parseMsrState(raw: unknown): MsrState | string {
   for (const [name, index, lo, hi, extra] of writes) {
     if (!extra || !check.write(index, lo, hi, 0)) return `${name}: 0x${(lo >>> 0).toString(16)} is not a value the MSR can hold`;
   }
-  return { tscOffset: t, ...f };
+  const efer = o["efer"] ?? 0;
+  if (efer !== 0 && efer !== EFER_NXE) return `efer: expected 0 or 0x${EFER_NXE.toString(16)}, got ${JSON.stringify(efer)}`;
+  return { tscOffset: t, ...f, efer };
 }

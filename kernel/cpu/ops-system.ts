@@ -9,7 +9,7 @@ import { queryDescriptor, type DescriptorQuery } from "./descriptor-query";
 import type { Descriptor } from "./segments";
 import { MsrFile, type ApicBaseControl } from "./msr";
 import {
-  ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
+  ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PAE, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
 import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
@@ -125,6 +125,7 @@ export class CpuSystem extends CpuArith {
   wrmsr(): void {
     this.privCheck();
     if (!this.msrs.write(this.r[1]!, this.r[0]!, this.r[2]!, this.cycleNow())) throw new CpuFault(GP, 0);
+    this.nxEnabled = this.msrs.nxEnabled;
     this.flushTlb(); // IA32_APIC_BASE may have moved an MMIO window over pages the TLB maps as RAM
   }
 
@@ -219,7 +220,7 @@ export class CpuSystem extends CpuArith {
       case 3: this.cr3 = v; this.flushTlb(); return;
       case 4: {
         if ((v & ~CR4_SUPPORTED) !== 0) throw new CpuFault(GP, 0);
-        const changed = (v ^ this.cr4) & CR4_PSE;
+        const changed = (v ^ this.cr4) & (CR4_PSE | CR4_PAE);
         this.cr4 = v;
         if (changed) this.flushTlb();
         return;

@@ -124,7 +124,7 @@ export interface LoadTarget {
 }
 
 /** Writes every chunk of `plan` (and its zero tail) into `mem`. */
-export function applyMultibootPlan(plan: MultibootPlan, mem: LoadTarget): void {
+export function applyMultibootPlan(plan: Pick<MultibootPlan, "chunks">, mem: LoadTarget): void {
   const ZERO_STEP = 65536;
   const zeros = new Uint8Array(ZERO_STEP);
   for (const c of plan.chunks) {

@@ -16,6 +16,7 @@ export const DEVICE_TYPES = [
   "isa_debug_exit",
   "debug_console_e9",
   "ata",
+  "pci_host_bridge",
 ] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];
@@ -43,6 +44,7 @@ export const DEFAULT_PC_DEVICES: readonly string[] = [
   "uart16550@0x3f8",
   "isa_debug_exit",
   "debug_console_e9",
+  "pci_host_bridge",
 ];
 
 /** One entry of a device list: its type, its base (uart16550 only) and its instance name. */

@@ -15,6 +15,7 @@ import type { PortDevice } from "../devices/io-bus";
 import { fanOutIrq } from "../devices/irq-fanout";
 import { FPU_ERROR_IRQ, FPU_ERROR_PORT, FpuError } from "../devices/fpu-error";
 import { LOCAL_APIC_BASE, LOCAL_APIC_SIZE, LocalApic } from "../devices/local-apic";
+import { PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PciHostBridge } from "../devices/pci-host-bridge";
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
 import { ResetControl } from "../devices/reset-control";
@@ -80,6 +81,7 @@ export interface BuiltDevices {
   debugExit?: DebugExit;
   debugConsole?: DebugConsoleE9;
   ata?: AtaController;
+  pciHost?: PciHostBridge;
 }
 
 /** Where one built device sits and what it saves. */
@@ -182,6 +184,18 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
       ports: [
         { name: "ata-command", base: ioPort(ATA_PRIMARY.commandBase), count: ATA_PRIMARY.commandCount, device: ata },
         { name: "ata-control", base: ioPort(ATA_PRIMARY.controlPort), count: 1, device: control },
+      ],
+      mmio: [],
+    };
+  },
+  pci_host_bridge: ({ built }) => {
+    const pci = (built.pciHost = new PciHostBridge());
+    // CONFIG_ADDRESS is one port wide on the bus (dword accesses start at 0xCF8), so 0xCF9 stays the reset register.
+    return {
+      units: [{ name: "pci-host-bridge", device: pci }],
+      ports: [
+        { name: "pci-config-address", base: ioPort(PCI_CONFIG_ADDRESS_PORT), count: 1, device: pci },
+        { name: "pci-config-data", base: ioPort(PCI_CONFIG_DATA_PORT), count: 4, device: pci.data },
       ],
       mmio: [],
     };

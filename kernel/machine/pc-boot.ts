@@ -4,7 +4,7 @@
 // partitions). Argument parsing and printing belong to the CLI.
 import { DEFAULT_CLOCK_HZ } from "../cpu/cost-model";
 import type { CpuExit } from "../cpu/exit";
-import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
+import { planKernelLoad, type KernelPlan } from "./kernel-plan";
 import type { BootModule } from "../loader/multiboot-info";
 import type { Nanos } from "../mem/types";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
@@ -15,7 +15,7 @@ import { CycleClock } from "./cycle-clock";
 import { DEFAULT_PC_DEVICES } from "./device-catalog";
 import { PcRunLoop } from "./pc-run-loop";
 import { bufferSource, type InputSource, type PacedInput } from "./serial-input";
-import { multibootCommandLine, PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
+import { PC_BOOT_LOADER_NAME, PC_IRQ, PcMachine } from "./pc-machine";
 
 /** What to boot and where its console goes. */
 export interface BootOptions {
@@ -143,7 +143,7 @@ function readBootExtra(extra: Json): { idleCycles: number } | string {
 
 /** What a fresh boot does besides loading the kernel: console input and resets. */
 interface PowerOn {
-  readonly plan: MultibootPlan;
+  readonly plan: KernelPlan;
   readonly input: InputSource | undefined;
   readonly reboot: boolean;
   readonly onReset: ((cause: string) => void) | undefined;
@@ -172,13 +172,8 @@ export class BootSession {
   /** Plans the load (a bad image is a load error, nothing built) and boots the machine to its entry state. */
   static create(opts: BootOptions): Created {
     const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-    const planned = planMultibootLoad(opts.elf, {
-      memoryBytes,
-      commandLine: multibootCommandLine(opts.elfPath, opts.commandLine ?? ""),
-      bootLoaderName: BOOT_LOADER_NAME,
-      ...(opts.modules !== undefined ? { modules: opts.modules } : {}),
-    });
-    if (!planned.ok) return { ok: false, message: planned.error.message };
+    const planned = planKernelLoad(opts.elf, { memoryBytes, elfPath: opts.elfPath, commandLine: opts.commandLine ?? "", modules: opts.modules ?? [] });
+    if (!planned.ok) return { ok: false, message: planned.message };
     const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
     const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true, opts.disk);
     const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
@@ -271,7 +266,8 @@ export class BootSession {
     if (p === undefined) throw new Error("boot() of a session without a kernel plan");
     const pc = this.machine;
     // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
-    pc.loadMultiboot(p.plan);
+    if (p.plan.kind === "linux") pc.loadLinux(p.plan.plan);
+    else pc.loadMultiboot(p.plan.plan);
     if (p.input !== undefined) {
       this.paced = pc.startConsoleInput(p.input, () => {
         this.quit = true;

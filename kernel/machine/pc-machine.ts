@@ -21,6 +21,7 @@ import type { SystemPortB } from "../devices/system-port-b";
 import type { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
 import type { BlockStore } from "../disk/block-store";
+import { LINUX_GDT_ADDR, LINUX_GDT_LIMIT, type LinuxPlan } from "../loader/linux-boot";
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ioPort, type GuestPhysAddr, type Nanos } from "../mem/types";
 import { checkDeviceList, DEFAULT_PC_DEVICES } from "./device-catalog";
@@ -186,6 +187,24 @@ export class PcMachine {
   loadMultiboot(plan: MultibootPlan): void {
     applyMultibootPlan(plan, this.memory);
     enterMultiboot(this.cpu, plan.entry, plan.infoAddr);
+  }
+
+  /** Writes a checked Linux plan into RAM and sets the vCPU as the 32-bit boot protocol says (boot.rst: ESI boot_params, __BOOT_CS 0x10 / __BOOT_DS 0x18 flat, paging and interrupts off). */
+  loadLinux(plan: LinuxPlan): void {
+    applyMultibootPlan(plan, this.memory);
+    const cpu = this.cpu;
+    cpu.gdtBase = LINUX_GDT_ADDR;
+    cpu.gdtLimit = LINUX_GDT_LIMIT;
+    cpu.loadFlat32({ codeSelector: 0x10, dataSelector: 0x18, cpl: 0 });
+    cpu.setEflags(0x2);
+    // "%ebp, %edi and %ebx must be zero"; ESP is not specified (the decompressor sets its own stack).
+    cpu.eax = 0;
+    cpu.ebx = 0;
+    cpu.ebp = 0;
+    cpu.edi = 0;
+    cpu.esi = plan.bootParams;
+    cpu.esp = ENTRY_ESP;
+    cpu.eip = plan.entry;
   }
 
   /**

@@ -113,6 +113,11 @@ const EPILOG = [
   "",
   'Entry state per the Multiboot spec: EAX=0x2BADB002, EBX=Multiboot info (memory sizes and map, command line "KERNEL APPEND", loader name), flat 32-bit segments, paging off, interrupts off.',
   "",
+  "A Linux bzImage (\"HdrS\" at 0x202, as QEMU decides) boots by the Linux 32-bit boot protocol instead: protected-mode kernel at 0x100000, boot_params",
+  "(E820 map from --memory, command line = --append alone, initrd = the --initrd files concatenated, placed high) at 0x10000 in ESI,",
+  "GDT with flat __BOOT_CS 0x10 / __BOOT_DS 0x18, paging and interrupts off. Example: --kernel vmlinuz --initrd initrd.gz --memory 128M --append \"console=ttyS0\"",
+  "(npm run fetch:linux fetches Debian's kernels and builds that initrd under build/linux/).",
+  "",
   "Time is virtual (one instruction = one cycle at 100 MHz): the same kernel and input give the same output on any machine.",
   "",
   "The module list is empty unless --initrd names files.",
@@ -132,7 +137,7 @@ const EPILOG = [
   "Exit status:",
   "  (v << 1) | 1  the guest wrote v to port 0xf4 (low 8 bits, as QEMU; always odd)",
   `  ${BOOT_EXIT.usage}             bad command-line options`,
-  `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel, or too big for RAM`,
+  `  ${BOOT_EXIT.loadError}             kernel file unreadable, not an i386 ELF/Multiboot kernel or bzImage, or too big for RAM`,
   `  ${BOOT_EXIT.tripleFault}             triple fault (without --reboot)`,
   `  ${BOOT_EXIT.reset}            the guest reset the machine through the i8042 or port 0xCF9 (without --reboot)`,
   "  0             Ctrl-A x typed on the terminal",
@@ -411,13 +416,13 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
 export function register(cli: Argv, setExit: (code: number) => void): void {
   cli.command(
     "boot",
-    "Boot a Multiboot v1 i386 kernel on an emulated PC (like qemu-system-i386 -kernel)",
+    "Boot a Multiboot v1 or Linux bzImage i386 kernel on an emulated PC (like qemu-system-i386 -kernel)",
     (y) =>
       y
-        .option("kernel", { type: "string", describe: "Multiboot v1 kernel: i386 ELF, or any file with the a.out-kludge header" })
+        .option("kernel", { type: "string", describe: "Multiboot v1 kernel (i386 ELF, or any file with the a.out-kludge header), or a Linux bzImage (protocol 2.04 or later)" })
         .option("memory", { type: "string", default: DEFAULT_MEMORY, describe: "guest RAM, e.g. 64M, 512M (max), 1024K; a bare number is MiB" })
-        .option("append", { type: "string", default: "", describe: 'kernel command line; the guest sees "KERNEL APPEND" as with QEMU' })
-        .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd)' })
+        .option("append", { type: "string", default: "", describe: 'kernel command line; a Multiboot guest sees "KERNEL APPEND", Linux sees APPEND, as with QEMU' })
+        .option("initrd", { type: "string", describe: 'Multiboot modules "FILE ARGS,FILE2 ...", loaded after the kernel; each module string is its whole entry (as QEMU -initrd). For Linux: the initrd (several files are concatenated)' })
         .option("max-instructions", { type: "number", describe: "stop after this many instructions (default: no limit)" })
         .option("raw-console", { type: "boolean", default: false, describe: "on a terminal, print guest serial bytes unchanged (default: control and escape characters shown as ^[)" })
         .option("reboot", { type: "boolean", default: false, describe: "boot again after a reset (triple fault, i8042, port 0xCF9) instead of ending, as QEMU without -no-reboot" })

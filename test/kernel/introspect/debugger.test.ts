@@ -76,7 +76,7 @@ describe("kernel/introspect/debugger", () => {
   it("register writes are checked like the instructions that write them", () => {
     const { cpu } = machine([0xf4]);
     expect(writeReg(cpu, "cr0", 0x80000000).ok).to.equal(false); // PG without PE: #GP
-    expect(writeReg(cpu, "cr4", 0x20).ok).to.equal(false); // PAE: unsupported bit
+    expect(writeReg(cpu, "cr4", 0x80).ok).to.equal(false); // PGE: unsupported bit (PAE is supported now)
     expect(writeReg(cpu, "ds", 0x18).ok).to.equal(false); // beyond the GDT limit
     expect(writeReg(cpu, "ds", 0x10).ok).to.equal(true);
     expect(writeReg(cpu, "gdtr_limit", 0x10000).ok).to.equal(false);
