@@ -208,6 +208,8 @@ export interface SystemConfig {
   readonly logbooks: readonly LogbookConfig[];
   readonly systemHm: readonly SystemHmEntry[];
   readonly moduleHm: readonly ModuleHmEntry[];
+  /** The Module_HM_Table's ModuleCallback: a function of a system partition's image (kernel/module/module-runner.ts). */
+  readonly moduleCallback?: string;
   readonly partitionHm: readonly PartitionHmTable[];
   readonly ext: ModuleExtConfig;
 }

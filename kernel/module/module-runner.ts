@@ -4,7 +4,7 @@
 import type { ErrorCode, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
 import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
-import { partitionSystemState, type PartitionContext } from "../health/system-state";
+import { ERROR_CODE_VALUES, partitionSystemState, type PartitionContext } from "../health/system-state";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import {
   applyPartitionAction,
@@ -38,6 +38,7 @@ import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
+import { PartitionLoadError } from "./load-error";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult } from "./partition-vm";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
@@ -89,6 +90,8 @@ interface PartitionRuntime {
   /** Errors sent to the partition's error handler and not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
   readonly errors: PartitionError[];
   readonly stats: PartitionStats;
+  /** The decisions whose actions wait for the HM callback running in this partition to return. */
+  callback: readonly HmDecision[] | undefined;
 }
 
 /** Runs a validated module in virtual time. Deterministic: the same config and images give the same trace. */
@@ -108,6 +111,10 @@ export class ModuleRunner {
   private readonly logbooks: LogbookStore;
   /** "partition/port" -> partitions whose ports change when that port is used (channel peers). */
   private readonly portPeers = new Map<string, PartitionId[]>();
+  /** The system partition whose image defines the ModuleCallback (undefined without one). */
+  private readonly moduleAgent: PartitionRuntime | undefined;
+  /** Module-level decisions waiting for the ModuleCallback to run in the agent's next window. */
+  private moduleWaiting: HmDecision[] = [];
 
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
@@ -135,8 +142,14 @@ export class ModuleRunner {
         sleepUntil: undefined,
         deferred: [],
         errors: [],
+        callback: undefined,
         stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
       });
+    }
+    this.moduleAgent = [...this.partitions.values()].find((p) => p.vm.hasHmCallback?.("module") === true);
+    const named = config.moduleCallback;
+    if (named !== undefined && this.moduleAgent === undefined) {
+      throw new PartitionLoadError("(module)", undefined, undefined, `ModuleCallback "${named}": no system partition (SystemPartition="true") is a PV partition whose image defines it`);
     }
   }
 
@@ -246,6 +259,7 @@ export class ModuleRunner {
       p.vm.beginWindow?.(start, windowEnd);
       p.stats.windows++;
       this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
+      if (p === this.moduleAgent && this.moduleWaiting.length > 0) this.startModuleCallback(p);
     }
     const budget = this.clock.cyclesBetween(start, stop);
     p.stats.cyclesOffered += budget;
@@ -270,6 +284,12 @@ export class ModuleRunner {
     }
     if (this.shutdown !== undefined) return;
     this.now = stop;
+    const pending = p.callback;
+    if (pending !== undefined && stop === windowEnd) {
+      // A callback gets the rest of its partition's window, no more: the action is not held up longer.
+      this.endCallback(p, "did not return within its window");
+      for (const d of pending) this.act(p, d, false);
+    }
     if (stop === windowEnd) this.opts.trace.emit({ kind: "windowEnd", time: stop, partition: p.config.id, windowId });
   }
 
@@ -359,6 +379,15 @@ export class ModuleRunner {
       notice: (text: string): void => this.notice(text),
       traceHypercall: (service: string, result: number | "fault"): void => {
         this.opts.trace.emit({ kind: "hypercall", time: this.now, partition: p.config.id, service, result });
+      },
+      hmCallbackReturn: (): boolean => {
+        const pending = p.callback;
+        if (pending === undefined) return false;
+        this.endCallback(p, "returned");
+        p.deferred.push(() => {
+          for (const d of pending) this.act(p, d, false);
+        });
+        return true;
       },
       setPartitionMode: (requested: number): ReturnCode => {
         const t = setPartitionMode(p.mode, requested);
@@ -480,8 +509,7 @@ export class ModuleRunner {
       p.vm.raiseHmUpcall?.();
       return true;
     }
-    this.act(p, d);
-    return false;
+    return this.act(p, d) === "callback";
   }
 
   /** An error the guest RTOS reports with its exact code; true when it goes to the guest's error handler. */
@@ -521,23 +549,89 @@ export class ModuleRunner {
     return decision;
   }
 
-  /** Carries out a module or partition action; the error-handler action was delivered by the caller. */
-  private act(p: PartitionRuntime, decision: HmDecision): void {
+  /**
+   * Carries out a module or partition action; the error-handler action was delivered by the caller.
+   * With `viaCallback`, the HM callback the XML names runs first and the action waits for its return:
+   * a partition action runs the partition's PartitionCallback in the partition now ("callback"); a
+   * module action runs the ModuleCallback in the system partition that defines it, now when that is
+   * the partition in error, else at the start of its next window. An error while a callback runs ends
+   * it: the actions it was waiting for apply, and the new error's own action only when it is a module one.
+   */
+  private act(p: PartitionRuntime, decision: HmDecision, viaCallback = true): "done" | "callback" {
+    const interrupted = p.callback;
+    if (interrupted !== undefined) {
+      this.endCallback(p, `ended by ${decision.errorCode}`);
+      for (const d of interrupted) this.act(p, d, false);
+      if (decision.action.kind !== "module") return "done";
+    }
     const action = decision.action;
     switch (action.kind) {
-      case "module":
+      case "module": {
+        const agent = this.moduleAgent;
+        if (viaCallback && interrupted === undefined && agent !== undefined && this.runnable(agent)) {
+          this.moduleWaiting.push(decision);
+          if (agent !== p) {
+            this.notice(`HM: ModuleCallback waits for partition ${agent.config.name}'s next window; then ${describeAction(action)}`);
+            return "done";
+          }
+          return this.startModuleCallback(agent) ? "callback" : "done";
+        }
         this.moduleAction(action.action, `${decision.errorCode} in partition ${p.config.name}`);
-        return;
-      case "partition":
+        return "done";
+      }
+      case "partition": {
+        if (viaCallback && interrupted === undefined) {
+          const args = [ERROR_CODE_VALUES[decision.errorCode], decision.errorId, decision.logEntry.systemState];
+          const entered = p.vm.enterHmCallback?.("partition", args) ?? "none";
+          if (entered === "entered") {
+            p.callback = [decision];
+            this.notice(`HM: partition ${p.config.name}: PartitionCallback runs before ${describeAction(action)}`);
+            return "callback";
+          }
+          if (entered === "badStack") this.notice(`HM: partition ${p.config.name}: PartitionCallback skipped (the stack cannot take its frame)`);
+        }
         this.applyTransition(p, applyPartitionAction(p.mode, action.action, "healthMonitor"));
-        return;
+        return "done";
+      }
       case "errorHandler":
-        return;
+        return "done";
       default: {
         const unreachable: never = action;
         throw new Error(`unhandled HM action ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /**
+   * Enters the ModuleCallback in `agent` for the waiting module decisions (arguments: the first one's
+   * error code, identifier, system state and partition). False when it could not be entered: the
+   * waiting actions have then been applied.
+   */
+  private startModuleCallback(agent: PartitionRuntime): boolean {
+    const waiting = this.moduleWaiting;
+    this.moduleWaiting = [];
+    const first = waiting[0];
+    if (first === undefined) return false;
+    const args = [ERROR_CODE_VALUES[first.errorCode], first.errorId, first.logEntry.systemState, first.logEntry.partition ?? 0];
+    const entered = agent.callback === undefined ? (agent.vm.enterHmCallback?.("module", args) ?? "none") : "none";
+    if (entered === "entered") {
+      agent.callback = waiting;
+      this.notice(`HM: ModuleCallback runs in partition ${agent.config.name} before ${waiting.map((d) => describeAction(d.action)).join(", ")}`);
+      return true;
+    }
+    this.notice(`HM: ModuleCallback could not run in partition ${agent.config.name} (${entered === "badStack" ? "its stack cannot take the frame" : "busy"})`);
+    for (const d of waiting) this.act(agent, d, false);
+    return false;
+  }
+
+  /** Leaves the HM callback running in `p` (context restored); its actions are the caller's to apply. */
+  private endCallback(p: PartitionRuntime, how: string): void {
+    const pending = p.callback;
+    if (pending === undefined) return;
+    p.callback = undefined;
+    p.vm.leaveHmCallback?.();
+    const kind = pending[0]?.action.kind === "module" ? "ModuleCallback" : "PartitionCallback";
+    this.notice(`HM: partition ${p.config.name}: ${kind} ${how}; ${pending.map((d) => describeAction(d.action)).join(", ")} applies`);
   }
 
   private moduleAction(action: "IGNORE" | "SHUTDOWN" | "RESET", reason: string): void {
@@ -574,9 +668,11 @@ export class ModuleRunner {
       switch (e.kind) {
         case "stop":
           p.sleepUntil = undefined;
+          p.callback = undefined;
           break;
         case "restart":
           p.sleepUntil = undefined;
+          p.callback = undefined;
           p.stats.restarts++;
           p.errors.length = 0;
           this.router.resetPartition(p.config.id);
