@@ -23,7 +23,7 @@ import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
-import { partitionRamBytes } from "../module/partition-memory";
+import { partitionRamBytes, readOnlyRanges, type ReadOnlyRange } from "../module/partition-memory";
 import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
@@ -60,6 +60,9 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
   if (!libpv.ok) throw refuse(undefined, libpv.message);
   const image = parsePvImage(opts.image, ramBytes);
   if (!image.ok) throw refuse(opts.imagePath, image.error.message);
+  const readOnly = readOnlyRanges(p);
+  const top = readOnly.find((r) => r.end >= ramBytes);
+  if (top !== undefined) throw refuse(undefined, `Memory_Requirements ${top.name} is READ_ONLY at the top of RAM, where the initial stack lies: list a READ_WRITE region after it`);
   const callback = hmCallbackEntry(opts.config.partitionHm.find((t) => t.partition === p.id)?.callback, "PartitionCallback", image.image);
   if (typeof callback === "string") throw refuse(opts.imagePath, callback);
   // A ModuleCallback is looked for in every system partition; the runner checks that one defines it.
@@ -74,7 +77,7 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
     const missing = image.image.imports.filter((i) => !known.has(i.name)).map((i) => i.name);
     if (missing.length > 0) throw refuse(opts.imagePath, `eager binding: libpv exports none of ${missing.join(", ")}`);
   }
-  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callback, module: moduleCallback });
+  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callback, module: moduleCallback }, readOnly);
 }
 
 /**
@@ -108,6 +111,7 @@ class PvVm implements PartitionVm {
     private readonly permitted: ReadonlySet<ServiceId>,
     private readonly eager: boolean,
     private readonly callbackEntries: Readonly<Record<HmCallbackKind, number | undefined>>,
+    private readonly readOnly: readonly ReadOnlyRange[],
   ) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
@@ -125,6 +129,7 @@ class PvVm implements PartitionVm {
       ramBytes: this.ramBytes,
       now: this.lastNow,
       shared: this.sharedRegions(),
+      readOnly: this.readOnly,
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -136,7 +141,8 @@ class PvVm implements PartitionVm {
         flags,
         startCondition: START_CONDITION_VALUES[startCondition],
         ramSize: this.ramBytes,
-        freeBase: this.image.imageEnd,
+        // The RTOS allocates upwards from free_base: it starts past every READ_ONLY region.
+        freeBase: Math.max(this.image.imageEnd, ...this.readOnly.map((r) => PV_CONSTANTS.IMAGE_BASE + r.end)),
         resolver: this.libpv.resolver,
         libpvSize: this.libpv.size,
         exportTable: this.libpv.exportTable,

@@ -30,6 +30,7 @@ const mutants: Mutant[] = [
   { base: "hm_memory", what: "level PARTITION -> MODULE (module table: none, default RESET)", from: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="MODULE" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
   { base: "hm_callback", what: "PartitionCallback removed (the callback never runs)", from: ' PartitionCallback="hm_partition_callback"', to: "" },
   { base: "hm_modcb", what: "ModuleCallback removed (the callback never runs)", from: ' ModuleCallback="hm_module_callback"', to: "" },
+  { base: "mem_access", what: 'region "rom" Access READ_ONLY -> READ_WRITE (the store lands)', from: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_ONLY"', to: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_WRITE"' },
   { base: "hm_upcall", what: "level PROCESS -> PARTITION (the handler no longer gets it)", from: 'ErrorIdentifier="3" ErrorLevel="PROCESS" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
 ];
 
@@ -62,7 +63,7 @@ describe("HM tables: every action kind is observable (mutation test)", function 
     return [...r.problems, ...r.reports.flatMap((p) => p.tests.filter((t) => !t.pass).map((t) => `FAIL ${t.group}.${t.name}: ${t.reason}`))];
   };
 
-  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb"]) {
+  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "mem_access"]) {
     it(`${base}: the shipped module passes`, () => {
       const file = join(dir, `${base}.xml`);
       writeFileSync(file, mutate(join(ROOT, SUITE_DIR, `${base}.xml`), "<Module_Schedule", "<Module_Schedule"));
