@@ -115,6 +115,8 @@ export class ModuleRunner {
   private readonly moduleAgent: PartitionRuntime | undefined;
   /** Module-level decisions waiting for the ModuleCallback to run in the agent's next window. */
   private moduleWaiting: HmDecision[] = [];
+  /** Index of the next apx:InjectError to fire (they are in time order). */
+  private injectedNext = 0;
 
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
@@ -182,6 +184,8 @@ export class ModuleRunner {
       }
       const stop = decision.until < end ? decision.until : end;
       const p = decision.partition === undefined ? undefined : this.partitions.get(decision.partition);
+      this.fireInjected(decision.slotStart === this.now ? p : undefined);
+      if (this.shutdown !== undefined) break;
       if (p === undefined) {
         if (decision.slotStart === this.now) this.opts.trace.emit({ kind: "idle", time: this.now, until: decision.until });
       } else {
@@ -245,6 +249,9 @@ export class ModuleRunner {
           Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
         }
         this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
+        const injected = this.opts.config.ext.injectedErrors ?? [];
+        const next = injected.findIndex((i) => i.at >= s.now);
+        this.injectedNext = next < 0 ? injected.length : next;
         this.router.restoreState(s.ports);
         this.console.restorePending(s.console);
         for (const step of steps) step();
@@ -485,6 +492,48 @@ export class ModuleRunner {
       queuingStatus: (id) => r.queuingStatus(caller, id),
       clearQueuing: (id) => touched(id, r.clearQueuing(caller, id)),
     };
+  }
+
+  /**
+   * Fires the apx:InjectError entries that are due: state 1 (module initialization, at 0) and state 2
+   * (a system-specific function) at the first scheduling step at or after their time, with no partition
+   * context; state 3 (partition switching) at the first window start at or after its time, in the
+   * context of the partition the kernel switches to (`switchingTo`).
+   */
+  private fireInjected(switchingTo: PartitionRuntime | undefined): void {
+    const list = this.opts.config.ext.injectedErrors ?? [];
+    for (let inj = list[this.injectedNext]; inj !== undefined && inj.at <= this.now && this.shutdown === undefined; inj = list[this.injectedNext]) {
+      if (inj.systemState === 3 && switchingTo === undefined) return;
+      this.injectedNext++;
+      const p = inj.systemState === 3 ? switchingTo : undefined;
+      const d = decideHm(this.hmTables, {
+        error: { kind: "code", code: inj.errorCode },
+        systemState: inj.systemState,
+        partition: p?.config.id,
+        hasErrorHandler: false,
+        time: this.now,
+        message: "injected (apx:InjectError)",
+      });
+      this.hmLog.append(d.logEntry);
+      if (p !== undefined) p.stats.hmEvents++;
+      const { systemState } = d.logEntry;
+      this.opts.trace.emit({ kind: "hmEvent", time: this.now, partition: p?.config.id, systemState, errorId: d.errorId, errorCode: d.errorCode, level: d.level, action: describeAction(d.action) });
+      this.notice(`HM: ${p === undefined ? "module" : `partition ${p.config.name}`}: ${d.errorCode} (injected in system state ${systemState}) -> ${describeAction(d.action)}`);
+      if (p !== undefined) this.act(p, d);
+      else if (d.action.kind === "module") this.moduleContextAction(d);
+    }
+  }
+
+  /** A module action decided outside any partition: through the ModuleCallback's agent when there is one. */
+  private moduleContextAction(d: HmDecision): void {
+    if (d.action.kind !== "module") return;
+    const agent = this.moduleAgent;
+    if (agent !== undefined && this.runnable(agent)) {
+      this.moduleWaiting.push(d);
+      this.notice(`HM: ModuleCallback waits for partition ${agent.config.name}'s next window; then ${describeAction(d.action)}`);
+      return;
+    }
+    this.moduleAction(d.action.action, `${d.errorCode} in system state ${d.logEntry.systemState}`);
   }
 
   /** "errorHandler" while the guest's error handler runs (it said so), else `context`. */
