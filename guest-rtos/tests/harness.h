@@ -51,7 +51,7 @@ void test_set_cmdline(const char *cmdline, uint32_t len);
 int test_cmdline_has(const char *token);
 
 extern const struct test_group group_core, group_process, group_intra, group_partition, group_ports_tx,
-    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory, group_hm_upcall, group_schedule, group_warm;
+    group_ports_rx, group_hm_stack, group_hm_deadline, group_hm_memory, group_hm_upcall, group_hm_callback, group_hm_modcb, group_mem_access, group_schedule, group_warm;
 extern const struct test_group group_logbook, group_part2_tx, group_part2_rx, group_shm_writer, group_shm_reader,
     group_shm_fault;
 

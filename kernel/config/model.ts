@@ -208,6 +208,21 @@ export interface ModuleExtConfig {
   readonly clockHz: number;
   /** Cost-model overrides in document order (names are checked by the cost model, not here). */
   readonly costOverrides?: readonly CostOverride[];
+  /** Simulated errors in the kernel's own system states (apx:InjectError), in time order. */
+  readonly injectedErrors?: readonly InjectedError[];
+}
+
+/**
+ * An error the kernel raises itself in system state 1, 2 or 3 (apx:InjectError): the simulated source
+ * of errors outside partition code (a power failure during module init, a hardware fault while the
+ * kernel switches partitions). When it fires is the module runner's rule (module-runner.ts).
+ */
+export interface InjectedError {
+  readonly systemState: 1 | 2 | 3;
+  readonly errorCode: ErrorCode;
+  /** Module time from which it may fire (0 for state 1, which fires before the first window). */
+  readonly at: Nanos;
+  readonly pos: SourcePos;
 }
 
 /** A whole validated module. Invariant: every reference in it names an existing partition or port. */
@@ -221,6 +236,8 @@ export interface SystemConfig {
   readonly logbooks: readonly LogbookConfig[];
   readonly systemHm: readonly SystemHmEntry[];
   readonly moduleHm: readonly ModuleHmEntry[];
+  /** The Module_HM_Table's ModuleCallback: a function of a system partition's image (kernel/module/module-runner.ts). */
+  readonly moduleCallback?: string;
   readonly partitionHm: readonly PartitionHmTable[];
   readonly ext: ModuleExtConfig;
 }

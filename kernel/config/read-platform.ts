@@ -1,8 +1,10 @@
-// Reads apexvisor's module-wide extension element apx:Platform: the cost model's clock frequency and
-// cost overrides. Override names are not checked here (the cost model owns its table).
+// Reads apexvisor's module-wide extension element apx:Platform: the cost model's clock frequency,
+// cost overrides and the simulated errors of system states 1-3 (apx:InjectError). Override names are not checked here (the cost model owns its table).
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
-import type { CostOverride, ModuleExtConfig } from "./model";
+import type { CostOverride, InjectedError, ModuleExtConfig } from "./model";
+import { nanos } from "../mem/types";
+import { ERROR_CODES } from "./read-hm";
 import { APX_NS } from "./namespaces";
 import type { XmlElement } from "./xml-tree";
 
@@ -15,8 +17,12 @@ export function readPlatform(el: XmlElement | undefined, sink: DiagnosticSink): 
   if (!el) return { clockHz: DEFAULT_CLOCK_HZ, costOverrides: [] };
   const r = new ElementReader(el, sink);
   const clockHz = r.int("ClockHz", false, { min: 1_000, max: 10_000_000_000 }) ?? DEFAULT_CLOCK_HZ;
-  const groups = r.children([{ local: "Cost", ns: APX_NS, min: 0, max: Infinity }]);
+  const groups = r.children([
+    { local: "Cost", ns: APX_NS, min: 0, max: Infinity },
+    { local: "InjectError", ns: APX_NS, min: 0, max: Infinity },
+  ]);
   r.finish();
+  const injectedErrors = (groups.get("apx:InjectError") ?? []).flatMap((e) => readInjectError(e, sink)).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const costOverrides: CostOverride[] = [];
   for (const c of groups.get("apx:Cost") ?? []) {
     const cr = new ElementReader(c, sink);
@@ -29,5 +35,21 @@ export function readPlatform(el: XmlElement | undefined, sink: DiagnosticSink): 
     else if (costOverrides.some((o) => o.name === name)) cr.error(`cost "${name}" is overridden twice`);
     else costOverrides.push({ name, cycles: cyclesValue, pos: c.pos });
   }
-  return { clockHz, costOverrides };
+  return { clockHz, costOverrides, ...(injectedErrors.length === 0 ? {} : { injectedErrors }) };
+}
+
+/** One apx:InjectError (SystemState 1..3, ErrorCode, AtSeconds; state 1 fires at 0 only). */
+function readInjectError(el: XmlElement, sink: DiagnosticSink): InjectedError[] {
+  const r = new ElementReader(el, sink);
+  const state = r.int("SystemState", true, { min: 1, max: 3 });
+  const errorCode = r.enumOf("ErrorCode", ERROR_CODES, true);
+  const at = r.seconds("AtSeconds", false, false) ?? nanos(0);
+  r.children([]);
+  r.finish();
+  if (state === undefined || errorCode === undefined) return [];
+  if (state === 1 && at !== nanos(0)) {
+    r.error("apx:InjectError SystemState 1 (module initialization) fires before the first window: AtSeconds must be 0 or absent");
+    return [];
+  }
+  return [{ systemState: state as 1 | 2 | 3, errorCode, at, pos: el.pos }];
 }

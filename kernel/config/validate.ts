@@ -6,7 +6,7 @@ import type { Diagnostic } from "./diagnostic";
 import { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import type { ModuleHmEntry, PartitionConfig, PartitionHmTable, SystemConfig, SystemHmEntry } from "./model";
-import { APX_NS } from "./namespaces";
+import { APX_NS, ARINC_NS } from "./namespaces";
 import { resolvePartition } from "./partition-ref";
 import { checkChannels } from "./check-channels";
 import { readConnectionTable } from "./read-channels";
@@ -64,6 +64,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
   const systemHm: SystemHmEntry[] | undefined = systemHmEl && readSystemHm(systemHmEl, sink);
   const moduleHmEl = each("Module_HM_Table")[0];
   const moduleHm: ModuleHmEntry[] = moduleHmEl ? readModuleHm(moduleHmEl, sink) : [];
+  const moduleCallback = moduleHmEl?.attributes.find((a) => a.local === "ModuleCallback" && a.ns === ARINC_NS)?.value;
   if (systemHm) checkHmDuplicates("System_HM_Table", systemHm, sink);
   checkHmDuplicates("Module_HM_Table", moduleHm, sink);
   checkHmKnown("Module_HM_Table", moduleHm, systemHm, sink);
@@ -88,6 +89,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
     logbooks,
     systemHm: systemHm ?? [],
     moduleHm,
+    ...(moduleCallback === undefined ? {} : { moduleCallback }),
     partitionHm,
     ext,
   };
@@ -157,6 +159,9 @@ function readPartitionHmTables(
       continue;
     }
     lines.set(p.id, el.pos.line);
+    if (draft.callback !== undefined && p.guest.kind === "FV") {
+      sink.error(el.pos, `PartitionCallback "${draft.callback}": partition "${p.name}" is full-virtualized; only a PV partition's image can name an HM callback the kernel may enter`);
+    }
     checkHmDuplicates("Partition_HM_Table", draft.entries, sink);
     checkHmKnown("Partition_HM_Table", draft.entries, systemHm, sink);
     out.push({ partition: p.id, callback: draft.callback, entries: draft.entries });

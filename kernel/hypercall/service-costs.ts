@@ -43,6 +43,7 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   windowYield: 20,
   hmRaiseError: 300,
   hmSetHandlerState: 20,
+  hmCallbackReturn: 40,
   logbookCreate: 300, // configuration lookup by owner and name
   logbookWrite: 150, // one copy into kernel storage (bounded by LOGBOOK_MAX_MESSAGE)
   logbookRead: 150,

@@ -4,7 +4,7 @@
 import type { ErrorCode, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
 import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
-import { partitionSystemState, type PartitionContext } from "../health/system-state";
+import { ERROR_CODE_VALUES, partitionSystemState, type PartitionContext } from "../health/system-state";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import {
   applyPartitionAction,
@@ -39,6 +39,7 @@ import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
+import { PartitionLoadError } from "./load-error";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
 import { USER_QUIT } from "./partition-vm";
 import { IoreqHub } from "../ioreq/ioreq-hub";
@@ -99,6 +100,8 @@ interface PartitionRuntime {
   readonly stats: PartitionStats;
   /** The partition's KernelApi, built at its first hypercall and reused (no closures per exit). */
   api?: KernelApi;
+  /** The decisions whose actions wait for the HM callback running in this partition to return. */
+  callback: readonly HmDecision[] | undefined;
 }
 
 /** Runs a validated module in virtual time. Deterministic: the same config and images give the same trace. */
@@ -122,6 +125,12 @@ export class ModuleRunner {
   private readonly ioreq: IoreqHub | undefined;
   /** Window id of the window running now (for the ioreq trace). */
   private windowId = 0;
+  /** The system partition whose image defines the ModuleCallback (undefined without one). */
+  private readonly moduleAgent: PartitionRuntime | undefined;
+  /** Module-level decisions waiting for the ModuleCallback to run in the agent's next window. */
+  private moduleWaiting: HmDecision[] = [];
+  /** Index of the next apx:InjectError to fire (they are in time order). */
+  private injectedNext = 0;
 
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
@@ -154,8 +163,14 @@ export class ModuleRunner {
         doneUntil: undefined,
         deferred: [],
         errors: [],
+        callback: undefined,
         stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
       });
+    }
+    this.moduleAgent = [...this.partitions.values()].find((p) => p.vm.hasHmCallback?.("module") === true);
+    const named = config.moduleCallback;
+    if (named !== undefined && this.moduleAgent === undefined) {
+      throw new PartitionLoadError("(module)", undefined, undefined, `ModuleCallback "${named}": no system partition (SystemPartition="true") is a PV partition whose image defines it`);
     }
   }
 
@@ -188,6 +203,8 @@ export class ModuleRunner {
       }
       const stop = decision.until < end ? decision.until : end;
       const p = decision.partition === undefined ? undefined : this.partitions.get(decision.partition);
+      this.fireInjected(decision.slotStart === this.now ? p : undefined);
+      if (this.shutdown !== undefined) break;
       if (p === undefined) {
         if (decision.slotStart === this.now) this.opts.trace.emit({ kind: "idle", time: this.now, until: decision.until });
       } else {
@@ -260,6 +277,9 @@ export class ModuleRunner {
           Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
         }
         this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
+        const injected = this.opts.config.ext.injectedErrors ?? [];
+        const next = injected.findIndex((i) => i.at >= s.now);
+        this.injectedNext = next < 0 ? injected.length : next;
         this.router.restoreState(s.ports);
         this.console.restorePending(s.console);
         this.logbooks.restoreState(s.logbooks);
@@ -282,6 +302,7 @@ export class ModuleRunner {
       p.vm.beginWindow?.(start, windowEnd);
       p.stats.windows++;
       this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
+      if (p === this.moduleAgent && this.moduleWaiting.length > 0) this.startModuleCallback(p);
     }
     const budget = this.clock.cyclesBetween(start, stop);
     p.stats.cyclesOffered += budget;
@@ -311,6 +332,12 @@ export class ModuleRunner {
     }
     if (this.shutdown !== undefined) return;
     this.now = stop;
+    const pending = p.callback;
+    if (pending !== undefined && stop === windowEnd) {
+      // A callback gets the rest of its partition's window, no more: the action is not held up longer.
+      this.endCallback(p, "did not return within its window");
+      for (const d of pending) this.act(p, d, false);
+    }
     if (stop === windowEnd) this.opts.trace.emit({ kind: "windowEnd", time: stop, partition: p.config.id, windowId });
   }
 
@@ -429,6 +456,15 @@ export class ModuleRunner {
         if (this.opts.trace === NULL_SINK) return; // tracing off: not even the event object
         this.opts.trace.emit({ kind: "hypercall", time: this.now, partition: p.config.id, service, result });
       },
+      hmCallbackReturn: (): boolean => {
+        const pending = p.callback;
+        if (pending === undefined) return false;
+        this.endCallback(p, "returned");
+        p.deferred.push(() => {
+          for (const d of pending) this.act(p, d, false);
+        });
+        return true;
+      },
       setPartitionMode: (requested: number): ReturnCode => {
         const t = setPartitionMode(p.mode, requested);
         p.deferred.push(() => this.applyTransition(p, t));
@@ -527,6 +563,48 @@ export class ModuleRunner {
     };
   }
 
+  /**
+   * Fires the apx:InjectError entries that are due: state 1 (module initialization, at 0) and state 2
+   * (a system-specific function) at the first scheduling step at or after their time, with no partition
+   * context; state 3 (partition switching) at the first window start at or after its time, in the
+   * context of the partition the kernel switches to (`switchingTo`).
+   */
+  private fireInjected(switchingTo: PartitionRuntime | undefined): void {
+    const list = this.opts.config.ext.injectedErrors ?? [];
+    for (let inj = list[this.injectedNext]; inj !== undefined && inj.at <= this.now && this.shutdown === undefined; inj = list[this.injectedNext]) {
+      if (inj.systemState === 3 && switchingTo === undefined) return;
+      this.injectedNext++;
+      const p = inj.systemState === 3 ? switchingTo : undefined;
+      const d = decideHm(this.hmTables, {
+        error: { kind: "code", code: inj.errorCode },
+        systemState: inj.systemState,
+        partition: p?.config.id,
+        hasErrorHandler: false,
+        time: this.now,
+        message: "injected (apx:InjectError)",
+      });
+      this.hmLog.append(d.logEntry);
+      if (p !== undefined) p.stats.hmEvents++;
+      const { systemState } = d.logEntry;
+      this.opts.trace.emit({ kind: "hmEvent", time: this.now, partition: p?.config.id, systemState, errorId: d.errorId, errorCode: d.errorCode, level: d.level, action: describeAction(d.action) });
+      this.notice(`HM: ${p === undefined ? "module" : `partition ${p.config.name}`}: ${d.errorCode} (injected in system state ${systemState}) -> ${describeAction(d.action)}`);
+      if (p !== undefined) this.act(p, d);
+      else if (d.action.kind === "module") this.moduleContextAction(d);
+    }
+  }
+
+  /** A module action decided outside any partition: through the ModuleCallback's agent when there is one. */
+  private moduleContextAction(d: HmDecision): void {
+    if (d.action.kind !== "module") return;
+    const agent = this.moduleAgent;
+    if (agent !== undefined && this.runnable(agent)) {
+      this.moduleWaiting.push(d);
+      this.notice(`HM: ModuleCallback waits for partition ${agent.config.name}'s next window; then ${describeAction(d.action)}`);
+      return;
+    }
+    this.moduleAction(d.action.action, `${d.errorCode} in system state ${d.logEntry.systemState}`);
+  }
+
   /** "errorHandler" while the guest's error handler runs (it said so), else `context`. */
   private codeContext(p: PartitionRuntime, context: "code" | "hypercall"): PartitionContext {
     return p.vm.errorHandler?.().state === "running" ? "errorHandler" : context;
@@ -549,8 +627,7 @@ export class ModuleRunner {
       p.vm.raiseHmUpcall?.();
       return true;
     }
-    this.act(p, d);
-    return false;
+    return this.act(p, d) === "callback";
   }
 
   /** An error the guest RTOS reports with its exact code; true when it goes to the guest's error handler. */
@@ -590,23 +667,89 @@ export class ModuleRunner {
     return decision;
   }
 
-  /** Carries out a module or partition action; the error-handler action was delivered by the caller. */
-  private act(p: PartitionRuntime, decision: HmDecision): void {
+  /**
+   * Carries out a module or partition action; the error-handler action was delivered by the caller.
+   * With `viaCallback`, the HM callback the XML names runs first and the action waits for its return:
+   * a partition action runs the partition's PartitionCallback in the partition now ("callback"); a
+   * module action runs the ModuleCallback in the system partition that defines it, now when that is
+   * the partition in error, else at the start of its next window. An error while a callback runs ends
+   * it: the actions it was waiting for apply, and the new error's own action only when it is a module one.
+   */
+  private act(p: PartitionRuntime, decision: HmDecision, viaCallback = true): "done" | "callback" {
+    const interrupted = p.callback;
+    if (interrupted !== undefined) {
+      this.endCallback(p, `ended by ${decision.errorCode}`);
+      for (const d of interrupted) this.act(p, d, false);
+      if (decision.action.kind !== "module") return "done";
+    }
     const action = decision.action;
     switch (action.kind) {
-      case "module":
+      case "module": {
+        const agent = this.moduleAgent;
+        if (viaCallback && interrupted === undefined && agent !== undefined && this.runnable(agent)) {
+          this.moduleWaiting.push(decision);
+          if (agent !== p) {
+            this.notice(`HM: ModuleCallback waits for partition ${agent.config.name}'s next window; then ${describeAction(action)}`);
+            return "done";
+          }
+          return this.startModuleCallback(agent) ? "callback" : "done";
+        }
         this.moduleAction(action.action, `${decision.errorCode} in partition ${p.config.name}`);
-        return;
-      case "partition":
+        return "done";
+      }
+      case "partition": {
+        if (viaCallback && interrupted === undefined) {
+          const args = [ERROR_CODE_VALUES[decision.errorCode], decision.errorId, decision.logEntry.systemState];
+          const entered = p.vm.enterHmCallback?.("partition", args) ?? "none";
+          if (entered === "entered") {
+            p.callback = [decision];
+            this.notice(`HM: partition ${p.config.name}: PartitionCallback runs before ${describeAction(action)}`);
+            return "callback";
+          }
+          if (entered === "badStack") this.notice(`HM: partition ${p.config.name}: PartitionCallback skipped (the stack cannot take its frame)`);
+        }
         this.applyTransition(p, applyPartitionAction(p.mode, action.action, "healthMonitor"));
-        return;
+        return "done";
+      }
       case "errorHandler":
-        return;
+        return "done";
       default: {
         const unreachable: never = action;
         throw new Error(`unhandled HM action ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /**
+   * Enters the ModuleCallback in `agent` for the waiting module decisions (arguments: the first one's
+   * error code, identifier, system state and partition). False when it could not be entered: the
+   * waiting actions have then been applied.
+   */
+  private startModuleCallback(agent: PartitionRuntime): boolean {
+    const waiting = this.moduleWaiting;
+    this.moduleWaiting = [];
+    const first = waiting[0];
+    if (first === undefined) return false;
+    const args = [ERROR_CODE_VALUES[first.errorCode], first.errorId, first.logEntry.systemState, first.logEntry.partition ?? 0];
+    const entered = agent.callback === undefined ? (agent.vm.enterHmCallback?.("module", args) ?? "none") : "none";
+    if (entered === "entered") {
+      agent.callback = waiting;
+      this.notice(`HM: ModuleCallback runs in partition ${agent.config.name} before ${waiting.map((d) => describeAction(d.action)).join(", ")}`);
+      return true;
+    }
+    this.notice(`HM: ModuleCallback could not run in partition ${agent.config.name} (${entered === "badStack" ? "its stack cannot take the frame" : "busy"})`);
+    for (const d of waiting) this.act(agent, d, false);
+    return false;
+  }
+
+  /** Leaves the HM callback running in `p` (context restored); its actions are the caller's to apply. */
+  private endCallback(p: PartitionRuntime, how: string): void {
+    const pending = p.callback;
+    if (pending === undefined) return;
+    p.callback = undefined;
+    p.vm.leaveHmCallback?.();
+    const kind = pending[0]?.action.kind === "module" ? "ModuleCallback" : "PartitionCallback";
+    this.notice(`HM: partition ${p.config.name}: ${kind} ${how}; ${pending.map((d) => describeAction(d.action)).join(", ")} applies`);
   }
 
   private moduleAction(action: "IGNORE" | "SHUTDOWN" | "RESET", reason: string): void {
@@ -644,9 +787,11 @@ export class ModuleRunner {
         case "stop":
           p.sleepUntil = undefined;
           this.ioreq?.serverReset(p.config.id);
+          p.callback = undefined;
           break;
         case "restart":
           p.sleepUntil = undefined;
+          p.callback = undefined;
           this.ioreq?.serverReset(p.config.id);
           this.ioreq?.clientReset(p.config.id);
           p.stats.restarts++;

@@ -81,6 +81,8 @@ export interface KernelApi {
   notice(text: string): void;
   /** Records a completed trap in the trace: service name and the EAX result, or "fault" for an HM error. */
   traceHypercall(service: string, result: number | "fault"): void;
+  /** hm_callback_return: the partition HM callback ended; false when none runs. The VM restored its context. */
+  hmCallbackReturn(): boolean;
 }
 
 /** An error reported by the guest RTOS (hm_raise_error). */
@@ -91,6 +93,9 @@ export interface GuestError {
   /** The RTOS cannot give it to its error handler (the handler raised it, or its queue is full). */
   readonly noHandler: boolean;
 }
+
+/** Which HM callback: the Partition_HM_Table's PartitionCallback or the Module_HM_Table's ModuleCallback. */
+export type HmCallbackKind = "partition" | "module";
 
 /** The guest RTOS's error-handler state as it declared it (hm_set_handler_state). */
 export type ErrorHandlerState = "none" | "ready" | "running";
@@ -157,6 +162,17 @@ export interface PartitionVm {
   errorHandler?(): { readonly state: ErrorHandlerState; readonly deliverable: boolean };
   /** Raises the HM virq: a process-level error record waits in the kernel's queue (PV only). */
   raiseHmUpcall?(): void;
+  /**
+   * Enters an HM callback of the partition's image with `args` as C arguments, saving the interrupted
+   * context: the PartitionCallback of its Partition_HM_Table, or (a system partition) the module's
+   * ModuleCallback. "none" when the image has no such callback or one runs already, "badStack" when
+   * the stack cannot take the frame (PV only; kernel/partition/hm-callback.ts).
+   */
+  enterHmCallback?(kind: HmCallbackKind, args: readonly number[]): "entered" | "none" | "badStack";
+  /** True when the image defines the callback of that kind (the module agent is found this way). */
+  hasHmCallback?(kind: HmCallbackKind): boolean;
+  /** Leaves the HM callback: restores the context saved at entry (no-op when none runs). */
+  leaveHmCallback?(): void;
   /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
 }

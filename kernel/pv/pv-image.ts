@@ -36,6 +36,8 @@ export interface PvImage {
   readonly pvext: { readonly str: VirtRange; readonly sym: VirtRange; readonly jmp: VirtRange };
   /** Imports in `.pvext.sym` order (index k = slot k). */
   readonly imports: readonly PvImport[];
+  /** Symbol name -> value from `.symtab` (empty for a stripped image); names the PartitionCallback. */
+  readonly symbols: ReadonlyMap<string, number>;
 }
 
 /** Why an image is refused. */
@@ -114,7 +116,7 @@ export function parsePvImage(bytes: Uint8Array, ramBytes: number): PvImageResult
   if (typeof imports === "string") return fail("badPvext", imports);
   return {
     ok: true,
-    image: { bytes, entry: elf.image.entry, segments: elf.image.segments, imageEnd, guestName, abiMinor: minor, noteFlags: u32(note, f.flags.offset), pvext, imports },
+    image: { bytes, entry: elf.image.entry, segments: elf.image.segments, imageEnd, guestName, abiMinor: minor, noteFlags: u32(note, f.flags.offset), pvext, imports, symbols: tables.symbols },
   };
 }
 

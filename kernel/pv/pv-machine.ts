@@ -41,6 +41,8 @@ export interface PvMachineSpec {
   readonly bind: ((mem: PhysicalMemory) => void) | undefined;
   /** The partition's apx:Shared regions with their backing, mapped from SHARED_BASE in this order. */
   readonly shared: readonly { readonly mapping: SharedMapping; readonly block: SharedBlock }[];
+  /** RAM byte ranges of private READ_ONLY regions (the image's own segments keep their flags). */
+  readonly readOnly: readonly { readonly start: number; readonly end: number }[];
 }
 
 /** Offsets of the shared regions from SHARED_BASE, in order. */
@@ -53,8 +55,12 @@ export function placeShared(shared: readonly { readonly mapping: SharedMapping }
   });
 }
 
-/** True when RAM page `page` may be written by the guest: not wholly inside read-only segments. */
-function ramPageWritable(image: PvImage, page: number, jmpReadOnly: boolean): boolean {
+/**
+ * True when RAM page `page` may be written by the guest. A page of the image follows its segments'
+ * flags (writable when a writable segment touches it); any other page follows the Access of the region
+ * it lies in (`readOnly` ranges).
+ */
+function ramPageWritable(image: PvImage, readOnly: PvMachineSpec["readOnly"], page: number, jmpReadOnly: boolean): boolean {
   const lo = PV_CONSTANTS.IMAGE_BASE + page * PAGE;
   const hi = lo + PAGE;
   const overlapping = image.segments.filter((s) => s.vaddr < hi && s.vaddr + s.memSize > lo);
@@ -63,7 +69,8 @@ function ramPageWritable(image: PvImage, page: number, jmpReadOnly: boolean): bo
     const jmpEnd = Math.ceil(j.end / PAGE) * PAGE;
     return !(jmpReadOnly && j.end > j.start && j.start % PAGE === 0 && lo >= j.start && hi <= jmpEnd);
   }
-  return overlapping.length === 0;
+  const off = page * PAGE;
+  return overlapping.length === 0 && !readOnly.some((r) => off < r.end && off + PAGE > r.start);
 }
 
 /** Builds the machine and leaves the vCPU at the image's entry point. */
@@ -81,9 +88,9 @@ export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   }
   spec.bind?.(mem);
   const eager = spec.bind !== undefined;
-  buildPageTables(mem, layout, (page) => ramPageWritable(image, page, false), placed);
+  buildPageTables(mem, layout, (page) => ramPageWritable(image, spec.readOnly, page, false), placed);
   if (eager) {
-    for (let page = 0; page < ramBytes / PAGE; page++) if (!ramPageWritable(image, page, true)) protectRamPage(mem, layout, page);
+    for (let page = 0; page < ramBytes / PAGE; page++) if (!ramPageWritable(image, spec.readOnly, page, true)) protectRamPage(mem, layout, page);
   }
   writeStartInfo(mem, layout.startInfo, spec.startInfo);
   const shared = new SharedPage(mem, layout.sharedPage);

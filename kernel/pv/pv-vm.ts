@@ -25,11 +25,12 @@ import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import { PartitionLoadError } from "../module/load-error";
-import { partitionRamBytes } from "../module/partition-memory";
-import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
+import { partitionRamBytes, readOnlyRanges, type ReadOnlyRange } from "../module/partition-memory";
+import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
+import { enterCallback, leaveCallback, type SavedContext } from "./hm-callback";
 import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
 
 /** What the VM factory passes in. */
@@ -63,6 +64,15 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
   if (!libpv.ok) throw refuse(undefined, libpv.message);
   const image = parsePvImage(opts.image, ramBytes);
   if (!image.ok) throw refuse(opts.imagePath, image.error.message);
+  const readOnly = readOnlyRanges(p);
+  const top = readOnly.find((r) => r.end >= ramBytes);
+  if (top !== undefined) throw refuse(undefined, `Memory_Requirements ${top.name} is READ_ONLY at the top of RAM, where the initial stack lies: list a READ_WRITE region after it`);
+  const callback = hmCallbackEntry(opts.config.partitionHm.find((t) => t.partition === p.id)?.callback, "PartitionCallback", image.image);
+  if (typeof callback === "string") throw refuse(opts.imagePath, callback);
+  // A ModuleCallback is looked for in every system partition; the runner checks that one defines it.
+  const moduleName = p.systemPartition ? opts.config.moduleCallback : undefined;
+  const moduleCallback = moduleName !== undefined && image.image.symbols.has(moduleName) ? hmCallbackEntry(moduleName, "ModuleCallback", image.image) : undefined;
+  if (typeof moduleCallback === "string") throw refuse(opts.imagePath, moduleCallback);
   const permitted = permittedServices(p, opts.config);
   const lookup = buildExportLookup(libpv.image, permitted);
   const eager = p.guest.binding === "jumptable-eager" || (image.image.noteFlags & NoteFlags.BIND_NOW) !== 0;
@@ -71,7 +81,19 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
     const missing = image.image.imports.filter((i) => !known.has(i.name)).map((i) => i.name);
     if (missing.length > 0) throw refuse(opts.imagePath, `eager binding: libpv exports none of ${missing.join(", ")}`);
   }
-  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager);
+  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callback, module: moduleCallback }, readOnly);
+}
+
+/**
+ * The address of the callback `name` (undefined when none is named), or why it cannot run: the name
+ * must be a symbol of the image inside an executable segment.
+ */
+function hmCallbackEntry(name: string | undefined, what: string, image: PvImage): number | undefined | string {
+  if (name === undefined) return undefined;
+  const at = image.symbols.get(name);
+  if (at === undefined) return `${what} "${name}" is not a symbol of the image (is it stripped, or the name misspelt?)`;
+  const executable = image.segments.some((s) => (s.flags & 1) !== 0 && at >= s.vaddr && at < s.vaddr + s.memSize);
+  return executable ? at : `${what} "${name}" at 0x${at.toString(16)} is not in an executable segment`;
 }
 
 class PvVm implements PartitionVm {
@@ -81,6 +103,8 @@ class PvVm implements PartitionVm {
   private readonly hz: bigint;
   private lastNow: Nanos = nanos(0);
   private windowEnd: Nanos = nanos(0);
+  /** The context the running HM callback interrupted; undefined when none runs. */
+  private callbackSaved: SavedContext | undefined;
 
   constructor(
     private readonly opts: PvVmOptions,
@@ -90,6 +114,8 @@ class PvVm implements PartitionVm {
     private readonly lookup: ExportLookup,
     private readonly permitted: ReadonlySet<ServiceId>,
     private readonly eager: boolean,
+    private readonly callbackEntries: Readonly<Record<HmCallbackKind, number | undefined>>,
+    private readonly readOnly: readonly ReadOnlyRange[],
   ) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
@@ -108,6 +134,7 @@ class PvVm implements PartitionVm {
       ramBytes: this.ramBytes,
       now: this.lastNow,
       shared: this.sharedRegions(),
+      readOnly: this.readOnly,
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -119,7 +146,8 @@ class PvVm implements PartitionVm {
         flags,
         startCondition: START_CONDITION_VALUES[startCondition],
         ramSize: this.ramBytes,
-        freeBase: this.image.imageEnd,
+        // The RTOS allocates upwards from free_base: it starts past every READ_ONLY region.
+        freeBase: Math.max(this.image.imageEnd, ...this.readOnly.map((r) => PV_CONSTANTS.IMAGE_BASE + r.end)),
         resolver: this.libpv.resolver,
         libpvSize: this.libpv.size,
         exportTable: this.libpv.exportTable,
@@ -301,6 +329,23 @@ class PvVm implements PartitionVm {
     this.machine.shared.raise(Virq.HM);
   }
 
+  hasHmCallback(kind: HmCallbackKind): boolean {
+    return this.callbackEntries[kind] !== undefined;
+  }
+
+  enterHmCallback(kind: HmCallbackKind, args: readonly number[]): "entered" | "none" | "badStack" {
+    const entry = this.callbackEntries[kind];
+    if (entry === undefined || this.callbackSaved !== undefined) return "none";
+    this.callbackSaved = enterCallback(this.machine.cpu, this.machine.shared, entry, args);
+    return this.callbackSaved === undefined ? "badStack" : "entered";
+  }
+
+  leaveHmCallback(): void {
+    if (this.callbackSaved === undefined) return;
+    leaveCallback(this.machine.cpu, this.machine.shared, this.callbackSaved);
+    this.callbackSaved = undefined;
+  }
+
   /**
    * COLD_START reloads everything: the image, zeroed RAM, a fresh vCPU, shared page and timers.
    * WARM_START keeps the partition's RAM as it was (code, .data, heap, stacks) and restarts the vCPU at
@@ -311,6 +356,7 @@ class PvVm implements PartitionVm {
   restart(mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
     const kept = mode === "WARM_START" ? this.machine.mem.readBytes(guestPhys(0), this.ramBytes) : undefined;
     this.machine = this.build(startCondition);
+    this.callbackSaved = undefined;
     if (kept !== undefined) this.machine.mem.writeBytes(guestPhys(0), kept);
     this.vcpu = this.freshVcpu();
   }

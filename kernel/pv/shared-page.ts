@@ -85,6 +85,11 @@ export class SharedPage {
     return this.mem.read8(guestPhys(this.base + F.irq_mask.offset)) !== 0;
   }
 
+  /** Sets or clears irq_mask (the kernel masks virqs while a partition HM callback runs). */
+  setMasked(masked: boolean): void {
+    this.mem.write8(guestPhys(this.base + F.irq_mask.offset), masked ? 1 : 0);
+  }
+
   /** Upcall entry: mask and count (the push and the jump are the upcall's business). */
   enterUpcall(): void {
     this.mem.write8(guestPhys(this.base + F.irq_mask.offset), 1);

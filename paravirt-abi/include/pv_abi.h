@@ -194,6 +194,7 @@
 #define PV_SVC_WINDOW_YIELD 30
 #define PV_SVC_HM_RAISE_ERROR 31
 #define PV_SVC_HM_SET_HANDLER_STATE 32
+#define PV_SVC_HM_CALLBACK_RETURN 33
 #define PV_SVC_LOGBOOK_CREATE 40
 #define PV_SVC_LOGBOOK_WRITE 41
 #define PV_SVC_LOGBOOK_READ 42
@@ -810,6 +811,9 @@ uint32_t pv_hm_raise_error(uint32_t error_code, uint32_t flags, uint32_t failed_
 /** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. (id 32, any) */
 pv_status_t pv_hm_set_handler_state(uint32_t state);
 
+/** Ends the partition HM callback (PartitionCallback) the kernel entered; the kernel restores the interrupted context and applies the Partition_HM_Table action. (id 33, any) */
+pv_status_t pv_hm_callback_return(void);
+
 /** Opens a configured logbook of the caller and stores its id (CREATE_LOGBOOK). (id 40, any) */
 pv_status_t pv_logbook_create(const struct pv_logbook_config *config, uint32_t *logbook_id);
 
@@ -1046,6 +1050,13 @@ static inline uint32_t pv_abi_to_arinc(uint32_t service_id, pv_status_t result) 
         switch (result) {
         case PV_ENOSYS: return ARINC_INVALID_CONFIG;
         case PV_EINVAL: return ARINC_INVALID_PARAM;
+        default: break;
+        }
+        break;
+    case PV_SVC_HM_CALLBACK_RETURN:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EMODE: return ARINC_INVALID_MODE;
         default: break;
         }
         break;

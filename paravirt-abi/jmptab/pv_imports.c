@@ -34,6 +34,7 @@ PV_EXTERNAL_FUNC(pv_hm_get_error_status);
 PV_EXTERNAL_FUNC(pv_window_yield);
 PV_EXTERNAL_FUNC(pv_hm_raise_error);
 PV_EXTERNAL_FUNC(pv_hm_set_handler_state);
+PV_EXTERNAL_FUNC(pv_hm_callback_return);
 PV_EXTERNAL_FUNC(pv_logbook_create);
 PV_EXTERNAL_FUNC(pv_logbook_write);
 PV_EXTERNAL_FUNC(pv_logbook_read);

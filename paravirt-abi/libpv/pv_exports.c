@@ -38,6 +38,7 @@ static const char name_pv_hm_get_error_status[] = "pv_hm_get_error_status";
 static const char name_pv_window_yield[] = "pv_window_yield";
 static const char name_pv_hm_raise_error[] = "pv_hm_raise_error";
 static const char name_pv_hm_set_handler_state[] = "pv_hm_set_handler_state";
+static const char name_pv_hm_callback_return[] = "pv_hm_callback_return";
 static const char name_pv_logbook_create[] = "pv_logbook_create";
 static const char name_pv_logbook_write[] = "pv_logbook_write";
 static const char name_pv_logbook_read[] = "pv_logbook_read";
@@ -58,7 +59,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[51] = {
+const struct pv_export pv_export_table[52] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -92,6 +93,7 @@ const struct pv_export pv_export_table[51] = {
     { (uint32_t)name_pv_window_yield, (uint32_t)pv_window_yield, PV_SVC_WINDOW_YIELD, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_hm_raise_error, (uint32_t)pv_hm_raise_error, PV_SVC_HM_RAISE_ERROR, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_hm_set_handler_state, (uint32_t)pv_hm_set_handler_state, PV_SVC_HM_SET_HANDLER_STATE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_hm_callback_return, (uint32_t)pv_hm_callback_return, PV_SVC_HM_CALLBACK_RETURN, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_logbook_create, (uint32_t)pv_logbook_create, PV_SVC_LOGBOOK_CREATE, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_logbook_write, (uint32_t)pv_logbook_write, PV_SVC_LOGBOOK_WRITE, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_logbook_read, (uint32_t)pv_logbook_read, PV_SVC_LOGBOOK_READ, PV_EXPORT_SERVICE },

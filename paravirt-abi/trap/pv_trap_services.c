@@ -140,6 +140,10 @@ pv_status_t pv_hm_set_handler_state(uint32_t state) {
     return (pv_status_t)pv_trap1(PV_SVC_HM_SET_HANDLER_STATE, state);
 }
 
+pv_status_t pv_hm_callback_return(void) {
+    return (pv_status_t)pv_trap0(PV_SVC_HM_CALLBACK_RETURN);
+}
+
 pv_status_t pv_logbook_create(const struct pv_logbook_config *config, uint32_t *logbook_id) {
     return (pv_status_t)pv_trap2(PV_SVC_LOGBOOK_CREATE, (uint32_t)config, (uint32_t)logbook_id);
 }

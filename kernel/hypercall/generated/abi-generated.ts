@@ -81,6 +81,8 @@ export enum ServiceId {
   HmRaiseError = 31,
   /** Declares the RTOS's error-handler state (PV_HMH_*): whether PROCESS-level errors can go to a handler, and whether it runs now. */
   HmSetHandlerState = 32,
+  /** Ends the partition HM callback (PartitionCallback) the kernel entered; the kernel restores the interrupted context and applies the Partition_HM_Table action. */
+  HmCallbackReturn = 33,
   /** Opens a configured logbook of the caller and stores its id (CREATE_LOGBOOK). */
   LogbookCreate = 40,
   /** Appends a message to a logbook (WRITE_LOGBOOK). */
@@ -296,6 +298,7 @@ export interface ServiceArgs {
   readonly windowYield: readonly [];
   readonly hmRaiseError: readonly [errorCode: number, flags: number, failedAddress: number, message: GuestVirtAddr, len: number];
   readonly hmSetHandlerState: readonly [state: number];
+  readonly hmCallbackReturn: readonly [];
   readonly logbookCreate: readonly [config: GuestVirtAddr, logbookId: GuestVirtAddr];
   readonly logbookWrite: readonly [logbookId: number, buf: GuestVirtAddr, len: number];
   readonly logbookRead: readonly [logbookId: number, index: number, buf: GuestVirtAddr, cap: number];
@@ -670,6 +673,16 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "trap",
     args: [{ kind: "u32", name: "state", word: 0 }],
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }],
+  },
+  {
+    id: ServiceId.HmCallbackReturn,
+    name: "hm_callback_return",
+    key: "hmCallbackReturn",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }],
   },
   {
     id: ServiceId.LogbookCreate,

@@ -36,7 +36,7 @@ function handlerStateOf(value: number): ErrorHandlerState | undefined {
   }
 }
 
-/** hm_raise_application_error, hm_raise_error, hm_set_handler_state, hm_report_message, hm_get_error_status. */
+/** hm_raise_application_error, hm_raise_error, hm_set_handler_state, hm_callback_return, hm_report_message, hm_get_error_status. */
 export const hmHandlers = {
   hmRaiseApplicationError: (ctx: PvCallContext, errorCode: number, msg: GuestVirtAddr, len: number): PvCallResult => {
     if (errorCode !== HmErrorCode.APPLICATION_ERROR) return ret(PvError.EINVAL);
@@ -59,6 +59,7 @@ export const hmHandlers = {
     ctx.vcpu.hmHandler = s;
     return ret(PvError.OK);
   },
+  hmCallbackReturn: (ctx: PvCallContext): PvCallResult => (ctx.kernel.hmCallbackReturn() ? { kind: "continue" } : ret(PvError.EMODE)),
   hmReportMessage: (ctx: PvCallContext, msg: GuestVirtAddr, len: number): PvCallResult => {
     const text = message(ctx, msg, len);
     if (typeof text === "number") return ret(text);
