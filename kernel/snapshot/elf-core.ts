@@ -125,6 +125,8 @@ function readNotes(seg: Uint8Array, into: CoreNote[]): string | undefined {
     const namesz = v.getUint32(p, true);
     const descsz = v.getUint32(p + 4, true);
     const type = v.getUint32(p + 8, true);
+    // Sizes are guest-file data up to 2^32 - 1: bound them before any arithmetic (align4 works in 32 bits).
+    if (namesz > seg.length || descsz > seg.length) return `note ${into.length}: sizes run past the segment`;
     const nameEnd = p + 12 + align4(namesz);
     const descEnd = nameEnd + align4(descsz);
     if (namesz === 0 || descEnd > seg.length || nameEnd < p) return `note ${into.length}: sizes run past the segment`;

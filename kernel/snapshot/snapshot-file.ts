@@ -15,7 +15,8 @@ export const NoteType = { header: 0x41500001, machine: 0x41500002, cpu: 0x415000
 /** The header's magic string. */
 export const SNAPSHOT_MAGIC = "apexvisor-snapshot";
 /** Format version: bumped whenever a note's fields change meaning. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/** Version 2 added incremental deltas and, in the kernel note, doneUntil, logbooks, shared blocks and ioreq. */
+export const SNAPSHOT_FORMAT_VERSION = 2;
 /** Version of apexvisor that wrote the file (informational; the format version decides). */
 export const APEXVISOR_VERSION = "0.1.0";
 const CHECKSUM_PLACEHOLDER = "0".repeat(64);

@@ -16,7 +16,7 @@ describe("kernel/machine/device-registry", () => {
   it("builds the default PC when no list is given, every unit with a stable snapshot name", () => {
     const { pc } = pcWith(undefined);
     expect(pc.units().map((u) => u.name)).to.deep.equal(["pic8259-master", "pic8259-slave", "local-apic", "io-apic", "pit8254", "system-port-b", "i8042", "reset-control", "fpu-error", "uart16550@0x3f8", "cmos-rtc", "cga-text", "isa-debug-exit", "debug-console-e9", "pci-host-bridge"]);
-    expect(DEFAULT_PC_DEVICES.length).to.equal(13);
+    expect(DEFAULT_PC_DEVICES.length).to.equal(14);
   });
 
   it("the default PC has the i8042 (0x60/0x64), port 0x61 and reset control (0xCF9), both resets reaching the owner", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { bootMultiboot, resumeBoot, type BootMachineParams } from "../../../kernel/machine/pc-boot";
-import { readCore } from "../../../kernel/snapshot/elf-core";
+import { readCore, writeCore } from "../../../kernel/snapshot/elf-core";
 import { PRSTATUS_SIZE } from "../../../kernel/snapshot/prstatus";
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent, type SnapshotMachine } from "../../../kernel/snapshot/snapshot-file";
 import { Prng } from "../../support/prng";
@@ -30,6 +30,20 @@ describe("kernel/snapshot/snapshot-file", function () {
   let tmp = "";
   before(() => (tmp = mkdtempSync(join(tmpdir(), "apexvisor-snapfile-"))));
   after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("a note size near 2^32 is refused, not wrapped (found by the snapshots fuzz campaign, seed 2026)", () => {
+    const core = writeCore({ notes: [{ owner: "APEXVISOR", type: 1, desc: new Uint8Array(8) }, { owner: "CORE", type: 1, desc: new Uint8Array(4) }], loads: [] });
+    const dv = new DataView(core.buffer);
+    const noteAt = dv.getUint32(dv.getUint32(28, true) + 4, true); // p_offset of the first program header (the PT_NOTE)
+    for (const size of [0xfffffffd, 0xfffffffc, 0x80000000]) {
+      for (const field of [0, 4]) {
+        const bad = core.slice();
+        new DataView(bad.buffer).setUint32(noteAt + field, size, true);
+        const r = readCore(bad);
+        expect(r.ok ? "accepted" : r.error, `${field === 0 ? "namesz" : "descsz"} 0x${size.toString(16)}`).to.match(/^PT_NOTE: note 0: sizes run past the segment/);
+      }
+    }
+  });
 
   it("is an ELF32 i386 core: a PT_NOTE with NT_PRSTATUS (i386 layout) and the apexvisor notes, one PT_LOAD of RAM at guest-physical 0", () => {
     const { content } = bootSnapshot();
@@ -90,7 +104,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     const { content, params } = bootSnapshot();
     const bytes = encodeSnapshot(content);
     const text = Buffer.from(bytes);
-    const v = text.indexOf('"formatVersion":1');
+    const v = text.indexOf('"formatVersion":2');
     text.write('"formatVersion":7', v, "latin1");
     const wrong = decodeSnapshot(text);
     expect(!wrong.ok && wrong.error).to.match(/^header note: format version 7 is not supported/);
@@ -105,7 +119,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     expect(r.end.kind === "loadError" && r.end.message).to.match(/^device note boot\/pit8254: field pit8254\.irqTimerDueInNs/);
     expect(printed).to.equal(""); // nothing ran
     const fewer = resumeBoot({ params, machine: { ...m, devices: m.devices.slice(1) }, stdout: () => undefined });
-    expect(fewer.end.kind === "loadError" && fewer.end.message).to.match(/^device notes boot: 12 devices saved, this machine has 13/);
+    expect(fewer.end.kind === "loadError" && fewer.end.message).to.match(/^device notes boot: 13 devices saved, this machine has 14/);
   });
 
   it("CLI: boot --save writes a file gdb, readelf and snapshot info read; a corrupt file is refused with exit 12 and one line", () => {
@@ -113,7 +127,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     const s = spawnSync(process.execPath, [CLI, "boot", "--kernel", BOOT_TEST_ELF, "--append", "initcount", "--save-at-instructions", "9000", "--save", file], { encoding: "utf8" });
     expect(s.status, s.stderr).to.equal(0);
     const info = spawnSync(process.execPath, [CLI, "snapshot", "info", file], { encoding: "utf8" });
-    expect(info.stdout).to.match(/apexvisor boot snapshot, format 1 .*checksum OK/);
+    expect(info.stdout).to.match(/apexvisor boot snapshot, format 2 .*checksum OK/);
     expect(info.stdout).to.contain("devices: pic8259-master, pic8259-slave, local-apic, io-apic, pit8254, system-port-b, i8042, reset-control, fpu-error, uart16550@0x3f8, cmos-rtc, cga-text, isa-debug-exit");
     const bad = join(tmp, "bad.core");
     const bytes = new Uint8Array(require("fs").readFileSync(file) as Buffer);
