@@ -51,7 +51,10 @@ describe("guest-rtos bare-PC BSP: apexvisor FV vs QEMU", function () {
       }
       const run = runSuiteModule(join(ROOT, SUITE_DIR, `${group}.pc.xml`), NODE_HOST, loadManifest(ROOT));
       const onApexvisor = verdicts(run.reports.flatMap((r) => r.lines));
-      const onQemu = verdicts(runQemu(image, group));
+      // QEMU runs on host time: on a loaded machine its timing tests (core.lower_waits) can fail once. The
+      // reference gets one more run before its verdicts count; apexvisor's side runs once, in virtual time.
+      let onQemu = verdicts(runQemu(image, group));
+      if (JSON.stringify(onQemu) !== JSON.stringify(verdicts(run.reports.flatMap((r) => r.lines)))) onQemu = verdicts(runQemu(image, group));
       expect(run.problems).to.deep.equal([]);
       expect(onApexvisor.length, "TEST lines under apexvisor").to.be.greaterThan(0);
       expect(onQemu).to.deep.equal(onApexvisor);
