@@ -326,7 +326,10 @@ export class ModuleRunner {
       p.stats.cyclesRun += slice.cycles;
       this.now = this.clock.advance(start, used);
       if (!this.handleExit(p, slice.exit)) {
-        p.doneUntil = windowEnd;
+        // A PV partition that stops gave up the rest of its window. An FV halt only says nothing happens
+        // before `stop`: when the run is cut inside the window (a save, a restore point), the PC's next
+        // timer may still fall in this window, so it runs again from here as an uncut run would.
+        if (!(slice.exit.kind === "halt" && p.config.guest.kind === "FV")) p.doneUntil = windowEnd;
         break;
       }
     }
