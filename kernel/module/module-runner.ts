@@ -37,7 +37,7 @@ import type { PortEventKind } from "../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../trace/tracer";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
-import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
+import { ConsoleMux, type ConsoleBytes, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
 import { PartitionLoadError } from "./load-error";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
@@ -48,7 +48,7 @@ import { IoreqHub } from "../ioreq/ioreq-hub";
 export interface ModuleRunOptions {
   readonly config: SystemConfig;
   /** A VM for every configured partition, by id; each writes its console through `consoleFor`. */
-  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void, links: VmLinks) => PartitionVm;
+  readonly createVm: (partition: PartitionConfig, console: ConsoleBytes, links: VmLinks) => PartitionVm;
   readonly trace: TraceSink;
   readonly onConsoleLine: ConsoleLineSink;
   /** Kernel notices (a partition stopped, the module shut down), for the user. */
