@@ -224,12 +224,13 @@ export class ModuleRunner {
       slotHint: this.slotHint,
       shutdown: this.shutdown,
       schedule: this.scheduleState,
-      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, doneUntil: p.doneUntil, errors: [...p.errors], stats: { ...p.stats } })),
+      partitions: parts.map((p) => ({ id: p.config.id, mode: p.mode, sleepUntil: p.sleepUntil, doneUntil: p.doneUntil, errors: [...p.errors], callback: p.callback ?? [], stats: { ...p.stats } })),
       hmLog: { entries: this.hmLog.entries(), dropped: this.hmLog.dropped },
       ports: this.router.saveState(),
       console: this.console.pendingLines(),
       logbooks: this.logbooks.saveState(),
       shared: sharedMemoryOf(this.opts.config).all().map((b) => ({ name: b.name, bytes: b.bytes })),
+      moduleWaiting: this.moduleWaiting,
     };
     const machines = parts.map((p) => {
       if (p.vm.snapshot === undefined) throw new Error(`partition ${p.config.name}: its VM cannot be saved`);
@@ -274,9 +275,11 @@ export class ModuleRunner {
           p.doneUntil = ps.doneUntil;
           p.errors.length = 0;
           p.errors.push(...ps.errors);
+          p.callback = ps.callback.length > 0 ? ps.callback : undefined;
           Object.assign(p.stats, ps.stats, { mode: ps.mode.mode });
         }
         this.hmLog.restore(s.hmLog.entries, s.hmLog.dropped);
+        this.moduleWaiting = [...s.moduleWaiting];
         const injected = this.opts.config.ext.injectedErrors ?? [];
         const next = injected.findIndex((i) => i.at >= s.now);
         this.injectedNext = next < 0 ? injected.length : next;

@@ -7,6 +7,7 @@ import { ServiceId, PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated"
 import type { SharedPage } from "./shared-page";
 import { writeGuestBytes } from "../mem/guest-access";
 import { guestVirt } from "../mem/types";
+import { Fields } from "../snapshot/json-fields";
 
 /** The context a callback interrupted (restored when it returns or is abandoned). */
 export interface SavedContext {
@@ -69,4 +70,22 @@ export function leaveCallback(cpu: Cpu, shared: SharedPage, saved: SavedContext)
   cpu.eip = saved.eip;
   cpu.setEflags(saved.eflags);
   shared.setMasked(saved.masked);
+}
+
+/** The interrupted context in a snapshot's PV machine note (null: no callback runs). */
+export function savedContextJson(saved: SavedContext | undefined): { regs: number[]; eip: number; eflags: number; masked: boolean } | null {
+  return saved === undefined ? null : { regs: [...saved.regs], eip: saved.eip, eflags: saved.eflags, masked: saved.masked };
+}
+
+/** Reads savedContextJson's output back, every field checked. */
+export function readSavedContext(f: Fields | undefined): SavedContext | undefined {
+  if (f === undefined) return undefined;
+  const regs = f.list("regs", 8);
+  if (regs.length !== 8) f.list("regs", -1); // throws naming the field
+  return {
+    regs: regs.map((r, i) => new Fields({ r }, `${f.path}.regs[${i}]`).int("r", -0x8000_0000, 0xffff_ffff)), // int32 or uint32, as the CPU keeps them
+    eip: f.int("eip", 0, 0xffff_ffff),
+    eflags: f.int("eflags", 0, 0xffff_ffff),
+    masked: f.bool("masked"),
+  };
 }

@@ -30,7 +30,7 @@ import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, Service
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
-import { enterCallback, leaveCallback, type SavedContext } from "./hm-callback";
+import { enterCallback, leaveCallback, readSavedContext, savedContextJson, type SavedContext } from "./hm-callback";
 import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
 
 /** What the VM factory passes in. */
@@ -372,6 +372,7 @@ class PvVm implements PartitionVm {
       upcallHandler: this.vcpu.upcallHandler,
       hmHandler: this.vcpu.hmHandler,
       logged: [...this.vcpu.logged].sort(),
+      callback: savedContextJson(this.callbackSaved),
     };
     return saveMachine(this.opts.partition.name, "pv", mem, cpu, undefined, PV_CONSTANTS.IMAGE_BASE, extra);
   }
@@ -386,6 +387,7 @@ class PvVm implements PartitionVm {
         upcallHandler: f.int("upcallHandler", 0, 0xffffffff),
         hmHandler: f.oneOf("hmHandler", ["none", "ready", "running"] as const),
         logged: f.list("logged", 1024).map((_, i) => String(f.list("logged", 1024)[i]).slice(0, 256)),
+        callback: readSavedContext(f.objOrNull("callback")),
       };
     });
     if (!extra.ok) return extra;
@@ -399,6 +401,7 @@ class PvVm implements PartitionVm {
       this.vcpu.hmHandler = e.hmHandler;
       this.vcpu.logged.clear();
       for (const k of e.logged) this.vcpu.logged.add(k);
+      this.callbackSaved = e.callback;
     });
   }
 

@@ -43,6 +43,11 @@ export class Fields {
     return this.o[name] === null ? undefined : this.str(name, maxLength);
   }
 
+  /** Whether the field holds a string (for fields that are a name or a number). */
+  isString(name: string): boolean {
+    return typeof this.o[name] === "string";
+  }
+
   bool(name: string): boolean {
     const v = this.o[name];
     if (typeof v !== "boolean") this.bad(name, "a boolean");

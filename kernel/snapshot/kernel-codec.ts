@@ -1,9 +1,10 @@
 // The module kernel's state in a snapshot's kernel note: virtual time, schedule state with its pending
-// switch, partition modes and runner bookkeeping, the HM log, ports with their messages, unfinished
+// switch, partition modes and runner bookkeeping (with HM callback decisions held back), the HM log, ports with their messages, unfinished
 // console lines, logbooks, shared memory blocks. Encodes to JSON (times as decimal strings, bytes as hex) and parses it back checked
 // against the module's configuration. Pure.
-import type { ErrorCode, ErrorLevel, SystemConfig } from "../config/model";
+import type { ErrorCode, SystemConfig } from "../config/model";
 import { ERROR_CODES } from "../config/read-hm";
+import type { HmDecision } from "../health/hm-decision";
 import type { HmLogEntry } from "../health/hm-log";
 import { LOGBOOK_MAX_MESSAGE, type LogbookSaved } from "../logbook/logbook-store";
 import type { SharedBlock } from "../mem/shared-memory";
@@ -14,6 +15,7 @@ import type { OperatingMode, PartitionModeState, StartCondition } from "../parti
 import type { PortRouterState } from "../ports/port-router";
 import type { PortId, PortTable } from "../ports/port-table";
 import type { ScheduleState } from "../sched/module-schedules";
+import { encodeHmDecision, encodeHmLogEntry, readHmDecision, readHmLogEntry } from "./hm-codec";
 import { Fields, readFields, toHex } from "./json-fields";
 import type { Json } from "./snapshot-file";
 
@@ -25,6 +27,8 @@ export interface PartitionRunState {
   /** End of the window whose rest the partition gave up (a yield, a halt, its own restart); undefined when none. */
   readonly doneUntil: Nanos | undefined;
   readonly errors: readonly PartitionError[];
+  /** The decisions whose actions wait for the HM callback running in this partition (empty: none runs). */
+  readonly callback: readonly HmDecision[];
   readonly stats: { readonly windows: number; readonly cyclesOffered: number; readonly cyclesRun: number; readonly hmEvents: number; readonly restarts: number };
 }
 
@@ -42,12 +46,15 @@ export interface RunnerState {
   readonly logbooks: readonly LogbookSaved[];
   /** Shared memory blocks (apx:Shared): outside every partition's RAM, so saved here, by name. */
   readonly shared: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  /** Module decisions waiting for the ModuleCallback to run in its agent's next window. */
+  readonly moduleWaiting: readonly HmDecision[];
 }
 
 const MODES: readonly OperatingMode[] = ["IDLE", "COLD_START", "WARM_START", "NORMAL"];
 const STARTS: readonly StartCondition[] = ["NORMAL_START", "PARTITION_RESTART", "HM_MODULE_RESTART", "HM_PARTITION_RESTART"];
-const LEVELS: readonly ErrorLevel[] = ["MODULE", "PARTITION", "PROCESS"];
 const BIG = Number.MAX_SAFE_INTEGER;
+/** Most decisions one HM callback holds back (each comes from one error; a module rarely queues more than a few). */
+const MAX_HELD_DECISIONS = 1024;
 const ns = (t: Nanos | undefined): Json => (t === undefined ? null : t.toString());
 
 /** RunnerState -> JSON. */
@@ -64,11 +71,12 @@ export function encodeRunnerState(s: RunnerState): Json {
       sleepUntil: ns(p.sleepUntil),
       doneUntil: ns(p.doneUntil),
       errors: p.errors.map((e) => ({ code: e.code, message: e.message, failedAddress: e.failedAddress })),
+      callback: p.callback.map(encodeHmDecision),
       stats: { ...p.stats },
     })),
     hmLog: {
       dropped: s.hmLog.dropped,
-      entries: s.hmLog.entries.map((e) => ({ time: ns(e.time), partition: e.partition ?? null, systemState: e.systemState, errorId: e.errorId, errorCode: e.errorCode, level: e.level, action: e.action, message: e.message })),
+      entries: s.hmLog.entries.map(encodeHmLogEntry),
     },
     ports: {
       created: [...s.ports.created],
@@ -79,6 +87,7 @@ export function encodeRunnerState(s: RunnerState): Json {
     console: s.console.map((c) => ({ partition: c.partition, bytes: toHex(Uint8Array.from(c.bytes)) })),
     logbooks: s.logbooks.map((b) => ({ maxMessageSize: b.maxMessageSize ?? null, created: b.created, messages: b.messages.map(toHex), overwritten: b.overwritten })),
     shared: s.shared.map((b) => ({ name: b.name, bytes: toHex(b.bytes.subarray(0, usedBytes(b.bytes))) })),
+    moduleWaiting: s.moduleWaiting.map(encodeHmDecision),
   };
 }
 
@@ -119,6 +128,7 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
       sleepUntil: p.nanosOrNull("sleepUntil"),
       doneUntil: p.nanosOrNull("doneUntil"),
       errors: p.objects("errors", 16).map((e) => ({ code: e.oneOf("code", ERROR_CODES) as ErrorCode, message: e.str("message", 4096), failedAddress: e.int("failedAddress", 0, 0xffffffff) })),
+      callback: p.objects("callback", MAX_HELD_DECISIONS).map((d) => readHmDecision(d, pid)),
       stats: (() => {
         const s = p.obj("stats");
         return { windows: s.int("windows", 0, BIG), cyclesOffered: s.int("cyclesOffered", 0, BIG), cyclesRun: s.int("cyclesRun", 0, BIG), hmEvents: s.int("hmEvents", 0, BIG), restarts: s.int("restarts", 0, BIG) };
@@ -148,19 +158,7 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
       partitions,
       hmLog: {
         dropped: hm.int("dropped", 0, BIG),
-        entries: hm.objects("entries", hmCapacity).map((e) => {
-          const part = e.intOrNull("partition", 0, 0xffff);
-          return {
-            time: e.nanos("time"),
-            partition: part === undefined ? undefined : pid(e, "partition"),
-            systemState: e.int("systemState", 0, 0xffff),
-            errorId: e.int("errorId", 0, 0xffff),
-            errorCode: e.oneOf("errorCode", ERROR_CODES) as ErrorCode,
-            level: e.oneOf("level", LEVELS),
-            action: e.str("action", 256),
-            message: e.str("message", 4096),
-          };
-        }),
+        entries: hm.objects("entries", hmCapacity).map((e) => readHmLogEntry(e, pid)),
       },
       ports: {
         created: pf.list("created", ports.all().length).map((_, i) => new Fields({ v: (pf.list("created", ports.all().length) as unknown[])[i] }, `ports.created[${i}]`).int("v", 1, ports.all().length) as PortId),
@@ -171,6 +169,7 @@ export function parseRunnerState(raw: unknown, config: SystemConfig, ports: Port
       console: f.objects("console", ids.size).map((c) => ({ partition: pid(c, "partition"), bytes: [...c.hex("bytes", MAX_CONSOLE_LINE)] })),
       logbooks: readLogbooks(f, config),
       shared: readShared(f, shared),
+      moduleWaiting: f.objects("moduleWaiting", MAX_HELD_DECISIONS).map((d) => readHmDecision(d, pid)),
     };
   });
 }

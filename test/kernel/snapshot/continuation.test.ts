@@ -1,20 +1,17 @@
 // The property of issue 9: running N frames in one go gives the same console lines and trace events as
-// running k, saving, resuming and running N-k, for frame ends and mid-window instants. Scenarios and a
-// boot guest resume in a NEW PROCESS through the CLI; every RTOS test module resumes in this process
-// from the encoded bytes (a fresh runner built from the file, as the CLI does) to keep the time modest.
+// running k, saving, resuming and running N-k, for frame ends and mid-window instants, each resumed in a
+// NEW PROCESS: scenarios and a boot guest through the CLI; every RTOS test module through resume-child.ts
+// (one child per batch of modules resumes all their cuts: the same reader and runModule path as
+// `apexvisor resume`).
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { NODE_HOST } from "../../../kernel/host/node/node-files";
-import { defaultBuilders } from "../../../kernel/module/default-builders";
-import { runModule, type RunLength } from "../../../kernel/module/run-module";
 import { nanos } from "../../../kernel/mem/types";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../../kernel/snapshot/snapshot-file";
-import { writeJsonLines } from "../../../kernel/trace/jsonl-writer";
-import { MemoryTracer } from "../../../kernel/trace/tracer";
+import { decodeSnapshot, encodeSnapshot } from "../../../kernel/snapshot/snapshot-file";
 import { BOOT_TEST_ELF, REPO_ROOT } from "../machine/boot-test-image";
+import { inProcess, resumeInNewProcess, saveCuts } from "./continuation-support";
 
 const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
 
@@ -25,25 +22,6 @@ function cli(args: readonly string[]): { status: number | null; stdout: string; 
 
 /** Console and notice lines of `run`/`resume` output: everything before the summary's blank line. */
 const body = (stdout: string): string => stdout.slice(0, Math.max(0, stdout.indexOf("\n\n") + 1));
-
-/** One in-process run (or resume) of a module: its lines, trace and the snapshot at the end. */
-function inProcess(file: string, length: RunLength, resume?: SnapshotContent, save = false): { lines: string[]; trace: string; snapshot?: SnapshotContent } {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file,
-    length,
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (t, text) => lines.push(`-- ${t}: ${text}`),
-    ...(save ? { save: true } : {}),
-    ...(resume !== undefined ? { resume } : {}),
-  });
-  if (out.kind !== "ran") throw new Error(`${file}: ${out.kind} ${JSON.stringify(out).slice(0, 300)}`);
-  return { lines, trace: writeJsonLines(tracer.events), ...(out.snapshot !== undefined ? { snapshot: out.snapshot } : {}) };
-}
 
 describe("kernel/snapshot: bit-exact continuation", function () {
   this.timeout(600_000);
@@ -94,30 +72,37 @@ describe("kernel/snapshot: bit-exact continuation", function () {
     }
   });
 
-  // Each module is cut at one of four instants, in turn (same cost as one, more instants covered): a frame
-  // end, a window start, inside a window. warm.xml restarts its partition at 22.98 ms and gives up the rest
-  // of that window: k = 33.3 ms restores inside that given-up stretch (partitions[].doneUntil keeps it off).
+  // Every RTOS test module is cut at two instants, and every cut resumes in a NEW process: the modules go
+  // in batches, and one child per batch (resume-child.ts, which ran none of them) resumes each file into a
+  // fresh runner, as `apexvisor resume` does. The cuts:
+  // - one of four fixed instants, in turn: a frame end, a window start, inside a window. warm.xml restarts
+  //   its partition at 22.98 ms and gives up the rest of that window: k = 33.3 ms restores inside that
+  //   given-up stretch (partitions[].doneUntil keeps it off). The FV (*.pc.xml) modules are cut at 21 ms,
+  //   inside a window where the guest halts waiting for its next timer (core.pc.xml once resumed there a
+  //   window late: the halt was taken for a yield);
+  // - an odd nanosecond strictly inside one of the module's partition windows, read from the uncut run's
+  //   trace (a different window for each module), so every module is cut mid-window.
   const instants = [20_000_000n, 33_333_333n, 21_000_000n, 26_000_001n];
   const rtosModules = readdirSync(join(REPO_ROOT, "partitions", "rtos-tests")).filter((f) => f.endsWith(".xml")).sort();
-  it(`every RTOS test module (${rtosModules.length}): 3 frames == k (1, 1.05, 1.3 or 1.67 frames) + save + restore from the bytes + the rest`, () => {
-    const frame = 20_000_000n;
-    for (const [i, f] of rtosModules.entries()) {
-      // The FV (*.pc.xml) modules are cut at 21 ms, inside a window where the guest halts waiting for its
-      // next timer: core.pc.xml once resumed there a window late (the halt was taken for a yield). Their
-      // console lines carry the machine time of the newline's write, so the times match too.
-      const fv = f.endsWith(".pc.xml");
-      const k = fv ? instants[2]! : instants[i % instants.length]!;
-      const file = join(REPO_ROOT, "partitions", "rtos-tests", f);
-      const full = inProcess(file, { kind: "frames", count: 3 });
-      const first = inProcess(file, { kind: "duration", value: nanos(k) }, undefined, true);
-      if (first.snapshot === undefined) throw new Error("no snapshot");
-      const decoded = decodeSnapshot(encodeSnapshot(first.snapshot));
-      if (!decoded.ok) throw new Error(`${f}: ${decoded.error}`);
-      const second = inProcess(file, { kind: "duration", value: nanos(3n * frame - k) }, decoded.content);
-      expect([...first.lines, ...second.lines], `${f} k=${k}`).to.deep.equal(full.lines);
-      expect(first.trace + second.trace, f).to.equal(full.trace);
-    }
-  });
+  const BATCH = 11;
+  for (let from = 0; from < rtosModules.length; from += BATCH) {
+    const batch = rtosModules.slice(from, from + BATCH);
+    it(`RTOS test modules ${batch[0]} .. ${batch[batch.length - 1]}: 3 frames == k + save + resume in a new process + the rest, for a fixed k and a mid-window k`, () => {
+      const total = 3n * 20_000_000n;
+      const saved = batch.flatMap((f, j) => {
+        const i = from + j;
+        const file = join(REPO_ROOT, "partitions", "rtos-tests", f);
+        const full = inProcess(file, { kind: "frames", count: 3 });
+        const windows = full.events.flatMap((e) => (e.kind === "windowStart" && e.until - e.time >= 3n ? [{ from: e.time, to: e.until }] : []));
+        const w = windows[(i * 7 + 3) % windows.length];
+        if (w === undefined) throw new Error(`${f}: no partition window in 3 frames`);
+        const mid = (w.from + ((w.to - w.from) * 37n) / 100n) | 1n; // odd, strictly inside
+        expect(mid > w.from && mid < w.to, `${f}: ${mid} inside [${w.from}, ${w.to})`).to.equal(true);
+        return saveCuts(file, tmp, total, { ...full, events: [] }, [f.endsWith(".pc.xml") ? instants[2]! : instants[i % instants.length]!, mid]);
+      });
+      resumeInNewProcess(saved);
+    });
+  }
 });
 
 describe("kernel/snapshot: logbooks and shared memory blocks live outside partition RAM and are saved too", function () {

@@ -6,7 +6,7 @@ import { join } from "path";
 import { bootMultiboot, resumeBoot, type BootMachineParams } from "../../../kernel/machine/pc-boot";
 import { readCore, writeCore } from "../../../kernel/snapshot/elf-core";
 import { PRSTATUS_SIZE } from "../../../kernel/snapshot/prstatus";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent, type SnapshotMachine } from "../../../kernel/snapshot/snapshot-file";
+import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT_VERSION, type SnapshotContent, type SnapshotMachine } from "../../../kernel/snapshot/snapshot-file";
 import { Prng } from "../../support/prng";
 import { bootTestImage, BOOT_TEST_ELF, REPO_ROOT } from "../machine/boot-test-image";
 
@@ -104,7 +104,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     const { content, params } = bootSnapshot();
     const bytes = encodeSnapshot(content);
     const text = Buffer.from(bytes);
-    const v = text.indexOf('"formatVersion":2');
+    const v = text.indexOf(`"formatVersion":${SNAPSHOT_FORMAT_VERSION}`);
     text.write('"formatVersion":7', v, "latin1");
     const wrong = decodeSnapshot(text);
     expect(!wrong.ok && wrong.error).to.match(/^header note: format version 7 is not supported/);
