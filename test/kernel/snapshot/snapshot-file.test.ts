@@ -127,7 +127,7 @@ describe("kernel/snapshot/snapshot-file", function () {
     const s = spawnSync(process.execPath, [CLI, "boot", "--kernel", BOOT_TEST_ELF, "--append", "initcount", "--save-at-instructions", "9000", "--save", file], { encoding: "utf8" });
     expect(s.status, s.stderr).to.equal(0);
     const info = spawnSync(process.execPath, [CLI, "snapshot", "info", file], { encoding: "utf8" });
-    expect(info.stdout).to.match(/apexvisor boot snapshot, format 2 .*checksum OK/);
+    expect(info.stdout).to.match(new RegExp(`apexvisor boot snapshot, format ${SNAPSHOT_FORMAT_VERSION} .*checksum OK`));
     expect(info.stdout).to.contain("devices: pic8259-master, pic8259-slave, local-apic, io-apic, pit8254, system-port-b, i8042, reset-control, fpu-error, uart16550@0x3f8, cmos-rtc, cga-text, isa-debug-exit");
     const bad = join(tmp, "bad.core");
     const bytes = new Uint8Array(require("fs").readFileSync(file) as Buffer);
