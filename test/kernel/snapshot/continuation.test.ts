@@ -7,11 +7,21 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
+import { join, relative } from "path";
 import { nanos } from "../../../kernel/mem/types";
 import { decodeSnapshot, encodeSnapshot } from "../../../kernel/snapshot/snapshot-file";
 import { BOOT_TEST_ELF, REPO_ROOT } from "../machine/boot-test-image";
+import { readSnapshotFile } from "../../../kernel/host/node/snapshot-io";
+import { FV_TEST_ELF } from "../machine/fv-test-image";
 import { inProcess, resumeInNewProcess, saveCuts } from "./continuation-support";
+
+/** Whether PIT channel 0 counts in the boot snapshot `file`. */
+function pitArmed(file: string): boolean {
+  const read = readSnapshotFile(file);
+  if (!read.ok) throw new Error(read.error);
+  const pit = read.content.machines[0]?.devices.find((d) => d.unit === "pit8254")?.state as { channels: { ticksSinceLoad: string | null }[] };
+  return pit.channels[0]?.ticksSinceLoad !== null && pit.channels[0]?.ticksSinceLoad !== undefined;
+}
 
 const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
 
@@ -61,15 +71,36 @@ describe("kernel/snapshot: bit-exact continuation", function () {
     const full = cli(["boot", "--kernel", BOOT_TEST_ELF, "--append", "initcount"]);
     expect(full.status).to.equal(3); // debug-exit(init_passes = 1)
     expect(full.stdout).to.contain("tick 100 init_passes=1\n");
-    // Early (before the PIT is programmed) and in the middle of the ticking (halted, PIT armed).
+    // Early (before the PIT is programmed) and in the middle of the ticking (PIT armed). An instruction
+    // count never stops the CPU inside a HLT (the count moves only when an instruction retires): FV
+    // partitions halted at the cut are in the RTOS module cases (*.pc.xml at 21 ms).
     for (const k of [1500, 9000]) {
       const file = join(tmp, `boot-${k}.core`);
       const first = cli(["boot", "--kernel", BOOT_TEST_ELF, "--append", "initcount", "--save-at-instructions", String(k), "--save", file]);
       expect(first.status, first.stderr).to.equal(0);
+      if (k === 9000) expect(pitArmed(file), `k=${k}: PIT channel 0 counting`).to.equal(true);
       const second = cli(["boot", "--restore", file]);
       expect(second.status, `k=${k}: ${second.stderr}`).to.equal(3);
       expect(first.stdout + second.stdout, `k=${k}`).to.equal(full.stdout);
     }
+  });
+
+  it("boot: the FV test kernel cut with its local APIC timer armed (periodic, mid-count) resumes in a new process bit for bit", () => {
+    // Relative, as the guest prints its command line: the instruction count of the cut depends on its length.
+    const args = ["boot", "--kernel", relative(REPO_ROOT, FV_TEST_ELF), "--append", "apic=30"];
+    const full = cli(args);
+    expect(full.stdout).to.contain("apic ticks=30 ");
+    const file = join(tmp, "apic.core");
+    const first = cli([...args, "--save-at-instructions", "18000", "--save", file]);
+    expect(first.status, first.stderr).to.equal(0);
+    const read = readSnapshotFile(file);
+    if (!read.ok) throw new Error(read.error);
+    const apic = read.content.machines[0]?.devices.find((d) => d.unit === "local-apic")?.state as { timerInitial: number; timerElapsedNs: string | null };
+    expect(apic.timerInitial, "LAPIC timer initial count").to.equal(100000);
+    expect(apic.timerElapsedNs, "LAPIC timer running").to.not.equal(null);
+    const second = cli(["boot", "--restore", file]);
+    expect(second.status, second.stderr).to.equal(full.status);
+    expect(first.stdout + second.stdout).to.equal(full.stdout);
   });
 
   // Every RTOS test module is cut at two instants, and every cut resumes in a NEW process: the modules go
@@ -98,7 +129,15 @@ describe("kernel/snapshot: bit-exact continuation", function () {
         if (w === undefined) throw new Error(`${f}: no partition window in 3 frames`);
         const mid = (w.from + ((w.to - w.from) * 37n) / 100n) | 1n; // odd, strictly inside
         expect(mid > w.from && mid < w.to, `${f}: ${mid} inside [${w.from}, ${w.to})`).to.equal(true);
-        return saveCuts(file, tmp, total, { ...full, events: [] }, [f.endsWith(".pc.xml") ? instants[2]! : instants[i % instants.length]!, mid]);
+        const fv = f.endsWith(".pc.xml");
+        return saveCuts(file, tmp, total, { ...full, events: [] }, [fv ? instants[2]! : instants[i % instants.length]!, mid], (k, snap) => {
+          // The FV guest at 21 ms: its PIT counting; core.pc.xml halted there (HLT, waiting for its tick).
+          if (!fv || k !== instants[2]) return;
+          const pc = snap.machines.find((m) => m.kind === "pc");
+          if (f === "core.pc.xml") expect(pc?.cpu.halted, `${f}: halted at the cut`).to.equal(true);
+          const pit = pc?.devices.find((d) => d.unit === "pit8254")?.state as { channels: { ticksSinceLoad: string | null }[] };
+          expect(pit.channels[0]?.ticksSinceLoad, `${f}: PIT channel 0 counting`).to.not.equal(null);
+        });
       });
       resumeInNewProcess(saved);
     });
