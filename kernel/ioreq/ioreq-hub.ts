@@ -188,8 +188,8 @@ export class IoreqHub {
 
   /**
    * The server restarted (or stopped): its ring is forgotten and every request in it or queued for it
-   * completes as a floating bus, so no client waits on a server that lost its state. Later requests
-   * queue until the restarted server attaches a ring again.
+   * completes as a floating bus, so no client waits on a server that lost its state, and the interrupt
+   * lines of its devices are lowered. Later requests queue until the restarted server attaches a ring again.
    */
   serverReset(server: PartitionId): void {
     const s = this.servers.get(server);
@@ -198,6 +198,8 @@ export class IoreqHub {
     s.ring = undefined;
     s.ringPhys = undefined;
     for (const r of lost) this.serve(server, r, floatingResult(r), "floating");
+    // The device state that drove the clients' lines is gone with the server's memory: release them.
+    for (const [client, devices] of this.devices) for (const d of devices) if (d.server === server) this.irqSinks.get(client)?.(d.spec.irq, false);
   }
 
   /** The client restarted: it no longer waits (a late result for it is dropped). */

@@ -5,7 +5,8 @@
  * only and no client memory; a served disk is reached through the block services. Two command-line
  * words make it misbehave, for the tests: "bogus" completes every slot with a changed id (a hostile
  * server); "crash" (or "crash=N") writes to address 0 (a MEMORY_VIOLATION) after 40 (N) requests, in its
- * first run only (a restart says PARTITION_RESTART). */
+ * first run only (a restart says PARTITION_RESTART). "hostile" (or "hostile=CLIENT") first calls the
+ * block and interrupt services with arguments the kernel must refuse and prints the codes (hostile.c). */
 #include "served.h"
 #include "pv_note.h"
 
@@ -104,6 +105,8 @@ void ioserver_main(const struct pv_start_info *si)
             (void)pv_window_yield();
     }
     say("ioserver: ring attached\n");
+    if (has_word((const char *)si->cmdline, si->cmdline_len, "hostile"))
+        hostile_probe(word_value((const char *)si->cmdline, si->cmdline_len, "hostile", 1));
     (void)pv_partition_set_mode(PV_MODE_NORMAL);
     for (;;) {
         uint32_t served = 0;

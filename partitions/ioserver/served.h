@@ -17,4 +17,7 @@ uint32_t ata_access(uint32_t client, uint32_t offset, uint32_t dir, uint32_t siz
 /* Ends every served ATA busy phase whose deadline is at or before `now` (called once per server pass). */
 void ata_pass(uint64_t now);
 
+/* The "hostile" probe: block and interrupt services with arguments the kernel must refuse (hostile.c). */
+void hostile_probe(uint32_t client);
+
 #endif
