@@ -202,6 +202,13 @@ class PvVm implements PartitionVm {
       },
       notify: () => hub.notify(id),
       console: (client, bytes) => hub.clientConsole(id, client, bytes),
+      irq: (client, line, level) => hub.setIrq(id, client, line, level),
+      disks: {
+        info: (client) => hub.disks.info(id, client),
+        read: (client, lba, bytes) => hub.disks.read(id, client, lba, bytes),
+        write: (client, lba, data) => hub.disks.write(id, client, lba, data),
+        flush: (client) => hub.disks.flush(id, client),
+      },
     };
   }
 
