@@ -74,6 +74,15 @@ export interface PartitionGuestConfig {
   readonly drive?: { readonly path: string; readonly persist: boolean };
   /** FV devices served by an I/O partition (apx:Device with Server): not built in the kernel. */
   readonly served?: readonly ServedDeviceConfig[];
+  /** PV: kernel-emulated devices assigned to this partition (apx:Device Assign="true"; kernel/pv/assigned-devices.ts). */
+  readonly assigned?: readonly AssignedDeviceConfig[];
+}
+
+/** An apx:Device entry of a PV partition with Assign="true": its ports are the partition's, its IRQ a virq. */
+export interface AssignedDeviceConfig {
+  /** Device name as written ("uart16550@0x2f8"). */
+  readonly name: string;
+  readonly pos: SourcePos;
 }
 
 /** An apx:Device entry with a Server attribute: the device's ports are forwarded to that PV partition. */
