@@ -76,6 +76,8 @@ export interface PartitionGuestConfig {
   readonly served?: readonly ServedDeviceConfig[];
   /** PV: kernel-emulated devices assigned to this partition (apx:Device Assign="true"; kernel/pv/assigned-devices.ts). */
   readonly assigned?: readonly AssignedDeviceConfig[];
+  /** An I/O server: its own windows in a row without a completion, with requests waiting, before it counts as hung (kernel/ioreq/server-watch.ts). */
+  readonly serverDeadlineWindows?: number;
 }
 
 /** An apx:Device entry of a PV partition with Assign="true": its ports are the partition's, its IRQ a virq. */

@@ -42,6 +42,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   const bindingAttr = r.attribute("Binding");
   const binding = r.enumOf("Binding", ABI_BINDINGS, false) ?? "trap";
   const commandLine = r.string("CommandLine", false) ?? "";
+  const serverDeadlineWindows = r.int("ServerDeadlineWindows", false, { min: 1, max: 1000 });
   if (image !== undefined && image.trim() === "") r.error("apx:Guest has an empty Image; give the path of the guest ELF or leave Image out");
   const groups = r.children([
     { local: "Device", ns: APX_NS, min: 0, max: Infinity },
@@ -119,5 +120,6 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     ...(drive !== undefined ? { drive } : {}),
     ...(served.length > 0 ? { served } : {}),
     ...(assigned.length > 0 ? { assigned } : {}),
+    ...(serverDeadlineWindows !== undefined ? { serverDeadlineWindows } : {}),
   };
 }
