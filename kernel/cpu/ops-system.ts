@@ -1,5 +1,5 @@
 // System and I/O helpers the compiled blocks call: privileged instructions (descriptor-table and
-// control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL check (no I/O bitmap), string
+// control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL and I/O-bitmap checks, string
 // instructions with REP (interruptible, budget-exact), stack frames (PUSHA/POPA/ENTER/LEAVE),
 // far pointer loads, CPUID, RDTSC, RDMSR/WRMSR and SYSENTER/SYSEXIT.
 import type { IoPort } from "../mem/types";
@@ -14,6 +14,7 @@ import {
 import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
+import { checkIoBitmap } from "./io-bitmap";
 import { CpuArith } from "./ops-arith";
 import { X87Fpu } from "./x87/fpu";
 import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
@@ -67,13 +68,18 @@ export class CpuSystem extends CpuArith {
     if (this.cpl > ((this.fl & IOPL) >> 12)) throw new CpuFault(GP, 0);
   }
 
+  /** IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only for ports the TSS's I/O bitmap clears. */
+  private ioPortCheck(port: number, size: 1 | 2 | 4): void {
+    if (this.cpl > ((this.fl & IOPL) >> 12)) checkIoBitmap(this, port, size);
+  }
+
   ioIn(port: number, size: 1 | 2 | 4): number {
-    this.ioCheck();
+    this.ioPortCheck(port, size);
     return this.io.read(port as IoPort, size);
   }
 
   ioOut(port: number, size: 1 | 2 | 4, v: number): void {
-    this.ioCheck();
+    this.ioPortCheck(port, size);
     this.io.write(port as IoPort, size, size === 4 ? v >>> 0 : v & ((1 << (size * 8)) - 1));
   }
 
@@ -552,7 +558,7 @@ export class CpuSystem extends CpuArith {
 
   /** A string instruction, with REP/REPE (rep 1) or REPNE (rep 2): one iteration per cost unit, stops at the budget with EIP on the instruction. */
   str(kind: number, size: 8 | 16 | 32, a32: number, seg: number, rep: number, eip: number, next: number): void {
-    if (kind >= 5) this.ioCheck();
+    if (kind >= 5) this.ioPortCheck(this.r[2]! & 0xffff, (size >> 3) as 1 | 2 | 4);
     const d = (this.fl & DF) !== 0 ? -(size >> 3) : size >> 3;
     if (rep === 0) {
       this.strOnce(kind, size, a32, seg, d);

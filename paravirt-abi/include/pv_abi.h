@@ -113,6 +113,7 @@
 #define PV_VIRQ_WINDOW_START 3 /* A new window of this partition began. */
 #define PV_VIRQ_HM 4 /* The health monitor sent a process-level error to the partition's error handler: the process running when the upcall arrives caused it; hm_get_error_status gives the record. */
 #define PV_VIRQ_IOREQ 5 /* An I/O server partition: a slot of its ioreq ring became READY (see ioreq_attach). */
+#define PV_VIRQ_ASSIGNED_IRQ 9 /* A device assigned to this partition (apx:Device Assign="true") raised its IRQ line (a rising edge); the guest reads the device's own status registers to see which and why. */
 
 /* Bits of hm_raise_error's flags. */
 #define PV_HMF_NO_HANDLER 1 /* The RTOS cannot give this error to its error handler (the handler raised it, or its queue is full): a PROCESS level is handled at partition level. */

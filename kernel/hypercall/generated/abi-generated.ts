@@ -199,6 +199,7 @@ export enum Virq {
   WINDOW_START = 3,
   HM = 4,
   IOREQ = 5,
+  ASSIGNED_IRQ = 9,
 }
 
 /** Bits of hm_raise_error's flags. */
