@@ -7,6 +7,7 @@ import { hmHandlers } from "./hm";
 import { ioreqHandlers } from "./ioreq";
 import { logbookHandlers } from "./logbook";
 import { partitionHandlers } from "./partition";
+import { portListHandlers } from "./port-list";
 import { portHandlers } from "./ports";
 import { virqHandlers } from "./virq";
 
@@ -17,6 +18,7 @@ export const PV_HANDLERS: PvHandlers = {
   ...virqHandlers,
   ...partitionHandlers,
   ...portHandlers,
+  ...portListHandlers,
   ...hmHandlers,
   ...logbookHandlers,
   ...ioreqHandlers,
