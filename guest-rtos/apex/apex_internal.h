@@ -53,6 +53,7 @@ struct apex_qport_info {
     PORT_DIRECTION_TYPE dir;
 };
 int apex_qport_info(QUEUING_PORT_ID_TYPE id, struct apex_qport_info *out);
-void apex_qlists_poll(void);
+/* Wakes list waiters; weak: an image without qlist.c (no queuing port lists) has nothing to wake. */
+void apex_qlists_poll(void) __attribute__((weak));
 
 #endif

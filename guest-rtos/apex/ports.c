@@ -15,7 +15,7 @@ void apex_ports_poll(void)
 {
     for (int i = 0; i < MAX_QPORTS; i++)
         if (qports[i].used && qports[i].waiters.head != 0) waitq_wake_all(&qports[i].waiters, WAKE_SIGNALED);
-    apex_qlists_poll();
+    if (apex_qlists_poll != 0) apex_qlists_poll();
 }
 
 static int lookup(QUEUING_PORT_ID_TYPE id) { return id >= 1 && id <= MAX_QPORTS && qports[id - 1].used ? id - 1 : -1; }
