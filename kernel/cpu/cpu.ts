@@ -119,6 +119,36 @@ export class Cpu extends CpuSystem {
     return true;
   }
 
+  /** IN from block code, which need not end its block: `rest` is the cycles the block charged beyond this
+   * instruction, given back while the device runs so it reads the exact time. The block stops after the
+   * instruction (brk) when the access made an interrupt deliverable, as it would have at a block end. */
+  ioInAt(port: number, size: 1 | 2 | 4, rest: number): number {
+    this.left += rest;
+    let v: number;
+    try {
+      v = this.ioIn(port, size);
+    } finally {
+      this.left -= rest;
+    }
+    this.breakIfInterrupt();
+    return v;
+  }
+
+  /** OUT from block code (see ioInAt). */
+  ioOutAt(port: number, size: 1 | 2 | 4, v: number, rest: number): void {
+    this.left += rest;
+    try {
+      this.ioOut(port, size, v);
+    } finally {
+      this.left -= rest;
+    }
+    this.breakIfInterrupt();
+  }
+
+  private breakIfInterrupt(): void {
+    if ((this.fl & IF) !== 0 && this.shadow === 0 && this.intr !== null && this.intr.pending()) this.brk = 1;
+  }
+
   /** Runs for exactly `budget` cycles, or less when an exit happens first. */
   run(budget: number): CpuExit {
     if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError(`bad budget ${budget}`);
