@@ -11,7 +11,7 @@ import { MsrFile, type ApicBaseControl } from "./msr";
 import {
   ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PAE, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
-import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
+import { DF, IF, IOPL, Lazy, RF, TF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
 import { checkIoBitmap } from "./io-bitmap";
@@ -99,6 +99,7 @@ export class CpuSystem extends CpuArith {
     if ((this.fl & IF) === 0) {
       this.fl |= IF;
       this.shadow = 1;
+      this.brk = 1; // the block ends here: the next instruction runs alone in the shadow
     }
   }
 
@@ -111,7 +112,11 @@ export class CpuSystem extends CpuArith {
   popf(o32: boolean): void {
     const v = o32 ? this.peek32(0) : this.peek16(0);
     this.addSp(o32 ? 4 : 2);
+    const old = this.fl;
     this.writeFlagsChecked(v, o32);
+    // The block ends when the run loop has work: single-stepping starts, or interrupts were just unmasked
+    // (recognised right after POPF, which has no shadow).
+    if ((this.fl & TF) !== 0 || (this.fl & ~old & IF) !== 0) this.brk = 1;
   }
 
   fwait(): void {
