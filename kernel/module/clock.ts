@@ -60,6 +60,15 @@ export class ModuleClock {
     return Number(t);
   }
 
+  /**
+   * Cycles from `t` to the first cycle boundary at or after `deadline` (both safe-integer ns), in numbers
+   * when the clock divides 1 GHz; undefined when it does not (the caller takes the BigInt path).
+   */
+  cyclesUntilNs(t: number, deadline: number): number | undefined {
+    if (this.nsPerCycle === 0) return undefined;
+    return Math.ceil(deadline / this.nsPerCycle) - Math.floor(t / this.nsPerCycle);
+  }
+
   /** The first time at or after which `cycleCount` cycles (counted from time 0) have elapsed. */
   timeOfCycle(cycleCount: bigint): Nanos {
     return nanos((cycleCount * NS_PER_S + this.hz - 1n) / this.hz);
