@@ -128,6 +128,8 @@ const EPILOG = [
   "one byte per character time of COM1's baud rate and frame format, in virtual time, once the guest raised DTR or enabled the",
   "receive interrupt (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
   "deterministic; a terminal is put in raw mode (the one non-deterministic input; Ctrl-A x quits, Ctrl-A a sends Ctrl-A).",
+  "A Linux bzImage reads its console from COM1 (console=ttyS0) and gets no keys on the keyboard, as with QEMU -serial stdio.",
+  "A --restore run reads stdin the same way from the restored instant on (a shell saved at its prompt can be used).",
   "",
   "Resets (triple fault, i8042 reset line, port 0xCF9) end the run with a line on stderr, as QEMU -no-reboot; --reboot boots again.",
   "--reboot is refused with --gdb or --control: a reboot builds a new machine (vCPU, RAM, devices) while the gdb stub, its",
