@@ -18,11 +18,11 @@ import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
 import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
-import { readFields, type Fields } from "../snapshot/json-fields";
+import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
-import { IoreqClient, IOREQ_STOP } from "../ioreq/ioreq-client";
+import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource } from "./serial-input";
@@ -102,6 +102,8 @@ export class FvVm implements PartitionVm {
   private readonly loop: PcRunLoop;
   /** The served devices' end on this PC (undefined when the partition has none). */
   private readonly ioreq: IoreqClient | undefined;
+  /** The disk belongs to a served ata (the hub has it), not to this PC's own controller. */
+  private readonly diskServed: boolean;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
@@ -124,6 +126,13 @@ export class FvVm implements PartitionVm {
     this.plan = planned.plan;
     const hub = opts.ioreq;
     this.ioreq = hub !== undefined && hub.devicesOf(p.id).length > 0 ? new IoreqClient(hub, p.id, () => this.now()) : undefined;
+    // A served ata's disk is reached by its server through the block services, not by an in-kernel controller.
+    const servedAta = this.ioreq?.devices.find((d) => d.spec.type === "ata");
+    this.diskServed = servedAta !== undefined;
+    if (hub !== undefined && this.ioreq !== undefined) {
+      if (servedAta !== undefined && opts.disk !== undefined) hub.disks.set(p.id, servedAta.server, opts.disk);
+      hub.setIrqSink(p.id, (line, level) => this.machine.setIsaIrq(line, level));
+    }
     this.machine = this.boot(0n as Nanos);
   }
 
@@ -217,7 +226,7 @@ export class FvVm implements PartitionVm {
       serialOut: this.serial,
       debugConsoleOut: this.serial,
       ...(this.opts.partition.guest.devices.length > 0 || this.ioreq !== undefined ? { devices: kernelDevicesBeside(this.opts.partition.guest) } : {}),
-      ...(this.opts.disk !== undefined ? { disk: this.opts.disk } : {}),
+      ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -305,14 +314,6 @@ export class FvVm implements PartitionVm {
 /** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */
 export function createFvVm(opts: FvVmOptions): PartitionVm {
   return new FvVm(opts);
-}
-
-/** A saved IN fix-up (kernel/ioreq/ioreq-client.ts): size 1, 2 or 4 and the EDI at the access; null: none. */
-function readPendingIn(f: Fields | undefined): { size: 1 | 2 | 4; edi: number } | undefined {
-  if (f === undefined) return undefined;
-  const size = f.int("size", 1, 4);
-  if (size === 3) f.oneOf("size", []);
-  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff) };
 }
 
 function readModules(opts: FvVmOptions): BootModule[] {

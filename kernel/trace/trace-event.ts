@@ -74,7 +74,10 @@ export type TraceEvent =
       /** The port (or MMIO address) accessed. */
       readonly addr: number;
       readonly dir: "in" | "out";
+      /** The value (of a string access: its first element). */
       readonly data: number;
+      /** Elements of a REP INS/OUTS batch (absent: one). */
+      readonly count?: number;
       readonly outcome: "ok" | "floating";
     };
 
