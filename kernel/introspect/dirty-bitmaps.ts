@@ -34,8 +34,12 @@ export class DirtyBitmaps {
     const st = this.of(m);
     if (on) {
       if (st.on.has(s.name)) return;
-      if (st.on.size === 0) m.memory.startDirtyLog();
-      else this.drain(m, st);
+      if (st.on.size === 0) {
+        // The log may already run (a restored machine logs for an incremental save): what was written
+        // before this slot asked is not in its first bitmap (the snapshot keeps its own record).
+        m.memory.startDirtyLog();
+        m.memory.takeDirtyPages();
+      } else this.drain(m, st);
       st.on.add(s.name);
       this.dropSlot(st, s);
       return;

@@ -47,6 +47,8 @@ export class PhysicalMemory {
   private readonly regions: MmioRegion[] = [];
   /** The dirty-page log while logging is on, else null (then writes pay one null check on slow paths only). */
   dirtyLog: DirtyLog | null = null;
+  /** Pages taken from the log since startSnapshotLog (null: no snapshot log): a delta save still sees them. */
+  private sinceSnapshot: Set<number> | null = null;
   private readonly listeners: CodeWriteListener[] = [];
   private readonly protectListeners: WriteProtectListener[] = [];
 
@@ -111,9 +113,38 @@ export class PhysicalMemory {
     for (const l of this.protectListeners) l();
   }
 
-  /** Stops recording and forgets the log. */
+  /**
+   * Stops recording and forgets the log; while a snapshot log runs (startSnapshotLog), the log goes on
+   * for it and only the pages written so far move to the snapshot's record.
+   */
   stopDirtyLog(): void {
+    if (this.sinceSnapshot !== null) {
+      this.takeDirtyPages();
+      return;
+    }
     this.dirtyLog = null;
+  }
+
+  /**
+   * Starts the record an incremental snapshot reads (kernel/snapshot): pages written from now on, whoever
+   * else takes the log meanwhile (the VM tree's dirty bitmaps take it without emptying this record).
+   */
+  startSnapshotLog(): void {
+    this.sinceSnapshot = null;
+    this.dirtyLog = null;
+    this.startDirtyLog();
+    this.sinceSnapshot = new Set();
+  }
+
+  /** Pages written since startSnapshotLog, ascending, without resetting anything; null when it never started. */
+  snapshotDirtyPages(): number[] | null {
+    const held = this.sinceSnapshot;
+    const log = this.dirtyLog;
+    if (held === null || log === null) return null;
+    const out = new Set(held);
+    const pages = log.pages;
+    for (let p = 0; p < pages.length; p++) if (pages[p] !== 0) out.add(p);
+    return [...out].sort((a, b) => a - b);
   }
 
   /** Page numbers written since the previous call (or since start), ascending; resets the log in the same
@@ -122,6 +153,8 @@ export class PhysicalMemory {
     const log = this.dirtyLog;
     if (!log) return [];
     const pages = log.take();
+    const held = this.sinceSnapshot;
+    if (held !== null) for (const p of pages) held.add(p);
     if (pages.length > 0) for (const l of this.protectListeners) l();
     return pages;
   }

@@ -27,18 +27,8 @@ export function saveMachine(name: string, kind: "pc" | "pv", memory: PhysicalMem
     cpu: cpu.saveState(),
     devices: (pc?.units() ?? []).map((u) => ({ unit: u.name, version: DEVICE_STATE_VERSION, state: u.device.saveState() as Json })),
     extra,
-    dirtyPages: dirtyPages(memory),
+    dirtyPages: memory.snapshotDirtyPages(),
   };
-}
-
-/** Pages written since the log started (at the restore this machine came from), without resetting it; null when not logging. */
-function dirtyPages(memory: PhysicalMemory): number[] | null {
-  const log = memory.dirtyLog;
-  if (log === null) return null;
-  const out: number[] = [];
-  const pages = log.pages;
-  for (let p = 0; p < pages.length; p++) if (pages[p] !== 0) out.push(p);
-  return out;
 }
 
 /**
@@ -66,9 +56,9 @@ export function prepareMachine(m: SnapshotMachine, memory: PhysicalMemory, cpu: 
     ok: true,
     apply: () => {
       memory.loadRam(m.ram);
-      // From here on the memory layer logs written pages: a later save can store only those (a delta on this snapshot).
-      memory.stopDirtyLog();
-      memory.startDirtyLog();
+      // From here on the memory layer logs written pages: a later save can store only those (a delta on this
+      // snapshot), even when the VM tree takes the log for its dirty bitmaps meanwhile.
+      memory.startSnapshotLog();
       cpu.restoreState(cpuState.state);
       between();
       for (const s of states) s.apply();
