@@ -117,4 +117,21 @@ describe("kernel/ioreq/ioreq-hub", () => {
     const bad = other.prepareRestore(saved);
     expect(bad.ok).to.equal(false);
   });
+
+  it("a server reset completes an IN run as all-ones elements and an OUT run as a plain floating value (both survive a snapshot)", () => {
+    const { hub } = setup(2);
+    const dev = (c: number) => hub.devicesOf(partitionId(c))[0]!;
+    hub.attach(partitionId(9), words());
+    hub.issue(partitionId(1), dev(1), 0x3f8, 2, IoreqDir.IN, 0, nanos(1), 4);
+    hub.issue(partitionId(2), dev(2), 0x3f8, 2, IoreqDir.OUT, 0, nanos(1), 2, Uint8Array.from([1, 2, 3, 4]));
+    hub.serverReset(partitionId(9));
+    const saved = hub.saveState();
+    const other = setup(2).hub;
+    other.setWake(partitionId(9), () => undefined, () => words());
+    const restored = other.prepareRestore(JSON.parse(JSON.stringify(saved)));
+    expect(restored.ok).to.equal(true);
+    const a = hub.takeResult(partitionId(1), nanos(2))!;
+    expect([...(a.data as Uint8Array)]).to.deep.equal(new Array(8).fill(0xff));
+    expect(hub.takeResult(partitionId(2), nanos(2))!.data).to.equal(0xffff);
+  });
 });
