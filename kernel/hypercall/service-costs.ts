@@ -54,6 +54,7 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   samplingPortCurrentStatus: 100,
   partitionSetModeOf: 200,
   memoryBlockStatus: 150,
+  queuingPortListScan: 400, // up to 16 ids read and looked up, one queue length each
   ioreqAttach: 1200, // clears the ring page's header and slots and re-posts requests in flight
   ioreqConsoleWrite: 100, // like console_write: a copy charged per byte
   ioreqNotify: 300, // reads and checks IOREQ_SLOTS slots against the kernel's copies

@@ -22,6 +22,8 @@ export interface IoreqHost {
   emit(e: TraceEvent): void;
   /** Writes bytes to a partition's console (a served UART's output appears under its client's name). */
   console(partition: PartitionId, bytes: Uint8Array): void;
+  /** `server` completed at least one request (hung-server watch, server-watch.ts). */
+  progress?(server: PartitionId): void;
 }
 
 /** A served device of one client, with the id of its server. */
@@ -170,6 +172,12 @@ export class IoreqHub {
     return true;
   }
 
+  /** Whether `server` holds requests it has not completed (posted in its ring or queued for it). */
+  holds(server: PartitionId): boolean {
+    const s = this.servers.get(server);
+    return s !== undefined && (s.queue.length > 0 || (s.ring?.slots().some((r) => r !== undefined) ?? false));
+  }
+
   /** Whether the server has attached a ring. */
   attached(server: PartitionId): boolean {
     return this.servers.get(server)?.ring !== undefined;
@@ -181,6 +189,7 @@ export class IoreqHub {
     if (s?.ring === undefined) return undefined;
     const h = s.ring.harvest();
     for (const d of h.done) this.serve(server, d.req, d.data, "ok");
+    if (h.done.length > 0) this.host.progress?.(server);
     for (const r of h.failed) this.serve(server, r, floatingResult(r), "floating");
     this.flush(s);
     return { completed: h.done.length, problems: h.problems };

@@ -12,6 +12,7 @@ import type { BootModule } from "../loader/multiboot-info";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
+import type { ConsoleBytes } from "../module/console-mux";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
@@ -31,8 +32,8 @@ export interface FvVmOptions {
   readonly partition: PartitionConfig;
   /** Folder of the XML file (paths in the config are already resolved against it). */
   readonly configDir: string;
-  /** COM1 and port 0xE9 output, flushed at the end of every run slice. */
-  readonly console: (bytes: Uint8Array) => void;
+  /** COM1 and port 0xE9 output, byte by byte, each with the machine time at which it left the device. */
+  readonly console: ConsoleBytes;
   /** Module CPU clock in Hz. */
   readonly clockHz: number;
   /** The kernel file's bytes. */
@@ -55,17 +56,18 @@ const NS_PER_S = 1_000_000_000n;
 /** Smallest FV RAM: conventional memory, the firmware areas and a kernel loaded at 1 MiB. */
 const MIN_FV_RAM_BYTES = 2 * 1024 * 1024;
 
-/** Buffers console bytes from the devices and hands them on once per slice. */
-class SliceSink implements ByteSink {
-  private buf: number[] = [];
-  constructor(private readonly out: (bytes: Uint8Array) => void) {}
+/**
+ * Hands each console byte on at once, stamped with the machine time of the write (the UART sends at
+ * once: its transmitter is always empty). A line's time is then that of its last byte, whatever slices
+ * the run was cut into; stamping with the slice's start (as once done) moved lines when a save cut a slice.
+ */
+class TimedSink implements ByteSink {
+  constructor(
+    private readonly out: ConsoleBytes,
+    private readonly now: () => Nanos,
+  ) {}
   write(byte: number): void {
-    this.buf.push(byte);
-  }
-  flush(): void {
-    if (this.buf.length === 0) return;
-    this.out(Uint8Array.from(this.buf));
-    this.buf = [];
+    this.out(Uint8Array.of(byte), this.now());
   }
 }
 
@@ -87,7 +89,7 @@ export class FvVm implements PartitionVm {
   private cpu: Cpu | undefined;
   private readonly clock: ModuleClock;
   private readonly hz: bigint;
-  private readonly serial: SliceSink;
+  private readonly serial: TimedSink;
   private readonly plan: MultibootPlan;
   private sliceStart: Nanos = 0n as Nanos;
   private sliceStartCycle = 0;
@@ -106,7 +108,7 @@ export class FvVm implements PartitionVm {
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
-    this.serial = new SliceSink(opts.console);
+    this.serial = new TimedSink(opts.console, () => this.now());
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
     this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
@@ -148,11 +150,7 @@ export class FvVm implements PartitionVm {
       // Still waiting on the I/O server: nothing of this partition runs in this window.
       if (io.blocked()) return { exit: { kind: "halt" }, cycles: 0 };
     }
-    try {
-      return this.runSlice(budget);
-    } finally {
-      this.serial.flush();
-    }
+    return this.runSlice(budget);
   }
 
   restart(_mode: "COLD_START" | "WARM_START"): void {

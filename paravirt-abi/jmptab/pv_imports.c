@@ -45,6 +45,7 @@ PV_EXTERNAL_FUNC(pv_sampling_port_read_updated);
 PV_EXTERNAL_FUNC(pv_sampling_port_current_status);
 PV_EXTERNAL_FUNC(pv_partition_set_mode_of);
 PV_EXTERNAL_FUNC(pv_memory_block_status);
+PV_EXTERNAL_FUNC(pv_queuing_port_list_scan);
 PV_EXTERNAL_FUNC(pv_ioreq_attach);
 PV_EXTERNAL_FUNC(pv_ioreq_notify);
 PV_EXTERNAL_FUNC(pv_ioreq_console_write);

@@ -49,6 +49,7 @@ static const char name_pv_sampling_port_read_updated[] = "pv_sampling_port_read_
 static const char name_pv_sampling_port_current_status[] = "pv_sampling_port_current_status";
 static const char name_pv_partition_set_mode_of[] = "pv_partition_set_mode_of";
 static const char name_pv_memory_block_status[] = "pv_memory_block_status";
+static const char name_pv_queuing_port_list_scan[] = "pv_queuing_port_list_scan";
 static const char name_pv_ioreq_attach[] = "pv_ioreq_attach";
 static const char name_pv_ioreq_notify[] = "pv_ioreq_notify";
 static const char name_pv_ioreq_console_write[] = "pv_ioreq_console_write";
@@ -64,7 +65,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[57] = {
+const struct pv_export pv_export_table[58] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -109,6 +110,7 @@ const struct pv_export pv_export_table[57] = {
     { (uint32_t)name_pv_sampling_port_current_status, (uint32_t)pv_sampling_port_current_status, PV_SVC_SAMPLING_PORT_CURRENT_STATUS, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_partition_set_mode_of, (uint32_t)pv_partition_set_mode_of, PV_SVC_PARTITION_SET_MODE_OF, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_memory_block_status, (uint32_t)pv_memory_block_status, PV_SVC_MEMORY_BLOCK_STATUS, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_queuing_port_list_scan, (uint32_t)pv_queuing_port_list_scan, PV_SVC_QUEUING_PORT_LIST_SCAN, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_attach, (uint32_t)pv_ioreq_attach, PV_SVC_IOREQ_ATTACH, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_notify, (uint32_t)pv_ioreq_notify, PV_SVC_IOREQ_NOTIFY, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_console_write, (uint32_t)pv_ioreq_console_write, PV_SVC_IOREQ_CONSOLE_WRITE, PV_EXPORT_SERVICE },

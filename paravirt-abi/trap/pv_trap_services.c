@@ -185,6 +185,10 @@ pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct p
     return (pv_status_t)pv_trap3(PV_SVC_MEMORY_BLOCK_STATUS, (uint32_t)name, name_len, (uint32_t)status);
 }
 
+pv_status_t pv_queuing_port_list_scan(const void *ports, uint32_t ports_len, uint32_t start) {
+    return (pv_status_t)pv_trap3(PV_SVC_QUEUING_PORT_LIST_SCAN, (uint32_t)ports, ports_len, start);
+}
+
 pv_status_t pv_ioreq_attach(void *ring) {
     return (pv_status_t)pv_trap1(PV_SVC_IOREQ_ATTACH, (uint32_t)ring);
 }

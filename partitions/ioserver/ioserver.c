@@ -5,7 +5,9 @@
  * only and no client memory; a served disk is reached through the block services. Two command-line
  * words make it misbehave, for the tests: "bogus" completes every slot with a changed id (a hostile
  * server); "crash" (or "crash=N") writes to address 0 (a MEMORY_VIOLATION) after 40 (N) requests, in its
- * first run only (a restart says PARTITION_RESTART). "hostile" (or "hostile=CLIENT") first calls the
+ * first run only (a restart says PARTITION_RESTART). "hang" stops completing after 40 requests (it
+ * yields every window, never notifies) and "spin" loops forever instead, both in the first run only: a
+ * hung server for the kernel's deadline (server-watch.ts). "hostile" (or "hostile=CLIENT") first calls the
  * block and interrupt services with arguments the kernel must refuse and prints the codes (hostile.c). */
 #include "served.h"
 #include "pv_note.h"
@@ -98,6 +100,9 @@ void ioserver_main(const struct pv_start_info *si)
     int bogus = has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
     int crash = has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
     uint32_t crash_after = word_value((const char *)si->cmdline, si->cmdline_len, "crash", 40);
+    int first_run = si->start_condition == PV_START_NORMAL_START;
+    int hang = has_word((const char *)si->cmdline, si->cmdline_len, "hang") && first_run;
+    int spin = has_word((const char *)si->cmdline, si->cmdline_len, "spin") && first_run;
     uint32_t total = 0;
     if (pv_ioreq_attach(ring) != PV_OK) {
         say("ioserver: ioreq_attach failed\n");
@@ -127,6 +132,10 @@ void ioserver_main(const struct pv_start_info *si)
         total += served;
         if (crash && total >= crash_after)
             *(volatile uint32_t *)0 = total;
+        while (hang && total >= 40)
+            (void)pv_window_yield();
+        while (spin && total >= 40)
+            __asm__ volatile("" ::: "memory");
         if (served != 0)
             (void)pv_ioreq_notify();
         (void)pv_window_yield();

@@ -103,6 +103,8 @@ export enum ServiceId {
   PartitionSetModeOf = 48,
   /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). */
   MemoryBlockStatus = 49,
+  /** Finds, in one trap, the first of a list of the caller's destination queuing ports that holds a message (the scan behind RECEIVE_MESSAGE_FROM_QUEUING_PORT_LIST and WAIT_FOR_MESSAGE_FROM_QUEUING_PORT_LIST). */
+  QueuingPortListScan = 50,
   /** Makes one page of the caller's RAM its ioreq ring: requests for the devices the XML serves from this partition are posted there. */
   IoreqAttach = 60,
   /** Hands every DONE slot of the caller's ring back to the kernel and returns how many it completed. */
@@ -199,6 +201,7 @@ export enum Virq {
   WINDOW_START = 3,
   HM = 4,
   IOREQ = 5,
+  ASSIGNED_IRQ = 9,
 }
 
 /** Bits of hm_raise_error's flags. */
@@ -319,6 +322,7 @@ export interface ServiceArgs {
   readonly samplingPortCurrentStatus: readonly [portId: number, status: GuestVirtAddr];
   readonly partitionSetModeOf: readonly [partitionId: number, mode: number];
   readonly memoryBlockStatus: readonly [name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr];
+  readonly queuingPortListScan: readonly [ports: GuestVirtAddr, portsLen: number, start: number];
   readonly ioreqAttach: readonly [ring: GuestVirtAddr];
   readonly ioreqNotify: readonly [];
   readonly ioreqConsoleWrite: readonly [client: number, buf: GuestVirtAddr, len: number];
@@ -798,6 +802,16 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "trap",
     args: [{ kind: "ptr", name: "name", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "name_len", word: 1 }, { kind: "ptr", name: "status", word: 2, dir: "out", len: { by: "size", bytes: 16 } }],
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
+  },
+  {
+    id: ServiceId.QueuingPortListScan,
+    name: "queuing_port_list_scan",
+    key: "queuingPortListScan",
+    permission: "any",
+    result: "count",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "ports", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "ports_len", word: 1 }, { kind: "u32", name: "start", word: 2 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }, { code: PvError.EUNAVAIL, arinc: ArincReturnCode.NOT_AVAILABLE }],
   },
   {
     id: ServiceId.IoreqAttach,

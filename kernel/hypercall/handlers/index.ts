@@ -8,6 +8,7 @@ import { hmHandlers } from "./hm";
 import { ioreqHandlers } from "./ioreq";
 import { logbookHandlers } from "./logbook";
 import { partitionHandlers } from "./partition";
+import { portListHandlers } from "./port-list";
 import { portHandlers } from "./ports";
 import { virqHandlers } from "./virq";
 
@@ -18,6 +19,7 @@ export const PV_HANDLERS: PvHandlers = {
   ...virqHandlers,
   ...partitionHandlers,
   ...portHandlers,
+  ...portListHandlers,
   ...hmHandlers,
   ...logbookHandlers,
   ...ioreqHandlers,
