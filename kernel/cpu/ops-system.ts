@@ -543,9 +543,10 @@ export class CpuSystem extends CpuArith {
     const lin = kind === 5 ? r[7]! >>> 0 : r[6]! >>> 0;
     const k = Math.min(max, limit, elementsInPage(lin & 4095, bytes, down));
     if (k < 2) return 0;
+    // A page that would fault goes the one-by-one way, which charges and raises the fault at its element.
+    if (this.probe(lin, kind === 5, this.cpl === 3) < 0) return 0;
     const step = down ? -bytes : bytes;
     if (kind === 5) {
-      this.translate(lin, true, this.cpl === 3); // fault before the port is read; the run stays in this page
       const got = io.readString?.(port, bytes, k, lin, step);
       if (got !== undefined) for (let i = 0; i < k; i++) this.wrN(bytes, lin + i * step, got[i * bytes]! | (got[i * bytes + 1]! << 8) | (bytes === 4 ? (got[i * 4 + 2]! << 16) | (got[i * 4 + 3]! << 24) : 0));
       r[7] = (r[7]! + k * step) | 0;

@@ -50,9 +50,9 @@ export function floatingBus(size: 1 | 2 | 4): number {
   return size === 4 ? 0xffff_ffff : (1 << (size * 8)) - 1;
 }
 
-/** What a failed request reads: all ones, one value or a whole string. */
+/** What a failed request reads: all ones, one value or a whole IN string (an OUT has nothing to read). */
 export function floatingResult(req: IoRequest): IoResult {
-  return req.count > 1 ? new Uint8Array(req.size * req.count).fill(0xff) : floatingBus(req.size);
+  return req.count > 1 && req.dir === IoreqDir.IN ? new Uint8Array(req.size * req.count).fill(0xff) : floatingBus(req.size);
 }
 
 /** Most elements of `size` bytes one request carries (a slot's data area). */

@@ -89,4 +89,49 @@ describe("kernel/ioreq/ioreq-hub", () => {
     expect(hub.clientConsole(partitionId(1), 1, Uint8Array.of(0x68))).to.equal(false);
     expect(consoles).to.deep.equal(["1:hi"]);
   });
+
+  it("ioreq_irq_set reaches the client's line only for a device the caller serves on that line; a server reset lowers it", () => {
+    const { hub } = setup(2);
+    const levels: string[] = [];
+    hub.setIrqSink(partitionId(1), (line, level) => levels.push(`1:${line}=${level}`));
+    expect(hub.setIrq(partitionId(9), 1, 4, true)).to.equal(true); // COM1's IRQ 4
+    expect(hub.setIrq(partitionId(9), 1, 14, true)).to.equal(false); // no device of client 1 on IRQ 14
+    expect(hub.setIrq(partitionId(2), 1, 4, true)).to.equal(false); // partition 2 serves nothing for client 1
+    expect(hub.setIrq(partitionId(9), 7, 4, true)).to.equal(false); // not a client
+    hub.serverReset(partitionId(9));
+    expect(levels).to.deep.equal(["1:4=true", "1:4=false"]);
+  });
+
+  it("a string run's request, waiting client and IN result survive the snapshot encoding; a run whose bytes do not match its count is refused", () => {
+    const { hub } = setup(1);
+    const c = partitionId(1);
+    const ring = words();
+    hub.attach(partitionId(9), ring);
+    hub.issue(c, hub.devicesOf(c)[0]!, 0x3f8, 2, IoreqDir.OUT, 0, nanos(1), 2, Uint8Array.from([1, 2, 3, 4]));
+    const saved = JSON.parse(JSON.stringify(hub.saveState())) as { clients: { waiting: { bytes: string; count: number } }[] };
+    expect(saved.clients[0]!.waiting).to.deep.include({ count: 2, bytes: "01020304" });
+    const other = setup(1).hub;
+    other.setWake(partitionId(9), () => undefined, () => words());
+    expect(other.prepareRestore(saved).ok).to.equal(true);
+    saved.clients[0]!.waiting.bytes = "010203";
+    const bad = other.prepareRestore(saved);
+    expect(bad.ok).to.equal(false);
+  });
+
+  it("a server reset completes an IN run as all-ones elements and an OUT run as a plain floating value (both survive a snapshot)", () => {
+    const { hub } = setup(2);
+    const dev = (c: number) => hub.devicesOf(partitionId(c))[0]!;
+    hub.attach(partitionId(9), words());
+    hub.issue(partitionId(1), dev(1), 0x3f8, 2, IoreqDir.IN, 0, nanos(1), 4);
+    hub.issue(partitionId(2), dev(2), 0x3f8, 2, IoreqDir.OUT, 0, nanos(1), 2, Uint8Array.from([1, 2, 3, 4]));
+    hub.serverReset(partitionId(9));
+    const saved = hub.saveState();
+    const other = setup(2).hub;
+    other.setWake(partitionId(9), () => undefined, () => words());
+    const restored = other.prepareRestore(JSON.parse(JSON.stringify(saved)));
+    expect(restored.ok).to.equal(true);
+    const a = hub.takeResult(partitionId(1), nanos(2))!;
+    expect([...(a.data as Uint8Array)]).to.deep.equal(new Array(8).fill(0xff));
+    expect(hub.takeResult(partitionId(2), nanos(2))!.data).to.equal(0xffff);
+  });
 });

@@ -83,4 +83,34 @@ describe("kernel/ioreq/ioreq-ring", () => {
     page.complete(0, 0xdead);
     expect(ring.harvest().done[0]!.data).to.equal(0x41);
   });
+
+  it("a string run (count > 1) carries an OUT's elements in the slot's data area and takes an IN's back from it", () => {
+    const page = new Page();
+    const ring = new IoreqRing(page, 2);
+    const out = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    ring.post({ ...req(1, IoreqDir.OUT, 2), addr: 0x1f0, count: 3, data: 0, bytes: out });
+    ring.post({ ...req(2, IoreqDir.IN, 2), addr: 0x1f0, count: 3 });
+    const area = (i: number): number => PV_CONSTANTS.IOREQ_DATA_OFFSET + i * PV_CONSTANTS.IOREQ_DATA_MAX;
+    expect([page.read32(area(0)), page.read32(area(0) + 4)]).to.deep.equal([0x04030201, 0x0605]);
+    expect(page.read32(page.slot(0, "count"))).to.equal(3);
+    page.write32(area(1), 0x44332211);
+    page.write32(area(1) + 4, 0x77_66_6655);
+    page.complete(0, 0);
+    page.complete(1, 0);
+    const h = ring.harvest();
+    expect(h.problems).to.deep.equal([]);
+    expect(h.done[0]!.data).to.equal(0); // an OUT run has no value
+    expect([...(h.done[1]!.data as Uint8Array)]).to.deep.equal([0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+  });
+
+  it("a completion that changes a run's count is bogus", () => {
+    const page = new Page();
+    const ring = new IoreqRing(page, 2);
+    ring.post({ ...req(1, IoreqDir.IN, 2), addr: 0x1f0, count: 256 });
+    page.write32(page.slot(0, "count"), 512);
+    page.complete(0, 0);
+    const h = ring.harvest();
+    expect(h.failed.map((r) => r.id)).to.deep.equal([1]);
+    expect(h.problems[0]).to.match(/count is 512, the kernel posted 256/);
+  });
 });
