@@ -11,7 +11,7 @@ import { NODE_HOST } from "../host/node/node-files";
 import { Uart16550 } from "../devices/uart16550";
 import { nanos, type Nanos } from "../mem/types";
 import { defaultBuilders } from "../module/default-builders";
-import { runModule } from "../module/run-module";
+import { prepareModule } from "../module/run-module";
 import type { TraceEvent } from "../trace/trace-event";
 import { MemoryTracer, NULL_SINK } from "../trace/tracer";
 import { median } from "./stats";
@@ -83,13 +83,14 @@ interface Variant {
   readonly file: string;
 }
 
+/** Loads and builds the module (not timed), then times its run for `ns` of virtual time. */
 function runOnce(host: ModuleHost, file: string, ns: Nanos, traced: boolean): { events: readonly TraceEvent[]; hostMs: number } {
   const tracer = new MemoryTracer();
+  const p = prepareModule({ file, length: { kind: "duration", value: ns }, host, builders: (c) => defaultBuilders(c, host), trace: traced ? tracer : NULL_SINK, onConsoleLine: () => undefined });
+  if (p.kind !== "ready") throw new Error(`bench: device models: ${file}: ${p.kind}`);
   const t = performance.now();
-  const out = runModule({ file, length: { kind: "duration", value: ns }, host, builders: (c) => defaultBuilders(c, host), trace: traced ? tracer : NULL_SINK, onConsoleLine: () => undefined });
-  const hostMs = performance.now() - t;
-  if (out.kind !== "ran") throw new Error(`bench: device models: ${file}: ${out.kind}`);
-  return { events: tracer.events, hostMs };
+  p.runner.runUntil(p.until);
+  return { events: tracer.events, hostMs: performance.now() - t };
 }
 
 function measureVariant(host: ModuleHost, v: Variant, runs: number, limitNs: bigint, accessesInKernel: number): DeviceModelRow {
@@ -104,21 +105,15 @@ function measureVariant(host: ModuleHost, v: Variant, runs: number, limitNs: big
     if (e.phase === "completed") latencies.push(Number(e.time - (issued.get(e.id) ?? e.time)));
   }
   const accesses = latencies.length > 0 ? latencies.length : accessesInKernel;
-  // Loading and building the module is not per access: a run of 1 ns pays only that, and is subtracted.
   const hostMs: number[] = [];
-  const setupMs: number[] = [];
   for (let r = 0; r <= runs; r++) {
     const t = runOnce(host, v.file, end, false).hostMs;
-    const s = runOnce(host, v.file, nanos(1n), false).hostMs;
-    if (r > 0) {
-      hostMs.push(t);
-      setupMs.push(s);
-    }
+    if (r > 0) hostMs.push(t);
   }
   return {
     placement: v.placement,
     accesses,
-    hostNsPerAccess: (Math.max(0, median(hostMs) - Math.min(...setupMs)) * 1e6) / accesses,
+    hostNsPerAccess: (median(hostMs) * 1e6) / accesses,
     latencyMedianNs: latencies.length > 0 ? median(latencies) : 0,
     latencyMaxNs: latencies.length > 0 ? Math.max(...latencies) : 0,
     guestVirtualNs: Number(end),
@@ -133,7 +128,7 @@ function footprint(gc: () => void): number {
 
 /** Heap of one in-kernel UART model: N instances kept alive, delta / N. */
 function uartBytes(gc: () => void): number {
-  const n = 2000;
+  const n = 20_000;
   const before = footprint(gc);
   const keep = Array.from({ length: n }, () => new Uart16550({ set: () => undefined }, { write: () => undefined }));
   const after = footprint(gc);
@@ -143,17 +138,21 @@ function uartBytes(gc: () => void): number {
 
 /**
  * What serving the UART from a partition adds to the kernel process: the booted served module minus the
- * booted client-only module (in-kernel UART, no server partition), each held through its snapshot
- * (which references every machine's RAM and CPU state; the runner's own small objects are not held).
+ * booted client-only module (in-kernel UART, no server partition), each runner held while weighed.
  */
 function servedExtra(host: ModuleHost, clientOnly: string, served: string, gc: () => void): number {
   const weigh = (file: string): number => {
     const before = footprint(gc);
-    const out = runModule({ file, length: { kind: "duration", value: nanos(1_000_000n) }, host, builders: (c) => defaultBuilders(c, host), trace: NULL_SINK, onConsoleLine: () => undefined, save: true });
+    const p = prepareModule({ file, length: { kind: "duration", value: nanos(1_000_000n) }, host, builders: (c) => defaultBuilders(c, host), trace: NULL_SINK, onConsoleLine: () => undefined });
+    if (p.kind !== "ready") throw new Error(`bench: device models: ${file}: ${p.kind}`);
+    p.runner.runUntil(p.until);
     const after = footprint(gc);
-    if (out.kind !== "ran" || out.snapshot === undefined) throw new Error(`bench: device models: ${file}: ${out.kind}`);
+    if (p.runner.moduleClock.clockHz <= 0) throw new Error("module clock lost"); // keeps the runner alive past the weighing
     return after - before;
   };
+  // One warm-up weighing of each: lazily built globals (compiled code, caches) land outside the figures.
+  weigh(served);
+  weigh(clientOnly);
   return Math.round(weigh(served) - weigh(clientOnly));
 }
 
@@ -180,20 +179,23 @@ export function measureDeviceModels(root: string, runs: number, gc: (() => void)
   ]);
   if ([...files.values()].some((t) => t === original)) throw new Error("bench: device models: partitions/io-partition/module.xml changed shape");
   const host = overlayHost(files);
+  // Memory first, before the timed runs leave garbage behind.
+  const inKernelModelBytes = gc === undefined ? null : uartBytes(gc);
+  const servedExtraBytes = gc === undefined ? null : servedExtra(host, join(dir, "bench-client-only.xml"), join(dir, "bench-served-adjacent.xml"), gc);
   const adjacent = measureVariant(host, { placement: "partition, server window adjacent", file: join(dir, "bench-served-adjacent.xml") }, runs, 400_000_000n, 0);
   const far = measureVariant(host, { placement: "partition, server every other client frame", file: join(dir, "bench-served-every-other-frame.xml") }, runs, 400_000_000n, 0);
   const inKernel = measureVariant(host, { placement: "in-kernel", file: join(dir, "bench-in-kernel.xml") }, runs, 10_000_000n, adjacent.accesses);
   return {
     rows: [inKernel, adjacent, far],
-    inKernelModelBytes: gc === undefined ? null : uartBytes(gc),
-    servedExtraBytes: gc === undefined ? null : servedExtra(host, join(dir, "bench-client-only.xml"), join(dir, "bench-served-adjacent.xml"), gc),
+    inKernelModelBytes,
+    servedExtraBytes,
     notes: [
       "Guest: partitions/hello (FV) printing over COM1; module: partitions/io-partition/module.xml with the schedule replaced. Both served schedules have a 400 us major frame and the same client windows (0-100 us and 200-300 us); the server runs 100 us right after each client window (adjacent) or only at 300-400 us (every other client frame).",
-      "Accesses: the forwarded requests of the served run; the in-kernel run executes the same guest code, so the same accesses. Host ns per access: median host time of runs of exactly the guest's virtual run time (no trace) minus the shortest host time of a 1 ns run (loading and building the module), divided by the accesses: everything the module does per access, both partitions and the guest's own code included.",
+      "Accesses: the forwarded requests of the served run; the in-kernel run executes the same guest code, so the same accesses. Host ns per access: median host time of the run (loading and building the module not timed) up to exactly the guest's virtual run time, no trace, divided by the accesses: everything the module does per access, both partitions and the guest's own code included.",
       "Virtual latency: issued -> completed in the ioreq trace; an in-kernel access costs the cost model's io cycles inside the instruction (kernel/cpu/cost-model.ts).",
       gc === undefined
         ? "Memory: not measured (run with node --expose-gc, as npm run bench does)."
-        : "Memory: process.memoryUsage() heapUsed + external + arrayBuffers after forced gc. In-kernel: 2000 Uart16550 objects, delta / 2000. Served: the served module (client + server partitions) minus the same XML with the in-kernel UART and no server partition, each booted for 1 ms and held through its snapshot (every machine's RAM and CPU state); the server partition's RAM (1 MiB in the XML) is most of it.",
+        : "Memory: process.memoryUsage() heapUsed + external + arrayBuffers after forced gc. In-kernel: 20000 Uart16550 objects, delta / 20000. Served: the served module (client + server partitions) minus the same XML with the in-kernel UART and no server partition, each booted and run for 1 ms, its runner held while weighed (after one warm-up weighing of each); it includes the server vCPU's compiled blocks; the server partition's RAM (1 MiB in the XML) is most of it.",
     ],
   };
 }
