@@ -40,7 +40,7 @@ export const PC_PORTS = {
   debugConsole: 0xe9,
 } as const;
 /** ISA IRQs of the PC devices. */
-export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ } as const;
+export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ, aux: 12 } as const;
 /** I/O APIC pin of ISA IRQ0 (the MP table's ISA routing: the PIT is on pin 2). */
 const PIT_IO_APIC_PIN = 2;
 
@@ -141,7 +141,7 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     return one("system-port-b", portB, PC_PORTS.systemPortB, 1);
   },
   i8042: ({ built, requestReset }) => {
-    const kbd = (built.keyboard = new I8042(isaIrq(built, PC_IRQ.keyboard), requestReset));
+    const kbd = (built.keyboard = new I8042(isaIrq(built, PC_IRQ.keyboard), requestReset, isaIrq(built, PC_IRQ.aux)));
     // One chip on two ports (0x60 data, 0x64 status/command): the command port forwards with offset 4.
     const command: PortDevice = { read: () => kbd.read(4), write: (_o, size, v) => kbd.write(4, size, v) };
     return {

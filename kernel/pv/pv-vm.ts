@@ -98,13 +98,20 @@ function hmCallbackEntry(name: string | undefined, what: string, image: PvImage)
   return executable ? at : `${what} "${name}" at 0x${at.toString(16)} is not in an executable segment`;
 }
 
+const MAX_NS = BigInt(Number.MAX_SAFE_INTEGER);
+
 class PvVm implements PartitionVm {
   private machine: PvMachine;
   private vcpu: PvVcpuState;
   private readonly clock: ModuleClock;
   private readonly hz: bigint;
-  private lastNow: Nanos = nanos(0);
+  /** Virtual time last published, in ns (a safe integer: the runner refuses times beyond 2^53 ns). */
+  private lastNowNs = 0;
+  private lastBigAt = 0;
+  private lastBig: Nanos = nanos(0);
   private windowEnd: Nanos = nanos(0);
+  /** windowEnd in ns as a number; -1 when beyond 2^53 ns (then the shared page takes the BigInt path). */
+  private windowEndNs = 0;
   /** The context the running HM callback interrupted; undefined when none runs. */
   private callbackSaved: SavedContext | undefined;
   /** Kernel-emulated devices assigned to this partition (apx:Device Assign="true"); undefined when none. */
@@ -220,14 +227,36 @@ class PvVm implements PartitionVm {
       },
       notify: () => hub.notify(id),
       console: (client, bytes) => hub.clientConsole(id, client, bytes),
+      irq: (client, line, level) => hub.setIrq(id, client, line, level),
+      disks: {
+        info: (client) => hub.disks.info(id, client),
+        read: (client, lba, bytes) => hub.disks.read(id, client, lba, bytes),
+        write: (client, lba, data) => hub.disks.write(id, client, lba, data),
+        flush: (client) => hub.disks.flush(id, client),
+      },
     };
+  }
+
+  /** lastNowNs as Nanos, the BigInt made once per distinct time. */
+  private get lastNow(): Nanos {
+    if (this.lastBigAt !== this.lastNowNs) {
+      this.lastBig = nanos(this.lastNowNs);
+      this.lastBigAt = this.lastNowNs;
+    }
+    return this.lastBig;
+  }
+
+  private set lastNow(t: Nanos) {
+    if (t > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`virtual time ${t} ns is beyond 2^53 ns`);
+    this.lastNowNs = Number(t);
   }
 
   run(budget: number, now: Nanos): VmSlice {
     const cpu = this.machine.cpu;
+    const start = Number(now);
     let used = 0;
     for (;;) {
-      const t = this.clock.advance(now, used);
+      const t = this.clock.advanceNs(start, used);
       this.syncTime(t);
       const fault = this.deliverUpcall();
       if (fault !== undefined) return { exit: fault, cycles: used };
@@ -239,32 +268,44 @@ class PvVm implements PartitionVm {
       const exit = cpu.run(chunk);
       used += cpu.cycles - before;
       if (exit.kind !== "budget") {
-        this.lastNow = this.clock.advance(now, used);
+        this.lastNowNs = this.clock.advanceNs(start, used);
         return { exit, cycles: used };
       }
     }
   }
 
   /** Cycles from `t` until the first cycle boundary at or after `deadline`. */
-  private cyclesUntil(t: Nanos, deadline: Nanos): number {
+  private cyclesUntil(t: number, deadline: Nanos): number {
+    const d = Number(deadline);
+    if (d <= Number.MAX_SAFE_INTEGER) {
+      const c = this.clock.cyclesUntilNs(t, d);
+      if (c !== undefined) return c;
+    }
+    return this.cyclesUntilBig(nanos(t), deadline);
+  }
+
+  private cyclesUntilBig(t: Nanos, deadline: Nanos): number {
     const ceil = (deadline * this.hz + NS_PER_S - 1n) / NS_PER_S;
     const c = ceil - this.clock.cyclesAt(t);
     return c > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(c);
   }
 
   /** Fires the timers due by `t` (recorded, never dropped) and publishes `t` in the shared page. */
-  private syncTime(t: Nanos): void {
-    this.lastNow = t;
+  private syncTime(t: number): void {
+    this.lastNowNs = t;
     const shared = this.machine.shared;
     const due = nextExpiry(this.vcpu.timers);
-    if (due !== undefined && due <= t) {
+    // Number() of an expiry beyond 2^53 ns rounds but stays beyond t.
+    if (due !== undefined && Number(due) <= t) {
       // Only when a timer fell: the common exit allocates no timer state.
-      const r = advanceTimers(this.vcpu.timers, t);
+      const r = advanceTimers(this.vcpu.timers, nanos(t));
       this.vcpu.timers = r.timers;
       if (r.ticks > 0) shared.raise(Virq.TICK, r.ticks);
       if (r.oneshot) shared.raise(Virq.ONESHOT);
     }
-    shared.setTime(t, this.windowEnd > t ? this.windowEnd : t);
+    const endNs = this.windowEndNs;
+    if (endNs >= 0) shared.setTimeNs(t, endNs > t ? endNs : t);
+    else shared.setTime(nanos(t), this.windowEnd);
   }
 
   /** Enters the guest's upcall handler if a virq is pending and unmasked; a bad guest stack is a #PF exit. */
@@ -286,12 +327,12 @@ class PvVm implements PartitionVm {
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
-    this.syncTime(kernel.now);
+    this.syncTime(Number(kernel.now));
     const cpu = this.machine.cpu;
     const ctx: PvCallContext = { cpu, kernel, vcpu: this.vcpu, copied: 0 };
     const { service, result } = dispatch(ctx, PV_HANDLERS, this.permitted);
     // A one-shot armed in the past becomes pending at once.
-    this.syncTime(kernel.now);
+    this.syncTime(Number(kernel.now));
     const cycles = serviceCost(service?.key, ctx.copied);
     this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
     switch (result.kind) {
@@ -408,11 +449,12 @@ class PvVm implements PartitionVm {
       };
     });
     if (!extra.ok) return extra;
+    if (extra.value.lastNow > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, error: `machine note ${this.opts.partition.name}: lastNow is beyond 2^53 ns` };
     const { mem, cpu } = this.machine;
     const prepared = prepareMachine(saved, mem, cpu, this.assigned, () => {
       const e = extra.value;
       this.lastNow = e.lastNow;
-      this.windowEnd = e.windowEnd;
+      this.setWindowEnd(e.windowEnd);
       this.vcpu.timers = e.timers;
       this.vcpu.upcallHandler = e.upcallHandler;
       this.vcpu.hmHandler = e.hmHandler;
@@ -424,10 +466,15 @@ class PvVm implements PartitionVm {
     return { ok: true, apply: () => assigned.restoring(prepared.apply) };
   }
 
-  beginWindow(start: Nanos, end: Nanos): void {
+  private setWindowEnd(end: Nanos): void {
     this.windowEnd = end;
+    this.windowEndNs = end <= MAX_NS ? Number(end) : -1;
+  }
+
+  beginWindow(start: Nanos, end: Nanos): void {
+    this.setWindowEnd(end);
     this.machine.shared.raise(Virq.WINDOW_START);
-    this.syncTime(start);
+    this.syncTime(Number(start));
   }
 
   portEvent(): void {
