@@ -17,6 +17,7 @@ import type { BenchReport, MipsRow } from "./report";
 import { measureSnapshots } from "./snapshot-bench";
 import { measureAta } from "./ata-bench";
 import { measureDeviceModels } from "./device-model-bench";
+import { measureServedAta } from "./served-ata-bench";
 import { median } from "./stats";
 
 /** What to run. */
@@ -104,6 +105,9 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("disk controller");
   const diskGuest = join(root, "build", "guests", "partitions", "io", "disk-guest", "disk-guest-O2.elf");
   const ata = measureAta(bytes(diskGuest), opts.quick ? 512 : 8192, Math.min(plan.runs, 5));
+  // The served controller: every register access and every sector is a ring request (~2 frames each), so its
+  // run is kept short (its virtual sectors/s do not depend on the length); --skip-devices leaves it out.
+  if (opts.skipDevices !== true) ata.push(...measureServedAta(root, opts.quick ? 16 : 256));
   progress("device models (in-kernel vs partition-served UART)");
   const deviceModels = opts.skipDevices === true ? undefined : measureDeviceModels(root, opts.quick ? 1 : 5, (globalThis as { gc?: () => void }).gc);
   progress("dirty-page log");
