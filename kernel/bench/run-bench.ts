@@ -107,9 +107,11 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   const ata = measureAta(bytes(diskGuest), opts.quick ? 512 : 8192, Math.min(plan.runs, 5));
   // The served controller: every register access and every sector is a ring request (~2 frames each), so its
   // run is kept short (its virtual sectors/s do not depend on the length); --skip-devices leaves it out.
-  if (opts.skipDevices !== true) ata.push(...measureServedAta(root, opts.quick ? 16 : 256));
+  // --quick leaves the device rows out (test/kernel/bench/device-model-bench.test.ts runs them on their own).
+  const devices = opts.skipDevices !== true && !opts.quick;
+  if (devices) ata.push(...measureServedAta(root, 256));
   progress("device models (in-kernel vs partition-served UART)");
-  const deviceModels = opts.skipDevices === true ? undefined : measureDeviceModels(root, opts.quick ? 1 : 5, (globalThis as { gc?: () => void }).gc);
+  const deviceModels = devices ? measureDeviceModels(root, 5, (globalThis as { gc?: () => void }).gc) : undefined;
   progress("dirty-page log");
   const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
   progress("port I/O exits");
