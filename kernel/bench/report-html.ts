@@ -7,6 +7,7 @@ import { HOST_REF_LABELS, HOST_REF_NAMES } from "./host-refs";
 import { escapeHtml } from "./html-escape";
 import { isFlat } from "./module-scale";
 import { barChart, logLineChart } from "./report-charts";
+import type { DeviceModelReport } from "./device-model-bench";
 import { fmtSpread, type BenchReport } from "./report";
 
 export { escapeHtml } from "./html-escape";
@@ -69,7 +70,24 @@ function kernel(r: BenchReport): string {
     const kib = m.bytesPerPartition / 1024;
     out.push(`<h2>Memory</h2>${barChart("KiB per partition at rest", [{ label: `${m.partitions} partitions`, value: kib, text: `${kib.toFixed(0)} KiB per partition` }])}${table(["partitions", "KiB per partition", "method"], [[String(m.partitions), kib.toFixed(0), m.method]])}`);
   }
+  if (r.deviceModels !== undefined) out.push(deviceModelHtml(r.deviceModels));
   return out.join("\n");
+}
+
+/** In-kernel vs partition-served UART: latency and host cost per access as bars, the table, the notes. */
+function deviceModelHtml(d: DeviceModelReport): string {
+  const rows = d.rows;
+  return (
+    `<h2>Device models: in-kernel vs partition-served (UART)</h2>` +
+    barChart("virtual latency per port access, median (us)", rows.map((x) => ({ label: x.placement, value: x.latencyMedianNs / 1000, text: `${(x.latencyMedianNs / 1000).toFixed(1)} us` }))) +
+    barChart("host ns per port access (whole module)", rows.map((x) => ({ label: x.placement, value: x.hostNsPerAccess, text: `${x.hostNsPerAccess.toFixed(0)} ns` }))) +
+    table(
+      ["placement", "accesses", "host ns / access", "latency median us", "latency max us", "guest virtual run time us"],
+      rows.map((x) => [x.placement, String(x.accesses), x.hostNsPerAccess.toFixed(0), (x.latencyMedianNs / 1000).toFixed(1), (x.latencyMaxNs / 1000).toFixed(1), (x.guestVirtualNs / 1000).toFixed(1)]),
+    ) +
+    table(["kernel-process memory", "bytes"], [["one in-kernel 16550A model", String(d.inKernelModelBytes ?? "n/a")], ["added by serving it from a partition", String(d.servedExtraBytes ?? "n/a")]]) +
+    `<ul>${d.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`
+  );
 }
 
 /** The page. */

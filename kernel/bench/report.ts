@@ -2,6 +2,7 @@
 // terminal and docs) and its exact counts (what the test pins). Pure: no measuring, no I/O.
 import type { SnapshotRow } from "./snapshot-bench";
 import { ataMarkdown, type AtaBenchRow } from "./ata-bench";
+import { deviceModelMarkdown, type DeviceModelReport } from "./device-model-bench";
 import { CALL_PATH_LABELS, type CallPathRow } from "./call-paths";
 import type { CostAssumption } from "./cost-assumptions";
 import { HOST_REF_LABELS, HOST_REF_NAMES, type HostRefs } from "./host-refs";
@@ -39,6 +40,8 @@ export interface BenchReport {
   readonly snapshots: readonly SnapshotRow[];
   /** Disk-controller rows, one per (metric, placement) (kernel/bench/ata-bench.ts). */
   readonly ata?: readonly AtaBenchRow[];
+  /** In-kernel vs partition-served UART (kernel/bench/device-model-bench.ts). */
+  readonly deviceModels?: DeviceModelReport;
 }
 
 /** The exact, deterministic part of a report: instructions and cycles per service and path. */
@@ -109,6 +112,7 @@ function kernelSection(r: BenchReport): string {
     out.push(`## Snapshots (full and incremental)\n\n${table(["snapshot", "kind", "bytes", "save ms (median)", "restore ms (median)"], r.snapshots.map((s) => [s.what, s.kind, String(s.bytes), s.saveMs.toFixed(1), s.restoreMs.toFixed(1)]))}\n\nSave = encode to bytes with the SHA-256; restore = decode, check every note, rebuild the machine or module, apply. Files are trimmed after the last non-zero RAM page. An incremental row is a delta holding the RAM pages written since the full file was restored; its restore reads both files and applies the pages.`);
   }
   if (r.ata !== undefined && r.ata.length > 0) out.push(ataMarkdown(r.ata));
+  if (r.deviceModels !== undefined) out.push(deviceModelMarkdown(r.deviceModels));
   if (r.memory !== null) out.push(`## Memory\n\n**${(r.memory.bytesPerPartition / 1024).toFixed(0)} KiB per partition at rest**. Method: ${r.memory.method}.\n\n${budgetLine()}`);
   return out.join("\n\n");
 }

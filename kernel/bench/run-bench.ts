@@ -16,6 +16,8 @@ import { measureMemory, measureSimSpeed, measureSwitching, type FvGuest } from "
 import type { BenchReport, MipsRow } from "./report";
 import { measureSnapshots } from "./snapshot-bench";
 import { measureAta } from "./ata-bench";
+import { measureDeviceModels } from "./device-model-bench";
+import { measureServedAta } from "./served-ata-bench";
 import { median } from "./stats";
 
 /** What to run. */
@@ -24,6 +26,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Skip the CPU-bound guests (MIPS), e.g. in tests that only need the call paths. */
   readonly skipMips?: boolean;
+  /** Skip the in-kernel vs partition-served device-model section (kernel/bench/device-model-bench.ts). */
+  readonly skipDevices?: boolean;
   /** Progress lines (stderr). */
   readonly progress?: (line: string) => void;
 }
@@ -101,6 +105,13 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
   progress("disk controller");
   const diskGuest = join(root, "build", "guests", "partitions", "io", "disk-guest", "disk-guest-O2.elf");
   const ata = measureAta(bytes(diskGuest), opts.quick ? 512 : 8192, Math.min(plan.runs, 5));
+  // The served controller: every register access and every sector is a ring request (~2 frames each), so its
+  // run is kept short (its virtual sectors/s do not depend on the length); --skip-devices leaves it out.
+  // --quick leaves the device rows out (test/kernel/bench/device-model-bench.test.ts runs them on their own).
+  const devices = opts.skipDevices !== true && !opts.quick;
+  if (devices) ata.push(...measureServedAta(root, 256));
+  progress("device models (in-kernel vs partition-served UART)");
+  const deviceModels = devices ? measureDeviceModels(root, 5, (globalThis as { gc?: () => void }).gc) : undefined;
   progress("dirty-page log");
   const dirtyLog = measureDirtyLogCost(opts.quick ? 10_000 : 20_000_000, Math.min(plan.runs, 5));
   progress("port I/O exits");
@@ -126,5 +137,6 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
     memory,
     snapshots,
     ata,
+    ...(deviceModels === undefined ? {} : { deviceModels }),
   };
 }

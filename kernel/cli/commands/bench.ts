@@ -22,6 +22,7 @@ interface BenchArgs {
   readonly md: string;
   readonly html: string | undefined;
   readonly "skip-mips": boolean;
+  readonly "skip-devices": boolean;
 }
 
 /** Opens every report file before the benchmark runs; a one-line reason when one cannot be. */
@@ -70,7 +71,7 @@ function run(args: BenchArgs, setExit: (code: number) => void): void {
     setExit(1);
     return;
   }
-  const report = runBench(ROOT, { quick: args.quick, skipMips: args["skip-mips"], progress: (l) => process.stderr.write(`bench: ${l}\n`) });
+  const report = runBench(ROOT, { quick: args.quick, skipMips: args["skip-mips"], skipDevices: args["skip-devices"], progress: (l) => process.stderr.write(`bench: ${l}\n`) });
   const md = renderMarkdown(report);
   process.stdout.write(md);
   const errors = [write(files.get(args.json)!, args.json, renderJson(report)), write(files.get(args.md)!, args.md, md)];
@@ -97,6 +98,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("md", { type: "string", default: "build/bench/bench.md", describe: "where to write the markdown report" })
         .option("html", { type: "string", describe: "also write a self-contained HTML page: every table, a chart per section, machine and date" })
         .option("skip-mips", { type: "boolean", default: false, describe: "skip the CPU-bound guests (guest MIPS vs native)" })
+        .option("skip-devices", { type: "boolean", default: false, describe: "skip the in-kernel vs partition-served device rows (UART section and served ATA, ~1 min in a full run; --quick skips them too)" })
         .epilog(`The report files are created (with missing folders) before the benchmark starts.\n\nExit status:\n  ${BENCH_EXIT.ok}  done\n  ${BENCH_EXIT.failed}  guest images could not be built, or a CPU-bound guest gave a wrong result\n  ${BENCH_EXIT.io}  a report file cannot be created or written (one line says which and why)`),
     (argv) => run(argv as unknown as BenchArgs, setExit),
   );
