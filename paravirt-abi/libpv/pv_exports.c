@@ -53,6 +53,11 @@ static const char name_pv_queuing_port_list_scan[] = "pv_queuing_port_list_scan"
 static const char name_pv_ioreq_attach[] = "pv_ioreq_attach";
 static const char name_pv_ioreq_notify[] = "pv_ioreq_notify";
 static const char name_pv_ioreq_console_write[] = "pv_ioreq_console_write";
+static const char name_pv_ioreq_irq_set[] = "pv_ioreq_irq_set";
+static const char name_pv_block_info[] = "pv_block_info";
+static const char name_pv_block_read[] = "pv_block_read";
+static const char name_pv_block_write[] = "pv_block_write";
+static const char name_pv_block_flush[] = "pv_block_flush";
 static const char name_pv_virq_mask[] = "pv_virq_mask";
 static const char name_pv_virq_unmask[] = "pv_virq_unmask";
 static const char name_pv_virq_restore[] = "pv_virq_restore";
@@ -60,7 +65,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[53] = {
+const struct pv_export pv_export_table[58] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -109,6 +114,11 @@ const struct pv_export pv_export_table[53] = {
     { (uint32_t)name_pv_ioreq_attach, (uint32_t)pv_ioreq_attach, PV_SVC_IOREQ_ATTACH, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_notify, (uint32_t)pv_ioreq_notify, PV_SVC_IOREQ_NOTIFY, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_console_write, (uint32_t)pv_ioreq_console_write, PV_SVC_IOREQ_CONSOLE_WRITE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_ioreq_irq_set, (uint32_t)pv_ioreq_irq_set, PV_SVC_IOREQ_IRQ_SET, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_info, (uint32_t)pv_block_info, PV_SVC_BLOCK_INFO, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_read, (uint32_t)pv_block_read, PV_SVC_BLOCK_READ, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_write, (uint32_t)pv_block_write, PV_SVC_BLOCK_WRITE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_flush, (uint32_t)pv_block_flush, PV_SVC_BLOCK_FLUSH, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_virq_mask, (uint32_t)pv_virq_mask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_unmask, (uint32_t)pv_virq_unmask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_restore, (uint32_t)pv_virq_restore, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },

@@ -200,3 +200,23 @@ uint32_t pv_ioreq_notify(void) {
 pv_status_t pv_ioreq_console_write(uint32_t client, const void *buf, uint32_t len) {
     return (pv_status_t)pv_trap3(PV_SVC_IOREQ_CONSOLE_WRITE, client, (uint32_t)buf, len);
 }
+
+pv_status_t pv_ioreq_irq_set(uint32_t client, uint32_t line, uint32_t level) {
+    return (pv_status_t)pv_trap3(PV_SVC_IOREQ_IRQ_SET, client, line, level);
+}
+
+uint32_t pv_block_info(uint32_t client) {
+    return pv_trap1(PV_SVC_BLOCK_INFO, client);
+}
+
+pv_status_t pv_block_read(uint32_t client, uint32_t lba, void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap4(PV_SVC_BLOCK_READ, client, lba, (uint32_t)buf, len);
+}
+
+pv_status_t pv_block_write(uint32_t client, uint32_t lba, const void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap4(PV_SVC_BLOCK_WRITE, client, lba, (uint32_t)buf, len);
+}
+
+pv_status_t pv_block_flush(uint32_t client) {
+    return (pv_status_t)pv_trap1(PV_SVC_BLOCK_FLUSH, client);
+}

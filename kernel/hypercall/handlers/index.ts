@@ -2,6 +2,7 @@
 // PvHandlers (ServiceHandlers generated from abi.json) makes a missing handler a compile error.
 import type { PvHandlers } from "../dispatcher";
 import { resolveHandler } from "../resolver";
+import { blockHandlers } from "./block";
 import { coreHandlers } from "./core";
 import { hmHandlers } from "./hm";
 import { ioreqHandlers } from "./ioreq";
@@ -22,4 +23,5 @@ export const PV_HANDLERS: PvHandlers = {
   ...hmHandlers,
   ...logbookHandlers,
   ...ioreqHandlers,
+  ...blockHandlers,
 };
