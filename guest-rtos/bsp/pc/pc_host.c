@@ -4,7 +4,7 @@
  * switch, no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration),
  * and a local HM policy with no tables: an error the RTOS can give to its error handler goes there
  * (PROCESS level), any other is printed and the machine stops. Restarts are not available (no loader
- * to reload .data), so COLD_START/WARM_START stop the machine as well. */
+ * to reload .data), so COLD_START/WARM_START stop the machine as well. Logbooks: pc_logbook.c. */
 #include <bsp.h>
 #include <rt/stdio.h>
 #include <rt/string.h>
@@ -28,6 +28,7 @@ static char schedule_name[SCHEDULE_NAME_MAX + 1];
 void pc_host_configure(const char *cmdline, uint32_t len)
 {
     static const char key[] = "schedule=";
+    if (pc_logbook_configure != 0) pc_logbook_configure(cmdline, len);
     const uint32_t klen = sizeof key - 1;
     for (uint32_t i = 0; i + klen <= len; i++) {
         if ((i > 0 && cmdline[i - 1] != ' ') || memcmp(cmdline + i, key, klen) != 0) continue;
@@ -190,48 +191,12 @@ bsp_rc_t bsp_qport_list_scan(const uint32_t *ids, uint32_t n, uint32_t start, ui
     return BSP_RC_INVALID_PARAM; /* no port can be created, so no list can hold one */
 }
 
-/* Part 2 services need a host that keeps state outside the partition (logbooks), knows other
- * partitions (SET_PARTITION_MODE_OF) or routes ports: a bare PC has none of these. */
+/* Part 2 services that need other partitions (SET_PARTITION_MODE_OF) or port routing: a bare PC has
+ * neither. (Its logbook is pc_logbook.c.) */
 bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t m)
 {
     (void)partition_id, (void)m;
     return BSP_RC_INVALID_CONFIG;
-}
-
-bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id)
-{
-    (void)name, (void)max_size, (void)max_logged, (void)max_in_progress, (void)id;
-    return BSP_RC_INVALID_CONFIG;
-}
-
-bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len)
-{
-    (void)id, (void)msg, (void)len;
-    return BSP_RC_INVALID_PARAM;
-}
-
-bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len)
-{
-    (void)id, (void)index, (void)buf, (void)cap, (void)len;
-    return BSP_RC_INVALID_PARAM;
-}
-
-bsp_rc_t bsp_logbook_clear(uint32_t id)
-{
-    (void)id;
-    return BSP_RC_INVALID_PARAM;
-}
-
-bsp_rc_t bsp_logbook_id(const char *name, uint32_t *id)
-{
-    (void)name, (void)id;
-    return BSP_RC_INVALID_CONFIG;
-}
-
-bsp_rc_t bsp_logbook_status(uint32_t id, struct bsp_logbook_status *st)
-{
-    (void)id, (void)st;
-    return BSP_RC_INVALID_PARAM;
 }
 
 bsp_rc_t bsp_sport_read_updated(uint32_t id, void *buf, uint32_t cap, uint32_t *len, uint32_t *valid)

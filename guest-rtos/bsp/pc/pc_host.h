@@ -9,8 +9,12 @@
 #define PC_PARTITION_NAME "pc"
 #define PC_START_CONDITION 0u /* NORMAL_START */
 
-/* Reads `schedule=<id>:<name>` from the command line (the module schedule the XML names). */
+/* Reads `schedule=<id>:<name>` from the command line (the module schedule the XML names), and the
+ * logbook (pc_logbook_configure). */
 void pc_host_configure(const char *cmdline, uint32_t len);
+/* Reads `logbook=<name>:<logged>:<in_progress>`: the one logbook of this PC (pc_logbook.c). Weak: an
+ * image that uses no logbook service need not link pc_logbook.c. */
+void pc_logbook_configure(const char *cmdline, uint32_t len) __attribute__((weak));
 /* Prints why and ends the machine with `status` (isa-debug-exit); never returns. */
 __attribute__((noreturn)) void pc_host_halt(const char *why, uint32_t status);
 
