@@ -63,6 +63,8 @@ export interface CpuSavedState {
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
 const FAST_SIZE = 8192;
 const HALT_EXIT: CpuExit = { kind: "halt" };
+/** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
+const FOLLOW_JUMPS = true;
 
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
@@ -356,14 +358,17 @@ export class Cpu extends CpuSystem {
     const ppage = phys >>> 12;
     const ram = this.mem.pageIsRam(ppage);
     const avail = 4096 - (phys & 4095);
+    const below = -(phys & 4095); // a superblock may follow a jump back within the page
     const u8 = this.m8;
     const mem = this.mem;
-    const fetch = ram ? (off: number): number => (off < avail ? u8[phys + off]! : -1) : (off: number): number => (off < avail ? mem.read(phys + off, 1) : -1);
+    const fetch = ram
+      ? (off: number): number => (off < avail && off >= below ? u8[phys + off]! : -1)
+      : (off: number): number => (off < avail && off >= below ? mem.read(phys + off, 1) : -1);
     let insns;
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost);
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS);
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -380,7 +385,7 @@ export class Cpu extends CpuSystem {
     this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (ram) {
-      this.protectCode(phys, Math.min(c.bytes, avail));
+      this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
       if (this.cache.add(b, single)) this.dropReferences();
     }

@@ -5,6 +5,7 @@
 import type { CostModel } from "../cost-model";
 import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
+import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Out } from "./out";
 import type { BlockFn } from "./runtime";
@@ -23,7 +24,9 @@ export interface Compiled {
   /** prefix[i] = cycles of instructions 0..i-1 (prefix[count] = total). */
   readonly prefix: readonly number[];
   readonly count: number;
-  /** Bytes decoded from the start (for code-page bookkeeping). */
+  /** Offsets (from the start) of the first byte decoded and one past the last: a superblock that
+   * followed a jump backwards starts below 0 (for code-page bookkeeping). */
+  readonly lo: number;
   readonly bytes: number;
   readonly source: string;
 }
@@ -102,25 +105,60 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
   };
 }
 
+function inWindow(fetch: ByteFetch, off: number): boolean {
+  try {
+    return fetch(off) >= 0;
+  } catch (e) {
+    if (e instanceof EndOfBytes) return false;
+    throw e;
+  }
+}
+
+/** A JMP rel the block runs through: it keeps its place (EIP, length, cost) but compiles to nothing. */
+function followed(jmp: Insn): Insn {
+  return { ...jmp, term: false, setsEip: false, branch: undefined, code: "" };
+}
+
 /** Decodes up to `max` instructions from `eip`: stops after an unconditional transfer or another
- * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it. */
-export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel): Insn[] {
+ * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it.
+ * With `follow`, a JMP rel to a target inside the fetch window not decoded yet is followed: decoding
+ * goes on at the target (a superblock; a jump back to the start still becomes a loop). */
+export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false): Insn[] {
   const out: Insn[] = [];
+  const flat32 = SegMode.FlatCS | SegMode.Code32;
+  const seen = follow && (segMode & flat32) === flat32 ? new Set<number>() : null;
   let off = 0;
   let known = 0;
+  let jumped: Insn | null = null;
   while (out.length < max) {
     let ins: Insn;
     try {
       ins = decodeInsn(fetch, off, (eip + off) >>> 0, segMode, known, cost);
     } catch (e) {
-      if (e instanceof EndOfBytes && out.length > 0) break;
+      if (e instanceof EndOfBytes && out.length > 0) {
+        // A followed jump must not end the block as a no-op: it becomes a block-ending jump again.
+        if (jumped !== null) out[out.length - 1] = jumped;
+        break;
+      }
       throw e;
     }
+    jumped = null;
     out.push(ins);
-    off += ins.len;
+    seen?.add(off);
     if (ins.producer > 0) known = ins.producer;
     else if (ins.producer === 0) known = 0;
-    if (ins.term && !(ins.branch && ins.branch.cond !== "true")) break;
+    const b = ins.branch;
+    if (b !== undefined && b.cond === "true" && seen !== null && out.length < max) {
+      const to = (b.taken - eip) | 0;
+      if (to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
+        out[out.length - 1] = followed(ins);
+        jumped = ins;
+        off = to;
+        continue;
+      }
+    }
+    off += ins.len;
+    if (ins.term && !(b && b.cond !== "true")) break;
   }
   return out;
 }
@@ -154,11 +192,14 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   };
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
   const eips: number[] = [];
+  let lo = 0;
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const ins = insns[i]!;
     eips.push(ins.eip);
-    bytes += ins.len;
+    const off = (ins.eip - start) | 0;
+    lo = Math.min(lo, off);
+    bytes = Math.max(bytes, off + ins.len);
     const next = (ins.eip + ins.len) >>> 0;
     const last = i === n - 1;
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
@@ -172,7 +213,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       continue;
     }
     const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
-    parts.push(`{ ${code} }`);
+    if (code !== "") parts.push(`{ ${code} }`); // a followed JMP (or a NOP) runs nothing
     if (keep[i] && ins.store !== "") parts.push(ins.store);
     if (last) {
       // A single-instruction block that falls through is position-independent, so its function can be shared.
@@ -197,5 +238,5 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     SHARED.set(source, fn);
     sharedChars += source.length;
   }
-  return { fn, eips, prefix, count: n, bytes, source };
+  return { fn, eips, prefix, count: n, lo, bytes, source };
 }

@@ -20,6 +20,8 @@ interface Case {
   readonly what: string;
   readonly code: readonly number[];
   readonly segMode: number;
+  /** Decode as the CPU does for whole blocks: through JMP rel within the page (superblocks). */
+  readonly follow?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -58,11 +60,26 @@ const CASES: readonly Case[] = [
     code: [0x66, 0x8b, 0x03, 0x66, 0x83, 0xc0, 0x01, 0x66, 0x89, 0x03, 0xc3],
     segMode: flat32Mode(0) & ~SegMode.FlatDS,
   },
+  {
+    name: "superblock-jump",
+    what: "a JMP rel is followed (it compiles to nothing) and the JNE back to the start becomes a loop in the function",
+    // top: mov [edx], ebx; mov edx, ebx; mov ebx, [ebx]; jmp L; int3 x4; L: test eax, eax; jne top; ret
+    code: [0x89, 0x1a, 0x89, 0xda, 0x8b, 0x1b, 0xeb, 0x04, 0xcc, 0xcc, 0xcc, 0xcc, 0x85, 0xc0, 0x75, 0xf0, 0xc3],
+    segMode: flat32Mode(0),
+    follow: true,
+  },
+  {
+    name: "port-io",
+    what: "PUSHF/CLI/IN/OUT/POPF inside one block: IN/OUT get the cycles charged after them, POPF and OUT a stop check",
+    // pushfd; cli; in al, dx; out 0x80, al; popfd; inc eax; ret
+    code: [0x9c, 0xfa, 0xec, 0xe6, 0x80, 0x9d, 0x40, 0xc3],
+    segMode: flat32Mode(0),
+  },
 ];
 
 function dumpOf(c: Case): string {
   const fetch = (off: number): number => c.code[off] ?? -1;
-  const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL);
+  const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL, c.follow ?? false);
   const compiled = compileBlock(insns);
   return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source)}`;
 }
