@@ -39,18 +39,19 @@ import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
 import { decideWindowAt, MAX_NUMERIC_NS, numericSlots, WindowCursor, type NumericSlots } from "../sched/window-cursor";
 import type { CompiledSchedule } from "../sched/window-scheduler";
-import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
+import { ConsoleMux, type ConsoleBytes, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
 import { PartitionLoadError } from "./load-error";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
 import { USER_QUIT } from "./partition-vm";
 import { IoreqHub } from "../ioreq/ioreq-hub";
+import { DEFAULT_SERVER_DEADLINE_WINDOWS, ServerWatch } from "../ioreq/server-watch";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
   readonly config: SystemConfig;
   /** A VM for every configured partition, by id; each writes its console through `consoleFor`. */
-  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void, links: VmLinks) => PartitionVm;
+  readonly createVm: (partition: PartitionConfig, console: ConsoleBytes, links: VmLinks) => PartitionVm;
   readonly trace: TraceSink;
   readonly onConsoleLine: ConsoleLineSink;
   /** Kernel notices (a partition stopped, the module shut down), for the user. */
@@ -146,6 +147,8 @@ export class ModuleRunner {
   private readonly portPeers = new Map<string, PartitionId[]>();
   /** Forwarded devices (kernel/ioreq), when the module serves any from a partition. */
   private readonly ioreq: IoreqHub | undefined;
+  /** Hung-server detection over the I/O servers (kernel/ioreq/server-watch.ts). */
+  private readonly serverWatch: ServerWatch | undefined;
   /** Window id of the window running now (for the ioreq trace). */
   private windowId = 0;
   /** The system partition whose image defines the ModuleCallback (undefined without one). */
@@ -175,8 +178,10 @@ export class ModuleRunner {
     }
     const start = moduleStartState("powerOn");
     this.ioreq = config.partitions.some((p) => (p.guest.served ?? []).length > 0)
-      ? new IoreqHub(config.partitions, { now: () => this.now, windowId: () => this.windowId, emit: (e) => opts.trace.emit(e), console: (id, bytes) => this.console.sinkFor(id)(bytes) })
+      ? new IoreqHub(config.partitions, { now: () => this.now, windowId: () => this.windowId, emit: (e) => opts.trace.emit(e), console: (id, bytes) => this.console.sinkFor(id)(bytes), progress: (id) => this.serverWatch?.progress(id) })
       : undefined;
+    const hub = this.ioreq;
+    this.serverWatch = hub === undefined ? undefined : new ServerWatch(config.partitions, (id) => hub.isServer(id));
     const links: VmLinks = { ioreq: this.ioreq };
     for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
       const vm = opts.createVm(p, this.console.sinkFor(p.id), links);
@@ -322,7 +327,11 @@ export class ModuleRunner {
     });
     const kernel = encodeRunnerState(state);
     // The forwarded-device routing rides in the kernel note under its own key (kernel/ioreq/ioreq-state.ts).
-    return { kernel: this.ioreq === undefined || kernel === null || typeof kernel !== "object" || Array.isArray(kernel) ? kernel : { ...kernel, ioreq: this.ioreq.saveState() }, machines };
+    return {
+      kernel:
+        this.ioreq === undefined || kernel === null || typeof kernel !== "object" || Array.isArray(kernel) ? kernel : { ...kernel, ioreq: this.ioreq.saveState(), ioreqWatch: this.serverWatch?.saveState() ?? null },
+      machines,
+    };
   }
 
   /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
@@ -334,6 +343,8 @@ export class ModuleRunner {
     if (s.now > BigInt(MAX_NUMERIC_NS)) return { ok: false, error: `kernel note: now ${s.now} ns is beyond 2^53 ns (about 104 days), the longest run kept exact` };
     const ioreq = this.ioreq?.prepareRestore(typeof kernel === "object" && kernel !== null && !Array.isArray(kernel) ? kernel["ioreq"] : undefined);
     if (ioreq !== undefined && !ioreq.ok) return ioreq;
+    const watch = this.serverWatch?.prepareRestore(typeof kernel === "object" && kernel !== null && !Array.isArray(kernel) ? kernel["ioreqWatch"] : undefined);
+    if (watch !== undefined && !watch.ok) return watch;
     const parts = [...this.partitions.values()];
     if (machines.length !== parts.length) return { ok: false, error: `machine notes: ${machines.length} machines saved, the module has ${parts.length} partitions` };
     const steps: (() => void)[] = [];
@@ -345,6 +356,7 @@ export class ModuleRunner {
       steps.push(prepared.apply);
     }
     if (ioreq !== undefined) steps.push(ioreq.apply);
+    if (watch !== undefined) steps.push(watch.apply);
     return {
       ok: true,
       apply: () => {
@@ -391,6 +403,7 @@ export class ModuleRunner {
       p.stats.windows++;
       if (this.tracing) this.opts.trace.emit({ kind: "windowStart", time: this.now, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: nanos(windowEnd) });
       if (p === this.moduleAgent && this.moduleWaiting.length > 0) this.startModuleCallback(p);
+      if (this.ioreq?.isServer(p.config.id) === true) this.serverWatch?.windowStart(p.config.id, this.ioreq.holds(p.config.id));
     }
     const budget = this.clock.cyclesBetweenNs(start, stop);
     p.stats.cyclesOffered += budget;
@@ -432,6 +445,20 @@ export class ModuleRunner {
       for (const d of pending) this.act(p, d, false);
     }
     if (stop === windowEnd && this.tracing) this.opts.trace.emit({ kind: "windowEnd", time: this.now, partition: p.config.id, windowId });
+    if (stop === windowEnd && this.serverWatch?.windowEnd(p.config.id) === true) this.serverHung(p);
+  }
+
+  /**
+   * An I/O server completed none of the requests it held in its last ServerDeadlineWindows windows: what
+   * it held completes as a floating bus and its ring is forgotten (it must attach again; a restart
+   * does), then the HM hears DEADLINE_MISSED for the server. A stopped (IDLE) server gets no HM event,
+   * but its clients' requests still complete, so no client waits forever on it.
+   */
+  private serverHung(p: PartitionRuntime): void {
+    this.ioreq?.serverReset(p.config.id);
+    if (p.mode.mode === "IDLE") return;
+    const n = p.config.guest.serverDeadlineWindows ?? DEFAULT_SERVER_DEADLINE_WINDOWS;
+    this.raiseFault(p, { kind: "fault", fault: "deadlineMissed" }, `I/O server completed no waiting request in ${n} of its windows in a row: hung; its requests complete as a floating bus`, "code", 0);
   }
 
   private runnable(p: PartitionRuntime): boolean {
@@ -883,12 +910,14 @@ export class ModuleRunner {
         case "stop":
           p.sleepUntil = undefined;
           this.ioreq?.serverReset(p.config.id);
+          this.serverWatch?.reset(p.config.id);
           p.callback = undefined;
           break;
         case "restart":
           p.sleepUntil = undefined;
           p.callback = undefined;
           this.ioreq?.serverReset(p.config.id);
+          this.serverWatch?.reset(p.config.id);
           this.ioreq?.clientReset(p.config.id);
           p.stats.restarts++;
           p.errors.length = 0;

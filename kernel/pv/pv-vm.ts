@@ -32,6 +32,8 @@ import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { enterCallback, leaveCallback, type SavedContext } from "./hm-callback";
 import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
+import { AssignedDevices } from "./assigned-devices";
+import { assignableDevice, type AssignableDevice } from "./assignable-devices";
 
 /** What the VM factory passes in. */
 export interface PvVmOptions {
@@ -112,6 +114,8 @@ class PvVm implements PartitionVm {
   private windowEndNs = 0;
   /** The context the running HM callback interrupted; undefined when none runs. */
   private callbackSaved: SavedContext | undefined;
+  /** Kernel-emulated devices assigned to this partition (apx:Device Assign="true"); undefined when none. */
+  private readonly assigned: AssignedDevices | undefined;
 
   constructor(
     private readonly opts: PvVmOptions,
@@ -126,9 +130,22 @@ class PvVm implements PartitionVm {
   ) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
+    this.assigned = this.buildAssigned();
     this.machine = this.build("NORMAL_START");
     this.vcpu = this.freshVcpu();
     opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ), (phys) => this.ringAt(phys));
+  }
+
+  /** The assigned devices (the validator has checked each name); their IRQ is the ASSIGNED_IRQ virq. */
+  private buildAssigned(): AssignedDevices | undefined {
+    const names = this.opts.partition.guest.assigned ?? [];
+    if (names.length === 0) return undefined;
+    const devices = names.map((a): AssignableDevice => {
+      const d = assignableDevice(a.name);
+      if (typeof d === "string") throw new Error(`assigned device passed the validator: ${d}`);
+      return d;
+    });
+    return new AssignedDevices(devices, { console: this.opts.console, raiseVirq: () => this.machine.shared.raise(Virq.ASSIGNED_IRQ), now: () => this.lastNow });
   }
 
   private build(startCondition: StartCondition): PvMachine {
@@ -142,6 +159,7 @@ class PvVm implements PartitionVm {
       now: this.lastNow,
       shared: this.sharedRegions(),
       readOnly: this.readOnly,
+      ...(this.assigned !== undefined ? { assigned: { io: this.assigned.bus, ranges: this.assigned.ranges } } : {}),
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -209,6 +227,13 @@ class PvVm implements PartitionVm {
       },
       notify: () => hub.notify(id),
       console: (client, bytes) => hub.clientConsole(id, client, bytes),
+      irq: (client, line, level) => hub.setIrq(id, client, line, level),
+      disks: {
+        info: (client) => hub.disks.info(id, client),
+        read: (client, lba, bytes) => hub.disks.read(id, client, lba, bytes),
+        write: (client, lba, data) => hub.disks.write(id, client, lba, data),
+        flush: (client) => hub.disks.flush(id, client),
+      },
     };
   }
 
@@ -393,6 +418,7 @@ class PvVm implements PartitionVm {
   restart(mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
     const kept = mode === "WARM_START" ? this.machine.mem.readBytes(guestPhys(0), this.ramBytes) : undefined;
     this.machine = this.build(startCondition);
+    this.assigned?.reset();
     this.callbackSaved = undefined;
     if (kept !== undefined) this.machine.mem.writeBytes(guestPhys(0), kept);
     this.vcpu = this.freshVcpu();
@@ -410,7 +436,7 @@ class PvVm implements PartitionVm {
       hmHandler: this.vcpu.hmHandler,
       logged: [...this.vcpu.logged].sort(),
     };
-    return saveMachine(this.opts.partition.name, "pv", mem, cpu, undefined, PV_CONSTANTS.IMAGE_BASE, extra);
+    return saveMachine(this.opts.partition.name, "pv", mem, cpu, this.assigned, PV_CONSTANTS.IMAGE_BASE, extra);
   }
 
   prepareRestore(saved: SnapshotMachine): Prepared {
@@ -428,7 +454,7 @@ class PvVm implements PartitionVm {
     if (!extra.ok) return extra;
     if (extra.value.lastNow > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, error: `machine note ${this.opts.partition.name}: lastNow is beyond 2^53 ns` };
     const { mem, cpu } = this.machine;
-    return prepareMachine(saved, mem, cpu, undefined, () => {
+    const prepared = prepareMachine(saved, mem, cpu, this.assigned, () => {
       const e = extra.value;
       this.lastNow = e.lastNow;
       this.setWindowEnd(e.windowEnd);
@@ -438,6 +464,9 @@ class PvVm implements PartitionVm {
       this.vcpu.logged.clear();
       for (const k of e.logged) this.vcpu.logged.add(k);
     });
+    const assigned = this.assigned;
+    if (!prepared.ok || assigned === undefined) return prepared;
+    return { ok: true, apply: () => assigned.restoring(prepared.apply) };
   }
 
   private setWindowEnd(end: Nanos): void {
