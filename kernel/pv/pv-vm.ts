@@ -252,10 +252,15 @@ class PvVm implements PartitionVm {
   }
 
   run(budget: number, now: Nanos): VmSlice {
-    return this.runNs(budget, Number(now));
+    return this.runFrom(budget, Number(now));
   }
 
-  runNs(budget: number, start: number): VmSlice {
+  runNs(budget: number, nowNs: number): VmSlice {
+    return this.runFrom(budget, nowNs);
+  }
+
+  /** Both entry points land here (a wrapper may replace either one without looping through the other). */
+  private runFrom(budget: number, start: number): VmSlice {
     const cpu = this.machine.cpu;
     let used = 0;
     for (;;) {
