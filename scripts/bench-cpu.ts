@@ -1,11 +1,15 @@
 // `npm run bench:cpu`: runs the CPU-bound benchmark guests (test/programs/bench) in apexvisor's emulator and
 // the same C natively (host gcc -O2, timed in-process by the native shim), several times each, and prints a
-// table of instructions, host time, guest MIPS and the slowdown against native. Measures; asserts nothing.
+// table of instructions, host time, guest MIPS and the slowdown against native; then, when qemu-system-i386
+// is installed, the same guests under QEMU (apexvisor's speed as a ratio of QEMU's), and the first-run cost
+// (MIPS per 10 ms guest-time slice of a fresh process). Measures; asserts nothing.
 import { spawnSync } from "child_process";
 import { join, resolve } from "path";
 import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
-import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf, type CpuBenchRow as Row } from "../kernel/bench/cpu-bench";
-import { readManifest } from "../kernel/bench/guest-manifest";
+import { CPU_BENCH_MANIFEST, instructionsOf, measureCpuGuest, mipsOf, type CpuBenchRow as Row } from "../kernel/bench/cpu-bench";
+import { firstRunFigure, type FirstRunFigure, type FirstRunSample } from "../kernel/bench/first-run";
+import { imagePath, readManifest, type GuestImageSpec } from "../kernel/bench/guest-manifest";
+import { BASELINE_COMMAND_LINE, qemuMips, qemuVersion, timeUnderQemu } from "../kernel/bench/qemu-reference";
 import { median } from "../kernel/bench/stats";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -14,12 +18,16 @@ interface Options {
   readonly runs: number;
   readonly commandLine: string | undefined;
   readonly only: string | undefined;
+  readonly qemu: boolean;
+  readonly firstRun: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
   let runs = 5;
   let commandLine: string | undefined;
   let only: string | undefined;
+  let qemu = true;
+  let firstRun = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -37,6 +45,10 @@ function parseArgs(argv: readonly string[]): Options {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new UsageError("--iters takes a positive integer");
       commandLine = `iters=${n}`;
+    } else if (a === "--no-qemu") {
+      qemu = false;
+    } else if (a === "--no-first-run") {
+      firstRun = false;
     } else if (a === "--only") {
       only = value();
     } else if (a === "--help" || a === "-h") {
@@ -45,16 +57,18 @@ function parseArgs(argv: readonly string[]): Options {
       throw new UsageError(`unknown option ${a}`);
     }
   }
-  return { runs, commandLine, only };
+  return { runs, commandLine, only, qemu, firstRun };
 }
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--iters N] [--only NAME]
-  --quick     one run of each guest with iters=50 (a smoke run)
-  --runs N    runs per guest and side (default 5; the table shows the median and the range)
-  --iters N   override every guest's iteration count (boot command line "iters=N")
-  --only NAME run only the guest whose name contains NAME`;
+const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--iters N] [--only NAME] [--no-qemu] [--no-first-run]
+  --quick        one run of each guest with iters=50 (a smoke run)
+  --runs N       runs per guest and side (default 5; the table shows the median and the range)
+  --iters N      override every guest's iteration count (boot command line "iters=N")
+  --only NAME    run only the guest whose name contains NAME
+  --no-qemu      skip the QEMU comparison (it runs when qemu-system-i386 is on PATH)
+  --no-first-run skip the first-run cost (a fresh process per guest, MIPS per 10 ms of guest time)`;
 
 function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
@@ -75,11 +89,72 @@ function printTable(rows: readonly Row[]): void {
       r.note,
     ];
   });
+  render(header, lines);
+}
+
+function render(header: readonly string[], lines: readonly (readonly string[])[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const render = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
-  process.stdout.write(`${render(header)}\n${render(header.map((_, i) => "-".repeat(widths[i] ?? 0)))}\n`);
-  for (const l of lines) process.stdout.write(`${render(l)}\n`);
+  const row = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+  process.stdout.write(`${row(header)}\n${row(header.map((_, i) => "-".repeat(widths[i] ?? 0)))}\n`);
+  for (const l of lines) process.stdout.write(`${row(l)}\n`);
+}
+
+/** The same guests under QEMU, one run at a time, and apexvisor's MIPS as a ratio of QEMU's. */
+function compareWithQemu(specs: readonly GuestImageSpec[], rows: readonly Row[], opts: Options): void {
+  const version = qemuVersion();
+  if (version === undefined) {
+    process.stdout.write("\nQEMU comparison skipped: qemu-system-i386 is not installed (apt-get install qemu-system-x86)\n");
+    return;
+  }
+  process.stdout.write(
+    `\nQEMU comparison (${version}, TCG, -machine isapc -cpu pentium3; ${opts.runs} run(s) each side, one process at a time):\n` +
+      `QEMU MIPS = (instructions - instructions at ${BASELINE_COMMAND_LINE}) / (host ms of the run - host ms of the ${BASELINE_COMMAND_LINE} run),\n` +
+      "medians; the instruction counts are apexvisor's (the same image runs the same instructions). apexvisor MIPS as in the table above.\n",
+  );
+  const lines: string[][] = [];
+  const ratios: number[] = [];
+  specs.forEach((spec, i) => {
+    const row = rows[i];
+    if (row === undefined) return;
+    process.stderr.write(`bench:cpu: running ${spec.name} under QEMU\n`);
+    const t = timeUnderQemu(imagePath(ROOT, spec, "O2"), opts.commandLine, opts.runs, row.transcript);
+    const base = instructionsOf(ROOT, spec, BASELINE_COMMAND_LINE);
+    const q = qemuMips(row.instructions, base, t);
+    const ratio = q === undefined ? undefined : mipsOf(row) / q;
+    if (ratio !== undefined && t.note === "") ratios.push(ratio);
+    lines.push([spec.name, fmt(t.fullMs), fmt(t.baselineMs), q === undefined ? "n/a" : fmt(q), fmt(mipsOf(row)), ratio === undefined ? "n/a" : `${ratio.toFixed(2)}x`, t.note]);
+  });
+  render(["guest", "QEMU ms", `QEMU ms ${BASELINE_COMMAND_LINE}`, "QEMU MIPS", "apexvisor MIPS", "apexvisor/QEMU", ""], lines);
+  if (ratios.length > 0) process.stdout.write(`median apexvisor/QEMU: ${median(ratios).toFixed(2)}x\n`);
+}
+
+const FIRST_SLICES = 6;
+
+/** Each guest booted in a fresh node process: MIPS per 10 ms guest-time slice and when full speed is reached. */
+function firstRunCost(specs: readonly GuestImageSpec[], opts: Options): void {
+  const script = join(ROOT, "dist", "scripts", "first-run.js");
+  const figures: [string, FirstRunFigure][] = [];
+  for (const spec of specs) {
+    process.stderr.write(`bench:cpu: first run of ${spec.name}\n`);
+    const r = spawnSync(process.execPath, [script, imagePath(ROOT, spec, "O2"), ...(opts.commandLine === undefined ? [] : [opts.commandLine])], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`first run of ${spec.name} failed: ${r.stderr}`);
+    const out = JSON.parse(r.stdout) as { startupMs: number; samples: FirstRunSample[] };
+    figures.push([spec.name, firstRunFigure(out.samples, out.startupMs)]);
+  }
+  process.stdout.write(
+    "\nFirst-run cost: each guest booted in a fresh node process (dist/scripts/first-run.js); MIPS of each 10 ms slice of guest time\n" +
+      "from the boot on; full speed = median MIPS of the later half of the slices; reached = guest ms at the start of the first slice at >= 90% of it.\n",
+  );
+  const header = ["guest", "startup ms", ...Array.from({ length: FIRST_SLICES }, (_, k) => `${k * 10}-${k * 10 + 10} ms`), "full speed", "reached at", ""];
+  const lines = figures.map(([name, f]) => [
+    name,
+    fmt(f.startupMs, 0),
+    ...Array.from({ length: FIRST_SLICES }, (_, k) => (f.slices[k] === undefined ? "-" : fmt(f.slices[k]!.mips))),
+    fmt(f.steadyMips),
+    f.fullSpeedAtMs === undefined ? "never" : `${fmt(f.fullSpeedAtMs, 0)} ms`,
+    f.fullSpeedAtMs !== undefined && f.fullSpeedAtMs <= 50 ? "" : "later than 50 ms",
+  ]);
+  render(header, lines);
 }
 
 function main(argv: readonly string[]): number {
@@ -110,6 +185,8 @@ function main(argv: readonly string[]): number {
   }
   printTable(rows);
   if (rows.length > 0) process.stdout.write(`overall median: ${fmt(median(rows.map(mipsOf)))} MIPS\n`);
+  if (opts.qemu) compareWithQemu(specs, rows, opts);
+  if (opts.firstRun) firstRunCost(specs, opts);
   return rows.some((r) => r.note !== "") ? 1 : 0;
 }
 

@@ -21,6 +21,8 @@ export interface CpuBenchRow {
   readonly nativeMs: readonly number[];
   /** Empty when the emulated run succeeded with the native output; otherwise what went wrong. */
   readonly note: string;
+  /** The native run's output: what every other run of the guest must print too. */
+  readonly transcript: string;
 }
 
 function nativeSide(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined): { transcript: string; ms: number[] } {
@@ -59,7 +61,12 @@ function emulatorSide(root: string, spec: GuestImageSpec, runs: number, commandL
 export function measureCpuGuest(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined): CpuBenchRow {
   const native = nativeSide(root, spec, runs, commandLine);
   const emu = emulatorSide(root, spec, runs, commandLine, native.transcript);
-  return { name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note };
+  return { name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note, transcript: native.transcript };
+}
+
+/** The instructions apexvisor runs for `spec` booted with `commandLine` (exact: the count is deterministic). */
+export function instructionsOf(root: string, spec: GuestImageSpec, commandLine: string | undefined): number {
+  return runInEmulator(imagePath(root, spec, "O2"), { ...(commandLine === undefined ? {} : { commandLine }), maxInstructions: MAX_INSTRUCTIONS }).instructions;
 }
 
 /** Guest instructions per host microsecond over the median run. */

@@ -182,6 +182,10 @@ class CountingVm implements PartitionVm {
     return this.inner.run(budget, now);
   }
 
+  runNs(budget: number, nowNs: number): VmSlice {
+    return this.inner.runNs !== undefined ? this.inner.runNs(budget, nowNs) : this.inner.run(budget, nanos(nowNs));
+  }
+
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (this.inner.serviceHypercall === undefined) throw new Error("a PV VM without hypercalls");
     const id = this.m.cpu.eax >>> 0;

@@ -427,7 +427,7 @@ export class ModuleRunner {
         // A full-virtualized guest knows nothing of APEX: it is in NORMAL mode as soon as it runs.
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.NORMAL));
       }
-      const slice = p.vm.run(budget - used, this.now);
+      const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs) : p.vm.run(budget - used, this.now);
       used += slice.cycles;
       p.stats.cyclesRun += slice.cycles;
       this.nowNs = this.clock.advanceNs(start, used);
@@ -535,7 +535,7 @@ export class ModuleRunner {
 
   /** Service costs are charged as sleep: the window clock moves on without guest instructions. */
   private chargeService(p: PartitionRuntime, cycles: number): boolean {
-    if (cycles > 0) p.sleepUntil = this.clock.advance(this.now, cycles);
+    if (cycles > 0) p.sleepUntil = nanos(this.clock.advanceNs(this.nowNs, cycles));
     return true;
   }
 
@@ -557,6 +557,9 @@ export class ModuleRunner {
       partition: p.config.id,
       get now(): Nanos {
         return runner.now;
+      },
+      get nowNs(): number {
+        return runner.nowNs;
       },
       get mode(): PartitionModeState {
         return p.mode;

@@ -47,6 +47,8 @@ export interface KernelApi {
   readonly partition: PartitionId;
   /** Virtual time at the call. */
   readonly now: Nanos;
+  /** `now` as a safe-integer number of ns (the runner keeps time below 2^53 ns): no BigInt on the exit path. */
+  readonly nowNs?: number;
   /** SET_PARTITION_MODE with the guest's raw OPERATING_MODE value; effects apply when the call returns. */
   setPartitionMode(requested: number): ReturnCode;
   /** A system partition sets partition `target`'s mode (raw values); "unknownPartition" when no partition has that id. */
@@ -141,6 +143,8 @@ export interface PartitionVm {
    * the VM are its own business; it returns on budget, or on an exit the kernel must handle.
    */
   run(budget: number, now: Nanos): VmSlice;
+  /** run() with `now` as a safe-integer number of ns; the runner prefers it (no BigInt per slice). */
+  runNs?(budget: number, nowNs: number): VmSlice;
   /** Reloads the partition's image and memory and resets its machine, for a COLD_START or WARM_START. */
   restart(mode: "COLD_START" | "WARM_START", startCondition?: StartCondition): void;
   /** A window of this partition begins at `start` and ends at `end` (PV: WINDOW_START virq, window_end_ns). */

@@ -252,8 +252,16 @@ class PvVm implements PartitionVm {
   }
 
   run(budget: number, now: Nanos): VmSlice {
+    return this.runFrom(budget, Number(now));
+  }
+
+  runNs(budget: number, nowNs: number): VmSlice {
+    return this.runFrom(budget, nowNs);
+  }
+
+  /** Both entry points land here (a wrapper may replace either one without looping through the other). */
+  private runFrom(budget: number, start: number): VmSlice {
     const cpu = this.machine.cpu;
-    const start = Number(now);
     let used = 0;
     for (;;) {
       const t = this.clock.advanceNs(start, used);
@@ -327,12 +335,12 @@ class PvVm implements PartitionVm {
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
-    this.syncTime(Number(kernel.now));
+    this.syncTime(kernel.nowNs ?? Number(kernel.now));
     const cpu = this.machine.cpu;
     const ctx: PvCallContext = { cpu, kernel, vcpu: this.vcpu, copied: 0 };
     const { service, result } = dispatch(ctx, PV_HANDLERS, this.permitted);
     // A one-shot armed in the past becomes pending at once.
-    this.syncTime(Number(kernel.now));
+    this.syncTime(kernel.nowNs ?? Number(kernel.now));
     const cycles = serviceCost(service?.key, ctx.copied);
     this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
     switch (result.kind) {

@@ -85,13 +85,20 @@ export class SharedPage {
     const nowHi = (now - nowLo) / 0x1_0000_0000;
     const endLo = windowEnd >>> 0;
     const endHi = (windowEnd - endLo) / 0x1_0000_0000;
-    if ((seq & 1) === 0 && m.read32(this.timeLo) === nowLo && m.read32(this.timeHi) === nowHi && m.read32(this.endLo) === endLo && m.read32(this.endHi) === endHi) return;
+    // Usually only time_ns's low word moved: the words that already hold their value are not rewritten
+    // (the page ends the same; the seqlock brackets whatever is written).
+    const sameTimeHi = m.read32(this.timeHi) === nowHi;
+    const sameEnd = m.read32(this.endLo) === endLo && m.read32(this.endHi) === endHi;
+    const sameTimeLo = m.read32(this.timeLo) === nowLo;
+    if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
     const odd = (seq | 1) >>> 0;
     m.write32(this.seqAt, odd);
-    m.write32(this.timeLo, nowLo);
-    m.write32(this.timeHi, nowHi);
-    m.write32(this.endLo, endLo);
-    m.write32(this.endHi, endHi);
+    if (!sameTimeLo) m.write32(this.timeLo, nowLo);
+    if (!sameTimeHi) m.write32(this.timeHi, nowHi);
+    if (!sameEnd) {
+      m.write32(this.endLo, endLo);
+      m.write32(this.endHi, endHi);
+    }
     m.write32(this.seqAt, (odd + 1) >>> 0);
   }
 

@@ -135,6 +135,8 @@ function instrument(vm: PartitionVm, fuzzed: FuzzedPartition, counts: { instruct
     }
     return once(budget, now);
   };
+  // The runner prefers runNs: route it through the wrapper above too.
+  target.runNs = (budget, nowNs) => target.run(budget, nanos(nowNs));
   const once = (budget: number, now: Nanos): VmSlice => {
     if (pending) {
       pending = false;

@@ -41,7 +41,7 @@ const XML = (dir: string) => `<?xml version="1.0"?>
 
 /** The kernel services the server's calls reach (anything else is a harness bug and throws). */
 function kernelApi(server: PartitionConfig, now: Nanos): KernelApi {
-  const known: Partial<KernelApi> = { partition: server.id, now, setPartitionMode: () => ReturnCode.NO_ERROR, traceHypercall: () => undefined };
+  const known: Partial<KernelApi> = { partition: server.id, now, nowNs: Number(now), setPartitionMode: () => ReturnCode.NO_ERROR, traceHypercall: () => undefined };
   return new Proxy(known as KernelApi, {
     get: (t, k) => {
       if (k in t) return (t as unknown as Record<string | symbol, unknown>)[k];

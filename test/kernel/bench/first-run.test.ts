@@ -1,0 +1,41 @@
+import { expect } from "chai";
+import { readFileSync } from "fs";
+import { join, resolve } from "path";
+import { firstRunFigure, sampleFirstRun, type FirstRunSample } from "../../../kernel/bench/first-run";
+import { qemuMips } from "../../../kernel/bench/qemu-reference";
+import { runInEmulator } from "../../../kernel/bench/emulator-run";
+
+const ROOT = resolve(__dirname, "..", "..", "..", "..");
+
+describe("kernel/bench/first-run and qemu-reference arithmetic", () => {
+  it("turns cumulative samples into MIPS per slice and finds the first slice at 90% of the later speed", () => {
+    // 1M instructions per 10 ms slice; host ms per slice 100, 20, 2, 1, 1, 1: 10, 50, 500, 1000, 1000, 1000 MIPS.
+    const hostMs = [100, 20, 2, 1, 1, 1];
+    let t = 0;
+    const samples: FirstRunSample[] = hostMs.map((ms, i) => {
+      t += ms * 1e6;
+      return { guestNs: (i + 1) * 10_000_000, instructions: (i + 1) * 1_000_000, hostNs: t };
+    });
+    const f = firstRunFigure(samples, 123);
+    expect(f.slices.map((s) => [s.guestMs, Math.round(s.mips)])).to.deep.equal([[0, 10], [10, 50], [20, 500], [30, 1000], [40, 1000], [50, 1000]]);
+    expect(f.steadyMips).to.equal(1000);
+    expect(f.fullSpeedAtMs).to.equal(30);
+    expect(f.startupMs).to.equal(123);
+  });
+
+  it("samples a real boot slice by slice up to the count the plain run gives", () => {
+    const elf = join(ROOT, "build", "guests", "test", "programs", "bench", "bench-crc-O2.elf");
+    const samples = sampleFirstRun(new Uint8Array(readFileSync(elf)), elf, "iters=300", () => process.hrtime.bigint());
+    expect(samples.length).to.be.greaterThan(3);
+    for (let i = 1; i < samples.length; i++) {
+      expect(samples[i]!.guestNs).to.be.greaterThan(samples[i - 1]!.guestNs);
+      expect(samples[i]!.instructions).to.be.at.least(samples[i - 1]!.instructions);
+    }
+    expect(samples[samples.length - 1]!.instructions).to.equal(runInEmulator(elf, { commandLine: "iters=300" }).instructions);
+  });
+
+  it("takes QEMU's MIPS from the difference of the full and the baseline run, and refuses a non-positive one", () => {
+    expect(qemuMips(2_001_000, 1_000, { fullMs: 1002, baselineMs: 1000, note: "" })).to.equal(1000);
+    expect(qemuMips(2_001_000, 1_000, { fullMs: 999, baselineMs: 1000, note: "" })).to.equal(undefined);
+  });
+});
