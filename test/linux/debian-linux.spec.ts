@@ -68,6 +68,9 @@ describe("Debian i386 Linux on apexvisor boot (build/linux)", function () {
     const c = r.stdout;
     writeFileSync(logFile("686"), c, "latin1");
     expectInit(c, "686");
+    // Every piped byte reached the shell: the piped `uname -a` printed a second uname line, nothing is "not found".
+    expect(c.match(/Linux \(none\) 6\.1\.0-\d+-686 /g)).to.have.length(2);
+    expect(c).to.not.contain("not found");
     expect(c).to.contain("piped-42");
     expect(c.slice(c.lastIndexOf("ls /"))).to.contain("sbin"); // the listing of / (busybox may colour it)
     // No ACPI, no APM: Linux halts the CPU with interrupts off, which ends the run (exit status 8, "halted").
