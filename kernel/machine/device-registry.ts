@@ -57,6 +57,8 @@ export interface DeviceContext {
   readonly built: BuiltDevices;
   /** The disk of the ATA primary master (apx:Device Image, boot --drive); undefined = no disk. */
   readonly disk: BlockStore | undefined;
+  /** Where a device's ISA IRQ goes instead of the PC's controllers (a device assigned to a PV partition: a virq). */
+  readonly isaLine?: (irq: number) => IrqLine;
 }
 
 /** One saveable unit: a chip with its stable snapshot name. */
@@ -159,11 +161,11 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     const cga = (built.cga = new CgaText());
     return { ...one("cga-text", cga, CGA_PORT_BASE, CGA_PORT_COUNT), mmio: [{ base: guestPhys(CGA_TEXT_BASE), size: CGA_TEXT_SIZE, handler: cga.memory }] };
   },
-  uart16550: ({ built, serialOut }, spec) => {
+  uart16550: ({ built, serialOut, isaLine }, spec) => {
     const base = spec.base ?? 0x3f8;
     const irq = UART_BASES.get(base);
     if (irq === undefined) throw new Error(`uart16550 at 0x${base.toString(16)} passed the catalog check`);
-    const uart = new Uart16550(isaIrq(built, irq), serialOut);
+    const uart = new Uart16550(isaLine?.(irq) ?? isaIrq(built, irq), serialOut);
     built.uarts.push(uart);
     return one(spec.instance, uart, base, 8);
   },

@@ -118,6 +118,12 @@ export class PcMachine {
     return this.placed.flatMap((d) => d.units);
   }
 
+  /** Drives ISA IRQ line `line` (0..15) to `level` in the 8259A pair and the I/O APIC present (a device served by an I/O partition). */
+  setIsaIrq(line: number, level: boolean): void {
+    this.chips.pics?.line(line).set(level);
+    this.chips.ioapic?.pin(line).set(level);
+  }
+
   /** Raises and drops 8259A line `line` (an edge, as an injected IRQ); returns why it cannot, or null. */
   pulseIrq(line: number): string | null {
     if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
