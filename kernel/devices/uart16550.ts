@@ -79,6 +79,8 @@ export interface Uart16550State {
   readonly thrInterruptPending: boolean;
   /** MSR bits 7-0 (inputs and deltas). */
   readonly modemStatus: number;
+  /** The guest has enabled the receive interrupt at some time: from then on it takes input only while that is on. */
+  readonly receiveInterruptUsed: boolean;
 }
 
 /** A 16550A at offsets 0-7 (COM1 is base 0x3F8, IRQ4). */
@@ -87,6 +89,8 @@ export class Uart16550 implements Device<Uart16550State> {
   private rx: number[] = [];
   private input: number[] = [];
   private ier = 0;
+  /** ERBFI was set at some time since reset: the guest reads by interrupt, not by polling. */
+  private rxIrqUsed = false;
   private lcr = 0;
   private mcr = 0;
   private scr = 0;
@@ -107,6 +111,7 @@ export class Uart16550 implements Device<Uart16550State> {
     this.rx = [];
     this.input = [];
     this.ier = this.lcr = this.mcr = this.scr = this.divisor = this.triggerSelect = 0;
+    this.rxIrqUsed = false;
     this.fifoEnabled = this.overrun = this.thrPending = false;
     this.msr = MSR_HOST_INPUTS;
     this.update();
@@ -121,11 +126,14 @@ export class Uart16550 implements Device<Uart16550State> {
 
   /**
    * The line as the guest set it up, for a host input paced at its baud rate: the divisor latch, LCR,
-   * and whether the receiver takes a byte now (the guest raised DTR or enabled the receive interrupt,
-   * and the FIFO and host queue have room: a byte waits rather than overruns, as with RTS/CTS).
+   * and whether the receiver takes a byte now (the FIFO and host queue have room: a byte waits rather
+   * than overruns, as with RTS/CTS; and the guest listens). A guest that reads by interrupt listens while
+   * its receive interrupt is on: Linux raises DTR when it opens the port but clears the FIFO and reads RBR
+   * once more before it enables that interrupt, and turns it off to throttle; a byte sent in between would
+   * be lost. A polling guest (never enabled it) listens once it raised DTR.
    */
   receiverLine(): { divisor: number; lineControl: number; ready: boolean } {
-    const enabled = (this.mcr & MCR_DTR) !== 0 || (this.ier & IER_ERBFI) !== 0;
+    const enabled = (this.ier & IER_ERBFI) !== 0 || ((this.mcr & MCR_DTR) !== 0 && !this.rxIrqUsed);
     const room = this.input.length === 0 && this.rx.length < this.depth;
     return { divisor: this.divisor, lineControl: this.lcr, ready: enabled && room };
   }
@@ -195,7 +203,10 @@ export class Uart16550 implements Device<Uart16550State> {
           // Enabling ETBEI with THR empty raises THRE at once (the transmitter is always empty here).
           if ((v & IER_ETBEI) !== 0 && (this.ier & IER_ETBEI) === 0) this.thrPending = true;
           this.ier = v & 0x0f;
-          if ((v & IER_ERBFI) !== 0) this.refill();
+          if ((v & IER_ERBFI) !== 0) {
+            this.rxIrqUsed = true;
+            this.refill();
+          }
         }
         break;
       case IIR_FCR:
@@ -230,6 +241,7 @@ export class Uart16550 implements Device<Uart16550State> {
       overrun: this.overrun,
       thrInterruptPending: this.thrPending,
       modemStatus: this.msr,
+      receiveInterruptUsed: this.rxIrqUsed,
     };
   }
 
@@ -247,6 +259,8 @@ export class Uart16550 implements Device<Uart16550State> {
       overrun: r.bool("overrun"),
       thrInterruptPending: r.bool("thrInterruptPending"),
       modemStatus: r.uint("modemStatus", 0xff),
+      // Absent in snapshots written before it existed: a guest with the interrupt on now has used it.
+      receiveInterruptUsed: r.raw("receiveInterruptUsed") === undefined ? (r.uint("interruptEnable", 0x0f) & IER_ERBFI) !== 0 : r.bool("receiveInterruptUsed"),
     }));
   }
 
@@ -263,6 +277,7 @@ export class Uart16550 implements Device<Uart16550State> {
     this.overrun = s.overrun;
     this.thrPending = s.thrInterruptPending;
     this.msr = s.modemStatus;
+    this.rxIrqUsed = s.receiveInterruptUsed;
     this.irqLevel = this.interruptId() !== IIR_NO_INT;
     this.irq.set(this.irqLevel);
   }
