@@ -97,6 +97,8 @@ export class FvVm implements PartitionVm {
   /** The partition's sampling ports for its "sampling_ports" device (undefined: the partition has none). */
   private readonly samplingPorts: SamplingPortLink | undefined;
   private sliceStart: Nanos = 0n as Nanos;
+  /** Module time of the current boot's cycle 0. */
+  private bootAt: Nanos = 0n as Nanos;
   private sliceStartCycle = 0;
   private idle = 0;
   private exitStatus: number | null = null;
@@ -181,6 +183,7 @@ export class FvVm implements PartitionVm {
     const m = this.machine;
     const extra = {
       sliceStart: this.sliceStart.toString(),
+      bootAt: this.bootAt.toString(),
       sliceStartCycle: this.sliceStartCycle,
       idle: this.idle,
       exitStatus: this.exitStatus,
@@ -193,17 +196,20 @@ export class FvVm implements PartitionVm {
     const name = this.opts.partition.name;
     const extra = readFields(saved.extra, `machine note ${name}`, (f) => ({
       sliceStart: f.nanos("sliceStart"),
+      bootAt: f.nanos("bootAt"),
       sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
       idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
     }));
     if (!extra.ok) return extra;
+    if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
     const m = this.machine;
     return prepareMachine(saved, m.memory, m.cpu, m, () => {
       this.ioreq?.restoreState(extra.value.ioreqIn);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
+      this.bootAt = extra.value.bootAt;
       this.sliceStartCycle = extra.value.sliceStartCycle;
       this.idle = extra.value.idle;
       this.exitStatus = extra.value.exitStatus ?? null;
@@ -213,6 +219,7 @@ export class FvVm implements PartitionVm {
   /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
   private boot(at: Nanos): PcMachine {
     this.cpu = undefined;
+    this.bootAt = at;
     this.sliceStart = at;
     this.sliceStartCycle = 0;
     this.idle = 0;
@@ -237,6 +244,9 @@ export class FvVm implements PartitionVm {
       onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     this.cpu = m.cpu;
+    // The TSC follows module time since this boot (halts and other partitions' windows included), as the PIT and
+    // the APIC timer do: Linux calibrates it against the PIT and keeps time by it.
+    m.cpu.unexecutedCycles = () => this.clock.cyclesBetween(this.bootAt, this.sliceStart) - this.sliceStartCycle + this.idle;
     this.loop.attach(m);
     this.ioreq?.reset();
     this.ioreq?.wire(m.bus, m.cpu);
