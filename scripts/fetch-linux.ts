@@ -82,10 +82,41 @@ function fetch(force: boolean): void {
   process.stdout.write(mixed.ok ? `fetch-linux: linux-mixed initramfs ${mixed.path}\n` : `fetch-linux: no linux-mixed initramfs: ${mixed.reason}\n`);
 }
 
+export const FETCH_LINUX_USAGE = `usage: npm run fetch:linux [-- --force]
+       node dist/scripts/fetch-linux.js [--force] [--help]
+Downloads Debian's i386 kernels (linux-image-6.1.0-N-686-unsigned and -rt-686-pae-unsigned, the newest N
+apt knows) and busybox-static:i386 with apt-get download, extracts them with dpkg-deb and builds the example
+initramfs, all under build/linux/: vmlinuz-686, vmlinuz-rt-686-pae, busybox, initrd.gz, packages.txt.
+A second run reuses the extracted files and only rebuilds initrd.gz.
+  --force   download and extract again even when build/linux/ holds the files
+  --help    print this text and exit
+Needs apt-get, apt-cache and dpkg-deb; adding the i386 architecture (once) needs root.`;
+
+/** The options: --force, --help; anything else is a usage error (a string). */
+export function parseFetchArgs(argv: readonly string[]): { force: boolean; help: boolean } | string {
+  let force = false;
+  let help = false;
+  for (const a of argv) {
+    if (a === "--force") force = true;
+    else if (a === "--help" || a === "-h") help = true;
+    else return `unknown argument ${a}`;
+  }
+  return { force, help };
+}
+
 function main(): number {
+  const args = parseFetchArgs(process.argv.slice(2));
+  if (typeof args === "string") {
+    process.stderr.write(`fetch-linux: ${args}\n${FETCH_LINUX_USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${FETCH_LINUX_USAGE}\n`);
+    return 0;
+  }
   mkdirSync(OUT, { recursive: true });
   try {
-    fetch(process.argv.includes("--force"));
+    fetch(args.force);
     return 0;
   } catch (e) {
     if (!(e instanceof FetchError)) throw e;
@@ -94,4 +125,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+if (require.main === module) process.exitCode = main();

@@ -47,5 +47,13 @@ RETURN_CODE_TYPE apex_wake_rc(enum wake_reason r);
 void apex_hm_process_error(ERROR_CODE_TYPE code, struct apex_process *p, uint32_t address, const char *msg, uint32_t len);
 int apex_has_error_handler(void);
 void apex_ports_poll(void);
+/* A queuing port of this partition as queuing port lists see it (qlist.c): 0, or -1 for an unknown id. */
+struct apex_qport_info {
+    uint32_t kid, max_size;
+    PORT_DIRECTION_TYPE dir;
+};
+int apex_qport_info(QUEUING_PORT_ID_TYPE id, struct apex_qport_info *out);
+/* Wakes list waiters; weak: an image without qlist.c (no queuing port lists) has nothing to wake. */
+void apex_qlists_poll(void) __attribute__((weak));
 
 #endif

@@ -15,9 +15,21 @@ void apex_ports_poll(void)
 {
     for (int i = 0; i < MAX_QPORTS; i++)
         if (qports[i].used && qports[i].waiters.head != 0) waitq_wake_all(&qports[i].waiters, WAKE_SIGNALED);
+    if (apex_qlists_poll != 0) apex_qlists_poll();
 }
 
 static int lookup(QUEUING_PORT_ID_TYPE id) { return id >= 1 && id <= MAX_QPORTS && qports[id - 1].used ? id - 1 : -1; }
+
+int apex_qport_info(QUEUING_PORT_ID_TYPE id, struct apex_qport_info *out)
+{
+    int i = lookup(id);
+    uint32_t nb, max_nb, max = 0, dir = 0;
+    if (i < 0 || bsp_qport_status(qports[i].kid, &nb, &max_nb, &max, &dir) != BSP_RC_OK) return -1;
+    out->kid = qports[i].kid;
+    out->max_size = max;
+    out->dir = dir == 0 ? SOURCE : DESTINATION;
+    return 0;
+}
 
 void CREATE_SAMPLING_PORT(SAMPLING_PORT_NAME_TYPE name, MESSAGE_SIZE_TYPE size, PORT_DIRECTION_TYPE dir,
                           SYSTEM_TIME_TYPE refresh, SAMPLING_PORT_ID_TYPE *id, RETURN_CODE_TYPE *rc)

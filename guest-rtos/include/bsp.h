@@ -112,6 +112,9 @@ bsp_rc_t bsp_qport_send(uint32_t id, const void *msg, uint32_t len);
 bsp_rc_t bsp_qport_receive(uint32_t id, void *buf, uint32_t cap, uint32_t *len);
 bsp_rc_t bsp_qport_status(uint32_t id, uint32_t *nb, uint32_t *max_nb, uint32_t *max_size, uint32_t *dir);
 bsp_rc_t bsp_qport_clear(uint32_t id);
+/* Part 2 queuing port lists: the index (in ids[0..n-1], scanned from `start`, wrapping once) of the first
+ * destination port holding a message; BSP_RC_NOT_AVAILABLE when all are empty. Dequeues nothing. */
+bsp_rc_t bsp_qport_list_scan(const uint32_t *ids, uint32_t n, uint32_t start, uint32_t *index);
 
 /* --- context switch (i386, bsp/i386/switch.S) --- */
 /* Saves callee-saved registers on the current stack, stores ESP at *save_sp, loads new_sp and resumes. */

@@ -12,6 +12,7 @@ static const struct test_group *const groups[] = {
     &group_core,      &group_process,  &group_intra,       &group_partition, &group_ports_tx,
     &group_ports_rx,  &group_hm_stack, &group_hm_deadline, &group_hm_memory, &group_hm_upcall, &group_hm_callback, &group_hm_modcb, &group_mem_access, &group_schedule, &group_warm,
     &group_logbook,   &group_part2_tx, &group_part2_rx, &group_shm_writer, &group_shm_reader, &group_shm_fault,
+    &group_qlist_tx,  &group_qlist_rx,
 };
 
 static const struct test_group *selected;

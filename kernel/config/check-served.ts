@@ -10,7 +10,13 @@ import type { PartitionConfig } from "./model";
 function kernelRanges(devices: readonly string[]): { readonly name: string; readonly ranges: readonly ServedRange[] }[] {
   const list = checkDeviceList(devices, true);
   if (!list.ok) return [];
-  return list.specs.flatMap((s) => (s.type === "uart16550" && s.base !== undefined ? [{ name: s.instance, ranges: [{ base: s.base, count: 8 }] }] : []));
+  return list.specs.flatMap((s) => {
+    if (s.type === "uart16550" && s.base !== undefined) return [{ name: s.instance, ranges: [{ base: s.base, count: 8 }] }];
+    if (s.type !== "ata") return [];
+    // The in-kernel controller's ports are the served one's (served-devices.ts): primary channel and control block.
+    const served = servedDevice("ata");
+    return typeof served === "string" ? [] : [{ name: s.instance, ranges: served.ranges }];
+  });
 }
 
 /** Reports every problem of every partition's served devices. */

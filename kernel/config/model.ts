@@ -80,6 +80,17 @@ export interface PartitionGuestConfig {
   readonly drive?: { readonly path: string; readonly persist: boolean };
   /** FV devices served by an I/O partition (apx:Device with Server): not built in the kernel. */
   readonly served?: readonly ServedDeviceConfig[];
+  /** PV: kernel-emulated devices assigned to this partition (apx:Device Assign="true"; kernel/pv/assigned-devices.ts). */
+  readonly assigned?: readonly AssignedDeviceConfig[];
+  /** An I/O server: its own windows in a row without a completion, with requests waiting, before it counts as hung (kernel/ioreq/server-watch.ts). */
+  readonly serverDeadlineWindows?: number;
+}
+
+/** An apx:Device entry of a PV partition with Assign="true": its ports are the partition's, its IRQ a virq. */
+export interface AssignedDeviceConfig {
+  /** Device name as written ("uart16550@0x2f8"). */
+  readonly name: string;
+  readonly pos: SourcePos;
 }
 
 /** An apx:Device entry with a Server attribute: the device's ports are forwarded to that PV partition. */

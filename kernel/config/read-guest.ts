@@ -5,7 +5,8 @@ import { checkDeviceList } from "../machine/device-catalog";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import { servedDevice } from "../ioreq/served-devices";
-import type { AbiBinding, GuestKind, KernelFormat, PartitionGuestConfig, ServedDeviceConfig } from "./model";
+import { assignableDevice } from "../pv/assignable-devices";
+import type { AbiBinding, AssignedDeviceConfig, GuestKind, KernelFormat, PartitionGuestConfig, ServedDeviceConfig } from "./model";
 import { APX_NS } from "./namespaces";
 import type { XmlElement } from "./xml-tree";
 
@@ -47,6 +48,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   const format = r.enumOf("Format", KERNEL_FORMATS, false) ?? "auto";
   const initrd = r.string("Initrd", false);
   if (initrd !== undefined && initrd.trim() === "") r.error("apx:Guest has an empty Initrd; give the path of the initial RAM disk or leave Initrd out");
+  const serverDeadlineWindows = r.int("ServerDeadlineWindows", false, { min: 1, max: 1000 });
   if (image !== undefined && image.trim() === "") r.error("apx:Guest has an empty Image; give the path of the guest ELF or leave Image out");
   const groups = r.children([
     { local: "Device", ns: APX_NS, min: 0, max: Infinity },
@@ -56,6 +58,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   const devices: string[] = [];
   let drive: { path: string; persist: boolean } | undefined;
   const served: ServedDeviceConfig[] = [];
+  const assigned: AssignedDeviceConfig[] = [];
   for (const d of groups.get("apx:Device") ?? []) {
     const dr = new ElementReader(d, sink);
     const name = dr.string("Name", true);
@@ -63,8 +66,18 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     const diskImage = dr.string("Image", false);
     const persistAttr = dr.attribute("Persist");
     const persist = dr.bool("Persist", false);
+    const assign = dr.bool("Assign", false) === true;
     dr.finish();
     if (name === undefined) continue;
+    if (assign) {
+      // A kernel-emulated device given to a PV partition: its ports through the TSS I/O bitmap, its IRQ as a virq.
+      const spec = DEVICE_SHAPE.test(name) ? assignableDevice(name) : `apx:Device Name "${name}" is not a device name`;
+      if (server !== undefined) dr.error(`device "${name}" is either served by a partition (Server) or assigned to this one (Assign), not both`);
+      else if (typeof spec === "string") dr.error(spec);
+      else if (assigned.some((a) => a.name.toLowerCase() === name.toLowerCase())) dr.error(`device "${name}" is listed twice in this partition`);
+      else assigned.push({ name, pos: d.pos });
+      continue;
+    }
     // Only the ATA controller has a disk, and it needs one: Image names the file, Persist writes it back.
     const isAta = name.toLowerCase() === "ata";
     // (A served ata, Server="...", may name its Image too; the kernel builds no controller for it.)
@@ -98,7 +111,8 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     if (p !== undefined) modules.push(resolveAgainst(file, p));
   }
   if (kind === "PV" && served.length > 0) r.error("a PV guest has no emulated devices to serve; Server applies to apx:Device entries of FV partitions");
-  if (kind === "PV" && devices.length > 0) r.error("a PV guest has no emulated devices; remove the apx:Device elements or set Kind=\"FV\"");
+  if (kind === "PV" && devices.length > 0) r.error("a PV guest has no emulated devices; remove the apx:Device elements, set Kind=\"FV\", or give the partition a kernel device with Assign=\"true\"");
+  if (kind === "FV" && assigned.length > 0) r.error("device assignment (Assign=\"true\") is for PV partitions; an FV partition's apx:Device entries are its own PC's devices, so remove Assign");
   if (kind === "PV" && modules.length > 0) r.error("multiboot modules are for FV guests; remove the apx:MultibootModule elements or set Kind=\"FV\"");
   if (kind === "PV" && formatAttr) r.error("Format names how an FV guest's kernel boots; a PV guest is an ELF image, so remove Format");
   if (kind === "PV" && initrd !== undefined) r.error("Initrd belongs to a Linux kernel in an FV partition; remove it or set Kind=\"FV\"");
@@ -118,5 +132,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     ...(kind === "FV" && initrd !== undefined && initrd.trim() !== "" ? { initrd: resolveAgainst(file, initrd) } : {}),
     ...(drive !== undefined ? { drive } : {}),
     ...(served.length > 0 ? { served } : {}),
+    ...(assigned.length > 0 ? { assigned } : {}),
+    ...(serverDeadlineWindows !== undefined ? { serverDeadlineWindows } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // diagnostic out. No I/O (load.ts reads files). Reads the ARINC_653_Module root, then checks the
 // cross-references between partitions, memory, schedules, channels and health-monitoring tables.
 import { checkServedDevices } from "./check-served";
+import { checkAssignedDevices } from "./check-assigned";
 import type { Diagnostic } from "./diagnostic";
 import { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
@@ -59,6 +60,7 @@ function readModule(root: XmlElement, file: string, sink: DiagnosticSink): Syste
 
   const partitions = readPartitions(each("Partition"), file, sink);
   checkServedDevices(partitions, sink);
+  checkAssignedDevices(partitions, sink);
   const memory = attachMemory(each("Partition_Memory"), partitions, sink);
   const systemHmEl = each("System_HM_Table")[0];
   const systemHm: SystemHmEntry[] | undefined = systemHmEl && readSystemHm(systemHmEl, sink);

@@ -74,8 +74,8 @@ export class Cpu extends CpuSystem {
   /** Cycles charged beyond a previous budget (extra event costs), paid first by the next run. */
   private debt = 0;
   private prev: Block | null = null;
-  private curPage = -1;
-  private curPage2 = -1;
+  /** The block running (or last run): a code write to its pages stops it after the writing instruction. */
+  private cur: Block | null = null;
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
   compiledChars = 0;
@@ -117,6 +117,36 @@ export class Cpu extends CpuSystem {
     }
     this.prev = null;
     return true;
+  }
+
+  /** IN from block code, which need not end its block: `rest` is the cycles the block charged beyond this
+   * instruction, given back while the device runs so it reads the exact time. The block stops after the
+   * instruction (brk) when the access made an interrupt deliverable, as it would have at a block end. */
+  ioInAt(port: number, size: 1 | 2 | 4, rest: number): number {
+    this.left += rest;
+    let v: number;
+    try {
+      v = this.ioIn(port, size);
+    } finally {
+      this.left -= rest;
+    }
+    this.breakIfInterrupt();
+    return v;
+  }
+
+  /** OUT from block code (see ioInAt). */
+  ioOutAt(port: number, size: 1 | 2 | 4, v: number, rest: number): void {
+    this.left += rest;
+    try {
+      this.ioOut(port, size, v);
+    } finally {
+      this.left -= rest;
+    }
+    this.breakIfInterrupt();
+  }
+
+  private breakIfInterrupt(): void {
+    if ((this.fl & IF) !== 0 && this.shadow === 0 && this.intr !== null && this.intr.pending()) this.brk = 1;
   }
 
   /** Runs for exactly `budget` cycles, or less when an exit happens first. */
@@ -176,53 +206,69 @@ export class Cpu extends CpuSystem {
     }
   }
 
-  /** Executes one block (or one instruction when `single`), handling faults. */
+  /** Executes one block (or one instruction when `single`), handling faults. A whole block is followed
+   * directly by the next one (through its chain links) while nothing needs the outer loop: no stop or
+   * exit request, budget left, no interrupt shadow, TF clear, not halted and no deliverable interrupt. */
   private step(single: boolean): void {
     let b: Block | null = null;
-    const eip = this.eip;
-    try {
-      const prev = this.prev;
-      if (!single && prev !== null && prev.linkEpoch === this.epoch) {
-        if (prev.n1Eip === eip) b = prev.n1;
-        else if (prev.n2Eip === eip) b = prev.n2;
+    let eip = this.eip;
+    for (;;) {
+      try {
+        const prev = this.prev;
+        if (!single && prev !== null && prev.linkEpoch === this.epoch) {
+          if (prev.n1Eip === eip) b = prev.n1;
+          else if (prev.n2Eip === eip) b = prev.n2;
+        }
+        if (b === null) {
+          b = this.lookup(eip, single);
+          // An interpreted instruction is re-checked against memory on every fetch: never chained to.
+          if (!single && prev !== null && b.code === null) this.link(prev, b);
+        }
+        if (b.cost > this.left && b.count > 1) {
+          b = this.lookup(eip, true);
+          single = true;
+        }
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        this.prev = null;
+        this.raiseException(e.vector, e.code);
+        return;
       }
-      if (b === null) {
-        b = this.lookup(eip, single);
-        // An interpreted instruction is re-checked against memory on every fetch: never chained to.
-        if (!single && prev !== null && b.code === null) this.link(prev, b);
+      this.left -= b.cost;
+      this.cur = b;
+      let done: number;
+      try {
+        done = b.fn(this);
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        const i = this.fi;
+        this.left += b.cost - b.prefix[i]!;
+        this.instructions += i;
+        if (this.faultInNewTask) this.faultInNewTask = false;
+        else this.eip = b.eips[i]!;
+        this.prev = null;
+        this.brk = 0;
+        this.raiseException(e.vector, e.code);
+        return;
       }
-      if (b.cost > this.left && b.count > 1) {
-        b = this.lookup(eip, true);
-        single = true;
+      if (done !== b.count) this.left += b.cost - b.prefix[done]!;
+      this.instructions += done;
+      if (single || b.code !== null || !b.valid) {
+        this.brk = 0;
+        this.prev = null;
+        return;
       }
-    } catch (e) {
-      if (!(e instanceof CpuFault)) throw e;
-      this.prev = null;
-      this.raiseException(e.vector, e.code);
-      return;
+      this.prev = b;
+      if (this.brk !== 0) {
+        this.brk = 0;
+        return;
+      }
+      if (this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted) return;
+      const fl = this.fl;
+      if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) return;
+      eip = this.eip;
+      b = null;
     }
-    this.left -= b.cost;
-    this.curPage = b.phys >>> 12;
-    this.curPage2 = b.page2;
-    let done: number;
-    try {
-      done = b.fn(this);
-    } catch (e) {
-      if (!(e instanceof CpuFault)) throw e;
-      const i = this.fi;
-      this.left += b.cost - b.prefix[i]!;
-      this.instructions += i;
-      if (this.faultInNewTask) this.faultInNewTask = false;
-      else this.eip = b.eips[i]!;
-      this.prev = null;
-      this.brk = 0;
-      this.raiseException(e.vector, e.code);
-      return;
-    }
-    if (done !== b.count) this.left += b.cost - b.prefix[done]!;
-    this.instructions += done;
-    this.brk = 0;
-    this.prev = single || b.code !== null || !b.valid ? null : b;
   }
 
   private link(prev: Block, b: Block): void {
@@ -344,7 +390,8 @@ export class Cpu extends CpuSystem {
   private onCodeWrite(page: number): void {
     if (this.cache.invalidatePage(page)) {
       this.epoch++;
-      if (page === this.curPage || page === this.curPage2) this.brk = 1;
+      const cur = this.cur;
+      if (cur !== null && (page === cur.phys >>> 12 || page === cur.page2)) this.brk = 1;
     }
   }
 

@@ -11,6 +11,9 @@ import { CpuSeg, descAttr, descBase, descDpl, descLimit, type Descriptor } from 
 import { checkNewTss, switchTask, taskGateTss, type TaskSwitchSource } from "./task-switch";
 import type { PhysicalMemory } from "../mem/physical-memory";
 
+/** One immutable hypercall exit per vector, shared by every CPU (exits are read, never kept or changed). */
+const HYPERCALL_EXITS: readonly CpuExit[] = Array.from({ length: 256 }, (_, vector): CpuExit => Object.freeze({ kind: "hypercall", vector }));
+
 /** Options of the interrupt side (a subset of CpuOptions). */
 export interface InterruptOptions {
   hypercallVectors: ReadonlySet<number>;
@@ -71,7 +74,7 @@ export class CpuInt extends CpuSeg {
     if (this.cpl === 3 && this.intOpts.hypercallVectors.has(vector)) {
       this.eip = retEip >>> 0;
       this.left -= this.intOpts.cost.hypercallEntry;
-      this.exitReq = { kind: "hypercall", vector };
+      this.exitReq = HYPERCALL_EXITS[vector & 0xff]!; // preallocated: a trap allocates no exit record
       return;
     }
     if (this.intOpts.exceptionsExit) {

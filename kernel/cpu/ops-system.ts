@@ -1,5 +1,5 @@
 // System and I/O helpers the compiled blocks call: privileged instructions (descriptor-table and
-// control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL check (no I/O bitmap), string
+// control registers, HLT, CLI/STI, INVLPG), IN/OUT with the IOPL and I/O-bitmap checks, string
 // instructions with REP (interruptible, budget-exact), stack frames (PUSHA/POPA/ENTER/LEAVE),
 // far pointer loads, CPUID, RDTSC, RDMSR/WRMSR and SYSENTER/SYSEXIT.
 import type { IoPort } from "../mem/types";
@@ -11,9 +11,10 @@ import { MsrFile, type ApicBaseControl } from "./msr";
 import {
   ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PAE, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
-import { DF, IF, IOPL, Lazy, RF, VM, ZF } from "./flags";
+import { DF, IF, IOPL, Lazy, RF, TF, VM, ZF } from "./flags";
 import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
+import { checkIoBitmap } from "./io-bitmap";
 import { CpuArith } from "./ops-arith";
 import { X87Fpu } from "./x87/fpu";
 import { bulkMove, bulkStore, elementsInPage } from "./string-bulk";
@@ -80,13 +81,18 @@ export class CpuSystem extends CpuArith {
     if (this.cpl > ((this.fl & IOPL) >> 12)) throw new CpuFault(GP, 0);
   }
 
+  /** IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only for ports the TSS's I/O bitmap clears. */
+  private ioPortCheck(port: number, size: 1 | 2 | 4): void {
+    if (this.cpl > ((this.fl & IOPL) >> 12)) checkIoBitmap(this, port, size);
+  }
+
   ioIn(port: number, size: 1 | 2 | 4): number {
-    this.ioCheck();
+    this.ioPortCheck(port, size);
     return this.io.read(port as IoPort, size);
   }
 
   ioOut(port: number, size: 1 | 2 | 4, v: number): void {
-    this.ioCheck();
+    this.ioPortCheck(port, size);
     this.io.write(port as IoPort, size, size === 4 ? v >>> 0 : v & ((1 << (size * 8)) - 1));
   }
 
@@ -106,6 +112,7 @@ export class CpuSystem extends CpuArith {
     if ((this.fl & IF) === 0) {
       this.fl |= IF;
       this.shadow = 1;
+      this.brk = 1; // the block ends here: the next instruction runs alone in the shadow
     }
   }
 
@@ -118,7 +125,11 @@ export class CpuSystem extends CpuArith {
   popf(o32: boolean): void {
     const v = o32 ? this.peek32(0) : this.peek16(0);
     this.addSp(o32 ? 4 : 2);
+    const old = this.fl;
     this.writeFlagsChecked(v, o32);
+    // The block ends when the run loop has work: single-stepping starts, or interrupts were just unmasked
+    // (recognised right after POPF, which has no shadow).
+    if ((this.fl & TF) !== 0 || (this.fl & ~old & IF) !== 0) this.brk = 1;
   }
 
   fwait(): void {
@@ -529,9 +540,43 @@ export class CpuSystem extends CpuArith {
     return k;
   }
 
+  /**
+   * Up to `max` iterations of REP INS (kind 5) or REP OUTS (kind 6) in one port call, when the port batches
+   * (PortIo.stringLimit) and the memory side is a flat segment inside one page (so a #PF on the next page
+   * comes at exactly its element, after this batch). Returns how many ran; 0: take the one-by-one path.
+   */
+  private strIoBatch(kind: number, bytes: 1 | 2 | 4, seg: number, down: boolean, max: number): number {
+    const io = this.io;
+    if (io.stringLimit === undefined) return 0;
+    const r = this.r;
+    const port = (r[2]! & 0xffff) as IoPort;
+    const limit = io.stringLimit(port, bytes);
+    const memSeg = kind === 5 ? ES : seg;
+    if (limit < 2 || (this.segMode & (1 << memSeg)) === 0) return 0;
+    const lin = kind === 5 ? r[7]! >>> 0 : r[6]! >>> 0;
+    const k = Math.min(max, limit, elementsInPage(lin & 4095, bytes, down));
+    if (k < 2) return 0;
+    const step = down ? -bytes : bytes;
+    if (kind === 5) {
+      this.translate(lin, true, this.cpl === 3); // fault before the port is read; the run stays in this page
+      const got = io.readString?.(port, bytes, k, lin, step);
+      if (got !== undefined) for (let i = 0; i < k; i++) this.wrN(bytes, lin + i * step, got[i * bytes]! | (got[i * bytes + 1]! << 8) | (bytes === 4 ? (got[i * 4 + 2]! << 16) | (got[i * 4 + 3]! << 24) : 0));
+      r[7] = (r[7]! + k * step) | 0;
+    } else {
+      const out = new Uint8Array(k * bytes);
+      for (let i = 0; i < k; i++) {
+        const v = this.rdN(bytes, lin + i * step);
+        for (let b = 0; b < bytes; b++) out[i * bytes + b] = (v >>> (8 * b)) & 0xff;
+      }
+      io.writeString?.(port, bytes, out);
+      r[6] = (r[6]! + k * step) | 0;
+    }
+    return k;
+  }
+
   /** A string instruction, with REP/REPE (rep 1) or REPNE (rep 2): one iteration per cost unit, stops at the budget with EIP on the instruction. */
   str(kind: number, size: 8 | 16 | 32, a32: number, seg: number, rep: number, eip: number, next: number): void {
-    if (kind >= 5) this.ioCheck();
+    if (kind >= 5) this.ioPortCheck(this.r[2]! & 0xffff, (size >> 3) as 1 | 2 | 4);
     const d = (this.fl & DF) !== 0 ? -(size >> 3) : size >> 3;
     if (rep === 0) {
       this.strOnce(kind, size, a32, seg, d);
@@ -552,6 +597,19 @@ export class CpuSystem extends CpuArith {
         // The first iteration is paid by the block; each further one costs iterCost.
         const affordable = iterCost === 0 ? n : Math.min(n, Math.floor(this.left / iterCost) + (first ? 1 : 0));
         const k = this.strBulk(kind, size >> 3, seg, d < 0, affordable, size === 32 ? -1 : (1 << size) - 1);
+        if (k !== 0) {
+          const paid = first ? k - 1 : k;
+          this.left -= paid * iterCost;
+          this.instructions += paid;
+          first = false;
+          n -= k;
+          r[1] = n;
+          continue;
+        }
+      }
+      if (kind >= 5 && a32 !== 0) {
+        const affordable = iterCost === 0 ? n : Math.min(n, Math.floor(this.left / iterCost) + (first ? 1 : 0));
+        const k = this.strIoBatch(kind, (size >> 3) as 1 | 2 | 4, seg, d < 0, affordable);
         if (k !== 0) {
           const paid = first ? k - 1 : k;
           this.left -= paid * iterCost;

@@ -1,8 +1,13 @@
 // Intel 8042 keyboard controller with a PS/2 keyboard behind it (IBM PC/AT technical reference,
 // "Keyboard controller"; the PS/2 keyboard command set): data port at offset 0 (0x60), status and
-// command port at offset 4 (0x64), IRQ1 while the output buffer is full and the command byte allows it.
-// Keys come from host input as scan code set 1 (translation on); set 2 without translation, the AUX
-// (mouse) port and typematic repeat are not modelled. Pulsing the reset line asks the machine to reset.
+// command port at offset 4 (0x64), IRQ1 while the output buffer holds a keyboard byte and the command
+// byte allows it. Reading the data port drops the IRQ line before the next byte raises it again, so an
+// edge-triggered controller (the I/O APIC's ISA pins) sees one edge per byte, as QEMU's 8042 does.
+// The AUX (mouse) port is there with nothing plugged in: its loop command (0xD3) echoes through the
+// output buffer marked as AUX data (IRQ12), and a byte sent to the mouse (0xD4) comes back as 0xFE
+// with the time-out bit, as on a PC without a mouse. Keys come from host input as scan code set 1
+// (translation on); set 2 without translation and typematic repeat are not modelled. Pulsing the
+// reset line asks the machine to reset.
 import type { Device, IrqLine, ParseResult } from "./device";
 import { scancodesFor } from "./scancode-set1";
 import { parseStateWith } from "./state-reader";
@@ -11,7 +16,10 @@ const STATUS_OBF = 0x01; // output buffer full
 const STATUS_SYS = 0x04; // system flag (self-test passed), from the command byte
 const STATUS_CMD = 0x08; // last write was to the command port
 const STATUS_UNLOCKED = 0x10; // keyboard not inhibited
+const STATUS_AUX = 0x20; // the output buffer holds a byte from the AUX port
+const STATUS_TIMEOUT = 0x40; // the AUX device did not answer
 const CB_KBD_INT = 0x01; // command byte: IRQ1 on keyboard output
+const CB_AUX_INT = 0x02; // command byte: IRQ12 on AUX output
 const CB_SYS = 0x04;
 const CB_KBD_DISABLED = 0x10;
 /** The command byte a PC BIOS (SeaBIOS) leaves: keyboard interrupt, system flag, translation. */
@@ -19,6 +27,10 @@ const CB_AFTER_BIOS = 0x61;
 const OUTPUT_PORT_RESET_LINE = 0x01; // output port bit 0: 0 resets the CPU
 const OUTPUT_PORT_A20 = 0x02;
 const ACK = 0xfa;
+const RESEND = 0xfe;
+/** Flags of an AUX byte in the queue and the output buffer (above the byte's 8 bits). */
+const AUX_BYTE = 0x100;
+const AUX_TIMEOUT = 0x200;
 /** Longest keyboard queue kept: further input waits in the host (ready() is false). */
 const KEYBOARD_QUEUE_MAX = 16;
 
@@ -26,18 +38,20 @@ const KEYBOARD_QUEUE_MAX = 16;
 export interface I8042State {
   readonly commandByte: number;
   readonly outputPort: number;
+  /** The byte the guest reads next, with AUX_BYTE / AUX_TIMEOUT above its 8 bits. */
   readonly outputBuffer: number | null;
   readonly lastWasCommand: boolean;
   /** A controller command waiting for its data byte (0x60, 0xD1, 0xD2), or a keyboard command (0xED, 0xF0, 0xF3). */
   readonly pendingController: number | null;
   readonly pendingKeyboard: number | null;
   readonly scanning: boolean;
+  /** Controller replies, and AUX bytes with their flags above bit 7. */
   readonly controllerQueue: readonly number[];
   readonly keyboardQueue: readonly number[];
   readonly usedByGuest: boolean;
 }
 
-/** The 8042 with its keyboard; `requestReset` is called when the guest pulses the reset line. */
+/** The 8042 with its keyboard; `requestReset` is called when the guest pulses the reset line; `irq12` is the AUX port's IRQ (none: AUX bytes interrupt nothing). */
 export class I8042 implements Device<I8042State> {
   readonly name = "i8042";
   private cb = CB_AFTER_BIOS;
@@ -55,6 +69,7 @@ export class I8042 implements Device<I8042State> {
   constructor(
     private readonly irq1: IrqLine,
     private readonly requestReset: (cause: string) => void,
+    private readonly irq12?: IrqLine,
   ) {}
 
   reset(): void {
@@ -85,10 +100,15 @@ export class I8042 implements Device<I8042State> {
     this.used = true;
     if (offset === 4) {
       const sys = this.cb & CB_SYS ? STATUS_SYS : 0;
-      return (this.ob !== null ? STATUS_OBF : 0) | sys | (this.lastCmd ? STATUS_CMD : 0) | STATUS_UNLOCKED;
+      const ob = this.ob ?? 0;
+      const aux = (ob & AUX_BYTE ? STATUS_AUX : 0) | (ob & AUX_TIMEOUT ? STATUS_TIMEOUT : 0);
+      return (this.ob !== null ? STATUS_OBF : 0) | sys | (this.lastCmd ? STATUS_CMD : 0) | STATUS_UNLOCKED | aux;
     }
-    const v = this.ob ?? 0;
+    const v = (this.ob ?? 0) & 0xff;
     this.ob = null;
+    // Reading empties the buffer and drops the IRQ line; the next byte raises it again: a new edge.
+    this.irq1.set(false);
+    this.irq12?.set(false);
     this.update();
     return v;
   }
@@ -120,10 +140,10 @@ export class I8042 implements Device<I8042State> {
     }
     switch (v) {
       case 0x20: this.reply(this.cb); return;
-      case 0x60: case 0xd1: case 0xd2: this.pendCtl = v; return;
+      case 0x60: case 0xd1: case 0xd2: case 0xd3: case 0xd4: this.pendCtl = v; return;
       case 0xa7: this.cb |= 0x20; return;
       case 0xa8: this.cb &= ~0x20; return;
-      case 0xa9: this.reply(0xff); return; // no AUX device: clock line stuck
+      case 0xa9: this.reply(0x00); return; // AUX interface test: no error (the port is there, empty)
       case 0xaa: this.reply(0x55); return;
       case 0xab: this.reply(0x00); return;
       case 0xad: this.cb |= CB_KBD_DISABLED; return;
@@ -144,6 +164,8 @@ export class I8042 implements Device<I8042State> {
         if ((v & OUTPUT_PORT_RESET_LINE) === 0) this.requestReset("i8042 output port reset line driven low (command 0xd1)");
         return;
       case 0xd2: this.reply(v); return;
+      case 0xd3: this.reply(v | AUX_BYTE); return; // AUX loop: as if the mouse had sent it
+      case 0xd4: this.reply(RESEND | AUX_BYTE | AUX_TIMEOUT); return; // to the mouse: none answers
       default: break;
     }
     this.keyboardCommand(v);
@@ -183,7 +205,10 @@ export class I8042 implements Device<I8042State> {
         if (k !== undefined) this.ob = k;
       }
     }
-    this.irq1.set(this.ob !== null && (this.cb & CB_KBD_INT) !== 0);
+    const ob = this.ob;
+    const aux = ob !== null && (ob & AUX_BYTE) !== 0;
+    this.irq1.set(ob !== null && !aux && (this.cb & CB_KBD_INT) !== 0);
+    this.irq12?.set(aux && (this.cb & CB_AUX_INT) !== 0);
   }
 
   saveState(): I8042State {
@@ -199,9 +224,9 @@ export class I8042 implements Device<I8042State> {
       const nullableByte = (name: string): number | null => r.uintOrNull(name, 0xff);
       return {
         commandByte: r.uint("commandByte", 0xff), outputPort: r.uint("outputPort", 0xff),
-        outputBuffer: nullableByte("outputBuffer"), lastWasCommand: r.bool("lastWasCommand"),
+        outputBuffer: r.uintOrNull("outputBuffer", 0x3ff), lastWasCommand: r.bool("lastWasCommand"),
         pendingController: nullableByte("pendingController"), pendingKeyboard: nullableByte("pendingKeyboard"),
-        scanning: r.bool("scanning"), controllerQueue: r.uintList("controllerQueue", 0xff, 64),
+        scanning: r.bool("scanning"), controllerQueue: r.uintList("controllerQueue", 0x3ff, 64),
         keyboardQueue: r.uintList("keyboardQueue", 0xff, 64), usedByGuest: r.bool("usedByGuest"),
       };
     });

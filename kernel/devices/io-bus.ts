@@ -7,6 +7,10 @@ import type { IoPort } from "../mem/types";
 export interface PortDevice {
   read(offset: number, size: 1 | 2 | 4): number;
   write(offset: number, size: 1 | 2 | 4, value: number): void;
+  /** Optional REP INS/OUTS batching (kernel/cpu/io.ts PortIo.stringLimit), by offset. */
+  stringLimit?(offset: number, size: 1 | 2 | 4): number;
+  readString?(offset: number, size: 1 | 2 | 4, count: number, lin: number, step: number): Uint8Array | undefined;
+  writeString?(offset: number, size: 1 | 2 | 4, bytes: Uint8Array): void;
 }
 
 interface Mapping {
@@ -49,6 +53,26 @@ export class IoBus implements PortIo {
       return ALL_ONES[size];
     }
     return m.device.read(port - m.base, size);
+  }
+
+  /** REP INS/OUTS batching: what the owning device allows (0 for unmapped ports and plain devices). */
+  stringLimit(port: IoPort, size: 1 | 2 | 4): number {
+    const m = this.mappings[(this.byPort[port & 0xffff] ?? 0) - 1];
+    return m?.device.stringLimit?.(port - m.base, size) ?? 0;
+  }
+
+  /** INS run of a batching device (only after stringLimit allowed it). */
+  readString(port: IoPort, size: 1 | 2 | 4, count: number, lin: number, step: number): Uint8Array | undefined {
+    const m = this.mappings[(this.byPort[port & 0xffff] ?? 0) - 1];
+    if (m?.device.readString === undefined) throw new Error(`readString on port 0x${port.toString(16)}, which does not batch`);
+    return m.device.readString(port - m.base, size, count, lin, step);
+  }
+
+  /** OUTS run of a batching device (only after stringLimit allowed it). */
+  writeString(port: IoPort, size: 1 | 2 | 4, bytes: Uint8Array): void {
+    const m = this.mappings[(this.byPort[port & 0xffff] ?? 0) - 1];
+    if (m?.device.writeString === undefined) throw new Error(`writeString on port 0x${port.toString(16)}, which does not batch`);
+    m.device.writeString(port - m.base, size, bytes);
   }
 
   /** OUT: to the owning device, or counted and dropped. */

@@ -43,6 +43,15 @@ export interface IoreqServerPort {
   notify(): NotifyOutcome | undefined;
   /** Writes to the console of `client`; false when it is not a client of this server. */
   console(client: number, bytes: Uint8Array): boolean;
+  /** Drives IRQ `line` of `client`; false when no device this server serves for it uses that line. */
+  irq(client: number, line: number, level: boolean): boolean;
+  /** The disks of the ata devices this server serves, bound to it (kernel/ioreq/served-disks.ts checks every argument). */
+  readonly disks: {
+    info(client: number): number;
+    read(client: number, lba: number, bytes: number): Uint8Array | number;
+    write(client: number, lba: number, data: Uint8Array): number;
+    flush(client: number): number;
+  };
 }
 
 /** One call in progress. */

@@ -54,9 +54,15 @@ export const SERVICE_CYCLES: Readonly<Record<ServiceKey, number>> = {
   samplingPortCurrentStatus: 100,
   partitionSetModeOf: 200,
   memoryBlockStatus: 150,
+  queuingPortListScan: 400, // up to 16 ids read and looked up, one queue length each
   ioreqAttach: 1200, // clears the ring page's header and slots and re-posts requests in flight
   ioreqConsoleWrite: 100, // like console_write: a copy charged per byte
   ioreqNotify: 300, // reads and checks IOREQ_SLOTS slots against the kernel's copies
+  ioreqIrqSet: 100, // an ownership check and one line into the client's interrupt controllers
+  blockInfo: 50,
+  blockRead: 200, // ownership and bounds checks; the sectors are charged per byte copied
+  blockWrite: 200,
+  blockFlush: 100, // the host write of a persistent disk is host time, not the caller's
 };
 
 /** Bytes copied per cycle between guest and kernel (one 32-bit word). */

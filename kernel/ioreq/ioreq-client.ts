@@ -3,22 +3,31 @@
 // then runs nothing of the partition until the request is served, and before it runs again the result
 // is put where the instruction would have put it (AL/AX/EAX for IN, the element INS stored for INS).
 // The guest never sees the placeholder, so the effect is that of a vCPU blocked inside the instruction.
+// String I/O on a port the device lets batch (an ATA data port): a REP INS/OUTS run of up to one slot's
+// data area (IOREQ_DATA_MAX bytes), inside one page of guest memory, is one request with a repeat count,
+// so a 256-word sector costs one round trip instead of 256 (kernel/ioreq/README.md, "String I/O").
 import type { Cpu } from "../cpu/cpu";
 import type { IoBus, PortDevice } from "../devices/io-bus";
 import { IoreqDir } from "../hypercall/generated/abi-generated";
 import { writeGuestBytes } from "../mem/guest-access";
 import { guestVirt, ioPort, type Nanos, type PartitionId } from "../mem/types";
 import type { ClientDevice, IoreqHub } from "./ioreq-hub";
-import { floatingBus } from "./ioreq-ring";
+import type { Fields } from "../snapshot/json-fields";
+import { floatingBus, maxCount } from "./ioreq-ring";
 
 /** The reason a vCPU stops for an ioreq (FvVm turns it into a wait for the rest of the window). */
 export const IOREQ_STOP = "waiting on a forwarded device access (ioreq)";
 
 /** What an IN left to fix up once its data is known. */
-interface PendingIn {
+export interface PendingIn {
   readonly size: 1 | 2 | 4;
   /** EDI at the access: INS advances it, IN never does. */
   readonly edi: number;
+  /** Elements of a batched INS (1: a single IN or INS). */
+  readonly count: number;
+  /** A batched INS: linear address of its first element and the step between elements (+/- size). */
+  readonly lin: number;
+  readonly step: number;
 }
 
 /** One FV partition's forwarded devices. */
@@ -39,10 +48,19 @@ export class IoreqClient {
     this.pendingIn = undefined;
     for (const d of this.devices) {
       for (const r of d.spec.ranges) {
+        const strings = d.spec.stringPorts ?? [];
         const dev: PortDevice = {
           read: (offset, size) => this.access(d, r.base + offset, size, IoreqDir.IN, 0),
           write: (offset, size, value) => {
             this.access(d, r.base + offset, size, IoreqDir.OUT, value);
+          },
+          stringLimit: (offset, size) => (strings.includes(r.base + offset) ? maxCount(size) : 0),
+          readString: (offset, size, count, lin, step) => {
+            this.access(d, r.base + offset, size, IoreqDir.IN, 0, count, undefined, { lin, step });
+            return undefined; // resume() stores the elements
+          },
+          writeString: (offset, size, bytes) => {
+            this.access(d, r.base + offset, size, IoreqDir.OUT, 0, bytes.length / size, bytes);
           },
         };
         bus.register(`${d.spec.instance} (served by partition ${d.server})`, ioPort(r.base), r.count, dev);
@@ -63,6 +81,12 @@ export class IoreqClient {
     this.pendingIn = undefined;
     const cpu = this.cpu;
     if (p === undefined || cpu === undefined || r.req.dir !== IoreqDir.IN) return true;
+    if (typeof r.data !== "number") {
+      // A batched INS: element i goes to lin + i * step, little-endian, as the instruction would have stored it.
+      const user = { user: cpu.cpl === 3 };
+      for (let i = 0; i < p.count; i++) writeGuestBytes(cpu, guestVirt((p.lin + i * p.step) >>> 0), r.data.subarray(i * p.size, (i + 1) * p.size), user);
+      return true;
+    }
     const data = r.data & floatingBus(p.size);
     if (cpu.edi !== p.edi) {
       // INS stored the placeholder at ES:EDI and advanced EDI (32-bit addressing, as a Multiboot kernel uses).
@@ -79,12 +103,13 @@ export class IoreqClient {
   }
 
   /** The fix-up an IN still waits for, for the FV machine's snapshot (null: none). */
-  saveState(): { size: number; edi: number } | null {
-    return this.pendingIn === undefined ? null : { size: this.pendingIn.size, edi: this.pendingIn.edi };
+  saveState(): { size: number; edi: number; count: number; lin: number; step: number } | null {
+    const p = this.pendingIn;
+    return p === undefined ? null : { size: p.size, edi: p.edi, count: p.count, lin: p.lin, step: p.step };
   }
 
-  /** Restores what saveState gave (checked by the caller). */
-  restoreState(s: { size: 1 | 2 | 4; edi: number } | undefined): void {
+  /** Restores what saveState gave (checked by readPendingIn). */
+  restoreState(s: PendingIn | undefined): void {
     this.pendingIn = s;
   }
 
@@ -93,16 +118,27 @@ export class IoreqClient {
     this.pendingIn = undefined;
   }
 
-  private access(device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, value: number): number {
+  private access(device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, value: number, count = 1, bytes?: Uint8Array, at?: { lin: number; step: number }): number {
     const cpu = this.cpu;
     if (cpu === undefined || this.hub.blocked(this.client)) {
       // Only a running vCPU accesses ports, one instruction at a time: a second access is a wiring bug.
       throw new Error(`forwarded access to port 0x${port.toString(16)} while the vCPU waits on another`);
     }
-    this.hub.issue(this.client, device, port, size, dir, value, this.now());
-    if (dir === IoreqDir.IN) this.pendingIn = { size, edi: cpu.edi };
+    this.hub.issue(this.client, device, port, size, dir, value, this.now(), count, bytes);
+    if (dir === IoreqDir.IN) this.pendingIn = { size, edi: cpu.edi, count, lin: at?.lin ?? 0, step: at?.step ?? 0 };
     cpu.requestStop(IOREQ_STOP);
     // A placeholder the guest never sees: resume() overwrites it before the vCPU runs again.
     return 0;
   }
+}
+
+/** A saved IN fix-up (the FV machine note's ioreqIn), checked; undefined for null. */
+export function readPendingIn(f: Fields | undefined): PendingIn | undefined {
+  if (f === undefined) return undefined;
+  const size = f.int("size", 1, 4);
+  if (size === 3) f.oneOf("size", []);
+  const count = f.int("count", 1, maxCount(size as 1 | 2 | 4));
+  const step = f.int("step", -4, 4);
+  if (count > 1 && Math.abs(step) !== size) f.oneOf("step", []);
+  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff), count, lin: f.int("lin", 0, 0xffff_ffff), step };
 }

@@ -10,7 +10,8 @@ import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import type { Json } from "../snapshot/snapshot-file";
 import type { TraceEvent } from "../trace/trace-event";
 import { encodeIoreqState, parseIoreqState } from "./ioreq-state";
-import { floatingBus, IoreqRing, PORT_SPACE, type IoRequest, type RingMemory } from "./ioreq-ring";
+import { floatingResult, IoreqRing, PORT_SPACE, type IoRequest, type IoResult, type RingMemory } from "./ioreq-ring";
+import { ServedDisks } from "./served-disks";
 import { servedDevice, type ServedDeviceSpec } from "./served-devices";
 
 /** Where the hub reads the time and window, and sends trace events (the module runner); a client's own steps carry their exact time. */
@@ -21,6 +22,8 @@ export interface IoreqHost {
   emit(e: TraceEvent): void;
   /** Writes bytes to a partition's console (a served UART's output appears under its client's name). */
   console(partition: PartitionId, bytes: Uint8Array): void;
+  /** `server` completed at least one request (hung-server watch, server-watch.ts). */
+  progress?(server: PartitionId): void;
 }
 
 /** A served device of one client, with the id of its server. */
@@ -45,7 +48,7 @@ interface ClientState {
   /** The request the client's vCPU waits on. */
   waiting: IoRequest | undefined;
   /** Its result, once served (the client applies it when it runs next). */
-  result: number | undefined;
+  result: IoResult | undefined;
 }
 
 /** What ioreq_notify found. */
@@ -61,6 +64,10 @@ export class IoreqHub {
   private readonly clients = new Map<PartitionId, ClientState>();
   private readonly devices = new Map<PartitionId, ClientDevice[]>();
   private nextId = 1;
+  /** The disks of served ata devices (block services). */
+  readonly disks = new ServedDisks();
+  /** Each client's ISA IRQ lines as its current machine wires them (set by its VM). */
+  private readonly irqSinks = new Map<PartitionId, (line: number, level: boolean) => void>();
 
   constructor(partitions: readonly PartitionConfig[], private readonly host: IoreqHost) {
     const byName = new Map(partitions.map((p) => [p.name, p.id]));
@@ -97,13 +104,29 @@ export class IoreqHub {
     s.memoryAt = memoryAt;
   }
 
+  /** The client VM's way to drive an ISA IRQ line of its current machine (ioreq_irq_set). */
+  setIrqSink(client: PartitionId, sink: (line: number, level: boolean) => void): void {
+    this.irqSinks.set(client, sink);
+  }
+
+  /**
+   * ioreq_irq_set: `server` drives line `line` of `client`; false when the client has no device served by
+   * `server` on that line (the caller answers EINVAL).
+   */
+  setIrq(server: PartitionId, client: number, line: number, level: boolean): boolean {
+    const devices = this.devices.get(client as PartitionId);
+    if (devices === undefined || !devices.some((d) => d.server === server && d.spec.irq === line)) return false;
+    this.irqSinks.get(client as PartitionId)?.(line, level);
+    return true;
+  }
+
   /** A client access: posts it to the device's server; the client waits until result() has a value. */
-  issue(client: PartitionId, device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, data: number, at: Nanos): void {
+  issue(client: PartitionId, device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, data: number, at: Nanos, count = 1, bytes?: Uint8Array): void {
     const c = this.clients.get(client);
     const s = this.servers.get(device.server);
     if (c === undefined || s === undefined) throw new Error(`partition ${client} has no served device`);
     if (c.waiting !== undefined) throw new Error(`partition ${client} issued an ioreq while waiting on one`);
-    const req: IoRequest = { id: this.nextId, client, space: PORT_SPACE, addr: port, size, dir, count: 1, data: dir === IoreqDir.OUT ? data >>> 0 : 0 };
+    const req: IoRequest = { id: this.nextId, client, space: PORT_SPACE, addr: port, size, dir, count, data: dir === IoreqDir.OUT && count === 1 ? data >>> 0 : 0, ...(bytes !== undefined && count > 1 ? { bytes } : {}) };
     this.nextId = this.nextId === 0x7fff_ffff ? 1 : this.nextId + 1;
     c.waiting = req;
     c.result = undefined;
@@ -119,7 +142,7 @@ export class IoreqHub {
   }
 
   /** Takes the result of the client's served request: the request and the data, or undefined. */
-  takeResult(client: PartitionId, at: Nanos): { readonly req: IoRequest; readonly data: number } | undefined {
+  takeResult(client: PartitionId, at: Nanos): { readonly req: IoRequest; readonly data: IoResult } | undefined {
     const c = this.clients.get(client);
     if (c === undefined || c.waiting === undefined || c.result === undefined) return undefined;
     const out = { req: c.waiting, data: c.result };
@@ -149,6 +172,12 @@ export class IoreqHub {
     return true;
   }
 
+  /** Whether `server` holds requests it has not completed (posted in its ring or queued for it). */
+  holds(server: PartitionId): boolean {
+    const s = this.servers.get(server);
+    return s !== undefined && (s.queue.length > 0 || (s.ring?.slots().some((r) => r !== undefined) ?? false));
+  }
+
   /** Whether the server has attached a ring. */
   attached(server: PartitionId): boolean {
     return this.servers.get(server)?.ring !== undefined;
@@ -160,15 +189,16 @@ export class IoreqHub {
     if (s?.ring === undefined) return undefined;
     const h = s.ring.harvest();
     for (const d of h.done) this.serve(server, d.req, d.data, "ok");
-    for (const r of h.failed) this.serve(server, r, floatingBus(r.size), "floating");
+    if (h.done.length > 0) this.host.progress?.(server);
+    for (const r of h.failed) this.serve(server, r, floatingResult(r), "floating");
     this.flush(s);
     return { completed: h.done.length, problems: h.problems };
   }
 
   /**
    * The server restarted (or stopped): its ring is forgotten and every request in it or queued for it
-   * completes as a floating bus, so no client waits on a server that lost its state. Later requests
-   * queue until the restarted server attaches a ring again.
+   * completes as a floating bus, so no client waits on a server that lost its state, and the interrupt
+   * lines of its devices are lowered. Later requests queue until the restarted server attaches a ring again.
    */
   serverReset(server: PartitionId): void {
     const s = this.servers.get(server);
@@ -176,7 +206,9 @@ export class IoreqHub {
     const lost = [...(s.ring?.drop() ?? []), ...s.queue.splice(0)];
     s.ring = undefined;
     s.ringPhys = undefined;
-    for (const r of lost) this.serve(server, r, floatingBus(r.size), "floating");
+    for (const r of lost) this.serve(server, r, floatingResult(r), "floating");
+    // The device state that drove the clients' lines is gone with the server's memory: release them.
+    for (const [client, devices] of this.devices) for (const d of devices) if (d.server === server) this.irqSinks.get(client)?.(d.spec.irq, false);
   }
 
   /** The client restarted: it no longer waits (a late result for it is dropped). */
@@ -197,6 +229,7 @@ export class IoreqHub {
       nextId: this.nextId,
       servers: [...this.servers.entries()].map(([id, s]) => ({ id, ringPhys: s.ring === undefined ? undefined : s.ringPhys, slots: s.ring?.slots() ?? new Array<undefined>(PV_CONSTANTS.IOREQ_SLOTS).fill(undefined), queue: [...s.queue] })),
       clients: [...this.clients.entries()].map(([id, c]) => ({ id, waiting: c.waiting, result: c.result })),
+      disks: this.disks.save(),
     });
   }
 
@@ -205,6 +238,8 @@ export class IoreqHub {
     const parsed = parseIoreqState(raw, new Set(this.servers.keys()), new Set(this.clients.keys()));
     if (!parsed.ok) return parsed;
     const st = parsed.value;
+    const badDisk = this.disks.checkSaved(st.disks);
+    if (badDisk !== null) return { ok: false, error: badDisk };
     for (const v of st.servers) {
       const s = this.servers.get(v.id);
       if (v.ringPhys !== undefined && s?.memoryAt === undefined) return { ok: false, error: `kernel note ioreq: server ${v.id} has a ring but no machine to hold it` };
@@ -213,6 +248,7 @@ export class IoreqHub {
       ok: true,
       apply: () => {
         this.nextId = st.nextId;
+        this.disks.restore(st.disks);
         for (const v of st.servers) {
           const s = this.servers.get(v.id)!;
           s.ringPhys = v.ringPhys;
@@ -228,11 +264,11 @@ export class IoreqHub {
     };
   }
 
-  private serve(server: PartitionId, req: IoRequest, data: number, outcome: "ok" | "floating"): void {
+  private serve(server: PartitionId, req: IoRequest, data: IoResult, outcome: "ok" | "floating"): void {
     const c = this.clients.get(req.client);
     this.trace("served", server, req, data, outcome);
     // A result for a request the client no longer waits on (it restarted) is dropped.
-    if (c !== undefined && c.waiting?.id === req.id) c.result = data >>> 0;
+    if (c !== undefined && c.waiting?.id === req.id) c.result = typeof data === "number" ? data >>> 0 : data;
   }
 
   private flush(s: ServerState): void {
@@ -244,7 +280,7 @@ export class IoreqHub {
     if (posted) s.wake?.();
   }
 
-  private trace(phase: "issued" | "served" | "completed", partition: PartitionId, req: IoRequest, data: number, outcome: "ok" | "floating", at: Nanos = this.host.now()): void {
+  private trace(phase: "issued" | "served" | "completed", partition: PartitionId, req: IoRequest, result: IoResult, outcome: "ok" | "floating", at: Nanos = this.host.now()): void {
     this.host.emit({
       kind: "ioreq",
       time: at,
@@ -255,8 +291,17 @@ export class IoreqHub {
       client: req.client,
       addr: req.addr,
       dir: req.dir === IoreqDir.IN ? "in" : "out",
-      data: data >>> 0,
+      // A string's first element stands for it (count says how many moved).
+      data: typeof result === "number" ? result >>> 0 : (req.bytes !== undefined ? firstElement(req.bytes, req.size) : firstElement(result, req.size)),
+      ...(req.count > 1 ? { count: req.count } : {}),
       outcome,
     });
   }
+}
+
+/** The first `size`-byte element of a string's bytes (little-endian). */
+function firstElement(bytes: Uint8Array, size: number): number {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = (v * 256 + (bytes[i] ?? 0xff)) >>> 0;
+  return v;
 }

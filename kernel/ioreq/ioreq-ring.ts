@@ -23,14 +23,19 @@ export interface IoRequest {
   readonly size: 1 | 2 | 4;
   readonly dir: IoreqDir;
   readonly count: number;
-  /** OUT: the value written; IN: 0. */
+  /** OUT: the value written; IN: 0. (With count > 1: 0; the elements are in `bytes`.) */
   readonly data: number;
+  /** OUT with count > 1: the size * count bytes written, in string order (the slot's data area). */
+  readonly bytes?: Uint8Array;
 }
+
+/** What a served request gives its client: the value of an IN, or an IN string's size * count bytes. */
+export type IoResult = number | Uint8Array;
 
 /** What one pass over the DONE slots found. */
 export interface RingHarvest {
   /** Requests completed correctly, with the data (masked to the access size; OUT: the posted value). */
-  readonly done: readonly { readonly req: IoRequest; readonly data: number }[];
+  readonly done: readonly { readonly req: IoRequest; readonly data: IoResult }[];
   /** Requests whose completion was bogus: they complete as a floating bus. */
   readonly failed: readonly IoRequest[];
   /** What was wrong, one line per bogus slot (empty when the server behaved). */
@@ -43,6 +48,20 @@ const SLOTS = PV_CONSTANTS.IOREQ_SLOTS;
 /** All ones of an access size: what a floating ISA bus reads. */
 export function floatingBus(size: 1 | 2 | 4): number {
   return size === 4 ? 0xffff_ffff : (1 << (size * 8)) - 1;
+}
+
+/** What a failed request reads: all ones, one value or a whole string. */
+export function floatingResult(req: IoRequest): IoResult {
+  return req.count > 1 ? new Uint8Array(req.size * req.count).fill(0xff) : floatingBus(req.size);
+}
+
+/** Most elements of `size` bytes one request carries (a slot's data area). */
+export function maxCount(size: 1 | 2 | 4): number {
+  return Math.floor(PV_CONSTANTS.IOREQ_DATA_MAX / size);
+}
+
+function dataOffset(i: number): number {
+  return PV_CONSTANTS.IOREQ_DATA_OFFSET + i * PV_CONSTANTS.IOREQ_DATA_MAX;
 }
 
 function slotOffset(i: number): number {
@@ -94,13 +113,18 @@ export class IoreqRing {
     m.write32(o + F.count.offset, req.count);
     m.write32(o + F.data.offset, req.data);
     m.write32(o + F.space.offset, req.space);
+    if (req.bytes !== undefined) {
+      // The elements of an OUT string, little-endian words over the data area (the last one zero-padded).
+      const b = req.bytes;
+      for (let k = 0; k < b.length; k += 4) m.write32(dataOffset(i) + k, (b[k]! | ((b[k + 1] ?? 0) << 8) | ((b[k + 2] ?? 0) << 16) | ((b[k + 3] ?? 0) << 24)) >>> 0);
+    }
     m.write32(o + F.state.offset, IoreqState.READY);
     return true;
   }
 
   /** Takes back every DONE slot, checking each against the request posted there. */
   harvest(): RingHarvest {
-    const done: { req: IoRequest; data: number }[] = [];
+    const done: { req: IoRequest; data: IoResult }[] = [];
     const failed: IoRequest[] = [];
     const problems: string[] = [];
     for (let i = 0; i < SLOTS; i++) {
@@ -132,10 +156,24 @@ export class IoreqRing {
         failed.push(req);
         continue;
       }
+      if (req.dir === IoreqDir.IN && req.count > 1) {
+        done.push({ req, data: this.readData(i, req.size * req.count) });
+        continue;
+      }
       const data = req.dir === IoreqDir.IN ? this.mem.read32(o + F.data.offset) & floatingBus(req.size) : req.data;
       done.push({ req, data: data >>> 0 });
     }
     return { done, failed, problems };
+  }
+
+  /** `n` bytes of slot `i`'s data area (an IN string's elements). */
+  private readData(i: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let k = 0; k < n; k += 4) {
+      const w = this.mem.read32(dataOffset(i) + k);
+      for (let b = 0; b < 4 && k + b < n; b++) out[k + b] = (w >>> (8 * b)) & 0xff;
+    }
+    return out;
   }
 
   /** The first field of slot `o` that differs from what the kernel posted. */

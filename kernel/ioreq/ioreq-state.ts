@@ -5,9 +5,10 @@
 import { IoreqDir, IoreqSpace } from "../hypercall/generated/abi-generated";
 import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { partitionId, type PartitionId } from "../mem/types";
-import { Fields, readFields } from "../snapshot/json-fields";
+import { Fields, readFields, toHex } from "../snapshot/json-fields";
 import type { Json } from "../snapshot/snapshot-file";
-import type { IoRequest } from "./ioreq-ring";
+import { maxCount, type IoRequest, type IoResult } from "./ioreq-ring";
+import type { SavedDisk } from "./served-disks";
 
 /** One server's part. */
 export interface SavedServer {
@@ -23,7 +24,8 @@ export interface SavedServer {
 export interface SavedClient {
   readonly id: PartitionId;
   readonly waiting: IoRequest | undefined;
-  readonly result: number | undefined;
+  /** A value, or an IN string's bytes. */
+  readonly result: IoResult | undefined;
 }
 
 /** The whole routing state. */
@@ -31,17 +33,20 @@ export interface IoreqState {
   readonly nextId: number;
   readonly servers: readonly SavedServer[];
   readonly clients: readonly SavedClient[];
+  /** Unflushed sectors of the served disks (the image file is opened again by the resumed run). */
+  readonly disks: readonly SavedDisk[];
 }
 
 const reqJson = (r: IoRequest | undefined): Json =>
-  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, size: r.size, dir: r.dir, count: r.count, data: r.data };
+  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, size: r.size, dir: r.dir, count: r.count, data: r.data, bytes: r.bytes === undefined ? null : toHex(r.bytes) };
 
 /** The state as JSON. */
 export function encodeIoreqState(s: IoreqState): Json {
   return {
     nextId: s.nextId,
     servers: s.servers.map((v) => ({ id: v.id, ringPhys: v.ringPhys ?? null, slots: v.slots.map(reqJson), queue: v.queue.map(reqJson) })),
-    clients: s.clients.map((c) => ({ id: c.id, waiting: reqJson(c.waiting), result: c.result ?? null })),
+    clients: s.clients.map((c) => ({ id: c.id, waiting: reqJson(c.waiting), result: c.result === undefined ? null : typeof c.result === "number" ? c.result : toHex(c.result) })),
+    disks: s.disks.map((d) => ({ client: d.client, written: d.written.map((w) => ({ lba: w.lba, data: toHex(w.bytes) })) })),
   };
 }
 
@@ -50,15 +55,21 @@ function readReq(f: Fields, clients: ReadonlySet<number>): IoRequest {
   if (!clients.has(client)) f.oneOf("client", []);
   const size = f.int("size", 1, 4);
   if (size === 3) f.oneOf("size", []);
+  const dir = f.int("dir", IoreqDir.OUT, IoreqDir.IN) as IoreqDir;
+  const count = f.int("count", 1, maxCount(size as 1 | 2 | 4));
+  const bytes = f.hexOrNull("bytes", size * count);
+  // An OUT string carries exactly its elements; nothing else carries bytes.
+  if ((bytes !== undefined) !== (dir === IoreqDir.OUT && count > 1) || (bytes !== undefined && bytes.length !== size * count)) f.oneOf("bytes", []);
   return {
     id: f.int("id", 1, 0x7fff_ffff),
     client: partitionId(client),
     space: f.int("space", IoreqSpace.PORT, IoreqSpace.PORT) as IoreqSpace,
     addr: f.int("addr", 0, 0xffff),
     size: size as 1 | 2 | 4,
-    dir: f.int("dir", IoreqDir.OUT, IoreqDir.IN) as IoreqDir,
-    count: f.int("count", 1, 1),
+    dir,
+    count,
     data: f.int("data", 0, 0xffff_ffff),
+    ...(bytes !== undefined ? { bytes } : {}),
   };
 }
 
@@ -84,8 +95,17 @@ export function parseIoreqState(raw: unknown, servers: ReadonlySet<number>, clie
     const cl = f.objects("clients", clients.size).map((g): SavedClient => {
       const id = g.int("id", 0, 0xffff);
       if (!clients.has(id)) g.oneOf("id", []);
-      return { id: partitionId(id), waiting: reqOrNull(g, "waiting"), result: g.intOrNull("result", 0, 0xffff_ffff) };
+      const waiting = reqOrNull(g, "waiting");
+      const string = waiting !== undefined && waiting.dir === IoreqDir.IN && waiting.count > 1;
+      const result = string ? g.hexOrNull("result", PV_CONSTANTS.IOREQ_DATA_MAX) : g.intOrNull("result", 0, 0xffff_ffff);
+      if (string && result instanceof Uint8Array && result.length !== waiting.size * waiting.count) g.oneOf("result", []);
+      return { id: partitionId(id), waiting, result };
     });
-    return { nextId: f.int("nextId", 1, 0x7fff_ffff), servers: sv, clients: cl };
+    const disks = f.objects("disks", clients.size).map((g): SavedDisk => {
+      const client = g.int("client", 0, 0xffff);
+      if (!clients.has(client)) g.oneOf("client", []);
+      return { client: partitionId(client), written: g.objects("written", 1 << 20).map((w) => ({ lba: w.int("lba", 0, 0x0fff_ffff), bytes: w.hex("data", 512) })) };
+    });
+    return { nextId: f.int("nextId", 1, 0x7fff_ffff), servers: sv, clients: cl, disks };
   });
 }

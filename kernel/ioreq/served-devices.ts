@@ -14,8 +14,10 @@ export interface ServedDeviceSpec {
   readonly instance: string;
   readonly type: "uart16550" | "ata";
   readonly ranges: readonly ServedRange[];
-  /** The client's ISA IRQ line (raised by the server's completions; see kernel/ioreq/README.md). */
+  /** The client's ISA IRQ line (the server drives it with ioreq_irq_set; see kernel/ioreq/README.md). */
   readonly irq: number;
+  /** Ports whose REP INS/OUTS runs may go as one request with a repeat count (a data FIFO). */
+  readonly stringPorts?: readonly number[];
 }
 
 /** Types a partition can serve (the server must emulate them: partitions/ioserver/). */
@@ -35,7 +37,7 @@ export function servedDevice(instance: string): ServedDeviceSpec | string {
     case "ata":
       // Primary channel: command block 0x1F0-0x1F7, control block 0x3F6 (ATA-6 section 7.1; IRQ 14).
       if (base !== undefined) return `a served ata controller is the primary channel at its fixed PC address; write "ata" without @base`;
-      return { instance, type, ranges: [{ base: 0x1f0, count: 8 }, { base: 0x3f6, count: 1 }], irq: 14 };
+      return { instance, type, ranges: [{ base: 0x1f0, count: 8 }, { base: 0x3f6, count: 1 }], irq: 14, stringPorts: [0x1f0] };
     default:
       return `"${instance}" cannot be served by a partition; servable devices: ${SERVABLE_TYPES.join(", ")}`;
   }

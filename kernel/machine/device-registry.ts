@@ -41,7 +41,7 @@ export const PC_PORTS = {
   debugConsole: 0xe9,
 } as const;
 /** ISA IRQs of the PC devices. */
-export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ } as const;
+export const PC_IRQ = { pit: 0, keyboard: 1, com1: 4, rtc: RTC_IRQ, aux: 12 } as const;
 /** I/O APIC pin of ISA IRQ0 (the MP table's ISA routing: the PIT is on pin 2). */
 const PIT_IO_APIC_PIN = 2;
 
@@ -60,6 +60,8 @@ export interface DeviceContext {
   readonly disk: BlockStore | undefined;
   /** The partition's sampling ports in the module (FV partitions of a module); undefined = none (`boot`). */
   readonly samplingPorts?: SamplingPortLink | undefined;
+  /** Where a device's ISA IRQ goes instead of the PC's controllers (a device assigned to a PV partition: a virq). */
+  readonly isaLine?: (irq: number) => IrqLine;
 }
 
 /** One saveable unit: a chip with its stable snapshot name. */
@@ -143,7 +145,7 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     return one("system-port-b", portB, PC_PORTS.systemPortB, 1);
   },
   i8042: ({ built, requestReset }) => {
-    const kbd = (built.keyboard = new I8042(isaIrq(built, PC_IRQ.keyboard), requestReset));
+    const kbd = (built.keyboard = new I8042(isaIrq(built, PC_IRQ.keyboard), requestReset, isaIrq(built, PC_IRQ.aux)));
     // One chip on two ports (0x60 data, 0x64 status/command): the command port forwards with offset 4.
     const command: PortDevice = { read: () => kbd.read(4), write: (_o, size, v) => kbd.write(4, size, v) };
     return {
@@ -163,11 +165,11 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     const cga = (built.cga = new CgaText());
     return { ...one("cga-text", cga, CGA_PORT_BASE, CGA_PORT_COUNT), mmio: [{ base: guestPhys(CGA_TEXT_BASE), size: CGA_TEXT_SIZE, handler: cga.memory }] };
   },
-  uart16550: ({ built, serialOut }, spec) => {
+  uart16550: ({ built, serialOut, isaLine }, spec) => {
     const base = spec.base ?? 0x3f8;
     const irq = UART_BASES.get(base);
     if (irq === undefined) throw new Error(`uart16550 at 0x${base.toString(16)} passed the catalog check`);
-    const uart = new Uart16550(isaIrq(built, irq), serialOut);
+    const uart = new Uart16550(isaLine?.(irq) ?? isaIrq(built, irq), serialOut);
     built.uarts.push(uart);
     return one(spec.instance, uart, base, 8);
   },

@@ -11,12 +11,13 @@ import { INPUT_LIMITS } from "../host/read-limited";
 import type { BootModule } from "../loader/multiboot-info";
 import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
+import type { ConsoleBytes } from "../module/console-mux";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
 import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
-import { readFields, type Fields } from "../snapshot/json-fields";
+import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { PcMachine } from "./pc-machine";
@@ -24,7 +25,7 @@ import { planKernelLoad, type KernelPlan } from "./kernel-plan";
 import { samplingPortLink, samplingPortsOf } from "./sampling-port-link";
 import type { SamplingPortLink } from "../devices/sampling-ports";
 import type { PortServices } from "../module/partition-vm";
-import { IoreqClient, IOREQ_STOP } from "../ioreq/ioreq-client";
+import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource } from "./serial-input";
@@ -34,8 +35,8 @@ export interface FvVmOptions {
   readonly partition: PartitionConfig;
   /** Folder of the XML file (paths in the config are already resolved against it). */
   readonly configDir: string;
-  /** COM1 and port 0xE9 output, flushed at the end of every run slice. */
-  readonly console: (bytes: Uint8Array) => void;
+  /** COM1 and port 0xE9 output, byte by byte, each with the machine time at which it left the device. */
+  readonly console: ConsoleBytes;
   /** Module CPU clock in Hz. */
   readonly clockHz: number;
   /** The kernel file's bytes. */
@@ -60,17 +61,18 @@ const NS_PER_S = 1_000_000_000n;
 /** Smallest FV RAM: conventional memory, the firmware areas and a kernel loaded at 1 MiB. */
 const MIN_FV_RAM_BYTES = 2 * 1024 * 1024;
 
-/** Buffers console bytes from the devices and hands them on once per slice. */
-class SliceSink implements ByteSink {
-  private buf: number[] = [];
-  constructor(private readonly out: (bytes: Uint8Array) => void) {}
+/**
+ * Hands each console byte on at once, stamped with the machine time of the write (the UART sends at
+ * once: its transmitter is always empty). A line's time is then that of its last byte, whatever slices
+ * the run was cut into; stamping with the slice's start (as once done) moved lines when a save cut a slice.
+ */
+class TimedSink implements ByteSink {
+  constructor(
+    private readonly out: ConsoleBytes,
+    private readonly now: () => Nanos,
+  ) {}
   write(byte: number): void {
-    this.buf.push(byte);
-  }
-  flush(): void {
-    if (this.buf.length === 0) return;
-    this.out(Uint8Array.from(this.buf));
-    this.buf = [];
+    this.out(Uint8Array.of(byte), this.now());
   }
 }
 
@@ -92,7 +94,7 @@ export class FvVm implements PartitionVm {
   private cpu: Cpu | undefined;
   private readonly clock: ModuleClock;
   private readonly hz: bigint;
-  private readonly serial: SliceSink;
+  private readonly serial: TimedSink;
   private readonly plan: KernelPlan;
   /** The partition's sampling ports for its "sampling_ports" device (undefined: the partition has none). */
   private readonly samplingPorts: SamplingPortLink | undefined;
@@ -109,11 +111,13 @@ export class FvVm implements PartitionVm {
   private readonly loop: PcRunLoop;
   /** The served devices' end on this PC (undefined when the partition has none). */
   private readonly ioreq: IoreqClient | undefined;
+  /** The disk belongs to a served ata (the hub has it), not to this PC's own controller. */
+  private readonly diskServed: boolean;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
-    this.serial = new SliceSink(opts.console);
+    this.serial = new TimedSink(opts.console, () => this.now());
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
     this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
@@ -129,6 +133,13 @@ export class FvVm implements PartitionVm {
     this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;
     this.ioreq = hub !== undefined && hub.devicesOf(p.id).length > 0 ? new IoreqClient(hub, p.id, () => this.now()) : undefined;
+    // A served ata's disk is reached by its server through the block services, not by an in-kernel controller.
+    const servedAta = this.ioreq?.devices.find((d) => d.spec.type === "ata");
+    this.diskServed = servedAta !== undefined;
+    if (hub !== undefined && this.ioreq !== undefined) {
+      if (servedAta !== undefined && opts.disk !== undefined) hub.disks.set(p.id, servedAta.server, opts.disk);
+      hub.setIrqSink(p.id, (line, level) => this.machine.setIsaIrq(line, level));
+    }
     this.machine = this.boot(0n as Nanos);
   }
 
@@ -146,11 +157,7 @@ export class FvVm implements PartitionVm {
       // Still waiting on the I/O server: nothing of this partition runs in this window.
       if (io.blocked()) return { exit: { kind: "halt" }, cycles: 0 };
     }
-    try {
-      return this.runSlice(budget);
-    } finally {
-      this.serial.flush();
-    }
+    return this.runSlice(budget);
   }
 
   restart(_mode: "COLD_START" | "WARM_START"): void {
@@ -232,7 +239,7 @@ export class FvVm implements PartitionVm {
       debugConsoleOut: this.serial,
       devices: this.deviceList(),
       ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
-      ...(this.opts.disk !== undefined ? { disk: this.opts.disk } : {}),
+      ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
         this.cpu?.requestStop("isa-debug-exit");
@@ -331,14 +338,6 @@ export class FvVm implements PartitionVm {
 /** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad kernel (neither Multiboot nor a bzImage), module or initrd. */
 export function createFvVm(opts: FvVmOptions): PartitionVm {
   return new FvVm(opts);
-}
-
-/** A saved IN fix-up (kernel/ioreq/ioreq-client.ts): size 1, 2 or 4 and the EDI at the access; null: none. */
-function readPendingIn(f: Fields | undefined): { size: 1 | 2 | 4; edi: number } | undefined {
-  if (f === undefined) return undefined;
-  const size = f.int("size", 1, 4);
-  if (size === 3) f.oneOf("size", []);
-  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff) };
 }
 
 function readModules(opts: FvVmOptions): BootModule[] {

@@ -100,6 +100,8 @@ export interface BootMachineParams {
   readonly clockHz: number;
   /** Whether port 0xE9 is mapped (the debug console device exists). */
   readonly debugConsole: boolean;
+  /** Console input goes to COM1 alone (a Linux boot: console=ttyS0), not to the PS/2 keyboard too. */
+  readonly serialConsole?: boolean;
 }
 
 /** What resumeBoot needs: the checked snapshot pieces and where output goes. */
@@ -112,6 +114,8 @@ export interface BootResumeOptions {
   readonly debugConsole?: (bytes: Uint8Array) => void;
   /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
   readonly keepState?: boolean;
+  /** Console input from here on (a restored machine starts with none), to the lines params.serialConsole says. */
+  readonly input?: InputSource;
 }
 
 type Created = { ok: true; session: BootSession } | { ok: false; message: string };
@@ -174,7 +178,7 @@ export class BootSession {
     const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
     const planned = planKernelLoad(opts.elf, { memoryBytes, elfPath: opts.elfPath, commandLine: opts.commandLine ?? "", modules: opts.modules ?? [] });
     if (!planned.ok) return { ok: false, message: planned.message };
-    const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined };
+    const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined, ...(planned.plan.kind === "linux" ? { serialConsole: true } : {}) };
     const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true, opts.disk);
     const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
     session.powerOn = { plan: planned.plan, input, reboot: opts.reboot === true, onReset: opts.onReset };
@@ -190,6 +194,7 @@ export class BootSession {
     const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
     if (!prepared.ok) return { ok: false, message: prepared.error };
     prepared.apply();
+    if (opts.input !== undefined) session.startInput(opts.input);
     return { ok: true, session };
   }
 
@@ -269,12 +274,20 @@ export class BootSession {
     // The BIOS data areas are in RAM already: a kernel loaded over them wins, as it would over a real BIOS's.
     if (p.plan.kind === "linux") pc.loadLinux(p.plan.plan);
     else pc.loadMultiboot(p.plan.plan);
-    if (p.input !== undefined) {
-      this.paced = pc.startConsoleInput(p.input, () => {
-        this.quit = true;
-        pc.cpu.requestStop("user quit");
-      });
-    }
+    if (p.input !== undefined) this.startInput(p.input);
+  }
+
+  /**
+   * Feeds console input to the machine. A Linux boot (params.serialConsole) reads its console from COM1
+   * (console=ttyS0); its keyboard feeds tty0, which no one reads there, and a byte the keyboard took before
+   * the shell opened ttyS0 would be lost to the shell.
+   */
+  private startInput(input: InputSource): void {
+    const pc = this.machine;
+    this.paced = pc.startConsoleInput(input, () => {
+      this.quit = true;
+      pc.cpu.requestStop("user quit");
+    }, this.params.serialConsole === true);
   }
 
   /** The ending, once the run has ended. */

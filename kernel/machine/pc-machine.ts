@@ -122,6 +122,12 @@ export class PcMachine {
     return this.placed.flatMap((d) => d.units);
   }
 
+  /** Drives ISA IRQ line `line` (0..15) to `level` in the 8259A pair and the I/O APIC present (a device served by an I/O partition). */
+  setIsaIrq(line: number, level: boolean): void {
+    this.chips.pics?.line(line).set(level);
+    this.chips.ioapic?.pin(line).set(level);
+  }
+
   /** Raises and drops 8259A line `line` (an edge, as an injected IRQ); returns why it cannot, or null. */
   pulseIrq(line: number): string | null {
     if (!Number.isInteger(line) || line < 0 || line > 15) return `no IRQ line ${line} on the PC's 8259A pair (0..15)`;
@@ -213,11 +219,12 @@ export class PcMachine {
 
   /**
    * Starts feeding `source` to this machine's console lines (COM1 and the PS/2 keyboard, whichever the
-   * device list has), paced at COM1's character time (115200 8N1 when there is no UART).
+   * device list has), paced at COM1's character time (115200 8N1 when there is no UART). With
+   * `serialOnly`, the keyboard gets nothing: a Linux boot's console is ttyS0, as with QEMU's -serial stdio.
    */
-  startConsoleInput(source: InputSource, onQuit: () => void): PacedInput {
+  startConsoleInput(source: InputSource, onQuit: () => void, serialOnly = false): PacedInput {
     const com1 = this.com1;
-    const kbd = this.keyboard;
+    const kbd = serialOnly ? undefined : this.keyboard;
     const sinks: InputSink[] = [];
     if (com1 !== undefined) sinks.push({ ready: () => com1.receiverLine().ready, deliver: (b) => com1.receive([b]) });
     if (kbd !== undefined) sinks.push({ ready: () => kbd.keyboardReady(), deliver: (b) => kbd.type(b) });

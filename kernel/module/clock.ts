@@ -42,6 +42,33 @@ export class ModuleClock {
     return Number(this.cyclesAt(to) - this.cyclesAt(from));
   }
 
+  /** cyclesBetween for times given as safe-integer numbers of ns (the runner's hot path): no BigInt when the clock divides 1 GHz. */
+  cyclesBetweenNs(from: number, to: number): number {
+    if (to < from) throw new RangeError(`interval ends (${to}) before it starts (${from})`);
+    if (this.nsPerCycle !== 0) return Math.floor(to / this.nsPerCycle) - Math.floor(from / this.nsPerCycle);
+    return this.cyclesBetween(nanos(from), nanos(to));
+  }
+
+  /** advance for a start given as a safe-integer number of ns; the result as a number (the caller guards 2^53). */
+  advanceNs(start: number, used: number): number {
+    if (this.nsPerCycle !== 0 && Number.isSafeInteger(used) && used >= 0) {
+      const t = (Math.floor(start / this.nsPerCycle) + used) * this.nsPerCycle;
+      if (t <= Number.MAX_SAFE_INTEGER) return t;
+    }
+    const t = this.advance(nanos(start), used);
+    if (t > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`virtual time ${t} ns is beyond 2^53 ns`);
+    return Number(t);
+  }
+
+  /**
+   * Cycles from `t` to the first cycle boundary at or after `deadline` (both safe-integer ns), in numbers
+   * when the clock divides 1 GHz; undefined when it does not (the caller takes the BigInt path).
+   */
+  cyclesUntilNs(t: number, deadline: number): number | undefined {
+    if (this.nsPerCycle === 0) return undefined;
+    return Math.ceil(deadline / this.nsPerCycle) - Math.floor(t / this.nsPerCycle);
+  }
+
   /** The first time at or after which `cycleCount` cycles (counted from time 0) have elapsed. */
   timeOfCycle(cycleCount: bigint): Nanos {
     return nanos((cycleCount * NS_PER_S + this.hz - 1n) / this.hz);

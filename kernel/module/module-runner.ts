@@ -1,7 +1,7 @@
 // The module runner: the thin shell around the pure cores. It walks virtual time window by window
 // (kernel/sched), runs each window's partition VM for exactly the window's cycles, and handles every
 // VM exit in one exhaustive switch: services, faults to the health monitor, mode changes, trace.
-import type { ErrorCode, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
+import type { ErrorCode, InjectedError, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
 import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
 import { ERROR_CODE_VALUES, partitionSystemState, type PartitionContext } from "../health/system-state";
@@ -37,18 +37,21 @@ import type { PortEventKind } from "../trace/trace-event";
 import { NULL_SINK, type TraceSink } from "../trace/tracer";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { ModuleClock } from "./clock";
-import { ConsoleMux, type ConsoleLineSink } from "./console-mux";
+import { decideWindowAt, MAX_NUMERIC_NS, numericSlots, WindowCursor, type NumericSlots } from "../sched/window-cursor";
+import type { CompiledSchedule } from "../sched/window-scheduler";
+import { ConsoleMux, type ConsoleBytes, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
 import { PartitionLoadError } from "./load-error";
 import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
 import { USER_QUIT } from "./partition-vm";
 import { IoreqHub } from "../ioreq/ioreq-hub";
+import { DEFAULT_SERVER_DEADLINE_WINDOWS, ServerWatch } from "../ioreq/server-watch";
 
 /** Everything a run needs; VMs are built by the caller (the CLI, or a test with synthetic VMs). */
 export interface ModuleRunOptions {
   readonly config: SystemConfig;
   /** A VM for every configured partition, by id; each writes its console through `consoleFor`. */
-  readonly createVm: (partition: PartitionConfig, console: (bytes: Uint8Array) => void, links: VmLinks) => PartitionVm;
+  readonly createVm: (partition: PartitionConfig, console: ConsoleBytes, links: VmLinks) => PartitionVm;
   readonly trace: TraceSink;
   readonly onConsoleLine: ConsoleLineSink;
   /** Kernel notices (a partition stopped, the module shut down), for the user. */
@@ -112,9 +115,30 @@ export class ModuleRunner {
   private readonly hmTables: HmTables;
   private readonly hmLog: HmLog;
   private readonly partitions = new Map<PartitionId, PartitionRuntime>();
+  /** The same partitions indexed by id (the window switch looks them up without a Map). */
+  private readonly byId: (PartitionRuntime | undefined)[] = [];
   private readonly console: ConsoleMux;
-  private now: Nanos = nanos(0);
+  /**
+   * Virtual time in ns as a safe integer (the hot path's form; run ends and restored times are checked
+   * against MAX_NUMERIC_NS). `now` reads and writes it as Nanos, the BigInt made once per distinct time.
+   */
+  private nowNs = 0;
+  private bigAt = 0;
+  private bigNow: Nanos = nanos(0);
   private slotHint: number | undefined;
+  /** The window decision of the number path, reused for every switch (no allocation). */
+  private readonly cursor = new WindowCursor();
+  /** Slot bounds as numbers per compiled schedule, built on first use. */
+  private readonly numeric = new Map<CompiledSchedule, NumericSlots | undefined>();
+  /** The number path's schedule and slots, valid while scheduleState is `numericFor`. */
+  private numericFor: ScheduleState | undefined;
+  private numericSchedule: CompiledSchedule | undefined;
+  private numericSlots: NumericSlots | undefined;
+  private numericEpoch = 0;
+  /** Whether anyone listens to the trace (events are not even built for NULL_SINK). */
+  private readonly tracing: boolean;
+  /** The configured injected errors (apx:InjectError), in time order. */
+  private readonly injected: readonly InjectedError[];
   private shutdown: { time: Nanos; reason: string } | undefined;
   private readonly router: PortRouter;
   /** The module's logbooks: kept across partition and module restarts. */
@@ -123,6 +147,8 @@ export class ModuleRunner {
   private readonly portPeers = new Map<string, PartitionId[]>();
   /** Forwarded devices (kernel/ioreq), when the module serves any from a partition. */
   private readonly ioreq: IoreqHub | undefined;
+  /** Hung-server detection over the I/O servers (kernel/ioreq/server-watch.ts). */
+  private readonly serverWatch: ServerWatch | undefined;
   /** Window id of the window running now (for the ioreq trace). */
   private windowId = 0;
   /** The system partition whose image defines the ModuleCallback (undefined without one). */
@@ -135,6 +161,8 @@ export class ModuleRunner {
   constructor(private readonly opts: ModuleRunOptions) {
     const { config } = opts;
     this.clock = new ModuleClock(config.ext.clockHz);
+    this.tracing = opts.trace !== NULL_SINK;
+    this.injected = config.ext.injectedErrors ?? [];
     this.schedules = buildScheduleSet(config.schedules);
     this.scheduleState = initialScheduleState(this.schedules);
     this.hmTables = compileHmTables(config);
@@ -150,8 +178,10 @@ export class ModuleRunner {
     }
     const start = moduleStartState("powerOn");
     this.ioreq = config.partitions.some((p) => (p.guest.served ?? []).length > 0)
-      ? new IoreqHub(config.partitions, { now: () => this.now, windowId: () => this.windowId, emit: (e) => opts.trace.emit(e), console: (id, bytes) => this.console.sinkFor(id)(bytes) })
+      ? new IoreqHub(config.partitions, { now: () => this.now, windowId: () => this.windowId, emit: (e) => opts.trace.emit(e), console: (id, bytes) => this.console.sinkFor(id)(bytes), progress: (id) => this.serverWatch?.progress(id) })
       : undefined;
+    const hub = this.ioreq;
+    this.serverWatch = hub === undefined ? undefined : new ServerWatch(config.partitions, (id) => hub.isServer(id));
     const links: VmLinks = {
       ioreq: this.ioreq,
       ports: (id) => {
@@ -162,7 +192,7 @@ export class ModuleRunner {
     };
     for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
       const vm = opts.createVm(p, this.console.sinkFor(p.id), links);
-      this.partitions.set(p.id, {
+      const runtime: PartitionRuntime = {
         config: p,
         vm,
         mode: start,
@@ -172,7 +202,9 @@ export class ModuleRunner {
         errors: [],
         callback: undefined,
         stats: { id: p.id, name: p.name, windows: 0, cyclesOffered: 0, cyclesRun: 0, hmEvents: 0, restarts: 0, mode: start.mode },
-      });
+      };
+      this.partitions.set(p.id, runtime);
+      this.byId[p.id] = runtime;
     }
     this.moduleAgent = [...this.partitions.values()].find((p) => p.vm.hasHmCallback?.("module") === true);
     const named = config.moduleCallback;
@@ -186,6 +218,19 @@ export class ModuleRunner {
     return this.now;
   }
 
+  private get now(): Nanos {
+    if (this.bigAt !== this.nowNs) {
+      this.bigNow = nanos(this.nowNs);
+      this.bigAt = this.nowNs;
+    }
+    return this.bigNow;
+  }
+
+  private set now(t: Nanos) {
+    if (t > BigInt(MAX_NUMERIC_NS)) throw new RangeError(`virtual time ${t} ns is beyond 2^53 ns`);
+    this.nowNs = Number(t);
+  }
+
   /** The module clock (cycles <-> ns). */
   get moduleClock(): ModuleClock {
     return this.clock;
@@ -197,30 +242,75 @@ export class ModuleRunner {
    * exactly what one call prints).
    */
   runUntil(end: Nanos, flushConsole = true): ModuleRunResult {
-    while (this.now < end && this.shutdown === undefined) {
-      const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
-      this.scheduleState = state;
-      this.slotHint = decision.slotIndex;
-      if (switched !== undefined) {
-        this.opts.trace.emit({ kind: "scheduleSwitch", time: this.now, from: switched.from, to: switched.to });
-        for (const a of switched.actions) {
-          const p = this.partitions.get(a.partition);
-          if (p !== undefined) this.applyTransition(p, applyPartitionAction(p.mode, a.action, "scheduleChange"));
-        }
-      }
-      const stop = decision.until < end ? decision.until : end;
-      const p = decision.partition === undefined ? undefined : this.partitions.get(decision.partition);
-      this.fireInjected(decision.slotStart === this.now ? p : undefined);
+    if (end > BigInt(MAX_NUMERIC_NS)) throw new RangeError(`run end ${end} ns is beyond 2^53 ns (about 104 days)`);
+    const endNs = Number(end);
+    const d = this.cursor;
+    while (this.nowNs < endNs && this.shutdown === undefined) {
+      this.decide();
+      const until = d.until;
+      const slotStart = d.slotStart;
+      const stop = until < endNs ? until : endNs;
+      const p = d.partition === undefined ? undefined : this.byId[d.partition];
+      this.fireInjected(slotStart === this.nowNs ? p : undefined);
       if (this.shutdown !== undefined) break;
       if (p === undefined) {
-        if (decision.slotStart === this.now) this.opts.trace.emit({ kind: "idle", time: this.now, until: decision.until });
+        if (slotStart === this.nowNs && this.tracing) this.opts.trace.emit({ kind: "idle", time: this.now, until: nanos(until) });
       } else {
-        this.runWindow(p, decision.windowId ?? 0, decision.slotStart, decision.until, stop);
+        this.runWindow(p, d.windowId, slotStart, until, stop);
       }
-      if (this.shutdown === undefined) this.now = stop;
+      if (this.shutdown === undefined) this.nowNs = stop;
     }
     if (flushConsole) this.console.flush();
     return this.result();
+  }
+
+  /**
+   * The window decision at now, into this.cursor: in numbers when no schedule switch is due (the hot path,
+   * no allocation), else through decideModule, which settles the switch and applies its actions.
+   */
+  private decide(): void {
+    const st = this.scheduleState;
+    if (st.pending === undefined || this.nowNs < Number(st.pending.at)) {
+      if (this.numericFor !== st) this.loadNumeric(st);
+      const schedule = this.numericSchedule;
+      const slots = this.numericSlots;
+      if (schedule !== undefined && slots !== undefined && decideWindowAt(schedule, slots, this.numericEpoch, this.nowNs, this.cursor)) {
+        this.slotHint = this.cursor.slotIndex;
+        return;
+      }
+    }
+    const { state, decision, switched } = decideModule(this.schedules, this.scheduleState, this.now, this.slotHint);
+    this.scheduleState = state;
+    this.slotHint = decision.slotIndex;
+    const c = this.cursor;
+    c.partition = decision.partition;
+    c.windowId = decision.windowId ?? 0;
+    c.until = Number(decision.until);
+    c.frameStart = Number(decision.frameStart);
+    c.slotStart = Number(decision.slotStart);
+    c.slotIndex = decision.slotIndex;
+    c.periodStart = decision.periodStart;
+    if (switched !== undefined) {
+      this.opts.trace.emit({ kind: "scheduleSwitch", time: this.now, from: switched.from, to: switched.to });
+      for (const a of switched.actions) {
+        const p = this.byId[a.partition];
+        if (p !== undefined) this.applyTransition(p, applyPartitionAction(p.mode, a.action, "scheduleChange"));
+      }
+    }
+  }
+
+  /** Prepares the number path for schedule state `st` (once per schedule state). */
+  private loadNumeric(st: ScheduleState): void {
+    const schedule = this.schedules.byId.get(st.currentId);
+    let slots = schedule === undefined ? undefined : this.numeric.get(schedule);
+    if (schedule !== undefined && slots === undefined && !this.numeric.has(schedule)) {
+      slots = numericSlots(schedule);
+      this.numeric.set(schedule, slots);
+    }
+    this.numericFor = st;
+    this.numericSchedule = schedule;
+    this.numericSlots = st.epoch > BigInt(MAX_NUMERIC_NS) ? undefined : slots;
+    this.numericEpoch = Number(st.epoch);
   }
 
   /** The kernel state and every partition's machine, between runUntil calls (kernel/snapshot). */
@@ -244,7 +334,11 @@ export class ModuleRunner {
     });
     const kernel = encodeRunnerState(state);
     // The forwarded-device routing rides in the kernel note under its own key (kernel/ioreq/ioreq-state.ts).
-    return { kernel: this.ioreq === undefined || kernel === null || typeof kernel !== "object" || Array.isArray(kernel) ? kernel : { ...kernel, ioreq: this.ioreq.saveState() }, machines };
+    return {
+      kernel:
+        this.ioreq === undefined || kernel === null || typeof kernel !== "object" || Array.isArray(kernel) ? kernel : { ...kernel, ioreq: this.ioreq.saveState(), ioreqWatch: this.serverWatch?.saveState() ?? null },
+      machines,
+    };
   }
 
   /** Checks a snapshot against this freshly built runner (kernel state and every machine) before anything is applied. */
@@ -253,8 +347,11 @@ export class ModuleRunner {
     const parsed = parseRunnerState(kernel, this.opts.config, this.router.table, this.hmLog.capacity, blocks);
     if (!parsed.ok) return parsed;
     const s = parsed.value;
+    if (s.now > BigInt(MAX_NUMERIC_NS)) return { ok: false, error: `kernel note: now ${s.now} ns is beyond 2^53 ns (about 104 days), the longest run kept exact` };
     const ioreq = this.ioreq?.prepareRestore(typeof kernel === "object" && kernel !== null && !Array.isArray(kernel) ? kernel["ioreq"] : undefined);
     if (ioreq !== undefined && !ioreq.ok) return ioreq;
+    const watch = this.serverWatch?.prepareRestore(typeof kernel === "object" && kernel !== null && !Array.isArray(kernel) ? kernel["ioreqWatch"] : undefined);
+    if (watch !== undefined && !watch.ok) return watch;
     const parts = [...this.partitions.values()];
     if (machines.length !== parts.length) return { ok: false, error: `machine notes: ${machines.length} machines saved, the module has ${parts.length} partitions` };
     const steps: (() => void)[] = [];
@@ -266,11 +363,14 @@ export class ModuleRunner {
       steps.push(prepared.apply);
     }
     if (ioreq !== undefined) steps.push(ioreq.apply);
+    if (watch !== undefined) steps.push(watch.apply);
     return {
       ok: true,
       apply: () => {
         this.now = s.now;
         this.slotHint = s.slotHint;
+        this.cursor.slotIndex = s.slotHint ?? -1;
+        this.numericFor = undefined;
         this.shutdown = s.shutdown;
         this.scheduleState = s.schedule;
         for (const ps of s.partitions) {
@@ -300,28 +400,31 @@ export class ModuleRunner {
     };
   }
 
-  /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd). */
-  private runWindow(p: PartitionRuntime, windowId: number, slotStart: Nanos, windowEnd: Nanos, stop: Nanos): void {
-    const start = this.now;
+  /** Runs partition `p` from this.now to `stop` inside its window [slotStart, windowEnd) (times in ns, numbers). */
+  private runWindow(p: PartitionRuntime, windowId: number, slotStart: number, windowEnd: number, stop: number): void {
+    const start = this.nowNs;
     this.windowId = windowId;
     if (slotStart === start) {
       p.doneUntil = undefined;
-      p.vm.beginWindow?.(start, windowEnd);
+      p.vm.beginWindow?.(this.now, nanos(windowEnd));
       p.stats.windows++;
-      this.opts.trace.emit({ kind: "windowStart", time: start, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: windowEnd });
+      if (this.tracing) this.opts.trace.emit({ kind: "windowStart", time: this.now, partition: p.config.id, windowId, schedule: this.scheduleState.currentId, until: nanos(windowEnd) });
       if (p === this.moduleAgent && this.moduleWaiting.length > 0) this.startModuleCallback(p);
+      if (this.ioreq?.isServer(p.config.id) === true) this.serverWatch?.windowStart(p.config.id, this.ioreq.holds(p.config.id));
     }
-    const budget = this.clock.cyclesBetween(start, stop);
+    const budget = this.clock.cyclesBetweenNs(start, stop);
     p.stats.cyclesOffered += budget;
     let used = 0;
     // The partition gave up the rest of this window before the run was cut here: it stays off until the window ends.
-    if (p.doneUntil !== undefined && start < p.doneUntil) used = budget;
+    if (p.doneUntil !== undefined && start < Number(p.doneUntil)) used = budget;
     while (used < budget && this.runnable(p)) {
       if (p.sleepUntil !== undefined) {
-        if (p.sleepUntil >= stop) break;
-        if (p.sleepUntil > this.now) used = this.clock.cyclesBetween(start, p.sleepUntil);
+        // Number() of a time beyond 2^53 rounds but stays beyond `stop`, so the comparisons hold.
+        const wake = Number(p.sleepUntil);
+        if (wake >= stop) break;
+        if (wake > this.nowNs) used = this.clock.cyclesBetweenNs(start, wake);
         p.sleepUntil = undefined;
-        this.now = this.clock.advance(start, used);
+        this.nowNs = this.clock.advanceNs(start, used);
         continue;
       }
       if (p.config.guest.kind === "FV" && p.mode.mode !== "NORMAL") {
@@ -333,24 +436,38 @@ export class ModuleRunner {
       const slice = p.vm.run(budget - used, this.now);
       used += slice.cycles;
       p.stats.cyclesRun += slice.cycles;
-      this.now = this.clock.advance(start, used);
+      this.nowNs = this.clock.advanceNs(start, used);
       if (!this.handleExit(p, slice.exit)) {
         // A PV partition that stops gave up the rest of its window. An FV halt only says nothing happens
         // before `stop`: when the run is cut inside the window (a save, a restore point), the PC's next
         // timer may still fall in this window, so it runs again from here as an uncut run would.
-        if (!(slice.exit.kind === "halt" && p.config.guest.kind === "FV")) p.doneUntil = windowEnd;
+        if (!(slice.exit.kind === "halt" && p.config.guest.kind === "FV")) p.doneUntil = nanos(windowEnd);
         break;
       }
     }
     if (this.shutdown !== undefined) return;
-    this.now = stop;
+    this.nowNs = stop;
     const pending = p.callback;
     if (pending !== undefined && stop === windowEnd) {
       // A callback gets the rest of its partition's window, no more: the action is not held up longer.
       this.endCallback(p, "did not return within its window");
       for (const d of pending) this.act(p, d, false);
     }
-    if (stop === windowEnd) this.opts.trace.emit({ kind: "windowEnd", time: stop, partition: p.config.id, windowId });
+    if (stop === windowEnd && this.tracing) this.opts.trace.emit({ kind: "windowEnd", time: this.now, partition: p.config.id, windowId });
+    if (stop === windowEnd && this.serverWatch?.windowEnd(p.config.id) === true) this.serverHung(p);
+  }
+
+  /**
+   * An I/O server completed none of the requests it held in its last ServerDeadlineWindows windows: what
+   * it held completes as a floating bus and its ring is forgotten (it must attach again; a restart
+   * does), then the HM hears DEADLINE_MISSED for the server. A stopped (IDLE) server gets no HM event,
+   * but its clients' requests still complete, so no client waits forever on it.
+   */
+  private serverHung(p: PartitionRuntime): void {
+    this.ioreq?.serverReset(p.config.id);
+    if (p.mode.mode === "IDLE") return;
+    const n = p.config.guest.serverDeadlineWindows ?? DEFAULT_SERVER_DEADLINE_WINDOWS;
+    this.raiseFault(p, { kind: "fault", fault: "deadlineMissed" }, `I/O server completed no waiting request in ${n} of its windows in a row: hung; its requests complete as a floating bus`, "code", 0);
   }
 
   private runnable(p: PartitionRuntime): boolean {
@@ -582,7 +699,7 @@ export class ModuleRunner {
    * context of the partition the kernel switches to (`switchingTo`).
    */
   private fireInjected(switchingTo: PartitionRuntime | undefined): void {
-    const list = this.opts.config.ext.injectedErrors ?? [];
+    const list = this.injected;
     for (let inj = list[this.injectedNext]; inj !== undefined && inj.at <= this.now && this.shutdown === undefined; inj = list[this.injectedNext]) {
       if (inj.systemState === 3 && switchingTo === undefined) return;
       this.injectedNext++;
@@ -799,12 +916,14 @@ export class ModuleRunner {
         case "stop":
           p.sleepUntil = undefined;
           this.ioreq?.serverReset(p.config.id);
+          this.serverWatch?.reset(p.config.id);
           p.callback = undefined;
           break;
         case "restart":
           p.sleepUntil = undefined;
           p.callback = undefined;
           this.ioreq?.serverReset(p.config.id);
+          this.serverWatch?.reset(p.config.id);
           this.ioreq?.clientReset(p.config.id);
           p.stats.restarts++;
           p.errors.length = 0;

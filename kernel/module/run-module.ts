@@ -7,6 +7,7 @@ import type { HostFiles, ModuleHost } from "../host/files";
 import type { SystemConfig } from "../config/model";
 import { checkRunnable } from "../config/run-checks";
 import { checkHostBudget } from "./host-budget";
+import { MAX_NUMERIC_NS } from "../sched/window-cursor";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { Json, SnapshotContent } from "../snapshot/snapshot-file";
 import { sha256Hex } from "../snapshot/sha256";
@@ -162,5 +163,7 @@ export function prepareModule(opts: RunModuleOptions): PreparedModule {
     prepared.apply();
     start = runner.time;
   }
-  return { kind: "ready", config, runner, until: nanos(start + runEnd(config, opts.length)), start, vms };
+  const until = nanos(start + runEnd(config, opts.length));
+  if (until > BigInt(MAX_NUMERIC_NS)) return { kind: "refused", message: `the run would end at ${until} ns of virtual time, beyond 2^53 ns (about 104 days), the longest run apexvisor keeps exact` };
+  return { kind: "ready", config, runner, until, start, vms };
 }

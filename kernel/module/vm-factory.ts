@@ -4,6 +4,7 @@
 import type { PartitionConfig } from "../config/model";
 import type { HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
+import type { ConsoleBytes } from "./console-mux";
 import { PartitionLoadError } from "./load-error";
 import type { PartitionVm, VmLinks } from "./partition-vm";
 
@@ -15,7 +16,7 @@ export interface PartitionImages {
 }
 
 /** Makes a VM of one kind from a partition's config, its images and its console sink. */
-export type VmBuilder = (p: PartitionConfig, images: PartitionImages, console: (bytes: Uint8Array) => void, links?: VmLinks) => PartitionVm;
+export type VmBuilder = (p: PartitionConfig, images: PartitionImages, console: ConsoleBytes, links?: VmLinks) => PartitionVm;
 
 /** One builder per guest kind. */
 export interface VmBuilders {
@@ -50,7 +51,7 @@ export function readPartitionImages(p: PartitionConfig, files: HostFiles): Parti
 }
 
 /** A createVm function for ModuleRunner that reads images and dispatches on the guest kind. */
-export function vmFactory(builders: VmBuilders, files: HostFiles): (p: PartitionConfig, console: (bytes: Uint8Array) => void, links?: VmLinks) => PartitionVm {
+export function vmFactory(builders: VmBuilders, files: HostFiles): (p: PartitionConfig, console: ConsoleBytes, links?: VmLinks) => PartitionVm {
   return (p, console, links) => {
     const images = readPartitionImages(p, files);
     switch (p.guest.kind) {

@@ -8,6 +8,8 @@ import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 
 const PAGE = PV_CONSTANTS.PAGE_SIZE;
 const PT_SPAN = 0x40_0000; // bytes mapped by one page table
+/** Linear address of the kernel-written TSS (I/O bitmap of assigned devices), in the top 4 MiB; supervisor-only. */
+export const PV_TSS_VADDR = 0xffe0_0000;
 // PDE/PTE bits (Intel SDM vol. 3A, 4.3 "32-bit paging").
 const P = 1; // present
 const RW = 2; // read/write
@@ -26,6 +28,9 @@ export interface PvPhysLayout {
   readonly sharedPage: number;
   readonly libpv: number;
   readonly libpvPages: number;
+  /** The kernel-written TSS with the I/O bitmap of assigned devices (pv-io-bitmap.ts); 0 pages when none. */
+  readonly tss: number;
+  readonly tssPages: number;
   /** Page table of the shared-region window at SHARED_BASE (0 when the partition maps none). */
   readonly sharedTable: number;
   /** Bytes of shared regions; they sit in MMIO windows from `total` on, outside the RAM buffer. */
@@ -38,7 +43,7 @@ export interface PvPhysLayout {
  * Lays out RAM first (guest-virtual IMAGE_BASE + x is physical x), then the kernel-owned pages, then
  * (outside RAM) the shared regions: guest-virtual SHARED_BASE + x is physical total + x.
  */
-export function pvPhysLayout(ramBytes: number, libpvBytes: number, sharedBytes = 0): PvPhysLayout {
+export function pvPhysLayout(ramBytes: number, libpvBytes: number, sharedBytes = 0, tssPages = 0): PvPhysLayout {
   if (sharedBytes % PAGE !== 0 || sharedBytes < 0 || sharedBytes > PV_CONSTANTS.SHARED_MAX_SIZE) throw new RangeError(`PV shared size ${sharedBytes}`);
   if (ramBytes % PAGE !== 0 || ramBytes <= 0 || PV_CONSTANTS.IMAGE_BASE + ramBytes > PV_CONSTANTS.LIBPV_BASE) throw new RangeError(`PV RAM size ${ramBytes}`);
   const ramTableCount = Math.ceil(ramBytes / PT_SPAN);
@@ -49,10 +54,11 @@ export function pvPhysLayout(ramBytes: number, libpvBytes: number, sharedBytes =
   const sharedPage = startInfo + PAGE;
   const libpv = sharedPage + PAGE;
   const libpvPages = Math.ceil(libpvBytes / PAGE);
-  const libpvEnd = libpv + libpvPages * PAGE;
+  const tss = libpv + libpvPages * PAGE;
+  const libpvEnd = tss + tssPages * PAGE;
   const sharedTable = sharedBytes > 0 ? libpvEnd : 0;
   const total = sharedBytes > 0 ? libpvEnd + PAGE : libpvEnd;
-  return { ramBytes, pageDir, ramTables, ramTableCount, topTable, startInfo, sharedPage, libpv, libpvPages, sharedTable, sharedBytes, total };
+  return { ramBytes, pageDir, ramTables, ramTableCount, topTable, startInfo, sharedPage, libpv, libpvPages, tss, tssPages, sharedTable, sharedBytes, total };
 }
 
 /** A shared region placed in a PV partition: `offset` bytes from SHARED_BASE (and from layout.total). */
@@ -78,6 +84,8 @@ export function buildPageTables(mem: PhysicalMemory, layout: PvPhysLayout, ramWr
   for (let k = 0; k < layout.libpvPages; k++) w32(layout.topTable + 4 * (topIndex(PV_CONSTANTS.LIBPV_BASE) + k), (layout.libpv + k * PAGE) | P | US);
   w32(layout.topTable + 4 * topIndex(PV_CONSTANTS.START_INFO_VADDR), layout.startInfo | P | US);
   w32(layout.topTable + 4 * topIndex(PV_CONSTANTS.SHARED_PAGE_VADDR), layout.sharedPage | P | RW | US);
+  // The TSS is supervisor-only (no US): the CPU reads its I/O bitmap, the guest cannot reach it.
+  for (let k = 0; k < layout.tssPages; k++) w32(layout.topTable + 4 * (topIndex(PV_TSS_VADDR) + k), (layout.tss + k * PAGE) | P | RW);
   if (shared.length === 0) return;
   // A READ_ONLY region gets no RW bit: with CR0.WP a store from the guest is a page fault.
   w32(layout.pageDir + 4 * (PV_CONSTANTS.SHARED_BASE >>> 22), layout.sharedTable | P | RW | US);

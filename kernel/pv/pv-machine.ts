@@ -4,7 +4,8 @@
 // Not responsible for running it (kernel/pv/pv-vm.ts).
 import { CR0_PG, CR0_WP } from "../cpu/cpu-state";
 import { Cpu } from "../cpu/cpu";
-import { NO_PORTS } from "../cpu/io";
+import { NO_PORTS, type PortIo } from "../cpu/io";
+import { installIoBitmap, ioBitmapPages, type IoRange } from "./pv-io-bitmap";
 import type { LibpvImage } from "../loader/libpv-image";
 import type { PvImage } from "./pv-image";
 import { PhysicalMemory } from "../mem/physical-memory";
@@ -43,6 +44,8 @@ export interface PvMachineSpec {
   readonly shared: readonly { readonly mapping: SharedMapping; readonly block: SharedBlock }[];
   /** RAM byte ranges of private READ_ONLY regions (the image's own segments keep their flags). */
   readonly readOnly: readonly { readonly start: number; readonly end: number }[];
+  /** Ports of assigned devices, reached directly through the TSS's I/O bitmap, and the bus they sit on. */
+  readonly assigned?: { readonly io: PortIo; readonly ranges: readonly IoRange[] };
 }
 
 /** Offsets of the shared regions from SHARED_BASE, in order. */
@@ -77,7 +80,8 @@ function ramPageWritable(image: PvImage, readOnly: PvMachineSpec["readOnly"], pa
 export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   const { image, libpv, ramBytes } = spec;
   const placed = placeShared(spec.shared);
-  const layout = pvPhysLayout(ramBytes, libpv.size, placed.reduce((n, r) => n + r.size, 0));
+  const ioRanges = spec.assigned?.ranges ?? [];
+  const layout = pvPhysLayout(ramBytes, libpv.size, placed.reduce((n, r) => n + r.size, 0), ioBitmapPages(ioRanges));
   const mem = new PhysicalMemory(layout.total);
   spec.shared.forEach((s, i) => mem.mapMmio(guestPhys(layout.total + (placed[i]?.offset ?? 0)), s.mapping.size, sharedBlockMmio(s.block)));
   for (const s of image.segments) {
@@ -95,7 +99,7 @@ export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   writeStartInfo(mem, layout.startInfo, spec.startInfo);
   const shared = new SharedPage(mem, layout.sharedPage);
   shared.init(0, spec.now, spec.now);
-  const cpu = new Cpu({ memory: mem, io: NO_PORTS, hypercallVectors: new Set([PV_TRAP_VECTOR]), exceptionsExit: true });
+  const cpu = new Cpu({ memory: mem, io: spec.assigned?.io ?? NO_PORTS, hypercallVectors: new Set([PV_TRAP_VECTOR]), exceptionsExit: true });
   cpu.cr3 = layout.pageDir;
   cpu.cr0 = (cpu.cr0 | CR0_PG | CR0_WP) >>> 0;
   cpu.flushTlb();
@@ -105,5 +109,6 @@ export function buildPvMachine(spec: PvMachineSpec): PvMachine {
   cpu.ebx = PV_CONSTANTS.START_INFO_VADDR;
   cpu.esp = PV_CONSTANTS.IMAGE_BASE + ramBytes;
   cpu.setEflags(ENTRY_EFLAGS);
+  installIoBitmap(mem, cpu, layout.tss, ioRanges);
   return { mem, cpu, layout, shared };
 }

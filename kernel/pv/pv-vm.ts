@@ -32,6 +32,8 @@ import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { enterCallback, leaveCallback, type SavedContext } from "./hm-callback";
 import { START_CONDITION_VALUES, type StartCondition } from "../partition/partition-mode";
+import { AssignedDevices } from "./assigned-devices";
+import { assignableDevice, type AssignableDevice } from "./assignable-devices";
 
 /** What the VM factory passes in. */
 export interface PvVmOptions {
@@ -96,15 +98,24 @@ function hmCallbackEntry(name: string | undefined, what: string, image: PvImage)
   return executable ? at : `${what} "${name}" at 0x${at.toString(16)} is not in an executable segment`;
 }
 
+const MAX_NS = BigInt(Number.MAX_SAFE_INTEGER);
+
 class PvVm implements PartitionVm {
   private machine: PvMachine;
   private vcpu: PvVcpuState;
   private readonly clock: ModuleClock;
   private readonly hz: bigint;
-  private lastNow: Nanos = nanos(0);
+  /** Virtual time last published, in ns (a safe integer: the runner refuses times beyond 2^53 ns). */
+  private lastNowNs = 0;
+  private lastBigAt = 0;
+  private lastBig: Nanos = nanos(0);
   private windowEnd: Nanos = nanos(0);
+  /** windowEnd in ns as a number; -1 when beyond 2^53 ns (then the shared page takes the BigInt path). */
+  private windowEndNs = 0;
   /** The context the running HM callback interrupted; undefined when none runs. */
   private callbackSaved: SavedContext | undefined;
+  /** Kernel-emulated devices assigned to this partition (apx:Device Assign="true"); undefined when none. */
+  private readonly assigned: AssignedDevices | undefined;
 
   constructor(
     private readonly opts: PvVmOptions,
@@ -119,9 +130,22 @@ class PvVm implements PartitionVm {
   ) {
     this.clock = new ModuleClock(opts.clockHz);
     this.hz = BigInt(opts.clockHz);
+    this.assigned = this.buildAssigned();
     this.machine = this.build("NORMAL_START");
     this.vcpu = this.freshVcpu();
     opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ), (phys) => this.ringAt(phys));
+  }
+
+  /** The assigned devices (the validator has checked each name); their IRQ is the ASSIGNED_IRQ virq. */
+  private buildAssigned(): AssignedDevices | undefined {
+    const names = this.opts.partition.guest.assigned ?? [];
+    if (names.length === 0) return undefined;
+    const devices = names.map((a): AssignableDevice => {
+      const d = assignableDevice(a.name);
+      if (typeof d === "string") throw new Error(`assigned device passed the validator: ${d}`);
+      return d;
+    });
+    return new AssignedDevices(devices, { console: this.opts.console, raiseVirq: () => this.machine.shared.raise(Virq.ASSIGNED_IRQ), now: () => this.lastNow });
   }
 
   private build(startCondition: StartCondition): PvMachine {
@@ -135,6 +159,7 @@ class PvVm implements PartitionVm {
       now: this.lastNow,
       shared: this.sharedRegions(),
       readOnly: this.readOnly,
+      ...(this.assigned !== undefined ? { assigned: { io: this.assigned.bus, ranges: this.assigned.ranges } } : {}),
       bind: this.eager
         ? (mem) => {
             const { forbidden } = bindAll(mem, this.image, this.lookup, exportNames);
@@ -202,14 +227,36 @@ class PvVm implements PartitionVm {
       },
       notify: () => hub.notify(id),
       console: (client, bytes) => hub.clientConsole(id, client, bytes),
+      irq: (client, line, level) => hub.setIrq(id, client, line, level),
+      disks: {
+        info: (client) => hub.disks.info(id, client),
+        read: (client, lba, bytes) => hub.disks.read(id, client, lba, bytes),
+        write: (client, lba, data) => hub.disks.write(id, client, lba, data),
+        flush: (client) => hub.disks.flush(id, client),
+      },
     };
+  }
+
+  /** lastNowNs as Nanos, the BigInt made once per distinct time. */
+  private get lastNow(): Nanos {
+    if (this.lastBigAt !== this.lastNowNs) {
+      this.lastBig = nanos(this.lastNowNs);
+      this.lastBigAt = this.lastNowNs;
+    }
+    return this.lastBig;
+  }
+
+  private set lastNow(t: Nanos) {
+    if (t > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`virtual time ${t} ns is beyond 2^53 ns`);
+    this.lastNowNs = Number(t);
   }
 
   run(budget: number, now: Nanos): VmSlice {
     const cpu = this.machine.cpu;
+    const start = Number(now);
     let used = 0;
     for (;;) {
-      const t = this.clock.advance(now, used);
+      const t = this.clock.advanceNs(start, used);
       this.syncTime(t);
       const fault = this.deliverUpcall();
       if (fault !== undefined) return { exit: fault, cycles: used };
@@ -221,32 +268,44 @@ class PvVm implements PartitionVm {
       const exit = cpu.run(chunk);
       used += cpu.cycles - before;
       if (exit.kind !== "budget") {
-        this.lastNow = this.clock.advance(now, used);
+        this.lastNowNs = this.clock.advanceNs(start, used);
         return { exit, cycles: used };
       }
     }
   }
 
   /** Cycles from `t` until the first cycle boundary at or after `deadline`. */
-  private cyclesUntil(t: Nanos, deadline: Nanos): number {
+  private cyclesUntil(t: number, deadline: Nanos): number {
+    const d = Number(deadline);
+    if (d <= Number.MAX_SAFE_INTEGER) {
+      const c = this.clock.cyclesUntilNs(t, d);
+      if (c !== undefined) return c;
+    }
+    return this.cyclesUntilBig(nanos(t), deadline);
+  }
+
+  private cyclesUntilBig(t: Nanos, deadline: Nanos): number {
     const ceil = (deadline * this.hz + NS_PER_S - 1n) / NS_PER_S;
     const c = ceil - this.clock.cyclesAt(t);
     return c > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(c);
   }
 
   /** Fires the timers due by `t` (recorded, never dropped) and publishes `t` in the shared page. */
-  private syncTime(t: Nanos): void {
-    this.lastNow = t;
+  private syncTime(t: number): void {
+    this.lastNowNs = t;
     const shared = this.machine.shared;
     const due = nextExpiry(this.vcpu.timers);
-    if (due !== undefined && due <= t) {
+    // Number() of an expiry beyond 2^53 ns rounds but stays beyond t.
+    if (due !== undefined && Number(due) <= t) {
       // Only when a timer fell: the common exit allocates no timer state.
-      const r = advanceTimers(this.vcpu.timers, t);
+      const r = advanceTimers(this.vcpu.timers, nanos(t));
       this.vcpu.timers = r.timers;
       if (r.ticks > 0) shared.raise(Virq.TICK, r.ticks);
       if (r.oneshot) shared.raise(Virq.ONESHOT);
     }
-    shared.setTime(t, this.windowEnd > t ? this.windowEnd : t);
+    const endNs = this.windowEndNs;
+    if (endNs >= 0) shared.setTimeNs(t, endNs > t ? endNs : t);
+    else shared.setTime(nanos(t), this.windowEnd);
   }
 
   /** Enters the guest's upcall handler if a virq is pending and unmasked; a bad guest stack is a #PF exit. */
@@ -268,12 +327,12 @@ class PvVm implements PartitionVm {
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
-    this.syncTime(kernel.now);
+    this.syncTime(Number(kernel.now));
     const cpu = this.machine.cpu;
     const ctx: PvCallContext = { cpu, kernel, vcpu: this.vcpu, copied: 0 };
     const { service, result } = dispatch(ctx, PV_HANDLERS, this.permitted);
     // A one-shot armed in the past becomes pending at once.
-    this.syncTime(kernel.now);
+    this.syncTime(Number(kernel.now));
     const cycles = serviceCost(service?.key, ctx.copied);
     this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
     switch (result.kind) {
@@ -356,6 +415,7 @@ class PvVm implements PartitionVm {
   restart(mode: "COLD_START" | "WARM_START", startCondition: StartCondition = "PARTITION_RESTART"): void {
     const kept = mode === "WARM_START" ? this.machine.mem.readBytes(guestPhys(0), this.ramBytes) : undefined;
     this.machine = this.build(startCondition);
+    this.assigned?.reset();
     this.callbackSaved = undefined;
     if (kept !== undefined) this.machine.mem.writeBytes(guestPhys(0), kept);
     this.vcpu = this.freshVcpu();
@@ -373,7 +433,7 @@ class PvVm implements PartitionVm {
       hmHandler: this.vcpu.hmHandler,
       logged: [...this.vcpu.logged].sort(),
     };
-    return saveMachine(this.opts.partition.name, "pv", mem, cpu, undefined, PV_CONSTANTS.IMAGE_BASE, extra);
+    return saveMachine(this.opts.partition.name, "pv", mem, cpu, this.assigned, PV_CONSTANTS.IMAGE_BASE, extra);
   }
 
   prepareRestore(saved: SnapshotMachine): Prepared {
@@ -389,23 +449,32 @@ class PvVm implements PartitionVm {
       };
     });
     if (!extra.ok) return extra;
+    if (extra.value.lastNow > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, error: `machine note ${this.opts.partition.name}: lastNow is beyond 2^53 ns` };
     const { mem, cpu } = this.machine;
-    return prepareMachine(saved, mem, cpu, undefined, () => {
+    const prepared = prepareMachine(saved, mem, cpu, this.assigned, () => {
       const e = extra.value;
       this.lastNow = e.lastNow;
-      this.windowEnd = e.windowEnd;
+      this.setWindowEnd(e.windowEnd);
       this.vcpu.timers = e.timers;
       this.vcpu.upcallHandler = e.upcallHandler;
       this.vcpu.hmHandler = e.hmHandler;
       this.vcpu.logged.clear();
       for (const k of e.logged) this.vcpu.logged.add(k);
     });
+    const assigned = this.assigned;
+    if (!prepared.ok || assigned === undefined) return prepared;
+    return { ok: true, apply: () => assigned.restoring(prepared.apply) };
+  }
+
+  private setWindowEnd(end: Nanos): void {
+    this.windowEnd = end;
+    this.windowEndNs = end <= MAX_NS ? Number(end) : -1;
   }
 
   beginWindow(start: Nanos, end: Nanos): void {
-    this.windowEnd = end;
+    this.setWindowEnd(end);
     this.machine.shared.raise(Virq.WINDOW_START);
-    this.syncTime(start);
+    this.syncTime(Number(start));
   }
 
   portEvent(): void {

@@ -2,7 +2,7 @@
 // virq bits and missed ticks, the guest's mask. Reads and writes the kernel-owned physical page only;
 // the libpv area (LIBPV_AREA_OFFSET..) is never touched.
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { guestPhys, type Nanos } from "../mem/types";
+import { guestPhys, type GuestPhysAddr, type Nanos } from "../mem/types";
 import type { Virq } from "../hypercall/generated/abi-generated";
 import { SHARED_PAGE_LAYOUT } from "../hypercall/generated/abi-layout";
 
@@ -10,10 +10,23 @@ const F = SHARED_PAGE_LAYOUT.fields;
 
 /** One shared page at physical offset `base` of a partition's memory. */
 export class SharedPage {
+  /** Addresses of the words every exit may rewrite (time_seq, time_ns, window_end_ns), checked once here. */
+  private readonly seqAt: GuestPhysAddr;
+  private readonly timeLo: GuestPhysAddr;
+  private readonly timeHi: GuestPhysAddr;
+  private readonly endLo: GuestPhysAddr;
+  private readonly endHi: GuestPhysAddr;
+
   constructor(
     private readonly mem: PhysicalMemory,
     private readonly base: number,
-  ) {}
+  ) {
+    this.seqAt = guestPhys(base + F.time_seq.offset);
+    this.timeLo = guestPhys(base + F.time_ns.offset);
+    this.timeHi = guestPhys(base + F.time_ns.offset + 4);
+    this.endLo = guestPhys(base + F.window_end_ns.offset);
+    this.endHi = guestPhys(base + F.window_end_ns.offset + 4);
+  }
 
   private r32(off: number): number {
     return this.mem.read32(guestPhys(this.base + off)) >>> 0;
@@ -61,6 +74,25 @@ export class SharedPage {
     this.w64(F.time_ns.offset, now);
     this.w64(F.window_end_ns.offset, windowEnd);
     this.w32(F.time_seq.offset, odd + 1);
+  }
+
+  /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. */
+  setTimeNs(now: number, windowEnd: number): void {
+    const m = this.mem;
+    const seq = m.read32(this.seqAt);
+    // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
+    const nowLo = now >>> 0;
+    const nowHi = (now - nowLo) / 0x1_0000_0000;
+    const endLo = windowEnd >>> 0;
+    const endHi = (windowEnd - endLo) / 0x1_0000_0000;
+    if ((seq & 1) === 0 && m.read32(this.timeLo) === nowLo && m.read32(this.timeHi) === nowHi && m.read32(this.endLo) === endLo && m.read32(this.endHi) === endHi) return;
+    const odd = (seq | 1) >>> 0;
+    m.write32(this.seqAt, odd);
+    m.write32(this.timeLo, nowLo);
+    m.write32(this.timeHi, nowHi);
+    m.write32(this.endLo, endLo);
+    m.write32(this.endHi, endHi);
+    m.write32(this.seqAt, (odd + 1) >>> 0);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */

@@ -3,8 +3,7 @@
 // and returns the apply step, which cannot fail; nothing is written before everything is checked.
 // A restored machine logs its written pages, so that a later save can be a delta (snapshot-chain.ts).
 import type { Cpu } from "../cpu/cpu";
-import type { PcMachine } from "../machine/pc-machine";
-import { DEVICE_STATE_VERSION } from "../machine/device-registry";
+import { DEVICE_STATE_VERSION, type DeviceUnit } from "../machine/device-registry";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { parseCpuState } from "./cpu-codec";
 import type { Json, SnapshotMachine } from "./snapshot-file";
@@ -12,8 +11,13 @@ import type { Json, SnapshotMachine } from "./snapshot-file";
 /** A checked restore, ready to apply; or the reason it was refused. */
 export type Prepared = { readonly ok: true; readonly apply: () => void } | { readonly ok: false; readonly error: string };
 
+/** Whoever holds a machine's registry devices: a PC, or the devices assigned to a PV partition. */
+export interface DeviceHolder {
+  units(): readonly DeviceUnit[];
+}
+
 /** The snapshot entry of a machine with the given RAM, vCPU and (for a PC) devices. */
-export function saveMachine(name: string, kind: "pc" | "pv", memory: PhysicalMemory, cpu: Cpu, pc: PcMachine | undefined, vaddrBase: number, extra: Json): SnapshotMachine {
+export function saveMachine(name: string, kind: "pc" | "pv", memory: PhysicalMemory, cpu: Cpu, pc: DeviceHolder | undefined, vaddrBase: number, extra: Json): SnapshotMachine {
   return {
     name,
     kind,
@@ -42,7 +46,7 @@ function dirtyPages(memory: PhysicalMemory): number[] | null {
  * returns the step that writes RAM, then the vCPU, then `between` (the owner's clock), then devices
  * (which re-arm their timers from the restored time).
  */
-export function prepareMachine(m: SnapshotMachine, memory: PhysicalMemory, cpu: Cpu, pc: PcMachine | undefined, between: () => void): Prepared {
+export function prepareMachine(m: SnapshotMachine, memory: PhysicalMemory, cpu: Cpu, pc: DeviceHolder | undefined, between: () => void): Prepared {
   const fail = (error: string): Prepared => ({ ok: false, error });
   if (m.ramBytes !== memory.size) return fail(`machine note ${m.name}: field ramBytes: ${m.ramBytes} is not this machine's ${memory.size}`);
   const cpuState = parseCpuState(m.cpu, `cpu note ${m.name}: field state`);

@@ -56,7 +56,7 @@ export type TraceEvent =
    * when the call itself was an error for the health monitor (an hmEvent follows).
    */
   | { readonly kind: "hypercall"; readonly time: Nanos; readonly partition: PartitionId; readonly service: string; readonly result: number | "fault" }
-  /** One line of partition console output, without its newline. */
+  /** One line of partition console output, without its newline; `time`: when its last byte was written (console-mux.ts). */
   | { readonly kind: "console"; readonly time: Nanos; readonly partition: PartitionId; readonly text: string }
   /**
    * A forwarded device access (kernel/ioreq): "issued" by the client `partition` in its window `window`,
@@ -74,7 +74,10 @@ export type TraceEvent =
       /** The port (or MMIO address) accessed. */
       readonly addr: number;
       readonly dir: "in" | "out";
+      /** The value (of a string access: its first element). */
       readonly data: number;
+      /** Elements of a REP INS/OUTS batch (absent: one). */
+      readonly count?: number;
       readonly outcome: "ok" | "floating";
     };
 

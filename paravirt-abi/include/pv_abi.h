@@ -47,6 +47,10 @@
 #define PV_IOREQ_DATA_OFFSET 0x00000400
 /* Bytes of one slot's string-I/O data area (size * count never exceeds it). */
 #define PV_IOREQ_DATA_MAX 0x00000200
+/* Bytes of one disk sector (the unit of block_read and block_write). */
+#define PV_SECTOR_SIZE 0x00000200
+/* Most bytes one block_read or block_write moves (16 sectors, the largest READ/WRITE MULTIPLE block). */
+#define PV_BLOCK_MAX_BYTES 0x00002000
 
 /* Error codes (negative); each service's ARINC translation is in ABI.md and pv_abi_to_arinc(). */
 #define PV_OK 0 /* Success. */
@@ -109,6 +113,7 @@
 #define PV_VIRQ_WINDOW_START 3 /* A new window of this partition began. */
 #define PV_VIRQ_HM 4 /* The health monitor sent a process-level error to the partition's error handler: the process running when the upcall arrives caused it; hm_get_error_status gives the record. */
 #define PV_VIRQ_IOREQ 5 /* An I/O server partition: a slot of its ioreq ring became READY (see ioreq_attach). */
+#define PV_VIRQ_ASSIGNED_IRQ 9 /* A device assigned to this partition (apx:Device Assign="true") raised its IRQ line (a rising edge); the guest reads the device's own status registers to see which and why. */
 
 /* Bits of hm_raise_error's flags. */
 #define PV_HMF_NO_HANDLER 1 /* The RTOS cannot give this error to its error handler (the handler raised it, or its queue is full): a PROCESS level is handled at partition level. */
@@ -205,10 +210,16 @@
 #define PV_SVC_SAMPLING_PORT_CURRENT_STATUS 47
 #define PV_SVC_PARTITION_SET_MODE_OF 48
 #define PV_SVC_MEMORY_BLOCK_STATUS 49
+#define PV_SVC_QUEUING_PORT_LIST_SCAN 50
 #define PV_SVC_IOREQ_ATTACH 60
 #define PV_SVC_IOREQ_NOTIFY 61
 #define PV_SVC_IOREQ_CONSOLE_WRITE 62
-#define PV_SVC_LIMIT 63 /* one past the highest id ever assigned */
+#define PV_SVC_IOREQ_IRQ_SET 63
+#define PV_SVC_BLOCK_INFO 64
+#define PV_SVC_BLOCK_READ 65
+#define PV_SVC_BLOCK_WRITE 66
+#define PV_SVC_BLOCK_FLUSH 67
+#define PV_SVC_LIMIT 68 /* one past the highest id ever assigned */
 
 /* Struct sizes and field offsets for assembly; the C structs below assert they agree. */
 #define PV_SIZEOF_START_INFO 128
@@ -844,6 +855,9 @@ pv_status_t pv_partition_set_mode_of(uint32_t partition_id, uint32_t mode);
 /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). (id 49, any) */
 pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct pv_memory_block_status *status);
 
+/** Finds, in one trap, the first of a list of the caller's destination queuing ports that holds a message (the scan behind RECEIVE_MESSAGE_FROM_QUEUING_PORT_LIST and WAIT_FOR_MESSAGE_FROM_QUEUING_PORT_LIST). (id 50, any) */
+pv_status_t pv_queuing_port_list_scan(const void *ports, uint32_t ports_len, uint32_t start);
+
 /** Makes one page of the caller's RAM its ioreq ring: requests for the devices the XML serves from this partition are posted there. (id 60, any) */
 pv_status_t pv_ioreq_attach(void *ring);
 
@@ -852,6 +866,21 @@ uint32_t pv_ioreq_notify(void);
 
 /** An I/O server writes bytes to the console of one of its clients (what a served UART transmits), so they appear under the client's name. (id 62, any) */
 pv_status_t pv_ioreq_console_write(uint32_t client, const void *buf, uint32_t len);
+
+/** An I/O server drives the interrupt line of a device it serves for a client: level 1 raises it, 0 lowers it. (id 63, any) */
+pv_status_t pv_ioreq_irq_set(uint32_t client, uint32_t line, uint32_t level);
+
+/** The number of sectors of the disk of the ata device the caller serves for client. (id 64, any) */
+uint32_t pv_block_info(uint32_t client);
+
+/** Copies len bytes (whole sectors) of the client's disk from sector lba into buf. (id 65, any) */
+pv_status_t pv_block_read(uint32_t client, uint32_t lba, void *buf, uint32_t len);
+
+/** Writes len bytes (whole sectors) from buf to the client's disk from sector lba. (id 66, any) */
+pv_status_t pv_block_write(uint32_t client, uint32_t lba, const void *buf, uint32_t len);
+
+/** Writes the client's disk back to its image file when it persists (FLUSH CACHE); a copy-on-write disk has nothing to do. (id 67, any) */
+pv_status_t pv_block_flush(uint32_t client);
 
 /* libpv-local functions (no trap id). */
 /** Masks virtual interrupts (irq_mask = 1) and returns the previous mask. */
@@ -1147,6 +1176,16 @@ static inline uint32_t pv_abi_to_arinc(uint32_t service_id, pv_status_t result) 
         case PV_EFAULT: return ARINC_INVALID_PARAM;
         case PV_EINVAL: return ARINC_INVALID_PARAM;
         case PV_ENOENT: return ARINC_INVALID_CONFIG;
+        default: break;
+        }
+        break;
+    case PV_SVC_QUEUING_PORT_LIST_SCAN:
+        switch (result) {
+        case PV_ENOSYS: return ARINC_INVALID_CONFIG;
+        case PV_EFAULT: return ARINC_INVALID_PARAM;
+        case PV_EINVAL: return ARINC_INVALID_PARAM;
+        case PV_EMODE: return ARINC_INVALID_MODE;
+        case PV_EUNAVAIL: return ARINC_NOT_AVAILABLE;
         default: break;
         }
         break;

@@ -49,9 +49,15 @@ static const char name_pv_sampling_port_read_updated[] = "pv_sampling_port_read_
 static const char name_pv_sampling_port_current_status[] = "pv_sampling_port_current_status";
 static const char name_pv_partition_set_mode_of[] = "pv_partition_set_mode_of";
 static const char name_pv_memory_block_status[] = "pv_memory_block_status";
+static const char name_pv_queuing_port_list_scan[] = "pv_queuing_port_list_scan";
 static const char name_pv_ioreq_attach[] = "pv_ioreq_attach";
 static const char name_pv_ioreq_notify[] = "pv_ioreq_notify";
 static const char name_pv_ioreq_console_write[] = "pv_ioreq_console_write";
+static const char name_pv_ioreq_irq_set[] = "pv_ioreq_irq_set";
+static const char name_pv_block_info[] = "pv_block_info";
+static const char name_pv_block_read[] = "pv_block_read";
+static const char name_pv_block_write[] = "pv_block_write";
+static const char name_pv_block_flush[] = "pv_block_flush";
 static const char name_pv_virq_mask[] = "pv_virq_mask";
 static const char name_pv_virq_unmask[] = "pv_virq_unmask";
 static const char name_pv_virq_restore[] = "pv_virq_restore";
@@ -59,7 +65,7 @@ static const char name_pv_console_flush[] = "pv_console_flush";
 static const char name_pv_enosys[] = "pv_enosys";
 
 __attribute__((section(".pvexport"), used, aligned(4)))
-const struct pv_export pv_export_table[52] = {
+const struct pv_export pv_export_table[58] = {
     { (uint32_t)name_pv_abi_version, (uint32_t)pv_abi_version, PV_SVC_ABI_VERSION, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_abi_features, (uint32_t)pv_abi_features, PV_SVC_ABI_FEATURES, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_null, (uint32_t)pv_null, PV_SVC_NULL, PV_EXPORT_SERVICE },
@@ -104,9 +110,15 @@ const struct pv_export pv_export_table[52] = {
     { (uint32_t)name_pv_sampling_port_current_status, (uint32_t)pv_sampling_port_current_status, PV_SVC_SAMPLING_PORT_CURRENT_STATUS, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_partition_set_mode_of, (uint32_t)pv_partition_set_mode_of, PV_SVC_PARTITION_SET_MODE_OF, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_memory_block_status, (uint32_t)pv_memory_block_status, PV_SVC_MEMORY_BLOCK_STATUS, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_queuing_port_list_scan, (uint32_t)pv_queuing_port_list_scan, PV_SVC_QUEUING_PORT_LIST_SCAN, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_attach, (uint32_t)pv_ioreq_attach, PV_SVC_IOREQ_ATTACH, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_notify, (uint32_t)pv_ioreq_notify, PV_SVC_IOREQ_NOTIFY, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_ioreq_console_write, (uint32_t)pv_ioreq_console_write, PV_SVC_IOREQ_CONSOLE_WRITE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_ioreq_irq_set, (uint32_t)pv_ioreq_irq_set, PV_SVC_IOREQ_IRQ_SET, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_info, (uint32_t)pv_block_info, PV_SVC_BLOCK_INFO, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_read, (uint32_t)pv_block_read, PV_SVC_BLOCK_READ, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_write, (uint32_t)pv_block_write, PV_SVC_BLOCK_WRITE, PV_EXPORT_SERVICE },
+    { (uint32_t)name_pv_block_flush, (uint32_t)pv_block_flush, PV_SVC_BLOCK_FLUSH, PV_EXPORT_SERVICE },
     { (uint32_t)name_pv_virq_mask, (uint32_t)pv_virq_mask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_unmask, (uint32_t)pv_virq_unmask, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },
     { (uint32_t)name_pv_virq_restore, (uint32_t)pv_virq_restore, PV_EXPORT_NOT_A_SERVICE, PV_EXPORT_LOCAL },

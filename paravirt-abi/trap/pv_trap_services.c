@@ -185,6 +185,10 @@ pv_status_t pv_memory_block_status(const char *name, uint32_t name_len, struct p
     return (pv_status_t)pv_trap3(PV_SVC_MEMORY_BLOCK_STATUS, (uint32_t)name, name_len, (uint32_t)status);
 }
 
+pv_status_t pv_queuing_port_list_scan(const void *ports, uint32_t ports_len, uint32_t start) {
+    return (pv_status_t)pv_trap3(PV_SVC_QUEUING_PORT_LIST_SCAN, (uint32_t)ports, ports_len, start);
+}
+
 pv_status_t pv_ioreq_attach(void *ring) {
     return (pv_status_t)pv_trap1(PV_SVC_IOREQ_ATTACH, (uint32_t)ring);
 }
@@ -195,4 +199,24 @@ uint32_t pv_ioreq_notify(void) {
 
 pv_status_t pv_ioreq_console_write(uint32_t client, const void *buf, uint32_t len) {
     return (pv_status_t)pv_trap3(PV_SVC_IOREQ_CONSOLE_WRITE, client, (uint32_t)buf, len);
+}
+
+pv_status_t pv_ioreq_irq_set(uint32_t client, uint32_t line, uint32_t level) {
+    return (pv_status_t)pv_trap3(PV_SVC_IOREQ_IRQ_SET, client, line, level);
+}
+
+uint32_t pv_block_info(uint32_t client) {
+    return pv_trap1(PV_SVC_BLOCK_INFO, client);
+}
+
+pv_status_t pv_block_read(uint32_t client, uint32_t lba, void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap4(PV_SVC_BLOCK_READ, client, lba, (uint32_t)buf, len);
+}
+
+pv_status_t pv_block_write(uint32_t client, uint32_t lba, const void *buf, uint32_t len) {
+    return (pv_status_t)pv_trap4(PV_SVC_BLOCK_WRITE, client, lba, (uint32_t)buf, len);
+}
+
+pv_status_t pv_block_flush(uint32_t client) {
+    return (pv_status_t)pv_trap1(PV_SVC_BLOCK_FLUSH, client);
 }

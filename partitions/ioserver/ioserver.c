@@ -1,9 +1,14 @@
 /* ioserver.c: the I/O server partition. Attaches a page of its own RAM as its ioreq ring, then, in every
- * window, emulates each READY slot (the devices its clients' apx:Device entries name), marks it DONE and
- * hands the ring back with ioreq_notify; then yields the rest of the window. It sees requests from its
- * own clients only and no client memory. Two command-line words make it misbehave, for the tests:
- * "bogus" completes every slot with a changed id (a hostile server); "crash" writes to address 0 (a
- * MEMORY_VIOLATION) after 40 requests, in its first run only (a restart says PARTITION_RESTART). */
+ * window, ends the ATA busy phases that are due (ata.c), emulates each READY slot (the devices its
+ * clients' apx:Device entries name: 16550A UARTs, the ATA primary channel), marks it DONE and hands the
+ * ring back with ioreq_notify; then yields the rest of the window. It sees requests from its own clients
+ * only and no client memory; a served disk is reached through the block services. Two command-line
+ * words make it misbehave, for the tests: "bogus" completes every slot with a changed id (a hostile
+ * server); "crash" (or "crash=N") writes to address 0 (a MEMORY_VIOLATION) after 40 (N) requests, in its
+ * first run only (a restart says PARTITION_RESTART). "hang" stops completing after 40 requests (it
+ * yields every window, never notifies) and "spin" loops forever instead, both in the first run only: a
+ * hung server for the kernel's deadline (server-watch.ts). "hostile" (or "hostile=CLIENT") first calls the
+ * block and interrupt services with arguments the kernel must refuse and prints the codes (hostile.c). */
 #include "served.h"
 #include "pv_note.h"
 
@@ -41,11 +46,48 @@ static int has_word(const char *line, uint32_t len, const char *word)
     return 0;
 }
 
-/* The value of one access, by the port range it falls in. */
-static uint32_t emulate(const struct pv_ioreq_slot *s)
+/* The number after "word=" in the command line, or `dflt` when the word has no "=N". */
+static uint32_t word_value(const char *line, uint32_t len, const char *word, uint32_t dflt)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        uint32_t j = 0;
+        while (word[j] != 0 && i + j < len && line[i + j] == word[j])
+            j++;
+        if (word[j] != 0 || i + j >= len || line[i + j] != '=')
+            continue;
+        uint32_t v = 0;
+        for (j++; i + j < len && line[i + j] >= '0' && line[i + j] <= '9'; j++)
+            v = v * 10 + (uint32_t)(line[i + j] - '0');
+        return v;
+    }
+    return dflt;
+}
+
+/* Virtual time at the start of this pass (the shared page's clock, read under its sequence counter). */
+static uint64_t now_ns(void)
+{
+    const volatile struct pv_shared_page *sp = (const volatile struct pv_shared_page *)PV_SHARED_PAGE_VADDR;
+    for (;;) {
+        uint32_t seq = sp->time_seq;
+        uint64_t t = sp->time_ns;
+        if ((seq & 1) == 0 && sp->time_seq == seq)
+            return t;
+    }
+}
+
+/* The value of one access, by the port range it falls in; `area` is the slot's string data. */
+static uint32_t emulate(const struct pv_ioreq_slot *s, uint8_t *area)
 {
     if (s->client > IOSERVER_MAX_CLIENTS || s->space != PV_IOREQ_SPACE_PORT)
         return 0xFFFFFFFFu;
+    if (s->size != 1 && s->size != 2 && s->size != 4)
+        return 0xFFFFFFFFu;
+    if (s->count > 1 && (s->count > PV_IOREQ_DATA_MAX / s->size || s->addr != 0x1F0))
+        return 0xFFFFFFFFu; /* only the ATA Data port is batched (kernel/ioreq/served-devices.ts) */
+    if ((s->addr & ~7u) == 0x1F0)
+        return ata_access(s->client, s->addr & 7u, s->dir, s->size, s->count, s->data, area);
+    if (s->addr == 0x3F6)
+        return ata_access(s->client, 8, s->dir, s->size, 1, s->data, area);
     if ((s->addr & ~7u) == 0x3F8 || (s->addr & ~7u) == 0x2F8 || (s->addr & ~7u) == 0x3E8 || (s->addr & ~7u) == 0x2E8)
         return uart_access(s->client, s->addr & 7u, s->dir, s->data);
     return 0xFFFFFFFFu; /* a port no model here serves: floating bus */
@@ -57,6 +99,10 @@ void ioserver_main(const struct pv_start_info *si)
 {
     int bogus = has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
     int crash = has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
+    uint32_t crash_after = word_value((const char *)si->cmdline, si->cmdline_len, "crash", 40);
+    int first_run = si->start_condition == PV_START_NORMAL_START;
+    int hang = has_word((const char *)si->cmdline, si->cmdline_len, "hang") && first_run;
+    int spin = has_word((const char *)si->cmdline, si->cmdline_len, "spin") && first_run;
     uint32_t total = 0;
     if (pv_ioreq_attach(ring) != PV_OK) {
         say("ioserver: ioreq_attach failed\n");
@@ -64,15 +110,18 @@ void ioserver_main(const struct pv_start_info *si)
             (void)pv_window_yield();
     }
     say("ioserver: ring attached\n");
+    if (has_word((const char *)si->cmdline, si->cmdline_len, "hostile"))
+        hostile_probe(word_value((const char *)si->cmdline, si->cmdline_len, "hostile", 1));
     (void)pv_partition_set_mode(PV_MODE_NORMAL);
     for (;;) {
         uint32_t served = 0;
+        ata_pass(now_ns());
         for (uint32_t i = 0; i < PV_IOREQ_SLOTS; i++) {
             volatile struct pv_ioreq_slot *s = (volatile struct pv_ioreq_slot *)(ring + PV_IOREQ_SLOT_OFFSET + i * sizeof(struct pv_ioreq_slot));
             if (s->state != PV_IOREQ_READY)
                 continue;
             struct pv_ioreq_slot copy = *(const struct pv_ioreq_slot *)s;
-            uint32_t v = emulate(&copy);
+            uint32_t v = emulate(&copy, ring + PV_IOREQ_DATA_OFFSET + i * PV_IOREQ_DATA_MAX);
             if (copy.dir == PV_IOREQ_DIR_IN)
                 s->data = v;
             if (bogus)
@@ -81,8 +130,12 @@ void ioserver_main(const struct pv_start_info *si)
             served++;
         }
         total += served;
-        if (crash && total >= 40)
+        if (crash && total >= crash_after)
             *(volatile uint32_t *)0 = total;
+        while (hang && total >= 40)
+            (void)pv_window_yield();
+        while (spin && total >= 40)
+            __asm__ volatile("" ::: "memory");
         if (served != 0)
             (void)pv_ioreq_notify();
         (void)pv_window_yield();

@@ -10,4 +10,14 @@
 /* A 16550A at `base` for `client`: emulates one access of `size` bytes at `port`; returns the value of an IN. */
 uint32_t uart_access(uint32_t client, uint32_t offset, uint32_t dir, uint32_t data);
 
+/* The ATA primary channel for `client`: one access at `offset` (0-7: 0x1F0-0x1F7, 8: 0x3F6) of `size`
+ * bytes; with count > 1 a REP INS/OUTS run whose elements are in `area` (the slot's data area). */
+uint32_t ata_access(uint32_t client, uint32_t offset, uint32_t dir, uint32_t size, uint32_t count, uint32_t data, uint8_t *area);
+
+/* Ends every served ATA busy phase whose deadline is at or before `now` (called once per server pass). */
+void ata_pass(uint64_t now);
+
+/* The "hostile" probe: block and interrupt services with arguments the kernel must refuse (hostile.c). */
+void hostile_probe(uint32_t client);
+
 #endif

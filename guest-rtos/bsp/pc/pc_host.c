@@ -184,6 +184,12 @@ bsp_rc_t bsp_qport_clear(uint32_t id)
     return BSP_RC_INVALID_PARAM;
 }
 
+bsp_rc_t bsp_qport_list_scan(const uint32_t *ids, uint32_t n, uint32_t start, uint32_t *index)
+{
+    (void)ids, (void)n, (void)start, (void)index;
+    return BSP_RC_INVALID_PARAM; /* no port can be created, so no list can hold one */
+}
+
 /* Part 2 services need a host that keeps state outside the partition (logbooks), knows other
  * partitions (SET_PARTITION_MODE_OF) or routes ports: a bare PC has none of these. */
 bsp_rc_t bsp_partition_set_mode_of(uint32_t partition_id, uint32_t m)

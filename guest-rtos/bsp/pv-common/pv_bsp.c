@@ -231,6 +231,13 @@ bsp_rc_t bsp_qport_receive(uint32_t id, void *buf, uint32_t cap, uint32_t *len)
     return rc(PV_SVC_QUEUING_PORT_RECEIVE, r);
 }
 
+bsp_rc_t bsp_qport_list_scan(const uint32_t *ids, uint32_t n, uint32_t start, uint32_t *index)
+{
+    pv_status_t r = pv_queuing_port_list_scan(ids, n * 4u, start);
+    if (r >= 0) *index = (uint32_t)r;
+    return rc(PV_SVC_QUEUING_PORT_LIST_SCAN, r);
+}
+
 bsp_rc_t bsp_qport_status(uint32_t id, uint32_t *nb, uint32_t *max_nb, uint32_t *max_size, uint32_t *dir)
 {
     struct pv_queuing_port_status s;

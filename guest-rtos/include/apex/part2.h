@@ -64,6 +64,42 @@ typedef struct {
 void GET_MEMORY_BLOCK_STATUS(MEMORY_BLOCK_NAME_TYPE MEMORY_BLOCK_NAME, MEMORY_BLOCK_STATUS_TYPE *MEMORY_BLOCK_STATUS,
                              RETURN_CODE_TYPE *RETURN_CODE);
 
+/* --- queuing port lists (Part 2): wait on several destination queuing ports of this partition ---
+ * Rules (apexvisor's reading; guest-rtos/apex/qlist.c):
+ * CREATE_QUEUING_PORT_LIST: INVALID_MODE outside COLD/WARM_START; NO_ACTION for a name already created;
+ *   INVALID_PARAM for MAX_LIST_SIZE outside 1..16; INVALID_CONFIG for an empty name or when 4 lists exist.
+ * ADD_PORT_TO_QUEUING_PORT_LIST: INVALID_PARAM for an unknown list or port or a bad action; INVALID_MODE
+ *   outside COLD/WARM_START or for a SOURCE port; NO_ACTION when the port is in the list; INVALID_CONFIG
+ *   when the list is full.
+ * SET_PORT_ACTION_IN_QUEUING_PORT_LIST / GET_QUEUING_PORT_ACTION_STATUS: INVALID_PARAM for an unknown list,
+ *   a port not in it or a bad action; SET to the action the port has is NO_ACTION. Allowed in every mode.
+ * RECEIVE_MESSAGE_FROM_QUEUING_PORT_LIST / WAIT_FOR_MESSAGE_FROM_QUEUING_PORT_LIST: INVALID_PARAM for an
+ *   unknown list, a bad RESET_LIST or timeout, or (RECEIVE) a BUFFER_SIZE below a listed port's max message
+ *   size; INVALID_MODE when the caller may not wait and the timeout is not 0; NOT_AVAILABLE (timeout 0) or
+ *   TIMED_OUT when no ACTIVE port holds a message. RESET scans from the list's first port, CONTINUE from the
+ *   port after the one returned last. WAIT dequeues nothing: it names the port to receive from. */
+typedef enum { INACTIVE = 0, ACTIVE = 1 } PORT_ACTION_TYPE;
+typedef enum { RESET = 0, CONTINUE = 1 } RESET_LIST_TYPE;
+typedef APEX_INTEGER LIST_SIZE_TYPE;
+typedef APEX_INTEGER QUEUING_PORT_LIST_ID_TYPE;
+typedef NAME_TYPE QUEUING_PORT_LIST_NAME_TYPE;
+void CREATE_QUEUING_PORT_LIST(QUEUING_PORT_LIST_NAME_TYPE QUEUING_PORT_LIST_NAME, LIST_SIZE_TYPE MAX_LIST_SIZE,
+                              QUEUING_PORT_LIST_ID_TYPE *QUEUING_PORT_LIST_ID, RETURN_CODE_TYPE *RETURN_CODE);
+void ADD_PORT_TO_QUEUING_PORT_LIST(QUEUING_PORT_LIST_ID_TYPE QUEUING_PORT_LIST_ID, QUEUING_PORT_ID_TYPE QUEUING_PORT_ID,
+                                   PORT_ACTION_TYPE PORT_ACTION, RETURN_CODE_TYPE *RETURN_CODE);
+void SET_PORT_ACTION_IN_QUEUING_PORT_LIST(QUEUING_PORT_LIST_ID_TYPE QUEUING_PORT_LIST_ID,
+                                          QUEUING_PORT_ID_TYPE QUEUING_PORT_ID, PORT_ACTION_TYPE PORT_ACTION,
+                                          RETURN_CODE_TYPE *RETURN_CODE);
+void GET_QUEUING_PORT_ACTION_STATUS(QUEUING_PORT_LIST_ID_TYPE QUEUING_PORT_LIST_ID, QUEUING_PORT_ID_TYPE QUEUING_PORT_ID,
+                                    PORT_ACTION_TYPE *PORT_ACTION, RETURN_CODE_TYPE *RETURN_CODE);
+void RECEIVE_MESSAGE_FROM_QUEUING_PORT_LIST(QUEUING_PORT_LIST_ID_TYPE QUEUING_PORT_LIST_ID, SYSTEM_TIME_TYPE TIME_OUT,
+                                            MESSAGE_ADDR_TYPE MESSAGE_ADDR, MESSAGE_SIZE_TYPE BUFFER_SIZE,
+                                            RESET_LIST_TYPE RESET_LIST, QUEUING_PORT_ID_TYPE *QUEUING_PORT_ID,
+                                            MESSAGE_SIZE_TYPE *LENGTH, RETURN_CODE_TYPE *RETURN_CODE);
+void WAIT_FOR_MESSAGE_FROM_QUEUING_PORT_LIST(QUEUING_PORT_LIST_ID_TYPE QUEUING_PORT_LIST_ID, SYSTEM_TIME_TYPE TIME_OUT,
+                                             RESET_LIST_TYPE RESET_LIST, QUEUING_PORT_ID_TYPE *QUEUING_PORT_ID,
+                                             RETURN_CODE_TYPE *RETURN_CODE);
+
 /* --- system partition privilege (apexvisor): only SystemPartition="true" partitions may call it --- */
 void SET_PARTITION_MODE_OF(PARTITION_ID_TYPE PARTITION_ID, OPERATING_MODE_TYPE OPERATING_MODE,
                            RETURN_CODE_TYPE *RETURN_CODE);

@@ -128,6 +128,8 @@ const EPILOG = [
   "one byte per character time of COM1's baud rate and frame format, in virtual time, once the guest raised DTR or enabled the",
   "receive interrupt (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
   "deterministic; a terminal is put in raw mode (the one non-deterministic input; Ctrl-A x quits, Ctrl-A a sends Ctrl-A).",
+  "A Linux bzImage reads its console from COM1 (console=ttyS0) and gets no keys on the keyboard, as with QEMU -serial stdio.",
+  "A --restore run reads stdin the same way from the restored instant on (a shell saved at its prompt can be used).",
   "",
   "Resets (triple fault, i8042 reset line, port 0xCF9) end the run with a line on stderr, as QEMU -no-reboot; --reboot boots again.",
   "--reboot is refused with --gdb or --control: a reboot builds a new machine (vCPU, RAM, devices) while the gdb stub, its",
@@ -353,7 +355,8 @@ function save(result: BootResult, file: string, extra: { [key: string]: Json }, 
     setExit(BOOT_EXIT.snapshot);
     return;
   }
-  const params: { [key: string]: Json } = { ...extra, memoryBytes: result.params.memoryBytes, clockHz: result.params.clockHz, debugConsole: result.params.debugConsole, instructions: result.instructions };
+  const serial = result.params.serialConsole === true ? { serialConsole: true } : {};
+  const params: { [key: string]: Json } = { ...extra, memoryBytes: result.params.memoryBytes, clockHz: result.params.clockHz, debugConsole: result.params.debugConsole, ...serial, instructions: result.instructions };
   const w = writeSnapshotFile(file, { kind: "boot", params, machines: [result.snapshot()], kernel: null, ...(base !== undefined ? { base } : {}) });
   if (!w.ok) {
     process.stderr.write(`apexvisor boot: ${file}: ${w.error}\n`);
@@ -392,15 +395,23 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   const memoryBytes = num("memoryBytes");
   const clockHz = num("clockHz");
   if (memoryBytes === undefined || clockHz === undefined || typeof p["debugConsole"] !== "boolean") return refuse("header note: field params: memoryBytes, clockHz, debugConsole expected");
-  const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"] };
+  const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"], ...(p["serialConsole"] === true ? { serialConsole: true } : {}) };
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  const result = resumeBoot({
-    params,
-    machine,
-    stdout: serialToStdout(args, () => undefined),
-    ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
-    ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
-  });
+  // The restored machine reads stdin from here on, as a fresh boot does (a pipe, a file or the terminal).
+  const input = stdinSource();
+  let result: BootResult;
+  try {
+    result = resumeBoot({
+      params,
+      machine,
+      input,
+      stdout: serialToStdout(args, () => input.close()),
+      ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
+      ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
+    });
+  } finally {
+    input.close();
+  }
   if (result.end.kind === "loadError") return refuse(result.end.message);
   if (args.save !== undefined) {
     const base = args.incremental && c.checksum !== undefined ? { file, checksum: c.checksum } : undefined;

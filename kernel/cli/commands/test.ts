@@ -115,7 +115,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
     (y) =>
       y
         .option("binding", { type: "string", default: "all", describe: `all, ${SUITE_BINDINGS.join(", ")}` })
-        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, schedule, warm, logbook, part2, shared_memory, shm_fault, mem_access, hm_*)" })
+        .option("group", { type: "string", describe: "run only this module (core, process, intra, partition, ports, schedule, warm, logbook, part2, qlist, shared_memory, shm_fault, mem_access, hm_*)" })
         .option("limit-ms", { type: "number", default: DEFAULT_LIMIT_MS, describe: "virtual-time limit per module" }),
     (argv) => run({ binding: argv.binding, group: argv.group, "limit-ms": argv["limit-ms"] }, setExit),
   );

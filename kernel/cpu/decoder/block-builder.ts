@@ -6,7 +6,7 @@ import type { CostModel } from "../cost-model";
 import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { EndOfBytes, type Insn } from "./insn";
-import type { Out } from "./out";
+import { REST_CYCLES, type Out } from "./out";
 import type { BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
@@ -171,7 +171,8 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       else parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} }`);
       continue;
     }
-    parts.push(`{ ${ins.code} }`);
+    const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
+    parts.push(`{ ${code} }`);
     if (keep[i] && ins.store !== "") parts.push(ins.store);
     if (last) {
       // A single-instruction block that falls through is position-independent, so its function can be shared.

@@ -29,6 +29,11 @@ export interface Branch {
   readonly fall: number;
 }
 
+/** Placeholder in a fragment for the cycles its block charges after the instruction (block cost minus the
+ * cost up to and including it). The block compiler substitutes the number, so a helper that lets a device
+ * read the clock mid-block (IN/OUT) can give them back for the exact time. */
+export const REST_CYCLES = "$rest$";
+
 /** A direct branch (Jcc or JMP rel). */
 export function branch(cond: string, taken: number, fall: number, fRead: number): Out {
   return { code: "", term: true, setsEip: true, fRead, branch: { cond, taken, fall } };

@@ -20,7 +20,7 @@ export const RUNTIME_MEMBERS = [
   "grp2", "shld", "shrd", "bt", "bsf", "bsr", "cmpxchg8b", "daa", "das", "aaa", "aas", "aam", "aad",
   "cmc", "clc", "stc", "sahf", "lahf",
   // control transfers, interrupts, system
-  "raise", "softInt", "farJmp", "farCall", "farRet", "iret", "hlt", "cli", "sti", "ioIn", "ioOut",
+  "raise", "softInt", "farJmp", "farCall", "farRet", "iret", "hlt", "cli", "sti", "ioInAt", "ioOutAt",
   "loadSeg", "loadFar", "privCheck", "movToCr", "movFromCr", "movToDr", "movFromDr", "lmsw", "smsw", "clts",
   "sdt", "ldt_", "lldt", "ltr", "ldtSel", "trSel", "descQuery", "invlpg", "cpuid", "rdtsc", "rdmsr",
   "wrmsr", "rdpmc", "sysenter", "sysexit", "fwait",

@@ -4,7 +4,7 @@ import { CS, DS, ES, FS, GS, SS } from "../cpu-state";
 import { DF, STATUS } from "../flags";
 import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
-import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
+import { branch, flagsHelper, jump, plain, producer, REST_CYCLES, undef, type Out } from "./out";
 import { mulDivMember, peekExpr, popExpr, pushStmt, rdExpr, rt, wrStmt } from "./runtime";
 import { SegMode } from "../seg-mode";
 import { translate0f } from "./translate-0f";
@@ -267,7 +267,8 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     }
     case 0x9b: return plain("s.fwait(); s.x87.pending(s.cr0);", true);
     case 0x9c: return { code: `s.pushf(${c.o32});`, fRead: STATUS, mayBreak: true };
-    case 0x9d: return flagsHelper(`s.popf(${c.o32}); s.eip = ${c.next};`, { term: true, setsEip: true });
+    // POPF ends the block only when it must (it sets brk when TF is set or IF goes from 0 to 1).
+    case 0x9d: return flagsHelper(`s.popf(${c.o32});`);
     case 0x9e: return flagsHelper("s.sahf();");
     case 0x9f: return { code: "s.lahf();", fRead: STATUS };
     case 0xa0: case 0xa1: case 0xa2: case 0xa3: {
@@ -334,12 +335,12 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xe4: case 0xe5: case 0xec: case 0xed: {
       const sz: Size = op & 1 ? c.osize : 8;
       const port = op < 0xe8 ? String(c.u8()) : "(r[2] & 65535)";
-      return { code: `${regSet(0, sz, `s.ioIn(${port}, ${sz >> 3})`)}`, term: true, mayBreak: true, cls: "io" };
+      return { code: `${regSet(0, sz, `s.ioInAt(${port}, ${sz >> 3}, ${REST_CYCLES})`)}`, mayBreak: true, cls: "io" };
     }
     case 0xe6: case 0xe7: case 0xee: case 0xef: {
       const sz: Size = op & 1 ? c.osize : 8;
       const port = op < 0xe8 ? String(c.u8()) : "(r[2] & 65535)";
-      return { code: `s.ioOut(${port}, ${sz >> 3}, ${regGet(0, sz)});`, term: true, mayBreak: true, cls: "io" };
+      return { code: `s.ioOutAt(${port}, ${sz >> 3}, ${regGet(0, sz)}, ${REST_CYCLES});`, mayBreak: true, cls: "io" };
     }
     case 0xe8: {
       const rel = c.o32 ? c.i32() : c.s16();
@@ -361,7 +362,8 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xf8: return flagsHelper("s.clc();");
     case 0xf9: return flagsHelper("s.stc();");
     case 0xfa: return plain("s.cli();");
-    case 0xfb: return jump(`s.sti(); s.eip = ${c.next};`);
+    // STI ends the block only when it opens an interrupt shadow (IF was 0): it sets brk then.
+    case 0xfb: return plain("s.sti();", true);
     case 0xfc: return plain(`s.fl &= ${~DF};`);
     case 0xfd: return plain(`s.fl |= ${DF};`);
     case 0xfe: {

@@ -103,12 +103,24 @@ export enum ServiceId {
   PartitionSetModeOf = 48,
   /** Stores where a shared memory block of the caller is mapped, its size and access (GET_MEMORY_BLOCK_STATUS). */
   MemoryBlockStatus = 49,
+  /** Finds, in one trap, the first of a list of the caller's destination queuing ports that holds a message (the scan behind RECEIVE_MESSAGE_FROM_QUEUING_PORT_LIST and WAIT_FOR_MESSAGE_FROM_QUEUING_PORT_LIST). */
+  QueuingPortListScan = 50,
   /** Makes one page of the caller's RAM its ioreq ring: requests for the devices the XML serves from this partition are posted there. */
   IoreqAttach = 60,
   /** Hands every DONE slot of the caller's ring back to the kernel and returns how many it completed. */
   IoreqNotify = 61,
   /** An I/O server writes bytes to the console of one of its clients (what a served UART transmits), so they appear under the client's name. */
   IoreqConsoleWrite = 62,
+  /** An I/O server drives the interrupt line of a device it serves for a client: level 1 raises it, 0 lowers it. */
+  IoreqIrqSet = 63,
+  /** The number of sectors of the disk of the ata device the caller serves for client. */
+  BlockInfo = 64,
+  /** Copies len bytes (whole sectors) of the client's disk from sector lba into buf. */
+  BlockRead = 65,
+  /** Writes len bytes (whole sectors) from buf to the client's disk from sector lba. */
+  BlockWrite = 66,
+  /** Writes the client's disk back to its image file when it persists (FLUSH CACHE); a copy-on-write disk has nothing to do. */
+  BlockFlush = 67,
 }
 
 /** apexvisor error codes returned in EAX (negative). */
@@ -189,6 +201,7 @@ export enum Virq {
   WINDOW_START = 3,
   HM = 4,
   IOREQ = 5,
+  ASSIGNED_IRQ = 9,
 }
 
 /** Bits of hm_raise_error's flags. */
@@ -309,9 +322,15 @@ export interface ServiceArgs {
   readonly samplingPortCurrentStatus: readonly [portId: number, status: GuestVirtAddr];
   readonly partitionSetModeOf: readonly [partitionId: number, mode: number];
   readonly memoryBlockStatus: readonly [name: GuestVirtAddr, nameLen: number, status: GuestVirtAddr];
+  readonly queuingPortListScan: readonly [ports: GuestVirtAddr, portsLen: number, start: number];
   readonly ioreqAttach: readonly [ring: GuestVirtAddr];
   readonly ioreqNotify: readonly [];
   readonly ioreqConsoleWrite: readonly [client: number, buf: GuestVirtAddr, len: number];
+  readonly ioreqIrqSet: readonly [client: number, line: number, level: number];
+  readonly blockInfo: readonly [client: number];
+  readonly blockRead: readonly [client: number, lba: number, buf: GuestVirtAddr, len: number];
+  readonly blockWrite: readonly [client: number, lba: number, buf: GuestVirtAddr, len: number];
+  readonly blockFlush: readonly [client: number];
 }
 
 /** Handler key of a service (camelCase name). */
@@ -785,6 +804,16 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.ENOENT, arinc: ArincReturnCode.INVALID_CONFIG }],
   },
   {
+    id: ServiceId.QueuingPortListScan,
+    name: "queuing_port_list_scan",
+    key: "queuingPortListScan",
+    permission: "any",
+    result: "count",
+    libpv: "trap",
+    args: [{ kind: "ptr", name: "ports", word: 0, dir: "in", len: { by: "arg", index: 1 } }, { kind: "u32", name: "ports_len", word: 1 }, { kind: "u32", name: "start", word: 2 }],
+    errors: [{ code: PvError.ENOSYS, arinc: ArincReturnCode.INVALID_CONFIG }, { code: PvError.EFAULT, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EINVAL, arinc: ArincReturnCode.INVALID_PARAM }, { code: PvError.EMODE, arinc: ArincReturnCode.INVALID_MODE }, { code: PvError.EUNAVAIL, arinc: ArincReturnCode.NOT_AVAILABLE }],
+  },
+  {
     id: ServiceId.IoreqAttach,
     name: "ioreq_attach",
     key: "ioreqAttach",
@@ -813,6 +842,56 @@ export const SERVICES: readonly ServiceDescriptor[] = [
     libpv: "trap",
     args: [{ kind: "u32", name: "client", word: 0 }, { kind: "ptr", name: "buf", word: 1, dir: "in", len: { by: "arg", index: 2 } }, { kind: "u32", name: "len", word: 2 }],
     errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EFAULT, arinc: null }, { code: PvError.EINVAL, arinc: null }],
+  },
+  {
+    id: ServiceId.IoreqIrqSet,
+    name: "ioreq_irq_set",
+    key: "ioreqIrqSet",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }, { kind: "u32", name: "line", word: 1 }, { kind: "u32", name: "level", word: 2 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }, { code: PvError.EINVAL, arinc: null }],
+  },
+  {
+    id: ServiceId.BlockInfo,
+    name: "block_info",
+    key: "blockInfo",
+    permission: "any",
+    result: "value",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }, { code: PvError.EINVAL, arinc: null }],
+  },
+  {
+    id: ServiceId.BlockRead,
+    name: "block_read",
+    key: "blockRead",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }, { kind: "u32", name: "lba", word: 1 }, { kind: "ptr", name: "buf", word: 2, dir: "out", len: { by: "arg", index: 3 } }, { kind: "u32", name: "len", word: 3 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }, { code: PvError.EINVAL, arinc: null }, { code: PvError.ECONFIG, arinc: null }, { code: PvError.EFAULT, arinc: null }],
+  },
+  {
+    id: ServiceId.BlockWrite,
+    name: "block_write",
+    key: "blockWrite",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }, { kind: "u32", name: "lba", word: 1 }, { kind: "ptr", name: "buf", word: 2, dir: "in", len: { by: "arg", index: 3 } }, { kind: "u32", name: "len", word: 3 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }, { code: PvError.EINVAL, arinc: null }, { code: PvError.ECONFIG, arinc: null }, { code: PvError.EFAULT, arinc: null }],
+  },
+  {
+    id: ServiceId.BlockFlush,
+    name: "block_flush",
+    key: "blockFlush",
+    permission: "any",
+    result: "status",
+    libpv: "trap",
+    args: [{ kind: "u32", name: "client", word: 0 }],
+    errors: [{ code: PvError.ENOSYS, arinc: null }, { code: PvError.EMODE, arinc: null }, { code: PvError.EINVAL, arinc: null }, { code: PvError.EUNAVAIL, arinc: null }],
   },
 ];
 

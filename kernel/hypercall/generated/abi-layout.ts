@@ -53,6 +53,10 @@ export const PV_CONSTANTS = {
   IOREQ_DATA_OFFSET: 0x400,
   /** Bytes of one slot's string-I/O data area (size * count never exceeds it). */
   IOREQ_DATA_MAX: 0x200,
+  /** Bytes of one disk sector (the unit of block_read and block_write). */
+  SECTOR_SIZE: 0x200,
+  /** Most bytes one block_read or block_write moves (16 sectors, the largest READ/WRITE MULTIPLE block). */
+  BLOCK_MAX_BYTES: 0x2000,
 } as const;
 
 /** Start-info block: EBX at entry points at it. Versioned by size; fields are only ever added at the end. */

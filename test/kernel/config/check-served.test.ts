@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { checkServedDevices } from "../../../kernel/config/check-served";
+import { DiagnosticSink } from "../../../kernel/config/diagnostic";
 import { validateText } from "../../../kernel/config/load";
 
 /** A two-partition module whose first partition's apx:Guest body and the second's kind are given. */
@@ -44,6 +46,24 @@ describe("kernel/config/check-served (apx:Device Server)", () => {
   it("refuses a port range claimed twice: two served UARTs at one base, or a served and an in-kernel one", () => {
     expect(errors(module(`<apx:Device Name="uart16550" Server="io"/><apx:Device Name="uart16550@0x3f8" Server="io"/>`))[0]).to.match(/claims port 0x3f8, which uart16550 already claims/);
     expect(errors(module(`<apx:Device Name="pic8259"/><apx:Device Name="uart16550@0x3f8"/><apx:Device Name="uart16550@1016" Server="io"/>`))[0]).to.match(/claims port 0x3f8, which uart16550@0x3f8 already claims/);
+  });
+
+  it("refuses the ATA channel both in the kernel and served: its ports 0x1F0-0x1F7 and 0x3F6 would be claimed twice", () => {
+    const both = errors(module(`<apx:Device Name="pic8259"/><apx:Device Name="ata" Image="d.img"/><apx:Device Name="ata" Server="io" Image="d.img"/>`));
+    expect(both).to.have.length(1);
+    expect(both[0]).to.match(/device "ata" (is listed twice|claims port 0x1f0)/);
+    const served = errors(module(`<apx:Device Name="ata" Server="io" Image="d.img"/><apx:Device Name="pic8259"/><apx:Device Name="ata" Image="d.img"/>`));
+    expect(served).to.have.length(1);
+  });
+
+  it("check-served itself knows the in-kernel ATA ranges (past the reader's same-name check)", () => {
+    const r = validateText(module(`<apx:Device Name="ata" Server="io" Image="d.img"/>`), "/m/m.xml");
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const [client, server] = r.config.partitions;
+    const both = { ...client!, guest: { ...client!.guest, devices: ["pic8259", "ata"] } };
+    const sink = new DiagnosticSink();
+    checkServedDevices(new Map([[1, both], [2, server!]]), sink);
+    expect(sink.sorted().map((d) => d.message)).to.deep.equal(['device "ata" claims port 0x1f0, which ata already claims in partition "guest"']);
   });
 
   it("refuses devices a partition cannot serve and UART bases a PC does not have", () => {

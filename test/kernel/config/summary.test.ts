@@ -11,7 +11,7 @@ describe("kernel/config/summary", () => {
     if (!r.ok) throw new Error("example invalid");
     const text = summarize(r.config).join("\n");
     expect(text).to.contain('valid ARINC 653 module "three_partitions"');
-    expect(text).to.match(/\[3\] display {2}FV {2}\S+display-kernel\.elf {2}memory 8 MiB in 1 region\(s\)/);
+    expect(text).to.match(/\[3\] display {2}FV {2}\S+monitor-rtos-pc-O2\.elf {2}memory 8 MiB in 1 region\(s\)/);
     expect(text).to.contain("major frame 100 ms, 4 window(s), initial");
     expect(text).to.contain("    20 ms +30 ms  nav");
     expect(text).to.contain("[1] flight_ctrl.ATTITUDE -> nav.ATTITUDE_IN, display.ATTITUDE_VIEW");

@@ -49,14 +49,14 @@ describe("kernel/config/validate", () => {
   it("reads the extension settings and resolves paths against the XML file's folder", () => {
     const c = valid(path.join(examples, "three-partitions.xml"));
     const [fc, nav, display] = c.partitions;
-    expect(fc?.guest).to.deep.include({ kind: "PV", binding: "jumptable", commandLine: "loop=50ms" });
-    expect(fc?.guest.image).to.equal(path.join(examples, "images", "flight_ctrl.elf"));
+    expect(fc?.guest).to.deep.include({ kind: "PV", binding: "jumptable", commandLine: "sout=ATTITUDE/32/50 qin=CMD_IN/64/8/PRIORITY fault=memory@3" });
+    expect(fc?.guest.image).to.equal(path.join(examples, "..", "..", "build", "guests", "partitions", "examples", "apps", "example-jumptable-O2.elf"));
     expect(fc?.ports.find((p) => p.name === "CMD_IN")).to.deep.include({ discipline: "PRIORITY" });
-    expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([65536, 262144, 4096]);
+    expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([1048576, 3145728, 4096]);
     expect(nav?.memory[2]).to.deep.include({ shared: "telemetry", access: "READ_ONLY" });
     expect(display?.guest.kind).to.equal("FV");
     expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8", "isa_debug_exit", "sampling_ports"]);
-    expect(display?.guest.modules).to.deep.equal([path.join(examples, "images", "display-fonts.bin")]);
+    expect(display?.guest.modules).to.deep.equal([path.join(examples, "data", "display-motd.txt")]);
     expect(c.ext.costOverrides).to.deep.equal([{ name: "trap", cycles: 120, pos: c.ext.costOverrides?.[0]?.pos }]);
     expect(c.channels.map((ch) => ch.destinations.length)).to.deep.equal([2, 1]);
     expect(c.partitionHm.map((t) => t.partition)).to.deep.equal([1, 2]);

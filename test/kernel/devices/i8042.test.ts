@@ -54,6 +54,42 @@ describe("kernel/devices/i8042: keyboard controller and PS/2 keyboard", () => {
     expect(k.keyboardReady()).to.equal(false);
   });
 
+  it("each byte is a new IRQ1 edge: reading the data port drops the line before the next byte raises it (Linux's atkbd waits for the ID bytes on an edge-triggered pin)", () => {
+    const irq = new RecordingIrq();
+    const k = new I8042(irq, () => expect.fail("no reset"));
+    k.write(0, 1, 0xf2); // identify: ACK, 0xAB, 0x41
+    expect(irq.rises).to.equal(1);
+    expect(k.read(0)).to.equal(0xfa);
+    expect(irq.rises).to.equal(2);
+    expect(k.read(0)).to.equal(0xab);
+    expect(k.read(0)).to.equal(0x41);
+    expect(irq.rises).to.equal(3);
+    expect(irq.level).to.equal(false);
+  });
+
+  it("AUX port with no mouse: loop (0xD3) echoes as AUX data on IRQ12, a byte for the mouse (0xD4) comes back 0xFE with the time-out bit; neither reaches the keyboard", () => {
+    const irq1 = new RecordingIrq();
+    const irq12 = new RecordingIrq();
+    const k = new I8042(irq1, () => expect.fail("no reset"), irq12);
+    k.write(4, 1, 0xa9);
+    expect(drain(k)).to.deep.equal([0x00]); // interface test passes (a controller reply: IRQ1)
+    const kbdEdges = irq1.rises;
+    k.write(4, 1, 0x60);
+    k.write(0, 1, 0x63); // keyboard and AUX interrupts on
+    k.write(4, 1, 0xd3);
+    k.write(0, 1, 0x5a);
+    expect(k.read(4) & 0x21).to.equal(0x21); // full, AUX data
+    expect(irq12.level).to.equal(true);
+    expect(irq1.level).to.equal(false);
+    expect(k.read(0)).to.equal(0x5a);
+    expect(irq12.level).to.equal(false);
+    k.write(4, 1, 0xd4);
+    k.write(0, 1, 0xf2); // identify, to the absent mouse
+    expect(k.read(4) & 0x61).to.equal(0x61); // full, AUX data, time-out
+    expect(drain(k)).to.deep.equal([0xfe]); // and nothing from the keyboard
+    expect(irq1.rises).to.equal(kbdEdges);
+  });
+
   it("pulsing the reset line (0xFE) or driving output port bit 0 low asks for a reset with its cause", () => {
     const causes: string[] = [];
     const k = new I8042(new RecordingIrq(), (c) => causes.push(c));

@@ -193,4 +193,12 @@ describe("kernel/module/module-runner", () => {
     expect(r.end).to.deep.equal({ kind: "shutdown", time: 30n, reason: "HARDWARE_FAULT in partition P1" });
     expect(r.time).to.equal(30n);
   });
+
+  it("keeps time in exact numbers: a run end beyond 2^53 ns is refused, one just below it runs to the ns", () => {
+    const { runner } = setup([[1, 0, 600], [2, 600, 400]], new Map([[1, new ScriptedVm()], [2, new ScriptedVm()]]));
+    expect(() => runner.runUntil(nanos(2n ** 53n))).to.throw(RangeError, /2\^53/);
+    const r = runner.runUntil(nanos(2_600));
+    expect(r.time).to.equal(nanos(2_600));
+    expect(r.partitions.map((p) => p.cyclesOffered)).to.deep.equal([180, 80]);
+  });
 });
