@@ -82,7 +82,8 @@ class TimedSink implements ByteSink {
  * slice its clock jumps to the module's time, so every device timer that fell in the gap fires once
  * (the PIT/RTC/APIC timer re-arm from "now": one pending interrupt per source, as on hardware whose
  * CPU was not listening), and the PIT count, RTC and APIC timer count show the time that passed.
- * RDTSC counts executed cycles only (the CPU owns that counter).
+ * RDTSC follows module time since the machine's boot too (Cpu.unexecutedCycles adds the halted cycles and the
+ * gaps between slices to the executed ones), so the TSC agrees with the PIT and the APIC timer.
  *
  * Halt rule: a HLT with IF=1 fast-forwards to the next device deadline inside the budget (the idle
  * cycles count in the slice's cycles); when no deadline falls inside the budget, or IF=0, the slice
