@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join, resolve } from "path";
 import { buildInitramfs } from "./linux/initramfs";
 import { linuxCacheFiles } from "./linux/cache";
+import { writeMixedInitramfs } from "./linux/mixed-initramfs";
 
 const ROOT = resolve(__dirname, "..", "..");
 const OUT = join(ROOT, "build", "linux");
@@ -76,6 +77,9 @@ function fetch(force: boolean): void {
   }
   writeFileSync(files.initrd, buildInitramfs(new Uint8Array(readFileSync(files.busybox))));
   process.stdout.write(`fetch-linux: ${cached && !force ? "cached" : "fetched"}: ${files.kernel686}, ${files.kernelRt}; initramfs ${files.initrd}\n`);
+  // partitions/linux-mixed's initramfs adds the relay program, a guest image of `npm run build:guests`.
+  const mixed = writeMixedInitramfs(ROOT);
+  process.stdout.write(mixed.ok ? `fetch-linux: linux-mixed initramfs ${mixed.path}\n` : `fetch-linux: no linux-mixed initramfs: ${mixed.reason}\n`);
 }
 
 export const FETCH_LINUX_USAGE = `usage: npm run fetch:linux [-- --force]

@@ -15,6 +15,8 @@ export type QueuingDiscipline = "FIFO" | "PRIORITY";
 
 /** Guest kind (apexvisor extension): paravirtualized RTOS in ring 3, or full-virtualized PC in ring 0. */
 export type GuestKind = "PV" | "FV";
+/** How an FV guest's kernel file boots: by its header (a Linux bzImage, else Multiboot v1), or as named. */
+export type KernelFormat = "auto" | "multiboot" | "linux";
 /** How a PV guest reaches the paravirt ABI (apexvisor extension). */
 export type AbiBinding = "trap" | "jumptable" | "jumptable-eager" | "linked";
 
@@ -67,6 +69,10 @@ export interface PartitionGuestConfig {
   /** FV devices by name (e.g. "uart16550@0x3f8"). */
   readonly devices: readonly string[];
   readonly commandLine: string;
+  /** FV: the kernel format (apx:Guest Format; default "auto", detected by header as QEMU's -kernel does). */
+  readonly format?: KernelFormat;
+  /** FV Linux: the initial RAM disk (apx:Guest Initrd), resolved against the XML file's folder. */
+  readonly initrd?: string;
   /** Multiboot modules (FV), paths resolved against the XML file's folder. */
   readonly modules: readonly string[];
   readonly pos: SourcePos | undefined;

@@ -1,17 +1,19 @@
 // Reads apexvisor's per-partition extension element apx:Guest (guest kind, image, ABI binding, FV
-// devices, command line, multiboot modules) and applies the defaults a standard file gets.
+// devices, kernel format, initrd, command line, multiboot modules) and applies the defaults a standard file gets.
 import { dirname, isAbsolute, join } from "../host/posix-path";
 import { checkDeviceList } from "../machine/device-catalog";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import { servedDevice } from "../ioreq/served-devices";
 import { assignableDevice } from "../pv/assignable-devices";
-import type { AbiBinding, AssignedDeviceConfig, GuestKind, PartitionGuestConfig, ServedDeviceConfig } from "./model";
+import type { AbiBinding, AssignedDeviceConfig, GuestKind, KernelFormat, PartitionGuestConfig, ServedDeviceConfig } from "./model";
 import { APX_NS } from "./namespaces";
 import type { XmlElement } from "./xml-tree";
 
 /** Guest kinds accepted by apx:Guest/@Kind. */
 export const GUEST_KINDS: readonly GuestKind[] = ["PV", "FV"];
+/** Kernel formats accepted by apx:Guest/@Format. */
+export const KERNEL_FORMATS: readonly KernelFormat[] = ["auto", "multiboot", "linux"];
 /** ABI bindings accepted by apx:Guest/@Binding. */
 export const ABI_BINDINGS: readonly AbiBinding[] = ["trap", "jumptable", "jumptable-eager", "linked"];
 
@@ -42,6 +44,10 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   const bindingAttr = r.attribute("Binding");
   const binding = r.enumOf("Binding", ABI_BINDINGS, false) ?? "trap";
   const commandLine = r.string("CommandLine", false) ?? "";
+  const formatAttr = r.attribute("Format");
+  const format = r.enumOf("Format", KERNEL_FORMATS, false) ?? "auto";
+  const initrd = r.string("Initrd", false);
+  if (initrd !== undefined && initrd.trim() === "") r.error("apx:Guest has an empty Initrd; give the path of the initial RAM disk or leave Initrd out");
   const serverDeadlineWindows = r.int("ServerDeadlineWindows", false, { min: 1, max: 1000 });
   if (image !== undefined && image.trim() === "") r.error("apx:Guest has an empty Image; give the path of the guest ELF or leave Image out");
   const groups = r.children([
@@ -108,6 +114,11 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   if (kind === "PV" && devices.length > 0) r.error("a PV guest has no emulated devices; remove the apx:Device elements, set Kind=\"FV\", or give the partition a kernel device with Assign=\"true\"");
   if (kind === "FV" && assigned.length > 0) r.error("device assignment (Assign=\"true\") is for PV partitions; an FV partition's apx:Device entries are its own PC's devices, so remove Assign");
   if (kind === "PV" && modules.length > 0) r.error("multiboot modules are for FV guests; remove the apx:MultibootModule elements or set Kind=\"FV\"");
+  if (kind === "PV" && formatAttr) r.error("Format names how an FV guest's kernel boots; a PV guest is an ELF image, so remove Format");
+  if (kind === "PV" && initrd !== undefined) r.error("Initrd belongs to a Linux kernel in an FV partition; remove it or set Kind=\"FV\"");
+  if (format === "multiboot" && initrd !== undefined) r.error('a Multiboot kernel gets no Initrd; give its files as apx:MultibootModule elements, or set Format="linux"');
+  if (format === "linux" && modules.length > 0) r.error('a Linux kernel takes one initial RAM disk: use Initrd="FILE" instead of apx:MultibootModule');
+  if (format === "auto" && initrd !== undefined && modules.length > 0) r.error("give either Initrd (a Linux kernel) or apx:MultibootModule elements (a Multiboot kernel), not both");
   if (kind === "FV" && bindingAttr) r.error("Binding applies to PV guests only; an FV guest runs unmodified code, so remove Binding");
   return {
     kind,
@@ -117,6 +128,8 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     commandLine,
     modules,
     pos: el.pos,
+    ...(kind === "FV" && format !== "auto" ? { format } : {}),
+    ...(kind === "FV" && initrd !== undefined && initrd.trim() !== "" ? { initrd: resolveAgainst(file, initrd) } : {}),
     ...(drive !== undefined ? { drive } : {}),
     ...(served.length > 0 ? { served } : {}),
     ...(assigned.length > 0 ? { assigned } : {}),

@@ -5,6 +5,7 @@ import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import type { Criticality, PartitionConfig, PortConfig, PortDirection, ProcessConfig, QueuingDiscipline } from "./model";
 import { APX_NS } from "./namespaces";
+import { checkFvPorts } from "./check-fv-ports";
 import { readGuest } from "./read-guest";
 import type { XmlElement } from "./xml-tree";
 
@@ -57,6 +58,7 @@ export function readPartition(el: XmlElement, file: string, sink: DiagnosticSink
     processes.push(proc);
   }
   const guest = readGuest((groups.get("apx:Guest") ?? [])[0], file, sink);
+  checkFvPorts(name ?? `partition_${id ?? "?"}`, ports, guest, el.pos, sink);
   if (id === undefined) return undefined;
   return {
     named: name !== undefined,

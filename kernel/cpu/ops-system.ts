@@ -50,6 +50,19 @@ export class CpuSystem extends CpuArith {
     this.msrs = new MsrFile(apic);
   }
 
+  /**
+   * Cycles the TSC counts beyond those executed, set by the machine's owner: the cycles skipped while the vCPU
+   * sat in HLT (`boot`), or all module time since the partition's boot that it did not run (an FV partition:
+   * halts and other partitions' windows). A real TSC keeps counting in HLT, and a guest that keeps time by it
+   * (Linux) would otherwise see its clock stop whenever it sleeps, and every sleep last until enough code ran.
+   */
+  unexecutedCycles: () => number = () => 0;
+
+  /** The cycle count the TSC follows. */
+  private tscCycles(): number {
+    return this.cycleNow() + this.unexecutedCycles();
+  }
+
   /** The cycle counter now (monotonic; includes the whole running block). */
   cycleNow(): number {
     return this.cycBase + (this.runBudget - this.left);
@@ -126,7 +139,7 @@ export class CpuSystem extends CpuArith {
   /** RDMSR (ECX names the MSR; EDX:EAX gets it): #GP(0) outside CPL 0 or for an MSR that does not exist. */
   rdmsr(): void {
     this.privCheck();
-    const v = this.msrs.read(this.r[1]!, this.cycleNow());
+    const v = this.msrs.read(this.r[1]!, this.tscCycles());
     if (v === undefined) throw new CpuFault(GP, 0);
     this.r[0] = v.lo;
     this.r[2] = v.hi;
@@ -135,7 +148,7 @@ export class CpuSystem extends CpuArith {
   /** WRMSR (EDX:EAX into the MSR named by ECX): #GP(0) outside CPL 0, for unknown MSRs and reserved bits. */
   wrmsr(): void {
     this.privCheck();
-    if (!this.msrs.write(this.r[1]!, this.r[0]!, this.r[2]!, this.cycleNow())) throw new CpuFault(GP, 0);
+    if (!this.msrs.write(this.r[1]!, this.r[0]!, this.r[2]!, this.tscCycles())) throw new CpuFault(GP, 0);
     this.nxEnabled = this.msrs.nxEnabled;
     this.flushTlb(); // IA32_APIC_BASE may have moved an MMIO window over pages the TLB maps as RAM
   }
@@ -194,10 +207,10 @@ export class CpuSystem extends CpuArith {
     r[2] = v.edx;
   }
 
-  /** RDTSC: the TSC MSR (cycle count plus the offset a WRMSR to it set). */
+  /** RDTSC: the TSC MSR (executed and unexecuted cycles plus the offset a WRMSR to it set). */
   rdtsc(): void {
     if ((this.cr4 & CR4_TSD) !== 0 && this.cpl !== 0) throw new CpuFault(GP, 0);
-    const t = this.msrs.tsc(this.cycleNow());
+    const t = this.msrs.tsc(this.tscCycles());
     this.r[0] = Number(t & 0xffffffffn);
     this.r[2] = Number(t >> 32n);
   }

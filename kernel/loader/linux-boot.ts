@@ -58,14 +58,14 @@ export function planLinuxLoad(image: Uint8Array, opts: LinuxLoadOptions): LinuxP
   // The decompressor runs from the load address, or moves itself to pref_address when that is higher, and needs init_size there.
   const runAt = header.relocatable ? Math.max(LINUX_KERNEL_ADDR, header.prefAddress) : LINUX_KERNEL_ADDR;
   const kernelTop = Math.max(LINUX_KERNEL_ADDR + kernel.length, runAt + header.initSize);
-  if (kernelTop > ramTop) return fail("outOfMemory", `the kernel needs RAM up to ${hex(kernelTop)} (${MiB(kernelTop)}) to decompress and run; give --memory more than ${MiB(ramTop)}`);
+  if (kernelTop > ramTop) return fail("outOfMemory", `the kernel needs RAM up to ${hex(kernelTop)} (${MiB(kernelTop)}) to decompress and run; give the machine more than ${MiB(ramTop)} of RAM (boot --memory, a partition's Memory_Requirements)`);
   let ramdiskImage = 0;
   const initrd = opts.initrd ?? new Uint8Array(0);
   if (initrd.length > 0) {
     // As high as allowed, page-aligned, as QEMU and GRUB place it: clear of the kernel's decompression area.
     const limit = Math.min(header.initrdAddrMax + 1, ramTop);
     ramdiskImage = Math.floor((limit - initrd.length) / 4096) * 4096;
-    if (ramdiskImage < kernelTop) return fail("outOfMemory", `the initrd (${initrd.length} bytes) does not fit between the kernel (up to ${hex(kernelTop)}) and ${hex(limit)}; give --memory more`);
+    if (ramdiskImage < kernelTop) return fail("outOfMemory", `the initrd (${initrd.length} bytes) does not fit between the kernel (up to ${hex(kernelTop)}) and ${hex(limit)}; give the machine more RAM (boot --memory, a partition's Memory_Requirements)`);
   }
   const bootParams = buildBootParams({ image, header, memoryMap, cmdLinePtr: LINUX_CMDLINE_ADDR, ramdiskImage, ramdiskSize: initrd.length });
   const chunk = (addr: number, bytes: Uint8Array): LoadChunk => ({ addr: guestPhys(addr), bytes, zeroBytes: 0 });

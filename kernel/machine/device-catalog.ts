@@ -17,6 +17,7 @@ export const DEVICE_TYPES = [
   "debug_console_e9",
   "ata",
   "pci_host_bridge",
+  "sampling_ports",
 ] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];

@@ -19,6 +19,7 @@ import { PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PciHostBridge } from "..
 import { Pic8259Pair } from "../devices/pic8259-pair";
 import { Pit8254 } from "../devices/pit8254";
 import { ResetControl } from "../devices/reset-control";
+import { SAMPLING_PORTS_BASE, SAMPLING_PORTS_COUNT, SamplingPorts, type SamplingPortLink } from "../devices/sampling-ports";
 import { SystemPortB } from "../devices/system-port-b";
 import { Uart16550 } from "../devices/uart16550";
 import type { MmioHandler } from "../mem/physical-memory";
@@ -57,6 +58,8 @@ export interface DeviceContext {
   readonly built: BuiltDevices;
   /** The disk of the ATA primary master (apx:Device Image, boot --drive); undefined = no disk. */
   readonly disk: BlockStore | undefined;
+  /** The partition's sampling ports in the module (FV partitions of a module); undefined = none (`boot`). */
+  readonly samplingPorts?: SamplingPortLink | undefined;
   /** Where a device's ISA IRQ goes instead of the PC's controllers (a device assigned to a PV partition: a virq). */
   readonly isaLine?: (irq: number) => IrqLine;
 }
@@ -84,6 +87,7 @@ export interface BuiltDevices {
   debugConsole?: DebugConsoleE9;
   ata?: AtaController;
   pciHost?: PciHostBridge;
+  samplingPorts?: SamplingPorts;
 }
 
 /** Where one built device sits and what it saves. */
@@ -201,6 +205,11 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
       ],
       mmio: [],
     };
+  },
+  sampling_ports: ({ built, samplingPorts }) => {
+    // Without a module behind it (`boot`) the range stays unmapped: the ports float (0xFF).
+    if (samplingPorts === undefined) return { units: [], ports: [], mmio: [] };
+    return one("sampling-ports", (built.samplingPorts = new SamplingPorts(samplingPorts)), SAMPLING_PORTS_BASE, SAMPLING_PORTS_COUNT);
   },
 };
 

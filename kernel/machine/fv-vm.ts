@@ -1,4 +1,4 @@
-// A full-virtualized partition: a Multiboot v1 kernel on its own PcMachine, driven by the module runner
+// A full-virtualized partition: a Multiboot v1 kernel or a Linux bzImage on its own PcMachine, driven by the module runner
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
 // cycles) and restart; the slicing itself (device deadlines, HLT fast-forward) is pc-run-loop.ts, shared with
 // `boot`. Not scheduling or the HM.
@@ -9,7 +9,6 @@ import type { BlockStore } from "../disk/block-store";
 import { describeFailure, type HostFiles } from "../host/files";
 import { INPUT_LIMITS } from "../host/read-limited";
 import type { BootModule } from "../loader/multiboot-info";
-import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import type { ConsoleBytes } from "../module/console-mux";
@@ -21,7 +20,11 @@ import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partit
 import { readFields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
-import { multibootCommandLine, PC_BOOT_LOADER_NAME, PcMachine } from "./pc-machine";
+import { PcMachine } from "./pc-machine";
+import { planKernelLoad, type KernelPlan } from "./kernel-plan";
+import { samplingPortLink, samplingPortsOf } from "./sampling-port-link";
+import type { SamplingPortLink } from "../devices/sampling-ports";
+import type { PortServices } from "../module/partition-vm";
 import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
@@ -40,7 +43,7 @@ export interface FvVmOptions {
   readonly image: Uint8Array;
   /** The kernel's path: the guest's command line is "PATH COMMANDLINE", as QEMU builds it. */
   readonly imagePath: string;
-  /** Multiboot modules already read; when absent, PartitionGuestConfig.modules are read through `files`. */
+  /** Multiboot modules already read (a Linux kernel: its initrd); when absent, PartitionGuestConfig.modules/initrd are read through `files`. */
   readonly modules?: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** Where to read PartitionGuestConfig.modules when `modules` is absent. */
   readonly files?: HostFiles;
@@ -50,6 +53,8 @@ export interface FvVmOptions {
   readonly disk?: BlockStore;
   /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
   readonly ioreq?: IoreqHub;
+  /** The module's port services bound to this partition, behind its "sampling_ports" device (asked at the first access). */
+  readonly ports?: () => PortServices;
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -77,7 +82,8 @@ class TimedSink implements ByteSink {
  * slice its clock jumps to the module's time, so every device timer that fell in the gap fires once
  * (the PIT/RTC/APIC timer re-arm from "now": one pending interrupt per source, as on hardware whose
  * CPU was not listening), and the PIT count, RTC and APIC timer count show the time that passed.
- * RDTSC counts executed cycles only (the CPU owns that counter).
+ * RDTSC follows module time since the machine's boot too (Cpu.unexecutedCycles adds the halted cycles and the
+ * gaps between slices to the executed ones), so the TSC agrees with the PIT and the APIC timer.
  *
  * Halt rule: a HLT with IF=1 fast-forwards to the next device deadline inside the budget (the idle
  * cycles count in the slice's cycles); when no deadline falls inside the budget, or IF=0, the slice
@@ -90,8 +96,12 @@ export class FvVm implements PartitionVm {
   private readonly clock: ModuleClock;
   private readonly hz: bigint;
   private readonly serial: TimedSink;
-  private readonly plan: MultibootPlan;
+  private readonly plan: KernelPlan;
+  /** The partition's sampling ports for its "sampling_ports" device (undefined: the partition has none). */
+  private readonly samplingPorts: SamplingPortLink | undefined;
   private sliceStart: Nanos = 0n as Nanos;
+  /** Module time of the current boot's cycle 0. */
+  private bootAt: Nanos = 0n as Nanos;
   private sliceStartCycle = 0;
   private idle = 0;
   private exitStatus: number | null = null;
@@ -116,14 +126,12 @@ export class FvVm implements PartitionVm {
     if (memoryBytes < MIN_FV_RAM_BYTES) {
       throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, `an FV partition needs at least 2 MiB of RAM (the kernel loads at 1 MiB), got ${memoryBytes} bytes`);
     }
-    const planned = planMultibootLoad(opts.image, {
-      memoryBytes,
-      commandLine: multibootCommandLine(opts.imagePath, p.guest.commandLine),
-      bootLoaderName: PC_BOOT_LOADER_NAME,
-      modules: readModules(opts),
-    });
-    if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.error.message);
+    // Multiboot or Linux by the file's header (or apx:Guest Format), as `boot` and QEMU's -kernel decide.
+    const planned = planKernelLoad(opts.image, { memoryBytes, elfPath: opts.imagePath, commandLine: p.guest.commandLine, modules: readModules(opts), format: p.guest.format ?? "auto" });
+    if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.message);
     this.plan = planned.plan;
+    const ports = opts.ports;
+    this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;
     this.ioreq = hub !== undefined && hub.devicesOf(p.id).length > 0 ? new IoreqClient(hub, p.id, () => this.now()) : undefined;
     // A served ata's disk is reached by its server through the block services, not by an in-kernel controller.
@@ -183,6 +191,7 @@ export class FvVm implements PartitionVm {
     const m = this.machine;
     const extra = {
       sliceStart: this.sliceStart.toString(),
+      bootAt: this.bootAt.toString(),
       sliceStartCycle: this.sliceStartCycle,
       idle: this.idle,
       exitStatus: this.exitStatus,
@@ -195,17 +204,20 @@ export class FvVm implements PartitionVm {
     const name = this.opts.partition.name;
     const extra = readFields(saved.extra, `machine note ${name}`, (f) => ({
       sliceStart: f.nanos("sliceStart"),
+      bootAt: f.nanos("bootAt"),
       sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
       idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
     }));
     if (!extra.ok) return extra;
+    if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
     const m = this.machine;
     return prepareMachine(saved, m.memory, m.cpu, m, () => {
       this.ioreq?.restoreState(extra.value.ioreqIn);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
+      this.bootAt = extra.value.bootAt;
       this.sliceStartCycle = extra.value.sliceStartCycle;
       this.idle = extra.value.idle;
       this.exitStatus = extra.value.exitStatus ?? null;
@@ -215,6 +227,7 @@ export class FvVm implements PartitionVm {
   /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
   private boot(at: Nanos): PcMachine {
     this.cpu = undefined;
+    this.bootAt = at;
     this.sliceStart = at;
     this.sliceStartCycle = 0;
     this.idle = 0;
@@ -225,7 +238,8 @@ export class FvVm implements PartitionVm {
       now: () => this.now(),
       serialOut: this.serial,
       debugConsoleOut: this.serial,
-      ...(this.opts.partition.guest.devices.length > 0 || this.ioreq !== undefined ? { devices: kernelDevicesBeside(this.opts.partition.guest) } : {}),
+      devices: this.deviceList(),
+      ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
       ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
@@ -238,10 +252,14 @@ export class FvVm implements PartitionVm {
       onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     this.cpu = m.cpu;
+    // The TSC follows module time since this boot (halts and other partitions' windows included), as the PIT and
+    // the APIC timer do: Linux calibrates it against the PIT and keeps time by it.
+    m.cpu.unexecutedCycles = () => this.clock.cyclesBetween(this.bootAt, this.sliceStart) - this.sliceStartCycle + this.idle;
     this.loop.attach(m);
     this.ioreq?.reset();
     this.ioreq?.wire(m.bus, m.cpu);
-    m.loadMultiboot(this.plan);
+    if (this.plan.kind === "linux") m.loadLinux(this.plan.plan);
+    else m.loadMultiboot(this.plan.plan);
     const source = this.opts.input;
     if (source !== undefined) {
       // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
@@ -251,6 +269,13 @@ export class FvVm implements PartitionVm {
       });
     }
     return m;
+  }
+
+  /** The apx:Device list (beside served devices); the default PC gains "sampling_ports" when the partition has sampling ports. */
+  private deviceList(): readonly string[] {
+    const guest = this.opts.partition.guest;
+    const list = kernelDevicesBeside(guest);
+    return guest.devices.length === 0 && samplingPortsOf(this.opts.partition).length > 0 ? [...list, "sampling_ports"] : list;
   }
 
   private runSlice(budget: number): VmSlice {
@@ -311,7 +336,7 @@ export class FvVm implements PartitionVm {
 
 }
 
-/** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad or non-Multiboot image or module. */
+/** Builds the FV machine of `opts.partition`; throws PartitionLoadError for a bad kernel (neither Multiboot nor a bzImage), module or initrd. */
 export function createFvVm(opts: FvVmOptions): PartitionVm {
   return new FvVm(opts);
 }
@@ -319,9 +344,10 @@ export function createFvVm(opts: FvVmOptions): PartitionVm {
 function readModules(opts: FvVmOptions): BootModule[] {
   if (opts.modules !== undefined) return opts.modules.map((m) => ({ data: m.data, string: m.path }));
   const p = opts.partition;
-  return p.guest.modules.map((path) => {
+  const initrd = p.guest.initrd;
+  return (initrd !== undefined ? [initrd] : p.guest.modules).map((path) => {
     const r = opts.files?.read(path, INPUT_LIMITS.image) ?? { ok: false, reason: "other", message: "no file access was given" };
     if (r.ok) return { data: r.bytes, string: path };
-    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read Multiboot module: ${describeFailure(r)}`);
+    throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read ${path === initrd ? "initrd" : "Multiboot module"}: ${describeFailure(r)}`);
   });
 }

@@ -4,6 +4,7 @@ import { planLinuxLoad, type LinuxPlan } from "../loader/linux-boot";
 import { isLinuxKernel } from "../loader/linux-setup-header";
 import { planMultibootLoad, type MultibootPlan } from "../loader/multiboot";
 import type { BootModule } from "../loader/multiboot-info";
+import type { KernelFormat } from "../config/model";
 import { multibootCommandLine, PC_BOOT_LOADER_NAME } from "./pc-machine";
 
 /** A checked load plan of either format. */
@@ -16,13 +17,18 @@ export interface KernelLoadOptions {
   readonly commandLine: string;
   /** Multiboot modules; for Linux their bytes, concatenated in order, are the initrd (concatenated cpio archives are valid). */
   readonly modules: readonly BootModule[];
+  /** "auto" (default): by the header; "linux"/"multiboot": as named (apx:Guest Format), a file of the other kind is refused. */
+  readonly format?: KernelFormat;
 }
 
 export type KernelPlanResult = { readonly ok: true; readonly plan: KernelPlan } | { readonly ok: false; readonly message: string };
 
 /** Plans the load of `file` in the format its header names. */
 export function planKernelLoad(file: Uint8Array, opts: KernelLoadOptions): KernelPlanResult {
-  if (isLinuxKernel(file)) {
+  const linux = isLinuxKernel(file);
+  if (opts.format === "linux" && !linux) return { ok: false, message: 'Format="linux", but this is not a Linux bzImage (no "HdrS" setup header at offset 0x202)' };
+  if (opts.format === "multiboot" && linux) return { ok: false, message: 'Format="multiboot", but this is a Linux bzImage (its setup header says so); use Format="linux" or leave Format out' };
+  if (linux) {
     const planned = planLinuxLoad(file, { memoryBytes: opts.memoryBytes, commandLine: opts.commandLine, initrd: concatInitrds(opts.modules) });
     return planned.ok ? { ok: true, plan: { kind: "linux", plan: planned.plan } } : { ok: false, message: `Linux kernel: ${planned.error.message}` };
   }

@@ -257,6 +257,7 @@ export class BootSession {
       onTimerArmed: (at) => this.loop.timerArmed(at),
     });
     machine = pc;
+    pc.cpu.unexecutedCycles = () => clock.idleCycles; // the TSC keeps counting while the CPU sleeps in HLT
     this.machine = pc;
     this.clk = clock;
     this.loop.attach(pc);

@@ -17,6 +17,7 @@ import type { Pic8259Pair } from "../devices/pic8259-pair";
 import type { Pit8254 } from "../devices/pit8254";
 import type { I8042 } from "../devices/i8042";
 import type { ResetControl } from "../devices/reset-control";
+import type { SamplingPortLink } from "../devices/sampling-ports";
 import type { SystemPortB } from "../devices/system-port-b";
 import type { Uart16550 } from "../devices/uart16550";
 import { MULTIBOOT_BOOTLOADER_MAGIC, applyMultibootPlan, type MultibootPlan } from "../loader/multiboot";
@@ -60,6 +61,8 @@ export interface PcMachineOptions {
   readonly devices?: readonly string[];
   /** The disk behind the "ata" device (owned by the caller: it outlives reboots of this machine). */
   readonly disk?: BlockStore;
+  /** The module's sampling ports of this partition, behind the "sampling_ports" device (FV partitions). */
+  readonly samplingPorts?: SamplingPortLink;
 }
 
 /** One PC: memory, vCPU and chips, wired; built fresh for every (re)boot. */
@@ -97,6 +100,7 @@ export class PcMachine {
         requestReset: (cause) => opts.requestReset?.(cause),
         built: this.chips,
         disk: opts.disk,
+        samplingPorts: opts.samplingPorts,
       },
       list.specs,
     );

@@ -12,6 +12,8 @@ import type { InputSource } from "../machine/serial-input";
 import { createPvVm } from "../pv/pv-vm";
 import { PartitionLoadError } from "./load-error";
 import type { VmBuilders } from "./vm-factory";
+import type { PortServices, VmLinks } from "./partition-vm";
+import type { PartitionId } from "../mem/types";
 
 /** Input for one FV partition's COM1 receiver and keyboard (`apexvisor run --console NAME`). */
 export interface ConsoleInput {
@@ -36,6 +38,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         imagePath: relative(configDir, images.imagePath),
         modules: images.modules,
         ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
+        ...portsOf(links, p.id),
         ...(input !== undefined && input.partition === p.name ? { input: input.source } : {}),
         ...(p.guest.drive !== undefined ? { disk: openDrive(disks, p.name, p.guest.drive, p.guest.pos ?? p.pos) } : {}),
       }),
@@ -53,6 +56,12 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
       });
     },
   };
+}
+
+/** The FV builder's port services of partition `id`, when the runner links any. */
+function portsOf(links: VmLinks | undefined, id: PartitionId): { ports?: () => PortServices } {
+  const ports = links?.ports;
+  return ports === undefined ? {} : { ports: () => ports(id) };
 }
 
 function readLibpv(host: ModuleHost, p: { name: string; guest: { pos: SourcePos | undefined }; pos: SourcePos }): Uint8Array {

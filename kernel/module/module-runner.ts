@@ -182,7 +182,14 @@ export class ModuleRunner {
       : undefined;
     const hub = this.ioreq;
     this.serverWatch = hub === undefined ? undefined : new ServerWatch(config.partitions, (id) => hub.isServer(id));
-    const links: VmLinks = { ioreq: this.ioreq };
+    const links: VmLinks = {
+      ioreq: this.ioreq,
+      ports: (id) => {
+        const p = this.partitions.get(id);
+        if (p === undefined) throw new Error(`port services of partition ${id} asked before the module was built`);
+        return this.portServicesFor(p);
+      },
+    };
     for (const p of [...config.partitions].sort((a, b) => a.id - b.id)) {
       const vm = opts.createVm(p, this.console.sinkFor(p.id), links);
       const runtime: PartitionRuntime = {
@@ -424,7 +431,9 @@ export class ModuleRunner {
         continue;
       }
       if (p.config.guest.kind === "FV" && p.mode.mode !== "NORMAL") {
-        // A full-virtualized guest knows nothing of APEX: it is in NORMAL mode as soon as it runs.
+        // A full-virtualized guest knows nothing of APEX: it is in NORMAL mode as soon as it runs, and its
+        // configured sampling ports are created for it first (its "sampling_ports" device reaches them).
+        for (const port of p.config.ports) if (port.kind === "sampling") this.router.table.createSampling(p.config.id, p.mode.mode, port);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.NORMAL));
       }
       const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs) : p.vm.run(budget - used, this.now);

@@ -193,4 +193,6 @@ export interface VmInternals {
 export interface VmLinks {
   /** Present when some FV partition has a device served by a PV partition. */
   readonly ioreq: IoreqHub | undefined;
+  /** The port services bound to a partition (an FV partition's "sampling_ports" device); ask after construction. */
+  readonly ports?: (partition: PartitionId) => PortServices;
 }

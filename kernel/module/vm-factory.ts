@@ -27,9 +27,11 @@ export interface VmBuilders {
 function readOrFail(files: HostFiles, p: PartitionConfig, path: string, what: string): Uint8Array {
   const r = files.read(path, INPUT_LIMITS.image);
   if (r.ok) return r.bytes;
+  // A Linux guest's kernel and initrd come from `npm run fetch:linux` (Debian's packages), not from the guest build.
+  const linux = p.guest.initrd !== undefined || p.guest.format === "linux";
   const reason =
     r.reason === "missing"
-      ? `${what} not found (build the guests with \`npm run build:guests\`, or fix the path in the XML)`
+      ? `${what} not found (${linux ? "fetch Debian's kernel and build the initramfs with \`npm run fetch:linux\`" : "build the guests with \`npm run build:guests\`"}, or fix the path in the XML)`
       : `${what} cannot be read: ${r.reason === "directory" ? "it is a directory" : r.message}`;
   throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, reason);
 }
@@ -43,7 +45,8 @@ export function readPartitionImages(p: PartitionConfig, files: HostFiles): Parti
   return {
     image: readOrFail(files, p, imagePath, "guest image"),
     imagePath,
-    modules: p.guest.modules.map((m) => ({ path: m, data: readOrFail(files, p, m, "Multiboot module") })),
+    // A Linux kernel's initrd rides where a Multiboot kernel's modules do (kernel-plan.ts makes it the initrd).
+    modules: p.guest.initrd !== undefined ? [{ path: p.guest.initrd, data: readOrFail(files, p, p.guest.initrd, "initrd") }] : p.guest.modules.map((m) => ({ path: m, data: readOrFail(files, p, m, "Multiboot module") })),
   };
 }
 

@@ -1,10 +1,13 @@
 // `validate`'s look at the files a module names: each guest image exists, is a regular file within the
-// size limit and is of the right kind (PV: ELF32 i386; FV: ELF32 i386 or a file with a Multiboot header
-// in its first 8 KiB), and each Multiboot module is a readable regular file. Node-only shell.
-import { closeSync, openSync, readSync, statSync } from "fs";
+// size limit and is of the right kind (PV: ELF32 i386; FV: ELF32 i386, a file with a Multiboot header in its
+// first 8 KiB, or a Linux bzImage whose load plan fits the partition with its initrd), and each Multiboot
+// module and initrd is a readable regular file. Node-only shell.
+import { closeSync, openSync, readFileSync, readSync, statSync } from "fs";
 import type { Diagnostic } from "../../config/diagnostic";
 import type { PartitionConfig, SystemConfig } from "../../config/model";
 import { checkDiskSize } from "../../disk/disk-image";
+import { isLinuxKernel } from "../../loader/linux-setup-header";
+import { fvKernelProblems } from "../../machine/check-fv-kernel";
 import { INPUT_LIMITS } from "../read-limited";
 import { readFailure } from "./read-limited";
 
@@ -69,9 +72,24 @@ function imageProblem(p: PartitionConfig, path: string): string | undefined {
   } catch (e) {
     return readFailure(e);
   }
+  // A Linux bzImage (or a file named Format="linux"): its whole load is checked by linuxProblems.
+  if (p.guest.kind === "FV" && (isLinuxKernel(b) || p.guest.format === "linux")) return undefined;
   if (isElf32I386(b)) return undefined;
   if (p.guest.kind === "FV") return hasMultiboot(b) ? undefined : "it is neither an i386 ELF32 file nor a Multiboot kernel";
   return "it is not an i386 ELF32 file";
+}
+
+/** An FV kernel's format, initrd and (Linux) load plan against the partition's RAM (kernel/machine/check-fv-kernel.ts). */
+function kernelProblems(p: PartitionConfig, path: string): string[] {
+  try {
+    const kernel = new Uint8Array(readFileSync(path));
+    const initrd = p.guest.initrd;
+    // A missing or unreadable initrd is reported on its own; the plan is then checked without it.
+    const rd = initrd !== undefined && fileProblem(initrd) === undefined ? new Uint8Array(readFileSync(initrd)) : undefined;
+    return fvKernelProblems(p, kernel, rd);
+  } catch (e) {
+    return [readFailure(e)];
+  }
 }
 
 /** Errors for every guest image and module file of the wrong kind; warnings for the missing ones (a
@@ -87,6 +105,13 @@ export function checkImages(config: SystemConfig): { errors: Diagnostic[]; warni
     if (p.guest.image !== undefined) {
       const why = imageProblem(p, p.guest.image);
       if (why !== undefined) put(pos, `partition "${p.name}": guest image ${p.guest.image}`, why);
+    }
+    if (p.guest.kind === "FV" && p.guest.image !== undefined && imageProblem(p, p.guest.image) === undefined) {
+      for (const why of kernelProblems(p, p.guest.image)) errors.push({ pos, message: `partition "${p.name}": kernel ${p.guest.image}: ${why}` });
+    }
+    if (p.guest.initrd !== undefined) {
+      const why = fileProblem(p.guest.initrd);
+      if (why !== undefined) put(pos, `partition "${p.name}": initrd ${p.guest.initrd}`, why);
     }
     for (const m of p.guest.modules) {
       const why = fileProblem(m);

@@ -55,7 +55,7 @@ describe("kernel/config/validate", () => {
     expect(nav?.memory.map((m) => m.sizeBytes)).to.deep.equal([1048576, 3145728, 4096]);
     expect(nav?.memory[2]).to.deep.include({ shared: "telemetry", access: "READ_ONLY" });
     expect(display?.guest.kind).to.equal("FV");
-    expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8", "isa_debug_exit"]);
+    expect(display?.guest.devices).to.deep.equal(["pic8259", "pit8254", "uart16550@0x3f8", "isa_debug_exit", "sampling_ports"]);
     expect(display?.guest.modules).to.deep.equal([path.join(examples, "data", "display-motd.txt")]);
     expect(c.ext.costOverrides).to.deep.equal([{ name: "trap", cycles: 120, pos: c.ext.costOverrides?.[0]?.pos }]);
     expect(c.channels.map((ch) => ch.destinations.length)).to.deep.equal([2, 1]);
