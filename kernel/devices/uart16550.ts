@@ -2,7 +2,8 @@
 // FIFO fed from a host input queue, transmit straight to a ByteSink, interrupts on an IrqLine.
 // Not modelled: baud-rate timing (a byte leaves the moment it is written), parity/framing errors, break.
 // Host input enters the receiver only when the guest looks (RBR, LSR, IIR) or enables the receive
-// interrupt, so no byte is lost to a FIFO reset during the guest's UART setup and runs stay deterministic.
+// interrupt, and is paced by DTR/RTS flow control (receiverLine), so no byte is lost to a FIFO reset
+// during the guest's UART setup and runs stay deterministic.
 import type { ByteSink, Device, IrqLine, ParseResult } from "./device";
 import { parseStateWith } from "./state-reader";
 
@@ -126,16 +127,18 @@ export class Uart16550 implements Device<Uart16550State> {
 
   /**
    * The line as the guest set it up, for a host input paced at its baud rate: the divisor latch, LCR,
-   * and whether the receiver takes a byte now (the FIFO and host queue have room: a byte waits rather
-   * than overruns, as with RTS/CTS; and the guest listens). A guest that reads by interrupt listens while
-   * its receive interrupt is on: Linux raises DTR when it opens the port but clears the FIFO and reads RBR
-   * once more before it enables that interrupt, and turns it off to throttle; a byte sent in between would
-   * be lost. A polling guest (never enabled it) listens once it raised DTR.
+   * and whether the receiver takes a byte now. The host is a terminal with hardware flow control: it sends
+   * only while the guest asserts DTR and RTS (its DSR and CTS), and a byte waits rather than overruns (the
+   * FIFO and host queue have room). A guest that reads by interrupt also listens only while its receive
+   * interrupt is on (Linux turns it off to throttle). Linux's console raises DTR alone long before anyone
+   * opens the port, and its open clears the FIFOs and enables the interrupt before it raises RTS last; a
+   * byte taken in between was lost to autoconfig's FIFO probe or to the FIFO enable in set_termios.
    */
   receiverLine(): { divisor: number; lineControl: number; ready: boolean } {
-    const enabled = (this.ier & IER_ERBFI) !== 0 || ((this.mcr & MCR_DTR) !== 0 && !this.rxIrqUsed);
+    const flow = (this.mcr & (MCR_DTR | MCR_RTS)) === (MCR_DTR | MCR_RTS) && !this.loopback;
+    const listening = (this.ier & IER_ERBFI) !== 0 || !this.rxIrqUsed;
     const room = this.input.length === 0 && this.rx.length < this.depth;
-    return { divisor: this.divisor, lineControl: this.lcr, ready: enabled && room };
+    return { divisor: this.divisor, lineControl: this.lcr, ready: flow && listening && room };
   }
 
   /** Host bytes still waiting for room in the receive FIFO. */

@@ -101,17 +101,28 @@ describe("kernel/devices/uart16550", () => {
     expect(uart.read(RBR)).to.equal(1);
     expect(irq.level).to.equal(false);
   });
-  it("host input waits for a polling guest's DTR, and for an interrupt-driven guest's receive interrupt (Linux raises DTR, then clears the FIFO, then enables it)", () => {
+  it("host input waits for DTR and RTS (flow control), and for an interrupt-driven guest's receive interrupt", () => {
     const polled = make().uart;
     expect(polled.receiverLine().ready).to.equal(false);
-    polled.write(MCR, 1, 0x01); // DTR
+    polled.write(MCR, 1, 0x01); // DTR alone: the terminal still waits for CTS
+    expect(polled.receiverLine().ready).to.equal(false);
+    polled.write(MCR, 1, 0x03); // DTR, RTS
     expect(polled.receiverLine().ready).to.equal(true);
+    polled.write(MCR, 1, 0x13); // loopback disconnects the modem outputs from the line
+    expect(polled.receiverLine().ready).to.equal(false);
+    // Linux's serial console (uart_set_options) raises DTR alone at boot, long before the port is opened.
     const linux = make().uart;
-    linux.write(IER, 1, 0x0f); // autoconfig probes IER at boot
+    linux.write(MCR, 1, 0x01);
+    expect(linux.receiverLine().ready).to.equal(false);
+    linux.write(IER, 1, 0x0f); // autoconfig probes IER
     linux.write(IER, 1, 0x00);
-    linux.write(MCR, 1, 0x0b); // open: DTR, RTS, OUT2
-    expect(linux.receiverLine().ready).to.equal(false); // the FIFO clear and the "for luck" RBR read come next
-    linux.write(IER, 1, 0x05); // RLSI | RDI: now it listens
+    // Open (serial8250_do_startup): FIFO clear, reads "for luck", then the receive interrupt; then set_termios
+    // changes the FIFO enable (which clears the receiver) and uart_port_dtr_rts raises RTS last.
+    linux.write(MCR, 1, 0x09); // DTR, OUT2
+    linux.write(IER, 1, 0x05); // RLSI | RDI
+    expect(linux.receiverLine().ready).to.equal(false);
+    linux.write(FCR, 1, 0x81);
+    linux.write(MCR, 1, 0x0b); // DTR, RTS, OUT2: now it listens
     expect(linux.receiverLine().ready).to.equal(true);
     linux.write(IER, 1, 0x00); // throttled
     expect(linux.receiverLine().ready).to.equal(false);
