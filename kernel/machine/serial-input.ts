@@ -1,7 +1,7 @@
 // Host input on a PC's console lines, paced like a real serial line: one byte per character time of
 // COM1's current divisor and frame format (PC16550D datasheet, "Baud rate generator"), on virtual time,
-// to every sink that is ready for it (the UART once the guest raised DTR or enabled the receive
-// interrupt; the PS/2 keyboard while scanning). Where bytes come from is the caller's InputSource.
+// to every sink that is ready for it (the UART while the guest asserts DTR and RTS and listens, see
+// Uart16550.receiverLine; the PS/2 keyboard while scanning). Where bytes come from is the caller's InputSource.
 import type { TimerService } from "../devices/device";
 import { nanos, type Nanos } from "../mem/types";
 

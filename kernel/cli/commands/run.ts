@@ -38,8 +38,8 @@ Guest console text is shown safely: control characters and escape sequences appe
 or \\x9b (C1) instead of acting on the terminal; --raw-console passes the bytes through unchanged.
 
 Input: --console NAME feeds stdin to the COM1 receiver and PS/2 keyboard of FV partition NAME, one byte per
-character time of the guest's COM1 settings, in the partition's virtual time, once the guest raised DTR or
-enabled the receive interrupt. A pipe or file is read as a stream, a chunk at a time when the line wants a
+character time of the guest's COM1 settings, in the partition's virtual time, while the guest asserts DTR and
+RTS and, once it used the receive interrupt, keeps that on. A pipe or file is read as a stream, a chunk at a time when the line wants a
 byte (an endless pipe does not hold up the start), so a run with piped input is as deterministic as one
 without. A terminal is put in raw mode, as \`boot\` does: typed keys go to the guest, Ctrl-A x ends the run
 (exit status 0), Ctrl-A a sends Ctrl-A; it is the one non-deterministic input, and stderr says so.

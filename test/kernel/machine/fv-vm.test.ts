@@ -144,7 +144,7 @@ describe("machine/fv-vm", function () {
     vm.run(1, nanos(0));
     expect(input).to.deep.equal(["h".charCodeAt(0), "i".charCodeAt(0)]); // paced: nothing before the line is looked at
     vm.run(5 * MS, nanos(0));
-    // The first byte arrives once the guest raised DTR; this guest then stops for good, so the second waits.
+    // The first byte arrives once the guest raised DTR and RTS; this guest then stops for good, so the second waits.
     expect(input).to.deep.equal(["i".charCodeAt(0)]);
   });
 
