@@ -2,7 +2,8 @@
 // guest instructions, guest time and host seconds beside qemu-system-i386 -kernel (TCG) on the same files, then
 // the console messages apexvisor prints and QEMU does not. Host seconds: wall time (inflated by other load on
 // the machine) and the process's CPU time (user + system; QEMU's from /proc, all its threads).
-// Usage: node dist/scripts/linux-boot-time.js [--flavours 686,rt-686-pae] [--append "console=ttyS0 acpi=off"] [--memory 128] [--no-qemu]
+// Usage: node dist/scripts/linux-boot-time.js [--flavours 686,rt-686-pae] [--append "console=ttyS0 acpi=off"] [--memory 128]
+//        [--only apexvisor|qemu] (QEMU rows are skipped with a message when qemu-system-i386 is absent)
 import { spawn, spawnSync } from "child_process";
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -37,7 +38,7 @@ function option(name: string): string | undefined {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`linux-boot-time: ${message}\nusage: node dist/scripts/linux-boot-time.js [--flavours 686,rt-686-pae] [--append TEXT] [--memory MiB] [--no-qemu]\n`);
+  process.stderr.write(`linux-boot-time: ${message}\nusage: node dist/scripts/linux-boot-time.js [--flavours 686,rt-686-pae] [--append TEXT] [--memory MiB] [--only apexvisor|qemu]\n`);
   process.exit(2);
 }
 
@@ -89,30 +90,35 @@ function procCpuSeconds(pid: number): number | null {
   }
 }
 
-/** QEMU with the console on stdio (nothing typed), stopped as soon as the prompt shows. */
-function bootQemu(flavour: string, kernel: string, initrd: string, append: string, memMiB: number): Promise<Row> {
+/**
+ * QEMU with the console in a file (on a pipe its -serial stdio drops bytes when the reader falls behind, which
+ * garbles the log on a loaded machine), watched until the prompt shows, then stopped.
+ */
+function bootQemu(flavour: string, kernel: string, initrd: string, append: string, memMiB: number, logPath: string): Promise<Row> {
   return new Promise((resolve, reject) => {
-    const args = ["-kernel", kernel, "-initrd", initrd, "-append", append, "-m", `${memMiB}M`, "-serial", "stdio", "-display", "none", "-monitor", "none", "-no-reboot"];
+    writeFileSync(logPath, "");
+    const args = ["-kernel", kernel, "-initrd", initrd, "-append", append, "-m", `${memMiB}M`, "-serial", `file:${logPath}`, "-display", "none", "-monitor", "none", "-no-reboot"];
     const t0 = process.hrtime.bigint();
-    const q = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "inherit"] });
-    let log = "";
+    const q = spawn("qemu-system-i386", args, { stdio: ["ignore", "ignore", "inherit"] });
     let done = false;
-    const timer = setTimeout(() => q.kill("SIGKILL"), QEMU_TIMEOUT_MS);
-    q.stdout.setEncoding("latin1");
-    q.stdout.on("data", (d: string) => {
-      log += d;
-      if (!done && log.includes(INIT) && PROMPT.test(log)) {
-        done = true;
-        const hostSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-        const cpuSeconds = q.pid === undefined ? null : procCpuSeconds(q.pid);
-        clearTimeout(timer);
-        q.kill("SIGKILL");
-        resolve({ flavour, who: "qemu", instructions: null, initStamp: stampAt(log, INIT), hostSeconds, cpuSeconds, log });
-      }
-    });
-    q.on("exit", () => {
+    const finish = (row: Row | Error): void => {
+      done = true;
+      clearInterval(watch);
       clearTimeout(timer);
-      if (!done) reject(new Error(`qemu-system-i386 ended before the ${flavour} prompt:\n${log.slice(-1000)}`));
+      q.kill("SIGKILL");
+      if (row instanceof Error) reject(row);
+      else resolve(row);
+    };
+    const watch = setInterval(() => {
+      const log = readFileSync(logPath, "latin1");
+      if (done || !log.includes(INIT) || !PROMPT.test(log)) return;
+      const hostSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const cpuSeconds = q.pid === undefined ? null : procCpuSeconds(q.pid);
+      finish({ flavour, who: "qemu", instructions: null, initStamp: stampAt(log, INIT), hostSeconds, cpuSeconds, log });
+    }, 100);
+    const timer = setTimeout(() => finish(new Error(`qemu-system-i386 did not reach the ${flavour} prompt in ${QEMU_TIMEOUT_MS / 1000} s`)), QEMU_TIMEOUT_MS);
+    q.on("exit", () => {
+      if (!done) finish(new Error(`qemu-system-i386 ended before the ${flavour} prompt:\n${readFileSync(logPath, "latin1").slice(-1000)}`));
     });
   });
 }
@@ -131,15 +137,21 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const qemu = !process.argv.includes("--no-qemu") && spawnSync("qemu-system-i386", ["--version"]).status === 0;
-  if (!qemu) console.log(process.argv.includes("--no-qemu") ? "QEMU left out (--no-qemu)" : "qemu-system-i386 not found: QEMU rows skipped");
+  const only = option("only");
+  if (only !== undefined && only !== "apexvisor" && only !== "qemu") usage("--only takes apexvisor or qemu");
+  const qemu = only !== "apexvisor" && spawnSync("qemu-system-i386", ["--version"]).status === 0;
+  if (!qemu) console.log(only === "apexvisor" ? "QEMU left out (--only apexvisor)" : "qemu-system-i386 not found: QEMU rows skipped");
   console.log(`append: ${append}, memory ${memMiB} MiB, initrd ${files.initrd}`);
   const rows: Row[] = [];
   for (const f of flavours) {
     const kernel = kernels[f]!;
-    rows.push(bootApexvisor(f, kernel, files.initrd, append, memMiB));
-    if (qemu) rows.push(await bootQemu(f, kernel, files.initrd, append, memMiB));
-    for (const r of rows.filter((r) => r.flavour === f)) writeFileSync(join(REPO_ROOT, "build", "linux", `boot-time-${f}-${r.who}.log`), r.log, "latin1");
+    const logOf = (who: string): string => join(REPO_ROOT, "build", "linux", `boot-time-${f}-${who}.log`);
+    if (only !== "qemu") {
+      const r = bootApexvisor(f, kernel, files.initrd, append, memMiB);
+      writeFileSync(logOf(r.who), r.log, "latin1");
+      rows.push(r);
+    }
+    if (qemu) rows.push(await bootQemu(f, kernel, files.initrd, append, memMiB, logOf("qemu")));
   }
   console.log("\nflavour     | run       | instructions to prompt | kernel clock at Run /init | wall s to prompt | CPU s to prompt");
   console.log("------------|-----------|------------------------|---------------------------|------------------|----------------");
