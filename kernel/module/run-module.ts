@@ -83,7 +83,7 @@ function fileHash(files: HostFiles, path: string): string {
 
 /** What a module snapshot records to rebuild the same module: the XML and every image, by content. */
 function moduleParams(files: HostFiles, file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
-  const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules]).filter((x): x is string => x !== undefined);
+  const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules, p.guest.initrd]).filter((x): x is string => x !== undefined);
   return { module: files.absolute(file), moduleSha256: fileHash(files, file), images: images.map((i) => ({ path: files.absolute(i), sha256: fileHash(files, i) })), time: time.toString() };
 }
 
