@@ -64,9 +64,9 @@ export function encodeInputPosition(p: InputPosition | undefined): Json {
   return { consumed: p.consumed, consumedSha256: p.consumedSha256, interactive: p.interactive, dueInNs: g.dueInNs === null ? null : g.dueInNs.toString(), waitingForGuest: g.waitingForGuest, finished: g.finished };
 }
 
-/** The `input` field of a machine note's extra (null: the machine had no console input); throws FieldError naming the field. */
+/** The `input` field of a machine note's extra (null or absent: the machine had no console input); throws FieldError naming the field. */
 export function readInputPosition(f: Fields, name: string): InputPosition | undefined {
-  const o = f.objOrNull(name);
+  const o = f.isAbsent(name) ? undefined : f.objOrNull(name);
   if (o === undefined) return undefined;
   const sha = o.hex("consumedSha256", 32);
   if (sha.length !== 32) o.list("consumedSha256", -1); // throws naming the field
