@@ -392,7 +392,8 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   const read = readSnapshotFile(file);
   if (!read.ok) return refuse(read.error);
   const c = read.content;
-  if (c.kind !== "boot") return refuse("a module snapshot: continue it with `apexvisor resume`");
+  if (c.kind === "module") return refuse("a module snapshot: continue it with `apexvisor resume`");
+  if (c.kind === "partition") return refuse("one partition extracted for gdb (`snapshot extract`), not restorable; restore the snapshot it came from");
   const machine = c.machines[0];
   if (machine === undefined || c.machines.length !== 1) return refuse("header note: a boot snapshot holds exactly one machine");
   const p = c.params;

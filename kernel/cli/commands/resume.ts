@@ -54,7 +54,8 @@ function resume(args: ResumeArgs, setExit: (code: number) => void): void {
   const c = read.content;
   const module = c.params["module"];
   if (c.kind !== "module" || typeof module !== "string") {
-    process.stderr.write(`apexvisor resume: ${args.snapshot}: a boot snapshot; continue it with \`apexvisor boot --restore\`\n`);
+    const why = c.kind === "boot" ? "a boot snapshot; continue it with `apexvisor boot --restore`" : c.kind === "partition" ? "one partition extracted for gdb (`snapshot extract`), not restorable; resume the module snapshot it came from" : "header note: field params.module: expected the module's path";
+    process.stderr.write(`apexvisor resume: ${args.snapshot}: ${why}\n`);
     setExit(RUN_EXIT.snapshot);
     return;
   }
