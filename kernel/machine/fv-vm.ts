@@ -28,7 +28,8 @@ import type { PortServices } from "../module/partition-vm";
 import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
-import type { InputSource } from "./serial-input";
+import type { InputSource, PacedInput } from "./serial-input";
+import { countedInput, encodeInputPosition, inputPosition, readInputPosition, replayInput, type CountedInput } from "../snapshot/input-position";
 
 /** What createFvVm needs: the partition, its image and where its console goes. */
 export interface FvVmOptions {
@@ -49,6 +50,8 @@ export interface FvVmOptions {
   readonly files?: HostFiles;
   /** Console input (COM1 and the PS/2 keyboard, paced at COM1's baud rate); a terminal's Ctrl-A x ends the run ("quit"). */
   readonly input?: InputSource;
+  /** On a restore, `input` is new input from the restored instant on, not the saved run's input again (snapshot/input-position.ts). */
+  readonly freshInput?: boolean;
   /** The disk of the partition's "ata" device (opened by the builder; it outlives restarts). */
   readonly disk?: BlockStore;
   /** The module's forwarded-device routing, when some device of this partition is served by a partition. */
@@ -114,9 +117,13 @@ export class FvVm implements PartitionVm {
   private readonly ioreq: IoreqClient | undefined;
   /** The disk belongs to a served ata (the hub has it), not to this PC's own controller. */
   private readonly diskServed: boolean;
+  /** Console input, counted across restarts (a snapshot records its position), and its pacing on the current PC. */
+  private readonly input: CountedInput | undefined;
+  private paced: PacedInput | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
+    this.input = opts.input === undefined ? undefined : countedInput(opts.input);
     this.hz = BigInt(opts.clockHz);
     this.serial = new TimedSink(opts.console, () => this.now());
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
@@ -195,6 +202,7 @@ export class FvVm implements PartitionVm {
       sliceStartCycle: this.sliceStartCycle,
       idle: this.idle,
       exitStatus: this.exitStatus,
+      input: encodeInputPosition(this.input === undefined || this.paced === undefined ? undefined : inputPosition(this.input, this.paced.saveState())),
       ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState() }),
     };
     return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
@@ -208,12 +216,18 @@ export class FvVm implements PartitionVm {
       sliceStartCycle: f.int("sliceStartCycle", 0, Number.MAX_SAFE_INTEGER),
       idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
+      input: readInputPosition(f, "input"),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
     }));
     if (!extra.ok) return extra;
     if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
+    // The saved run's input again up to its position (or new input): read and checked before anything is applied.
+    const savedInput = extra.value.input;
+    const input = this.input;
+    const replay = input === undefined || savedInput === undefined ? undefined : replayInput(input, savedInput, this.opts.freshInput === true);
+    if (replay !== undefined && !replay.ok) return { ok: false, error: `machine note ${name}: ${replay.error}` };
     const m = this.machine;
-    return prepareMachine(saved, m.memory, m.cpu, m, () => {
+    const prepared = prepareMachine(saved, m.memory, m.cpu, m, () => {
       this.ioreq?.restoreState(extra.value.ioreqIn);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
@@ -222,6 +236,16 @@ export class FvVm implements PartitionVm {
       this.idle = extra.value.idle;
       this.exitStatus = extra.value.exitStatus ?? null;
     });
+    if (!prepared.ok) return prepared;
+    return {
+      ok: true,
+      apply: () => {
+        prepared.apply();
+        // Input where the saved machine had none starts from the restored instant, as at a boot.
+        if (replay !== undefined) this.paced?.restoreState(replay.pacing);
+        else this.paced?.start();
+      },
+    };
   }
 
   /** Builds and loads a fresh machine whose cycle 0 is module time `at`. */
@@ -260,10 +284,11 @@ export class FvVm implements PartitionVm {
     this.ioreq?.wire(m.bus, m.cpu);
     if (this.plan.kind === "linux") m.loadLinux(this.plan.plan);
     else m.loadMultiboot(this.plan.plan);
-    const source = this.opts.input;
+    const source = this.input;
+    this.paced = undefined;
     if (source !== undefined) {
       // Console input paced like a serial line on this machine's time (serial-input.ts); the source outlives reboots.
-      m.startConsoleInput(source, () => {
+      this.paced = m.startConsoleInput(source, () => {
         this.quit = true;
         this.cpu?.requestStop("user quit");
       });

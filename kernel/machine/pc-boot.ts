@@ -8,6 +8,8 @@ import { planKernelLoad, type KernelPlan } from "./kernel-plan";
 import type { BootModule } from "../loader/multiboot-info";
 import type { Nanos } from "../mem/types";
 import { prepareMachine, saveMachine } from "../snapshot/machine-state";
+import { countedInput, encodeInputPosition, inputPosition, readInputPosition, replayInput, type CountedInput, type InputPosition } from "../snapshot/input-position";
+import { readFields } from "../snapshot/json-fields";
 import type { Json, SnapshotMachine } from "../snapshot/snapshot-file";
 import type { BlockStore } from "../disk/block-store";
 import { ATA_PRIMARY } from "../devices/ata/ata-registers";
@@ -114,8 +116,13 @@ export interface BootResumeOptions {
   readonly debugConsole?: (bytes: Uint8Array) => void;
   /** Keep the machine for a snapshot of its final state (BootResult.snapshot). */
   readonly keepState?: boolean;
-  /** Console input from here on (a restored machine starts with none), to the lines params.serialConsole says. */
+  /**
+   * Console input from here on, to the lines params.serialConsole says: the saved run's input again (its
+   * consumed bytes are read and checked, then the line goes on from the saved position), or with
+   * `freshInput` new input (snapshot/input-position.ts).
+   */
   readonly input?: InputSource;
+  readonly freshInput?: boolean;
 }
 
 type Created = { ok: true; session: BootSession } | { ok: false; message: string };
@@ -139,16 +146,15 @@ function runToEnd(s: Created): BootResult {
   }
 }
 
-function readBootExtra(extra: Json): { idleCycles: number } | string {
-  const idle = typeof extra === "object" && extra !== null && !Array.isArray(extra) ? extra["idleCycles"] : undefined;
-  if (typeof idle !== "number" || !Number.isSafeInteger(idle) || idle < 0) return "machine note boot: field extra.idleCycles: expected a non-negative integer";
-  return { idleCycles: idle };
+function readBootExtra(extra: Json): { idleCycles: number; input: InputPosition | undefined } | string {
+  const r = readFields(extra, "machine note boot", (f) => ({ idleCycles: f.int("idleCycles", 0, Number.MAX_SAFE_INTEGER), input: readInputPosition(f, "input") }));
+  return r.ok ? r.value : r.error;
 }
 
 /** What a fresh boot does besides loading the kernel: console input and resets. */
 interface PowerOn {
   readonly plan: KernelPlan;
-  readonly input: InputSource | undefined;
+  readonly input: CountedInput | undefined;
   readonly reboot: boolean;
   readonly onReset: ((cause: string) => void) | undefined;
 }
@@ -166,6 +172,8 @@ export class BootSession {
   private resetCause: string | null = null;
   private quit = false;
   private paced: PacedInput | undefined;
+  /** The console input's source, counted across reboots (a snapshot records its position). */
+  private counted: CountedInput | undefined;
   /** Instructions of earlier boots of this session: the limit covers the whole run. */
   private usedBefore = 0;
   private readonly serial: ChunkedSink;
@@ -180,7 +188,8 @@ export class BootSession {
     if (!planned.ok) return { ok: false, message: planned.message };
     const params: BootMachineParams = { memoryBytes, clockHz: opts.clockHz ?? DEFAULT_CLOCK_HZ, debugConsole: opts.debugConsole !== undefined, ...(planned.plan.kind === "linux" ? { serialConsole: true } : {}) };
     const session = new BootSession(params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true, opts.disk);
-    const input = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
+    const source = opts.input ?? (opts.stdin !== undefined && opts.stdin.length > 0 ? bufferSource(opts.stdin) : undefined);
+    const input = source === undefined ? undefined : countedInput(source);
     session.powerOn = { plan: planned.plan, input, reboot: opts.reboot === true, onReset: opts.onReset };
     session.boot();
     return { ok: true, session };
@@ -193,8 +202,15 @@ export class BootSession {
     const session = new BootSession(opts.params, opts.stdout, opts.debugConsole, opts.maxInstructions, opts.keepState === true);
     const prepared = prepareMachine(opts.machine, session.pc.memory, session.pc.cpu, session.pc, () => session.clock.restoreIdle(extra.idleCycles));
     if (!prepared.ok) return { ok: false, message: prepared.error };
+    const saved = extra.input;
+    const input = opts.input === undefined ? undefined : countedInput(opts.input);
+    const replay = input === undefined || saved === undefined ? undefined : replayInput(input, saved, opts.freshInput === true);
+    if (replay !== undefined && !replay.ok) return { ok: false, message: replay.error };
     prepared.apply();
-    if (opts.input !== undefined) session.startInput(opts.input);
+    if (input !== undefined) {
+      const paced = session.startInput(input);
+      if (replay !== undefined) paced.restoreState(replay.pacing);
+    }
     return { ok: true, session };
   }
 
@@ -282,12 +298,14 @@ export class BootSession {
    * (console=ttyS0); its keyboard feeds tty0, which no one reads there, and a byte the keyboard took before
    * the shell opened ttyS0 would be lost to the shell.
    */
-  private startInput(input: InputSource): void {
+  private startInput(input: CountedInput): PacedInput {
     const pc = this.machine;
+    this.counted = input;
     this.paced = pc.startConsoleInput(input, () => {
       this.quit = true;
       pc.cpu.requestStop("user quit");
     }, this.params.serialConsole === true);
+    return this.paced;
   }
 
   /** The ending, once the run has ended. */
@@ -306,8 +324,9 @@ export class BootSession {
 
   private finish(end: BootEnd): BootResult {
     this.flush();
-    const { pc, clock } = this;
-    const snapshot = (): SnapshotMachine => saveMachine("boot", "pc", pc.memory, pc.cpu, pc, 0, { idleCycles: clock.idleCycles });
+    const { pc, clock, paced, counted } = this;
+    const input = paced === undefined || counted === undefined ? undefined : inputPosition(counted, paced.saveState());
+    const snapshot = (): SnapshotMachine => saveMachine("boot", "pc", pc.memory, pc.cpu, pc, 0, { idleCycles: clock.idleCycles, input: encodeInputPosition(input) });
     this.ended = { end, instructions: this.instructions(), cycles: clock.cycles(), params: this.params, ...(this.keepState ? { snapshot } : {}) };
     return this.ended;
   }

@@ -50,10 +50,19 @@ export function characterTimeNs(divisor: number, lineControl: number): bigint {
   return (halfBits * 1_000_000_000n * d + 2n * UART_BASE_BAUD - 1n) / (2n * UART_BASE_BAUD);
 }
 
+/** Where the pacing stands, for a snapshot: its next look at the line as an offset from now (null: none armed). */
+export interface PacingState {
+  readonly dueInNs: bigint | null;
+  readonly waitingForGuest: boolean;
+  readonly finished: boolean;
+}
+
 /** Feeds `source` to `sinks` on virtual time; `onQuit` runs when the user asks to leave. */
 export class PacedInput {
   private stopped = false;
   private blocked = false;
+  /** The armed look at the line (machine time), or null. */
+  private due: Nanos | null = null;
 
   constructor(
     private readonly timers: TimerService,
@@ -78,11 +87,30 @@ export class PacedInput {
     return this.blocked;
   }
 
+  /** The pacing's state; an overdue look (not fired yet) is saved as due now. */
+  saveState(): PacingState {
+    const due = this.due;
+    const left = due === null ? null : BigInt(due) - BigInt(this.timers.now());
+    return { dueInNs: left === null ? null : left > 0n ? left : 0n, waitingForGuest: this.blocked, finished: this.stopped };
+  }
+
+  /** Puts the pacing back where `s` says, its look re-armed from the (restored) machine time. */
+  restoreState(s: PacingState): void {
+    this.stopped = s.finished;
+    this.blocked = s.waitingForGuest;
+    this.timers.cancel(TIMER_ID);
+    this.due = null;
+    if (s.dueInNs !== null) this.armIn(s.dueInNs);
+  }
+
   private armIn(ns: bigint): void {
-    this.timers.arm(TIMER_ID, nanos(BigInt(this.timers.now()) + ns) as Nanos, () => this.tick());
+    const at = nanos(BigInt(this.timers.now()) + ns) as Nanos;
+    this.due = at;
+    this.timers.arm(TIMER_ID, at, () => this.tick());
   }
 
   private tick(): void {
+    this.due = null;
     const ready = this.sinks.filter((s) => s.ready());
     this.blocked = ready.length === 0;
     if (ready.length === 0) {

@@ -20,6 +20,8 @@ export interface ConsoleInput {
   readonly partition: string;
   /** A stream (pipe, file) or a terminal; read as the guest's line takes bytes, never all at once. */
   readonly source: InputSource;
+  /** On a resume: `source` is new input, not the saved run's input again (kernel/snapshot/input-position.ts). */
+  readonly fresh?: boolean;
 }
 
 /** Builders for every guest kind of `config`, reading libpv through `host`; `input` feeds one partition's COM1. */
@@ -39,7 +41,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
         modules: images.modules,
         ...(links?.ioreq === undefined ? {} : { ioreq: links.ioreq }),
         ...portsOf(links, p.id),
-        ...(input !== undefined && input.partition === p.name ? { input: input.source } : {}),
+        ...(input !== undefined && input.partition === p.name ? { input: input.source, freshInput: input.fresh === true } : {}),
         ...(p.guest.drive !== undefined ? { disk: openDrive(disks, p.name, p.guest.drive, p.guest.pos ?? p.pos) } : {}),
       }),
     PV: (p, images, console, links) => {

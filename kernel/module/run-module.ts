@@ -10,7 +10,7 @@ import { checkHostBudget } from "./host-budget";
 import { MAX_NUMERIC_NS } from "../sched/window-cursor";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import type { Json, SnapshotContent } from "../snapshot/snapshot-file";
-import { sha256Hex } from "../snapshot/sha256";
+import { ReadOnceFiles } from "../snapshot/read-once-files";
 import type { TraceSink } from "../trace/tracer";
 import { PartitionLoadError } from "./load-error";
 import { pausePoints } from "./run-pieces";
@@ -75,21 +75,15 @@ export function runEnd(config: SystemConfig, length: RunLength): Nanos {
   return nanos(initial.majorFrame * BigInt(length.count));
 }
 
-/** SHA-256 of a file's bytes, or "missing". */
-function fileHash(files: HostFiles, path: string): string {
-  const read = files.read(path);
-  return read.ok ? sha256Hex(read.bytes) : "missing";
-}
-
-/** What a module snapshot records to rebuild the same module: the XML and every image, by content. */
-function moduleParams(files: HostFiles, file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
-  const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules]).filter((x): x is string => x !== undefined);
-  return { module: files.absolute(file), moduleSha256: fileHash(files, file), images: images.map((i) => ({ path: files.absolute(i), sha256: fileHash(files, i) })), time: time.toString() };
+/** What a module snapshot records to rebuild the same module: the XML and every image, by content (as loaded: each file is read once). */
+function moduleParams(files: ReadOnceFiles, file: string, config: SystemConfig, time: Nanos): { [key: string]: Json } {
+  const images = config.partitions.flatMap((p) => [p.guest.image, ...p.guest.modules, p.guest.initrd]).filter((x): x is string => x !== undefined);
+  return { module: files.absolute(file), moduleSha256: files.hash(file), images: images.map((i) => ({ path: files.absolute(i), sha256: files.hash(i) })), time: time.toString() };
 }
 
 /** Why a module snapshot does not fit the module on disk, or undefined. */
-function paramsProblem(files: HostFiles, params: { readonly [key: string]: Json }, config: SystemConfig, file: string): string | undefined {
-  if (params["moduleSha256"] !== fileHash(files, file)) return `header note: field params.moduleSha256: ${file} changed since the snapshot was saved`;
+function paramsProblem(files: ReadOnceFiles, params: { readonly [key: string]: Json }, config: SystemConfig, file: string): string | undefined {
+  if (params["moduleSha256"] !== files.hash(file)) return `header note: field params.moduleSha256: ${file} changed since the snapshot was saved`;
   const now = moduleParams(files, file, config, nanos(0))["images"];
   if (JSON.stringify(now) !== JSON.stringify(params["images"])) return "header note: field params.images: a guest image changed since the snapshot was saved";
   return undefined;
@@ -98,13 +92,13 @@ function paramsProblem(files: HostFiles, params: { readonly [key: string]: Json 
 /** A module validated and loaded, not yet run: its runner and its partitions' VMs by name. */
 export type PreparedModule =
   | Exclude<RunModuleOutcome, { readonly kind: "ran" }>
-  | { readonly kind: "ready"; readonly config: SystemConfig; readonly runner: ModuleRunner; readonly until: Nanos; readonly start: Nanos; readonly vms: ReadonlyMap<string, PartitionVm> };
+  | { readonly kind: "ready"; readonly config: SystemConfig; readonly runner: ModuleRunner; readonly until: Nanos; readonly start: Nanos; readonly vms: ReadonlyMap<string, PartitionVm>; readonly files: HostFiles };
 
 /** Validates, loads and runs the module in `opts.file`. */
 export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   const p = prepareModule(opts);
   if (p.kind !== "ready") return p;
-  const { config, runner, until, start } = p;
+  const { config, runner, until, start, files } = p;
   const progress = opts.onProgress;
   const report = (r: ModuleRunResult): void => progress?.({ time: r.time, end: until, cyclesRun: r.partitions.reduce((n, q) => n + q.cyclesRun, 0) });
   if (progress !== undefined) {
@@ -119,27 +113,31 @@ export function runModule(opts: RunModuleOptions): RunModuleOutcome {
   report(result);
   if (opts.save !== true) return { kind: "ran", config, result, until };
   const snap = runner.snapshot();
-  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(opts.host.files, opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
+  // The hashes of the files as they were loaded (read once, by prepareModule): not read again here.
+  const hashed = files instanceof ReadOnceFiles ? files : new ReadOnceFiles(files);
+  const snapshot: SnapshotContent = { kind: "module", params: moduleParams(hashed, opts.file, config, result.time), machines: snap.machines, kernel: snap.kernel };
   return { kind: "ran", config, result, until, snapshot };
 }
 
 /** Validates and loads the module in `opts.file` and builds its runner (for callers that run it in steps). */
 export function prepareModule(opts: RunModuleOptions): PreparedModule {
-  const loaded = loadConfig(opts.file, opts.host.files);
+  // A run that saves or resumes hashes the XML and every image: each is read once, for the hash and the load.
+  const files = opts.save === true || opts.resume !== undefined ? new ReadOnceFiles(opts.host.files) : opts.host.files;
+  const loaded = loadConfig(opts.file, files);
   if (!loaded.ok) return { kind: "invalid", diagnostics: loaded.errors };
   const config = loaded.config;
   const missing = [...checkHostBudget(config), ...checkRunnable(config)];
   if (missing.length > 0) return { kind: "invalid", diagnostics: missing };
   const refusal = opts.onValid?.(config);
   if (refusal !== undefined) return { kind: "refused", message: refusal };
-  if (opts.resume !== undefined) {
-    const problem = paramsProblem(opts.host.files, opts.resume.params, config, opts.file);
+  if (opts.resume !== undefined && files instanceof ReadOnceFiles) {
+    const problem = paramsProblem(files, opts.resume.params, config, opts.file);
     if (problem !== undefined) return { kind: "badSnapshot", message: problem };
   }
   const names = new Map<PartitionId, string>(config.partitions.map((p) => [p.id, p.name]));
   let runner: ModuleRunner;
   const vms = new Map<string, PartitionVm>();
-  const create = vmFactory(opts.builders(config), opts.host.files);
+  const create = vmFactory(opts.builders(config), files);
   try {
     runner = new ModuleRunner({
       config,
@@ -165,5 +163,5 @@ export function prepareModule(opts: RunModuleOptions): PreparedModule {
   }
   const until = nanos(start + runEnd(config, opts.length));
   if (until > BigInt(MAX_NUMERIC_NS)) return { kind: "refused", message: `the run would end at ${until} ns of virtual time, beyond 2^53 ns (about 104 days), the longest run apexvisor keeps exact` };
-  return { kind: "ready", config, runner, until, start, vms };
+  return { kind: "ready", config, runner, until, start, vms, files };
 }

@@ -86,6 +86,11 @@ export class Fields {
     return new Fields(this.o[name], this.at(name));
   }
 
+  /** True when the object has no field `name` at all. */
+  isAbsent(name: string): boolean {
+    return this.o[name] === undefined;
+  }
+
   objOrNull(name: string): Fields | undefined {
     return this.o[name] === null ? undefined : this.obj(name);
   }

@@ -46,6 +46,16 @@ export class Sha256 {
     return this;
   }
 
+  /** An independent copy of the hash so far (its hex() leaves this one open for more update()s). */
+  clone(): Sha256 {
+    const c = new Sha256();
+    c.h.set(this.h);
+    c.block.set(this.block);
+    c.filled = this.filled;
+    c.length = this.length;
+    return c;
+  }
+
   /** Finishes the message (padding, FIPS 180-4 5.1.1) and returns the digest as 64 lowercase hex digits. */
   hex(): string {
     const bits = this.length * 8;

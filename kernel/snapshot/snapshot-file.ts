@@ -17,7 +17,8 @@ export const SNAPSHOT_MAGIC = "apexvisor-snapshot";
 /** Format version: bumped whenever a note's fields change meaning. */
 /** Version 2 added incremental deltas and, in the kernel note, doneUntil, logbooks, shared blocks and ioreq. */
 /** Version 3 added the HM callback state: partitions[].callback and moduleWaiting (kernel), callback (PV machine); and the ioreq string-run and disk fields. */
-export const SNAPSHOT_FORMAT_VERSION = 3;
+/** Version 4 added the console input position (the PC machines' extra.input) and the initrd in params.images. */
+export const SNAPSHOT_FORMAT_VERSION = 4;
 /** Version of apexvisor that wrote the file (informational; the format version decides). */
 export const APEXVISOR_VERSION = "0.1.0";
 const CHECKSUM_PLACEHOLDER = "0".repeat(64);

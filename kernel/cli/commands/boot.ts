@@ -129,7 +129,11 @@ const EPILOG = [
   "once it used the receive interrupt, keeps that on (the keyboard: once the guest used the controller). A pipe or file is read as a stream and keeps runs",
   "deterministic; a terminal is put in raw mode (the one non-deterministic input; Ctrl-A x quits, Ctrl-A a sends Ctrl-A).",
   "A Linux bzImage reads its console from COM1 (console=ttyS0) and gets no keys on the keyboard, as with QEMU -serial stdio.",
-  "A --restore run reads stdin the same way from the restored instant on (a shell saved at its prompt can be used).",
+  "A snapshot records how many bytes of stdin the guest had read (with their SHA-256) and where the line's pacing stood.",
+  "--restore takes stdin to be the same input given again from its start (the same file, or the same command piped in):",
+  "it skips the bytes the saved run read, after checking them, and goes on from there, so a cut never changes what the",
+  "guest receives; a different input is refused (exit 12). --fresh-input feeds stdin as new input from the restored",
+  "instant instead (type at a shell saved at its prompt); a terminal is always new input.",
   "",
   "Resets (triple fault, i8042 reset line, port 0xCF9) end the run with a line on stderr, as QEMU -no-reboot; --reboot boots again.",
   "--reboot is refused with --gdb or --control: a reboot builds a new machine (vCPU, RAM, devices) while the gdb stub, its",
@@ -178,6 +182,7 @@ interface BootArgs {
   drive: string | undefined;
   persist: boolean;
   "dump-blocks": boolean;
+  "fresh-input": boolean;
 }
 
 /**
@@ -387,7 +392,8 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   const read = readSnapshotFile(file);
   if (!read.ok) return refuse(read.error);
   const c = read.content;
-  if (c.kind !== "boot") return refuse("a module snapshot: continue it with `apexvisor resume`");
+  if (c.kind === "module") return refuse("a module snapshot: continue it with `apexvisor resume`");
+  if (c.kind === "partition") return refuse("one partition extracted for gdb (`snapshot extract`), not restorable; restore the snapshot it came from");
   const machine = c.machines[0];
   if (machine === undefined || c.machines.length !== 1) return refuse("header note: a boot snapshot holds exactly one machine");
   const p = c.params;
@@ -397,7 +403,7 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
   if (memoryBytes === undefined || clockHz === undefined || typeof p["debugConsole"] !== "boolean") return refuse("header note: field params: memoryBytes, clockHz, debugConsole expected");
   const params: BootMachineParams = { memoryBytes, clockHz, debugConsole: p["debugConsole"], ...(p["serialConsole"] === true ? { serialConsole: true } : {}) };
   const e9 = args.e9 === "stdout" ? process.stdout : args.e9 === "stderr" ? process.stderr : undefined;
-  // The restored machine reads stdin from here on, as a fresh boot does (a pipe, a file or the terminal).
+  // The restored machine reads stdin (a pipe, a file or the terminal): the saved run's input again, or with --fresh-input new input.
   const input = stdinSource();
   let result: BootResult;
   try {
@@ -405,6 +411,7 @@ function restore(args: BootArgs, file: string, max: number | undefined, setExit:
       params,
       machine,
       input,
+      freshInput: args["fresh-input"],
       stdout: serialToStdout(args, () => input.close()),
       ...(saveAt !== undefined ? { maxInstructions: saveAt, keepState: true } : max !== undefined ? { maxInstructions: max } : {}),
       ...(e9 !== undefined ? { debugConsole: (bytes: Uint8Array) => e9.write(bytes) } : {}),
@@ -441,6 +448,7 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .option("save", { type: "string", describe: "snapshot file (ELF32 core) written at --save-at-instructions" })
         .option("restore", { type: "string", describe: "continue the machine saved in this snapshot file (no --kernel needed)" })
         .option("incremental", { type: "boolean", default: false, describe: "with --restore and --save: write a delta holding only the RAM pages written since the restored snapshot (which it names)" })
+        .option("fresh-input", { type: "boolean", default: false, describe: "with --restore: stdin is new input from the restored instant (default: the saved run's input again, its consumed bytes skipped)" })
         .option("gdb", { type: "string", describe: "serve the gdb remote protocol on 127.0.0.1:PORT (HOST:PORT, :PORT or tcp::PORT); the CPU waits for gdb before its first instruction" })
         .option("control", { type: "string", describe: "serve the VM tree on this Unix-domain socket (JSON lines; see `apexvisor ctl`)" })
         .option("paused", { type: "boolean", default: false, describe: "with --control: hold the CPU before its first instruction until `ctl SOCKET write /module continue` (as qemu -S)" })

@@ -65,7 +65,9 @@ Exit status:
   ${STDOUT_CLOSED_EXIT} stdout's reader went away (e.g. \`| head\`): the run stops there, traces keep what was written
 
 Suspend: --save FILE writes the whole module at the end of the run (kernel state, every partition's
-RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it.`;
+RAM, vCPU and devices) to FILE, an ELF32 core; \`apexvisor resume FILE\` continues it. With --console,
+the file records how many bytes of stdin the partition has read (and their SHA-256): resume FILE reads
+the same input again from its start, skips those bytes (checking them) and goes on from there.`;
 
 /** Options of `run` (and of `resume`, which has no module, console or colour of its own). */
 export interface RunArgs {
@@ -82,6 +84,8 @@ export interface RunArgs {
   gdb: string | undefined;
   "gdb-partition": string | undefined;
   control: string | undefined;
+  /** resume: stdin is new input for the saved console partition, not the saved run's input again. */
+  "fresh-input"?: boolean;
 }
 
 /** Why `--console NAME` does not fit the module, or undefined when it does. */
@@ -125,11 +129,6 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
     setExit(RUN_EXIT.usage);
     return;
   }
-  if (args.save !== undefined && args.console !== undefined) {
-    process.stderr.write(`apexvisor ${command}: --save with --console is not supported (the unread input would not be saved)\n`);
-    setExit(RUN_EXIT.usage);
-    return;
-  }
   if (args.save !== undefined && (gdb !== undefined || args.control !== undefined)) {
     process.stderr.write(`apexvisor ${command}: --save cannot be combined with --gdb or --control\n`);
     setExit(RUN_EXIT.usage);
@@ -137,7 +136,7 @@ export function execute(args: RunArgs, setExit: (code: number) => void, resume?:
   }
   const stdin = args.console === undefined ? undefined : stdinSource();
   if (stdin?.interactive === true) process.stderr.write(`apexvisor ${command}: --console ${args.console} reads this terminal in raw mode (Ctrl-A x quits); typed input makes the run non-deterministic\n`);
-  const input = args.console === undefined || stdin === undefined ? undefined : { partition: args.console, source: stdin };
+  const input = args.console === undefined || stdin === undefined ? undefined : { partition: args.console, source: stdin, fresh: args["fresh-input"] === true };
   const tracing = args.trace !== undefined || args["chrome-trace"] !== undefined;
   let files: TraceFiles | undefined;
   let ioError: string | undefined;

@@ -2,52 +2,18 @@
 // -o P.core` writes one partition's machine as a core file of its own for gdb. Reads and checks the
 // whole file first (kernel/snapshot); prints only.
 import type { Argv } from "yargs";
-import type { Json, SnapshotContent, SnapshotMachine } from "../../snapshot/snapshot-file";
-import { APEXVISOR_VERSION, SNAPSHOT_FORMAT_VERSION } from "../../snapshot/snapshot-file";
+import { snapshotInfoJson, snapshotInfoLines } from "../../snapshot/snapshot-info";
 import { readSnapshotFile, writeSnapshotFile } from "../../host/node/snapshot-io";
 
 /** Exit statuses of `apexvisor snapshot`. */
 export const SNAPSHOT_EXIT = { ok: 0, usage: 2, snapshot: 12 } as const;
-
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
-
-function field(v: Json, key: string): Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v[key] ?? null) : null;
-}
-
-/** The lines `snapshot info` prints. */
-export function infoLines(file: string, c: SnapshotContent): string[] {
-  const out = [`${file}: apexvisor ${c.kind} snapshot, format ${SNAPSHOT_FORMAT_VERSION} (apexvisor ${APEXVISOR_VERSION}), checksum OK`];
-  if (c.chain !== undefined) out.push(`  incremental: a delta on ${c.chain.join(" <- ")} (every base found and checked; RAM below is the applied chain)`);
-  for (const [k, v] of Object.entries(c.params)) if (k !== "images") out.push(`  ${k}: ${JSON.stringify(v)}`);
-  for (const m of c.machines) out.push(...machineLines(m));
-  if (c.kind === "module") {
-    const k = c.kernel;
-    out.push(`kernel: time ${String(field(k, "now"))} ns, schedule ${JSON.stringify(field(field(k, "schedule"), "currentId"))}, pending switch ${JSON.stringify(field(field(k, "schedule"), "pending"))}`);
-    const parts = field(k, "partitions");
-    if (Array.isArray(parts)) for (const p of parts) out.push(`  partition ${String(field(p, "id"))}: ${String(field(p, "mode"))} (${String(field(p, "startCondition"))})`);
-    const entries = field(field(k, "hmLog"), "entries");
-    out.push(`  HM log: ${Array.isArray(entries) ? entries.length : 0} entries`);
-    const queues = field(field(k, "ports"), "queues");
-    const queued = Array.isArray(queues) ? queues.reduce((s: number, q) => s + (Array.isArray(field(q, "messages")) ? (field(q, "messages") as Json[]).length : 0), 0) : 0;
-    out.push(`  ports: ${queued} queued messages`);
-  }
-  return out;
-}
-
-function machineLines(m: SnapshotMachine): string[] {
-  const c = m.cpu;
-  return [
-    `machine ${m.name} (${m.kind}): ${m.ramBytes / 1024} KiB RAM (${m.ram.length} bytes stored), eip ${hex(c.eip)} esp ${hex(c.regs[4] ?? 0)} cpl ${c.cpl}${c.halted ? " halted" : ""}, ${c.instructions} instructions`,
-    ...(m.devices.length > 0 ? [`  devices: ${m.devices.map((d) => d.unit).join(", ")}`] : []),
-  ];
-}
 
 interface SnapshotArgs {
   action: string;
   file: string;
   partition: string | undefined;
   o: string | undefined;
+  json: boolean;
 }
 
 function run(args: SnapshotArgs, setExit: (code: number) => void): void {
@@ -59,7 +25,7 @@ function run(args: SnapshotArgs, setExit: (code: number) => void): void {
   }
   const c = read.content;
   if (args.action === "info") {
-    process.stdout.write(infoLines(args.file, c).join("\n") + "\n");
+    process.stdout.write(args.json ? `${JSON.stringify(snapshotInfoJson(c), null, 1)}\n` : snapshotInfoLines(args.file, c).join("\n") + "\n");
     setExit(SNAPSHOT_EXIT.ok);
     return;
   }
@@ -90,7 +56,10 @@ export function register(cli: Argv, setExit: (code: number) => void): void {
         .positional("file", { type: "string", describe: "the snapshot file", demandOption: true })
         .option("partition", { type: "string", describe: "extract: the partition (machine) name" })
         .option("o", { type: "string", describe: "extract: the core file to write" })
-        .epilog(`Exit status: 0 ok, ${SNAPSHOT_EXIT.usage} bad options, ${SNAPSHOT_EXIT.snapshot} unreadable, corrupt, wrong-version or edited snapshot (one line names the part).`),
+        .option("json", { type: "boolean", default: false, describe: "info: print every note in full as one JSON document (RAM as its size)" })
+        .epilog(`info lists every note (header, NT_PRSTATUS, machine, cpu, device, kernel; kernel/snapshot/FORMAT.md) field by field, long values shortened; --json prints them whole.
+
+Exit status: 0 ok, ${SNAPSHOT_EXIT.usage} bad options, ${SNAPSHOT_EXIT.snapshot} unreadable, corrupt, wrong-version or edited snapshot (one line names the part).`),
     (args) => run(args as unknown as SnapshotArgs, setExit),
   );
 }

@@ -1,5 +1,5 @@
 /* Multiboot v1 test kernel for `apexvisor boot` and its QEMU comparison: prints what the loader handed
-   over on COM1, then does what the command line's first argument asks (echo, timer, initcount, mmap, mods,
+   over on COM1, then does what the command line's first argument asks (echo, slowecho, timer, initcount, mmap, mods,
    e9, hlt, triple, spin, exit N) and leaves through isa-debug-exit at 0xf4. Freestanding; needs no libgcc. */
 #include <stdint.h>
 
@@ -227,6 +227,31 @@ static void echo_test(void) {
   putc_serial('\n');
 }
 
+/* slowecho: reads COM1 in bursts with a busy pause between them, so that input bytes wait in the receive
+   FIFO (the snapshot tests cut there); prints each burst as "[n]text" (newline shown as '/') and returns
+   after a burst holding '.'. */
+static void slowecho_test(void) {
+  outb(COM1 + 1, 0x01); /* IER: received-data interrupt on (IF stays 0): the UART fills its FIFO as bytes arrive */
+  for (;;) {
+    for (volatile uint32_t i = 0; i < 20000; i++) {
+    }
+    char buf[17];
+    int n = 0;
+    while (n < 16 && (inb(COM1 + 5) & 0x01) != 0) buf[n++] = (char)inb(COM1);
+    if (n == 0) continue;
+    int stop = 0;
+    putc_serial('[');
+    put_dec((uint32_t)n);
+    putc_serial(']');
+    for (int j = 0; j < n; j++) {
+      putc_serial(buf[j] == '\n' ? '/' : buf[j]);
+      if (buf[j] == '.') stop = 1;
+    }
+    putc_serial('\n');
+    if (stop) return;
+  }
+}
+
 static void mmap_test(const struct mb_info *info) {
   const uint8_t *p = (const uint8_t *)info->mmap_addr;
   const uint8_t *end = p + info->mmap_length;
@@ -286,6 +311,7 @@ void kmain(uint32_t magic, const struct mb_info *info) {
   puts_serial(args);
   putc_serial('\n');
   if (word_is(args, "echo")) echo_test();
+  else if (word_is(args, "slowecho")) slowecho_test();
   else if (word_is(args, "timer")) timer_test();
   else if (word_is(args, "initcount")) initcount_test();
   else if (word_is(args, "mmap")) mmap_test(info);
