@@ -27,6 +27,7 @@ import type { SamplingPortLink } from "../devices/sampling-ports";
 import type { PortServices } from "../module/partition-vm";
 import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
+import { readMmioReplay } from "../ioreq/ioreq-mmio";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource } from "./serial-input";
 
@@ -195,7 +196,7 @@ export class FvVm implements PartitionVm {
       sliceStartCycle: this.sliceStartCycle,
       idle: this.idle,
       exitStatus: this.exitStatus,
-      ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState() }),
+      ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState(), ioreqMmio: this.ioreq.mmio.saveState() }),
     };
     return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
   }
@@ -209,12 +210,14 @@ export class FvVm implements PartitionVm {
       idle: f.int("idle", 0, Number.MAX_SAFE_INTEGER),
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
+      ioreqMmio: this.ioreq === undefined ? undefined : readMmioReplay(f.objOrNull("ioreqMmio")),
     }));
     if (!extra.ok) return extra;
     if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
     const m = this.machine;
     return prepareMachine(saved, m.memory, m.cpu, m, () => {
       this.ioreq?.restoreState(extra.value.ioreqIn);
+      this.ioreq?.mmio.restoreState(extra.value.ioreqMmio);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
       this.bootAt = extra.value.bootAt;

@@ -1,4 +1,4 @@
-/* uart.c: a 16550A UART as seen through port accesses (National Semiconductor PC16550D datasheet,
+/* uart.c: a 16550A UART as seen through port or MMIO accesses (National Semiconductor PC16550D datasheet,
  * register table 2). Transmit only: THR bytes go to the client's console through ioreq_console_write;
  * the receiver is always empty, the transmitter always ready, no interrupt is ever pending. */
 #include "served.h"
@@ -22,13 +22,33 @@
 #define MCR_LOOP 0x10
 
 struct uart {
+    uint32_t used, client, base; /* which device this is (used 0: a free entry) */
     uint8_t ier, lcr, mcr, scr, dll, dlm, fifo;
     /* Output collected until a newline or a full buffer, then written under the client's name. */
     uint8_t line[128];
     uint32_t len;
 };
 
-static struct uart uarts[IOSERVER_MAX_CLIENTS + 1];
+/* Two UARTs per client at most (a COM port and an MMIO one, say); a third reads as a floating bus. */
+static struct uart uarts[2 * IOSERVER_MAX_CLIENTS];
+
+/* The UART of `client` at `base`, made at its first access (power-on state: all registers 0). */
+static struct uart *find(uint32_t client, uint32_t base)
+{
+    struct uart *free = 0;
+    for (uint32_t i = 0; i < sizeof uarts / sizeof uarts[0]; i++) {
+        if (uarts[i].used && uarts[i].client == client && uarts[i].base == base)
+            return &uarts[i];
+        if (!uarts[i].used && free == 0)
+            free = &uarts[i];
+    }
+    if (free != 0) {
+        free->used = 1;
+        free->client = client;
+        free->base = base;
+    }
+    return free;
+}
 
 static void flush(uint32_t client, struct uart *u)
 {
@@ -46,9 +66,11 @@ static void transmit(uint32_t client, struct uart *u, uint8_t byte)
         flush(client, u);
 }
 
-uint32_t uart_access(uint32_t client, uint32_t offset, uint32_t dir, uint32_t data)
+uint32_t uart_access(uint32_t client, uint32_t base, uint32_t offset, uint32_t dir, uint32_t data)
 {
-    struct uart *u = &uarts[client];
+    struct uart *u = find(client, base);
+    if (u == 0)
+        return 0xFFFFFFFFu;
     uint8_t v = (uint8_t)data;
     int dlab = (u->lcr & LCR_DLAB) != 0;
     if (dir == PV_IOREQ_DIR_OUT) {
