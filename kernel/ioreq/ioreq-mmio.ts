@@ -34,7 +34,7 @@ export interface MmioReplay {
 export class IoreqMmio {
   private cpu: Cpu | undefined;
   private replay: MmioReplay | undefined;
-  /** Loads of the current run taken from `replay` so far. */
+  /** Loads of the current run taken from `replay` so far (0 whenever the vCPU is not running). */
   private taken = 0;
   /** Accesses that could not be forwarded (an instruction fetch or a kernel read from a window): floating bus. */
   unforwarded = 0;
@@ -66,7 +66,8 @@ export class IoreqMmio {
     const cpu = this.cpu;
     if (cpu === undefined) return;
     const r = this.replay;
-    const kept = r !== undefined && r.instructions === cpu.instructions ? r.loads.slice(0, this.taken) : [];
+    // load() left in the replay only what the rolled-back run took before this load.
+    const kept = r !== undefined && r.instructions === cpu.instructions ? r.loads : [];
     this.replay = { instructions: cpu.instructions, loads: [...kept, { addr, size, value: value & floatingBus(size) }] };
     this.taken = 0;
     // The instruction runs again next, alone, before any interrupt: for the guest it never stopped.
@@ -109,6 +110,8 @@ export class IoreqMmio {
         cpu.brk = 1;
         return l.value;
       }
+      // A load this run has not had served: keep what it took so far (a snapshot may come before served()).
+      this.replay = { instructions: r.instructions, loads: r.loads.slice(0, this.taken) };
     } else if (r !== undefined) {
       this.replay = undefined;
       this.taken = 0;
