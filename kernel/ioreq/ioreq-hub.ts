@@ -133,7 +133,7 @@ export class IoreqHub {
     if (mmio && (window === undefined || port < window.base || port + size > window.base + window.count)) throw new Error(`MMIO access 0x${port.toString(16)} outside ${device.spec.instance}`);
     const offset = mmio ? port - window!.base : portOffset(device.spec, port);
     const space = mmio ? MMIO_SPACE : PORT_SPACE;
-    const req: IoRequest = { id: this.nextId, client, space, addr: port >>> 0, device: device.spec.device, offset, size, dir, count, data: dir === IoreqDir.OUT && count === 1 ? data >>> 0 : 0, ...(bytes !== undefined && count > 1 ? { bytes } : {}) };
+    const req: IoRequest = { id: this.nextId, client, space, addr: port >>> 0, device: device.spec.device, offset, irq: device.spec.irq, size, dir, count, data: dir === IoreqDir.OUT && count === 1 ? data >>> 0 : 0, ...(bytes !== undefined && count > 1 ? { bytes } : {}) };
     this.nextId = this.nextId === 0x7fff_ffff ? 1 : this.nextId + 1;
     c.waiting = req;
     c.result = undefined;

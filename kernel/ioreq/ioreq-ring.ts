@@ -24,6 +24,8 @@ export interface IoRequest {
   /** The served model the access is for, and the register offset inside its range (what a server dispatches on). */
   readonly device: IoreqDevice;
   readonly offset: number;
+  /** The device's ISA line (what the server drives with ioreq_irq_set). */
+  readonly irq: number;
   readonly size: 1 | 2 | 4;
   readonly dir: IoreqDir;
   readonly count: number;
@@ -119,6 +121,7 @@ export class IoreqRing {
     m.write32(o + F.space.offset, req.space);
     m.write32(o + F.device.offset, req.device);
     m.write32(o + F.offset.offset, req.offset);
+    m.write32(o + F.irq.offset, req.irq);
     if (req.bytes !== undefined) {
       // The elements of an OUT string, little-endian words over the data area (the last one zero-padded).
       const b = req.bytes;
@@ -195,6 +198,7 @@ export class IoreqRing {
       ["space", F.space.offset, req.space],
       ["device", F.device.offset, req.device],
       ["offset", F.offset.offset, req.offset],
+      ["irq", F.irq.offset, req.irq],
     ];
     for (const [name, off, v] of want) {
       const got = m.read32(o + off) >>> 0;

@@ -38,7 +38,7 @@ export interface IoreqState {
 }
 
 const reqJson = (r: IoRequest | undefined): Json =>
-  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, device: r.device, offset: r.offset, size: r.size, dir: r.dir, count: r.count, data: r.data, bytes: r.bytes === undefined ? null : toHex(r.bytes) };
+  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, device: r.device, offset: r.offset, irq: r.irq, size: r.size, dir: r.dir, count: r.count, data: r.data, bytes: r.bytes === undefined ? null : toHex(r.bytes) };
 
 /** The state as JSON. */
 export function encodeIoreqState(s: IoreqState): Json {
@@ -71,6 +71,7 @@ function readReq(f: Fields, clients: ReadonlySet<number>): IoRequest {
     addr: f.int("addr", 0, space === IoreqSpace.PORT ? 0xffff : 0xffff_ffff),
     device: f.int("device", IoreqDevice.UART16550, IoreqDevice.ATA) as IoreqDevice,
     offset: f.int("offset", 0, 0xfff),
+    irq: f.int("irq", 0, 15),
     size: size as 1 | 2 | 4,
     dir,
     count,

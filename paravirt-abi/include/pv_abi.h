@@ -366,7 +366,7 @@
 #define PV_OFF_IOREQ_SLOT_SPACE 32
 #define PV_OFF_IOREQ_SLOT_DEVICE 36
 #define PV_OFF_IOREQ_SLOT_OFFSET 40
-#define PV_OFF_IOREQ_SLOT_RESERVED2 44
+#define PV_OFF_IOREQ_SLOT_IRQ 44
 #define PV_SIZEOF_IOREQ_RING_HEADER 16
 #define PV_OFF_IOREQ_RING_HEADER_SIZE 0
 #define PV_OFF_IOREQ_RING_HEADER_SLOTS 4
@@ -697,7 +697,7 @@ struct pv_ioreq_slot {
     uint32_t space; /* +32: PV_IOREQ_SPACE_* value. */
     uint32_t device; /* +36: PV_IOREQ_DEVICE_* value: the model the access is for (a server dispatches on it and offset, not on addr). */
     uint32_t offset; /* +40: addr minus the base of the device's port range or MMIO window (the register offset). */
-    uint32_t reserved2; /* +44 */
+    uint32_t irq; /* +44: The device's ISA line in the client's PC: the line ioreq_irq_set drives for it. */
 };
 _Static_assert(sizeof(struct pv_ioreq_slot) == PV_SIZEOF_IOREQ_SLOT, "pv_ioreq_slot size");
 _Static_assert(offsetof(struct pv_ioreq_slot, state) == PV_OFF_IOREQ_SLOT_STATE, "pv_ioreq_slot.state");
@@ -711,7 +711,7 @@ _Static_assert(offsetof(struct pv_ioreq_slot, data) == PV_OFF_IOREQ_SLOT_DATA, "
 _Static_assert(offsetof(struct pv_ioreq_slot, space) == PV_OFF_IOREQ_SLOT_SPACE, "pv_ioreq_slot.space");
 _Static_assert(offsetof(struct pv_ioreq_slot, device) == PV_OFF_IOREQ_SLOT_DEVICE, "pv_ioreq_slot.device");
 _Static_assert(offsetof(struct pv_ioreq_slot, offset) == PV_OFF_IOREQ_SLOT_OFFSET, "pv_ioreq_slot.offset");
-_Static_assert(offsetof(struct pv_ioreq_slot, reserved2) == PV_OFF_IOREQ_SLOT_RESERVED2, "pv_ioreq_slot.reserved2");
+_Static_assert(offsetof(struct pv_ioreq_slot, irq) == PV_OFF_IOREQ_SLOT_IRQ, "pv_ioreq_slot.irq");
 
 /* Start of an ioreq ring page, written by the kernel at ioreq_attach. */
 struct pv_ioreq_ring_header {

@@ -93,7 +93,7 @@ static uint32_t emulate(const struct pv_ioreq_slot *s, uint8_t *area)
     case PV_IOREQ_DEVICE_UART16550:
         if (s->offset > 7)
             return 0xFFFFFFFFu;
-        return uart_access(s->client, s->addr - s->offset, s->offset, s->dir, s->data);
+        return uart_access(s->client, s->addr - s->offset, s->irq, s->offset, s->dir, s->data);
     default:
         return 0xFFFFFFFFu; /* a model this server does not have: floating bus */
     }

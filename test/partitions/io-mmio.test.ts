@@ -39,12 +39,13 @@ function run(file: string, ns: bigint, split?: { save?: true; resume?: SnapshotC
 type Ioreq = Extract<TraceEvent, { kind: "ioreq" }>;
 const ioreqs = (events: readonly TraceEvent[]): Ioreq[] => events.flatMap((e) => (e.kind === "ioreq" ? [e] : []));
 
-/** The example with absolute image paths and a server command line, written to `dir`. */
-function variant(dir: string, serverCommandLine: string): string {
+/** The example with absolute image paths and a server (and client) command line, written to `dir`. */
+function variant(dir: string, serverCommandLine: string, clientCommandLine = ""): string {
   const text = readFileSync(XML, "utf8")
     .replaceAll('"../../build/', `"${join(REPO_ROOT, "build")}/`)
-    .replace('Binding="trap"/>', `Binding="trap" CommandLine="${serverCommandLine}"/>`);
-  const file = join(dir, `${serverCommandLine.replace(/[^a-z0-9]/g, "_")}.xml`);
+    .replace('Binding="trap"/>', `Binding="trap" CommandLine="${serverCommandLine}"/>`)
+    .replace('mmio-guest-O2.elf">', `mmio-guest-O2.elf" CommandLine="${clientCommandLine}">`);
+  const file = join(dir, `${serverCommandLine.replace(/[^a-z0-9]/g, "_")}-${clientCommandLine}.xml`);
   writeFileSync(file, text);
   return file;
 }
@@ -131,5 +132,16 @@ describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by
     expect(r.lines.some((l) => /HM: partition io: DEADLINE_MISSED/.test(l))).to.equal(true, r.lines.join("\n"));
     expect(ioreqs(r.events).some((e) => e.phase === "served" && e.outcome === "floating" && e.space === "mmio")).to.equal(true);
     expect(r.modes[0]).to.equal("guest:IDLE");
+  });
+
+  it("raises THRE and RDA through the client's 8259A (ioreq_irq_set): the guest's console runs interrupt-driven", () => {
+    const r = run(variant(tmp, "", "irq"), 60_000_000n);
+    const guest = r.lines.filter((l) => l.startsWith("[guest]"));
+    expect(guest).to.include("[guest] mmio-uart: this line went out by THRE interrupts");
+    expect(guest.find((l) => l.startsWith("[guest] mmio irq: THRE"))).to.match(/THRE interrupts (\d+), RDA interrupts 1, received 'Z'$/);
+    expect(guest[guest.length - 1]).to.equal("[guest] mmio irq: interrupt-driven console works");
+    expect(r.hm).to.equal(0);
+    // The guest sleeps in HLT between interrupts and never polls LSR: the only LSR access is none at all.
+    expect(ioreqs(r.events).filter((e) => e.phase === "issued" && e.addr === BASE + 5)).to.deep.equal([]);
   });
 });

@@ -298,7 +298,7 @@ export const IOREQ_SLOT_LAYOUT = {
     space: { offset: 32, size: 4, type: "u32" },
     device: { offset: 36, size: 4, type: "u32" },
     offset: { offset: 40, size: 4, type: "u32" },
-    reserved2: { offset: 44, size: 4, type: "u32" },
+    irq: { offset: 44, size: 4, type: "u32" },
   },
 } as const satisfies StructLayout;
 

@@ -2,10 +2,12 @@
  * console=uart,mmio,ADDR), served by an I/O partition: it checks loads and stores through the kinds of
  * instruction that reach memory (MOV, ADD from memory, OR to memory, XCHG, CMPS with one or two loads, MOVS between the window
  * and RAM or the window itself, REP MOVS), prints one line per check and a verdict on COM1, and sends a
- * greeting through the MMIO UART's transmitter. Exit status 0 when every check passed. */
+ * greeting through the MMIO UART's transmitter. Exit status 0 when every check passed. With "irq" on its
+ * command line it runs its console interrupt-driven instead (irq-console.c). */
 #include <stdint.h>
 #include <rt/platform.h>
 #include <rt/stdio.h>
+#include "irq-console.h"
 
 /* The window's address: the module XML's apx:Device Name="uart16550@0xfebff000" Mmio="true". */
 #define UART ((volatile uint8_t *)0xFEBFF000u)
@@ -17,6 +19,23 @@
 #define LSR_THRE 0x20
 
 static int failures;
+
+/* Whether `word` appears in `line` between spaces (or at an end). */
+static int has_word(const char *line, const char *word)
+{
+    for (const char *p = line; *p != 0; p++) {
+        if (p != line && p[-1] != ' ')
+            continue;
+        const char *a = p, *b = word;
+        while (*b != 0 && *a == *b) {
+            a++;
+            b++;
+        }
+        if (*b == 0 && (*a == 0 || *a == ' '))
+            return 1;
+    }
+    return 0;
+}
 
 static void check(const char *what, uint32_t got, uint32_t want)
 {
@@ -35,6 +54,8 @@ int main(uint32_t magic, uint32_t info)
 {
     (void)magic;
     (void)info;
+    if (has_word(rt_cmdline(), "irq"))
+        return irq_console_run(UART);
     volatile uint8_t *scr = &UART[SCR];
 
     UART[SCR] = 0x5A; /* MOV store, MOV load */

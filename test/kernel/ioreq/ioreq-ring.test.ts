@@ -23,7 +23,7 @@ class Page implements RingMemory {
   }
 }
 
-const req = (id: number, dir: IoreqDir = IoreqDir.IN, size: 1 | 2 | 4 = 1): IoRequest => ({ id, client: partitionId(1), space: IoreqSpace.PORT, addr: 0x3fd, device: IoreqDevice.UART16550, offset: 5, size, dir, count: 1, data: dir === IoreqDir.OUT ? 0x41 : 0 });
+const req = (id: number, dir: IoreqDir = IoreqDir.IN, size: 1 | 2 | 4 = 1): IoRequest => ({ id, client: partitionId(1), space: IoreqSpace.PORT, addr: 0x3fd, device: IoreqDevice.UART16550, offset: 5, irq: 4, size, dir, count: 1, data: dir === IoreqDir.OUT ? 0x41 : 0 });
 
 describe("kernel/ioreq/ioreq-ring", () => {
   it("posts READY slots with the request's fields and takes back DONE ones with the data masked to the size", () => {
