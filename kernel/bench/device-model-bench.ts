@@ -78,7 +78,7 @@ function overlayHost(files: ReadonlyMap<string, string>): ModuleHost {
   return { ...NODE_HOST, files: overlay };
 }
 
-interface Variant {
+export interface Variant {
   readonly placement: string;
   readonly file: string;
 }
@@ -93,7 +93,8 @@ function runOnce(host: ModuleHost, file: string, ns: Nanos, traced: boolean): { 
   return { events: tracer.events, hostMs: performance.now() - t };
 }
 
-function measureVariant(host: ModuleHost, v: Variant, runs: number, limitNs: bigint, accessesInKernel: number): DeviceModelRow {
+/** Runs one placement: trace once for the accesses and latencies, then `runs` untraced timed runs up to the guest's end. */
+export function measureVariant(host: ModuleHost, v: Variant, runs: number, limitNs: bigint, accessesInKernel: number): DeviceModelRow {
   const traced = runOnce(host, v.file, nanos(limitNs), true).events;
   const end = traced.find((e) => e.kind === "modeChange" && e.partition === 1 && e.to === "IDLE")?.time;
   if (end === undefined) throw new Error(`bench: device models: the guest did not finish within ${limitNs} ns (${v.placement})`);
@@ -198,6 +199,11 @@ export function measureDeviceModels(root: string, runs: number, gc: (() => void)
         : "Memory: process.memoryUsage() heapUsed + external + arrayBuffers after forced gc. In-kernel: 20000 Uart16550 objects, delta / 20000. Served: the served module (client + server partitions) minus the same XML with the in-kernel UART and no server partition, each booted and run for 1 ms, its runner held while weighed (after one warm-up weighing of each); it includes the server vCPU's compiled blocks; the server partition's RAM (1 MiB in the XML) is most of it.",
     ],
   };
+}
+
+/** The port section with the MMIO rows (mmio-bench.ts) after its own. */
+export function withMmio(r: DeviceModelReport, mmio: { readonly rows: readonly DeviceModelRow[]; readonly note: string }): DeviceModelReport {
+  return { ...r, rows: [...r.rows, ...mmio.rows], notes: [...r.notes, mmio.note] };
 }
 
 /** The markdown section. */

@@ -99,6 +99,10 @@ export interface ServedDeviceConfig {
   readonly name: string;
   /** Name of the serving partition. */
   readonly server: string;
+  /** Mmio="true": the @base of the name is a guest-physical MMIO window, not a port (kernel/ioreq/served-devices.ts). */
+  readonly mmio?: boolean;
+  /** Irq: the ISA line of a device in an MMIO window. */
+  readonly irq?: number;
   readonly pos: SourcePos;
 }
 

@@ -67,6 +67,8 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     const persistAttr = dr.attribute("Persist");
     const persist = dr.bool("Persist", false);
     const assign = dr.bool("Assign", false) === true;
+    const mmio = dr.bool("Mmio", false);
+    const irq = dr.int("Irq", false, { max: 15 });
     dr.finish();
     if (name === undefined) continue;
     if (assign) {
@@ -85,12 +87,14 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     else if (isAta && diskImage !== undefined) drive = { path: resolveAgainst(file, diskImage), persist };
     if (!isAta && (diskImage !== undefined || persistAttr)) dr.error(`apx:Device "${name}" has no disk; Image and Persist belong to Name="ata"`);
     if (server !== undefined) {
-      const spec = DEVICE_SHAPE.test(name) ? servedDevice(name) : `apx:Device Name "${name}" is not a device name`;
+      const at = { ...(mmio ? { mmio } : {}), ...(irq !== undefined ? { irq } : {}) };
+      const spec = DEVICE_SHAPE.test(name) ? servedDevice(name, at) : `apx:Device Name "${name}" is not a device name`;
       if (typeof spec === "string") dr.error(spec);
       else if (served.some((s) => s.name === name) || devices.includes(name)) dr.error(`device "${name}" is listed twice in this partition`);
-      else served.push({ name, server, pos: d.pos });
+      else served.push({ name, server, ...at, pos: d.pos });
       continue;
     }
+    if (mmio || irq !== undefined) dr.error(`apx:Device "${name}": Mmio and Irq place a device served by a partition (Server="..."); an in-kernel device has its PC address`);
     if (!DEVICE_SHAPE.test(name)) {
       dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
     } else if (devices.includes(name)) {

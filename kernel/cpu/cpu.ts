@@ -11,7 +11,7 @@ import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
-import { CpuFault, DB, GP } from "./faults";
+import { AccessRetry, CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
@@ -99,6 +99,12 @@ export class Cpu extends CpuSystem {
   /** Total cycles since reset (monotonic). */
   get cycles(): number {
     return this.cycleNow();
+  }
+
+  /** True while block code runs: a memory handler may throw AccessRetry (elsewhere, e.g. an instruction
+   * fetch or the kernel's own access, it must complete at once). */
+  get retryableAccess(): boolean {
+    return this.cur !== null;
   }
 
   /** Asks the running slice to stop after the current instruction (devices, debug-exit port). */
@@ -242,7 +248,9 @@ export class Cpu extends CpuSystem {
       try {
         done = b.fn(this);
       } catch (e) {
-        if (!(e instanceof CpuFault)) throw e;
+        this.cur = null;
+        const retry = e instanceof AccessRetry;
+        if (!retry && !(e instanceof CpuFault)) throw e;
         const i = this.fi;
         this.left += b.cost - b.prefix[i]!;
         this.instructions += i;
@@ -250,9 +258,12 @@ export class Cpu extends CpuSystem {
         else this.eip = b.eips[i]!;
         this.prev = null;
         this.brk = 0;
-        this.raiseException(e.vector, e.code);
+        // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
+        if (retry) this.exitReq = { kind: "stop", reason: e.reason };
+        else this.raiseException(e.vector, e.code);
         return;
       }
+      this.cur = null;
       if (done !== b.count) this.left += b.cost - b.prefix[done]!;
       this.instructions += done;
       if (single || b.code !== null || !b.valid) {

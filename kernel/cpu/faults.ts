@@ -34,3 +34,14 @@ export function faultClass(vector: number): 0 | 1 | 2 {
   if (vector === DE || (vector >= TS && vector <= GP)) return 1;
   return 0;
 }
+
+/**
+ * Thrown by a memory handler whose access cannot complete yet (a forwarded MMIO read waiting on its
+ * I/O server, kernel/ioreq): the instruction is rolled back exactly as for a fault (EIP on it, nothing
+ * counted or charged), no exception is delivered, and run() returns a `stop` exit with `reason`. The
+ * instruction runs again from its start when the vCPU runs next. Only block code may see it
+ * (Cpu.retryableAccess).
+ */
+export class AccessRetry {
+  constructor(readonly reason: string) {}
+}

@@ -13,7 +13,8 @@ import { writeGuestBytes } from "../mem/guest-access";
 import { guestVirt, ioPort, type Nanos, type PartitionId } from "../mem/types";
 import type { ClientDevice, IoreqHub } from "./ioreq-hub";
 import type { Fields } from "../snapshot/json-fields";
-import { floatingBus, maxCount } from "./ioreq-ring";
+import { floatingBus, maxCount, MMIO_SPACE } from "./ioreq-ring";
+import { IoreqMmio } from "./ioreq-mmio";
 
 /** The reason a vCPU stops for an ioreq (FvVm turns it into a wait for the rest of the window). */
 export const IOREQ_STOP = "waiting on a forwarded device access (ioreq)";
@@ -34,18 +35,23 @@ export interface PendingIn {
 export class IoreqClient {
   private cpu: Cpu | undefined;
   private pendingIn: PendingIn | undefined;
+  /** The served MMIO windows (loads and stores through memory, not the I/O bus). */
+  readonly mmio: IoreqMmio;
 
-  constructor(private readonly hub: IoreqHub, private readonly client: PartitionId, private readonly now: () => Nanos) {}
+  constructor(private readonly hub: IoreqHub, private readonly client: PartitionId, private readonly now: () => Nanos) {
+    this.mmio = new IoreqMmio(hub, client, now, IOREQ_STOP);
+  }
 
   /** The served devices of this client (their ranges are not built in the kernel). */
   get devices(): readonly ClientDevice[] {
     return this.hub.devicesOf(this.client);
   }
 
-  /** Registers every served range on a freshly built machine's bus. */
+  /** Registers every served range on a freshly built machine's bus, and its MMIO windows in its memory. */
   wire(bus: IoBus, cpu: Cpu): void {
     this.cpu = cpu;
     this.pendingIn = undefined;
+    this.mmio.wire(cpu, this.devices);
     for (const d of this.devices) {
       for (const r of d.spec.ranges) {
         const strings = d.spec.stringPorts ?? [];
@@ -77,6 +83,10 @@ export class IoreqClient {
   resume(at: Nanos): boolean {
     const r = this.hub.takeResult(this.client, at);
     if (r === undefined) return false;
+    // (served() keeps the loads the instruction took before this one, so it goes first.)
+    if (r.req.space === MMIO_SPACE && r.req.dir === IoreqDir.IN && typeof r.data === "number") this.mmio.served(r.req.addr, r.req.size, r.data);
+    else this.mmio.resumed();
+    if (r.req.space === MMIO_SPACE) return true;
     const p = this.pendingIn;
     this.pendingIn = undefined;
     const cpu = this.cpu;
@@ -116,6 +126,7 @@ export class IoreqClient {
   /** The client restarted: any wait and fix-up are void. */
   reset(): void {
     this.pendingIn = undefined;
+    this.mmio.reset();
   }
 
   private access(device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, value: number, count = 1, bytes?: Uint8Array, at?: { lin: number; step: number }): number {

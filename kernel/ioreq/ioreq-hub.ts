@@ -10,9 +10,9 @@ import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import type { Json } from "../snapshot/snapshot-file";
 import type { TraceEvent } from "../trace/trace-event";
 import { encodeIoreqState, parseIoreqState } from "./ioreq-state";
-import { floatingResult, IoreqRing, PORT_SPACE, type IoRequest, type IoResult, type RingMemory } from "./ioreq-ring";
+import { floatingResult, IoreqRing, MMIO_SPACE, PORT_SPACE, type IoRequest, type IoResult, type RingMemory } from "./ioreq-ring";
 import { ServedDisks } from "./served-disks";
-import { servedDevice, type ServedDeviceSpec } from "./served-devices";
+import { portOffset, servedDevice, type ServedDeviceSpec } from "./served-devices";
 
 /** Where the hub reads the time and window, and sends trace events (the module runner); a client's own steps carry their exact time. */
 export interface IoreqHost {
@@ -73,7 +73,7 @@ export class IoreqHub {
     const byName = new Map(partitions.map((p) => [p.name, p.id]));
     for (const p of partitions) {
       for (const d of p.guest.served ?? []) {
-        const spec = servedDevice(d.name);
+        const spec = servedDevice(d.name, d);
         const server = byName.get(d.server);
         // The validator has checked both; a config that skipped it is a host bug.
         if (typeof spec === "string" || server === undefined) throw new Error(`unchecked served device ${d.name} of ${p.name}`);
@@ -120,13 +120,20 @@ export class IoreqHub {
     return true;
   }
 
-  /** A client access: posts it to the device's server; the client waits until result() has a value. */
-  issue(client: PartitionId, device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, data: number, at: Nanos, count = 1, bytes?: Uint8Array): void {
+  /**
+   * A client access (a port, or with `mmio` a guest-physical address in the device's MMIO window): posts
+   * it to the device's server; the client waits until result() has a value.
+   */
+  issue(client: PartitionId, device: ClientDevice, port: number, size: 1 | 2 | 4, dir: IoreqDir, data: number, at: Nanos, count = 1, bytes?: Uint8Array, mmio = false): void {
     const c = this.clients.get(client);
     const s = this.servers.get(device.server);
     if (c === undefined || s === undefined) throw new Error(`partition ${client} has no served device`);
     if (c.waiting !== undefined) throw new Error(`partition ${client} issued an ioreq while waiting on one`);
-    const req: IoRequest = { id: this.nextId, client, space: PORT_SPACE, addr: port, size, dir, count, data: dir === IoreqDir.OUT && count === 1 ? data >>> 0 : 0, ...(bytes !== undefined && count > 1 ? { bytes } : {}) };
+    const window = device.spec.mmio;
+    if (mmio && (window === undefined || port < window.base || port + size > window.base + window.count)) throw new Error(`MMIO access 0x${port.toString(16)} outside ${device.spec.instance}`);
+    const offset = mmio ? port - window!.base : portOffset(device.spec, port);
+    const space = mmio ? MMIO_SPACE : PORT_SPACE;
+    const req: IoRequest = { id: this.nextId, client, space, addr: port >>> 0, device: device.spec.device, offset, irq: device.spec.irq, size, dir, count, data: dir === IoreqDir.OUT && count === 1 ? data >>> 0 : 0, ...(bytes !== undefined && count > 1 ? { bytes } : {}) };
     this.nextId = this.nextId === 0x7fff_ffff ? 1 : this.nextId + 1;
     c.waiting = req;
     c.result = undefined;
@@ -294,6 +301,7 @@ export class IoreqHub {
       // A string's first element stands for it (count says how many moved).
       data: typeof result === "number" ? result >>> 0 : (req.bytes !== undefined ? firstElement(req.bytes, req.size) : firstElement(result, req.size)),
       ...(req.count > 1 ? { count: req.count } : {}),
+      ...(req.space === MMIO_SPACE ? { space: "mmio" as const } : {}),
       outcome,
     });
   }

@@ -3,7 +3,7 @@
 // page is guest-writable, so nothing read from it is trusted: the kernel keeps its own copy of every
 // posted request (the shadow) and checks each completion against it. Not responsible for routing,
 // blocking clients or the trace (ioreq-hub.ts).
-import { IoreqDir, IoreqSpace, IoreqState } from "../hypercall/generated/abi-generated";
+import { IoreqDevice, IoreqDir, IoreqSpace, IoreqState } from "../hypercall/generated/abi-generated";
 import type { PartitionId } from "../mem/types";
 import { IOREQ_RING_HEADER_LAYOUT, IOREQ_SLOT_LAYOUT, PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 
@@ -19,7 +19,13 @@ export interface IoRequest {
   /** ARINC id of the client partition. */
   readonly client: PartitionId;
   readonly space: IoreqSpace;
+  /** Port number or guest-physical MMIO address. */
   readonly addr: number;
+  /** The served model the access is for, and the register offset inside its range (what a server dispatches on). */
+  readonly device: IoreqDevice;
+  readonly offset: number;
+  /** The device's ISA line (what the server drives with ioreq_irq_set). */
+  readonly irq: number;
   readonly size: 1 | 2 | 4;
   readonly dir: IoreqDir;
   readonly count: number;
@@ -113,6 +119,9 @@ export class IoreqRing {
     m.write32(o + F.count.offset, req.count);
     m.write32(o + F.data.offset, req.data);
     m.write32(o + F.space.offset, req.space);
+    m.write32(o + F.device.offset, req.device);
+    m.write32(o + F.offset.offset, req.offset);
+    m.write32(o + F.irq.offset, req.irq);
     if (req.bytes !== undefined) {
       // The elements of an OUT string, little-endian words over the data area (the last one zero-padded).
       const b = req.bytes;
@@ -187,6 +196,9 @@ export class IoreqRing {
       ["dir", F.dir.offset, req.dir],
       ["count", F.count.offset, req.count],
       ["space", F.space.offset, req.space],
+      ["device", F.device.offset, req.device],
+      ["offset", F.offset.offset, req.offset],
+      ["irq", F.irq.offset, req.irq],
     ];
     for (const [name, off, v] of want) {
       const got = m.read32(o + off) >>> 0;
@@ -203,5 +215,7 @@ export class IoreqRing {
   }
 }
 
-/** The ring page's port space value for an I/O port access (MMIO is not forwarded yet). */
+/** The ring page's space value for an I/O port access. */
 export const PORT_SPACE = IoreqSpace.PORT;
+/** The ring page's space value for an access to a served device's MMIO window. */
+export const MMIO_SPACE = IoreqSpace.MMIO;

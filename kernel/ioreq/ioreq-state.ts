@@ -2,7 +2,7 @@
 // and the requests it holds (posted or queued), each client's request and result, the next id. The ring
 // page itself is server RAM and travels with its machine. Parsing checks every field before anything
 // is applied, like the rest of kernel/snapshot.
-import { IoreqDir, IoreqSpace } from "../hypercall/generated/abi-generated";
+import { IoreqDevice, IoreqDir, IoreqSpace } from "../hypercall/generated/abi-generated";
 import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { partitionId, type PartitionId } from "../mem/types";
 import { Fields, readFields, toHex } from "../snapshot/json-fields";
@@ -38,7 +38,7 @@ export interface IoreqState {
 }
 
 const reqJson = (r: IoRequest | undefined): Json =>
-  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, size: r.size, dir: r.dir, count: r.count, data: r.data, bytes: r.bytes === undefined ? null : toHex(r.bytes) };
+  r === undefined ? null : { id: r.id, client: r.client, space: r.space, addr: r.addr, device: r.device, offset: r.offset, irq: r.irq, size: r.size, dir: r.dir, count: r.count, data: r.data, bytes: r.bytes === undefined ? null : toHex(r.bytes) };
 
 /** The state as JSON. */
 export function encodeIoreqState(s: IoreqState): Json {
@@ -60,11 +60,18 @@ function readReq(f: Fields, clients: ReadonlySet<number>): IoRequest {
   const bytes = f.hexOrNull("bytes", size * count);
   // An OUT string carries exactly its elements; nothing else carries bytes.
   if ((bytes !== undefined) !== (dir === IoreqDir.OUT && count > 1) || (bytes !== undefined && bytes.length !== size * count)) f.oneOf("bytes", []);
+  const space = f.int("space", IoreqSpace.PORT, IoreqSpace.MMIO) as IoreqSpace;
+  // MMIO goes one element per request (kernel/ioreq/ioreq-mmio.ts).
+  if (space === IoreqSpace.MMIO && count !== 1) f.oneOf("count", []);
   return {
     id: f.int("id", 1, 0x7fff_ffff),
     client: partitionId(client),
-    space: f.int("space", IoreqSpace.PORT, IoreqSpace.PORT) as IoreqSpace,
-    addr: f.int("addr", 0, 0xffff),
+    space,
+    // A port is 16 bits; an MMIO address anywhere in the 32-bit space.
+    addr: f.int("addr", 0, space === IoreqSpace.PORT ? 0xffff : 0xffff_ffff),
+    device: f.int("device", IoreqDevice.UART16550, IoreqDevice.ATA) as IoreqDevice,
+    offset: f.int("offset", 0, 0xfff),
+    irq: f.int("irq", 0, 15),
     size: size as 1 | 2 | 4,
     dir,
     count,

@@ -27,6 +27,7 @@ import type { SamplingPortLink } from "../devices/sampling-ports";
 import type { PortServices } from "../module/partition-vm";
 import { IoreqClient, IOREQ_STOP, readPendingIn } from "../ioreq/ioreq-client";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
+import { readMmioReplay } from "../ioreq/ioreq-mmio";
 import { kernelDevicesBeside } from "../ioreq/served-devices";
 import type { InputSource, PacedInput } from "./serial-input";
 import { countedInput, encodeInputPosition, inputPosition, readInputPosition, replayInput, type CountedInput } from "../snapshot/input-position";
@@ -203,7 +204,7 @@ export class FvVm implements PartitionVm {
       idle: this.idle,
       exitStatus: this.exitStatus,
       input: encodeInputPosition(this.input === undefined || this.paced === undefined ? undefined : inputPosition(this.input, this.paced.saveState())),
-      ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState() }),
+      ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState(), ioreqMmio: this.ioreq.mmio.saveState() }),
     };
     return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
   }
@@ -218,6 +219,7 @@ export class FvVm implements PartitionVm {
       exitStatus: f.intOrNull("exitStatus", 0, 0x1ff),
       input: readInputPosition(f, "input"),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
+      ioreqMmio: this.ioreq === undefined ? undefined : readMmioReplay(f.objOrNull("ioreqMmio")),
     }));
     if (!extra.ok) return extra;
     if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
@@ -229,6 +231,7 @@ export class FvVm implements PartitionVm {
     const m = this.machine;
     const prepared = prepareMachine(saved, m.memory, m.cpu, m, () => {
       this.ioreq?.restoreState(extra.value.ioreqIn);
+      this.ioreq?.mmio.restoreState(extra.value.ioreqMmio);
       // The machine's clock first: restored devices re-arm their timers from now().
       this.sliceStart = extra.value.sliceStart;
       this.bootAt = extra.value.bootAt;

@@ -74,7 +74,7 @@ export function rowOf(e: TraceEvent, modulePid: number): RowStep {
     case "console":
       return { kind: "row", row: row("console", "console", e.time, e.partition, [["text", str(e.text)]]) };
     case "ioreq":
-      return { kind: "row", row: row(`ioreq ${e.phase} ${e.id}`, "ioreq", e.time, e.partition, [["client", String(e.client)], ["window", String(e.window)], ["addr", String(e.addr)], ["dir", str(e.dir)], ["data", String(e.data)], ["outcome", str(e.outcome)]]) };
+      return { kind: "row", row: row(`ioreq ${e.phase} ${e.id}`, "ioreq", e.time, e.partition, [["client", String(e.client)], ["window", String(e.window)], ["addr", String(e.addr)], ...(e.space === undefined ? [] : [["space", str(e.space)] as [string, Json]]), ["dir", str(e.dir)], ["data", String(e.data)], ["outcome", str(e.outcome)]]) };
     default: {
       const unreachable: never = e;
       throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);

@@ -29,7 +29,7 @@ function fields(e: TraceEvent): [string, Value][] {
     case "console":
       return [["partition", e.partition], ["text", e.text]];
     case "ioreq":
-      return [["partition", e.partition], ["phase", e.phase], ["window", e.window], ["id", e.id], ["client", e.client], ["addr", e.addr], ["dir", e.dir], ["data", e.data], ...(e.count === undefined ? [] : [["count", e.count] as [string, Value]]), ["outcome", e.outcome]];
+      return [["partition", e.partition], ["phase", e.phase], ["window", e.window], ["id", e.id], ["client", e.client], ["addr", e.addr], ["dir", e.dir], ["data", e.data], ...(e.count === undefined ? [] : [["count", e.count] as [string, Value]]), ...(e.space === undefined ? [] : [["space", e.space] as [string, Value]]), ["outcome", e.outcome]];
     default: {
       const unreachable: never = e;
       throw new Error(`unhandled trace event ${String((unreachable as { kind: unknown }).kind)}`);

@@ -78,6 +78,8 @@ export type TraceEvent =
       readonly data: number;
       /** Elements of a REP INS/OUTS batch (absent: one). */
       readonly count?: number;
+      /** "mmio" for an access to a served device's MMIO window (absent: a port). */
+      readonly space?: "mmio";
       readonly outcome: "ok" | "floating";
     };
 

@@ -165,6 +165,10 @@
 #define PV_IOREQ_SPACE_PORT 0 /* An I/O port. */
 #define PV_IOREQ_SPACE_MMIO 1 /* A guest-physical MMIO address. */
 
+/* The served model an ioreq is for (the apx:Device type). */
+#define PV_IOREQ_DEVICE_UART16550 1 /* A 16550A UART (ports or an MMIO window, 8 byte-wide registers). */
+#define PV_IOREQ_DEVICE_ATA 2 /* The ATA primary channel (offset 0-7: command block, 8: device control). */
+
 /* Service ids: never reused (retired ids are listed in paravirt-abi/retired.json). */
 #define PV_SVC_ABI_VERSION 0
 #define PV_SVC_ABI_FEATURES 1
@@ -360,9 +364,9 @@
 #define PV_OFF_IOREQ_SLOT_COUNT 24
 #define PV_OFF_IOREQ_SLOT_DATA 28
 #define PV_OFF_IOREQ_SLOT_SPACE 32
-#define PV_OFF_IOREQ_SLOT_RESERVED0 36
-#define PV_OFF_IOREQ_SLOT_RESERVED1 40
-#define PV_OFF_IOREQ_SLOT_RESERVED2 44
+#define PV_OFF_IOREQ_SLOT_DEVICE 36
+#define PV_OFF_IOREQ_SLOT_OFFSET 40
+#define PV_OFF_IOREQ_SLOT_IRQ 44
 #define PV_SIZEOF_IOREQ_RING_HEADER 16
 #define PV_OFF_IOREQ_RING_HEADER_SIZE 0
 #define PV_OFF_IOREQ_RING_HEADER_SLOTS 4
@@ -691,9 +695,9 @@ struct pv_ioreq_slot {
     uint32_t count; /* +24: Repeat count of a string access (1 for IN/OUT); with count > 1 the values are in the slot's data area. */
     uint32_t data; /* +28: The value of a single access (OUT: written by the kernel; IN: written by the server). */
     uint32_t space; /* +32: PV_IOREQ_SPACE_* value. */
-    uint32_t reserved0; /* +36 */
-    uint32_t reserved1; /* +40 */
-    uint32_t reserved2; /* +44 */
+    uint32_t device; /* +36: PV_IOREQ_DEVICE_* value: the model the access is for (a server dispatches on it and offset, not on addr). */
+    uint32_t offset; /* +40: addr minus the base of the device's port range or MMIO window (the register offset). */
+    uint32_t irq; /* +44: The device's ISA line in the client's PC: the line ioreq_irq_set drives for it. */
 };
 _Static_assert(sizeof(struct pv_ioreq_slot) == PV_SIZEOF_IOREQ_SLOT, "pv_ioreq_slot size");
 _Static_assert(offsetof(struct pv_ioreq_slot, state) == PV_OFF_IOREQ_SLOT_STATE, "pv_ioreq_slot.state");
@@ -705,9 +709,9 @@ _Static_assert(offsetof(struct pv_ioreq_slot, dir) == PV_OFF_IOREQ_SLOT_DIR, "pv
 _Static_assert(offsetof(struct pv_ioreq_slot, count) == PV_OFF_IOREQ_SLOT_COUNT, "pv_ioreq_slot.count");
 _Static_assert(offsetof(struct pv_ioreq_slot, data) == PV_OFF_IOREQ_SLOT_DATA, "pv_ioreq_slot.data");
 _Static_assert(offsetof(struct pv_ioreq_slot, space) == PV_OFF_IOREQ_SLOT_SPACE, "pv_ioreq_slot.space");
-_Static_assert(offsetof(struct pv_ioreq_slot, reserved0) == PV_OFF_IOREQ_SLOT_RESERVED0, "pv_ioreq_slot.reserved0");
-_Static_assert(offsetof(struct pv_ioreq_slot, reserved1) == PV_OFF_IOREQ_SLOT_RESERVED1, "pv_ioreq_slot.reserved1");
-_Static_assert(offsetof(struct pv_ioreq_slot, reserved2) == PV_OFF_IOREQ_SLOT_RESERVED2, "pv_ioreq_slot.reserved2");
+_Static_assert(offsetof(struct pv_ioreq_slot, device) == PV_OFF_IOREQ_SLOT_DEVICE, "pv_ioreq_slot.device");
+_Static_assert(offsetof(struct pv_ioreq_slot, offset) == PV_OFF_IOREQ_SLOT_OFFSET, "pv_ioreq_slot.offset");
+_Static_assert(offsetof(struct pv_ioreq_slot, irq) == PV_OFF_IOREQ_SLOT_IRQ, "pv_ioreq_slot.irq");
 
 /* Start of an ioreq ring page, written by the kernel at ioreq_attach. */
 struct pv_ioreq_ring_header {

@@ -75,22 +75,28 @@ static uint64_t now_ns(void)
     }
 }
 
-/* The value of one access, by the port range it falls in; `area` is the slot's string data. */
+/* The value of one access, by the model the kernel names (device) and the register (offset); `area` is
+ * the slot's string data. The same 16550 model serves a COM port and an MMIO window. */
 static uint32_t emulate(const struct pv_ioreq_slot *s, uint8_t *area)
 {
-    if (s->client > IOSERVER_MAX_CLIENTS || s->space != PV_IOREQ_SPACE_PORT)
+    if (s->client > IOSERVER_MAX_CLIENTS || (s->space != PV_IOREQ_SPACE_PORT && s->space != PV_IOREQ_SPACE_MMIO))
         return 0xFFFFFFFFu;
     if (s->size != 1 && s->size != 2 && s->size != 4)
         return 0xFFFFFFFFu;
-    if (s->count > 1 && (s->count > PV_IOREQ_DATA_MAX / s->size || s->addr != 0x1F0))
+    if (s->count > 1 && (s->count > PV_IOREQ_DATA_MAX / s->size || s->device != PV_IOREQ_DEVICE_ATA || s->offset != 0))
         return 0xFFFFFFFFu; /* only the ATA Data port is batched (kernel/ioreq/served-devices.ts) */
-    if ((s->addr & ~7u) == 0x1F0)
-        return ata_access(s->client, s->addr & 7u, s->dir, s->size, s->count, s->data, area);
-    if (s->addr == 0x3F6)
-        return ata_access(s->client, 8, s->dir, s->size, 1, s->data, area);
-    if ((s->addr & ~7u) == 0x3F8 || (s->addr & ~7u) == 0x2F8 || (s->addr & ~7u) == 0x3E8 || (s->addr & ~7u) == 0x2E8)
-        return uart_access(s->client, s->addr & 7u, s->dir, s->data);
-    return 0xFFFFFFFFu; /* a port no model here serves: floating bus */
+    switch (s->device) {
+    case PV_IOREQ_DEVICE_ATA:
+        if (s->space != PV_IOREQ_SPACE_PORT || s->offset > 8)
+            return 0xFFFFFFFFu;
+        return ata_access(s->client, s->offset, s->dir, s->size, s->count, s->data, area);
+    case PV_IOREQ_DEVICE_UART16550:
+        if (s->offset > 7)
+            return 0xFFFFFFFFu;
+        return uart_access(s->client, s->addr - s->offset, s->irq, s->offset, s->dir, s->data);
+    default:
+        return 0xFFFFFFFFu; /* a model this server does not have: floating bus */
+    }
 }
 
 void ioserver_main(const struct pv_start_info *si);

@@ -276,6 +276,12 @@ export enum IoreqSpace {
   MMIO = 1,
 }
 
+/** The served model an ioreq is for (the apx:Device type). */
+export enum IoreqDevice {
+  UART16550 = 1,
+  ATA = 2,
+}
+
 /** Decoded argument tuple of each service, in definition order (u64 = two words, lo first). */
 export interface ServiceArgs {
   readonly abiVersion: readonly [];

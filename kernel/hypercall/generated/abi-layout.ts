@@ -296,9 +296,9 @@ export const IOREQ_SLOT_LAYOUT = {
     count: { offset: 24, size: 4, type: "u32" },
     data: { offset: 28, size: 4, type: "u32" },
     space: { offset: 32, size: 4, type: "u32" },
-    reserved0: { offset: 36, size: 4, type: "u32" },
-    reserved1: { offset: 40, size: 4, type: "u32" },
-    reserved2: { offset: 44, size: 4, type: "u32" },
+    device: { offset: 36, size: 4, type: "u32" },
+    offset: { offset: 40, size: 4, type: "u32" },
+    irq: { offset: 44, size: 4, type: "u32" },
   },
 } as const satisfies StructLayout;
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { REPO_ROOT } from "../../../kernel/host/node/node-files";
 import { deviceModelMarkdown, measureDeviceModels } from "../../../kernel/bench/device-model-bench";
 import { measureServedAta } from "../../../kernel/bench/served-ata-bench";
+import { measureMmioModels } from "../../../kernel/bench/mmio-bench";
 
 describe("kernel/bench/device-model-bench (in-kernel vs partition-served UART)", function () {
   this.timeout(300_000);
@@ -34,5 +35,17 @@ describe("kernel/bench/device-model-bench (in-kernel vs partition-served UART)",
     const virtual = rows[1]!.value;
     expect(virtual).to.be.greaterThan(10);
     expect(virtual).to.be.lessThan(20_000);
+  });
+
+  it("measures a 16550A in an MMIO window in the kernel and served: every forwarded access waits one 200 us frame", () => {
+    const r = measureMmioModels(REPO_ROOT, 1, 10_000);
+    const [inKernel, served] = r.rows;
+    expect(r.rows.map((x) => x.placement)).to.deep.equal(["MMIO window, in-kernel 16550A", "MMIO window, partition, server window adjacent (200 us frame)"]);
+    expect(inKernel!.accesses).to.equal(10_000);
+    expect(inKernel!.latencyMedianNs).to.equal(0);
+    // mmio-guest's checks and greeting: 106 forwarded loads and stores, each served in the next frame.
+    expect(served!.accesses).to.equal(106);
+    expect(Math.round(served!.latencyMedianNs / 1000)).to.equal(200);
+    expect(served!.latencyMaxNs).to.be.lessThanOrEqual(200_000);
   });
 });

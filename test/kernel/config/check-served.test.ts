@@ -70,4 +70,25 @@ describe("kernel/config/check-served (apx:Device Server)", () => {
     expect(errors(module(`<apx:Device Name="pit8254" Server="io"/>`))[0]).to.match(/cannot be served by a partition; servable devices: uart16550, ata/);
     expect(errors(module(`<apx:Device Name="uart16550@0x300" Server="io"/>`))[0]).to.match(/a served uart16550 sits at one of/);
   });
+  it("places a served uart16550 in an MMIO window (Mmio, Irq) with no ports, and checks the window", () => {
+    const r = validateText(module(`<apx:Device Name="uart16550@0xfebff000" Server="io" Mmio="true" Irq="3"/>`), "/m/m.xml");
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.config.partitions[0]!.guest.served?.[0]).to.deep.include({ name: "uart16550@0xfebff000", server: "io", mmio: true, irq: 3 });
+    // Past the end of the 32-bit space; over the client's RAM (64 MiB by default); over its I/O APIC.
+    expect(errors(module(`<apx:Device Name="uart16550@0xfffffffc" Server="io" Mmio="true"/>`))).to.deep.equal([`device "uart16550@0xfffffffc": its MMIO window 0xfffffffc+8 goes past the 32-bit address space`]);
+    expect(errors(module(`<apx:Device Name="uart16550@0x100000" Server="io" Mmio="true"/>`))[0]).to.match(/MMIO window 0x100000\+8 overlaps its RAM \(0x0-0x3ffffff\) in partition "guest"/);
+    expect(errors(module(`<apx:Device Name="uart16550@0xfec00010" Server="io" Mmio="true"/>`))[0]).to.match(/overlaps io_apic/);
+    // Without the APICs in the device list, their windows are free.
+    expect(errors(module(`<apx:Device Name="pic8259"/><apx:Device Name="uart16550@0xfec00010" Server="io" Mmio="true"/>`))).to.deep.equal([]);
+    // Two windows over each other.
+    expect(errors(module(`<apx:Device Name="uart16550@0xfebff000" Server="io" Mmio="true"/><apx:Device Name="uart16550@0xfebff004" Server="io" Mmio="true"/>`))[0]).to.match(/window 0xfebff004\+8 overlaps uart16550@0xfebff000/);
+  });
+
+  it("refuses Mmio and Irq where they mean nothing", () => {
+    expect(errors(module(`<apx:Device Name="uart16550" Server="io" Mmio="true"/>`))[0]).to.match(/names its address/);
+    expect(errors(module(`<apx:Device Name="ata" Server="io" Mmio="true"/>`))[0]).to.match(/reached through its ports/);
+    expect(errors(module(`<apx:Device Name="uart16550@0x3f8" Server="io" Irq="3"/>`))[0]).to.match(/Irq is only for a device in an MMIO window/);
+    expect(errors(module(`<apx:Device Name="uart16550@0x2f8" Mmio="true"/>`))[0]).to.match(/Mmio and Irq place a device served by a partition/);
+    expect(errors(module(`<apx:Device Name="uart16550@0xfebff000" Server="io" Mmio="true" Irq="16"/>`))).to.have.length(1);
+  });
 });

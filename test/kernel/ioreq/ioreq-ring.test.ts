@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { IoreqDir, IoreqSpace, IoreqState } from "../../../kernel/hypercall/generated/abi-generated";
+import { IoreqDevice, IoreqDir, IoreqSpace, IoreqState } from "../../../kernel/hypercall/generated/abi-generated";
 import { IOREQ_SLOT_LAYOUT, PV_CONSTANTS } from "../../../kernel/hypercall/generated/abi-layout";
 import { IoreqRing, type IoRequest, type RingMemory } from "../../../kernel/ioreq/ioreq-ring";
 import { partitionId } from "../../../kernel/mem/types";
@@ -23,7 +23,7 @@ class Page implements RingMemory {
   }
 }
 
-const req = (id: number, dir: IoreqDir = IoreqDir.IN, size: 1 | 2 | 4 = 1): IoRequest => ({ id, client: partitionId(1), space: IoreqSpace.PORT, addr: 0x3fd, size, dir, count: 1, data: dir === IoreqDir.OUT ? 0x41 : 0 });
+const req = (id: number, dir: IoreqDir = IoreqDir.IN, size: 1 | 2 | 4 = 1): IoRequest => ({ id, client: partitionId(1), space: IoreqSpace.PORT, addr: 0x3fd, device: IoreqDevice.UART16550, offset: 5, irq: 4, size, dir, count: 1, data: dir === IoreqDir.OUT ? 0x41 : 0 });
 
 describe("kernel/ioreq/ioreq-ring", () => {
   it("posts READY slots with the request's fields and takes back DONE ones with the data masked to the size", () => {
