@@ -1,6 +1,7 @@
 /* pc_bsp.c: bsp.h console, time, tick, interrupt mask and idle on a bare PC in ring 0, and the boot
  * from Multiboot (rt_start, called by lib/multiboot/entry.S). Partition, schedule, HM and port
- * services are the linked host library (pc_host.c). Ends the machine once the test suite's SUITE line
+ * services go to the kernel through apx_services when present (pc_apx_bsp.c), else to the linked host
+ * library (pc_host.c); so does the time base (the module clock, else the tick count). Ends the machine once the test suite's SUITE line
  * is out and the RTOS goes idle, since no kernel watches this console. */
 #include <bsp.h>
 #include <rt/string.h>

@@ -1,4 +1,5 @@
-/* pc_host.c: bsp.h partition, schedule, HM and port services for a bare PC, linked into the image: one
+/* pc_host.c: the local answers (pc_local.h) to the bsp.h partition, schedule, HM and port services for a
+ * bare PC without the apexvisor service device (pc_apx_bsp.c asks the device first), linked into the image: one
  * partition owning the CPU (window = major frame), one module schedule named on the command line
  * (`schedule=<id>:<name>`, as the module XML names it; none when absent) that the partition may not
  * switch, no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration),

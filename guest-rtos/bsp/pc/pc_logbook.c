@@ -1,4 +1,5 @@
-/* pc_logbook.c: Part 2 logbooks for the bare-PC BSP, by the rules the kernel applies on apexvisor
+/* pc_logbook.c: Part 2 logbooks for the bare-PC BSP without apx_services (with it, pc_apx_bsp.c uses the
+ * kernel's logbooks), by the rules the kernel applies on apexvisor
  * (kernel/logbook/logbook-store.ts), kept in this PC's RAM. A bare PC has no module configuration to
  * read, so its one LogbookSystem entry comes from the command line, `logbook=<name>:<logged>:<in_progress>`
  * (what the module XML would give its owner). Writes commit at once; a full logbook drops its oldest
