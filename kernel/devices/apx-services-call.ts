@@ -1,6 +1,6 @@
 // Serves one call latched by the apx_services device of an FV partition: reads the argument block from the
-// machine's RAM (guest-physical, paging off), checks the id against the FV service set and every pointer
-// against plain RAM, then runs the same handler as the PV trap (kernel/hypercall/dispatcher.ts) and writes
+// machine's RAM (guest-physical), checks the id against the FV service set and every pointer (linear,
+// through the guest's paging) against plain RAM, then runs the same handler as the PV trap (kernel/hypercall/dispatcher.ts) and writes
 // the result back. Not responsible for what the result does to the run (the module runner decides that).
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
@@ -65,11 +65,26 @@ export function fvServiceState(p: PartitionConfig, ramBytes: number): PvVcpuStat
   };
 }
 
-/** True when [addr, addr+len) is plain RAM of `mem` (inside it, no MMIO window on any page). */
+/** True when the guest-physical range [addr, addr+len) is plain RAM of `mem` (inside it, no MMIO window on any page). */
 export function ramRange(mem: PhysicalMemory, addr: number, len: number): boolean {
   if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(len) || addr < 0 || len < 0 || !mem.contains(guestPhys(addr), len)) return false;
   if (len === 0) return true;
   for (let page = Math.floor(addr / 4096); page <= Math.floor((addr + len - 1) / 4096); page++) if (!mem.pageIsRam(page)) return false;
+  return true;
+}
+
+/**
+ * True when every page of the linear range [addr, addr+len) translates (through the guest's paging as a CPL 3
+ * access would; identity with paging off) to a page of plain RAM.
+ */
+export function linearRamRange(cpu: Cpu, mem: PhysicalMemory, addr: number, len: number): boolean {
+  if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(len) || addr < 0 || len < 0 || addr + len > 0x1_0000_0000) return false;
+  for (let off = 0; off < len; ) {
+    const lin = addr + off;
+    const phys = cpu.probe(lin | 0, false, true);
+    if (phys < 0 || !ramRange(mem, phys - (phys % 4096), 4096)) return false;
+    off += 4096 - (lin % 4096);
+  }
   return true;
 }
 
@@ -87,9 +102,8 @@ export interface ApxCall {
 export function serveApxCall(c: ApxCall): ServiceResult {
   const block = c.device.takeCall();
   if (block === null) return { kind: "resume", cycles: 0 };
-  // The device names guest-physical memory: a guest that pages (CR0.PG) must call with paging off.
-  const paging = (c.cpu.cr0 & 0x8000_0000) !== 0;
-  if (paging || (block & 3) !== 0 || !ramRange(c.memory, block, APX_BLOCK.size)) {
+  // The block is guest-physical (the doorbell is a bus write: no translation); its pointers are linear.
+  if ((block & 3) !== 0 || !ramRange(c.memory, block, APX_BLOCK.size)) {
     c.device.complete(PvError.EFAULT);
     c.kernel.traceHypercall("apx_services", PvError.EFAULT);
     return { kind: "resume", cycles: serviceCost(undefined, 0) };
@@ -97,7 +111,7 @@ export function serveApxCall(c: ApxCall): ServiceResult {
   const words: number[] = [];
   for (let i = 0; i < APX_ARG_WORDS; i++) words.push(c.memory.read32(guestPhys(block + APX_BLOCK.args + 4 * i)));
   const id = c.memory.read32(guestPhys(block + APX_BLOCK.service));
-  const ctx: PvCallContext = { cpu: c.cpu, kernel: c.kernel, vcpu: c.vcpu, copied: 0, ramRange: (a, n) => ramRange(c.memory, a, n) };
+  const ctx: PvCallContext = { cpu: c.cpu, kernel: c.kernel, vcpu: c.vcpu, copied: 0, ramRange: (a, n) => linearRamRange(c.cpu, c.memory, a, n) };
   const { service, result } = dispatchWords(ctx, PV_HANDLERS, c.permitted, id, (i) => words[i] ?? 0);
   const cycles = serviceCost(service?.key, ctx.copied);
   const finish = (value: number): void => {

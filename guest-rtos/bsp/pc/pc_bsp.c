@@ -38,6 +38,13 @@ void rt_start(uint32_t magic, uint32_t info)
     uint32_t top = DEFAULT_RAM_TOP;
     if (mb != 0 && (mb->flags & MULTIBOOT_INFO_MEMORY) != 0) top = 0x00100000u + mb->mem_upper * 1024u;
     uint32_t base = ((uint32_t)(uintptr_t)__image_end + PAGE - 1) & ~(PAGE - 1);
+    if (pc_apx_present() && top >= base + 3 * PAGE) {
+        /* On apexvisor the PC pages (page 0 unmapped: a null store faults and reaches the HM tables); the
+         * tables take the last two pages of RAM, away from the boot loader's info past the image. */
+        uint32_t ram = top & ~(PAGE - 1);
+        top = ram - 2 * PAGE;
+        pc_paging_enable((uint32_t *)(uintptr_t)top, ram);
+    }
     struct bsp_partition_status st;
     /* With the apexvisor service device the kernel says who this partition is and how it started. */
     int apx = pc_apx_present() && bsp_partition_status(&st) == BSP_RC_OK;

@@ -1,5 +1,5 @@
 // The apx_services device and the serving of its calls: detection, the argument block, the FV service set,
-// and hostile blocks and pointers (outside RAM, over MMIO, unaligned, with paging on) answered PV_EFAULT
+// and hostile blocks and pointers (outside RAM, over MMIO, unaligned, unmapped by the guest's paging) answered PV_EFAULT
 // without touching a byte and without a host exception.
 import { expect } from "chai";
 import { join } from "path";
@@ -61,6 +61,18 @@ function call(pc: PcMachine, id: number, args: number[], at = BLOCK, doorbell = 
   return serveApxCall({ cpu: pc.cpu, memory: pc.memory, device, vcpu: fvServiceState(partition, RAM), permitted: fvPermittedServices(partition, config), kernel: KERNEL });
 }
 
+const FOUR_MIB = 4 * MIB;
+const PD = 0x1000;
+/** Paging on with one page directory at PD: linear 0-4 MiB and 4-8 MiB both map physical 0-4 MiB (4 MiB pages, user, writable). */
+function page(pc: PcMachine): void {
+  pc.memory.write32(guestPhys(PD), 0x87);
+  pc.memory.write32(guestPhys(PD + 4), 0x87);
+  pc.cpu.cr4 = (pc.cpu.cr4 | 0x10) >>> 0;
+  pc.cpu.cr3 = PD;
+  pc.cpu.cr0 = (pc.cpu.cr0 | 0x8000_0001) >>> 0;
+  pc.cpu.flushTlb();
+}
+
 const result = (pc: PcMachine): number => pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.call), 4) | 0;
 
 describe("kernel/devices/apx-services", () => {
@@ -91,6 +103,14 @@ describe("kernel/devices/apx-services", () => {
     expect(pc.chips.apxServices!.pending).to.equal(null);
   });
 
+  it("translates pointers through the guest's paging (the block stays guest-physical)", () => {
+    const { pc } = machine();
+    page(pc);
+    call(pc, ServiceId.TimeGet, [FOUR_MIB + OUT]);
+    expect(result(pc)).to.equal(PvError.OK);
+    expect(pc.memory.read32(guestPhys(OUT))).to.equal(Number(NOW & 0xffffffffn));
+  });
+
   it("refuses services outside the FV set and unknown ids with ENOSYS", () => {
     const { pc } = machine();
     for (const id of [ServiceId.ConsoleWrite, ServiceId.VirqRegister, ServiceId.Resolve, ServiceId.Idle, 999, 0xffffffff]) {
@@ -99,7 +119,7 @@ describe("kernel/devices/apx-services", () => {
     }
   });
 
-  it("answers EFAULT, writing nothing, for a block or pointer outside RAM, over MMIO, unaligned or with paging on", () => {
+  it("answers EFAULT, writing nothing, for a block or pointer outside RAM, over MMIO, unaligned or unmapped", () => {
     const cases: [string, (pc: PcMachine) => void][] = [
       ["block past RAM", (pc) => void call(pc, ServiceId.TimeGet, [OUT], RAM - 8)],
       ["block at 4 GiB - 4", (pc) => void call(pc, ServiceId.TimeGet, [OUT], 0xfffffffc)],
@@ -110,10 +130,18 @@ describe("kernel/devices/apx-services", () => {
       ["pointer at 4 GiB - 1", (pc) => void call(pc, ServiceId.TimeGet, [0xffffffff])],
       ["huge length", (pc) => void call(pc, ServiceId.QueuingPortSend, [1, OUT, 0xfffffff0])],
       [
-        "paging on",
+        "paging on, the pointer not mapped",
         (pc) => {
           pc.cpu.cr0 = (pc.cpu.cr0 | 0x8000_0001) >>> 0;
+          pc.cpu.flushTlb();
           call(pc, ServiceId.TimeGet, [OUT]);
+        },
+      ],
+      [
+        "paging on, the pointer mapped onto CGA memory",
+        (pc) => {
+          page(pc);
+          call(pc, ServiceId.TimeGet, [FOUR_MIB + CGA]);
         },
       ],
     ];
