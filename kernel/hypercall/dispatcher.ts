@@ -43,17 +43,20 @@ function word(cpu: Cpu, i: number): number {
   return read === undefined ? 0 : read(cpu) >>> 0;
 }
 
-function decode(cpu: Cpu, a: ArgDescriptor): ArgValue {
+/** Argument word i of a call: from the trap's registers, or from an FV argument block (kernel/devices/apx-services-call.ts). */
+export type ArgWords = (i: number) => number;
+
+function decode(word: ArgWords, a: ArgDescriptor): ArgValue {
   switch (a.kind) {
     case "u32":
-      return word(cpu, a.word);
+      return word(a.word);
     case "i32":
-      return word(cpu, a.word) | 0;
+      return word(a.word) | 0;
     case "u64":
-      return BigInt(word(cpu, a.word)) | (BigInt(word(cpu, a.word + 1)) << 32n);
+      return BigInt(word(a.word)) | (BigInt(word(a.word + 1)) << 32n);
     case "code":
     case "ptr":
-      return virt(word(cpu, a.word));
+      return virt(word(a.word));
     default: {
       const unreachable: never = a;
       throw new Error(`unhandled argument ${JSON.stringify(unreachable)}`);
@@ -79,6 +82,7 @@ function pointersOk(ctx: PvCallContext, desc: ServiceDescriptor, args: readonly 
     if (cap !== undefined) len = Math.min(len, cap);
     if (len === 0) continue;
     if (!guestRangeOk(cpu, v, len, a.dir !== "in", ctx.vcpu.ramBytes)) return false;
+    if (ctx.ramRange !== undefined && !ctx.ramRange(v, len)) return false;
   }
   return true;
 }
@@ -88,7 +92,11 @@ const NO_ARGS: readonly ArgValue[] = [];
 /** Serves the trap in `ctx.cpu` (EAX = id) for a partition allowed `permitted`. */
 export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: ReadonlySet<ServiceId>): { readonly service: ServiceDescriptor | undefined; readonly result: PvCallResult } {
   const cpu = ctx.cpu;
-  const id = cpu.eax >>> 0;
+  return dispatchWords(ctx, handlers, permitted, cpu.eax >>> 0, (i) => word(cpu, i));
+}
+
+/** Serves service `id` with argument words from `words` (the trap's registers or an argument block). */
+export function dispatchWords(ctx: PvCallContext, handlers: PvHandlers, permitted: ReadonlySet<ServiceId>, id: number, words: ArgWords): { readonly service: ServiceDescriptor | undefined; readonly result: PvCallResult } {
   const desc = serviceById(id);
   if (desc === undefined || !permitted.has(desc.id)) {
     logOnce(ctx, `id:${id}`, `paravirt service ${desc?.name ?? id} ${desc === undefined ? "does not exist" : "is not permitted"}: ENOSYS`);
@@ -98,7 +106,7 @@ export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: Re
   const args: ArgValue[] | readonly ArgValue[] = n === 0 ? NO_ARGS : new Array<ArgValue>(n);
   for (let i = 0; i < n; i++) {
     const a = desc.args[i];
-    if (a !== undefined) (args as ArgValue[])[i] = decode(cpu, a);
+    if (a !== undefined) (args as ArgValue[])[i] = decode(words, a);
   }
   if (n > 0 && !pointersOk(ctx, desc, args)) return { service: desc, result: ret(PvError.EFAULT) };
   // The descriptor decoded exactly the tuple ServiceArgs[key] declares (generated from the same abi.json).

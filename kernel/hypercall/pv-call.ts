@@ -61,6 +61,8 @@ export interface PvCallContext {
   readonly vcpu: PvVcpuState;
   /** Bytes copied between guest and kernel so far (for the cost). */
   copied: number;
+  /** FV callers (kernel/devices/apx-services-call.ts): true when the linear range [addr, addr+len) maps to plain RAM; pointers must name RAM, never MMIO. */
+  readonly ramRange?: (addr: number, len: number) => boolean;
 }
 
 /** What a handler answers. */

@@ -18,6 +18,7 @@ export const DEVICE_TYPES = [
   "ata",
   "pci_host_bridge",
   "sampling_ports",
+  "apx_services",
 ] as const;
 /** One device type name. */
 export type DeviceTypeName = (typeof DEVICE_TYPES)[number];

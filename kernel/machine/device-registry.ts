@@ -21,6 +21,7 @@ import { Pit8254 } from "../devices/pit8254";
 import { ResetControl } from "../devices/reset-control";
 import { SAMPLING_PORTS_BASE, SAMPLING_PORTS_COUNT, SamplingPorts, type SamplingPortLink } from "../devices/sampling-ports";
 import { SystemPortB } from "../devices/system-port-b";
+import { APX_SERVICES_BASE, APX_SERVICES_COUNT, ApxServices, type ApxServicesLink } from "../devices/apx-services";
 import { Uart16550 } from "../devices/uart16550";
 import type { MmioHandler } from "../mem/physical-memory";
 import { guestPhys, ioPort, type GuestPhysAddr, type IoPort } from "../mem/types";
@@ -60,6 +61,8 @@ export interface DeviceContext {
   readonly disk: BlockStore | undefined;
   /** The partition's sampling ports in the module (FV partitions of a module); undefined = none (`boot`). */
   readonly samplingPorts?: SamplingPortLink | undefined;
+  /** The owner that serves calls of the "apx_services" device (FV partitions of a module); undefined = none (`boot`). */
+  readonly apxServices?: ApxServicesLink | undefined;
   /** Where a device's ISA IRQ goes instead of the PC's controllers (a device assigned to a PV partition: a virq). */
   readonly isaLine?: (irq: number) => IrqLine;
 }
@@ -88,6 +91,7 @@ export interface BuiltDevices {
   ata?: AtaController;
   pciHost?: PciHostBridge;
   samplingPorts?: SamplingPorts;
+  apxServices?: ApxServices;
 }
 
 /** Where one built device sits and what it saves. */
@@ -210,6 +214,11 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
     // Without a module behind it (`boot`) the range stays unmapped: the ports float (0xFF).
     if (samplingPorts === undefined) return { units: [], ports: [], mmio: [] };
     return one("sampling-ports", (built.samplingPorts = new SamplingPorts(samplingPorts)), SAMPLING_PORTS_BASE, SAMPLING_PORTS_COUNT);
+  },
+  apx_services: ({ built, apxServices }) => {
+    // Without a module to serve the calls (`boot`) the range stays unmapped: ID floats (0xFF), the guest answers locally.
+    if (apxServices === undefined) return { units: [], ports: [], mmio: [] };
+    return one("apx-services", (built.apxServices = new ApxServices(apxServices)), APX_SERVICES_BASE, APX_SERVICES_COUNT);
   },
 };
 

@@ -2,7 +2,11 @@
 // in slices of module virtual time. It owns the partition's clock mapping (module time <-> machine
 // cycles) and restart; the slicing itself (device deadlines, HLT fast-forward) is pc-run-loop.ts, shared with
 // `boot`. Not scheduling or the HM.
-import type { PartitionConfig } from "../config/model";
+import type { PartitionConfig, SystemConfig } from "../config/model";
+import { fvPermittedServices, fvServiceState, serveApxCall } from "../devices/apx-services-call";
+import { PV_TRAP_VECTOR, type ServiceId } from "../hypercall/generated/abi-generated";
+import type { PvVcpuState } from "../hypercall/pv-call";
+import { guestPhys } from "../mem/types";
 import type { Cpu } from "../cpu/cpu";
 import type { ByteSink } from "../devices/device";
 import type { BlockStore } from "../disk/block-store";
@@ -16,8 +20,8 @@ import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
-import type { PartitionVm, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
-import { readFields } from "../snapshot/json-fields";
+import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
+import { readFields, type Fields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { PcMachine } from "./pc-machine";
@@ -59,6 +63,8 @@ export interface FvVmOptions {
   readonly ioreq?: IoreqHub;
   /** The module's port services bound to this partition, behind its "sampling_ports" device (asked at the first access). */
   readonly ports?: () => PortServices;
+  /** The module's configuration: with it, an "apx_services" device in the partition's list serves APEX calls. */
+  readonly config?: SystemConfig;
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -121,6 +127,8 @@ export class FvVm implements PartitionVm {
   /** Console input, counted across restarts (a snapshot records its position), and its pacing on the current PC. */
   private readonly input: CountedInput | undefined;
   private paced: PacedInput | undefined;
+  /** The APEX services behind the partition's "apx_services" device (undefined: it has none, or no module). */
+  private readonly apx: { readonly permitted: ReadonlySet<ServiceId>; vcpu: PvVcpuState } | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
@@ -128,7 +136,7 @@ export class FvVm implements PartitionVm {
     this.hz = BigInt(opts.clockHz);
     this.serial = new TimedSink(opts.console, () => this.now());
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
-    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
+    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit || this.callPending(), neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
     if (memoryBytes < MIN_FV_RAM_BYTES) {
@@ -138,6 +146,8 @@ export class FvVm implements PartitionVm {
     const planned = planKernelLoad(opts.image, { memoryBytes, elfPath: opts.imagePath, commandLine: p.guest.commandLine, modules: readModules(opts), format: p.guest.format ?? "auto" });
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.message);
     this.plan = planned.plan;
+    const config = opts.config;
+    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: fvPermittedServices(p, config), vcpu: fvServiceState(p, memoryBytes) } : undefined;
     const ports = opts.ports;
     this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;
@@ -169,9 +179,41 @@ export class FvVm implements PartitionVm {
     return this.runSlice(budget);
   }
 
-  restart(_mode: "COLD_START" | "WARM_START"): void {
-    // A PC has no warm state worth keeping: both starts reload the image into fresh RAM and devices.
+  /**
+   * Both starts build a fresh PC (devices, vCPU at the image's entry with the boot loader's registers) and load
+   * the image. COLD_START stops there. WARM_START then puts back the whole RAM as it was (code, .data, heap,
+   * stacks, the boot loader's info), as a PV warm start keeps it: the guest's startup decides what it
+   * re-initializes (the RTOS zeroes .bss, so application data in .data survives). The error-handler state
+   * the guest declared through apx_services is forgotten on either start.
+   */
+  restart(mode: "COLD_START" | "WARM_START"): void {
+    const old = this.machine.memory;
+    const kept = mode === "WARM_START" ? old.readBytes(guestPhys(0), old.size) : undefined;
     this.machine = this.boot(this.now());
+    if (kept !== undefined) this.machine.memory.writeBytes(guestPhys(0), kept);
+    if (this.apx !== undefined) this.apx.vcpu = fvServiceState(this.opts.partition, partitionRamBytes(this.opts.partition));
+  }
+
+  /** The guest sets its own operating modes through apx_services (no device: NORMAL as soon as it runs). */
+  get apexModes(): boolean {
+    return this.apx !== undefined;
+  }
+
+  serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
+    const device = this.machine.chips.apxServices;
+    if (this.apx === undefined || device === undefined || vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `no paravirt call of vector ${vector} waits in this machine` };
+    const m = this.machine;
+    return serveApxCall({ cpu: m.cpu, memory: m.memory, device, vcpu: this.apx.vcpu, permitted: this.apx.permitted, kernel });
+  }
+
+  /** The error-handler state the guest declared (hm_set_handler_state); kernel-detected faults never reach it (no HM upcall on a PC). */
+  errorHandler(): { readonly state: ErrorHandlerState; readonly deliverable: boolean } {
+    return { state: this.apx?.vcpu.hmHandler ?? "none", deliverable: false };
+  }
+
+  /** True when the apx_services device latched a call that the kernel has not served yet. */
+  private callPending(): boolean {
+    return this.machine?.chips.apxServices?.pending != null;
   }
 
   introspect(): VmInternals {
@@ -205,6 +247,7 @@ export class FvVm implements PartitionVm {
       exitStatus: this.exitStatus,
       input: encodeInputPosition(this.input === undefined || this.paced === undefined ? undefined : inputPosition(this.input, this.paced.saveState())),
       ...(this.ioreq === undefined ? {} : { ioreqIn: this.ioreq.saveState(), ioreqMmio: this.ioreq.mmio.saveState() }),
+      ...(this.apx === undefined ? {} : { apx: { hmHandler: this.apx.vcpu.hmHandler, logged: [...this.apx.vcpu.logged].sort() } }),
     };
     return saveMachine(this.opts.partition.name, "pc", m.memory, m.cpu, m, 0, extra);
   }
@@ -220,6 +263,7 @@ export class FvVm implements PartitionVm {
       input: readInputPosition(f, "input"),
       ioreqIn: this.ioreq === undefined ? undefined : readPendingIn(f.objOrNull("ioreqIn")),
       ioreqMmio: this.ioreq === undefined ? undefined : readMmioReplay(f.objOrNull("ioreqMmio")),
+      apx: this.apx === undefined ? undefined : readApx(f.obj("apx")),
     }));
     if (!extra.ok) return extra;
     if (extra.value.bootAt > extra.value.sliceStart) return { ok: false, error: `machine note ${name}: bootAt is after sliceStart` };
@@ -238,6 +282,12 @@ export class FvVm implements PartitionVm {
       this.sliceStartCycle = extra.value.sliceStartCycle;
       this.idle = extra.value.idle;
       this.exitStatus = extra.value.exitStatus ?? null;
+      const apx = extra.value.apx;
+      if (this.apx !== undefined && apx !== undefined) {
+        this.apx.vcpu.hmHandler = apx.hmHandler;
+        this.apx.vcpu.logged.clear();
+        for (const k of apx.logged) this.apx.vcpu.logged.add(k);
+      }
     });
     if (!prepared.ok) return prepared;
     return {
@@ -267,6 +317,7 @@ export class FvVm implements PartitionVm {
       debugConsoleOut: this.serial,
       devices: this.deviceList(),
       ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
+      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call") } } : {}),
       ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
@@ -341,6 +392,8 @@ export class FvVm implements PartitionVm {
   private stoppedExit(): VmExit {
     if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
     if (this.resetCause !== null) return { kind: "reset", cause: this.resetCause };
+    // A call through apx_services leaves as the trap does: the runner serves it with this partition's KernelApi.
+    if (this.callPending()) return { kind: "hypercall", vector: PV_TRAP_VECTOR };
     return { kind: "quit" };
   }
 
@@ -378,4 +431,10 @@ function readModules(opts: FvVmOptions): BootModule[] {
     if (r.ok) return { data: r.bytes, string: path };
     throw new PartitionLoadError(p.name, path, p.guest.pos ?? p.pos, `cannot read ${path === initrd ? "initrd" : "Multiboot module"}: ${describeFailure(r)}`);
   });
+}
+
+/** The apx_services caller state of a machine note: the declared error-handler state and the notices given once. */
+function readApx(f: Fields): { readonly hmHandler: ErrorHandlerState; readonly logged: readonly string[] } {
+  const logged = f.list("logged", 1024);
+  return { hmHandler: f.oneOf("hmHandler", ["none", "ready", "running"] as const), logged: logged.map((v) => String(v).slice(0, 256)) };
 }

@@ -17,6 +17,7 @@ import type { Pic8259Pair } from "../devices/pic8259-pair";
 import type { Pit8254 } from "../devices/pit8254";
 import type { I8042 } from "../devices/i8042";
 import type { ResetControl } from "../devices/reset-control";
+import type { ApxServicesLink } from "../devices/apx-services";
 import type { SamplingPortLink } from "../devices/sampling-ports";
 import type { SystemPortB } from "../devices/system-port-b";
 import type { Uart16550 } from "../devices/uart16550";
@@ -63,6 +64,8 @@ export interface PcMachineOptions {
   readonly disk?: BlockStore;
   /** The module's sampling ports of this partition, behind the "sampling_ports" device (FV partitions). */
   readonly samplingPorts?: SamplingPortLink;
+  /** Who serves the "apx_services" device's calls (FV partitions of a module). */
+  readonly apxServices?: ApxServicesLink;
 }
 
 /** One PC: memory, vCPU and chips, wired; built fresh for every (re)boot. */
@@ -101,6 +104,7 @@ export class PcMachine {
         built: this.chips,
         disk: opts.disk,
         samplingPorts: opts.samplingPorts,
+        apxServices: opts.apxServices,
       },
       list.specs,
     );

@@ -32,6 +32,7 @@ export function defaultBuilders(config: SystemConfig, host: ModuleHost, input?: 
     FV: (p, images, console, links) =>
       createFvVm({
         partition: p,
+        config,
         configDir,
         console,
         clockHz: config.ext.clockHz,

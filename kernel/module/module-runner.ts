@@ -430,7 +430,7 @@ export class ModuleRunner {
         this.nowNs = this.clock.advanceNs(start, used);
         continue;
       }
-      if (p.config.guest.kind === "FV" && p.mode.mode !== "NORMAL") {
+      if (p.config.guest.kind === "FV" && p.vm.apexModes !== true && p.mode.mode !== "NORMAL") {
         // A full-virtualized guest knows nothing of APEX: it is in NORMAL mode as soon as it runs, and its
         // configured sampling ports are created for it first (its "sampling_ports" device reaches them).
         for (const port of p.config.ports) if (port.kind === "sampling") this.router.table.createSampling(p.config.id, p.mode.mode, port);

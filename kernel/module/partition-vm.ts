@@ -177,7 +177,9 @@ export interface PartitionVm {
   hasHmCallback?(kind: HmCallbackKind): boolean;
   /** Leaves the HM callback: restores the context saved at entry (no-op when none runs). */
   leaveHmCallback?(): void;
-  /** Serves the hypercall the last slice exited with. Only PV machines have hypercalls. */
+  /** True when the guest sets its own operating modes through paravirt calls (an FV machine with apx_services); PV always does. */
+  readonly apexModes?: boolean;
+  /** Serves the hypercall the last slice exited with (PV traps; FV calls through apx_services). */
   serviceHypercall?(vector: number, kernel: KernelApi): ServiceResult;
 }
 

@@ -1,11 +1,13 @@
 /* pc_bsp.c: bsp.h console, time, tick, interrupt mask and idle on a bare PC in ring 0, and the boot
  * from Multiboot (rt_start, called by lib/multiboot/entry.S). Partition, schedule, HM and port
- * services are the linked host library (pc_host.c). Ends the machine once the test suite's SUITE line
+ * services go to the kernel through apx_services when present (pc_apx_bsp.c), else to the linked host
+ * library (pc_host.c); so does the time base (the module clock, else the tick count). Ends the machine once the test suite's SUITE line
  * is out and the RTOS goes idle, since no kernel watches this console. */
 #include <bsp.h>
 #include <rt/string.h>
 #include "multiboot.h"
 #include "pc_cpu.h"
+#include "pc_apx.h"
 #include "pc_host.h"
 
 #define TICK_PERIOD_NS 1000000ull  /* 1 ms, as the PV BSPs use when the kernel says nothing */
@@ -36,8 +38,18 @@ void rt_start(uint32_t magic, uint32_t info)
     uint32_t top = DEFAULT_RAM_TOP;
     if (mb != 0 && (mb->flags & MULTIBOOT_INFO_MEMORY) != 0) top = 0x00100000u + mb->mem_upper * 1024u;
     uint32_t base = ((uint32_t)(uintptr_t)__image_end + PAGE - 1) & ~(PAGE - 1);
-    boot.partition_id = PC_PARTITION_ID;
-    boot.start_condition = PC_START_CONDITION;
+    if (pc_apx_present() && top >= base + 3 * PAGE) {
+        /* On apexvisor the PC pages (page 0 unmapped: a null store faults and reaches the HM tables); the
+         * tables take the last two pages of RAM, away from the boot loader's info past the image. */
+        uint32_t ram = top & ~(PAGE - 1);
+        top = ram - 2 * PAGE;
+        pc_paging_enable((uint32_t *)(uintptr_t)top, ram);
+    }
+    struct bsp_partition_status st;
+    /* With the apexvisor service device the kernel says who this partition is and how it started. */
+    int apx = pc_apx_present() && bsp_partition_status(&st) == BSP_RC_OK;
+    boot.partition_id = apx ? st.identifier : PC_PARTITION_ID;
+    boot.start_condition = apx ? st.start_condition : PC_START_CONDITION;
     boot.system_partition = 0;
     boot.free_base = base;
     boot.free_size = top > base ? top - base : 0;
@@ -96,6 +108,7 @@ int putchar(int c)
  * held pending while interrupts were masked) after the next on-time one, so periods would look short. */
 uint64_t bsp_time_ns(void)
 {
+    if (pc_apx_present()) return pc_apx_time_ns(); /* the module's clock, as port time stamps and the PV BSPs use */
     uint32_t m = bsp_irq_save(); /* a 64-bit read is two loads on i386 */
     uint64_t t = ticks * period_ns;
     bsp_irq_restore(m);

@@ -120,8 +120,35 @@ void pc_exit(uint32_t status)
     for (;;) __asm__ volatile("cli; hlt");
 }
 
+#define PTE_P 0x001u
+#define PTE_RW 0x002u
+#define PTE_US 0x004u
+#define PDE_PS 0x080u /* a 4 MiB page */
+#define CR0_PG 0x80000000u
+#define CR4_PSE 0x10u
+
+void pc_paging_enable(uint32_t *tables, uint32_t top)
+{
+    uint32_t *pd = tables, *pt = tables + 1024;
+    const uint32_t flags = PTE_P | PTE_RW | PTE_US;
+    for (uint32_t i = 0; i < 1024; i++) {
+        pt[i] = i == 0 ? 0u : (i << 12) | flags;
+        pd[i] = i > 0 && (i << 22) < top ? (i << 22) | flags | PDE_PS : 0u;
+    }
+    pd[0] = (uint32_t)(uintptr_t)pt | flags;
+    uint32_t cr0, cr4;
+    __asm__ volatile("movl %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("movl %0, %%cr4" : : "r"(cr4 | CR4_PSE) : "memory");
+    __asm__ volatile("movl %0, %%cr3" : : "r"((uint32_t)(uintptr_t)pd) : "memory");
+    __asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("movl %0, %%cr0" : : "r"(cr0 | CR0_PG) : "memory");
+}
+
 void pc_exception(uint32_t vector, uint32_t error, uint32_t eip)
 {
+    uint32_t address = eip;
+    if (vector == 14) __asm__ volatile("movl %%cr2, %0" : "=r"(address));
+    if (pc_fault_hook != 0) pc_fault_hook(vector, address);
     printf("pc-bsp: CPU exception %u error %#x at eip %#x: machine stopped\n", vector, error, eip);
     pc_exit(3);
 }

@@ -20,7 +20,16 @@ void pc_uart_put(uint8_t c);
 /* Ends the machine through isa-debug-exit (QEMU status (v << 1) | 1); halts when there is no such device. */
 __attribute__((noreturn)) void pc_exit(uint32_t status);
 
-/* Called by pc_isr.S on a CPU exception; never returns. */
+/* Called by pc_isr.S on a CPU exception: offers it to pc_fault_hook (when linked), prints it and ends
+ * the machine; never returns. */
 __attribute__((noreturn)) void pc_exception(uint32_t vector, uint32_t error, uint32_t eip);
+/* Told of a CPU exception first, with the faulting address (CR2 for a page fault, else EIP); may not
+ * return (the host restarts the partition). Weak: pc_apx.c reports it to apexvisor's health monitor. */
+void pc_fault_hook(uint32_t vector, uint32_t address) __attribute__((weak));
+
+/* Turns paging on with 4 KiB pages over the first 4 MiB and 4 MiB pages (CR4.PSE) up to `top`, all
+ * identity-mapped, present, writable and user-accessible, except page 0, which is left unmapped so that a
+ * null-pointer access faults. `tables` is two page-aligned pages (page directory, first page table). */
+void pc_paging_enable(uint32_t *tables, uint32_t top);
 
 #endif

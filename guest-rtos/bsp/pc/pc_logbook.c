@@ -1,4 +1,5 @@
-/* pc_logbook.c: Part 2 logbooks for the bare-PC BSP, by the rules the kernel applies on apexvisor
+/* pc_logbook.c: Part 2 logbooks for the bare-PC BSP without apx_services (with it, pc_apx_bsp.c uses the
+ * kernel's logbooks), by the rules the kernel applies on apexvisor
  * (kernel/logbook/logbook-store.ts), kept in this PC's RAM. A bare PC has no module configuration to
  * read, so its one LogbookSystem entry comes from the command line, `logbook=<name>:<logged>:<in_progress>`
  * (what the module XML would give its owner). Writes commit at once; a full logbook drops its oldest
@@ -8,6 +9,7 @@
 #include <rt/stdio.h>
 #include <rt/string.h>
 #include "pc_host.h"
+#include "pc_local.h"
 
 #define LB_MAX_MESSAGE 1024u /* PV_LOGBOOK_MAX_MESSAGE on apexvisor */
 #define LB_MAX_LOGGED 8u
@@ -56,7 +58,7 @@ void pc_logbook_configure(const char *cmdline, uint32_t len)
 
 static int owned(uint32_t id) { return id == LB_ID && lb.created; }
 
-bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id)
+bsp_rc_t pc_local_logbook_create(const char *name, uint32_t max_size, uint32_t max_logged, uint32_t max_in_progress, uint32_t *id)
 {
     if (max_size == 0 || max_logged == 0 || max_in_progress == 0) return BSP_RC_INVALID_PARAM;
     if (!lb.configured || strcmp(name, lb.name) != 0) return BSP_RC_INVALID_CONFIG;
@@ -69,7 +71,7 @@ bsp_rc_t bsp_logbook_create(const char *name, uint32_t max_size, uint32_t max_lo
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len)
+bsp_rc_t pc_local_logbook_write(uint32_t id, const void *msg, uint32_t len)
 {
     if (!owned(id) || len == 0) return BSP_RC_INVALID_PARAM;
     if (len > lb.max_size) return BSP_RC_INVALID_CONFIG;
@@ -85,7 +87,7 @@ bsp_rc_t bsp_logbook_write(uint32_t id, const void *msg, uint32_t len)
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len)
+bsp_rc_t pc_local_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, uint32_t *len)
 {
     if (!owned(id) || cap < lb.max_size || index == 0) return BSP_RC_INVALID_PARAM;
     if (index > lb.count) return BSP_RC_NOT_AVAILABLE;
@@ -95,21 +97,21 @@ bsp_rc_t bsp_logbook_read(uint32_t id, uint32_t index, void *buf, uint32_t cap, 
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_logbook_clear(uint32_t id)
+bsp_rc_t pc_local_logbook_clear(uint32_t id)
 {
     if (!owned(id)) return BSP_RC_INVALID_PARAM;
     lb.first = lb.count = lb.overwritten = 0;
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_logbook_id(const char *name, uint32_t *id)
+bsp_rc_t pc_local_logbook_id(const char *name, uint32_t *id)
 {
     if (!lb.created || strcmp(name, lb.name) != 0) return BSP_RC_INVALID_CONFIG;
     *id = LB_ID;
     return BSP_RC_OK;
 }
 
-bsp_rc_t bsp_logbook_status(uint32_t id, struct bsp_logbook_status *st)
+bsp_rc_t pc_local_logbook_status(uint32_t id, struct bsp_logbook_status *st)
 {
     if (!owned(id)) return BSP_RC_INVALID_PARAM;
     st->max_message_size = lb.max_size;

@@ -51,7 +51,7 @@ describe("kernel/machine/device-registry", () => {
     expect(ok.ok && ok.specs.map((s) => s.type)).to.deep.equal(["pic8259", "local_apic", "io_apic", "uart16550"]);
     const bad = checkDeviceList(["floppy", "io_apic", "uart16550@0x3f9", "pit8254@0x40", "cga_text", "cga_text"]);
     expect(bad.ok ? [] : bad.errors).to.deep.equal([
-      'unknown device "floppy"; known devices: pic8259, local_apic, io_apic, pit8254, system_port_b, i8042, reset_control, fpu_error, uart16550, cmos_rtc, cga_text, isa_debug_exit, debug_console_e9, ata, pci_host_bridge, sampling_ports',
+      'unknown device "floppy"; known devices: pic8259, local_apic, io_apic, pit8254, system_port_b, i8042, reset_control, fpu_error, uart16550, cmos_rtc, cga_text, isa_debug_exit, debug_console_e9, ata, pci_host_bridge, sampling_ports, apx_services',
       'device "uart16550@0x3f9": a uart16550 sits at one of 0x3f8, 0x2f8, 0x3e8, 0x2e8',
       'device "pit8254@0x40": pit8254 sits at its fixed PC address; write "pit8254" without @base',
       'device "cga_text" is listed twice',
