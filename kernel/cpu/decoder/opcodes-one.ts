@@ -78,8 +78,12 @@ function build(): OpcodeEntry[] {
   t.push(one(0x84, "test", "Eb,Gb", { write: LOGIC_W, undef: AF, vectors: "alu" }), one(0x85, "test", "Ev,Gv", { write: LOGIC_W, undef: AF, vectors: "alu" }));
   t.push(one(0x86, "xchg", "Eb,Gb", { lock: true, vectors: "misc" }), one(0x87, "xchg", "Ev,Gv", { lock: true, vectors: "misc" }));
   t.push(one(0x88, "mov", "Eb,Gb"), one(0x89, "mov", "Ev,Gv"), one(0x8a, "mov", "Gb,Eb"), one(0x8b, "mov", "Gv,Ev"));
-  t.push(one(0x8c, "mov", "Ev,Sw", { size: "word" }), one(0x8d, "lea", "Gv,Mn", { form: "mem", size: "osize", vectors: "misc" }));
-  t.push(one(0x8e, "mov", "Sw,Ev", { size: "word", end: "ends" }), one(0x8f, "pop", "Ev", { reg: 0 }));
+  // MOV r/m, Sreg and MOV Sreg, r/m: ModRM.reg names ES..GS (6, 7 and a load of CS are #UD).
+  for (let sreg = 0; sreg < 6; sreg++) {
+    t.push(one(0x8c, "mov", "Ev,Sw", { reg: sreg, size: "word" }));
+    if (sreg !== 1) t.push(one(0x8e, "mov", "Sw,Ev", { reg: sreg, size: "word", end: "ends" }));
+  }
+  t.push(one(0x8d, "lea", "Gv,Mn", { form: "mem", size: "osize", vectors: "misc" }), one(0x8f, "pop", "Ev", { reg: 0 }));
   t.push(one(0x90, "nop", ""));
   t.push(one(0x98, "cwde", "", { size: "osize", o16: "cbw", vectors: "misc" }), one(0x99, "cdq", "", { size: "osize", o16: "cwd", vectors: "misc" }));
   t.push(one(0x9a, "call", "Ap", { end: "ends", size: "osize" }), one(0x9b, "fwait", ""));
