@@ -15,6 +15,7 @@ const SHIFT = ["rol", "ror", "rcl", "rcr", "shl", "shr", "shl", "sar"] as const;
 /** All of EFLAGS an instruction may save or replace (PUSHF, POPF, INT, IRET). */
 const ALL_FLAGS = ARITH | TF | IF | DF;
 const NO_BCD = "BCD adjust: invalid in 64-bit mode, so not recordable on the host; cpu unit tests check it";
+const NO_ESP = "ESP is the recording harness's stack pointer: never an operand";
 const NO_REX = "0x40-0x4F are REX prefixes in 64-bit mode: not recordable (FF /0 /1 cover INC/DEC)";
 
 function one(op: number, mnemonic: string, operands: string, o: RowOpts = {}): OpcodeEntry {
@@ -63,7 +64,7 @@ function build(): OpcodeEntry[] {
     const incdec = { write: OF | SF | ZF | AF | PF, vectors: "alu", noVectors: NO_REX } as const;
     t.push(one(0x40 + r, "inc", "Zv", incdec), one(0x48 + r, "dec", "Zv", incdec));
     t.push(one(0x50 + r, "push", "Zv"), one(0x58 + r, "pop", "Zv"));
-    if (r > 0) t.push(one(0x90 + r, "xchg", "Zv,eAX", { vectors: "misc" }));
+    if (r > 0) t.push(one(0x90 + r, "xchg", "Zv,eAX", { vectors: "misc", ...(r === 4 ? { noVectors: NO_ESP } : {}) }));
     t.push(one(0xb0 + r, "mov", "Zb,Ib"), one(0xb8 + r, "mov", "Zv,Iv"));
   }
   t.push(one(0x60, "pusha", "", { size: "osize", o16: "pushaw" }), one(0x61, "popa", "", { size: "osize", o16: "popaw" }));
@@ -110,7 +111,7 @@ function build(): OpcodeEntry[] {
   t.push(one(0xcc, "int3", "", { read: ALL_FLAGS, write: TF | IF, end: "exits" }), one(0xcd, "int", "Ib", { read: ALL_FLAGS, write: TF | IF, end: "exits" }));
   t.push(one(0xce, "into", "", { read: ALL_FLAGS, write: TF | IF, end: "exits" }), one(0xcf, "iret", "", { write: ALL_FLAGS, end: "exits", size: "osize", o16: "iretw" }));
   t.push(one(0xd4, "aam", "Ib", { ...bcd, write: SF | ZF | PF, undef: OF | AF | CF }), one(0xd5, "aad", "Ib", { ...bcd, write: SF | ZF | PF, undef: OF | AF | CF }));
-  t.push(one(0xd6, "salc", "", { read: CF }), one(0xd7, "xlat", "", { size: "byte" }));
+  t.push(one(0xd6, "salc", "", { read: CF }), one(0xd7, "xlat", "", { size: "byte", vectors: "misc" }));
   const loop = (op: number, name: string, read: number): OpcodeEntry => one(op, name, "Jb", { read, end: "ends", vectors: "misc" });
   t.push(loop(0xe0, "loopne", ZF), loop(0xe1, "loope", ZF), loop(0xe2, "loop", 0), loop(0xe3, "jecxz", 0));
   const port = { cost: "io", end: "mayStop" } as const;
