@@ -14,6 +14,8 @@ const ALU = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"] as const;
 const SHIFT = ["rol", "ror", "rcl", "rcr", "shl", "shr", "shl", "sar"] as const;
 /** All of EFLAGS an instruction may save or replace (PUSHF, POPF, INT, IRET). */
 const ALL_FLAGS = ARITH | TF | IF | DF;
+/** Far CALL/JMP: through a TSS or task gate they switch tasks, which saves EFLAGS and loads the new task's. */
+const FAR = { read: ALL_FLAGS, write: ALL_FLAGS, end: "ends" } as const;
 const NO_BCD = "BCD adjust: invalid in 64-bit mode, so not recordable on the host; cpu unit tests check it";
 const NO_ESP = "ESP is the recording harness's stack pointer: never an operand";
 const NO_REX = "0x40-0x4F are REX prefixes in 64-bit mode: not recordable (FF /0 /1 cover INC/DEC)";
@@ -87,7 +89,7 @@ function build(): OpcodeEntry[] {
   t.push(one(0x8d, "lea", "Gv,Mn", { form: "mem", size: "osize", vectors: "misc" }), one(0x8f, "pop", "Ev", { reg: 0 }));
   t.push(one(0x90, "nop", ""));
   t.push(one(0x98, "cwde", "", { size: "osize", o16: "cbw", vectors: "misc" }), one(0x99, "cdq", "", { size: "osize", o16: "cwd", vectors: "misc" }));
-  t.push(one(0x9a, "call", "Ap", { end: "ends", size: "osize" }), one(0x9b, "fwait", ""));
+  t.push(one(0x9a, "call", "Ap", { ...FAR, size: "osize" }), one(0x9b, "fwait", ""));
   t.push(one(0x9c, "pushf", "", { read: ALL_FLAGS, size: "osize", o16: "pushfw" }));
   t.push(one(0x9d, "popf", "", { write: ALL_FLAGS, size: "osize", o16: "popfw", end: "mayStop" }));
   t.push(one(0x9e, "sahf", "", { write: SF | ZF | AF | PF | CF, vectors: "misc" }), one(0x9f, "lahf", "", { read: SF | ZF | AF | PF | CF, vectors: "misc" }));
@@ -117,7 +119,7 @@ function build(): OpcodeEntry[] {
   const port = { cost: "io", end: "mayStop" } as const;
   t.push(one(0xe4, "in", "AL,Ib", port), one(0xe5, "in", "eAX,Ib", port), one(0xe6, "out", "Ib,AL", port), one(0xe7, "out", "Ib,eAX", port));
   t.push(one(0xec, "in", "AL,DX", port), one(0xed, "in", "eAX,DX", port), one(0xee, "out", "DX,AL", port), one(0xef, "out", "DX,eAX", port));
-  t.push(one(0xe8, "call", "Jv", { end: "ends" }), one(0xe9, "jmp", "Jv", { end: "branch" }), one(0xea, "jmp", "Ap", { end: "ends", size: "osize" }));
+  t.push(one(0xe8, "call", "Jv", { end: "ends" }), one(0xe9, "jmp", "Jv", { end: "branch" }), one(0xea, "jmp", "Ap", { ...FAR, size: "osize" }));
   t.push(one(0xeb, "jmp", "Jb", { end: "branch" }), one(0xf4, "hlt", "", { end: "exits" }));
   t.push(one(0xf5, "cmc", "", { read: CF, write: CF, vectors: "misc" }));
   const g3 = { write: LOGIC_W, undef: AF, vectors: "alu" } as const;
@@ -135,8 +137,8 @@ function build(): OpcodeEntry[] {
   const incdec = { write: OF | SF | ZF | AF | PF, lock: true, vectors: "alu" } as const;
   t.push(one(0xfe, "inc", "Eb", { ...incdec, reg: 0 }), one(0xfe, "dec", "Eb", { ...incdec, reg: 1 }));
   t.push(one(0xff, "inc", "Ev", { ...incdec, reg: 0 }), one(0xff, "dec", "Ev", { ...incdec, reg: 1 }));
-  t.push(one(0xff, "call", "Ev", { reg: 2, end: "ends" }), one(0xff, "call", "Mp", { reg: 3, form: "mem", end: "ends" }));
-  t.push(one(0xff, "jmp", "Ev", { reg: 4, end: "ends" }), one(0xff, "jmp", "Mp", { reg: 5, form: "mem", end: "ends" }));
+  t.push(one(0xff, "call", "Ev", { reg: 2, end: "ends" }), one(0xff, "call", "Mp", { ...FAR, reg: 3, form: "mem" }));
+  t.push(one(0xff, "jmp", "Ev", { reg: 4, end: "ends" }), one(0xff, "jmp", "Mp", { ...FAR, reg: 5, form: "mem" }));
   t.push(one(0xff, "push", "Ev", { reg: 6 }));
   t.push(one(0xf1, "int1", "", { end: "exits", ud: "undocumented ICEBP; not implemented" }));
   return t;

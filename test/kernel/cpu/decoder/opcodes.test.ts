@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { Ctx } from "../../../../kernel/cpu/decoder/context";
 import type { OpMap, OpcodeEntry } from "../../../../kernel/cpu/decoder/opcodes";
+import { liveBefore, rowOfBytes, statusRead, statusReplaced } from "../../../../kernel/cpu/decoder/opcodes-flags";
 import { findEntry, hasModrm, OPCODE_TABLE } from "../../../../kernel/cpu/decoder/opcodes-index";
 import { PREFIXES } from "../../../../kernel/cpu/decoder/opcodes-one";
 import type { Out } from "../../../../kernel/cpu/decoder/out";
@@ -79,12 +80,18 @@ function disagreement(k: Case, o: Out): string {
   if ((o.term ?? false) !== ends) problems.push(`term ${o.term ?? false} vs table end ${e.end}`);
   if ((o.branch !== undefined) !== (e.end === "branch")) problems.push(`direct branch ${o.branch !== undefined} vs table end ${e.end}`);
   if (e.end === "mayStop" && o.mayBreak !== true) problems.push("table says it may stop the block but no stop check follows it");
-  const read = e.flags.read & STATUS;
+  const read = statusRead(e);
   const written = e.flags.written & STATUS;
-  const touched = (e.flags.written | e.flags.undefined) & STATUS;
+  const touched = statusReplaced(e);
   const helper = o.code.includes("lk = 0");
-  if ((read & ~(o.fRead ?? 0)) !== 0) problems.push(`reads ${read.toString(16)} but declares ${(o.fRead ?? 0).toString(16)}`);
-  if (written !== 0 && (o.fWrite ?? 0) === 0 && !helper) problems.push("table says it writes flags; the translator produces none");
+  // The block builder keeps every flag live before a block-ending helper call (block-builder.ts, callsHelper):
+  // that covers helpers reading EFLAGS they do not declare (a far CALL/JMP task switch saves EFLAGS).
+  const endsInHelper = o.term === true && /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b)/.test(o.code);
+  const declared = endsInHelper ? STATUS : (o.fRead ?? 0);
+  // A block-ending helper may also write EFLAGS through the CPU object (far transfers, IRET).
+  const produces = (o.fWrite ?? 0) !== 0 || helper || endsInHelper;
+  if (written !== 0 && !produces) problems.push("table says it writes flags; the translator produces none");
+  if ((read & ~declared) !== 0) problems.push(`reads ${read.toString(16)} but declares ${declared.toString(16)}`);
   if (touched === 0 && ((o.fWrite ?? 0) !== 0 || o.store !== undefined || helper)) problems.push("table says no flag changes; the translator writes the lazy record");
   return problems.join("; ");
 }
@@ -100,6 +107,19 @@ describe("kernel/cpu/decoder: opcode table vs translator", function () {
       if (d !== "") bad.push([`${name(k)} (${k.entry?.mnemonic ?? "no row"}): ${d}`, k.modrm]);
     }
     report(bad);
+  });
+
+  it("gives the flag liveness of a decoded instruction (opcodes-flags.ts)", function () {
+    const cmp = rowOfBytes([0x39, 0xd8]);
+    const adc = rowOfBytes([0x11, 0xd8]);
+    const jne = rowOfBytes([0x75, 0x00]);
+    const inc = rowOfBytes([0xff, 0xc0]);
+    expect(cmp?.mnemonic).to.equal("cmp");
+    expect(liveBefore(cmp, STATUS)).to.equal(0); // CMP replaces all six
+    expect(liveBefore(adc, 0)).to.equal(0x1); // ADC reads CF
+    expect(liveBefore(jne, 0)).to.equal(0x40); // JNE reads ZF
+    expect(liveBefore(inc, STATUS)).to.equal(0x1); // INC keeps CF
+    expect(liveBefore(rowOfBytes([0x0f, 0x0b]), 0)).to.equal(STATUS); // UD2: unknown, all live
   });
 
   it("accepts LOCK exactly on the memory forms of rows marked lock", function () {
