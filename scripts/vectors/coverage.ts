@@ -8,7 +8,7 @@ import { hexBytes } from "./parse";
 import type { VectorFile } from "./schema";
 
 /** The groups whose rows must each be covered (every vector group). */
-export const COVERED_GROUPS: readonly VectorGroup[] = ["alu", "shift", "bit", "muldiv", "string", "misc"];
+const COVERED_GROUPS: readonly VectorGroup[] = ["alu", "shift", "bit", "muldiv", "string", "misc"];
 
 /** Rows of a vector group and the forms covering them. */
 export interface Coverage {
@@ -20,11 +20,6 @@ export interface Coverage {
   readonly stale: readonly OpcodeEntry[];
   /** Forms whose bytes decode to no row, or to a row of another group (the catalogue and the table disagree). */
   readonly stray: readonly string[];
-}
-
-/** The table rows of vector group `g` that can be recorded (what groups/*.ts must generate forms for). */
-export function rowsOfGroup(g: VectorGroup): OpcodeEntry[] {
-  return OPCODE_TABLE.filter((e) => e.vectors === g && e.noVectors === null);
 }
 
 /** Coverage of the table's vector-group rows by the forms of `files`. */

@@ -5,7 +5,7 @@ import type { OpMap, OpcodeEntry } from "../../kernel/cpu/decoder/opcodes";
 import { OPCODE_TABLE } from "../../kernel/cpu/decoder/opcodes-index";
 
 /** The recordable rows (vector group set, no `noVectors` reason) of opcode `op`, in ModRM.reg order. */
-export function recordableRows(map: OpMap, op: number): OpcodeEntry[] {
+function recordableRows(map: OpMap, op: number): OpcodeEntry[] {
   return OPCODE_TABLE.filter((e) => e.map === map && e.op === op && e.vectors !== null && e.noVectors === null).sort((a, b) => (a.reg ?? 0) - (b.reg ?? 0));
 }
 
@@ -15,7 +15,7 @@ export function groupOps(map: OpMap, op: number): Array<[string, number]> {
 }
 
 /** The one row of (map, op, reg); throws when the table has none (the catalogue names an unknown encoding). */
-export function rowOf(map: OpMap, op: number, reg: number | null = null): OpcodeEntry {
+function rowOf(map: OpMap, op: number, reg: number | null = null): OpcodeEntry {
   const e = OPCODE_TABLE.find((x) => x.map === map && x.op === op && (reg === null || x.reg === reg));
   if (e === undefined) throw new RangeError(`no opcode-table row for ${map} ${op.toString(16)} /${reg ?? "-"}`);
   return e;

@@ -28,11 +28,6 @@ export function hasModrm(map: OpMap, op: number): boolean {
   return BY_OPCODE.get(keyOf(map, op))?.[0]?.modrm ?? false;
 }
 
-/** Whether any row implements opcode `op` of `map` (whatever its ModRM). */
-export function isOpcode(map: OpMap, op: number): boolean {
-  return BY_OPCODE.has(keyOf(map, op));
-}
-
 /** The row of `op` in `map` for ModRM byte `modrm` (ignored for opcodes without one), or null: #UD. */
 export function findEntry(map: OpMap, op: number, modrm: number): OpcodeEntry | null {
   const rows = BY_OPCODE.get(keyOf(map, op));

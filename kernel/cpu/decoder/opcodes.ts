@@ -15,12 +15,14 @@ export type OpMap = "one" | "0f";
  * the size letter b (8), w (16), d (32), v (16 or 32 by operand size), q (64), t (80), p (far pointer),
  * and fixed registers by name. `Ibs` is an imm8 sign-extended to the operand size; `Mn` a memory operand
  * printed without a size; `ST`/`STi` x87 stack registers; `Ap` a direct far pointer. */
-export type OperandForm =
-  | "Eb" | "Ew" | "Ed" | "Ev" | "Gb" | "Gw" | "Gv" | "Rd" | "Rw" | "Rv" | "Sw" | "Cd" | "Dd"
-  | "Mn" | "Mb" | "Mw" | "Md" | "Mq" | "Mt" | "Mv" | "Mp" | "Ma" | "Ms"
-  | "Ib" | "Iw" | "Iv" | "Ibs" | "Jb" | "Jv" | "Ob" | "Ov" | "Ap" | "Zb" | "Zv" | "Zd"
-  | "Xb" | "Xv" | "Yb" | "Yv" | "AL" | "AX" | "eAX" | "CL" | "DX" | "one"
-  | "ES" | "CS" | "SS" | "DS" | "FS" | "GS" | "ST" | "STi";
+export const OPERAND_FORMS = [
+  "Eb", "Ew", "Ed", "Ev", "Gb", "Gw", "Gv", "Rd", "Rw", "Rv", "Sw", "Cd", "Dd",
+  "Mn", "Mb", "Mw", "Md", "Mq", "Mt", "Mv", "Mp", "Ma", "Ms",
+  "Ib", "Iw", "Iv", "Ibs", "Jb", "Jv", "Ob", "Ov", "Ap", "Zb", "Zv", "Zd",
+  "Xb", "Xv", "Yb", "Yv", "AL", "AX", "eAX", "CL", "DX", "one",
+  "ES", "CS", "SS", "DS", "FS", "GS", "ST", "STi",
+] as const;
+export type OperandForm = (typeof OPERAND_FORMS)[number];
 
 /** Operand size behaviour: byte, operand size (16/32, the 0x66 prefix flips it), fixed 16, fixed 32, none. */
 export type SizeRule = "byte" | "osize" | "word" | "dword" | "none";
@@ -115,9 +117,15 @@ function sizeOf(ops: readonly OperandForm[]): SizeRule {
   return "none";
 }
 
+function operandForm(text: string): OperandForm {
+  const f = OPERAND_FORMS.find((x) => x === text);
+  if (f === undefined) throw new RangeError(`opcode table: unknown operand form "${text}"`);
+  return f;
+}
+
 /** Builds one row. `operands` is a comma-separated list of OperandForm ("" for none). */
 export function row(map: OpMap, op: number, mnemonic: string, operands: string, o: RowOpts = {}): OpcodeEntry {
-  const ops = operands === "" ? [] : (operands.split(",") as OperandForm[]);
+  const ops = operands === "" ? [] : operands.split(",").map(operandForm);
   const modrm = o.modrm ?? (o.reg !== undefined || ops.some((x) => E_FORMS.has(x)));
   return {
     map, op, reg: o.reg ?? null, rm: o.rm ?? null, modrm, form: o.form ?? "any", mnemonic, mnemonic16: o.o16 ?? null,
