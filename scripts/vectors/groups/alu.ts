@@ -1,18 +1,20 @@
 // Vector catalogue, group "alu": the eight two-operand ALU operations (add or adc sbb and sub xor cmp),
 // TEST, and the one-operand INC DEC NEG NOT, in register, immediate and memory forms at 8/16/32 bits.
-import { AF } from "../flags";
 import { edges, imm, modrm, put, r16, r32, r8, randomFlags, randomOf, type CaseSpec, type FormSpec, type Loc, type Size } from "../gen";
 import type { Xorshift32 } from "../prng";
 import type { VecReg } from "../schema";
+import { groupOps, undefinedFlags } from "../table";
 
-const OPS: ReadonlyArray<readonly [string, number]> = [
-  ["add", 0], ["or", 1], ["adc", 2], ["sbb", 3], ["and", 4], ["sub", 5], ["xor", 6], ["cmp", 7],
-];
+/** The eight ALU operations as the opcode table names them: [mnemonic, ALU index = 80 /reg]. */
+const OPS = groupOps("one", 0x80);
 
 const LOGIC_NOTE = "SDM AND/OR/XOR/TEST: AF undefined";
 
+/** Undefined flags of an ALU mnemonic, from its opcode-table row (TEST: 84). */
 function undefOf(op: string): [number, string] {
-  return op === "and" || op === "or" || op === "xor" || op === "test" ? [AF, LOGIC_NOTE] : [0, "none"];
+  const row = OPS.find(([name]) => name === op);
+  const undef = undefinedFlags("one", row === undefined ? 0x84 : 0x80, row === undefined ? null : row[1]);
+  return undef !== 0 ? [undef, LOGIC_NOTE] : [0, "none"];
 }
 
 /** Operand pairs: every edge pair (crossed with CF 0 and 1 when the op reads CF), then random pairs. */
@@ -153,6 +155,8 @@ export function aluForms(rng: Xorshift32): FormSpec[] {
     ...unaryOp(rng, "dec", 0xff, 0xfe, 1),
     ...unaryOp(rng, "not", 0xf7, 0xf6, 2),
     ...unaryOp(rng, "neg", 0xf7, 0xf6, 3),
+    // Appended (after every older form, so their seeded operands stay as recorded): the r8, r/m8 encodings.
+    ...OPS.map(([name, op]) => regReg(rng, name, [op * 8 + 2, modrm(1, 6)], r8("cl"), r8("dh"), name !== "cmp", name === "adc" || name === "sbb", 32, false)),
   ];
 }
 

@@ -1,19 +1,23 @@
 // Vector catalogue, group "bit": BT BTS BTR BTC (register, immediate and memory bit-string forms), BSF,
 // BSR and BSWAP.
-import { AF, CF, OF, PF, SF } from "../flags";
 import { edges, modrm, osize, put, r16, r32, randomFlags, randomOf, type CaseSpec, type FormSpec, type Size } from "../gen";
+import { OPCODE_TABLE } from "../../../kernel/cpu/decoder/opcodes-index";
 import type { Xorshift32 } from "../prng";
+import { groupOps, undefinedFlags } from "../table";
 import type { VecReg } from "../schema";
 
-const BT_UNDEF = OF | SF | AF | PF;
+const BT_UNDEF = undefinedFlags("0f", 0xa3);
 const BT_NOTE = "SDM BT/BTS/BTR/BTC: OF SF AF PF undefined, ZF unaffected";
-const BS_UNDEF = CF | OF | SF | AF | PF;
+const BS_UNDEF = undefinedFlags("0f", 0xbc);
 const BS_NOTE =
   "SDM BSF/BSR: CF OF SF AF PF undefined; for a zero source the destination is undefined (SDM) / unchanged (AMD APM), compared as the hardware left it";
 
-const BT_OPS: ReadonlyArray<readonly [string, number, number]> = [
-  ["bt", 0xa3, 4], ["bts", 0xab, 5], ["btr", 0xb3, 6], ["btc", 0xbb, 7],
-];
+/** [mnemonic, 0F opcode of the r/m, reg form, 0F BA /ext of the immediate form], from the opcode table. */
+const BT_OPS: ReadonlyArray<readonly [string, number, number]> = groupOps("0f", 0xba).map(([name, ext]) => {
+  const reg = OPCODE_TABLE.find((e) => e.map === "0f" && e.mnemonic === name && e.operands.join(",") === "Ev,Gv");
+  if (reg === undefined) throw new RangeError(`no register form of ${name} in the opcode table`);
+  return [name, reg.op, ext] as const;
+});
 
 const OFFSETS = [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 0xffff_ffff, 0xffff_ffe0, 0x8000_0000, 0x7fff_ffff];
 

@@ -3,6 +3,7 @@
 // (SAHF LAHF CLC STC CMC CLD STD) and LEA address arithmetic.
 import { CF, DF, EFLAGS_FIXED, OF, PF, SF, STATUS, ZF } from "../flags";
 import { edges, imm, modrm, osize, put, r16, r32, r8, randomFlags, randomOf, type CaseSpec, type FormSpec, type Loc, type Size } from "../gen";
+import { OPCODE_TABLE } from "../../../kernel/cpu/decoder/opcodes-index";
 import type { Xorshift32 } from "../prng";
 import type { VecReg } from "../schema";
 
@@ -173,5 +174,14 @@ export function miscForms(rng: Xorshift32): FormSpec[] {
     leaForm(rng, "lea edi, [ebp+0x10]", [0x8d, 0x7d, 0x10], ["ebp"], "edi"),
     leaForm(rng, "lea esi, [eax*2+0x1000]", [0x8d, 0x34, 0x45, ...imm(0x1000, 4)], ["eax"], "esi"),
     leaForm(rng, "lea ax, [ebx+esi]", [0x66, 0x8d, 0x04, 0x33], ["ebx", "esi"], "eax"),
+    // Appended (older forms keep their seeded operands): XCHG eAX with every register the table's rows
+    // allow to record (ESP, the host stack, is not) besides ESI above.
+    ...OPCODE_TABLE.filter((e) => e.vectors === "misc" && e.noVectors === null && e.operands.join(",") === "Zv,eAX" && e.op !== 0x96).map((e) => {
+      const r = r32(VEC_BY_CODE[e.op & 7]!);
+      return form("xchg", `xchg eax, ${r.name} (${e.op.toString(16)})`, [e.op], ["eax", r.reg], ["eax", r.reg], pairCases(rng, r32("eax"), r, ["eax", r.reg], 4, false));
+    }),
   ];
 }
+
+/** Vector registers by their encoding (ESP, 4, is never one). */
+const VEC_BY_CODE: Readonly<Record<number, VecReg>> = { 0: "eax", 1: "ecx", 2: "edx", 3: "ebx", 5: "ebp", 6: "esi", 7: "edi" };

@@ -1,11 +1,15 @@
 // Vector catalogue, group "muldiv": MUL and IMUL (one-, two- and three-operand forms) and DIV/IDIV at
 // 8/16/32 bits, including divide-by-zero and quotient-overflow cases that raise #DE.
-import { AF, PF, SF, STATUS, ZF } from "../flags";
+import { STATUS } from "../flags";
 import { edges, imm, maskOf, modrm, osize, put, r16, r32, r8, randomFlags, randomOf, type CaseSpec, type FormSpec, type Loc, type Size } from "../gen";
 import type { Xorshift32 } from "../prng";
+import { groupOps, undefinedFlags } from "../table";
 import type { VecReg } from "../schema";
 
-const MUL_UNDEF = SF | ZF | AF | PF;
+/** F7 /4../7 as the opcode table names them: MUL IMUL, then DIV IDIV. */
+const MUL = groupOps("one", 0xf7).filter(([, reg]) => reg === 4 || reg === 5);
+const DIV = groupOps("one", 0xf7).filter(([, reg]) => reg === 6 || reg === 7);
+const MUL_UNDEF = undefinedFlags("one", 0xf7, 4);
 const MUL_NOTE = "SDM MUL/IMUL: SF ZF AF PF undefined";
 const DIV_NOTE = "SDM DIV/IDIV: CF OF SF ZF AF PF undefined";
 
@@ -127,11 +131,9 @@ function divForm(rng: Xorshift32, name: string, ext: number, size: Size): FormSp
 export function muldivForms(rng: Xorshift32): FormSpec[] {
   const sizes: Size[] = [32, 16, 8];
   return [
-    ...sizes.map((s) => mulOne(rng, "mul", 4, s)),
-    ...sizes.map((s) => mulOne(rng, "imul", 5, s)),
+    ...MUL.flatMap(([name, ext]) => sizes.map((s) => mulOne(rng, name, ext, s))),
     imulTwo(rng, 32), imulTwo(rng, 16),
     imulThree(rng, 32, false), imulThree(rng, 32, true), imulThree(rng, 16, false), imulThree(rng, 16, true),
-    ...sizes.map((s) => divForm(rng, "div", 6, s)),
-    ...sizes.map((s) => divForm(rng, "idiv", 7, s)),
+    ...DIV.flatMap(([name, ext]) => sizes.map((s) => divForm(rng, name, ext, s))),
   ];
 }

@@ -4,10 +4,10 @@ import { AF, CF, OF } from "../flags";
 import { edges, modrm, osize, put, r16, r32, r8, randomFlags, randomOf, type CaseSpec, type FormSpec, type Loc, type Size } from "../gen";
 import type { Xorshift32 } from "../prng";
 import type { VecReg } from "../schema";
+import { groupOps } from "../table";
 
-const OPS: ReadonlyArray<readonly [string, number]> = [
-  ["rol", 0], ["ror", 1], ["rcl", 2], ["rcr", 3], ["shl", 4], ["shr", 5], ["sar", 7],
-];
+/** Group 2 as the opcode table names it, [mnemonic, ModRM.reg], without the unrecorded /6 alias. */
+const OPS = groupOps("one", 0xd3);
 
 /** CL values: the count is masked to 5 bits, so 32/33/63/64/255 alias smaller ones. */
 const COUNTS = [0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 63, 64, 255];

@@ -3,12 +3,21 @@
 // prefix so 64-bit mode uses ESI/EDI/ECX; the i386 bytes are recorded without it.
 import { DF } from "../flags";
 import { maskOf, osize, randomFlags, type CaseSpec, type FormSpec, type Size } from "../gen";
+import { OPCODE_TABLE } from "../../../kernel/cpu/decoder/opcodes-index";
 import type { Xorshift32 } from "../prng";
 
 type Kind = "movs" | "stos" | "lods" | "cmps" | "scas";
 type Rep = "" | "rep" | "repe" | "repne";
 
-const OPCODE: Readonly<Record<Kind, number>> = { movs: 0xa4, stos: 0xaa, lods: 0xac, cmps: 0xa6, scas: 0xae };
+/** Byte-form opcode of each kind, from the opcode table's string rows (the next opcode is the word/dword form). */
+const OPCODE: Readonly<Record<Kind, number>> = (() => {
+  const byName = (k: Kind): number => {
+    const e = OPCODE_TABLE.find((x) => x.vectors === "string" && x.mnemonic === k && x.size === "byte");
+    if (e === undefined) throw new RangeError(`no byte string row ${k} in the opcode table`);
+    return e.op;
+  };
+  return { movs: byName("movs"), stos: byName("stos"), lods: byName("lods"), cmps: byName("cmps"), scas: byName("scas") };
+})();
 const COUNTS = [0, 1, 2, 3, 4, 6];
 const BUF = 64;
 
