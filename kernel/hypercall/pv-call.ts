@@ -76,8 +76,17 @@ export type PvCallResult =
   /** The call is a partition error for the health monitor. */
   | { readonly kind: "fault"; readonly fault: KernelFault; readonly message: string };
 
-/** EAX = value (a PV_E* code or a count/value). */
+/** ret() answers for every PV_E* code and small count are made once (handlers never change a result). */
+const RET_MIN = -128;
+const RET_MAX = 4096;
+const RETURNS: readonly PvCallResult[] = Array.from({ length: RET_MAX - RET_MIN + 1 }, (_, i) => Object.freeze({ kind: "return", value: RET_MIN + i }));
+
+/** EAX = value (a PV_E* code or a count/value); no allocation for codes and counts up to 4096. */
 export function ret(value: number): PvCallResult {
+  if (value >= RET_MIN && value <= RET_MAX && (value | 0) === value) {
+    const r = RETURNS[value - RET_MIN];
+    if (r !== undefined) return r;
+  }
   return { kind: "return", value };
 }
 
