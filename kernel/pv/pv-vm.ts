@@ -20,6 +20,7 @@ import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } 
 import { advanceTimers, nextExpiry, startTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCostById } from "../hypercall/service-costs";
+import { isQuietService } from "../hypercall/quiet-services";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
 import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
@@ -367,13 +368,19 @@ class PvVm implements PartitionVm {
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
-    this.syncTime(kernel.nowNs ?? Number(kernel.now));
-    const cpu = this.machine.cpu;
+    const t = kernel.nowNs ?? Number(kernel.now);
+    this.syncTime(t);
+    const machine = this.machine;
+    const timers = this.vcpu.timers;
+    const cpu = machine.cpu;
     const ctx = this.callRecord(cpu, kernel);
     const result = dispatch(ctx, PV_HANDLERS, this.permittedTable, this.served);
     const service = this.served.service;
-    // A one-shot armed in the past becomes pending at once.
-    this.syncTime(kernel.nowNs ?? Number(kernel.now));
+    // A one-shot armed in the past becomes pending at once. The second publication is skipped only when it
+    // would find the page as the first one left it: a quiet service, same machine, timers and time.
+    const t2 = kernel.nowNs ?? Number(kernel.now);
+    const unchanged = service !== undefined && isQuietService(service.id) && this.machine === machine && this.vcpu.timers === timers && t2 === t;
+    if (!unchanged) this.syncTime(t2);
     const cycles = serviceCostById(service === undefined ? -1 : service.id, ctx.copied);
     this.traceCall(kernel, service === undefined ? `#${cpu.eax >>> 0}` : service.name, result);
     switch (result.kind) {
