@@ -64,12 +64,14 @@ export function measureCpuGuest(root: string, spec: GuestImageSpec, runs: number
   return { name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note, transcript: native.transcript };
 }
 
-/** The instructions apexvisor runs for `spec` booted with `commandLine` (exact: the count is deterministic). */
-export function instructionsOf(root: string, spec: GuestImageSpec, commandLine: string | undefined): number {
-  return runInEmulator(imagePath(root, spec, "O2"), { ...(commandLine === undefined ? {} : { commandLine }), maxInstructions: MAX_INSTRUCTIONS }).instructions;
-}
-
 /** Guest instructions per host microsecond over the median run. */
 export function mipsOf(r: CpuBenchRow): number {
   return r.instructions / (median(r.hostMs) * 1000);
+}
+
+/** One timed boot of `spec` in the emulator: host ms of the whole boot and the instructions it ran. */
+export function timeInEmulator(root: string, spec: GuestImageSpec, commandLine: string | undefined): { readonly ms: number; readonly instructions: number } {
+  const t0 = process.hrtime.bigint();
+  const r = runInEmulator(imagePath(root, spec, "O2"), { ...(commandLine === undefined ? {} : { commandLine }), maxInstructions: MAX_INSTRUCTIONS });
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, instructions: r.instructions };
 }

@@ -195,7 +195,10 @@ export class Cpu extends CpuSystem {
       if (this.exitReq !== null) {
         const e = this.exitReq;
         this.exitReq = null;
-        this.prev = null;
+        // A hypercall resumes where it trapped (or where the kernel put EIP: then the chain slot does not
+        // match): the trapping block stays `prev`, so the next block is reached by its chain link, as after a
+        // budget exit. Chain links stay guarded by the epoch.
+        if (e.kind !== "hypercall") this.prev = null;
         return e;
       }
       if (this.left <= 0) return BUDGET_EXIT;

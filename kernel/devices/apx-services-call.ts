@@ -4,7 +4,7 @@
 // the result back. Not responsible for what the result does to the run (the module runner decides that).
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
-import { dispatchWords } from "../hypercall/dispatcher";
+import { dispatchWords, type DispatchRecord, type PermittedById } from "../hypercall/dispatcher";
 import { PvError, SERVICES, type ServiceDescriptor, type ServiceId } from "../hypercall/generated/abi-generated";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices } from "../hypercall/permissions";
@@ -94,7 +94,7 @@ export interface ApxCall {
   readonly memory: PhysicalMemory;
   readonly device: ApxServices;
   readonly vcpu: PvVcpuState;
-  readonly permitted: ReadonlySet<ServiceId>;
+  readonly permitted: PermittedById;
   readonly kernel: KernelApi;
 }
 
@@ -112,7 +112,9 @@ export function serveApxCall(c: ApxCall): ServiceResult {
   for (let i = 0; i < APX_ARG_WORDS; i++) words.push(c.memory.read32(guestPhys(block + APX_BLOCK.args + 4 * i)));
   const id = c.memory.read32(guestPhys(block + APX_BLOCK.service));
   const ctx: PvCallContext = { cpu: c.cpu, kernel: c.kernel, vcpu: c.vcpu, copied: 0, ramRange: (a, n) => linearRamRange(c.cpu, c.memory, a, n) };
-  const { service, result } = dispatchWords(ctx, PV_HANDLERS, c.permitted, id, (i) => words[i] ?? 0);
+  const record: DispatchRecord = { service: undefined };
+  const result = dispatchWords(ctx, PV_HANDLERS, c.permitted, id, (i) => words[i] ?? 0, record);
+  const service = record.service;
   const cycles = serviceCost(service?.key, ctx.copied);
   const finish = (value: number): void => {
     c.memory.write32(guestPhys(block + APX_BLOCK.result), value >>> 0);

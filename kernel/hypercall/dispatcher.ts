@@ -1,7 +1,8 @@
 // The one entry of every paravirt trap: looks EAX up in SERVICES, refuses unknown, retired and
 // unpermitted ids with ENOSYS (logged once per id), decodes the argument registers by each service's
 // descriptors, checks every pointer range against the guest's own page tables (EFAULT) and calls the
-// typed handler. Not responsible for costs or for what the result does to the run (pv-vm.ts).
+// typed handler. Allocates nothing per call. Not responsible for costs or for what the result does to
+// the run (pv-vm.ts).
 import { PV_ARG_REGISTERS, PvError, SERVICES, type ArgDescriptor, type ServiceDescriptor, type ServiceHandlers, type ServiceId } from "./generated/abi-generated";
 import { PV_CONSTANTS } from "./generated/abi-layout";
 import { guestRangeOk } from "./guest-range";
@@ -87,29 +88,82 @@ function pointersOk(ctx: PvCallContext, desc: ServiceDescriptor, args: readonly 
   return true;
 }
 
-const NO_ARGS: readonly ArgValue[] = [];
+/** Permission by service id (1: the partition may call it), built once per partition. */
+export type PermittedById = Readonly<Uint8Array>;
 
-/** Serves the trap in `ctx.cpu` (EAX = id) for a partition allowed `permitted`. */
-export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: ReadonlySet<ServiceId>): { readonly service: ServiceDescriptor | undefined; readonly result: PvCallResult } {
-  const cpu = ctx.cpu;
-  return dispatchWords(ctx, handlers, permitted, cpu.eax >>> 0, (i) => word(cpu, i));
+/** The permission table of `permitted` (ids beyond the table are refused). */
+export function permittedById(permitted: ReadonlySet<ServiceId>): PermittedById {
+  const table = new Uint8Array(BY_ID.length);
+  for (const id of permitted) if (id >= 0 && id < table.length) table[id] = 1;
+  return table;
 }
 
-/** Serves service `id` with argument words from `words` (the trap's registers or an argument block). */
-export function dispatchWords(ctx: PvCallContext, handlers: PvHandlers, permitted: ReadonlySet<ServiceId>, id: number, words: ArgWords): { readonly service: ServiceDescriptor | undefined; readonly result: PvCallResult } {
-  const desc = serviceById(id);
-  if (desc === undefined || !permitted.has(desc.id)) {
-    logOnce(ctx, `id:${id}`, `paravirt service ${desc?.name ?? id} ${desc === undefined ? "does not exist" : "is not permitted"}: ENOSYS`);
-    return { service: undefined, result: ret(PvError.ENOSYS) };
+/** What the last dispatch served; one record per vCPU, rewritten by every trap (no allocation per call). */
+export interface DispatchRecord {
+  /** The descriptor served; undefined when the call was refused with ENOSYS. */
+  service: ServiceDescriptor | undefined;
+}
+
+/** Most argument words a service takes (the ABI's five registers). */
+const MAX_ARGS = PV_ARG_REGISTERS.length;
+/** Decoded arguments of the call in progress: the dispatcher is not re-entered while a handler runs. */
+const ARGS: ArgValue[] = new Array<ArgValue>(MAX_ARGS).fill(0);
+
+type AnyHandler = (c: PvCallContext, ...a: ArgValue[]) => PvCallResult;
+
+/** Calls `h` with the first `n` decoded arguments, without building an argument list. */
+function call(h: AnyHandler, ctx: PvCallContext, n: number): PvCallResult {
+  const a = ARGS;
+  switch (n) {
+    case 0:
+      return h(ctx);
+    case 1:
+      return h(ctx, a[0] as ArgValue);
+    case 2:
+      return h(ctx, a[0] as ArgValue, a[1] as ArgValue);
+    case 3:
+      return h(ctx, a[0] as ArgValue, a[1] as ArgValue, a[2] as ArgValue);
+    case 4:
+      return h(ctx, a[0] as ArgValue, a[1] as ArgValue, a[2] as ArgValue, a[3] as ArgValue);
+    case 5:
+      return h(ctx, a[0] as ArgValue, a[1] as ArgValue, a[2] as ArgValue, a[3] as ArgValue, a[4] as ArgValue);
+    default:
+      return h(ctx, ...a.slice(0, n));
   }
+}
+
+/**
+ * Serves the trap in `ctx.cpu` (EAX = id) for a partition allowed `permitted`; records the service in
+ * `out` and returns the handler's answer.
+ */
+export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: PermittedById, out: DispatchRecord): PvCallResult {
+  trapCpu = ctx.cpu;
+  return dispatchWords(ctx, handlers, permitted, ctx.cpu.eax >>> 0, TRAP_WORDS, out);
+}
+
+/** The CPU whose registers TRAP_WORDS reads: set by dispatch just before decoding (one reader, no closure per trap). */
+let trapCpu: Cpu | undefined;
+const TRAP_WORDS: ArgWords = (i) => (trapCpu === undefined ? 0 : word(trapCpu, i));
+
+/**
+ * Serves service `id` with argument words from `words` (the trap's registers or an FV argument block);
+ * records the service in `out` and returns the handler's answer.
+ */
+export function dispatchWords(ctx: PvCallContext, handlers: PvHandlers, permitted: PermittedById, id: number, words: ArgWords, out: DispatchRecord): PvCallResult {
+  const desc = serviceById(id);
+  if (desc === undefined || permitted[desc.id] !== 1) {
+    out.service = undefined;
+    logOnce(ctx, `id:${id}`, `paravirt service ${desc?.name ?? id} ${desc === undefined ? "does not exist" : "is not permitted"}: ENOSYS`);
+    return ret(PvError.ENOSYS);
+  }
+  out.service = desc;
   const n = desc.args.length;
-  const args: ArgValue[] | readonly ArgValue[] = n === 0 ? NO_ARGS : new Array<ArgValue>(n);
+  if (n > MAX_ARGS) throw new Error(`service ${desc.name} declares ${n} arguments`);
   for (let i = 0; i < n; i++) {
     const a = desc.args[i];
-    if (a !== undefined) (args as ArgValue[])[i] = decode(words, a);
+    ARGS[i] = a === undefined ? 0 : decode(words, a);
   }
-  if (n > 0 && !pointersOk(ctx, desc, args)) return { service: desc, result: ret(PvError.EFAULT) };
+  if (n > 0 && !pointersOk(ctx, desc, ARGS)) return ret(PvError.EFAULT);
   // The descriptor decoded exactly the tuple ServiceArgs[key] declares (generated from the same abi.json).
-  const handler = handlers[desc.key] as (c: PvCallContext, ...a: ArgValue[]) => PvCallResult;
-  return { service: desc, result: n === 0 ? handler(ctx) : handler(ctx, ...args) };
+  return call(handlers[desc.key] as AnyHandler, ctx, n);
 }

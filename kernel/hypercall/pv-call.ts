@@ -78,8 +78,17 @@ export type PvCallResult =
   /** The call is a partition error for the health monitor. */
   | { readonly kind: "fault"; readonly fault: KernelFault; readonly message: string };
 
-/** EAX = value (a PV_E* code or a count/value). */
+/** ret() answers for every PV_E* code and small count are made once (handlers never change a result). */
+const RET_MIN = -128;
+const RET_MAX = 4096;
+const RETURNS: readonly PvCallResult[] = Array.from({ length: RET_MAX - RET_MIN + 1 }, (_, i) => Object.freeze({ kind: "return", value: RET_MIN + i }));
+
+/** EAX = value (a PV_E* code or a count/value); no allocation for codes and counts up to 4096. */
 export function ret(value: number): PvCallResult {
+  if (value >= RET_MIN && value <= RET_MAX && (value | 0) === value) {
+    const r = RETURNS[value - RET_MIN];
+    if (r !== undefined) return r;
+  }
   return { kind: "return", value };
 }
 
@@ -100,13 +109,27 @@ export function writeOut(ctx: PvCallContext, addr: GuestVirtAddr, data: Uint8Arr
   return r.ok;
 }
 
-/** Little-endian struct builder for out-parameters. */
+/** Out-structs up to this size share one view per size (every status struct of the ABI is smaller). */
+const SHARED_MAX = 256;
+const SHARED_VIEWS: ({ readonly bytes: Uint8Array; readonly dv: DataView } | undefined)[] = [];
+
+/**
+ * Little-endian struct builder for out-parameters, zeroed at construction. Structs up to SHARED_MAX bytes
+ * are built in one buffer per size (making a fresh ArrayBuffer cost more than the rest of a trap): `bytes`
+ * is valid until the next OutStruct of the same size, so handlers copy it out at once (writeOut).
+ */
 export class OutStruct {
   readonly bytes: Uint8Array;
   private readonly dv: DataView;
   constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.dv = new DataView(this.bytes.buffer);
+    let v = size <= SHARED_MAX ? SHARED_VIEWS[size] : undefined;
+    if (v === undefined) {
+      const bytes = new Uint8Array(size);
+      v = { bytes, dv: new DataView(bytes.buffer) };
+      if (size <= SHARED_MAX) SHARED_VIEWS[size] = v;
+    } else v.bytes.fill(0);
+    this.bytes = v.bytes;
+    this.dv = v.dv;
   }
   u32(offset: number, v: number): this {
     this.dv.setUint32(offset, v >>> 0, true);

@@ -3,7 +3,7 @@
 // are capped by the service's own limits (CONSOLE_MAX_WRITE, a port's max message size, 128-byte HM
 // messages). Assumption: a trap round trip of a small in-order core (~100 cycles, as a int/iret pair
 // plus a table dispatch), a word copied per cycle, and a few hundred cycles for table lookups.
-import type { ServiceKey } from "./generated/abi-generated";
+import { SERVICES, type ServiceKey } from "./generated/abi-generated";
 
 /** Dispatch cost of every trap, including ENOSYS answers: entry, id lookup, permission, return. */
 export const TRAP_BASE_CYCLES = 100;
@@ -71,4 +71,17 @@ export const BYTES_PER_CYCLE = 4;
 /** The cycles one call of `key` costs, having copied `bytes` bytes (already bounded by the service). */
 export function serviceCost(key: ServiceKey | undefined, bytes: number): number {
   return TRAP_BASE_CYCLES + (key === undefined ? 0 : SERVICE_CYCLES[key]) + Math.ceil(bytes / BYTES_PER_CYCLE);
+}
+
+/** TRAP_BASE_CYCLES + SERVICE_CYCLES by service id (ids are small and dense): the trap path indexes, it never looks a name up. */
+const CYCLES_BY_ID: Int32Array = (() => {
+  const table = new Int32Array(SERVICES.reduce((n, s) => Math.max(n, s.id + 1), 0)).fill(TRAP_BASE_CYCLES);
+  for (const s of SERVICES) table[s.id] = TRAP_BASE_CYCLES + SERVICE_CYCLES[s.key];
+  return table;
+})();
+
+/** serviceCost by id: `id` is a live service id, or -1 for a refused call (TRAP_BASE_CYCLES alone). */
+export function serviceCostById(id: number, bytes: number): number {
+  const base = id >= 0 && id < CYCLES_BY_ID.length ? (CYCLES_BY_ID[id] ?? TRAP_BASE_CYCLES) : TRAP_BASE_CYCLES;
+  return base + Math.ceil(bytes / BYTES_PER_CYCLE);
 }

@@ -4,7 +4,8 @@
 // `boot`. Not scheduling or the HM.
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../devices/apx-services-call";
-import { PV_TRAP_VECTOR, type ServiceId } from "../hypercall/generated/abi-generated";
+import { PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated";
+import { permittedById, type PermittedById } from "../hypercall/dispatcher";
 import type { PvVcpuState } from "../hypercall/pv-call";
 import { guestPhys } from "../mem/types";
 import type { Cpu } from "../cpu/cpu";
@@ -128,7 +129,7 @@ export class FvVm implements PartitionVm {
   private readonly input: CountedInput | undefined;
   private paced: PacedInput | undefined;
   /** The APEX services behind the partition's "apx_services" device (undefined: it has none, or no module). */
-  private readonly apx: { readonly permitted: ReadonlySet<ServiceId>; vcpu: PvVcpuState } | undefined;
+  private readonly apx: { readonly permitted: PermittedById; vcpu: PvVcpuState } | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
@@ -147,7 +148,7 @@ export class FvVm implements PartitionVm {
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.message);
     this.plan = planned.plan;
     const config = opts.config;
-    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: fvPermittedServices(p, config), vcpu: fvServiceState(p, memoryBytes) } : undefined;
+    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: fvServiceState(p, memoryBytes) } : undefined;
     const ports = opts.ports;
     this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;

@@ -123,6 +123,8 @@ export class ModuleRunner {
    * against MAX_NUMERIC_NS). `now` reads and writes it as Nanos, the BigInt made once per distinct time.
    */
   private nowNs = 0;
+  /** When the service just served ends (ns), for runWindow to pass its cycles in place; -1: none pending. */
+  private serviceEndsNs = -1;
   private bigAt = 0;
   private bigNow: Nanos = nanos(0);
   private slotHint: number | undefined;
@@ -440,7 +442,18 @@ export class ModuleRunner {
       used += slice.cycles;
       p.stats.cyclesRun += slice.cycles;
       this.nowNs = this.clock.advanceNs(start, used);
-      if (!this.handleExit(p, slice.exit)) {
+      const went = this.handleExit(p, slice.exit);
+      const wake = this.serviceEndsNs;
+      if (wake >= 0) {
+        // The service's cycles pass here, as a sleep would on the next turn (no pass of its own per trap).
+        this.serviceEndsNs = -1;
+        if (wake >= stop) p.sleepUntil = nanos(wake);
+        else {
+          if (wake > this.nowNs) used = this.clock.cyclesBetweenNs(start, wake);
+          this.nowNs = this.clock.advanceNs(start, used);
+        }
+      }
+      if (!went) {
         // A PV partition that stops gave up the rest of its window. An FV halt only says nothing happens
         // before `stop`: when the run is cut inside the window (a save, a restore point), the PC's next
         // timer may still fall in this window, so it runs again from here as an uncut run would.
@@ -527,7 +540,7 @@ export class ModuleRunner {
     if (!this.runnable(p) || p.stats.restarts !== restartsBefore) return false;
     switch (result.kind) {
       case "resume":
-        return this.chargeService(p, result.cycles);
+        return this.chargeService(result.cycles);
       case "yieldWindow":
         return false;
       case "sleepUntil":
@@ -543,8 +556,8 @@ export class ModuleRunner {
   }
 
   /** Service costs are charged as sleep: the window clock moves on without guest instructions. */
-  private chargeService(p: PartitionRuntime, cycles: number): boolean {
-    if (cycles > 0) p.sleepUntil = nanos(this.clock.advanceNs(this.nowNs, cycles));
+  private chargeService(cycles: number): boolean {
+    if (cycles > 0) this.serviceEndsNs = this.clock.advanceNs(this.nowNs, cycles);
     return true;
   }
 

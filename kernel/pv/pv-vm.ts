@@ -6,11 +6,12 @@
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import type { CpuExit } from "../cpu/exit";
 import { NoteFlags, PV_TRAP_VECTOR, StartFlags, Virq, type ServiceId } from "../hypercall/generated/abi-generated";
-import { dispatch } from "../hypercall/dispatcher";
+import { dispatch, permittedById, type DispatchRecord, type PermittedById } from "../hypercall/dispatcher";
 import { buildExportLookup, type ExportLookup } from "../hypercall/export-lookup";
 import { PV_HANDLERS } from "../hypercall/handlers";
 import { permittedServices, schedulePermitted } from "../hypercall/permissions";
-import type { IoreqServerPort, PvCallContext, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
+import type { IoreqServerPort, PvCallResult, PvVcpuState } from "../hypercall/pv-call";
+import type { Cpu } from "../cpu/cpu";
 import type { IoreqHub } from "../ioreq/ioreq-hub";
 import type { RingMemory } from "../ioreq/ioreq-ring";
 import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
@@ -18,7 +19,8 @@ import { buildPvMachine, placeShared, type PvMachine } from "./pv-machine";
 import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
 import { advanceTimers, nextExpiry, startTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
-import { serviceCost } from "../hypercall/service-costs";
+import { serviceCostById } from "../hypercall/service-costs";
+import { isQuietService } from "../hypercall/quiet-services";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
 import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
@@ -100,6 +102,22 @@ function hmCallbackEntry(name: string | undefined, what: string, image: PvImage)
 
 const MAX_NS = BigInt(Number.MAX_SAFE_INTEGER);
 
+const BUDGET: CpuExit = Object.freeze({ kind: "budget" });
+
+/** The handler context of the call in progress: one per VM, refilled by every trap (nothing allocated per call). */
+interface CallRecord {
+  cpu: Cpu;
+  kernel: KernelApi;
+  vcpu: PvVcpuState;
+  copied: number;
+}
+
+/** A mutable VmSlice: the runner reads a slice before it asks for the next one. */
+interface SliceRecord {
+  exit: CpuExit;
+  cycles: number;
+}
+
 class PvVm implements PartitionVm {
   private machine: PvMachine;
   private vcpu: PvVcpuState;
@@ -116,6 +134,13 @@ class PvVm implements PartitionVm {
   private callbackSaved: SavedContext | undefined;
   /** Kernel-emulated devices assigned to this partition (apx:Device Assign="true"); undefined when none. */
   private readonly assigned: AssignedDevices | undefined;
+  /** `permitted` as a table by service id (the trap path indexes it). */
+  private readonly permittedTable: PermittedById;
+  /** Reused by every trap and slice (the runner consumes each before the next; nothing is kept). */
+  private call: CallRecord | undefined;
+  private readonly served: DispatchRecord = { service: undefined };
+  private readonly slice: SliceRecord = { exit: { kind: "budget" }, cycles: 0 };
+  private readonly resumed: { kind: "resume"; cycles: number } = { kind: "resume", cycles: 0 };
 
   constructor(
     private readonly opts: PvVmOptions,
@@ -123,7 +148,7 @@ class PvVm implements PartitionVm {
     private readonly image: PvImage,
     private readonly libpv: LibpvImage,
     private readonly lookup: ExportLookup,
-    private readonly permitted: ReadonlySet<ServiceId>,
+    permitted: ReadonlySet<ServiceId>,
     private readonly eager: boolean,
     private readonly callbackEntries: Readonly<Record<HmCallbackKind, number | undefined>>,
     private readonly readOnly: readonly ReadOnlyRange[],
@@ -133,6 +158,7 @@ class PvVm implements PartitionVm {
     this.assigned = this.buildAssigned();
     this.machine = this.build("NORMAL_START");
     this.vcpu = this.freshVcpu();
+    this.permittedTable = permittedById(permitted);
     opts.ioreq?.setWake(opts.partition.id, () => this.machine.shared.raise(Virq.IOREQ), (phys) => this.ringAt(phys));
   }
 
@@ -267,8 +293,8 @@ class PvVm implements PartitionVm {
       const t = this.clock.advanceNs(start, used);
       this.syncTime(t);
       const fault = this.deliverUpcall();
-      if (fault !== undefined) return { exit: fault, cycles: used };
-      if (used >= budget) return { exit: { kind: "budget" }, cycles: used };
+      if (fault !== undefined) return this.ended(fault, used);
+      if (used >= budget) return this.ended(BUDGET, used);
       let chunk = Math.min(budget - used, TIME_REFRESH_CYCLES);
       const next = nextExpiry(this.vcpu.timers);
       if (next !== undefined) chunk = Math.max(1, Math.min(chunk, this.cyclesUntil(t, next)));
@@ -277,9 +303,16 @@ class PvVm implements PartitionVm {
       used += cpu.cycles - before;
       if (exit.kind !== "budget") {
         this.lastNowNs = this.clock.advanceNs(start, used);
-        return { exit, cycles: used };
+        return this.ended(exit, used);
       }
     }
+  }
+
+  private ended(exit: CpuExit, cycles: number): VmSlice {
+    const s = this.slice;
+    s.exit = exit;
+    s.cycles = cycles;
+    return s;
   }
 
   /** Cycles from `t` until the first cycle boundary at or after `deadline`. */
@@ -335,18 +368,25 @@ class PvVm implements PartitionVm {
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
-    this.syncTime(kernel.nowNs ?? Number(kernel.now));
-    const cpu = this.machine.cpu;
-    const ctx: PvCallContext = { cpu, kernel, vcpu: this.vcpu, copied: 0 };
-    const { service, result } = dispatch(ctx, PV_HANDLERS, this.permitted);
-    // A one-shot armed in the past becomes pending at once.
-    this.syncTime(kernel.nowNs ?? Number(kernel.now));
-    const cycles = serviceCost(service?.key, ctx.copied);
-    this.traceCall(kernel, service?.name ?? `#${cpu.eax >>> 0}`, result);
+    const t = kernel.nowNs ?? Number(kernel.now);
+    this.syncTime(t);
+    const machine = this.machine;
+    const timers = this.vcpu.timers;
+    const cpu = machine.cpu;
+    const ctx = this.callRecord(cpu, kernel);
+    const result = dispatch(ctx, PV_HANDLERS, this.permittedTable, this.served);
+    const service = this.served.service;
+    // A one-shot armed in the past becomes pending at once. The second publication is skipped only when it
+    // would find the page as the first one left it: a quiet service, same machine, timers and time.
+    const t2 = kernel.nowNs ?? Number(kernel.now);
+    const unchanged = service !== undefined && isQuietService(service.id) && this.machine === machine && this.vcpu.timers === timers && t2 === t;
+    if (!unchanged) this.syncTime(t2);
+    const cycles = serviceCostById(service === undefined ? -1 : service.id, ctx.copied);
+    this.traceCall(kernel, service === undefined ? `#${cpu.eax >>> 0}` : service.name, result);
     switch (result.kind) {
       case "return":
         cpu.eax = result.value >>> 0;
-        return { kind: "resume", cycles };
+        return this.resume(cycles);
       case "yield":
         cpu.eax = result.value >>> 0;
         return { kind: "yieldWindow", cycles };
@@ -356,7 +396,7 @@ class PvVm implements PartitionVm {
         // with no timer due in this window, the rest of it passes idle and the call returns in the next.
         return result.until === undefined || result.until >= this.windowEnd ? { kind: "yieldWindow", cycles } : { kind: "sleepUntil", time: result.until, cycles };
       case "continue":
-        return { kind: "resume", cycles };
+        return this.resume(cycles);
       case "fault":
         return { kind: "error", fault: result.fault, message: result.message };
       default: {
@@ -364,6 +404,23 @@ class PvVm implements PartitionVm {
         throw new Error(`unhandled call result ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /** The context of this call, in the one record the VM keeps (copied starts at 0). */
+  private callRecord(cpu: Cpu, kernel: KernelApi): CallRecord {
+    const c = this.call;
+    if (c === undefined) return (this.call = { cpu, kernel, vcpu: this.vcpu, copied: 0 });
+    c.cpu = cpu;
+    c.kernel = kernel;
+    c.vcpu = this.vcpu;
+    c.copied = 0;
+    return c;
+  }
+
+  /** "resume" after `cycles` of service, in the record the runner reads before the next trap. */
+  private resume(cycles: number): ServiceResult {
+    this.resumed.cycles = cycles;
+    return this.resumed;
   }
 
   /** Traces the call with the value EAX will hold (idle returns OK; the resolver continues in the target). */

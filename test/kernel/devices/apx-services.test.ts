@@ -6,6 +6,7 @@ import { join } from "path";
 import { loadConfig } from "../../../kernel/config/load";
 import { APX_BLOCK, APX_ID, APX_REG, APX_SERVICES_BASE, ApxServices } from "../../../kernel/devices/apx-services";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../../../kernel/devices/apx-services-call";
+import { permittedById } from "../../../kernel/hypercall/dispatcher";
 import { PvError, ServiceId } from "../../../kernel/hypercall/generated/abi-generated";
 import { NODE_FILES } from "../../../kernel/host/node/node-files";
 import { PcMachine } from "../../../kernel/machine/pc-machine";
@@ -58,7 +59,7 @@ function call(pc: PcMachine, id: number, args: number[], at = BLOCK, doorbell = 
   }
   pc.bus.write(ioPort(APX_SERVICES_BASE + APX_REG.call), 4, doorbell);
   const device = pc.chips.apxServices!;
-  return serveApxCall({ cpu: pc.cpu, memory: pc.memory, device, vcpu: fvServiceState(partition, RAM), permitted: fvPermittedServices(partition, config), kernel: KERNEL });
+  return serveApxCall({ cpu: pc.cpu, memory: pc.memory, device, vcpu: fvServiceState(partition, RAM), permitted: permittedById(fvPermittedServices(partition, config)), kernel: KERNEL });
 }
 
 const FOUR_MIB = 4 * MIB;
