@@ -45,7 +45,10 @@ export function translate0f(c: Ctx, op: number, known: number): Out {
     case 0x06: return plain("s.clts();");
     case 0x08: case 0x09: return plain("s.privCheck();");
     case 0x20: case 0x21: case 0x22: case 0x23: {
-      const m = c.modrm();
+      // MOV to/from CRn/DRn: always register operands; the mod bits are ignored (SDM vol. 2B, MOV—Move
+      // to/from Control Registers), so no SIB or displacement follows whatever mod says.
+      const b = c.u8();
+      const m = { reg: (b >> 3) & 7, rm: b & 7 };
       const dr = (op & 1) !== 0;
       if (op < 0x22) return plain(`r[${m.rm}] = ${rt(dr ? "movFromDr" : "movFromCr")}(${m.reg});`);
       return jump(`${rt(dr ? "movToDr" : "movToCr")}(${m.reg}, r[${m.rm}]); s.eip = ${c.next};`);

@@ -58,6 +58,17 @@ describe("kernel/cpu/cpu run loop", () => {
     expect(cpu.mem.readBytes(guestPhys(DATA_BASE), 101)[100]).to.equal(0);
   });
 
+  it("MOV from CR/DR ignores the mod bits: no SIB or displacement follows (SDM vol. 2B)", () => {
+    // 0F 20 05: mod 00 rm 101 would mean [disp32] in any other instruction: here it is mov ebp, cr0.
+    // 0F 21 BE: mod 10 rm 110 would take a disp32: here mov esi, dr7. 0F 20 C1: mov ecx, cr0; 0F 21 FA: mov edx, dr7.
+    const code = bytes(0x0f, 0x20, 0x05, 0x0f, 0x21, 0xbe, 0x0f, 0x20, 0xc1, 0x0f, 0x21, 0xfa);
+    const r = runSnippet(code, regs({ ebp: 0x1234, esi: 0x5678, ecx: 0x1111, edx: 0x2222 }));
+    expect(r.exception).to.equal(undefined);
+    expect(r.instructions).to.equal(4);
+    expect([r.regs.ebp, r.regs.esi]).to.deep.equal([r.regs.ecx, r.regs.edx]);
+    expect(r.regs.ecx).to.not.equal(0x1111);
+  });
+
   it("string instructions honour DF and REPNE SCAS", () => {
     const data = new TextEncoder().encode("hello, world\0");
     // std; mov esi,DATA+4; mov edi,DATA+0x104; mov ecx,5; rep movsb; cld
