@@ -207,6 +207,11 @@ export class PhysicalMemory {
     return true;
   }
 
+  /** True when some MMIO window is mapped (then a RAM address may be shadowed by a device). */
+  get hasMmio(): boolean {
+    return this.regions.length > 0;
+  }
+
   /** True when `addr` is plain RAM (not MMIO, not out of range). */
   isRam(addr: number): boolean {
     return addr < this.size && !this.mmioAt(addr);

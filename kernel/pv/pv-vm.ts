@@ -17,7 +17,7 @@ import type { RingMemory } from "../ioreq/ioreq-ring";
 import { PV_CONSTANTS } from "../hypercall/generated/abi-layout";
 import { buildPvMachine, placeShared, type PvMachine } from "./pv-machine";
 import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } from "../mem/shared-memory";
-import { advanceTimers, nextExpiry, startTimers } from "./pv-timers";
+import { advanceTimers, nextExpiry, startTimers, type PvTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCostById } from "../hypercall/service-costs";
 import { isQuietService } from "../hypercall/quiet-services";
@@ -127,6 +127,9 @@ class PvVm implements PartitionVm {
   private lastNowNs = 0;
   private lastBigAt = 0;
   private lastBig: Nanos = nanos(0);
+  /** The timers object `dueNs` was taken from: the next expiry as a number, made once per timers state (no BigInt per exit). */
+  private dueOf: PvTimers | undefined;
+  private dueNs = Infinity;
   private windowEnd: Nanos = nanos(0);
   /** windowEnd in ns as a number; -1 when beyond 2^53 ns (then the shared page takes the BigInt path). */
   private windowEndNs = 0;
@@ -296,8 +299,8 @@ class PvVm implements PartitionVm {
       if (fault !== undefined) return this.ended(fault, used);
       if (used >= budget) return this.ended(BUDGET, used);
       let chunk = Math.min(budget - used, TIME_REFRESH_CYCLES);
-      const next = nextExpiry(this.vcpu.timers);
-      if (next !== undefined) chunk = Math.max(1, Math.min(chunk, this.cyclesUntil(t, next)));
+      const due = this.nextDueNs();
+      if (due !== Infinity) chunk = Math.max(1, Math.min(chunk, this.cyclesUntilDue(t, due)));
       const before = cpu.cycles;
       const exit = cpu.run(chunk);
       used += cpu.cycles - before;
@@ -313,6 +316,28 @@ class PvVm implements PartitionVm {
     s.exit = exit;
     s.cycles = cycles;
     return s;
+  }
+
+  /** nextExpiry of the vCPU's timers in ns (Infinity: none); a time beyond 2^53 ns rounds but stays beyond any `t`. */
+  private nextDueNs(): number {
+    const timers = this.vcpu.timers;
+    if (timers !== this.dueOf) {
+      const d = nextExpiry(timers);
+      this.dueNs = d === undefined ? Infinity : Number(d);
+      this.dueOf = timers;
+    }
+    return this.dueNs;
+  }
+
+  /** cyclesUntil for the number `due` (nextDueNs); the exact BigInt deadline only when `due` is beyond 2^53 ns. */
+  private cyclesUntilDue(t: number, due: number): number {
+    if (due <= Number.MAX_SAFE_INTEGER) {
+      const c = this.clock.cyclesUntilNs(t, due);
+      if (c !== undefined) return c;
+    }
+    const exact = nextExpiry(this.vcpu.timers);
+    if (exact === undefined) throw new Error("timer deadline vanished");
+    return this.cyclesUntil(t, exact);
   }
 
   /** Cycles from `t` until the first cycle boundary at or after `deadline`. */
@@ -335,9 +360,8 @@ class PvVm implements PartitionVm {
   private syncTime(t: number): void {
     this.lastNowNs = t;
     const shared = this.machine.shared;
-    const due = nextExpiry(this.vcpu.timers);
     // Number() of an expiry beyond 2^53 ns rounds but stays beyond t.
-    if (due !== undefined && Number(due) <= t) {
+    if (this.nextDueNs() <= t) {
       // Only when a timer fell: the common exit allocates no timer state.
       const r = advanceTimers(this.vcpu.timers, nanos(t));
       this.vcpu.timers = r.timers;

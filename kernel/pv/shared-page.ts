@@ -2,38 +2,37 @@
 // virq bits and missed ticks, the guest's mask. Reads and writes the kernel-owned physical page only;
 // the libpv area (LIBPV_AREA_OFFSET..) is never touched.
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { guestPhys, type GuestPhysAddr, type Nanos } from "../mem/types";
+import { RamWords } from "../mem/ram-words";
+import { guestPhys, type Nanos } from "../mem/types";
 import type { Virq } from "../hypercall/generated/abi-generated";
 import { SHARED_PAGE_LAYOUT } from "../hypercall/generated/abi-layout";
 
 const F = SHARED_PAGE_LAYOUT.fields;
+/** Word indexes of the time words (all 4-byte aligned in the layout). */
+const SEQ = F.time_seq.offset >>> 2;
+const TIME_LO = F.time_ns.offset >>> 2;
+const TIME_HI = TIME_LO + 1;
+const END_LO = F.window_end_ns.offset >>> 2;
+const END_HI = END_LO + 1;
 
 /** One shared page at physical offset `base` of a partition's memory. */
 export class SharedPage {
-  /** Addresses of the words every exit may rewrite (time_seq, time_ns, window_end_ns), checked once here. */
-  private readonly seqAt: GuestPhysAddr;
-  private readonly timeLo: GuestPhysAddr;
-  private readonly timeHi: GuestPhysAddr;
-  private readonly endLo: GuestPhysAddr;
-  private readonly endHi: GuestPhysAddr;
+  /** The struct's words, range-checked once: every exit reads and rewrites time_seq and time_ns. */
+  private readonly words: RamWords;
 
   constructor(
     private readonly mem: PhysicalMemory,
     private readonly base: number,
   ) {
-    this.seqAt = guestPhys(base + F.time_seq.offset);
-    this.timeLo = guestPhys(base + F.time_ns.offset);
-    this.timeHi = guestPhys(base + F.time_ns.offset + 4);
-    this.endLo = guestPhys(base + F.window_end_ns.offset);
-    this.endHi = guestPhys(base + F.window_end_ns.offset + 4);
+    this.words = new RamWords(mem, guestPhys(base), SHARED_PAGE_LAYOUT.size / 4);
   }
 
   private r32(off: number): number {
-    return this.mem.read32(guestPhys(this.base + off)) >>> 0;
+    return this.words.get(off >>> 2);
   }
 
   private w32(off: number, v: number): void {
-    this.mem.write32(guestPhys(this.base + off), v >>> 0);
+    this.words.set(off >>> 2, v | 0);
   }
 
   private w64(off: number, v: bigint): void {
@@ -78,8 +77,8 @@ export class SharedPage {
 
   /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. */
   setTimeNs(now: number, windowEnd: number): void {
-    const m = this.mem;
-    const seq = m.read32(this.seqAt);
+    const w = this.words;
+    const seq = w.get(SEQ);
     // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
     const nowLo = now >>> 0;
     const nowHi = (now - nowLo) / 0x1_0000_0000;
@@ -87,19 +86,19 @@ export class SharedPage {
     const endHi = (windowEnd - endLo) / 0x1_0000_0000;
     // Usually only time_ns's low word moved: the words that already hold their value are not rewritten
     // (the page ends the same; the seqlock brackets whatever is written).
-    const sameTimeHi = m.read32(this.timeHi) === nowHi;
-    const sameEnd = m.read32(this.endLo) === endLo && m.read32(this.endHi) === endHi;
-    const sameTimeLo = m.read32(this.timeLo) === nowLo;
+    const sameTimeHi = w.get(TIME_HI) === nowHi;
+    const sameEnd = w.get(END_LO) === endLo && w.get(END_HI) === endHi;
+    const sameTimeLo = w.get(TIME_LO) === nowLo;
     if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
     const odd = (seq | 1) >>> 0;
-    m.write32(this.seqAt, odd);
-    if (!sameTimeLo) m.write32(this.timeLo, nowLo);
-    if (!sameTimeHi) m.write32(this.timeHi, nowHi);
+    w.set(SEQ, odd);
+    if (!sameTimeLo) w.set(TIME_LO, nowLo);
+    if (!sameTimeHi) w.set(TIME_HI, nowHi);
     if (!sameEnd) {
-      m.write32(this.endLo, endLo);
-      m.write32(this.endHi, endHi);
+      w.set(END_LO, endLo);
+      w.set(END_HI, endHi);
     }
-    m.write32(this.seqAt, (odd + 1) >>> 0);
+    w.set(SEQ, (odd + 1) >>> 0);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */
@@ -121,7 +120,7 @@ export class SharedPage {
 
   /** True while the guest holds off upcalls. */
   get masked(): boolean {
-    return this.mem.read8(guestPhys(this.base + F.irq_mask.offset)) !== 0;
+    return this.words.getByte(F.irq_mask.offset) !== 0;
   }
 
   /** Sets or clears irq_mask (the kernel masks virqs while a partition HM callback runs). */
