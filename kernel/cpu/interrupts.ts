@@ -179,7 +179,9 @@ export class CpuInt extends CpuSeg {
 
   /** Writes EFLAGS as POPF/IRET do: IOPL only at CPL 0, IF only when CPL <= IOPL (SDM vol. 2 POPF). */
   writeFlagsChecked(v: number, o32: boolean): void {
-    const cur = this.getEflags();
+    // Every status flag is in the mask below, so the lazy record need not be materialised: `fl` holds
+    // the exact value of every bit that survives (IOPL, IF, VM, RF...), whatever its status bits say.
+    const cur = this.fl >>> 0;
     let mask = EFLAGS_WRITABLE & ~(RF | VM);
     if (this.cpl !== 0) mask &= ~IOPL;
     if (this.cpl > ((cur & IOPL) >> 12)) mask &= ~IF;
