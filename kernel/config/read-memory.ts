@@ -116,15 +116,15 @@ export function checkSharedRegions(
 export const MAX_SHARED_PER_PARTITION = 0x40_0000;
 
 /**
- * Checks what apexvisor can map of one partition's apx:Shared regions: PV partitions only (an FV
- * partition's guest-physical map is the PC's, with no place to put them), Type DATA (a block holds
- * data, not code or devices), and at most MAX_SHARED_PER_PARTITION bytes in all.
+ * Checks what apexvisor can map of one partition's apx:Shared regions: Type DATA (a block holds data, not
+ * code or devices) and at most MAX_SHARED_PER_PARTITION bytes in all, for PV (guest-virtual window at
+ * SHARED_BASE) and FV partitions alike (guest-physical window at SHARED_BASE; check-fv-shared.ts checks
+ * that it is clear of the PC's RAM and MMIO windows).
  */
-export function checkSharedMappable(partitionName: string, kind: "PV" | "FV", regions: readonly MemoryRegionConfig[], sink: DiagnosticSink): void {
+export function checkSharedMappable(partitionName: string, regions: readonly MemoryRegionConfig[], sink: DiagnosticSink): void {
   const shared = regions.filter((r) => r.shared !== undefined);
   for (const r of shared) {
-    if (kind === "FV") sink.error(r.pos, `shared region "${r.shared}": apx:Shared regions are mapped into PV partitions only, and "${partitionName}" is FV`);
-    else if (r.type !== "DATA") sink.error(r.pos, `shared region "${r.shared}" has Type ${r.type}; a shared region must be Type="DATA"`);
+    if (r.type !== "DATA") sink.error(r.pos, `shared region "${r.shared}" has Type ${r.type}; a shared region must be Type="DATA"`);
   }
   const total = shared.reduce((n, r) => n + r.sizeBytes, 0);
   const first = shared[0];

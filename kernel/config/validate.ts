@@ -2,6 +2,7 @@
 // diagnostic out. No I/O (load.ts reads files). Reads the ARINC_653_Module root, then checks the
 // cross-references between partitions, memory, schedules, channels and health-monitoring tables.
 import { checkServedDevices } from "./check-served";
+import { checkFvSharedWindow } from "./check-fv-shared";
 import { checkAssignedDevices } from "./check-assigned";
 import type { Diagnostic } from "./diagnostic";
 import { DiagnosticSink } from "./diagnostic";
@@ -135,7 +136,8 @@ function attachMemory(
     }
     lines.set(p.id, el.pos.line);
     checkPartitionRegions(p.name, draft.regions, sink);
-    checkSharedMappable(p.name, p.guest.kind, draft.regions, sink);
+    checkSharedMappable(p.name, draft.regions, sink);
+    checkFvSharedWindow(p, draft.regions, sink);
     out.set(p.id, draft.regions);
   }
   const named = new Map([...out].map(([id, regions]) => [partitions.get(id)?.name ?? String(id), regions]));

@@ -11,7 +11,7 @@ import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
-import { AccessRetry, CpuFault, DB, GP } from "./faults";
+import { AccessRetry, CpuFault, DB, GP, WriteProtectFault } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
@@ -253,7 +253,8 @@ export class Cpu extends CpuSystem {
       } catch (e) {
         this.cur = null;
         const retry = e instanceof AccessRetry;
-        if (!retry && !(e instanceof CpuFault)) throw e;
+        const denied = e instanceof WriteProtectFault;
+        if (!retry && !denied && !(e instanceof CpuFault)) throw e;
         const i = this.fi;
         this.left += b.cost - b.prefix[i]!;
         this.instructions += i;
@@ -263,6 +264,7 @@ export class Cpu extends CpuSystem {
         this.brk = 0;
         // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
         if (retry) this.exitReq = { kind: "stop", reason: e.reason };
+        else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
         else this.raiseException(e.vector, e.code);
         return;
       }

@@ -45,3 +45,24 @@ export function faultClass(vector: number): 0 | 1 | 2 {
 export class AccessRetry {
   constructor(readonly reason: string) {}
 }
+
+/**
+ * Thrown by a store into a guest-physical page the guest may not write (PhysicalMemory.writeProtected: an
+ * FV partition's READ_ONLY region or shared block). The second-level check of a hypervisor, not an
+ * architectural exception: nothing is written, the instruction is rolled back as for a fault (a REP string
+ * instruction keeps the iterations done before it, as for a #PF), the guest's IDT and CR2 are untouched, and
+ * run() stops with WRITE_PROTECT_STOP; Cpu.writeViolation says where.
+ */
+export class WriteProtectFault {
+  constructor(
+    /** Linear address of the refused byte. */
+    readonly linear: number,
+    /** Its guest-physical address. */
+    readonly phys: number,
+    /** The store was made at CPL 3. */
+    readonly user: boolean,
+  ) {}
+}
+
+/** The stop reason of a run that ended on a WriteProtectFault. */
+export const WRITE_PROTECT_STOP = "write to write-protected guest-physical memory";

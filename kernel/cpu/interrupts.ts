@@ -6,7 +6,7 @@ import type { CostModel } from "./cost-model";
 import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_P, ATTR_S, ATTR_WRITABLE, CS, SS } from "./cpu-state";
 import type { CpuExit } from "./exit";
 import { AC, EFLAGS_WRITABLE, ID, IF, IOPL, NT, RF, TF, VM } from "./flags";
-import { CpuFault, DF, GP, NP, SSF, TS, faultClass, hasErrorCode } from "./faults";
+import { CpuFault, DF, GP, NP, SSF, TS, WRITE_PROTECT_STOP, WriteProtectFault, faultClass, hasErrorCode } from "./faults";
 import { CpuSeg, descAttr, descBase, descDpl, descLimit, type Descriptor } from "./segments";
 import { checkNewTss, switchTask, taskGateTss, type TaskSwitchSource } from "./task-switch";
 import type { PhysicalMemory } from "../mem/physical-memory";
@@ -30,11 +30,20 @@ export class CpuInt extends CpuSeg {
   halted = false;
   /** A task switch committed and then faulted: EIP is the new task's, not the switching instruction's. */
   faultInNewTask = false;
+  /** The refused store that ended the last run with WRITE_PROTECT_STOP (EIP on the storing instruction), until
+   * the owner takes it; null otherwise. */
+  writeViolation: { readonly linear: number; readonly phys: number; readonly user: boolean; readonly eip: number } | null = null;
   protected readonly intOpts: InterruptOptions;
 
   constructor(mem: PhysicalMemory, opts: InterruptOptions) {
     super(mem);
     this.intOpts = opts;
+  }
+
+  /** Ends the run on a store the second-level protection refused (EIP already on the storing instruction). */
+  denyWrite(f: WriteProtectFault): void {
+    this.writeViolation = { linear: f.linear >>> 0, phys: f.phys >>> 0, user: f.user, eip: this.eip >>> 0 };
+    this.exitReq = { kind: "stop", reason: WRITE_PROTECT_STOP };
   }
 
   /** Delivers an exception raised at the instruction at this.eip, escalating to #DF and triple fault as the SDM says (vol. 3 table 6-5). */
@@ -51,6 +60,7 @@ export class CpuInt extends CpuSeg {
         this.deliver(v, hasErrorCode(v) ? (c ?? 0) : undefined, false, this.eip, true);
         return;
       } catch (e) {
+        if (e instanceof WriteProtectFault) return this.denyWrite(e); // the handler's frame would land in protected memory
         if (!(e instanceof CpuFault)) throw e;
         if (v === DF) {
           this.exitReq = { kind: "tripleFault" };
@@ -91,6 +101,7 @@ export class CpuInt extends CpuSeg {
     try {
       this.deliver(vector & 0xff, undefined, false, this.eip, true);
     } catch (e) {
+      if (e instanceof WriteProtectFault) return this.denyWrite(e);
       if (!(e instanceof CpuFault)) throw e;
       this.raiseException(e.vector, e.code);
     }

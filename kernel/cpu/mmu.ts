@@ -3,7 +3,7 @@
 // Fast paths are small methods that the block code calls; everything unusual goes to *Slow.
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_WRITABLE, CpuState, CR0_PG, CR0_WP, CR4_PAE, CR4_PSE, SS } from "./cpu-state";
-import { CpuFault, GP, PF, SSF } from "./faults";
+import { CpuFault, GP, PF, SSF, WriteProtectFault } from "./faults";
 import { paeWalk, type PaeMemory, type PaeWalk } from "./pae-walk";
 
 const TLB_ENTRIES = 1 << 20;
@@ -39,7 +39,7 @@ export class CpuMmu extends CpuState {
   /** IA32_EFER.NXE: the XD bit of PAE entries is honoured (set by WRMSR and restore). */
   nxEnabled = false;
   private readonly paeOut: PaeWalk = { phys: 0, fault: 0, rights: 0, noExec: false, dirty: false };
-  private readonly paeMem: PaeMemory = { read32: (a) => this.mem.read(a, 4), write32: (a, v) => this.mem.write(a, 4, v) };
+  private readonly paeMem: PaeMemory = { read32: (a) => this.mem.read(a, 4), write32: (a, v) => this.setWalkBits(a, v) };
 
   constructor(mem: PhysicalMemory) {
     super();
@@ -152,10 +152,14 @@ export class CpuMmu extends CpuState {
     if (((l & 4095) + size) > 4096) {
       const phys: number[] = [];
       for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, true, user));
+      // Both pages are checked before either byte lands: a refused store changes nothing.
+      if (this.mem.hasWriteProtection) for (let i = 0; i < size; i++) if (this.mem.writeProtected(phys[i]!)) throw new WriteProtectFault((l + i) | 0, phys[i]!, user);
       for (let i = 0; i < size; i++) this.mem.write(phys[i]!, 1, v >> (8 * i));
       return;
     }
     const p = this.translate(l, true, user);
+    // Second-level write protection: such a page never gets a write-TLB entry, so every store to it comes here.
+    if (this.mem.hasWriteProtection && this.mem.writeProtected(p)) throw new WriteProtectFault(l, p, user);
     this.mem.write(p, size, v);
     this.fillWrite(l, p, user);
   }
@@ -187,7 +191,7 @@ export class CpuMmu extends CpuState {
       if ((pde & 0x80) !== 0 && (this.cr4 & CR4_PSE) !== 0) {
         this.checkPerm(l, pde, write, user, wp);
         const want = write ? 0x60 : 0x20;
-        if ((pde & want) !== want) mem.write(pdeAddr, 4, pde | want);
+        if ((pde & want) !== want) this.setWalkBits(pdeAddr, pde | want);
         phys = ((pde & 0xffc00000) | (l & 0x3fffff)) >>> 0;
         flagsR = T_SUP | (pde & 4 ? T_USR : 0);
         flagsW = (pde & 2 || !wp ? T_SUP : 0) | ((pde & 6) === 6 ? T_USR : 0);
@@ -198,9 +202,9 @@ export class CpuMmu extends CpuState {
         if ((pte & 1) === 0) this.pageFault(l, 0, write, user);
         const both = pde & pte;
         this.checkPerm(l, both, write, user, wp);
-        if ((pde & 0x20) === 0) mem.write(pdeAddr, 4, pde | 0x20);
+        if ((pde & 0x20) === 0) this.setWalkBits(pdeAddr, pde | 0x20);
         const want = write ? 0x60 : 0x20;
-        if ((pte & want) !== want) mem.write(pteAddr, 4, pte | want);
+        if ((pte & want) !== want) this.setWalkBits(pteAddr, pte | want);
         phys = ((pte & -4096) | (l & 4095)) >>> 0;
         flagsR = T_SUP | (both & 4 ? T_USR : 0);
         flagsW = (both & 2 || !wp ? T_SUP : 0) | ((both & 6) === 6 ? T_USR : 0);
@@ -215,6 +219,13 @@ export class CpuMmu extends CpuState {
       if (flagsW !== 0 && this.mem.pageWritableFast(ppage)) this.tlbW[lp] = (ppage << 12) | flagsW;
     }
     return phys;
+  }
+
+  /** The walker's accessed/dirty update of a paging entry: dropped when the entry lies in write-protected
+   * memory (the guest keeps its tables in writable RAM; a protected table is walked without A/D updates). */
+  private setWalkBits(addr: number, v: number): void {
+    if (this.mem.hasWriteProtection && this.mem.writeProtected(addr)) return;
+    this.mem.write(addr, 4, v);
   }
 
   private fillWrite(l: number, phys: number, user: boolean): void {

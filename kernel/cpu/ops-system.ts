@@ -12,7 +12,7 @@ import {
   ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_G, ATTR_S, ATTR_WRITABLE, CS, ATTR_P, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_PAE, CR4_PSE, CR4_SUPPORTED, CR4_TSD, ES, SS,
 } from "./cpu-state";
 import { DF, IF, IOPL, Lazy, RF, TF, VM, ZF } from "./flags";
-import { BR, CpuFault, GP, NM, NP, UD, hasErrorCode } from "./faults";
+import { BR, CpuFault, GP, NM, NP, UD, WriteProtectFault, hasErrorCode } from "./faults";
 import type { PortIo } from "./io";
 import { checkIoBitmap } from "./io-bitmap";
 import { CpuArith } from "./ops-arith";
@@ -495,7 +495,8 @@ export class CpuSystem extends CpuArith {
       }
       case 5: {
         const l = this.strLin(ES, di, bytes, 1);
-        this.translate(l, true, this.cpl === 3); // fault before the port is read
+        const p = this.translate(l, true, this.cpl === 3); // fault before the port is read
+        if (this.mem.hasWriteProtection && this.mem.writeProtected(p)) throw new WriteProtectFault(l, p, this.cpl === 3); // so is a refused store: the data stays in the device
         this.wrN(bytes, l, this.io.read((r[2]! & 0xffff) as IoPort, bytes as 1 | 2 | 4));
         advDi = true;
         break;
@@ -557,7 +558,10 @@ export class CpuSystem extends CpuArith {
     const k = Math.min(max, limit, elementsInPage(lin & 4095, bytes, down));
     if (k < 2) return 0;
     // A page that would fault goes the one-by-one way, which charges and raises the fault at its element.
-    if (this.probe(lin, kind === 5, this.cpl === 3) < 0) return 0;
+    const phys = this.probe(lin, kind === 5, this.cpl === 3);
+    if (phys < 0) return 0;
+    // INS into write-protected memory goes one by one too: refused before its first port read.
+    if (kind === 5 && this.mem.firstWriteProtected(phys - (phys % 4096), 4096) >= 0) return 0;
     const step = down ? -bytes : bytes;
     if (kind === 5) {
       const got = io.readString?.(port, bytes, k, lin, step);

@@ -103,7 +103,8 @@ export function serveApxCall(c: ApxCall): ServiceResult {
   const block = c.device.takeCall();
   if (block === null) return { kind: "resume", cycles: 0 };
   // The block is guest-physical (the doorbell is a bus write: no translation); its pointers are linear.
-  if ((block & 3) !== 0 || !ramRange(c.memory, block, APX_BLOCK.size)) {
+  // The kernel writes the result into the block: a block in write-protected RAM is refused like one outside RAM.
+  if ((block & 3) !== 0 || !ramRange(c.memory, block, APX_BLOCK.size) || c.memory.firstWriteProtected(block, APX_BLOCK.size) >= 0) {
     c.device.complete(PvError.EFAULT);
     c.kernel.traceHypercall("apx_services", PvError.EFAULT);
     return { kind: "resume", cycles: serviceCost(undefined, 0) };

@@ -26,6 +26,8 @@ import { readFields, type Fields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
 import { PcMachine } from "./pc-machine";
+import { applyFvMemoryMap, fvSharedBlocks } from "./fv-memory-map";
+import { PF } from "../cpu/faults";
 import { planKernelLoad, type KernelPlan } from "./kernel-plan";
 import { samplingPortLink, samplingPortsOf } from "./sampling-port-link";
 import type { SamplingPortLink } from "../devices/sampling-ports";
@@ -137,7 +139,7 @@ export class FvVm implements PartitionVm {
     this.hz = BigInt(opts.clockHz);
     this.serial = new TimedSink(opts.console, () => this.now());
     const clock = { cycles: () => this.machineCycles(), cyclesUntil: (t: Nanos) => this.cyclesUntil(t), skip: (n: number) => void (this.idle += n) };
-    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit || this.callPending(), neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
+    this.loop = new PcRunLoop(clock, { stopRequested: () => this.exitStatus !== null || this.resetCause !== null || this.quit || this.callPending() || this.cpu?.writeViolation != null, neverWakes: () => null, waitsOn: (reason) => reason === IOREQ_STOP });
     const p = opts.partition;
     const memoryBytes = partitionRamBytes(p);
     if (memoryBytes < MIN_FV_RAM_BYTES) {
@@ -148,7 +150,7 @@ export class FvVm implements PartitionVm {
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.message);
     this.plan = planned.plan;
     const config = opts.config;
-    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: fvServiceState(p, memoryBytes) } : undefined;
+    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: this.serviceState() } : undefined;
     const ports = opts.ports;
     this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;
@@ -191,8 +193,22 @@ export class FvVm implements PartitionVm {
     const old = this.machine.memory;
     const kept = mode === "WARM_START" ? old.readBytes(guestPhys(0), old.size) : undefined;
     this.machine = this.boot(this.now());
-    if (kept !== undefined) this.machine.memory.writeBytes(guestPhys(0), kept);
-    if (this.apx !== undefined) this.apx.vcpu = fvServiceState(this.opts.partition, partitionRamBytes(this.opts.partition));
+    if (kept !== undefined) {
+      this.machine.memory.writeBytes(guestPhys(0), kept);
+      // The boot loader's information is handed over fresh on either start: the guest may have reused its pages
+      // (the pc BSP's allocator starts right after the image, where the info lies), and a warm-started guest reads
+      // its RAM size from it again.
+      const plan = this.plan;
+      const info = plan.kind === "multiboot" ? plan.plan.chunks.find((c) => c.addr === plan.plan.infoAddr) : undefined;
+      if (info !== undefined) this.machine.memory.writeBytes(info.addr, info.bytes);
+    }
+    if (this.apx !== undefined) this.apx.vcpu = this.serviceState();
+  }
+
+  /** The caller state of a fresh apx_services device: its memory blocks are the partition's shared window. */
+  private serviceState(): PvVcpuState {
+    const p = this.opts.partition;
+    return { ...fvServiceState(p, partitionRamBytes(p)), memoryBlocks: fvSharedBlocks(p) };
   }
 
   /** The guest sets its own operating modes through apx_services (no device: NORMAL as soon as it runs). */
@@ -339,6 +355,8 @@ export class FvVm implements PartitionVm {
     this.ioreq?.wire(m.bus, m.cpu);
     if (this.plan.kind === "linux") m.loadLinux(this.plan.plan);
     else m.loadMultiboot(this.plan.plan);
+    // READ_ONLY regions and shared blocks: protection applies to the guest from its first instruction, not to the loader.
+    applyFvMemoryMap(m.memory, this.opts.partition, this.opts.config);
     const source = this.input;
     this.paced = undefined;
     if (source !== undefined) {
@@ -393,6 +411,15 @@ export class FvVm implements PartitionVm {
   private stoppedExit(): VmExit {
     if (this.exitStatus !== null) return { kind: "stop", reason: `debug-exit status ${this.exitStatus}` };
     if (this.resetCause !== null) return { kind: "reset", cause: this.resetCause };
+    const cpu = this.cpu;
+    const denied = cpu?.writeViolation;
+    if (cpu !== undefined && denied != null) {
+      // The second-level protection refused a store: the kernel's #PF exit (P|W, and U at CPL 3) with the linear
+      // address as CR2, so the HM tables see a MEMORY_VIOLATION at the storing instruction as for a PV store into
+      // a read-only page. The guest's own CR2 and IDT never see it.
+      cpu.writeViolation = null;
+      return { kind: "fault", vector: PF, errorCode: 3 | (denied.user ? 4 : 0), eip: denied.eip, cr2: denied.linear };
+    }
     // A call through apx_services leaves as the trap does: the runner serves it with this partition's KernelApi.
     if (this.callPending()) return { kind: "hypercall", vector: PV_TRAP_VECTOR };
     return { kind: "quit" };

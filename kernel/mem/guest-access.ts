@@ -38,6 +38,8 @@ function walk(cpu: Cpu, addr: number, len: number, write: boolean, user: boolean
     const n = Math.min(len - off, 4096 - (lin & 4095));
     const phys = cpu.probe(lin | 0, write, user);
     if (phys < 0) return fail("pageFault", lin, cpu.probeFaultCode(lin | 0, write, user)).fault;
+    // A page the guest may not write (an FV partition's READ_ONLY region or block) is refused as a write fault.
+    if (write && cpu.mem.firstWriteProtected(phys, n) >= 0) return fail("pageFault", lin, 3 | (user ? 4 : 0)).fault;
     each(phys, off, n);
     off += n;
   }

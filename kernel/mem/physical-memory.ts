@@ -1,7 +1,8 @@
 // Guest-physical memory of one machine: a zero-filled RAM buffer (committed lazily by the host OS) plus
 // MMIO windows. Knows which 4 KiB pages hold decoded code so that any write (CPU, DMA, loader) can
-// invalidate it, and (when asked) which pages were written (dirty-log.ts). Not responsible for paging or
-// segmentation (kernel/cpu/mmu.ts).
+// invalidate it, which pages the guest may not write (the second-level protection of an FV partition's
+// READ_ONLY regions: the CPU and DMA ask, the kernel's own loads do not), and (when asked) which pages
+// were written (dirty-log.ts). Not responsible for paging or segmentation (kernel/cpu/mmu.ts).
 import { DirtyLog } from "./dirty-log";
 import type { GuestPhysAddr } from "./types";
 
@@ -15,6 +16,8 @@ interface MmioRegion {
   readonly base: number;
   readonly end: number; // exclusive
   readonly handler: MmioHandler;
+  /** The guest may read the window but not write it (a READ_ONLY shared block). */
+  readonly readOnly: boolean;
 }
 
 /** Largest RAM size a machine may have. */
@@ -49,6 +52,11 @@ export class PhysicalMemory {
   dirtyLog: DirtyLog | null = null;
   /** Pages taken from the log since startSnapshotLog (null: no snapshot log): a delta save still sees them. */
   private sinceSnapshot: Set<number> | null = null;
+  /** One byte per RAM page, non-zero when the guest may not write it (null: every page writable). Kernel
+   * writes (loader, restore, warm start) ignore it; CPU stores and DMA check writeProtected first. */
+  private readOnlyPages: Uint8Array | null = null;
+  /** True when some RAM page or MMIO window is write-protected: the CPU's store slow path checks only then. */
+  hasWriteProtection = false;
   private readonly listeners: CodeWriteListener[] = [];
   private readonly protectListeners: WriteProtectListener[] = [];
 
@@ -64,15 +72,48 @@ export class PhysicalMemory {
     this.codeLines = new Uint8Array(this.size >>> 6);
   }
 
-  /** Maps a device window; overlapping windows are a wiring bug and throw. */
-  mapMmio(base: GuestPhysAddr, length: number, handler: MmioHandler): void {
+  /** Maps a device window (`readOnly`: guest stores into it are refused, see writeProtected); overlapping windows are a wiring bug and throw. */
+  mapMmio(base: GuestPhysAddr, length: number, handler: MmioHandler, readOnly = false): void {
     const end = base + length;
     if (length <= 0 || end > 0x1_0000_0000) throw new RangeError(`bad MMIO window ${base.toString(16)}+${length}`);
     for (const r of this.regions) {
       if (base < r.end && r.base < end) throw new Error(`MMIO window ${base.toString(16)}+${length} overlaps ${r.base.toString(16)}`);
     }
-    this.regions.push({ base, end, handler });
+    this.regions.push({ base, end, handler, readOnly });
     this.regions.sort((a, b) => a.base - b.base);
+    if (readOnly) this.hasWriteProtection = true;
+  }
+
+  /**
+   * Write-protects the RAM pages of [start, end) (page-aligned, inside RAM) against the guest: the CPU never
+   * caches a write translation for them and refuses a store (writeProtected), as a second-level page table
+   * without write permission would. The kernel's own writes still land.
+   */
+  protectRam(start: GuestPhysAddr, end: GuestPhysAddr): void {
+    if (start % PAGE_SIZE !== 0 || end % PAGE_SIZE !== 0 || start < 0 || end > this.size || start > end) {
+      throw new RangeError(`bad read-only RAM range 0x${start.toString(16)}-0x${end.toString(16)}`);
+    }
+    if (start === end) return;
+    const pages = (this.readOnlyPages ??= new Uint8Array(this.codePages.length));
+    pages.fill(1, start / PAGE_SIZE, end / PAGE_SIZE);
+    this.hasWriteProtection = true;
+    for (const l of this.protectListeners) l();
+  }
+
+  /** True when the guest may not write guest-physical `addr` (a write-protected RAM page or read-only MMIO window). */
+  writeProtected(addr: number): boolean {
+    if (!this.hasWriteProtection) return false;
+    const r = this.regions.length > 0 ? this.mmioAt(addr) : undefined;
+    if (r !== undefined) return r.readOnly;
+    const pages = this.readOnlyPages;
+    return pages !== null && addr >= 0 && addr < this.size && pages[addr >>> 12] !== 0;
+  }
+
+  /** The first write-protected byte of [addr, addr+len), or -1 when the guest may write all of it (DMA checks this first). */
+  firstWriteProtected(addr: number, len: number): number {
+    if (!this.hasWriteProtection || len <= 0) return -1;
+    for (let a = addr; a < addr + len; a = Math.floor(a / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE) if (this.writeProtected(a)) return a;
+    return -1;
   }
 
   /** Removes the window served by `handler` (a relocated or disabled device); false when none was mapped. */
@@ -159,9 +200,11 @@ export class PhysicalMemory {
     return pages;
   }
 
-  /** True when a store to RAM page `page` may bypass PhysicalMemory (no code on it, no pending dirty mark). */
+  /** True when a store to RAM page `page` may bypass PhysicalMemory (no code on it, not write-protected, no pending dirty mark). */
   pageWritableFast(page: number): boolean {
     if (this.codePages[page] !== 0) return false;
+    const ro = this.readOnlyPages;
+    if (ro !== null && ro[page] !== 0) return false;
     const log = this.dirtyLog;
     return log === null || log.pages[page] !== 0;
   }

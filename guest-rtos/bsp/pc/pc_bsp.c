@@ -9,6 +9,7 @@
 #include "pc_cpu.h"
 #include "pc_apx.h"
 #include "pc_host.h"
+#include "pc_shm.h"
 
 #define TICK_PERIOD_NS 1000000ull  /* 1 ms, as the PV BSPs use when the kernel says nothing */
 #define DEFAULT_RAM_TOP 0x00400000u /* 4 MiB when the loader gave no memory size */
@@ -44,6 +45,7 @@ void rt_start(uint32_t magic, uint32_t info)
         uint32_t ram = top & ~(PAGE - 1);
         top = ram - 2 * PAGE;
         pc_paging_enable((uint32_t *)(uintptr_t)top, ram);
+        if (pc_shm_map) pc_shm_map((uint32_t *)(uintptr_t)top); /* the apx:Shared window (pc_shm.c) */
     }
     struct bsp_partition_status st;
     /* With the apexvisor service device the kernel says who this partition is and how it started. */

@@ -155,6 +155,8 @@ describe("kernel/snapshot: logbooks and shared memory blocks live outside partit
     { module: "logbook.xml", k: 3_350_000n, what: "logbooks" },
     // The writer partition has put "shared-hello" in block shm; the reader's window starts now.
     { module: "shared_memory.xml", k: 10_000_000n, what: "shared" },
+    // The same with the writer an FV partition (a PC whose shared window maps the block) and the reader PV.
+    { module: "shared_memory.pc.xml", k: 10_000_000n, what: "shared" },
   ];
   for (const c of cases) {
     it(`${c.module}: saved at ${c.k} ns with ${c.what} in the kernel note, restored from the bytes, continues bit for bit`, () => {
