@@ -1,6 +1,7 @@
 // The HM upcall record of the apx_services device (apx-services.md, "HM upcall"): what the kernel hands an FV
 // guest on the device's interrupt line (an error for its error handler, or an HM callback to run), as the
 // guest reads it field by field. Pure data and its snapshot codec; the chip is apx-services.ts.
+import type { HmCallbackKind } from "../module/partition-vm";
 import type { StateReader } from "./state-reader";
 
 /** Why the line is up: the error handler has a record, or the PartitionCallback / ModuleCallback is to run. */
@@ -48,6 +49,30 @@ export function upcallField(r: UpcallRecord | null, index: number): number {
     default:
       return r[name] >>> 0;
   }
+}
+
+/**
+ * What the guest's ACK of a record of this kind tells the kernel: nothing for the error handler's record (the
+ * errors wait in the kernel's queue), the return of the HM callback of that kind otherwise.
+ */
+export function callbackOfUpcall(kind: UpcallKind): HmCallbackKind | undefined {
+  switch (kind) {
+    case "errorHandler":
+      return undefined;
+    case "partitionCallback":
+      return "partition";
+    case "moduleCallback":
+      return "module";
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`unknown upcall kind ${String(unreachable)}`);
+    }
+  }
+}
+
+/** The record kind that runs the HM callback `kind` (the inverse of callbackOfUpcall). */
+export function upcallOfCallback(kind: HmCallbackKind): Exclude<UpcallKind, "errorHandler"> {
+  return kind === "module" ? "moduleCallback" : "partitionCallback";
 }
 
 /** The kind whose KIND value is `v`, or undefined (a guest's ACK is checked against it). */

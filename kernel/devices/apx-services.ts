@@ -5,7 +5,8 @@
 // served by apx-services-call.ts, the upcalls are posted by the FV machine (kernel/machine/fv-vm.ts).
 import type { Device, IrqLine, ParseResult } from "./device";
 import { parseStateWith } from "./state-reader";
-import { readUpcall, upcallField, upcallKindOf, type UpcallKind, type UpcallRecord } from "./apx-services-upcall";
+import type { HmCallbackKind } from "../module/partition-vm";
+import { callbackOfUpcall, readUpcall, upcallField, upcallKindOf, type UpcallRecord } from "./apx-services-upcall";
 
 /** First port of the device (16 ports: 0x660-0x66F), just above the sampling-port device. */
 export const APX_SERVICES_BASE = 0x660;
@@ -79,7 +80,7 @@ export interface ApxServicesState {
   readonly faultResult: number;
   readonly select: number;
   readonly upcall: UpcallRecord | null;
-  readonly returned: UpcallKind | null;
+  readonly returned: HmCallbackKind | null;
 }
 
 /** The device; CALL, FAULT and DATA are 32-bit registers, ID, VERSION, IRQ and SELECT bytes (other accesses are counted and float). */
@@ -91,7 +92,7 @@ export class ApxServices implements Device<ApxServicesState> {
   private faultResult = 0;
   private selected = 0;
   private record: UpcallRecord | null = null;
-  private returnedKind: UpcallKind | null = null;
+  private returnedKind: HmCallbackKind | null = null;
   /** Accesses the device does not decode (bad width or offset, an ACK that matches no record), counted. */
   ignoredAccesses = 0;
 
@@ -157,8 +158,9 @@ export class ApxServices implements Device<ApxServicesState> {
       return;
     }
     this.withdraw();
-    if (r.kind === "errorHandler") return;
-    this.returnedKind = r.kind;
+    const callback = callbackOfUpcall(r.kind);
+    if (callback === undefined) return;
+    this.returnedKind = callback;
     this.link.requestCall();
   }
 
@@ -197,7 +199,7 @@ export class ApxServices implements Device<ApxServicesState> {
   }
 
   /** Takes the callback return the guest acknowledged, if one waits. */
-  takeReturn(): UpcallKind | null {
+  takeReturn(): HmCallbackKind | null {
     const kind = this.returnedKind;
     this.returnedKind = null;
     return kind;
@@ -236,7 +238,7 @@ export class ApxServices implements Device<ApxServicesState> {
     return parseStateWith(raw, this.name, (r) => {
       const upcall = readUpcall(r, "upcall");
       if (upcall !== null && this.irq === undefined) throw r.fail("upcall: a record waits but this device has no Irq line");
-      const returned = r.raw("returned") === null ? null : r.oneOf("returned", ["partitionCallback", "moduleCallback"] as const);
+      const returned = r.raw("returned") === null ? null : r.oneOf("returned", ["partition", "module"] as const);
       return {
         pending: r.uintOrNull("pending", 0xffffffff),
         result: r.uint("result", 0xffffffff),

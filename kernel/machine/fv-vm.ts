@@ -5,7 +5,7 @@
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../devices/apx-services-call";
 import { fvCallbackEntries, serveApxFault, serveApxReturn, type FvCallbackEntries } from "../devices/apx-services-hm";
-import { UPCALL_LEVEL_VALUE } from "../devices/apx-services-upcall";
+import { callbackOfUpcall, upcallOfCallback, UPCALL_LEVEL_VALUE } from "../devices/apx-services-upcall";
 import type { HmDecision } from "../health/hm-decision";
 import { PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated";
 import { permittedById, type PermittedById } from "../hypercall/dispatcher";
@@ -122,6 +122,8 @@ export class FvVm implements PartitionVm {
   private exitStatus: number | null = null;
   /** Why the guest reset its PC in this slice (i8042 reset line, port 0xCF9), or null. */
   private resetCause: string | null = null;
+  /** The vCPU of the current boot shut down (triple fault): nothing of the guest can run any more. */
+  private shutDown = false;
   /** The user asked to leave (Ctrl-A x on the terminal feeding this partition). */
   private quit = false;
   private readonly loop: PcRunLoop;
@@ -222,7 +224,7 @@ export class FvVm implements PartitionVm {
     const m = this.machine;
     const call = { cpu: m.cpu, memory: m.memory, device, vcpu: apx.vcpu, permitted: apx.permitted, kernel };
     const returned = device.takeReturn();
-    if (returned !== null) return serveApxReturn(call, returned === "moduleCallback" ? "module" : "partition");
+    if (returned !== null) return serveApxReturn(call, returned);
     const fault = device.takeFault();
     if (fault !== null) {
       const served = serveApxFault(call, fault, (id) => void (apx.reporter = id));
@@ -237,7 +239,8 @@ export class FvVm implements PartitionVm {
    * handler through the HM upcall when the apx_services device has an upcall line (apx:Device Irq).
    */
   errorHandler(): { readonly state: ErrorHandlerState; readonly deliverable: boolean } {
-    return { state: this.apx?.vcpu.hmHandler ?? "none", deliverable: this.machine.chips.apxServices?.hasLine === true };
+    // A CPU that shut down (triple fault) runs no handler: that error stays at partition level.
+    return { state: this.apx?.vcpu.hmHandler ?? "none", deliverable: this.machine.chips.apxServices?.hasLine === true && !this.shutDown };
   }
 
   /**
@@ -265,7 +268,7 @@ export class FvVm implements PartitionVm {
     const device = this.machine.chips.apxServices;
     if (entry === undefined || device === undefined) return "none";
     const record = {
-      kind: kind === "module" ? ("moduleCallback" as const) : ("partitionCallback" as const),
+      kind: upcallOfCallback(kind),
       code: args[0] ?? 0,
       level: kind === "module" ? UPCALL_LEVEL_VALUE.MODULE : UPCALL_LEVEL_VALUE.PARTITION,
       failedAddress: 0,
@@ -281,8 +284,8 @@ export class FvVm implements PartitionVm {
   /** Withdraws a callback record the guest has not taken (the callback's time ran out, or an error ended it). */
   leaveHmCallback(): void {
     const device = this.machine.chips.apxServices;
-    const kind = device?.upcall?.kind;
-    if (kind === "partitionCallback" || kind === "moduleCallback") device?.withdraw();
+    const waiting = device?.upcall;
+    if (waiting != null && callbackOfUpcall(waiting.kind) !== undefined) device?.withdraw();
   }
 
   /** True when the apx_services device latched something (a call, a fault report, a callback return) the kernel has not served yet. */
@@ -384,6 +387,7 @@ export class FvVm implements PartitionVm {
     this.idle = 0;
     this.exitStatus = null;
     this.resetCause = null;
+    this.shutDown = false;
     const m = new PcMachine({
       memoryBytes: partitionRamBytes(this.opts.partition),
       now: () => this.now(),
@@ -453,6 +457,7 @@ export class FvVm implements PartitionVm {
           // With IF=0 no NMI is modelled, so nothing can ever wake the guest; say so (as `boot` does).
           return { exit: { kind: "stop", reason: step.reason === CLI_HLT ? "halted with interrupts disabled (cli; hlt), nothing can wake it" : step.reason }, cycles: used };
         case "tripleFault":
+          this.shutDown = true;
           return { exit: { kind: "tripleFault" }, cycles: used };
         default: {
           const never: never = step;

@@ -67,7 +67,7 @@ describe("kernel/devices/apx-services: HM upcall", () => {
     expect(levels).to.deep.equal([true, false]);
     expect(stops.length).to.equal(1);
     expect(d.busy).to.equal(true);
-    expect(d.takeReturn()).to.equal("partitionCallback");
+    expect(d.takeReturn()).to.equal("partition");
     expect(d.takeReturn()).to.equal(null);
     expect(d.busy).to.equal(false);
   });
@@ -131,12 +131,13 @@ describe("kernel/devices/apx-services: HM upcall", () => {
     const { d: acked } = device();
     acked.post(CALLBACK);
     acked.write(APX_REG.data, 4, UPCALL_KIND_VALUE.partitionCallback);
-    expect(roundTrip(acked, device().d).returned).to.equal("partitionCallback");
+    expect(roundTrip(acked, device().d).returned).to.equal("partition");
     const good = JSON.parse(JSON.stringify(saved)) as Record<string, unknown>;
     expect(device(false).d.parseState(good).ok, "a record in a device without a line").to.equal(false);
     expect(d.parseState({ ...good, upcall: { ...CALLBACK, kind: "other" } }).ok).to.equal(false);
     expect(d.parseState({ ...good, upcall: { ...CALLBACK, level: 7 } }).ok).to.equal(false);
     expect(d.parseState({ ...good, returned: "errorHandler" }).ok).to.equal(false);
+    expect(d.parseState({ ...good, returned: "partitionCallback" }).ok).to.equal(false);
     expect(d.parseState({ ...good, select: 256 }).ok).to.equal(false);
   });
 });
