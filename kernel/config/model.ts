@@ -84,6 +84,8 @@ export interface PartitionGuestConfig {
   readonly assigned?: readonly AssignedDeviceConfig[];
   /** An I/O server: its own windows in a row without a completion, with requests waiting, before it counts as hung (kernel/ioreq/server-watch.ts). */
   readonly serverDeadlineWindows?: number;
+  /** FV: the ISA line of the apx_services device's HM upcall (apx:Device Name="apx_services" Irq); absent: no upcall. */
+  readonly apxIrq?: number;
 }
 
 /** An apx:Device entry of a PV partition with Assign="true": its ports are the partition's, its IRQ a virq. */

@@ -2,6 +2,7 @@
 // devices, kernel format, initrd, command line, multiboot modules) and applies the defaults a standard file gets.
 import { dirname, isAbsolute, join } from "../host/posix-path";
 import { checkDeviceList } from "../machine/device-catalog";
+import { isaLineOwner } from "./check-apx-irq";
 import type { DiagnosticSink } from "./diagnostic";
 import { ElementReader } from "./element-reader";
 import { servedDevice } from "../ioreq/served-devices";
@@ -59,6 +60,7 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   let drive: { path: string; persist: boolean } | undefined;
   const served: ServedDeviceConfig[] = [];
   const assigned: AssignedDeviceConfig[] = [];
+  let apxIrq: { readonly irq: number; readonly pos: XmlElement["pos"] } | undefined;
   for (const d of groups.get("apx:Device") ?? []) {
     const dr = new ElementReader(d, sink);
     const name = dr.string("Name", true);
@@ -94,7 +96,9 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
       else served.push({ name, server, ...at, pos: d.pos });
       continue;
     }
-    if (mmio || irq !== undefined) dr.error(`apx:Device "${name}": Mmio and Irq place a device served by a partition (Server="..."); an in-kernel device has its PC address`);
+    // The service device's Irq is the line of its HM upcall (kernel/devices/apx-services.md), checked below.
+    if (irq !== undefined && name.toLowerCase() === "apx_services" && !mmio) apxIrq = { irq, pos: d.pos };
+    else if (mmio || irq !== undefined) dr.error(`apx:Device "${name}": Mmio and Irq place a device served by a partition (Server="..."); an in-kernel device has its PC address`);
     if (!DEVICE_SHAPE.test(name)) {
       dr.error(`apx:Device Name "${name}" is not a device name; write a chip name with an optional base, like "uart16550@0x3f8"`);
     } else if (devices.includes(name)) {
@@ -107,6 +111,16 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
   }
   const whole = checkDeviceList(devices);
   if (!whole.ok) for (const e of whole.errors) r.error(e);
+  const servedSpecs = served.flatMap((s) => {
+    const spec = servedDevice(s.name, { ...(s.mmio === true ? { mmio: true } : {}), ...(s.irq !== undefined ? { irq: s.irq } : {}) });
+    return typeof spec === "string" ? [] : [spec];
+  });
+  const lineOwner = apxIrq === undefined ? undefined : isaLineOwner(apxIrq.irq, devices, servedSpecs);
+  const noPic = apxIrq !== undefined && !devices.some((d) => d.toLowerCase() === "pic8259");
+  if (noPic && apxIrq !== undefined) sink.error(apxIrq.pos, 'apx:Device "apx_services": Irq needs the PC\'s interrupt controller; add <apx:Device Name="pic8259"/>');
+  if (apxIrq !== undefined && lineOwner !== undefined) {
+    sink.error(apxIrq.pos, `apx:Device "apx_services": Irq ${apxIrq.irq} is the line of device "${lineOwner}" in this partition; give the HM upcall a free ISA line`);
+  }
   const modules: string[] = [];
   for (const m of groups.get("apx:MultibootModule") ?? []) {
     const mr = new ElementReader(m, sink);
@@ -138,5 +152,6 @@ export function readGuest(el: XmlElement | undefined, file: string, sink: Diagno
     ...(served.length > 0 ? { served } : {}),
     ...(assigned.length > 0 ? { assigned } : {}),
     ...(serverDeadlineWindows !== undefined ? { serverDeadlineWindows } : {}),
+    ...(apxIrq !== undefined && lineOwner === undefined && !noPic ? { apxIrq: apxIrq.irq } : {}),
   };
 }

@@ -163,8 +163,9 @@ function readPartitionHmTables(
       continue;
     }
     lines.set(p.id, el.pos.line);
-    if (draft.callback !== undefined && p.guest.kind === "FV") {
-      sink.error(el.pos, `PartitionCallback "${draft.callback}": partition "${p.name}" is full-virtualized; only a PV partition's image can name an HM callback the kernel may enter`);
+    // An FV guest runs the callback from the apx_services device's upcall line (kernel/devices/apx-services.md).
+    if (draft.callback !== undefined && p.guest.kind === "FV" && p.guest.apxIrq === undefined) {
+      sink.error(el.pos, `PartitionCallback "${draft.callback}": partition "${p.name}" is full-virtualized without an HM upcall line; give it <apx:Device Name="apx_services" Irq="N"/> (its guest then runs the callback) or make it a PV partition`);
     }
     checkHmDuplicates("Partition_HM_Table", draft.entries, sink);
     checkHmKnown("Partition_HM_Table", draft.entries, systemHm, sink);

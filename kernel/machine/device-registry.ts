@@ -218,7 +218,8 @@ const FACTORIES: Record<DeviceTypeName, Factory> = {
   apx_services: ({ built, apxServices }) => {
     // Without a module to serve the calls (`boot`) the range stays unmapped: ID floats (0xFF), the guest answers locally.
     if (apxServices === undefined) return { units: [], ports: [], mmio: [] };
-    return one("apx-services", (built.apxServices = new ApxServices(apxServices)), APX_SERVICES_BASE, APX_SERVICES_COUNT);
+    const irq = apxServices.irq === undefined ? undefined : { line: isaIrq(built, apxServices.irq), number: apxServices.irq };
+    return one("apx-services", (built.apxServices = new ApxServices(apxServices, irq)), APX_SERVICES_BASE, APX_SERVICES_COUNT);
   },
 };
 

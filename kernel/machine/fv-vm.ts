@@ -4,10 +4,14 @@
 // `boot`. Not scheduling or the HM.
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../devices/apx-services-call";
+import { fvCallbackEntries, serveApxFault, serveApxReturn, type FvCallbackEntries } from "../devices/apx-services-hm";
+import { callbackOfUpcall, upcallOfCallback, UPCALL_LEVEL_VALUE } from "../devices/apx-services-upcall";
+import type { HmDecision } from "../health/hm-decision";
 import { PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated";
 import { permittedById, type PermittedById } from "../hypercall/dispatcher";
 import type { PvVcpuState } from "../hypercall/pv-call";
 import { guestPhys } from "../mem/types";
+import { ERROR_CODE_VALUES } from "../health/system-state";
 import type { Cpu } from "../cpu/cpu";
 import type { ByteSink } from "../devices/device";
 import type { BlockStore } from "../disk/block-store";
@@ -21,7 +25,7 @@ import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
 import { CLI_HLT, PcRunLoop } from "./pc-run-loop";
-import type { ErrorHandlerState, KernelApi, PartitionVm, ServiceResult, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
+import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, ServiceResult, VmExit, VmInternals, VmSlice } from "../module/partition-vm";
 import { readFields, type Fields } from "../snapshot/json-fields";
 import { prepareMachine, saveMachine, type Prepared } from "../snapshot/machine-state";
 import type { SnapshotMachine } from "../snapshot/snapshot-file";
@@ -120,6 +124,8 @@ export class FvVm implements PartitionVm {
   private exitStatus: number | null = null;
   /** Why the guest reset its PC in this slice (i8042 reset line, port 0xCF9), or null. */
   private resetCause: string | null = null;
+  /** The vCPU of the current boot shut down (triple fault): nothing of the guest can run any more. */
+  private shutDown = false;
   /** The user asked to leave (Ctrl-A x on the terminal feeding this partition). */
   private quit = false;
   private readonly loop: PcRunLoop;
@@ -130,8 +136,11 @@ export class FvVm implements PartitionVm {
   /** Console input, counted across restarts (a snapshot records its position), and its pacing on the current PC. */
   private readonly input: CountedInput | undefined;
   private paced: PacedInput | undefined;
-  /** The APEX services behind the partition's "apx_services" device (undefined: it has none, or no module). */
-  private readonly apx: { readonly permitted: PermittedById; vcpu: PvVcpuState } | undefined;
+  /**
+   * The APEX services behind the partition's "apx_services" device (undefined: it has none, or no module), the HM
+   * callbacks its image defines, and the process the last fault report named (for the upcall record).
+   */
+  private readonly apx: { readonly permitted: PermittedById; vcpu: PvVcpuState; readonly callbacks: FvCallbackEntries; reporter: number } | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
@@ -150,7 +159,11 @@ export class FvVm implements PartitionVm {
     if (!planned.ok) throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, planned.message);
     this.plan = planned.plan;
     const config = opts.config;
-    this.apx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services") ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: this.serviceState() } : undefined;
+    const withApx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services");
+    // The HM callbacks run on the device's upcall line: without an Irq there is none to find.
+    const callbacks = withApx && p.guest.apxIrq !== undefined ? fvCallbackEntries(opts.image, config, p.id, p.systemPartition) : {};
+    if (typeof callbacks === "string") throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, callbacks);
+    this.apx = withApx ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: this.serviceState(), callbacks, reporter: 0 } : undefined;
     const ports = opts.ports;
     this.samplingPorts = ports !== undefined && samplingPortsOf(p).length > 0 ? samplingPortLink(p, ports) : undefined;
     const hub = opts.ioreq;
@@ -202,7 +215,10 @@ export class FvVm implements PartitionVm {
       const info = plan.kind === "multiboot" ? plan.plan.chunks.find((c) => c.addr === plan.plan.infoAddr) : undefined;
       if (info !== undefined) this.machine.memory.writeBytes(info.addr, info.bytes);
     }
-    if (this.apx !== undefined) this.apx.vcpu = this.serviceState();
+    if (this.apx !== undefined) {
+      this.apx.vcpu = this.serviceState();
+      this.apx.reporter = 0;
+    }
   }
 
   /** The caller state of a fresh apx_services device: its memory blocks are the partition's shared window. */
@@ -216,21 +232,81 @@ export class FvVm implements PartitionVm {
     return this.apx !== undefined;
   }
 
+  /** Serves what the apx_services device latched: a callback's return first, then a fault report, then a call. */
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     const device = this.machine.chips.apxServices;
-    if (this.apx === undefined || device === undefined || vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `no paravirt call of vector ${vector} waits in this machine` };
+    const apx = this.apx;
+    if (apx === undefined || device === undefined || vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `no paravirt call of vector ${vector} waits in this machine` };
     const m = this.machine;
-    return serveApxCall({ cpu: m.cpu, memory: m.memory, device, vcpu: this.apx.vcpu, permitted: this.apx.permitted, kernel });
+    const call = { cpu: m.cpu, memory: m.memory, device, vcpu: apx.vcpu, permitted: apx.permitted, kernel };
+    const returned = device.takeReturn();
+    if (returned !== null) return serveApxReturn(call, returned);
+    const fault = device.takeFault();
+    if (fault !== null) {
+      const served = serveApxFault(call, fault, (id) => void (apx.reporter = id));
+      apx.reporter = 0; // named only in the upcall this report posts
+      return served;
+    }
+    return serveApxCall(call);
   }
 
-  /** The error-handler state the guest declared (hm_set_handler_state); kernel-detected faults never reach it (no HM upcall on a PC). */
+  /**
+   * The error-handler state the guest declared (hm_set_handler_state); a kernel-detected fault reaches the
+   * handler through the HM upcall when the apx_services device has an upcall line (apx:Device Irq).
+   */
   errorHandler(): { readonly state: ErrorHandlerState; readonly deliverable: boolean } {
-    return { state: this.apx?.vcpu.hmHandler ?? "none", deliverable: false };
+    // A CPU that shut down (triple fault) runs no handler: that error stays at partition level.
+    return { state: this.apx?.vcpu.hmHandler ?? "none", deliverable: this.machine.chips.apxServices?.hasLine === true && !this.shutDown };
   }
 
-  /** True when the apx_services device latched a call that the kernel has not served yet. */
+  /**
+   * Posts the error-handler record on the upcall line. While an earlier record waits unacknowledged the line
+   * stays up and this one waits in the kernel's queue only (the guest drains it with hm_get_error_status).
+   */
+  raiseHmUpcall(d: HmDecision, failedAddress: number): void {
+    const device = this.machine.chips.apxServices;
+    if (device === undefined || this.apx === undefined) return;
+    const record = { kind: "errorHandler" as const, code: ERROR_CODE_VALUES[d.errorCode], level: UPCALL_LEVEL_VALUE[d.level], failedAddress, process: this.apx.reporter, errorId: d.errorId, systemState: d.logEntry.systemState, partition: this.opts.partition.id, entry: 0 };
+    device.post(record);
+  }
+
+  hasHmCallback(kind: HmCallbackKind): boolean {
+    return this.apx?.callbacks[kind] !== undefined;
+  }
+
+  /**
+   * Posts the callback on the upcall line with its arguments (error code, identifier, system state and, for the
+   * ModuleCallback, the partition in error): the guest's interrupt handler calls it and ACKs its return.
+   * "none" when the image has no such callback or a record waits already.
+   */
+  enterHmCallback(kind: HmCallbackKind, args: readonly number[]): "entered" | "none" | "badStack" {
+    const entry = this.apx?.callbacks[kind];
+    const device = this.machine.chips.apxServices;
+    if (entry === undefined || device === undefined) return "none";
+    const record = {
+      kind: upcallOfCallback(kind),
+      code: args[0] ?? 0,
+      level: kind === "module" ? UPCALL_LEVEL_VALUE.MODULE : UPCALL_LEVEL_VALUE.PARTITION,
+      failedAddress: 0,
+      process: 0,
+      errorId: args[1] ?? 0,
+      systemState: args[2] ?? 0,
+      partition: args[3] ?? this.opts.partition.id,
+      entry,
+    };
+    return device.post(record) ? "entered" : "none";
+  }
+
+  /** Withdraws a callback record the guest has not taken (the callback's time ran out, or an error ended it). */
+  leaveHmCallback(): void {
+    const device = this.machine.chips.apxServices;
+    const waiting = device?.upcall;
+    if (waiting != null && callbackOfUpcall(waiting.kind) !== undefined) device?.withdraw();
+  }
+
+  /** True when the apx_services device latched something (a call, a fault report, a callback return) the kernel has not served yet. */
   private callPending(): boolean {
-    return this.machine?.chips.apxServices?.pending != null;
+    return this.machine?.chips.apxServices?.busy === true;
   }
 
   introspect(): VmInternals {
@@ -327,6 +403,7 @@ export class FvVm implements PartitionVm {
     this.idle = 0;
     this.exitStatus = null;
     this.resetCause = null;
+    this.shutDown = false;
     const m = new PcMachine({
       memoryBytes: partitionRamBytes(this.opts.partition),
       now: () => this.now(),
@@ -334,7 +411,7 @@ export class FvVm implements PartitionVm {
       debugConsoleOut: this.serial,
       devices: this.deviceList(),
       ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
-      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call") } } : {}),
+      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call"), ...(this.opts.partition.guest.apxIrq !== undefined ? { irq: this.opts.partition.guest.apxIrq } : {}) } } : {}),
       ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
@@ -398,6 +475,7 @@ export class FvVm implements PartitionVm {
           // With IF=0 no NMI is modelled, so nothing can ever wake the guest; say so (as `boot` does).
           return { exit: { kind: "stop", reason: step.reason === CLI_HLT ? "halted with interrupts disabled (cli; hlt), nothing can wake it" : step.reason }, cycles: used };
         case "tripleFault":
+          this.shutDown = true;
           return { exit: { kind: "tripleFault" }, cycles: used };
         default: {
           const never: never = step;

@@ -4,7 +4,7 @@
 import type { ErrorCode, InjectedError, PartitionConfig, PortConfig, SystemConfig } from "../config/model";
 import { compileHmTables, decideHm, describeAction, type HmDecision, type HmError, type HmTables } from "../health/hm-decision";
 import { HmLog, type HmLogEntry } from "../health/hm-log";
-import { ERROR_CODE_VALUES, partitionSystemState, type PartitionContext } from "../health/system-state";
+import { ERROR_CODE_VALUES, partitionSystemState, type KernelFault, type PartitionContext } from "../health/system-state";
 import { nanos, type Nanos, type PartitionId } from "../mem/types";
 import {
   applyPartitionAction,
@@ -42,7 +42,7 @@ import type { CompiledSchedule } from "../sched/window-scheduler";
 import { ConsoleMux, type ConsoleBytes, type ConsoleLineSink } from "./console-mux";
 import { classifyFault } from "./fault-class";
 import { PartitionLoadError } from "./load-error";
-import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ServiceResult, VmLinks } from "./partition-vm";
+import type { GuestError, KernelApi, LogbookServices, PartitionError, PartitionVm, PortServices, ReportedFaultOutcome, ServiceResult, VmLinks } from "./partition-vm";
 import { USER_QUIT } from "./partition-vm";
 import { IoreqHub } from "../ioreq/ioreq-hub";
 import { DEFAULT_SERVER_DEADLINE_WINDOWS, ServerWatch } from "../ioreq/server-watch";
@@ -211,7 +211,7 @@ export class ModuleRunner {
     this.moduleAgent = [...this.partitions.values()].find((p) => p.vm.hasHmCallback?.("module") === true);
     const named = config.moduleCallback;
     if (named !== undefined && this.moduleAgent === undefined) {
-      throw new PartitionLoadError("(module)", undefined, undefined, `ModuleCallback "${named}": no system partition (SystemPartition="true") is a PV partition whose image defines it`);
+      throw new PartitionLoadError("(module)", undefined, undefined, `ModuleCallback "${named}": no system partition (SystemPartition="true") is a PV partition whose image defines it, or an FV one whose image defines it and whose apx_services device has an Irq`);
     }
   }
 
@@ -638,6 +638,15 @@ export class ModuleRunner {
         return toReturnCode("ok");
       },
       raiseGuestError: (e: GuestError): boolean => this.raiseGuestError(p, e),
+      raiseReportedFault: (fault: KernelFault, message: string, failedAddress: number): ReportedFaultOutcome => {
+        const agent = this.moduleAgent;
+        let waits = false;
+        const handled = this.raiseFault(p, { kind: "fault", fault }, message, "code", failedAddress, true, (d) => {
+          // act() below leaves a module action to the ModuleCallback of another partition's next window.
+          waits = d.action.kind === "module" && p.callback === undefined && agent !== undefined && agent !== p && this.runnable(agent);
+        });
+        return handled ? "handler" : waits ? "waits" : "acts";
+      },
     };
   }
 
@@ -764,16 +773,22 @@ export class ModuleRunner {
    * NORMAL mode with virqs unmasked and the kernel's record queue has room; otherwise the module or
    * partition action applies. True when the partition goes on running (the upcall is pending).
    */
-  private raiseFault(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall", failedAddress: number): boolean {
+  private raiseFault(p: PartitionRuntime, error: HmError, message: string, context: "code" | "hypercall", failedAddress: number, deferAction = false, decided?: (d: HmDecision) => void): boolean {
     const eh = p.vm.errorHandler?.();
     const reachable = eh !== undefined && eh.state === "ready" && eh.deliverable && p.mode.mode === "NORMAL";
     const full = reachable && p.errors.length >= MAX_QUEUED_ERRORS;
     const text = full ? `${message} (error handler queue full: handled at partition level)` : message;
     const d = this.classify(p, error, text, this.codeContext(p, context), reachable && !full);
+    decided?.(d);
     if (d.action.kind === "errorHandler") {
       p.errors.push({ code: d.errorCode, message, failedAddress });
-      p.vm.raiseHmUpcall?.();
+      p.vm.raiseHmUpcall?.(d, failedAddress);
       return true;
+    }
+    // A fault an FV guest reported through a service: its action waits for the report to return, as a service's effects do.
+    if (deferAction) {
+      p.deferred.push(() => this.act(p, d));
+      return false;
     }
     return this.act(p, d) === "callback";
   }

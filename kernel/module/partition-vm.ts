@@ -3,6 +3,7 @@
 import type { ErrorCode, PortConfig } from "../config/model";
 import type { Cpu } from "../cpu/cpu";
 import type { CpuExit } from "../cpu/exit";
+import type { HmDecision } from "../health/hm-decision";
 import type { KernelFault } from "../health/system-state";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import type { Nanos, PartitionId } from "../mem/types";
@@ -85,7 +86,17 @@ export interface KernelApi {
   traceHypercall(service: string, result: number | "fault"): void;
   /** hm_callback_return: the partition HM callback ended; false when none runs. The VM restored its context. */
   hmCallbackReturn(): boolean;
+  /**
+   * A CPU exception an FV guest's own IDT took in its code and reported (apx_services FAULT): classified as
+   * the kernel classifies a PV partition's fault. "handler": it goes to the error handler (the VM posted the HM
+   * upcall); "waits": its module action waits for the ModuleCallback in another partition; "acts": the module
+   * or partition action applies once the report returns.
+   */
+  raiseReportedFault?(fault: KernelFault, message: string, failedAddress: number): ReportedFaultOutcome;
 }
+
+/** What became of a fault an FV guest reported (KernelApi.raiseReportedFault). */
+export type ReportedFaultOutcome = "handler" | "waits" | "acts";
 
 /** An error reported by the guest RTOS (hm_raise_error). */
 export interface GuestError {
@@ -161,16 +172,19 @@ export interface PartitionVm {
   introspect?(): VmInternals;
   /**
    * The guest's error-handler state, and whether an HM upcall can reach it now (an upcall handler is
-   * registered and virqs are not masked). PV only; a VM without it has no error handler.
+   * registered and virqs are not masked; FV: apx_services has an upcall line). A VM without it has no error handler.
    */
   errorHandler?(): { readonly state: ErrorHandlerState; readonly deliverable: boolean };
-  /** Raises the HM virq: a process-level error record waits in the kernel's queue (PV only). */
-  raiseHmUpcall?(): void;
+  /**
+   * Raises the HM upcall: a process-level error record waits in the kernel's queue (PV: the HM virq; FV: the
+   * apx_services line with a copy of the decision and the failed address).
+   */
+  raiseHmUpcall?(decision: HmDecision, failedAddress: number): void;
   /**
    * Enters an HM callback of the partition's image with `args` as C arguments, saving the interrupted
    * context: the PartitionCallback of its Partition_HM_Table, or (a system partition) the module's
    * ModuleCallback. "none" when the image has no such callback or one runs already, "badStack" when
-   * the stack cannot take the frame (PV only; kernel/partition/hm-callback.ts).
+   * the stack cannot take the frame (PV: kernel/partition/hm-callback.ts; FV: posted on the apx_services line).
    */
   enterHmCallback?(kind: HmCallbackKind, args: readonly number[]): "entered" | "none" | "badStack";
   /** True when the image defines the callback of that kind (the module agent is found this way). */

@@ -17,7 +17,7 @@ describe("guest RTOS test suite in partitions", function () {
   it("has a module per group and binding, at least 60 guest tests each binding once run", () => {
     expect(modules.filter((m) => m.binding === "trap").map((m) => m.name)).to.include.members(["core", "process", "intra", "partition", "ports", "hm_stack", "hm_deadline", "hm_memory", "qlist"]);
     expect(modules.filter((m) => m.binding === "jumptable").length).to.equal(modules.filter((m) => m.binding === "trap").length);
-    expect(modules.filter((m) => m.binding === "pc").map((m) => m.name)).to.have.members(["core", "process", "intra", "partition", "hm_stack", "hm_deadline", "logbook", "ports", "qlist", "part2", "schedule", "warm", "hm_memory", "hm_module", "shared_memory", "shm_fault", "mem_access"]);
+    expect(modules.filter((m) => m.binding === "pc").map((m) => m.name)).to.have.members(["core", "process", "intra", "partition", "hm_stack", "hm_deadline", "logbook", "ports", "qlist", "part2", "schedule", "warm", "hm_memory", "hm_module", "shared_memory", "shm_fault", "mem_access", "hm_upcall", "hm_callback", "hm_modcb"]);
   });
 
   const counts = { trap: 0, jumptable: 0, pc: 0 };

@@ -33,6 +33,12 @@ const mutants: Mutant[] = [
   { base: "mem_access", what: 'region "rom" Access READ_ONLY -> READ_WRITE (the store lands)', from: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_ONLY"', to: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_WRITE"' },
   { base: "hm_upcall", what: "level PROCESS -> PARTITION (the handler no longer gets it)", from: 'ErrorIdentifier="3" ErrorLevel="PROCESS" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
 ];
+// The same HM paths on the bare-PC BSP in FV partitions (apx_services: fault report, upcall line; kernel/devices/apx-services.md).
+const PC_BASES = ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb"];
+mutants.push(
+  ...mutants.filter((m) => PC_BASES.includes(m.base)).map((m) => ({ ...m, base: `${m.base}.pc` })),
+  { base: "hm_upcall.pc", what: "apx_services without Irq (no upcall line: the handler never gets it)", from: '<apx:Device Name="apx_services" Irq="5"/>', to: '<apx:Device Name="apx_services"/>' },
+);
 
 /** The base XML with one replacement (exactly one match, or the test itself is broken) and absolute image paths. */
 function mutate(file: string, from: string, to: string): string {
@@ -63,7 +69,7 @@ describe("HM tables: every action kind is observable (mutation test)", function 
     return [...r.problems, ...r.reports.flatMap((p) => p.tests.filter((t) => !t.pass).map((t) => `FAIL ${t.group}.${t.name}: ${t.reason}`))];
   };
 
-  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "mem_access"]) {
+  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "mem_access", ...PC_BASES.map((b) => `${b}.pc`)]) {
     it(`${base}: the shipped module passes`, () => {
       const file = join(dir, `${base}.xml`);
       writeFileSync(file, mutate(join(ROOT, SUITE_DIR, `${base}.xml`), "<Module_Schedule", "<Module_Schedule"));

@@ -4,7 +4,6 @@
 #include "pc-io.h"
 #include "pv_abi.h"
 #include "pc_apx.h"
-#include "pc_cpu.h"
 
 #define APX_BASE 0x660u
 #define APX_REG_ID 0x0u
@@ -35,27 +34,4 @@ uint32_t pc_apx_call(uint32_t svc, uint32_t a0, uint32_t a1, uint32_t a2, uint32
     /* The kernel serves the call before the instruction after the OUT runs, and writes b.result. */
     __asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&b), "Nd"((uint16_t)(APX_BASE + APX_REG_CALL)) : "memory");
     return b.result;
-}
-
-/* ARINC 653 ERROR_CODE_TYPE values (apex/hm.h) for the CPU's exceptions. */
-#define ERR_NUMERIC_ERROR 2u
-#define ERR_ILLEGAL_REQUEST 3u
-#define ERR_MEMORY_VIOLATION 5u
-#define ERR_HARDWARE_FAULT 6u
-
-/* A CPU exception is a partition error for the kernel's HM tables, with its exact code: they decide (a
- * restart never comes back here). When they let the partition go on, the faulting instruction cannot be
- * resumed, so pc_exception stops the machine as without the device. */
-void pc_fault_hook(uint32_t vector, uint32_t address)
-{
-    static const char msg[] = "CPU exception";
-    if (!pc_apx_present()) return;
-    uint32_t code;
-    switch (vector) {
-    case 0: case 16: case 19: code = ERR_NUMERIC_ERROR; break;          /* #DE, #MF, #XM */
-    case 6: code = ERR_ILLEGAL_REQUEST; break;                          /* #UD */
-    case 10: case 11: case 12: case 13: case 14: code = ERR_MEMORY_VIOLATION; break; /* #TS #NP #SS #GP #PF */
-    default: code = ERR_HARDWARE_FAULT; break;
-    }
-    (void)pc_apx_call(PV_SVC_HM_RAISE_ERROR, code, PV_HMF_NO_HANDLER, address, (uint32_t)(uintptr_t)msg, sizeof msg - 1);
 }

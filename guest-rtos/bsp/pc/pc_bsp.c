@@ -8,6 +8,7 @@
 #include "multiboot.h"
 #include "pc_cpu.h"
 #include "pc_apx.h"
+#include "pc_hm.h"
 #include "pc_host.h"
 #include "pc_shm.h"
 
@@ -35,6 +36,7 @@ void rt_start(uint32_t magic, uint32_t info)
 {
     pc_uart_init();
     pc_cpu_init();
+    pc_hm_init();
     const struct multiboot_info *mb = magic == MULTIBOOT_BOOT_MAGIC ? (const struct multiboot_info *)(uintptr_t)info : 0;
     uint32_t top = DEFAULT_RAM_TOP;
     if (mb != 0 && (mb->flags & MULTIBOOT_INFO_MEMORY) != 0) top = 0x00100000u + mb->mem_upper * 1024u;

@@ -1,6 +1,6 @@
 /* pc_cpu.c: the bare-PC BSP's hardware set-up: flat GDT, IDT, 8259A PIC remap and masks, 8254 PIT
  * channel 0 periodic tick and latch readback, COM1 16550 (polled) and isa-debug-exit. It knows nothing
- * of tasks or APEX; a CPU exception is printed and the machine is ended (pc_exception). */
+ * of tasks or APEX; a CPU exception is offered to pc_fault_hook, then printed and the machine is ended (pc_exception). */
 #include <rt/stdio.h>
 #include "pc-io.h"
 #include "pc_cpu.h"
@@ -83,6 +83,37 @@ void pc_cpu_init(void)
     pic_remap();
 }
 
+void pc_irq_route(uint32_t irq, void (*entry)(void))
+{
+    set_gate(PIC_VEC_BASE + irq, entry);
+    if (irq >= 8) {
+        outb(PIC2_DATA, inb(PIC2_DATA) & (uint8_t)~(1u << (irq - 8)));
+        outb(PIC1_DATA, inb(PIC1_DATA) & (uint8_t)~(1u << 2)); /* the cascade */
+    } else {
+        outb(PIC1_DATA, inb(PIC1_DATA) & (uint8_t)~(1u << irq));
+    }
+}
+
+uint32_t pc_irq_mask_only(uint32_t irq)
+{
+    uint32_t old = (uint32_t)inb(PIC1_DATA) | ((uint32_t)inb(PIC2_DATA) << 8);
+    uint32_t keep = irq < 16 ? (1u << irq) | (irq >= 8 ? 1u << 2 : 0u) : 0u;
+    pc_irq_set_mask(0xFFFFu & ~keep);
+    return old;
+}
+
+void pc_irq_set_mask(uint32_t mask)
+{
+    outb(PIC1_DATA, (uint8_t)mask);
+    outb(PIC2_DATA, (uint8_t)(mask >> 8));
+}
+
+void pc_irq_eoi(uint32_t irq)
+{
+    if (irq >= 8) outb(PIC2_CMD, 0x20);
+    outb(PIC1_CMD, 0x20);
+}
+
 uint32_t pc_pit_start(uint64_t period_ns)
 {
     uint64_t d = (period_ns * PC_PIT_HZ + 500000000ull) / 1000000000ull;
@@ -91,7 +122,7 @@ uint32_t pc_pit_start(uint64_t period_ns)
     outb(PIT_CMD, PIT_CH0_LOHI_MODE2);
     outb(PIT_CH0, (uint8_t)(d & 0xFF));
     outb(PIT_CH0, (uint8_t)(d >> 8));
-    outb(PIC1_DATA, 0xFE); /* IRQ0 only */
+    outb(PIC1_DATA, inb(PIC1_DATA) & 0xFE); /* IRQ0, beside a line pc_irq_route gave out */
     return (uint32_t)d;
 }
 
@@ -148,7 +179,7 @@ void pc_exception(uint32_t vector, uint32_t error, uint32_t eip)
 {
     uint32_t address = eip;
     if (vector == 14) __asm__ volatile("movl %%cr2, %0" : "=r"(address));
-    if (pc_fault_hook != 0) pc_fault_hook(vector, address);
+    if (pc_fault_hook != 0) pc_fault_hook(vector, error, eip, address);
     printf("pc-bsp: CPU exception %u error %#x at eip %#x: machine stopped\n", vector, error, eip);
     pc_exit(3);
 }

@@ -1,6 +1,6 @@
 /* pc_isr.S: the bare-PC BSP's interrupt and exception entries (ring 0, no privilege change): the PIT
- * tick (IRQ0), the spurious/unused IRQ entry, and one stub per CPU exception. Descriptor tables and
- * the PIC/PIT programming are in pc_cpu.c; what a handler does is in C. */
+ * tick (IRQ0), the HM upcall line, the spurious/unused IRQ entry, and one stub per CPU exception. Descriptor tables and
+ * the PIC/PIT programming are in pc_cpu.c; what a handler does is in C (the upcall line's: pc_hm.c). */
     .text
 /* IRQ0: EOI first so the next tick can arrive once some task unmasks, then pc_tick() (counts the tick,
  * calls rtos_isr_tick(1), may switch tasks); the interrupted task comes back here later, and iret
@@ -28,6 +28,18 @@ pc_irq_other_entry:
     popl %eax
     iret
     .size pc_irq_other_entry, . - pc_irq_other_entry
+
+/* The apexvisor service device's HM upcall line (pc_hm.c routes it): pc_hm_irq() sends the EOI, takes the
+ * record and may switch tasks (the error handler's upcall) or run an HM callback; iret restores IF. */
+    .globl pc_irq_apx_entry
+    .type pc_irq_apx_entry, @function
+pc_irq_apx_entry:
+    pushal
+    cld
+    call pc_hm_irq
+    popal
+    iret
+    .size pc_irq_apx_entry, . - pc_irq_apx_entry
 
 /* CPU exceptions: pc_exception(vector, error code, faulting EIP); it does not return. */
     .macro EXC vec, has_err

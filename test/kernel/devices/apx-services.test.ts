@@ -79,7 +79,7 @@ const result = (pc: PcMachine): number => pc.bus.read(ioPort(APX_SERVICES_BASE +
 describe("kernel/devices/apx-services", () => {
   it("answers its ID; without a module behind it the range floats (0xFF), as on a PC without the device", () => {
     expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.id), 1)).to.equal(APX_ID);
-    expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + 1), 1)).to.equal(1);
+    expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + 1), 1)).to.equal(2);
     expect(machine(false).pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.id), 1)).to.equal(0xff);
   });
 
@@ -161,7 +161,7 @@ describe("kernel/devices/apx-services", () => {
     d.write(APX_REG.call, 4, BLOCK);
     d.complete(PvError.EINVAL);
     const saved = roundTrip(d, new ApxServices({ requestCall: () => undefined }));
-    expect(saved).to.deep.equal({ pending: BLOCK, result: PvError.EINVAL >>> 0 });
+    expect(saved).to.deep.equal({ pending: BLOCK, result: PvError.EINVAL >>> 0, fault: null, faultResult: 0, select: 0, upcall: null, returned: null });
     expect(d.parseState({ pending: -1, result: 0 }).ok).to.equal(false);
     expect(d.parseState({ pending: null }).ok).to.equal(false);
   });

@@ -70,4 +70,30 @@ describe("kernel/snapshot: HM callback state", function () {
       expectResavedSame(file, s);
     });
   });
+
+  // The same on the bare-PC BSP in FV partitions: the callback (or the error handler's record) waits on the
+  // apx_services upcall line, the record in the device's saved state (kernel/devices/apx-services.md).
+  const upcallOf = (s: SnapshotContent): unknown[] =>
+    s.machines.flatMap((m) => m.devices.filter((d) => d.unit === "apx-services").map((d) => (d.state as { upcall: unknown }).upcall)).filter((u) => u !== null);
+
+  it("hm_callback.pc.xml: saved while its PartitionCallback waits on the upcall line, resumed in a new process, continues bit for bit", () => {
+    const file = join(REPO_ROOT, "partitions", "rtos-tests", "hm_callback.pc.xml");
+    const full = inProcess(file, { kind: "duration", value: nanos(total) });
+    const k = noticeAt(full, /PartitionCallback runs before/) + 1n;
+    checkCutsInNewProcess(file, tmp, total, full, [k], (_, s) => {
+      expect(kernelOf(s).partitions.some((p) => p.callback.length === 1), "a decision held by the callback").to.equal(true);
+      expect(upcallOf(s), "the callback's record on the line").to.have.length(1);
+      expectResavedSame(file, s);
+    });
+  });
+
+  it("hm_upcall.pc.xml: saved with the error handler's record on the upcall line, resumed in a new process, continues bit for bit", () => {
+    const file = join(REPO_ROOT, "partitions", "rtos-tests", "hm_upcall.pc.xml");
+    const full = inProcess(file, { kind: "duration", value: nanos(total) });
+    const k = noticeAt(full, /PROCESS:ERROR_HANDLER/) + 1n;
+    checkCutsInNewProcess(file, tmp, total, full, [k], (_, s) => {
+      expect(upcallOf(s), "the error handler's record on the line").to.have.length(1);
+      expectResavedSame(file, s);
+    });
+  });
 });
