@@ -318,7 +318,9 @@ export class FvVm implements PartitionVm {
       debugConsoleOut: this.serial,
       devices: this.deviceList(),
       ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
-      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call") } } : {}),
+      ...(this.apx !== undefined
+        ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call"), identity: { name: this.opts.partition.name, systemPartition: this.opts.partition.systemPartition } } }
+        : {}),
       ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;
