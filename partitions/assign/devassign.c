@@ -6,6 +6,7 @@
 #include "pv_abi.h"
 #include "pv_note.h"
 #include "bare-pv.h"
+#include "pc-io.h" /* inb/outb, the same instructions in ring 3 */
 
 PV_ABI_NOTE("devassign", 0, 0);
 
@@ -36,18 +37,6 @@ __asm__(".pushsection .text.start,\"ax\",@progbits\n"
 #define MCR_OUT2 0x08u
 #define MCR_LOOP 0x10u
 #define LSR_THRE 0x20u
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 static void say_hex(const char *label, uint32_t v)
 {
