@@ -9,7 +9,7 @@ import { join } from "path";
 import { REPO_ROOT } from "../../kernel/host/node/node-files";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
-import { ioVariant, runIoModule, runIoModuleSplit, type IoRun } from "../support/io-module";
+import { ioVariant, runTestModule, runTestModuleSplit, type ModuleRun } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "mmio.xml");
 const BASE = 0xfebff000;
@@ -24,10 +24,10 @@ const access = (e: Ioreq): string => (e.dir === "in" ? `r${e.addr - BASE}` : `w$
 describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by an I/O partition", function () {
   this.timeout(300_000);
   let tmp = "";
-  let whole: IoRun;
+  let whole: ModuleRun;
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), "apexvisor-mmio-"));
-    whole = runIoModule(XML, 40_000_000n);
+    whole = runTestModule(XML, 40_000_000n);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -74,14 +74,14 @@ describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by
     // load issued (the first held for the re-run, in the machine note); a store not served.
     const cuts = [issued[1]!.time + 7n, served[10]!.time + 3n, issued[11]!.time + 3n, issued[12]!.time + 1n];
     for (const cut of cuts) {
-      const { first, rest } = runIoModuleSplit(XML, cut, 40_000_000n);
+      const { first, rest } = runTestModuleSplit(XML, cut, 40_000_000n);
       expect([...first.lines, ...rest.lines], `cut at ${cut} ns`).to.deep.equal(whole.lines);
       expect(writeJsonLines(first.events) + writeJsonLines(rest.events), `cut at ${cut} ns`).to.equal(writeJsonLines(whole.events));
     }
   });
 
   it("a server that crashes with an MMIO request in flight goes to the HM; the access reads a floating bus; the restarted server serves again", () => {
-    const r = runIoModule(ioVariant(XML, tmp, "crash=4"), 40_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "crash=4"), 40_000_000n);
     expect(r.lines.some((l) => /HM: partition io: MEMORY_VIOLATION/.test(l))).to.equal(true, r.lines.join("\n"));
     const io = ioreqs(r.events);
     // The fourth request, OR's load, was in the ring: it reads all ones.
@@ -92,14 +92,14 @@ describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by
   });
 
   it("a server that stops completing (hang) is hung after its deadline: DEADLINE_MISSED, the MMIO access completes as a floating bus", () => {
-    const r = runIoModule(ioVariant(XML, tmp, "hang"), 40_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "hang"), 40_000_000n);
     expect(r.lines.some((l) => /HM: partition io: DEADLINE_MISSED/.test(l))).to.equal(true, r.lines.join("\n"));
     expect(ioreqs(r.events).some((e) => e.phase === "served" && e.outcome === "floating" && e.space === "mmio")).to.equal(true);
     expect(r.modes[0]).to.equal("guest:IDLE");
   });
 
   it("raises THRE and RDA through the client's 8259A (ioreq_irq_set): the guest's console runs interrupt-driven", () => {
-    const r = runIoModule(ioVariant(XML, tmp, "", CLIENT_IRQ), 60_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "", CLIENT_IRQ), 60_000_000n);
     const guest = r.lines.filter((l) => l.startsWith("[guest]"));
     expect(guest).to.include("[guest] mmio-uart: this line went out by THRE interrupts");
     expect(guest.find((l) => l.startsWith("[guest] mmio irq: THRE"))).to.match(/THRE interrupts (\d+), RDA interrupts 1, received 'Z'$/);

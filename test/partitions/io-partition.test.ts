@@ -6,7 +6,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { REPO_ROOT } from "../../kernel/host/node/node-files";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
-import { ioVariant, runIoModule, runIoModuleSplit } from "../support/io-module";
+import { ioVariant, runTestModule, runTestModuleSplit } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "module.xml");
 
@@ -17,7 +17,7 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("prints the guest's output under the guest's name, and traces every access issued, served and completed", () => {
-    const r = runIoModule(XML, 100_000_000n);
+    const r = runTestModule(XML, 100_000_000n);
     expect(r.lines.filter((l) => l.startsWith("[guest]"))).to.deep.equal([
       "[guest] Hello from a Multiboot guest on apexvisor!",
       "[guest] hello: memory below 1 MiB: 639 KiB, above 1 MiB: 2944 KiB",
@@ -40,9 +40,9 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   });
 
   it("save in the middle of forwarded accesses, resume from the file's bytes: the same console and trace as one run", () => {
-    const whole = runIoModule(XML, 100_000_000n);
+    const whole = runTestModule(XML, 100_000_000n);
     // 1234567 ns: inside the guest's window, with one of its accesses issued and not yet served.
-    const { first, rest } = runIoModuleSplit(XML, 1_234_567n, 100_000_000n);
+    const { first, rest } = runTestModuleSplit(XML, 1_234_567n, 100_000_000n);
     const mid = first.events.filter((e) => e.kind === "ioreq");
     expect(mid[mid.length - 1]).to.deep.include({ phase: "issued" });
     expect([...first.lines, ...rest.lines]).to.deep.equal(whole.lines);
@@ -50,7 +50,7 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   });
 
   it("a hostile server's bogus completions are an HM event for the server; the guest reads a floating bus and the host does not throw", () => {
-    const r = runIoModule(ioVariant(XML, tmp, "bogus"), 20_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "bogus"), 20_000_000n);
     expect(r.hm).to.be.greaterThan(0);
     expect(r.lines.some((l) => /HM: partition io: ILLEGAL_REQUEST .*bogus ioreq completion: slot 0 \(request 1 of partition 1\): id is 2, the kernel posted 1/.test(l))).to.equal(true, r.lines.join("\n"));
     const io = r.events.flatMap((e) => (e.kind === "ioreq" ? [e] : []));
@@ -60,7 +60,7 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   });
 
   it("a server that crashes goes to the HM, restarts and serves again; the guest runs to its end", () => {
-    const r = runIoModule(ioVariant(XML, tmp, "crash"), 200_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "crash"), 200_000_000n);
     expect(r.lines.some((l) => /HM: partition io: MEMORY_VIOLATION/.test(l))).to.equal(true);
     expect(r.lines.filter((l) => l === "[io   ] ioserver: ring attached" || l === "[io] ioserver: ring attached")).to.have.length(2);
     expect(r.lines).to.include("[guest] hello: bye");

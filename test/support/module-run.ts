@@ -1,27 +1,29 @@
-// Runs an I/O-partition module (partitions/io-partition) for a test: its console lines, trace events, HM
-// count, final modes and snapshot; a save at a cut resumed from the file's bytes; XML variants that give the
-// server (and client) a command line. Shared by io-partition.test.ts and io-mmio.test.ts.
+// Runs a module for a test, as `apexvisor run` would: its console lines, trace events, HM log, final modes and
+// snapshot; a save at a cut resumed from the file's bytes; and I/O-partition XML variants that give the server
+// (and client) a command line. Shared by the end-to-end tests under test/partitions/.
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
 import { nanos } from "../../kernel/mem/types";
 import { defaultBuilders } from "../../kernel/module/default-builders";
+import type { HmLogEntry } from "../../kernel/health/hm-log";
 import { runModule } from "../../kernel/module/run-module";
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../kernel/snapshot/snapshot-file";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
 import { MemoryTracer } from "../../kernel/trace/tracer";
 
-/** What one run gave: "[name] line" console lines and "-- notice" lines, in order. */
-export interface IoRun {
+/** What one run gave: "[name] line" console lines and "-- notice" lines, in order; hm is hmLog's length. */
+export interface ModuleRun {
   readonly lines: string[];
   readonly events: TraceEvent[];
   readonly hm: number;
+  readonly hmLog: readonly HmLogEntry[];
   readonly modes: string[];
   readonly snapshot?: SnapshotContent;
 }
 
 /** Runs `file` for `ns` of virtual time, optionally saving at the end or resuming from a snapshot. */
-export function runIoModule(file: string, ns: bigint, split?: { save?: true; resume?: SnapshotContent }): IoRun {
+export function runTestModule(file: string, ns: bigint, split?: { save?: true; resume?: SnapshotContent }): ModuleRun {
   const lines: string[] = [];
   const tracer = new MemoryTracer();
   const out = runModule({
@@ -36,15 +38,15 @@ export function runIoModule(file: string, ns: bigint, split?: { save?: true; res
     onNotice: (_t, text) => lines.push(`-- ${text}`),
   });
   if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
+  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, hmLog: out.result.hmLog, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
 }
 
 /** Runs `file` to `cut`, saves, decodes the snapshot's bytes and runs the rest to `total`: both halves. */
-export function runIoModuleSplit(file: string, cut: bigint, total: bigint): { first: IoRun; rest: IoRun } {
-  const first = runIoModule(file, cut, { save: true });
+export function runTestModuleSplit(file: string, cut: bigint, total: bigint): { first: ModuleRun; rest: ModuleRun } {
+  const first = runTestModule(file, cut, { save: true });
   const decoded = decodeSnapshot(encodeSnapshot(first.snapshot!));
   if (!decoded.ok) throw new Error(decoded.error);
-  return { first, rest: runIoModule(file, total - cut, { resume: decoded.content }) };
+  return { first, rest: runTestModule(file, total - cut, { resume: decoded.content }) };
 }
 
 /**
