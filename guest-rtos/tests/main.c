@@ -51,7 +51,7 @@ void app_main(const struct bsp_boot_info *info)
         SET_PARTITION_MODE(IDLE, &rc);
         return;
     }
-    printf("rtos-tests: group %s on partition %s\n", selected->name, info->name);
+    printf("rtos-tests: group %s on partition %s%s\n", selected->name, info->name, info->system_partition ? " (system partition)" : "");
     if (selected->setup != 0) selected->setup();
     PROCESS_ID_TYPE r = test_make_process("RUNNER", runner, 100, INFINITE_TIME_VALUE, INFINITE_TIME_VALUE);
     START(r, &rc);

@@ -8,9 +8,9 @@ import { parseStateWith } from "./state-reader";
 import type { HmCallbackKind } from "../module/partition-vm";
 import { callbackOfUpcall, readUpcall, upcallField, upcallKindOf, type UpcallRecord } from "./apx-services-upcall";
 
-/** First port of the device (16 ports: 0x660-0x66F), just above the sampling-port device. */
+/** First port of the device (18 ports: 0x660-0x671), just above the sampling-port device. */
 export const APX_SERVICES_BASE = 0x660;
-export const APX_SERVICES_COUNT = 16;
+export const APX_SERVICES_COUNT = 18;
 /** Register offsets. */
 export const APX_REG = {
   /** R8: APX_ID, so a guest can tell the device from a floating bus (0xFF). */
@@ -27,13 +27,50 @@ export const APX_REG = {
   fault: 0x8,
   /** R32 DATA: the selected field of the waiting upcall record (0 with none). W32 ACK: the record's KIND value. */
   data: 0xc,
+  /** W8: selects a byte of the partition's identity record (APX_IDENT); R8: the selected index. */
+  identIndex: 0x10,
+  /** R8: the selected identity byte, then the index advances (0 past the record's end). */
+  identData: 0x11,
 } as const;
 /** Value of the ID register ("A"). */
 export const APX_ID = 0x41;
-/** Version of the register map and block layouts (2: fault doorbell and HM upcall). */
+/** Version of the register map and block layouts (2: fault doorbell, HM upcall and the identity registers). */
 export const APX_VERSION = 2;
 /** IRQ register value without a line. */
 export const APX_NO_IRQ = 0xff;
+/**
+ * The partition's identity record the guest reads through identIndex/identData, so an FV guest learns from the
+ * kernel who it is, as a PV guest does from its start-info page: the XML PartitionName (bytes 0-31, UTF-8,
+ * NUL-padded, at most 31 bytes as in start-info) and a flags word (bytes 32-35, little-endian).
+ */
+export const APX_IDENT = {
+  name: 0,
+  nameMax: 31,
+  flags: 32,
+  size: 36,
+  /** flags bit 0: the partition is a SystemPartition. */
+  flagSystemPartition: 1,
+} as const;
+
+/** Who the device's partition is (from the module's configuration). */
+export interface ApxIdentity {
+  readonly name: string;
+  readonly systemPartition: boolean;
+}
+
+/** The identity record's bytes (APX_IDENT layout); a name longer than nameMax bytes is cut at a character boundary. */
+export function identityRecord(id: ApxIdentity): Uint8Array {
+  const out = new Uint8Array(APX_IDENT.size);
+  let name = new TextEncoder().encode(id.name);
+  if (name.length > APX_IDENT.nameMax) {
+    let n = APX_IDENT.nameMax;
+    while (n > 0 && (name[n]! & 0xc0) === 0x80) n--; // never split a UTF-8 sequence
+    name = name.subarray(0, n);
+  }
+  out.set(name, APX_IDENT.name);
+  out[APX_IDENT.flags] = id.systemPartition ? APX_IDENT.flagSystemPartition : 0;
+  return out;
+}
 /** Argument block layout (little-endian 32-bit words, guest-physical, 4-byte aligned). */
 export const APX_BLOCK = {
   /** Service id (paravirt-abi/abi.json). */
@@ -65,11 +102,12 @@ export const APX_FAULT_BLOCK = {
   size: 24,
 } as const;
 
-/** What the device asks of its owner: stop the vCPU after the current instruction so the kernel serves what was latched. */
+/** What the device asks of its owner: stop the vCPU after the current instruction so the kernel serves what was latched; and who the partition is. */
 export interface ApxServicesLink {
   requestCall(): void;
   /** The ISA line of the HM upcall (apx:Device Irq); absent: the device has none. */
   readonly irq?: number;
+  readonly identity: ApxIdentity;
 }
 
 /** Saved state: a call and a fault report latched and not yet served, a callback return not yet told, the waiting upcall. */
@@ -81,6 +119,7 @@ export interface ApxServicesState {
   readonly select: number;
   readonly upcall: UpcallRecord | null;
   readonly returned: HmCallbackKind | null;
+  readonly identIndex: number;
 }
 
 /** The device; CALL, FAULT and DATA are 32-bit registers, ID, VERSION, IRQ and SELECT bytes (other accesses are counted and float). */
@@ -93,6 +132,8 @@ export class ApxServices implements Device<ApxServicesState> {
   private selected = 0;
   private record: UpcallRecord | null = null;
   private returnedKind: HmCallbackKind | null = null;
+  private identIndex = 0;
+  private readonly ident: Uint8Array;
   /** Accesses the device does not decode (bad width or offset, an ACK that matches no record), counted. */
   ignoredAccesses = 0;
 
@@ -100,11 +141,13 @@ export class ApxServices implements Device<ApxServicesState> {
   constructor(
     private readonly link: ApxServicesLink,
     private readonly irq?: { readonly line: IrqLine; readonly number: number },
-  ) {}
+  ) {
+    this.ident = identityRecord(link.identity);
+  }
 
   reset(): void {
     this.pendingBlock = this.faultBlock = null;
-    this.lastResult = this.faultResult = this.selected = 0;
+    this.lastResult = this.faultResult = this.selected = this.identIndex = 0;
     this.record = null;
     this.returnedKind = null;
     this.irq?.line.set(false);
@@ -118,6 +161,12 @@ export class ApxServices implements Device<ApxServicesState> {
     if (size === 1 && offset === APX_REG.version) return APX_VERSION;
     if (size === 1 && offset === APX_REG.irq) return this.irq?.number ?? APX_NO_IRQ;
     if (size === 1 && offset === APX_REG.select) return this.selected;
+    if (size === 1 && offset === APX_REG.identIndex) return this.identIndex;
+    if (size === 1 && offset === APX_REG.identData) {
+      const byte = this.ident[this.identIndex] ?? 0;
+      if (this.identIndex < APX_IDENT.size) this.identIndex++;
+      return byte;
+    }
     this.ignoredAccesses++;
     return size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
   }
@@ -127,6 +176,10 @@ export class ApxServices implements Device<ApxServicesState> {
     // malformed access is counted, never served.
     if (size === 1 && offset === APX_REG.select) {
       this.selected = value & 0xff;
+      return;
+    }
+    if (size === 1 && offset === APX_REG.identIndex) {
+      this.identIndex = Math.min(value & 0xff, APX_IDENT.size);
       return;
     }
     if (size !== 4 || this.busy) {
@@ -231,7 +284,7 @@ export class ApxServices implements Device<ApxServicesState> {
   }
 
   saveState(): ApxServicesState {
-    return { pending: this.pendingBlock, result: this.lastResult, fault: this.faultBlock, faultResult: this.faultResult, select: this.selected, upcall: this.record, returned: this.returnedKind };
+    return { pending: this.pendingBlock, result: this.lastResult, fault: this.faultBlock, faultResult: this.faultResult, select: this.selected, upcall: this.record, returned: this.returnedKind, identIndex: this.identIndex };
   }
 
   parseState(raw: unknown): ParseResult<ApxServicesState> {
@@ -247,6 +300,8 @@ export class ApxServices implements Device<ApxServicesState> {
         select: r.uint("select", 0xff),
         upcall,
         returned,
+        // identIndex is absent from snapshots taken before the identity registers: 0, as after a reset.
+        identIndex: r.raw("identIndex") === undefined ? 0 : r.uint("identIndex", APX_IDENT.size),
       };
     });
   }
@@ -260,6 +315,7 @@ export class ApxServices implements Device<ApxServicesState> {
     this.selected = s.select;
     this.record = s.upcall;
     this.returnedKind = s.returned;
+    this.identIndex = s.identIndex;
   }
 }
 

@@ -106,13 +106,22 @@ export interface DispatchRecord {
 
 /** Most argument words a service takes (the ABI's five registers). */
 const MAX_ARGS = PV_ARG_REGISTERS.length;
+/** How many arguments a service takes: 0 to MAX_ARGS, checked once per call by argCount. */
+type ArgCount = 0 | 1 | 2 | 3 | 4 | 5;
+if (MAX_ARGS !== 5) throw new Error(`ArgCount and call() are written for 5 argument registers; the ABI has ${MAX_ARGS}`);
+
+function argCount(desc: ServiceDescriptor): ArgCount {
+  const n = desc.args.length;
+  if (n > MAX_ARGS) throw new Error(`service ${desc.name} declares ${n} arguments; the ABI passes at most ${MAX_ARGS}`);
+  return n as ArgCount;
+}
 /** Decoded arguments of the call in progress: the dispatcher is not re-entered while a handler runs. */
 const ARGS: ArgValue[] = new Array<ArgValue>(MAX_ARGS).fill(0);
 
 type AnyHandler = (c: PvCallContext, ...a: ArgValue[]) => PvCallResult;
 
 /** Calls `h` with the first `n` decoded arguments, without building an argument list. */
-function call(h: AnyHandler, ctx: PvCallContext, n: number): PvCallResult {
+function call(h: AnyHandler, ctx: PvCallContext, n: ArgCount): PvCallResult {
   const a = ARGS;
   switch (n) {
     case 0:
@@ -127,8 +136,10 @@ function call(h: AnyHandler, ctx: PvCallContext, n: number): PvCallResult {
       return h(ctx, a[0] as ArgValue, a[1] as ArgValue, a[2] as ArgValue, a[3] as ArgValue);
     case 5:
       return h(ctx, a[0] as ArgValue, a[1] as ArgValue, a[2] as ArgValue, a[3] as ArgValue, a[4] as ArgValue);
-    default:
-      return h(ctx, ...a.slice(0, n));
+    default: {
+      const unreachable: never = n;
+      throw new Error(`unhandled argument count ${String(unreachable)}`);
+    }
   }
 }
 
@@ -138,10 +149,14 @@ function call(h: AnyHandler, ctx: PvCallContext, n: number): PvCallResult {
  */
 export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: PermittedById, out: DispatchRecord): PvCallResult {
   trapCpu = ctx.cpu;
-  return dispatchWords(ctx, handlers, permitted, ctx.cpu.eax >>> 0, TRAP_WORDS, out);
+  try {
+    return dispatchWords(ctx, handlers, permitted, ctx.cpu.eax >>> 0, TRAP_WORDS, out);
+  } finally {
+    trapCpu = undefined; // a finished trap does not keep its CPU (and machine) reachable
+  }
 }
 
-/** The CPU whose registers TRAP_WORDS reads: set by dispatch just before decoding (one reader, no closure per trap). */
+/** The CPU whose registers TRAP_WORDS reads: set by dispatch for the call in progress only (one reader, no closure per trap). */
 let trapCpu: Cpu | undefined;
 const TRAP_WORDS: ArgWords = (i) => (trapCpu === undefined ? 0 : word(trapCpu, i));
 
@@ -157,8 +172,7 @@ export function dispatchWords(ctx: PvCallContext, handlers: PvHandlers, permitte
     return ret(PvError.ENOSYS);
   }
   out.service = desc;
-  const n = desc.args.length;
-  if (n > MAX_ARGS) throw new Error(`service ${desc.name} declares ${n} arguments`);
+  const n = argCount(desc);
   for (let i = 0; i < n; i++) {
     const a = desc.args[i];
     ARGS[i] = a === undefined ? 0 : decode(words, a);

@@ -411,7 +411,7 @@ export class FvVm implements PartitionVm {
       debugConsoleOut: this.serial,
       devices: this.deviceList(),
       ...(this.samplingPorts !== undefined ? { samplingPorts: this.samplingPorts } : {}),
-      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call"), ...(this.opts.partition.guest.apxIrq !== undefined ? { irq: this.opts.partition.guest.apxIrq } : {}) } } : {}),
+      ...(this.apx !== undefined ? { apxServices: { requestCall: () => this.cpu?.requestStop("apx_services call"), identity: { name: this.opts.partition.name, systemPartition: this.opts.partition.systemPartition }, ...(this.opts.partition.guest.apxIrq !== undefined ? { irq: this.opts.partition.guest.apxIrq } : {}) } } : {}),
       ...(this.opts.disk !== undefined && !this.diskServed ? { disk: this.opts.disk } : {}),
       requestExit: (status) => {
         this.exitStatus = status;

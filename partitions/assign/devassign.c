@@ -5,6 +5,8 @@
  * assigned to it: a #GP that the kernel hands to the HM (ILLEGAL_REQUEST). */
 #include "pv_abi.h"
 #include "pv_note.h"
+#include "bare-pv.h"
+#include "pc-io.h" /* inb/outb, the same instructions in ring 3 */
 
 PV_ABI_NOTE("devassign", 0, 0);
 
@@ -36,49 +38,17 @@ __asm__(".pushsection .text.start,\"ax\",@progbits\n"
 #define MCR_LOOP 0x10u
 #define LSR_THRE 0x20u
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static void say(const char *s)
-{
-    uint32_t n = 0;
-    while (s[n] != 0)
-        n++;
-    (void)pv_console_write(s, n);
-}
-
 static void say_hex(const char *label, uint32_t v)
 {
     char buf[16];
     const char *digits = "0123456789abcdef";
-    say(label);
+    bare_say(label);
     buf[0] = '0';
     buf[1] = 'x';
     buf[2] = digits[(v >> 4) & 15];
     buf[3] = digits[v & 15];
     buf[4] = 0;
-    say(buf);
-}
-
-static int has_word(const char *line, uint32_t len, const char *word)
-{
-    for (uint32_t i = 0; i < len; i++) {
-        uint32_t j = 0;
-        while (word[j] != 0 && i + j < len && line[i + j] == word[j])
-            j++;
-        if (word[j] == 0)
-            return 1;
-    }
-    return 0;
+    bare_say(buf);
 }
 
 /* Takes the pending virq bits (the kernel sets them; the guest takes them with xchg). */
@@ -95,10 +65,10 @@ static void report_irq(const char *what)
 {
     uint32_t bits = take_virqs();
     uint8_t iir = inb(COM2 + UART_IIR);
-    say(what);
-    say((bits & (1u << PV_VIRQ_ASSIGNED_IRQ)) != 0 ? ": virq ASSIGNED_IRQ pending" : ": no ASSIGNED_IRQ virq");
+    bare_say(what);
+    bare_say((bits & (1u << PV_VIRQ_ASSIGNED_IRQ)) != 0 ? ": virq ASSIGNED_IRQ pending" : ": no ASSIGNED_IRQ virq");
     say_hex(", iir ", iir);
-    say("\n");
+    bare_say("\n");
 }
 
 static void com2_write(const char *s)
@@ -114,8 +84,8 @@ void devassign_main(const struct pv_start_info *si);
 
 void devassign_main(const struct pv_start_info *si)
 {
-    int denied = has_word((const char *)si->cmdline, si->cmdline_len, "denied");
-    say("devassign: start\n");
+    int denied = bare_has_word((const char *)si->cmdline, si->cmdline_len, "denied");
+    bare_say("devassign: start\n");
     outb(COM2 + UART_LCR, LCR_DLAB);
     outb(COM2 + UART_DATA, 1); /* divisor 1: 115200 baud */
     outb(COM2 + UART_IER, 0);
@@ -123,7 +93,7 @@ void devassign_main(const struct pv_start_info *si)
     outb(COM2 + UART_MCR, MCR_OUT2);
     outb(COM2 + UART_SCR, 0x5A);
     say_hex("devassign: COM2 scratch reads ", inb(COM2 + UART_SCR));
-    say("\n");
+    bare_say("\n");
     (void)take_virqs(); /* WINDOW_START and friends: only what follows counts */
     com2_write("COM2: hello from a UART assigned to a PV partition\n");
     report_irq("devassign: after writing with IER 0");
@@ -136,16 +106,16 @@ void devassign_main(const struct pv_start_info *si)
     outb(COM2 + UART_DATA, 'Z'); /* loopback: the byte comes back as received data */
     report_irq("devassign: loopback byte sent");
     say_hex("devassign: received ", inb(COM2 + UART_DATA));
-    say("\n");
+    bare_say("\n");
     outb(COM2 + UART_IER, 0);
     outb(COM2 + UART_MCR, MCR_OUT2);
     if (denied) {
-        say("devassign: reading COM1, which is not assigned\n");
+        bare_say("devassign: reading COM1, which is not assigned\n");
         uint8_t v = inb(COM1 + UART_LSR);
         say_hex("devassign: COM1 read ", v); /* not reached: the #GP stops the partition */
-        say("\n");
+        bare_say("\n");
     }
-    say("devassign: done\n");
+    bare_say("devassign: done\n");
     (void)pv_partition_set_mode(PV_MODE_IDLE);
     for (;;)
         (void)pv_window_yield();

@@ -10,6 +10,7 @@
  * hung server for the kernel's deadline (server-watch.ts). "hostile" (or "hostile=CLIENT") first calls the
  * block and interrupt services with arguments the kernel must refuse and prints the codes (hostile.c). */
 #include "served.h"
+#include "bare-pv.h"
 #include "pv_note.h"
 
 PV_ABI_NOTE("ioserver", 0, 0);
@@ -25,43 +26,6 @@ __asm__(".pushsection .text.start,\"ax\",@progbits\n"
         ".popsection\n");
 
 static uint8_t ring[PV_PAGE_SIZE] __attribute__((aligned(PV_PAGE_SIZE)));
-
-static void say(const char *s)
-{
-    uint32_t n = 0;
-    while (s[n] != 0)
-        n++;
-    (void)pv_console_write(s, n);
-}
-
-static int has_word(const char *line, uint32_t len, const char *word)
-{
-    for (uint32_t i = 0; i < len; i++) {
-        uint32_t j = 0;
-        while (word[j] != 0 && i + j < len && line[i + j] == word[j])
-            j++;
-        if (word[j] == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* The number after "word=" in the command line, or `dflt` when the word has no "=N". */
-static uint32_t word_value(const char *line, uint32_t len, const char *word, uint32_t dflt)
-{
-    for (uint32_t i = 0; i < len; i++) {
-        uint32_t j = 0;
-        while (word[j] != 0 && i + j < len && line[i + j] == word[j])
-            j++;
-        if (word[j] != 0 || i + j >= len || line[i + j] != '=')
-            continue;
-        uint32_t v = 0;
-        for (j++; i + j < len && line[i + j] >= '0' && line[i + j] <= '9'; j++)
-            v = v * 10 + (uint32_t)(line[i + j] - '0');
-        return v;
-    }
-    return dflt;
-}
 
 /* Virtual time at the start of this pass (the shared page's clock, read under its sequence counter). */
 static uint64_t now_ns(void)
@@ -103,21 +67,21 @@ void ioserver_main(const struct pv_start_info *si);
 
 void ioserver_main(const struct pv_start_info *si)
 {
-    int bogus = has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
-    int crash = has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
-    uint32_t crash_after = word_value((const char *)si->cmdline, si->cmdline_len, "crash", 40);
+    int bogus = bare_has_word((const char *)si->cmdline, si->cmdline_len, "bogus");
+    int crash = bare_has_word((const char *)si->cmdline, si->cmdline_len, "crash") && si->start_condition == PV_START_NORMAL_START;
+    uint32_t crash_after = bare_word_value((const char *)si->cmdline, si->cmdline_len, "crash", 40);
     int first_run = si->start_condition == PV_START_NORMAL_START;
-    int hang = has_word((const char *)si->cmdline, si->cmdline_len, "hang") && first_run;
-    int spin = has_word((const char *)si->cmdline, si->cmdline_len, "spin") && first_run;
+    int hang = bare_has_word((const char *)si->cmdline, si->cmdline_len, "hang") && first_run;
+    int spin = bare_has_word((const char *)si->cmdline, si->cmdline_len, "spin") && first_run;
     uint32_t total = 0;
     if (pv_ioreq_attach(ring) != PV_OK) {
-        say("ioserver: ioreq_attach failed\n");
+        bare_say("ioserver: ioreq_attach failed\n");
         for (;;)
             (void)pv_window_yield();
     }
-    say("ioserver: ring attached\n");
-    if (has_word((const char *)si->cmdline, si->cmdline_len, "hostile"))
-        hostile_probe(word_value((const char *)si->cmdline, si->cmdline_len, "hostile", 1));
+    bare_say("ioserver: ring attached\n");
+    if (bare_has_word((const char *)si->cmdline, si->cmdline_len, "hostile"))
+        hostile_probe(bare_word_value((const char *)si->cmdline, si->cmdline_len, "hostile", 1));
     (void)pv_partition_set_mode(PV_MODE_NORMAL);
     for (;;) {
         uint32_t served = 0;

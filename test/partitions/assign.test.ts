@@ -5,41 +5,12 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
-import { nanos } from "../../kernel/mem/types";
-import { defaultBuilders } from "../../kernel/module/default-builders";
-import { runModule } from "../../kernel/module/run-module";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../kernel/snapshot/snapshot-file";
-import { MemoryTracer } from "../../kernel/trace/tracer";
+import { REPO_ROOT } from "../../kernel/host/node/node-files";
+import { decodeSnapshot, encodeSnapshot } from "../../kernel/snapshot/snapshot-file";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
-import type { TraceEvent } from "../../kernel/trace/trace-event";
+import { runTestModule } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "assign", "module.xml");
-
-interface Run {
-  lines: string[];
-  events: TraceEvent[];
-  hm: readonly { readonly errorCode: string; readonly detail?: string }[];
-  snapshot?: SnapshotContent;
-}
-
-function run(file: string, ns: bigint, opts: { save?: true; resume?: SnapshotContent } = {}): Run {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file,
-    length: { kind: "duration", value: nanos(ns) },
-    ...(opts.save === true ? { save: true } : {}),
-    ...(opts.resume === undefined ? {} : { resume: opts.resume }),
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (_t, text) => lines.push(`-- ${text}`),
-  });
-  if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog as Run["hm"], ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
-}
 
 describe("partitions/assign: a UART assigned to a PV partition", function () {
   this.timeout(120_000);
@@ -55,7 +26,7 @@ describe("partitions/assign: a UART assigned to a PV partition", function () {
   }
 
   it("the assigned ports work from ring 3 and the UART's IRQ arrives as the ASSIGNED_IRQ virq", () => {
-    const r = run(XML, 2_000_000n);
+    const r = runTestModule(XML, 2_000_000n);
     expect(r.lines).to.deep.equal([
       "[uartdrv] devassign: start",
       "[uartdrv] devassign: COM2 scratch reads 0x5a",
@@ -66,7 +37,7 @@ describe("partitions/assign: a UART assigned to a PV partition", function () {
       "[uartdrv] devassign: received 0x5a",
       "[uartdrv] devassign: done",
     ]);
-    expect(r.hm).to.deep.equal([]);
+    expect(r.hmLog).to.deep.equal([]);
     // Direct access: no hypercall per port access (the guest made only console, mode and yield calls).
     const calls = new Set(r.events.flatMap((e) => (e.kind === "hypercall" ? [e.service] : [])));
     expect(calls.has("console_write")).to.equal(true);
@@ -74,8 +45,8 @@ describe("partitions/assign: a UART assigned to a PV partition", function () {
   });
 
   it("any other port is a #GP that the HM sees as ILLEGAL_REQUEST, and the partition stops there", () => {
-    const r = run(variant("denied"), 2_000_000n);
-    expect(r.hm.map((h) => h.errorCode)).to.deep.equal(["ILLEGAL_REQUEST"]);
+    const r = runTestModule(variant("denied"), 2_000_000n);
+    expect(r.hmLog.map((h) => h.errorCode)).to.deep.equal(["ILLEGAL_REQUEST"]);
     expect(r.lines.some((l) => l.includes("vector 13 error code 0x0"))).to.equal(true);
     expect(r.lines).to.include("[uartdrv] devassign: reading COM1, which is not assigned");
     expect(r.lines.some((l) => l.includes("COM1 read"))).to.equal(false);
@@ -83,9 +54,9 @@ describe("partitions/assign: a UART assigned to a PV partition", function () {
   });
 
   it("a snapshot in the middle carries the UART's state: saved, resumed from the file's bytes, the same console as one run", () => {
-    const whole = run(XML, 2_000_000n);
+    const whole = runTestModule(XML, 2_000_000n);
     const cut = 30_000n; // inside the first window, after the line setup and the scratch write
-    const first = run(XML, cut, { save: true });
+    const first = runTestModule(XML, cut, { save: true });
     const snap = first.snapshot;
     if (snap === undefined) throw new Error("no snapshot");
     const machine = snap.machines.find((m) => m.name === "uartdrv");
@@ -93,7 +64,7 @@ describe("partitions/assign: a UART assigned to a PV partition", function () {
     expect(machine?.devices[0]?.state).to.deep.include({ scratch: 0x5a });
     const decoded = decodeSnapshot(encodeSnapshot(snap));
     if (!decoded.ok) throw new Error(decoded.error);
-    const resumed = run(XML, 2_000_000n - cut, { resume: decoded.content });
+    const resumed = runTestModule(XML, 2_000_000n - cut, { resume: decoded.content });
     expect(first.lines.length).to.be.greaterThan(1);
     expect(first.lines.length).to.be.lessThan(whole.lines.length);
     expect([...first.lines, ...resumed.lines]).to.deep.equal(whole.lines);

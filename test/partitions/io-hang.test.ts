@@ -6,35 +6,12 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
-import { nanos } from "../../kernel/mem/types";
-import { defaultBuilders } from "../../kernel/module/default-builders";
-import { runModule } from "../../kernel/module/run-module";
+import { REPO_ROOT } from "../../kernel/host/node/node-files";
 import { decodeSnapshot, encodeSnapshot } from "../../kernel/snapshot/snapshot-file";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
-import type { TraceEvent } from "../../kernel/trace/trace-event";
-import { MemoryTracer } from "../../kernel/trace/tracer";
-import type { SnapshotContent } from "../../kernel/snapshot/snapshot-file";
+import { runTestModule, type ModuleRun } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "module.xml");
-
-function run(file: string, ns: bigint, opts: { save?: true; resume?: SnapshotContent } = {}): { lines: string[]; events: TraceEvent[]; modes: string[]; snapshot?: SnapshotContent } {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file,
-    length: { kind: "duration", value: nanos(ns) },
-    ...(opts.save === true ? { save: true } : {}),
-    ...(opts.resume === undefined ? {} : { resume: opts.resume }),
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (_t, text) => lines.push(`-- ${text}`),
-  });
-  if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
-}
 
 describe("kernel/ioreq hung-server detection (partitions/io-partition with a hostile server)", function () {
   this.timeout(180_000);
@@ -52,7 +29,7 @@ describe("kernel/ioreq hung-server detection (partitions/io-partition with a hos
   }
 
   /** Windows of the server (P2) from the last completion it made to the HM event, and the event line. */
-  function detection(r: ReturnType<typeof run>): { windows: number; hm: string[] } {
+  function detection(r: ModuleRun): { windows: number; hm: string[] } {
     const hm = r.lines.filter((l) => l.includes("HM: partition io:"));
     const hmAt = r.events.find((e) => e.kind === "hmEvent" && e.partition === 2)?.time ?? 0n;
     const served = r.events.filter((e) => e.kind === "ioreq" && e.phase === "served" && e.outcome === "ok" && e.time < hmAt);
@@ -64,7 +41,7 @@ describe("kernel/ioreq hung-server detection (partitions/io-partition with a hos
 
   for (const word of ["hang", "spin"]) {
     it(`a server that ${word === "hang" ? "waits forever" : "spins"} is DEADLINE_MISSED after 3 of its windows; the client's access completes as a floating bus; the restarted server serves again`, () => {
-      const r = run(variant(word), 200_000_000n);
+      const r = runTestModule(variant(word), 200_000_000n);
       const d = detection(r);
       expect(d.hm).to.have.length(1, r.lines.join("\n"));
       expect(d.hm[0]).to.match(/HM: partition io: DEADLINE_MISSED .*hung; its requests complete as a floating bus/);
@@ -78,21 +55,21 @@ describe("kernel/ioreq hung-server detection (partitions/io-partition with a hos
   }
 
   it("ServerDeadlineWindows in the XML sets the deadline", () => {
-    const d = detection(run(variant("hang", 5), 200_000_000n));
+    const d = detection(runTestModule(variant("hang", 5), 200_000_000n));
     expect(d.hm).to.have.length(1);
     expect(d.windows).to.equal(5);
   });
 
   it("a snapshot while the server is missing windows resumes to the same detection", () => {
     const file = variant("hang");
-    const whole = run(file, 30_000_000n);
+    const whole = runTestModule(file, 30_000_000n);
     const cut = whole.events.find((e) => e.kind === "hmEvent")?.time;
     if (cut === undefined) throw new Error("no HM event in 30 ms");
     const at = cut - 250_000n; // between two missed windows
-    const first = run(file, at, { save: true });
+    const first = runTestModule(file, at, { save: true });
     const decoded = decodeSnapshot(encodeSnapshot(first.snapshot!));
     if (!decoded.ok) throw new Error(decoded.error);
-    const rest = run(file, 30_000_000n - at, { resume: decoded.content });
+    const rest = runTestModule(file, 30_000_000n - at, { resume: decoded.content });
     expect([...first.lines, ...rest.lines]).to.deep.equal(whole.lines);
     expect(writeJsonLines(first.events) + writeJsonLines(rest.events)).to.equal(writeJsonLines(whole.events));
   });

@@ -3,52 +3,20 @@
 // (MOV, ADD from memory, OR to memory, XCHG, CMPS with two loads, MOVS, REP MOVS); a save while a request
 // is outstanding resumes bit for bit; a server that crashes or hangs in the middle goes to the HM.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
-import { nanos } from "../../kernel/mem/types";
-import { defaultBuilders } from "../../kernel/module/default-builders";
-import { runModule } from "../../kernel/module/run-module";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../kernel/snapshot/snapshot-file";
+import { REPO_ROOT } from "../../kernel/host/node/node-files";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
 import type { TraceEvent } from "../../kernel/trace/trace-event";
-import { MemoryTracer } from "../../kernel/trace/tracer";
+import { ioVariant, runTestModule, runTestModuleSplit, type ModuleRun } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "mmio.xml");
 const BASE = 0xfebff000;
-
-function run(file: string, ns: bigint, split?: { save?: true; resume?: SnapshotContent }): { lines: string[]; events: TraceEvent[]; hm: number; modes: string[]; snapshot?: SnapshotContent } {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file,
-    length: { kind: "duration", value: nanos(ns) },
-    ...(split?.save === true ? { save: true } : {}),
-    ...(split?.resume === undefined ? {} : { resume: split.resume }),
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (_t, text) => lines.push(`-- ${text}`),
-  });
-  if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
-}
+const CLIENT_IRQ = { image: "mmio-guest-O2.elf", commandLine: "irq" };
 
 type Ioreq = Extract<TraceEvent, { kind: "ioreq" }>;
 const ioreqs = (events: readonly TraceEvent[]): Ioreq[] => events.flatMap((e) => (e.kind === "ioreq" ? [e] : []));
-
-/** The example with absolute image paths and a server (and client) command line, written to `dir`. */
-function variant(dir: string, serverCommandLine: string, clientCommandLine = ""): string {
-  const text = readFileSync(XML, "utf8")
-    .replaceAll('"../../build/', `"${join(REPO_ROOT, "build")}/`)
-    .replace('Binding="trap"/>', `Binding="trap" CommandLine="${serverCommandLine}"/>`)
-    .replace('mmio-guest-O2.elf">', `mmio-guest-O2.elf" CommandLine="${clientCommandLine}">`);
-  const file = join(dir, `${serverCommandLine.replace(/[^a-z0-9]/g, "_")}-${clientCommandLine}.xml`);
-  writeFileSync(file, text);
-  return file;
-}
 
 /** One forwarded access as "r7" (load of register 7) or "w7=5a" (store). */
 const access = (e: Ioreq): string => (e.dir === "in" ? `r${e.addr - BASE}` : `w${e.addr - BASE}=${e.data.toString(16)}`);
@@ -56,10 +24,10 @@ const access = (e: Ioreq): string => (e.dir === "in" ? `r${e.addr - BASE}` : `w$
 describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by an I/O partition", function () {
   this.timeout(300_000);
   let tmp = "";
-  let whole: ReturnType<typeof run>;
+  let whole: ModuleRun;
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), "apexvisor-mmio-"));
-    whole = run(XML, 40_000_000n);
+    whole = runTestModule(XML, 40_000_000n);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -106,18 +74,14 @@ describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by
     // load issued (the first held for the re-run, in the machine note); a store not served.
     const cuts = [issued[1]!.time + 7n, served[10]!.time + 3n, issued[11]!.time + 3n, issued[12]!.time + 1n];
     for (const cut of cuts) {
-      const first = run(XML, cut, { save: true });
-      const bytes = encodeSnapshot(first.snapshot!);
-      const decoded = decodeSnapshot(bytes);
-      if (!decoded.ok) throw new Error(decoded.error);
-      const rest = run(XML, 40_000_000n - cut, { resume: decoded.content });
+      const { first, rest } = runTestModuleSplit(XML, cut, 40_000_000n);
       expect([...first.lines, ...rest.lines], `cut at ${cut} ns`).to.deep.equal(whole.lines);
       expect(writeJsonLines(first.events) + writeJsonLines(rest.events), `cut at ${cut} ns`).to.equal(writeJsonLines(whole.events));
     }
   });
 
   it("a server that crashes with an MMIO request in flight goes to the HM; the access reads a floating bus; the restarted server serves again", () => {
-    const r = run(variant(tmp, "crash=4"), 40_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "crash=4"), 40_000_000n);
     expect(r.lines.some((l) => /HM: partition io: MEMORY_VIOLATION/.test(l))).to.equal(true, r.lines.join("\n"));
     const io = ioreqs(r.events);
     // The fourth request, OR's load, was in the ring: it reads all ones.
@@ -128,14 +92,14 @@ describe("partitions/io-partition/mmio.xml: a 16550A in an MMIO window served by
   });
 
   it("a server that stops completing (hang) is hung after its deadline: DEADLINE_MISSED, the MMIO access completes as a floating bus", () => {
-    const r = run(variant(tmp, "hang"), 40_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "hang"), 40_000_000n);
     expect(r.lines.some((l) => /HM: partition io: DEADLINE_MISSED/.test(l))).to.equal(true, r.lines.join("\n"));
     expect(ioreqs(r.events).some((e) => e.phase === "served" && e.outcome === "floating" && e.space === "mmio")).to.equal(true);
     expect(r.modes[0]).to.equal("guest:IDLE");
   });
 
   it("raises THRE and RDA through the client's 8259A (ioreq_irq_set): the guest's console runs interrupt-driven", () => {
-    const r = run(variant(tmp, "", "irq"), 60_000_000n);
+    const r = runTestModule(ioVariant(XML, tmp, "", CLIENT_IRQ), 60_000_000n);
     const guest = r.lines.filter((l) => l.startsWith("[guest]"));
     expect(guest).to.include("[guest] mmio-uart: this line went out by THRE interrupts");
     expect(guest.find((l) => l.startsWith("[guest] mmio irq: THRE"))).to.match(/THRE interrupts (\d+), RDA interrupts 1, received 'Z'$/);

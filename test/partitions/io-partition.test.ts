@@ -1,47 +1,14 @@
 // partitions/io-partition end to end: the hello guest's COM1 served by the ioserver partition through
 // the ioreq ring, a hostile server (bogus completions) and a crashing server that restarts.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
-import { nanos } from "../../kernel/mem/types";
-import { defaultBuilders } from "../../kernel/module/default-builders";
-import { runModule } from "../../kernel/module/run-module";
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from "../../kernel/snapshot/snapshot-file";
+import { REPO_ROOT } from "../../kernel/host/node/node-files";
 import { writeJsonLines } from "../../kernel/trace/jsonl-writer";
-import type { TraceEvent } from "../../kernel/trace/trace-event";
-import { MemoryTracer } from "../../kernel/trace/tracer";
+import { ioVariant, runTestModule, runTestModuleSplit } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "io-partition", "module.xml");
-
-function run(file: string, ms: number, split?: { save?: true; resume?: SnapshotContent; ns?: bigint }): { lines: string[]; events: TraceEvent[]; hm: number; modes: string[]; snapshot?: SnapshotContent } {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file,
-    length: { kind: "duration", value: nanos(split?.ns ?? BigInt(ms) * 1_000_000n) },
-    ...(split?.save === true ? { save: true } : {}),
-    ...(split?.resume === undefined ? {} : { resume: split.resume }),
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (_t, text) => lines.push(`-- ${text}`),
-  });
-  if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog.length, modes: out.result.partitions.map((p) => `${p.name}:${p.mode}`), ...(out.snapshot === undefined ? {} : { snapshot: out.snapshot }) };
-}
-
-/** The example with absolute image paths and a server command line, written to `dir`. */
-function variant(dir: string, serverCommandLine: string): string {
-  const text = readFileSync(XML, "utf8")
-    .replaceAll('"../../build/', `"${join(REPO_ROOT, "build")}/`)
-    .replace('Binding="trap"/>', `Binding="trap" CommandLine="${serverCommandLine}"/>`);
-  const file = join(dir, `${serverCommandLine}.xml`);
-  writeFileSync(file, text);
-  return file;
-}
 
 describe("partitions/io-partition: a UART served by an I/O partition", function () {
   this.timeout(120_000);
@@ -50,7 +17,7 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("prints the guest's output under the guest's name, and traces every access issued, served and completed", () => {
-    const r = run(XML, 100);
+    const r = runTestModule(XML, 100_000_000n);
     expect(r.lines.filter((l) => l.startsWith("[guest]"))).to.deep.equal([
       "[guest] Hello from a Multiboot guest on apexvisor!",
       "[guest] hello: memory below 1 MiB: 639 KiB, above 1 MiB: 2944 KiB",
@@ -73,21 +40,17 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   });
 
   it("save in the middle of forwarded accesses, resume from the file's bytes: the same console and trace as one run", () => {
-    const whole = run(XML, 100);
+    const whole = runTestModule(XML, 100_000_000n);
     // 1234567 ns: inside the guest's window, with one of its accesses issued and not yet served.
-    const first = run(XML, 0, { save: true, ns: 1_234_567n });
+    const { first, rest } = runTestModuleSplit(XML, 1_234_567n, 100_000_000n);
     const mid = first.events.filter((e) => e.kind === "ioreq");
     expect(mid[mid.length - 1]).to.deep.include({ phase: "issued" });
-    const bytes = encodeSnapshot(first.snapshot!);
-    const decoded = decodeSnapshot(bytes);
-    if (!decoded.ok) throw new Error(decoded.error);
-    const rest = run(XML, 0, { resume: decoded.content, ns: 100_000_000n - 1_234_567n });
     expect([...first.lines, ...rest.lines]).to.deep.equal(whole.lines);
     expect(writeJsonLines(first.events) + writeJsonLines(rest.events)).to.equal(writeJsonLines(whole.events));
   });
 
   it("a hostile server's bogus completions are an HM event for the server; the guest reads a floating bus and the host does not throw", () => {
-    const r = run(variant(tmp, "bogus"), 20);
+    const r = runTestModule(ioVariant(XML, tmp, "bogus"), 20_000_000n);
     expect(r.hm).to.be.greaterThan(0);
     expect(r.lines.some((l) => /HM: partition io: ILLEGAL_REQUEST .*bogus ioreq completion: slot 0 \(request 1 of partition 1\): id is 2, the kernel posted 1/.test(l))).to.equal(true, r.lines.join("\n"));
     const io = r.events.flatMap((e) => (e.kind === "ioreq" ? [e] : []));
@@ -97,7 +60,7 @@ describe("partitions/io-partition: a UART served by an I/O partition", function 
   });
 
   it("a server that crashes goes to the HM, restarts and serves again; the guest runs to its end", () => {
-    const r = run(variant(tmp, "crash"), 200);
+    const r = runTestModule(ioVariant(XML, tmp, "crash"), 200_000_000n);
     expect(r.lines.some((l) => /HM: partition io: MEMORY_VIOLATION/.test(l))).to.equal(true);
     expect(r.lines.filter((l) => l === "[io   ] ioserver: ring attached" || l === "[io] ioserver: ring attached")).to.have.length(2);
     expect(r.lines).to.include("[guest] hello: bye");

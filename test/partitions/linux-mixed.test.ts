@@ -4,36 +4,16 @@
 // module is test/linux/linux-mixed.spec.ts (`npm run test:linux`).
 import { expect } from "chai";
 import { join } from "path";
-import { NODE_HOST, REPO_ROOT } from "../../kernel/host/node/node-files";
-import { nanos } from "../../kernel/mem/types";
-import { defaultBuilders } from "../../kernel/module/default-builders";
-import { runModule } from "../../kernel/module/run-module";
-import type { TraceEvent } from "../../kernel/trace/trace-event";
-import { MemoryTracer } from "../../kernel/trace/tracer";
+import { REPO_ROOT } from "../../kernel/host/node/node-files";
+import { runTestModule } from "../support/module-run";
 
 const XML = join(REPO_ROOT, "partitions", "linux-mixed", "pc-relay.xml");
-
-function run(ms: number): { lines: string[]; events: TraceEvent[]; hm: number } {
-  const lines: string[] = [];
-  const tracer = new MemoryTracer();
-  const out = runModule({
-    file: XML,
-    length: { kind: "duration", value: nanos(BigInt(ms) * 1_000_000n) },
-    host: NODE_HOST,
-    builders: (c) => defaultBuilders(c, NODE_HOST),
-    trace: tracer,
-    onConsoleLine: (n, l) => lines.push(`[${n}] ${l}`),
-    onNotice: (_t, text) => lines.push(`-- ${text}`),
-  });
-  if (out.kind !== "ran") throw new Error(`${out.kind}: ${JSON.stringify(out).slice(0, 400)}`);
-  return { lines, events: [...tracer.events], hm: out.result.hmLog.length };
-}
 
 describe("partitions/linux-mixed/pc-relay.xml: RTOS -> FV relay -> RTOS over the sampling_ports device", function () {
   this.timeout(120_000);
 
   it("carries thermo's samples through the relay, converted, to panel; the same run twice gives the same output and trace", () => {
-    const a = run(800);
+    const a = runTestModule(XML, 800_000_000n);
     const relay = a.lines.filter((l) => l.startsWith("[relay]"));
     expect(relay).to.deep.equal([
       "[relay] relay: 2 sampling ports; CELSIUS_IN is #0, FAHRENHEIT_OUT is #1",
@@ -56,7 +36,7 @@ describe("partitions/linux-mixed/pc-relay.xml: RTOS -> FV relay -> RTOS over the
     const relayPorts = a.events.flatMap((e) => ((e.kind === "portRead" || e.kind === "portWrite") && e.partition === 3 && e.returnCode === 0 && e.length > 0 ? [`${e.kind} ${e.port}`] : []));
     expect(relayPorts.filter((x) => x === "portWrite FAHRENHEIT_OUT")).to.have.length(3);
     expect(relayPorts.filter((x) => x === "portRead CELSIUS_IN").length).to.be.greaterThan(3);
-    const b = run(800);
+    const b = runTestModule(XML, 800_000_000n);
     expect(b.lines).to.deep.equal(a.lines);
     expect(JSON.stringify(b.events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).to.equal(JSON.stringify(a.events, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
   });

@@ -54,11 +54,13 @@ void rt_start(uint32_t magic, uint32_t info)
     int apx = pc_apx_present() && bsp_partition_status(&st) == BSP_RC_OK;
     boot.partition_id = apx ? st.identifier : PC_PARTITION_ID;
     boot.start_condition = apx ? st.start_condition : PC_START_CONDITION;
-    boot.system_partition = 0;
     boot.free_base = base;
     boot.free_size = top > base ? top - base : 0;
     boot.tick_period_ns = TICK_PERIOD_NS;
-    strncpy(boot.name, PC_PARTITION_NAME, sizeof boot.name - 1);
+    /* With the device the kernel also gives its XML name and SystemPartition flag; a bare PC names itself. */
+    int system = 0;
+    if (!pc_apx_identity(boot.name, &system)) strncpy(boot.name, PC_PARTITION_NAME, sizeof boot.name - 1);
+    boot.system_partition = (uint32_t)system;
     if (mb != 0 && (mb->flags & MULTIBOOT_INFO_CMDLINE) != 0 && mb->cmdline != 0) {
         boot.cmdline = (const char *)(uintptr_t)mb->cmdline;
         boot.cmdline_len = (uint32_t)strlen(boot.cmdline);

@@ -1,8 +1,8 @@
 /* pc_host.c: the local answers (pc_local.h) to the bsp.h partition, schedule, HM and port services for a
- * bare PC without the apexvisor service device (pc_apx_bsp.c asks the device first), linked into the image: one
- * partition owning the CPU (window = major frame), one module schedule named on the command line
- * (`schedule=<id>:<name>`, as the module XML names it; none when absent) that the partition may not
- * switch, no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration),
+ * bare PC without the apexvisor service device (pv_bsp_local.h: pv_services.c asks the device first),
+ * linked into the image: one partition owning the CPU (window = major frame), one module schedule named
+ * on the command line (`schedule=<id>:<name>`, as the module XML names it; none when absent) that the
+ * partition may not switch, no configured ports (creation is INVALID_CONFIG, as for a name absent from the configuration),
  * and a local HM policy with no tables: an error the RTOS can give to its error handler goes there
  * (PROCESS level), any other is printed and the machine stops. Restarts are not available (no loader
  * to reload .data), so COLD_START/WARM_START stop the machine as well. Logbooks: pc_logbook.c. */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define PC_PARTITION_ID 1u
-#define PC_PARTITION_NAME "pc"
+#define PC_PARTITION_NAME "pc" /* with the apexvisor service device: the XML name (pc_apx_identity) */
 #define PC_START_CONDITION 0u /* NORMAL_START */
 
 /* Reads `schedule=<id>:<name>` from the command line (the module schedule the XML names), and the

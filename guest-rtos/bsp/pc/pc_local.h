@@ -1,5 +1,5 @@
 /* pc_local.h: the bare-PC BSP's own answers to the bsp.h partition, schedule, HM, port and logbook services
- * (pc_host.c, pc_logbook.c), used when no apexvisor service device is present (pc_apx_bsp.c decides). */
+ * (pc_host.c, pc_logbook.c), used when no apexvisor service device is present (pv_bsp_local.h decides). */
 #ifndef PC_LOCAL_H
 #define PC_LOCAL_H
 

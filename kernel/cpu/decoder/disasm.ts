@@ -1,6 +1,9 @@
 // The i386 disassembler of block dumps (`boot --dump-blocks`): Intel syntax in objdump's style
 // (`mov eax,DWORD PTR [ebx+ecx*4+0x10]`), driven by the opcode table (opcodes*.ts): the row gives the
 // mnemonic and operand forms, this file only renders them. Pure; the decoder proper is translate*.ts.
+import { SegMode } from "../seg-mode";
+import { Ctx, TooLong } from "./context";
+import { EndOfBytes } from "./insn";
 import { findEntry, hasModrm } from "./opcodes-index";
 import { PREFIXES } from "./opcodes-one";
 import type { OpMap, OpcodeEntry, OperandForm } from "./opcodes";
@@ -25,36 +28,6 @@ export interface Decoded {
   readonly text: string;
 }
 
-class Truncated {
-  readonly truncated = true;
-}
-
-/** A byte cursor over one instruction. */
-class Cursor {
-  pos = 0;
-  constructor(private readonly bytes: ArrayLike<number>) {}
-  u8(): number {
-    const b = this.bytes[this.pos];
-    if (b === undefined || this.pos >= 15) throw new Truncated();
-    this.pos++;
-    return b;
-  }
-  s8(): number {
-    return (this.u8() << 24) >> 24;
-  }
-  u16(): number {
-    const lo = this.u8();
-    return lo | (this.u8() << 8);
-  }
-  s16(): number {
-    return (this.u16() << 16) >> 16;
-  }
-  u32(): number {
-    const lo = this.u16();
-    return (lo | (this.u16() << 16)) >>> 0;
-  }
-}
-
 function hex(v: number): string {
   return `0x${(v >>> 0).toString(16)}`;
 }
@@ -64,7 +37,8 @@ function signedHex(v: number): string {
 }
 
 interface State {
-  readonly c: Cursor;
+  /** The decoder's byte reader (context.ts), used here only to read bytes: 15 at most, as the CPU decodes. */
+  readonly c: Ctx;
   readonly eip: number;
   readonly o32: boolean;
   readonly a32: boolean;
@@ -95,16 +69,16 @@ function memOperand(s: State, defSeg = 3): string {
     const idx = (sib >> 3) & 7;
     const b = sib & 7;
     if (b === 5 && mod === 0) {
-      disp = s.c.u32() | 0;
+      disp = s.c.i32();
       hasDisp = true;
     } else base = b;
     if (idx !== 4) index = `${R32[idx]!}*${scale}`;
     else if (b !== 4 || scale !== 1) index = `eiz*${scale}`;
   } else if (rm === 5 && mod === 0) {
-    return `${segName}:${hex(s.c.u32())}`;
+    return `${segName}:${hex((s.c.i32() >>> 0))}`;
   } else base = rm;
   if (mod === 1) disp = s.c.s8();
-  else if (mod === 2) disp = s.c.u32() | 0;
+  else if (mod === 2) disp = s.c.i32();
   const parts: string[] = [];
   if (base >= 0) parts.push(R32[base]!);
   if (index !== "") parts.push(index);
@@ -163,20 +137,20 @@ function operand(s: State, e: OpcodeEntry, f: OperandForm, opByte: number): stri
     case "Mp": return `${ptr(v + 2)}${memOperand(s)}`;
     case "Ib": return hex(s.c.u8());
     case "Iw": return hex(s.c.u16());
-    case "Iv": return hex(s.o32 ? s.c.u32() : s.c.u16());
+    case "Iv": return hex(s.o32 ? (s.c.i32() >>> 0) : s.c.u16());
     case "Ibs": return hex(s.c.s8() & (s.o32 ? 0xffffffff : 0xffff));
     case "Jb": case "Jv": {
-      const rel = f === "Jb" ? s.c.s8() : s.o32 ? s.c.u32() | 0 : s.c.s16();
+      const rel = f === "Jb" ? s.c.s8() : s.o32 ? s.c.i32() : s.c.s16();
       const t = s.eip + s.c.pos + rel;
       return hex(s.o32 ? t >>> 0 : t & 0xffff);
     }
     case "Ob": case "Ov": {
-      const off = s.a32 ? s.c.u32() : s.c.u16();
+      const off = s.a32 ? (s.c.i32() >>> 0) : s.c.u16();
       if (s.seg >= 0) s.usedSeg = true;
       return `${SEG[s.seg >= 0 ? s.seg : 3]!}:${hex(off)}`;
     }
     case "Ap": {
-      const off = s.o32 ? s.c.u32() : s.c.u16();
+      const off = s.o32 ? (s.c.i32() >>> 0) : s.c.u16();
       return `${hex(s.c.u16())}:${hex(off)}`;
     }
     case "Zb": return R8[opByte & 7]!;
@@ -213,7 +187,7 @@ function operand(s: State, e: OpcodeEntry, f: OperandForm, opByte: number): stri
 
 /** Decodes and renders the instruction at the start of `bytes` (at `eip`), in 32-bit code unless `code32` is false. */
 export function decodeInstruction(bytes: ArrayLike<number>, eip: number, code32 = true): Decoded {
-  const c = new Cursor(bytes);
+  const c = new Ctx((i) => bytes[i] ?? -1, 0, eip, code32 ? SegMode.Code32 : 0);
   const pre: number[] = [];
   let map: OpMap = "one";
   let op = -1;
@@ -258,7 +232,7 @@ export function decodeInstruction(bytes: ArrayLike<number>, eip: number, code32 
     const text = ops.length > 0 ? `${full} ${ops.join(",")}` : full;
     return { len: c.pos, map, op, entry: e, prefixes: pre.map((p) => PREFIXES[p]!), mnemonic: full, text };
   } catch (err) {
-    if (!(err instanceof Truncated)) throw err;
+    if (!(err instanceof EndOfBytes) && !(err instanceof TooLong)) throw err;
     return { len: c.pos, map, op, entry: null, prefixes: pre.map((p) => PREFIXES[p]!), mnemonic: "(truncated)", text: "(truncated)" };
   }
 }

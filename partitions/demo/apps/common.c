@@ -1,15 +1,16 @@
-/* common.c: helpers both demo applications use: time-stamped printing and process creation. */
+/* common.c: helpers of the RTOS applications under partitions/ (demo, examples, linux-mixed): time-stamped
+ * printing, APEX names and process creation. */
 #include <stdarg.h>
 #include <rt/string.h>
 #include "demo.h"
 
-void demo_log(const char *fmt, ...)
+void demo_log_width(int width, const char *fmt, ...)
 {
     SYSTEM_TIME_TYPE now = 0;
     RETURN_CODE_TYPE rc;
     GET_TIME(&now, &rc);
     uint64_t us = (uint64_t)now / 1000u;
-    printf("[%5u.%03u ms] ", (unsigned)(us / 1000u), (unsigned)(us % 1000u));
+    printf("[%*u.%03u ms] ", width, (unsigned)(us / 1000u), (unsigned)(us % 1000u));
     va_list ap;
     va_start(ap, fmt);
     (void)vprintf(fmt, ap);

@@ -1,5 +1,6 @@
 /* demo.h: what the demo's sensor and display applications share: the message layout written on the
- * sampling port, the port names of the module XML, and a time-stamped console print. */
+ * sampling port, the port names of the module XML; and the helpers of common.c, which the examples and
+ * linux-mixed applications link too. */
 #ifndef DEMO_H
 #define DEMO_H
 
@@ -15,8 +16,10 @@
 
 void apex_init(const struct bsp_boot_info *info);
 
-/* Prints "[  t ms] " with the partition's GET_TIME, then the formatted text. */
-void demo_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "[  t ms] " with the partition's GET_TIME (the whole milliseconds `width` columns wide), then the
+ * formatted text. demo_log: the demo's width. */
+void demo_log_width(int width, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define demo_log(...) demo_log_width(5, __VA_ARGS__)
 
 /* Creates and starts one APEX process; prints and returns 0 on failure. */
 PROCESS_ID_TYPE demo_start_process(const char *name, void (*entry)(void), PRIORITY_TYPE prio,

@@ -171,23 +171,7 @@ static void open_port(const char *key, int queuing, PORT_DIRECTION_TYPE dir, APE
 }
 
 /* The periodic WORKER; its time capacity is its period (a deadline miss goes to the HM like any error). */
-static void start_worker(SYSTEM_TIME_TYPE period)
-{
-    PROCESS_ATTRIBUTE_TYPE a;
-    PROCESS_ID_TYPE id = 0;
-    RETURN_CODE_TYPE rc;
-    memset(&a, 0, sizeof a);
-    a.PERIOD = period;
-    a.TIME_CAPACITY = period;
-    a.ENTRY_POINT = worker;
-    a.STACK_SIZE = 8192;
-    a.BASE_PRIORITY = 10;
-    a.DEADLINE = SOFT;
-    demo_name(a.NAME, "WORKER");
-    CREATE_PROCESS(&a, &id, &rc);
-    if (rc == NO_ERROR) START(id, &rc);
-    if (rc != NO_ERROR) printf("%s: WORKER not started: rc=%d\n", self, (int)rc);
-}
+static void start_worker(SYSTEM_TIME_TYPE period) { (void)demo_start_process("WORKER", worker, 10, period); }
 
 void app_main(const struct bsp_boot_info *info)
 {

@@ -54,7 +54,7 @@ void ata_irq_handler(void)
     irq_status = inb(ATA_STATUS); /* reading Status acknowledges the device's interrupt */
     irq_seen = 1;
     irq_count++;
-    pc_irq14_eoi();
+    pc_irq_eoi(ATA_IRQ_LINE);
 }
 
 uint32_t ata_irqs(void)

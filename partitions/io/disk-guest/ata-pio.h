@@ -3,6 +3,9 @@
 #define DISK_GUEST_ATA_PIO_H
 #include <stdint.h>
 
+/* The primary channel's interrupt line. */
+#define ATA_IRQ_LINE 14u
+
 /* How completion is awaited: by IRQ14 (nIEN clear) or by polling Alternate Status (nIEN set). */
 enum ata_mode { ATA_IRQ, ATA_POLL };
 
@@ -15,5 +18,8 @@ int ata_read(uint32_t lba, unsigned count, void *buf);
 int ata_write(uint32_t lba, unsigned count, const void *buf);
 /* IRQ14s taken so far. */
 uint32_t ata_irqs(void);
+/* The IRQ14 entry (irq-stub.S) and the C handler it calls with interrupts disabled; it sends the EOIs. */
+void irq14_stub(void);
+void ata_irq_handler(void);
 
 #endif

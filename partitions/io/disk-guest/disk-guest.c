@@ -102,7 +102,7 @@ int main(uint32_t magic, uint32_t info)
     (void)magic;
     (void)info;
     enum ata_mode mode = has("mode=poll") ? ATA_POLL : ATA_IRQ;
-    pc_irq_init();
+    pc_irq_init(irq14_stub, ATA_IRQ_LINE);
     ata_init(mode, arg("multiple", 8));
     int e = ata_identify(ident);
     if (e != 0) return printf("IDENTIFY failed (%x)\n", e), 1;

@@ -37,10 +37,10 @@ void app_main(const struct bsp_boot_info *info)
     RETURN_CODE_TYPE rc;
     NAME_TYPE name;
     apex_init(info);
-    mixed_name(name, "FAHRENHEIT_IN");
+    demo_name(name, "FAHRENHEIT_IN");
     CREATE_SAMPLING_PORT(name, MIXED_MSG_SIZE, DESTINATION, MIXED_REFRESH_NS, &in_port, &rc);
     if (rc != NO_ERROR) printf("panel: CREATE_SAMPLING_PORT failed: %d\n", (int)rc);
-    (void)mixed_start("PANEL", panel_process, MIXED_FRAME_NS);
+    (void)demo_start_process("PANEL", panel_process, MIXED_PRIORITY, MIXED_FRAME_NS);
     printf("panel: partition %s up, waiting for the relay on FAHRENHEIT_IN\n", info->name);
     SET_PARTITION_MODE(NORMAL, &rc);
 }

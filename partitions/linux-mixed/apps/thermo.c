@@ -26,10 +26,10 @@ void app_main(const struct bsp_boot_info *info)
     RETURN_CODE_TYPE rc;
     NAME_TYPE name;
     apex_init(info);
-    mixed_name(name, "CELSIUS_OUT");
+    demo_name(name, "CELSIUS_OUT");
     CREATE_SAMPLING_PORT(name, MIXED_MSG_SIZE, SOURCE, MIXED_REFRESH_NS, &out_port, &rc);
     if (rc != NO_ERROR) printf("thermo: CREATE_SAMPLING_PORT failed: %d\n", (int)rc);
-    (void)mixed_start("THERMO", thermo_process, THERMO_PERIOD_NS);
+    (void)demo_start_process("THERMO", thermo_process, MIXED_PRIORITY, THERMO_PERIOD_NS);
     printf("thermo: partition %s up, a sample every 100 ms on CELSIUS_OUT\n", info->name);
     SET_PARTITION_MODE(NORMAL, &rc);
 }

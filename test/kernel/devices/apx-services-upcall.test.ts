@@ -22,6 +22,8 @@ const LINE = 5;
 const RECORD: UpcallRecord = { kind: "errorHandler", code: 5, level: 1, failedAddress: 0x1077ef, process: 2, errorId: 3, systemState: 6, partition: 1, entry: 0 };
 const CALLBACK: UpcallRecord = { ...RECORD, kind: "partitionCallback", level: 2, failedAddress: 0, process: 0, entry: 0x101234 };
 
+const IDENTITY = { name: "fv", systemPartition: false };
+
 function line(): { levels: boolean[]; set(level: boolean): void } {
   const levels: boolean[] = [];
   return { levels, set: (l) => void levels.push(l) };
@@ -30,7 +32,7 @@ function line(): { levels: boolean[]; set(level: boolean): void } {
 function device(withLine = true): { d: ApxServices; levels: boolean[]; stops: number[] } {
   const stops: number[] = [];
   const l = line();
-  const d = new ApxServices({ requestCall: () => stops.push(1) }, withLine ? { line: l, number: LINE } : undefined);
+  const d = new ApxServices({ requestCall: () => stops.push(1), identity: IDENTITY }, withLine ? { line: l, number: LINE } : undefined);
   return { d, levels: l.levels, stops };
 }
 
@@ -106,7 +108,7 @@ describe("kernel/devices/apx-services: HM upcall", () => {
   });
 
   it("drives the PC's PIC: the line's IRR bit follows the record", () => {
-    const pc = new PcMachine({ memoryBytes: RAM, now: () => 0n as Nanos, serialOut: new CollectingSink(), requestExit: () => undefined, devices: ["pic8259", "apx_services"], apxServices: { requestCall: () => undefined, irq: LINE } });
+    const pc = new PcMachine({ memoryBytes: RAM, now: () => 0n as Nanos, serialOut: new CollectingSink(), requestExit: () => undefined, devices: ["pic8259", "apx_services"], apxServices: { requestCall: () => undefined, irq: LINE, identity: IDENTITY } });
     const irr = (): number => {
       pc.bus.write(ioPort(0x20), 1, 0x0a); // OCW3: read IRR
       return pc.bus.read(ioPort(0x20), 1);
@@ -145,7 +147,7 @@ describe("kernel/devices/apx-services: HM upcall", () => {
 describe("kernel/devices/apx-services-hm: fault reports", () => {
   const partition = { id: 1, name: "p", guest: { kind: "FV" } } as unknown as PartitionConfig;
   function serve(block: number, words: number[], outcome: ReportedFaultOutcome = "handler") {
-    const pc = new PcMachine({ memoryBytes: RAM, now: () => 0n as Nanos, serialOut: new CollectingSink(), requestExit: () => undefined, devices: ["pic8259", "cga_text", "apx_services"], apxServices: { requestCall: () => undefined, irq: LINE } });
+    const pc = new PcMachine({ memoryBytes: RAM, now: () => 0n as Nanos, serialOut: new CollectingSink(), requestExit: () => undefined, devices: ["pic8259", "cga_text", "apx_services"], apxServices: { requestCall: () => undefined, irq: LINE, identity: IDENTITY } });
     if (block + APX_FAULT_BLOCK.size <= RAM) words.forEach((w, i) => pc.memory.write32(guestPhys(block + 4 * i), w));
     const raised: [KernelFault, string, number][] = [];
     const kernel = {

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { join } from "path";
 import { loadConfig } from "../../../kernel/config/load";
-import { APX_BLOCK, APX_ID, APX_REG, APX_SERVICES_BASE, ApxServices } from "../../../kernel/devices/apx-services";
+import { APX_BLOCK, APX_ID, APX_IDENT, APX_REG, APX_SERVICES_BASE, APX_VERSION, ApxServices, type ApxIdentity } from "../../../kernel/devices/apx-services";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../../../kernel/devices/apx-services-call";
 import { permittedById } from "../../../kernel/hypercall/dispatcher";
 import { PvError, ServiceId } from "../../../kernel/hypercall/generated/abi-generated";
@@ -28,7 +28,9 @@ const config = (() => {
 })();
 const partition = config.partitions[0]!;
 
-function machine(link = true): { pc: PcMachine; calls: number[] } {
+const IDENTITY: ApxIdentity = { name: "ports_tx", systemPartition: false };
+
+function machine(link = true, identity = IDENTITY): { pc: PcMachine; calls: number[] } {
   const calls: number[] = [];
   const out = new CollectingSink();
   const pc = new PcMachine({
@@ -37,7 +39,7 @@ function machine(link = true): { pc: PcMachine; calls: number[] } {
     serialOut: out,
     requestExit: () => undefined,
     devices: ["pic8259", "cga_text", "apx_services"],
-    ...(link ? { apxServices: { requestCall: () => calls.push(1) } } : {}),
+    ...(link ? { apxServices: { requestCall: () => calls.push(1), identity } } : {}),
   });
   return { pc, calls };
 }
@@ -79,7 +81,7 @@ const result = (pc: PcMachine): number => pc.bus.read(ioPort(APX_SERVICES_BASE +
 describe("kernel/devices/apx-services", () => {
   it("answers its ID; without a module behind it the range floats (0xFF), as on a PC without the device", () => {
     expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.id), 1)).to.equal(APX_ID);
-    expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + 1), 1)).to.equal(2);
+    expect(machine().pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.version), 1)).to.equal(APX_VERSION);
     expect(machine(false).pc.bus.read(ioPort(APX_SERVICES_BASE + APX_REG.id), 1)).to.equal(0xff);
   });
 
@@ -87,12 +89,32 @@ describe("kernel/devices/apx-services", () => {
     const { pc, calls } = machine();
     const d = pc.chips.apxServices!;
     pc.bus.write(ioPort(APX_SERVICES_BASE + APX_REG.call), 2, BLOCK);
-    pc.bus.write(ioPort(APX_SERVICES_BASE + 2), 1, 1);
+    pc.bus.write(ioPort(APX_SERVICES_BASE + APX_REG.identData), 1, 1);
     expect(d.pending).to.equal(null);
     expect(d.ignoredAccesses).to.equal(2);
     pc.bus.write(ioPort(APX_SERVICES_BASE + APX_REG.call), 4, BLOCK);
     expect(d.pending).to.equal(BLOCK);
     expect(calls.length).to.equal(1);
+  });
+
+  it("tells the guest its partition's XML name and SystemPartition flag through the identity registers", () => {
+    const read = (identity: ApxIdentity, from = 0): { name: string; flags: number; past: number } => {
+      const { pc } = machine(true, identity);
+      const port = (r: number): ReturnType<typeof ioPort> => ioPort(APX_SERVICES_BASE + r);
+      pc.bus.write(port(APX_REG.identIndex), 1, from);
+      const bytes: number[] = [];
+      for (let i = from; i < APX_IDENT.size; i++) bytes.push(pc.bus.read(port(APX_REG.identData), 1));
+      const raw = Uint8Array.from(bytes);
+      const nul = raw.indexOf(0);
+      return { name: new TextDecoder().decode(raw.subarray(0, Math.min(nul < 0 ? raw.length : nul, APX_IDENT.nameMax))), flags: raw[APX_IDENT.flags - from] ?? -1, past: pc.bus.read(port(APX_REG.identData), 1) };
+    };
+    expect(read({ name: "part2_tx", systemPartition: true })).to.deep.equal({ name: "part2_tx", flags: APX_IDENT.flagSystemPartition, past: 0 });
+    expect(read({ name: "part2_rx", systemPartition: false })).to.deep.equal({ name: "part2_rx", flags: 0, past: 0 });
+    // A name longer than start-info's 31 bytes is cut there, never mid-character, and stays NUL-terminated.
+    expect(read({ name: "x".repeat(30) + "é", systemPartition: false }).name).to.equal("x".repeat(30));
+    expect(read({ name: "y".repeat(40), systemPartition: false }).name).to.equal("y".repeat(31));
+    // The index register selects where reading starts.
+    expect(read({ name: "part2_tx", systemPartition: true }, APX_IDENT.flags).flags).to.equal(APX_IDENT.flagSystemPartition);
   });
 
   it("serves time_get through the PV handler: the module time lands at the guest-physical pointer, the result in the block", () => {
@@ -157,11 +179,16 @@ describe("kernel/devices/apx-services", () => {
   });
 
   it("saves, restores into a fresh device and rejects a bad state", () => {
-    const d = new ApxServices({ requestCall: () => undefined });
+    const d = new ApxServices({ requestCall: () => undefined, identity: IDENTITY });
     d.write(APX_REG.call, 4, BLOCK);
     d.complete(PvError.EINVAL);
-    const saved = roundTrip(d, new ApxServices({ requestCall: () => undefined }));
-    expect(saved).to.deep.equal({ pending: BLOCK, result: PvError.EINVAL >>> 0, fault: null, faultResult: 0, select: 0, upcall: null, returned: null });
+    d.write(APX_REG.identIndex, 1, 5);
+    const saved = roundTrip(d, new ApxServices({ requestCall: () => undefined, identity: IDENTITY }));
+    expect(saved).to.deep.equal({ pending: BLOCK, result: PvError.EINVAL >>> 0, fault: null, faultResult: 0, select: 0, upcall: null, returned: null, identIndex: 5 });
+    // A snapshot from before the identity registers restores with the index at 0.
+    const old = d.parseState({ pending: null, result: 0, fault: null, faultResult: 0, select: 0, upcall: null, returned: null });
+    expect(old.ok && old.state.identIndex).to.equal(0);
+    expect(d.parseState({ pending: null, result: 0, fault: null, faultResult: 0, select: 0, upcall: null, returned: null, identIndex: APX_IDENT.size + 1 }).ok).to.equal(false);
     expect(d.parseState({ pending: -1, result: 0 }).ok).to.equal(false);
     expect(d.parseState({ pending: null }).ok).to.equal(false);
   });
