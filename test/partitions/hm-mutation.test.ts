@@ -28,13 +28,15 @@ const mutants: Mutant[] = [
   ...["IGNORE", "IDLE", "WARM_START"].map((a) => ({ base: "hm_memory", what: `partition action COLD_START -> ${a}`, from: PART, to: PART.replace("COLD_START", a) })),
   ...["IGNORE", "SHUTDOWN"].map((a) => ({ base: "hm_module", what: `module action RESET -> ${a}`, from: MOD, to: MOD.replace("RESET", a) })),
   { base: "hm_memory", what: "level PARTITION -> MODULE (module table: none, default RESET)", from: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="MODULE" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
+  { base: "hm_stack", what: "level PROCESS -> PARTITION for STACK_OVERFLOW in process execution (the handler no longer gets it)", from: 'ErrorIdentifier="4" ErrorLevel="PROCESS" ErrorCode="STACK_OVERFLOW"', to: 'ErrorIdentifier="4" ErrorLevel="PARTITION" ErrorCode="STACK_OVERFLOW"' },
+  { base: "hm_deadline", what: "level PROCESS -> PARTITION for DEADLINE_MISSED in process execution (the handler no longer gets it)", from: 'ErrorIdentifier="1" ErrorLevel="PROCESS" ErrorCode="DEADLINE_MISSED"', to: 'ErrorIdentifier="1" ErrorLevel="PARTITION" ErrorCode="DEADLINE_MISSED"' },
   { base: "hm_callback", what: "PartitionCallback removed (the callback never runs)", from: ' PartitionCallback="hm_partition_callback"', to: "" },
   { base: "hm_modcb", what: "ModuleCallback removed (the callback never runs)", from: ' ModuleCallback="hm_module_callback"', to: "" },
   { base: "mem_access", what: 'region "rom" Access READ_ONLY -> READ_WRITE (the store lands)', from: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_ONLY"', to: 'RegionName="rom" Type="DATA" SizeBytes="0x10000" Access="READ_WRITE"' },
   { base: "hm_upcall", what: "level PROCESS -> PARTITION (the handler no longer gets it)", from: 'ErrorIdentifier="3" ErrorLevel="PROCESS" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"', to: 'ErrorIdentifier="3" ErrorLevel="PARTITION" ErrorCode="MEMORY_VIOLATION"/>\n      <Error_ID_Level ErrorIdentifier="4" ErrorLevel="PROCESS"' },
 ];
 // The same HM paths on the bare-PC BSP in FV partitions (apx_services: fault report, upcall line; kernel/devices/apx-services.md).
-const PC_BASES = ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb"];
+const PC_BASES = ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "hm_stack", "hm_deadline", "mem_access"];
 mutants.push(
   ...mutants.filter((m) => PC_BASES.includes(m.base)).map((m) => ({ ...m, base: `${m.base}.pc` })),
   { base: "hm_upcall.pc", what: "apx_services without Irq (no upcall line: the handler never gets it)", from: '<apx:Device Name="apx_services" Irq="5"/>', to: '<apx:Device Name="apx_services"/>' },
@@ -69,10 +71,22 @@ describe("HM tables: every action kind is observable (mutation test)", function 
     return [...r.problems, ...r.reports.flatMap((p) => p.tests.filter((t) => !t.pass).map((t) => `FAIL ${t.group}.${t.name}: ${t.reason}`))];
   };
 
-  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "mem_access", ...PC_BASES.map((b) => `${b}.pc`)]) {
+  for (const base of ["hm_memory", "hm_module", "hm_upcall", "hm_callback", "hm_modcb", "hm_stack", "hm_deadline", "mem_access", ...PC_BASES.map((b) => `${b}.pc`)]) {
     it(`${base}: the shipped module passes`, () => {
       const file = join(dir, `${base}.xml`);
       writeFileSync(file, mutate(join(ROOT, SUITE_DIR, `${base}.xml`), "<Module_Schedule", "<Module_Schedule"));
+      expect(run(file)).to.deep.equal([]);
+    });
+  }
+  // Without the device (a PC booted alone, or under QEMU) the pc BSP's local HM policy still hands these
+  // process-level errors to the error handler: the same modules pass with apx_services taken out.
+  for (const base of ["hm_stack.pc", "hm_deadline.pc"]) {
+    it(`${base}: without apx_services the BSP's local HM policy passes the module too`, () => {
+      const file = join(dir, `${base}-local.xml`);
+      // The kernel then sees no HM event, so the module declares none (its hm=... goes too).
+      const local = mutate(join(ROOT, SUITE_DIR, `${base}.xml`), '\n      <apx:Device Name="apx_services" Irq="5"/>', "");
+      expect(local).to.match(/ hm=[^" ]+/);
+      writeFileSync(file, local.replace(/ hm=[^" ]+/, ""));
       expect(run(file)).to.deep.equal([]);
     });
   }
