@@ -3,6 +3,7 @@
 // running it, at every budget boundary, with an interrupt arriving mid-loop; loops that change state are
 // never skipped.
 import { expect } from "chai";
+import { DEFAULT_COST_MODEL, type CostModel } from "../../../kernel/cpu/cost-model";
 import { Cpu } from "../../../kernel/cpu/cpu";
 import type { InterruptSource, PortIo } from "../../../kernel/cpu/io";
 import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
@@ -17,7 +18,7 @@ interface Rig {
 }
 
 /** A flat ring-0 machine with IF=1: vector 0x20 runs `mov dword [FLAG], 1; iret`. */
-function rig(code: number[], idleSkip: boolean): Rig {
+function rig(code: number[], idleSkip: boolean, costModel: CostModel): Rig {
   const mem = new PhysicalMemory(0x100000);
   const w32 = (a: number, v: number): void => mem.write32(guestPhys(a), v);
   w32(GDT + 8, 0x0000ffff); w32(GDT + 12, 0x00cf9a00);
@@ -36,7 +37,7 @@ function rig(code: number[], idleSkip: boolean): Rig {
     },
   };
   const io: PortIo = { read: () => 0xff, write: () => undefined };
-  const cpu = new Cpu({ memory: mem, io, interrupts: src, idleSkip });
+  const cpu = new Cpu({ memory: mem, io, interrupts: src, idleSkip, costModel });
   cpu.gdtBase = GDT;
   cpu.gdtLimit = 23;
   cpu.idtBase = IDT;
@@ -59,8 +60,8 @@ function observe(r: Rig, exit: string): string {
 }
 
 /** Runs `slices` budgets (the interrupt is raised before slice `irqAt`), returning one observation each. */
-function trace(code: number[], idleSkip: boolean, slices: readonly number[], irqAt: number): { lines: string[]; skipped: number } {
-  const r = rig(code, idleSkip);
+function trace(code: number[], idleSkip: boolean, slices: readonly number[], irqAt: number, cost = DEFAULT_COST_MODEL): { lines: string[]; skipped: number } {
+  const r = rig(code, idleSkip, cost);
   const lines: string[] = [];
   slices.forEach((budget, i) => {
     if (i === irqAt) r.raise();
@@ -70,14 +71,14 @@ function trace(code: number[], idleSkip: boolean, slices: readonly number[], irq
 }
 
 // Budgets of odd sizes, so windows end in every position of a pass (a pass is 3 instructions).
-const SLICES = [5, 1000, 1, 2, 997, 4096, 3, 10001, 7, 500, 499, 50, 123457, 8, 9, 1000];
+const SLICES = [5, 1000, 1, 2, 997, 4096, 3, 10001, 10, 11, 12, 13, 14, 15, 16, 17, 18, 7, 500, 499, 50, 123457, 8, 9, 1000];
 
 /** Polls FLAG: `mov ebx, 5; 1: pause; cmp dword [FLAG], 0; je 1b; mov ecx, ebx; hlt`. */
 const POLL_PAUSE = [0xbb, 5, 0, 0, 0, 0xf3, 0x90, 0x83, 0x3d, ...le32(FLAG), 0x00, 0x74, 0xf5, 0x89, 0xd9, 0xf4];
 
 describe("kernel/cpu: idle loops are fast-forwarded exactly (issue 14)", () => {
   it("a pause/cmp/je polling loop: identical trace with and without the fast-forward, interrupt mid-loop", () => {
-    for (const irqAt of [3, 9, 14]) {
+    for (const irqAt of [3, 9, 16, 22]) {
       const on = trace(POLL_PAUSE, true, SLICES, irqAt);
       const off = trace(POLL_PAUSE, false, SLICES, irqAt);
       expect(on.lines).to.deep.equal(off.lines);
@@ -89,6 +90,15 @@ describe("kernel/cpu: idle loops are fast-forwarded exactly (issue 14)", () => {
     }
   });
 
+  it("exact with multi-cycle instructions and a delivery cost (budgets end inside an instruction: debt)", () => {
+    const cost: CostModel = { ...DEFAULT_COST_MODEL, instruction: 3, interruptDelivery: 7 };
+    for (const irqAt of [4, 13]) {
+      const on = trace(POLL_PAUSE, true, SLICES, irqAt, cost);
+      expect(on.lines).to.deep.equal(trace(POLL_PAUSE, false, SLICES, irqAt, cost).lines);
+      expect(on.skipped).to.be.greaterThan(0);
+    }
+  });
+
   it("a register-based loop (cmp byte [esi+2], 0 / test eax / jmp back) is exact too", () => {
     // mov esi, FLAG-2; 1: cmp byte [esi+2], 0; jne 2f; test eax, eax; jmp 1b; 2: hlt
     const code = [0xbe, ...le32(FLAG - 2), 0x80, 0x7e, 0x02, 0x00, 0x75, 0x04, 0x85, 0xc0, 0xeb, 0xf6, 0xf4];
@@ -97,6 +107,22 @@ describe("kernel/cpu: idle loops are fast-forwarded exactly (issue 14)", () => {
     expect(on.lines).to.deep.equal(off.lines);
     const idle = SLICES.slice(0, 11).reduce((a, b) => a + b, 0) / 4;
     expect(on.skipped).to.be.within(idle * 0.95, idle);
+  });
+
+  it("a loop polling MMIO (a device register that may change on its own) is not skipped", () => {
+    const MMIO = 0xa0000;
+    const run = (idleSkip: boolean): { lines: string[]; skipped: number; reads: number } => {
+      const r = rig([0x81, 0x3d, ...le32(MMIO), ...le32(50000), 0x75, 0xf4, 0xf4], idleSkip, DEFAULT_COST_MODEL); // 1: cmp dword [MMIO], 50000; jne 1b; hlt
+      let reads = 0;
+      r.mem.mapMmio(guestPhys(MMIO), 0x1000, { read: () => ++reads, write: () => undefined });
+      const lines = SLICES.map((b) => observe(r, r.cpu.run(b).kind));
+      return { lines, skipped: r.cpu.idleSkipped, reads };
+    };
+    const on = run(true);
+    const off = run(false);
+    expect(on.skipped).to.equal(0);
+    expect(on.lines).to.deep.equal(off.lines);
+    expect(on.reads).to.equal(50000);
   });
 
   it("a loop with a counter is not skipped", () => {
