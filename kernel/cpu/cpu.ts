@@ -11,7 +11,7 @@ import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
-import { recogniseIdleLoop, type IdleLoop } from "./idle-loop";
+import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
 import { AccessRetry, CpuFault, DB, GP } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
@@ -33,7 +33,8 @@ export interface CpuOptions {
   blockCacheBytes?: number;
   /** The local APIC behind IA32_APIC_BASE (moves/enables its window); none: no APIC, the MSR #GPs. */
   apicBase?: ApicBaseControl;
-  /** Fast-forward recognised idle loops (default true; APEXVISOR_IDLE_SKIP=0 turns it off): host speed only. */
+  /** Fast-forward recognised idle loops (default idleSkipDefault(): true unless APEXVISOR_IDLE_SKIP=0 reached
+   * the CLI): host speed only, cycles and state are the same either way. */
   idleSkip?: boolean;
 }
 
@@ -98,7 +99,7 @@ export class Cpu extends CpuSystem {
     }, opts.apicBase);
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
-    this.idleSkip = opts.idleSkip ?? process.env["APEXVISOR_IDLE_SKIP"] !== "0";
+    this.idleSkip = opts.idleSkip ?? idleSkipDefault();
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }

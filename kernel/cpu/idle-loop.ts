@@ -34,6 +34,19 @@ const BODY: ReadonlyMap<number, readonly [boolean, 1 | 4, number, number]> = new
 
 const NOP = 0x90, REP = 0xf3;
 
+let skipByDefault = true;
+
+/** Sets whether CPUs created without an explicit `idleSkip` option fast-forward idle loops (the CLI maps
+ * APEXVISOR_IDLE_SKIP=0 to false: the kernel core reads no environment itself). */
+export function setIdleSkipDefault(on: boolean): void {
+  skipByDefault = on;
+}
+
+/** Whether CPUs fast-forward idle loops unless told otherwise. */
+export function idleSkipDefault(): boolean {
+  return skipByDefault;
+}
+
 /** Byte `off` (from the block start) as the decoder saw it; -1 outside the fetch window. */
 export type IdleFetch = (off: number) => number;
 
