@@ -3,6 +3,7 @@
 import yargs from "yargs";
 import type { Argv } from "yargs";
 import { setBlockDump } from "../cpu/decoder/block-dump";
+import { setIdleSkipDefault } from "../cpu/idle-loop";
 
 /** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
 export interface CommandModule {
@@ -17,6 +18,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // A developer's switch for every command: dump each compiled block to stderr (boot --dump-blocks does the same).
   const dump = process.env["APEXVISOR_DUMP_BLOCKS"];
   if (dump !== undefined && dump !== "" && dump !== "0") setBlockDump((text) => process.stderr.write(text));
+  // A developer's switch: APEXVISOR_IDLE_SKIP=0 runs idle loops instead of fast-forwarding them (same results).
+  if (process.env["APEXVISOR_IDLE_SKIP"] === "0") setIdleSkipDefault(false);
   const setExit = (code: number): void => {
     exitCode = code;
   };

@@ -3,6 +3,7 @@
 // closures counted) and per-page write counts that mark a page "hot" once it keeps being rewritten.
 // Knows nothing of execution: the CPU decides what a hot page means (it interprets it).
 import type { BlockFn } from "./decoder/block-builder";
+import type { IdleLoop } from "./idle-loop";
 
 /** A compiled block plus its chaining slots (valid only while linkEpoch equals the CPU epoch). */
 export class Block {
@@ -12,6 +13,8 @@ export class Block {
   n2: Block | null = null;
   n2Eip = -1;
   linkEpoch = 0;
+  /** A recognised idle loop at the block start (idle-loop.ts), which the CPU may fast-forward. */
+  idle: IdleLoop | null = null;
   constructor(
     readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */

@@ -11,6 +11,7 @@ import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
+import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
 import { AccessRetry, CpuFault, DB, GP, WriteProtectFault } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
@@ -32,6 +33,9 @@ export interface CpuOptions {
   blockCacheBytes?: number;
   /** The local APIC behind IA32_APIC_BASE (moves/enables its window); none: no APIC, the MSR #GPs. */
   apicBase?: ApicBaseControl;
+  /** Fast-forward recognised idle loops (default idleSkipDefault(): true unless APEXVISOR_IDLE_SKIP=0 reached
+   * the CLI): host speed only, cycles and state are the same either way. */
+  idleSkip?: boolean;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -81,6 +85,9 @@ export class Cpu extends CpuSystem {
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
   compiledChars = 0;
+  /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
+  idleSkipped = 0;
+  private readonly idleSkip: boolean;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -92,6 +99,7 @@ export class Cpu extends CpuSystem {
     }, opts.apicBase);
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
+    this.idleSkip = opts.idleSkip ?? idleSkipDefault();
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }
@@ -249,7 +257,7 @@ export class Cpu extends CpuSystem {
       this.cur = b;
       let done: number;
       try {
-        done = b.fn(this);
+        done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
       } catch (e) {
         this.cur = null;
         const retry = e instanceof AccessRetry;
@@ -287,6 +295,40 @@ export class Cpu extends CpuSystem {
       eip = this.eip;
       b = null;
     }
+  }
+
+  /** Runs an idle-loop block (see idle-loop.ts). When its reads are plain RAM, one pass runs with the
+   * loop's budget check forced to fail; if it took the back edge, the passes the block function would
+   * have run (while left >= pass) are charged at once: nothing but flags changes per pass and the flags are
+   * recomputed from the same registers and memory, so the state is the one running them would leave. */
+  private idlePass(b: Block, idle: IdleLoop): number {
+    if (!this.idleReadsRam(idle)) return b.fn(this);
+    const left = this.left;
+    this.left = idle.pass - 1;
+    let done: number;
+    try {
+      done = b.fn(this);
+    } finally {
+      this.left = left;
+    }
+    if (done === idle.n && this.eip === b.eip && this.brk === 0 && left >= idle.pass) {
+      const m = Math.floor(left / idle.pass);
+      this.left = left - m * idle.pass;
+      this.instructions += m * idle.n;
+      this.idleSkipped += m;
+    }
+    return done;
+  }
+
+  /** Whether every memory operand of the idle loop is plain RAM mapped in the TLB, within one page (then
+   * nothing but a store changes it). Reads the TLB only: no walk, no accessed bits, no side effect. */
+  private idleReadsRam(idle: IdleLoop): boolean {
+    for (const rd of idle.reads) {
+      const lin = (this.segBase[rd.seg]! + (rd.base < 0 ? 0 : this.r[rd.base]!) + rd.disp) | 0;
+      const e = this.tlbR[lin >>> 12]!;
+      if ((e & this.acc) === 0 || (lin & 4095) + rd.size > 4096 || !this.mem.isRam(((e & -4096) | (lin & 4095)) >>> 0)) return false;
+    }
+    return true;
   }
 
   private link(prev: Block, b: Block): void {
@@ -400,6 +442,7 @@ export class Cpu extends CpuSystem {
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
+    if (this.idleSkip && !single && page2 < 0) b.idle = recogniseIdleLoop(insns, fetched);
     if (ram) {
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
