@@ -8,10 +8,8 @@ import { decodeRun } from "../../../kernel/cpu/decoder/block-builder";
 import { EndOfBytes } from "../../../kernel/cpu/decoder/insn";
 import { SegMode } from "../../../kernel/cpu/seg-mode";
 import type { InterruptSource, PortIo } from "../../../kernel/cpu/io";
-import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
-import { guestPhys } from "../../../kernel/mem/types";
+import { CODE, enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
 
-const GDT = 0x1000, IDT = 0x2000, HANDLER = 0x3000, CODE = 0x10000;
 
 interface Rig {
   readonly cpu: Cpu;
@@ -24,14 +22,8 @@ interface Rig {
 /** A flat ring-0 machine: vector 0x20 runs `mov ecx, eax; iret` (so ECX records EAX at delivery);
  * port 0x80 records the cycle count; an OUT to port 0x81 raises the interrupt line. */
 function rig(code: number[]): Rig {
-  const mem = new PhysicalMemory(0x100000);
-  const w32 = (a: number, v: number): void => mem.write32(guestPhys(a), v);
-  w32(GDT + 8, 0x0000ffff); w32(GDT + 12, 0x00cf9a00);
-  w32(GDT + 16, 0x0000ffff); w32(GDT + 20, 0x00cf9200);
-  w32(IDT + 0x20 * 8, (0x08 << 16) | (HANDLER & 0xffff));
-  w32(IDT + 0x20 * 8 + 4, (HANDLER & 0xffff0000) | 0x8e00);
-  mem.writeBytes(guestPhys(HANDLER), new Uint8Array([0x89, 0xc1, 0xcf])); // mov ecx, eax; iret
-  mem.writeBytes(guestPhys(CODE), new Uint8Array(code));
+  // mov ecx, eax; iret
+  const mem = flatRing0Memory([0x89, 0xc1, 0xcf], code);
   const seen: number[] = [];
   const state = { raised: 0 };
   const src: InterruptSource = {
@@ -53,12 +45,7 @@ function rig(code: number[]): Rig {
     },
   };
   cpu = new Cpu({ memory: mem, io, interrupts: src });
-  cpu.gdtBase = GDT;
-  cpu.gdtLimit = 23;
-  cpu.idtBase = IDT;
-  cpu.idtLimit = 0x7ff;
-  cpu.eip = CODE;
-  cpu.esp = 0x80000;
+  enterFlatRing0(cpu);
   const r: Rig = {
     cpu,
     seen,

@@ -6,10 +6,11 @@ import { expect } from "chai";
 import { DEFAULT_COST_MODEL, type CostModel } from "../../../kernel/cpu/cost-model";
 import { Cpu } from "../../../kernel/cpu/cpu";
 import type { InterruptSource, PortIo } from "../../../kernel/cpu/io";
-import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
 import { guestPhys } from "../../../kernel/mem/types";
+import type { PhysicalMemory } from "../../../kernel/mem/physical-memory";
+import { enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
 
-const GDT = 0x1000, IDT = 0x2000, HANDLER = 0x3000, FLAG = 0x5000, CODE = 0x10000;
+const FLAG = 0x5000;
 
 interface Rig {
   readonly cpu: Cpu;
@@ -19,15 +20,8 @@ interface Rig {
 
 /** A flat ring-0 machine with IF=1: vector 0x20 runs `mov dword [FLAG], 1; iret`. */
 function rig(code: number[], idleSkip: boolean, costModel: CostModel): Rig {
-  const mem = new PhysicalMemory(0x100000);
-  const w32 = (a: number, v: number): void => mem.write32(guestPhys(a), v);
-  w32(GDT + 8, 0x0000ffff); w32(GDT + 12, 0x00cf9a00);
-  w32(GDT + 16, 0x0000ffff); w32(GDT + 20, 0x00cf9200);
-  w32(IDT + 0x20 * 8, (0x08 << 16) | (HANDLER & 0xffff));
-  w32(IDT + 0x20 * 8 + 4, (HANDLER & 0xffff0000) | 0x8e00);
   // mov dword [FLAG], 1; iret
-  mem.writeBytes(guestPhys(HANDLER), new Uint8Array([0xc7, 0x05, ...le32(FLAG), 1, 0, 0, 0, 0xcf]));
-  mem.writeBytes(guestPhys(CODE), new Uint8Array(code));
+  const mem = flatRing0Memory([0xc7, 0x05, ...le32(FLAG), 1, 0, 0, 0, 0xcf], code);
   let raised = 0;
   const src: InterruptSource = {
     pending: () => raised > 0,
@@ -38,12 +32,7 @@ function rig(code: number[], idleSkip: boolean, costModel: CostModel): Rig {
   };
   const io: PortIo = { read: () => 0xff, write: () => undefined };
   const cpu = new Cpu({ memory: mem, io, interrupts: src, idleSkip, costModel });
-  cpu.gdtBase = GDT;
-  cpu.gdtLimit = 23;
-  cpu.idtBase = IDT;
-  cpu.idtLimit = 0x7ff;
-  cpu.eip = CODE;
-  cpu.esp = 0x80000;
+  enterFlatRing0(cpu);
   cpu.setEflags(cpu.getEflags() | 0x200);
   return { cpu, mem, raise: () => void raised++ };
 }

@@ -1,28 +1,16 @@
 import { expect } from "chai";
 import { Cpu } from "../../../kernel/cpu/cpu";
 import { NO_PORTS, type InterruptSource } from "../../../kernel/cpu/io";
-import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
 import { guestPhys } from "../../../kernel/mem/types";
+import { CODE, enterFlatRing0, flatRing0Memory, IDT } from "../../support/flat-ring0";
 
-const GDT = 0x1000, IDT = 0x2000, HANDLER = 0x3000, CODE = 0x10000;
 
 /** A flat ring-0 machine with an IDT whose vector 0x20 is an interrupt gate to `inc ebx; iret`. */
 function machine(code: number[], src: InterruptSource): Cpu {
-  const mem = new PhysicalMemory(0x100000);
-  const w32 = (a: number, v: number): void => mem.write32(guestPhys(a), v);
-  w32(GDT + 8, 0x0000ffff); w32(GDT + 12, 0x00cf9a00);
-  w32(GDT + 16, 0x0000ffff); w32(GDT + 20, 0x00cf9200);
-  w32(IDT + 0x20 * 8, (0x08 << 16) | (HANDLER & 0xffff));
-  w32(IDT + 0x20 * 8 + 4, (HANDLER & 0xffff0000) | 0x8e00);
-  mem.writeBytes(guestPhys(HANDLER), new Uint8Array([0x43, 0xcf])); // inc ebx; iret
-  mem.writeBytes(guestPhys(CODE), new Uint8Array(code));
+  // inc ebx; iret
+  const mem = flatRing0Memory([0x43, 0xcf], code);
   const cpu = new Cpu({ memory: mem, io: NO_PORTS, interrupts: src });
-  cpu.gdtBase = GDT;
-  cpu.gdtLimit = 23;
-  cpu.idtBase = IDT;
-  cpu.idtLimit = 0x7ff;
-  cpu.eip = CODE;
-  cpu.esp = 0x80000;
+  enterFlatRing0(cpu);
   return cpu;
 }
 
