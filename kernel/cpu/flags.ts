@@ -128,3 +128,17 @@ export function condOf(cc: number, f: number): boolean {
   }
   return (cc & 1) === 0 ? t : !t;
 }
+
+/** Flags condition code `cc` (0..15) tests (SDM table B-1): what condOf reads. */
+export function ccFlags(cc: number): number {
+  switch (cc >> 1) {
+    case 0: return OF;
+    case 1: return CF;
+    case 2: return ZF;
+    case 3: return CF | ZF;
+    case 4: return SF;
+    case 5: return PF;
+    case 6: return SF | OF;
+    default: return ZF | SF | OF;
+  }
+}

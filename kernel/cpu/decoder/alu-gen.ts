@@ -1,7 +1,7 @@
 // Code generation for flag-producing arithmetic: the eight ALU operations, INC/DEC/NEG, immediate
 // shifts, IMUL, and Jcc/SETcc/CMOVcc conditions evaluated straight from the block-local lazy record
 // when the producer is known at compile time.
-import { CF, Lazy, OF, PF, SF, STATUS, ZF, packKind } from "../flags";
+import { CF, Lazy, STATUS, ccFlags, packKind } from "../flags";
 import type { Operand, Size } from "./context";
 
 /** A generated flag-producing fragment. */
@@ -154,22 +154,9 @@ export function cfExpr(known: number): string | null {
 /** Flags a condition reads from the CPU object: none when it is evaluated from the locals. */
 export function condReads(cc: number, known = 0): number {
   if (!condExpr(cc, known).includes("s.cond")) return 0;
-  return condFlags(cc);
+  return ccFlags(cc);
 }
 
-/** Flags condition code `cc` depends on. */
-export function condFlags(cc: number): number {
-  switch (cc >> 1) {
-    case 0: return OF;
-    case 1: return CF;
-    case 2: return ZF;
-    case 3: return CF | ZF;
-    case 4: return SF;
-    case 5: return PF;
-    case 6: return SF | OF;
-    default: return ZF | SF | OF;
-  }
-}
 
 /** Boolean expression for condition `cc`, direct from the locals when `known` (packed kind) allows. */
 export function condExpr(cc: number, known: number): string {

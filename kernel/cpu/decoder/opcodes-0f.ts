@@ -2,7 +2,8 @@
 // every encoding translate-0f.ts implements. MMX/SSE space and the later processors' opcodes are not
 // rows, so they decode as #UD (kernel/cpu/README.md lists them).
 import { AF, CF, OF, PF, SF, ZF } from "../flags";
-import { ARITH, CC_NAMES, ccFlags, row, type OpcodeEntry, type RowOpts } from "./opcodes";
+import { ccFlags } from "../flags";
+import { ARITH, CC_NAMES, row, type OpcodeEntry, type RowOpts } from "./opcodes";
 
 function two(op: number, mnemonic: string, operands: string, o: RowOpts = {}): OpcodeEntry {
   return row("0f", op, mnemonic, operands, o);

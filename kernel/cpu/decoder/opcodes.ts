@@ -138,19 +138,6 @@ export function row(map: OpMap, op: number, mnemonic: string, operands: string, 
 /** Condition-code mnemonic suffixes (cc = low 4 bits of Jcc/SETcc/CMOVcc), SDM appendix B.1.4.7. */
 export const CC_NAMES: readonly string[] = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
 
-/** Flags condition code `cc` tests (SDM table B-1). */
-export function ccFlags(cc: number): number {
-  switch (cc >> 1) {
-    case 0: return OF;
-    case 1: return CF;
-    case 2: return ZF;
-    case 3: return CF | ZF;
-    case 4: return SF;
-    case 5: return PF;
-    case 6: return SF | OF;
-    default: return ZF | SF | OF;
-  }
-}
 
 /** Common flag sets of the rows. */
 export const ARITH = CF | PF | AF | ZF | SF | OF;
