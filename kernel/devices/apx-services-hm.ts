@@ -1,7 +1,7 @@
 // The HM half of the apx_services device's kernel side (apx-services.md, "HM upcall"): serves a CPU exception
 // the FV guest reported through FAULT (classified as a PV fault is, kernel/module/fault-class.ts) and an HM
-// callback's return (ACK), and finds the HM callbacks the XML names in the guest's ELF. Not the upcall posting
-// itself (kernel/machine/fv-vm.ts) nor the HM decision (the module runner).
+// callback's return (ACK), and reads an FV image's HM callback entries. Not the upcall posting itself
+// (kernel/machine/fv-vm.ts) nor the HM decision (the module runner).
 import type { SystemConfig } from "../config/model";
 import { PvError } from "../hypercall/generated/abi-generated";
 import { serviceCost } from "../hypercall/service-costs";
@@ -9,6 +9,7 @@ import { parseElf32 } from "../loader/elf32";
 import { readElfTables } from "../loader/elf32-sections";
 import { guestPhys } from "../mem/types";
 import { classifyFault } from "../module/fault-class";
+import { hmCallbackEntries, type HmCallbackEntries } from "../module/hm-callback-entries";
 import type { HmCallbackKind, ReportedFaultOutcome, ServiceResult } from "../module/partition-vm";
 import { APX_FAULT_BLOCK } from "./apx-services";
 import { ramRange, type ApxCall } from "./apx-services-call";
@@ -69,28 +70,9 @@ export function serveApxReturn(c: ApxCall, kind: HmCallbackKind): ServiceResult 
   return { kind: "resume", cycles: serviceCost(undefined, 0) };
 }
 
-/** The HM callbacks an FV image defines: an ELF symbol in an executable segment, by kind. */
-export type FvCallbackEntries = { readonly [K in HmCallbackKind]?: number };
-
-/**
- * Finds the PartitionCallback of partition `partitionId` and (a system partition) the ModuleCallback in `image`.
- * A named PartitionCallback that is missing is an error text (the XML promises it); a ModuleCallback is looked
- * for in every system partition, and the runner checks that one defines it.
- */
-export function fvCallbackEntries(image: Uint8Array, config: SystemConfig, partitionId: number, systemPartition: boolean): FvCallbackEntries | string {
-  const partitionName = config.partitionHm.find((t) => t.partition === partitionId)?.callback;
-  const moduleName = systemPartition ? config.moduleCallback : undefined;
-  if (partitionName === undefined && moduleName === undefined) return {};
+/** An FV image's HM callback entries (hm-callback-entries.ts, the rule PV images follow too), or why one cannot run. */
+export function fvCallbackEntries(image: Uint8Array, config: SystemConfig, partition: { readonly id: number; readonly systemPartition: boolean }): HmCallbackEntries | string {
   const elf = parseElf32(image);
   const tables = readElfTables(image);
-  const symbols = tables.ok ? tables.tables.symbols : new Map<string, number>();
-  const entry = (name: string): number | undefined => {
-    const at = symbols.get(name);
-    if (at === undefined || !elf.ok) return undefined;
-    return elf.image.segments.some((s) => (s.flags & 1) !== 0 && at >= s.vaddr && at < s.vaddr + s.memSize) ? at : undefined;
-  };
-  const partition = partitionName === undefined ? undefined : entry(partitionName);
-  if (partitionName !== undefined && partition === undefined) return `PartitionCallback "${partitionName}" is not a function of the image (an ELF symbol in an executable segment; is it stripped, or the name misspelt?)`;
-  const module = moduleName === undefined ? undefined : entry(moduleName);
-  return { ...(partition !== undefined ? { partition } : {}), ...(module !== undefined ? { module } : {}) };
+  return hmCallbackEntries(config, partition, tables.ok ? tables.tables.symbols : new Map<string, number>(), elf.ok ? elf.image.segments : []);
 }

@@ -4,7 +4,7 @@
 // `boot`. Not scheduling or the HM.
 import type { PartitionConfig, SystemConfig } from "../config/model";
 import { fvPermittedServices, fvServiceState, serveApxCall } from "../devices/apx-services-call";
-import { fvCallbackEntries, serveApxFault, serveApxReturn, type FvCallbackEntries } from "../devices/apx-services-hm";
+import { fvCallbackEntries, serveApxFault, serveApxReturn } from "../devices/apx-services-hm";
 import { callbackOfUpcall, upcallOfCallback, UPCALL_LEVEL_VALUE } from "../devices/apx-services-upcall";
 import type { HmDecision } from "../health/hm-decision";
 import { PV_TRAP_VECTOR } from "../hypercall/generated/abi-generated";
@@ -21,6 +21,7 @@ import type { BootModule } from "../loader/multiboot-info";
 import type { Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
 import type { ConsoleBytes } from "../module/console-mux";
+import type { HmCallbackEntries } from "../module/hm-callback-entries";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes } from "../module/partition-memory";
 import { DEBUG_STOP } from "../introspect/debugger";
@@ -140,7 +141,7 @@ export class FvVm implements PartitionVm {
    * The APEX services behind the partition's "apx_services" device (undefined: it has none, or no module), the HM
    * callbacks its image defines, and the process the last fault report named (for the upcall record).
    */
-  private readonly apx: { readonly permitted: PermittedById; vcpu: PvVcpuState; readonly callbacks: FvCallbackEntries; reporter: number } | undefined;
+  private readonly apx: { readonly permitted: PermittedById; vcpu: PvVcpuState; readonly callbacks: HmCallbackEntries; reporter: number } | undefined;
 
   constructor(private readonly opts: FvVmOptions) {
     this.clock = new ModuleClock(opts.clockHz);
@@ -161,7 +162,7 @@ export class FvVm implements PartitionVm {
     const config = opts.config;
     const withApx = config !== undefined && this.deviceList().some((d) => d.toLowerCase() === "apx_services");
     // The HM callbacks run on the device's upcall line: without an Irq there is none to find.
-    const callbacks = withApx && p.guest.apxIrq !== undefined ? fvCallbackEntries(opts.image, config, p.id, p.systemPartition) : {};
+    const callbacks = withApx && p.guest.apxIrq !== undefined ? fvCallbackEntries(opts.image, config, p) : {};
     if (typeof callbacks === "string") throw new PartitionLoadError(p.name, opts.imagePath, p.guest.pos ?? p.pos, callbacks);
     this.apx = withApx ? { permitted: permittedById(fvPermittedServices(p, config)), vcpu: this.serviceState(), callbacks, reporter: 0 } : undefined;
     const ports = opts.ports;

@@ -26,6 +26,7 @@ import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
+import { hmCallbackEntries } from "../module/hm-callback-entries";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes, readOnlyRanges, type ReadOnlyRange } from "../module/partition-memory";
 import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
@@ -71,12 +72,8 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
   const readOnly = readOnlyRanges(p);
   const top = readOnly.find((r) => r.end >= ramBytes);
   if (top !== undefined) throw refuse(undefined, `Memory_Requirements ${top.name} is READ_ONLY at the top of RAM, where the initial stack lies: list a READ_WRITE region after it`);
-  const callback = hmCallbackEntry(opts.config.partitionHm.find((t) => t.partition === p.id)?.callback, "PartitionCallback", image.image);
-  if (typeof callback === "string") throw refuse(opts.imagePath, callback);
-  // A ModuleCallback is looked for in every system partition; the runner checks that one defines it.
-  const moduleName = p.systemPartition ? opts.config.moduleCallback : undefined;
-  const moduleCallback = moduleName !== undefined && image.image.symbols.has(moduleName) ? hmCallbackEntry(moduleName, "ModuleCallback", image.image) : undefined;
-  if (typeof moduleCallback === "string") throw refuse(opts.imagePath, moduleCallback);
+  const callbacks = hmCallbackEntries(opts.config, p, image.image.symbols, image.image.segments);
+  if (typeof callbacks === "string") throw refuse(opts.imagePath, callbacks);
   const permitted = permittedServices(p, opts.config);
   const lookup = buildExportLookup(libpv.image, permitted);
   const eager = p.guest.binding === "jumptable-eager" || (image.image.noteFlags & NoteFlags.BIND_NOW) !== 0;
@@ -85,19 +82,7 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
     const missing = image.image.imports.filter((i) => !known.has(i.name)).map((i) => i.name);
     if (missing.length > 0) throw refuse(opts.imagePath, `eager binding: libpv exports none of ${missing.join(", ")}`);
   }
-  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callback, module: moduleCallback }, readOnly);
-}
-
-/**
- * The address of the callback `name` (undefined when none is named), or why it cannot run: the name
- * must be a symbol of the image inside an executable segment.
- */
-function hmCallbackEntry(name: string | undefined, what: string, image: PvImage): number | undefined | string {
-  if (name === undefined) return undefined;
-  const at = image.symbols.get(name);
-  if (at === undefined) return `${what} "${name}" is not a symbol of the image (is it stripped, or the name misspelt?)`;
-  const executable = image.segments.some((s) => (s.flags & 1) !== 0 && at >= s.vaddr && at < s.vaddr + s.memSize);
-  return executable ? at : `${what} "${name}" at 0x${at.toString(16)} is not in an executable segment`;
+  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callbacks.partition, module: callbacks.module }, readOnly);
 }
 
 const MAX_NS = BigInt(Number.MAX_SAFE_INTEGER);
