@@ -26,7 +26,7 @@ import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
 import { guestPhys, guestVirt, nanos, type Nanos } from "../mem/types";
 import { ModuleClock } from "../module/clock";
-import { hmCallbackEntries } from "../module/hm-callback-entries";
+import { hmCallbackEntries, type HmCallbackEntries } from "../module/hm-callback-entries";
 import { PartitionLoadError } from "../module/load-error";
 import { partitionRamBytes, readOnlyRanges, type ReadOnlyRange } from "../module/partition-memory";
 import type { ErrorHandlerState, HmCallbackKind, KernelApi, PartitionVm, ServiceResult, VmInternals, VmSlice } from "../module/partition-vm";
@@ -82,7 +82,7 @@ export function createPvVm(opts: PvVmOptions): PartitionVm {
     const missing = image.image.imports.filter((i) => !known.has(i.name)).map((i) => i.name);
     if (missing.length > 0) throw refuse(opts.imagePath, `eager binding: libpv exports none of ${missing.join(", ")}`);
   }
-  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, { partition: callbacks.partition, module: callbacks.module }, readOnly);
+  return new PvVm(opts, ramBytes, image.image, libpv.image, lookup, permitted, eager, callbacks, readOnly);
 }
 
 const MAX_NS = BigInt(Number.MAX_SAFE_INTEGER);
@@ -138,7 +138,7 @@ class PvVm implements PartitionVm {
     private readonly lookup: ExportLookup,
     permitted: ReadonlySet<ServiceId>,
     private readonly eager: boolean,
-    private readonly callbackEntries: Readonly<Record<HmCallbackKind, number | undefined>>,
+    private readonly callbackEntries: HmCallbackEntries,
     private readonly readOnly: readonly ReadOnlyRange[],
   ) {
     this.clock = new ModuleClock(opts.clockHz);

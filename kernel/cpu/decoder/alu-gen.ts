@@ -157,7 +157,6 @@ export function condReads(cc: number, known = 0): number {
   return ccFlags(cc);
 }
 
-
 /** Boolean expression for condition `cc`, direct from the locals when `known` (packed kind) allows. */
 export function condExpr(cc: number, known: number): string {
   const kind = known >> 5;

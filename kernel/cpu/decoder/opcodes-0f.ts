@@ -1,8 +1,7 @@
 // Rows of the two-byte (0F xx) opcode map (Intel SDM vol. 2 table A-3 and groups 6, 7, 8, 9, 15, 16):
 // every encoding translate-0f.ts implements. MMX/SSE space and the later processors' opcodes are not
 // rows, so they decode as #UD (kernel/cpu/README.md lists them).
-import { AF, CF, OF, PF, SF, ZF } from "../flags";
-import { ccFlags } from "../flags";
+import { AF, CF, OF, PF, SF, ZF, ccFlags } from "../flags";
 import { ARITH, CC_NAMES, row, type OpcodeEntry, type RowOpts } from "./opcodes";
 
 function two(op: number, mnemonic: string, operands: string, o: RowOpts = {}): OpcodeEntry {

@@ -1,8 +1,7 @@
 // Rows of the one-byte opcode map (Intel SDM vol. 2 table A-2 and the group tables A-6): every
 // encoding translate.ts implements. Prefixes (26 2E 36 3E 64 65 66 67 F0 F2 F3) are in PREFIXES.
 // Flags per the SDM "Flags Affected" of each instruction; see opcodes.ts for the columns.
-import { AF, CF, DF, IF, OF, PF, SF, TF, ZF } from "../flags";
-import { ccFlags } from "../flags";
+import { AF, CF, DF, IF, OF, PF, SF, TF, ZF, ccFlags } from "../flags";
 import { ARITH, CC_NAMES, LOGIC_W, row, type OpcodeEntry, type RowOpts } from "./opcodes";
 
 /** Legacy prefixes and what they select. */

@@ -138,7 +138,6 @@ export function row(map: OpMap, op: number, mnemonic: string, operands: string, 
 /** Condition-code mnemonic suffixes (cc = low 4 bits of Jcc/SETcc/CMOVcc), SDM appendix B.1.4.7. */
 export const CC_NAMES: readonly string[] = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
 
-
 /** Common flag sets of the rows. */
 export const ARITH = CF | PF | AF | ZF | SF | OF;
 /** Logic operations: CF, OF cleared; SF ZF PF set from the result; AF undefined. */
