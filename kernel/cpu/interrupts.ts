@@ -34,10 +34,14 @@ export class CpuInt extends CpuSeg {
    * the owner takes it; null otherwise. */
   writeViolation: { readonly linear: number; readonly phys: number; readonly user: boolean; readonly eip: number } | null = null;
   protected readonly intOpts: InterruptOptions;
+  /** intOpts.hypercallVectors as a table by vector (1: exits): INT n at CPL 3 reads a byte, not a Set. */
+  private readonly hypercallVector: Uint8Array;
 
   constructor(mem: PhysicalMemory, opts: InterruptOptions) {
     super(mem);
     this.intOpts = opts;
+    this.hypercallVector = new Uint8Array(256);
+    for (const v of opts.hypercallVectors) if (Number.isInteger(v) && v >= 0 && v < 256) this.hypercallVector[v] = 1;
   }
 
   /** Ends the run on a store the second-level protection refused (EIP already on the storing instruction). */
@@ -81,7 +85,7 @@ export class CpuInt extends CpuSeg {
 
   /** INT n / INT3 / INTO (software interrupts: gate DPL checked). Hypercall vectors at CPL 3 exit to the kernel. */
   softInt(vector: number, retEip: number, thisEip: number): void {
-    if (this.cpl === 3 && this.intOpts.hypercallVectors.has(vector)) {
+    if (this.cpl === 3 && this.hypercallVector[vector & 0xff] === 1) {
       this.eip = retEip >>> 0;
       this.left -= this.intOpts.cost.hypercallEntry;
       this.exitReq = HYPERCALL_EXITS[vector & 0xff]!; // preallocated: a trap allocates no exit record

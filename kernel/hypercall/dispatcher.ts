@@ -47,17 +47,18 @@ function word(cpu: Cpu, i: number): number {
 /** Argument word i of a call: from the trap's registers, or from an FV argument block (kernel/devices/apx-services-call.ts). */
 export type ArgWords = (i: number) => number;
 
-function decode(word: ArgWords, a: ArgDescriptor): ArgValue {
+/** Argument `a` from its word `lo` and, for a u64, the next word `hi` (both u32). */
+function decode(a: ArgDescriptor, lo: number, hi: number): ArgValue {
   switch (a.kind) {
     case "u32":
-      return word(a.word);
+      return lo;
     case "i32":
-      return word(a.word) | 0;
+      return lo | 0;
     case "u64":
-      return BigInt(word(a.word)) | (BigInt(word(a.word + 1)) << 32n);
+      return BigInt(lo) | (BigInt(hi) << 32n);
     case "code":
     case "ptr":
-      return virt(word(a.word));
+      return virt(lo);
     default: {
       const unreachable: never = a;
       throw new Error(`unhandled argument ${JSON.stringify(unreachable)}`);
@@ -120,6 +121,17 @@ const ARGS: ArgValue[] = new Array<ArgValue>(MAX_ARGS).fill(0);
 
 type AnyHandler = (c: PvCallContext, ...a: ArgValue[]) => PvCallResult;
 
+/** `handlers` indexed by service id: the trap path reads an array slot instead of a property named by a varying key. */
+function handlersById(handlers: PvHandlers): readonly (AnyHandler | undefined)[] {
+  const table: (AnyHandler | undefined)[] = [];
+  // The descriptor decodes exactly the tuple ServiceArgs[key] declares (generated from the same abi.json).
+  for (const s of SERVICES) table[s.id] = handlers[s.key] as AnyHandler;
+  return table;
+}
+/** The table of the handlers object served last (every caller passes the one PV_HANDLERS): one slot, no Map. */
+let tableOf: PvHandlers | undefined;
+let table: readonly (AnyHandler | undefined)[] = [];
+
 /** Calls `h` with the first `n` decoded arguments, without building an argument list. */
 function call(h: AnyHandler, ctx: PvCallContext, n: ArgCount): PvCallResult {
   const a = ARGS;
@@ -144,40 +156,57 @@ function call(h: AnyHandler, ctx: PvCallContext, n: ArgCount): PvCallResult {
 }
 
 /**
- * Serves the trap in `ctx.cpu` (EAX = id) for a partition allowed `permitted`; records the service in
- * `out` and returns the handler's answer.
+ * Serves the trap in `ctx.cpu` (EAX = id, arguments in the ABI's registers) for a partition allowed
+ * `permitted`; records the service in `out` and returns the handler's answer.
  */
 export function dispatch(ctx: PvCallContext, handlers: PvHandlers, permitted: PermittedById, out: DispatchRecord): PvCallResult {
-  trapCpu = ctx.cpu;
-  try {
-    return dispatchWords(ctx, handlers, permitted, ctx.cpu.eax >>> 0, TRAP_WORDS, out);
-  } finally {
-    trapCpu = undefined; // a finished trap does not keep its CPU (and machine) reachable
+  const cpu = ctx.cpu;
+  const desc = admit(ctx, permitted, cpu.eax >>> 0, out);
+  if (desc === undefined) return ret(PvError.ENOSYS);
+  const n = argCount(desc);
+  for (let i = 0; i < n; i++) {
+    const a = desc.args[i];
+    ARGS[i] = a === undefined ? 0 : decode(a, word(cpu, a.word), a.kind === "u64" ? word(cpu, a.word + 1) : 0);
   }
+  return serve(ctx, handlers, desc, n);
 }
 
-/** The CPU whose registers TRAP_WORDS reads: set by dispatch for the call in progress only (one reader, no closure per trap). */
-let trapCpu: Cpu | undefined;
-const TRAP_WORDS: ArgWords = (i) => (trapCpu === undefined ? 0 : word(trapCpu, i));
-
 /**
- * Serves service `id` with argument words from `words` (the trap's registers or an FV argument block);
- * records the service in `out` and returns the handler's answer.
+ * Serves service `id` with argument words from `words` (an FV argument block); records the service in
+ * `out` and returns the handler's answer.
  */
 export function dispatchWords(ctx: PvCallContext, handlers: PvHandlers, permitted: PermittedById, id: number, words: ArgWords, out: DispatchRecord): PvCallResult {
+  const desc = admit(ctx, permitted, id, out);
+  if (desc === undefined) return ret(PvError.ENOSYS);
+  const n = argCount(desc);
+  for (let i = 0; i < n; i++) {
+    const a = desc.args[i];
+    ARGS[i] = a === undefined ? 0 : decode(a, words(a.word), a.kind === "u64" ? words(a.word + 1) : 0);
+  }
+  return serve(ctx, handlers, desc, n);
+}
+
+/** The descriptor of `id` when the partition may call it, recorded in `out`; undefined (logged once) for ENOSYS. */
+function admit(ctx: PvCallContext, permitted: PermittedById, id: number, out: DispatchRecord): ServiceDescriptor | undefined {
   const desc = serviceById(id);
   if (desc === undefined || permitted[desc.id] !== 1) {
     out.service = undefined;
     logOnce(ctx, `id:${id}`, `paravirt service ${desc?.name ?? id} ${desc === undefined ? "does not exist" : "is not permitted"}: ENOSYS`);
-    return ret(PvError.ENOSYS);
+    return undefined;
   }
-  out.service = desc;
-  const n = argCount(desc);
-  for (let i = 0; i < n; i++) {
-    const a = desc.args[i];
-    ARGS[i] = a === undefined ? 0 : decode(words, a);
-  }
+  // The record is rewritten only when the service changes (a repeated call stores nothing).
+  if (out.service !== desc) out.service = desc;
+  return desc;
+}
+
+/** Checks the pointers among the `n` decoded ARGS of `desc` (EFAULT) and calls its handler. */
+function serve(ctx: PvCallContext, handlers: PvHandlers, desc: ServiceDescriptor, n: ArgCount): PvCallResult {
   if (n > 0 && !pointersOk(ctx, desc, ARGS)) return ret(PvError.EFAULT);
-  // The descriptor decoded exactly the tuple ServiceArgs[key] declares (generated from the same abi.json).
-  return call(handlers[desc.key] as AnyHandler, ctx, n);
+  if (handlers !== tableOf) {
+    table = handlersById(handlers);
+    tableOf = handlers;
+  }
+  const h = table[desc.id];
+  if (h === undefined) throw new Error(`no handler for service ${desc.name}`);
+  return call(h, ctx, n);
 }

@@ -41,6 +41,26 @@ export class RamWords {
     else m.write32(this.addr(i), v >>> 0);
   }
 
+  /**
+   * True when every word of the window may be read and written straight in RAM until the next memory
+   * access of anyone else: no MMIO window, and the page holds no decoded code, is not read-only and is
+   * already marked in the dirty log. A caller that updates several words checks this once, then uses
+   * the unchecked accessors below; when it is false it uses get/set.
+   */
+  directNow(): boolean {
+    return !this.mem.hasMmio && this.mem.pageWritableFast(this.page);
+  }
+
+  /** Word `i` straight from RAM, unsigned: only right after directNow() said true, `i` a constant below `words`. */
+  uncheckedGet(i: number): number {
+    return this.mem.i32[this.first + i]! >>> 0;
+  }
+
+  /** Writes word `i` straight to RAM: only right after directNow() said true, `i` a constant below `words`. */
+  uncheckedSet(i: number, v: number): void {
+    this.mem.i32[this.first + i] = v;
+  }
+
   private addr(i: number): GuestPhysAddr {
     if (!Number.isInteger(i) || i < 0 || i >= this.words) throw new RangeError(`RamWords word ${i} outside 0..${this.words - 1}`);
     return guestPhys(this.base + i * 4);

@@ -575,8 +575,9 @@ export class ModuleRunner {
   private buildKernelApi(p: PartitionRuntime): KernelApi {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- getters of the literal below have their own `this`
     const runner = this;
-    return {
-      partition: p.config.id,
+    // The live fields are getters of a prototype: V8 keeps an object literal that defines getters in its
+    // slow dictionary mode, and every trap reads `nowNs` and calls `traceHypercall` through this object.
+    const live: LiveKernelFields = {
       get now(): Nanos {
         return runner.now;
       },
@@ -589,6 +590,9 @@ export class ModuleRunner {
       get timing(): KernelApi["timing"] {
         return runner.timingOf(p);
       },
+    };
+    return withLiveFields(live, {
+      partition: p.config.id,
       ports: this.portServicesFor(p),
       setModuleSchedule: (scheduleId: number): ServiceOutcome => {
         const r = requestScheduleChange(this.schedules, this.scheduleState, p.config.id, scheduleId, this.now);
@@ -647,7 +651,7 @@ export class ModuleRunner {
         });
         return handled ? "handler" : waits ? "waits" : "acts";
       },
-    };
+    });
   }
 
   /** The logbook services bound to `p`. */
@@ -997,3 +1001,11 @@ type PartitionVmExit = ReturnType<PartitionVm["run"]>["exit"];
  * further PROCESS-level error is handled at partition level and says so in the HM log: never dropped.
  */
 const MAX_QUEUED_ERRORS = 16;
+
+/** The KernelApi fields read at the moment a service asks (getters). */
+type LiveKernelFields = Pick<KernelApi, "now" | "nowNs" | "mode" | "timing">;
+
+/** `rest` (plain properties, kept in V8's fast mode) with the getters of `live` reached through its prototype. */
+function withLiveFields(live: LiveKernelFields, rest: Omit<KernelApi, keyof LiveKernelFields>): KernelApi {
+  return Object.setPrototypeOf(rest, live) as KernelApi;
+}

@@ -78,6 +78,12 @@ export class SharedPage {
   /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. */
   setTimeNs(now: number, windowEnd: number): void {
     const w = this.words;
+    // Every exit publishes twice (at the trap, before the guest resumes): one check of the page, then
+    // plain word accesses (the time words are constant indexes of the window: SEQ..END_HI).
+    if (w.directNow()) {
+      this.setTimeDirect(w, now, windowEnd);
+      return;
+    }
     const seq = w.get(SEQ);
     // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
     const nowLo = now >>> 0;
@@ -99,6 +105,28 @@ export class SharedPage {
       w.set(END_HI, endHi);
     }
     w.set(SEQ, (odd + 1) >>> 0);
+  }
+
+  /** setTimeNs on a page RamWords.directNow() allows: the same reads, comparisons and writes in the same order. */
+  private setTimeDirect(w: RamWords, now: number, windowEnd: number): void {
+    const seq = w.uncheckedGet(SEQ);
+    const nowLo = now >>> 0;
+    const nowHi = (now - nowLo) / 0x1_0000_0000;
+    const endLo = windowEnd >>> 0;
+    const endHi = (windowEnd - endLo) / 0x1_0000_0000;
+    const sameTimeLo = w.uncheckedGet(TIME_LO) === nowLo;
+    const sameTimeHi = w.uncheckedGet(TIME_HI) === nowHi;
+    const sameEnd = w.uncheckedGet(END_LO) === endLo && w.uncheckedGet(END_HI) === endHi;
+    if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
+    const odd = (seq | 1) >>> 0;
+    w.uncheckedSet(SEQ, odd);
+    if (!sameTimeLo) w.uncheckedSet(TIME_LO, nowLo);
+    if (!sameTimeHi) w.uncheckedSet(TIME_HI, nowHi);
+    if (!sameEnd) {
+      w.uncheckedSet(END_LO, endLo);
+      w.uncheckedSet(END_HI, endHi);
+    }
+    w.uncheckedSet(SEQ, (odd + 1) >>> 0);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */

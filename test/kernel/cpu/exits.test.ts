@@ -28,6 +28,26 @@ describe("kernel/cpu exits (PV partition model)", () => {
     expect(cpu.eax).to.equal(8);
   });
 
+  it("decides a hypercall vector from a table made at construction, never asking the Set on an INT", () => {
+    const mem = new PhysicalMemory(0x100000);
+    mem.writeBytes(guestPhys(BASE), new Uint8Array([0xcd, 0x80, 0xcd, 0x80]));
+    let asked = 0;
+    class CountingSet extends Set<number> {
+      override has(v: number): boolean {
+        asked++;
+        return super.has(v);
+      }
+    }
+    const cpu = new Cpu({ memory: mem, io: NO_PORTS, hypercallVectors: new CountingSet([0x80]), exceptionsExit: true });
+    cpu.loadFlat32({ codeSelector: 0x18, dataSelector: 0x20, cpl: 3 });
+    cpu.eip = BASE;
+    cpu.esp = 0x80000;
+    const first = cpu.run(100);
+    expect(first).to.deep.equal({ kind: "hypercall", vector: 0x80 });
+    expect(cpu.run(100), "the same preallocated exit record").to.equal(first);
+    expect(asked).to.equal(0);
+  });
+
   it("privileged instructions at CPL 3 exit as #GP(0) at the faulting instruction", () => {
     for (const code of [[0xfa], [0xf4], [0x0f, 0x22, 0xd8], [0xe6, 0x80], [0x0f, 0x01, 0x15, 0, 0, 0, 0]]) {
       const cpu = pv([0x90, ...code]);

@@ -38,6 +38,27 @@ describe("kernel/hypercall: the trap path", () => {
     expect(notices).to.deep.equal([]);
   });
 
+  it("reads the handlers object once per table, not once per call, and follows a new handlers object", () => {
+    const notices: string[] = [];
+    const record: DispatchRecord = { service: undefined };
+    const permitted = permittedById(new Set([ServiceId.Null]));
+    let reads = 0;
+    const counted = new Proxy(PV_HANDLERS, {
+      get: (target, key, receiver) => {
+        reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    dispatch(context(ServiceId.Null, notices), counted, permitted, record);
+    const afterFirst = reads;
+    expect(afterFirst).to.be.greaterThan(0);
+    for (let i = 0; i < 3; i++) dispatch(context(ServiceId.Null, notices), counted, permitted, record);
+    expect(reads, "no property read by name on later calls").to.equal(afterFirst);
+    const other = { ...PV_HANDLERS, null: () => ret(7) };
+    expect(dispatch(context(ServiceId.Null, notices), other, permitted, record)).to.deep.equal({ kind: "return", value: 7 });
+    expect(dispatch(context(ServiceId.Null, notices), PV_HANDLERS, permitted, record)).to.deep.equal({ kind: "return", value: PvError.OK });
+  });
+
   it("refuses an id the table does not permit with ENOSYS and clears the record", () => {
     const notices: string[] = [];
     const record: DispatchRecord = { service: SERVICES[0] };

@@ -48,4 +48,26 @@ describe("kernel/mem/ram-words", () => {
     expect(seen).to.deep.equal([4, 5]);
     expect(w.get(0)).to.equal(0x1234);
   });
+
+  it("allows the unchecked accessors only while no MMIO, code, read-only page or unmarked dirty page is in the way", () => {
+    const m = new PhysicalMemory(0x4000);
+    const w = new RamWords(m, guestPhys(0x2000), 4);
+    expect(w.directNow()).to.equal(true);
+    w.uncheckedSet(2, -2);
+    expect(m.read32(guestPhys(0x2008))).to.equal(0xffff_fffe);
+    expect(w.uncheckedGet(2)).to.equal(0xffff_fffe);
+    m.startDirtyLog();
+    m.takeDirtyPages();
+    expect(w.directNow(), "page not yet marked dirty").to.equal(false);
+    w.set(0, 1);
+    expect(w.directNow(), "page marked by set()").to.equal(true);
+    m.markCode(0x2000, 4);
+    expect(w.directNow(), "decoded code on the page").to.equal(false);
+    const r = new PhysicalMemory(0x4000);
+    r.protectRam(guestPhys(0x2000), guestPhys(0x3000));
+    expect(new RamWords(r, guestPhys(0x2000), 2).directNow(), "a read-only page").to.equal(false);
+    const n = new PhysicalMemory(0x4000);
+    n.mapMmio(guestPhys(0x0), 0x1000, { read: () => 0, write: () => undefined });
+    expect(new RamWords(n, guestPhys(0x2000), 2).directNow(), "an MMIO window").to.equal(false);
+  });
 });

@@ -117,6 +117,23 @@ describe("kernel/module/module-runner", () => {
     expect(vm.calls.map(Number)).to.deep.equal([0, 50, 1000, 1050]);
   });
 
+  it("hands services a KernelApi whose live fields are prototype getters (own getters put V8 in slow dictionary mode) reading the time of the call", () => {
+    const seen: { api: KernelApi; now: Nanos; nowNs: number | undefined }[] = [];
+    const vm = new ScriptedVm(new Map([[5, { kind: "hypercall", vector: 0x82 }], [9, { kind: "hypercall", vector: 0x82 }]]), (k) => {
+      seen.push({ api: k, now: k.now, nowNs: k.nowNs });
+      return { kind: "resume", cycles: 0 };
+    });
+    const { runner } = setup([[1, 0, 500]], new Map([[1, vm]]));
+    runner.runUntil(nanos(200));
+    expect(seen.map((c) => [c.now, c.nowNs])).to.deep.equal([[50n, 50], [90n, 90]]);
+    const api = seen[0]?.api;
+    expect(seen[1]?.api, "one object per partition").to.equal(api);
+    const own = Object.getOwnPropertyDescriptors(api);
+    expect(Object.entries(own).filter(([, d]) => d.get !== undefined).map(([k]) => k)).to.deep.equal([]);
+    expect(api?.mode.mode).to.equal("COLD_START");
+    expect(api?.timing.period).to.equal(1000n);
+  });
+
   it("applies SET_PARTITION_MODE(IDLE) after the call returns and runs the partition no more", () => {
     const vm = new ScriptedVm(new Map([[10, { kind: "hypercall", vector: 0x82 }]]), (k) => {
       expect(k.setPartitionMode(0)).to.equal(0);
