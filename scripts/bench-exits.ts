@@ -56,7 +56,7 @@ function image(name: string, jumpTable: boolean): CallImage {
 
 function main(): void {
   const plan = parseArgs(process.argv.slice(2));
-  const images = { trap: image("callpaths-trap", false), jmptab: image("callpaths-jmptab", true) };
+  const images = { trap: image("callpaths-trap", false), jmptab: image("callpaths-jmptab", true), linked: image("callpaths-linked", false) };
   process.stdout.write(`bench:exits: ${plan.runs} run(s) per figure, medians; host times of this process\n`);
   const rows = measureExitCosts(ROOT, images, plan, (l) => process.stderr.write(`bench:exits: ${l}\n`));
   process.stdout.write(formatExitCosts(rows));
