@@ -33,8 +33,8 @@ describe("kernel/bench/exit-costs", function () {
     expect(rows.map((r) => r.unit)).to.deep.equal(["ns", "ns", "ns", "x", "ns", "ns", "ns", "MIPS"]);
     expect(rows[0]!.note).to.equal("2 guest instructions per call");
     // The direct call and the jump-table later call run the same pv_time_get body: the binding is one jmp.
-    expect(rows[1]!.note).to.equal("20 guest instructions per call");
-    expect(rows[2]!.note).to.equal("21 guest instructions per call");
+    expect(rows[1]!.note).to.equal("15 guest instructions per call");
+    expect(rows[2]!.note).to.equal("16 guest instructions per call");
     expect(rows.every((r) => Number.isFinite(r.median))).to.equal(true);
     const table = formatExitCosts(rows).split("\n");
     expect(table[0]).to.match(/^figure +median +min-max +unit +target +counts$/);
