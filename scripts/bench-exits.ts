@@ -1,6 +1,6 @@
-// `npm run bench:exits`: the exit costs of issue 14 (null trap, jump-table call against a direct call, FV
-// port-I/O exit, partition switch at 2 and 1,000 partitions, kloop guest MIPS) as one table of medians.
-// Bounded defaults (a few tens of seconds); measures, asserts nothing. Guest images must be built.
+// `npm run bench:exits`: the exit costs of issue 14 (null trap, jump-table later call against a direct call of
+// the same libpv body, FV port-I/O exit, partition switch at 2 and 1,000 partitions, kloop guest MIPS) as one
+// table of medians. Bounded defaults (a few tens of seconds); measures, asserts nothing. Guest images must be built.
 import { readFileSync } from "fs";
 import { join, resolve } from "path";
 import { formatExitCosts, measureExitCosts, type ExitCostPlan } from "../kernel/bench/exit-costs";
