@@ -1,6 +1,6 @@
-// `npm run bench:exits`: the exit costs of issue 14 (null trap, jump-table call against a direct call, FV
-// port-I/O exit, partition switch at 2 and 1,000 partitions, kloop guest MIPS) as one table of medians.
-// Bounded defaults (a few tens of seconds); measures, asserts nothing. Guest images must be built.
+// `npm run bench:exits`: the exit costs of issue 14 (null trap, jump-table later call against a direct call of
+// the same libpv body, FV port-I/O exit, partition switch at 2 and 1,000 partitions, kloop guest MIPS) as one
+// table of medians. Bounded defaults (a few tens of seconds); measures, asserts nothing. Guest images must be built.
 import { readFileSync } from "fs";
 import { join, resolve } from "path";
 import { formatExitCosts, measureExitCosts, type ExitCostPlan } from "../kernel/bench/exit-costs";
@@ -56,7 +56,7 @@ function image(name: string, jumpTable: boolean): CallImage {
 
 function main(): void {
   const plan = parseArgs(process.argv.slice(2));
-  const images = { trap: image("callpaths-trap", false), jmptab: image("callpaths-jmptab", true) };
+  const images = { trap: image("callpaths-trap", false), jmptab: image("callpaths-jmptab", true), linked: image("callpaths-linked", false) };
   process.stdout.write(`bench:exits: ${plan.runs} run(s) per figure, medians; host times of this process\n`);
   const rows = measureExitCosts(ROOT, images, plan, (l) => process.stderr.write(`bench:exits: ${l}\n`));
   process.stdout.write(formatExitCosts(rows));

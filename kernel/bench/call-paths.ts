@@ -9,7 +9,7 @@ export type CallPath = "direct" | "linked" | "jmptabFirst" | "jmptabLater" | "jm
 
 /** Table labels of the call paths. */
 export const CALL_PATH_LABELS: Readonly<Record<CallPath, string>> = {
-  direct: "direct call to a guest function (baseline)",
+  direct: "plain call to an empty guest function (the call's floor, not the service)",
   linked: "linked library (libpv in the image)",
   jmptabFirst: "jump table, first call (lazy resolution)",
   jmptabLater: "jump table, later calls",

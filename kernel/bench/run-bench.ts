@@ -124,6 +124,7 @@ export function runBench(root: string, opts: BenchOptions): BenchReport {
       KERNEL_NOTE,
       "Per-call figures: (run of N+1 calls - run of 1 call) / N, minus the same for an empty loop. First call: lazy 1-call run - eager 1-call run + one eager call; its host time from repeated windows of one warm partition, the guest restarted with its slots unbound again each time.",
       "Host ns: median over runs after one warm-up, loop overhead (empty loop median) subtracted; all in this process.",
+      "A binding's own cost is 'jump table, later calls' against 'linked library': both run the same libpv body, one through a slot, one by a plain call. The empty-function row is only the floor of any call.",
       `Modeled cycles use the default cost model (${DEFAULT_COST_MODEL.instruction} cycle/instruction); plus the cycles the kernel charges for each service (TRAP_BASE_CYCLES + SERVICE_CYCLES + copied bytes / 4; window_yield's own cost excluded).`,
       "Simulation speed: P1 runs the CPU-bound bench-list guest, P2 and P3 the hello guest, 5 ms windows.",
       dirtyLogNote(dirtyLog),

@@ -14,7 +14,7 @@ PV_ABI_NOTE("bench-callpaths", 0, 0);
 
 /* Operations (the host's CallOp numbers must match). */
 #define OP_EMPTY 0        /* the loop alone */
-#define OP_DIRECT 1       /* a plain call to a guest function (baseline) */
+#define OP_DIRECT 1       /* a plain call to an empty guest function: the floor of any call */
 #define OP_TIME_GET 2     /* pv_time_get through this image's binding */
 #define OP_SAMPLING 3     /* pv_sampling_port_write through this image's binding */
 #define OP_TRAP_NULL 4    /* int $0x82 with the null service, inline: pure entry/exit */
@@ -35,7 +35,8 @@ __asm__(".pushsection .text.start,\"ax\",@progbits\n"
         "1:\tjmp 1b\n"
         ".popsection\n");
 
-/* The baseline: same signature as pv_time_get, least work. noinline so the call stays a call. */
+/* The floor of a call: same signature as pv_time_get, least work. noinline so the call stays a call. Not
+ * the direct call the jump table is measured against: that is pv_time_get itself in callpaths-linked. */
 __attribute__((noinline)) pv_status_t bench_direct(uint64_t *now_ns)
 {
     *now_ns = 0;

@@ -33,7 +33,7 @@ describe("kernel/bench/report", () => {
   });
   it("renders a markdown row per path, the skip reason, the cost sources and whether the switch curve is flat", () => {
     const md = renderMarkdown(report());
-    expect(md).to.include("| direct call to a guest function (baseline) | 7 | 8 | 10.0 (9.00–12.0) |");
+    expect(md).to.include("| plain call to an empty guest function (the call's floor, not the service) | 7 | 8 | 10.0 (9.00–12.0) |");
     expect(md).to.include("no host gcc: host references skipped");
     expect(md).to.include("| hypercallEntry | 0 cycles | kernel/cpu/cost-model.ts");
     expect(md).to.include("Curve: NOT flat");
@@ -67,7 +67,7 @@ describe("kernel/bench/report", () => {
     expect(html).to.not.include("<pre>").and.not.include("| ---");
     // call paths, host refs (skipped: none), cost model, MIPS, switching, sim speed, memory
     expect(html.match(/<table>/g)).to.have.length(6);
-    expect(html).to.include("<td>direct call to a guest function (baseline)</td><td>7</td><td>8</td><td>10.0 (9.00–12.0)</td>");
+    expect(html).to.include("<td>plain call to an empty guest function (the call's floor, not the service)</td><td>7</td><td>8</td><td>10.0 (9.00–12.0)</td>");
     expect(html).to.include("(log scale)");
     expect(html.match(/<figure>/g)).to.have.length(4);
     expect(html.match(/<circle /g)).to.have.length(2);
