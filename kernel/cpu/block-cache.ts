@@ -16,9 +16,7 @@ export class Block {
   /** A recognised idle loop at the block start (idle-loop.ts), which the CPU may fast-forward. */
   idle: IdleLoop | null = null;
   constructor(
-    /** Replaced once when a warm block (decoder/warm-block.ts) is compiled whole; the accounting fields
-     * below stay the same. */
-    public fn: BlockFn,
+    readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */
     readonly eip: number,
     readonly phys: number,
@@ -57,9 +55,6 @@ export function estimateBlockBytes(sourceChars: number, count: number): number {
 /** Default host-memory budget of one CPU's block cache (bytes). Documented in kernel/cpu/README.md and
  * printed by `apexvisor bench`. */
 export const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
-
-/** Runs of a block, instruction by instruction, before it is compiled whole (decoder/warm-block.ts). */
-export const WARM_RUNS = 4;
 
 /** Code-write invalidations of one page after which the page is interpreted instead of compiled. */
 export const HOT_PAGE_WRITES = 8;

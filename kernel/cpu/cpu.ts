@@ -3,13 +3,12 @@
 // Instruction semantics live in the decoder (code generation) and the Cpu* helper classes.
 import { T_NX } from "./mmu";
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { Block, BlockCache, estimateBlockBytes, WARM_RUNS } from "./block-cache";
+import { Block, BlockCache, estimateBlockBytes } from "./block-cache";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
-import { compileBlock, decodeInsn, decodeRun, layoutOf, MAX_BLOCK, type BlockFn, type Compiled, type Layout } from "./decoder/block-builder";
+import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
-import { EndOfBytes, type Insn } from "./decoder/insn";
-import { warmBlockFn, warmSourceChars } from "./decoder/warm-block";
+import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
@@ -37,9 +36,6 @@ export interface CpuOptions {
   /** Fast-forward recognised idle loops (default idleSkipDefault(): true unless APEXVISOR_IDLE_SKIP=0 reached
    * the CLI): host speed only, cycles and state are the same either way. */
   idleSkip?: boolean;
-  /** Runs of a block instruction by instruction before it is compiled whole (default WARM_RUNS; 0 compiles
-   * every block whole at once). Host speed only: cycles, counts and faults are the same either way. */
-  warmRuns?: number;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -74,11 +70,6 @@ const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
 
-/** The function of a warm block before compile() installs it (never runs). */
-const WARM_PENDING: BlockFn = () => {
-  throw new Error("warm block without its function");
-};
-
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
   private readonly cache: BlockCache;
@@ -97,7 +88,6 @@ export class Cpu extends CpuSystem {
   /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
   idleSkipped = 0;
   private readonly idleSkip: boolean;
-  private readonly warmRuns: number;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -110,8 +100,6 @@ export class Cpu extends CpuSystem {
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
     this.idleSkip = opts.idleSkip ?? idleSkipDefault();
-    this.warmRuns = opts.warmRuns ?? WARM_RUNS;
-    if (!Number.isSafeInteger(this.warmRuns) || this.warmRuns < 0) throw new RangeError(`bad warmRuns ${this.warmRuns}`);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }
@@ -448,23 +436,12 @@ export class Cpu extends CpuSystem {
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
       fetched = fetch2;
     }
+    const c = compileBlock(insns, single);
     const dump = blockDumpSink();
-    // A block of RAM code starts warm (run instruction by instruction) unless its listing is wanted now.
-    const warm = !single && ram && page2 < 0 && insns.length > 1 && this.warmRuns > 0 && dump === null;
-    let b: Block;
-    let c: Compiled | Layout;
-    if (warm) {
-      c = layoutOf(insns);
-      b = new Block(WARM_PENDING, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(warmSourceChars(insns), c.count));
-      b.fn = this.warmFn(b, insns, fetch, c);
-    } else {
-      const cc = compileBlock(insns, single);
-      if (dump !== null) dump(formatBlock(insns, fetched, phys, cc.prefix[cc.count]!, cc.source));
-      this.compiledBlocks++;
-      this.compiledChars += cc.source.length;
-      b = new Block(cc.fn, eip, phys, this.segMode, cc.count, cc.prefix[cc.count]!, cc.eips, cc.prefix, page2, estimateBlockBytes(cc.source.length, cc.count));
-      c = cc;
-    }
+    if (dump !== null) dump(formatBlock(insns, fetched, phys, c.prefix[c.count]!, c.source));
+    this.compiledBlocks++;
+    this.compiledChars += c.source.length;
+    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (this.idleSkip && !single && page2 < 0) b.idle = recogniseIdleLoop(insns, fetched);
     if (ram) {
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
@@ -472,20 +449,6 @@ export class Cpu extends CpuSystem {
       if (this.cache.add(b, single)) this.dropReferences();
     }
     return b;
-  }
-
-  /** The warm function of block `b` (decoder/warm-block.ts): its single instructions are decoded again
-   * from `fetch`, which is still the block's code while the block is valid (code writes invalidate it). */
-  private warmFn(b: Block, insns: readonly Insn[], fetch: (off: number) => number, layout: Layout): BlockFn {
-    const segMode = b.segMode;
-    return warmBlockFn(insns, layout, this.warmRuns, {
-      redecode: (k) => decodeInsn(fetch, (layout.eips[k]! - b.eip) | 0, layout.eips[k]!, segMode, 0, this.cost),
-      promote: (whole) => {
-        b.fn = whole.fn;
-        this.compiledBlocks++;
-        this.compiledChars += whole.source.length;
-      },
-    });
   }
 
   private onCodeWrite(page: number): void {

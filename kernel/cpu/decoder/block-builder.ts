@@ -16,8 +16,9 @@ export const MAX_BLOCK = 48;
 
 export type { BlockFn } from "./runtime";
 
-/** Where a decoded block's instructions lie and what they cost: what the run loop needs to account for it. */
-export interface Layout {
+/** A compiled block and what the run loop needs to account for it. */
+export interface Compiled {
+  readonly fn: BlockFn;
   /** EIP of each instruction, then the EIP after the last one. */
   readonly eips: readonly number[];
   /** prefix[i] = cycles of instructions 0..i-1 (prefix[count] = total). */
@@ -27,39 +28,7 @@ export interface Layout {
    * followed a jump backwards starts below 0 (for code-page bookkeeping). */
   readonly lo: number;
   readonly bytes: number;
-}
-
-/** A compiled block and what the run loop needs to account for it. */
-export interface Compiled extends Layout {
-  readonly fn: BlockFn;
   readonly source: string;
-}
-
-/** The layout of decoded instructions (no code generated). */
-export function layoutOf(insns: readonly Insn[]): Layout {
-  const n = insns.length;
-  const start = insns[0]!.eip;
-  const prefix: number[] = [0];
-  const eips: number[] = [];
-  let lo = 0;
-  let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const ins = insns[i]!;
-    prefix.push(prefix[i]! + ins.cost);
-    eips.push(ins.eip);
-    const off = (ins.eip - start) | 0;
-    lo = Math.min(lo, off);
-    bytes = Math.max(bytes, off + ins.len);
-  }
-  const lastIns = insns[n - 1]!;
-  eips.push((lastIns.eip + lastIns.len) >>> 0);
-  return { eips, prefix, count: n, lo, bytes };
-}
-
-/** Whether a block of these instructions loops inside its function (a branch back to its start). */
-export function loopsToStart(insns: readonly Insn[]): boolean {
-  const start = insns[0]!.eip;
-  return insns.some((x) => x.branch !== undefined && x.branch.taken === start);
 }
 
 /** Compiled block functions by source text, shared by every Cpu of the process: a function depends on
@@ -194,10 +163,8 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   return out;
 }
 
-/** Compiles decoded instructions into a block function (loops allowed unless `single`). `restAfter`: cycles
- * the run loop charged beyond these instructions (a single instruction run for a larger block), given back
- * with the block's own rest by IN/OUT. */
-export function compileBlock(insns: readonly Insn[], single = false, restAfter = 0): Compiled {
+/** Compiles decoded instructions into a block function (loops allowed unless `single`). */
+export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const n = insns.length;
   const start = insns[0]!.eip;
   // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
@@ -212,9 +179,9 @@ export function compileBlock(insns: readonly Insn[], single = false, restAfter =
     live = (live & ~ins.fWrite) | ins.fRead;
   }
   const liveIn = live;
-  const layout = layoutOf(insns);
-  const prefix = layout.prefix;
-  const loops = !single && loopsToStart(insns);
+  const prefix: number[] = [0];
+  for (let i = 0; i < n; i++) prefix.push(prefix[i]! + insns[i]!.cost);
+  const loops = !single && insns.some((x) => x.branch !== undefined && x.branch.taken === start);
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const p = prefix[k + 1]!;
@@ -224,8 +191,15 @@ export function compileBlock(insns: readonly Insn[], single = false, restAfter =
     return leave(t, k + 1);
   };
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
+  const eips: number[] = [];
+  let lo = 0;
+  let bytes = 0;
   for (let i = 0; i < n; i++) {
     const ins = insns[i]!;
+    eips.push(ins.eip);
+    const off = (ins.eip - start) | 0;
+    lo = Math.min(lo, off);
+    bytes = Math.max(bytes, off + ins.len);
     const next = (ins.eip + ins.len) >>> 0;
     const last = i === n - 1;
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
@@ -238,7 +212,7 @@ export function compileBlock(insns: readonly Insn[], single = false, restAfter =
       else parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} }`);
       continue;
     }
-    const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]! + restAfter)) : ins.code;
+    const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
     if (code !== "") parts.push(`{ ${code} }`); // a followed JMP (or a NOP) runs nothing
     if (keep[i] && ins.store !== "") parts.push(ins.store);
     if (last) {
@@ -248,6 +222,8 @@ export function compileBlock(insns: readonly Insn[], single = false, restAfter =
       parts.push(`if (s.brk) ${leave(next, i + 1)}`);
     }
   }
+  const lastIns = insns[n - 1]!;
+  eips.push((lastIns.eip + lastIns.len) >>> 0);
   parts.push(`${FIX} return ${n};`);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
@@ -262,5 +238,5 @@ export function compileBlock(insns: readonly Insn[], single = false, restAfter =
     SHARED.set(source, fn);
     sharedChars += source.length;
   }
-  return { ...layout, fn, source };
+  return { fn, eips, prefix, count: n, lo, bytes, source };
 }
