@@ -2,7 +2,7 @@
 // every block the vCPUs compile is handed to one process-wide sink as text, the guest listing
 // (disasm.ts) followed by the generated JavaScript. Off (null) by default, then it costs one check per compile.
 import type { ByteFetch } from "./context";
-import { disasmLine } from "./disasm";
+import type * as Disasm from "./disasm";
 import type { Insn } from "./insn";
 
 /** Receives one compiled block's text (ends with a newline). */
@@ -20,10 +20,21 @@ export function blockDumpSink(): BlockDumpSink | null {
   return sink;
 }
 
+let disasm: typeof Disasm | null = null;
+
+/** The disassembler, loaded at the first dump: with it come the opcode tables, whose construction is a
+ * few ms of every process start that never dumps a block. */
+function disasmModule(): typeof Disasm {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  disasm ??= require("./disasm") as typeof Disasm;
+  return disasm;
+}
+
 /** The dump of one block: a header, one listing line per instruction, then the compiled source. */
 export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string): string {
   const start = insns[0]!.eip;
   const head = `block eip=${hex(start)} phys=${hex(phys)} instructions=${insns.length} cycles=${cycles}`;
+  const { disasmLine } = disasmModule();
   const lines = insns.map((ins) => {
     const off = (ins.eip - start) | 0;
     const bytes: number[] = [];
