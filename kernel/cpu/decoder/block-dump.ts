@@ -1,12 +1,19 @@
 // Block dumps for developers (`apexvisor boot --dump-blocks`, or APEXVISOR_DUMP_BLOCKS=1 for any command):
-// every block the vCPUs compile is handed to one process-wide sink as text, the guest listing
-// (disasm.ts) followed by the generated JavaScript. Off (null) by default, then it costs one check per compile.
+// every block the vCPUs compile is handed to one process-wide sink as text, the guest listing followed by
+// the generated JavaScript. Off (null) by default, then it costs one check per compile. The sink brings the
+// disassembler (disasm.ts), so a process that never dumps never builds the opcode tables.
 import type { ByteFetch } from "./context";
-import type * as Disasm from "./disasm";
 import type { Insn } from "./insn";
 
-/** Receives one compiled block's text (ends with a newline). */
-export type BlockDumpSink = (text: string) => void;
+/** One listing line for the instruction `bytes` at `eip` (disasm.ts disasmLine). */
+export type DisasmLine = (eip: number, bytes: ArrayLike<number>) => string;
+
+/** Where compiled blocks go. */
+export interface BlockDumpSink {
+  /** Receives one compiled block's text (ends with a newline). */
+  readonly write: (text: string) => void;
+  readonly disasm: DisasmLine;
+}
 
 let sink: BlockDumpSink | null = null;
 
@@ -20,21 +27,10 @@ export function blockDumpSink(): BlockDumpSink | null {
   return sink;
 }
 
-let disasm: typeof Disasm | null = null;
-
-/** The disassembler, loaded at the first dump: with it come the opcode tables, whose construction is a
- * few ms of every process start that never dumps a block. */
-function disasmModule(): typeof Disasm {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  disasm ??= require("./disasm") as typeof Disasm;
-  return disasm;
-}
-
 /** The dump of one block: a header, one listing line per instruction, then the compiled source. */
-export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string): string {
+export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string, disasmLine: DisasmLine): string {
   const start = insns[0]!.eip;
   const head = `block eip=${hex(start)} phys=${hex(phys)} instructions=${insns.length} cycles=${cycles}`;
-  const { disasmLine } = disasmModule();
   const lines = insns.map((ins) => {
     const off = (ins.eip - start) | 0;
     const bytes: number[] = [];

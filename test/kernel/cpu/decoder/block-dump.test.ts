@@ -1,24 +1,26 @@
-// Block dumps load the disassembler (and with it the opcode tables) only when a block is dumped, so a
-// process that never dumps does not build the tables at start-up.
+// Block dumps bring their own disassembler (the CLI loads it when a dump is asked for), so a machine, and
+// the CLI's boot command, load no opcode table until then.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 describe("kernel/cpu/decoder/block-dump", () => {
-  it("a machine loads no opcode table until the first block dump, then disassembles", () => {
+  it("a machine and the boot command load no opcode table until block dumps are turned on", () => {
     const dist = path.join(__dirname, "..", "..", "..", "..");
+    const mod = (...p: string[]): string => JSON.stringify(path.join(dist, "kernel", ...p));
     const script = `
       const loaded = () => Object.keys(require.cache).filter((k) => /decoder[\\\\/](disasm|opcodes[^\\\\/]*)\\.js$/.test(k)).length;
-      require(${JSON.stringify(path.join(dist, "kernel", "machine", "pc-boot.js"))});
+      require(${mod("machine", "pc-boot.js")});
+      require(${mod("cli", "commands", "boot.js")});
       const before = loaded();
-      const { formatBlock } = require(${JSON.stringify(path.join(dist, "kernel", "cpu", "decoder", "block-dump.js"))});
-      const text = formatBlock([{ eip: 0x1000, len: 1 }], () => 0x90, 0x1000, 1, "return 1;");
-      console.log(JSON.stringify({ before, after: loaded(), text }));`;
+      require(${mod("cli", "dump-blocks.js")}).dumpBlocksToStderr();
+      const sink = require(${mod("cpu", "decoder", "block-dump.js")}).blockDumpSink();
+      console.log(JSON.stringify({ before, after: loaded(), nop: sink.disasm(0x1000, [0x90]) }));`;
     const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
-    const out = JSON.parse(r.stdout) as { before: number; after: number; text: string };
+    const out = JSON.parse(r.stdout) as { before: number; after: number; nop: string };
     expect(out.before).to.equal(0);
     expect(out.after).to.be.greaterThan(1);
-    expect(out.text).to.contain("nop");
+    expect(out.nop).to.contain("nop");
   });
 });
