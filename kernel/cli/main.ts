@@ -2,7 +2,7 @@
 // ./commands. No logic lives here beyond wiring.
 import yargs from "yargs";
 import type { Argv } from "yargs";
-import { setBlockDump } from "../cpu/decoder/block-dump";
+import { dumpBlocksToStderr } from "./dump-blocks";
 import { setIdleSkipDefault } from "../cpu/idle-loop";
 
 /** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
@@ -17,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   // A developer's switch for every command: dump each compiled block to stderr (boot --dump-blocks does the same).
   const dump = process.env["APEXVISOR_DUMP_BLOCKS"];
-  if (dump !== undefined && dump !== "" && dump !== "0") setBlockDump((text) => process.stderr.write(text));
+  if (dump !== undefined && dump !== "" && dump !== "0") dumpBlocksToStderr();
   // A developer's switch: APEXVISOR_IDLE_SKIP=0 runs idle loops instead of fast-forwarding them (same results).
   if (process.env["APEXVISOR_IDLE_SKIP"] === "0") setIdleSkipDefault(false);
   const setExit = (code: number): void => {

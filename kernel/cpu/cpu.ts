@@ -438,7 +438,7 @@ export class Cpu extends CpuSystem {
     }
     const c = compileBlock(insns, single);
     const dump = blockDumpSink();
-    if (dump !== null) dump(formatBlock(insns, fetched, phys, c.prefix[c.count]!, c.source));
+    if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.prefix[c.count]!, c.source, dump.disasm));
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));

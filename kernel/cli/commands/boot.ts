@@ -15,7 +15,7 @@ import { NODE_FILES } from "../../host/node/node-files";
 import { nodeDiskWriteBack } from "../../host/node/node-disk-writer";
 import { openDisk } from "../../disk/disk-image";
 import type { Json, SnapshotBase } from "../../snapshot/snapshot-file";
-import { setBlockDump } from "../../cpu/decoder/block-dump";
+import { dumpBlocksToStderr } from "../dump-blocks";
 
 /** Largest and smallest RAM `--memory` accepts. */
 export const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
@@ -199,7 +199,7 @@ function serialToStdout(args: BootArgs, cleanup: () => void): (bytes: Uint8Array
 }
 
 function run(args: BootArgs, setExit: (code: number) => void): void | Promise<void> {
-  if (args["dump-blocks"]) setBlockDump((text) => process.stderr.write(text));
+  if (args["dump-blocks"]) dumpBlocksToStderr();
   const gdb = args.gdb === undefined ? undefined : parseGdbAddress(args.gdb);
   if (gdb !== undefined && !gdb.ok) {
     process.stderr.write(`apexvisor boot: ${gdb.message}\n`);

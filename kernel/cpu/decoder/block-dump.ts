@@ -1,12 +1,19 @@
 // Block dumps for developers (`apexvisor boot --dump-blocks`, or APEXVISOR_DUMP_BLOCKS=1 for any command):
-// every block the vCPUs compile is handed to one process-wide sink as text, the guest listing
-// (disasm.ts) followed by the generated JavaScript. Off (null) by default, then it costs one check per compile.
+// every block the vCPUs compile is handed to one process-wide sink as text, the guest listing followed by
+// the generated JavaScript. Off (null) by default, then it costs one check per compile. The sink brings the
+// disassembler (disasm.ts), so a process that never dumps never builds the opcode tables.
 import type { ByteFetch } from "./context";
-import { disasmLine } from "./disasm";
 import type { Insn } from "./insn";
 
-/** Receives one compiled block's text (ends with a newline). */
-export type BlockDumpSink = (text: string) => void;
+/** One listing line for the instruction `bytes` at `eip` (disasm.ts disasmLine). */
+export type DisasmLine = (eip: number, bytes: ArrayLike<number>) => string;
+
+/** Where compiled blocks go. */
+export interface BlockDumpSink {
+  /** Receives one compiled block's text (ends with a newline). */
+  readonly write: (text: string) => void;
+  readonly disasm: DisasmLine;
+}
 
 let sink: BlockDumpSink | null = null;
 
@@ -21,7 +28,7 @@ export function blockDumpSink(): BlockDumpSink | null {
 }
 
 /** The dump of one block: a header, one listing line per instruction, then the compiled source. */
-export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string): string {
+export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string, disasmLine: DisasmLine): string {
   const start = insns[0]!.eip;
   const head = `block eip=${hex(start)} phys=${hex(phys)} instructions=${insns.length} cycles=${cycles}`;
   const lines = insns.map((ins) => {

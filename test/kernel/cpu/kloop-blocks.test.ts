@@ -6,6 +6,7 @@ import { existsSync } from "fs";
 import { join, resolve } from "path";
 import { runInEmulator } from "../../../kernel/bench/emulator-run";
 import { setBlockDump } from "../../../kernel/cpu/decoder/block-dump";
+import { disasmLine } from "../../../kernel/cpu/decoder/disasm";
 
 const ROOT = resolve(__dirname, "..", "..", "..", "..");
 const ELF = join(ROOT, "build", "guests", "test", "programs", "bench", "bench-kloop-O2.elf");
@@ -22,7 +23,7 @@ describe("kernel/cpu: kloop guest blocks", () => {
   it("compiles pushf, cli, xchg with memory, popf and in of one round into a single block", function () {
     if (!existsSync(ELF)) this.skip(); // guest images not built (node dist/scripts/build-guests.js)
     const dumps: string[] = [];
-    setBlockDump((t) => dumps.push(t));
+    setBlockDump({ write: (t) => dumps.push(t), disasm: disasmLine });
     try {
       const run = runInEmulator(ELF, { commandLine: "iters=50" });
       expect(run.end.kind).to.equal("debugExit");

@@ -8,7 +8,7 @@ import { resolve } from "path";
 import { DEFAULT_COST_MODEL } from "../../../../kernel/cpu/cost-model";
 import { formatBlock } from "../../../../kernel/cpu/decoder/block-dump";
 import { compileBlock, decodeRun, MAX_BLOCK } from "../../../../kernel/cpu/decoder/block-builder";
-import { mnemonic } from "../../../../kernel/cpu/decoder/disasm";
+import { disasmLine, mnemonic } from "../../../../kernel/cpu/decoder/disasm";
 import { RUNTIME_MEMBERS } from "../../../../kernel/cpu/decoder/runtime";
 import { flat32Mode, SegMode } from "../../../../kernel/cpu/seg-mode";
 
@@ -81,7 +81,7 @@ function dumpOf(c: Case): string {
   const fetch = (off: number): number => c.code[off] ?? -1;
   const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL, c.follow ?? false);
   const compiled = compileBlock(insns);
-  return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source)}`;
+  return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source, disasmLine)}`;
 }
 
 describe("kernel/cpu/decoder: golden compiled blocks", () => {
