@@ -5,10 +5,13 @@
 import { expect } from "chai";
 import { Cpu } from "../../../kernel/cpu/cpu";
 import { CR0_PG } from "../../../kernel/cpu/cpu-state";
+import { DEFAULT_COST_MODEL } from "../../../kernel/cpu/cost-model";
+import { decodeInsn } from "../../../kernel/cpu/decoder/block-builder";
 import { WRITE_PROTECT_STOP } from "../../../kernel/cpu/faults";
 import { NO_PORTS } from "../../../kernel/cpu/io";
 import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
 import { guestPhys } from "../../../kernel/mem/types";
+import { flat32Mode } from "../../../kernel/cpu/seg-mode";
 import { d32 } from "./snippets";
 
 const CODE = 0x10000;
@@ -127,5 +130,26 @@ describe("kernel/cpu: inline TLB paths of compiled blocks", () => {
     expect(mem.read32(guestPhys(DATA))).to.equal(0x101);
     expect(cpu.eip).to.equal(CODE + 5);
     expect(cpu.writeViolation).to.deep.equal({ linear: DATA, phys: DATA, user: false, eip: CODE + 5 });
+  });
+
+  it("every instruction that can change the CPL ends its block, so the privilege bit is a constant of a block", () => {
+    // The helpers that load CS (and so the CPL): far transfers, INT n/INTO/INT3, IRET, SYSENTER/SYSEXIT (task
+    // switches go through them too). Faults end the block by throwing.
+    const loadsCs = /\bs\.(?:farJmp|farCall|farRet|iret|softInt|sysenter|sysexit)\(/;
+    const bad: string[] = [];
+    let seen = 0;
+    for (const cpl of [0, 3]) {
+      for (let op = 0; op < 0x200; op++) {
+        for (const modrm of [0xc1, 0x03, 0x1b, 0x44, 0x9b]) {
+          const bytes = op < 0x100 ? [op, modrm, 0x24, 1, 2, 3, 4, 5, 6, 7] : [0x0f, op & 0xff, modrm, 0x24, 1, 2, 3, 4, 5, 6];
+          const ins = decodeInsn((off) => bytes[off] ?? -1, 0, CODE, flat32Mode(cpl), 0, DEFAULT_COST_MODEL);
+          if (!loadsCs.test(ins.code)) continue;
+          seen++;
+          if (!ins.term) bad.push(`${op.toString(16)} /${(modrm >> 3) & 7}`);
+        }
+      }
+    }
+    expect(seen).to.be.greaterThan(20);
+    expect(bad).to.deep.equal([]);
   });
 });
