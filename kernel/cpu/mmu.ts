@@ -9,21 +9,24 @@ import { paeWalk, type PaeMemory, type PaeWalk } from "./pae-walk";
 const TLB_ENTRIES = 1 << 20;
 const TLB_LIST_MAX = 8192;
 /** TLB entry flag: usable at CPL 0..2. */
-const T_SUP = 1;
+export const T_SUP = 1;
 /** TLB entry flag: usable at CPL 3. */
-const T_USR = 2;
+export const T_USR = 2;
 /** Read-TLB entry flag: the page is execute-disabled (PAE with EFER.NXE); instruction fetches take the slow path. */
 export const T_NX = 4;
 
 /** Memory side of the CPU. Invariant: a TLB write entry never points at a page holding decoded code, nor,
- * while dirty logging is on, at a page not yet marked dirty. */
+ * while dirty logging is on, at a page not yet marked dirty, nor at a write-protected page; every entry
+ * points at RAM. That is what lets compiled blocks do a store that hits the TLB themselves (runtime.ts). */
 export class CpuMmu extends CpuState {
   readonly mem: PhysicalMemory;
-  protected readonly m8: Uint8Array;
-  protected readonly m32: Int32Array;
-  /** Linear page -> (physical page << 12) | T_SUP/T_USR, for reads and for writes. 0 = miss. */
-  protected readonly tlbR = new Int32Array(TLB_ENTRIES);
-  protected readonly tlbW = new Int32Array(TLB_ENTRIES);
+  /** RAM views (PhysicalMemory.u8/i32), for the fast paths here and the inline ones of compiled blocks. */
+  readonly m8: Uint8Array;
+  readonly m32: Int32Array;
+  /** Linear page -> (physical page << 12) | T_SUP/T_USR, for reads and for writes. 0 = miss. Never
+   * reassigned (flushes clear them in place), so compiled blocks keep them in locals. */
+  readonly tlbR = new Int32Array(TLB_ENTRIES);
+  readonly tlbW = new Int32Array(TLB_ENTRIES);
   private readonly tlbList = new Int32Array(TLB_LIST_MAX);
   private tlbCount = 0;
   private tlbOverflow = false;

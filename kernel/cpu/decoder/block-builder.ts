@@ -8,7 +8,7 @@ import { Ctx, TooLong, type ByteFetch } from "./context";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Out } from "./out";
-import type { BlockFn } from "./runtime";
+import { memoryLocals, type BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
@@ -230,7 +230,8 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   parts.push(`${FIX} return ${n};`);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
-  const source = compact(parts.join("\n"));
+  const body = parts.join("\n");
+  const source = compact(memoryLocals(body) + body);
   let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;

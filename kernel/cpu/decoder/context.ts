@@ -3,7 +3,8 @@
 import { CS, DS, SS } from "../cpu-state";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes } from "./insn";
-import { rdExpr, wrStmt } from "./runtime";
+import { T_SUP, T_USR } from "../mmu";
+import { rdExpr, wrStmt, type TlbAccess } from "./runtime";
 
 /** Fetches the byte at `offset` from the block start, or -1 past the available bytes. */
 export type ByteFetch = (offset: number) => number;
@@ -79,6 +80,18 @@ export class Ctx {
   imm(size: Size): number {
     return size === 8 ? this.u8() : size === 16 ? this.u16() : this.i32();
   }
+  /** The TLB entry bit the block's memory accesses need (its CPL is fixed by its segMode). */
+  get acc(): TlbAccess {
+    return ((this.segMode >> SegMode.CplShift) & 3) === 3 ? T_USR : T_SUP;
+  }
+  /** Expression reading `size` bits at linear address expression `lin`. */
+  rd(size: Size, lin: string): string {
+    return rdExpr(size, lin, this.acc);
+  }
+  /** Statement writing `v` (`size` bits) at linear address expression `lin`. */
+  wr(size: Size, lin: string, v: string): string {
+    return wrStmt(size, lin, v, this.acc);
+  }
   /** Operand size of a non-byte instruction. */
   get osize(): 16 | 32 {
     return this.o32 ? 32 : 16;
@@ -153,8 +166,8 @@ export class Ctx {
     const lin = this.linear(this.segOf(m), m.off, size, write);
     return {
       pre: `const ea = ${lin};`,
-      get: rdExpr(size, "ea"),
-      set: (v: string) => wrStmt(size, "ea", v),
+      get: this.rd(size, "ea"),
+      set: (v: string) => this.wr(size, "ea", v),
     };
   }
 

@@ -2,6 +2,7 @@
 // `s`. Fragment generators name members only through `rt()` and the size tables below, so the compiler
 // checks every name the generated JavaScript uses (no `s.rd${size}` assembled from strings).
 import type { Cpu } from "../cpu";
+import type { T_SUP, T_USR } from "../mmu";
 import type { Size } from "./context";
 
 /** Every Cpu member generated code may use (block-builder tests check generated code against it). */
@@ -11,8 +12,8 @@ export const RUNTIME_MEMBERS = [
   "segSel", "segBase", "cr0", "x87",
   // block exits and flags
   "ex", "fixFlags", "cond", "getCF", "setStatus",
-  // memory
-  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk",
+  // memory (tlbR/tlbW/m8/m32: only through memoryLocals, for the inline TLB hits of rdExpr/wrStmt)
+  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
   "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf",
   "enter", "leave", "bound", "str",
   // arithmetic helpers
@@ -45,14 +46,53 @@ const PUSH = { 16: "push16", 32: "push32" } as const satisfies Record<16 | 32, R
 const POP = { 16: "pop16", 32: "pop32" } as const satisfies Record<16 | 32, RuntimeMember>;
 const PEEK = { 16: "peek16", 32: "peek32" } as const satisfies Record<16 | 32, RuntimeMember>;
 
-/** Expression reading `size` bits at linear address expression `lin`. */
-export function rdExpr(size: Size, lin: string): string {
-  return `s.${RD[size]}(${lin})`;
+/** The TLB entry bit (mmu.ts T_SUP/T_USR) an access at the block's privilege needs. A block runs at one CPL
+ * (it is part of the segMode its cache entry is checked against) and every instruction that changes the
+ * CPL (far transfers, INT, IRET, SYSENTER/SYSEXIT, task switches) ends its block, so the bit is a constant
+ * of the generated code. */
+export type TlbAccess = typeof T_SUP | typeof T_USR;
+
+/** Access sizes whose TLB hits are done in the block itself; the others (and 16 bits) always call s.rdN/s.wrN. */
+const INLINE: Readonly<Record<8 | 32, boolean>> = { 8: true, 32: true };
+
+/** An operand expression that may be repeated: a local or a register (no side effect, no fault). */
+function repeatable(e: string): boolean {
+  return /^(?:[a-z]\w*|r\[[0-7]\])$/.test(e);
 }
 
-/** Statement writing `v` (`size` bits) at linear address expression `lin`. */
-export function wrStmt(size: Size, lin: string, v: string): string {
-  return `s.${WR[size]}(${lin}, ${v});`;
+/** The RAM element a hit reads or writes: `te` holds the TLB entry, `a` the linear address. */
+function ramRef(size: 8 | 32, a: string): string {
+  return size === 32 ? `m32[(te&-4096|${a}&4095)>>>2]` : `m8[te&-4096|${a}&4095]`;
+}
+
+/** The inline hit test: entry present for this privilege, and (32 bits) aligned, so the access cannot
+ * straddle a page. Anything else (miss, MMIO, unaligned) takes s.rdN/s.wrN with the full semantics. */
+function hit(table: "tlbR" | "tlbW", size: 8 | 32, a: string, acc: TlbAccess): string {
+  return `(te=${table}[${a}>>>12])&${acc}${size === 32 ? `&&!(${a}&3)` : ""}`;
+}
+
+/** Expression reading `size` bits at linear address expression `lin` (evaluated once). */
+export function rdExpr(size: Size, lin: string, acc: TlbAccess): string {
+  if (size === 16 || !INLINE[size]) return `s.${RD[size]}(${lin})`;
+  if (!repeatable(lin)) return `(ta=${lin},${rdExpr(size, "ta", acc)})`;
+  return `(${hit("tlbR", size, lin, acc)}?${ramRef(size, lin)}:s.${RD[size]}(${lin}))`;
+}
+
+/** Statement writing `v` (`size` bits) at linear address expression `lin` (both evaluated once, `lin` first).
+ * An inline store is exact because of the TLB write-entry invariant (mmu.ts): a hit is plain writable RAM
+ * holding no decoded code and, while dirty logging, already marked dirty. */
+export function wrStmt(size: Size, lin: string, v: string, acc: TlbAccess): string {
+  if (size === 16 || !INLINE[size]) return `s.${WR[size]}(${lin}, ${v});`;
+  if (!repeatable(lin) || !repeatable(v)) return `{const wa=${lin},wv=${v};${wrStmt(size, "wa", "wv", acc)}}`;
+  return `{if(${hit("tlbW", size, lin, acc)})${ramRef(size, lin)}=${v};else s.${WR[size]}(${lin},${v});}`;
+}
+
+/** The block-local constants the inline accesses above use, for the names `body` uses (the block prologue):
+ * loaded once per block call, which is exact because the arrays are never reassigned (mmu.ts). */
+export function memoryLocals(body: string): string {
+  const consts = (["tlbR", "tlbW", "m8", "m32"] as const satisfies readonly RuntimeMember[]).filter((n) => body.includes(`${n}[`));
+  if (consts.length === 0) return "";
+  return `const ${consts.map((n) => `${n}=${rt(n)}`).join(",")};let te=0${body.includes("(ta=") ? ",ta=0" : ""};\n`;
 }
 
 /** Statement pushing `v` through the general (segmented) stack helper. */

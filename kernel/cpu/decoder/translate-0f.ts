@@ -5,7 +5,7 @@ import { Lazy, STATUS, packKind } from "../flags";
 import { condExpr, condReads, imulOp, storeFor } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, sext, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, undef, type Out } from "./out";
-import { rdExpr, rt, wrStmt } from "./runtime";
+import { rt } from "./runtime";
 import { popCode, pushCode, rmRead, target } from "./translate";
 import { translateFxsr } from "../x87/decode";
 
@@ -166,7 +166,7 @@ function bitOpM(c: Ctx, m: ModRm, kind: number, imm: number): Out {
     bit = `(r[${m.reg}] & ${sz - 1})`;
   }
   const lin = c.linear(c.segOf(m), off, sz, kind !== 0);
-  return flagsHelper(`{ const ea = ${lin}; const v = s.bt(${kind}, ${rdExpr(sz, "ea")}, ${bit}); ${kind ? wrStmt(sz, "ea", "v") : ""} }`, { lockOk });
+  return flagsHelper(`{ const ea = ${lin}; const v = s.bt(${kind}, ${c.rd(sz, "ea")}, ${bit}); ${kind ? c.wr(sz, "ea", "v") : ""} }`, { lockOk });
 }
 
 function grp6(c: Ctx): Out {

@@ -5,7 +5,7 @@ import { DF, STATUS } from "../flags";
 import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, plain, producer, REST_CYCLES, undef, type Out } from "./out";
-import { mulDivMember, peekExpr, popExpr, pushStmt, rdExpr, rt, wrStmt } from "./runtime";
+import { mulDivMember, peekExpr, popExpr, pushStmt, rt } from "./runtime";
 import { SegMode } from "../seg-mode";
 import { translate0f } from "./translate-0f";
 import { translateX87 } from "../x87/decode";
@@ -42,13 +42,13 @@ export function flatStack(c: Ctx): boolean {
 
 /** Statements pushing expression `v` (evaluated first). */
 export function pushCode(c: Ctx, v: string, size: 16 | 32): string {
-  if (size === 32 && flatStack(c)) return `{ const pv = ${v}; const pe = (r[4] - 4) | 0; s.wr32(pe, pv); r[4] = pe; }`;
+  if (size === 32 && flatStack(c)) return `{ const pv = ${v}; const pe = (r[4] - 4) | 0; ${c.wr(32, "pe", "pv")} r[4] = pe; }`;
   return pushStmt(size, v);
 }
 
 /** Statements popping into `set(name)`. */
 export function popCode(c: Ctx, size: 16 | 32, set: (v: string) => string): string {
-  if (size === 32 && flatStack(c)) return `{ const pv = s.rd32(r[4]); r[4] = (r[4] + 4) | 0; ${set("pv")} }`;
+  if (size === 32 && flatStack(c)) return `{ const pv = ${c.rd(32, "r[4]")}; r[4] = (r[4] + 4) | 0; ${set("pv")} }`;
   return `{ const pv = ${popExpr(size)}; ${set("pv")} }`;
 }
 
@@ -78,7 +78,7 @@ function aluForm(c: Ctx, op: number, known: number): Out {
 /** Read expression of r/m (memory: with the address inline; used where no write follows). */
 export function rmRead(c: Ctx, m: ModRm, size: Size): string {
   if (m.isReg) return regGet(m.rm, size);
-  return rdExpr(size, c.memLinear(m, size, false));
+  return c.rd(size, c.memLinear(m, size, false));
 }
 
 function grp1(c: Ctx, op: number, known: number): Out {
@@ -253,7 +253,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const w = sz >> 3;
       // The address is computed with ESP already incremented (SDM: POP m).
       return plain(
-        `{ const pv = ${peekExpr(sz, 0)}; const old = r[4]; s.addSp(${w}); const ea = ${c.memLinear(m, sz, true)}; r[4] = old; ${wrStmt(sz, "ea", "pv")} s.addSp(${w}); }`,
+        `{ const pv = ${peekExpr(sz, 0)}; const old = r[4]; s.addSp(${w}); const ea = ${c.memLinear(m, sz, true)}; r[4] = old; ${c.wr(sz, "ea", "pv")} s.addSp(${w}); }`,
         true,
       );
     }
@@ -275,8 +275,8 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const sz: Size = op & 1 ? c.osize : 8;
       const off = c.a32 ? c.i32() : c.u16();
       const seg = c.seg >= 0 ? c.seg : DS;
-      if (op < 0xa2) return plain(regSet(0, sz, rdExpr(sz, c.linear(seg, String(off), sz, false))));
-      return plain(wrStmt(sz, c.linear(seg, String(off), sz, true), regGet(0, sz)), true);
+      if (op < 0xa2) return plain(regSet(0, sz, c.rd(sz, c.linear(seg, String(off), sz, false))));
+      return plain(c.wr(sz, c.linear(seg, String(off), sz, true), regGet(0, sz)), true);
     }
     case 0xa8: return producer(testOp(8, regOperand(0, 8), String(c.u8())));
     case 0xa9: return producer(testOp(c.osize, regOperand(0, c.osize), `(${c.imm(c.osize)})`));
@@ -284,7 +284,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       return grp2(c, op);
     case 0xc2: case 0xc3: {
       const imm = op === 0xc2 ? c.u16() : 0;
-      if (c.o32 && flatStack(c)) return jump(`{ const t = s.rd32(r[4]); r[4] = (r[4] + ${4 + imm}) | 0; s.eip = t >>> 0; }`);
+      if (c.o32 && flatStack(c)) return jump(`{ const t = ${c.rd(32, "r[4]")}; r[4] = (r[4] + ${4 + imm}) | 0; s.eip = t >>> 0; }`);
       const sz = c.osize;
       return jump(`{ const t = ${peekExpr(sz, 0)}; s.addSp(${(sz >> 3) + imm}); s.eip = t >>> 0; }`);
     }
@@ -306,7 +306,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       return plain(`s.enter(${size}, ${level}, ${c.o32});`, true);
     }
     case 0xc9:
-      if (c.o32 && flatStack(c)) return plain("{ const v = s.rd32(r[5]); r[4] = (r[5] + 4) | 0; r[5] = v; }");
+      if (c.o32 && flatStack(c)) return plain(`{ const v = ${c.rd(32, "r[5]")}; r[4] = (r[5] + 4) | 0; r[5] = v; }`);
       return plain(`s.leave(${c.o32});`);
     case 0xca: case 0xcb: {
       const imm = op === 0xca ? c.u16() : 0;
@@ -321,7 +321,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xd6: return { code: "r[0] = (r[0] & -256) | (s.getCF() ? 255 : 0);", fRead: STATUS };
     case 0xd7: {
       const off = c.a32 ? "((r[3] + (r[0] & 255)) | 0)" : "((r[3] + (r[0] & 255)) & 65535)";
-      return plain(regSet(0, 8, `s.rd8(${c.linear(c.seg >= 0 ? c.seg : DS, off, 8, false)})`));
+      return plain(regSet(0, 8, c.rd(8, c.linear(c.seg >= 0 ? c.seg : DS, off, 8, false))));
     }
     case 0xe0: case 0xe1: case 0xe2: case 0xe3: {
       const rel = c.s8();
@@ -398,8 +398,8 @@ function grp5(c: Ctx, known: number): Out {
       const lin = c.memLinear(m, sz, false);
       const w = sz >> 3;
       const sel = `s.rd16((${lin} + ${w}) | 0)`;
-      if (m.reg === 3) return jump(`{ const ea = ${lin}; s.farCall(${sel.replace(lin, "ea")}, ${rdExpr(sz, "ea")}, ${c.next}, ${c.o32}); }`);
-      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, ${rdExpr(sz, "ea")}, ${c.next}); }`);
+      if (m.reg === 3) return jump(`{ const ea = ${lin}; s.farCall(${sel.replace(lin, "ea")}, ${c.rd(sz, "ea")}, ${c.next}, ${c.o32}); }`);
+      return jump(`{ const ea = ${lin}; s.farJmp(${sel.replace(lin, "ea")}, ${c.rd(sz, "ea")}, ${c.next}); }`);
     }
     case 6:
       return plain(pushCode(c, rmRead(c, m, sz), sz), true);

@@ -69,6 +69,13 @@ const CASES: readonly Case[] = [
     follow: true,
   },
   {
+    name: "inline-memory",
+    what: "TLB hits done in the block at CPL 3 (user bit): 32-bit load and store with an alignment test, a byte RMW, a 16-bit load through the CPU",
+    // mov eax, [ebx+4]; mov [ecx], eax; add byte [edx], 1; mov si, [esi]; ret
+    code: [0x8b, 0x43, 0x04, 0x89, 0x01, 0x80, 0x02, 0x01, 0x66, 0x8b, 0x36, 0xc3],
+    segMode: flat32Mode(3),
+  },
+  {
     name: "port-io",
     what: "PUSHF/CLI/IN/OUT/POPF inside one block: IN/OUT get the cycles charged after them, POPF and OUT a stop check",
     // pushfd; cli; in al, dx; out 0x80, al; popfd; inc eax; ret
