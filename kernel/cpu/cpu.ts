@@ -12,7 +12,7 @@ import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
-import { AccessRetry, CpuFault, DB, GP, WriteProtectFault } from "./faults";
+import { AccessRetry, CpuFault, DB, GP, MmioSplit, WriteProtectFault } from "./faults";
 import type { InterruptSource, PortIo } from "./io";
 import type { ApicBaseControl, MsrState } from "./msr";
 import { CpuSystem } from "./ops-system";
@@ -69,6 +69,8 @@ const FAST_SIZE = 8192;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
+/** Most instruction addresses remembered as reaching MMIO (Cpu.mmioInsns); past it the set starts over. */
+const MMIO_INSNS_MAX = 4096;
 
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
@@ -88,6 +90,9 @@ export class Cpu extends CpuSystem {
   /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
   idleSkipped = 0;
   private readonly idleSkip: boolean;
+  /** Physical addresses of instructions that reached an MMIO window from inside a block (MmioSplit): they
+   * are compiled as blocks of their own. Only host speed depends on it (a forgotten one splits again). */
+  private readonly mmioInsns = new Set<number>();
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -262,7 +267,8 @@ export class Cpu extends CpuSystem {
         this.cur = null;
         const retry = e instanceof AccessRetry;
         const denied = e instanceof WriteProtectFault;
-        if (!retry && !denied && !(e instanceof CpuFault)) throw e;
+        const split = e instanceof MmioSplit;
+        if (!retry && !denied && !split && !(e instanceof CpuFault)) throw e;
         const i = this.fi;
         this.left += b.cost - b.prefix[i]!;
         this.instructions += i;
@@ -270,6 +276,14 @@ export class Cpu extends CpuSystem {
         else this.eip = b.eips[i]!;
         this.prev = null;
         this.brk = 0;
+        if (split) {
+          // Run it now, alone (whatever the next compile makes of the address): progress is certain.
+          this.splitAt(b, i);
+          single = true;
+          eip = this.eip;
+          b = null;
+          continue;
+        }
         // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
         if (retry) this.exitReq = { kind: "stop", reason: e.reason };
         else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
@@ -331,6 +345,23 @@ export class Cpu extends CpuSystem {
     return true;
   }
 
+  /** Instruction `i` of `b` reached an MMIO window (MmioSplit) and was rolled back: it is remembered, and `b`
+   * is dropped so that lookup compiles it again ending before that instruction, which starts a block of its
+   * own from then on. */
+  private splitAt(b: Block, i: number): void {
+    if (this.mmioInsns.size >= MMIO_INSNS_MAX) this.mmioInsns.clear();
+    this.mmioInsns.add((b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0);
+    b.kill();
+    this.fast[b.phys & (FAST_SIZE - 1)] = null;
+    this.epoch++;
+  }
+
+  /** See CpuMmu.inSharedBlock and MmioSplit. Not once a task switch has committed (its fault is the new task's). */
+  protected override inSharedBlock(): boolean {
+    const b = this.cur;
+    return b !== null && b.count > 1 && !this.faultInNewTask;
+  }
+
   private link(prev: Block, b: Block): void {
     if (!prev.valid) return; // a dead block must not keep new ones alive
     if (prev.linkEpoch !== this.epoch) {
@@ -362,7 +393,7 @@ export class Cpu extends CpuSystem {
       if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && f.page2 < 0) return f;
     }
     let b = this.cache.get(phys, single);
-    if (b === undefined || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+    if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
       b = this.compile(eip, lin, phys, single);
     }
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
@@ -426,7 +457,7 @@ export class Cpu extends CpuSystem {
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS);
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.mmioInsns.has((phys + off) >>> 0));
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.

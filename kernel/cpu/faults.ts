@@ -47,6 +47,16 @@ export class AccessRetry {
 }
 
 /**
+ * Thrown by the CPU's own data access to an MMIO window while an instruction runs inside a block of more
+ * than one instruction. A block charges its whole cost when it starts, so a device called from inside it
+ * would see the time as of the block's end, which depends on where blocks begin and end (cache history, a
+ * resume). The instruction is rolled back as for a fault, before the device saw anything, and runs again
+ * as a block of its own, where the time is that of its own end, as for IN/OUT (Cpu.ioInAt). Never leaves
+ * the CPU.
+ */
+export class MmioSplit {}
+
+/**
  * Thrown by a store into a guest-physical page the guest may not write (PhysicalMemory.writeProtected: an
  * FV partition's READ_ONLY region or shared block). The second-level check of a hypervisor, not an
  * architectural exception: nothing is written, the instruction is rolled back as for a fault (a REP string

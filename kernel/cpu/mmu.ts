@@ -3,7 +3,7 @@
 // Fast paths are small methods that the block code calls; everything unusual goes to *Slow.
 import { PhysicalMemory } from "../mem/physical-memory";
 import { ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_WRITABLE, CpuState, CR0_PG, CR0_WP, CR4_PAE, CR4_PSE, SS } from "./cpu-state";
-import { CpuFault, GP, PF, SSF, WriteProtectFault } from "./faults";
+import { CpuFault, GP, MmioSplit, PF, SSF, WriteProtectFault } from "./faults";
 import { paeWalk, type PaeMemory, type PaeWalk } from "./pae-walk";
 
 const TLB_ENTRIES = 1 << 20;
@@ -140,14 +140,29 @@ export class CpuMmu extends CpuState {
 
   // ---- slow paths ----
 
+  /** True while an instruction of a block of more than one instruction runs (Cpu; see MmioSplit). */
+  protected inSharedBlock(): boolean {
+    return false;
+  }
+
+  /** A device must see the time of the accessing instruction's own end: see MmioSplit. */
+  private mmioGate(phys: number): void {
+    if (this.mem.isMmio(phys) && this.inSharedBlock()) throw new MmioSplit();
+  }
+
   rdSlow(l: number, size: 1 | 2 | 4, user: boolean): number {
     if (this.watchHook !== null) this.watchHook(l, size, false);
     if (((l & 4095) + size) > 4096) {
+      const phys: number[] = [];
+      for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, false, user));
+      if (this.mem.hasMmio) for (const p of phys) this.mmioGate(p);
       let v = 0;
-      for (let i = 0; i < size; i++) v |= this.mem.read(this.translate((l + i) | 0, false, user), 1) << (8 * i);
+      for (let i = 0; i < size; i++) v |= this.mem.read(phys[i]!, 1) << (8 * i);
       return v;
     }
-    return this.mem.read(this.translate(l, false, user), size);
+    const p = this.translate(l, false, user);
+    if (this.mem.hasMmio) this.mmioGate(p);
+    return this.mem.read(p, size);
   }
 
   wrSlow(l: number, size: 1 | 2 | 4, v: number, user: boolean): void {
@@ -155,12 +170,14 @@ export class CpuMmu extends CpuState {
     if (((l & 4095) + size) > 4096) {
       const phys: number[] = [];
       for (let i = 0; i < size; i++) phys.push(this.translate((l + i) | 0, true, user));
+      if (this.mem.hasMmio) for (const p of phys) this.mmioGate(p);
       // Both pages are checked before either byte lands: a refused store changes nothing.
       if (this.mem.hasWriteProtection) for (let i = 0; i < size; i++) if (this.mem.writeProtected(phys[i]!)) throw new WriteProtectFault((l + i) | 0, phys[i]!, user);
       for (let i = 0; i < size; i++) this.mem.write(phys[i]!, 1, v >> (8 * i));
       return;
     }
     const p = this.translate(l, true, user);
+    if (this.mem.hasMmio) this.mmioGate(p);
     // Second-level write protection: such a page never gets a write-TLB entry, so every store to it comes here.
     if (this.mem.hasWriteProtection && this.mem.writeProtected(p)) throw new WriteProtectFault(l, p, user);
     this.mem.write(p, size, v);

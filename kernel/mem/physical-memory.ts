@@ -255,6 +255,11 @@ export class PhysicalMemory {
     return this.regions.length > 0;
   }
 
+  /** True when `addr` lies in an MMIO window. */
+  isMmio(addr: number): boolean {
+    return this.regions.length > 0 && this.mmioAt(addr) !== undefined;
+  }
+
   /** True when `addr` is plain RAM (not MMIO, not out of range). */
   isRam(addr: number): boolean {
     return addr < this.size && !this.mmioAt(addr);

@@ -117,6 +117,8 @@ function inWindow(fetch: ByteFetch, off: number): boolean {
   }
 }
 
+const never = (): boolean => false;
+
 /** A JMP rel the block runs through: it keeps its place (EIP, length, cost) but compiles to nothing. */
 function followed(jmp: Insn): Insn {
   return { ...jmp, term: false, setsEip: false, branch: undefined, code: "" };
@@ -125,8 +127,10 @@ function followed(jmp: Insn): Insn {
 /** Decodes up to `max` instructions from `eip`: stops after an unconditional transfer or another
  * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it.
  * With `follow`, a JMP rel to a target inside the fetch window not decoded yet is followed: decoding
- * goes on at the target (a superblock; a jump back to the start still becomes a loop). */
-export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false): Insn[] {
+ * goes on at the target (a superblock; a jump back to the start still becomes a loop). An instruction at an
+ * offset `alone` accepts (one that reached an MMIO window: Cpu, MmioSplit) gets a block of its own: the run
+ * stops before it, or after it when it is the first. */
+export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false, alone: (off: number) => boolean = never): Insn[] {
   const out: Insn[] = [];
   const flat32 = SegMode.FlatCS | SegMode.Code32;
   const seen = follow && (segMode & flat32) === flat32 ? new Set<number>() : null;
@@ -134,6 +138,10 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   let known = 0;
   let jumped: Insn | null = null;
   while (out.length < max) {
+    if (out.length > 0 && alone(off)) {
+      if (jumped !== null) out[out.length - 1] = jumped;
+      break;
+    }
     let ins: Insn;
     try {
       ins = decodeInsn(fetch, off, (eip + off) >>> 0, segMode, known, cost);
@@ -147,6 +155,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
     }
     jumped = null;
     out.push(ins);
+    if (out.length === 1 && alone(0)) break;
     seen?.add(off);
     if (ins.producer > 0) known = ins.producer;
     else if (ins.producer === 0) known = 0;
