@@ -88,6 +88,8 @@ export class Cpu extends CpuSystem {
   /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
   idleSkipped = 0;
   private readonly idleSkip: boolean;
+  /** The current run's budget is a bound only (see run()). */
+  private endAtBlock = false;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -165,9 +167,15 @@ export class Cpu extends CpuSystem {
     if ((this.fl & IF) !== 0 && this.shadow === 0 && this.intr !== null && this.intr.pending()) this.brk = 1;
   }
 
-  /** Runs for exactly `budget` cycles, or less when an exit happens first. */
-  run(budget: number): CpuExit {
+  /**
+   * Runs for exactly `budget` cycles, or less when an exit happens first. With `endAtBlock` the budget is
+   * only a bound (a latency bound, not an event): the run may end at the last whole block that fits instead
+   * of single-stepping into the next one, so that a block is never cut where no event needs a cut (and the
+   * next run does not compile a new block from the cut). The cycles run are then fewer than `budget`.
+   */
+  run(budget: number, endAtBlock = false): CpuExit {
     if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError(`bad budget ${budget}`);
+    this.endAtBlock = endAtBlock;
     this.exitReq = null;
     this.runBudget = budget;
     this.left = budget;
@@ -244,6 +252,13 @@ export class Cpu extends CpuSystem {
           if (!single && prev !== null && b.code === null) this.link(prev, b);
         }
         if (b.cost > this.left && b.count > 1) {
+          if (this.endAtBlock && this.left < this.runBudget) {
+            // A bound, not an event: end the run here, the cycles used so far being the whole run.
+            this.runBudget -= this.left;
+            this.left = 0;
+            return;
+          }
+          this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
           b = this.lookup(eip, true);
           single = true;
         }
