@@ -8,7 +8,7 @@ import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
-import { EndOfBytes } from "./decoder/insn";
+import { EndOfBytes, type Insn } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
@@ -70,6 +70,23 @@ const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
 
+/** A followed backward Jcc that falls through this often, on at least half the block's runs, is kept as an
+ * ordinary side exit when the block is compiled again (see watchFollowed). */
+const FOLLOW_MISSES = 32;
+/** Instructions run by a block after which its followed Jccs are no longer watched. */
+const FOLLOW_WATCH_INSTRUCTIONS = 1 << 17;
+
+/** Indices of the conditional branches `insns` runs through to their target (the next instruction is not
+ * the one after the branch), or null when there are none. */
+function followedJccs(insns: readonly Insn[]): number[] | null {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < insns.length; i++) {
+    const ins = insns[i]!;
+    if (ins.branch !== undefined && ins.branch.cond !== "true" && insns[i + 1]!.eip !== ((ins.eip + ins.len) >>> 0)) out.push(i);
+  }
+  return out.length === 0 ? null : out;
+}
+
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
   private readonly cache: BlockCache;
@@ -88,8 +105,13 @@ export class Cpu extends CpuSystem {
   /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
   idleSkipped = 0;
   private readonly idleSkip: boolean;
+  /** Physical addresses of backward Jccs that blocks no longer run through (watchFollowed). */
+  private readonly keptJcc = new Set<number>();
   /** The current run's budget is a bound only (see run()). */
   private endAtBlock = false;
+  /** Most cycles a whole block can cost (MAX_BLOCK instructions of the dearest class): with fewer left, a
+   * block not compiled yet is not compiled (it could only be cut; see step()). */
+  private readonly wholeBlockMax: number;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -102,6 +124,7 @@ export class Cpu extends CpuSystem {
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
     this.idleSkip = opts.idleSkip ?? idleSkipDefault();
+    this.wholeBlockMax = MAX_BLOCK * Math.max(cost.instruction, cost.multiplyDivide, cost.stringIteration, cost.io, cost.x87LoadStore, cost.x87Arith, cost.x87DivSqrt, cost.x87Transcendental, cost.x87Control);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }
@@ -247,9 +270,23 @@ export class Cpu extends CpuSystem {
           else if (prev.n2Eip === eip) b = prev.n2;
         }
         if (b === null) {
-          b = this.lookup(eip, single);
-          // An interpreted instruction is re-checked against memory on every fetch: never chained to.
-          if (!single && prev !== null && b.code === null) this.link(prev, b);
+          const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
+          if (found === null) {
+            // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
+            // it nor end a bounded run on it; the rest of an exact run goes in single steps.
+            if (this.endAtBlock && this.left < this.runBudget) {
+              this.runBudget -= this.left;
+              this.left = 0;
+              return;
+            }
+            this.endAtBlock = false;
+            single = true;
+            b = this.lookup(eip, true, true)!;
+          } else {
+            b = found;
+            // An interpreted instruction is re-checked against memory on every fetch: never chained to.
+            if (!single && prev !== null && b.code === null) this.link(prev, b);
+          }
         }
         if (b.cost > this.left && b.count > 1) {
           if (this.endAtBlock && this.left < this.runBudget) {
@@ -259,7 +296,7 @@ export class Cpu extends CpuSystem {
             return;
           }
           this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
-          b = this.lookup(eip, true);
+          b = this.lookup(eip, true, true)!;
           single = true;
         }
       } catch (e) {
@@ -270,6 +307,7 @@ export class Cpu extends CpuSystem {
       }
       this.left -= b.cost;
       this.cur = b;
+      const before = this.instructions;
       let done: number;
       try {
         done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
@@ -294,6 +332,7 @@ export class Cpu extends CpuSystem {
       this.cur = null;
       if (done !== b.count) this.left += b.cost - b.prefix[done]!;
       this.instructions += done;
+      if (b.followedJcc !== null) this.watchFollowed(b, b.followedJcc, done, this.instructions - before);
       if (single || b.code !== null || !b.valid) {
         this.brk = 0;
         this.prev = null;
@@ -346,6 +385,26 @@ export class Cpu extends CpuSystem {
     return true;
   }
 
+  /** Counts how often a block leaves at a backward Jcc it runs through (decodeRun follows those as loop back
+   * edges, usually taken). When one falls through on most passes (say a loop's exit laid out below the body),
+   * the block is dropped and compiled again leaving there instead; after enough runs the watch ends.
+   * Decisions depend on guest execution only, and change host speed only. */
+  private watchFollowed(b: Block, followed: readonly number[], done: number, ran: number): void {
+    b.runs += ran; // in instructions: a block that loops inside its function makes several passes per run
+    if (done !== b.count && done > 0 && followed.includes(done - 1)) {
+      b.misses++;
+      if (b.misses >= FOLLOW_MISSES && 2 * b.misses * b.count >= b.runs) {
+        this.keptJcc.add((b.phys + ((b.eips[done - 1]! - b.eip) | 0)) >>> 0);
+        b.followedJcc = null;
+        b.kill(); // lookup compiles it again; the epoch makes links to it stale
+        this.fast[b.phys & (FAST_SIZE - 1)] = null;
+        this.epoch++;
+        return;
+      }
+    }
+    if (b.runs >= FOLLOW_WATCH_INSTRUCTIONS) b.followedJcc = null;
+  }
+
   private link(prev: Block, b: Block): void {
     if (!prev.valid) return; // a dead block must not keep new ones alive
     if (prev.linkEpoch !== this.epoch) {
@@ -362,8 +421,9 @@ export class Cpu extends CpuSystem {
     }
   }
 
-  /** Finds or compiles the block at `eip` (CS limit and fetch permission checked). */
-  private lookup(eip: number, single: boolean): Block {
+  /** Finds or compiles the block at `eip` (CS limit and fetch permission checked); null when it is not
+   * compiled yet and `compile` is false. */
+  private lookup(eip: number, single: boolean, compile: boolean): Block | null {
     if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
     const e = this.tlbR[lin >>> 12]!;
@@ -377,7 +437,8 @@ export class Cpu extends CpuSystem {
       if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && f.page2 < 0) return f;
     }
     let b = this.cache.get(phys, single);
-    if (b === undefined || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+    if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+      if (!compile) return null;
       b = this.compile(eip, lin, phys, single);
     }
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
@@ -441,7 +502,7 @@ export class Cpu extends CpuSystem {
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS);
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.keptJcc.has(phys + off));
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -458,6 +519,7 @@ export class Cpu extends CpuSystem {
     this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (this.idleSkip && !single && page2 < 0) b.idle = recogniseIdleLoop(insns, fetched);
+    if (!single) b.followedJcc = followedJccs(insns);
     if (ram) {
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
@@ -472,6 +534,11 @@ export class Cpu extends CpuSystem {
       const cur = this.cur;
       if (cur !== null && (page === cur.phys >>> 12 || page === cur.page2)) this.brk = 1;
     }
+  }
+
+  /** Backward Jccs blocks stopped running through because they fell through too often (diagnostics). */
+  get keptJccs(): number {
+    return this.keptJcc.size;
   }
 
   /** Number of cached compiled blocks (diagnostics). */
