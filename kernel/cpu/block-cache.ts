@@ -15,6 +15,12 @@ export class Block {
   linkEpoch = 0;
   /** A recognised idle loop at the block start (idle-loop.ts), which the CPU may fast-forward. */
   idle: IdleLoop | null = null;
+  /** Indices of the backward Jccs the block runs through (decodeRun), while the CPU still watches how
+   * often they fall through instead; null when there are none or the watch is over. */
+  followedJcc: readonly number[] | null = null;
+  /** Instructions run and falls-through of a followed Jcc, counted while followedJcc is watched. */
+  runs = 0;
+  misses = 0;
   constructor(
     readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */

@@ -8,7 +8,7 @@ import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
-import { EndOfBytes } from "./decoder/insn";
+import { EndOfBytes, type Insn } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
@@ -72,6 +72,23 @@ const FOLLOW_JUMPS = true;
 /** Most instruction addresses remembered as reaching MMIO (Cpu.mmioInsns); past it the set starts over. */
 const MMIO_INSNS_MAX = 4096;
 
+/** A followed backward Jcc that falls through this often, on at least half the block's runs, is kept as an
+ * ordinary side exit when the block is compiled again (see watchFollowed). */
+const FOLLOW_MISSES = 32;
+/** Instructions run by a block after which its followed Jccs are no longer watched. */
+const FOLLOW_WATCH_INSTRUCTIONS = 1 << 17;
+
+/** Indices of the conditional branches `insns` runs through to their target (the next instruction is not
+ * the one after the branch), or null when there are none. */
+function followedJccs(insns: readonly Insn[]): number[] | null {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < insns.length; i++) {
+    const ins = insns[i]!;
+    if (ins.branch !== undefined && ins.branch.cond !== "true" && insns[i + 1]!.eip !== ((ins.eip + ins.len) >>> 0)) out.push(i);
+  }
+  return out.length === 0 ? null : out;
+}
+
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
   private readonly cache: BlockCache;
@@ -93,6 +110,13 @@ export class Cpu extends CpuSystem {
   /** Physical addresses of instructions that reached an MMIO window from inside a block (MmioSplit): they
    * are compiled as blocks of their own. Only host speed depends on it (a forgotten one splits again). */
   private readonly mmioInsns = new Set<number>();
+  /** Physical addresses of backward Jccs that blocks no longer run through (watchFollowed). */
+  private readonly keptJcc = new Set<number>();
+  /** The current run's budget is a bound only (see run()). */
+  private endAtBlock = false;
+  /** Most cycles a whole block can cost (MAX_BLOCK instructions of the dearest class): with fewer left, a
+   * block not compiled yet is not compiled (it could only be cut; see step()). */
+  private readonly wholeBlockMax: number;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -105,6 +129,7 @@ export class Cpu extends CpuSystem {
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
     this.idleSkip = opts.idleSkip ?? idleSkipDefault();
+    this.wholeBlockMax = MAX_BLOCK * Math.max(cost.instruction, cost.multiplyDivide, cost.stringIteration, cost.io, cost.x87LoadStore, cost.x87Arith, cost.x87DivSqrt, cost.x87Transcendental, cost.x87Control);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
   }
@@ -170,9 +195,15 @@ export class Cpu extends CpuSystem {
     if ((this.fl & IF) !== 0 && this.shadow === 0 && this.intr !== null && this.intr.pending()) this.brk = 1;
   }
 
-  /** Runs for exactly `budget` cycles, or less when an exit happens first. */
-  run(budget: number): CpuExit {
+  /**
+   * Runs for exactly `budget` cycles, or less when an exit happens first. With `endAtBlock` the budget is
+   * only a bound (a latency bound, not an event): the run may end at the last whole block that fits instead
+   * of single-stepping into the next one, so that a block is never cut where no event needs a cut (and the
+   * next run does not compile a new block from the cut). The cycles run are then fewer than `budget`.
+   */
+  run(budget: number, endAtBlock = false): CpuExit {
     if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError(`bad budget ${budget}`);
+    this.endAtBlock = endAtBlock;
     this.exitReq = null;
     this.runBudget = budget;
     this.left = budget;
@@ -244,12 +275,33 @@ export class Cpu extends CpuSystem {
           else if (prev.n2Eip === eip) b = prev.n2;
         }
         if (b === null) {
-          b = this.lookup(eip, single);
-          // An interpreted instruction is re-checked against memory on every fetch: never chained to.
-          if (!single && prev !== null && b.code === null) this.link(prev, b);
+          const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
+          if (found === null) {
+            // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
+            // it nor end a bounded run on it; the rest of an exact run goes in single steps.
+            if (this.endAtBlock && this.left < this.runBudget) {
+              this.runBudget -= this.left;
+              this.left = 0;
+              return;
+            }
+            this.endAtBlock = false;
+            single = true;
+            b = this.lookup(eip, true, true)!;
+          } else {
+            b = found;
+            // An interpreted instruction is re-checked against memory on every fetch: never chained to.
+            if (!single && prev !== null && b.code === null) this.link(prev, b);
+          }
         }
         if (b.cost > this.left && b.count > 1) {
-          b = this.lookup(eip, true);
+          if (this.endAtBlock && this.left < this.runBudget) {
+            // A bound, not an event: end the run here, the cycles used so far being the whole run.
+            this.runBudget -= this.left;
+            this.left = 0;
+            return;
+          }
+          this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
+          b = this.lookup(eip, true, true)!;
           single = true;
         }
       } catch (e) {
@@ -260,6 +312,7 @@ export class Cpu extends CpuSystem {
       }
       this.left -= b.cost;
       this.cur = b;
+      const before = this.instructions;
       let done: number;
       try {
         done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
@@ -293,6 +346,7 @@ export class Cpu extends CpuSystem {
       this.cur = null;
       if (done !== b.count) this.left += b.cost - b.prefix[done]!;
       this.instructions += done;
+      if (b.followedJcc !== null) this.watchFollowed(b, b.followedJcc, done, this.instructions - before);
       if (single || b.code !== null || !b.valid) {
         this.brk = 0;
         this.prev = null;
@@ -362,6 +416,26 @@ export class Cpu extends CpuSystem {
     return b !== null && b.count > 1 && !this.faultInNewTask;
   }
 
+  /** Counts how often a block leaves at a backward Jcc it runs through (decodeRun follows those as loop back
+   * edges, usually taken). When one falls through on most passes (say a loop's exit laid out below the body),
+   * the block is dropped and compiled again leaving there instead; after enough runs the watch ends.
+   * Decisions depend on guest execution only, and change host speed only. */
+  private watchFollowed(b: Block, followed: readonly number[], done: number, ran: number): void {
+    b.runs += ran; // in instructions: a block that loops inside its function makes several passes per run
+    if (done !== b.count && done > 0 && followed.includes(done - 1)) {
+      b.misses++;
+      if (b.misses >= FOLLOW_MISSES && 2 * b.misses * b.count >= b.runs) {
+        this.keptJcc.add((b.phys + ((b.eips[done - 1]! - b.eip) | 0)) >>> 0);
+        b.followedJcc = null;
+        b.kill(); // lookup compiles it again; the epoch makes links to it stale
+        this.fast[b.phys & (FAST_SIZE - 1)] = null;
+        this.epoch++;
+        return;
+      }
+    }
+    if (b.runs >= FOLLOW_WATCH_INSTRUCTIONS) b.followedJcc = null;
+  }
+
   private link(prev: Block, b: Block): void {
     if (!prev.valid) return; // a dead block must not keep new ones alive
     if (prev.linkEpoch !== this.epoch) {
@@ -378,8 +452,9 @@ export class Cpu extends CpuSystem {
     }
   }
 
-  /** Finds or compiles the block at `eip` (CS limit and fetch permission checked). */
-  private lookup(eip: number, single: boolean): Block {
+  /** Finds or compiles the block at `eip` (CS limit and fetch permission checked); null when it is not
+   * compiled yet and `compile` is false. */
+  private lookup(eip: number, single: boolean, compile: boolean): Block | null {
     if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
     const e = this.tlbR[lin >>> 12]!;
@@ -394,6 +469,7 @@ export class Cpu extends CpuSystem {
     }
     let b = this.cache.get(phys, single);
     if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+      if (!compile) return null;
       b = this.compile(eip, lin, phys, single);
     }
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
@@ -457,7 +533,7 @@ export class Cpu extends CpuSystem {
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.mmioInsns.has((phys + off) >>> 0));
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.keptJcc.has(phys + off), (off) => this.mmioInsns.has((phys + off) >>> 0));
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -474,6 +550,7 @@ export class Cpu extends CpuSystem {
     this.compiledChars += c.source.length;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
     if (this.idleSkip && !single && page2 < 0) b.idle = recogniseIdleLoop(insns, fetched);
+    if (!single) b.followedJcc = followedJccs(insns);
     if (ram) {
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
@@ -488,6 +565,11 @@ export class Cpu extends CpuSystem {
       const cur = this.cur;
       if (cur !== null && (page === cur.phys >>> 12 || page === cur.page2)) this.brk = 1;
     }
+  }
+
+  /** Backward Jccs blocks stopped running through because they fell through too often (diagnostics). */
+  get keptJccs(): number {
+    return this.keptJcc.size;
   }
 
   /** Number of cached compiled blocks (diagnostics). */

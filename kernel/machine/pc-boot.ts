@@ -357,8 +357,9 @@ export class BootSession {
     if (this.quit) return this.finish({ kind: "userQuit" });
     if (limit !== undefined && this.instructions() >= limit) return this.finish({ kind: "instructionLimit" });
     // Every instruction costs at least one cycle, so this budget cannot overshoot the limit.
-    const left = limit === undefined ? MAX_SLICE : Math.min(MAX_SLICE, limit - this.instructions());
-    const step = this.loop.step(left);
+    const toLimit = limit === undefined ? Number.POSITIVE_INFINITY : limit - this.instructions();
+    // MAX_SLICE bounds output latency only: such a slice may end at a block boundary; the limit is exact.
+    const step = this.loop.step(Math.min(MAX_SLICE, toLimit), toLimit > MAX_SLICE);
     this.flush();
     switch (step.kind) {
       case "ran":

@@ -84,8 +84,12 @@ export class PcRunLoop {
     m.cpu.requestStop("timer armed inside the slice");
   }
 
-  /** One CPU run (or one idle stretch) of at most `left` machine cycles, ending at the next device deadline. */
-  step(left: number): PcStep {
+  /**
+   * One CPU run (or one idle stretch) of at most `left` machine cycles, ending at the next device deadline.
+   * With `leftIsBound` the owner's `left` bounds latency only (no event at its end): a run it cuts may end at
+   * the last whole block instead (Cpu.run's endAtBlock), never a deadline's run.
+   */
+  step(left: number, leftIsBound = false): PcStep {
     const m = this.machine;
     if (m === undefined) throw new Error("PcRunLoop.step before a machine was attached");
     m.timers.fireDue();
@@ -106,7 +110,7 @@ export class PcRunLoop {
     const budget = Math.min(left, toDeadline);
     const before = cpu.cycles;
     this.runEnd = this.clock.cycles() + budget;
-    const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget);
+    const exit = this.runner !== null ? this.runner(budget) : cpu.run(budget, leftIsBound && left < toDeadline);
     this.runEnd = Number.POSITIVE_INFINITY;
     const cycles = cpu.cycles - before;
     switch (exit.kind) {

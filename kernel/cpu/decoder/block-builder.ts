@@ -7,7 +7,7 @@ import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
-import { REST_CYCLES, type Out } from "./out";
+import { REST_CYCLES, type Branch, type Out } from "./out";
 import { memoryLocals, type BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
@@ -124,13 +124,24 @@ function followed(jmp: Insn): Insn {
   return { ...jmp, term: false, setsEip: false, branch: undefined, code: "" };
 }
 
+/** A backward Jcc the block runs through to its target (a loop's back edge, usually taken): its place is
+ * kept, the condition inverted, so that the block leaves to the fall-through when it is not taken. */
+function inverted(jcc: Insn, b: Branch): Insn {
+  return { ...jcc, branch: { cond: `!(${b.cond})`, taken: b.fall, fall: b.taken } };
+}
+
 /** Decodes up to `max` instructions from `eip`: stops after an unconditional transfer or another
  * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it.
- * With `follow`, a JMP rel to a target inside the fetch window not decoded yet is followed: decoding
- * goes on at the target (a superblock; a jump back to the start still becomes a loop). An instruction at an
+ * With `follow`, a JMP rel, or a Jcc backwards (taken more often than not: a loop's back edge), to a
+ * target inside the fetch window not decoded yet is followed: decoding goes on at the target (a
+ * superblock; a branch back to the start still becomes a loop, a Jcc not taken leaves the block), unless
+ * `keepJcc(offset)` says that Jcc was seen to fall through too often (Cpu's profile). An instruction at an
  * offset `alone` accepts (one that reached an MMIO window: Cpu, MmioSplit) gets a block of its own: the run
  * stops before it, or after it when it is the first. */
-export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false, alone: (off: number) => boolean = never): Insn[] {
+export function decodeRun(
+  fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false,
+  keepJcc: (off: number) => boolean = never, alone: (off: number) => boolean = never,
+): Insn[] {
   const out: Insn[] = [];
   const flat32 = SegMode.FlatCS | SegMode.Code32;
   const seen = follow && (segMode & flat32) === flat32 ? new Set<number>() : null;
@@ -160,10 +171,11 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
     if (ins.producer > 0) known = ins.producer;
     else if (ins.producer === 0) known = 0;
     const b = ins.branch;
-    if (b !== undefined && b.cond === "true" && seen !== null && out.length < max) {
+    if (b !== undefined && seen !== null && out.length < max) {
       const to = (b.taken - eip) | 0;
-      if (to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
-        out[out.length - 1] = followed(ins);
+      const jcc = b.cond !== "true";
+      if ((!jcc || (to < off && !keepJcc(off))) && to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
+        out[out.length - 1] = jcc ? inverted(ins, b) : followed(ins);
         jumped = ins;
         off = to;
         continue;
