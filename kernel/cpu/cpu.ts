@@ -191,6 +191,12 @@ export class Cpu extends CpuSystem {
     this.breakIfInterrupt();
   }
 
+  /** POPF set IF: an interrupt that becomes pending later in the block can only come from the block's own
+   * I/O, which checks again (ioInAt), so the block goes on unless one is waiting now. */
+  protected override interruptsUnmasked(): void {
+    this.breakIfInterrupt();
+  }
+
   private breakIfInterrupt(): void {
     if ((this.fl & IF) !== 0 && this.shadow === 0 && this.intr !== null && this.intr.pending()) this.brk = 1;
   }

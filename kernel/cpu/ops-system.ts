@@ -128,8 +128,15 @@ export class CpuSystem extends CpuArith {
     const old = this.fl;
     this.writeFlagsChecked(v, o32);
     // The block ends when the run loop has work: single-stepping starts, or interrupts were just unmasked
-    // (recognised right after POPF, which has no shadow).
-    if ((this.fl & TF) !== 0 || (this.fl & ~old & IF) !== 0) this.brk = 1;
+    // (recognised right after POPF, which has no shadow) and one is waiting.
+    if ((this.fl & TF) !== 0) this.brk = 1;
+    else if ((this.fl & ~old & IF) !== 0) this.interruptsUnmasked();
+  }
+
+  /** IF went from 0 to 1 with no shadow (POPF): the block must end if an interrupt is deliverable now. Without
+   * an interrupt source to ask (here), it always ends; Cpu asks its source. */
+  protected interruptsUnmasked(): void {
+    this.brk = 1;
   }
 
   fwait(): void {

@@ -118,4 +118,12 @@ describe("kernel/cpu: IN/OUT, STI and POPF do not end a block unless they must",
     expect([b.cpu.ecx, b.cpu.eax]).to.deep.equal([0, 2]);
     expect(b.cpu.cachedBlocks).to.equal(1);
   });
+
+  it("POPF that unmasks with no interrupt waiting does not end the block (spin_unlock_irqrestore)", () => {
+    // pushfd; or dword [esp], 0x200; popfd (IF=1); inc eax; hlt
+    const c = rig([0x9c, 0x81, 0x0c, 0x24, 0x00, 0x02, 0x00, 0x00, 0x9d, INC_EAX, HLT]);
+    expect(c.cpu.run(1000).kind).to.equal("halt");
+    expect([c.cpu.ecx, c.cpu.eax]).to.deep.equal([0, 1]);
+    expect(c.cpu.cachedBlocks).to.equal(1);
+  });
 });
