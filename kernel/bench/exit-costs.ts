@@ -5,7 +5,7 @@ import { CPU_BENCH_MANIFEST, timeInEmulator } from "./cpu-bench";
 import { readManifest } from "./guest-manifest";
 import { measurePortIoCost } from "./port-io-cost";
 import { measureSwitching } from "./module-scale";
-import { CallOp, runCallGuest, type CallImage } from "./pv-run";
+import { CallOp, runCallGuest, runWarmCalls, type CallImage } from "./pv-run";
 import { median } from "./stats";
 import { join } from "path";
 
@@ -48,10 +48,8 @@ function row(name: string, xs: readonly number[], unit: ExitCostRow["unit"], tar
 
 /** Host ns per call of `op` beyond the empty loop, one sample per run (the runs of both interleaved). */
 function callNs(image: CallImage, op: CallOp, plan: ExitCostPlan): { ns: number[]; instructions: number } {
-  const empty = (): number => runCallGuest(image, CallOp.Empty, plan.calls, false).hostNs / plan.calls;
-  const call = (): number => runCallGuest(image, op, plan.calls, false).hostNs / plan.calls;
-  empty();
-  call();
+  const empty = (): number => runWarmCalls(image, CallOp.Empty, plan.calls).hostNs / plan.calls;
+  const call = (): number => runWarmCalls(image, op, plan.calls).hostNs / plan.calls;
   const ns: number[] = [];
   for (let r = 0; r < plan.runs; r++) {
     const e = empty();
@@ -68,12 +66,10 @@ function callNs(image: CallImage, op: CallOp, plan: ExitCostPlan): { ns: number[
  */
 function callPairNs(a: readonly [CallImage, CallOp], b: readonly [CallImage, CallOp], plan: ExitCostPlan): [{ ns: number[]; instructions: number }, { ns: number[]; instructions: number }] {
   const once = ([image, op]: readonly [CallImage, CallOp]): number =>
-    (runCallGuest(image, op, plan.calls, false).hostNs - runCallGuest(image, CallOp.Empty, plan.calls, false).hostNs) / plan.calls;
+    (runWarmCalls(image, op, plan.calls).hostNs - runWarmCalls(image, CallOp.Empty, plan.calls).hostNs) / plan.calls;
   const per = ([image, op]: readonly [CallImage, CallOp]): number =>
     runCallGuest(image, op, 2, false).instructions - runCallGuest(image, op, 1, false).instructions -
     (runCallGuest(image, CallOp.Empty, 2, false).instructions - runCallGuest(image, CallOp.Empty, 1, false).instructions);
-  once(a);
-  once(b);
   const as: number[] = [];
   const bs: number[] = [];
   for (let r = 0; r < plan.runs; r++) {

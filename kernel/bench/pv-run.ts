@@ -64,6 +64,14 @@ export function runCallGuest(image: CallImage, op: CallOp, calls: number, eager:
   return only;
 }
 
+/** `calls` calls in a warm partition: a first window runs them once (the host JIT and the CPU's block
+ * compiler), the second, restarted at the entry, is the one returned. Host time is then the calls' own. */
+export function runWarmCalls(image: CallImage, op: CallOp, calls: number): RunCount {
+  const warm = runWindows(image, op, calls, false, 2)[1];
+  if (warm === undefined) throw new Error("call-path run recorded no second window");
+  return warm;
+}
+
 /**
  * Times a one-call run `reps` times in one warm partition: before each window after the first, the
  * guest restarts at its entry with its slots as loaded (unbound again when lazy), so that the host time
