@@ -7,7 +7,7 @@ import { STATUS } from "../flags";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
-import { REST_CYCLES, type Branch, type Out } from "./out";
+import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { memoryLocals, type BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
@@ -105,6 +105,7 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     mayBreak: o.mayBreak ?? false,
     cost: costOf(o, cost),
     branch: o.branch,
+    call: o.call,
   };
 }
 
@@ -122,6 +123,11 @@ const never = (): boolean => false;
 /** A JMP rel the block runs through: it keeps its place (EIP, length, cost) but compiles to nothing. */
 function followed(jmp: Insn): Insn {
   return { ...jmp, term: false, setsEip: false, branch: undefined, code: "" };
+}
+
+/** A CALL rel the block runs through: it pushes the return address and the block goes on at the target. */
+function calledThrough(call: Insn, c: DirectCall): Insn {
+  return { ...call, term: false, setsEip: false, call: undefined, code: c.push };
 }
 
 /** A backward Jcc the block runs through to its target (a loop's back edge, usually taken): its place is
@@ -171,6 +177,16 @@ export function decodeRun(
     if (ins.producer > 0) known = ins.producer;
     else if (ins.producer === 0) known = 0;
     const b = ins.branch;
+    const call = ins.call;
+    if (call !== undefined && seen !== null && out.length < max) {
+      const to = (call.target - eip) | 0;
+      if (!seen.has(to) && inWindow(fetch, to)) {
+        out[out.length - 1] = calledThrough(ins, call);
+        jumped = ins;
+        off = to;
+        continue;
+      }
+    }
     if (b !== undefined && seen !== null && out.length < max) {
       const to = (b.taken - eip) | 0;
       const jcc = b.cond !== "true";
@@ -243,7 +259,8 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       // A single-instruction block that falls through is position-independent, so its function can be shared.
       if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
     } else if (ins.mayBreak) {
-      parts.push(`if (s.brk) ${leave(next, i + 1)}`);
+      // The instruction after it in block order (a CALL run through goes on at its target).
+      parts.push(`if (s.brk) ${leave(insns[i + 1]!.eip, i + 1)}`);
     }
   }
   const lastIns = insns[n - 1]!;

@@ -1,6 +1,6 @@
 // The decoded form of one instruction as the block compiler sees it: a fragment of JavaScript plus
 // what it needs to know to schedule it (flags read and written, whether it ends the block, its cost).
-import type { Branch } from "./out";
+import type { Branch, DirectCall } from "./out";
 
 /** Names in scope for every fragment: s (the Cpu), r (its Int32Array of registers), lk/la/lb/lr/lc (the
  * block-local lazy-flags record of the last flag producer). */
@@ -27,6 +27,8 @@ export interface Insn {
   readonly cost: number;
   /** Direct branch description (the code is then empty; the block compiler emits the transfer). */
   readonly branch: Branch | undefined;
+  /** CALL rel (the code pushes and sets EIP; a block may run through it instead: decodeRun). */
+  readonly call: DirectCall | undefined;
 }
 
 /** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */

@@ -20,6 +20,14 @@ export interface Out {
   cls?: CostClass;
   /** Direct branch: condition expression ("true" for JMP), taken target, fall-through EIP. */
   branch?: Branch;
+  /** CALL rel: its target and the statement pushing the return address, for a block that runs through it. */
+  call?: DirectCall;
+}
+
+/** A CALL rel the block compiler may run through: push the return address, go on at `target`. */
+export interface DirectCall {
+  readonly target: number;
+  readonly push: string;
 }
 
 /** A direct (possibly conditional) branch the block compiler may turn into a side exit or a loop. */

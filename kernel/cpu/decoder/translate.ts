@@ -345,7 +345,8 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0xe8: {
       const rel = c.o32 ? c.i32() : c.s16();
       const t = target(c, c.next + rel);
-      return jump(`${pushCode(c, String(c.next), c.osize)} s.eip = ${t};`);
+      const push = pushCode(c, String(c.next), c.osize);
+      return jump(`${push} s.eip = ${t};`, { call: { target: t, push } });
     }
     case 0xe9: case 0xeb: {
       const rel = op === 0xeb ? c.s8() : c.o32 ? c.i32() : c.s16();
