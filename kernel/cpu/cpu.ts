@@ -69,8 +69,9 @@ const FAST_SIZE = 8192;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
-/** Most instruction addresses remembered as reaching MMIO (Cpu.mmioInsns); past it the set starts over. */
-const MMIO_INSNS_MAX = 4096;
+/** Most instruction addresses remembered in each of Cpu.mmioInsns and Cpu.keptJcc; past it a set starts over
+ * (host speed only: a forgotten address is learnt again). */
+const PROFILE_MAX = 4096;
 
 /** A followed backward Jcc that falls through this often, on at least half the block's runs, is kept as an
  * ordinary side exit when the block is compiled again (see watchFollowed). */
@@ -285,11 +286,7 @@ export class Cpu extends CpuSystem {
           if (found === null) {
             // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
             // it nor end a bounded run on it; the rest of an exact run goes in single steps.
-            if (this.endAtBlock && this.left < this.runBudget) {
-              this.runBudget -= this.left;
-              this.left = 0;
-              return;
-            }
+            if (this.endBoundedRun()) return;
             this.endAtBlock = false;
             single = true;
             b = this.lookup(eip, true, true)!;
@@ -300,12 +297,7 @@ export class Cpu extends CpuSystem {
           }
         }
         if (b.cost > this.left && b.count > 1) {
-          if (this.endAtBlock && this.left < this.runBudget) {
-            // A bound, not an event: end the run here, the cycles used so far being the whole run.
-            this.runBudget -= this.left;
-            this.left = 0;
-            return;
-          }
+          if (this.endBoundedRun()) return;
           this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
           b = this.lookup(eip, true, true)!;
           single = true;
@@ -336,8 +328,9 @@ export class Cpu extends CpuSystem {
         this.prev = null;
         this.brk = 0;
         if (split) {
-          // Run it now, alone (whatever the next compile makes of the address): progress is certain.
-          this.splitAt(b, i);
+          // Remembered, and `b` compiled again ending before it, so that it starts a block of its own from
+          // then on; run it now, alone (whatever the next compile makes of the address): progress is certain.
+          this.recompile(b, i, this.mmioInsns);
           single = true;
           eip = this.eip;
           b = null;
@@ -405,12 +398,21 @@ export class Cpu extends CpuSystem {
     return true;
   }
 
-  /** Instruction `i` of `b` reached an MMIO window (MmioSplit) and was rolled back: it is remembered, and `b`
-   * is dropped so that lookup compiles it again ending before that instruction, which starts a block of its
-   * own from then on. */
-  private splitAt(b: Block, i: number): void {
-    if (this.mmioInsns.size >= MMIO_INSNS_MAX) this.mmioInsns.clear();
-    this.mmioInsns.add((b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0);
+  /** In a bounded run (run's endAtBlock) that ran something: a bound, not an event, so the run ends here,
+   * the cycles used so far being the whole run. */
+  private endBoundedRun(): boolean {
+    if (!this.endAtBlock || this.left >= this.runBudget) return false;
+    this.runBudget -= this.left;
+    this.left = 0;
+    return true;
+  }
+
+  /** Drops `b` after a decision about its instruction `i`, whose physical address goes into `profile` (which
+   * starts over past PROFILE_MAX): lookup compiles `b` again, and the epoch makes links to it stale. */
+  private recompile(b: Block, i: number, profile: Set<number>): void {
+    if (profile.size >= PROFILE_MAX) profile.clear();
+    profile.add((b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0);
+    b.followedJcc = null;
     b.kill();
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
     this.epoch++;
@@ -431,11 +433,7 @@ export class Cpu extends CpuSystem {
     if (done !== b.count && done > 0 && followed.includes(done - 1)) {
       b.misses++;
       if (b.misses >= FOLLOW_MISSES && 2 * b.misses * b.count >= b.runs) {
-        this.keptJcc.add((b.phys + ((b.eips[done - 1]! - b.eip) | 0)) >>> 0);
-        b.followedJcc = null;
-        b.kill(); // lookup compiles it again; the epoch makes links to it stale
-        this.fast[b.phys & (FAST_SIZE - 1)] = null;
-        this.epoch++;
+        this.recompile(b, done - 1, this.keptJcc);
         return;
       }
     }
@@ -539,7 +537,7 @@ export class Cpu extends CpuSystem {
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.keptJcc.has(phys + off), (off) => this.mmioInsns.has((phys + off) >>> 0));
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.keptJcc.has(phys + off), (off) => this.mmioInsns.has(phys + off));
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
