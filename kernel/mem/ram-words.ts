@@ -4,10 +4,19 @@
 import type { PhysicalMemory } from "./physical-memory";
 import { guestPhys, type GuestPhysAddr } from "./types";
 
+/** Word access to a window of RAM words, by index. */
+export interface Words {
+  /** Word `i`, unsigned. */
+  get(i: number): number;
+  set(i: number, v: number): void;
+}
+
 /** `words` aligned words from `base`, inside RAM (checked at construction; a bad range is a kernel bug). */
-export class RamWords {
+export class RamWords implements Words {
   private readonly first: number;
   private readonly page: number;
+  /** The same words straight from RAM: only right after directNow() said true, indexes constants below `words`. */
+  readonly unchecked: Words;
 
   constructor(
     private readonly mem: PhysicalMemory,
@@ -20,6 +29,7 @@ export class RamWords {
     }
     this.first = base >>> 2;
     this.page = base >>> 12;
+    this.unchecked = new UncheckedWords(mem, this.first);
   }
 
   /** Word `i` (0 <= i < words; the caller's constant offsets), unsigned. */
@@ -45,20 +55,10 @@ export class RamWords {
    * True when every word of the window may be read and written straight in RAM until the next memory
    * access of anyone else: no MMIO window, and the page holds no decoded code, is not read-only and is
    * already marked in the dirty log. A caller that updates several words checks this once, then uses
-   * the unchecked accessors below; when it is false it uses get/set.
+   * `unchecked`; when it is false it uses get/set.
    */
   directNow(): boolean {
     return !this.mem.hasMmio && this.mem.pageWritableFast(this.page);
-  }
-
-  /** Word `i` straight from RAM, unsigned: only right after directNow() said true, `i` a constant below `words`. */
-  uncheckedGet(i: number): number {
-    return this.mem.i32[this.first + i]! >>> 0;
-  }
-
-  /** Writes word `i` straight to RAM: only right after directNow() said true, `i` a constant below `words`. */
-  uncheckedSet(i: number, v: number): void {
-    this.mem.i32[this.first + i] = v;
   }
 
   private addr(i: number): GuestPhysAddr {
@@ -69,5 +69,21 @@ export class RamWords {
   private byteAddr(b: number): GuestPhysAddr {
     if (!Number.isInteger(b) || b < 0 || b >= this.words * 4) throw new RangeError(`RamWords byte ${b} outside 0..${this.words * 4 - 1}`);
     return guestPhys(this.base + b);
+  }
+}
+
+/** RamWords.unchecked: plain typed-array accesses, no range, MMIO or page checks. */
+class UncheckedWords implements Words {
+  constructor(
+    private readonly mem: PhysicalMemory,
+    private readonly first: number,
+  ) {}
+
+  get(i: number): number {
+    return this.mem.i32[this.first + i]! >>> 0;
+  }
+
+  set(i: number, v: number): void {
+    this.mem.i32[this.first + i] = v;
   }
 }

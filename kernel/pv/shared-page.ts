@@ -2,7 +2,7 @@
 // virq bits and missed ticks, the guest's mask. Reads and writes the kernel-owned physical page only;
 // the libpv area (LIBPV_AREA_OFFSET..) is never touched.
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { RamWords } from "../mem/ram-words";
+import { RamWords, type Words } from "../mem/ram-words";
 import { guestPhys, type Nanos } from "../mem/types";
 import type { Virq } from "../hypercall/generated/abi-generated";
 import { SHARED_PAGE_LAYOUT } from "../hypercall/generated/abi-layout";
@@ -75,58 +75,12 @@ export class SharedPage {
     this.w32(F.time_seq.offset, odd + 1);
   }
 
-  /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. */
+  /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. Every exit publishes
+   * twice (at the trap, before the guest resumes): one check of the page, then plain word accesses when it
+   * allows them (the time words are constant indexes of the window: SEQ..END_HI). */
   setTimeNs(now: number, windowEnd: number): void {
     const w = this.words;
-    // Every exit publishes twice (at the trap, before the guest resumes): one check of the page, then
-    // plain word accesses (the time words are constant indexes of the window: SEQ..END_HI).
-    if (w.directNow()) {
-      this.setTimeDirect(w, now, windowEnd);
-      return;
-    }
-    const seq = w.get(SEQ);
-    // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
-    const nowLo = now >>> 0;
-    const nowHi = (now - nowLo) / 0x1_0000_0000;
-    const endLo = windowEnd >>> 0;
-    const endHi = (windowEnd - endLo) / 0x1_0000_0000;
-    // Usually only time_ns's low word moved: the words that already hold their value are not rewritten
-    // (the page ends the same; the seqlock brackets whatever is written).
-    const sameTimeHi = w.get(TIME_HI) === nowHi;
-    const sameEnd = w.get(END_LO) === endLo && w.get(END_HI) === endHi;
-    const sameTimeLo = w.get(TIME_LO) === nowLo;
-    if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
-    const odd = (seq | 1) >>> 0;
-    w.set(SEQ, odd);
-    if (!sameTimeLo) w.set(TIME_LO, nowLo);
-    if (!sameTimeHi) w.set(TIME_HI, nowHi);
-    if (!sameEnd) {
-      w.set(END_LO, endLo);
-      w.set(END_HI, endHi);
-    }
-    w.set(SEQ, (odd + 1) >>> 0);
-  }
-
-  /** setTimeNs on a page RamWords.directNow() allows: the same reads, comparisons and writes in the same order. */
-  private setTimeDirect(w: RamWords, now: number, windowEnd: number): void {
-    const seq = w.uncheckedGet(SEQ);
-    const nowLo = now >>> 0;
-    const nowHi = (now - nowLo) / 0x1_0000_0000;
-    const endLo = windowEnd >>> 0;
-    const endHi = (windowEnd - endLo) / 0x1_0000_0000;
-    const sameTimeLo = w.uncheckedGet(TIME_LO) === nowLo;
-    const sameTimeHi = w.uncheckedGet(TIME_HI) === nowHi;
-    const sameEnd = w.uncheckedGet(END_LO) === endLo && w.uncheckedGet(END_HI) === endHi;
-    if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
-    const odd = (seq | 1) >>> 0;
-    w.uncheckedSet(SEQ, odd);
-    if (!sameTimeLo) w.uncheckedSet(TIME_LO, nowLo);
-    if (!sameTimeHi) w.uncheckedSet(TIME_HI, nowHi);
-    if (!sameEnd) {
-      w.uncheckedSet(END_LO, endLo);
-      w.uncheckedSet(END_HI, endHi);
-    }
-    w.uncheckedSet(SEQ, (odd + 1) >>> 0);
+    publishTimeNs(w.directNow() ? w.unchecked : w, now, windowEnd);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */
@@ -166,4 +120,29 @@ export class SharedPage {
   get upcallCount(): number {
     return this.r32(F.upcall_count.offset);
   }
+}
+
+/** The seqlock update of setTimeNs through `w`. */
+function publishTimeNs(w: Words, now: number, windowEnd: number): void {
+  const seq = w.get(SEQ);
+  // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
+  const nowLo = now >>> 0;
+  const nowHi = (now - nowLo) / 0x1_0000_0000;
+  const endLo = windowEnd >>> 0;
+  const endHi = (windowEnd - endLo) / 0x1_0000_0000;
+  // Usually only time_ns's low word moved: the words that already hold their value are not rewritten
+  // (the page ends the same; the seqlock brackets whatever is written).
+  const sameTimeLo = w.get(TIME_LO) === nowLo;
+  const sameTimeHi = w.get(TIME_HI) === nowHi;
+  const sameEnd = w.get(END_LO) === endLo && w.get(END_HI) === endHi;
+  if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
+  const odd = (seq | 1) >>> 0;
+  w.set(SEQ, odd);
+  if (!sameTimeLo) w.set(TIME_LO, nowLo);
+  if (!sameTimeHi) w.set(TIME_HI, nowHi);
+  if (!sameEnd) {
+    w.set(END_LO, endLo);
+    w.set(END_HI, endHi);
+  }
+  w.set(SEQ, (odd + 1) >>> 0);
 }

@@ -53,9 +53,9 @@ describe("kernel/mem/ram-words", () => {
     const m = new PhysicalMemory(0x4000);
     const w = new RamWords(m, guestPhys(0x2000), 4);
     expect(w.directNow()).to.equal(true);
-    w.uncheckedSet(2, -2);
+    w.unchecked.set(2, -2);
     expect(m.read32(guestPhys(0x2008))).to.equal(0xffff_fffe);
-    expect(w.uncheckedGet(2)).to.equal(0xffff_fffe);
+    expect(w.unchecked.get(2)).to.equal(0xffff_fffe);
     m.startDirtyLog();
     m.takeDirtyPages();
     expect(w.directNow(), "page not yet marked dirty").to.equal(false);
