@@ -8,6 +8,7 @@ import { Ctx, TooLong, type ByteFetch } from "./context";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
+import { opaqueWrites, RegisterLocals } from "./reg-locals";
 import { memoryLocals, type BlockFn } from "./runtime";
 import { translateOne } from "./translate";
 
@@ -42,9 +43,15 @@ let sharedChars = 0;
 
 const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
 
-/** Leaves the block at `eip` after `n` instructions, storing the local flag record (BlockRuntime.ex). */
+/** Placeholders for the register-local statements (reg-locals.ts), known only once the whole block is renamed. */
+const SPILL = "$spill$";
+/** `$reload:0,4$`: the locals of registers 0 and 4 are loaded again. */
+const RELOAD = (regs: readonly number[]): string => `$reload:${regs.join(",")}$`;
+
+/** Leaves the block at `eip` after `n` instructions, storing the registers and the local flag record
+ * (BlockRuntime.ex). */
 function leave(eip: number, n: number): string {
-  return `return s.ex(lk, la, lb, lr, lc, ${eip}, ${n});`;
+  return `{ ${SPILL} return s.ex(lk, la, lb, lr, lc, ${eip}, ${n}); }`;
 }
 
 /** The spaces compact() drops, as one alternation: each branch keeps its character in its own group. */
@@ -203,6 +210,22 @@ export function decodeRun(
   return out;
 }
 
+/** Puts the register-local statements in place of their placeholders (nothing when no register was renamed).
+ * The fault handler stores the locals unless the fault came from inside an opaque instruction (o = 1). */
+function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: boolean): string {
+  const on = regs !== null && regs.any;
+  const spill = on ? regs.spill() : "";
+  const fill: Record<string, string> = {
+    $declare$: on ? `${regs.declare()}${opaques ? " let o = 0;" : ""}` : "",
+    $catch$: !on ? "" : opaques ? `if (o === 0) { ${spill} }` : spill,
+    [SPILL]: spill,
+    $o1$: on ? "o = 1;" : "",
+    $o0$: on ? "o = 0;" : "",
+  };
+  return body.replace(/\$(?:declare|catch|spill|o1|o0|reload:([0-7,]*))\$/g, (p: string, reload: string | undefined) =>
+    !on ? "" : reload !== undefined ? regs.reload(reload === "" ? [] : reload.split(",").map(Number)) : fill[p]!);
+}
+
 /** Compiles decoded instructions into a block function (loops allowed unless `single`). */
 export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const n = insns.length;
@@ -230,7 +253,13 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     }
     return leave(t, k + 1);
   };
-  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;", "try {", loops ? "for (;;) { i = 0;" : ""];
+  // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
+  // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
+  // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
+  const regs = loops ? new RegisterLocals() : null;
+  const local = (code: string): string => (regs === null ? code : regs.rename(code));
+  let opaques = 0;
+  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? "for (;;) { i = 0;" : ""];
   const eips: number[] = [];
   let lo = 0;
   let bytes = 0;
@@ -247,14 +276,21 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
     if (ins.branch) {
       const b = ins.branch;
+      const cond = local(b.cond);
       if (b.cond === "true") parts.push(exitTo(b.taken, i));
-      else if (last) parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
-      else parts.push(`if (${b.cond}) { ${exitTo(b.taken, i)} }`);
+      else if (last) parts.push(`if (${cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
+      else parts.push(`if (${cond}) { ${exitTo(b.taken, i)} }`);
       continue;
     }
     const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
-    if (code !== "") parts.push(`{ ${code} }`); // a followed JMP (or a NOP) runs nothing
-    if (keep[i] && ins.store !== "") parts.push(ins.store);
+    const writes = regs === null ? null : opaqueWrites(code);
+    if (writes !== null) {
+      // The helper sees and changes the array: it is stored before, and the locals it may change are loaded
+      // again after. A fault inside leaves the array as the helper left it (o = 1: the handler stores nothing).
+      opaques++;
+      parts.push(`${SPILL} $o1$ { ${code} } $o0$ ${RELOAD(writes)}`);
+    } else if (code !== "") parts.push(`{ ${local(code)} }`); // a followed JMP (or a NOP) runs nothing
+    if (keep[i] && ins.store !== "") parts.push(local(ins.store));
     if (last) {
       // A single-instruction block that falls through is position-independent, so its function can be shared.
       if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
@@ -265,10 +301,10 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   }
   const lastIns = insns[n - 1]!;
   eips.push((lastIns.eip + lastIns.len) >>> 0);
-  parts.push(`${FIX} return ${n};`);
+  parts.push(`${SPILL} ${FIX} return ${n};`);
   if (loops) parts.push("}");
-  parts.push(`} catch (e) { ${FIX} s.fi = i; throw e; }`);
-  const body = parts.join("\n");
+  parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
+  const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0);
   const source = compact(memoryLocals(body) + body);
   let fn = SHARED.get(source);
   if (fn === undefined) {

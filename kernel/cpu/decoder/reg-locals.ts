@@ -1,0 +1,88 @@
+// Guest registers held in JavaScript locals within a block (issue 14). Fragments name the general registers as
+// `r[0]`..`r[7]` (elements of the CPU's Int32Array); a block of more than one instruction renames them to the
+// locals `r0`..`r7`, loaded once at its start, so that V8 keeps them in machine registers instead of loading
+// and storing the array around every instruction. The array is brought up to date wherever anything else can
+// see it: before every exit (`s.ex`, the block's end), in the fault handler, and around the code of an
+// instruction that calls a CPU helper reading or writing the registers itself (PUSH through the segmented
+// helper, MUL/DIV, string instructions, INT...): those keep `r[k]`, with the locals stored before and loaded
+// again after.
+import type { RuntimeMember } from "./runtime";
+
+/** CPU members generated code may call or read without the CPU looking at the general registers: memory
+ * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag
+ * helpers, port I/O (devices never see the registers: a hypercall or stop is handled after the block
+ * returns) and block bookkeeping. */
+const REGISTER_BLIND = new Set<string>([
+  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
+  "fixFlags", "cond", "getCF", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioInAt", "ioOutAt",
+] satisfies RuntimeMember[]);
+
+const ESP = 4;
+/** Helpers that read the registers but write none but ESP (the stack helpers): after one, only ESP and
+ * the registers the fragment's own text writes are loaded again. Any other member may write any register. */
+const WRITES_ESP_ONLY = new Set<string>([
+  "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pushf", "popf", "enter", "leave",
+] satisfies RuntimeMember[]);
+
+const ALL = [0, 1, 2, 3, 4, 5, 6, 7];
+const MEMBER = /\bs\.(\w+)/g;
+const REG = /(?<![\w$.])r\[([0-7])\]/g;
+const REG_WRITE = /(?<![\w$.])r\[([0-7])\]\s*=(?!=)/g;
+
+/** The registers an opaque instruction's code may change in the array (the locals to load again after it),
+ * or null when the code is not opaque: it calls only register-blind members, and its own register
+ * elements can be renamed. */
+export function opaqueWrites(code: string): readonly number[] | null {
+  let out: Set<number> | null = null;
+  for (const m of code.matchAll(MEMBER)) {
+    const name = m[1]!;
+    if (REGISTER_BLIND.has(name)) continue;
+    if (!WRITES_ESP_ONLY.has(name)) return ALL;
+    out ??= new Set<number>();
+    out.add(ESP);
+  }
+  if (out === null) return null;
+  for (const m of code.matchAll(REG_WRITE)) out.add(Number(m[1]));
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The registers of one block held in locals: which are read or written at all, and which are written. */
+export class RegisterLocals {
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
+
+  /** Renames the register elements of `code` (code that is not opaque) to locals, noting which it uses. */
+  rename(code: string): string {
+    for (const m of code.matchAll(REG_WRITE)) this.written.add(Number(m[1]));
+    return code.replace(REG, (_all, k: string) => {
+      this.used.add(Number(k));
+      return `r${k}`;
+    });
+  }
+
+  /** Whether any register was renamed. */
+  get any(): boolean {
+    return this.used.size > 0;
+  }
+
+  /** Declarations loading every renamed register (the block's start). */
+  declare(): string {
+    return this.used.size === 0 ? "" : `let ${this.sorted(this.used).map((k) => `r${k}=r[${k}]`).join(",")};`;
+  }
+
+  /** Statements storing the written locals into the array. */
+  spill(): string {
+    return this.sorted(this.written).map((k) => `r[${k}]=r${k};`).join("");
+  }
+
+  /** Statements loading the renamed locals among `regs` from the array again (after an opaque instruction;
+   * fills in once every register of the block is known, hence the placeholder). */
+  reload(regs: readonly number[]): string {
+    return regs.filter((k) => this.used.has(k)).map((k) => `r${k}=r[${k}];`).join("");
+  }
+
+  private sorted(s: Set<number>): number[] {
+    return [...s].sort((a, b) => a - b);
+  }
+}
