@@ -11,6 +11,9 @@ export interface FlagFrag {
   producer: number;
   fRead: number;
   fWrite: number;
+  /** The same instruction computing no flags at all, for the block compiler to use where its flags are dead
+   * (overwritten by the next instruction before anything can see them); only where it saves a call. */
+  bare?: string;
 }
 
 /** Store statement for a lazy kind (only the fields its getters use). */
@@ -78,6 +81,7 @@ export function incDec(dec: boolean, size: Size, dst: Operand, known = 0): FlagF
   const cf = cfExpr(known);
   return {
     code: `${dst.pre} const a = ${dst.get}; const v = (a ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")} const c = ${cf ?? "s.getCF()"}; ${rec(kind, size, "a", "1", "v", "c")}`,
+    ...(cf === null ? { bare: `${dst.pre} const v = (${dst.get} ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")}` } : {}),
     store: storeFor(kind),
     producer: packKind(kind, size),
     fRead: cf ? 0 : CF,

@@ -104,6 +104,7 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     len: c.len,
     code: o.code,
     store: o.store ?? "",
+    bare: o.bare ?? "",
     producer: o.producer ?? (o.fRead === STATUS ? 0 : -1),
     fRead: o.fRead ?? 0,
     fWrite: o.fWrite ?? 0,
@@ -226,6 +227,21 @@ function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: 
     !on ? "" : reload !== undefined ? regs.reload(reload === "" ? [] : reload.split(",").map(Number)) : fill[p]!);
 }
 
+/** Whether flag-local names appear in `code` other than as the targets of assignments (the record a
+ * producer writes last): a fragment that reads them depends on the previous producer (decodeInsn's `known`). */
+const READS_FLAG_LOCALS = /\bl[kabrc]\b(?!\s*=[^=])/;
+
+/** Whether instruction i can run its flag-free code (Insn.bare, INC/DEC: saves reading CF through the CPU):
+ * the next instruction overwrites every status flag without reading any (not even through the locals) and
+ * cannot fault, and nothing leaves the block in between, so no one can see the flags i would compute. */
+function flagsDead(insns: readonly Insn[], i: number): boolean {
+  const ins = insns[i]!;
+  const next = insns[i + 1];
+  if (ins.bare === "" || ins.mayBreak || next === undefined) return false;
+  return next.fWrite === STATUS && next.fRead === 0 && next.branch === undefined && !mayFault(next) &&
+    !READS_FLAG_LOCALS.test(next.code);
+}
+
 /** Compiles decoded instructions into a block function (loops allowed unless `single`). */
 export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const n = insns.length;
@@ -233,11 +249,16 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
   // they need nothing from earlier stores.
   const keep: boolean[] = new Array<boolean>(n).fill(true);
+  const dead = insns.map((_, i) => flagsDead(insns, i));
   // The block's end stores them too, so nothing is live after the last instruction, unless it calls a
   // CPU helper (INT n, IRET, HLT...) that may read the stored flags without declaring it.
   let live = callsHelper(insns[n - 1]!.code) ? STATUS : 0;
   for (let i = n - 1; i >= 0; i--) {
     const ins = insns[i]!;
+    if (dead[i]) {
+      keep[i] = false; // computes no flags: reads none, stores none
+      continue;
+    }
     if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
     live = (live & ~ins.fWrite) | ins.fRead;
   }
@@ -282,7 +303,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       else parts.push(`if (${cond}) { ${exitTo(b.taken, i)} }`);
       continue;
     }
-    const code = ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
+    const code = dead[i] ? ins.bare : ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
     const writes = regs === null ? null : opaqueWrites(code);
     if (writes !== null) {
       // The helper sees and changes the array: it is stored before, and the locals it may change are loaded

@@ -12,6 +12,8 @@ export interface Insn {
   readonly code: string;
   /** Statement storing the local lazy record into the CPU (dropped when no later reader needs it). */
   readonly store: string;
+  /** The code computing no flags, for where the instruction's flags are dead ("" when it has none). */
+  readonly bare: string;
   /** Packed lazy kind this instruction always produces into the locals (0: none or not statically known). */
   readonly producer: number;
   /** Status flags read (STATUS bits; helpers that touch flags read all). */

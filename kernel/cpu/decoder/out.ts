@@ -10,6 +10,8 @@ export type CostClass = "plain" | "md" | "str" | "io" | "x87mem" | "x87arith" | 
 export interface Out {
   code: string;
   store?: string;
+  /** A producer's code computing no flags (FlagFrag.bare). */
+  bare?: string;
   producer?: number;
   fRead?: number;
   fWrite?: number;
@@ -59,7 +61,7 @@ export function flagsHelper(code: string, extra: Partial<Out> = {}): Out {
 
 /** A lazy flag producer. */
 export function producer(f: FlagFrag, extra: Partial<Out> = {}): Out {
-  return { code: f.code, store: f.store, producer: f.producer, fRead: f.fRead, fWrite: f.fWrite, ...extra };
+  return { code: f.code, store: f.store, producer: f.producer, fRead: f.fRead, fWrite: f.fWrite, ...(f.bare === undefined ? {} : { bare: f.bare }), ...extra };
 }
 
 /** A block-ending instruction that sets s.eip itself. */
