@@ -15,12 +15,11 @@ export class Block {
   linkEpoch = 0;
   /** A recognised idle loop at the block start (idle-loop.ts), which the CPU may fast-forward. */
   idle: IdleLoop | null = null;
-  /** Indices of the backward Jccs the block runs through (decodeRun), while the CPU still watches how
-   * often they fall through instead; null when there are none or the watch is over. */
-  followedJcc: readonly number[] | null = null;
-  /** Instructions run and falls-through of a followed Jcc, counted while followedJcc is watched. */
-  runs = 0;
-  misses = 0;
+  /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
+  watch: ExitWatch | null = null;
+  /** The position fn returns after a whole pass when the block has no side paths (its count: nothing to give
+   * back, as many instructions as the position says); -1 for a tree of paths (block-builder Compiled.whole). */
+  whole = -1;
   constructor(
     readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */
@@ -30,8 +29,10 @@ export class Block {
     readonly segMode: number,
     readonly count: number,
     readonly cost: number,
+    /** By instruction index and by position (block-builder Compiled): EIP, cycles and instructions run before. */
     readonly eips: readonly number[],
     readonly prefix: readonly number[],
+    readonly counts: readonly number[],
     /** Physical page of the second page for an instruction straddling a page boundary, else -1. */
     readonly page2: number,
     /** Estimated host bytes the block keeps alive (see estimateBlockBytes). */
@@ -47,6 +48,27 @@ export class Block {
     this.valid = false;
     this.n1 = this.n2 = null;
     this.n1Eip = this.n2Eip = -1;
+  }
+}
+
+/** What the CPU counts about where a young block leaves (Cpu.watchExits). One object, dropped when the watch
+ * ends, rather than fields of Block: V8 keeps the first fields of an object inside it, and a block's hot fields
+ * (fn, cost, prefix, count) come last (cachegrind, bench-state: five more Block fields, +6% host instructions). */
+export class ExitWatch {
+  /** Instructions run (a block that loops inside its function makes several passes per run), runs (calls of
+   * fn), and falls-through of a followed Jcc. */
+  runs = 0;
+  entries = 0;
+  misses = 0;
+  /** Times each of `exits` was taken. */
+  readonly hits: number[];
+  constructor(
+    /** Indices of the backward Jccs the block runs through (decodeRun), or null: none, or no longer watched. */
+    public followed: readonly number[] | null,
+    /** Indices of the Jccs the block leaves at in mid-path (block-shape exitJccs), or null likewise. */
+    public exits: readonly number[] | null,
+  ) {
+    this.hits = exits === null ? [] : exits.map(() => 0);
   }
 }
 

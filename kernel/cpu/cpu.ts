@@ -3,12 +3,13 @@
 // Instruction semantics live in the decoder (code generation) and the Cpu* helper classes.
 import { T_NX } from "./mmu";
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { Block, BlockCache, estimateBlockBytes } from "./block-cache";
+import { Block, BlockCache, ExitWatch, estimateBlockBytes } from "./block-cache";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
+import { exitJccs, followedJccs, mainPath } from "./decoder/block-shape";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
-import { EndOfBytes, type Insn } from "./decoder/insn";
+import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
@@ -69,26 +70,21 @@ const FAST_SIZE = 8192;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
-/** Most instruction addresses remembered in each of Cpu.mmioInsns and Cpu.keptJcc; past it a set starts over
+/** Most instruction addresses remembered in each of Cpu.mmioInsns, Cpu.keptJcc and Cpu.inlinedJcc; past it a set starts over
  * (host speed only: a forgotten address is learnt again). */
 const PROFILE_MAX = 4096;
 
 /** A followed backward Jcc that falls through this often, on at least half the block's runs, is kept as an
  * ordinary side exit when the block is compiled again (see watchFollowed). */
 const FOLLOW_MISSES = 32;
+/** A Jcc side exit taken this often, on at least a quarter of its block's runs, gets its taken side inlined
+ * when the block is compiled again (see watchExits). */
+const INLINE_HITS = 32;
+/** Runs of a block after which its side exits are no longer watched: a decision comes early or not at all, so
+ * that watching costs little (the followed Jccs' watch is longer, in instructions, below). */
+const EXIT_WATCH_RUNS = 256;
 /** Instructions run by a block after which its followed Jccs are no longer watched. */
 const FOLLOW_WATCH_INSTRUCTIONS = 1 << 17;
-
-/** Indices of the conditional branches `insns` runs through to their target (the next instruction is not
- * the one after the branch), or null when there are none. */
-function followedJccs(insns: readonly Insn[]): number[] | null {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < insns.length; i++) {
-    const ins = insns[i]!;
-    if (ins.branch !== undefined && ins.branch.cond !== "true" && insns[i + 1]!.eip !== ((ins.eip + ins.len) >>> 0)) out.push(i);
-  }
-  return out.length === 0 ? null : out;
-}
 
 /** One i386 vCPU in 32-bit protected mode. */
 export class Cpu extends CpuSystem {
@@ -113,6 +109,8 @@ export class Cpu extends CpuSystem {
   private readonly mmioInsns = new Set<number>();
   /** Physical addresses of backward Jccs that blocks no longer run through (watchFollowed). */
   private readonly keptJcc = new Set<number>();
+  /** Physical addresses of Jccs whose taken side blocks inline (watchExits). */
+  private readonly inlinedJcc = new Set<number>();
   /** The current run's budget is a bound only (see run()). */
   private endAtBlock = false;
   /** Most cycles a whole block can cost (MAX_BLOCK instructions of the dearest class): with fewer left, a
@@ -322,7 +320,7 @@ export class Cpu extends CpuSystem {
         if (!retry && !denied && !split && !(e instanceof CpuFault)) throw e;
         const i = this.fi;
         this.left += b.cost - b.prefix[i]!;
-        this.instructions += i;
+        this.instructions += b.counts[i]!;
         if (this.faultInNewTask) this.faultInNewTask = false;
         else this.eip = b.eips[i]!;
         this.prev = null;
@@ -343,9 +341,11 @@ export class Cpu extends CpuSystem {
         return;
       }
       this.cur = null;
-      if (done !== b.count) this.left += b.cost - b.prefix[done]!;
-      this.instructions += done;
-      if (b.followedJcc !== null) this.watchFollowed(b, b.followedJcc, done, this.instructions - before);
+      if (done !== b.whole) {
+        this.left += b.cost - b.prefix[done]!;
+        this.instructions += b.counts[done]!;
+      } else this.instructions += done; // a whole pass of a block without side paths
+      if (b.watch !== null) this.watchExits(b, b.watch, done, this.instructions - before);
       if (single || b.code !== null || !b.valid) {
         this.brk = 0;
         this.prev = null;
@@ -412,7 +412,7 @@ export class Cpu extends CpuSystem {
   private recompile(b: Block, i: number, profile: Set<number>): void {
     if (profile.size >= PROFILE_MAX) profile.clear();
     profile.add((b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0);
-    b.followedJcc = null;
+    b.watch = null;
     b.kill();
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
     this.epoch++;
@@ -424,20 +424,36 @@ export class Cpu extends CpuSystem {
     return b !== null && b.count > 1 && !this.faultInNewTask;
   }
 
-  /** Counts how often a block leaves at a backward Jcc it runs through (decodeRun follows those as loop back
-   * edges, usually taken). When one falls through on most passes (say a loop's exit laid out below the body),
-   * the block is dropped and compiled again leaving there instead; after enough runs the watch ends.
-   * Decisions depend on guest execution only, and change host speed only. */
-  private watchFollowed(b: Block, followed: readonly number[], done: number, ran: number): void {
-    b.runs += ran; // in instructions: a block that loops inside its function makes several passes per run
-    if (done !== b.count && done > 0 && followed.includes(done - 1)) {
-      b.misses++;
-      if (b.misses >= FOLLOW_MISSES && 2 * b.misses * b.count >= b.runs) {
-        this.recompile(b, done - 1, this.keptJcc);
+  /** Watches where a block leaves, for its first FOLLOW_WATCH_INSTRUCTIONS instructions. A backward Jcc it
+   * runs through (decodeRun follows those as loop back edges, usually taken) that falls through on most passes
+   * (say a loop's exit laid out below the body) makes the block compile again leaving there instead. A Jcc
+   * side exit taken on a quarter of its runs or more (a branch that goes either way inside a loop) makes it
+   * compile again with that Jcc's taken side inlined. Decisions depend on guest execution only, and change
+   * host speed only. */
+  private watchExits(b: Block, w: ExitWatch, done: number, ran: number): void {
+    w.runs += ran;
+    w.entries++;
+    const k = done - 1;
+    const followed = w.followed;
+    if (followed !== null && done !== b.count && done > 0 && followed.includes(k)) {
+      w.misses++;
+      if (w.misses >= FOLLOW_MISSES && 2 * w.misses * b.count >= w.runs) {
+        this.recompile(b, k, this.keptJcc);
         return;
       }
     }
-    if (b.runs >= FOLLOW_WATCH_INSTRUCTIONS) b.followedJcc = null;
+    const exits = w.exits;
+    const at = exits === null ? -1 : exits.indexOf(k);
+    if (at >= 0) {
+      const hits = ++w.hits[at]!;
+      if (hits >= INLINE_HITS && 4 * hits >= w.entries) {
+        this.recompile(b, k, this.inlinedJcc);
+        return;
+      }
+    }
+    if (w.runs >= FOLLOW_WATCH_INSTRUCTIONS) w.followed = null;
+    if (w.entries >= EXIT_WATCH_RUNS) w.exits = null;
+    if (w.followed === null && w.exits === null) b.watch = null;
   }
 
   private link(prev: Block, b: Block): void {
@@ -507,7 +523,8 @@ export class Cpu extends CpuSystem {
     }
     const c = compileBlock(insns, true);
     const code = u8.slice(phys, phys + c.bytes);
-    const b = new Block(c.fn, eip, phys, this.segMode, 1, c.prefix[1]!, c.eips, c.prefix, -1, estimateBlockBytes(c.source.length, 1) + code.length, code);
+    const b = new Block(c.fn, eip, phys, this.segMode, 1, c.cost, c.eips, c.prefix, c.counts, -1, estimateBlockBytes(c.source.length, 1) + code.length, code);
+    b.whole = c.whole;
     if (this.cache.add(b, true)) this.dropReferences();
     return b;
   }
@@ -537,7 +554,12 @@ export class Cpu extends CpuSystem {
     let page2 = -1;
     let fetched = fetch;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, FOLLOW_JUMPS, (off) => this.keptJcc.has(phys + off), (off) => this.mmioInsns.has(phys + off));
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, {
+        follow: FOLLOW_JUMPS,
+        keepJcc: (off) => this.keptJcc.has(phys + off),
+        inlineJcc: (off) => this.inlinedJcc.has(phys + off),
+        alone: (off) => this.mmioInsns.has(phys + off),
+      });
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -547,14 +569,23 @@ export class Cpu extends CpuSystem {
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
       fetched = fetch2;
     }
+    // An idle loop is recognised on the main path; its block is that path alone (idlePass counts its passes).
+    const idle = this.idleSkip && !single && page2 < 0 ? recogniseIdleLoop(mainPath(insns), fetched) : null;
+    if (idle !== null) insns = mainPath(insns);
     const c = compileBlock(insns, single);
     const dump = blockDumpSink();
-    if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.prefix[c.count]!, c.source, dump.disasm));
+    if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm));
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
-    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.prefix[c.count]!, c.eips, c.prefix, page2, estimateBlockBytes(c.source.length, c.count));
-    if (this.idleSkip && !single && page2 < 0) b.idle = recogniseIdleLoop(insns, fetched);
-    if (!single) b.followedJcc = followedJccs(insns);
+    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, estimateBlockBytes(c.source.length, c.count));
+    b.whole = c.whole;
+    b.idle = idle;
+    if (!single) {
+      const followed = followedJccs(insns);
+      // Side exits not tried already (an inlined side that does not come back to the start is not kept).
+      const exits = exitJccs(insns).filter((i) => !this.inlinedJcc.has((phys + ((insns[i]!.eip - eip) | 0)) >>> 0));
+      if (followed !== null || exits.length > 0) b.watch = new ExitWatch(followed, exits.length > 0 ? exits : null);
+    }
     if (ram) {
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
@@ -574,6 +605,11 @@ export class Cpu extends CpuSystem {
   /** Backward Jccs blocks stopped running through because they fell through too often (diagnostics). */
   get keptJccs(): number {
     return this.keptJcc.size;
+  }
+
+  /** Jccs whose taken side blocks were compiled again to inline (diagnostics). */
+  get inlinedJccs(): number {
+    return this.inlinedJcc.size;
   }
 
   /** Number of cached compiled blocks (diagnostics). */

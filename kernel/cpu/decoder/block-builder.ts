@@ -10,6 +10,7 @@ import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
 import { memoryLocals, type BlockFn } from "./runtime";
+import { forPath, shapeOf } from "./block-shape";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
@@ -20,10 +21,16 @@ export type { BlockFn } from "./runtime";
 /** A compiled block and what the run loop needs to account for it. */
 export interface Compiled {
   readonly fn: BlockFn;
-  /** EIP of each instruction, then the EIP after the last one. */
+  /** By instruction index (a fault there) and by position (what fn returned; block-shape.ts): the EIP, and
+   * the cycles and instructions its path ran before it. In a block without side paths prefix[i] is the cycles
+   * of instructions 0..i-1 and counts[i] = i. */
   readonly eips: readonly number[];
-  /** prefix[i] = cycles of instructions 0..i-1 (prefix[count] = total). */
   readonly prefix: readonly number[];
+  readonly counts: readonly number[];
+  /** Cycles of the dearest path through the block (what the run loop charges up front). */
+  readonly cost: number;
+  /** Without side paths: count, the position of a whole pass (prefix = cost, counts = count); -1 otherwise. */
+  readonly whole: number;
   readonly count: number;
   /** Offsets (from the start) of the first byte decoded and one past the last: a superblock that
    * followed a jump backwards starts below 0 (for code-page bookkeeping). */
@@ -114,6 +121,7 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     cost: costOf(o, cost),
     branch: o.branch,
     call: o.call,
+    side: 0,
   };
 }
 
@@ -144,70 +152,119 @@ function inverted(jcc: Insn, b: Branch): Insn {
   return { ...jcc, branch: { cond: `!(${b.cond})`, taken: b.fall, fall: b.taken } };
 }
 
+/** How decodeRun may shape a block beyond one straight run of instructions (flat 32-bit code only). */
+export interface DecodeOptions {
+  /** Superblocks: run through a JMP rel, a CALL rel and a backward Jcc to a target in the fetch window. */
+  readonly follow?: boolean;
+  /** With follow: the taken side of the Jcc at this offset is inlined as a side path (Cpu's profile: the
+   * block was seen leaving there often). */
+  readonly inlineJcc?: (off: number) => boolean;
+  /** A backward Jcc at this offset was seen to fall through too often (Cpu's profile): keep it as an exit. */
+  readonly keepJcc?: (off: number) => boolean;
+  /** The instruction at this offset reached an MMIO window (Cpu, MmioSplit): it gets a block of its own. */
+  readonly alone?: (off: number) => boolean;
+}
+
+/** Whether an instruction of out[from..] goes to the block start `eip` (its path loops there). */
+function comesBack(out: readonly Insn[], from: number, eip: number): boolean {
+  for (let i = from; i < out.length; i++) {
+    const x = out[i]!;
+    const b = x.branch;
+    if (b !== undefined ? b.taken === eip || b.fall === eip : !x.setsEip && ((x.eip + x.len) >>> 0) === eip) return true;
+  }
+  return false;
+}
+
+/** Instructions a side path gets at most, and at least for it to be worth inlining. */
+const SIDE_MAX = 8;
+const SIDE_MIN = 2;
+
 /** Decodes up to `max` instructions from `eip`: stops after an unconditional transfer or another
  * block-ending instruction, or at the end of the fetch window; conditional branches do not stop it.
  * With `follow`, a JMP rel, or a Jcc backwards (taken more often than not: a loop's back edge), to a
  * target inside the fetch window not decoded yet is followed: decoding goes on at the target (a
  * superblock; a branch back to the start still becomes a loop, a Jcc not taken leaves the block), unless
- * `keepJcc(offset)` says that Jcc was seen to fall through too often (Cpu's profile). An instruction at an
- * offset `alone` accepts (one that reached an MMIO window: Cpu, MmioSplit) gets a block of its own: the run
- * stops before it, or after it when it is the first. */
-export function decodeRun(
-  fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, follow = false,
-  keepJcc: (off: number) => boolean = never, alone: (off: number) => boolean = never,
-): Insn[] {
+ * `keepJcc(offset)` says that Jcc was seen to fall through too often. The taken side of a Jcc that
+ * `inlineJcc(offset)` names is decoded too, as a side path listed right after the Jcc (`Insn.side`;
+ * block-shape.ts), and kept when it comes back to the block start: a branch that goes either way from pass
+ * to pass inside a loop then stays inside the block. A side path ends where it would come back to the block
+ * start (the block loops there), at an instruction already on its way (it leaves there), or as a path ends
+ * anyway. An instruction at an offset `alone` accepts
+ * gets a block of its own: a path stops before it, or the block after it when it is the first. */
+export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, opts: DecodeOptions = {}): Insn[] {
   const out: Insn[] = [];
   const flat32 = SegMode.FlatCS | SegMode.Code32;
-  const seen = follow && (segMode & flat32) === flat32 ? new Set<number>() : null;
-  let off = 0;
-  let known = 0;
-  let jumped: Insn | null = null;
-  while (out.length < max) {
-    if (out.length > 0 && alone(off)) {
+  const follow = opts.follow === true && (segMode & flat32) === flat32;
+  const inlineJcc = opts.inlineJcc ?? never;
+  const keepJcc = opts.keepJcc ?? never;
+  const alone = opts.alone ?? never;
+  // Decodes one path from `off` into `out` while out.length < limit; `seen`: offsets on the way to it.
+  const path = (off: number, limit: number, known: number, seen: Set<number> | null, side: boolean): void => {
+    let jumped: Insn | null = null;
+    // A followed jump must not end a path as a no-op: it becomes a block-ending jump again.
+    const unfollow = (): void => {
       if (jumped !== null) out[out.length - 1] = jumped;
-      break;
-    }
-    let ins: Insn;
-    try {
-      ins = decodeInsn(fetch, off, (eip + off) >>> 0, segMode, known, cost);
-    } catch (e) {
-      if (e instanceof EndOfBytes && out.length > 0) {
-        // A followed jump must not end the block as a no-op: it becomes a block-ending jump again.
-        if (jumped !== null) out[out.length - 1] = jumped;
+    };
+    while (out.length < limit) {
+      if (side && (off === 0 || seen!.has(off) || alone(off))) {
+        unfollow();
         break;
       }
-      throw e;
-    }
-    jumped = null;
-    out.push(ins);
-    if (out.length === 1 && alone(0)) break;
-    seen?.add(off);
-    if (ins.producer > 0) known = ins.producer;
-    else if (ins.producer === 0) known = 0;
-    const b = ins.branch;
-    const call = ins.call;
-    if (call !== undefined && seen !== null && out.length < max) {
-      const to = (call.target - eip) | 0;
-      if (!seen.has(to) && inWindow(fetch, to)) {
-        out[out.length - 1] = calledThrough(ins, call);
-        jumped = ins;
-        off = to;
-        continue;
+      if (out.length > 0 && alone(off)) {
+        unfollow();
+        break;
       }
-    }
-    if (b !== undefined && seen !== null && out.length < max) {
-      const to = (b.taken - eip) | 0;
-      const jcc = b.cond !== "true";
-      if ((!jcc || (to < off && !keepJcc(off))) && to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
-        out[out.length - 1] = jcc ? inverted(ins, b) : followed(ins);
-        jumped = ins;
-        off = to;
-        continue;
+      let ins: Insn;
+      try {
+        ins = decodeInsn(fetch, off, (eip + off) >>> 0, segMode, known, cost);
+      } catch (e) {
+        if (e instanceof EndOfBytes && (out.length > 0 || side)) {
+          unfollow();
+          break;
+        }
+        throw e;
       }
+      jumped = null;
+      out.push(ins);
+      if (out.length === 1 && alone(0)) break;
+      seen?.add(off);
+      if (ins.producer > 0) known = ins.producer;
+      else if (ins.producer === 0) known = 0;
+      const b = ins.branch;
+      const call = ins.call;
+      if (call !== undefined && seen !== null && out.length < limit) {
+        const to = (call.target - eip) | 0;
+        if (!seen.has(to) && inWindow(fetch, to)) {
+          out[out.length - 1] = calledThrough(ins, call);
+          jumped = ins;
+          off = to;
+          continue;
+        }
+      }
+      if (b !== undefined && seen !== null && out.length < limit) {
+        const to = (b.taken - eip) | 0;
+        const jcc = b.cond !== "true";
+        if ((!jcc || (to < off && !keepJcc(off))) && to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
+          out[out.length - 1] = jcc ? inverted(ins, b) : followed(ins);
+          jumped = ins;
+          off = to;
+          continue;
+        }
+        const room = Math.min(SIDE_MAX, Math.floor((limit - out.length) / 2));
+        if (jcc && inlineJcc(off) && to !== 0 && !seen.has(to) && room >= SIDE_MIN && inWindow(fetch, to)) {
+          const at = out.length - 1;
+          path(to, out.length + room, known, new Set(seen), true);
+          // Kept when it comes back to the start (a branch that goes either way inside a loop): a side path that
+          // only leaves saves one dispatch at best, and costs V8 compile time (bench-state: 3x TurboFan time).
+          if (out.length > at + 1 && comesBack(out, at + 1, eip)) out[at] = { ...ins, side: out.length - at - 1 };
+          else out.length = at + 1;
+        }
+      }
+      off += ins.len;
+      if (ins.term && !(b && b.cond !== "true")) break;
     }
-    off += ins.len;
-    if (ins.term && !(b && b.cond !== "true")) break;
-  }
+  };
+  path(0, max, 0, follow ? new Set<number>() : null, false);
   return out;
 }
 
@@ -242,68 +299,98 @@ function flagsDead(insns: readonly Insn[], i: number): boolean {
     !READS_FLAG_LOCALS.test(next.code);
 }
 
-/** Compiles decoded instructions into a block function (loops allowed unless `single`). */
+/** Whether the block's main path loops back to its start (a side path that does is usually the rare way). */
+function mainLoops(insns: readonly Insn[], start: number): boolean {
+  let loops = false;
+  forPath(insns, 0, insns.length, (i, last) => {
+    const b = insns[i]!.branch;
+    if (b !== undefined && (b.taken === start || (last && b.fall === start))) loops = true;
+  });
+  return loops;
+}
+
+/** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
+ * `single`). */
 export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const n = insns.length;
   const start = insns[0]!.eip;
-  // Liveness of status flags, backwards. Side exits re-create the flags from the locals (FIX), so
-  // they need nothing from earlier stores.
-  const keep: boolean[] = new Array<boolean>(n).fill(true);
-  const dead = insns.map((_, i) => flagsDead(insns, i));
-  // The block's end stores them too, so nothing is live after the last instruction, unless it calls a
+  const shape = shapeOf(insns);
+  const { end, after, cycles, counts } = shape;
+  // Liveness of status flags, backwards along each path. Exits re-create the flags from the locals (FIX), so
+  // they need nothing from earlier stores; nothing is live after a path's last instruction, unless it calls a
   // CPU helper (INT n, IRET, HLT...) that may read the stored flags without declaring it.
-  let live = callsHelper(insns[n - 1]!.code) ? STATUS : 0;
-  for (let i = n - 1; i >= 0; i--) {
-    const ins = insns[i]!;
-    if (dead[i]) {
-      keep[i] = false; // computes no flags: reads none, stores none
-      continue;
+  const keep: boolean[] = new Array<boolean>(n).fill(true);
+  const dead = insns.map((_, i) => !end[i] && flagsDead(insns, i));
+  const liveIn = (from: number, to: number): number => {
+    const order: number[] = [];
+    forPath(insns, from, to, (i) => order.push(i));
+    let live = 0;
+    for (let j = order.length - 1; j >= 0; j--) {
+      const i = order[j]!;
+      const ins = insns[i]!;
+      if (end[i]) live = callsHelper(ins.code) ? STATUS : 0;
+      if (dead[i]) {
+        keep[i] = false; // computes no flags: reads none, stores none
+        continue;
+      }
+      if (ins.side > 0) live |= liveIn(i + 1, i + 1 + ins.side);
+      if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
+      live = (live & ~ins.fWrite) | ins.fRead;
     }
-    if (ins.store !== "" && ins.fWrite !== 0 && (live & ins.fWrite) === 0) keep[i] = false;
-    live = (live & ~ins.fWrite) | ins.fRead;
-  }
-  const liveIn = live;
-  const prefix: number[] = [0];
-  for (let i = 0; i < n; i++) prefix.push(prefix[i]! + insns[i]!.cost);
-  const loops = !single && insns.some((x) => x.branch !== undefined && x.branch.taken === start);
+    return live;
+  };
+  const blockLiveIn = liveIn(0, n);
+  let mainEnd = 0;
+  forPath(insns, 0, n, (i) => { mainEnd = i; });
+  const next = (i: number): number => (insns[i]!.eip + insns[i]!.len) >>> 0;
+  const loops = !single && insns.some((x, i) => {
+    const b = x.branch;
+    if (b !== undefined) return b.taken === start || (end[i] && b.fall === start);
+    return end[i] && i !== mainEnd && !x.setsEip && next(i) === start;
+  });
+  // Leaves after instruction k for `t`, or, at the block start in a looping block, starts the next pass when
+  // the budget holds it (charging this pass: the run loop charged the dearest pass up front).
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
-      const p = prefix[k + 1]!;
-      const fix = liveIn !== 0 ? ` ${FIX} lk = 0;` : "";
-      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${k + 1}; continue; } ${leave(t, k + 1)}`;
+      const p = cycles[after[k]!]!;
+      const fix = blockLiveIn !== 0 ? ` ${FIX} lk = 0;` : "";
+      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${counts[after[k]!]!}; continue; } ${leave(t, after[k]!)}`;
     }
-    return leave(t, k + 1);
+    return leave(t, after[k]!);
   };
   // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
   // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
   // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
-  const regs = loops ? new RegisterLocals() : null;
+  const regs = loops && mainLoops(insns, start) ? new RegisterLocals() : null;
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
   let opaques = 0;
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? "for (;;) { i = 0;" : ""];
-  const eips: number[] = [];
   let lo = 0;
   let bytes = 0;
-  for (let i = 0; i < n; i++) {
+  const emit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
     const ins = insns[i]!;
-    eips.push(ins.eip);
     const off = (ins.eip - start) | 0;
     lo = Math.min(lo, off);
     bytes = Math.max(bytes, off + ins.len);
-    const next = (ins.eip + ins.len) >>> 0;
-    const last = i === n - 1;
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
     // CPU can fault, so pure register and flag arithmetic does not set it.
     if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
-    if (ins.branch) {
-      const b = ins.branch;
+    const b = ins.branch;
+    if (b !== undefined) {
       const cond = local(b.cond);
-      if (b.cond === "true") parts.push(exitTo(b.taken, i));
+      if (ins.side > 0) {
+        // The taken side inlined; when this is also the last instruction of its path, not taken leaves.
+        parts.push(`if (${cond}) {`);
+        emit(i + 1, i + 1 + ins.side);
+        parts.push("}");
+        if (last) parts.push(exitTo(b.fall, i));
+      } else if (b.cond === "true") parts.push(exitTo(b.taken, i));
       else if (last) parts.push(`if (${cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
       else parts.push(`if (${cond}) { ${exitTo(b.taken, i)} }`);
-      continue;
+      return;
     }
-    const code = dead[i] ? ins.bare : ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(String(prefix[n]! - prefix[i + 1]!)) : ins.code;
+    const rest = String(shape.cost - cycles[i]! - ins.cost);
+    const code = dead[i] ? ins.bare : ins.code.includes(REST_CYCLES) ? ins.code.split(REST_CYCLES).join(rest) : ins.code;
     const writes = regs === null ? null : opaqueWrites(code);
     if (writes !== null) {
       // The helper sees and changes the array: it is stored before, and the locals it may change are loaded
@@ -312,17 +399,19 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       parts.push(`${SPILL} $o1$ { ${code} } $o0$ ${RELOAD(writes)}`);
     } else if (code !== "") parts.push(`{ ${local(code)} }`); // a followed JMP (or a NOP) runs nothing
     if (keep[i] && ins.store !== "") parts.push(local(ins.store));
-    if (last) {
-      // A single-instruction block that falls through is position-independent, so its function can be shared.
-      if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next};`);
+    if (i === mainEnd) {
+      // The main path's last instruction. A single-instruction block that falls through is position-independent,
+      // so its function can be shared.
+      if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
+      parts.push(`${SPILL} ${FIX} return ${after[i]};`);
+    } else if (last) {
+      parts.push(ins.setsEip ? `${SPILL} ${FIX} return ${after[i]};` : exitTo(next(i), i));
     } else if (ins.mayBreak) {
-      // The instruction after it in block order (a CALL run through goes on at its target).
+      // The instruction after it on its path (a CALL run through goes on at its target).
       parts.push(`if (s.brk) ${leave(insns[i + 1]!.eip, i + 1)}`);
     }
-  }
-  const lastIns = insns[n - 1]!;
-  eips.push((lastIns.eip + lastIns.len) >>> 0);
-  parts.push(`${SPILL} ${FIX} return ${n};`);
+  });
+  emit(0, n);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
   const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0);
@@ -337,5 +426,6 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     SHARED.set(source, fn);
     sharedChars += source.length;
   }
-  return { fn, eips, prefix, count: n, lo, bytes, source };
+  const whole = insns.every((x) => x.side === 0) ? n : -1;
+  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, whole, count: n, lo, bytes, source };
 }

@@ -31,6 +31,9 @@ export interface Insn {
   readonly branch: Branch | undefined;
   /** CALL rel (the code pushes and sets EIP; a block may run through it instead: decodeRun). */
   readonly call: DirectCall | undefined;
+  /** For a forward Jcc whose taken side the block inlines: how many instructions after it in the list form
+   * that side path (with the side paths nested in it); 0 otherwise (block-shape.ts). */
+  readonly side: number;
 }
 
 /** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */

@@ -42,10 +42,10 @@ function fetchOf(code: readonly number[]): (off: number) => number {
 
 describe("kernel/cpu: blocks through backward Jccs", () => {
   it("decodeRun follows a backward Jcc, inverted, unless told to keep it", () => {
-    const through = decodeRun(fetchOf(BODY_BELOW), CODE + 0x10, FLAT32, 48, DEFAULT_COST_MODEL, true);
+    const through = decodeRun(fetchOf(BODY_BELOW), CODE + 0x10, FLAT32, 48, DEFAULT_COST_MODEL, { follow: true });
     expect(through.map((i) => i.eip - CODE)).to.deep.equal([0x10, 0x11, 0x16, 0x00, 0x01]);
     expect(through[2]!.branch).to.deep.include({ taken: CODE + 0x18, fall: CODE });
-    const kept = decodeRun(fetchOf(BODY_BELOW), CODE + 0x10, FLAT32, 48, DEFAULT_COST_MODEL, true, (off) => off === 6);
+    const kept = decodeRun(fetchOf(BODY_BELOW), CODE + 0x10, FLAT32, 48, DEFAULT_COST_MODEL, { follow: true, keepJcc: (off) => off === 6 });
     expect(kept.map((i) => i.eip - CODE)).to.deep.equal([0x10, 0x11, 0x16, 0x18]);
     expect(kept[2]!.branch).to.deep.include({ taken: CODE, fall: CODE + 0x18 });
   });

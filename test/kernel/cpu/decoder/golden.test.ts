@@ -86,7 +86,7 @@ const CASES: readonly Case[] = [
 
 function dumpOf(c: Case): string {
   const fetch = (off: number): number => c.code[off] ?? -1;
-  const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL, c.follow ?? false);
+  const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL, { follow: c.follow ?? false });
   const compiled = compileBlock(insns);
   return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source, disasmLine)}`;
 }

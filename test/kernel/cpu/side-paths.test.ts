@@ -1,0 +1,89 @@
+// Blocks as trees of paths (issue 14): a Jcc side exit that a loop takes on many passes gets its taken side
+// inlined as a side path when the block is compiled again (decodeRun's inlineJcc, block-shape.ts), so a
+// branch that goes either way stays inside the block. The accounting is per path: every register, flag,
+// cycle and instruction count, and the cycle count a port sees from inside a side path, must be what
+// single-stepping shows, at any budget.
+import { expect } from "chai";
+import { Cpu } from "../../../kernel/cpu/cpu";
+import { DEFAULT_COST_MODEL } from "../../../kernel/cpu/cost-model";
+import { compileBlock, decodeRun } from "../../../kernel/cpu/decoder/block-builder";
+import { shapeOf } from "../../../kernel/cpu/decoder/block-shape";
+import type { PortIo } from "../../../kernel/cpu/io";
+import { flat32Mode } from "../../../kernel/cpu/seg-mode";
+import { CODE, enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
+
+// 0x00: mov ecx, 200
+// 0x05: test cl, 1 ; jz 0x0f ; add eax, 3 ; jmp 0x12
+// 0x0f: add ebx, 5
+// 0x12: out 0x80, al ; dec ecx ; jnz 0x05
+// 0x17: hlt
+const DIAMOND = [
+  0xb9, 0xc8, 0x00, 0x00, 0x00,
+  0xf6, 0xc1, 0x01, 0x74, 0x05, 0x83, 0xc0, 0x03, 0xeb, 0x03,
+  0x83, 0xc3, 0x05,
+  0xe6, 0x80, 0x49, 0x75, 0xee,
+  0xf4,
+];
+
+function machine(): { cpu: Cpu; seen: number[] } {
+  const seen: number[] = [];
+  let cpu: Cpu | undefined = undefined;
+  const io: PortIo = { read: () => 0, write: () => void seen.push(cpu!.cycles) };
+  cpu = enterFlatRing0(new Cpu({ memory: flatRing0Memory([0xcf], DIAMOND), io }));
+  return { cpu, seen };
+}
+
+function state(cpu: Cpu): number[] {
+  return [cpu.eax, cpu.ebx, cpu.ecx, cpu.edx, cpu.esp, cpu.eip, cpu.getEflags(), cpu.cycles, cpu.instructions];
+}
+
+/** Runs to the HLT in slices of `slice` cycles. */
+function runInSlices(slice: number): { state: number[]; seen: number[]; inlined: number } {
+  const m = machine();
+  for (let i = 0; i < 1_000_000 && !m.cpu.halted; i++) m.cpu.run(slice);
+  return { state: state(m.cpu), seen: m.seen, inlined: m.cpu.inlinedJccs };
+}
+
+describe("kernel/cpu: side paths (blocks as trees)", () => {
+  it("decodeRun lists an inlined taken side right after its Jcc, ending where it comes back to the start", () => {
+    const fetch = (off: number): number => DIAMOND[5 + off] ?? -1;
+    const insns = decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { follow: true, inlineJcc: (off) => off === 3 });
+    // The JNZ back to the start does not end a path (not taken, it falls through to the HLT).
+    expect(insns.map((x) => x.eip - CODE)).to.deep.equal([5, 8, 0x0f, 0x12, 0x14, 0x15, 0x17, 0x0a, 0x0d, 0x12, 0x14, 0x15, 0x17]);
+    expect(insns[1]!.side).to.equal(5);
+    const shape = shapeOf(insns);
+    // Each path ends at its HLT, which gets a position past the instructions; counts and cycles are per path.
+    expect(shape.end.map((e, i) => (e ? i : -1)).filter((i) => i >= 0)).to.deep.equal([6, 12]);
+    expect(shape.counts[shape.after[6]!]).to.equal(7);
+    expect(shape.counts[shape.after[12]!]).to.equal(8); // the main path runs the followed JMP too
+    expect(shape.counts[9]).to.equal(4); // the OUT of the main path: test, jz, add, jmp before it
+    expect(shape.counts[3]).to.equal(3); // the OUT of the side path: test, jz, add
+    expect(shape.cost).to.equal(8);
+    const src = compileBlock(insns).source;
+    expect(src).to.match(/if \(\(\(lr << 24\) === 0\)\) \{/); // the JZ opens the side path
+    // What a port is given back: the cycles charged up front (the dearest path, 8) beyond those run when the OUT
+    // ends: 4 on the side path (3 instructions before it), 3 on the main path (4 before it, the followed JMP too).
+    expect(src).to.include("s.ioOutAt(128,1,(r0&255),4);");
+    expect(src).to.include("s.ioOutAt(128,1,(r0&255),3);");
+    expect(() => decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { follow: true })).to.not.throw();
+  });
+
+  it("inlines the loop's data-dependent branch, and every count is what single steps give", () => {
+    const whole = runInSlices(100_000);
+    const steps = runInSlices(1);
+    expect(whole.inlined).to.be.greaterThan(0);
+    expect(steps.inlined).to.equal(0);
+    expect(whole.state).to.deep.equal(steps.state);
+    expect(whole.seen).to.deep.equal(steps.seen);
+    expect(whole.state.slice(0, 3)).to.deep.equal([300, 500, 0]);
+  });
+
+  it("stops at the same places at odd budgets (passes of different paths cut by the budget)", () => {
+    const steps = runInSlices(1);
+    for (const slice of [7, 13, 29, 61]) {
+      const r = runInSlices(slice);
+      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
+      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
+    }
+  });
+});
