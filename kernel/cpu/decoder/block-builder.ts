@@ -189,8 +189,8 @@ const SIDE_MIN = 2;
  * block-shape.ts), and kept when it comes back to the block start: a branch that goes either way from pass
  * to pass inside a loop then stays inside the block. A side path ends where it would come back to the block
  * start (the block loops there), at an instruction already on its way (it leaves there), or as a path ends
- * anyway. An instruction at an offset `alone` accepts
- * gets a block of its own: a path stops before it, or the block after it when it is the first. */
+ * anyway. An instruction at an offset `alone` accepts gets a block of its own: a path stops before it, or
+ * the block after it when it is the first. */
 export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, opts: DecodeOptions = {}): Insn[] {
   const out: Insn[] = [];
   const flat32 = SegMode.FlatCS | SegMode.Code32;
@@ -206,11 +206,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
       if (jumped !== null) out[out.length - 1] = jumped;
     };
     while (out.length < limit) {
-      if (side && (off === 0 || seen!.has(off) || alone(off))) {
-        unfollow();
-        break;
-      }
-      if (out.length > 0 && alone(off)) {
+      if ((side && (off === 0 || seen!.has(off))) || (out.length > 0 && alone(off))) {
         unfollow();
         break;
       }
