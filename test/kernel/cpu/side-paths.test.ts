@@ -12,13 +12,13 @@ import type { PortIo } from "../../../kernel/cpu/io";
 import { flat32Mode } from "../../../kernel/cpu/seg-mode";
 import { CODE, enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
 
-// 0x00: mov ecx, 200
+// 0x00: mov ecx, 1000
 // 0x05: test cl, 1 ; jz 0x0f ; add eax, 3 ; jmp 0x12
 // 0x0f: add ebx, 5
 // 0x12: out 0x80, al ; dec ecx ; jnz 0x05
 // 0x17: hlt
 const DIAMOND = [
-  0xb9, 0xc8, 0x00, 0x00, 0x00,
+  0xb9, 0xe8, 0x03, 0x00, 0x00,
   0xf6, 0xc1, 0x01, 0x74, 0x05, 0x83, 0xc0, 0x03, 0xeb, 0x03,
   0x83, 0xc3, 0x05,
   0xe6, 0x80, 0x49, 0x75, 0xee,
@@ -75,7 +75,7 @@ describe("kernel/cpu: side paths (blocks as trees)", () => {
     expect(steps.inlined).to.equal(0);
     expect(whole.state).to.deep.equal(steps.state);
     expect(whole.seen).to.deep.equal(steps.seen);
-    expect(whole.state.slice(0, 3)).to.deep.equal([300, 500, 0]);
+    expect(whole.state.slice(0, 3)).to.deep.equal([1500, 2500, 0]);
   });
 
   it("stops at the same places at odd budgets (passes of different paths cut by the budget)", () => {
