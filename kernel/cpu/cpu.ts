@@ -7,7 +7,7 @@ import { Block, BlockCache, ExitWatch, estimateBlockBytes } from "./block-cache"
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
-import { exitJccs, followedJccs, mainPath } from "./decoder/block-shape";
+import { mainPath, midPathJccs } from "./decoder/block-shape";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
 import type { CpuExit } from "./exit";
@@ -582,9 +582,10 @@ export class Cpu extends CpuSystem {
     b.whole = c.whole;
     b.idle = idle;
     if (!single) {
-      const followed = followedJccs(insns);
+      const jccs = midPathJccs(insns);
+      const followed = jccs.followed;
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
-      const exits = exitJccs(insns).filter((i) => !this.inlinedJcc.has((phys + ((insns[i]!.eip - eip) | 0)) >>> 0));
+      const exits = jccs.exits.filter((i) => !this.inlinedJcc.has((phys + ((insns[i]!.eip - eip) | 0)) >>> 0));
       if (followed !== null || exits.length > 0) b.watch = new ExitWatch(followed, exits.length > 0 ? exits : null);
     }
     if (ram) {

@@ -295,16 +295,6 @@ function flagsDead(insns: readonly Insn[], i: number): boolean {
     !READS_FLAG_LOCALS.test(next.code);
 }
 
-/** Whether the block's main path loops back to its start (a side path that does is usually the rare way). */
-function mainLoops(insns: readonly Insn[], start: number): boolean {
-  let loops = false;
-  forPath(insns, 0, insns.length, (i, last) => {
-    const b = insns[i]!.branch;
-    if (b !== undefined && (b.taken === start || (last && b.fall === start))) loops = true;
-  });
-  return loops;
-}
-
 /** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
  * `single`). */
 export function compileBlock(insns: readonly Insn[], single = false): Compiled {
@@ -336,8 +326,15 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     return live;
   };
   const blockLiveIn = liveIn(0, n);
+  // The main path's last instruction, and whether that path loops back to the start (a side path that does is
+  // usually the rare way).
   let mainEnd = 0;
-  forPath(insns, 0, n, (i) => { mainEnd = i; });
+  let mainLoops = false;
+  forPath(insns, 0, n, (i, last) => {
+    mainEnd = i;
+    const b = insns[i]!.branch;
+    if (b !== undefined && (b.taken === start || (last && b.fall === start))) mainLoops = true;
+  });
   const next = (i: number): number => (insns[i]!.eip + insns[i]!.len) >>> 0;
   const loops = !single && insns.some((x, i) => {
     const b = x.branch;
@@ -357,7 +354,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
   // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
   // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
-  const regs = loops && mainLoops(insns, start) ? new RegisterLocals() : null;
+  const regs = loops && mainLoops ? new RegisterLocals() : null;
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
   let opaques = 0;
   const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? "for (;;) { i = 0;" : ""];

@@ -69,7 +69,8 @@ export function shapeOf(insns: readonly Insn[]): Shape {
 }
 
 /** The main path alone: side paths dropped, their Jccs ordinary exits again (a linear block). */
-export function mainPath(insns: readonly Insn[]): Insn[] {
+export function mainPath(insns: readonly Insn[]): readonly Insn[] {
+  if (insns.every((x) => x.side === 0)) return insns; // already linear: no copy on every compile
   const out: Insn[] = [];
   forPath(insns, 0, insns.length, (i) => {
     const ins = insns[i]!;
@@ -78,29 +79,20 @@ export function mainPath(insns: readonly Insn[]): Insn[] {
   return out;
 }
 
-/** Indices of the conditional branches the block runs through to their target (decodeRun follows a backward
- * Jcc: the next instruction on its path is not the one after it), or null when there are none. */
-export function followedJccs(insns: readonly Insn[]): number[] | null {
-  const out: number[] = [];
-  const n = insns.length;
+/** The Jccs in the middle of a path that are not inlined, by index: `followed`, those the block runs through to
+ * their target (decodeRun follows a backward Jcc: the next instruction on its path is not the one after it),
+ * null when there are none; `exits`, those it leaves at when taken (what Cpu watches to choose the ones worth
+ * inlining). Both in increasing order (forPath visits a side path before the rest of its Jcc's path). */
+export function midPathJccs(insns: readonly Insn[]): { followed: number[] | null; exits: number[] } {
+  const followed: number[] = [];
+  const exits: number[] = [];
   const visit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
     const ins = insns[i]!;
     if (ins.side > 0) visit(i + 1, i + 1 + ins.side);
-    else if (!last && ins.branch !== undefined && ins.branch.cond !== "true" && insns[i + 1]!.eip !== ((ins.eip + ins.len) >>> 0)) out.push(i);
-  });
-  visit(0, n);
-  return out.length === 0 ? null : out.sort((a, b) => a - b);
-}
-
-/** Indices of the Jccs the block leaves at when taken, in the middle of a path (neither followed nor inlined):
- * what Cpu watches to choose the ones worth inlining. */
-export function exitJccs(insns: readonly Insn[]): number[] {
-  const out: number[] = [];
-  const visit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
-    const ins = insns[i]!;
-    if (ins.side > 0) visit(i + 1, i + 1 + ins.side);
-    else if (!last && ins.branch !== undefined && ins.branch.cond !== "true" && insns[i + 1]!.eip === ((ins.eip + ins.len) >>> 0)) out.push(i);
+    else if (!last && ins.branch !== undefined && ins.branch.cond !== "true") {
+      (insns[i + 1]!.eip === ((ins.eip + ins.len) >>> 0) ? exits : followed).push(i);
+    }
   });
   visit(0, insns.length);
-  return out.sort((a, b) => a - b);
+  return { followed: followed.length === 0 ? null : followed, exits };
 }
