@@ -269,44 +269,13 @@ export class Cpu extends CpuSystem {
 
   /** Executes one block (or one instruction when `single`), handling faults. A whole block is followed
    * directly by the next one (through its chain links) while nothing needs the outer loop: no stop or
-   * exit request, budget left, no interrupt shadow, TF clear, not halted and no deliverable interrupt. */
+   * exit request, budget left, no interrupt shadow, TF clear, not halted and no deliverable interrupt.
+   * The loop keeps to that common way; finding a block otherwise (findBlock) and faults (blockFault) are
+   * methods of their own, so that V8's optimised loop stays small and their rare paths do not deoptimise it. */
   private step(single: boolean): void {
-    let b: Block | null = null;
-    let eip = this.eip;
-    for (;;) {
-      try {
-        const prev = this.prev;
-        if (!single && prev !== null && prev.linkEpoch === this.epoch) {
-          if (prev.n1Eip === eip) b = prev.n1;
-          else if (prev.n2Eip === eip) b = prev.n2;
-        }
-        if (b === null) {
-          const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
-          if (found === null) {
-            // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
-            // it nor end a bounded run on it; the rest of an exact run goes in single steps.
-            if (this.endBoundedRun()) return;
-            this.endAtBlock = false;
-            single = true;
-            b = this.lookup(eip, true, true)!;
-          } else {
-            b = found;
-            // An interpreted instruction is re-checked against memory on every fetch: never chained to.
-            if (!single && prev !== null && b.code === null) this.link(prev, b);
-          }
-        }
-        if (b.cost > this.left && b.count > 1) {
-          if (this.endBoundedRun()) return;
-          this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
-          b = this.lookup(eip, true, true)!;
-          single = true;
-        }
-      } catch (e) {
-        if (!(e instanceof CpuFault)) throw e;
-        this.prev = null;
-        this.raiseException(e.vector, e.code);
-        return;
-      }
+    let b = this.findBlock(this.eip, single);
+    while (b !== null) {
+      single = this.stepSingle;
       this.left -= b.cost;
       this.cur = b;
       const before = this.instructions;
@@ -314,32 +283,8 @@ export class Cpu extends CpuSystem {
       try {
         done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
       } catch (e) {
-        this.cur = null;
-        const retry = e instanceof AccessRetry;
-        const denied = e instanceof WriteProtectFault;
-        const split = e instanceof MmioSplit;
-        if (!retry && !denied && !split && !(e instanceof CpuFault)) throw e;
-        const i = this.fi;
-        this.left += b.cost - b.prefix[i]!;
-        this.instructions += b.counts[i]!;
-        if (this.faultInNewTask) this.faultInNewTask = false;
-        else this.eip = b.eips[i]!;
-        this.prev = null;
-        this.brk = 0;
-        if (split) {
-          // Remembered, and `b` compiled again ending before it, so that it starts a block of its own from
-          // then on; run it now, alone (whatever the next compile makes of the address): progress is certain.
-          this.recompile(b, i, this.mmioInsns);
-          single = true;
-          eip = this.eip;
-          b = null;
-          continue;
-        }
-        // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
-        if (retry) this.exitReq = { kind: "stop", reason: e.reason };
-        else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
-        else this.raiseException(e.vector, e.code);
-        return;
+        b = this.blockFault(e);
+        continue;
       }
       this.cur = null;
       if (done !== b.whole) {
@@ -360,9 +305,91 @@ export class Cpu extends CpuSystem {
       if (this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted) return;
       const fl = this.fl;
       if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) return;
-      eip = this.eip;
+      const eip = this.eip;
+      const prev = b;
       b = null;
+      if (prev.linkEpoch === this.epoch) {
+        if (prev.n1Eip === eip) b = prev.n1;
+        else if (prev.n2Eip === eip) b = prev.n2;
+      }
+      if (b === null || b.cost > this.left) b = this.findBlock(eip, false);
     }
+  }
+
+  /** Whether the block findBlock or blockFault returned last runs as a single step (an exact budget tail, a
+   * split instruction). */
+  private stepSingle = false;
+
+  /** The block to run at `eip` (prev's chain links, the cache, or compiled now), or the single instruction
+   * there when `single` or when no whole block fits the budget (stepSingle tells which); null when the step
+   * is over: a bounded run ended, or fetching raised a fault. */
+  private findBlock(eip: number, single: boolean): Block | null {
+    let b: Block | null = null;
+    try {
+      const prev = this.prev;
+      if (!single && prev !== null && prev.linkEpoch === this.epoch) {
+        if (prev.n1Eip === eip) b = prev.n1;
+        else if (prev.n2Eip === eip) b = prev.n2;
+      }
+      if (b === null) {
+        const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
+        if (found === null) {
+          // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
+          // it nor end a bounded run on it; the rest of an exact run goes in single steps.
+          if (this.endBoundedRun()) return null;
+          this.endAtBlock = false;
+          single = true;
+          b = this.lookup(eip, true, true)!;
+        } else {
+          b = found;
+          // An interpreted instruction is re-checked against memory on every fetch: never chained to.
+          if (!single && prev !== null && b.code === null) this.link(prev, b);
+        }
+      }
+      if (b.cost > this.left && b.count > 1) {
+        if (this.endBoundedRun()) return null;
+        this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
+        b = this.lookup(eip, true, true)!;
+        single = true;
+      }
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      this.prev = null;
+      this.raiseException(e.vector, e.code);
+      return null;
+    }
+    this.stepSingle = single;
+    return b;
+  }
+
+  /** A block (this.cur) threw `e` at its instruction this.fi: the cycles and instructions before it are
+   * accounted, EIP points at it, and the fault is raised (or the exit requested). Returns the block to run
+   * next when the step goes on (an instruction split from its block by MMIO, run alone), else null. */
+  private blockFault(e: unknown): Block | null {
+    const b = this.cur!;
+    this.cur = null;
+    const retry = e instanceof AccessRetry;
+    const denied = e instanceof WriteProtectFault;
+    const split = e instanceof MmioSplit;
+    if (!retry && !denied && !split && !(e instanceof CpuFault)) throw e;
+    const i = this.fi;
+    this.left += b.cost - b.prefix[i]!;
+    this.instructions += b.counts[i]!;
+    if (this.faultInNewTask) this.faultInNewTask = false;
+    else this.eip = b.eips[i]!;
+    this.prev = null;
+    this.brk = 0;
+    if (split) {
+      // Remembered, and `b` compiled again ending before it, so that it starts a block of its own from
+      // then on; run it now, alone (whatever the next compile makes of the address): progress is certain.
+      this.recompile(b, i, this.mmioInsns);
+      return this.findBlock(this.eip, true);
+    }
+    // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
+    if (retry) this.exitReq = { kind: "stop", reason: e.reason };
+    else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
+    else this.raiseException(e.vector, e.code);
+    return null;
   }
 
   /** Runs an idle-loop block (see idle-loop.ts). When its reads are plain RAM, one pass runs with the
