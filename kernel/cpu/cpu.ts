@@ -4,6 +4,7 @@
 import { T_NX } from "./mmu";
 import type { PhysicalMemory } from "../mem/physical-memory";
 import { Block, BlockCache, ExitWatch, estimateBlockBytes } from "./block-cache";
+import { Question, sameBytes, templateKey, TEMPLATES, type Template } from "./block-templates";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
@@ -101,6 +102,8 @@ export class Cpu extends CpuSystem {
   private cur: Block | null = null;
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
+  /** Blocks taken from the process's templates instead of compiled (block-templates.ts; diagnostics). */
+  reusedBlocks = 0;
   compiledChars = 0;
   /** Idle-loop passes fast-forwarded instead of executed (idle-loop.ts; diagnostics). */
   idleSkipped = 0;
@@ -569,24 +572,46 @@ export class Cpu extends CpuSystem {
   }
 
   private compile(eip: number, lin: number, phys: number, single: boolean): Block {
-    const ppage = phys >>> 12;
-    const ram = this.mem.pageIsRam(ppage);
+    const ram = this.mem.pageIsRam(phys >>> 12);
+    // Blocks of RAM come from the process's templates when the same code was compiled the same way before (a
+    // dump shows every block as compiled, so it bypasses them).
+    const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip) : null;
+    if (key !== null) {
+      const t = TEMPLATES.find(this.cost, key, (x) => sameBytes(this.m8, phys + x.lo, x.code) && this.answersHold(x.queries, phys));
+      if (t !== undefined) {
+        this.reusedBlocks++;
+        return this.install(t, eip, phys, single, -1, ram);
+      }
+    }
     const avail = 4096 - (phys & 4095);
     const below = -(phys & 4095); // a superblock may follow a jump back within the page
     const u8 = this.m8;
     const mem = this.mem;
+    let lo = 0;
+    let hi = 0;
     const fetch = ram
-      ? (off: number): number => (off < avail && off >= below ? u8[phys + off]! : -1)
+      ? (off: number): number => {
+          if (off >= avail || off < below) return -1;
+          if (off < lo) lo = off;
+          if (off >= hi) hi = off + 1;
+          return u8[phys + off]!;
+        }
       : (off: number): number => (off < avail && off >= below ? mem.read(phys + off, 1) : -1);
+    const queries: number[] = [];
+    const ask = (q: Question, set: ReadonlySet<number>) => (off: number): boolean => {
+      const yes = set.has(phys + off);
+      queries.push(q, off, yes ? 1 : 0);
+      return yes;
+    };
     let insns;
     let page2 = -1;
     let fetched = fetch;
     try {
       insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, {
         follow: FOLLOW_JUMPS,
-        keepJcc: (off) => this.keptJcc.has(phys + off),
-        inlineJcc: (off) => this.inlinedJcc.has(phys + off),
-        alone: (off) => this.mmioInsns.has(phys + off),
+        keepJcc: ask(Question.KeepJcc, this.keptJcc),
+        inlineJcc: ask(Question.InlineJcc, this.inlinedJcc),
+        alone: ask(Question.Alone, this.mmioInsns),
       });
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
@@ -605,17 +630,43 @@ export class Cpu extends CpuSystem {
     if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm));
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
+    const jccs = single ? { followed: null, exits: [] } : midPathJccs(insns);
+    const t: Template = {
+      lo,
+      code: ram ? u8.slice(phys + lo, phys + hi) : new Uint8Array(0),
+      queries,
+      compiled: c,
+      idle,
+      followed: jccs.followed,
+      exits: jccs.exits,
+      exitOffsets: jccs.exits.map((i) => (insns[i]!.eip - eip) | 0),
+    };
+    if (key !== null && page2 < 0) TEMPLATES.add(this.cost, key, t);
+    return this.install(t, eip, phys, single, page2, ram);
+  }
+
+  /** Whether the profile answers a template's decode got still hold at `phys`. */
+  private answersHold(queries: readonly number[], phys: number): boolean {
+    for (let k = 0; k < queries.length; k += 3) {
+      const set = queries[k] === Question.KeepJcc ? this.keptJcc : queries[k] === Question.InlineJcc ? this.inlinedJcc : this.mmioInsns;
+      if (set.has(phys + queries[k + 1]!) !== (queries[k + 2] === 1)) return false;
+    }
+    return true;
+  }
+
+  /** The Block of a compiled template at `phys`: its exit watch, code protection and cache entry. */
+  private install(t: Template, eip: number, phys: number, single: boolean, page2: number, ram: boolean): Block {
+    const c = t.compiled;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, estimateBlockBytes(c.source.length, c.count));
     b.whole = c.whole;
-    b.idle = idle;
+    b.idle = t.idle;
     if (!single) {
-      const jccs = midPathJccs(insns);
-      const followed = jccs.followed;
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
-      const exits = jccs.exits.filter((i) => !this.inlinedJcc.has((phys + ((insns[i]!.eip - eip) | 0)) >>> 0));
-      if (followed !== null || exits.length > 0) b.watch = new ExitWatch(followed, exits.length > 0 ? exits : null);
+      const exits = t.exits.filter((_, k) => !this.inlinedJcc.has((phys + t.exitOffsets[k]!) >>> 0));
+      if (t.followed !== null || exits.length > 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null);
     }
     if (ram) {
+      const avail = 4096 - (phys & 4095);
       this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
       if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
       if (this.cache.add(b, single)) this.dropReferences();
