@@ -117,14 +117,24 @@ export class CpuSystem extends CpuArith {
   }
 
   pushf(o32: boolean): void {
-    const v = this.getEflags() & ~(RF | VM);
+    const v = this.pushfValue();
     if (o32) this.push32(v);
     else this.push16(v);
+  }
+
+  /** The EFLAGS image PUSHF stores (RF and VM read as 0); a block on a flat 32-bit stack pushes it itself. */
+  pushfValue(): number {
+    return this.getEflags() & ~(RF | VM);
   }
 
   popf(o32: boolean): void {
     const v = o32 ? this.peek32(0) : this.peek16(0);
     this.addSp(o32 ? 4 : 2);
+    this.popfValue(v, o32);
+  }
+
+  /** POPF of `v`, already popped (a block on a flat 32-bit stack pops it itself). */
+  popfValue(v: number, o32: boolean): void {
     const old = this.fl;
     this.writeFlagsChecked(v, o32);
     // The block ends when the run loop has work: single-stepping starts, or interrupts were just unmasked

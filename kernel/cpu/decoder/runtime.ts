@@ -14,7 +14,7 @@ export const RUNTIME_MEMBERS = [
   "ex", "fixFlags", "cond", "getCF", "setStatus",
   // memory (tlbR/tlbW/m8/m32: only through memoryLocals, for the inline TLB hits of rdExpr/wrStmt)
   "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
-  "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf",
+  "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf", "pushfValue", "popfValue",
   "enter", "leave", "bound", "str",
   // arithmetic helpers
   "mul8", "mul16", "mul32", "imul8", "imul16", "imul32", "div8", "div16", "div32", "idiv8", "idiv16", "idiv32",

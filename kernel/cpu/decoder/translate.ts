@@ -266,9 +266,14 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       return jump(`s.farCall(${sel}, ${off}, ${c.next}, ${c.o32});`);
     }
     case 0x9b: return plain("s.fwait(); s.x87.pending(s.cr0);", true);
-    case 0x9c: return { code: `s.pushf(${c.o32});`, fRead: STATUS, mayBreak: true };
+    // On a flat 32-bit stack the block pushes and pops the image itself: the helpers then leave the registers alone.
+    case 0x9c:
+      if (c.o32 && flatStack(c)) return { code: pushCode(c, "s.pushfValue()", 32), fRead: STATUS, mayBreak: true };
+      return { code: `s.pushf(${c.o32});`, fRead: STATUS, mayBreak: true };
     // POPF ends the block only when it must (it sets brk when TF is set or IF goes from 0 to 1).
-    case 0x9d: return flagsHelper(`s.popf(${c.o32});`);
+    case 0x9d:
+      if (c.o32 && flatStack(c)) return flagsHelper(popCode(c, 32, (v) => `s.popfValue(${v}, true);`));
+      return flagsHelper(`s.popf(${c.o32});`);
     case 0x9e: return flagsHelper("s.sahf();");
     case 0x9f: return { code: "s.lahf();", fRead: STATUS };
     case 0xa0: case 0xa1: case 0xa2: case 0xa3: {
