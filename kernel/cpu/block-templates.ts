@@ -14,6 +14,7 @@ export const enum Question {
   KeepJcc = 0,
   InlineJcc = 1,
   Alone = 2,
+  LikelyJcc = 3,
 }
 
 /** One compiled block and everything its compile depended on beyond the cache key. */

@@ -115,6 +115,9 @@ export class Cpu extends CpuSystem {
   private readonly keptJcc = new Set<number>();
   /** Physical addresses of Jccs whose taken side blocks inline (watchExits). */
   private readonly inlinedJcc = new Set<number>();
+  /** Physical addresses of forward Jccs taken on most runs, which blocks follow when they cannot inline their
+   * taken side (watchExits). */
+  private readonly likelyJcc = new Set<number>();
   /** The current run's budget is a bound only (see run()). */
   private endAtBlock = false;
   /** Most cycles a whole block can cost (MAX_BLOCK instructions of the dearest class): with fewer left, a
@@ -478,6 +481,12 @@ export class Cpu extends CpuSystem {
     if (at >= 0) {
       const hits = ++w.hits[at]!;
       if (hits >= INLINE_HITS && 4 * hits >= w.entries) {
+        // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back
+        // to the block start), the block follows it instead, leaving at the fall-through.
+        if (4 * hits >= 3 * w.entries) {
+          if (this.likelyJcc.size >= PROFILE_MAX) this.likelyJcc.clear();
+          this.likelyJcc.add((b.phys + ((b.eips[k]! - b.eip) | 0)) >>> 0);
+        }
         this.recompile(b, k, this.inlinedJcc);
         return;
       }
@@ -611,6 +620,7 @@ export class Cpu extends CpuSystem {
         follow: FOLLOW_JUMPS,
         keepJcc: ask(Question.KeepJcc, this.keptJcc),
         inlineJcc: ask(Question.InlineJcc, this.inlinedJcc),
+        likelyJcc: ask(Question.LikelyJcc, this.likelyJcc),
         alone: ask(Question.Alone, this.mmioInsns),
       });
     } catch (err) {
@@ -648,7 +658,8 @@ export class Cpu extends CpuSystem {
   /** Whether the profile answers a template's decode got still hold at `phys`. */
   private answersHold(queries: readonly number[], phys: number): boolean {
     for (let k = 0; k < queries.length; k += 3) {
-      const set = queries[k] === Question.KeepJcc ? this.keptJcc : queries[k] === Question.InlineJcc ? this.inlinedJcc : this.mmioInsns;
+      const q = queries[k];
+      const set = q === Question.KeepJcc ? this.keptJcc : q === Question.InlineJcc ? this.inlinedJcc : q === Question.LikelyJcc ? this.likelyJcc : this.mmioInsns;
       if (set.has(phys + queries[k + 1]!) !== (queries[k + 2] === 1)) return false;
     }
     return true;
@@ -680,6 +691,11 @@ export class Cpu extends CpuSystem {
       const cur = this.cur;
       if (cur !== null && (page === cur.phys >>> 12 || page === cur.page2)) this.brk = 1;
     }
+  }
+
+  /** Forward Jccs blocks follow because they are taken on most runs (diagnostics). */
+  get likelyJccs(): number {
+    return this.likelyJcc.size;
   }
 
   /** Backward Jccs blocks stopped running through because they fell through too often (diagnostics). */

@@ -159,6 +159,10 @@ export interface DecodeOptions {
   /** With follow: the taken side of the Jcc at this offset is inlined as a side path (Cpu's profile: the
    * block was seen leaving there often). */
   readonly inlineJcc?: (off: number) => boolean;
+  /** With follow: a forward Jcc at this offset that inlineJcc names too was seen taken on most runs (Cpu's
+   * profile): when its taken side cannot be inlined as a side path (it does not come back to the block start),
+   * the block follows it to its target instead, leaving at the fall-through, unless keepJcc names it. */
+  readonly likelyJcc?: (off: number) => boolean;
   /** A backward Jcc at this offset was seen to fall through too often (Cpu's profile): keep it as an exit. */
   readonly keepJcc?: (off: number) => boolean;
   /** The instruction at this offset reached an MMIO window (Cpu, MmioSplit): it gets a block of its own. */
@@ -196,6 +200,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   const flat32 = SegMode.FlatCS | SegMode.Code32;
   const follow = opts.follow === true && (segMode & flat32) === flat32;
   const inlineJcc = opts.inlineJcc ?? never;
+  const likelyJcc = opts.likelyJcc ?? never;
   const keepJcc = opts.keepJcc ?? never;
   const alone = opts.alone ?? never;
   // Decodes one path from `off` into `out` while out.length < limit; `seen`: offsets on the way to it.
@@ -247,13 +252,22 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
           continue;
         }
         const room = Math.min(SIDE_MAX, Math.floor((limit - out.length) / 2));
-        if (jcc && inlineJcc(off) && to !== 0 && !seen.has(to) && room >= SIDE_MIN && inWindow(fetch, to)) {
+        if (jcc && inlineJcc(off) && to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
           const at = out.length - 1;
-          path(to, out.length + room, known, new Set(seen), true);
-          // Kept when it comes back to the start (a branch that goes either way inside a loop): a side path that
-          // only leaves saves one dispatch at best, and costs V8 compile time (bench-state: 3x TurboFan time).
-          if (out.length > at + 1 && comesBack(out, at + 1, eip)) out[at] = { ...ins, side: out.length - at - 1 };
-          else out.length = at + 1;
+          if (room >= SIDE_MIN) {
+            path(to, out.length + room, known, new Set(seen), true);
+            // Kept when it comes back to the start (a branch that goes either way inside a loop): a side path that
+            // only leaves saves one dispatch at best, and costs V8 compile time (bench-state: 3x TurboFan time).
+            if (out.length > at + 1 && comesBack(out, at + 1, eip)) out[at] = { ...ins, side: out.length - at - 1 };
+            else out.length = at + 1;
+          }
+          // A Jcc taken on most runs whose taken side does not come back: the block goes on there instead.
+          if (out[at]!.side === 0 && likelyJcc(off) && !keepJcc(off)) {
+            out[at] = inverted(ins, b);
+            jumped = ins;
+            off = to;
+            continue;
+          }
         }
       }
       off += ins.len;

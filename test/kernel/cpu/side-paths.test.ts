@@ -87,3 +87,52 @@ describe("kernel/cpu: side paths (blocks as trees)", () => {
     }
   });
 });
+
+// 0x00: mov ecx, 1000
+// 0x05: test cl, 7 ; jnz 0x0d (taken on 7 passes in 8) ; add ebx, 5
+// 0x0d: inc edx x 60 ; out 0x80, al ; dec ecx ; jnz 0x05
+// 0x4e: hlt
+// A block longer than MAX_BLOCK, so no block loops: the one that runs through the JNZ back to 0x05 leaves at the
+// forward JNZ to 0x0d on most runs, whose taken side is too long to come back as a side path. It follows it.
+const LIKELY = [
+  0xb9, 0xe8, 0x03, 0x00, 0x00,
+  0xf6, 0xc1, 0x07, 0x75, 0x03, 0x83, 0xc3, 0x05,
+  ...new Array<number>(60).fill(0x42), 0xe6, 0x80, 0x49, 0x75, 0xb7,
+  0xf4,
+];
+
+function runLikely(slice: number): { state: number[]; seen: number[]; likely: number } {
+  const seen: number[] = [];
+  let cpu: Cpu | undefined = undefined;
+  const io: PortIo = { read: () => 0, write: () => void seen.push(cpu!.cycles) };
+  cpu = enterFlatRing0(new Cpu({ memory: flatRing0Memory([0xcf], LIKELY), io }));
+  for (let i = 0; i < 1_000_000 && !cpu.halted; i++) cpu.run(slice);
+  return { state: state(cpu), seen, likely: cpu.likelyJccs };
+}
+
+describe("kernel/cpu: forward Jccs taken on most runs (likelyJcc)", () => {
+  it("decodeRun follows a likely Jcc whose taken side does not come back, leaving at its fall-through", () => {
+    const fetch = (off: number): number => LIKELY[5 + off] ?? -1;
+    const opts = { follow: true, inlineJcc: (off: number) => off === 3 };
+    const plain = decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, opts);
+    expect(plain.map((x) => x.eip - CODE).slice(0, 4)).to.deep.equal([5, 8, 0x0a, 0x0d]); // the side path was dropped
+    const insns = decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { ...opts, likelyJcc: (off) => off === 3 });
+    expect(insns.map((x) => x.eip - CODE).slice(0, 4)).to.deep.equal([5, 8, 0x0d, 0x0e]);
+    expect(insns[1]!.branch!.taken).to.equal(CODE + 0x0a); // inverted: the block leaves at the fall-through
+    expect(insns.length).to.equal(48);
+    // Unless the profile keeps it as an exit.
+    const kept = decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { ...opts, likelyJcc: () => true, keepJcc: (off) => off === 3 });
+    expect(kept.map((x) => x.eip - CODE).slice(0, 3)).to.deep.equal([5, 8, 0x0a]);
+  });
+
+  it("follows it once the block has seen it taken, and every count is what single steps give", () => {
+    const whole = runLikely(100_000);
+    const steps = runLikely(1);
+    expect(whole.likely).to.equal(1);
+    expect(steps.likely).to.equal(0);
+    expect(whole.state.slice(0, 4)).to.deep.equal([0, 625, 0, 60000]);
+    expect(whole.state).to.deep.equal(steps.state);
+    expect(whole.seen).to.deep.equal(steps.seen);
+    for (const slice of [7, 29]) expect(runLikely(slice).state, `slices of ${slice}`).to.deep.equal(steps.state);
+  });
+});
