@@ -9,7 +9,7 @@ import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
-import { memoryLocals, type BlockFn } from "./runtime";
+import { memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
 import { translateOne } from "./translate";
 
@@ -278,20 +278,36 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   return out;
 }
 
+/** CPU members that neither read nor change the budget or the instruction count (memory accessors: a fault
+ * they throw goes through the block's handler; flag helpers; CLI). */
+const TIME_BLIND = new Set<string>([
+  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", "fixFlags", "cond", "getCF", "setStatus", "cmc", "clc", "stc", "cli",
+] satisfies RuntimeMember[]);
+
+/** Whether code calls or reads no CPU member but TIME_BLIND ones. */
+function timeBlind(code: string): boolean {
+  for (const m of code.matchAll(/\bs\.(\w+)/g)) if (!TIME_BLIND.has(m[1]!)) return false;
+  return true;
+}
+
 /** Puts the register-local statements in place of their placeholders (nothing when no register was renamed).
- * The fault handler stores the locals unless the fault came from inside an opaque instruction (o = 1). */
-function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: boolean): string {
+ * The fault handler stores the locals unless the fault came from inside an opaque instruction (o = 1).
+ * `budget`: the block keeps the budget and the instruction count of its passes in locals too (`left`, `ni`),
+ * stored wherever the registers are (every exit and the fault handler). */
+function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: boolean, budget: boolean): string {
   const on = regs !== null && regs.any;
-  const spill = on ? regs.spill() : "";
+  const keep = budget ? "s.left = left; s.instructions += ni;" : "";
+  const spill = `${on ? regs.spill() : ""}${keep}`;
   const fill: Record<string, string> = {
-    $declare$: on ? `${regs.declare()}${opaques ? " let o = 0;" : ""}` : "",
-    $catch$: !on ? "" : opaques ? `if (o === 0) { ${spill} }` : spill,
+    $declare$: `${on ? `${regs.declare()}${opaques ? " let o = 0;" : ""}` : ""}${budget ? " let left = s.left, ni = 0;" : ""}`,
+    $catch$: on && opaques ? `if (o === 0) { ${regs.spill()} } ${keep}` : spill,
     [SPILL]: spill,
     $o1$: on ? "o = 1;" : "",
     $o0$: on ? "o = 0;" : "",
   };
   return body.replace(/\$(?:declare|catch|spill|o1|o0|reload:([0-7,]*))\$/g, (p: string, reload: string | undefined) =>
-    !on ? "" : reload !== undefined ? regs.reload(reload === "" ? [] : reload.split(",").map(Number)) : fill[p]!);
+    reload !== undefined ? (on ? regs.reload(reload === "" ? [] : reload.split(",").map(Number)) : "") : fill[p]!);
 }
 
 /** Whether flag-local names appear in `code` other than as the targets of assignments (the record a
@@ -357,11 +373,18 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   });
   // Leaves after instruction k for `t`, or, at the block start in a looping block, starts the next pass when
   // the budget holds it (charging this pass: the run loop charged the dearest pass up front).
+  // A looping block whose instructions call nothing that reads or changes the budget or the instruction count
+  // (TIME_BLIND) keeps both in locals from pass to pass, stored at its exits and in its fault handler: no
+  // loads and stores of the CPU object per pass. Others (port I/O giving back REST_CYCLES, helpers) keep them
+  // up to date in the CPU.
+  const budget = loops && insns.every((x) => timeBlind(x.code) && (x.branch === undefined || timeBlind(x.branch.cond)));
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const p = cycles[after[k]!]!;
       const fix = blockLiveIn !== 0 ? ` ${FIX} lk = 0;` : "";
-      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${counts[after[k]!]!}; continue; } ${leave(t, after[k]!)}`;
+      const n = counts[after[k]!]!;
+      if (budget) return `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; continue; } ${leave(t, after[k]!)}`;
+      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; continue; } ${leave(t, after[k]!)}`;
     }
     return leave(t, after[k]!);
   };
@@ -421,7 +444,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   emit(0, n);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
-  const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0);
+  const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
   const source = compact(memoryLocals(body) + body);
   let fn = SHARED.get(source);
   if (fn === undefined) {
