@@ -62,11 +62,20 @@ export class ExitWatch {
   misses = 0;
   /** Times each of `exits` was taken. */
   readonly hits: number[];
+  /** Where the main path's near transfer (RET, JMP r/m...) went: up to NEAR_TARGETS distinct EIPs, how often
+   * each, and how often it went anywhere. */
+  readonly targets: number[] = [];
+  readonly targetHits: number[] = [];
+  nearRuns = 0;
   constructor(
     /** Indices of the backward Jccs the block runs through (decodeRun), or null: none, or no longer watched. */
     public followed: readonly number[] | null,
     /** Indices of the Jccs the block leaves at in mid-path (block-shape exitJccs), or null likewise. */
     public exits: readonly number[] | null,
+    /** The position the block function returns after its main path's near transfer (Compiled.nearExit), and that
+     * instruction's index; -1: none, or no longer watched. */
+    public nearExit: number = -1,
+    readonly nearIndex: number = -1,
   ) {
     this.hits = exits === null ? [] : exits.map(() => 0);
   }

@@ -15,6 +15,8 @@ export const enum Question {
   InlineJcc = 1,
   Alone = 2,
   LikelyJcc = 3,
+  /** Answered with the EIP (or -1), not 0/1. */
+  LikelyTarget = 4,
 }
 
 /** One compiled block and everything its compile depended on beyond the cache key. */
@@ -22,7 +24,8 @@ export interface Template {
   /** Offset (from the block start) of the first byte fetched, and the bytes fetched from there on. */
   readonly lo: number;
   readonly code: Uint8Array;
-  /** The decoder's profile questions: (Question, offset, answer 0/1) triples, in the order asked. */
+  /** The decoder's profile questions: (Question, offset, answer: 0/1, or an EIP or -1 for LikelyTarget) triples,
+   * in the order asked. */
   readonly queries: readonly number[];
   readonly compiled: Compiled;
   readonly idle: IdleLoop | null;

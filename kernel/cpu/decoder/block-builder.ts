@@ -31,6 +31,11 @@ export interface Compiled {
   readonly cost: number;
   /** Without side paths: count, the position of a whole pass (prefix = cost, counts = count); -1 otherwise. */
   readonly whole: number;
+  /** The position fn returns when the main path ends with a near transfer that sets EIP itself (RET, JMP r/m...),
+   * whose targets Cpu watches (likelyTarget); -1 otherwise. */
+  readonly nearExit: number;
+  /** The index of that transfer (the main path's last instruction). */
+  readonly nearIndex: number;
   readonly count: number;
   /** Offsets (from the start) of the first byte decoded and one past the last: a superblock that
    * followed a jump backwards starts below 0 (for code-page bookkeeping). */
@@ -117,11 +122,13 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     fWrite: o.fWrite ?? 0,
     term: o.term ?? false,
     setsEip: o.setsEip ?? false,
+    near: o.near ?? false,
     mayBreak: o.mayBreak ?? false,
     cost: costOf(o, cost),
     branch: o.branch,
     call: o.call,
     side: 0,
+    guard: -1,
   };
 }
 
@@ -167,6 +174,9 @@ export interface DecodeOptions {
   readonly keepJcc?: (off: number) => boolean;
   /** The instruction at this offset reached an MMIO window (Cpu, MmioSplit): it gets a block of its own. */
   readonly alone?: (off: number) => boolean;
+  /** With follow: the target a near transfer at this offset (RET, JMP r/m...) went to on most runs (Cpu's
+   * profile), or -1: the block goes on there, leaving when the transfer goes anywhere else (Insn.guard). */
+  readonly likelyTarget?: (off: number) => number;
 }
 
 /** Whether an instruction of out[from..] goes to the block start `eip` (its path loops there). */
@@ -203,6 +213,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   const likelyJcc = opts.likelyJcc ?? never;
   const keepJcc = opts.keepJcc ?? never;
   const alone = opts.alone ?? never;
+  const likelyTarget = opts.likelyTarget ?? ((): number => -1);
   // Decodes one path from `off` into `out` while out.length < limit; `seen`: offsets on the way to it.
   const path = (off: number, limit: number, known: number, seen: Set<number> | null, side: boolean): void => {
     let jumped: Insn | null = null;
@@ -233,6 +244,18 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
       else if (ins.producer === 0) known = 0;
       const b = ins.branch;
       const call = ins.call;
+      if (ins.near && ins.setsEip && b === undefined && seen !== null && out.length < limit) {
+        const t = likelyTarget(off);
+        const to = (t - eip) | 0;
+        if (t >= 0 && to !== 0 && !seen.has(to) && inWindow(fetch, to)) {
+          out[out.length - 1] = { ...ins, term: false, setsEip: false, guard: t };
+          jumped = ins;
+          off = to;
+          continue;
+        }
+        // Back to the block start: the path ends there, and the block loops when the transfer goes there.
+        if (t >= 0 && to === 0) out[out.length - 1] = { ...ins, guard: t };
+      }
       if (call !== undefined && seen !== null && out.length < limit) {
         const to = (call.target - eip) | 0;
         if (!seen.has(to) && inWindow(fetch, to)) {
@@ -364,11 +387,13 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     mainEnd = i;
     const b = insns[i]!.branch;
     if (b !== undefined && (b.taken === start || (last && b.fall === start))) mainLoops = true;
+    if (last && insns[i]!.guard === start) mainLoops = true;
   });
   const next = (i: number): number => (insns[i]!.eip + insns[i]!.len) >>> 0;
   const loops = !single && insns.some((x, i) => {
     const b = x.branch;
     if (b !== undefined) return b.taken === start || (end[i] && b.fall === start);
+    if (end[i] && x.guard === start) return true;
     return end[i] && i !== mainEnd && !x.setsEip && next(i) === start;
   });
   // Leaves after instruction k for `t`, or, at the block start in a looping block, starts the next pass when
@@ -429,6 +454,10 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       parts.push(`${SPILL} $o1$ { ${code} } $o0$ ${RELOAD(writes)}`);
     } else if (code !== "") parts.push(`{ ${local(code)} }`); // a followed JMP (or a NOP) runs nothing
     if (keep[i] && ins.store !== "") parts.push(local(ins.store));
+    // A near transfer run through to its usual target: anywhere else, the block leaves with EIP as it set it.
+    // One whose usual target is the block start ends its path: the block loops when it goes there.
+    if (ins.guard >= 0 && !ins.setsEip) parts.push(`if (s.eip !== ${ins.guard}) { ${SPILL} ${FIX} return ${after[i]}; }`);
+    else if (ins.guard === start && loops) parts.push(`if (s.eip === ${start}) { ${exitTo(start, i)} }`);
     if (i === mainEnd) {
       // The main path's last instruction. A single-instruction block that falls through is position-independent,
       // so its function can be shared.
@@ -457,5 +486,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     sharedChars += source.length;
   }
   const whole = insns.every((x) => x.side === 0) ? n : -1;
-  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, whole, count: n, lo, bytes, source };
+  const last = insns[mainEnd]!;
+  const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? after[mainEnd]! : -1;
+  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, whole, nearExit, nearIndex: mainEnd, count: n, lo, bytes, source };
 }

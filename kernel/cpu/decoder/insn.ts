@@ -23,6 +23,8 @@ export interface Insn {
   /** Ends the block; `setsEip` tells whether the fragment assigns s.eip itself. */
   readonly term: boolean;
   readonly setsEip: boolean;
+  /** A near transfer (Out.near). */
+  readonly near: boolean;
   /** May write memory or call out (then a pending brk is honoured right after it). */
   readonly mayBreak: boolean;
   /** Cycles charged (cost model). */
@@ -34,6 +36,9 @@ export interface Insn {
   /** For a forward Jcc whose taken side the block inlines: how many instructions after it in the list form
    * that side path (with the side paths nested in it); 0 otherwise (block-shape.ts). */
   readonly side: number;
+  /** For a near transfer the block runs through (decodeRun's likelyTarget): the target it goes on at, the block
+   * leaving when the transfer goes anywhere else; -1 otherwise. */
+  readonly guard: number;
 }
 
 /** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */

@@ -17,6 +17,9 @@ export interface Out {
   fWrite?: number;
   term?: boolean;
   setsEip?: boolean;
+  /** A near transfer within the code segment (RET, JMP/CALL r/m, LOOP, JCXZ, CALL rel): it sets EIP and changes
+   * nothing about the mode, so a block may go on at its usual target behind a guard (decodeRun's likelyTarget). */
+  near?: boolean;
   mayBreak?: boolean;
   lockOk?: boolean;
   cls?: CostClass;
@@ -68,6 +71,9 @@ export function producer(f: FlagFrag, extra: Partial<Out> = {}): Out {
 export function jump(code: string, extra: Partial<Out> = {}): Out {
   return { code, term: true, setsEip: true, mayBreak: true, ...extra };
 }
+
+/** The extra of a near transfer's `jump` (Out.near). */
+export const NEAR: Partial<Out> = { near: true };
 
 /** Invalid opcode: raises #UD when executed. */
 export function undef(): Out {

@@ -4,7 +4,7 @@ import { CS, DS, ES, FS, GS, SS } from "../cpu-state";
 import { DF, STATUS } from "../flags";
 import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
-import { branch, flagsHelper, jump, plain, producer, REST_CYCLES, undef, type Out } from "./out";
+import { branch, flagsHelper, jump, NEAR, plain, producer, REST_CYCLES, undef, type Out } from "./out";
 import { mulDivMember, peekExpr, popExpr, pushStmt, rt } from "./runtime";
 import { SegMode } from "../seg-mode";
 import { translate0f } from "./translate-0f";
@@ -289,9 +289,9 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       return grp2(c, op);
     case 0xc2: case 0xc3: {
       const imm = op === 0xc2 ? c.u16() : 0;
-      if (c.o32 && flatStack(c)) return jump(`{ const t = ${c.rd(32, "r[4]")}; r[4] = (r[4] + ${4 + imm}) | 0; s.eip = t >>> 0; }`);
+      if (c.o32 && flatStack(c)) return jump(`{ const t = ${c.rd(32, "r[4]")}; r[4] = (r[4] + ${4 + imm}) | 0; s.eip = t >>> 0; }`, NEAR);
       const sz = c.osize;
-      return jump(`{ const t = ${peekExpr(sz, 0)}; s.addSp(${(sz >> 3) + imm}); s.eip = t >>> 0; }`);
+      return jump(`{ const t = ${peekExpr(sz, 0)}; s.addSp(${(sz >> 3) + imm}); s.eip = t >>> 0; }`, NEAR);
     }
     case 0xc4: case 0xc5: {
       const m = c.modrm();
@@ -332,10 +332,10 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const rel = c.s8();
       const t = target(c, c.next + rel);
       const cnt = c.a32 ? "r[1]" : "(r[1] & 65535)";
-      if (op === 0xe3) return jump(`s.eip = ${cnt} === 0 ? ${t} : ${c.next};`);
+      if (op === 0xe3) return jump(`s.eip = ${cnt} === 0 ? ${t} : ${c.next};`, NEAR);
       const dec = c.a32 ? "const n = (r[1] - 1) | 0; r[1] = n;" : "const n = (r[1] - 1) & 65535; r[1] = (r[1] & -65536) | n;";
       const extra = op === 0xe0 ? ` && !${condExpr(4, known)}` : op === 0xe1 ? ` && ${condExpr(4, known)}` : "";
-      return jump(`{ ${dec} s.eip = n !== 0${extra} ? ${t} : ${c.next}; }`, { fRead: op === 0xe2 ? 0 : condReads(4, known) });
+      return jump(`{ ${dec} s.eip = n !== 0${extra} ? ${t} : ${c.next}; }`, { fRead: op === 0xe2 ? 0 : condReads(4, known), near: true });
     }
     case 0xe4: case 0xe5: case 0xec: case 0xed: {
       const sz: Size = op & 1 ? c.osize : 8;
@@ -351,7 +351,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
       const rel = c.o32 ? c.i32() : c.s16();
       const t = target(c, c.next + rel);
       const push = pushCode(c, String(c.next), c.osize);
-      return jump(`${push} s.eip = ${t};`, { call: { target: t, push } });
+      return jump(`${push} s.eip = ${t};`, { call: { target: t, push }, near: true });
     }
     case 0xe9: case 0xeb: {
       const rel = op === 0xeb ? c.s8() : c.o32 ? c.i32() : c.s16();
@@ -392,11 +392,11 @@ function grp5(c: Ctx, known: number): Out {
       return producer(incDec(m.reg === 1, sz, c.rm(m, sz, true), known), { mayBreak: !m.isReg, lockOk: memOnly(m) });
     case 2: {
       const t = sz === 32 ? "t >>> 0" : "t & 65535";
-      return jump(`{ const t = ${rmRead(c, m, sz)}; ${pushCode(c, String(c.next), sz)} s.eip = ${t}; }`);
+      return jump(`{ const t = ${rmRead(c, m, sz)}; ${pushCode(c, String(c.next), sz)} s.eip = ${t}; }`, NEAR);
     }
     case 4: {
       const t = sz === 32 ? "t >>> 0" : "t & 65535";
-      return jump(`{ const t = ${rmRead(c, m, sz)}; s.eip = ${t}; }`);
+      return jump(`{ const t = ${rmRead(c, m, sz)}; s.eip = ${t}; }`, NEAR);
     }
     case 3:
     case 5: {
