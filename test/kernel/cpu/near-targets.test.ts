@@ -5,12 +5,11 @@
 // block loops there instead. Every register, cycle, instruction count and port time must be what single steps
 // give, at any budget.
 import { expect } from "chai";
-import { Cpu } from "../../../kernel/cpu/cpu";
 import { DEFAULT_COST_MODEL } from "../../../kernel/cpu/cost-model";
 import { compileBlock, decodeRun } from "../../../kernel/cpu/decoder/block-builder";
-import type { PortIo } from "../../../kernel/cpu/io";
 import { flat32Mode } from "../../../kernel/cpu/seg-mode";
-import { CODE, enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
+import { CODE } from "../../support/flat-ring0";
+import { runInSlices } from "../../support/slices";
 
 const A = CODE + 0x11;
 const B = CODE + 0x16;
@@ -31,12 +30,8 @@ const SWITCH = [
 ];
 
 function run(slice: number): { state: number[]; seen: number[]; targets: number } {
-  const seen: number[] = [];
-  let cpu: Cpu | undefined = undefined;
-  const io: PortIo = { read: () => 0, write: () => void seen.push(cpu!.cycles) };
-  cpu = enterFlatRing0(new Cpu({ memory: flatRing0Memory([0xcf], SWITCH), io }));
-  for (let i = 0; i < 1_000_000 && !cpu.halted; i++) cpu.run(slice);
-  return { state: [cpu.eax, cpu.ebx, cpu.ecx, cpu.edx, cpu.esp, cpu.eip, cpu.getEflags(), cpu.cycles, cpu.instructions], seen, targets: cpu.likelyTargets };
+  const r = runInSlices(SWITCH, slice);
+  return { state: r.state, seen: r.seen, targets: r.cpu.likelyTargets };
 }
 
 describe("kernel/cpu: near transfers to their usual target (likelyTarget)", () => {

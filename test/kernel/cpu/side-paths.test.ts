@@ -4,13 +4,12 @@
 // cycle and instruction count, and the cycle count a port sees from inside a side path, must be what
 // single-stepping shows, at any budget.
 import { expect } from "chai";
-import { Cpu } from "../../../kernel/cpu/cpu";
 import { DEFAULT_COST_MODEL } from "../../../kernel/cpu/cost-model";
 import { compileBlock, decodeRun } from "../../../kernel/cpu/decoder/block-builder";
 import { shapeOf } from "../../../kernel/cpu/decoder/block-shape";
-import type { PortIo } from "../../../kernel/cpu/io";
 import { flat32Mode } from "../../../kernel/cpu/seg-mode";
-import { CODE, enterFlatRing0, flatRing0Memory } from "../../support/flat-ring0";
+import { CODE } from "../../support/flat-ring0";
+import { runInSlices } from "../../support/slices";
 
 // 0x00: mov ecx, 1000
 // 0x05: test cl, 1 ; jz 0x0f ; add eax, 3 ; jmp 0x12
@@ -25,23 +24,10 @@ const DIAMOND = [
   0xf4,
 ];
 
-function machine(): { cpu: Cpu; seen: number[] } {
-  const seen: number[] = [];
-  let cpu: Cpu | undefined = undefined;
-  const io: PortIo = { read: () => 0, write: () => void seen.push(cpu!.cycles) };
-  cpu = enterFlatRing0(new Cpu({ memory: flatRing0Memory([0xcf], DIAMOND), io }));
-  return { cpu, seen };
-}
-
-function state(cpu: Cpu): number[] {
-  return [cpu.eax, cpu.ebx, cpu.ecx, cpu.edx, cpu.esp, cpu.eip, cpu.getEflags(), cpu.cycles, cpu.instructions];
-}
-
-/** Runs to the HLT in slices of `slice` cycles. */
-function runInSlices(slice: number): { state: number[]; seen: number[]; inlined: number } {
-  const m = machine();
-  for (let i = 0; i < 1_000_000 && !m.cpu.halted; i++) m.cpu.run(slice);
-  return { state: state(m.cpu), seen: m.seen, inlined: m.cpu.inlinedJccs };
+/** Runs DIAMOND to the HLT in slices of `slice` cycles. */
+function runDiamond(slice: number): { state: number[]; seen: number[]; inlined: number } {
+  const r = runInSlices(DIAMOND, slice);
+  return { state: r.state, seen: r.seen, inlined: r.cpu.inlinedJccs };
 }
 
 describe("kernel/cpu: side paths (blocks as trees)", () => {
@@ -69,8 +55,8 @@ describe("kernel/cpu: side paths (blocks as trees)", () => {
   });
 
   it("inlines the loop's data-dependent branch, and every count is what single steps give", () => {
-    const whole = runInSlices(100_000);
-    const steps = runInSlices(1);
+    const whole = runDiamond(100_000);
+    const steps = runDiamond(1);
     expect(whole.inlined).to.be.greaterThan(0);
     expect(steps.inlined).to.equal(0);
     expect(whole.state).to.deep.equal(steps.state);
@@ -79,9 +65,9 @@ describe("kernel/cpu: side paths (blocks as trees)", () => {
   });
 
   it("stops at the same places at odd budgets (passes of different paths cut by the budget)", () => {
-    const steps = runInSlices(1);
+    const steps = runDiamond(1);
     for (const slice of [7, 13, 29, 61]) {
-      const r = runInSlices(slice);
+      const r = runDiamond(slice);
       expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
       expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
     }
@@ -102,12 +88,8 @@ const LIKELY = [
 ];
 
 function runLikely(slice: number): { state: number[]; seen: number[]; likely: number } {
-  const seen: number[] = [];
-  let cpu: Cpu | undefined = undefined;
-  const io: PortIo = { read: () => 0, write: () => void seen.push(cpu!.cycles) };
-  cpu = enterFlatRing0(new Cpu({ memory: flatRing0Memory([0xcf], LIKELY), io }));
-  for (let i = 0; i < 1_000_000 && !cpu.halted; i++) cpu.run(slice);
-  return { state: state(cpu), seen, likely: cpu.likelyJccs };
+  const r = runInSlices(LIKELY, slice);
+  return { state: r.state, seen: r.seen, likely: r.cpu.likelyJccs };
 }
 
 describe("kernel/cpu: forward Jccs taken on most runs (likelyJcc)", () => {
