@@ -501,8 +501,10 @@ export class Cpu extends CpuSystem {
       const hits = ++w.hits[at]!;
       if (hits >= INLINE_HITS && 4 * hits >= w.entries) {
         // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back
-        // to the block start), the block follows it instead, leaving at the fall-through.
-        if (4 * hits >= 3 * w.entries) {
+        // to the block start), the block follows it instead, leaving at the fall-through. In a block that loops
+        // a run is several passes, and a loop's exit is taken once per run but on few passes: the passes are
+        // counted as instructions run over the block's length (as for FOLLOW_MISSES).
+        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) {
           if (this.likelyJcc.size >= PROFILE_MAX) this.likelyJcc.clear();
           this.likelyJcc.add((b.phys + ((b.eips[k]! - b.eip) | 0)) >>> 0);
         }

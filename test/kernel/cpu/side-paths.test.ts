@@ -92,6 +92,19 @@ function runLikely(slice: number): { state: number[]; seen: number[]; likely: nu
   return { state: r.state, seen: r.seen, likely: r.cpu.likelyJccs };
 }
 
+// 0x00: mov esi, 200
+// 0x05: mov ecx, 3
+// 0x0a: dec ecx ; jz 0x12 ; add eax, 1 ; jmp 0x0a      (a block that loops: its JZ is taken once per run)
+// 0x12: nop x 10 ; out 0x80, al ; dec esi ; jnz 0x05
+// 0x21: hlt
+const LOOP_EXIT = [
+  0xbe, 0xc8, 0x00, 0x00, 0x00,
+  0xb9, 0x03, 0x00, 0x00, 0x00,
+  0x49, 0x74, 0x05, 0x83, 0xc0, 0x01, 0xeb, 0xf8,
+  ...new Array<number>(10).fill(0x90), 0xe6, 0x80, 0x4e, 0x75, 0xe4,
+  0xf4,
+];
+
 describe("kernel/cpu: forward Jccs taken on most runs (likelyJcc)", () => {
   it("decodeRun follows a likely Jcc whose taken side does not come back, leaving at its fall-through", () => {
     const fetch = (off: number): number => LIKELY[5 + off] ?? -1;
@@ -116,5 +129,15 @@ describe("kernel/cpu: forward Jccs taken on most runs (likelyJcc)", () => {
     expect(whole.state).to.deep.equal(steps.state);
     expect(whole.seen).to.deep.equal(steps.seen);
     for (const slice of [7, 29]) expect(runLikely(slice).state, `slices of ${slice}`).to.deep.equal(steps.state);
+  });
+
+  it("does not take a looping block's exit for likely: it leaves once per run but falls through on most passes", () => {
+    const whole = runInSlices(LOOP_EXIT, 100_000);
+    const steps = runInSlices(LOOP_EXIT, 1);
+    expect(whole.cpu.inlinedJccs).to.equal(1); // the JZ was judged (taken on every run)...
+    expect(whole.cpu.likelyJccs).to.equal(0); // ...but a run is three passes: not followed
+    expect(whole.state.slice(0, 3)).to.deep.equal([400, 0, 0]);
+    expect(whole.state).to.deep.equal(steps.state);
+    expect(whole.seen).to.deep.equal(steps.seen);
   });
 });
