@@ -96,6 +96,17 @@ const NEAR_TARGETS = 4;
 /** Runs of a block after which its near transfer is no longer watched (it closes few of them). */
 const NEAR_WATCH_ENTRIES = 4 * EXIT_WATCH_RUNS;
 
+/** The physical address of instruction `i` of block `b` (the key of the profile sets). */
+function insnPhys(b: Block, i: number): number {
+  return (b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0;
+}
+
+/** Adds `addr` to a profile set, which starts over past PROFILE_MAX (host memory stays bounded). */
+function remember(profile: Set<number>, addr: number): void {
+  if (profile.size >= PROFILE_MAX) profile.clear();
+  profile.add(addr);
+}
+
 /** The likelyTarget key of the instruction at offset `off` (within ±4 KiB) of the block starting at `phys`. */
 function nearKey(phys: number, off: number): number {
   return phys * 8192 + off + 4096;
@@ -328,6 +339,7 @@ export class Cpu extends CpuSystem {
       const fl = this.fl;
       if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) return;
       const eip = this.eip;
+      // findBlock's chain-link check, written out: a shared method for it cost bench-state 2-13% in wall time.
       const prev = b;
       b = null;
       if (prev.linkEpoch === this.epoch) {
@@ -460,10 +472,7 @@ export class Cpu extends CpuSystem {
   /** Drops `b` after a decision about its instruction `i`, whose physical address goes into `profile` (which
    * starts over past PROFILE_MAX): lookup compiles `b` again, and the epoch makes links to it stale. */
   private recompile(b: Block, i: number, profile: Set<number> | null): void {
-    if (profile !== null) {
-      if (profile.size >= PROFILE_MAX) profile.clear();
-      profile.add((b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0);
-    }
+    if (profile !== null) remember(profile, insnPhys(b, i));
     b.watch = null;
     b.kill();
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
@@ -504,10 +513,7 @@ export class Cpu extends CpuSystem {
         // to the block start), the block follows it instead, leaving at the fall-through. In a block that loops
         // a run is several passes, and a loop's exit is taken once per run but on few passes: the passes are
         // counted as instructions run over the block's length (as for FOLLOW_MISSES).
-        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) {
-          if (this.likelyJcc.size >= PROFILE_MAX) this.likelyJcc.clear();
-          this.likelyJcc.add((b.phys + ((b.eips[k]! - b.eip) | 0)) >>> 0);
-        }
+        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) remember(this.likelyJcc, insnPhys(b, k));
         this.recompile(b, k, this.inlinedJcc);
         return;
       }
@@ -650,26 +656,23 @@ export class Cpu extends CpuSystem {
         }
       : (off: number): number => (off < avail && off >= below ? mem.read(phys + off, 1) : -1);
     const queries: number[] = [];
-    const ask = (q: Question, set: ReadonlySet<number>) => (off: number): boolean => {
-      const yes = set.has(phys + off);
-      queries.push(q, off, yes ? 1 : 0);
-      return yes;
+    const ask = (q: Question) => (off: number): number => {
+      const a = this.profileAnswer(q, phys, off);
+      queries.push(q, off, a);
+      return a;
     };
+    const yes = (q: Question) => (off: number): boolean => ask(q)(off) === 1;
     let insns;
     let page2 = -1;
     let fetched = fetch;
     try {
       insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, {
         follow: FOLLOW_JUMPS,
-        keepJcc: ask(Question.KeepJcc, this.keptJcc),
-        inlineJcc: ask(Question.InlineJcc, this.inlinedJcc),
-        likelyJcc: ask(Question.LikelyJcc, this.likelyJcc),
-        likelyTarget: (off) => {
-          const t = this.likelyTarget.get(nearKey(phys, off)) ?? -1;
-          queries.push(Question.LikelyTarget, off, t);
-          return t;
-        },
-        alone: ask(Question.Alone, this.mmioInsns),
+        keepJcc: yes(Question.KeepJcc),
+        inlineJcc: yes(Question.InlineJcc),
+        likelyJcc: yes(Question.LikelyJcc),
+        likelyTarget: ask(Question.LikelyTarget),
+        alone: yes(Question.Alone),
       });
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
@@ -703,17 +706,22 @@ export class Cpu extends CpuSystem {
     return this.install(t, eip, phys, single, page2, ram);
   }
 
+  /** What the profile answers the decoder of a block at `phys` about its instruction at `off`: 1 or 0 for the
+   * sets, the usual target's EIP or -1 for LikelyTarget (the recorded form of Template.queries). */
+  private profileAnswer(q: Question, phys: number, off: number): number {
+    switch (q) {
+      case Question.KeepJcc: return this.keptJcc.has(phys + off) ? 1 : 0;
+      case Question.InlineJcc: return this.inlinedJcc.has(phys + off) ? 1 : 0;
+      case Question.LikelyJcc: return this.likelyJcc.has(phys + off) ? 1 : 0;
+      case Question.Alone: return this.mmioInsns.has(phys + off) ? 1 : 0;
+      case Question.LikelyTarget: return this.likelyTarget.get(nearKey(phys, off)) ?? -1;
+    }
+  }
+
   /** Whether the profile answers a template's decode got still hold at `phys`. */
   private answersHold(queries: readonly number[], phys: number): boolean {
     for (let k = 0; k < queries.length; k += 3) {
-      const q = queries[k];
-      const at = phys + queries[k + 1]!;
-      if (q === Question.LikelyTarget) {
-        if ((this.likelyTarget.get(nearKey(phys, queries[k + 1]!)) ?? -1) !== queries[k + 2]) return false;
-        continue;
-      }
-      const set = q === Question.KeepJcc ? this.keptJcc : q === Question.InlineJcc ? this.inlinedJcc : q === Question.LikelyJcc ? this.likelyJcc : this.mmioInsns;
-      if (set.has(at) !== (queries[k + 2] === 1)) return false;
+      if (this.profileAnswer(queries[k] as Question, phys, queries[k + 1]!) !== queries[k + 2]) return false;
     }
     return true;
   }
