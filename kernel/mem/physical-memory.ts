@@ -65,11 +65,13 @@ export class PhysicalMemory {
       throw new RangeError(`RAM size must be 1..${MAX_RAM_BYTES} bytes, got ${sizeBytes}`);
     }
     this.size = Math.ceil(sizeBytes / PAGE_SIZE) * PAGE_SIZE;
-    const buf = new ArrayBuffer(this.size);
-    this.u8 = new Uint8Array(buf);
-    this.i32 = new Int32Array(buf);
+    // The code-line bytes follow RAM in its buffer: a machine's largest side table is then mapped as lazily
+    // as its RAM (alone, 1 MiB per 64 MiB could come from the host heap and be cleared whole).
+    const buf = new ArrayBuffer(this.size + (this.size >>> 6));
+    this.u8 = new Uint8Array(buf, 0, this.size);
+    this.i32 = new Int32Array(buf, 0, this.size >>> 2);
     this.codePages = new Uint8Array(this.size / PAGE_SIZE);
-    this.codeLines = new Uint8Array(this.size >>> 6);
+    this.codeLines = new Uint8Array(buf, this.size, this.size >>> 6);
   }
 
   /** Maps a device window (`readOnly`: guest stores into it are refused, see writeProtected); overlapping windows are a wiring bug and throw. */
