@@ -7,6 +7,7 @@ import { Block, BlockCache, ExitWatch, estimateBlockBytes } from "./block-cache"
 import { Question, sameBytes, templateKey, TEMPLATES, type Template } from "./block-templates";
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
+import { SegMode } from "./seg-mode";
 import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
 import { mainPath, midPathJccs } from "./decoder/block-shape";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
@@ -68,6 +69,9 @@ export interface CpuSavedState {
 
 const BUDGET_EXIT: CpuExit = { kind: "budget" };
 const FAST_SIZE = 8192;
+/** Entries of the jump cache (Cpu.jumpBlock). */
+const JUMP_CACHE_SIZE = 4096;
+const FLAT_CS = SegMode.FlatCS;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
@@ -117,6 +121,18 @@ export class Cpu extends CpuSystem {
   private readonly cache: BlockCache;
   /** Direct-mapped front of the cache by physical address (entries are validated on use). */
   private readonly fast: (Block | null)[] = new Array<Block | null>(FAST_SIZE).fill(null);
+  /**
+   * The jump cache: blocks by the EIP they start at, in flat code, for the transfers chain links miss (a RET
+   * to one of many call sites, a jump table): two links per block hold the usual successors, and this holds
+   * the rest without a translation and a cache lookup. An entry holds only in the epoch it was made in: the
+   * epoch moves with every change of translations, code, segment mode or block (mmu.ts), which is all a
+   * flat-code block's validity at an EIP depends on. Direct-mapped, entries overwritten on collision.
+   */
+  private readonly jumpBlock: (Block | null)[] = new Array<Block | null>(JUMP_CACHE_SIZE).fill(null);
+  private readonly jumpEip = new Float64Array(JUMP_CACHE_SIZE);
+  private readonly jumpEpoch = new Float64Array(JUMP_CACHE_SIZE);
+  /** Blocks put in the jump cache (diagnostics: few while it serves the transfers links miss). */
+  jumpFills = 0;
   private readonly intr: InterruptSource | null;
   private stopReason: string | null = null;
   /** Cycles charged beyond a previous budget (extra event costs), paid first by the next run. */
@@ -346,6 +362,12 @@ export class Cpu extends CpuSystem {
         if (prev.n1Eip === eip) b = prev.n1;
         else if (prev.n2Eip === eip) b = prev.n2;
       }
+      // Then the jump cache, here in the loop: probed in findBlock instead, it saved nothing (the call was the cost).
+      if (b === null && (this.segMode & FLAT_CS) !== 0) {
+        const k = eip & (JUMP_CACHE_SIZE - 1);
+        const j = this.jumpBlock[k]!;
+        if (this.jumpEip[k] === eip && this.jumpEpoch[k] === this.epoch && j.valid) b = j;
+      }
       if (b === null || b.cost > this.left) b = this.findBlock(eip, false);
     }
   }
@@ -377,7 +399,16 @@ export class Cpu extends CpuSystem {
         } else {
           b = found;
           // An interpreted instruction is re-checked against memory on every fetch: never chained to.
-          if (!single && prev !== null && b.code === null) this.link(prev, b);
+          if (!single && b.code === null) {
+            if (prev !== null) this.link(prev, b);
+            if ((this.segMode & FLAT_CS) !== 0) {
+              const k = eip & (JUMP_CACHE_SIZE - 1);
+              this.jumpBlock[k] = b;
+              this.jumpEip[k] = eip;
+              this.jumpEpoch[k] = this.epoch;
+              this.jumpFills++;
+            }
+          }
         }
       }
       if (b.cost > this.left && b.count > 1) {
