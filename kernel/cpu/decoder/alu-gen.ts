@@ -122,6 +122,16 @@ export function shiftImm(op: number, size: Size, dst: Operand, count: number): F
   };
 }
 
+/** ROL (`left`) or ROR of `dst` by the constant `count` (1..31), computing no flags: the Out.bare of a rotate
+ * whose CF and OF no one reads. Null for a count that is a multiple of the size (rare: the helper does it). */
+export function rotateBare(left: boolean, size: Size, dst: Operand, count: number): string | null {
+  const n = count % size;
+  if (n === 0) return null;
+  const [up, down] = left ? [n, size - n] : [size - n, n];
+  const a = size === 32 ? dst.get : `(${dst.get} & ${(1 << size) - 1})`;
+  return `${dst.pre} const a = ${a}; ${dst.set(`(a << ${up}) | (a >>> ${down})`)}`;
+}
+
 /** IMUL dst, a, b (two/three operand forms): truncated product, CF=OF on signed overflow. */
 export function imulOp(size: Size, dstSet: (v: string) => string, pre: string, a: string, b: string): FlagFrag {
   const body =

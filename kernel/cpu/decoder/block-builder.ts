@@ -337,15 +337,21 @@ function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: 
  * producer writes last): a fragment that reads them depends on the previous producer (decodeInsn's `known`). */
 const READS_FLAG_LOCALS = /\bl[kabrc]\b(?!\s*=[^=])/;
 
-/** Whether instruction i can run its flag-free code (Insn.bare, INC/DEC: saves reading CF through the CPU):
- * the next instruction overwrites every status flag without reading any (not even through the locals) and
- * cannot fault, and nothing leaves the block in between, so no one can see the flags i would compute. */
-function flagsDead(insns: readonly Insn[], i: number): boolean {
+/** Whether instruction i can run its flag-free code (Insn.bare: INC/DEC, saving the read of CF through the
+ * CPU; ROL/ROR by a constant, saving the helper): a later instruction on its path overwrites every status
+ * flag without reading any (not even through the locals) and cannot fault, and the ones in between touch no
+ * flag, cannot fault and cannot leave the block (no branch, guard, break or path end), so no one can see the
+ * flags i would compute. */
+function flagsDead(insns: readonly Insn[], end: readonly boolean[], i: number): boolean {
   const ins = insns[i]!;
-  const next = insns[i + 1];
-  if (ins.bare === "" || ins.mayBreak || next === undefined) return false;
-  return next.fWrite === STATUS && next.fRead === 0 && next.branch === undefined && !mayFault(next) &&
-    !READS_FLAG_LOCALS.test(next.code);
+  if (ins.bare === "" || ins.mayBreak || end[i]) return false;
+  for (let j = i + 1; j < insns.length; j++) {
+    const next = insns[j]!;
+    if (next.fRead !== 0 || next.branch !== undefined || mayFault(next) || READS_FLAG_LOCALS.test(next.code)) return false;
+    if (next.fWrite === STATUS) return true;
+    if (next.fWrite !== 0 || next.mayBreak || next.guard >= 0 || end[j]) return false;
+  }
+  return false;
 }
 
 /** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
@@ -359,7 +365,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   // they need nothing from earlier stores; nothing is live after a path's last instruction, unless it calls a
   // CPU helper (INT n, IRET, HLT...) that may read the stored flags without declaring it.
   const keep: boolean[] = new Array<boolean>(n).fill(true);
-  const dead = insns.map((_, i) => !end[i] && flagsDead(insns, i));
+  const dead = insns.map((_, i) => flagsDead(insns, end, i));
   const liveIn = (from: number, to: number): number => {
     const order: number[] = [];
     forPath(insns, from, to, (i) => order.push(i));

@@ -2,7 +2,7 @@
 // fragment (out.ts). Two-byte (0F) opcodes are in translate-0f.ts. Executes nothing.
 import { CS, DS, ES, FS, GS, SS } from "../cpu-state";
 import { DF, STATUS } from "../flags";
-import { aluOp, condExpr, condReads, imulOp, incDec, negOp, shiftImm, testOp } from "./alu-gen";
+import { aluOp, condExpr, condReads, imulOp, incDec, negOp, rotateBare, shiftImm, testOp } from "./alu-gen";
 import { Ctx, regGet, regOperand, regSet, type ModRm, type Size } from "./context";
 import { branch, flagsHelper, jump, NEAR, plain, producer, REST_CYCLES, undef, type Out } from "./out";
 import { mulDivMember, peekExpr, popExpr, pushStmt, rt } from "./runtime";
@@ -109,6 +109,10 @@ function grp2(c: Ctx, op: number): Out {
     const f = shiftImm(m.reg, size, dst, imm);
     if (f) return producer(f, { mayBreak: !m.isReg });
     count = String(imm);
+    // ROL/ROR of a register by a constant: the helper sets CF and OF and keeps the other flags; where no one
+    // can see CF and OF (flagsDead) the block runs the rotate alone.
+    const bare = m.isReg && (m.reg === 0 || m.reg === 1) ? rotateBare(m.reg === 0, size, dst, imm) : null;
+    if (bare !== null) return flagsHelper(`const v = s.grp2(${m.reg}, ${size}, ${dst.get}, ${count}); ${dst.set("v")}`, { mayBreak: false, bare });
   }
   return flagsHelper(`${dst.pre} const v = s.grp2(${m.reg}, ${size}, ${dst.get}, ${count!}); ${dst.set("v")}`);
 }
