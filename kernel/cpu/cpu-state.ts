@@ -119,6 +119,11 @@ export class CpuState {
     }
   }
 
+  /** Carry flag (0/1) of a lazy record held elsewhere: a compiled block's locals (alu-gen incDec). */
+  cfOf(k: number, a: number, b: number, r: number, c: number): number {
+    return lazyCF(k, a, b, r, c);
+  }
+
   /** Carry flag as 0/1. */
   getCF(): number {
     return this.fK === 0 ? this.fl & CF : lazyCF(this.fK, this.fA, this.fB, this.fR, this.fC);

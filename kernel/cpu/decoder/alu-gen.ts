@@ -75,12 +75,17 @@ export function testOp(size: Size, a: Operand, src: string): FlagFrag {
   };
 }
 
+/** CF (0/1) of the current flags where no producer is known statically: the block's locals when they hold a
+ * record (lk set: a looping block's later passes start with the last pass's), else the CPU's. Exact anywhere in
+ * a block, because lk is non-zero only while the locals hold the latest record (exits store it then). */
+export const CURRENT_CF = "(lk !== 0 ? s.cfOf(lk, la, lb, lr, lc) : s.getCF())";
+
 /** INC (dec=false) or DEC: CF preserved (read from the current flags). */
 export function incDec(dec: boolean, size: Size, dst: Operand, known = 0): FlagFrag {
   const kind = dec ? Lazy.Dec : Lazy.Inc;
   const cf = cfExpr(known);
   return {
-    code: `${dst.pre} const a = ${dst.get}; const v = (a ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")} const c = ${cf ?? "s.getCF()"}; ${rec(kind, size, "a", "1", "v", "c")}`,
+    code: `${dst.pre} const a = ${dst.get}; const v = (a ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")} const c = ${cf ?? CURRENT_CF}; ${rec(kind, size, "a", "1", "v", "c")}`,
     ...(cf === null ? { bare: `${dst.pre} const v = (${dst.get} ${dec ? "-" : "+"} 1) | 0; ${dst.set("v")}` } : {}),
     store: storeFor(kind),
     producer: packKind(kind, size),

@@ -4,6 +4,7 @@
 // instruction overwrites before anyone reads them, and re-creates the exact flags at every exit.
 import type { CostModel } from "../cost-model";
 import { STATUS } from "../flags";
+import { CURRENT_CF } from "./alu-gen";
 import { Ctx, TooLong, type ByteFetch } from "./context";
 import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
@@ -305,7 +306,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
  * they throw goes through the block's handler; flag helpers; CLI). */
 const TIME_BLIND = new Set<string>([
   "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
-  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", "fixFlags", "cond", "getCF", "setStatus", "cmc", "clc", "stc", "cli",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli",
 ] satisfies RuntimeMember[]);
 
 /** Whether code calls or reads no CPU member but TIME_BLIND ones. */
@@ -385,6 +386,21 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     return live;
   };
   const blockLiveIn = liveIn(0, n);
+  // Whether a pass can read flags through the CPU before writing them: then a looping block stores its record
+  // before it starts the next pass (FIX at the back edge). An INC/DEC that takes CF from the locals when they
+  // hold a record (CURRENT_CF) needs no store: the next pass finds the last one's record in the locals.
+  const entryReadsCpu = (from: number, to: number, written: number): boolean => {
+    let w = written;
+    for (let i = from; i < to; i += 1 + insns[i]!.side) {
+      const ins = insns[i]!;
+      const reads = end[i] && callsHelper(ins.code) ? STATUS : ins.fRead;
+      if ((reads & ~w) !== 0 && !ins.code.includes(CURRENT_CF)) return true;
+      if (ins.side > 0 && entryReadsCpu(i + 1, i + 1 + ins.side, w | ins.fWrite)) return true;
+      w |= ins.fWrite;
+    }
+    return false;
+  };
+  const fixAtBackEdge = blockLiveIn !== 0 && entryReadsCpu(0, n, 0);
   // The main path's last instruction, and whether that path loops back to the start (a side path that does is
   // usually the rare way).
   let mainEnd = 0;
@@ -412,7 +428,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const p = cycles[after[k]!]!;
-      const fix = blockLiveIn !== 0 ? ` ${FIX} lk = 0;` : "";
+      const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
       const n = counts[after[k]!]!;
       if (budget) return `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; continue; } ${leave(t, after[k]!)}`;
       return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; continue; } ${leave(t, after[k]!)}`;

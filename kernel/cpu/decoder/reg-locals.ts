@@ -15,7 +15,7 @@ import type { RuntimeMember } from "./runtime";
 const REGISTER_BLIND = new Set<string>([
   "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
   "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
-  "fixFlags", "cond", "getCF", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
+  "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
 ] satisfies RuntimeMember[]);
 
 const ESP = 4;

@@ -11,7 +11,7 @@ export const RUNTIME_MEMBERS = [
   "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
   "segSel", "segBase", "cr0", "x87",
   // block exits and flags
-  "ex", "fixFlags", "cond", "getCF", "setStatus",
+  "ex", "fixFlags", "cond", "getCF", "cfOf", "setStatus",
   // memory (tlbR/tlbW/m8/m32: only through memoryLocals, for the inline TLB hits of rdExpr/wrStmt)
   "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
   "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf", "pushfValue", "popfValue",
