@@ -75,8 +75,8 @@ const FLAT_CS = SegMode.FlatCS;
 const HALT_EXIT: CpuExit = { kind: "halt" };
 /** Whether blocks run through JMP rel within their page (superblocks; see decodeRun). */
 const FOLLOW_JUMPS = true;
-/** Most instruction addresses remembered in each of Cpu.mmioInsns, Cpu.keptJcc and Cpu.inlinedJcc; past it a set starts over
- * (host speed only: a forgotten address is learnt again). */
+/** Most entries each profile set or map of Cpu holds (mmioInsns, keptJcc, inlinedJcc, likelyJcc, likelyTarget); past
+ * it one starts over (host speed only: a forgotten address is learnt again). */
 const PROFILE_MAX = 4096;
 
 /** A followed backward Jcc that falls through this often, on at least half the block's runs, is kept as an
@@ -100,15 +100,21 @@ const NEAR_TARGETS = 4;
 /** Runs of a block after which its near transfer is no longer watched (it closes few of them). */
 const NEAR_WATCH_ENTRIES = 4 * EXIT_WATCH_RUNS;
 
-/** The physical address of instruction `i` of block `b` (the key of the profile sets). */
-function insnPhys(b: Block, i: number): number {
-  return (b.phys + ((b.eips[i]! - b.eip) | 0)) >>> 0;
+/** The offset of instruction `i` of block `b` from the block's start. */
+function insnOffset(b: Block, i: number): number {
+  return (b.eips[i]! - b.eip) | 0;
 }
 
-/** Adds `addr` to a profile set, which starts over past PROFILE_MAX (host memory stays bounded). */
-function remember(profile: Set<number>, addr: number): void {
+/** The physical address of instruction `i` of block `b` (the key of the profile sets). */
+function insnPhys(b: Block, i: number): number {
+  return (b.phys + insnOffset(b, i)) >>> 0;
+}
+
+/** A profile set or map, emptied first when it holds PROFILE_MAX entries (host memory stays bounded; a
+ * forgotten decision is learnt again). */
+function bounded<T extends { readonly size: number; clear(): void }>(profile: T): T {
   if (profile.size >= PROFILE_MAX) profile.clear();
-  profile.add(addr);
+  return profile;
 }
 
 /** The likelyTarget key of the instruction at offset `off` (within ±4 KiB) of the block starting at `phys`. */
@@ -401,13 +407,7 @@ export class Cpu extends CpuSystem {
           // An interpreted instruction is re-checked against memory on every fetch: never chained to.
           if (!single && b.code === null) {
             if (prev !== null) this.link(prev, b);
-            if ((this.segMode & FLAT_CS) !== 0) {
-              const k = eip & (JUMP_CACHE_SIZE - 1);
-              this.jumpBlock[k] = b;
-              this.jumpEip[k] = eip;
-              this.jumpEpoch[k] = this.epoch;
-              this.jumpFills++;
-            }
+            this.fillJumpCache(eip, b);
           }
         }
       }
@@ -425,6 +425,16 @@ export class Cpu extends CpuSystem {
     }
     this.stepSingle = single;
     return b;
+  }
+
+  /** Puts `b` in the jump cache under `eip`, for this epoch (flat code only; step's loop reads it). */
+  private fillJumpCache(eip: number, b: Block): void {
+    if ((this.segMode & FLAT_CS) === 0) return;
+    const k = eip & (JUMP_CACHE_SIZE - 1);
+    this.jumpBlock[k] = b;
+    this.jumpEip[k] = eip;
+    this.jumpEpoch[k] = this.epoch;
+    this.jumpFills++;
   }
 
   /** A block (this.cur) threw `e` at its instruction this.fi: the cycles and instructions before it are
@@ -503,7 +513,7 @@ export class Cpu extends CpuSystem {
   /** Drops `b` after a decision about its instruction `i`, whose physical address goes into `profile` (which
    * starts over past PROFILE_MAX): lookup compiles `b` again, and the epoch makes links to it stale. */
   private recompile(b: Block, i: number, profile: Set<number> | null): void {
-    if (profile !== null) remember(profile, insnPhys(b, i));
+    if (profile !== null) bounded(profile).add(insnPhys(b, i));
     b.watch = null;
     b.kill();
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
@@ -544,7 +554,7 @@ export class Cpu extends CpuSystem {
         // to the block start), the block follows it instead, leaving at the fall-through. In a block that loops
         // a run is several passes, and a loop's exit is taken once per run but on few passes: the passes are
         // counted as instructions run over the block's length (as for FOLLOW_MISSES).
-        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) remember(this.likelyJcc, insnPhys(b, k));
+        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) bounded(this.likelyJcc).add(insnPhys(b, k));
         this.recompile(b, k, this.inlinedJcc);
         return;
       }
@@ -570,8 +580,7 @@ export class Cpu extends CpuSystem {
     let best = 0;
     for (let k = 1; k < w.targets.length; k++) if (w.targetHits[k]! > w.targetHits[best]!) best = k;
     if (4 * w.targetHits[best]! < 3 * w.nearRuns) return false;
-    if (this.likelyTarget.size >= PROFILE_MAX) this.likelyTarget.clear();
-    this.likelyTarget.set(nearKey(b.phys, (b.eips[w.nearIndex]! - b.eip) | 0), w.targets[best]!);
+    bounded(this.likelyTarget).set(nearKey(b.phys, insnOffset(b, w.nearIndex)), w.targets[best]!);
     this.recompile(b, w.nearIndex, null);
     return true;
   }
@@ -767,7 +776,7 @@ export class Cpu extends CpuSystem {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
       const exits = t.exits.filter((_, k) => !this.inlinedJcc.has((phys + t.exitOffsets[k]!) >>> 0));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
-      const near = c.nearExit >= 0 && !this.likelyTarget.has(nearKey(phys, (c.eips[c.nearIndex]! - eip) | 0)) ? c.nearExit : -1;
+      const near = c.nearExit >= 0 && !this.likelyTarget.has(nearKey(phys, insnOffset(b, c.nearIndex))) ? c.nearExit : -1;
       if (t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
     }
     if (ram) {
