@@ -474,12 +474,14 @@ export class Cpu extends CpuSystem {
   private idlePass(b: Block, idle: IdleLoop): number {
     if (!this.idleReadsRam(idle)) return b.fn(this);
     const left = this.left;
-    this.left = idle.pass - 1;
+    const cap = idle.pass - 1;
+    this.left = cap;
     let done: number;
     try {
       done = b.fn(this);
     } finally {
-      this.left = left;
+      // What the block charged itself beyond its up-front cost (an inner loop's passes) stays charged.
+      this.left = left - (cap - this.left);
     }
     if (done === idle.n && this.eip === b.eip && this.brk === 0 && left >= idle.pass) {
       const m = Math.floor(left / idle.pass);
@@ -726,7 +728,12 @@ export class Cpu extends CpuSystem {
     // An idle loop is recognised on the main path; its block is that path alone (idlePass counts its passes).
     const idle = this.idleSkip && !single && page2 < 0 ? recogniseIdleLoop(mainPath(insns), fetched) : null;
     if (idle !== null) insns = mainPath(insns);
-    const c = compileBlock(insns, single);
+    // An idle loop further on stays out of the block's inner loops: the block leaves at its back edge, and the
+    // block that starts there is recognised.
+    const run = insns;
+    const idleFrom = (i: number): boolean =>
+      this.idleSkip && recogniseIdleLoop(run.slice(i), (off) => fetched(off + ((run[i]!.eip - eip) | 0))) !== null;
+    const c = compileBlock(insns, single, idleFrom);
     const dump = blockDumpSink();
     if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm));
     this.compiledBlocks++;

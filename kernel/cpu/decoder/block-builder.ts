@@ -1,6 +1,7 @@
 // Turns a run of decoded instructions into one JavaScript function (a superblock: it continues past
 // not-taken conditional branches, which become side exits, and a branch back to its own start becomes
-// a loop inside the function with an exact budget check per pass). Drops lazy-flag stores that a later
+// a loop inside the function with an exact budget check per pass, as does a branch back to an earlier
+// instruction of its main path: inner-loops.ts). Drops lazy-flag stores that a later
 // instruction overwrites before anyone reads them, and re-creates the exact flags at every exit.
 import type { CostModel } from "../cost-model";
 import { STATUS } from "../flags";
@@ -12,6 +13,7 @@ import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
 import { memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
+import { innerLoops, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
@@ -356,8 +358,9 @@ function flagsDead(insns: readonly Insn[], end: readonly boolean[], i: number): 
 }
 
 /** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
- * `single`). */
-export function compileBlock(insns: readonly Insn[], single = false): Compiled {
+ * `single`). `idleLoop(i)`: the main path's instructions from i on start an idle loop the CPU fast-forwards
+ * (then they do not become an inner loop). */
+export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (i: number) => boolean = never): Compiled {
   const n = insns.length;
   const start = insns[0]!.eip;
   const shape = shapeOf(insns);
@@ -418,30 +421,43 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     if (end[i] && x.guard === start) return true;
     return end[i] && i !== mainEnd && !x.setsEip && next(i) === start;
   });
+  // Loops inside the main path (inner-loops.ts), by the index of their first instruction and of their back edge.
+  const inner = single ? [] : innerLoops(insns, shape, (from, to) => entryReadsCpu(from, to, 0), idleLoop);
+  const innerAt = new Map<number, InnerLoop>(inner.map((x) => [x.head, x]));
+  const innerBack = new Map<number, InnerLoop>(inner.map((x) => [x.back, x]));
+  // With inner loops, a pass of the block's own loop starts again through its label (a plain `continue` would
+  // start the inner loop's next pass).
+  const again = inner.length > 0 ? "continue pass;" : "continue;";
   // Leaves after instruction k for `t`, or, at the block start in a looping block, starts the next pass when
   // the budget holds it (charging this pass: the run loop charged the dearest pass up front).
   // A looping block whose instructions call nothing that reads or changes the budget or the instruction count
   // (TIME_BLIND) keeps both in locals from pass to pass, stored at its exits and in its fault handler: no
   // loads and stores of the CPU object per pass. Others (port I/O giving back REST_CYCLES, helpers) keep them
   // up to date in the CPU.
-  const budget = loops && insns.every((x) => timeBlind(x.code) && (x.branch === undefined || timeBlind(x.branch.cond)));
+  const budget = (loops || inner.length > 0) && insns.every((x) => timeBlind(x.code) && (x.branch === undefined || timeBlind(x.branch.cond)));
+  // Charges a pass of `p` cycles and `n` instructions and goes on with `next` when the budget holds it.
+  const charge = (p: number, n: number, fix: string, next: string): string =>
+    budget
+      ? `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; ${next} }`
+      : `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; ${next} }`;
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
-      const p = cycles[after[k]!]!;
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
-      const n = counts[after[k]!]!;
-      if (budget) return `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; continue; } ${leave(t, after[k]!)}`;
-      return `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; continue; } ${leave(t, after[k]!)}`;
+      return `${charge(cycles[after[k]!]!, counts[after[k]!]!, fix, again)} ${leave(t, after[k]!)}`;
     }
+    // An inner loop's back edge: the pass head..k is charged on top of the block's own pass (the run loop charged
+    // that one up front, and gives back what the block's path did not run from where it leaves).
+    const loop = innerBack.get(k);
+    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue in${loop.head};`)} ${leave(t, after[k]!)}`;
     return leave(t, after[k]!);
   };
   // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
   // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
   // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
-  const regs = loops && mainLoops ? new RegisterLocals() : null;
+  const regs = (loops && mainLoops) || inner.length > 0 ? new RegisterLocals() : null;
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
   let opaques = 0;
-  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? "for (;;) { i = 0;" : ""];
+  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? `${inner.length > 0 ? "pass: " : ""}for (;;) { i = 0;` : ""];
   let lo = 0;
   let bytes = 0;
   const emit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
@@ -449,6 +465,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
     const off = (ins.eip - start) | 0;
     lo = Math.min(lo, off);
     bytes = Math.max(bytes, off + ins.len);
+    if (innerAt.has(i)) parts.push(`in${i}: for (;;) {`);
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
     // CPU can fault, so pure register and flag arithmetic does not set it.
     if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
@@ -464,6 +481,7 @@ export function compileBlock(insns: readonly Insn[], single = false): Compiled {
       } else if (b.cond === "true") parts.push(exitTo(b.taken, i));
       else if (last) parts.push(`if (${cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
       else parts.push(`if (${cond}) { ${exitTo(b.taken, i)} }`);
+      if (innerBack.has(i)) parts.push("break; }");
       return;
     }
     const rest = String(shape.cost - cycles[i]! - ins.cost);
