@@ -173,10 +173,14 @@ export class Uart16550 implements Device<Uart16550State> {
       case MCR:
         return this.mcr;
       case LSR: {
-        this.refill();
+        const moved = this.refill();
         const lsr = (this.rx.length > 0 ? LSR_DR : 0) | (this.overrun ? LSR_OE : 0) | LSR_THRE | LSR_TEMT;
-        this.overrun = false; // OE is cleared by reading LSR
-        this.update();
+        // OE is cleared by reading LSR. The interrupt state depends on nothing else this read can change, so a
+        // polled LSR that found no new byte and no overrun leaves the IRQ line as it is (a polling loop's read).
+        if (moved || this.overrun) {
+          this.overrun = false;
+          this.update();
+        }
         return lsr;
       }
       case MSR: {
@@ -308,9 +312,12 @@ export class Uart16550 implements Device<Uart16550State> {
   }
 
   /** Moves host input into the receive FIFO while there is room; the host is disconnected in loopback. */
-  private refill(): void {
-    if (this.loopback) return;
+  /** Returns whether it moved any byte. */
+  private refill(): boolean {
+    if (this.input.length === 0 || this.loopback) return false;
+    const before = this.rx.length;
     while (this.rx.length < this.depth && this.input.length > 0) this.rx.push(this.input.shift() ?? 0);
+    return this.rx.length !== before;
   }
 
   private writeFcr(v: number): void {

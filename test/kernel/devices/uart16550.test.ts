@@ -101,6 +101,18 @@ describe("kernel/devices/uart16550", () => {
     expect(uart.read(RBR)).to.equal(1);
     expect(irq.level).to.equal(false);
   });
+  it("reading LSR drops the IRQ line of an overrun at once; polling it again changes nothing", () => {
+    const { uart, irq } = make();
+    uart.write(MCR, 1, 0x10);
+    uart.write(IER, 1, 0x04); // line status interrupts only
+    uart.write(RBR, 1, 1);
+    uart.write(RBR, 1, 2); // no FIFO: the second byte overruns
+    expect(irq.level).to.equal(true);
+    expect(uart.read(LSR) & 0x02).to.equal(0x02);
+    expect(irq.level).to.equal(false);
+    expect(uart.read(LSR)).to.equal(0x61);
+    expect(irq.level).to.equal(false);
+  });
   it("host input waits for DTR and RTS (flow control), and for an interrupt-driven guest's receive interrupt", () => {
     const polled = make().uart;
     expect(polled.receiverLine().ready).to.equal(false);
