@@ -88,6 +88,17 @@ describe("kernel/cpu: idle loops are fast-forwarded exactly (issue 14)", () => {
     }
   });
 
+  it("a polling loop whose block goes on into an inner loop: the passes that one charges itself stay charged", () => {
+    // mov ebx, 5; 1: pause; cmp dword [FLAG], 0; je 1b; mov ecx, 7; 2: dec ecx; jnz 2b; mov edx, ebx; hlt
+    const code = [0xbb, 5, 0, 0, 0, 0xf3, 0x90, 0x83, 0x3d, ...le32(FLAG), 0x00, 0x74, 0xf5, 0xb9, 7, 0, 0, 0, 0x49, 0x75, 0xfd, 0x89, 0xda, 0xf4];
+    for (const irqAt of [3, 16]) {
+      const on = trace(code, true, SLICES, irqAt);
+      expect(on.lines).to.deep.equal(trace(code, false, SLICES, irqAt).lines);
+      expect(on.skipped).to.be.greaterThan(0);
+      expect(on.lines[on.lines.length - 1]).to.match(/halt.* flag=1 halted=true/);
+    }
+  });
+
   it("a register-based loop (cmp byte [esi+2], 0 / test eax / jmp back) is exact too", () => {
     // mov esi, FLAG-2; 1: cmp byte [esi+2], 0; jne 2f; test eax, eax; jmp 1b; 2: hlt
     const code = [0xbe, ...le32(FLAG - 2), 0x80, 0x7e, 0x02, 0x00, 0x75, 0x04, 0x85, 0xc0, 0xeb, 0xf6, 0xf4];
