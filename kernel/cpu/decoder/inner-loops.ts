@@ -22,24 +22,35 @@ export interface InnerLoop {
  * The inner loops of a block, disjoint and in order. A stretch head..back qualifies when:
  * - it is one run of the main path (no side path inside it), back is a Jcc there whose fall-through is the
  *   next instruction (not the path's last instruction, not a followed Jcc) and head is not the block start;
- * - `readsOnEntry(head, back + 1)` is false: a pass reads no flag it has not written itself (an INC/DEC that
- *   takes CF from the locals, CURRENT_CF, reads whichever record they hold). So nothing needs the flag record
- *   stored into the CPU at the back edge, and no fragment of the pass depends on the flag producer the decoder
- *   knew before head (a Jcc, CF kept by INC, specialised for it): it reads only what the pass produced;
+ * - `readsOnEntry(head, back + 1)` is false: a pass reads nothing from the CPU's flags that it has not written
+ *   itself, so nothing needs the flag record stored into the CPU at the back edge;
+ * - the flag producer the decoder knew before head is the one it knows after back: a fragment specialised for
+ *   that producer must find it on both ways in. Reading the flag locals is not the only way to depend on it:
+ *   DEC after TEST compiles CF to the constant 0, SBB after ADD compares the ADD's operands;
  * - `idle(head)` is false: a polling loop the CPU fast-forwards (idle-loop.ts) stays the start of a block of its
  *   own, where it is recognised.
  */
-export function innerLoops(insns: readonly Insn[], shape: Shape, readsOnEntry: (from: number, to: number) => boolean, idle: (head: number) => boolean): InnerLoop[] {
+export function innerLoops(
+  insns: readonly Insn[],
+  shape: Shape,
+  readsOnEntry: (from: number, to: number) => boolean,
+  idle: (head: number) => boolean,
+): InnerLoop[] {
   const n = insns.length;
   const start = insns[0]!.eip;
   const main: number[] = [];
   forPath(insns, 0, n, (i) => main.push(i));
   const at = new Map<number, number>(); // EIP -> its latest main-path position so far
+  const known: number[] = []; // the decoder's known producer before each main-path position (decodeRun)
   const found: InnerLoop[] = [];
+  let k = 0;
   let free = 0; // first main-path position a new loop may start at (loops stay disjoint)
   for (let p = 0; p < main.length; p++) {
     const j = main[p]!;
     const ins = insns[j]!;
+    known.push(k);
+    if (ins.producer > 0) k = ins.producer;
+    else if (ins.producer === 0) k = 0;
     at.set(ins.eip, p);
     const b = ins.branch;
     if (b === undefined || b.cond === "true" || b.taken === start || shape.end[j] || ins.side > 0) continue;
@@ -47,7 +58,7 @@ export function innerLoops(insns: readonly Insn[], shape: Shape, readsOnEntry: (
     const q = at.get(b.taken);
     if (q === undefined || q >= p || q < free) continue;
     const h = main[q]!;
-    if (j - h !== p - q || readsOnEntry(h, j + 1) || idle(h)) continue;
+    if (j - h !== p - q || readsOnEntry(h, j + 1) || known[q] !== k || idle(h)) continue;
     found.push({ head: h, back: j, cycles: shape.cycles[j]! + ins.cost - shape.cycles[h]!, count: j + 1 - h });
     free = p + 1;
   }

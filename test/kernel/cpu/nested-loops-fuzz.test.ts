@@ -1,0 +1,94 @@
+// A differential fuzz of block shapes (issue 14): seeded random programs of two nested loops, with ALU and flag
+// instructions (producers and readers of every kind the decoder specialises for: ADD/ADC/SUB/SBB, INC/DEC,
+// rotates, CMC/CLC/STC, LAHF/SAHF, PUSHF, CMOV/SETcc, a Jcc skipping one instruction) and memory operands, run in
+// whole blocks at several budgets must end as single steps end: registers, EFLAGS, cycles, instructions and the
+// cycle count at every OUT. It found the two inner-loop cases of inner-loops.test.ts.
+import { expect } from "chai";
+import { Rng } from "../../../scripts/fuzz/rng";
+import { runInSlices } from "../../support/slices";
+import { d32 } from "./snippets";
+
+const PROGRAMS = 80;
+const SEED = 20261203;
+const SLICES = [1_000_000, 3, 7, 13, 29, 97];
+/** EAX, EBX, EDX, ESI: ECX and EDI count the loops, ESP is the stack. */
+const REGS = [0, 3, 2, 6];
+
+function instruction(rng: Rng): number[] {
+  const a = REGS[rng.below(4)]!;
+  const b = REGS[rng.below(4)]!;
+  const rm = 0xc0 | (b << 3) | a;
+  switch (rng.below(23)) {
+    case 0: return [0x01, rm]; // add a, b
+    case 1: return [0x11, rm]; // adc
+    case 2: return [0x29, rm]; // sub
+    case 3: return [0x19, rm]; // sbb
+    case 4: return [0x31, rm]; // xor
+    case 5: return [0x40 + a]; // inc
+    case 6: return [0x48 + a]; // dec
+    case 7: return [0x81, 0xc0 | a, ...d32(rng.u32() >>> 1)]; // add a, imm32
+    case 8: return [0xc1, 0xc0 | a, 1 + rng.below(7)]; // rol a, imm8
+    case 9: return [0x0f, 0x92, 0xc0 | a]; // setb (the low byte of a, or of another register)
+    case 10: return [0xf5]; // cmc
+    case 11: return [0x83, 0xd0 | a, rng.below(256)]; // adc a, imm8
+    case 12: return [0x0f, 0x42, 0xc0 | (a << 3) | b]; // cmovb a, b
+    case 13: return [0x9f]; // lahf
+    case 14: return [0x9e]; // sahf
+    case 15: return [rng.below(2) === 0 ? 0xf8 : 0xf9]; // clc / stc
+    case 16: return [0x9c, 0x5e]; // pushf; pop esi
+    case 17: return [0x01, 0x05 | (a << 3), ...d32(0x5000)]; // add [0x5000], a
+    case 18: return [0xff, 0x05, ...d32(0x5004)]; // inc dword [0x5004]
+    case 19: return [0x8b, 0x05 | (a << 3), ...d32(0x5000)]; // mov a, [0x5000]
+    case 20: {
+      const skipped = instruction(rng);
+      return [0x72 + 2 * rng.below(4), skipped.length, ...skipped]; // jb/jz/jbe/js over one instruction
+    }
+    case 21: return [0x39, rm]; // cmp
+    default: return [0x85, rm]; // test
+  }
+}
+
+function run(rng: Rng, n: number): number[] {
+  let out: number[] = [];
+  for (let i = 0; i < n; i++) out = out.concat(instruction(rng));
+  return out;
+}
+
+/**
+ * mov ecx, K; L1: PRE; [dec ebx]; mov edi, M; L2: INNER; dec edi; jnz L2; MID; [out 0x80, al]; dec ecx; jnz L1;
+ * POST; mov eax, [0x5000]; add ebx, [0x5004]; hlt. The optional DEC before the inner head gives the decoder the
+ * producer it knows at the inner back edge: both ways in alike, which an inner loop needs.
+ */
+function program(rng: Rng): number[] | null {
+  const pre = run(rng, rng.below(4));
+  const inner = [...run(rng, 1 + rng.below(5)), 0x4f];
+  const mid = run(rng, rng.below(4));
+  const post = run(rng, rng.below(3));
+  const head = [...pre, ...(rng.below(2) === 0 ? [0x4b] : []), 0xbf, ...d32(1 + rng.below(9))];
+  const tail = [...mid, ...(rng.below(2) === 0 ? [0xe6, 0x80] : []), 0x49];
+  const outer = head.length + inner.length + 2 + tail.length + 2;
+  if (outer > 128) return null; // rel8 reach
+  return [0xb9, ...d32(2 + rng.below(30)), ...head, ...inner, 0x75, -(inner.length + 2) & 0xff, ...tail, 0x75, -outer & 0xff, ...post,
+    0x8b, 0x05, ...d32(0x5000), 0x03, 0x1d, ...d32(0x5004), 0xf4];
+}
+
+describe("kernel/cpu: nested loops in whole blocks match single steps (seeded fuzz)", () => {
+  it(`${PROGRAMS} programs, seed ${SEED}, budgets ${SLICES.join(", ")}`, function () {
+    this.timeout(120_000);
+    const rng = new Rng(SEED);
+    let ran = 0;
+    while (ran < PROGRAMS) {
+      const code = program(rng);
+      if (code === null) continue;
+      ran++;
+      const steps = runInSlices(code, 1);
+      expect(steps.cpu.halted, Buffer.from(code).toString("hex")).to.equal(true);
+      for (const slice of SLICES) {
+        const blocks = runInSlices(code, slice);
+        const what = `program ${ran} (${Buffer.from(code).toString("hex")}), slices of ${slice}`;
+        expect(blocks.state, what).to.deep.equal(steps.state);
+        expect(blocks.seen, what).to.deep.equal(steps.seen);
+      }
+    }
+  });
+});
