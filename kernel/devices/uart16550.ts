@@ -311,8 +311,8 @@ export class Uart16550 implements Device<Uart16550State> {
     else this.rx.push(byte);
   }
 
-  /** Moves host input into the receive FIFO while there is room; the host is disconnected in loopback. */
-  /** Returns whether it moved any byte. */
+  /** Moves host input into the receive FIFO while there is room (the host is disconnected in loopback); returns
+   * whether it moved any byte. */
   private refill(): boolean {
     if (this.input.length === 0 || this.loopback) return false;
     const before = this.rx.length;

@@ -68,6 +68,13 @@ export function shapeOf(insns: readonly Insn[]): Shape {
   return { end, after, cycles, counts, eips, cost };
 }
 
+/** Whether the instruction after `i` in `insns` is the one after it in memory (a Jcc there is an exit when taken;
+ * one the block runs through to its target is followed by that target instead). */
+export function fallsThrough(insns: readonly Insn[], i: number): boolean {
+  const ins = insns[i]!;
+  return insns[i + 1]?.eip === ((ins.eip + ins.len) >>> 0);
+}
+
 /** The main path alone: side paths dropped, their Jccs ordinary exits again (a linear block). */
 export function mainPath(insns: readonly Insn[]): readonly Insn[] {
   if (insns.every((x) => x.side === 0)) return insns; // already linear: no copy on every compile
@@ -90,7 +97,7 @@ export function midPathJccs(insns: readonly Insn[]): { followed: number[] | null
     const ins = insns[i]!;
     if (ins.side > 0) visit(i + 1, i + 1 + ins.side);
     else if (!last && ins.branch !== undefined && ins.branch.cond !== "true") {
-      (insns[i + 1]!.eip === ((ins.eip + ins.len) >>> 0) ? exits : followed).push(i);
+      (fallsThrough(insns, i) ? exits : followed).push(i);
     }
   });
   visit(0, insns.length);

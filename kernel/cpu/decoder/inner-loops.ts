@@ -5,7 +5,7 @@
 // the block function, with the same exact budget check per pass as the block's own loop. Pure: it reads the
 // decoded instructions and their shape.
 import type { Insn } from "./insn";
-import { forPath, type Shape } from "./block-shape";
+import { fallsThrough, forPath, type Shape } from "./block-shape";
 
 /** Instructions head..back of the main path run again while the Jcc at `back` is taken. */
 export interface InnerLoop {
@@ -54,7 +54,7 @@ export function innerLoops(
     at.set(ins.eip, p);
     const b = ins.branch;
     if (b === undefined || b.cond === "true" || b.taken === start || shape.end[j] || ins.side > 0) continue;
-    if (insns[j + 1]!.eip !== ((ins.eip + ins.len) >>> 0)) continue; // followed: its next instruction is its target
+    if (!fallsThrough(insns, j)) continue; // followed: its next instruction is its target
     const q = at.get(b.taken);
     if (q === undefined || q >= p || q < free) continue;
     const h = main[q]!;

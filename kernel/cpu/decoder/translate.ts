@@ -105,16 +105,17 @@ function grp2(c: Ctx, op: number): Out {
   else count = "(r[1] & 255)";
   const dst = c.rm(m, size, true);
   if (imm === 0) return plain(`${dst.pre}`);
+  let bare: string | null = null;
   if (imm > 0) {
     const f = shiftImm(m.reg, size, dst, imm);
     if (f) return producer(f, { mayBreak: !m.isReg });
     count = String(imm);
     // ROL/ROR of a register by a constant: the helper sets CF and OF and keeps the other flags; where no one
     // can see CF and OF (flagsDead) the block runs the rotate alone.
-    const bare = m.isReg && (m.reg === 0 || m.reg === 1) ? rotateBare(m.reg === 0, size, dst, imm) : null;
-    if (bare !== null) return flagsHelper(`const v = s.grp2(${m.reg}, ${size}, ${dst.get}, ${count}); ${dst.set("v")}`, { mayBreak: false, bare });
+    if (m.isReg && (m.reg === 0 || m.reg === 1)) bare = rotateBare(m.reg === 0, size, dst, imm);
   }
-  return flagsHelper(`${dst.pre} const v = s.grp2(${m.reg}, ${size}, ${dst.get}, ${count!}); ${dst.set("v")}`);
+  const call = `const v = s.grp2(${m.reg}, ${size}, ${dst.get}, ${count!}); ${dst.set("v")}`;
+  return bare === null ? flagsHelper(`${dst.pre} ${call}`) : flagsHelper(call, { mayBreak: false, bare });
 }
 
 function grp3(c: Ctx, op: number): Out {
