@@ -17,9 +17,6 @@ export class Block {
   idle: IdleLoop | null = null;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
-  /** The position fn returns after a whole pass when the block has no side paths (its count: nothing to give
-   * back, as many instructions as the position says); -1 for a tree of paths (block-builder Compiled.whole). */
-  whole = -1;
   constructor(
     readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */

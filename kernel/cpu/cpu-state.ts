@@ -98,19 +98,6 @@ export class CpuState {
     }
   }
 
-  /** Leaves a compiled block: stores its local lazy record, sets EIP, returns the instructions completed. */
-  ex(k: number, a: number, b: number, r: number, c: number, eip: number, n: number): number {
-    if (k !== 0) {
-      this.fK = k;
-      this.fA = a;
-      this.fB = b;
-      this.fR = r;
-      this.fC = c;
-    }
-    this.eip = eip;
-    return n;
-  }
-
   /** Makes the status flags concrete in fl. */
   materializeFlags(): void {
     if (this.fK !== 0) {

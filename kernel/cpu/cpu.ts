@@ -341,11 +341,7 @@ export class Cpu extends CpuSystem {
         b = this.blockFault(e);
         continue;
       }
-      this.cur = null;
-      if (done !== b.whole) {
-        this.left += b.cost - b.prefix[done]!;
-        this.instructions += b.counts[done]!;
-      } else this.instructions += done; // a whole pass of a block without side paths
+      this.cur = null; // the block settled its cycles and instructions itself (block-builder's settle)
       if (b.watch !== null) this.watchExits(b, b.watch, done, this.instructions - before);
       if (single || b.code !== null || !b.valid) {
         this.brk = 0;
@@ -480,12 +476,12 @@ export class Cpu extends CpuSystem {
     try {
       done = b.fn(this);
     } finally {
-      // What the block charged itself beyond its up-front cost (an inner loop's passes) stays charged.
+      // What the block charged or gave back itself (an inner loop's passes, the cost of what it did not run) stays.
       this.left = left - (cap - this.left);
     }
     if (done === idle.n && this.eip === b.eip && this.brk === 0 && left >= idle.pass) {
       const m = Math.floor(left / idle.pass);
-      this.left = left - m * idle.pass;
+      this.left -= m * idle.pass; // on top of what the pass settled (the rest of the block's cost, given back)
       this.instructions += m * idle.n;
       this.idleSkipped += m;
     }
@@ -655,7 +651,6 @@ export class Cpu extends CpuSystem {
     const c = compileBlock(insns, true);
     const code = u8.slice(phys, phys + c.bytes);
     const b = new Block(c.fn, eip, phys, this.segMode, 1, c.cost, c.eips, c.prefix, c.counts, -1, estimateBlockBytes(c.source.length, 1) + code.length, code);
-    b.whole = c.whole;
     if (this.cache.add(b, true)) this.dropReferences();
     return b;
   }
@@ -777,7 +772,6 @@ export class Cpu extends CpuSystem {
   private install(t: Template, eip: number, phys: number, single: boolean, page2: number, ram: boolean): Block {
     const c = t.compiled;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, estimateBlockBytes(c.source.length, c.count));
-    b.whole = c.whole;
     b.idle = t.idle;
     if (!single) {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).

@@ -50,6 +50,22 @@ export class CpuSystem extends CpuArith {
     this.msrs = new MsrFile(apic);
   }
 
+  /** Leaves a compiled block at its position `n`: stores its local lazy record, sets EIP, gives `back` cycles of
+   * the cost charged up front back to the budget, counts the `ran` instructions, and returns `n`. */
+  ex(k: number, a: number, b: number, r: number, c: number, eip: number, n: number, back: number, ran: number): number {
+    if (k !== 0) {
+      this.fK = k;
+      this.fA = a;
+      this.fB = b;
+      this.fR = r;
+      this.fC = c;
+    }
+    this.eip = eip;
+    this.left += back;
+    this.instructions += ran;
+    return n;
+  }
+
   /**
    * Cycles the TSC counts beyond those executed, set by the machine's owner: the cycles skipped while the vCPU
    * sat in HLT (`boot`), or all module time since the partition's boot that it did not run (an FV partition:

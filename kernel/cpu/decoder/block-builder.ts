@@ -24,16 +24,14 @@ export type { BlockFn } from "./runtime";
 /** A compiled block and what the run loop needs to account for it. */
 export interface Compiled {
   readonly fn: BlockFn;
-  /** By instruction index (a fault there) and by position (what fn returned; block-shape.ts): the EIP, and
-   * the cycles and instructions its path ran before it. In a block without side paths prefix[i] is the cycles
+  /** By instruction index (a fault there: Cpu.blockFault accounts from these) and by position (where fn leaves;
+   * block-shape.ts): the EIP, and the cycles and instructions its path ran before it. In a block without side paths prefix[i] is the cycles
    * of instructions 0..i-1 and counts[i] = i. */
   readonly eips: readonly number[];
   readonly prefix: readonly number[];
   readonly counts: readonly number[];
   /** Cycles of the dearest path through the block (what the run loop charges up front). */
   readonly cost: number;
-  /** Without side paths: count, the position of a whole pass (prefix = cost, counts = count); -1 otherwise. */
-  readonly whole: number;
   /** The position fn returns when the main path ends with a near transfer that sets EIP itself (RET, JMP r/m...),
    * whose targets Cpu watches (likelyTarget); -1 otherwise. */
   readonly nearExit: number;
@@ -63,10 +61,10 @@ const SPILL = "$spill$";
 /** `$reload:0,4$`: the locals of registers 0 and 4 are loaded again. */
 const RELOAD = (regs: readonly number[]): string => `$reload:${regs.join(",")}$`;
 
-/** Leaves the block at `eip` after `n` instructions, storing the registers and the local flag record
- * (BlockRuntime.ex). */
-function leave(eip: number, n: number): string {
-  return `{ ${SPILL} return s.ex(lk, la, lb, lr, lc, ${eip}, ${n}); }`;
+/** Leaves the block at `eip` at position `n`, storing the registers and the local flag record, giving `back`
+ * cycles back to the budget and counting `ran` instructions (BlockRuntime.ex). */
+function leave(eip: number, n: number, back: number, ran: number): string {
+  return `{ ${SPILL} return s.ex(lk, la, lb, lr, lc, ${eip}, ${n}, ${back}, ${ran}); }`;
 }
 
 /** The spaces compact() drops, as one alternation: each branch keeps its character in its own group. */
@@ -440,16 +438,24 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     budget
       ? `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; ${next} }`
       : `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; ${next} }`;
+  // Leaving at position d, the block settles its own account: the run loop charged the whole cost up front, and
+  // the cycles of what the path did not run go back; the instructions it ran are counted. Constants here, where
+  // the run loop would have looked them up in prefix and counts on every exit.
+  const settle = (d: number): string => {
+    const back = shape.cost - cycles[d]!;
+    return `${back !== 0 ? `s.left += ${back};` : ""} ${counts[d]! !== 0 ? `s.instructions += ${counts[d]!};` : ""}`;
+  };
+  const out = (t: number, d: number): string => leave(t, d, shape.cost - cycles[d]!, counts[d]!);
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
-      return `${charge(cycles[after[k]!]!, counts[after[k]!]!, fix, again)} ${leave(t, after[k]!)}`;
+      return `${charge(cycles[after[k]!]!, counts[after[k]!]!, fix, again)} ${out(t, after[k]!)}`;
     }
     // An inner loop's back edge: the pass head..k is charged on top of the block's own pass (the run loop charged
     // that one up front, and gives back what the block's path did not run from where it leaves).
     const loop = innerBack.get(k);
-    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue in${loop.head};`)} ${leave(t, after[k]!)}`;
-    return leave(t, after[k]!);
+    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue in${loop.head};`)} ${out(t, after[k]!)}`;
+    return out(t, after[k]!);
   };
   // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
   // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
@@ -496,18 +502,18 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     if (keep[i] && ins.store !== "") parts.push(local(ins.store));
     // A near transfer run through to its usual target: anywhere else, the block leaves with EIP as it set it.
     // One whose usual target is the block start ends its path: the block loops when it goes there.
-    if (ins.guard >= 0 && !ins.setsEip) parts.push(`if (s.eip !== ${ins.guard}) { ${SPILL} ${FIX} return ${after[i]}; }`);
+    if (ins.guard >= 0 && !ins.setsEip) parts.push(`if (s.eip !== ${ins.guard}) { ${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]}; }`);
     else if (ins.guard === start && loops) parts.push(`if (s.eip === ${start}) { ${exitTo(start, i)} }`);
     if (i === mainEnd) {
       // The main path's last instruction. A single-instruction block that falls through is position-independent,
       // so its function can be shared.
       if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
-      parts.push(`${SPILL} ${FIX} return ${after[i]};`);
+      parts.push(`${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]};`);
     } else if (last) {
-      parts.push(ins.setsEip ? `${SPILL} ${FIX} return ${after[i]};` : exitTo(next(i), i));
+      parts.push(ins.setsEip ? `${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]};` : exitTo(next(i), i));
     } else if (ins.mayBreak) {
       // The instruction after it on its path (a CALL run through goes on at its target).
-      parts.push(`if (s.brk) ${leave(insns[i + 1]!.eip, i + 1)}`);
+      parts.push(`if (s.brk) ${out(insns[i + 1]!.eip, i + 1)}`);
     }
   });
   emit(0, n);
@@ -525,8 +531,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     SHARED.set(source, fn);
     sharedChars += source.length;
   }
-  const whole = insns.every((x) => x.side === 0) ? n : -1;
   const last = insns[mainEnd]!;
   const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? after[mainEnd]! : -1;
-  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, whole, nearExit, nearIndex: mainEnd, count: n, lo, bytes, source };
+  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo, bytes, source };
 }

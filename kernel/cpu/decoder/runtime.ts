@@ -32,7 +32,9 @@ export type RuntimeMember = (typeof RUNTIME_MEMBERS)[number];
 /** The CPU as compiled block code sees it. */
 export type BlockRuntime = Pick<Cpu, RuntimeMember>;
 
-/** A compiled block function: runs the block, returns how many instructions of the last pass completed. */
+/** A compiled block function: runs the block, settles its own account (the cycles of what it did not run go
+ * back to the budget the run loop charged up front, the instructions it ran are counted: block-builder's
+ * settle), and returns the position it left at (block-shape.ts; Cpu's exit watch reads it). */
 export type BlockFn = (s: BlockRuntime) => number;
 
 /** `s.NAME` for a runtime member (checked by the compiler). */

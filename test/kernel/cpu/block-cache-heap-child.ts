@@ -15,4 +15,4 @@ const before = process.memoryUsage().heapUsed;
 for (let i = 0; i < 30; i++) cpu.run(20_000);
 gc();
 const heapGrowth = process.memoryUsage().heapUsed - before;
-process.stdout.write(JSON.stringify({ heapGrowth, evictions: cpu.blockCacheStats.evictions, blocks: cpu.cachedBlocks }) + "\n");
+process.stdout.write(JSON.stringify({ heapGrowth, evictions: cpu.blockCacheStats.evictions, blocks: cpu.cachedBlocks, compiledChars: cpu.compiledChars }) + "\n");
