@@ -32,6 +32,10 @@ export class CpuSystem extends CpuArith {
   fi = 0;
   /** Instructions retired since reset. */
   instructions = 0;
+  /** True while an INS reads its element from the port (one by one); an IN reads with it false. A port served
+   * by another partition tells by it where the data goes at the resume (kernel/ioreq/ioreq-client.ts), since
+   * EDI in the register array need not be current during an IN (a block may hold it in a local). */
+  insElement = false;
   /** Cycles consumed before the current run slice, and the slice's budget (see cycleNow). */
   protected cycBase = 0;
   protected runBudget = 0;
@@ -530,7 +534,14 @@ export class CpuSystem extends CpuArith {
         const l = this.strLin(ES, di, bytes, 1);
         const p = this.translate(l, true, this.cpl === 3); // fault before the port is read
         if (this.mem.hasWriteProtection && this.mem.writeProtected(p)) throw new WriteProtectFault(l, p, this.cpl === 3); // so is a refused store: the data stays in the device
-        this.wrN(bytes, l, this.io.read((r[2]! & 0xffff) as IoPort, bytes as 1 | 2 | 4));
+        let v: number;
+        this.insElement = true;
+        try {
+          v = this.io.read((r[2]! & 0xffff) as IoPort, bytes as 1 | 2 | 4);
+        } finally {
+          this.insElement = false;
+        }
+        this.wrN(bytes, l, v);
         advDi = true;
         break;
       }

@@ -22,8 +22,11 @@ export const IOREQ_STOP = "waiting on a forwarded device access (ioreq)";
 /** What an IN left to fix up once its data is known. */
 export interface PendingIn {
   readonly size: 1 | 2 | 4;
-  /** EDI at the access: INS advances it, IN never does. */
+  /** EDI at an INS's access: where its element goes (for an IN, whatever the register array held). */
   readonly edi: number;
+  /** The access was an INS's element (Cpu.insElement), not an IN. Undefined in a snapshot from before this was
+   * recorded: then, as then, an EDI that moved since the access tells an INS. */
+  readonly ins: boolean | undefined;
   /** Elements of a batched INS (1: a single IN or INS). */
   readonly count: number;
   /** A batched INS: linear address of its first element and the step between elements (+/- size). */
@@ -98,7 +101,7 @@ export class IoreqClient {
       return true;
     }
     const data = r.data & floatingBus(p.size);
-    if (cpu.edi !== p.edi) {
+    if (p.ins ?? cpu.edi !== p.edi) {
       // INS stored the placeholder at ES:EDI and advanced EDI (32-bit addressing, as a Multiboot kernel uses).
       const bytes = new Uint8Array(p.size);
       for (let i = 0; i < p.size; i++) bytes[i] = (data >>> (8 * i)) & 0xff;
@@ -113,9 +116,9 @@ export class IoreqClient {
   }
 
   /** The fix-up an IN still waits for, for the FV machine's snapshot (null: none). */
-  saveState(): { size: number; edi: number; count: number; lin: number; step: number } | null {
+  saveState(): { size: number; edi: number; ins: boolean; count: number; lin: number; step: number } | null {
     const p = this.pendingIn;
-    return p === undefined ? null : { size: p.size, edi: p.edi, count: p.count, lin: p.lin, step: p.step };
+    return p === undefined ? null : { size: p.size, edi: p.edi, ins: p.ins ?? false, count: p.count, lin: p.lin, step: p.step };
   }
 
   /** Restores what saveState gave (checked by readPendingIn). */
@@ -136,7 +139,7 @@ export class IoreqClient {
       throw new Error(`forwarded access to port 0x${port.toString(16)} while the vCPU waits on another`);
     }
     this.hub.issue(this.client, device, port, size, dir, value, this.now(), count, bytes);
-    if (dir === IoreqDir.IN) this.pendingIn = { size, edi: cpu.edi, count, lin: at?.lin ?? 0, step: at?.step ?? 0 };
+    if (dir === IoreqDir.IN) this.pendingIn = { size, edi: cpu.edi, ins: cpu.insElement, count, lin: at?.lin ?? 0, step: at?.step ?? 0 };
     cpu.requestStop(IOREQ_STOP);
     // A placeholder the guest never sees: resume() overwrites it before the vCPU runs again.
     return 0;
@@ -151,5 +154,6 @@ export function readPendingIn(f: Fields | undefined): PendingIn | undefined {
   const count = f.int("count", 1, maxCount(size as 1 | 2 | 4));
   const step = f.int("step", -4, 4);
   if (count > 1 && Math.abs(step) !== size) f.oneOf("step", []);
-  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff), count, lin: f.int("lin", 0, 0xffff_ffff), step };
+  const ins = f.isAbsent("ins") ? undefined : f.bool("ins");
+  return { size: size as 1 | 2 | 4, edi: f.int("edi", 0, 0xffff_ffff), ins, count, lin: f.int("lin", 0, 0xffff_ffff), step };
 }

@@ -10,18 +10,14 @@ import type { RuntimeMember } from "./runtime";
 
 /** CPU members generated code may call or read without the CPU looking at the general registers: memory
  * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag
- * helpers, OUT (devices never see the registers: a hypercall or stop is handled after the block returns)
- * and block bookkeeping. */
+ * helpers, IN and OUT (devices never see the registers: a hypercall or stop is handled after the block returns;
+ * a served port tells an IN from an INS by Cpu.insElement, not by EDI) and block bookkeeping. */
 const REGISTER_BLIND = new Set<string>([
   "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
   "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
-  "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioOutAt", "pushfValue", "popfValue",
+  "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
 ] satisfies RuntimeMember[]);
 
-/** Members that read the registers but write none: the locals are stored before, and only the registers the
- * fragment's own text writes are loaded again after. IN: a port served by another partition records EDI, to
- * tell at its resume an IN (EDI unchanged) from an INS (kernel/ioreq/ioreq-client.ts). */
-const READS_ONLY = new Set<string>(["ioInAt"] satisfies RuntimeMember[]);
 
 const ESP = 4;
 /** Helpers that read the registers but write none but ESP (the stack helpers): after one, only ESP and
@@ -43,10 +39,6 @@ export function opaqueWrites(code: string): readonly number[] | null {
   for (const m of code.matchAll(MEMBER)) {
     const name = m[1]!;
     if (REGISTER_BLIND.has(name)) continue;
-    if (READS_ONLY.has(name)) {
-      out ??= new Set<number>();
-      continue;
-    }
     if (!WRITES_ESP_ONLY.has(name)) return ALL;
     out ??= new Set<number>();
     out.add(ESP);
