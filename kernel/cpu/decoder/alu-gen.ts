@@ -33,8 +33,10 @@ export function storeFor(kind: Lazy): string {
   }
 }
 
+/** The statements recording a lazy producer in the block's locals. A kind that has no use for `lc` sets it to 0:
+ * the earlier producer's (a shift's or IMUL's carry) is then dead, and V8 drops its computation. */
 function rec(kind: Lazy, size: Size, a: string, b: string, v: string, c?: string): string {
-  return `lk = ${packKind(kind, size)}; la = ${a}; lb = ${b}; lr = ${v};${c === undefined ? "" : ` lc = ${c};`}`;
+  return `lk = ${packKind(kind, size)}; la = ${a}; lb = ${b}; lr = ${v}; lc = ${c ?? 0};`;
 }
 
 /** ALU operation `op` (0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP) on `dst` with source expression `src`. */

@@ -76,6 +76,13 @@ const CASES: readonly Case[] = [
     segMode: flat32Mode(3),
   },
   {
+    name: "multiply-accumulate",
+    what: "bench-matrix's inner loop: each producer that has no carry of its own sets lc = 0, so IMUL's carry (a float multiply) is dead",
+    // top: mov edx, [ecx]; add eax, 0x60; add ecx, 4; imul edx, [eax-0x60]; add ebx, edx; cmp eax, esi; jne top; ret
+    code: [0x8b, 0x11, 0x83, 0xc0, 0x60, 0x83, 0xc1, 0x04, 0x0f, 0xaf, 0x50, 0xa0, 0x01, 0xd3, 0x39, 0xf0, 0x75, 0xee, 0xc3],
+    segMode: flat32Mode(0),
+  },
+  {
     name: "port-io",
     what: "PUSHF/CLI/IN/OUT/POPF inside one block: IN/OUT get the cycles charged after them, POPF and OUT a stop check",
     // pushfd; cli; in al, dx; out 0x80, al; popfd; inc eax; ret
