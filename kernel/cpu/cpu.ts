@@ -143,8 +143,12 @@ export class Cpu extends CpuSystem {
   private stopReason: string | null = null;
   /** Cycles charged beyond a previous budget (extra event costs), paid first by the next run. */
   private debt = 0;
+  /** The block that ran last, whose chain links the next lookup tries (step's loop keeps it in a local and
+   * stores it where it ends or looks a block up). */
   private prev: Block | null = null;
-  /** The block running (or last run): a code write to its pages stops it after the writing instruction. */
+  /** The block running: a code write to its pages stops it after the writing instruction. Null outside step's
+   * loop and while it looks a block up (an instruction fetch must not wait: retryableAccess); between two
+   * chained blocks it still names the first, which nothing reads then. */
   private cur: Block | null = null;
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
@@ -329,8 +333,8 @@ export class Cpu extends CpuSystem {
    * methods of their own, so that V8's optimised loop stays small and their rare paths do not deoptimise it. */
   private step(single: boolean): void {
     let b = this.findBlock(this.eip, single);
+    single = this.stepSingle; // read again only where a block comes from findBlock or blockFault
     while (b !== null) {
-      single = this.stepSingle;
       this.left -= b.cost;
       this.cur = b;
       const before = this.instructions;
@@ -339,23 +343,30 @@ export class Cpu extends CpuSystem {
         done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
       } catch (e) {
         b = this.blockFault(e);
+        single = this.stepSingle;
         continue;
       }
-      this.cur = null; // the block settled its cycles and instructions itself (block-builder's settle)
+      // The block settled its cycles and instructions itself (block-builder's settle). `cur` and `prev` are left
+      // for the next block to overwrite, and stored only where the loop ends or looks a block up (see below).
       if (b.watch !== null) this.watchExits(b, b.watch, done, this.instructions - before);
       if (single || b.code !== null || !b.valid) {
+        this.cur = null;
         this.brk = 0;
         this.prev = null;
         return;
       }
-      this.prev = b;
-      if (this.brk !== 0) {
+      if (this.brk !== 0 || this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted) {
+        this.cur = null;
         this.brk = 0;
+        this.prev = b;
         return;
       }
-      if (this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted) return;
       const fl = this.fl;
-      if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) return;
+      if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) {
+        this.cur = null;
+        this.prev = b;
+        return;
+      }
       const eip = this.eip;
       // findBlock's chain-link check, written out: a shared method for it cost bench-state 2-13% in wall time.
       const prev = b;
@@ -370,7 +381,12 @@ export class Cpu extends CpuSystem {
         const j = this.jumpBlock[k]!;
         if (this.jumpEip[k] === eip && this.jumpEpoch[k] === this.epoch && j.valid) b = j;
       }
-      if (b === null || b.cost > this.left) b = this.findBlock(eip, false);
+      if (b === null || b.cost > this.left) {
+        this.cur = null;
+        this.prev = prev;
+        b = this.findBlock(eip, false);
+        single = this.stepSingle;
+      }
     }
   }
 
