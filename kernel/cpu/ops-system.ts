@@ -57,13 +57,7 @@ export class CpuSystem extends CpuArith {
   /** Leaves a compiled block at its position `n`: stores its local lazy record, sets EIP, gives `back` cycles of
    * the cost charged up front back to the budget, counts the `ran` instructions, and returns `n`. */
   ex(k: number, a: number, b: number, r: number, c: number, eip: number, n: number, back: number, ran: number): number {
-    if (k !== 0) {
-      this.fK = k;
-      this.fA = a;
-      this.fB = b;
-      this.fR = r;
-      this.fC = c;
-    }
+    this.fixFlags(k, a, b, r, c);
     this.eip = eip;
     this.left += back;
     this.instructions += ran;
