@@ -355,15 +355,13 @@ export class Cpu extends CpuSystem {
         this.prev = null;
         return;
       }
-      if (this.brk !== 0 || this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted) {
+      const fl = this.fl;
+      if (
+        this.brk !== 0 || this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted ||
+        (fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())
+      ) {
         this.cur = null;
         this.brk = 0;
-        this.prev = b;
-        return;
-      }
-      const fl = this.fl;
-      if ((fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())) {
-        this.cur = null;
         this.prev = b;
         return;
       }

@@ -32,9 +32,10 @@ export class CpuSystem extends CpuArith {
   fi = 0;
   /** Instructions retired since reset. */
   instructions = 0;
-  /** True while an INS reads its element from the port (one by one); an IN reads with it false. A port served
-   * by another partition tells by it where the data goes at the resume (kernel/ioreq/ioreq-client.ts), since
-   * EDI in the register array need not be current during an IN (a block may hold it in a local). */
+  /** True while an INS reads from the port (one element, or a run of them through readString); an IN reads with
+   * it false. A port served by another partition tells by it where the data goes at the resume
+   * (kernel/ioreq/ioreq-client.ts), since EDI in the register array need not be current during an IN (a block
+   * may hold it in a local). */
   insElement = false;
   /** Cycles consumed before the current run slice, and the slice's budget (see cycleNow). */
   protected cycBase = 0;
@@ -602,7 +603,13 @@ export class CpuSystem extends CpuArith {
     if (kind === 5 && this.mem.firstWriteProtected(phys - (phys % 4096), 4096) >= 0) return 0;
     const step = down ? -bytes : bytes;
     if (kind === 5) {
-      const got = io.readString?.(port, bytes, k, lin, step);
+      let got: Uint8Array | undefined;
+      this.insElement = true;
+      try {
+        got = io.readString?.(port, bytes, k, lin, step);
+      } finally {
+        this.insElement = false;
+      }
       if (got !== undefined) for (let i = 0; i < k; i++) this.wrN(bytes, lin + i * step, got[i * bytes]! | (got[i * bytes + 1]! << 8) | (bytes === 4 ? (got[i * 4 + 2]! << 16) | (got[i * 4 + 3]! << 24) : 0));
       r[7] = (r[7]! + k * step) | 0;
     } else {

@@ -116,9 +116,11 @@ export class IoreqClient {
   }
 
   /** The fix-up an IN still waits for, for the FV machine's snapshot (null: none). */
-  saveState(): { size: number; edi: number; ins: boolean; count: number; lin: number; step: number } | null {
+  saveState(): { size: number; edi: number; ins?: boolean; count: number; lin: number; step: number } | null {
     const p = this.pendingIn;
-    return p === undefined ? null : { size: p.size, edi: p.edi, ins: p.ins ?? false, count: p.count, lin: p.lin, step: p.step };
+    if (p === undefined) return null;
+    // One restored from an older snapshot has no flag: saved again without it, it is still told apart by EDI.
+    return { size: p.size, edi: p.edi, ...(p.ins === undefined ? {} : { ins: p.ins }), count: p.count, lin: p.lin, step: p.step };
   }
 
   /** Restores what saveState gave (checked by readPendingIn). */

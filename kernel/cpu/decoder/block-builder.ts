@@ -441,11 +441,10 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   // Leaving at position d, the block settles its own account: the run loop charged the whole cost up front, and
   // the cycles of what the path did not run go back; the instructions it ran are counted. Constants here, where
   // the run loop would have looked them up in prefix and counts on every exit.
-  const settle = (d: number): string => {
-    const back = shape.cost - cycles[d]!;
-    return `${back !== 0 ? `s.left += ${back};` : ""} ${counts[d]! !== 0 ? `s.instructions += ${counts[d]!};` : ""}`;
-  };
-  const out = (t: number, d: number): string => leave(t, d, shape.cost - cycles[d]!, counts[d]!);
+  const giveBack = (d: number): number => shape.cost - cycles[d]!;
+  const settle = (d: number): string =>
+    `${giveBack(d) !== 0 ? `s.left += ${giveBack(d)};` : ""} ${counts[d]! !== 0 ? `s.instructions += ${counts[d]!};` : ""}`;
+  const out = (t: number, d: number): string => leave(t, d, giveBack(d), counts[d]!);
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";

@@ -24,10 +24,11 @@ const F = IOREQ_SLOT_LAYOUT.fields;
 /** The served UART's receive buffer (COM1 + 0): `mov dx, RBR` before each access. */
 const RBR = 0x3f8;
 
-/** A client CPU whose COM1 ports are served by partition 9; `serve(v)` answers every waiting IN with v. */
-function setup(code: number[]): { cpu: Cpu; client: IoreqClient; mem: PhysicalMemory; serve: (v: number) => number } {
+/** A client CPU whose COM1 ports (or another `device`'s) are served by partition 9; `serve(v)` answers every
+ * waiting single IN with v. */
+function setup(code: number[], device = "uart16550@0x3f8"): { cpu: Cpu; client: IoreqClient; mem: PhysicalMemory; serve: (v: number) => number } {
   const c = { ...partition(1), name: "c" };
-  const ps: PartitionConfig[] = [{ ...partition(9), name: "io" }, { ...c, guest: { ...c.guest, kind: "FV", served: [{ name: "uart16550@0x3f8", server: "io", pos: c.pos }] } }];
+  const ps: PartitionConfig[] = [{ ...partition(9), name: "io" }, { ...c, guest: { ...c.guest, kind: "FV", served: [{ name: device, server: "io", pos: c.pos }] } }];
   const hub = new IoreqHub(ps, { now: () => nanos(0), windowId: () => 1, emit: () => undefined, console: () => undefined });
   const w = new Uint32Array(1024);
   const ring: RingMemory = { read32: (o) => w[o / 4]!, write32: (o, v) => void (w[o / 4] = v >>> 0) };
@@ -96,6 +97,13 @@ describe("kernel/ioreq: served port IN and INS", () => {
     expect([s.cpu.edi, s.cpu.eax]).to.deep.equal([BUF + 2, 0x1234]);
   });
 
+  it("a batched INS run (ATA data port) is recorded as an INS too", () => {
+    // mov dx, 0x1f0; mov edi, BUF; mov ecx, 4; rep insw; hlt
+    const s = setup([0x66, 0xba, 0xf0, 0x01, 0xbf, BUF & 0xff, BUF >> 8, 0, 0, 0xb9, 4, 0, 0, 0, 0xf3, 0x66, 0x6d, 0xf4], "ata");
+    expect(s.cpu.run(10_000)).to.deep.equal({ kind: "stop", reason: IOREQ_STOP });
+    expect(s.client.saveState()).to.include({ size: 2, edi: BUF, ins: true, count: 4, lin: BUF, step: 2 });
+  });
+
   it("the waiting access survives a snapshot as IN or INS; one saved before that was recorded goes by EDI", () => {
     const s = setup([0x66, 0xba, RBR & 0xff, RBR >> 8, 0xbf, BUF & 0xff, BUF >> 8, 0, 0, 0x6c, 0xf4]); // insb
     expect(s.cpu.run(10_000)).to.deep.equal({ kind: "stop", reason: IOREQ_STOP });
@@ -107,6 +115,8 @@ describe("kernel/ioreq: served port IN and INS", () => {
     expect(readPendingIn(new Fields(older, "ioreqIn"))?.ins).to.equal(undefined);
     // An older snapshot's INS: EDI moved since the access, so the element goes to memory.
     s.client.restoreState(readPendingIn(new Fields(older, "ioreqIn")));
+    // Saved again, it still has no flag (recording one would turn a guess into a claim).
+    expect(s.client.saveState()).to.not.have.property("ins");
     expect(s.serve(0x42)).to.equal(1);
     s.client.resume(nanos(1));
     expect(s.mem.read(guestPhys(BUF), 1)).to.equal(0x42);
