@@ -30,8 +30,12 @@ export class Block {
     readonly eips: readonly number[],
     readonly prefix: readonly number[],
     readonly counts: readonly number[],
-    /** Physical page of the second page for an instruction straddling a page boundary, else -1. */
+    /** The block's second physical page, else -1: where its first instruction straddles a page boundary, or
+     * where its run goes on (flat code: the usual target of a near transfer, Cpu.likelyTarget). */
     readonly page2: number,
+    /** Where page2 lies in linear memory: its distance in bytes from the block's first linear page (4096 for
+     * the next page; any multiple of 4096 in flat code); 0 without a second page. */
+    readonly page2At: number,
     /** Estimated host bytes the block keeps alive (see estimateBlockBytes). */
     readonly hostBytes: number,
     /** For an interpreted instruction (hot page): the bytes it was decoded from, checked before every

@@ -2,9 +2,11 @@
 // running the same code, starts with its blocks already decoded and compiled instead of paying the compiler
 // again. Compiling a block is a pure function of the bytes the decoder fetched, where the block starts (EIP,
 // offset in its page), the segment mode, the cost model, whether it is a single step, whether idle loops are
-// recognised, and what the CPU's profile answered the decoder (keptJcc, inlinedJcc, mmioInsns at the offsets
-// it asked about). A template records all of them, and is reused only when every one holds again: a reused
-// block is the one the compiler would have made, so only host time depends on the cache.
+// recognised, what the CPU's profile answered the decoder (keptJcc, inlinedJcc, mmioInsns at the offsets it
+// asked about), and, for a block that runs on into a second page, where that page lies from the first in linear
+// memory and its bytes (the read TLB must map it again, executable). A template records all of them, and is
+// reused only when every one holds again: a reused block is the one the compiler would have made, so only host
+// time depends on the cache.
 import type { CostModel } from "./cost-model";
 import type { Compiled } from "./decoder/block-builder";
 import type { IdleLoop } from "./idle-loop";
@@ -19,21 +21,31 @@ export const enum Question {
   LikelyTarget = 4,
 }
 
+/** The second page a template's decode read: its distance in bytes from the first linear page (Block.page2At),
+ * and the bytes fetched there from page offset `lo` on. */
+export interface TemplateSecondPage {
+  readonly at: number;
+  readonly lo: number;
+  readonly code: Uint8Array;
+}
+
 /** One compiled block and everything its compile depended on beyond the cache key. */
 export interface Template {
   /** Offset (from the block start) of the first byte fetched, and the bytes fetched from there on. */
   readonly lo: number;
   readonly code: Uint8Array;
+  /** The second page it read, null for one page (an instruction straddling into the next page alone is never
+   * kept: its second page may be outside RAM). */
+  readonly second: TemplateSecondPage | null;
   /** The decoder's profile questions: (Question, offset, answer: 0/1, or an EIP or -1 for LikelyTarget) triples,
    * in the order asked. */
   readonly queries: readonly number[];
   readonly compiled: Compiled;
   readonly idle: IdleLoop | null;
-  /** For the block's ExitWatch: the followed backward Jccs (indices), and the mid-path exit Jccs (indices)
-   * with their offsets from the block start (the watch leaves out those already inlined, a profile question). */
+  /** For the block's ExitWatch: the followed backward Jccs, and the mid-path exit Jccs (instruction indices; the
+   * watch leaves out those already inlined, a profile question). */
   readonly followed: readonly number[] | null;
   readonly exits: readonly number[];
-  readonly exitOffsets: readonly number[];
 }
 
 /** Templates kept at most per key (different bytes or profile answers at one address), and characters of

@@ -105,9 +105,21 @@ function insnOffset(b: Block, i: number): number {
   return (b.eips[i]! - b.eip) | 0;
 }
 
+/** Whether offset `off` from the start of a block at `phys` lies on the block's first page. */
+function onFirstPage(phys: number, off: number): boolean {
+  const p = (phys & 4095) + off;
+  return p >= 0 && p < 4096;
+}
+
+/** The physical address of the byte at offset `off` from the start of a block at `phys` (EIP `eip`): on its first
+ * page, or else on its second page `page2` (flat code, where an EIP is its linear address). */
+function physAt(phys: number, eip: number, page2: number, off: number): number {
+  return onFirstPage(phys, off) || page2 < 0 ? (phys + off) >>> 0 : ((page2 << 12) | ((eip + off) & 4095)) >>> 0;
+}
+
 /** The physical address of instruction `i` of block `b` (the key of the profile sets). */
 function insnPhys(b: Block, i: number): number {
-  return (b.phys + insnOffset(b, i)) >>> 0;
+  return physAt(b.phys, b.eip, b.page2, insnOffset(b, i));
 }
 
 /** A profile set or map, emptied first when it holds PROFILE_MAX entries (host memory stays bounded; a
@@ -117,9 +129,24 @@ function bounded<T extends { readonly size: number; clear(): void }>(profile: T)
   return profile;
 }
 
-/** The likelyTarget key of the instruction at offset `off` (within ±4 KiB) of the block starting at `phys`. */
-function nearKey(phys: number, off: number): number {
-  return phys * 8192 + off + 4096;
+/** The likelyTarget key of the instruction at offset `off` of the block starting at `phys` (EIP `eip`): one per
+ * instruction on the block's first page (off within ±4 KiB) and on its second (by page offset). */
+function nearKey(phys: number, eip: number, off: number): number {
+  return phys * 16384 + (onFirstPage(phys, off) ? off + 4096 : 8192 + ((eip + off) & 4095));
+}
+
+/** The likelyTarget key of instruction `i` of block `b`. */
+function insnNearKey(b: Block, i: number): number {
+  return nearKey(b.phys, b.eip, insnOffset(b, i));
+}
+
+/** A block's second page while it is decoded: the physical page (-1: none yet), its distance from the first
+ * linear page (Block.page2At), and the range of page offsets fetched from it. */
+interface SecondPage {
+  page: number;
+  at: number;
+  lo: number;
+  hi: number;
 }
 
 /** One i386 vCPU in 32-bit protected mode. */
@@ -152,6 +179,9 @@ export class Cpu extends CpuSystem {
   private cur: Block | null = null;
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
+  /** Blocks installed (compiled, or taken from a template) that run on into a second page at a near transfer's
+   * usual target (diagnostics). */
+  crossPageBlocks = 0;
   /** Blocks taken from the process's templates instead of compiled (block-templates.ts; diagnostics). */
   reusedBlocks = 0;
   compiledChars = 0;
@@ -592,7 +622,7 @@ export class Cpu extends CpuSystem {
     let best = 0;
     for (let k = 1; k < w.targets.length; k++) if (w.targetHits[k]! > w.targetHits[best]!) best = k;
     if (4 * w.targetHits[best]! < 3 * w.nearRuns) return false;
-    bounded(this.likelyTarget).set(nearKey(b.phys, insnOffset(b, w.nearIndex)), w.targets[best]!);
+    bounded(this.likelyTarget).set(insnNearKey(b, w.nearIndex), w.targets[best]!);
     this.recompile(b, w.nearIndex, null);
     return true;
   }
@@ -626,10 +656,10 @@ export class Cpu extends CpuSystem {
     }
     if (!single) {
       const f = this.fast[phys & (FAST_SIZE - 1)]!;
-      if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && f.page2 < 0) return f;
+      if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && (f.page2 < 0 || this.secondPageHolds(f, lin))) return f;
     }
     let b = this.cache.get(phys, single);
-    if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && this.secondPage(lin) !== b.page2)) {
+    if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && !this.secondPageHolds(b, lin))) {
       if (!compile) return null;
       b = this.compile(eip, lin, phys, single);
     }
@@ -664,7 +694,7 @@ export class Cpu extends CpuSystem {
     }
     const c = compileBlock(insns, true);
     const code = u8.slice(phys, phys + c.bytes);
-    const b = new Block(c.fn, eip, phys, this.segMode, 1, c.cost, c.eips, c.prefix, c.counts, -1, estimateBlockBytes(c.source.length, 1) + code.length, code);
+    const b = new Block(c.fn, eip, phys, this.segMode, 1, c.cost, c.eips, c.prefix, c.counts, -1, 0, estimateBlockBytes(c.source.length, 1) + code.length, code);
     if (this.cache.add(b, true)) this.dropReferences();
     return b;
   }
@@ -676,8 +706,21 @@ export class Cpu extends CpuSystem {
     this.epoch++;
   }
 
-  private secondPage(lin: number): number {
-    return this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3, true) >>> 12;
+  /** The physical page of the linear address `l` when the read TLB holds it executable at the current privilege
+   * (then it is RAM), else -1. Reads the TLB only: no walk, so no fault and no accessed bit set. */
+  private tlbCodePage(l: number): number {
+    const e = this.tlbR[l >>> 12]!;
+    return (e & this.acc) !== 0 && (e & T_NX) === 0 ? e >>> 12 : -1;
+  }
+
+  /** Whether the second page of `b`, looked up at linear `lin`, is still the one it was decoded from: as the read
+   * TLB has it (compile took it from there), or, for an instruction straddling into it alone, as fetching that
+   * instruction translates it (a fault is the instruction's own). Otherwise the block is compiled again. */
+  private secondPageHolds(b: Block, lin: number): boolean {
+    const l = ((lin & -4096) + b.page2At) | 0;
+    const p = this.tlbCodePage(l);
+    if (p >= 0 || b.count > 1) return p === b.page2;
+    return this.translate(l, false, this.cpl === 3, true) >>> 12 === b.page2;
   }
 
   private compile(eip: number, lin: number, phys: number, single: boolean): Block {
@@ -686,10 +729,17 @@ export class Cpu extends CpuSystem {
     // dump shows every block as compiled, so it bypasses them).
     const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip) : null;
     if (key !== null) {
-      const t = TEMPLATES.find(this.cost, key, (x) => sameBytes(this.m8, phys + x.lo, x.code) && this.answersHold(x.queries, phys));
+      let found = null as SecondPage | null;
+      const t = TEMPLATES.find(this.cost, key, (x) => {
+        if (!sameBytes(this.m8, phys + x.lo, x.code)) return false;
+        const s = this.templateSecond(x, lin);
+        if (s === undefined || !this.answersHold(x.queries, phys, eip, s === null ? -1 : s.page)) return false;
+        found = s;
+        return true;
+      });
       if (t !== undefined) {
         this.reusedBlocks++;
-        return this.install(t, eip, phys, single, -1, ram);
+        return this.install(t, eip, phys, single, found, ram);
       }
     }
     const avail = 4096 - (phys & 4095);
@@ -698,9 +748,35 @@ export class Cpu extends CpuSystem {
     const mem = this.mem;
     let lo = 0;
     let hi = 0;
+    // Flat code may go on to one more page, entered at the usual target of a near transfer (likelyTarget: a hot
+    // RET, JMP or CALL r/m, as a jump-table call into libpv is) and taken from the read TLB: an executable RAM page
+    // the guest has reached already, not rewritten often (not hot). A direct transfer or a fall-through into
+    // another page still ends the block: such code has not been seen hot, and a larger block costs compile time.
+    const second: SecondPage = { page: -1, at: 0, lo: 4096, hi: 0 };
+    const cross = ram && !single && (this.segMode & FLAT_CS) !== 0;
+    let entry = 0; // the offset of the last usual target the profile named (0, the block start, opens nothing)
+    const onSecond = (off: number): number => {
+      if (!cross) return -1;
+      const l = (lin + off) | 0;
+      const at = ((l & -4096) - (lin & -4096)) | 0;
+      if (second.page < 0) {
+        if (off !== entry) return -1;
+        const p = this.tlbCodePage(l);
+        if (p < 0 || this.cache.isHot(p)) return -1;
+        second.page = p;
+        second.at = at;
+      }
+      return at === second.at ? l & 4095 : -1;
+    };
     const fetch = ram
       ? (off: number): number => {
-          if (off >= avail || off < below) return -1;
+          if (off >= avail || off < below) {
+            const o = onSecond(off);
+            if (o < 0) return -1;
+            if (o < second.lo) second.lo = o;
+            if (o >= second.hi) second.hi = o + 1;
+            return u8[(second.page << 12) + o]!;
+          }
           if (off < lo) lo = off;
           if (off >= hi) hi = off + 1;
           return u8[phys + off]!;
@@ -708,14 +784,15 @@ export class Cpu extends CpuSystem {
       : (off: number): number => (off < avail && off >= below ? mem.read(phys + off, 1) : -1);
     const queries: number[] = [];
     const ask = (q: Question) => (off: number): number => {
-      const a = this.profileAnswer(q, phys, off);
+      const a = this.profileAnswer(q, phys, eip, second.page, off);
       queries.push(q, off, a);
+      if (q === Question.LikelyTarget && a >= 0) entry = (a - eip) | 0;
       return a;
     };
     const yes = (q: Question) => (off: number): boolean => ask(q)(off) === 1;
     let insns;
-    let page2 = -1;
     let fetched = fetch;
+    let straddles = false;
     try {
       insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, {
         follow: FOLLOW_JUMPS,
@@ -729,11 +806,21 @@ export class Cpu extends CpuSystem {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
       const phys2 = this.translate(((lin & -4096) + 4096) | 0, false, this.cpl === 3, true);
-      page2 = phys2 >>> 12;
-      const fetch2 = (off: number): number => (off < avail ? fetch(off) : off < 16 ? mem.read(phys2 + off - avail, 1) : -1);
+      straddles = true;
+      second.page = phys2 >>> 12;
+      second.at = 4096;
+      second.lo = 0;
+      second.hi = 0;
+      const fetch2 = (off: number): number => {
+        if (off < avail) return fetch(off);
+        if (off >= 16) return -1;
+        second.hi = Math.max(second.hi, off - avail + 1);
+        return mem.read(phys2 + off - avail, 1);
+      };
       insns = decodeRun(fetch2, eip, this.segMode, 1, this.cost);
       fetched = fetch2;
     }
+    const page2 = second.page;
     // An idle loop is recognised on the main path; its block is that path alone (idlePass counts its passes).
     const idle = this.idleSkip && !single && page2 < 0 ? recogniseIdleLoop(mainPath(insns), fetched) : null;
     if (idle !== null) insns = mainPath(insns);
@@ -748,56 +835,70 @@ export class Cpu extends CpuSystem {
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
     const jccs = single ? { followed: null, exits: [] } : midPathJccs(insns);
+    const from2 = page2 << 12;
     const t: Template = {
       lo,
       code: ram ? u8.slice(phys + lo, phys + hi) : new Uint8Array(0),
+      second: page2 < 0 || straddles ? null : { at: second.at, lo: second.lo, code: u8.slice(from2 + second.lo, from2 + second.hi) },
       queries,
       compiled: c,
       idle,
       followed: jccs.followed,
       exits: jccs.exits,
-      exitOffsets: jccs.exits.map((i) => (insns[i]!.eip - eip) | 0),
     };
-    if (key !== null && page2 < 0) TEMPLATES.add(this.cost, key, t);
-    return this.install(t, eip, phys, single, page2, ram);
+    if (key !== null && !straddles) TEMPLATES.add(this.cost, key, t);
+    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram);
   }
 
   /** What the profile answers the decoder of a block at `phys` about its instruction at `off`: 1 or 0 for the
    * sets, the usual target's EIP or -1 for LikelyTarget (the recorded form of Template.queries). */
-  private profileAnswer(q: Question, phys: number, off: number): number {
+  private profileAnswer(q: Question, phys: number, eip: number, page2: number, off: number): number {
+    const at = physAt(phys, eip, page2, off);
     switch (q) {
-      case Question.KeepJcc: return this.keptJcc.has(phys + off) ? 1 : 0;
-      case Question.InlineJcc: return this.inlinedJcc.has(phys + off) ? 1 : 0;
-      case Question.LikelyJcc: return this.likelyJcc.has(phys + off) ? 1 : 0;
-      case Question.Alone: return this.mmioInsns.has(phys + off) ? 1 : 0;
-      case Question.LikelyTarget: return this.likelyTarget.get(nearKey(phys, off)) ?? -1;
+      case Question.KeepJcc: return this.keptJcc.has(at) ? 1 : 0;
+      case Question.InlineJcc: return this.inlinedJcc.has(at) ? 1 : 0;
+      case Question.LikelyJcc: return this.likelyJcc.has(at) ? 1 : 0;
+      case Question.Alone: return this.mmioInsns.has(at) ? 1 : 0;
+      case Question.LikelyTarget: return this.likelyTarget.get(nearKey(phys, eip, off)) ?? -1;
     }
   }
 
-  /** Whether the profile answers a template's decode got still hold at `phys`. */
-  private answersHold(queries: readonly number[], phys: number): boolean {
+  /** Whether the profile answers a template's decode got still hold at `phys` (second page `page2`, or -1). */
+  private answersHold(queries: readonly number[], phys: number, eip: number, page2: number): boolean {
     for (let k = 0; k < queries.length; k += 3) {
-      if (this.profileAnswer(queries[k] as Question, phys, queries[k + 1]!) !== queries[k + 2]) return false;
+      if (this.profileAnswer(queries[k] as Question, phys, eip, page2, queries[k + 1]!) !== queries[k + 2]) return false;
     }
     return true;
   }
 
+  /** The second page of template `t` for a block at linear `lin`, as compile would take it (read TLB, not hot) and
+   * holding the same bytes; null when `t` reads one page; undefined when `t` does not fit here. */
+  private templateSecond(t: Template, lin: number): SecondPage | null | undefined {
+    const s = t.second;
+    if (s === null) return null;
+    const p = this.tlbCodePage(((lin & -4096) + s.at) | 0);
+    if (p < 0 || this.cache.isHot(p) || !sameBytes(this.m8, (p << 12) + s.lo, s.code)) return undefined;
+    return { page: p, at: s.at, lo: s.lo, hi: s.lo + s.code.length };
+  }
+
   /** The Block of a compiled template at `phys`: its exit watch, code protection and cache entry. */
-  private install(t: Template, eip: number, phys: number, single: boolean, page2: number, ram: boolean): Block {
+  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean): Block {
     const c = t.compiled;
-    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, estimateBlockBytes(c.source.length, c.count));
+    const page2 = second === null ? -1 : second.page;
+    const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, second === null ? 0 : second.at, estimateBlockBytes(c.source.length, c.count));
     b.idle = t.idle;
+    if (t.second !== null) this.crossPageBlocks++;
     if (!single) {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
-      const exits = t.exits.filter((_, k) => !this.inlinedJcc.has((phys + t.exitOffsets[k]!) >>> 0));
+      const exits = t.exits.filter((i) => !this.inlinedJcc.has(insnPhys(b, i)));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
-      const near = c.nearExit >= 0 && !this.likelyTarget.has(nearKey(phys, insnOffset(b, c.nearIndex))) ? c.nearExit : -1;
+      const near = c.nearExit >= 0 && !this.likelyTarget.has(insnNearKey(b, c.nearIndex)) ? c.nearExit : -1;
       if (t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
     }
     if (ram) {
-      const avail = 4096 - (phys & 4095);
-      this.protectCode(phys + c.lo, Math.min(c.bytes, avail) - c.lo);
-      if (page2 >= 0 && this.mem.pageIsRam(page2)) this.protectCode(page2 << 12, c.bytes - avail);
+      // The bytes the decode read (Template.lo and code), on each page: a write there drops the block.
+      this.protectCode(phys + t.lo, t.code.length);
+      if (second !== null && second.hi > second.lo && this.mem.pageIsRam(page2)) this.protectCode((page2 << 12) + second.lo, second.hi - second.lo);
       if (this.cache.add(b, single)) this.dropReferences();
     }
     return b;

@@ -10,7 +10,7 @@ import { CODE_BASE, snippetCpu } from "../../support/cpu-harness";
 import { bytes, d32, ZERO } from "./snippets";
 
 function block(phys: number, hostBytes: number): Block {
-  return new Block(() => 1, phys, phys, 0, 1, 1, [phys, phys + 1], [0, 1], [0, 1], -1, hostBytes);
+  return new Block(() => 1, phys, phys, 0, 1, 1, [phys, phys + 1], [0, 1], [0, 1], -1, 0, hostBytes);
 }
 
 /** A CPU executing zeroed RAM (add [eax],al forever): every block is fresh code. */

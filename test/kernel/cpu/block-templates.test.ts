@@ -44,7 +44,7 @@ function run(step: number): { state: number[]; compiled: number; reused: number;
 
 function fakeTemplate(chars: number): Template {
   const compiled = { source: "x".repeat(chars) } as unknown as Compiled;
-  return { lo: 0, code: new Uint8Array([1]), queries: [], compiled, idle: null, followed: null, exits: [], exitOffsets: [] };
+  return { lo: 0, code: new Uint8Array([1]), second: null, queries: [], compiled, idle: null, followed: null, exits: [] };
 }
 
 describe("kernel/cpu: block templates shared by the Cpus of a process", () => {
