@@ -16,6 +16,8 @@ import { benchModule, benchPartition, BENCH_POS } from "./bench-config";
 
 /** One window per run: long enough for the longest timed loop (about 0.3 s of virtual time). */
 const WINDOW_NS = 2_000_000_000n;
+/** Warm-up windows at most before runWarmCalls' timed one. */
+const MAX_WARM_WINDOWS = 8;
 /** The port the sampling loop writes (callpaths.c creates it with this name and size). */
 const PORT_NAME = "BENCH_OUT";
 const PORT_BYTES = 8;
@@ -48,6 +50,9 @@ export interface RunCount {
   readonly hostNs: number;
   /** Resolve traps served. */
   readonly resolves: number;
+  /** Blocks the vCPU made during the run, compiled or taken from the process's templates (0 once its code and
+   * profile have settled). */
+  readonly newBlocks: number;
 }
 
 /** The bench partition: one SOURCE sampling port BENCH_OUT of 8 bytes, the binding the image needs. */
@@ -59,17 +64,23 @@ export function benchPartitionConfig(image: CallImage, eager: boolean): Partitio
 
 /** Runs `op` `calls` times in a fresh partition. */
 export function runCallGuest(image: CallImage, op: CallOp, calls: number, eager: boolean): RunCount {
-  const [only] = runWindows(image, op, calls, eager, 1);
+  const [only] = runWindows(image, op, calls, eager, () => false);
   if (only === undefined) throw new Error("call-path run recorded nothing");
   return only;
 }
 
-/** `calls` calls in a warm partition: a first window runs them once (the host JIT and the CPU's block
- * compiler), the second, restarted at the entry, is the one returned. Host time is then the calls' own. */
+/** `calls` calls in a warm partition: windows that run them, each restarted at the entry, until one makes no new
+ * block (the host JIT and the CPU's block compiler are done: the vCPU's profile settles over the first windows,
+ * and each decision it makes installs a block the host JIT then warms up), at most MAX_WARM_WINDOWS; the window
+ * after that one is returned. Host time is then the calls' own. */
 export function runWarmCalls(image: CallImage, op: CallOp, calls: number): RunCount {
-  const warm = runWindows(image, op, calls, false, 2)[1];
-  if (warm === undefined) throw new Error("call-path run recorded no second window");
-  return warm;
+  const counts = runWindows(image, op, calls, false, (done) => {
+    const warm = done[done.length - 2];
+    return warm === undefined || (warm.newBlocks > 0 && done.length <= MAX_WARM_WINDOWS);
+  });
+  const timed = counts[counts.length - 1];
+  if (timed === undefined || counts.length < 2) throw new Error("call-path run recorded no window after its warm-up");
+  return timed;
 }
 
 /**
@@ -78,12 +89,13 @@ export function runWarmCalls(image: CallImage, op: CallOp, calls: number): RunCo
  * is the call and its resolution, not block compilation.
  */
 export function timeWarmFirstCalls(image: CallImage, op: CallOp, eager: boolean, reps: number): number[] {
-  return runWindows(image, op, 1, eager, reps + 1)
+  return runWindows(image, op, 1, eager, (done) => done.length < reps + 1)
     .slice(1)
     .map((r) => r.hostNs);
 }
 
-function runWindows(image: CallImage, op: CallOp, calls: number, eager: boolean, windows: number): RunCount[] {
+/** Runs windows of `calls` calls while `more` asks for another after the ones done. */
+function runWindows(image: CallImage, op: CallOp, calls: number, eager: boolean, more: (done: readonly RunCount[]) => boolean): RunCount[] {
   const p = benchPartitionConfig(image, eager);
   const config: SystemConfig = benchModule([p], WINDOW_NS);
   let vm: CountingVm | undefined;
@@ -97,11 +109,13 @@ function runWindows(image: CallImage, op: CallOp, calls: number, eager: boolean,
     trace: NULL_SINK,
     onConsoleLine: () => undefined,
   });
-  const result = runner.runUntil(nanos(WINDOW_NS * BigInt(windows)) as Nanos);
-  if (vm === undefined) throw new Error("the module runner built no VM");
-  if (result.hmLog.length > 0) throw new Error(`call-path guest op ${op}: health monitor: ${result.hmLog.map((e) => JSON.stringify(e)).join("; ")}`);
-  if (vm.counts.length !== windows) throw new Error(`call-path guest op ${op}: ${vm.counts.length} of ${windows} windows ended in window_yield`);
-  return vm.counts;
+  for (let windows = 1; ; windows++) {
+    const result = runner.runUntil(nanos(WINDOW_NS * BigInt(windows)) as Nanos);
+    if (vm === undefined) throw new Error("the module runner built no VM");
+    if (result.hmLog.length > 0) throw new Error(`call-path guest op ${op}: health monitor: ${result.hmLog.map((e) => JSON.stringify(e)).join("; ")}`);
+    if (vm.counts.length !== windows) throw new Error(`call-path guest op ${op}: ${vm.counts.length} of ${windows} windows ended in window_yield`);
+    if (!more(vm.counts)) return vm.counts;
+  }
 }
 
 function symbols(bytes: Uint8Array): ReadonlyMap<string, number> {
@@ -139,6 +153,7 @@ class CountingVm implements PartitionVm {
   private started = false;
   private i0 = 0;
   private c0 = 0;
+  private b0 = 0;
   private t0 = 0n;
   private service = 0;
   private resolves = 0;
@@ -171,6 +186,7 @@ class CountingVm implements PartitionVm {
     this.resolves = 0;
     this.i0 = this.m.cpu.instructions;
     this.c0 = this.m.cpu.cycles;
+    this.b0 = this.m.cpu.compiledBlocks + this.m.cpu.reusedBlocks;
     this.t0 = process.hrtime.bigint();
   }
 
@@ -209,7 +225,7 @@ class CountingVm implements PartitionVm {
     const status = r32(this.m, this.params + 8) | 0;
     if (status !== 0) throw new Error(`call-path guest op ${this.op} returned status ${status}`);
     const cpu = this.m.cpu;
-    this.counts.push({ instructions: cpu.instructions - this.i0, cycles: cpu.cycles - this.c0 + this.service, serviceCycles: this.service, hostNs, resolves: this.resolves });
+    this.counts.push({ instructions: cpu.instructions - this.i0, cycles: cpu.cycles - this.c0 + this.service, serviceCycles: this.service, hostNs, resolves: this.resolves, newBlocks: cpu.compiledBlocks + cpu.reusedBlocks - this.b0 });
   }
 
   restart(mode: "COLD_START" | "WARM_START"): void {

@@ -1,8 +1,9 @@
 // The call-path guest on the kernel's PV machine: the modeled cycles of a trap include exactly the
-// service cost the kernel charges, a lazy first call resolves once and an eager one never, and a
-// warm partition restarts its guest each window. Skips without an i386 toolchain.
+// service cost the kernel charges, a lazy first call resolves once and an eager one never, a warm
+// partition restarts its guest each window, and a warm run is timed only once the vCPU has stopped
+// compiling. Skips without an i386 toolchain.
 import { expect } from "chai";
-import { CallOp, runCallGuest, timeWarmFirstCalls, type CallImage } from "../../../kernel/bench/pv-run";
+import { CallOp, runCallGuest, runWarmCalls, timeWarmFirstCalls, type CallImage } from "../../../kernel/bench/pv-run";
 import { serviceCost } from "../../../kernel/hypercall/service-costs";
 import { buildGuest, guestToolchain } from "../../paravirt-abi/lib/build";
 import { libpvBytes } from "../../support/pv-module";
@@ -38,6 +39,18 @@ describe("kernel/bench/pv-run", function () {
     const eager = runCallGuest(jmptab, CallOp.TimeGet, 3, true);
     expect([lazy.resolves, eager.resolves]).to.deep.equal([1, 0]);
     expect(lazy.serviceCycles - eager.serviceCycles).to.equal(serviceCost("resolve", 0));
+  });
+
+  it("times a warm window after one in which the vCPU made no new block", () => {
+    // The jump-table call's blocks are decided over the first windows (each window restarts the guest at a
+    // different phase of the kernel's time-refresh slices, so new block starts appear for a while).
+    const jmptab = image("callpaths-jmptab", true);
+    const fresh = runCallGuest(jmptab, CallOp.TimeGet, 100_000, false);
+    const warm = runWarmCalls(jmptab, CallOp.TimeGet, 100_000);
+    expect(fresh.newBlocks).to.be.greaterThan(0);
+    expect(warm.newBlocks).to.equal(0);
+    expect(warm.instructions).to.equal(fresh.instructions); // the same calls, restarted at the entry
+    expect(warm.resolves).to.equal(1); // the lazy slot is unbound again at each restart
   });
 
   it("restarts the guest in every later window of a warm partition", () => {
