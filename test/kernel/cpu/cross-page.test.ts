@@ -122,35 +122,37 @@ function run(slice: number, paged = false, change?: Change, code: readonly numbe
   return { state: cpuState(cpu), esi: cpu.esi, seen, crossPageBlocks: cpu.crossPageBlocks, compiledBlocks: cpu.compiledBlocks };
 }
 
+/** Runs `code` in single steps, as whole blocks and in odd slices: every run must end in the single steps' state
+ * having seen the same port times, and (`cross`) the whole run must have installed a block that runs on into a
+ * second page. Returns the single steps' run and the whole one. */
+function againstSingleSteps(code: readonly number[], paged = false, change?: Change, cross = true): { steps: Run; whole: Run } {
+  const steps = run(1, paged, change, code);
+  const whole = run(100_000, paged, change, code);
+  if (cross) expect(whole.crossPageBlocks).to.be.greaterThan(0);
+  expect(whole.state).to.deep.equal(steps.state);
+  expect(whole.seen).to.deep.equal(steps.seen);
+  for (const slice of [7, 13, 29, 61]) {
+    const r = run(slice, paged, change, code);
+    expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
+    expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
+  }
+  return { steps, whole };
+}
+
 describe("kernel/cpu: blocks that run on into a second page", () => {
   it("follows a call through a slot into another page, and matches single steps at every budget", () => {
-    const steps = run(1);
-    const whole = run(100_000);
+    const { steps, whole } = againstSingleSteps(CALLER);
     expect(steps.crossPageBlocks).to.equal(0); // single steps never read a second page
-    expect(whole.crossPageBlocks).to.be.greaterThan(0);
     expect(whole.state[1]).to.equal(PASSES); // ebx: one add per pass in FUNC
     expect(whole.esi).to.equal(PASSES); // and one in the caller
-    expect(whole.state).to.deep.equal(steps.state);
-    expect(whole.seen).to.deep.equal(steps.seen);
-    for (const slice of [7, 13, 29, 61]) {
-      const r = run(slice);
-      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
-      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
-    }
   });
 
   it("drops a block when its second page is written, and stops it when it is the block running", () => {
     // Past the learning passes the loop is FUNC's block; at the 600th OUT a device writes the caller's immediate
     // (add esi, 2) on that block's second page: the rest of the passes must add 2.
     const at = 600;
-    const change: Change = { at, write: (mem) => mem.write8(guestPhys(ADD_ESI), 2) };
-    const steps = run(1, false, change);
-    const whole = run(100_000, false, change);
-    expect(whole.crossPageBlocks).to.be.greaterThan(0);
+    const { whole } = againstSingleSteps(CALLER, false, { at, write: (mem) => mem.write8(guestPhys(ADD_ESI), 2) });
     expect(whole.esi).to.equal(at + 2 * (PASSES - at));
-    expect(whole.esi).to.equal(steps.esi);
-    expect(whole.state).to.deep.equal(steps.state);
-    expect(whole.seen).to.deep.equal(steps.seen);
   });
 
   it("compiles a block again when its second page is mapped elsewhere", () => {
@@ -162,24 +164,14 @@ describe("kernel/cpu: blocks that run on into a second page", () => {
       mem.write32(guestPhys(PT + (CODE >>> 12) * 4), COPY | 3);
       cpu.flushTlb();
     };
-    const steps = run(1, true, { at, remap });
-    const whole = run(100_000, true, { at, remap });
-    expect(whole.crossPageBlocks).to.be.greaterThan(0);
+    const { whole } = againstSingleSteps(CALLER, true, { at, remap });
     expect(whole.esi).to.equal(at + 3 * (PASSES - at));
-    expect(whole.esi).to.equal(steps.esi);
-    expect(whole.state).to.deep.equal(steps.state);
-    expect(whole.seen).to.deep.equal(steps.seen);
   });
 
   it("marks the code it reads on its second page: a write there no other block covers drops it", () => {
-    const steps = run(1, false, undefined, OUTER);
-    const whole = run(100_000, false, undefined, OUTER);
-    expect(whole.crossPageBlocks).to.be.greaterThan(0);
+    const { whole } = againstSingleSteps(OUTER);
     expect(whole.esi).to.equal(250 * (1 + 2 + 3 + 4));
     expect(whole.state[1]).to.equal(PASSES);
-    expect(whole.state).to.deep.equal(steps.state);
-    expect(whole.seen).to.deep.equal(steps.seen);
-    for (const slice of [7, 13, 29]) expect(run(slice, false, undefined, OUTER).state, `slices of ${slice}`).to.deep.equal(steps.state);
   });
 
   it("decodes an instruction straddling into a page mapped elsewhere again", () => {
@@ -190,14 +182,10 @@ describe("kernel/cpu: blocks that run on into a second page", () => {
       mem.write32(guestPhys(PT + ((CODE >>> 12) + 1) * 4), STRADDLE_COPY | 3);
       cpu.flushTlb();
     };
-    const steps = run(1, true, { at, remap }, STRADDLE);
-    const whole = run(100_000, true, { at, remap }, STRADDLE);
+    const { steps, whole } = againstSingleSteps(STRADDLE, true, { at, remap }, false);
     const esi = ((0x44332211 * (at - 1) + 0x44665511 * (PASSES - at + 1)) | 0) >>> 0;
     expect(steps.esi).to.equal(esi); // single steps: the straddling instruction's own block, translated again
     expect(whole.esi).to.equal(esi);
-    expect(whole.state).to.deep.equal(steps.state);
-    expect(whole.seen).to.deep.equal(steps.seen);
-    for (const slice of [7, 13, 29]) expect(run(slice, true, { at, remap }, STRADDLE).state, `slices of ${slice}`).to.deep.equal(steps.state);
   });
 
   it("keeps such a block as a template for the next machine, reused only where its second page holds the same bytes", () => {
@@ -209,10 +197,7 @@ describe("kernel/cpu: blocks that run on into a second page", () => {
     expect(again.state).to.deep.equal(first.state);
     // The caller's page (the second page of FUNC's looping block) now adds 5: FUNC's page is the same, so only the
     // second page's bytes tell that template apart.
-    const five = CALLER.map((x, i) => (CODE + i === ADD_ESI ? 5 : x));
-    const steps = run(1, false, undefined, five);
-    const whole = run(100_000, false, undefined, five);
+    const { whole } = againstSingleSteps(CALLER.map((x, i) => (CODE + i === ADD_ESI ? 5 : x)));
     expect(whole.esi).to.equal(5 * PASSES);
-    expect(whole.state).to.deep.equal(steps.state);
   });
 });
