@@ -648,8 +648,8 @@ export class Cpu extends CpuSystem {
   private lookup(eip: number, single: boolean, compile: boolean): Block | null {
     if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
-    const e = this.tlbR[lin >>> 12]!;
-    const phys = (e & this.acc) !== 0 && (e & T_NX) === 0 ? ((e & -4096) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
+    const page = this.tlbCodePage(lin);
+    const phys = page >= 0 ? ((page << 12) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
     if (this.cache.isHot(phys >>> 12)) {
       const ib = this.interpreted(eip, phys);
       if (ib !== null) return ib;

@@ -18,7 +18,6 @@ const REGISTER_BLIND = new Set<string>([
   "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
 ] satisfies RuntimeMember[]);
 
-
 const ESP = 4;
 /** Helpers that read the registers but write none but ESP (the stack helpers): after one, only ESP and
  * the registers the fragment's own text writes are loaded again. Any other member may write any register. */
