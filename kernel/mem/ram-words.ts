@@ -15,8 +15,8 @@ export interface Words {
 export class RamWords implements Words {
   private readonly first: number;
   private readonly page: number;
-  /** The same words straight from RAM: only right after directNow() said true, indexes constants below `words`. */
-  readonly unchecked: Words;
+  /** The same words as a view of RAM (signed): read or write it only right after directNow() said true. */
+  readonly direct: Int32Array;
 
   constructor(
     private readonly mem: PhysicalMemory,
@@ -29,7 +29,7 @@ export class RamWords implements Words {
     }
     this.first = base >>> 2;
     this.page = base >>> 12;
-    this.unchecked = new UncheckedWords(mem, this.first);
+    this.direct = mem.i32.subarray(this.first, this.first + words);
   }
 
   /** Word `i` (0 <= i < words; the caller's constant offsets), unsigned. */
@@ -55,7 +55,7 @@ export class RamWords implements Words {
    * True when every word of the window may be read and written straight in RAM until the next memory
    * access of anyone else: no MMIO window, and the page holds no decoded code, is not read-only and is
    * already marked in the dirty log. A caller that updates several words checks this once, then uses
-   * `unchecked`; when it is false it uses get/set.
+   * `direct`; when it is false it uses get/set.
    */
   directNow(): boolean {
     return !this.mem.hasMmio && this.mem.pageWritableFast(this.page);
@@ -69,21 +69,5 @@ export class RamWords implements Words {
   private byteAddr(b: number): GuestPhysAddr {
     if (!Number.isInteger(b) || b < 0 || b >= this.words * 4) throw new RangeError(`RamWords byte ${b} outside 0..${this.words * 4 - 1}`);
     return guestPhys(this.base + b);
-  }
-}
-
-/** RamWords.unchecked: plain typed-array accesses, no range, MMIO or page checks. */
-class UncheckedWords implements Words {
-  constructor(
-    private readonly mem: PhysicalMemory,
-    private readonly first: number,
-  ) {}
-
-  get(i: number): number {
-    return this.mem.i32[this.first + i]! >>> 0;
-  }
-
-  set(i: number, v: number): void {
-    this.mem.i32[this.first + i] = v;
   }
 }

@@ -76,11 +76,12 @@ export class SharedPage {
   }
 
   /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. Every exit publishes
-   * twice (at the trap, before the guest resumes): one check of the page, then plain word accesses when it
+   * twice (at the trap, before the guest resumes): one check of the page, then the RAM view's words when it
    * allows them (the time words are constant indexes of the window: SEQ..END_HI). */
   setTimeNs(now: number, windowEnd: number): void {
     const w = this.words;
-    publishTimeNs(w.directNow() ? w.unchecked : w, now, windowEnd);
+    if (w.directNow()) publishTimeDirect(w.direct, now, windowEnd);
+    else publishTimeNs(w, now, windowEnd);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */
@@ -122,7 +123,31 @@ export class SharedPage {
   }
 }
 
-/** The seqlock update of setTimeNs through `w`. */
+/** publishTimeNs on the struct's words in RAM (`v`, signed: every word is compared and stored as ToInt32). */
+function publishTimeDirect(v: Int32Array, now: number, windowEnd: number): void {
+  // x | 0 is x mod 2^32 as a signed word for any integer double below 2^53.
+  const nowLo = now | 0;
+  const nowHi = ((now - (now >>> 0)) / 0x1_0000_0000) | 0;
+  const endLo = windowEnd | 0;
+  const endHi = ((windowEnd - (windowEnd >>> 0)) / 0x1_0000_0000) | 0;
+  const seq = v[SEQ]!;
+  const sameTime = v[TIME_LO] === nowLo && v[TIME_HI] === nowHi;
+  const sameEnd = v[END_LO] === endLo && v[END_HI] === endHi;
+  if ((seq & 1) === 0 && sameTime && sameEnd) return;
+  const odd = seq | 1;
+  v[SEQ] = odd;
+  if (!sameTime) {
+    v[TIME_LO] = nowLo;
+    v[TIME_HI] = nowHi;
+  }
+  if (!sameEnd) {
+    v[END_LO] = endLo;
+    v[END_HI] = endHi;
+  }
+  v[SEQ] = odd + 1;
+}
+
+/** The seqlock update of setTimeNs through `w` (the checked path: MMIO, code or an unlogged page). */
 function publishTimeNs(w: Words, now: number, windowEnd: number): void {
   const seq = w.get(SEQ);
   // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.

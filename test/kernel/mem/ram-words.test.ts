@@ -49,13 +49,13 @@ describe("kernel/mem/ram-words", () => {
     expect(w.get(0)).to.equal(0x1234);
   });
 
-  it("allows the unchecked accessors only while no MMIO, code, read-only page or unmarked dirty page is in the way", () => {
+  it("allows the direct view only while no MMIO, code, read-only page or unmarked dirty page is in the way", () => {
     const m = new PhysicalMemory(0x4000);
     const w = new RamWords(m, guestPhys(0x2000), 4);
     expect(w.directNow()).to.equal(true);
-    w.unchecked.set(2, -2);
+    w.direct[2] = -2;
     expect(m.read32(guestPhys(0x2008))).to.equal(0xffff_fffe);
-    expect(w.unchecked.get(2)).to.equal(0xffff_fffe);
+    expect(w.direct[2]! >>> 0).to.equal(0xffff_fffe);
     m.startDirtyLog();
     m.takeDirtyPages();
     expect(w.directNow(), "page not yet marked dirty").to.equal(false);

@@ -27,7 +27,10 @@ describe("kernel/pv/shared-page", () => {
       [1000, 5000],
       [1000, 5000], // unchanged: no publication
       [2010, 5000],
+      [2 ** 31 + 5, 2 ** 31 + 9], // low words with the sign bit set (the direct view is signed)
+      [2 ** 31 + 5, 2 ** 31 + 9], // unchanged again, compared as signed words
       [2 ** 32 + 7, 2 ** 33], // the high words move
+      [2 ** 33 + 2 ** 31 + 1, 2 ** 34 - 1],
       [2 ** 32 + 7, 2 ** 33 + 1], // only the window end moves
       [2 ** 52 + 3, 2 ** 52 + 3],
     ];
@@ -43,6 +46,6 @@ describe("kernel/pv/shared-page", () => {
       expect(d, `at ${now}/${end}`).to.deep.equal(bytes(big.mem));
     }
     const seq = direct.mem.read32(guestPhys(BASE + SHARED_PAGE_LAYOUT.fields.time_seq.offset));
-    expect(seq, "five publications of two seqlock steps each (init published nothing)").to.equal(10);
+    expect(seq, "seven publications of two seqlock steps each (init published nothing)").to.equal(14);
   });
 });
