@@ -1,6 +1,8 @@
-// The services whose handlers change neither guest memory nor the caller's timers: after one of them the
-// kernel need not publish the time in the shared page a second time (nothing the first publication wrote
-// can have moved). A table by id, so the trap path indexes it; any service not listed is treated as loud.
+// The services whose handlers neither read what publishing the time touches (the time words, the timers,
+// pending virqs; a kick only ORs its bit in) nor change guest memory or the caller's timers. Around one of
+// them the kernel publishes the time only where the guest can see the page: once where the guest resumes,
+// none at the trap (pv-vm.ts serviceHypercall). A table by id, so the trap path indexes it; any service not
+// listed is treated as loud: it gets the trap's time before its handler and a publication after it.
 import { SERVICES, type ServiceKey } from "./generated/abi-generated";
 
 /** Handlers that only compute an answer (or raise a pending bit): no copy-out, no slot or ring write, no timer. */

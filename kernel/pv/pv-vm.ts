@@ -378,18 +378,22 @@ class PvVm implements PartitionVm {
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {
     if (vector !== PV_TRAP_VECTOR) return { kind: "error", fault: "illegalRequest", message: `int 0x${vector.toString(16)} is not the paravirt trap` };
     const t = kernel.nowNs ?? Number(kernel.now);
-    this.syncTime(t);
     const machine = this.machine;
     const timers = this.vcpu.timers;
     const cpu = machine.cpu;
+    // The page is published where a service or the guest can see it. A quiet service reads none of it (time,
+    // timers, pending bits, guest memory), and the guest sees the page only when it resumes, where runFrom
+    // publishes: so a quiet call that resumes publishes once, there. Any other call publishes the trap's time
+    // for its handler, and again after it (a one-shot armed in the past becomes pending at once).
+    const quiet = isQuietService(cpu.eax >>> 0);
+    if (quiet) this.lastNowNs = t;
+    else this.syncTime(t);
     const ctx = this.callRecord(cpu, kernel);
     const result = dispatch(ctx, PV_HANDLERS, this.permittedTable, this.served);
     const service = this.served.service;
-    // A one-shot armed in the past becomes pending at once. The second publication is skipped only when it
-    // would find the page as the first one left it: a quiet service, same machine, timers and time.
     const t2 = kernel.nowNs ?? Number(kernel.now);
-    const unchanged = service !== undefined && isQuietService(service.id) && this.machine === machine && this.vcpu.timers === timers && t2 === t;
-    if (!unchanged) this.syncTime(t2);
+    const resumes = result.kind === "return" || result.kind === "continue";
+    if (!(quiet && resumes && this.machine === machine && this.vcpu.timers === timers && t2 === t)) this.syncTime(t2);
     const cycles = serviceCostById(service === undefined ? -1 : service.id, ctx.copied);
     this.traceCall(kernel, service === undefined ? `#${cpu.eax >>> 0}` : service.name, result);
     switch (result.kind) {
