@@ -433,6 +433,13 @@ export class Cpu extends CpuSystem {
         if (prev.n1Eip === eip) b = prev.n1;
         else if (prev.n2Eip === eip) b = prev.n2;
       }
+      if (b === null && !single && !this.endAtBlock && this.left < this.wholeBlockMax) {
+        // The tail of an exact run: single steps from here. A whole block found here would mostly not fit
+        // (then it was looked up only to be set aside for the single step), and one that fits runs the same
+        // instructions to the same end (blocks and single steps differ in host speed only).
+        single = true;
+        b = this.lookup(eip, true, true)!;
+      }
       if (b === null) {
         const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
         if (found === null) {
