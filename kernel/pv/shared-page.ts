@@ -2,7 +2,7 @@
 // virq bits and missed ticks, the guest's mask. Reads and writes the kernel-owned physical page only;
 // the libpv area (LIBPV_AREA_OFFSET..) is never touched.
 import type { PhysicalMemory } from "../mem/physical-memory";
-import { RamWords, type Words } from "../mem/ram-words";
+import { RamWords } from "../mem/ram-words";
 import { guestPhys, type Nanos } from "../mem/types";
 import type { Virq } from "../hypercall/generated/abi-generated";
 import { SHARED_PAGE_LAYOUT } from "../hypercall/generated/abi-layout";
@@ -14,11 +14,16 @@ const TIME_LO = F.time_ns.offset >>> 2;
 const TIME_HI = TIME_LO + 1;
 const END_LO = F.window_end_ns.offset >>> 2;
 const END_HI = END_LO + 1;
+/** The words a time publication reads and writes. */
+const TIME_WORDS: readonly number[] = [SEQ, TIME_LO, TIME_HI, END_LO, END_HI];
 
 /** One shared page at physical offset `base` of a partition's memory. */
 export class SharedPage {
   /** The struct's words, range-checked once: every exit reads and rewrites time_seq and time_ns. */
   private readonly words: RamWords;
+  /** The time words as the checked path found them, and as the publication leaves them (indexes TIME_WORDS). */
+  private readonly timeBefore = new Int32Array(Math.max(...TIME_WORDS) + 1);
+  private readonly timeAfter = new Int32Array(Math.max(...TIME_WORDS) + 1);
 
   constructor(
     private readonly mem: PhysicalMemory,
@@ -75,13 +80,21 @@ export class SharedPage {
     this.w32(F.time_seq.offset, odd + 1);
   }
 
-  /** setTime for times given as safe-integer numbers of ns (the exit path): no BigInt. Every exit publishes
-   * twice (at the trap, before the guest resumes): one check of the page, then the RAM view's words when it
-   * allows them (the time words are constant indexes of the window: SEQ..END_HI). */
+  /** setTime for times given as safe-integer numbers of ns (the exit path, where the guest resumes and before
+   * a loud service): no BigInt. One check of the page, then the update on the RAM view's words when it allows
+   * them. Otherwise (MMIO in the machine, code or a read-only page, a page not yet in the dirty log) the same
+   * update runs on a copy of the time words, and each word it changed is stored by PhysicalMemory's rules. */
   setTimeNs(now: number, windowEnd: number): void {
     const w = this.words;
-    if (w.directNow()) publishTimeDirect(w.direct, now, windowEnd);
-    else publishTimeNs(w, now, windowEnd);
+    if (w.directNow()) {
+      publishTime(w.direct, now, windowEnd);
+      return;
+    }
+    const before = this.timeBefore;
+    const after = this.timeAfter;
+    for (const i of TIME_WORDS) after[i] = before[i] = w.get(i);
+    publishTime(after, now, windowEnd);
+    for (const i of TIME_WORDS) if (after[i] !== before[i]) w.set(i, after[i]!);
   }
 
   /** Marks `virq` pending (and adds `ticks` to missed_ticks). */
@@ -123,8 +136,9 @@ export class SharedPage {
   }
 }
 
-/** publishTimeNs on the struct's words in RAM (`v`, signed: every word is compared and stored as ToInt32). */
-function publishTimeDirect(v: Int32Array, now: number, windowEnd: number): void {
+/** The seqlock update of setTimeNs on the struct's words `v` (signed: every word is compared and stored as
+ * ToInt32). The words that already hold their value are not rewritten; the seqlock brackets the others. */
+function publishTime(v: Int32Array, now: number, windowEnd: number): void {
   // x | 0 is x mod 2^32 as a signed word for any integer double below 2^53.
   const nowLo = now | 0;
   const nowHi = ((now - (now >>> 0)) / 0x1_0000_0000) | 0;
@@ -145,29 +159,4 @@ function publishTimeDirect(v: Int32Array, now: number, windowEnd: number): void 
     v[END_HI] = endHi;
   }
   v[SEQ] = odd + 1;
-}
-
-/** The seqlock update of setTimeNs through `w` (the checked path: MMIO, code or an unlogged page). */
-function publishTimeNs(w: Words, now: number, windowEnd: number): void {
-  const seq = w.get(SEQ);
-  // x >>> 0 is x mod 2^32 for any integer double: the low word without a division.
-  const nowLo = now >>> 0;
-  const nowHi = (now - nowLo) / 0x1_0000_0000;
-  const endLo = windowEnd >>> 0;
-  const endHi = (windowEnd - endLo) / 0x1_0000_0000;
-  // Usually only time_ns's low word moved: the words that already hold their value are not rewritten
-  // (the page ends the same; the seqlock brackets whatever is written).
-  const sameTimeLo = w.get(TIME_LO) === nowLo;
-  const sameTimeHi = w.get(TIME_HI) === nowHi;
-  const sameEnd = w.get(END_LO) === endLo && w.get(END_HI) === endHi;
-  if ((seq & 1) === 0 && sameTimeLo && sameTimeHi && sameEnd) return;
-  const odd = (seq | 1) >>> 0;
-  w.set(SEQ, odd);
-  if (!sameTimeLo) w.set(TIME_LO, nowLo);
-  if (!sameTimeHi) w.set(TIME_HI, nowHi);
-  if (!sameEnd) {
-    w.set(END_LO, endLo);
-    w.set(END_HI, endHi);
-  }
-  w.set(SEQ, (odd + 1) >>> 0);
 }
