@@ -8,25 +8,20 @@ import { benchModule } from "../../../kernel/bench/bench-config";
 import type { Cpu } from "../../../kernel/cpu/cpu";
 import { PV_TRAP_VECTOR, PvError, ServiceId, Virq } from "../../../kernel/hypercall/generated/abi-generated";
 import { PV_CONSTANTS, SHARED_PAGE_LAYOUT } from "../../../kernel/hypercall/generated/abi-layout";
-import { readGuestU32, writeGuestU32 } from "../../../kernel/mem/guest-access";
+import { writeGuestU32 } from "../../../kernel/mem/guest-access";
 import { guestVirt, nanos } from "../../../kernel/mem/types";
 import type { KernelApi, PartitionVm } from "../../../kernel/module/partition-vm";
 import { createPvVm, pvMachineOf } from "../../../kernel/pv/pv-vm";
 import { buildGuest, guestToolchain } from "../../paravirt-abi/lib/build";
-import { libpvBytes } from "../../support/pv-module";
+import { guestWords, libpvBytes } from "../../support/pv-module";
 
 const F = SHARED_PAGE_LAYOUT.fields;
 const WINDOW_NS = 1_000_000_000n;
 
-function word(cpu: Cpu, offset: number): number {
-  const r = readGuestU32(cpu, guestVirt(PV_CONSTANTS.SHARED_PAGE_VADDR + offset), { user: false });
-  if (!r.ok) throw new Error(`shared page word ${offset} is not readable`);
-  return r.value;
-}
-
-/** What the guest would read: the seqlock count, time_ns (below 2^32 here) and the pending virqs. */
-function page(cpu: Cpu): { seq: number; time: number; pending: number } {
-  return { seq: word(cpu, F.time_seq.offset), time: word(cpu, F.time_ns.offset), pending: word(cpu, F.pending_bitmap.offset) };
+/** What the guest reads: the seqlock count, time_ns (below 2^32 here) and the pending virqs. */
+function page(vm: PartitionVm): { seq: number; time: number; pending: number } {
+  const word = (offset: number): number => guestWords(vm, PV_CONSTANTS.SHARED_PAGE_VADDR + offset, 1)[0]!;
+  return { seq: word(F.time_seq.offset), time: word(F.time_ns.offset), pending: word(F.pending_bitmap.offset) };
 }
 
 /** The kernel services the calls below read: the time and the trace. */
@@ -64,27 +59,27 @@ describe("kernel/pv/pv-vm: where a trap publishes the time", function () {
   }
 
   it("publishes nothing at a quiet call that resumes, and the time where the guest resumes", () => {
-    const before = page(cpu);
+    const before = page(vm);
     expect(call(ServiceId.Null, 5000).kind).to.equal("resume");
     expect(cpu.eax).to.equal(PvError.OK);
-    expect(page(cpu), "the page as the guest left it").to.deep.equal(before);
+    expect(page(vm), "the page as the guest left it").to.deep.equal(before);
     vm.runNs!(0, 5000); // a slice that runs no instruction: only what runFrom does before the guest runs
-    expect(page(cpu)).to.deep.include({ seq: before.seq + 2, time: 5000 });
+    expect(page(vm)).to.deep.include({ seq: before.seq + 2, time: 5000 });
   });
 
   it("leaves the page at the trap's time after a quiet call that does not resume (window_yield)", () => {
-    const before = page(cpu);
+    const before = page(vm);
     expect(call(ServiceId.WindowYield, 7000).kind).to.equal("yieldWindow");
-    expect(page(cpu)).to.deep.include({ seq: before.seq + 2, time: 7000 });
+    expect(page(vm)).to.deep.include({ seq: before.seq + 2, time: 7000 });
   });
 
   it("publishes the trap's time around a loud call: a one-shot armed in the past is pending when it returns", () => {
-    const before = page(cpu);
+    const before = page(vm);
     cpu.ebx = 3000; // deadline_ns, low word
     cpu.ecx = 0;
     expect(call(ServiceId.TimerSetOneshot, 9000).kind).to.equal("resume");
     expect(cpu.eax).to.equal(PvError.OK);
-    const after = page(cpu);
+    const after = page(vm);
     expect(after.time).to.equal(9000);
     expect(after.seq).to.equal(before.seq + 2);
     expect(after.pending & (1 << Virq.ONESHOT), "ONESHOT pending").to.not.equal(0);
@@ -96,7 +91,7 @@ describe("kernel/pv/pv-vm: where a trap publishes the time", function () {
     cpu.ebx = 3000;
     cpu.ecx = 0;
     expect(call(ServiceId.TimerSetOneshot, 1000).kind, "armed in the future").to.equal("resume");
-    expect(page(cpu).pending & (1 << Virq.ONESHOT)).to.equal(0);
+    expect(page(vm).pending & (1 << Virq.ONESHOT)).to.equal(0);
     expect(call(ServiceId.Idle, 4000).kind, "a virq is pending: idle returns at once").to.equal("resume");
   });
 });
