@@ -362,6 +362,9 @@ export class Cpu extends CpuSystem {
    * The loop keeps to that common way; finding a block otherwise (findBlock) and faults (blockFault) are
    * methods of their own, so that V8's optimised loop stays small and their rare paths do not deoptimise it. */
   private step(single: boolean): void {
+    // A block starts with brk clear (its copy `bk` starts at 0, block-builder): cleared here, and the loop below
+    // chains blocks only while it is. A stop asked for outside a block (requestStop) is loop()'s, through stopReason.
+    this.brk = 0;
     let b = this.findBlock(this.eip, single);
     single = this.stepSingle; // read again only where a block comes from findBlock or blockFault
     while (b !== null) {

@@ -11,7 +11,7 @@ import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
-import { memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
+import { BRK_REFRESH, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
 import { innerLoops, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
@@ -78,9 +78,32 @@ export function compact(source: string): string {
   return source.replace(COMPACT, "$1$2$3$4$5$6");
 }
 
-/** Whether code calls a CPU member other than the plain memory accessors (or assigns EIP). */
+/** Whether code calls a CPU member other than the plain memory accessors (or assigns EIP, or reads brk after an
+ * access's slow path). */
 function callsHelper(code: string): boolean {
-  return /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b)/.test(code);
+  return /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b|brk\b)/.test(code);
+}
+
+/** CPU members that never set `brk`: registers, flags and bookkeeping read or written in place, and the flag
+ * helpers, CLI. The memory accessors may (a store into the running block's code, a device's stop); an inline access
+ * reads `brk` again after its slow path itself (runtime.ts BRK_REFRESH). */
+const BRK_BLIND = new Set<string>([
+  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow", "tlbR", "tlbW", "m8", "m32",
+  "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli",
+] satisfies RuntimeMember[]);
+const MEMORY_ACCESSORS = new Set<string>(["rd8", "rd16", "rd32", "wr8", "wr16", "wr32"] satisfies RuntimeMember[]);
+
+/** Whether code may change `brk` without reading it again into the block's `bk` after: it names a member that
+ * may set it, or calls a memory accessor other than from an inline access's slow path. */
+export function mayBreakUnseen(code: string): boolean {
+  let accesses = 0;
+  for (const m of code.matchAll(/\bs\.(\w+)/g)) {
+    const name = m[1]!;
+    if (BRK_BLIND.has(name)) continue;
+    if (!MEMORY_ACCESSORS.has(name)) return true;
+    accesses++;
+  }
+  return accesses > code.split(BRK_REFRESH).length - 1;
 }
 
 /** Whether an instruction's code may throw a fault: anything that calls into the CPU object may. */
@@ -436,8 +459,8 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   // Charges a pass of `p` cycles and `n` instructions and goes on with `next` when the budget holds it.
   const charge = (p: number, n: number, fix: string, next: string): string =>
     budget
-      ? `if (left >= ${p} && s.brk === 0) {${fix} left -= ${p}; ni += ${n}; ${next} }`
-      : `if (s.left >= ${p} && s.brk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; ${next} }`;
+      ? `if (left >= ${p} && bk === 0) {${fix} left -= ${p}; ni += ${n}; ${next} }`
+      : `if (s.left >= ${p} && bk === 0) {${fix} s.left -= ${p}; s.instructions += ${n}; ${next} }`;
   // Leaving at position d, the block settles its own account: the run loop charged the whole cost up front, and
   // the cycles of what the path did not run go back; the instructions it ran are counted. Constants here, where
   // the run loop would have looked them up in prefix and counts on every exit.
@@ -498,6 +521,8 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
       opaques++;
       parts.push(`${SPILL} $o1$ { ${code} } $o0$ ${RELOAD(writes)}`);
     } else if (code !== "") parts.push(`{ ${local(code)} }`); // a followed JMP (or a NOP) runs nothing
+    // The block's checks read its copy of brk: read again after anything that may have set it.
+    if (mayBreakUnseen(code)) parts.push(`${BRK_REFRESH};`);
     if (keep[i] && ins.store !== "") parts.push(local(ins.store));
     // A near transfer run through to its usual target: anywhere else, the block leaves with EIP as it set it.
     // One whose usual target is the block start ends its path: the block loops when it goes there.
@@ -512,14 +537,14 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
       parts.push(ins.setsEip ? `${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]};` : exitTo(next(i), i));
     } else if (ins.mayBreak) {
       // The instruction after it on its path (a CALL run through goes on at its target).
-      parts.push(`if (s.brk) ${out(insns[i + 1]!.eip, i + 1)}`);
+      parts.push(`if (bk) ${out(insns[i + 1]!.eip, i + 1)}`);
     }
   });
   emit(0, n);
   if (loops) parts.push("}");
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
   const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
-  const source = compact(memoryLocals(body) + body);
+  const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
   let fn = SHARED.get(source);
   if (fn === undefined) {
     fn = new Function("s", source) as BlockFn;

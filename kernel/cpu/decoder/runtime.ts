@@ -73,11 +73,16 @@ function hit(table: "tlbR" | "tlbW", size: 8 | 32, a: string, acc: TlbAccess): s
   return `(te=${table}[${a}>>>12])&${acc}${size === 32 ? `&&!(${a}&3)` : ""}`;
 }
 
+/** What an inline access's slow path appends after its call: the block's copy of `brk` (a stop the call asked
+ * for: a write into the running block's code, a device) is read again there, so that the fast path of an access
+ * reads nothing from the CPU object (block-builder's `bk`). */
+export const BRK_REFRESH = "bk=s.brk";
+
 /** Expression reading `size` bits at linear address expression `lin` (evaluated once). */
 export function rdExpr(size: Size, lin: string, acc: TlbAccess): string {
   if (size === 16 || !INLINE[size]) return `s.${RD[size]}(${lin})`;
   if (!repeatable(lin)) return `(ta=${lin},${rdExpr(size, "ta", acc)})`;
-  return `(${hit("tlbR", size, lin, acc)}?${ramRef(size, lin)}:s.${RD[size]}(${lin}))`;
+  return `(${hit("tlbR", size, lin, acc)}?${ramRef(size, lin)}:(tv=s.${RD[size]}(${lin}),${BRK_REFRESH},tv))`;
 }
 
 /** Statement writing `v` (`size` bits) at linear address expression `lin` (both evaluated once, `lin` first).
@@ -86,7 +91,7 @@ export function rdExpr(size: Size, lin: string, acc: TlbAccess): string {
 export function wrStmt(size: Size, lin: string, v: string, acc: TlbAccess): string {
   if (size === 16 || !INLINE[size]) return `s.${WR[size]}(${lin}, ${v});`;
   if (!repeatable(lin) || !repeatable(v)) return `{const wa=${lin},wv=${v};${wrStmt(size, "wa", "wv", acc)}}`;
-  return `{if(${hit("tlbW", size, lin, acc)})${ramRef(size, lin)}=${v};else s.${WR[size]}(${lin},${v});}`;
+  return `{if(${hit("tlbW", size, lin, acc)})${ramRef(size, lin)}=${v};else{s.${WR[size]}(${lin},${v});${BRK_REFRESH};}}`;
 }
 
 /** The block-local constants the inline accesses above use, for the names `body` uses (the block prologue):
@@ -94,7 +99,7 @@ export function wrStmt(size: Size, lin: string, v: string, acc: TlbAccess): stri
 export function memoryLocals(body: string): string {
   const consts = (["tlbR", "tlbW", "m8", "m32"] as const satisfies readonly RuntimeMember[]).filter((n) => body.includes(`${n}[`));
   if (consts.length === 0) return "";
-  return `const ${consts.map((n) => `${n}=${rt(n)}`).join(",")};let te=0${body.includes("(ta=") ? ",ta=0" : ""};\n`;
+  return `const ${consts.map((n) => `${n}=${rt(n)}`).join(",")};let te=0${body.includes("(ta=") ? ",ta=0" : ""}${body.includes("(tv=") ? ",tv=0" : ""};\n`;
 }
 
 /** Statement pushing `v` through the general (segmented) stack helper. */

@@ -152,4 +152,26 @@ describe("kernel/cpu: inline TLB paths of compiled blocks", () => {
     expect(seen).to.be.greaterThan(20);
     expect(bad).to.deep.equal([]);
   });
+
+  it("a page walk that sets an accessed bit in the running block's code stops it after the reading instruction", () => {
+    // The access's slow path reads brk into the block's copy (runtime.ts BRK_REFRESH). A second page table lies in
+    // CODE's own page, so the walk of LIN sets bit 5 of its PTE at CODE+8, which is the `add eax, 0x101` (05 ..)
+    // after the CMP: it becomes `and eax, 0x101` (25 ..), as a single-stepping CPU decodes it.
+    const off = 8;
+    const lin = 0x400000 + (off / 4) * 4096;
+    // nop ; nop ; cmp [LIN], ebx ; add eax, 0x101 ; hlt
+    const code = [0x90, 0x90, 0x39, 0x1d, ...d32(lin), 0x05, ...d32(0x101), 0xf4];
+    const results: number[] = [];
+    for (const single of [false, true]) {
+      const { cpu, mem } = machine(code, { paging: true });
+      // PDE 1 (linear 4-8 MiB) -> a page table at CODE; the PTE at CODE+8 reads 0x00010105: present, user, not accessed.
+      mem.write32(guestPhys(0x300004), CODE | 7);
+      cpu.eax = 0x1000;
+      if (single) for (let k = 0; k < 5 && !cpu.halted; k++) cpu.run(1);
+      else expect(cpu.run(100).kind).to.equal("halt");
+      expect(mem.read8(guestPhys(CODE + off))).to.equal(0x25);
+      results.push(cpu.eax);
+    }
+    expect(results).to.deep.equal([0, 0]);
+  });
 });
