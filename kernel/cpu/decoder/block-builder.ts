@@ -11,7 +11,7 @@ import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
-import { BRK_REFRESH, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
+import { BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
 import { innerLoops, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
@@ -89,9 +89,9 @@ function callsHelper(code: string): boolean {
  * reads `brk` again after its slow path itself (runtime.ts BRK_REFRESH). */
 const BRK_BLIND = new Set<string>([
   "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow", "tlbR", "tlbW", "m8", "m32",
-  "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli",
+  ...FLAG_HELPERS, "cli",
 ] satisfies RuntimeMember[]);
-const MEMORY_ACCESSORS = new Set<string>(["rd8", "rd16", "rd32", "wr8", "wr16", "wr32"] satisfies RuntimeMember[]);
+const ACCESSORS = new Set<string>(MEMORY_ACCESSORS);
 
 /** Whether code may change `brk` without reading it again into the block's `bk` after: it names a member that
  * may set it, or calls a memory accessor other than from an inline access's slow path. */
@@ -100,7 +100,7 @@ export function mayBreakUnseen(code: string): boolean {
   for (const m of code.matchAll(/\bs\.(\w+)/g)) {
     const name = m[1]!;
     if (BRK_BLIND.has(name)) continue;
-    if (!MEMORY_ACCESSORS.has(name)) return true;
+    if (!ACCESSORS.has(name)) return true;
     accesses++;
   }
   return accesses > code.split(BRK_REFRESH).length - 1;
@@ -328,8 +328,8 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
 /** CPU members that neither read nor change the budget or the instruction count (memory accessors: a fault
  * they throw goes through the block's handler; flag helpers; CLI). */
 const TIME_BLIND = new Set<string>([
-  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
-  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", "fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc", "cli",
+  ...MEMORY_ACCESSORS, "segChk", "tlbR", "tlbW", "m8", "m32",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", ...FLAG_HELPERS, "cli",
 ] satisfies RuntimeMember[]);
 
 /** Whether code calls or reads no CPU member but TIME_BLIND ones. */

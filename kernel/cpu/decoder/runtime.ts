@@ -44,6 +44,13 @@ export function rt(name: RuntimeMember): string {
 
 const RD = { 8: "rd8", 16: "rd16", 32: "rd32" } as const satisfies Record<Size, RuntimeMember>;
 const WR = { 8: "wr8", 16: "wr16", 32: "wr32" } as const satisfies Record<Size, RuntimeMember>;
+
+/** The sized memory accessors (what rdExpr/wrStmt call on a slow path, and generated code calls for 16 bits). */
+export const MEMORY_ACCESSORS: readonly RuntimeMember[] = [...Object.values(RD), ...Object.values(WR)];
+
+/** The lazy-flag helpers: they read or write EFLAGS' status bits and the flag record, nothing else. */
+export const FLAG_HELPERS = ["fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc"] as const satisfies readonly RuntimeMember[];
+
 const PUSH = { 16: "push16", 32: "push32" } as const satisfies Record<16 | 32, RuntimeMember>;
 const POP = { 16: "pop16", 32: "pop32" } as const satisfies Record<16 | 32, RuntimeMember>;
 const PEEK = { 16: "peek16", 32: "peek32" } as const satisfies Record<16 | 32, RuntimeMember>;
