@@ -388,11 +388,11 @@ export class Cpu extends CpuSystem {
         this.prev = null;
         return;
       }
+      // Whatever ends the chain sets brk: an exit request, HLT, an interrupt shadow (exitReq, hlt, loadSeg, sti) and a
+      // stop. TF and a deliverable interrupt are read here, behind one test of EFLAGS: three loads where there were
+      // seven tests (kernel/cpu/README.md).
       const fl = this.fl;
-      if (
-        this.brk !== 0 || this.left <= 0 || this.exitReq !== null || this.shadow !== 0 || this.halted ||
-        (fl & TF) !== 0 || ((fl & IF) !== 0 && this.intr !== null && this.intr.pending())
-      ) {
+      if (this.brk !== 0 || this.left <= 0 || ((fl & (TF | IF)) !== 0 && ((fl & TF) !== 0 || (this.intr !== null && this.intr.pending())))) {
         this.cur = null;
         this.brk = 0;
         this.prev = b;
@@ -511,7 +511,10 @@ export class Cpu extends CpuSystem {
       return this.findBlock(this.eip, true);
     }
     // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
-    if (retry) this.exitReq = { kind: "stop", reason: e.reason };
+    if (retry) {
+      this.exitReq = { kind: "stop", reason: e.reason };
+      this.brk = 1;
+    }
     else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
     else this.raiseException(e.vector, e.code);
     return null;

@@ -24,6 +24,8 @@ export interface InterruptOptions {
 /** Event delivery and descriptor-based control transfers. */
 export class CpuInt extends CpuSeg {
   /** Set by an instruction that ends the run slice (hypercall, fault exit, triple fault, stop). */
+  /** An exit the run loop returns after the current instruction. Whoever sets it sets brk too (the run loop's
+   * chaining test reads brk only: Cpu.step). */
   exitReq: CpuExit | null = null;
   /** Cycles left in the current run slice (may go negative by an extra event cost; carried over). */
   left = 0;
@@ -48,6 +50,7 @@ export class CpuInt extends CpuSeg {
   denyWrite(f: WriteProtectFault): void {
     this.writeViolation = { linear: f.linear >>> 0, phys: f.phys >>> 0, user: f.user, eip: this.eip >>> 0 };
     this.exitReq = { kind: "stop", reason: WRITE_PROTECT_STOP };
+    this.brk = 1;
   }
 
   /** Delivers an exception raised at the instruction at this.eip, escalating to #DF and triple fault as the SDM says (vol. 3 table 6-5). */
@@ -55,6 +58,7 @@ export class CpuInt extends CpuSeg {
     this.faultInNewTask = false;
     if (this.intOpts.exceptionsExit) {
       this.exitReq = { kind: "fault", vector, errorCode: code, eip: this.eip, cr2: vector === 14 ? this.cr2 >>> 0 : undefined };
+      this.brk = 1;
       return;
     }
     let v = vector;
@@ -68,6 +72,7 @@ export class CpuInt extends CpuSeg {
         if (!(e instanceof CpuFault)) throw e;
         if (v === DF) {
           this.exitReq = { kind: "tripleFault" };
+          this.brk = 1;
           return;
         }
         const a = faultClass(v);
@@ -89,11 +94,13 @@ export class CpuInt extends CpuSeg {
       this.eip = retEip >>> 0;
       this.left -= this.intOpts.cost.hypercallEntry;
       this.exitReq = HYPERCALL_EXITS[vector & 0xff]!; // preallocated: a trap allocates no exit record
+      this.brk = 1;
       return;
     }
     if (this.intOpts.exceptionsExit) {
       this.eip = thisEip >>> 0;
       this.exitReq = { kind: "fault", vector, errorCode: undefined, eip: thisEip >>> 0, cr2: undefined };
+      this.brk = 1;
       return;
     }
     this.deliver(vector, undefined, true, retEip, false);

@@ -114,6 +114,7 @@ export class CpuSystem extends CpuArith {
   hlt(next: number): void {
     this.privCheck();
     this.halted = true;
+    this.brk = 1; // the run loop's chaining test reads brk only (Cpu.step)
     this.eip = next;
   }
 
@@ -458,7 +459,10 @@ export class CpuSystem extends CpuArith {
     this.loadSeg(seg, sel);
     if (o32) this.r[reg] = off;
     else this.r[reg] = (this.r[reg]! & -65536) | off;
-    if (seg === SS) this.shadow = 1;
+    if (seg === SS) {
+      this.shadow = 1;
+      this.brk = 1; // the next instruction runs alone in the shadow (Cpu.step tests brk, not the shadow)
+    }
   }
 
   /** BOUND: #BR when the signed index lies outside [lower, upper]. */
