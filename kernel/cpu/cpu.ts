@@ -388,7 +388,7 @@ export class Cpu extends CpuSystem {
         this.prev = null;
         return;
       }
-      // Whatever ends the chain sets brk: an exit request, HLT, an interrupt shadow (exitReq, hlt, loadSeg, sti) and a
+      // Whatever ends the chain sets brk: an exit request (requestExit), HLT, an interrupt shadow (openShadow) and a
       // stop. TF and a deliverable interrupt are read here, behind one test of EFLAGS: three loads where there were
       // seven tests (kernel/cpu/README.md).
       const fl = this.fl;
@@ -511,10 +511,7 @@ export class Cpu extends CpuSystem {
       return this.findBlock(this.eip, true);
     }
     // An access that must wait (kernel/ioreq MMIO): the instruction runs again from its start later.
-    if (retry) {
-      this.exitReq = { kind: "stop", reason: e.reason };
-      this.brk = 1;
-    }
+    if (retry) this.requestExit({ kind: "stop", reason: e.reason });
     else if (denied) this.denyWrite(e); // a store into write-protected guest-physical memory: the owner's, not the guest's
     else this.raiseException(e.vector, e.code);
     return null;

@@ -23,9 +23,8 @@ export interface InterruptOptions {
 
 /** Event delivery and descriptor-based control transfers. */
 export class CpuInt extends CpuSeg {
-  /** Set by an instruction that ends the run slice (hypercall, fault exit, triple fault, stop). */
-  /** An exit the run loop returns after the current instruction. Whoever sets it sets brk too (the run loop's
-   * chaining test reads brk only: Cpu.step). */
+  /** Set by an instruction that ends the run slice (hypercall, fault exit, triple fault, stop), through requestExit
+   * only; the run loop returns it after the current instruction. */
   exitReq: CpuExit | null = null;
   /** Cycles left in the current run slice (may go negative by an extra event cost; carried over). */
   left = 0;
@@ -46,19 +45,24 @@ export class CpuInt extends CpuSeg {
     for (const v of opts.hypercallVectors) if (Number.isInteger(v) && v >= 0 && v < 256) this.hypercallVector[v] = 1;
   }
 
+  /** Asks the run loop to return `e` after the current instruction. brk says so to the block and to the run loop's
+   * chaining test (Cpu.step), which reads brk, not exitReq. */
+  requestExit(e: CpuExit): void {
+    this.exitReq = e;
+    this.brk = 1;
+  }
+
   /** Ends the run on a store the second-level protection refused (EIP already on the storing instruction). */
   denyWrite(f: WriteProtectFault): void {
     this.writeViolation = { linear: f.linear >>> 0, phys: f.phys >>> 0, user: f.user, eip: this.eip >>> 0 };
-    this.exitReq = { kind: "stop", reason: WRITE_PROTECT_STOP };
-    this.brk = 1;
+    this.requestExit({ kind: "stop", reason: WRITE_PROTECT_STOP });
   }
 
   /** Delivers an exception raised at the instruction at this.eip, escalating to #DF and triple fault as the SDM says (vol. 3 table 6-5). */
   raiseException(vector: number, code: number | undefined): void {
     this.faultInNewTask = false;
     if (this.intOpts.exceptionsExit) {
-      this.exitReq = { kind: "fault", vector, errorCode: code, eip: this.eip, cr2: vector === 14 ? this.cr2 >>> 0 : undefined };
-      this.brk = 1;
+      this.requestExit({ kind: "fault", vector, errorCode: code, eip: this.eip, cr2: vector === 14 ? this.cr2 >>> 0 : undefined });
       return;
     }
     let v = vector;
@@ -71,8 +75,7 @@ export class CpuInt extends CpuSeg {
         if (e instanceof WriteProtectFault) return this.denyWrite(e); // the handler's frame would land in protected memory
         if (!(e instanceof CpuFault)) throw e;
         if (v === DF) {
-          this.exitReq = { kind: "tripleFault" };
-          this.brk = 1;
+          this.requestExit({ kind: "tripleFault" });
           return;
         }
         const a = faultClass(v);
@@ -93,14 +96,12 @@ export class CpuInt extends CpuSeg {
     if (this.cpl === 3 && this.hypercallVector[vector & 0xff] === 1) {
       this.eip = retEip >>> 0;
       this.left -= this.intOpts.cost.hypercallEntry;
-      this.exitReq = HYPERCALL_EXITS[vector & 0xff]!; // preallocated: a trap allocates no exit record
-      this.brk = 1;
+      this.requestExit(HYPERCALL_EXITS[vector & 0xff]!); // preallocated: a trap allocates no exit record
       return;
     }
     if (this.intOpts.exceptionsExit) {
       this.eip = thisEip >>> 0;
-      this.exitReq = { kind: "fault", vector, errorCode: undefined, eip: thisEip >>> 0, cr2: undefined };
-      this.brk = 1;
+      this.requestExit({ kind: "fault", vector, errorCode: undefined, eip: thisEip >>> 0, cr2: undefined });
       return;
     }
     this.deliver(vector, undefined, true, retEip, false);

@@ -127,9 +127,16 @@ export class CpuSystem extends CpuArith {
     this.ioCheck();
     if ((this.fl & IF) === 0) {
       this.fl |= IF;
-      this.shadow = 1;
-      this.brk = 1; // the block ends here: the next instruction runs alone in the shadow
+      this.openShadow();
     }
+  }
+
+  /** Opens a one-instruction interrupt shadow (STI setting IF, MOV SS, POP SS, LSS): the block ends here and the
+   * next instruction runs alone. brk says so to the block and to the run loop's chaining test (Cpu.step), which
+   * reads brk, not the shadow. */
+  openShadow(): void {
+    this.shadow = 1;
+    this.brk = 1;
   }
 
   pushf(o32: boolean): void {
@@ -459,10 +466,7 @@ export class CpuSystem extends CpuArith {
     this.loadSeg(seg, sel);
     if (o32) this.r[reg] = off;
     else this.r[reg] = (this.r[reg]! & -65536) | off;
-    if (seg === SS) {
-      this.shadow = 1;
-      this.brk = 1; // the next instruction runs alone in the shadow (Cpu.step tests brk, not the shadow)
-    }
+    if (seg === SS) this.openShadow();
   }
 
   /** BOUND: #BR when the signed index lies outside [lower, upper]. */

@@ -71,7 +71,7 @@ export class IoreqMmio {
     this.replay = { instructions: cpu.instructions, loads: [...kept, { addr, size, value: value & floatingBus(size) }] };
     this.taken = 0;
     // The instruction runs again next, alone, before any interrupt: for the guest it never stopped.
-    cpu.shadow = 1;
+    cpu.openShadow();
   }
 
   /** The replay for the FV machine's snapshot (null: none). */

@@ -88,7 +88,7 @@ function callsHelper(code: string): boolean {
  * helpers, CLI. The memory accessors may (a store into the running block's code, a device's stop); an inline access
  * reads `brk` again after its slow path itself (runtime.ts BRK_REFRESH). */
 const BRK_BLIND = new Set<string>([
-  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow", "tlbR", "tlbW", "m8", "m32",
+  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "tlbR", "tlbW", "m8", "m32",
   ...FLAG_HELPERS, "cli",
 ] satisfies RuntimeMember[]);
 const ACCESSORS = new Set<string>(MEMORY_ACCESSORS);

@@ -14,7 +14,7 @@ import { FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeMember } from "./runtime";
  * a served port tells an IN from an INS by Cpu.insElement, not by EDI) and block bookkeeping. */
 const REGISTER_BLIND = new Set<string>([
   ...MEMORY_ACCESSORS, "segChk", "tlbR", "tlbW", "m8", "m32",
-  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "openShadow",
   ...FLAG_HELPERS, "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
 ] satisfies RuntimeMember[]);
 

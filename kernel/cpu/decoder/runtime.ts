@@ -8,7 +8,7 @@ import type { Size } from "./context";
 /** Every Cpu member generated code may use (block-builder tests check generated code against it). */
 export const RUNTIME_MEMBERS = [
   // registers, EIP, lazy flags, budget and block bookkeeping
-  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "shadow",
+  "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "openShadow",
   "segSel", "segBase", "cr0", "x87",
   // block exits and flags
   "ex", "fixFlags", "cond", "getCF", "cfOf", "setStatus",

@@ -179,7 +179,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0x06: case 0x0e: case 0x16: case 0x1e:
       return plain(pushCode(c, `s.segSel[${op >> 3}]`, c.osize), true);
     case 0x07: case 0x17: case 0x1f:
-      return jump(`${popCode(c, c.osize, (v) => `s.loadSeg(${op >> 3}, ${v});`)} s.eip = ${c.next};${op === 0x17 ? " s.shadow = 1;" : ""}`);
+      return jump(`${popCode(c, c.osize, (v) => `s.loadSeg(${op >> 3}, ${v});`)} s.eip = ${c.next};${op === 0x17 ? " s.openShadow();" : ""}`);
     case 0x27: return flagsHelper("s.daa();");
     case 0x2f: return flagsHelper("s.das();");
     case 0x37: return flagsHelper("s.aaa();");
@@ -248,7 +248,7 @@ function oneByte(c: Ctx, op: number, known: number): Out {
     case 0x8e: {
       const m = c.modrm();
       if (m.reg > 5 || m.reg === CS) return undef();
-      return jump(`s.loadSeg(${m.reg}, ${rmRead(c, m, 16)}); s.eip = ${c.next};${m.reg === SS ? " s.shadow = 1;" : ""}`);
+      return jump(`s.loadSeg(${m.reg}, ${rmRead(c, m, 16)}); s.eip = ${c.next};${m.reg === SS ? " s.openShadow();" : ""}`);
     }
     case 0x8f: {
       const m = c.modrm();

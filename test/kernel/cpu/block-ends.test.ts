@@ -105,6 +105,21 @@ describe("kernel/cpu: IN/OUT, STI and POPF do not end a block unless they must",
     expect([b.cpu.ecx, b.cpu.eax]).to.deep.equal([1, 2]);
   });
 
+  it("MOV SS keeps its one-instruction shadow: the instruction after it runs alone, not in a chained block", () => {
+    // sti; nop; mov edx, 0x10; mov ss, dx; inc eax; inc eax; hlt. The interrupt becomes pending one cycle after
+    // MOV SS ends: taken after the INC in the shadow, as single steps take it, not after the next whole block.
+    const code = [0xfb, NOP, 0xba, 0x10, 0x00, 0x00, 0x00, 0x8e, 0xd2, INC_EAX, INC_EAX, HLT];
+    const at = 5; // cycles once the INC after MOV SS has run
+    for (const stepped of [false, true]) {
+      const r = rig(code);
+      const src: InterruptSource = { pending: () => r.cpu.cycles >= at && r.raised === 0, acknowledge: () => (r.raised++, 0x20) };
+      (r.cpu as unknown as { intr: InterruptSource }).intr = src;
+      if (stepped) stepwise(r, 1000);
+      else expect(r.cpu.run(1000).kind, "blocks").to.equal("halt");
+      expect([r.cpu.ecx, r.cpu.eax], stepped ? "single steps" : "blocks").to.deep.equal([1, 2]);
+    }
+  });
+
   it("POPF that unmasks a pending interrupt ends the block; POPF that leaves IF alone does not", () => {
     // pushfd; pop edx (IF=0 image); pushfd; or dword [esp], 0x200; inc eax; popfd (IF=1); inc eax; hlt
     const code = [0x9c, 0x5a, 0x9c, 0x81, 0x0c, 0x24, 0x00, 0x02, 0x00, 0x00, INC_EAX, 0x9d, INC_EAX, HLT];
