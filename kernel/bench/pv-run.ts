@@ -206,8 +206,11 @@ class CountingVm implements PartitionVm {
     return this.inner.run(budget, now);
   }
 
-  runNs(budget: number, nowNs: number): VmSlice {
-    return this.inner.runNs !== undefined ? this.inner.runNs(budget, nowNs) : this.inner.run(budget, nanos(nowNs));
+  /** Passes the runner's in-place offer on (the kernel's own path), and counts the services served in place. */
+  runNs(budget: number, nowNs: number, inPlace?: KernelApi): VmSlice {
+    const slice = this.inner.runNs !== undefined ? this.inner.runNs(budget, nowNs, inPlace) : this.inner.run(budget, nanos(nowNs));
+    this.service += slice.serviceCycles ?? 0;
+    return slice;
   }
 
   serviceHypercall(vector: number, kernel: KernelApi): ServiceResult {

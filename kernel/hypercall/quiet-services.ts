@@ -18,3 +18,24 @@ const QUIET_BY_ID: Uint8Array = (() => {
 export function isQuietService(id: number): boolean {
   return id >= 0 && id < QUIET_BY_ID.length && QUIET_BY_ID[id] === 1;
 }
+
+/**
+ * The quiet services that always resume the caller with an answer: no yield, no sleep, nothing for the
+ * runner to do once served (no deferred action, mode change or HM event). A PV VM may serve these inside its
+ * own run slice, without returning to the module runner (PartitionVm.runNs's `inPlace`).
+ */
+export const IN_PLACE: readonly ServiceKey[] = ["abiVersion", "abiFeatures", "null", "virqKick"];
+
+const IN_PLACE_BY_ID: Uint8Array = (() => {
+  const table = new Uint8Array(QUIET_BY_ID.length);
+  for (const s of SERVICES) if (IN_PLACE.includes(s.key)) {
+    if (!QUIET.includes(s.key)) throw new Error(`service ${s.key} is served in place but is not quiet`);
+    table[s.id] = 1;
+  }
+  return table;
+})();
+
+/** True when service `id` may be served in place (IN_PLACE); false for unknown ids. */
+export function isInPlaceService(id: number): boolean {
+  return id >= 0 && id < IN_PLACE_BY_ID.length && IN_PLACE_BY_ID[id] === 1;
+}

@@ -11,10 +11,18 @@ export class ModuleClock {
   /** Nanoseconds per cycle when the clock divides 1 GHz exactly (100 MHz: 10), else 0: the number fast path. */
   private readonly nsPerCycle: number;
 
+  /**
+   * Every cycle starts at a nanosecond of its own (the clock is 1 GHz or slower): cyclesAt(timeOfCycle(n)) is n,
+   * so advancing by a then by b lands where advancing by a + b does, and a time reached by advancing from `start`
+   * lies before `stop` exactly when fewer than cyclesBetween(start, stop) cycles were used.
+   */
+  readonly cyclesRoundTrip: boolean;
+
   constructor(readonly clockHz: number) {
     if (!Number.isSafeInteger(clockHz) || clockHz <= 0) throw new RangeError(`clock ${clockHz} Hz is not a positive integer`);
     this.hz = BigInt(clockHz);
     this.nsPerCycle = 1_000_000_000 % clockHz === 0 ? 1_000_000_000 / clockHz : 0;
+    this.cyclesRoundTrip = clockHz <= 1_000_000_000;
   }
 
   /** Cycles elapsed from time 0 to `t`, rounded down. */

@@ -438,8 +438,9 @@ export class ModuleRunner {
         for (const port of p.config.ports) if (port.kind === "sampling") this.router.table.createSampling(p.config.id, p.mode.mode, port);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.NORMAL));
       }
-      const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs) : p.vm.run(budget - used, this.now);
-      used += slice.cycles;
+      // Untraced, the VM may serve quiet calls itself (PartitionVm.runNs): their cycles pass as sleep, as below.
+      const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs, this.tracing ? undefined : this.kernelApiFor(p)) : p.vm.run(budget - used, this.now);
+      used += slice.cycles + (slice.serviceCycles ?? 0);
       p.stats.cyclesRun += slice.cycles;
       this.nowNs = this.clock.advanceNs(start, used);
       const went = this.handleExit(p, slice.exit);

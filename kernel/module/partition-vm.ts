@@ -20,7 +20,14 @@ import type { SnapshotMachine } from "../snapshot/snapshot-file";
 /** One run slice: why it ended and how many cycles it consumed. */
 export interface VmSlice {
   readonly exit: VmExit;
+  /** Cycles the guest ran (the partition's cyclesRun). */
   readonly cycles: number;
+  /**
+   * Cycles of hypercalls the VM served itself during the slice (PartitionVm.runNs's `inPlace`), which the
+   * runner charges as it charges a service it serves: as sleep, time passing without guest cycles. 0 or
+   * absent when it served none.
+   */
+  readonly serviceCycles?: number;
 }
 
 /** How the reason of a run ended by Ctrl-A x begins (a user's quit, not a health-monitor shutdown). */
@@ -154,8 +161,14 @@ export interface PartitionVm {
    * the VM are its own business; it returns on budget, or on an exit the kernel must handle.
    */
   run(budget: number, now: Nanos): VmSlice;
-  /** run() with `now` as a safe-integer number of ns; the runner prefers it (no BigInt per slice). */
-  runNs?(budget: number, nowNs: number): VmSlice;
+  /**
+   * run() with `now` as a safe-integer number of ns; the runner prefers it (no BigInt per slice). With
+   * `inPlace` the VM may serve, inside the slice and through that API, a hypercall that needs nothing of
+   * the runner once served: quiet (kernel/hypercall/quiet-services.ts IN_PLACE: no trace to write at the
+   * runner's time, no deferred action, no mode change, no sleep, no yield) and ending within the budget,
+   * its cycles reported in VmSlice.serviceCycles. The runner offers it when no one traces the run.
+   */
+  runNs?(budget: number, nowNs: number, inPlace?: KernelApi): VmSlice;
   /** Reloads the partition's image and memory and resets its machine, for a COLD_START or WARM_START. */
   restart(mode: "COLD_START" | "WARM_START", startCondition?: StartCondition): void;
   /** A window of this partition begins at `start` and ends at `end` (PV: WINDOW_START virq, window_end_ns). */

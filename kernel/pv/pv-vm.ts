@@ -20,7 +20,7 @@ import { sharedMappings, sharedMemoryOf, type SharedBlock, type SharedMapping } 
 import { advanceTimers, nextExpiry, startTimers, type PvTimers } from "./pv-timers";
 import { bindAll } from "../hypercall/resolver";
 import { serviceCostById } from "../hypercall/service-costs";
-import { isQuietService } from "../hypercall/quiet-services";
+import { isInPlaceService, isQuietService } from "../hypercall/quiet-services";
 import { parseLibpv, type LibpvImage } from "../loader/libpv-image";
 import { parsePvImage, type PvImage } from "./pv-image";
 import { readGuestBytes, writeGuestU32 } from "../mem/guest-access";
@@ -101,6 +101,7 @@ interface CallRecord {
 interface SliceRecord {
   exit: CpuExit;
   cycles: number;
+  serviceCycles: number;
 }
 
 class PvVm implements PartitionVm {
@@ -127,7 +128,7 @@ class PvVm implements PartitionVm {
   /** Reused by every trap and slice (the runner consumes each before the next; nothing is kept). */
   private call: CallRecord | undefined;
   private readonly served: DispatchRecord = { service: undefined };
-  private readonly slice: SliceRecord = { exit: { kind: "budget" }, cycles: 0 };
+  private readonly slice: SliceRecord = { exit: { kind: "budget" }, cycles: 0, serviceCycles: 0 };
   private readonly resumed: { kind: "resume"; cycles: number } = { kind: "resume", cycles: 0 };
 
   constructor(
@@ -269,20 +270,24 @@ class PvVm implements PartitionVm {
     return this.runFrom(budget, Number(now));
   }
 
-  runNs(budget: number, nowNs: number): VmSlice {
-    return this.runFrom(budget, nowNs);
+  runNs(budget: number, nowNs: number, inPlace?: KernelApi): VmSlice {
+    return this.runFrom(budget, nowNs, inPlace);
   }
 
-  /** Both entry points land here (a wrapper may replace either one without looping through the other). */
-  private runFrom(budget: number, start: number): VmSlice {
+  /**
+   * Both entry points land here (a wrapper may replace either one without looping through the other). `used`
+   * counts guest cycles and, from `served`, the cycles of services served in place: time passes over both.
+   */
+  private runFrom(budget: number, start: number, inPlace?: KernelApi): VmSlice {
     const cpu = this.machine.cpu;
     let used = 0;
+    let served = 0;
     for (;;) {
       const t = this.clock.advanceNs(start, used);
       this.syncTime(t);
       const fault = this.deliverUpcall();
-      if (fault !== undefined) return this.ended(fault, used);
-      if (used >= budget) return this.ended(BUDGET, used);
+      if (fault !== undefined) return this.ended(fault, used, served);
+      if (used >= budget) return this.ended(BUDGET, used, served);
       let chunk = Math.min(budget - used, TIME_REFRESH_CYCLES);
       const due = this.nextDueNs();
       if (due !== Infinity) chunk = Math.max(1, Math.min(chunk, this.cyclesUntilDue(t, due)));
@@ -291,16 +296,50 @@ class PvVm implements PartitionVm {
       used += cpu.cycles - before;
       if (exit.kind !== "budget") {
         this.lastNowNs = this.clock.advanceNs(start, used);
-        return this.ended(exit, used);
+        if (exit.kind === "hypercall" && inPlace !== undefined) {
+          const cycles = this.serveInPlace(exit.vector, inPlace, budget - used);
+          if (cycles >= 0) {
+            // The runner would charge them as sleep from the trap and run the partition again from there, in
+            // this window (they end before the budget does): the loop's next turn publishes the time at resume.
+            used += cycles;
+            served += cycles;
+            continue;
+          }
+        }
+        return this.ended(exit, used, served);
       }
     }
   }
 
-  private ended(exit: CpuExit, cycles: number): VmSlice {
+  private ended(exit: CpuExit, used: number, served: number): VmSlice {
     const s = this.slice;
     s.exit = exit;
-    s.cycles = cycles;
+    s.cycles = used - served;
+    s.serviceCycles = served;
     return s;
+  }
+
+  /**
+   * Serves the trap the vCPU just exited with, at the trap's time (lastNowNs), when the runner need not see it:
+   * an IN_PLACE service the partition may call (a refused one is logged, by the runner's path), whose cycles
+   * end before `left` does, on a clock whose cycles each start at their own nanosecond (so charging them here
+   * moves time exactly as the runner would). Returns its cycles, else -1 (nothing done: the runner serves it).
+   * It answers and costs what serviceHypercall would; quiet, it publishes nothing (the time is published where
+   * the guest resumes, as after serviceHypercall) and it has no trace record (the runner offers in-place
+   * serving only when no one traces).
+   */
+  private serveInPlace(vector: number, kernel: KernelApi, left: number): number {
+    if (vector !== PV_TRAP_VECTOR || !this.clock.cyclesRoundTrip) return -1;
+    const cpu = this.machine.cpu;
+    const id = cpu.eax >>> 0;
+    if (!isInPlaceService(id) || this.permittedTable[id] !== 1) return -1;
+    const cycles = serviceCostById(id, 0);
+    if (cycles >= left) return -1;
+    const ctx = this.callRecord(cpu, kernel);
+    const result = dispatch(ctx, PV_HANDLERS, this.permittedTable, this.served);
+    if (result.kind !== "return" || ctx.copied !== 0) throw new Error(`in-place service ${id} did not just return (${result.kind})`);
+    cpu.eax = result.value >>> 0;
+    return cycles;
   }
 
   /** nextExpiry of the vCPU's timers in ns (Infinity: none); a time beyond 2^53 ns rounds but stays beyond any `t`. */
