@@ -57,10 +57,18 @@ export class ModuleClock {
     return this.cyclesBetween(nanos(from), nanos(to));
   }
 
+  /** The last start advanceNs divided, and its cycle: callers advance from one start many times (a slice, a window). */
+  private memoStart = NaN;
+  private memoCycle = 0;
+
   /** advance for a start given as a safe-integer number of ns; the result as a number (the caller guards 2^53). */
   advanceNs(start: number, used: number): number {
     if (this.nsPerCycle !== 0 && Number.isSafeInteger(used) && used >= 0) {
-      const t = (Math.floor(start / this.nsPerCycle) + used) * this.nsPerCycle;
+      if (start !== this.memoStart) {
+        this.memoCycle = Math.floor(start / this.nsPerCycle);
+        this.memoStart = start;
+      }
+      const t = (this.memoCycle + used) * this.nsPerCycle;
       if (t <= Number.MAX_SAFE_INTEGER) return t;
     }
     const t = this.advance(nanos(start), used);
