@@ -5,11 +5,33 @@ import { readFileSync } from "fs";
 import { sampleFirstRun } from "../kernel/bench/first-run";
 
 const startupMs = process.uptime() * 1000;
-const [elfPath, commandLine] = process.argv.slice(2);
-if (elfPath === undefined) {
-  process.stderr.write("usage: node dist/scripts/first-run.js GUEST.elf [COMMAND-LINE]\n");
-  process.exitCode = 2;
+const USAGE = `usage: node dist/scripts/first-run.js GUEST.elf [COMMAND-LINE]
+  Boots GUEST.elf (a Multiboot image, e.g. build/guests/test/programs/bench/bench-crc-O2.elf) once in this
+  fresh process and prints one JSON line: {"startupMs", "samples"}, the guest MIPS of each 10 ms of guest time.
+  npm run bench:cpu starts it once per guest and prints the first-run table from it.
+Exit status: 0 done, 2 bad arguments, 1 the image cannot be read or booted.
+`;
+const [elfPath, commandLine, extra] = process.argv.slice(2);
+if (elfPath === undefined || elfPath === "--help" || elfPath === "-h" || elfPath.startsWith("-") || extra !== undefined) {
+  const asked = elfPath === "--help" || elfPath === "-h";
+  process.stderr.write(asked ? USAGE : `first-run: ${elfPath === undefined ? "no guest image given" : `unexpected argument ${elfPath.startsWith("-") ? elfPath : extra}`}\n${USAGE}`);
+  process.exitCode = asked ? 0 : 2;
 } else {
-  const samples = sampleFirstRun(new Uint8Array(readFileSync(elfPath)), elfPath, commandLine, () => process.hrtime.bigint());
-  process.stdout.write(`${JSON.stringify({ startupMs, samples })}\n`);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = new Uint8Array(readFileSync(elfPath));
+  } catch (e) {
+    process.stderr.write(`first-run: cannot read ${elfPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)} (build the guests with npm run build)\n`);
+    process.exitCode = 1;
+  }
+  if (bytes !== undefined) {
+    try {
+      const samples = sampleFirstRun(bytes, elfPath, commandLine, () => process.hrtime.bigint());
+      process.stdout.write(`${JSON.stringify({ startupMs, samples })}\n`);
+    } catch (e) {
+      // A file that is not a bootable image: say why, without a stack.
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)} (${elfPath})\n`);
+      process.exitCode = 1;
+    }
+  }
 }

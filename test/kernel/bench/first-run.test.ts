@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
+import { spawnSync } from "child_process";
+import { readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { firstRunFigure, sampleFirstRun, type FirstRunSample } from "../../../kernel/bench/first-run";
 import { qemuMips } from "../../../kernel/bench/qemu-reference";
@@ -32,6 +34,26 @@ describe("kernel/bench/first-run and qemu-reference arithmetic", () => {
       expect(samples[i]!.instructions).to.be.at.least(samples[i - 1]!.instructions);
     }
     expect(samples[samples.length - 1]!.instructions).to.equal(runInEmulator(elf, { commandLine: "iters=300" }).instructions);
+  });
+
+  it("scripts/first-run answers --help, and names a missing, an unbootable or an extra argument with its exit status", () => {
+    const script = join(ROOT, "dist", "scripts", "first-run.js");
+    const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+    const help = run("--help");
+    expect([help.status, help.stdout]).to.deep.equal([0, ""]);
+    expect(help.stderr).to.match(/^usage: node dist\/scripts\/first-run\.js GUEST\.elf/);
+    expect(run().status).to.equal(2);
+    const extra = run("a.elf", "iters=1", "b");
+    expect([extra.status, extra.stderr.split("\n")[0]]).to.deep.equal([2, "first-run: unexpected argument b"]);
+    const missing = run(join(tmpdir(), "apexvisor-no-such-guest.elf"));
+    expect(missing.status).to.equal(1);
+    expect(missing.stderr).to.match(/cannot read .*apexvisor-no-such-guest\.elf: ENOENT/);
+    const truncated = join(tmpdir(), `apexvisor-first-run-${process.pid}.elf`);
+    writeFileSync(truncated, readFileSync(join(ROOT, "build", "guests", "test", "programs", "bench", "bench-crc-O2.elf")).subarray(0, 200));
+    const bad = run(truncated);
+    rmSync(truncated, { force: true });
+    expect([bad.status, bad.stdout]).to.deep.equal([1, ""]);
+    expect(bad.stderr).to.match(/no Multiboot v1 header/).and.not.match(/\n\s+at /);
   });
 
   it("takes QEMU's MIPS from the difference of the full and the baseline run, and refuses a non-positive one", () => {
