@@ -10,7 +10,7 @@ import { LIBPV_IMAGE } from "../kernel/module/repo-paths";
 const ROOT = resolve(__dirname, "..", "..");
 const USAGE = `usage: npm run bench:exits -- [--runs N] [--calls N] [--kloop-iters N]
   --runs N          timed runs per figure after one warm-up (default 7, at most 101); the table shows medians
-  --calls N         calls per timed call-path loop (default 100000, at most 10000000)
+  --calls N         calls per timed call-path loop (default 1000000, at most 10000000)
   --kloop-iters N   iterations of the kloop guest (default: the guest's own, 400000)
 Exit status: 0 done, 2 bad arguments, 1 an image is missing (run node dist/scripts/build-guests.js).
 `;
@@ -26,7 +26,7 @@ function count(flag: string, v: string | undefined, max: number): number {
 
 function parseArgs(argv: readonly string[]): ExitCostPlan {
   let runs = 7;
-  let calls = 100_000;
+  let calls = 1_000_000;
   let kloopCommandLine: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
