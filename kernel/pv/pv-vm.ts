@@ -289,7 +289,8 @@ class PvVm implements PartitionVm {
       if (fault !== undefined) return this.ended(fault, used, served);
       if (used >= budget) return this.ended(BUDGET, used, served);
       let chunk = Math.min(budget - used, TIME_REFRESH_CYCLES);
-      const due = this.nextDueNs();
+      this.refreshDue();
+      const due = this.dueNs;
       if (due !== Infinity) chunk = Math.max(1, Math.min(chunk, this.cyclesUntilDue(t, due)));
       const before = cpu.cycles;
       const exit = cpu.run(chunk);
@@ -342,18 +343,21 @@ class PvVm implements PartitionVm {
     return cycles;
   }
 
-  /** nextExpiry of the vCPU's timers in ns (Infinity: none); a time beyond 2^53 ns rounds but stays beyond any `t`. */
-  private nextDueNs(): number {
+  /**
+   * Brings `dueNs` up to the vCPU's timers: nextExpiry in ns (Infinity: none; a time beyond 2^53 ns rounds but
+   * stays beyond any `t`). Callers read the field after it: a number returned from a call V8 does not inline is
+   * boxed, and Infinity (no timer, the common case) would be a heap allocation on every trap.
+   */
+  private refreshDue(): void {
     const timers = this.vcpu.timers;
     if (timers !== this.dueOf) {
       const d = nextExpiry(timers);
       this.dueNs = d === undefined ? Infinity : Number(d);
       this.dueOf = timers;
     }
-    return this.dueNs;
   }
 
-  /** cyclesUntil for the number `due` (nextDueNs); the exact BigInt deadline only when `due` is beyond 2^53 ns. */
+  /** cyclesUntil for the number `due` (dueNs); the exact BigInt deadline only when `due` is beyond 2^53 ns. */
   private cyclesUntilDue(t: number, due: number): number {
     if (due <= Number.MAX_SAFE_INTEGER) {
       const c = this.clock.cyclesUntilNs(t, due);
@@ -385,7 +389,8 @@ class PvVm implements PartitionVm {
     this.lastNowNs = t;
     const shared = this.machine.shared;
     // Number() of an expiry beyond 2^53 ns rounds but stays beyond t.
-    if (this.nextDueNs() <= t) {
+    this.refreshDue();
+    if (this.dueNs <= t) {
       // Only when a timer fell: the common exit allocates no timer state.
       const r = advanceTimers(this.vcpu.timers, nanos(t));
       this.vcpu.timers = r.timers;
