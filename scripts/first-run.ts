@@ -11,27 +11,38 @@ const USAGE = `usage: node dist/scripts/first-run.js GUEST.elf [COMMAND-LINE]
   npm run bench:cpu starts it once per guest and prints the first-run table from it.
 Exit status: 0 done, 2 bad arguments, 1 the image cannot be read or booted.
 `;
-const [elfPath, commandLine, extra] = process.argv.slice(2);
-if (elfPath === undefined || elfPath === "--help" || elfPath === "-h" || elfPath.startsWith("-") || extra !== undefined) {
-  const asked = elfPath === "--help" || elfPath === "-h";
-  process.stderr.write(asked ? USAGE : `first-run: ${elfPath === undefined ? "no guest image given" : `unexpected argument ${elfPath.startsWith("-") ? elfPath : extra}`}\n${USAGE}`);
-  process.exitCode = asked ? 0 : 2;
-} else {
-  let bytes: Uint8Array | undefined;
+/** Says what is wrong with the arguments, then the usage; the exit status of bad arguments. */
+function usageError(message: string): number {
+  process.stderr.write(`first-run: ${message}\n${USAGE}`);
+  return 2;
+}
+
+/** Boots the image `args` names and prints its samples; returns the exit status. */
+function main(args: readonly string[]): number {
+  const [elfPath, commandLine, extra] = args;
+  if (elfPath === "--help" || elfPath === "-h") {
+    process.stderr.write(USAGE);
+    return 0;
+  }
+  if (elfPath === undefined) return usageError("no guest image given");
+  if (elfPath.startsWith("-")) return usageError(`unexpected argument ${elfPath}`);
+  if (extra !== undefined) return usageError(`unexpected argument ${extra}`);
+  let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(elfPath));
   } catch (e) {
     process.stderr.write(`first-run: cannot read ${elfPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)} (build the guests with npm run build)\n`);
-    process.exitCode = 1;
+    return 1;
   }
-  if (bytes !== undefined) {
-    try {
-      const samples = sampleFirstRun(bytes, elfPath, commandLine, () => process.hrtime.bigint());
-      process.stdout.write(`${JSON.stringify({ startupMs, samples })}\n`);
-    } catch (e) {
-      // A file that is not a bootable image: say why, without a stack.
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)} (${elfPath})\n`);
-      process.exitCode = 1;
-    }
+  try {
+    const samples = sampleFirstRun(bytes, elfPath, commandLine, () => process.hrtime.bigint());
+    process.stdout.write(`${JSON.stringify({ startupMs, samples })}\n`);
+    return 0;
+  } catch (e) {
+    // A file that is not a bootable image: say why, without a stack.
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)} (${elfPath})\n`);
+    return 1;
   }
 }
+
+process.exitCode = main(process.argv.slice(2));

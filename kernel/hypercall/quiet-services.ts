@@ -8,15 +8,23 @@ import { SERVICES, type ServiceKey } from "./generated/abi-generated";
 /** Handlers that only compute an answer (or raise a pending bit): no copy-out, no slot or ring write, no timer. */
 const QUIET: readonly ServiceKey[] = ["abiVersion", "abiFeatures", "null", "virqKick", "windowYield"];
 
-const QUIET_BY_ID: Uint8Array = (() => {
+/** A table by service id: 1 for each service `keys` names. */
+function tableById(keys: readonly ServiceKey[]): Uint8Array {
   const table = new Uint8Array(SERVICES.reduce((n, s) => Math.max(n, s.id + 1), 0));
-  for (const s of SERVICES) if (QUIET.includes(s.key)) table[s.id] = 1;
+  for (const s of SERVICES) if (keys.includes(s.key)) table[s.id] = 1;
   return table;
-})();
+}
+
+/** Whether `table` (tableById) holds service `id`; false for unknown ids. */
+function holds(table: Uint8Array, id: number): boolean {
+  return id >= 0 && id < table.length && table[id] === 1;
+}
+
+const QUIET_BY_ID = tableById(QUIET);
 
 /** True when service `id` is quiet (see above); false for unknown ids. */
 export function isQuietService(id: number): boolean {
-  return id >= 0 && id < QUIET_BY_ID.length && QUIET_BY_ID[id] === 1;
+  return holds(QUIET_BY_ID, id);
 }
 
 /**
@@ -26,16 +34,10 @@ export function isQuietService(id: number): boolean {
  */
 export const IN_PLACE: readonly ServiceKey[] = ["abiVersion", "abiFeatures", "null", "virqKick"];
 
-const IN_PLACE_BY_ID: Uint8Array = (() => {
-  const table = new Uint8Array(QUIET_BY_ID.length);
-  for (const s of SERVICES) if (IN_PLACE.includes(s.key)) {
-    if (!QUIET.includes(s.key)) throw new Error(`service ${s.key} is served in place but is not quiet`);
-    table[s.id] = 1;
-  }
-  return table;
-})();
+for (const key of IN_PLACE) if (!QUIET.includes(key)) throw new Error(`service ${key} is served in place but is not quiet`);
+const IN_PLACE_BY_ID = tableById(IN_PLACE);
 
 /** True when service `id` may be served in place (IN_PLACE); false for unknown ids. */
 export function isInPlaceService(id: number): boolean {
-  return id >= 0 && id < IN_PLACE_BY_ID.length && IN_PLACE_BY_ID[id] === 1;
+  return holds(IN_PLACE_BY_ID, id);
 }

@@ -101,7 +101,8 @@ interface PartitionRuntime {
   /** Errors sent to the partition's error handler and not yet taken by GET_ERROR_STATUS (oldest first, bounded). */
   readonly errors: PartitionError[];
   readonly stats: PartitionStats;
-  /** The partition's KernelApi, built at its first hypercall and reused (no closures per exit). */
+  /** The partition's KernelApi, built at its first hypercall (or, untraced, its first run: runNs's in-place offer) and
+   * reused (no closures per exit). */
   api?: KernelApi;
   /** The decisions whose actions wait for the HM callback running in this partition to return. */
   callback: readonly HmDecision[] | undefined;
@@ -422,6 +423,8 @@ export class ModuleRunner {
     let used = 0;
     // The partition gave up the rest of this window before the run was cut here: it stays off until the window ends.
     if (p.doneUntil !== undefined && start < Number(p.doneUntil)) used = budget;
+    // Untraced, a VM with runNs may serve quiet calls itself (PartitionVm.runNs): their cycles pass as sleep, as below.
+    const inPlace = this.tracing || p.vm.runNs === undefined ? undefined : this.kernelApiFor(p);
     while (used < budget && this.runnable(p)) {
       if (p.sleepUntil !== undefined) {
         // Number() of a time beyond 2^53 rounds but stays beyond `stop`, so the comparisons hold.
@@ -438,8 +441,7 @@ export class ModuleRunner {
         for (const port of p.config.ports) if (port.kind === "sampling") this.router.table.createSampling(p.config.id, p.mode.mode, port);
         this.applyTransition(p, setPartitionMode(p.mode, OPERATING_MODE_VALUES.NORMAL));
       }
-      // Untraced, the VM may serve quiet calls itself (PartitionVm.runNs): their cycles pass as sleep, as below.
-      const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs, this.tracing ? undefined : this.kernelApiFor(p)) : p.vm.run(budget - used, this.now);
+      const slice = p.vm.runNs !== undefined ? p.vm.runNs(budget - used, this.nowNs, inPlace) : p.vm.run(budget - used, this.now);
       used += slice.cycles + (slice.serviceCycles ?? 0);
       p.stats.cyclesRun += slice.cycles;
       this.nowNs = this.clock.advanceNs(start, used);
