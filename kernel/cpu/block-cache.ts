@@ -17,6 +17,9 @@ export class Block {
   idle: IdleLoop | null = null;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
+  /** The cache generation in which a lookup last found the block (BlockCache.touch; one less when none has since
+   * it was added): a budget eviction keeps the blocks of the current generation. */
+  gen = 0;
   constructor(
     readonly fn: BlockFn,
     /** EIP the block was decoded at (its fragments bake in EIP-relative values). */
@@ -108,8 +111,11 @@ export class BlockCache {
   private readonly writes = new Map<number, number>();
   private readonly hot = new Set<number>();
   private used = 0;
-  /** Whole-cache flushes forced by the budget (diagnostics). */
+  /** Moves at every budget eviction; blocks a lookup found since the last one carry it (Block.gen). */
+  private gen = 0;
+  /** Evictions forced by the budget (diagnostics), and those of them that dropped every block. */
   evictions = 0;
+  fullFlushes = 0;
 
   constructor(readonly budgetBytes: number = DEFAULT_BLOCK_CACHE_BYTES) {
     if (!Number.isSafeInteger(budgetBytes) || budgetBytes < 1) throw new RangeError(`bad block cache budget ${budgetBytes}`);
@@ -129,10 +135,10 @@ export class BlockCache {
     const map = b.code !== null ? this.interp : single ? this.single : this.multi;
     let flushed = false;
     if (this.used + b.hostBytes > this.budgetBytes) {
-      this.clear();
-      this.evictions++;
+      this.evict();
       flushed = true;
     }
+    b.gen = this.gen - 1; // not in use until a lookup finds it again
     const old = map.get(b.phys);
     if (old) {
       old.kill();
@@ -145,6 +151,47 @@ export class BlockCache {
       if (b.page2 >= 0) this.index(b.page2, b);
     }
     return flushed;
+  }
+
+  /** Marks `b` as in use in this generation (the CPU calls it when a lookup finds `b`). */
+  touch(b: Block): void {
+    b.gen = this.gen;
+  }
+
+  /**
+   * Makes room when the budget is reached. The blocks not looked up since the last eviction go; those that were
+   * stay, unless they fill half the budget or more (then every block goes, so that each eviction frees at least
+   * half the budget and evictions cannot follow each other block by block). A block in use is looked up again
+   * soon after any eviction (the caller moves its epoch, which makes every chain link and jump-cache entry stale),
+   * so a block that keeps running is marked in each generation. A whole flush of a kernel's working set made a
+   * Linux boot compile its code again 27 times (kernel/cpu/README.md, "Host memory").
+   */
+  private evict(): void {
+    this.evictions++;
+    const keep = this.gen++;
+    let kept = 0;
+    for (const m of [this.multi, this.single, this.interp]) for (const b of m.values()) if (b.gen === keep) kept += b.hostBytes;
+    if (2 * kept >= this.budgetBytes) {
+      this.fullFlushes++;
+      this.clear();
+      return;
+    }
+    for (const m of [this.multi, this.single, this.interp]) {
+      for (const [phys, b] of m) {
+        if (b.gen === keep) continue;
+        b.kill();
+        m.delete(phys);
+      }
+    }
+    // The page index again from the blocks kept (it also held blocks replaced since: they go now).
+    this.byPage.clear();
+    for (const m of [this.multi, this.single]) {
+      for (const b of m.values()) {
+        this.index(b.phys >>> 12, b);
+        if (b.page2 >= 0) this.index(b.page2, b);
+      }
+    }
+    this.used = kept;
   }
 
   private index(page: number, b: Block): void {

@@ -666,13 +666,16 @@ export class Cpu extends CpuSystem {
     }
     if (!single) {
       const f = this.fast[phys & (FAST_SIZE - 1)]!;
-      if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && (f.page2 < 0 || this.secondPageHolds(f, lin))) return f;
+      if (f !== null && f.phys === phys && f.valid && f.eip === eip && f.segMode === this.segMode && (f.page2 < 0 || this.secondPageHolds(f, lin))) {
+        this.cache.touch(f);
+        return f;
+      }
     }
     let b = this.cache.get(phys, single);
     if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && !this.secondPageHolds(b, lin))) {
       if (!compile) return null;
       b = this.compile(eip, lin, phys, single);
-    }
+    } else this.cache.touch(b);
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
     return b;
   }
@@ -692,7 +695,10 @@ export class Cpu extends CpuSystem {
           break;
         }
       }
-      if (same) return old;
+      if (same) {
+        this.cache.touch(old);
+        return old;
+      }
     }
     const avail = 4096 - (phys & 4095);
     let insns;
@@ -947,10 +953,10 @@ export class Cpu extends CpuSystem {
     return this.cache.size;
   }
 
-  /** Block-cache figures: estimated host bytes, budget, budget flushes, hot (interpreted) pages. */
-  get blockCacheStats(): { bytes: number; budget: number; evictions: number; hotPages: number } {
+  /** Block-cache figures: estimated host bytes, budget, budget evictions (and those that emptied it whole), hot (interpreted) pages. */
+  get blockCacheStats(): { bytes: number; budget: number; evictions: number; fullFlushes: number; hotPages: number } {
     const c = this.cache;
-    return { bytes: c.bytes, budget: c.budgetBytes, evictions: c.evictions, hotPages: c.hotPages };
+    return { bytes: c.bytes, budget: c.budgetBytes, evictions: c.evictions, fullFlushes: c.fullFlushes, hotPages: c.hotPages };
   }
 
   /** Snapshot of all registers and system state. */

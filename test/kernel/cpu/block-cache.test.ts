@@ -44,6 +44,42 @@ describe("kernel/cpu/block-cache", () => {
     expect(c.evictions).to.equal(16);
   });
 
+  it("an eviction keeps the blocks looked up since the last one, and indexes them for invalidation", () => {
+    const c = new BlockCache(1000);
+    const blocks = Array.from({ length: 10 }, (_, i) => block(i << 12, 100));
+    for (const b of blocks) c.add(b, false);
+    for (const i of [2, 5, 7]) c.touch(blocks[i]!);
+    expect(c.add(block(10 << 12, 100), false)).to.equal(true); // the caller must drop its references
+    expect(c.evictions).to.equal(1);
+    expect(c.fullFlushes).to.equal(0);
+    expect(blocks.map((b) => b.valid)).to.deep.equal([false, false, true, false, false, true, false, true, false, false]);
+    expect(c.get(5 << 12, false)).to.equal(blocks[5]);
+    expect(c.get(4 << 12, false)).to.equal(undefined);
+    expect(c.bytes).to.equal(400);
+    // The page index holds the kept blocks (and no longer the dropped ones).
+    expect(c.invalidatePage(4)).to.equal(false);
+    expect(c.invalidatePage(5)).to.equal(true);
+    expect(blocks[5]!.valid).to.equal(false);
+    expect(c.bytes).to.equal(300);
+    // A kept block must be looked up again to survive the next eviction: only block 7 is.
+    c.touch(blocks[7]!);
+    for (let i = 11; i < 19; i++) c.add(block(i << 12, 100), false);
+    expect(c.evictions).to.equal(2);
+    expect(blocks[7]!.valid).to.equal(true);
+    expect(blocks[2]!.valid).to.equal(false);
+  });
+
+  it("an eviction whose blocks in use fill half the budget drops every block", () => {
+    const c = new BlockCache(1000);
+    const blocks = Array.from({ length: 10 }, (_, i) => block(i << 12, 100));
+    for (const b of blocks) c.add(b, false);
+    for (const b of blocks.slice(0, 5)) c.touch(b);
+    c.add(block(10 << 12, 100), false);
+    expect(c.fullFlushes).to.equal(1);
+    expect(blocks.some((b) => b.valid)).to.equal(false);
+    expect(c.bytes).to.equal(100);
+  });
+
   it("marks a page hot after it keeps being rewritten", () => {
     const c = new BlockCache();
     for (let i = 0; i < HOT_PAGE_WRITES; i++) {
@@ -93,6 +129,26 @@ describe("kernel/cpu/block-cache", () => {
     expect(small.blockCacheStats.bytes).to.be.at.most(64 * 1024);
     expect(small.saveState()).to.deep.equal(big.saveState());
     expect(small.mem.readBytes(guestPhys(0), 64)).to.deep.equal(big.mem.readBytes(guestPhys(0), 64));
+  });
+
+  it("a block the CPU keeps looking up survives evictions that drop fresh code", () => {
+    // The block at 0x100000 runs between stretches of code run once (zeroed RAM, add [eax],al) elsewhere.
+    const cpu = freshCodeCpu(2 * 1024 * 1024); // about 230 blocks of zeroed RAM
+    const cache = cpu["cache"]; // white box: the Block object itself must be the same one throughout
+    let first: Block | undefined;
+    for (let k = 0; k <= 16; k++) {
+      cpu.eip = 0x100000;
+      expect(cpu.run(1000).kind).to.equal("budget"); // whole blocks: a run shorter than the dearest block single-steps
+      first ??= cache.get(0x100000, false); // compiled on the first pass: in use from its first lookup on
+      if (k === 0) continue;
+      cpu.eip = 0x100000 + k * 0x8000;
+      cpu.run(1500); // about 90 blocks: at most one eviction per stretch
+    }
+    expect(cpu.blockCacheStats.evictions).to.be.at.least(3);
+    expect(cpu.blockCacheStats.fullFlushes).to.equal(0);
+    expect(first).to.not.equal(undefined);
+    expect(first!.valid).to.equal(true);
+    expect(cache.get(0x100000, false)).to.equal(first);
   });
 
   it("budget flushes really free the dropped blocks (heap measured in a child process)", function () {
