@@ -96,6 +96,10 @@ export function estimateBlockBytes(sourceChars: number, count: number): number {
 /** Default host-memory budget of one CPU's block cache (bytes). Documented in kernel/cpu/README.md and
  * printed by `apexvisor bench`. */
 export const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
+/** The budget of a PC machine's CPU (FV partitions, `apexvisor boot`): a full kernel's working set. At 32 MiB a
+ * Linux boot to its shell emptied the cache 27 times and compiled 193K blocks; at 128 MiB it compiles 64K, and
+ * the boot takes about 70% of the host time (kernel/cpu/README.md, "Host memory"). */
+export const FV_BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** Code-write invalidations of one page after which the page is interpreted instead of compiled. */
 export const HOT_PAGE_WRITES = 8;

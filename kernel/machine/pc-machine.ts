@@ -2,6 +2,7 @@
 // RAM with the firmware's low-memory tables, the vCPU, and every chip wired on the I/O bus, the MMIO
 // windows and the interrupt lines. It does not run the CPU or own time: the caller's run loop does.
 import { Cpu } from "../cpu/cpu";
+import { FV_BLOCK_CACHE_BYTES } from "../cpu/block-cache";
 import { CPUID_FEATURES, CPUID_SIGNATURE } from "../cpu/ops-system";
 import type { InterruptSource } from "../cpu/io";
 import { apicWithPic } from "../devices/apic-pic-source";
@@ -115,7 +116,7 @@ export class PcMachine {
     const pics = this.chips.pics ?? NO_INTERRUPTS;
     this.interrupts = this.chips.lapic === undefined ? pics : apicWithPic(this.chips.lapic, pics);
     const lapic = this.chips.lapic;
-    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, ...(lapic === undefined ? {} : { apicBase: apicWindow(this.memory, lapic) }) });
+    this.cpu = new Cpu({ memory: this.memory, io: this.bus, interrupts: this.interrupts, blockCacheBytes: FV_BLOCK_CACHE_BYTES, ...(lapic === undefined ? {} : { apicBase: apicWindow(this.memory, lapic) }) });
     // FERR# (x87 errors with CR0.NE = 0) reaches IRQ13 through the PC's coprocessor-error latch.
     this.cpu.x87.ferr = this.chips.fpuError ?? null;
     this.firmwareInit();
