@@ -17,6 +17,7 @@ const ROOT = resolve(__dirname, "..", "..");
 const MANIFEST = join(ROOT, CPU_BENCH_MANIFEST);
 interface Options {
   readonly runs: number;
+  readonly processes: number;
   readonly commandLine: string | undefined;
   readonly only: string | undefined;
   readonly qemu: boolean;
@@ -25,6 +26,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   let runs = 5;
+  let processes = 3;
   let commandLine: string | undefined;
   let only: string | undefined;
   let qemu = true;
@@ -38,10 +40,14 @@ function parseArgs(argv: readonly string[]): Options {
     };
     if (a === "--quick") {
       runs = 1;
+      processes = 1;
       commandLine = "iters=50";
     } else if (a === "--runs") {
       runs = Number(value());
       if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError("--runs takes 1..100");
+    } else if (a === "--processes") {
+      processes = Number(value());
+      if (!Number.isInteger(processes) || processes < 1 || processes > 20) throw new UsageError("--processes takes 1..20");
     } else if (a === "--iters") {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new UsageError("--iters takes a positive integer");
@@ -58,14 +64,17 @@ function parseArgs(argv: readonly string[]): Options {
       throw new UsageError(`unknown option ${a}`);
     }
   }
-  return { runs, commandLine, only, qemu, firstRun };
+  return { runs, processes, commandLine, only, qemu, firstRun };
 }
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--iters N] [--only NAME] [--no-qemu] [--no-first-run]
-  --quick        one run of each guest with iters=50 (a smoke run)
+const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--processes N] [--iters N] [--only NAME] [--no-qemu] [--no-first-run]
+  --quick        one run of each guest with iters=50, in this process (a smoke run)
   --runs N       runs per guest and side (default 5; the table shows the median and the range)
+  --processes N  fresh node processes the emulator's runs are made in, each making --runs (default 3; 1: this
+                 process). V8 optimises differently from process to process, so one process's median can be
+                 far from another's; the table shows every process's median and the median of all runs
   --iters N      override every guest's iteration count (boot command line "iters=N")
   --only NAME    run only the guest whose name contains NAME
   --no-qemu      skip the QEMU comparison (it runs when qemu-system-i386 is on PATH)
@@ -76,7 +85,7 @@ function fmt(n: number, digits = 1): string {
 }
 
 function printTable(rows: readonly Row[]): void {
-  const header = ["guest", "instructions", "host ms (median, min-max)", "guest MIPS", "native ms", "slowdown", ""];
+  const header = ["guest", "instructions", "host ms (median, min-max)", "process medians", "guest MIPS", "native ms", "slowdown", ""];
   const lines = rows.map((r) => {
     const host = median(r.hostMs);
     const nat = median(r.nativeMs);
@@ -84,6 +93,7 @@ function printTable(rows: readonly Row[]): void {
       r.name,
       String(r.instructions),
       `${fmt(host)} (${fmt(Math.min(...r.hostMs))}-${fmt(Math.max(...r.hostMs))})`,
+      r.processMs.map((m) => fmt(m, 0)).join(" "),
       fmt(mipsOf(r)),
       fmt(nat, 3),
       `${fmt(host / nat)}x`,
@@ -195,15 +205,16 @@ function main(argv: readonly string[]): number {
   }
   const specs = readManifest(ROOT, MANIFEST).filter((s) => opts.only === undefined || s.name.includes(opts.only));
   process.stdout.write(
-    `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each, ${opts.commandLine ?? "default iterations"}; ` +
+    `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each${opts.processes > 1 ? ` in each of ${opts.processes} fresh processes (emulator side)` : ""}, ${opts.commandLine ?? "default iterations"}; ` +
       `cost model ${DEFAULT_COST_MODEL.instruction} cycle/instruction at ${DEFAULT_CLOCK_HZ / 1e6} MHz\n` +
-      "host ms = wall time of the whole emulated boot; native ms = the timed work loop of the same C at gcc -O2\n" +
+      "host ms = wall time of the whole emulated boot (median and range of all runs); process medians = the median boot of\n" +
+      "each fresh process; native ms = the timed work loop of the same C at gcc -O2\n" +
       "(x86-64, free to use SSE vectors, which the -mgeneral-regs-only guest build cannot)\n",
   );
   const rows: Row[] = [];
   for (const spec of specs) {
     process.stderr.write(`bench:cpu: running ${spec.name}\n`);
-    rows.push(measureCpuGuest(ROOT, spec, opts.runs, opts.commandLine));
+    rows.push(measureCpuGuest(ROOT, spec, opts.runs, opts.commandLine, opts.processes));
   }
   printTable(rows);
   if (rows.length > 0) process.stdout.write(`overall median: ${fmt(median(rows.map(mipsOf)))} MIPS\n`);

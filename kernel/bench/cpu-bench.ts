@@ -1,5 +1,6 @@
 // The CPU benchmark's measuring pieces, shared by `npm run bench:cpu` and `apexvisor bench`: runs one
 // CPU-bound guest in the emulator and the same C natively (host gcc -O2), several times each.
+import { spawnSync } from "child_process";
 import { join } from "path";
 import { describeEnd, runInEmulator } from "./emulator-run";
 import { imagePath, type GuestImageSpec } from "./guest-manifest";
@@ -17,7 +18,9 @@ export const CPU_BENCH_MANIFEST = join("test", "programs", "bench", "guest.json"
 export interface CpuBenchRow {
   readonly name: string;
   readonly instructions: number;
+  /** Every emulated boot's host ms (all processes), and the median of each process's boots. */
   readonly hostMs: readonly number[];
+  readonly processMs: readonly number[];
   readonly nativeMs: readonly number[];
   /** Empty when the emulated run succeeded with the native output; otherwise what went wrong. */
   readonly note: string;
@@ -41,27 +44,59 @@ function nativeSide(root: string, spec: GuestImageSpec, runs: number, commandLin
   return { transcript, ms };
 }
 
-function emulatorSide(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined, expected: string): { instructions: number; ms: number[]; note: string } {
-  const path = imagePath(root, spec, "O2");
+/** `runs` timed boots of the image at `path` in this process: host ms of each whole boot, the instructions of
+ * the last, its console output and how it ended ("" when the guest reported success). */
+export interface BootTimes {
+  readonly instructions: number;
+  readonly ms: readonly number[];
+  readonly stdout: string;
+  readonly end: string;
+}
+
+export function timeBoots(path: string, runs: number, commandLine: string | undefined): BootTimes {
   const ms: number[] = [];
   let instructions = 0;
-  let note = "";
+  let stdout = "";
+  let end = "";
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     const r = runInEmulator(path, { ...(commandLine === undefined ? {} : { commandLine }), maxInstructions: MAX_INSTRUCTIONS });
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     instructions = r.instructions;
-    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) note = describeEnd(r.end);
-    else if (r.stdout.toString("latin1") !== expected) note = "OUTPUT DIFFERS FROM NATIVE";
+    stdout = r.stdout.toString("latin1");
+    if (r.end.kind !== "debugExit" || r.end.status !== SUCCESS_STATUS) end = describeEnd(r.end);
   }
-  return { instructions, ms, note };
+  return { instructions, ms, stdout, end };
 }
 
-/** Runs `spec` natively then in the emulator, `runs` times each, with an optional boot command line. */
-export function measureCpuGuest(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined): CpuBenchRow {
+/** The child script that runs timeBoots in a fresh process and prints it as one JSON line. */
+export const BOOT_TIMES_SCRIPT = join("dist", "scripts", "boot-times.js");
+
+/** timeBoots in `processes` fresh node processes one after the other (one process: in this one). V8 compiles and
+ * optimises differently from process to process: bench-state's median boot was ~110 ms in some processes and
+ * ~200 ms in others, with the same guest execution (test/programs/README.md). */
+function emulatorSide(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined, expected: string, processes: number): { instructions: number; ms: number[]; processMs: number[]; note: string } {
+  const path = imagePath(root, spec, "O2");
+  const all: BootTimes[] = [];
+  if (processes === 1) all.push(timeBoots(path, runs, commandLine));
+  else {
+    for (let p = 0; p < processes; p++) {
+      const r = spawnSync(process.execPath, [join(root, BOOT_TIMES_SCRIPT), path, String(runs), ...(commandLine === undefined ? [] : [commandLine])], { encoding: "utf8", maxBuffer: 64 << 20 });
+      if (r.status !== 0) throw new Error(`${BOOT_TIMES_SCRIPT} ${spec.name} failed (${String(r.status ?? r.signal)}): ${r.stderr}`);
+      all.push(JSON.parse(r.stdout) as BootTimes);
+    }
+  }
+  const bad = all.find((t) => t.end !== "");
+  const note = bad !== undefined ? bad.end : all.some((t) => t.stdout !== expected) ? "OUTPUT DIFFERS FROM NATIVE" : "";
+  return { instructions: all[all.length - 1]!.instructions, ms: all.flatMap((t) => t.ms), processMs: all.map((t) => median(t.ms)), note };
+}
+
+/** Runs `spec` natively then in the emulator, `runs` times each (in each of `processes` fresh processes for the
+ * emulator; 1: in this process), with an optional boot command line. */
+export function measureCpuGuest(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined, processes = 1): CpuBenchRow {
   const native = nativeSide(root, spec, runs, commandLine);
-  const emu = emulatorSide(root, spec, runs, commandLine, native.transcript);
-  return { name: spec.name, instructions: emu.instructions, hostMs: emu.ms, nativeMs: native.ms, note: emu.note, transcript: native.transcript };
+  const emu = emulatorSide(root, spec, runs, commandLine, native.transcript, processes);
+  return { name: spec.name, instructions: emu.instructions, hostMs: emu.ms, processMs: emu.processMs, nativeMs: native.ms, note: emu.note, transcript: native.transcript };
 }
 
 /** Guest instructions per host microsecond over the median run. */

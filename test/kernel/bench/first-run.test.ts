@@ -60,4 +60,37 @@ describe("kernel/bench/first-run and qemu-reference arithmetic", () => {
     expect(qemuMips(2_001_000, 1_000, { fullMs: 1002, baselineMs: 1000, note: "" })).to.equal(1000);
     expect(qemuMips(2_001_000, 1_000, { fullMs: 999, baselineMs: 1000, note: "" })).to.equal(undefined);
   });
+
+  it("scripts/boot-times boots an image RUNS times in its own process and prints the times as one JSON line", function () {
+    this.timeout(60_000);
+    const script = join(ROOT, "dist", "scripts", "boot-times.js");
+    const elf = join(ROOT, "build", "guests", "test", "programs", "bench", "bench-crc-O2.elf");
+    const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+    const ok = run(elf, "2", "iters=300");
+    expect(ok.status).to.equal(0);
+    const t = JSON.parse(ok.stdout) as { instructions: number; ms: number[]; stdout: string; end: string };
+    const here = runInEmulator(elf, { commandLine: "iters=300" });
+    expect(t.instructions).to.equal(here.instructions);
+    expect(t.ms).to.have.length(2);
+    expect(t.ms.every((ms) => ms > 0)).to.equal(true);
+    expect([t.end, t.stdout]).to.deep.equal(["", here.stdout.toString("latin1")]);
+    const help = run("--help");
+    expect([help.status, help.stdout]).to.deep.equal([0, ""]);
+    expect(help.stderr).to.match(/^usage: node dist\/scripts\/boot-times\.js GUEST\.elf RUNS/);
+    expect(run(elf).status).to.equal(2);
+    expect(run(elf, "0").stderr.split("\n")[0]).to.equal("boot-times: RUNS must be 1..100, not 0");
+    expect(run(elf, "1", "iters=1", "x").status).to.equal(2);
+    const missing = run(join(tmpdir(), "apexvisor-no-such-guest.elf"), "1");
+    expect([missing.status, missing.stdout]).to.deep.equal([1, ""]);
+    expect(missing.stderr).to.match(/cannot read .*apexvisor-no-such-guest\.elf/);
+    const junk = join(tmpdir(), `apexvisor-junk-${process.pid}.elf`);
+    writeFileSync(junk, "not an ELF image");
+    try {
+      const bad = run(junk, "1");
+      expect([bad.status, bad.stdout]).to.deep.equal([1, ""]);
+      expect(bad.stderr).to.match(/^boot-times: .*apexvisor-junk/);
+    } finally {
+      rmSync(junk, { force: true });
+    }
+  });
 });
