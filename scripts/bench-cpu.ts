@@ -73,8 +73,9 @@ const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--processes N] 
   --quick        one run of each guest with iters=50, in this process (a smoke run)
   --runs N       runs per guest and side (default 5; the table shows the median and the range)
   --processes N  fresh node processes the emulator's runs are made in, each making --runs (default 3; 1: this
-                 process). V8 optimises differently from process to process, so one process's median can be
-                 far from another's; the table shows every process's median and the median of all runs
+                 process). One process's median can be far from another's (V8's code differs from process to
+                 process, and a shared host's speed drifts); the table shows every process's median and the
+                 median of all runs
   --iters N      override every guest's iteration count (boot command line "iters=N")
   --only NAME    run only the guest whose name contains NAME
   --no-qemu      skip the QEMU comparison (it runs when qemu-system-i386 is on PATH)

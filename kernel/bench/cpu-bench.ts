@@ -72,9 +72,9 @@ export function timeBoots(path: string, runs: number, commandLine: string | unde
 /** The child script that runs timeBoots in a fresh process and prints it as one JSON line. */
 export const BOOT_TIMES_SCRIPT = join("dist", "scripts", "boot-times.js");
 
-/** timeBoots in `processes` fresh node processes one after the other (one process: in this one). V8 compiles and
- * optimises differently from process to process: bench-state's median boot was ~110 ms in some processes and
- * ~200 ms in others, with the same guest execution (test/programs/README.md). */
+/** timeBoots in `processes` fresh node processes one after the other (one process: in this one). On a shared host
+ * bench-state's median boot was ~110 ms in some processes and ~200 ms in others, with the same guest execution:
+ * V8's optimised code differs from process to process, and the host's speed drifts (test/programs/README.md). */
 function emulatorSide(root: string, spec: GuestImageSpec, runs: number, commandLine: string | undefined, expected: string, processes: number): { instructions: number; ms: number[]; processMs: number[]; note: string } {
   const path = imagePath(root, spec, "O2");
   const all: BootTimes[] = [];
