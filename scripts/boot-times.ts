@@ -6,8 +6,8 @@ import { timeBoots } from "../kernel/bench/cpu-bench";
 
 const USAGE = `usage: node dist/scripts/boot-times.js GUEST.elf RUNS [COMMAND-LINE]
   Boots GUEST.elf (a Multiboot image, e.g. build/guests/test/programs/bench/bench-crc-O2.elf) RUNS times (1..100)
-  in this fresh process and prints one JSON line: {"instructions", "ms", "stdout", "end"} ("end" is empty when the
-  guest reported success). npm run bench:cpu starts it --processes times per guest.
+  in this fresh process and prints one JSON line: {"instructions", "ms", "stdouts", "end"} (one output per boot; "end"
+  is empty when every boot reported success). npm run bench:cpu starts it --processes times per guest.
 Exit status: 0 done, 2 bad arguments, 1 the image cannot be read or booted.
 `;
 
