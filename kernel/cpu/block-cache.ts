@@ -110,6 +110,7 @@ export class BlockCache {
   private readonly multi = new Map<number, Block>();
   private readonly single = new Map<number, Block>();
   private readonly interp = new Map<number, Block>();
+  private readonly maps = [this.multi, this.single, this.interp] as const;
   private readonly byPage = new Map<number, Block[]>();
   /** Invalidations per physical page since the last flush (only pages that held code). */
   private readonly writes = new Map<number, number>();
@@ -150,10 +151,7 @@ export class BlockCache {
     }
     map.set(b.phys, b);
     this.used += b.hostBytes;
-    if (b.code === null) {
-      this.index(b.phys >>> 12, b);
-      if (b.page2 >= 0) this.index(b.page2, b);
-    }
+    if (b.code === null) this.index(b);
     return flushed;
   }
 
@@ -174,13 +172,13 @@ export class BlockCache {
     this.evictions++;
     const keep = this.gen++;
     let kept = 0;
-    for (const m of [this.multi, this.single, this.interp]) for (const b of m.values()) if (b.gen === keep) kept += b.hostBytes;
+    for (const m of this.maps) for (const b of m.values()) if (b.gen === keep) kept += b.hostBytes;
     if (2 * kept >= this.budgetBytes) {
       this.fullFlushes++;
       this.clear();
       return;
     }
-    for (const m of [this.multi, this.single, this.interp]) {
+    for (const m of this.maps) {
       for (const [phys, b] of m) {
         if (b.gen === keep) continue;
         b.kill();
@@ -189,16 +187,17 @@ export class BlockCache {
     }
     // The page index again from the blocks kept (it also held blocks replaced since: they go now).
     this.byPage.clear();
-    for (const m of [this.multi, this.single]) {
-      for (const b of m.values()) {
-        this.index(b.phys >>> 12, b);
-        if (b.page2 >= 0) this.index(b.page2, b);
-      }
-    }
+    for (const m of [this.multi, this.single]) for (const b of m.values()) this.index(b);
     this.used = kept;
   }
 
-  private index(page: number, b: Block): void {
+  /** Lists `b` under each page it was decoded from (invalidatePage drops it when one is written). */
+  private index(b: Block): void {
+    this.indexOn(b.phys >>> 12, b);
+    if (b.page2 >= 0) this.indexOn(b.page2, b);
+  }
+
+  private indexOn(page: number, b: Block): void {
     const l = this.byPage.get(page);
     if (l) l.push(b);
     else this.byPage.set(page, [b]);
@@ -232,7 +231,7 @@ export class BlockCache {
   }
 
   clear(): void {
-    for (const m of [this.multi, this.single, this.interp]) {
+    for (const m of this.maps) {
       for (const b of m.values()) b.kill();
       m.clear();
     }
