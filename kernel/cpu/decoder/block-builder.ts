@@ -467,7 +467,16 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   const giveBack = (d: number): number => shape.cost - cycles[d]!;
   const settle = (d: number): string =>
     `${giveBack(d) !== 0 ? `s.left += ${giveBack(d)};` : ""} ${counts[d]! !== 0 ? `s.instructions += ${counts[d]!};` : ""}`;
-  const out = (t: number, d: number): string => leave(t, d, giveBack(d), counts[d]!);
+  // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
+  // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
+  // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
+  const regs = (loops && mainLoops) || inner.length > 0 ? new RegisterLocals() : null;
+  // Where an exit has registers or the budget to store, the exits share one epilogue after the body (labelled
+  // `x`): each sets where it leaves and breaks to it. Each exit was about 140 characters of the same stores, a
+  // quarter of a looping block's source, and V8 compiles a block at about 100 ns per character.
+  const sharedExit = regs !== null || budget;
+  const out = (t: number, d: number): string =>
+    sharedExit ? `{ xe = ${t}; xd = ${d}; xb = ${giveBack(d)}; xr = ${counts[d]!}; break x; }` : leave(t, d, giveBack(d), counts[d]!);
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
@@ -479,13 +488,12 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue in${loop.head};`)} ${out(t, after[k]!)}`;
     return out(t, after[k]!);
   };
-  // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
-  // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
-  // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
-  const regs = (loops && mainLoops) || inner.length > 0 ? new RegisterLocals() : null;
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
   let opaques = 0;
-  const parts: string[] = ["const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$", "try {", loops ? `${inner.length > 0 ? "pass: " : ""}for (;;) { i = 0;` : ""];
+  const parts: string[] = [
+    `const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$${sharedExit ? " let xe = 0, xd = 0, xb = 0, xr = 0;" : ""}`,
+    sharedExit ? "try { x: {" : "try {",
+    loops ? `${inner.length > 0 ? "pass: " : ""}for (;;) { i = 0;` : ""];
   let lo = 0;
   let bytes = 0;
   const emit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
@@ -542,6 +550,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   });
   emit(0, n);
   if (loops) parts.push("}");
+  if (sharedExit) parts.push(`} ${SPILL} return s.ex(lk, la, lb, lr, lc, xe, xd, xb, xr);`);
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
   const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
   const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
