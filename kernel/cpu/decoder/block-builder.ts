@@ -213,6 +213,12 @@ function comesBack(out: readonly Insn[], from: number, eip: number): boolean {
   return false;
 }
 
+/** Whether a path's last instruction is a near transfer that sets EIP itself (RET, JMP r/m): a side path ending
+ * there leaves the block where the block it would exit to would leave too, one dispatch sooner. */
+function setsEipItself(x: Insn): boolean {
+  return x.near && x.setsEip && x.branch === undefined && x.call === undefined;
+}
+
 /** Instructions a side path gets at most, and at least for it to be worth inlining. */
 const SIDE_MAX = 8;
 const SIDE_MIN = 2;
@@ -224,8 +230,8 @@ const SIDE_MIN = 2;
  * superblock; a branch back to the start still becomes a loop, a Jcc not taken leaves the block), unless
  * `keepJcc(offset)` says that Jcc was seen to fall through too often. The taken side of a Jcc that
  * `inlineJcc(offset)` names is decoded too, as a side path listed right after the Jcc (`Insn.side`;
- * block-shape.ts), and kept when it comes back to the block start: a branch that goes either way from pass
- * to pass inside a loop then stays inside the block. A side path ends where it would come back to the block
+ * block-shape.ts), and kept when it comes back to the block start (a branch that goes either way from pass
+ * to pass inside a loop then stays inside the block) or ends at a near transfer that sets EIP itself (RET). A side path ends where it would come back to the block
  * start (the block loops there), at an instruction already on its way (it leaves there), or as a path ends
  * anyway. An instruction at an offset `alone` accepts gets a block of its own: a path stops before it, or
  * the block after it when it is the first. */
@@ -303,9 +309,11 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
           const at = out.length - 1;
           if (room >= SIDE_MIN) {
             path(to, out.length + room, known, new Set(seen), true);
-            // Kept when it comes back to the start (a branch that goes either way inside a loop): a side path that
-            // only leaves saves one dispatch at best, and costs V8 compile time (bench-state: 3x TurboFan time).
-            if (out.length > at + 1 && comesBack(out, at + 1, eip)) out[at] = { ...ins, side: out.length - at - 1 };
+            // Kept when it comes back to the start (a branch that goes either way inside a loop), or when it ends at
+            // a RET or another transfer of its own (a function's early return: the dispatch to the block it would
+            // exit to is saved on every run that takes it). A side path that only leaves elsewhere saves no dispatch,
+            // and costs V8 compile time (bench-state: 3x TurboFan time).
+            if (out.length > at + 1 && (comesBack(out, at + 1, eip) || setsEipItself(out[out.length - 1]!))) out[at] = { ...ins, side: out.length - at - 1 };
             else out.length = at + 1;
           }
           // A Jcc taken on most runs whose taken side does not come back: the block goes on there instead.

@@ -75,6 +75,45 @@ describe("kernel/cpu: side paths (blocks as trees)", () => {
 });
 
 // 0x00: mov ecx, 1000
+// 0x05: call 0x14 ; out 0x80, al ; dec ecx ; jnz 0x05 ; hlt
+// 0x14: test cl, 1 ; jz 0x1d ; add eax, 3 ; ret
+// 0x1d: add ebx, 5 ; ret
+// A function with two returns, taking either on alternate calls (bench-list's sort: one element or more). The
+// taken side of its JZ never comes back to the block start, but it ends at a RET of its own: inlined, it saves the
+// block that would run it, a dispatch on every other pass.
+const EARLY_RET = [
+  0xb9, 0xe8, 0x03, 0x00, 0x00,
+  0xe8, 0x0a, 0x00, 0x00, 0x00, 0xe6, 0x80, 0x49, 0x75, 0xf6, 0xf4,
+  0x90, 0x90, 0x90, 0x90,
+  0xf6, 0xc1, 0x01, 0x74, 0x04, 0x83, 0xc0, 0x03, 0xc3,
+  0x83, 0xc3, 0x05, 0xc3,
+];
+
+describe("kernel/cpu: side paths that end at a return of their own", () => {
+  it("decodeRun keeps a side path that ends at a RET, though it does not come back to the start", () => {
+    const fetch = (off: number): number => EARLY_RET[5 + off] ?? -1;
+    const insns = decodeRun(fetch, CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { follow: true, inlineJcc: (off) => off === 0x12 });
+    expect(insns.map((x) => x.eip - CODE)).to.deep.equal([5, 0x14, 0x17, 0x1d, 0x20, 0x19, 0x1c]);
+    expect(insns[2]!.side).to.equal(2);
+  });
+
+  it("inlines it once the block has seen the JZ taken, and every count is what single steps give", () => {
+    const steps = runInSlices(EARLY_RET, 1);
+    expect(steps.state.slice(0, 3)).to.deep.equal([1500, 2500, 0]);
+    for (const slice of [100_000, 7, 13, 29]) {
+      const r = runInSlices(EARLY_RET, slice);
+      if (slice === 100_000) {
+        expect(r.cpu.inlinedJccs).to.equal(1);
+        // Dropped, the side path would leave the block at the JZ for a fifth block at 0x1d.
+        expect(r.cpu.cachedBlocks).to.equal(4);
+      }
+      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
+      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
+    }
+  });
+});
+
+// 0x00: mov ecx, 1000
 // 0x05: test cl, 7 ; jnz 0x0d (taken on 7 passes in 8) ; add ebx, 5
 // 0x0d: inc edx x 60 ; out 0x80, al ; dec ecx ; jnz 0x05
 // 0x4e: hlt
