@@ -17,8 +17,8 @@ export class Block {
   idle: IdleLoop | null = null;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
-  /** The cache generation in which a lookup last found the block (BlockCache.touch; one less when none has since
-   * it was added): a budget eviction keeps the blocks of the current generation. */
+  /** The cache generation in which a lookup last found the block (BlockCache.touch; too old to keep when none has
+   * since it was added): a budget eviction keeps the blocks of the last few generations (KEPT_GENERATIONS). */
   gen = 0;
   constructor(
     readonly fn: BlockFn,
@@ -101,6 +101,12 @@ export const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
  * the boot takes about 70% of the host time (kernel/cpu/README.md, "Host memory"). */
 export const FV_BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
 
+/** The generation moves after new blocks worth 1/GEN_FRESH_SHARE of the budget, and an eviction keeps the blocks
+ * looked up in the last KEPT_GENERATIONS generations: those used within the last half budget of new code, at least
+ * (BlockCache.evict). */
+const GEN_FRESH_SHARE = 4;
+const KEPT_GENERATIONS = 3;
+
 /** Code-write invalidations of one page after which the page is interpreted instead of compiled. */
 export const HOT_PAGE_WRITES = 8;
 
@@ -116,8 +122,11 @@ export class BlockCache {
   private readonly writes = new Map<number, number>();
   private readonly hot = new Set<number>();
   private used = 0;
-  /** Moves at every budget eviction; blocks a lookup found since the last one carry it (Block.gen). */
+  /** Moves at every budget eviction, and after every quarter of the budget of new blocks (GEN_FRESH_SHARE); blocks
+   * carry the generation in which a lookup last found them (Block.gen). */
   private gen = 0;
+  /** Host bytes of the blocks added since the generation last moved. */
+  private fresh = 0;
   /** Evictions forced by the budget (diagnostics), and those of them that dropped every block. */
   evictions = 0;
   fullFlushes = 0;
@@ -135,15 +144,21 @@ export class BlockCache {
     return this.interp.get(phys);
   }
 
-  /** Adds a block; returns true when the budget forced a flush first (callers drop their own references). */
+  /** Adds a block; returns true when the caller must drop its own references (chain links, the direct-mapped
+   * front): the budget forced an eviction first, or the generation moved, and the blocks in use must be looked up
+   * (and so marked) again. */
   add(b: Block, single: boolean): boolean {
     const map = b.code !== null ? this.interp : single ? this.single : this.multi;
-    let flushed = false;
+    let drop = false;
     if (this.used + b.hostBytes > this.budgetBytes) {
       this.evict();
-      flushed = true;
+      drop = true;
+    } else if (GEN_FRESH_SHARE * (this.fresh + b.hostBytes) >= this.budgetBytes) {
+      this.nextGen();
+      drop = true;
     }
-    b.gen = this.gen - 1; // not in use until a lookup finds it again
+    this.fresh += b.hostBytes;
+    b.gen = this.gen - KEPT_GENERATIONS; // not in use until a lookup finds it
     const old = map.get(b.phys);
     if (old) {
       old.kill();
@@ -152,7 +167,12 @@ export class BlockCache {
     map.set(b.phys, b);
     this.used += b.hostBytes;
     if (b.code === null) this.index(b);
-    return flushed;
+    return drop;
+  }
+
+  private nextGen(): void {
+    this.gen++;
+    this.fresh = 0;
   }
 
   /** Marks `b` as in use in this generation (the CPU calls it when a lookup finds `b`). */
@@ -161,18 +181,21 @@ export class BlockCache {
   }
 
   /**
-   * Makes room when the budget is reached. The blocks not looked up since the last eviction go; those that were
-   * stay, unless they fill half the budget or more (then every block goes, so that each eviction frees at least
-   * half the budget and evictions cannot follow each other block by block). A block in use is looked up again
-   * soon after any eviction (the caller moves its epoch, which makes every chain link and jump-cache entry stale),
-   * so a block that keeps running is marked in each generation. A whole flush of a kernel's working set made a
-   * Linux boot compile its code again 27 times (kernel/cpu/README.md, "Host memory").
+   * Makes room when the budget is reached. The blocks not looked up in this generation or the two before go; those
+   * that were stay, unless they fill half the budget or more (then every block goes, so that each eviction frees at
+   * least half the budget and evictions cannot follow each other block by block). The generation moves at every
+   * eviction and after every quarter of the budget of new code, and each time the caller moves its epoch, which
+   * makes every chain link and jump-cache entry stale: a block that keeps running is looked up, and marked, again
+   * soon after. A whole flush of a kernel's working set made a Linux boot compile its code again 27 times; with one
+   * generation from the start to the first eviction, that eviction kept everything the boot had run and emptied
+   * the cache whole (kernel/cpu/README.md, "Host memory").
    */
   private evict(): void {
     this.evictions++;
-    const keep = this.gen++;
+    const keep = this.gen - (KEPT_GENERATIONS - 1);
+    this.nextGen();
     let kept = 0;
-    for (const m of this.maps) for (const b of m.values()) if (b.gen === keep) kept += b.hostBytes;
+    for (const m of this.maps) for (const b of m.values()) if (b.gen >= keep) kept += b.hostBytes;
     if (2 * kept >= this.budgetBytes) {
       this.fullFlushes++;
       this.clear();
@@ -180,7 +203,7 @@ export class BlockCache {
     }
     for (const m of this.maps) {
       for (const [phys, b] of m) {
-        if (b.gen === keep) continue;
+        if (b.gen >= keep) continue;
         b.kill();
         m.delete(phys);
       }
@@ -239,6 +262,7 @@ export class BlockCache {
     this.writes.clear();
     this.hot.clear();
     this.used = 0;
+    this.fresh = 0;
   }
 
   get size(): number {

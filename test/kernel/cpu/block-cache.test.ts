@@ -44,10 +44,12 @@ describe("kernel/cpu/block-cache", () => {
     expect(c.evictions).to.equal(16);
   });
 
-  it("an eviction keeps the blocks looked up since the last one, and indexes them for invalidation", () => {
+  it("an eviction keeps the blocks looked up in the last three generations, and indexes them for invalidation", () => {
     const c = new BlockCache(1000);
     const blocks = Array.from({ length: 10 }, (_, i) => block(i << 12, 100));
-    for (const b of blocks) c.add(b, false);
+    // The generation moves after every quarter of the budget of new blocks (here the third, fifth, seventh and ninth):
+    // add() says so, and the caller drops its references, so that the blocks in use are looked up again.
+    expect(blocks.map((b) => c.add(b, false))).to.deep.equal([false, false, true, false, true, false, true, false, true, false]);
     for (const i of [2, 5, 7]) c.touch(blocks[i]!);
     expect(c.add(block(10 << 12, 100), false)).to.equal(true); // the caller must drop its references
     expect(c.evictions).to.equal(1);
@@ -61,12 +63,39 @@ describe("kernel/cpu/block-cache", () => {
     expect(c.invalidatePage(5)).to.equal(true);
     expect(blocks[5]!.valid).to.equal(false);
     expect(c.bytes).to.equal(300);
-    // A kept block must be looked up again to survive the next eviction: only block 7 is.
-    c.touch(blocks[7]!);
-    for (let i = 11; i < 19; i++) c.add(block(i << 12, 100), false);
+    // A kept block must be looked up again to survive: block 7 is, after every move of the generation; block 2,
+    // looked up last three generations before the next eviction, goes.
+    let moves = 0;
+    for (let i = 11; i < 19; i++) {
+      if (c.add(block(i << 12, 100), false)) {
+        moves++;
+        c.touch(blocks[7]!);
+      }
+    }
     expect(c.evictions).to.equal(2);
+    expect(moves).to.equal(4); // three generation moves and the eviction
     expect(blocks[7]!.valid).to.equal(true);
     expect(blocks[2]!.valid).to.equal(false);
+  });
+
+  it("the first eviction keeps what ran lately, not everything run since the start", () => {
+    // A kernel's boot: code run once or a few times, then on to other code, and a small working set all along. Half of
+    // the early blocks here are looked up again once, soon after they were added. With one generation from the start
+    // to the first eviction, that eviction found half the budget in use and emptied the cache whole.
+    const c = new BlockCache(10_000);
+    const early = Array.from({ length: 100 }, (_, i) => block(i << 12, 100));
+    const hot = block(200 << 12, 100);
+    c.add(hot, false);
+    for (const [i, b] of early.entries()) {
+      if (c.add(b, false)) c.touch(hot); // the CPU dropped its references: the working set is looked up again
+      if (i % 2 === 0) c.touch(b);
+    }
+    expect(c.evictions).to.equal(1); // adding the last one
+    expect(c.fullFlushes).to.equal(0);
+    expect(hot.valid).to.equal(true);
+    expect(early[0]!.valid).to.equal(false); // looked up three generations before
+    expect(early[98]!.valid).to.equal(true); // looked up in this one
+    expect(early[97]!.valid).to.equal(false); // never looked up
   });
 
   it("an eviction whose blocks in use fill half the budget drops every block", () => {
