@@ -109,6 +109,14 @@ const KEPT_GENERATIONS = 3;
 
 /** Code-write invalidations of one page after which the page is interpreted instead of compiled. */
 export const HOT_PAGE_WRITES = 8;
+/** CPU instructions after which a hot page none of whose interpreted instructions was found rewritten is compiled
+ * again (and write-protected, so that HOT_PAGE_WRITES more invalidations make it hot again). A kernel patching its
+ * text while it boots (jump labels, static calls) made a page hot that it never wrote again: a Linux 686 boot then
+ * interpreted 34.6M instructions of it, 1.69M passes of one loop. */
+export const HOT_PAGE_COOL_INSTRUCTIONS = 1 << 20;
+/** A page that turns hot again after cooling waits twice as long to cool the next time, up to 2^6 times as long: a
+ * loop that keeps writing into its own code line (smc-speed.js) pays its compiles once per 64 Mi instructions. */
+const MAX_COOL_DOUBLINGS = 6;
 
 /** Blocks by start address: whole blocks, single-instruction blocks (exact budget tails and stepping)
  * and interpreted instructions of hot pages. */
@@ -121,6 +129,11 @@ export class BlockCache {
   /** Invalidations per physical page since the last flush (only pages that held code). */
   private readonly writes = new Map<number, number>();
   private readonly hot = new Set<number>();
+  /** For each hot page, the CPU's instruction count when coolHotPages first saw it after it turned hot or one of its
+   * interpreted instructions was found rewritten (-1 until then). */
+  private readonly calmSince = new Map<number, number>();
+  /** Times each page cooled (and so turned hot again since). */
+  private readonly coolings = new Map<number, number>();
   private used = 0;
   /** Moves at every budget eviction, and after every quarter of the budget of new blocks (GEN_FRESH_SHARE); blocks
    * carry the generation in which a lookup last found them (Block.gen). */
@@ -130,6 +143,8 @@ export class BlockCache {
   /** Evictions forced by the budget (diagnostics), and those of them that dropped every block. */
   evictions = 0;
   fullFlushes = 0;
+  /** Hot pages compiled again after a calm of HOT_PAGE_COOL_INSTRUCTIONS (diagnostics). */
+  cooled = 0;
 
   constructor(readonly budgetBytes: number = DEFAULT_BLOCK_CACHE_BYTES) {
     if (!Number.isSafeInteger(budgetBytes) || budgetBytes < 1) throw new RangeError(`bad block cache budget ${budgetBytes}`);
@@ -231,6 +246,38 @@ export class BlockCache {
     return this.hot.size !== 0 && this.hot.has(page);
   }
 
+  /** An interpreted instruction of hot page `page` was found rewritten: its calm starts over. */
+  interpretedRewritten(page: number): void {
+    this.calmSince.set(page, -1);
+  }
+
+  /**
+   * Compiles again the hot pages that stayed calm (none of their interpreted instructions found rewritten) for
+   * HOT_PAGE_COOL_INSTRUCTIONS of the CPU's instructions (`now`), twice as long for each time a page cooled before.
+   * Their interpreted instructions go. The CPU calls it at the start of each run: no cost per instruction.
+   */
+  coolHotPages(now: number): void {
+    for (const [page, since] of this.calmSince) {
+      if (since < 0) {
+        this.calmSince.set(page, now);
+        continue;
+      }
+      const times = this.coolings.get(page) ?? 0;
+      if (now - since < HOT_PAGE_COOL_INSTRUCTIONS * 2 ** Math.min(times, MAX_COOL_DOUBLINGS)) continue;
+      this.coolings.set(page, times + 1);
+      this.calmSince.delete(page);
+      this.hot.delete(page);
+      this.writes.delete(page);
+      for (const [phys, b] of this.interp) {
+        if (phys >>> 12 !== page) continue;
+        b.kill();
+        this.interp.delete(phys);
+        this.used -= b.hostBytes;
+      }
+      this.cooled++;
+    }
+  }
+
   /** Drops every block decoded from `page`; true if there were any. Counts the write toward making the page hot. */
   invalidatePage(page: number): boolean {
     const l = this.byPage.get(page);
@@ -249,7 +296,10 @@ export class BlockCache {
     }
     const n = (this.writes.get(page) ?? 0) + 1;
     this.writes.set(page, n);
-    if (n >= HOT_PAGE_WRITES) this.hot.add(page);
+    if (n >= HOT_PAGE_WRITES && !this.hot.has(page)) {
+      this.hot.add(page);
+      this.calmSince.set(page, -1);
+    }
     return true;
   }
 
@@ -261,6 +311,8 @@ export class BlockCache {
     this.byPage.clear();
     this.writes.clear();
     this.hot.clear();
+    this.calmSince.clear();
+    this.coolings.clear();
     this.used = 0;
     this.fresh = 0;
   }

@@ -302,6 +302,7 @@ export class Cpu extends CpuSystem {
     this.exitReq = null;
     this.runBudget = budget;
     this.left = budget;
+    if (this.cache.hotPages !== 0) this.cache.coolHotPages(this.instructions);
     if (this.debt > 0) {
       const d = Math.min(this.debt, budget);
       this.debt -= d;
@@ -699,6 +700,7 @@ export class Cpu extends CpuSystem {
         this.cache.touch(old);
         return old;
       }
+      this.cache.interpretedRewritten(phys >>> 12);
     }
     const avail = 4096 - (phys & 4095);
     let insns;
@@ -953,10 +955,11 @@ export class Cpu extends CpuSystem {
     return this.cache.size;
   }
 
-  /** Block-cache figures: estimated host bytes, budget, budget evictions (and those that emptied it whole), hot (interpreted) pages. */
-  get blockCacheStats(): { bytes: number; budget: number; evictions: number; fullFlushes: number; hotPages: number } {
+  /** Block-cache figures: estimated host bytes, budget, budget evictions (and those that emptied it whole), hot
+   * (interpreted) pages, and hot pages compiled again after a long run without a rewrite. */
+  get blockCacheStats(): { bytes: number; budget: number; evictions: number; fullFlushes: number; hotPages: number; cooledPages: number } {
     const c = this.cache;
-    return { bytes: c.bytes, budget: c.budgetBytes, evictions: c.evictions, fullFlushes: c.fullFlushes, hotPages: c.hotPages };
+    return { bytes: c.bytes, budget: c.budgetBytes, evictions: c.evictions, fullFlushes: c.fullFlushes, hotPages: c.hotPages, cooledPages: c.cooled };
   }
 
   /** Snapshot of all registers and system state. */

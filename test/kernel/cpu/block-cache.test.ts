@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { Block, BlockCache, HOT_PAGE_WRITES } from "../../../kernel/cpu/block-cache";
+import { Block, BlockCache, HOT_PAGE_COOL_INSTRUCTIONS, HOT_PAGE_WRITES } from "../../../kernel/cpu/block-cache";
 import { Cpu } from "../../../kernel/cpu/cpu";
 import { NO_PORTS } from "../../../kernel/cpu/io";
 import { PhysicalMemory } from "../../../kernel/mem/physical-memory";
@@ -131,6 +131,36 @@ describe("kernel/cpu/block-cache", () => {
     expect(mem.read(guestPhys(CODE_BASE + 8), 4)).to.equal(n / 2);
     expect(cpu.blockCacheStats.hotPages).to.equal(1);
     expect(cpu.cachedBlocks).to.be.at.most(4);
+  });
+
+  it("a hot page whose instructions stay unchanged is compiled again; one rewritten all along stays hot", () => {
+    // inc dword [l+8] writes data in the loop's own 64-byte line: every pass invalidates the page until it is hot,
+    // but its instructions never change. The CPU looks at its hot pages at the start of each run: calm for
+    // HOT_PAGE_COOL_INSTRUCTIONS, the page is compiled again (then hot again after HOT_PAGE_WRITES more passes), and
+    // the next time it must stay calm twice as long.
+    const calm = snippetCpu(bytes(0xff, 0x05, d32(CODE_BASE + 8), 0xeb, 0xf8, 0, 0, 0, 0), ZERO);
+    const slice = 100_000;
+    const cooledAt: number[] = [];
+    for (let k = 1; k <= 50; k++) {
+      expect(calm.cpu.run(slice).kind).to.equal("budget");
+      if (calm.cpu.blockCacheStats.cooledPages > cooledAt.length) cooledAt.push(k);
+    }
+    expect(calm.cpu.instructions).to.equal(50 * slice);
+    expect(calm.mem.read(guestPhys(CODE_BASE + 8), 4)).to.equal((50 * slice) / 2);
+    // Hot in the first run, seen calm from the second, cooled at the start of the first run after 2^20 more
+    // instructions; hot again at once, cooled 2^21 instructions after it is next seen.
+    const first = 2 + Math.ceil(HOT_PAGE_COOL_INSTRUCTIONS / slice);
+    expect(cooledAt).to.deep.equal([first, first + 1 + Math.ceil((2 * HOT_PAGE_COOL_INSTRUCTIONS) / slice)]);
+    expect(calm.cpu.blockCacheStats.hotPages).to.equal(1);
+    expect(calm.cpu.cachedBlocks).to.be.at.most(4);
+    // An outer loop that toggles the count of its inner loop (mov ecx, 500 <-> 501) once per ~1,000 instructions:
+    // the page's code really changes, and a change found resets the count, so the page stays interpreted.
+    const code = bytes(0xb9, d32(500), 0x49, 0x75, 0xfd, 0x83, 0x35, d32(CODE_BASE + 1), 0x01, 0xeb, 0xef);
+    const smc = snippetCpu(code, ZERO);
+    for (let k = 0; k < 25; k++) expect(smc.cpu.run(slice).kind).to.equal("budget");
+    expect(smc.cpu.instructions).to.equal(25 * slice);
+    expect(smc.cpu.blockCacheStats.hotPages).to.equal(1);
+    expect(smc.cpu.blockCacheStats.cooledPages).to.equal(0);
   });
 
   it("code patched in a hot page takes effect on the next instruction", () => {
