@@ -120,7 +120,7 @@ function kernelSection(r: BenchReport): string {
 /** The host-memory bound per partition whatever the guest does (kernel/cpu/README.md, "Host memory"). */
 export function budgetLine(): string {
   const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
-  return `Host-memory budget per partition beyond its RAM: block cache ${mib(DEFAULT_BLOCK_CACHE_BYTES)} for a PV partition, ${mib(FV_BLOCK_CACHE_BYTES)} for an FV one (generated source and closures, estimated; when full, the blocks not looked up since the last eviction go), plus one process-wide cache of shared block functions bounded at ${MAX_SHARED_CHARS / 1048576} Mi characters of source.`;
+  return `Host-memory budget per partition beyond its RAM: block cache ${mib(DEFAULT_BLOCK_CACHE_BYTES)} for a PV partition, ${mib(FV_BLOCK_CACHE_BYTES)} for an FV one (generated source and closures, estimated; when full, the blocks not looked up lately go: in the last half budget of new code, at least), plus one process-wide cache of shared block functions bounded at ${MAX_SHARED_CHARS / 1048576} Mi characters of source.`;
 }
 
 /** The whole report as markdown. */
