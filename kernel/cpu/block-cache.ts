@@ -128,10 +128,9 @@ export class BlockCache {
   private readonly byPage = new Map<number, Block[]>();
   /** Invalidations per physical page since the last flush (only pages that held code). */
   private readonly writes = new Map<number, number>();
-  private readonly hot = new Set<number>();
-  /** For each hot page, the CPU's instruction count when coolHotPages first saw it after it turned hot or one of its
-   * interpreted instructions was found rewritten (-1 until then). */
-  private readonly calmSince = new Map<number, number>();
+  /** The hot pages, each with the CPU's instruction count when coolHotPages first saw it after it turned hot or one of
+   * its interpreted instructions was found rewritten (-1 until then). */
+  private readonly hot = new Map<number, number>();
   /** Times each page cooled (and so turned hot again since). */
   private readonly coolings = new Map<number, number>();
   private used = 0;
@@ -248,7 +247,7 @@ export class BlockCache {
 
   /** An interpreted instruction of hot page `page` was found rewritten: its calm starts over. */
   interpretedRewritten(page: number): void {
-    this.calmSince.set(page, -1);
+    if (this.hot.has(page)) this.hot.set(page, -1);
   }
 
   /**
@@ -257,15 +256,14 @@ export class BlockCache {
    * Their interpreted instructions go. The CPU calls it at the start of each run: no cost per instruction.
    */
   coolHotPages(now: number): void {
-    for (const [page, since] of this.calmSince) {
+    for (const [page, since] of this.hot) {
       if (since < 0) {
-        this.calmSince.set(page, now);
+        this.hot.set(page, now);
         continue;
       }
       const times = this.coolings.get(page) ?? 0;
       if (now - since < HOT_PAGE_COOL_INSTRUCTIONS * 2 ** Math.min(times, MAX_COOL_DOUBLINGS)) continue;
       this.coolings.set(page, times + 1);
-      this.calmSince.delete(page);
       this.hot.delete(page);
       this.writes.delete(page);
       for (const [phys, b] of this.interp) {
@@ -296,10 +294,7 @@ export class BlockCache {
     }
     const n = (this.writes.get(page) ?? 0) + 1;
     this.writes.set(page, n);
-    if (n >= HOT_PAGE_WRITES && !this.hot.has(page)) {
-      this.hot.add(page);
-      this.calmSince.set(page, -1);
-    }
+    if (n >= HOT_PAGE_WRITES && !this.hot.has(page)) this.hot.set(page, -1);
     return true;
   }
 
@@ -311,7 +306,6 @@ export class BlockCache {
     this.byPage.clear();
     this.writes.clear();
     this.hot.clear();
-    this.calmSince.clear();
     this.coolings.clear();
     this.used = 0;
     this.fresh = 0;
