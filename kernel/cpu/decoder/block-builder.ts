@@ -61,10 +61,11 @@ const SPILL = "$spill$";
 /** `$reload:0,4$`: the locals of registers 0 and 4 are loaded again. */
 const RELOAD = (regs: readonly number[]): string => `$reload:${regs.join(",")}$`;
 
-/** Leaves the block at `eip` at position `n`, storing the registers and the local flag record, giving `back`
- * cycles back to the budget and counting `ran` instructions (BlockRuntime.ex). */
-function leave(eip: number, n: number, back: number, ran: number): string {
-  return `{ ${SPILL} return s.ex(lk, la, lb, lr, lc, ${eip}, ${n}, ${back}, ${ran}); }`;
+/** Stores the registers, then leaves the block at `eip` at position `n`, storing the local flag record, giving `back`
+ * cycles back to the budget and counting `ran` instructions (BlockRuntime.ex): constants at an exit, or the locals an
+ * exit set before it broke to the shared epilogue. */
+function leave(eip: number | string, n: number | string, back: number | string, ran: number | string): string {
+  return `${SPILL} return s.ex(lk, la, lb, lr, lc, ${eip}, ${n}, ${back}, ${ran});`;
 }
 
 /** The spaces compact() drops, as one alternation: each branch keeps its character in its own group. */
@@ -233,9 +234,9 @@ const SIDE_MIN = 2;
  * `keepJcc(offset)` says that Jcc was seen to fall through too often. The taken side of a Jcc that
  * `inlineJcc(offset)` names is decoded too, as a side path listed right after the Jcc (`Insn.side`;
  * block-shape.ts), and kept when it comes back to the block start (a branch that goes either way from pass
- * to pass inside a loop then stays inside the block) or ends at a near transfer that sets EIP itself (RET). A side path ends where it would come back to the block
- * start (the block loops there), at an instruction already on its way (it leaves there), or as a path ends
- * anyway. An instruction at an offset `alone` accepts gets a block of its own: a path stops before it, or
+ * to pass inside a loop then stays inside the block) or ends at a near transfer that sets EIP itself (RET). A
+ * side path ends where it would come back to the block start (the block loops there), at an instruction already
+ * on its way (it leaves there), or as a path ends anyway. An instruction at an offset `alone` accepts gets a block of its own: a path stops before it, or
  * the block after it when it is the first. */
 export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, opts: DecodeOptions = {}): Insn[] {
   const out: Insn[] = [];
@@ -486,7 +487,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   // quarter of a looping block's source, and V8 compiles a block at about 100 ns per character.
   const sharedExit = regs !== null || budget;
   const out = (t: number, d: number): string =>
-    sharedExit ? `{ xe = ${t}; xd = ${d}; xb = ${giveBack(d)}; xr = ${counts[d]!}; break x; }` : leave(t, d, giveBack(d), counts[d]!);
+    sharedExit ? `{ xe = ${t}; xd = ${d}; xb = ${giveBack(d)}; xr = ${counts[d]!}; break x; }` : `{ ${leave(t, d, giveBack(d), counts[d]!)} }`;
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
@@ -560,7 +561,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   });
   emit(0, n);
   if (loops) parts.push("}");
-  if (sharedExit) parts.push(`} ${SPILL} return s.ex(lk, la, lb, lr, lc, xe, xd, xb, xr);`);
+  if (sharedExit) parts.push(`} ${leave("xe", "xd", "xb", "xr")}`);
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
   const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
   const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
