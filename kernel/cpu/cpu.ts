@@ -368,7 +368,12 @@ export class Cpu extends CpuSystem {
     this.brk = 0;
     let b = this.findBlock(this.eip, single);
     single = this.stepSingle; // read again only where a block comes from findBlock or blockFault
-    while (b !== null) {
+    // The chain's two ends share the stores after the loop (`last` says what prev becomes): V8 optimises this loop
+    // early, and a store that has never run by then (the end after a single step, say) has no type feedback, so
+    // running it the first time threw the optimised loop away; one store site that every slice end runs does not.
+    let last: Block | null = null;
+    for (;;) {
+      if (b === null) return;
       this.left -= b.cost;
       this.cur = b;
       const before = this.instructions;
@@ -383,21 +388,14 @@ export class Cpu extends CpuSystem {
       // The block settled its cycles and instructions itself (block-builder's settle). `cur` and `prev` are left
       // for the next block to overwrite, and stored only where the loop ends or looks a block up (see below).
       if (b.watch !== null) this.watchExits(b, b.watch, done, this.instructions - before);
-      if (single || b.code !== null || !b.valid) {
-        this.cur = null;
-        this.brk = 0;
-        this.prev = null;
-        return;
-      }
+      if (single || b.code !== null || !b.valid) break;
       // Whatever ends the chain sets brk: an exit request (requestExit), HLT, an interrupt shadow (openShadow) and a
       // stop. TF and a deliverable interrupt are read here, behind one test of EFLAGS: three loads where there were
       // seven tests (kernel/cpu/README.md).
       const fl = this.fl;
       if (this.brk !== 0 || this.left <= 0 || ((fl & (TF | IF)) !== 0 && ((fl & TF) !== 0 || (this.intr !== null && this.intr.pending())))) {
-        this.cur = null;
-        this.brk = 0;
-        this.prev = b;
-        return;
+        last = b;
+        break;
       }
       const eip = this.eip;
       // findBlock's chain-link check, written out: a shared method for it cost bench-state 2-13% in wall time.
@@ -420,6 +418,9 @@ export class Cpu extends CpuSystem {
         single = this.stepSingle;
       }
     }
+    this.cur = null;
+    this.brk = 0;
+    this.prev = last;
   }
 
   /** Whether the block findBlock or blockFault returned last runs as a single step (an exact budget tail, a
@@ -602,7 +603,9 @@ export class Cpu extends CpuSystem {
     const at = exits === null ? -1 : exits.indexOf(k);
     if (at >= 0) {
       const hits = ++w.hits[at]!;
-      if (hits >= INLINE_HITS && 4 * hits >= w.entries) {
+      // Both tests run on every call, for V8's feedback (see the end of this method).
+      const often = 4 * hits >= w.entries;
+      if (hits >= INLINE_HITS && often) {
         // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back
         // to the block start), the block follows it instead, leaving at the fall-through. In a block that loops
         // a run is several passes, and a loop's exit is taken once per run but on few passes: the passes are
@@ -612,10 +615,16 @@ export class Cpu extends CpuSystem {
         return;
       }
     }
-    if (w.runs >= FOLLOW_WATCH_INSTRUCTIONS) w.followed = null;
-    if (w.entries >= EXIT_WATCH_RUNS) w.exits = null;
-    if (w.entries >= NEAR_WATCH_ENTRIES) w.nearExit = -1;
-    if (w.followed === null && w.exits === null && w.nearExit < 0) b.watch = null;
+    // The watch retires its parts by storing on every call, not only when a part ends: a store that first runs
+    // after V8 optimised the caller (step, which inlines this) has no type feedback, and running it would throw
+    // the optimised dispatch loop away.
+    const next = w.runs >= FOLLOW_WATCH_INSTRUCTIONS ? null : followed;
+    const nextExits = w.entries >= EXIT_WATCH_RUNS ? null : exits;
+    const nearExit = w.entries >= NEAR_WATCH_ENTRIES ? -1 : w.nearExit;
+    w.followed = next;
+    w.exits = nextExits;
+    w.nearExit = nearExit;
+    b.watch = next === null && nextExits === null && nearExit < 0 ? null : w;
   }
 
   /** Counts where the block's closing near transfer went (this.eip); after NEAR_WATCH_RUNS, a target taken on
