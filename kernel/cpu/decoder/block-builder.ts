@@ -13,7 +13,7 @@ import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
 import { BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
-import { innerLoops, type InnerLoop } from "./inner-loops";
+import { backSides, innerLoops, pathTarget, READS_FLAG_LOCALS, sideLoops, startsClean, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
 
 /** Longest block, in instructions. */
@@ -247,6 +247,14 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   const keepJcc = opts.keepJcc ?? never;
   const alone = opts.alone ?? never;
   const likelyTarget = opts.likelyTarget ?? ((): number => -1);
+  const mainAt = new Map<number, number>(); // EIP -> index in out, main path instructions
+  // Whether a side path of a main-path Jcc at `at`, ending with `x`, goes back to an earlier main-path instruction a
+  // loop can start at (inner-loops.ts sideLoops).
+  const loopsBack = (x: Insn, at: number): boolean => {
+    const t = pathTarget(x);
+    const h = t < 0 || t === eip >>> 0 ? undefined : mainAt.get(t);
+    return h !== undefined && h < at && startsClean(out[h]!);
+  };
   // Decodes one path from `off` into `out` while out.length < limit; `seen`: offsets on the way to it.
   const path = (off: number, limit: number, known: number, seen: Set<number> | null, side: boolean): void => {
     let jumped: Insn | null = null;
@@ -271,6 +279,7 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
       }
       jumped = null;
       out.push(ins);
+      if (!side) mainAt.set(ins.eip, out.length - 1);
       if (out.length === 1 && alone(0)) break;
       seen?.add(off);
       if (ins.producer > 0) known = ins.producer;
@@ -316,7 +325,10 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
             // a RET or another transfer of its own (a function's early return: the dispatch to the block it would
             // exit to is saved on every run that takes it). A side path that only leaves elsewhere saves no dispatch,
             // and costs V8 compile time (bench-state: 3x TurboFan time).
-            if (out.length > at + 1 && (comesBack(out, at + 1, eip) || setsEipItself(out[out.length - 1]!))) out[at] = { ...ins, side: out.length - at - 1 };
+            // A main-path Jcc's side path is kept too when it goes back to an earlier instruction of the main path that
+            // can start a loop (a loop with two ways round: the block runs on there).
+            const x = out[out.length - 1]!;
+            if (out.length > at + 1 && (comesBack(out, at + 1, eip) || setsEipItself(x) || (!side && loopsBack(x, at)))) out[at] = { ...ins, side: out.length - at - 1 };
             else out.length = at + 1;
           }
           // A Jcc taken on most runs whose taken side does not come back: the block goes on there instead.
@@ -367,10 +379,6 @@ function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: 
   return body.replace(/\$(?:declare|catch|spill|o1|o0|reload:([0-7,]*))\$/g, (p: string, reload: string | undefined) =>
     reload !== undefined ? (on ? regs.reload(reload === "" ? [] : reload.split(",").map(Number)) : "") : fill[p]!);
 }
-
-/** Whether flag-local names appear in `code` other than as the targets of assignments (the record a
- * producer writes last): a fragment that reads them depends on the previous producer (decodeInsn's `known`). */
-const READS_FLAG_LOCALS = /\bl[kabrc]\b(?!\s*=[^=])/;
 
 /** Whether instruction i can run its flag-free code (Insn.bare: INC/DEC, saving the read of CF through the
  * CPU; ROL/ROR by a constant, saving the helper): a later instruction on its path overwrites every status
@@ -454,8 +462,17 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     return end[i] && i !== mainEnd && !x.setsEip && next(i) === start;
   });
   // Loops inside the main path (inner-loops.ts), by the index of their first instruction and of their back edge.
-  const inner = single ? [] : innerLoops(insns, shape, (from, to) => entryReadsCpu(from, to, 0), idleLoop);
-  const innerAt = new Map<number, InnerLoop>(inner.map((x) => [x.head, x]));
+  // And loops whose back edge ends a side path (inner-loops.ts sideLoops), nested with those.
+  const sides = single ? [] : backSides(insns);
+  const plainLoops = single ? [] : innerLoops(insns, shape, (from, to) => entryReadsCpu(from, to, 0), idleLoop, (h, j) => sides.some((x) => h <= x.jcc && x.jcc <= j));
+  const inner = single ? [] : [...plainLoops, ...sideLoops(shape, sides, plainLoops, idleLoop)];
+  // The loops opening at each instruction, outermost first, and how many close after each.
+  const opens = new Map<number, InnerLoop[]>();
+  const closes = new Map<number, number>();
+  for (const l of inner) {
+    opens.set(l.head, [...(opens.get(l.head) ?? []), l].sort((a, b) => b.close - a.close));
+    closes.set(l.close, (closes.get(l.close) ?? 0) + 1);
+  }
   const innerBack = new Map<number, InnerLoop>(inner.map((x) => [x.back, x]));
   // With inner loops, a pass of the block's own loop starts again through its label (a plain `continue` would
   // start the inner loop's next pass).
@@ -496,7 +513,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     // An inner loop's back edge: the pass head..k is charged on top of the block's own pass (the run loop charged
     // that one up front, and gives back what the block's path did not run from where it leaves).
     const loop = innerBack.get(k);
-    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue in${loop.head};`)} ${out(t, after[k]!)}`;
+    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue ${loop.label};`)} ${out(t, after[k]!)}`;
     return out(t, after[k]!);
   };
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
@@ -512,7 +529,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     const off = (ins.eip - start) | 0;
     lo = Math.min(lo, off);
     bytes = Math.max(bytes, off + ins.len);
-    if (innerAt.has(i)) parts.push(`in${i}: for (;;) {`);
+    for (const l of opens.get(i) ?? []) parts.push(`${l.label}: for (;;) {`);
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
     // CPU can fault, so pure register and flag arithmetic does not set it.
     if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
@@ -528,7 +545,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
       } else if (b.cond === "true") parts.push(exitTo(b.taken, i));
       else if (last) parts.push(`if (${cond}) { ${exitTo(b.taken, i)} } else { ${exitTo(b.fall, i)} }`);
       else parts.push(`if (${cond}) { ${exitTo(b.taken, i)} }`);
-      if (innerBack.has(i)) parts.push("break; }");
+      for (let c = closes.get(i) ?? 0; c > 0; c--) parts.push("break; }");
       return;
     }
     const rest = String(shape.cost - cycles[i]! - ins.cost);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { Rng } from "../../../scripts/fuzz/rng";
 import { runInSlices } from "../../support/slices";
 import { d32 } from "./snippets";
+import { setBlockDump } from "../../../kernel/cpu/decoder/block-dump";
 
 const PROGRAMS = 80;
 const SEED = 20261203;
@@ -90,5 +91,84 @@ describe("kernel/cpu: nested loops in whole blocks match single steps (seeded fu
         expect(blocks.seen, what).to.deep.equal(steps.seen);
       }
     }
+  });
+});
+
+/** A flag producer that starts the two-way loop below, testing EDI: clean (it writes every status flag and reads
+ * none, so a side loop may start there), or INC+DEC, whose INC keeps CF (a side loop may not). */
+function loopTest(rng: Rng): number[] {
+  switch (rng.below(4)) {
+    case 0: return [0x85, 0xff]; // test edi, edi
+    case 1: return [0x83, 0xff, 0x00]; // cmp edi, 0
+    case 2: return [0x09, 0xff]; // or edi, edi
+    default: return [0x47, 0x4f]; // inc edi ; dec edi
+  }
+}
+
+/**
+ * mov ecx, K; L0: PRE; mov edi, M; H1: TEST edi; jz TAIL; H2: dec edi; INNER; Jcc SIDE; BODY; test edi, edi; jnz H2;
+ * jmp TAIL; SIDE: SIDEBODY; jmp H1; TAIL: MID; [out 0x80, al]; dec ecx; jnz L0; POST; mov eax, [0x5000];
+ * add ebx, [0x5004]; hlt. The Jcc's taken side goes back to H1, before the inner loop at H2 (bench-list's merge): once
+ * the CPU inlines it, a side loop around the inner one. K is large enough for the profile to decide (INLINE_HITS).
+ */
+function twoWays(rng: Rng): number[] | null {
+  const pre = run(rng, rng.below(3));
+  const test = loopTest(rng);
+  const inner = run(rng, 1 + rng.below(3));
+  const body = run(rng, rng.below(3));
+  const side = run(rng, 1 + rng.below(3));
+  const mid = run(rng, rng.below(3));
+  const post = run(rng, rng.below(2));
+  const jcc = 0x72 + 2 * rng.below(4); // jb/jz/jbe/js
+  // Offsets from H1: the code between H1 and each jump, to place the rel8s.
+  const h2 = test.length + 2;
+  const atJcc = h2 + 1 + inner.length;
+  const atJnz = atJcc + 2 + body.length + 2;
+  const atJmpTail = atJnz + 2;
+  const atSide = atJmpTail + 2;
+  const atJmpH1 = atSide + side.length;
+  const atTail = atJmpH1 + 2;
+  const tail = [...mid, ...(rng.below(2) === 0 ? [0xe6, 0x80] : []), 0x49];
+  const loopBody = [0xbf, ...d32(1 + rng.below(9)),
+    ...test, 0x74, atTail - h2,
+    0x4f, ...inner, jcc, atSide - (atJcc + 2), ...body, 0x85, 0xff, 0x75, (h2 - (atJnz + 2)) & 0xff, 0xeb, atTail - (atJmpTail + 2),
+    ...side, 0xeb, -(atJmpH1 + 2) & 0xff,
+    ...tail];
+  const outer = pre.length + loopBody.length + 2;
+  if (outer > 128 || atTail > 127) return null; // rel8 reach
+  return [0xb9, ...d32(150 + rng.below(150)), ...pre, ...loopBody, 0x75, -outer & 0xff, ...post,
+    0x8b, 0x05, ...d32(0x5000), 0x03, 0x1d, ...d32(0x5004), 0xf4];
+}
+
+describe("kernel/cpu: loops with two ways round (side loops) in whole blocks match single steps (seeded fuzz)", () => {
+  const TWO_WAY_PROGRAMS = 24;
+  it(`${TWO_WAY_PROGRAMS} programs, seed ${SEED}, budgets ${SLICES.join(", ")}`, function () {
+    this.timeout(300_000);
+    const rng = new Rng(SEED + 1);
+    let ran = 0;
+    let sideLoops = 0;
+    while (ran < TWO_WAY_PROGRAMS) {
+      const code = twoWays(rng);
+      if (code === null) continue;
+      ran++;
+      const steps = runInSlices(code, 1);
+      expect(steps.cpu.halted, Buffer.from(code).toString("hex")).to.equal(true);
+      for (const slice of SLICES) {
+        let formed = false;
+        setBlockDump({ write: (text) => void (formed ||= /\bsl\d+: for/.test(text)), disasm: () => "" });
+        let blocks;
+        try {
+          blocks = runInSlices(code, slice);
+        } finally {
+          setBlockDump(null);
+        }
+        if (formed && slice === SLICES[0]) sideLoops++;
+        const what = `program ${ran} (${Buffer.from(code).toString("hex")}), slices of ${slice}`;
+        expect(blocks.state, what).to.deep.equal(steps.state);
+        expect(blocks.seen, what).to.deep.equal(steps.seen);
+      }
+    }
+    // The fuzz must reach what it is for: programs whose blocks form a side loop.
+    expect(sideLoops).to.be.at.least(TWO_WAY_PROGRAMS / 4);
   });
 });

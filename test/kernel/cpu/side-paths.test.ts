@@ -180,3 +180,59 @@ describe("kernel/cpu: forward Jccs taken on most runs (likelyJcc)", () => {
     expect(whole.seen).to.deep.equal(steps.seen);
   });
 });
+
+// 0x00: mov esi, 300
+// 0x05: mov ecx, 7                                   (the block start: each round comes back here)
+// 0x0a: test ecx, ecx ; jz 0x22                      (H1)
+// 0x0e: dec ecx ; test cl, 3 ; jz 0x1d ; add eax, 3 ; test ecx, ecx ; jnz 0x0e ; jmp 0x22   (H2: an inner loop)
+// 0x1d: add ebx, 5 ; jmp 0x0a                        (the JZ's taken side goes back to H1, not to the block start)
+// 0x22: out 0x80, al ; dec esi ; jnz 0x05 ; hlt
+// A loop with two ways round (bench-list's merge): one goes on at H2, the other at H1 before it. Once the JZ's
+// taken side is inlined, it is a loop of its own around the inner one (a side loop), and a round runs in one pass.
+const TWO_WAYS = [
+  0xbe, 0x2c, 0x01, 0x00, 0x00,
+  0xb9, 0x07, 0x00, 0x00, 0x00,
+  0x85, 0xc9, 0x74, 0x14,
+  0x49, 0xf6, 0xc1, 0x03, 0x74, 0x09, 0x83, 0xc0, 0x03, 0x85, 0xc9, 0x75, 0xf3, 0xeb, 0x05,
+  0x83, 0xc3, 0x05, 0xeb, 0xe8,
+  0xe6, 0x80, 0x4e, 0x75, 0xde, 0xf4,
+];
+
+describe("kernel/cpu: side paths that go back to an earlier instruction (side loops)", () => {
+  const fetchFrom = (code: readonly number[]) => (off: number): number => code[5 + off] ?? -1;
+  const inlineSide = { follow: true, inlineJcc: (off: number) => off === 0x12 - 5 };
+
+  it("decodeRun keeps a side path that goes back to a main-path instruction writing every flag, and the block loops there", () => {
+    const insns = decodeRun(fetchFrom(TWO_WAYS), CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, inlineSide);
+    expect(insns.map((x) => x.eip - CODE)).to.deep.equal([5, 0x0a, 0x0c, 0x0e, 0x0f, 0x12, 0x1d, 0x20, 0x14, 0x17, 0x19, 0x1b, 0x22, 0x24, 0x25, 0x27]);
+    expect(insns[5]!.side).to.equal(2);
+    const src = compileBlock(insns).source;
+    // The side loop opens at H1 (index 1) around the inner loop at H2 (index 3), and its back edge charges the pass
+    // H1..JMP: test, jz, dec, test, jz, add, jmp.
+    expect(src).to.match(/sl5: for \(;;\) \{[^]*in3: for \(;;\) \{/);
+    expect(src).to.include("if (s.left >= 7 && bk === 0) {s.left -= 7;s.instructions += 7;continue sl5;}");
+  });
+
+  it("drops it when the instruction there depends on the flags the way in left (INC keeps CF)", () => {
+    const code = [...TWO_WAYS];
+    code.splice(10, 2, 0x41, 0x49); // H1: inc ecx ; dec ecx (ZF as before, but INC reads CF)
+    const insns = decodeRun(fetchFrom(code), CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, inlineSide);
+    expect(insns.every((x) => x.side === 0)).to.equal(true);
+  });
+
+  it("runs a round in one pass once the side is inlined, and every count is what single steps give", () => {
+    const steps = runInSlices(TWO_WAYS, 1);
+    expect(steps.state.slice(0, 3)).to.deep.equal([300 * 5 * 3, 300 * 2 * 5, 0]);
+    for (const slice of [100_000, 3, 7, 13, 29, 97]) {
+      const r = runInSlices(TWO_WAYS, slice);
+      if (slice === 100_000) {
+        // The JZ to the side, and the JZ out of the loop (its side, the round's end, comes back to the start).
+        expect(r.cpu.inlinedJccs).to.equal(2);
+        // Without the side loop the block leaves at the JMP back to H1 on every round, for blocks from there (6).
+        expect(r.cpu.cachedBlocks).to.equal(4);
+      }
+      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
+      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
+    }
+  });
+});
