@@ -154,6 +154,7 @@ export function decodeInsn(fetch: ByteFetch, offset: number, eip: number, segMod
     call: o.call,
     side: 0,
     guard: -1,
+    back: -1,
   };
 }
 
@@ -248,12 +249,18 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
   const alone = opts.alone ?? never;
   const likelyTarget = opts.likelyTarget ?? ((): number => -1);
   const mainAt = new Map<number, number>(); // EIP -> index in out, main path instructions
-  // Whether a side path of a main-path Jcc at `at`, ending with `x`, goes back to an earlier main-path instruction a
-  // loop can start at (inner-loops.ts sideLoops).
-  const loopsBack = (x: Insn, at: number): boolean => {
+  // Whether out[i]'s code is what it is whatever producer came before it: decoded for none, it is the same (a fragment
+  // specialised for the producer the decoder knew, INC after TEST writing CF as 0, is wrong on another way in).
+  const unspecialised = (i: number): boolean => {
+    const x = out[i]!;
+    return decodeInsn(fetch, (x.eip - eip) | 0, x.eip, segMode, 0, cost).code === x.code;
+  };
+  // The index of the earlier main-path instruction a side path of a main-path Jcc at `at`, ending with `x`, goes back
+  // to, when a loop can start there (inner-loops.ts sideLoops); -1 otherwise.
+  const loopsBack = (x: Insn, at: number): number => {
     const t = pathTarget(x);
     const h = t < 0 || t === eip >>> 0 ? undefined : mainAt.get(t);
-    return h !== undefined && h < at && startsClean(out[h]!);
+    return h !== undefined && h < at && startsClean(out[h]!) && unspecialised(h) ? h : -1;
   };
   // Decodes one path from `off` into `out` while out.length < limit; `seen`: offsets on the way to it.
   const path = (off: number, limit: number, known: number, seen: Set<number> | null, side: boolean): void => {
@@ -328,7 +335,8 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
             // A main-path Jcc's side path is kept too when it goes back to an earlier instruction of the main path that
             // can start a loop (a loop with two ways round: the block runs on there).
             const x = out[out.length - 1]!;
-            if (out.length > at + 1 && (comesBack(out, at + 1, eip) || setsEipItself(x) || (!side && loopsBack(x, at)))) out[at] = { ...ins, side: out.length - at - 1 };
+            const back = out.length > at + 1 && !side ? loopsBack(x, at) : -1;
+            if (out.length > at + 1 && (comesBack(out, at + 1, eip) || setsEipItself(x) || back >= 0)) out[at] = { ...ins, side: out.length - at - 1, back };
             else out.length = at + 1;
           }
           // A Jcc taken on most runs whose taken side does not come back: the block goes on there instead.

@@ -82,8 +82,9 @@ export function innerLoops(
 export const READS_FLAG_LOCALS = /\bl[kabrc]\b(?!\s*=[^=])/;
 
 /** Whether instruction `x` can start a loop that is entered from more than one place: it writes every status flag
- * and reads none, in the CPU or in the block's flag locals, so its code and what follows it do not depend on the
- * flag record the way in left (the producer decodeRun knew before it). */
+ * and reads none, in the CPU or in the block's flag locals, so what follows it does not depend on the flag record
+ * the way in left. Its own code must not have been specialised for the producer before it either: decodeRun checks
+ * that by decoding it again for none (INC after TEST writes CF as 0, and has no flag to read). */
 export function startsClean(x: Insn): boolean {
   return x.fWrite === STATUS && x.fRead === 0 && x.side === 0 && !x.setsEip && !READS_FLAG_LOCALS.test(x.code) && !x.code.includes(CURRENT_CF);
 }
@@ -109,24 +110,18 @@ export interface BackSide {
   readonly head: number;
 }
 
-/** The side paths of the main path that go back to an earlier instruction of it (decodeRun keeps those). */
+/** The side paths of the main path that go back to an earlier instruction of it: decodeRun keeps those, and names
+ * that instruction (Insn.back) once it checked that a loop can start there. */
 export function backSides(insns: readonly Insn[]): BackSide[] {
-  const start = insns[0]!.eip;
-  const at = new Map<number, number>(); // EIP -> index, main path
-  forPath(insns, 0, insns.length, (i) => {
-    if (!at.has(insns[i]!.eip)) at.set(insns[i]!.eip, i);
-  });
   const found: BackSide[] = [];
   forPath(insns, 0, insns.length, (c) => {
     const jcc = insns[c]!;
-    if (jcc.side === 0) return;
+    if (jcc.side === 0 || jcc.back < 0) return;
     let last = c + 1;
     forPath(insns, c + 1, c + 1 + jcc.side, (i) => {
       last = i;
     });
-    const t = pathTarget(insns[last]!);
-    const h = t < 0 || t === start ? undefined : at.get(t);
-    if (h !== undefined && h < c && startsClean(insns[h]!)) found.push({ jcc: c, last, head: h });
+    found.push({ jcc: c, last, head: jcc.back });
   });
   return found;
 }

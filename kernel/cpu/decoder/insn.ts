@@ -39,6 +39,9 @@ export interface Insn {
   /** For a near transfer the block runs through (decodeRun's likelyTarget): the target it goes on at, the block
    * leaving when the transfer goes anywhere else; -1 otherwise. */
   readonly guard: number;
+  /** For a main-path Jcc whose inlined side path goes back to an earlier main-path instruction that can start a loop
+   * (decodeRun checked it): that instruction's index (inner-loops.ts sideLoops); -1 otherwise. */
+  readonly back: number;
 }
 
 /** Thrown by the byte fetcher when an instruction runs past the bytes available to the decoder. */

@@ -95,7 +95,8 @@ describe("kernel/cpu: nested loops in whole blocks match single steps (seeded fu
 });
 
 /** A flag producer that starts the two-way loop below, testing EDI: clean (it writes every status flag and reads
- * none, so a side loop may start there), or INC+DEC, whose INC keeps CF (a side loop may not). */
+ * none, so a side loop may start there), or INC+DEC, whose INC keeps CF (a side loop may not: compiled for the
+ * producer before it, it reads no flag, but writes CF as that producer left it). */
 function loopTest(rng: Rng): number[] {
   switch (rng.below(4)) {
     case 0: return [0x85, 0xff]; // test edi, edi
@@ -112,7 +113,9 @@ function loopTest(rng: Rng): number[] {
  * the CPU inlines it, a side loop around the inner one. K is large enough for the profile to decide (INLINE_HITS).
  */
 function twoWays(rng: Rng): number[] | null {
-  const pre = run(rng, rng.below(3));
+  // PRE ends with a producer the decoder knows before H1 (INC after it is compiled for it: CF as 0, or from its record).
+  const producers = [[0x85, 0xc0], [0x01, 0xd8], [0x39, 0xd8], [0x40]]; // test eax, eax; add eax, ebx; cmp eax, ebx; inc eax
+  const pre = [...run(rng, rng.below(3)), ...producers[rng.below(producers.length)]!];
   const test = loopTest(rng);
   const inner = run(rng, 1 + rng.below(3));
   const body = run(rng, rng.below(3));

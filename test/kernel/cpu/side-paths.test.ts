@@ -220,6 +220,27 @@ describe("kernel/cpu: side paths that go back to an earlier instruction (side lo
     expect(insns.every((x) => x.side === 0)).to.equal(true);
   });
 
+  // 0x05: mov ecx, 7 ; test eax, eax (CF 0)
+  // 0x0c: inc edx ; adc ebx, 0 ; dec ecx ; jz 0x1f ; cmp ecx, 100 (CF 1) ; jb 0x1b ; jmp 0x1f
+  // 0x1b: nop ; nop ; jmp 0x0c
+  // 0x1f: out 0x80, al ; dec esi ; jnz 0x05 ; hlt
+  // The INC at 0x0c writes every status flag and reads none, but it keeps CF: after the TEST on the main path its
+  // code writes CF as 0. Come round from the CMP, CF is 1 (the ADC adds it): a loop must not start there.
+  const SPECIALISED = [
+    0xbe, 0x2c, 0x01, 0x00, 0x00,
+    0xb9, 0x07, 0x00, 0x00, 0x00, 0x85, 0xc0,
+    0x42, 0x83, 0xd3, 0x00, 0x49, 0x74, 0x0c, 0x83, 0xf9, 0x64, 0x72, 0x03, 0xeb, 0x05, 0x90,
+    0x90, 0x90, 0xeb, 0xed,
+    0xe6, 0x80, 0x4e, 0x75, 0xe1, 0xf4,
+  ];
+
+  it("drops it when the instruction there was compiled for the producer before it (INC after TEST: CF 0)", () => {
+    const insns = decodeRun(fetchFrom(SPECIALISED), CODE + 5, flat32Mode(0), 48, DEFAULT_COST_MODEL, { follow: true, inlineJcc: (off) => off === 0x16 - 5 });
+    expect(insns.every((x) => x.side === 0)).to.equal(true);
+    const steps = runInSlices(SPECIALISED, 1);
+    for (const slice of [100_000, 7, 29]) expect(runInSlices(SPECIALISED, slice).state, `slices of ${slice}`).to.deep.equal(steps.state);
+  });
+
   it("runs a round in one pass once the side is inlined, and every count is what single steps give", () => {
     const steps = runInSlices(TWO_WAYS, 1);
     expect(steps.state.slice(0, 3)).to.deep.equal([300 * 5 * 3, 300 * 2 * 5, 0]);
