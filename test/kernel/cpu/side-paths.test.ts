@@ -30,6 +30,23 @@ function runDiamond(slice: number): { state: number[]; seen: number[]; inlined: 
   return { state: r.state, seen: r.seen, inlined: r.cpu.inlinedJccs };
 }
 
+/** Runs `code` in slices of each budget in `slices` and expects the state and the cycles at every OUT that single
+ * steps give; after the first (a whole run), the CPU's inlined Jccs and cached blocks as `whole` says. Returns the
+ * single steps' state. */
+function expectAsSingleSteps(code: readonly number[], slices: readonly number[], whole: { inlined: number; blocks: number }): number[] {
+  const steps = runInSlices(code, 1);
+  slices.forEach((slice, k) => {
+    const r = runInSlices(code, slice);
+    if (k === 0) {
+      expect(r.cpu.inlinedJccs, "inlined Jccs").to.equal(whole.inlined);
+      expect(r.cpu.cachedBlocks, "cached blocks").to.equal(whole.blocks);
+    }
+    expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
+    expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
+  });
+  return steps.state;
+}
+
 describe("kernel/cpu: side paths (blocks as trees)", () => {
   it("decodeRun lists an inlined taken side right after its Jcc, ending where it comes back to the start", () => {
     const fetch = (off: number): number => DIAMOND[5 + off] ?? -1;
@@ -98,18 +115,9 @@ describe("kernel/cpu: side paths that end at a return of their own", () => {
   });
 
   it("inlines it once the block has seen the JZ taken, and every count is what single steps give", () => {
-    const steps = runInSlices(EARLY_RET, 1);
-    expect(steps.state.slice(0, 3)).to.deep.equal([1500, 2500, 0]);
-    for (const slice of [100_000, 7, 13, 29]) {
-      const r = runInSlices(EARLY_RET, slice);
-      if (slice === 100_000) {
-        expect(r.cpu.inlinedJccs).to.equal(1);
-        // Dropped, the side path would leave the block at the JZ for a fifth block at 0x1d.
-        expect(r.cpu.cachedBlocks).to.equal(4);
-      }
-      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
-      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
-    }
+    // Dropped, the side path would leave the block at the JZ for a fifth block at 0x1d.
+    const steps = expectAsSingleSteps(EARLY_RET, [100_000, 7, 13, 29], { inlined: 1, blocks: 4 });
+    expect(steps.slice(0, 3)).to.deep.equal([1500, 2500, 0]);
   });
 });
 
@@ -242,18 +250,9 @@ describe("kernel/cpu: side paths that go back to an earlier instruction (side lo
   });
 
   it("runs a round in one pass once the side is inlined, and every count is what single steps give", () => {
-    const steps = runInSlices(TWO_WAYS, 1);
-    expect(steps.state.slice(0, 3)).to.deep.equal([300 * 5 * 3, 300 * 2 * 5, 0]);
-    for (const slice of [100_000, 3, 7, 13, 29, 97]) {
-      const r = runInSlices(TWO_WAYS, slice);
-      if (slice === 100_000) {
-        // The JZ to the side, and the JZ out of the loop (its side, the round's end, comes back to the start).
-        expect(r.cpu.inlinedJccs).to.equal(2);
-        // Without the side loop the block leaves at the JMP back to H1 on every round, for blocks from there (6).
-        expect(r.cpu.cachedBlocks).to.equal(4);
-      }
-      expect(r.state, `slices of ${slice}`).to.deep.equal(steps.state);
-      expect(r.seen, `slices of ${slice}`).to.deep.equal(steps.seen);
-    }
+    // Inlined: the JZ to the side, and the JZ out of the loop (its side, the round's end, comes back to the start).
+    // Without the side loop the block leaves at the JMP back to H1 on every round, for blocks from there (6, not 4).
+    const steps = expectAsSingleSteps(TWO_WAYS, [100_000, 3, 7, 13, 29, 97], { inlined: 2, blocks: 4 });
+    expect(steps.slice(0, 3)).to.deep.equal([300 * 5 * 3, 300 * 2 * 5, 0]);
   });
 });
