@@ -73,6 +73,20 @@ function program(rng: Rng): number[] | null {
     0x8b, 0x05, ...d32(0x5000), 0x03, 0x1d, ...d32(0x5004), 0xf4];
 }
 
+/** Runs program number `n` to its HLT in single steps, then at every budget of SLICES with `run`, and expects the
+ * same registers, EFLAGS, cycles, instructions and cycle count at every OUT. */
+function matchesSingleSteps(code: readonly number[], n: number, run: (code: readonly number[], slice: number) => ReturnType<typeof runInSlices> = runInSlices): void {
+  const hex = Buffer.from(code).toString("hex");
+  const steps = runInSlices(code, 1);
+  expect(steps.cpu.halted, hex).to.equal(true);
+  for (const slice of SLICES) {
+    const blocks = run(code, slice);
+    const what = `program ${n} (${hex}), slices of ${slice}`;
+    expect(blocks.state, what).to.deep.equal(steps.state);
+    expect(blocks.seen, what).to.deep.equal(steps.seen);
+  }
+}
+
 describe("kernel/cpu: nested loops in whole blocks match single steps (seeded fuzz)", () => {
   it(`${PROGRAMS} programs, seed ${SEED}, budgets ${SLICES.join(", ")}`, function () {
     this.timeout(120_000);
@@ -81,15 +95,7 @@ describe("kernel/cpu: nested loops in whole blocks match single steps (seeded fu
     while (ran < PROGRAMS) {
       const code = program(rng);
       if (code === null) continue;
-      ran++;
-      const steps = runInSlices(code, 1);
-      expect(steps.cpu.halted, Buffer.from(code).toString("hex")).to.equal(true);
-      for (const slice of SLICES) {
-        const blocks = runInSlices(code, slice);
-        const what = `program ${ran} (${Buffer.from(code).toString("hex")}), slices of ${slice}`;
-        expect(blocks.state, what).to.deep.equal(steps.state);
-        expect(blocks.seen, what).to.deep.equal(steps.seen);
-      }
+      matchesSingleSteps(code, ++ran);
     }
   });
 });
@@ -153,23 +159,17 @@ describe("kernel/cpu: loops with two ways round (side loops) in whole blocks mat
     while (ran < TWO_WAY_PROGRAMS) {
       const code = twoWays(rng);
       if (code === null) continue;
-      ran++;
-      const steps = runInSlices(code, 1);
-      expect(steps.cpu.halted, Buffer.from(code).toString("hex")).to.equal(true);
-      for (const slice of SLICES) {
-        let formed = false;
-        setBlockDump({ write: (text) => void (formed ||= /\bsl\d+: for/.test(text)), disasm: () => "" });
-        let blocks;
+      // Every run with a block dump (it shows the compiled source); the whole run's tells whether a side loop formed.
+      let formed = false;
+      matchesSingleSteps(code, ++ran, (c, slice) => {
+        setBlockDump({ write: (text) => void (formed ||= slice === SLICES[0] && /\bsl\d+: for/.test(text)), disasm: () => "" });
         try {
-          blocks = runInSlices(code, slice);
+          return runInSlices(c, slice);
         } finally {
           setBlockDump(null);
         }
-        if (formed && slice === SLICES[0]) sideLoops++;
-        const what = `program ${ran} (${Buffer.from(code).toString("hex")}), slices of ${slice}`;
-        expect(blocks.state, what).to.deep.equal(steps.state);
-        expect(blocks.seen, what).to.deep.equal(steps.seen);
-      }
+      });
+      if (formed) sideLoops++;
     }
     // The fuzz must reach what it is for: programs whose blocks form a side loop.
     expect(sideLoops).to.be.at.least(TWO_WAY_PROGRAMS / 4);
