@@ -235,10 +235,12 @@ const SIDE_MIN = 2;
  * `keepJcc(offset)` says that Jcc was seen to fall through too often. The taken side of a Jcc that
  * `inlineJcc(offset)` names is decoded too, as a side path listed right after the Jcc (`Insn.side`;
  * block-shape.ts), and kept when it comes back to the block start (a branch that goes either way from pass
- * to pass inside a loop then stays inside the block) or ends at a near transfer that sets EIP itself (RET). A
- * side path ends where it would come back to the block start (the block loops there), at an instruction already
- * on its way (it leaves there), or as a path ends anyway. An instruction at an offset `alone` accepts gets a block of its own: a path stops before it, or
- * the block after it when it is the first. */
+ * to pass inside a loop then stays inside the block), ends at a near transfer that sets EIP itself (RET), or, for
+ * a Jcc of the main path, goes back to an earlier main-path instruction a loop can start at (named in Insn.back:
+ * a side loop, inner-loops.ts). A side path ends where it would come back to the block start (the block loops
+ * there), at an instruction already on its way (it leaves there), or as a path ends anyway. An instruction at an
+ * offset `alone` accepts gets a block of its own: a path stops before it, or the block after it when it is the
+ * first. */
 export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: number, cost: CostModel, opts: DecodeOptions = {}): Insn[] {
   const out: Insn[] = [];
   const flat32 = SegMode.FlatCS | SegMode.Code32;
