@@ -11,7 +11,7 @@ import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
-import { BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
+import { ALU_HELPERS, BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf } from "./block-shape";
 import { backSides, innerLoops, pathTarget, READS_FLAG_LOCALS, sideLoops, startsClean, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
@@ -85,12 +85,12 @@ function callsHelper(code: string): boolean {
   return /\bs\.(?!(?:rd|wr)(?:8|16|32)\(|eip\b|brk\b)/.test(code);
 }
 
-/** CPU members that never set `brk`: registers, flags and bookkeeping read or written in place, and the flag
- * helpers, CLI. The memory accessors may (a store into the running block's code, a device's stop); an inline access
+/** CPU members that never set `brk`: registers, flags and bookkeeping read or written in place, and the flag and
+ * ALU helpers, CLI. The memory accessors may (a store into the running block's code, a device's stop); an inline access
  * reads `brk` again after its slow path itself (runtime.ts BRK_REFRESH). */
 const BRK_BLIND = new Set<string>([
   "r", "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "tlbR", "tlbW", "m8", "m32",
-  ...FLAG_HELPERS, "cli",
+  ...FLAG_HELPERS, ...ALU_HELPERS, "cli",
 ] satisfies RuntimeMember[]);
 const ACCESSORS = new Set<string>(MEMORY_ACCESSORS);
 
@@ -359,10 +359,10 @@ export function decodeRun(fetch: ByteFetch, eip: number, segMode: number, max: n
 }
 
 /** CPU members that neither read nor change the budget or the instruction count (memory accessors: a fault
- * they throw goes through the block's handler; flag helpers; CLI). */
+ * they throw goes through the block's handler; flag and ALU helpers; CLI). */
 const TIME_BLIND = new Set<string>([
   ...MEMORY_ACCESSORS, "segChk", "tlbR", "tlbW", "m8", "m32",
-  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", ...FLAG_HELPERS, "cli",
+  "eip", "fl", "fK", "fA", "fB", "fR", "fC", "brk", "fi", ...FLAG_HELPERS, ...ALU_HELPERS, "cli",
 ] satisfies RuntimeMember[]);
 
 /** Whether code calls or reads no CPU member but TIME_BLIND ones. */

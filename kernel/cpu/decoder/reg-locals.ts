@@ -6,16 +6,17 @@
 // instruction that calls a CPU helper reading or writing the registers itself (PUSH through the segmented
 // helper, MUL/DIV, string instructions, INT...): those keep `r[k]`, with the locals stored before and loaded
 // again after.
-import { FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeMember } from "./runtime";
+import { ALU_HELPERS, FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeMember } from "./runtime";
 
 /** CPU members generated code may call or read without the CPU looking at the general registers: memory
- * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag
- * helpers, IN and OUT (devices never see the registers: a hypercall or stop is handled after the block returns;
- * a served port tells an IN from an INS by Cpu.insElement, not by EDI) and block bookkeeping. */
+ * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag and ALU
+ * helpers (an ALU helper's operands are its arguments), IN and OUT (devices never see the registers: a hypercall or
+ * stop is handled after the block returns; a served port tells an IN from an INS by Cpu.insElement, not by EDI) and
+ * block bookkeeping. */
 const REGISTER_BLIND = new Set<string>([
   ...MEMORY_ACCESSORS, "segChk", "tlbR", "tlbW", "m8", "m32",
   "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "openShadow",
-  ...FLAG_HELPERS, "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
+  ...FLAG_HELPERS, ...ALU_HELPERS, "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
 ] satisfies RuntimeMember[]);
 
 const ESP = 4;

@@ -51,6 +51,10 @@ export const MEMORY_ACCESSORS: readonly RuntimeMember[] = [...Object.values(RD),
 /** The lazy-flag helpers: they read or write EFLAGS' status bits and the flag record, nothing else. */
 export const FLAG_HELPERS = ["fixFlags", "cond", "getCF", "cfOf", "setStatus", "cmc", "clc", "stc"] as const satisfies readonly RuntimeMember[];
 
+/** The ALU helpers that take their operands as arguments and return the result: they read or write the status
+ * flags and nothing else of the CPU (no register, budget, count or brk), as the flag helpers do. */
+export const ALU_HELPERS = ["grp2", "shld", "shrd", "bt", "bsf", "bsr"] as const satisfies readonly RuntimeMember[];
+
 const PUSH = { 16: "push16", 32: "push32" } as const satisfies Record<16 | 32, RuntimeMember>;
 const POP = { 16: "pop16", 32: "pop32" } as const satisfies Record<16 | 32, RuntimeMember>;
 const PEEK = { 16: "peek16", 32: "peek32" } as const satisfies Record<16 | 32, RuntimeMember>;
