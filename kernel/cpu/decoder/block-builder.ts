@@ -12,7 +12,7 @@ import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
 import { ALU_HELPERS, BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
-import { forPath, shapeOf } from "./block-shape";
+import { forPath, shapeOf, type Shape } from "./block-shape";
 import { backSides, innerLoops, pathTarget, READS_FLAG_LOCALS, sideLoops, startsClean, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
 
@@ -54,7 +54,7 @@ const SHARED = new Map<string, BlockFn>();
 export const MAX_SHARED_CHARS = 4 * 1024 * 1024;
 let sharedChars = 0;
 
-const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
+export const FIX = "s.fixFlags(lk, la, lb, lr, lc);";
 
 /** Placeholders for the register-local statements (reg-locals.ts), known only once the whole block is renamed. */
 const SPILL = "$spill$";
@@ -371,11 +371,17 @@ function timeBlind(code: string): boolean {
   return true;
 }
 
+/** Whether no instruction of `insns` reads or changes the budget or the instruction count through the CPU (port I/O,
+ * helpers): a block keeps both in locals only then, and only such a block can be a region's member. */
+export function runsTimeBlind(insns: readonly Insn[]): boolean {
+  return insns.every((x) => timeBlind(x.code) && (x.branch === undefined || timeBlind(x.branch.cond)));
+}
+
 /** Puts the register-local statements in place of their placeholders (nothing when no register was renamed).
  * The fault handler stores the locals unless the fault came from inside an opaque instruction (o = 1).
  * `budget`: the block keeps the budget and the instruction count of its passes in locals too (`left`, `ni`),
  * stored wherever the registers are (every exit and the fault handler). */
-function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: boolean, budget: boolean): string {
+export function fillRegisterLocals(body: string, regs: RegisterLocals | null, opaques: boolean, budget: boolean): string {
   const on = regs !== null && regs.any;
   const keep = budget ? "s.left = left; s.instructions += ni;" : "";
   const spill = `${on ? regs.spill() : ""}${keep}`;
@@ -407,10 +413,79 @@ function flagsDead(insns: readonly Insn[], end: readonly boolean[], i: number): 
   return false;
 }
 
+/** How a region (region-builder.ts) has one of its members compiled: the member's code goes on at another member
+ * where it would leave for that member's start, instead of returning to the run loop. */
+export interface MemberSite {
+  /** The index the member's first instruction has among the region's (what the fault handler is told). */
+  readonly base: number;
+  /** The region's register locals, shared by its members. */
+  readonly regs: RegisterLocals;
+  /** Code that goes on at the member starting at EIP `t` when the budget holds it (the leaving member's account is
+   * settled in the locals before it), or null when no member starts there. */
+  readonly enter: (t: number) => string | null;
+  /** Code that goes on from the EIP a near transfer stored in s.eip (RET, JMP r/m): at the member starting there
+   * when there is one and the budget holds it, else out of the region. It transfers control either way. */
+  readonly enterAtEip: string;
+}
+
+/** A block's body as emitBlock writes it, and what finishing it into a function needs. */
+export interface Emitted {
+  readonly parts: readonly string[];
+  readonly shape: Shape;
+  readonly mainEnd: number;
+  readonly lo: number;
+  readonly bytes: number;
+  readonly regs: RegisterLocals | null;
+  readonly opaques: number;
+  readonly budget: boolean;
+  readonly sharedExit: boolean;
+  /** The status flags a pass may read before writing them (through the CPU or the locals): none, and a region may go
+   * on into the block without storing its flag record first. */
+  readonly liveIn: number;
+}
+
 /** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
  * `single`). `idleLoop(i)`: the main path's instructions from i on start an idle loop the CPU fast-forwards
  * (then they do not become an inner loop). */
 export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (i: number) => boolean = never): Compiled {
+  const e = emitBlock(insns, single, idleLoop, null)!;
+  const { shape, regs, opaques, budget, sharedExit, mainEnd } = e;
+  const parts = [
+    `const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$${sharedExit ? " let xe = 0, xd = 0, xb = 0, xr = 0;" : ""}`,
+    sharedExit ? "try { x: {" : "try {",
+    ...e.parts,
+  ];
+  if (sharedExit) parts.push(`} ${leave("xe", "xd", "xb", "xr")}`);
+  parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
+  const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
+  const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
+  const fn = sharedFunction(source);
+  const n = insns.length;
+  const last = insns[mainEnd]!;
+  const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? shape.after[mainEnd]! : -1;
+  return { fn, eips: shape.eips, prefix: shape.cycles, counts: shape.counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo: e.lo, bytes: e.bytes, source };
+}
+
+/** The function of `source`, from SHARED when another block (or region) compiled the same text. */
+export function sharedFunction(source: string): BlockFn {
+  let fn = SHARED.get(source);
+  if (fn === undefined) {
+    fn = new Function("s", source) as BlockFn;
+    if (sharedChars + source.length > MAX_SHARED_CHARS) {
+      SHARED.clear();
+      sharedChars = 0;
+    }
+    SHARED.set(source, fn);
+    sharedChars += source.length;
+  }
+  return fn;
+}
+
+/** Writes the body of a block: a looping block's pass loop and the instructions along their paths, each exit
+ * breaking to the shared epilogue (label `x`) or returning. With a region `site`, exits to other members' starts go
+ * on there instead; null when the member cannot be one (its code reads or changes the budget or instruction count
+ * through the CPU: a region keeps both in locals). */
+export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i: number) => boolean, site: MemberSite | null): Emitted | null {
   const n = insns.length;
   const start = insns[0]!.eip;
   const shape = shapeOf(insns);
@@ -493,7 +568,9 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   // (TIME_BLIND) keeps both in locals from pass to pass, stored at its exits and in its fault handler: no
   // loads and stores of the CPU object per pass. Others (port I/O giving back REST_CYCLES, helpers) keep them
   // up to date in the CPU.
-  const budget = (loops || inner.length > 0) && insns.every((x) => timeBlind(x.code) && (x.branch === undefined || timeBlind(x.branch.cond)));
+  const blind = runsTimeBlind(insns);
+  if (site !== null && !blind) return null;
+  const budget = (site !== null || loops || inner.length > 0) && blind;
   // Charges a pass of `p` cycles and `n` instructions and goes on with `next` when the budget holds it.
   const charge = (p: number, n: number, fix: string, next: string): string =>
     budget
@@ -508,13 +585,27 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   // Registers live in locals in a block that loops (reg-locals.ts). Elsewhere loading them at the start and
   // storing them at the exit costs more than it saves: cachegrind, bench-crc (a block left every ~5
   // instructions) 3081M -> 3260M host instructions with locals in every block, 3005M in looping blocks only.
-  const regs = (loops && mainLoops) || inner.length > 0 ? new RegisterLocals() : null;
+  const regs = site !== null ? site.regs : (loops && mainLoops) || inner.length > 0 ? new RegisterLocals() : null;
   // Where an exit has registers or the budget to store, the exits share one epilogue after the body (labelled
   // `x`): each sets where it leaves and breaks to it. Each exit was about 140 characters of the same stores, a
   // quarter of a looping block's source, and V8 compiles a block at about 100 ns per character.
   const sharedExit = regs !== null || budget;
+  // In a region, leaving for a member's start settles this member's account in the locals and goes on there when
+  // the budget holds that member; and leaving with EIP as a near transfer set it, likewise for the member there.
+  const settleLocal = (d: number): string => `left += ${giveBack(d)}; ni += ${counts[d]!};`;
+  const onward = (t: number, d: number): string | null => {
+    const go = site?.enter(t) ?? null;
+    return go === null ? null : `{ ${settleLocal(d)} ${go} xe = ${t}; xd = ${d}; xb = 0; xr = 0; break x; }`;
+  };
   const out = (t: number, d: number): string =>
-    sharedExit ? `{ xe = ${t}; xd = ${d}; xb = ${giveBack(d)}; xr = ${counts[d]!}; break x; }` : `{ ${leave(t, d, giveBack(d), counts[d]!)} }`;
+    onward(t, d) ??
+    (sharedExit ? `{ xe = ${t}; xd = ${d}; xb = ${giveBack(d)}; xr = ${counts[d]!}; break x; }` : `{ ${leave(t, d, giveBack(d), counts[d]!)} }`);
+  // Leaving with EIP as the instruction set it, at position d.
+  const leaveSet = (d: number): string =>
+    site !== null
+      ? `{ ${settleLocal(d)} ${site.enterAtEip} }`
+      : `${SPILL} ${settle(d)} ${FIX} return ${d};`;
+  const base = site?.base ?? 0;
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
@@ -528,10 +619,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   };
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
   let opaques = 0;
-  const parts: string[] = [
-    `const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$${sharedExit ? " let xe = 0, xd = 0, xb = 0, xr = 0;" : ""}`,
-    sharedExit ? "try { x: {" : "try {",
-    loops ? `${inner.length > 0 ? "pass: " : ""}for (;;) { i = 0;` : ""];
+  const parts: string[] = [loops ? `${inner.length > 0 ? "pass: " : ""}for (;;) { i = ${base};` : ""];
   let lo = 0;
   let bytes = 0;
   const emit = (from: number, to: number): void => forPath(insns, from, to, (i, last) => {
@@ -542,7 +630,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     for (const l of opens.get(i) ?? []) parts.push(`${l.label}: for (;;) {`);
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
     // CPU can fault, so pure register and flag arithmetic does not set it.
-    if (i > 0 && mayFault(ins)) parts.push(`i = ${i};`);
+    if (i > 0 && mayFault(ins)) parts.push(`i = ${base + i};`);
     const b = ins.branch;
     if (b !== undefined) {
       const cond = local(b.cond);
@@ -572,15 +660,18 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
     if (keep[i] && ins.store !== "") parts.push(local(ins.store));
     // A near transfer run through to its usual target: anywhere else, the block leaves with EIP as it set it.
     // One whose usual target is the block start ends its path: the block loops when it goes there.
-    if (ins.guard >= 0 && !ins.setsEip) parts.push(`if (s.eip !== ${ins.guard}) { ${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]}; }`);
+    if (ins.guard >= 0 && !ins.setsEip) parts.push(`if (s.eip !== ${ins.guard}) ${site !== null ? leaveSet(after[i]!) : `{ ${leaveSet(after[i]!)} }`}`);
     else if (ins.guard === start && loops) parts.push(`if (s.eip === ${start}) { ${exitTo(start, i)} }`);
     if (i === mainEnd) {
       // The main path's last instruction. A single-instruction block that falls through is position-independent,
       // so its function can be shared.
-      if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
-      parts.push(`${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]};`);
+      if (site !== null) parts.push(ins.setsEip ? leaveSet(after[i]!) : out(next(i), after[i]!));
+      else {
+        if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
+        parts.push(leaveSet(after[i]!));
+      }
     } else if (last) {
-      parts.push(ins.setsEip ? `${SPILL} ${settle(after[i]!)} ${FIX} return ${after[i]};` : exitTo(next(i), i));
+      parts.push(ins.setsEip ? leaveSet(after[i]!) : exitTo(next(i), i));
     } else if (ins.mayBreak) {
       // The instruction after it on its path (a CALL run through goes on at its target).
       parts.push(`if (bk) ${out(insns[i + 1]!.eip, i + 1)}`);
@@ -588,21 +679,5 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   });
   emit(0, n);
   if (loops) parts.push("}");
-  if (sharedExit) parts.push(`} ${leave("xe", "xd", "xb", "xr")}`);
-  parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
-  const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
-  const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
-  let fn = SHARED.get(source);
-  if (fn === undefined) {
-    fn = new Function("s", source) as BlockFn;
-    if (sharedChars + source.length > MAX_SHARED_CHARS) {
-      SHARED.clear();
-      sharedChars = 0;
-    }
-    SHARED.set(source, fn);
-    sharedChars += source.length;
-  }
-  const last = insns[mainEnd]!;
-  const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? after[mainEnd]! : -1;
-  return { fn, eips: shape.eips, prefix: cycles, counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo, bytes, source };
+  return { parts, shape, mainEnd, lo, bytes, regs, opaques, budget, sharedExit, liveIn: blockLiveIn };
 }
