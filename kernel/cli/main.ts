@@ -4,6 +4,7 @@ import yargs from "yargs";
 import type { Argv } from "yargs";
 import { dumpBlocksToStderr } from "./dump-blocks";
 import { setIdleSkipDefault } from "../cpu/idle-loop";
+import { setRegionsDefault } from "../cpu/decoder/region-builder";
 
 /** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
 export interface CommandModule {
@@ -20,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (dump !== undefined && dump !== "" && dump !== "0") dumpBlocksToStderr();
   // A developer's switch: APEXVISOR_IDLE_SKIP=0 runs idle loops instead of fast-forwarding them (same results).
   if (process.env["APEXVISOR_IDLE_SKIP"] === "0") setIdleSkipDefault(false);
+  // And APEXVISOR_REGIONS=0 runs every block on its own instead of forming regions of a page's hot blocks (same results).
+  if (process.env["APEXVISOR_REGIONS"] === "0") setRegionsDefault(false);
   const setExit = (code: number): void => {
     exitCode = code;
   };

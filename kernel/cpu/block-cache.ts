@@ -240,6 +240,12 @@ export class BlockCache {
     else this.byPage.set(page, [b]);
   }
 
+  /** The whole blocks cached that were decoded from `page` (its first page), in no particular order. */
+  blocksOn(page: number): Block[] {
+    const l = this.byPage.get(page) ?? [];
+    return l.filter((b) => b.valid && b.phys >>> 12 === page && this.multi.get(b.phys) === b);
+  }
+
   /** Whether `page` keeps being rewritten and is interpreted instead of compiled. */
   isHot(page: number): boolean {
     return this.hot.size !== 0 && this.hot.has(page);

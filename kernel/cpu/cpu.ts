@@ -8,7 +8,9 @@ import { Question, sameBytes, templateKey, TEMPLATES, type Template } from "./bl
 import { checkCostModel, DEFAULT_COST_MODEL, type CostModel } from "./cost-model";
 import { CS } from "./cpu-state";
 import { SegMode } from "./seg-mode";
-import { compileBlock, decodeRun, MAX_BLOCK } from "./decoder/block-builder";
+import { compileBlock, decodeRun, MAX_BLOCK, runsTimeBlind, type DecodeOptions } from "./decoder/block-builder";
+import { compileRegion, regionsDefault, type RegionMember } from "./decoder/region-builder";
+import { REGION_MIN, RegionPolicy } from "./region-policy";
 import { mainPath, midPathJccs } from "./decoder/block-shape";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
 import { EndOfBytes } from "./decoder/insn";
@@ -39,6 +41,9 @@ export interface CpuOptions {
   /** Fast-forward recognised idle loops (default idleSkipDefault(): true unless APEXVISOR_IDLE_SKIP=0 reached
    * the CLI): host speed only, cycles and state are the same either way. */
   idleSkip?: boolean;
+  /** Compile the hot blocks of a code page into one region function (default regionsDefault(): true unless
+   * APEXVISOR_REGIONS=0 reached the CLI; see formRegion): host speed only, cycles and state are the same either way. */
+  regions?: boolean;
 }
 
 /** Saved register and system state (plain JSON-safe object). */
@@ -86,6 +91,12 @@ const FOLLOW_MISSES = 32;
  * when the block is compiled again (see watchExits). Within the EXIT_WATCH_RUNS window that is half of them or
  * more: cachegrind, crc 2488M -> 2385M host instructions against 32, list and state unchanged. */
 const INLINE_HITS = 128;
+/** Most generated source one region gets, in characters (its blocks' own sources as the estimate). V8 optimises no
+ * function of more than 60 KiB of bytecode (--max-optimized-bytecode-size), and the larger a function, the longer it
+ * runs before it is optimised at all: in a Linux boot regions of 27 and 32 blocks (140K and 160K characters) stayed in
+ * V8's baseline code at about 50 ns per guest instruction, where one of 54K characters ran at 9. */
+const REGION_CHARS = 64_000;
+
 /** Runs of a block after which its side exits are no longer watched: a decision comes early or not at all, so
  * that watching costs little (the followed Jccs' watch is longer, in instructions, below). */
 const EXIT_WATCH_RUNS = 256;
@@ -99,6 +110,31 @@ const NEAR_WATCH_RUNS = 64;
 const NEAR_TARGETS = 4;
 /** Runs of a block after which its near transfer is no longer watched (it closes few of them). */
 const NEAR_WATCH_ENTRIES = 4 * EXIT_WATCH_RUNS;
+
+/** Whether `b`'s watch has ended: every whole block is watched for EXIT_WATCH_RUNS runs at least, and as long as
+ * its followed Jccs and near transfer are (FOLLOW_WATCH_INSTRUCTIONS, NEAR_WATCH_ENTRIES), so the profile decisions
+ * that compile a block again are behind it, and it ran often. */
+function settledBlock(b: Block): boolean {
+  return b.watch === null;
+}
+
+/** How compile (and a region's member) decodes a whole block: superblocks, shaped by the profile's answers (`ask`). */
+function profiledDecode(ask: (q: Question) => (off: number) => number): DecodeOptions {
+  const yes = (q: Question) => (off: number): boolean => ask(q)(off) === 1;
+  return {
+    follow: FOLLOW_JUMPS,
+    keepJcc: yes(Question.KeepJcc),
+    inlineJcc: yes(Question.InlineJcc),
+    likelyJcc: yes(Question.LikelyJcc),
+    likelyTarget: ask(Question.LikelyTarget),
+    alone: yes(Question.Alone),
+  };
+}
+
+/** The generated source characters of block `b`, from what the cache charges for it (estimateBlockBytes). */
+function blockSourceChars(b: Block): number {
+  return Math.max(0, (b.hostBytes - estimateBlockBytes(0, b.count)) / 2);
+}
 
 /** The offset of instruction `i` of block `b` from the block's start. */
 function insnOffset(b: Block, i: number): number {
@@ -206,6 +242,18 @@ export class Cpu extends CpuSystem {
   /** Most cycles a whole block can cost (MAX_BLOCK instructions of the dearest class): with fewer left, a
    * block not compiled yet is not compiled (it could only be cut; see step()). */
   private readonly wholeBlockMax: number;
+  private readonly regions: boolean;
+  /** A block whose watch just ended (watchExits): findBlock tells the region policy then. */
+  private settled: Block | null = null;
+  private readonly regionPolicy = new RegionPolicy<Block>();
+  /** Regions dropped for saving too few dispatches (region-policy.ts REGION_GAIN; diagnostics). */
+  regionsDropped = 0;
+  /** Block runs (calls of a block or region function from the run loop) since reset (diagnostics; REGION_DENSITY). */
+  blockRuns = 0;
+  /** The entry blocks of each region by any one of them (read on rare paths only: a split, an MMIO access). */
+  private readonly regionOf = new WeakMap<Block, readonly Block[]>();
+  /** Regions formed since reset (diagnostics). */
+  regionsFormed = 0;
 
   constructor(opts: CpuOptions) {
     const cost = opts.costModel ?? DEFAULT_COST_MODEL;
@@ -218,6 +266,7 @@ export class Cpu extends CpuSystem {
     this.intr = opts.interrupts ?? null;
     this.cache = new BlockCache(opts.blockCacheBytes);
     this.idleSkip = opts.idleSkip ?? idleSkipDefault();
+    this.regions = opts.regions ?? regionsDefault();
     this.wholeBlockMax = MAX_BLOCK * Math.max(cost.instruction, cost.multiplyDivide, cost.stringIteration, cost.io, cost.x87LoadStore, cost.x87Arith, cost.x87DivSqrt, cost.x87Transcendental, cost.x87Control);
     opts.memory.addCodeWriteListener((page) => this.onCodeWrite(page));
     this.loadFlat32({ codeSelector: 0x08, dataSelector: 0x10, cpl: 0 });
@@ -376,6 +425,7 @@ export class Cpu extends CpuSystem {
       if (b === null) return;
       this.left -= b.cost;
       this.cur = b;
+      this.blockRuns++;
       const before = this.instructions;
       let done: number;
       try {
@@ -431,6 +481,7 @@ export class Cpu extends CpuSystem {
    * there when `single` or when no whole block fits the budget (stepSingle tells which); null when the step
    * is over: a bounded run ended, or fetching raised a fault. */
   private findBlock(eip: number, single: boolean): Block | null {
+    if (this.settled !== null || this.instructions >= this.regionPolicy.dueAt) this.settleRegions();
     let b: Block | null = null;
     try {
       const prev = this.prev;
@@ -477,6 +528,111 @@ export class Cpu extends CpuSystem {
     }
     this.stepSingle = single;
     return b;
+  }
+
+  /** Tells the region policy (region-policy.ts) of the block that settled last, and forms or drops the regions it
+   * says are due. */
+  private settleRegions(): void {
+    const b = this.settled;
+    this.settled = null;
+    const now = { instructions: this.instructions, runs: this.blockRuns };
+    if (b !== null) this.regionPolicy.settled(b.phys >>> 12, b, now);
+    const due = this.regionPolicy.due(now);
+    for (const [page, x] of due.form) this.regionPolicy.formed(page, this.formRegion(x));
+    for (const page of due.drop) {
+      for (const x of this.cache.blocksOn(page)) if (this.regionOf.has(x)) x.kill();
+      this.regionsDropped++;
+    }
+  }
+
+  /**
+   * Forms a region (decoder/region-builder.ts) of the settled blocks on the first page of `b`, a block that settled
+   * there: the whole blocks cached on that page whose watches have ended (settledBlock), in flat code, on that page
+   * alone, if their sources fit REGION_CHARS together (a page whose settled blocks outgrow one region gets none, and
+   * loses the one it had). Each is decoded again as compile would decode it now, and the region's function replaces
+   * them all: one entry block per member, at the member's EIP and cost. Returns how many settled blocks the page had
+   * (RegionPolicy.formed), or false when it formed no region.
+   */
+  private formRegion(b: Block): number | false {
+    const flat = SegMode.FlatCS | SegMode.Code32;
+    if (!b.valid || (b.segMode & flat) !== flat) return false;
+    const page = b.phys >>> 12;
+    const on = this.cache.blocksOn(page).filter(
+      (x) => settledBlock(x) && x.code === null && x.idle === null && x.page2 < 0 && x.segMode === b.segMode &&
+        x.eip >>> 12 === b.eip >>> 12 && (x.eip & 4095) === (x.phys & 4095),
+    );
+    if (!this.regionPolicy.mayForm(page, on.length)) return false;
+    // A page whose settled blocks outgrow one region gets none: a region holding part of them would leave to the
+    // others at every turn (a kernel's LZMA decoder: 87 settled blocks on one page), and a large function with many
+    // ways through is optimised late and thrown away often by V8. The page's last region goes too.
+    let chars = 0;
+    for (const x of on) chars += blockSourceChars(x);
+    if (chars > REGION_CHARS) {
+      this.regionPolicy.giveUp(page);
+      for (const x of on) if (this.regionOf.has(x)) x.kill();
+      return false;
+    }
+    const chosen = on.sort((x, y) => x.eip - y.eip);
+    const members: RegionMember[] = [];
+    const spans: [number, number][] = [];
+    const from: Block[] = [];
+    for (const x of chosen) {
+      const d = this.decodeOnPage(x.eip, x.phys, x.segMode);
+      if (d === null || !runsTimeBlind(d.member.insns)) continue;
+      members.push(d.member);
+      spans.push([d.lo, d.hi]);
+      from.push(x);
+    }
+    if (members.length < REGION_MIN) return false;
+    const c = compileRegion(members);
+    if (c === null) return false;
+    const total = c.members.reduce((n, m) => n + m.count, 0);
+    const share = Math.ceil(estimateBlockBytes(c.source.length, total) / c.members.length);
+    const blocks = c.members.map((m, k) => new Block(c.fn, m.eip, from[k]!.phys, b.segMode, m.count, m.cost, c.eips, c.prefix, c.counts, -1, 0, share));
+    for (const [k, x] of from.entries()) this.protectCode(x.phys + spans[k]![0], spans[k]![1] - spans[k]![0]);
+    // One region per page: the entries of an earlier one that this one does not replace go too (an exit from one
+    // region into another costs as much as a dispatch and more), to be compiled as blocks again.
+    for (const x of on) if (this.regionOf.has(x)) x.kill();
+    let drop = false;
+    for (const x of blocks) {
+      this.regionOf.set(x, blocks);
+      if (this.cache.add(x, false)) drop = true;
+    }
+    this.regionsFormed++;
+    this.compiledChars += c.source.length;
+    const dump = blockDumpSink();
+    if (dump !== null) dump.write(`; region of ${blocks.length} blocks on page ${(page << 12).toString(16)}: ${c.members.map((m) => m.eip.toString(16)).join(" ")}\n${c.source}\n\n`);
+    // The blocks they replace are dead (cache.add): chain links and the jump cache learn the region's from here.
+    if (drop) this.dropReferences();
+    else this.epoch++;
+    return on.length;
+  }
+
+  /** The block at `eip` (physical `phys`) decoded as compile decodes it now, from its page only; with the page
+   * offsets it read. Null when its first instruction straddles the page end. */
+  private decodeOnPage(eip: number, phys: number, segMode: number): { member: RegionMember; lo: number; hi: number } | null {
+    const u8 = this.m8;
+    const avail = 4096 - (phys & 4095);
+    const below = -(phys & 4095);
+    let lo = 0;
+    let hi = 0;
+    const fetch = (off: number): number => {
+      if (off >= avail || off < below) return -1;
+      if (off < lo) lo = off;
+      if (off >= hi) hi = off + 1;
+      return u8[phys + off]!;
+    };
+    let insns;
+    try {
+      insns = decodeRun(fetch, eip, segMode, MAX_BLOCK, this.cost, profiledDecode((q) => (off) => this.profileAnswer(q, phys, eip, -1, off)));
+    } catch (err) {
+      if (!(err instanceof EndOfBytes)) throw err;
+      return null;
+    }
+    if (this.idleSkip && recogniseIdleLoop(mainPath(insns), fetch) !== null) return null;
+    const idleLoop = (i: number): boolean =>
+      this.idleSkip && recogniseIdleLoop(insns.slice(i), (off) => fetch(off + ((insns[i]!.eip - eip) | 0))) !== null;
+    return { member: { insns, idleLoop }, lo, hi };
   }
 
   /** Puts `b` in the jump cache under `eip`, for this epoch (flat code only; step's loop reads it). */
@@ -570,6 +726,7 @@ export class Cpu extends CpuSystem {
     if (profile !== null) bounded(profile).add(insnPhys(b, i));
     b.watch = null;
     b.kill();
+    for (const x of this.regionOf.get(b) ?? []) x.kill(); // every entry of a region runs the same code
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
     this.epoch++;
   }
@@ -577,7 +734,7 @@ export class Cpu extends CpuSystem {
   /** See CpuMmu.inSharedBlock and MmioSplit. Not once a task switch has committed (its fault is the new task's). */
   protected override inSharedBlock(): boolean {
     const b = this.cur;
-    return b !== null && b.count > 1 && !this.faultInNewTask;
+    return b !== null && (b.count > 1 || this.regionOf.has(b)) && !this.faultInNewTask;
   }
 
   /** Watches where a block leaves, for its first FOLLOW_WATCH_INSTRUCTIONS instructions. A backward Jcc it
@@ -624,7 +781,13 @@ export class Cpu extends CpuSystem {
     w.followed = next;
     w.exits = nextExits;
     w.nearExit = nearExit;
-    b.watch = next === null && nextExits === null && nearExit < 0 ? null : w;
+    const ends = next === null && nextExits === null && nearExit < 0 && w.entries >= EXIT_WATCH_RUNS;
+    b.watch = ends ? null : w;
+    // The block is settled from here (settledBlock): findBlock notes its page before the next block (brk ends the
+    // chain), and forms the page's region later (settleRegions).
+    const form = ends && this.regions;
+    this.settled = form ? b : this.settled;
+    this.brk = form ? 1 : this.brk;
   }
 
   /** Counts where the block's closing near transfer went (this.eip); after NEAR_WATCH_RUNS, a target taken on
@@ -816,19 +979,11 @@ export class Cpu extends CpuSystem {
       if (q === Question.LikelyTarget && a >= 0) entry = (a - eip) | 0;
       return a;
     };
-    const yes = (q: Question) => (off: number): boolean => ask(q)(off) === 1;
     let insns;
     let fetched = fetch;
     let straddles = false;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, {
-        follow: FOLLOW_JUMPS,
-        keepJcc: yes(Question.KeepJcc),
-        inlineJcc: yes(Question.InlineJcc),
-        likelyJcc: yes(Question.LikelyJcc),
-        likelyTarget: ask(Question.LikelyTarget),
-        alone: yes(Question.Alone),
-      });
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, profiledDecode(ask));
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -920,7 +1075,8 @@ export class Cpu extends CpuSystem {
       const exits = t.exits.filter((i) => !this.inlinedJcc.has(insnPhys(b, i)));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
       const near = c.nearExit >= 0 && !this.likelyTarget.has(insnNearKey(b, c.nearIndex)) ? c.nearExit : -1;
-      if (t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
+      // Every whole block is watched for its first EXIT_WATCH_RUNS runs at least: then it is settled (settledBlock).
+      b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
     }
     if (ram) {
       // The bytes the decode read (Template.lo and code), on each page: a write there drops the block.
