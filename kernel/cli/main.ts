@@ -21,8 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (dump !== undefined && dump !== "" && dump !== "0") dumpBlocksToStderr();
   // A developer's switch: APEXVISOR_IDLE_SKIP=0 runs idle loops instead of fast-forwarding them (same results).
   if (process.env["APEXVISOR_IDLE_SKIP"] === "0") setIdleSkipDefault(false);
-  // And APEXVISOR_REGIONS=0 runs every block on its own instead of forming regions of a page's hot blocks (same results).
-  if (process.env["APEXVISOR_REGIONS"] === "0") setRegionsDefault(false);
+  // And APEXVISOR_REGIONS=1 forms regions of a code page's hot blocks (off by default; same results either way).
+  if (process.env["APEXVISOR_REGIONS"] === "1") setRegionsDefault(true);
   const setExit = (code: number): void => {
     exitCode = code;
   };

@@ -41,8 +41,8 @@ export interface CpuOptions {
   /** Fast-forward recognised idle loops (default idleSkipDefault(): true unless APEXVISOR_IDLE_SKIP=0 reached
    * the CLI): host speed only, cycles and state are the same either way. */
   idleSkip?: boolean;
-  /** Compile the hot blocks of a code page into one region function (default regionsDefault(): true unless
-   * APEXVISOR_REGIONS=0 reached the CLI; see formRegion): host speed only, cycles and state are the same either way. */
+  /** Compile the hot blocks of a code page into one region function (default regionsDefault(): false unless
+   * APEXVISOR_REGIONS=1 reached the CLI; see formRegion): host speed only, cycles and state are the same either way. */
   regions?: boolean;
 }
 

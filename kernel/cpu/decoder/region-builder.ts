@@ -10,9 +10,12 @@ import type { Insn } from "./insn";
 import { RegisterLocals } from "./reg-locals";
 import { memoryLocals } from "./runtime";
 
-let formByDefault = true;
+/** Off until a region's start costs less: a large function runs in V8's baseline tier for a few hundred milliseconds
+ * before TurboFan has it, and a fresh `apexvisor boot` of bench-state took 1.64-1.88 s with regions against 0.93-1.14
+ * s without (kernel/cpu/README.md, "Regions"). */
+let formByDefault = false;
 
-/** Sets whether CPUs form regions unless their options say (the CLI turns it off for APEXVISOR_REGIONS=0; the kernel
+/** Sets whether CPUs form regions unless their options say (the CLI turns them on for APEXVISOR_REGIONS=1; the kernel
  * core reads no environment itself). */
 export function setRegionsDefault(on: boolean): void {
   formByDefault = on;
