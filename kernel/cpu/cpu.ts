@@ -111,9 +111,9 @@ const NEAR_TARGETS = 4;
 /** Runs of a block after which its near transfer is no longer watched (it closes few of them). */
 const NEAR_WATCH_ENTRIES = 4 * EXIT_WATCH_RUNS;
 
-/** Whether `b`'s watch has ended: every whole block is watched for EXIT_WATCH_RUNS runs at least, and as long as
- * its followed Jccs and near transfer are (FOLLOW_WATCH_INSTRUCTIONS, NEAR_WATCH_ENTRIES), so the profile decisions
- * that compile a block again are behind it, and it ran often. */
+/** Whether `b`'s watch has ended: with regions on every whole block is watched for EXIT_WATCH_RUNS runs at least, and
+ * as long as its followed Jccs and near transfer are (FOLLOW_WATCH_INSTRUCTIONS, NEAR_WATCH_ENTRIES), so the profile
+ * decisions that compile a block again are behind it, and it ran often. */
 function settledBlock(b: Block): boolean {
   return b.watch === null;
 }
@@ -781,7 +781,9 @@ export class Cpu extends CpuSystem {
     w.followed = next;
     w.exits = nextExits;
     w.nearExit = nearExit;
-    const ends = next === null && nextExits === null && nearExit < 0 && w.entries >= EXIT_WATCH_RUNS;
+    // With regions on, a watch lasts EXIT_WATCH_RUNS runs at least (install gives every whole block one), so that a
+    // block whose watch ended ran that often.
+    const ends = next === null && nextExits === null && nearExit < 0 && (w.entries >= EXIT_WATCH_RUNS || !this.regions);
     b.watch = ends ? null : w;
     // The block is settled from here (settledBlock): findBlock notes its page before the next block (brk ends the
     // chain), and forms the page's region later (settleRegions).
@@ -1078,8 +1080,9 @@ export class Cpu extends CpuSystem {
       const exits = t.exits.filter((i) => !this.inlinedJcc.has(insnPhys(b, i)));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
       const near = c.nearExit >= 0 && !this.likelyTarget.has(insnNearKey(b, c.nearIndex)) ? c.nearExit : -1;
-      // Every whole block is watched for its first EXIT_WATCH_RUNS runs at least: then it is settled (settledBlock).
-      b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
+      // With regions on, every whole block is watched for its first EXIT_WATCH_RUNS runs at least: then it is settled
+      // (settledBlock). Without, only a block with something to watch is.
+      if (this.regions || t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
     }
     if (ram) {
       // The bytes the decode read (Template.lo and code), on each page: a write there drops the block.
