@@ -96,7 +96,7 @@ describe("kernel/cpu: regions (a page's hot blocks in one function)", () => {
   });
 
   it("stops at a fault inside a member with the state, cycles and instructions of blocks alone", () => {
-    // S2 reads ES:EDI with EDI 0x40 higher each time: past 4 MiB it raises #GP(0) on its 56,337th run (about 2.4M
+    // S2 reads ES:EDI with EDI 0x40 higher each time: past 4 MiB it raises #GP(0) on its 57,409th run (about 2.5M
     // instructions in), after the region formed.
     const pages = 0x400;
     const alone = runStates(100_000, pages, PASSES, false);
