@@ -540,7 +540,7 @@ export class Cpu extends CpuSystem {
     const due = this.regionPolicy.due(now);
     for (const [page, x] of due.form) this.regionPolicy.formed(page, this.formRegion(x));
     for (const page of due.drop) {
-      for (const x of this.cache.blocksOn(page)) if (this.regionOf.has(x)) x.kill();
+      this.killRegions(this.cache.blocksOn(page));
       this.regionsDropped++;
     }
   }
@@ -569,7 +569,7 @@ export class Cpu extends CpuSystem {
     for (const x of on) chars += blockSourceChars(x);
     if (chars > REGION_CHARS) {
       this.regionPolicy.giveUp(page);
-      for (const x of on) if (this.regionOf.has(x)) x.kill();
+      this.killRegions(on);
       return false;
     }
     const chosen = on.sort((x, y) => x.eip - y.eip);
@@ -592,7 +592,7 @@ export class Cpu extends CpuSystem {
     for (const [k, x] of from.entries()) this.protectCode(x.phys + spans[k]![0], spans[k]![1] - spans[k]![0]);
     // One region per page: the entries of an earlier one that this one does not replace go too (an exit from one
     // region into another costs as much as a dispatch and more), to be compiled as blocks again.
-    for (const x of on) if (this.regionOf.has(x)) x.kill();
+    this.killRegions(on);
     let drop = false;
     for (const x of blocks) {
       this.regionOf.set(x, blocks);
@@ -606,6 +606,11 @@ export class Cpu extends CpuSystem {
     if (drop) this.dropReferences();
     else this.epoch++;
     return on.length;
+  }
+
+  /** Kills the region entry blocks among `blocks` (to be compiled as blocks again). */
+  private killRegions(blocks: readonly Block[]): void {
+    for (const x of blocks) if (this.regionOf.has(x)) x.kill();
   }
 
   /** The block at `eip` (physical `phys`) decoded as compile decodes it now, from its page only; with the page

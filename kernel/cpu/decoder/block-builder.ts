@@ -458,12 +458,17 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   if (sharedExit) parts.push(`} ${leave("xe", "xd", "xb", "xr")}`);
   parts.push(`} catch (e) { $catch$ ${FIX} s.fi = i; throw e; }`);
   const body = fillRegisterLocals(parts.join("\n"), regs, opaques > 0, budget);
-  const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
+  const source = finishSource(body);
   const fn = sharedFunction(source);
   const n = insns.length;
   const last = insns[mainEnd]!;
   const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? shape.after[mainEnd]! : -1;
   return { fn, eips: shape.eips, prefix: shape.cycles, counts: shape.counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo: e.lo, bytes: e.bytes, source };
+}
+
+/** A block's or region's whole source from its body: the memory locals and `bk` it uses declared first, compacted. */
+export function finishSource(body: string): string {
+  return compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
 }
 
 /** The function of `source`, from SHARED when another block (or region) compiled the same text. */

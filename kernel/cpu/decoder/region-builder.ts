@@ -4,11 +4,10 @@
 // the budget holds it and nothing asked the block to stop (the checks the run loop makes between chained blocks, as
 // an inner loop's back edge makes them). Registers, flags, the budget and the instruction count stay in locals
 // across those transitions; the run loop sees one call. Pure: it reads decoded instructions only.
-import { emitBlock, FIX, fillRegisterLocals, compact, sharedFunction, type BlockFn, type MemberSite } from "./block-builder";
+import { emitBlock, FIX, fillRegisterLocals, finishSource, sharedFunction, type BlockFn, type MemberSite } from "./block-builder";
 import { shapeOf } from "./block-shape";
 import type { Insn } from "./insn";
 import { RegisterLocals } from "./reg-locals";
-import { memoryLocals } from "./runtime";
 
 /** Off until a region's start costs less: a large function runs in V8's baseline tier for a few hundred milliseconds
  * before TurboFan has it, and a fresh `apexvisor boot` of bench-state took 1.64-1.88 s with regions against 0.93-1.14
@@ -119,6 +118,6 @@ export function compileRegion(members: readonly RegionMember[]): CompiledRegion 
     `} catch (e) { ${regs.spill()} s.left = left + cc - ce; s.instructions += ni; ${FIX} s.fi = i; throw e; }`,
   ];
   const body = fillRegisterLocals(parts.join("\n"), regs, false, true).replace(/\$enter:(\d+)\$/g, (_p, k: string) => entered(Number(k)));
-  const source = compact(memoryLocals(body) + (/\bbk\b/.test(body) ? "let bk = 0;" : "") + body);
+  const source = finishSource(body);
   return { fn: sharedFunction(source), eips, prefix, counts, members: entries, source };
 }
