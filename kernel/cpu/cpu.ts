@@ -749,34 +749,15 @@ export class Cpu extends CpuSystem {
    * compile again with that Jcc's taken side inlined. Decisions depend on guest execution only, and change
    * host speed only. */
   private watchExits(b: Block, w: ExitWatch, done: number, ran: number): void {
+    // Kept under V8's 460 bytes of bytecode for a function it inlines (step inlines this): at 455 bytes it was, and a
+    // version of 520 cost bench-crc and bench-state 4-6% more host instructions at the start of a process. The Jcc
+    // counts are watchJccs', a call made only while some are watched.
     w.runs += ran;
     w.entries++;
     if (done === w.nearExit && this.watchTarget(b, w)) return;
-    const k = done - 1;
     const followed = w.followed;
-    if (followed !== null && done !== b.count && done > 0 && followed.includes(k)) {
-      w.misses++;
-      if (w.misses >= FOLLOW_MISSES && 2 * w.misses * b.count >= w.runs) {
-        this.recompile(b, k, this.keptJcc);
-        return;
-      }
-    }
     const exits = w.exits;
-    const at = exits === null ? -1 : exits.indexOf(k);
-    if (at >= 0) {
-      const hits = ++w.hits[at]!;
-      // Both tests run on every call, for V8's feedback (see the end of this method).
-      const often = 4 * hits >= w.entries;
-      if (hits >= INLINE_HITS && often) {
-        // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back
-        // to the block start), the block follows it instead, leaving at the fall-through. In a block that loops
-        // a run is several passes, and a loop's exit is taken once per run but on few passes: the passes are
-        // counted as instructions run over the block's length (as for FOLLOW_MISSES).
-        if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) bounded(this.likelyJcc).add(insnPhys(b, k));
-        this.recompile(b, k, this.inlinedJcc);
-        return;
-      }
-    }
+    if ((followed !== null || exits !== null) && this.watchJccs(b, w, done)) return;
     // The watch retires its parts by storing on every call, not only when a part ends: a store that first runs
     // after V8 optimised the caller (step, which inlines this) has no type feedback, and running it would throw
     // the optimised dispatch loop away.
@@ -786,18 +767,49 @@ export class Cpu extends CpuSystem {
     w.followed = next;
     w.exits = nextExits;
     w.nearExit = nearExit;
-    // With regions on, a watch lasts EXIT_WATCH_RUNS runs at least (install gives every whole block one), so that a
-    // block whose watch ended ran that often.
-    const ends = next === null && nextExits === null && nearExit < 0 && (w.entries >= EXIT_WATCH_RUNS || !this.regions);
+    // With regions on, every whole block has a list of side exits to watch (empty if it has none: install), so that
+    // its watch lasts EXIT_WATCH_RUNS runs at least.
+    const ends = next === null && nextExits === null && nearExit < 0;
     b.watch = ends ? null : w;
     // The block is settled from here (settledBlock): findBlock notes its page before the next block (brk ends the
     // chain), and forms the page's region later (settleRegions).
     // Regions are formed while paging is off only (flat guests such as the Multiboot benchmarks, a kernel's
     // decompressor): a Linux boot ran its paged kernel and user space 10-20% slower with them (64.6 and 60.4 s to its
     // prompt against 54.2 s), which this version does not explain.
-    const form = ends && this.regions && (this.cr0 & CR0_PG) === 0;
+    // Every load here runs on every call, for V8's feedback (as above): `this.regions` read first when a watch first
+    // ended threw the optimised dispatch loop away.
+    const regions = this.regions && (this.cr0 & CR0_PG) === 0;
+    const form = ends && regions;
     this.settled = form ? b : this.settled;
     this.brk = form ? 1 : this.brk;
+  }
+
+  /** watchExits' count of the Jccs a block runs through or leaves at (`done`, the position it returned). True when
+   * the block was compiled again (recompile). */
+  private watchJccs(b: Block, w: ExitWatch, done: number): boolean {
+    const k = done - 1;
+    const followed = w.followed;
+    if (followed !== null && done !== b.count && done > 0 && followed.includes(k)) {
+      w.misses++;
+      if (w.misses >= FOLLOW_MISSES && 2 * w.misses * b.count >= w.runs) {
+        this.recompile(b, k, this.keptJcc);
+        return true;
+      }
+    }
+    const exits = w.exits;
+    const at = exits === null ? -1 : exits.indexOf(k);
+    if (at < 0) return false;
+    const hits = ++w.hits[at]!;
+    // Both tests run on every call, for V8's feedback (see the end of watchExits).
+    const often = 4 * hits >= w.entries;
+    if (hits < INLINE_HITS || !often) return false;
+    // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back to the
+    // block start), the block follows it instead, leaving at the fall-through. In a block that loops a run is several
+    // passes, and a loop's exit is taken once per run but on few passes: the passes are counted as instructions run
+    // over the block's length (as for FOLLOW_MISSES).
+    if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) bounded(this.likelyJcc).add(insnPhys(b, k));
+    this.recompile(b, k, this.inlinedJcc);
+    return true;
   }
 
   /** Counts where the block's closing near transfer went (this.eip); after NEAR_WATCH_RUNS, a target taken on
@@ -1087,7 +1099,7 @@ export class Cpu extends CpuSystem {
       const near = c.nearExit >= 0 && !this.likelyTarget.has(insnNearKey(b, c.nearIndex)) ? c.nearExit : -1;
       // With regions on, every whole block is watched for its first EXIT_WATCH_RUNS runs at least: then it is settled
       // (settledBlock). Without, only a block with something to watch is.
-      if (this.regions || t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 ? exits : null, near, c.nearIndex);
+      if (this.regions || t.followed !== null || exits.length > 0 || near >= 0) b.watch = new ExitWatch(t.followed, exits.length > 0 || this.regions ? exits : null, near, c.nearIndex);
     }
     if (ram) {
       // The bytes the decode read (Template.lo and code), on each page: a write there drops the block.
