@@ -769,7 +769,8 @@ export class Cpu extends CpuSystem {
     w.nearExit = nearExit;
     // With regions on, every whole block has a list of side exits to watch (empty if it has none: install), so that
     // its watch lasts EXIT_WATCH_RUNS runs at least.
-    const ends = next === null && nextExits === null && nearExit < 0;
+    const watching = (next !== null ? 1 : 0) | (nextExits !== null ? 1 : 0) | (nearExit >= 0 ? 1 : 0);
+    const ends = watching === 0;
     b.watch = ends ? null : w;
     // The block is settled from here (settledBlock): findBlock notes its page before the next block (brk ends the
     // chain), and forms the page's region later (settleRegions).
