@@ -801,14 +801,17 @@ export class Cpu extends CpuSystem {
     const at = exits === null ? -1 : exits.indexOf(k);
     if (at < 0) return false;
     const hits = ++w.hits[at]!;
-    // Both tests run on every call, for V8's feedback (see the end of watchExits).
+    // Every test runs on every call, for V8's feedback (see the end of watchExits): the first inlining decision
+    // otherwise threw step's optimised code away (bench-state's first boot, node --trace-deopt).
     const often = 4 * hits >= w.entries;
-    if (hits < INLINE_HITS || !often) return false;
     // Taken on three runs in four or more: where its taken side cannot be inlined (it does not come back to the
     // block start), the block follows it instead, leaving at the fall-through. In a block that loops a run is several
     // passes, and a loop's exit is taken once per run but on few passes: the passes are counted as instructions run
     // over the block's length (as for FOLLOW_MISSES).
-    if (4 * hits >= 3 * w.entries && 4 * hits * b.count >= 3 * w.runs) bounded(this.likelyJcc).add(insnPhys(b, k));
+    const mostRuns = 4 * hits >= 3 * w.entries;
+    const mostPasses = 4 * hits * b.count >= 3 * w.runs;
+    if (hits < INLINE_HITS || !often) return false;
+    if (mostRuns && mostPasses) bounded(this.likelyJcc).add(insnPhys(b, k));
     this.recompile(b, k, this.inlinedJcc);
     return true;
   }
