@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { writeFileSync, mkdtempSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { BOOT_EXIT, exitStatusOf, parseInitrd, parseMemorySize } from "../../../kernel/cli/commands/boot";
 import { bootTestImage, BOOT_TEST_ELF, REPO_ROOT } from "../machine/boot-test-image";
+import { scratchDir } from "../../support/scratch-dir";
 
 const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
 
@@ -46,7 +46,7 @@ describe("kernel/cli/commands/boot", () => {
     expect(r.status).to.equal(0x21);
   });
   it("ends with one line on stderr and a non-zero status for each failure", () => {
-    const dir = mkdtempSync(join(tmpdir(), "apexvisor-boot-"));
+    const dir = scratchDir("apexvisor-boot-");
     const junk = join(dir, "junk.elf");
     writeFileSync(junk, "#!/bin/sh\n");
     const cases: [string[], number, RegExp][] = [

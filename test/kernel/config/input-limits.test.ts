@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { decodeUtf8 } from "../../../kernel/config/utf8";
 import { MAX_XML_DEPTH, MAX_XML_ELEMENTS, parseXmlTree } from "../../../kernel/config/xml-tree";
 import { INPUT_LIMITS, InputTooLarge, readLimited } from "../../../kernel/host/node/read-limited";
 import { repoRoot } from "./repo-root";
+import { scratchDir } from "../../support/scratch-dir";
 
 const root = repoRoot();
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -15,7 +15,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe("bounded inputs (kernel/host/read-limited, XML limits)", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "apexvisor-limits-"));
+  const dir = scratchDir("apexvisor-limits-");
 
   it("refuses /dev/zero instead of reading it forever", () => {
     expect(() => readLimited("/dev/zero", 1 << 20)).to.throw(InputTooLarge);

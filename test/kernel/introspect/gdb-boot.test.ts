@@ -2,10 +2,10 @@
 // against `qemu-system-i386 -gdb -S` when QEMU is installed: the registers at every stop must agree.
 import { expect } from "chai";
 import { spawn, spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { GDB_TARGET_ELF, LiveRun, needGuest } from "./live-run";
+import { scratchDir } from "../../support/scratch-dir";
 
 function have(cmd: string): boolean {
   const r = spawnSync(cmd, ["--version"], { encoding: "utf8" });
@@ -43,7 +43,7 @@ function script(port: number): string {
 }
 
 function runGdb(port: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "apexvisor-gdb-"));
+  const dir = scratchDir("apexvisor-gdb-");
   const file = join(dir, "session.gdb");
   writeFileSync(file, script(port));
   return new Promise((resolve) => {
@@ -103,7 +103,7 @@ describe("gdb against apexvisor boot --gdb", function () {
     }
     if (ours.length === 0) this.skip();
     const port = 20000 + (process.pid % 20000);
-    const dir = mkdtempSync(join(tmpdir(), "apexvisor-qemu-"));
+    const dir = scratchDir("apexvisor-qemu-");
     const serial = join(dir, "serial.txt");
     const q = spawn("qemu-system-i386", ["-kernel", GDB_TARGET_ELF, "-m", "64", "-display", "none", "-nodefaults", "-no-reboot", "-serial", `file:${serial}`,
       "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-gdb", `tcp:127.0.0.1:${port}`, "-S"], { stdio: "ignore" });

@@ -2,10 +2,10 @@
 // their schedule and print exactly what they print without a debugger.
 import { expect } from "chai";
 import { spawn, spawnSync } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { CLI, LiveRun, REPO_ROOT } from "./live-run";
+import { scratchDir } from "../../support/scratch-dir";
 
 const MODULE = join(REPO_ROOT, "test", "scenarios", "three-partitions", "module.xml");
 const COUNTER = join(REPO_ROOT, "build", "guests", "test", "scenarios", "three-partitions", "guests", "counter-O2.elf");
@@ -31,7 +31,7 @@ describe("gdb against one partition of apexvisor run", function () {
     try {
       await run.waitFor(/listening on 127\.0\.0\.1:\d+/);
       const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(run.err)![1]);
-      const dir = mkdtempSync(join(tmpdir(), "apexvisor-gdbm-"));
+      const dir = scratchDir("apexvisor-gdbm-");
       const file = join(dir, "s.gdb");
       writeFileSync(file, ["set pagination off", "set confirm off", `target remote 127.0.0.1:${port}`, "monitor partitions", "break main", "continue",
         'printf "AT eip=%x\\n", $eip', "stepi", "stepi", "stepi", 'printf "AFTER eip=%x\\n", $eip', "info registers eflags", "delete", "detach"].join("\n"));

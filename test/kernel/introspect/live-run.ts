@@ -1,10 +1,10 @@
 // Test helper: starts `apexvisor boot|run ...` as a child process, collects its output, waits for text,
 // and runs `apexvisor ctl` against its control socket. Every wait is bounded.
 import { spawn, spawnSync, type ChildProcess } from "child_process";
-import { existsSync, mkdtempSync } from "fs";
+import { existsSync } from "fs";
 import { createConnection } from "net";
-import { tmpdir } from "os";
 import { join } from "path";
+import { scratchDir } from "../../support/scratch-dir";
 
 /** Repository root (tests run from dist/test/...). */
 export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
@@ -19,7 +19,7 @@ export function needGuest(): void {
 
 /** A fresh socket path in a private temporary folder. */
 export function socketPath(): string {
-  return join(mkdtempSync(join(tmpdir(), "apexvisor-ctl-")), "m.sock");
+  return join(scratchDir("apexvisor-ctl-"), "m.sock");
 }
 
 /** A running apexvisor child. */

@@ -2,10 +2,10 @@
 // status. QEMU is installed by hand on development machines only: without it the test skips and says so.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { bootTestImage, BOOT_TEST_ELF, REPO_ROOT } from "./boot-test-image";
+import { scratchDir } from "../../support/scratch-dir";
 
 const QEMU = "qemu-system-i386";
 
@@ -28,7 +28,7 @@ describe("kernel/machine: same kernel, same output as QEMU", function () {
     bootTestImage();
   });
   it("--append mods --initrd with two modules", function () {
-    const dir = mkdtempSync(join(tmpdir(), "apexvisor-initrd-"));
+    const dir = scratchDir("apexvisor-initrd-");
     writeFileSync(join(dir, "m1.bin"), "module one data");
     writeFileSync(join(dir, "m2.bin"), "x".repeat(5000));
     const initrd = `${join(dir, "m1.bin")} arg1 arg2,${join(dir, "m2.bin")}`;

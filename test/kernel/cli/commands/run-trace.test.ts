@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../config/repo-root";
+import { scratchDir } from "../../../support/scratch-dir";
 
 const root = repoRoot();
 const MODULE = "partitions/demo/module.xml";
@@ -13,7 +13,7 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe("kernel/cli/commands/run: trace outputs", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "apexvisor-trace-"));
+  const dir = scratchDir("apexvisor-trace-");
 
   it("refuses an unwritable trace path before the run, in one line, exit 6", () => {
     for (const bad of [dir, path.join(dir, "no", "such", "dir", "t.jsonl")]) {
