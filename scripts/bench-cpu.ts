@@ -12,6 +12,7 @@ import { firstRunFigure, type FirstRunFigure, type FirstRunSample } from "../ker
 import { imagePath, readManifest, type GuestImageSpec } from "../kernel/bench/guest-manifest";
 import { BASELINE_COMMAND_LINE, qemuMips, qemuVersion, timeUnderQemu } from "../kernel/bench/qemu-reference";
 import { median } from "../kernel/bench/stats";
+import { applyDevSwitches } from "../kernel/cli/dev-switches";
 
 const ROOT = resolve(__dirname, "..", "..");
 const MANIFEST = join(ROOT, CPU_BENCH_MANIFEST);
@@ -79,7 +80,9 @@ const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--processes N] 
   --iters N      override every guest's iteration count (boot command line "iters=N")
   --only NAME    run only the guest whose name contains NAME
   --no-qemu      skip the QEMU comparison (it runs when qemu-system-i386 is on PATH)
-  --no-first-run skip the first-run cost (a fresh process per guest, MIPS per 10 ms of guest time)`;
+  --no-first-run skip the first-run cost (a fresh process per guest, MIPS per 10 ms of guest time)
+Environment: APEXVISOR_REGIONS=1 (regions of hot blocks) and APEXVISOR_IDLE_SKIP=0 (idle loops run) apply to every
+  process of the run, as they do to the apexvisor command; the header names them when set.`;
 
 function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
@@ -205,7 +208,10 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const specs = readManifest(ROOT, MANIFEST).filter((s) => opts.only === undefined || s.name.includes(opts.only));
+  // This process's runs (--processes 1, the QEMU comparison) and the children it starts read the same switches.
+  const switches = applyDevSwitches(process.env, false);
   process.stdout.write(
+    (switches.length > 0 ? `bench:cpu: developer switches ${switches.join(" ")} (in every process)\n` : "") +
     `bench:cpu: ${specs.length} guests, ${opts.runs} run(s) each${opts.processes > 1 ? ` in each of ${opts.processes} fresh processes (emulator side)` : ""}, ${opts.commandLine ?? "default iterations"}; ` +
       `cost model ${DEFAULT_COST_MODEL.instruction} cycle/instruction at ${DEFAULT_CLOCK_HZ / 1e6} MHz\n` +
       "host ms = wall time of the whole emulated boot (median and range of all runs); process medians = the median boot of\n" +

@@ -3,6 +3,7 @@
 // output, how it ended). Started by kernel/bench/cpu-bench.ts; prints nothing else.
 import { existsSync } from "fs";
 import { timeBoots } from "../kernel/bench/cpu-bench";
+import { applyDevSwitches } from "../kernel/cli/dev-switches";
 
 const USAGE = `usage: node dist/scripts/boot-times.js GUEST.elf RUNS [COMMAND-LINE]
   Boots GUEST.elf (a Multiboot image, e.g. build/guests/test/programs/bench/bench-crc-O2.elf) RUNS times (1..100)
@@ -45,4 +46,5 @@ function main(args: readonly string[]): number {
   }
 }
 
+applyDevSwitches(process.env, false); // APEXVISOR_REGIONS, APEXVISOR_IDLE_SKIP: as bench:cpu's header says
 process.exitCode = main(process.argv.slice(2));

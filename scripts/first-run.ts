@@ -3,6 +3,7 @@
 // (kernel/bench/first-run.ts). Started by scripts/bench-cpu.ts; prints nothing else.
 import { readFileSync } from "fs";
 import { sampleFirstRun } from "../kernel/bench/first-run";
+import { applyDevSwitches } from "../kernel/cli/dev-switches";
 
 const startupMs = process.uptime() * 1000;
 const USAGE = `usage: node dist/scripts/first-run.js GUEST.elf [COMMAND-LINE]
@@ -45,4 +46,5 @@ function main(args: readonly string[]): number {
   }
 }
 
+applyDevSwitches(process.env, false); // APEXVISOR_REGIONS, APEXVISOR_IDLE_SKIP: as bench:cpu's header says
 process.exitCode = main(process.argv.slice(2));

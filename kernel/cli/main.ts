@@ -2,9 +2,7 @@
 // ./commands. No logic lives here beyond wiring.
 import yargs from "yargs";
 import type { Argv } from "yargs";
-import { dumpBlocksToStderr } from "./dump-blocks";
-import { setIdleSkipDefault } from "../cpu/idle-loop";
-import { setRegionsDefault } from "../cpu/decoder/region-builder";
+import { applyDevSwitches } from "./dev-switches";
 
 /** A subcommand module: registers itself on a yargs instance and sets the exit code it ends with. */
 export interface CommandModule {
@@ -16,13 +14,8 @@ const COMMANDS: readonly string[] = ["validate", "boot", "run", "resume", "snaps
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  // A developer's switch for every command: dump each compiled block to stderr (boot --dump-blocks does the same).
-  const dump = process.env["APEXVISOR_DUMP_BLOCKS"];
-  if (dump !== undefined && dump !== "" && dump !== "0") dumpBlocksToStderr();
-  // A developer's switch: APEXVISOR_IDLE_SKIP=0 runs idle loops instead of fast-forwarding them (same results).
-  if (process.env["APEXVISOR_IDLE_SKIP"] === "0") setIdleSkipDefault(false);
-  // And APEXVISOR_REGIONS=1 forms regions of a code page's hot blocks (off by default; same results either way).
-  if (process.env["APEXVISOR_REGIONS"] === "1") setRegionsDefault(true);
+  // The developer's switches for every command (APEXVISOR_DUMP_BLOCKS, APEXVISOR_IDLE_SKIP, APEXVISOR_REGIONS).
+  applyDevSwitches(process.env);
   const setExit = (code: number): void => {
     exitCode = code;
   };
