@@ -11,7 +11,7 @@ import { SegMode } from "../seg-mode";
 import { EndOfBytes, type Insn } from "./insn";
 import { REST_CYCLES, type Branch, type DirectCall, type Out } from "./out";
 import { opaqueWrites, RegisterLocals } from "./reg-locals";
-import { ALU_HELPERS, BRK_REFRESH, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, type BlockFn, type RuntimeMember } from "./runtime";
+import { ALU_HELPERS, BRK_REFRESH, everyMember, FLAG_HELPERS, MEMORY_ACCESSORS, memoryLocals, occurrences, type BlockFn, type RuntimeMember } from "./runtime";
 import { forPath, shapeOf, type Shape } from "./block-shape";
 import { backSides, innerLoops, pathTarget, READS_FLAG_LOCALS, sideLoops, startsClean, type InnerLoop } from "./inner-loops";
 import { translateOne } from "./translate";
@@ -98,13 +98,12 @@ const ACCESSORS = new Set<string>(MEMORY_ACCESSORS);
  * may set it, or calls a memory accessor other than from an inline access's slow path. */
 export function mayBreakUnseen(code: string): boolean {
   let accesses = 0;
-  for (const m of code.matchAll(/\bs\.(\w+)/g)) {
-    const name = m[1]!;
-    if (BRK_BLIND.has(name)) continue;
-    if (!ACCESSORS.has(name)) return true;
+  const seen = everyMember(code, (name) => {
+    if (BRK_BLIND.has(name)) return true;
     accesses++;
-  }
-  return accesses > code.split(BRK_REFRESH).length - 1;
+    return ACCESSORS.has(name);
+  });
+  return !seen || accesses > occurrences(code, BRK_REFRESH);
 }
 
 /** Whether an instruction's code may throw a fault: anything that calls into the CPU object may. */
@@ -367,8 +366,7 @@ const TIME_BLIND = new Set<string>([
 
 /** Whether code calls or reads no CPU member but TIME_BLIND ones. */
 function timeBlind(code: string): boolean {
-  for (const m of code.matchAll(/\bs\.(\w+)/g)) if (!TIME_BLIND.has(m[1]!)) return false;
-  return true;
+  return everyMember(code, (name) => TIME_BLIND.has(name));
 }
 
 /** Whether no instruction of `insns` reads or changes the budget or the instruction count through the CPU (port I/O,

@@ -6,7 +6,7 @@
 // instruction that calls a CPU helper reading or writing the registers itself (PUSH through the segmented
 // helper, MUL/DIV, string instructions, INT...): those keep `r[k]`, with the locals stored before and loaded
 // again after.
-import { ALU_HELPERS, FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeMember } from "./runtime";
+import { ALU_HELPERS, everyMember, FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeMember } from "./runtime";
 
 /** CPU members generated code may call or read without the CPU looking at the general registers: memory
  * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag and ALU
@@ -27,7 +27,6 @@ const WRITES_ESP_ONLY = new Set<string>([
 ] satisfies RuntimeMember[]);
 
 const ALL = [0, 1, 2, 3, 4, 5, 6, 7];
-const MEMBER = /\bs\.(\w+)/g;
 const REG = /(?<![\w$.])r\[([0-7])\]/g;
 const REG_WRITE = /(?<![\w$.])r\[([0-7])\]\s*=(?!=)/g;
 
@@ -35,15 +34,15 @@ const REG_WRITE = /(?<![\w$.])r\[([0-7])\]\s*=(?!=)/g;
  * or null when the code is not opaque: it calls only register-blind members, and its own register
  * elements can be renamed. */
 export function opaqueWrites(code: string): readonly number[] | null {
-  let out: Set<number> | null = null;
-  for (const m of code.matchAll(MEMBER)) {
-    const name = m[1]!;
-    if (REGISTER_BLIND.has(name)) continue;
-    if (!WRITES_ESP_ONLY.has(name)) return ALL;
-    out ??= new Set<number>();
-    out.add(ESP);
-  }
-  if (out === null) return null;
+  let espOnly = false;
+  const blind = everyMember(code, (name) => {
+    if (REGISTER_BLIND.has(name)) return true;
+    espOnly = true;
+    return WRITES_ESP_ONLY.has(name);
+  });
+  if (!blind) return ALL;
+  if (!espOnly) return null;
+  const out = new Set<number>([ESP]);
   for (const m of code.matchAll(REG_WRITE)) out.add(Number(m[1]));
   return [...out].sort((a, b) => a - b);
 }
