@@ -8,6 +8,8 @@ import { Cpu } from "../../../kernel/cpu/cpu";
 import { CR0_PG } from "../../../kernel/cpu/cpu-state";
 import { compileBlock, decodeRun } from "../../../kernel/cpu/decoder/block-builder";
 import { opaqueWrites } from "../../../kernel/cpu/decoder/reg-locals";
+import { mayBreakUnseen } from "../../../kernel/cpu/decoder/block-builder";
+import { everyMember, occurrences } from "../../../kernel/cpu/decoder/runtime";
 import { DEFAULT_COST_MODEL } from "../../../kernel/cpu/cost-model";
 import type { CpuExit } from "../../../kernel/cpu/exit";
 import { NO_PORTS } from "../../../kernel/cpu/io";
@@ -108,5 +110,23 @@ describe("kernel/cpu: registers held in block locals", () => {
     expect(opaqueWrites("r[0]=(r[0]&-256)|((s.ioInAt((r[2]&65535),1,3))&255);")).to.equal(null);
     expect(opaqueWrites("r[7]=s.pop32();")).to.deep.equal([4, 7]);
     expect(opaqueWrites("s.mul32(r[1]);")).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    // A name only counts after `s` as a whole word: `tlbs.x` and `cs.base` are not CPU members.
+    expect(opaqueWrites("const v=cs.base+tlbs.mul32;r[0]=v;")).to.equal(null);
+  });
+
+  it("scans generated code for the CPU members it names, and for the brk refreshes after its accesses", () => {
+    const names = (code: string): string[] => {
+      const out: string[] = [];
+      everyMember(code, (n) => (out.push(n), true));
+      return out;
+    };
+    expect(names("s.eip=(s.eip+3)>>>0;x=cs.base;(tv=s.rd32(ta),bk=s.brk,tv);s.")).to.deep.equal(["eip", "eip", "rd32", "brk"]);
+    expect(everyMember("s.a;s.b;s.c", (n) => n !== "b")).to.equal(false);
+    expect(occurrences("bk=s.brk;x;bk=s.brk", "bk=s.brk")).to.equal(2);
+    // An inline access's slow path refreshes bk itself; a bare accessor call or another helper needs the statement.
+    expect(mayBreakUnseen("r[0]=((te=tlbR[ta>>>12])&1?m8[te&-4096|ta&4095]:(tv=s.rd8(ta),bk=s.brk,tv));")).to.equal(false);
+    expect(mayBreakUnseen("r[0]=s.rd16(r[4]);")).to.equal(true);
+    expect(mayBreakUnseen("s.ioOutAt(r[2]&65535,1,r[0]&255,3);")).to.equal(true);
+    expect(mayBreakUnseen("const c=s.getCF();s.eip=5;")).to.equal(false);
   });
 });
