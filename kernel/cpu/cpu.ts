@@ -13,7 +13,7 @@ import { compileRegion, regionsDefault, type RegionMember } from "./decoder/regi
 import { REGION_MIN, RegionPolicy } from "./region-policy";
 import { mainPath, midPathJccs } from "./decoder/block-shape";
 import { blockDumpSink, formatBlock } from "./decoder/block-dump";
-import { EndOfBytes } from "./decoder/insn";
+import { EndOfBytes, type Insn } from "./decoder/insn";
 import type { CpuExit } from "./exit";
 import { IF, TF } from "./flags";
 import { idleSkipDefault, recogniseIdleLoop, type IdleLoop } from "./idle-loop";
@@ -129,6 +129,14 @@ function profiledDecode(ask: (q: Question) => (off: number) => number): DecodeOp
     likelyTarget: ask(Question.LikelyTarget),
     alone: yes(Question.Alone),
   };
+}
+
+/** Where an idle loop starts on the main path of `insns` (decoded from `eip` through `fetch`, offsets from `eip`): at
+ * instruction i when it is recognised there (idle-loop.ts). Given to compileBlock and to a region's member, so that an
+ * idle loop further on stays out of the block's inner loops (the block leaves at its back edge, and the block that
+ * starts there is recognised); never when idle loops are not skipped. */
+function idleLoopFrom(skip: boolean, insns: readonly Insn[], eip: number, fetch: (off: number) => number): (i: number) => boolean {
+  return (i) => skip && recogniseIdleLoop(insns.slice(i), (off) => fetch(off + ((insns[i]!.eip - eip) | 0))) !== null;
 }
 
 /** The generated source characters of block `b`, from what the cache charges for it (estimateBlockBytes). */
@@ -635,9 +643,7 @@ export class Cpu extends CpuSystem {
       return null;
     }
     if (this.idleSkip && recogniseIdleLoop(mainPath(insns), fetch) !== null) return null;
-    const idleLoop = (i: number): boolean =>
-      this.idleSkip && recogniseIdleLoop(insns.slice(i), (off) => fetch(off + ((insns[i]!.eip - eip) | 0))) !== null;
-    return { member: { insns, idleLoop }, lo, hi };
+    return { member: { insns, idleLoop: idleLoopFrom(this.idleSkip, insns, eip, fetch) }, lo, hi };
   }
 
   /** Puts `b` in the jump cache under `eip`, for this epoch (flat code only; step's loop reads it). */
@@ -731,7 +737,7 @@ export class Cpu extends CpuSystem {
     if (profile !== null) bounded(profile).add(insnPhys(b, i));
     b.watch = null;
     b.kill();
-    for (const x of this.regionOf.get(b) ?? []) x.kill(); // every entry of a region runs the same code
+    this.killRegions(this.regionOf.get(b) ?? []); // every entry of a region runs the same code
     this.fast[b.phys & (FAST_SIZE - 1)] = null;
     this.epoch++;
   }
@@ -1032,12 +1038,7 @@ export class Cpu extends CpuSystem {
     // An idle loop is recognised on the main path; its block is that path alone (idlePass counts its passes).
     const idle = this.idleSkip && !single && page2 < 0 ? recogniseIdleLoop(mainPath(insns), fetched) : null;
     if (idle !== null) insns = mainPath(insns);
-    // An idle loop further on stays out of the block's inner loops: the block leaves at its back edge, and the
-    // block that starts there is recognised.
-    const run = insns;
-    const idleFrom = (i: number): boolean =>
-      this.idleSkip && recogniseIdleLoop(run.slice(i), (off) => fetched(off + ((run[i]!.eip - eip) | 0))) !== null;
-    const c = compileBlock(insns, single, idleFrom);
+    const c = compileBlock(insns, single, idleLoopFrom(this.idleSkip, insns, eip, fetched));
     const dump = blockDumpSink();
     if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm));
     this.compiledBlocks++;

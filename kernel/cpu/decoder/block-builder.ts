@@ -449,7 +449,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   const e = emitBlock(insns, single, idleLoop, null)!;
   const { shape, regs, opaques, budget, sharedExit, mainEnd } = e;
   const parts = [
-    `const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$${sharedExit ? " let xe = 0, xd = 0, xb = 0, xr = 0;" : ""}`,
+    blockPrologue(sharedExit),
     sharedExit ? "try { x: {" : "try {",
     ...e.parts,
   ];
@@ -462,6 +462,13 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   const last = insns[mainEnd]!;
   const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? shape.after[mainEnd]! : -1;
   return { fn, eips: shape.eips, prefix: shape.cycles, counts: shape.counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo: e.lo, bytes: e.bytes, source };
+}
+
+/** The locals every block function (and region) declares first: the register array, the local flag record, the index
+ * of the instruction running (for the fault handler), `$declare$` for the register locals, and, with a shared exit
+ * epilogue, where the exit leaves. */
+export function blockPrologue(sharedExit: boolean): string {
+  return `const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$${sharedExit ? " let xe = 0, xd = 0, xb = 0, xr = 0;" : ""}`;
 }
 
 /** A block's or region's whole source from its body: the memory locals and `bk` it uses declared first, compacted. */
@@ -572,9 +579,8 @@ export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i:
   // loads and stores of the CPU object per pass. Others (port I/O giving back REST_CYCLES, helpers) keep them
   // up to date in the CPU.
   // Asked only where it counts: the test reads every instruction's code (2% of a first boot's host time).
-  const blind = (site !== null || loops || inner.length > 0) && runsTimeBlind(insns);
-  if (site !== null && !blind) return null;
-  const budget = blind;
+  const budget = (site !== null || loops || inner.length > 0) && runsTimeBlind(insns);
+  if (site !== null && !budget) return null;
   // Charges a pass of `p` cycles and `n` instructions and goes on with `next` when the budget holds it.
   const charge = (p: number, n: number, fix: string, next: string): string =>
     budget

@@ -4,14 +4,15 @@
 // the budget holds it and nothing asked the block to stop (the checks the run loop makes between chained blocks, as
 // an inner loop's back edge makes them). Registers, flags, the budget and the instruction count stay in locals
 // across those transitions; the run loop sees one call. Pure: it reads decoded instructions only.
-import { emitBlock, FIX, fillRegisterLocals, finishSource, sharedFunction, type BlockFn, type MemberSite } from "./block-builder";
+import { blockPrologue, emitBlock, FIX, fillRegisterLocals, finishSource, sharedFunction, type BlockFn, type MemberSite } from "./block-builder";
 import { shapeOf } from "./block-shape";
 import type { Insn } from "./insn";
 import { RegisterLocals } from "./reg-locals";
 
-/** Off until a region's start costs less: a large function runs in V8's baseline tier for a few hundred milliseconds
- * before TurboFan has it, and a fresh `apexvisor boot` of bench-state took 1.64-1.88 s with regions against 0.93-1.14
- * s without (kernel/cpu/README.md, "Regions"). */
+/** Off: in a fresh process a region does not pay, even in a long run. V8 optimises it before every path through it
+ * has run and throws that code away at each new path (bench-state's largest region was compiled 9 times), and a fresh
+ * `apexvisor boot` of bench-state took 1.64-1.88 s with regions against 0.93-1.14 s without (kernel/cpu/README.md,
+ * "Regions"). */
 let formByDefault = false;
 
 /** Sets whether CPUs form regions unless their options say (the CLI turns them on for APEXVISOR_REGIONS=1; the kernel
@@ -108,7 +109,7 @@ export function compileRegion(members: readonly RegionMember[]): CompiledRegion 
   // The run loop charged the entry member's cost (ce), and at a fault gives back from it (Cpu.blockFault); the member
   // running then was charged its own (cc), so the fault handler stores the budget as if ce had been charged instead.
   const parts = [
-    "const r = s.r; let lk = 0, la = 0, lb = 0, lr = 0, lc = 0; let i = 0;$declare$ let xe = 0, xd = 0, xb = 0, xr = 0; let st = 0, cc = 0;",
+    `${blockPrologue(true)} let st = 0, cc = 0;`,
     byEip((k) => `st = ${k}; cc = ${entries[k]!.cost}; break;`),
     "const ce = cc;",
     `try { x: { R: for (;;) { switch (st) {`,
