@@ -44,7 +44,13 @@ export class Block {
     /** For an interpreted instruction (hot page): the bytes it was decoded from, checked before every
      * execution; null for an ordinary block, which relies on code-write invalidation instead. */
     readonly code: Uint8Array | null = null,
-  ) {}
+  ) {
+    this.shared = count > 1;
+  }
+
+  /** Whether an MMIO access inside the block's function must split it (Cpu.inSharedBlock): it runs more than one
+   * instruction, or it is the entry of a region (formRegion). */
+  shared: boolean;
 
   /** Drops the block: marks it invalid and cuts its chain links, so a dead block never keeps the
    * blocks it jumped to alive (and they never keep it alive through a stale link of theirs). */

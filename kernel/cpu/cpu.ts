@@ -217,10 +217,15 @@ export class Cpu extends CpuSystem {
   /** The block that ran last, whose chain links the next lookup tries (step's loop keeps it in a local and
    * stores it where it ends or looks a block up). */
   private prev: Block | null = null;
-  /** The block running: a code write to its pages stops it after the writing instruction. Null outside step's
-   * loop and while it looks a block up (an instruction fetch must not wait: retryableAccess); between two
-   * chained blocks it still names the first, which nothing reads then. */
-  private cur: Block | null = null;
+  /** The block running, as numbers: its physical address (-1 outside step's loop and while it looks a block up: an
+   * instruction fetch must not wait, retryableAccess), its second page (a code write to either page stops it after
+   * the writing instruction) and whether an MMIO access splits it (Block.shared). Between two chained blocks they
+   * still describe the first, which nothing reads then. Not the Block itself: a store of an object on every dispatch
+   * made V8 call its write barrier (a young block into the older Cpu, or any store while the collector marks), 5%
+   * of bench-state's host instructions in cachegrind. */
+  private curPhys = -1;
+  private curPage2 = -1;
+  private curShared = false;
   /** Blocks compiled and their generated source characters since reset (diagnostics: scripts/block-bytes.ts). */
   compiledBlocks = 0;
   /** Blocks installed (compiled, or taken from a template) that run on into a second page at a near transfer's
@@ -288,7 +293,7 @@ export class Cpu extends CpuSystem {
   /** True while block code runs: a memory handler may throw AccessRetry (elsewhere, e.g. an instruction
    * fetch or the kernel's own access, it must complete at once). */
   get retryableAccess(): boolean {
-    return this.cur !== null;
+    return this.curPhys >= 0;
   }
 
   /** Asks the running slice to stop after the current instruction (devices, debug-exit port). */
@@ -432,14 +437,16 @@ export class Cpu extends CpuSystem {
     for (;;) {
       if (b === null) return;
       this.left -= b.cost;
-      this.cur = b;
+      this.curPhys = b.phys;
+      this.curPage2 = b.page2;
+      this.curShared = b.shared;
       this.blockRuns++;
       const before = this.instructions;
       let done: number;
       try {
         done = b.idle === null ? b.fn(this) : this.idlePass(b, b.idle);
       } catch (e) {
-        b = this.blockFault(e);
+        b = this.blockFault(e, b);
         single = this.stepSingle;
         continue;
       }
@@ -470,13 +477,13 @@ export class Cpu extends CpuSystem {
         if (this.jumpEip[k] === eip && this.jumpEpoch[k] === this.epoch && j.valid) b = j;
       }
       if (b === null || b.cost > this.left) {
-        this.cur = null;
+        this.curPhys = -1;
         this.prev = prev;
         b = this.findBlock(eip, false);
         single = this.stepSingle;
       }
     }
-    this.cur = null;
+    this.curPhys = -1;
     this.brk = 0;
     this.prev = last;
   }
@@ -604,6 +611,7 @@ export class Cpu extends CpuSystem {
     let drop = false;
     for (const x of blocks) {
       this.regionOf.set(x, blocks);
+      x.shared = true; // every entry of a region runs the others' code
       if (this.cache.add(x, false)) drop = true;
     }
     this.regionsFormed++;
@@ -656,12 +664,11 @@ export class Cpu extends CpuSystem {
     this.jumpFills++;
   }
 
-  /** A block (this.cur) threw `e` at its instruction this.fi: the cycles and instructions before it are
+  /** Block `b` threw `e` at its instruction this.fi: the cycles and instructions before it are
    * accounted, EIP points at it, and the fault is raised (or the exit requested). Returns the block to run
    * next when the step goes on (an instruction split from its block by MMIO, run alone), else null. */
-  private blockFault(e: unknown): Block | null {
-    const b = this.cur!;
-    this.cur = null;
+  private blockFault(e: unknown, b: Block): Block | null {
+    this.curPhys = -1;
     const retry = e instanceof AccessRetry;
     const denied = e instanceof WriteProtectFault;
     const split = e instanceof MmioSplit;
@@ -744,8 +751,7 @@ export class Cpu extends CpuSystem {
 
   /** See CpuMmu.inSharedBlock and MmioSplit. Not once a task switch has committed (its fault is the new task's). */
   protected override inSharedBlock(): boolean {
-    const b = this.cur;
-    return b !== null && (b.count > 1 || this.regionOf.has(b)) && !this.faultInNewTask;
+    return this.curPhys >= 0 && this.curShared && !this.faultInNewTask;
   }
 
   /** Watches where a block leaves, for its first FOLLOW_WATCH_INSTRUCTIONS instructions. A backward Jcc it
@@ -1118,8 +1124,8 @@ export class Cpu extends CpuSystem {
   private onCodeWrite(page: number): void {
     if (this.cache.invalidatePage(page)) {
       this.epoch++;
-      const cur = this.cur;
-      if (cur !== null && (page === cur.phys >>> 12 || page === cur.page2)) this.brk = 1;
+      const cur = this.curPhys;
+      if (cur >= 0 && (page === cur >>> 12 || page === this.curPage2)) this.brk = 1;
     }
   }
 
