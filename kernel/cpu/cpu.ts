@@ -364,6 +364,9 @@ export class Cpu extends CpuSystem {
     this.exitReq = null;
     this.runBudget = budget;
     this.left = budget;
+    // CR0.PG set or cleared directly since (a test, a machine's setup) and not followed by a flush: flushed here, so
+    // that segMode (SegMode.Unpaged) and the read window follow it as they follow movToCr.
+    if (((this.cr0 & CR0_PG) === 0) !== ((this.segMode & SegMode.Unpaged) !== 0)) this.flushTlb();
     if (this.cache.hotPages !== 0) this.cache.coolHotPages(this.instructions);
     if (this.debt > 0) {
       const d = Math.min(this.debt, budget);
@@ -718,13 +721,16 @@ export class Cpu extends CpuSystem {
     return done;
   }
 
-  /** Whether every memory operand of the idle loop is plain RAM mapped in the TLB, within one page (then
-   * nothing but a store changes it). Reads the TLB only: no walk, no accessed bits, no side effect. */
+  /** Whether every memory operand of the idle loop is plain RAM in the flat read window or mapped in the TLB,
+   * within one page (then nothing but a store changes it). Reads the window and the TLB only: no walk, no accessed
+   * bits, no side effect. */
   private idleReadsRam(idle: IdleLoop): boolean {
     for (const rd of idle.reads) {
       const lin = (this.segBase[rd.seg]! + (rd.base < 0 ? 0 : this.r[rd.base]!) + rd.disp) | 0;
+      if ((lin & 4095) + rd.size > 4096) return false;
+      if (((lin - this.winBase) >>> 0) < this.winBytes) continue; // whole RAM pages
       const e = this.tlbR[lin >>> 12]!;
-      if ((e & this.acc) === 0 || (lin & 4095) + rd.size > 4096 || !this.mem.isRam(((e & -4096) | (lin & 4095)) >>> 0)) return false;
+      if ((e & this.acc) === 0 || !this.mem.isRam(((e & -4096) | (lin & 4095)) >>> 0)) return false;
     }
     return true;
   }

@@ -36,6 +36,16 @@ export class CpuMmu extends CpuState {
   private readonly tlbList = new Int32Array(TLB_LIST_MAX);
   private tlbCount = 0;
   private tlbOverflow = false;
+  /**
+   * The flat read window: while paging is off and no watch hook is set, the linear (and so physical) addresses
+   * [winBase, winBase + winBytes) are plain RAM, which blocks compiled for unpaged code (SegMode.Unpaged) read
+   * directly, without a TLB lookup (runtime.ts rdExpr): one load where a hit takes two, each waiting for the one
+   * before, which is what pointer-chasing code waits on. Empty (winBytes 0) otherwise. Opened by a translation
+   * with paging off (once the machine's MMIO windows are mapped: after its construction), closed by every TLB
+   * flush, which any change to paging or to the memory map must be followed by (the invariant above).
+   */
+  winBase = 0;
+  winBytes = 0;
   /** T_SUP at CPL 0, T_USR at CPL 3: the bit a TLB entry needs for the current privilege. */
   acc = T_SUP;
   /** Bumped whenever translations or code change: cached block links older than this are stale. */
@@ -200,6 +210,7 @@ export class CpuMmu extends CpuState {
     let flagsW = T_SUP | T_USR;
     if ((this.cr0 & CR0_PG) === 0) {
       phys = l >>> 0;
+      if (this.winBytes === 0 && this.watchHook === null) this.openReadWindow();
     } else if ((this.cr4 & CR4_PAE) !== 0) {
       const wp = (this.cr0 & CR0_WP) !== 0;
       const w = paeWalk(this.paeMem, this.cr3, l, { write, user, fetch, wp, nxe: this.nxEnabled }, this.paeOut);
@@ -278,8 +289,17 @@ export class CpuMmu extends CpuState {
     else this.tlbOverflow = true;
   }
 
-  /** Drops every translation (CR3 write, CR0.PG/WP change, CPL-independent). */
+  /** Opens the flat read window (winBase) over the longest run of RAM pages (paging off). */
+  private openReadWindow(): void {
+    const w = this.mem.largestRamRun();
+    this.winBase = w.base;
+    this.winBytes = w.bytes;
+  }
+
+  /** Drops every translation (CR3 write, CR0.PG/WP change, CPL-independent) and closes the read window. */
   flushTlb(): void {
+    this.winBase = 0;
+    this.winBytes = 0;
     if (this.tlbOverflow) {
       this.tlbR.fill(0);
       this.tlbW.fill(0);

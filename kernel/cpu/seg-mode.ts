@@ -1,4 +1,5 @@
-// The bits of Cpu.segMode: the segment state a compiled block depends on (blocks are cached per value).
+// The bits of Cpu.segMode: the segment state a compiled block depends on, and whether paging is on (blocks are
+// cached per value).
 // A flat segment (base 0, limit 4 GiB, usable for the access) lets generated code skip segment checks.
 
 /** segMode bits. Bit `1 << seg` (seg = ES..GS, cpu-state.ts) is set when that segment is flat. */
@@ -15,6 +16,9 @@ export enum SegMode {
   Stack32 = 0x80,
   /** The CPL sits in bits 8-9. */
   CplShift = 8,
+  /** Paging is off (CR0.PG clear, as of the last TLB flush): linear addresses are physical, and the block reads
+   * through the flat read window (CpuMmu.winBase) before the TLB. */
+  Unpaged = 1 << 10,
 }
 
 /** The flat bit of segment register `seg`. */

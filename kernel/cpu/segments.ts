@@ -1,7 +1,7 @@
 // Segmentation of the CPU: descriptor-table lookups, the protected-mode rules for loading segment
 // registers, hidden descriptor caches and the "segment mode" (which segments are flat) that the
 // block cache keys decoded code on. Far control transfers and gates live in interrupts.ts.
-import { ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_G, ATTR_P, ATTR_S, ATTR_WRITABLE, CS, SS } from "./cpu-state";
+import { ATTR_ACCESSED, ATTR_CODE, ATTR_DB, ATTR_EXPDOWN, ATTR_G, ATTR_P, ATTR_S, ATTR_WRITABLE, CR0_PG, CS, SS } from "./cpu-state";
 import { CpuFault, GP, NP, SSF } from "./faults";
 import { CpuMmu } from "./mmu";
 import { flatBit, SegMode } from "./seg-mode";
@@ -48,6 +48,12 @@ export class CpuSeg extends CpuMmu {
     this.updateSegMode();
   }
 
+  /** Every change of CR0.PG is followed by a flush (movToCr, a PV machine's setup, restore): segMode learns it here. */
+  override flushTlb(): void {
+    super.flushTlb();
+    this.updateSegMode();
+  }
+
   protected updateSegMode(): void {
     let m = 0;
     for (let s = 0; s < 6; s++) {
@@ -62,6 +68,7 @@ export class CpuSeg extends CpuMmu {
     if (this.segAttr[CS]! & ATTR_DB) m |= SegMode.Code32;
     if (this.segAttr[SS]! & ATTR_DB) m |= SegMode.Stack32;
     m |= this.cpl << SegMode.CplShift;
+    if ((this.cr0 & CR0_PG) === 0) m |= SegMode.Unpaged;
     if (m !== this.segMode) {
       this.segMode = m;
       this.epoch++;

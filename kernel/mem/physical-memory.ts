@@ -252,6 +252,23 @@ export class PhysicalMemory {
     return true;
   }
 
+  /** The longest run of whole pages that are plain RAM (pageIsRam), as [base, base + bytes); the lowest of equal
+   * runs. The CPU reads it without its TLB while paging is off (CpuMmu.winBase). */
+  largestRamRun(): { base: number; bytes: number } {
+    let best = { base: 0, bytes: 0 };
+    let from = 0; // the first whole page past the windows seen so far
+    const take = (end: number): void => {
+      const to = Math.min(Math.floor(end / PAGE_SIZE) * PAGE_SIZE, this.size);
+      if (to - from > best.bytes) best = { base: from, bytes: to - from };
+    };
+    for (const r of this.regions) {
+      take(r.base);
+      from = Math.max(from, Math.ceil(r.end / PAGE_SIZE) * PAGE_SIZE);
+    }
+    take(this.size);
+    return best;
+  }
+
   /** True when some MMIO window is mapped (then a RAM address may be shadowed by a device). */
   get hasMmio(): boolean {
     return this.regions.length > 0;

@@ -86,7 +86,7 @@ export class Ctx {
   }
   /** Expression reading `size` bits at linear address expression `lin`. */
   rd(size: Size, lin: string): string {
-    return rdExpr(size, lin, this.acc);
+    return rdExpr(size, lin, this.acc, (this.segMode & SegMode.Unpaged) !== 0);
   }
   /** Statement writing `v` (`size` bits) at linear address expression `lin`. */
   wr(size: Size, lin: string, v: string): string {

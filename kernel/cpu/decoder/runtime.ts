@@ -12,8 +12,8 @@ export const RUNTIME_MEMBERS = [
   "segSel", "segBase", "cr0", "x87",
   // block exits and flags
   "ex", "fixFlags", "cond", "getCF", "cfOf", "setStatus",
-  // memory (tlbR/tlbW/m8/m32: only through memoryLocals, for the inline TLB hits of rdExpr/wrStmt)
-  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32",
+  // memory (tlbR/tlbW/m8/m32/winBase/winBytes: only through memoryLocals, for the inline hits of rdExpr/wrStmt)
+  "rd8", "rd16", "rd32", "wr8", "wr16", "wr32", "segChk", "tlbR", "tlbW", "m8", "m32", "winBase", "winBytes",
   "push16", "push32", "pop16", "pop32", "peek16", "peek32", "addSp", "pusha", "popa", "pushf", "popf", "pushfValue", "popfValue",
   "enter", "leave", "bound", "str",
   // arithmetic helpers
@@ -118,11 +118,15 @@ export function occurrences(code: string, part: string): number {
  * reads nothing from the CPU object (block-builder's `bk`). */
 export const BRK_REFRESH = "bk=s.brk";
 
-/** Expression reading `size` bits at linear address expression `lin` (evaluated once). */
-export function rdExpr(size: Size, lin: string, acc: TlbAccess): string {
+/** Expression reading `size` bits at linear address expression `lin` (evaluated once). In a block compiled
+ * `unpaged` (SegMode.Unpaged), an address inside the flat read window (locals `wb`, `wn`: CpuMmu.winBase) is read
+ * from RAM at once, and any other goes to s.rdN, whose own TLB hit is as good as an inline one there. */
+export function rdExpr(size: Size, lin: string, acc: TlbAccess, unpaged = false): string {
   if (size === 16 || !INLINE[size]) return `s.${RD[size]}(${lin})`;
-  if (!repeatable(lin)) return `(ta=${lin},${rdExpr(size, "ta", acc)})`;
-  return `(${hit("tlbR", size, lin, acc)}?${ramRef(size, lin)}:(tv=s.${RD[size]}(${lin}),${BRK_REFRESH},tv))`;
+  if (!repeatable(lin)) return `(ta=${lin},${rdExpr(size, "ta", acc, unpaged)})`;
+  const slow = `(tv=s.${RD[size]}(${lin}),${BRK_REFRESH},tv)`;
+  if (unpaged) return `(((${lin}-wb)>>>0)<wn${size === 32 ? `&&!(${lin}&3)?m32[${lin}>>>2]` : `?m8[${lin}]`}:${slow})`;
+  return `(${hit("tlbR", size, lin, acc)}?${ramRef(size, lin)}:${slow})`;
 }
 
 /** Statement writing `v` (`size` bits) at linear address expression `lin` (both evaluated once, `lin` first).
@@ -139,7 +143,8 @@ export function wrStmt(size: Size, lin: string, v: string, acc: TlbAccess): stri
 export function memoryLocals(body: string): string {
   const consts = (["tlbR", "tlbW", "m8", "m32"] as const satisfies readonly RuntimeMember[]).filter((n) => body.includes(`${n}[`));
   if (consts.length === 0) return "";
-  return `const ${consts.map((n) => `${n}=${rt(n)}`).join(",")};let te=0${body.includes("(ta=") ? ",ta=0" : ""}${body.includes("(tv=") ? ",tv=0" : ""};\n`;
+  const window = body.includes(")<wn") ? `,wb=${rt("winBase")},wn=${rt("winBytes")}` : "";
+  return `const ${consts.map((n) => `${n}=${rt(n)}`).join(",")}${window};let te=0${body.includes("(ta=") ? ",ta=0" : ""}${body.includes("(tv=") ? ",tv=0" : ""};\n`;
 }
 
 /** Statement pushing `v` through the general (segmented) stack helper. */

@@ -76,6 +76,13 @@ const CASES: readonly Case[] = [
     segMode: flat32Mode(3),
   },
   {
+    name: "unpaged-reads",
+    what: "paging off: loads test the flat read window (wb, wn) and read RAM at once, stores still go through the write TLB",
+    // mov eax, [ebx+4]; mov [ecx], eax; add byte [edx], 1; mov si, [esi]; ret
+    code: [0x8b, 0x43, 0x04, 0x89, 0x01, 0x80, 0x02, 0x01, 0x66, 0x8b, 0x36, 0xc3],
+    segMode: flat32Mode(0) | SegMode.Unpaged,
+  },
+  {
     name: "multiply-accumulate",
     what: "bench-matrix's inner loop: each producer that has no carry of its own sets lc = 0, so IMUL's carry (a float multiply) is dead",
     // top: mov edx, [ecx]; add eax, 0x60; add ecx, 4; imul edx, [eax-0x60]; add ebx, edx; cmp eax, esi; jne top; ret
