@@ -561,7 +561,7 @@ export class CpuSystem extends CpuArith {
 
   /** Runs up to `max` iterations of REP MOVS (kind 0) or REP STOS (kind 2) with 32-bit addressing in bulk when
    * the segments are flat and the source and destination ranges are RAM pages already in the TLB with the
-   * needed rights (so accessed/dirty bits are set and code pages, which never get write entries, keep the
+   * needed rights (a source may be in the flat read window instead) (so accessed/dirty bits are set and code pages, which never get write entries, keep the
    * one-by-one path that tracks code writes). Returns how many ran; 0 means take the one-by-one path. */
   private strBulk(kind: number, bytes: number, seg: number, down: boolean, max: number, mask: number): number {
     const r = this.r;
@@ -573,10 +573,13 @@ export class CpuSystem extends CpuArith {
     const si = r[6]!;
     let ps = 0;
     if (kind === 0) {
-      const eS = this.tlbR[si >>> 12]!;
-      if ((eS & this.acc) === 0) return 0;
+      if (((si - this.winBase) >>> 0) < this.winBytes) ps = si; // the flat read window: whole RAM pages, unpaged
+      else {
+        const eS = this.tlbR[si >>> 12]!;
+        if ((eS & this.acc) === 0) return 0;
+        ps = (eS & -4096) | (si & 4095);
+      }
       k = Math.min(k, elementsInPage(si & 4095, bytes, down));
-      ps = (eS & -4096) | (si & 4095);
     }
     if (k < 2) return 0;
     const pd = (eD & -4096) | (di & 4095);
