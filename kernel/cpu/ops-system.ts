@@ -561,8 +561,9 @@ export class CpuSystem extends CpuArith {
 
   /** Runs up to `max` iterations of REP MOVS (kind 0) or REP STOS (kind 2) with 32-bit addressing in bulk when
    * the segments are flat and the source and destination ranges are RAM pages already in the TLB with the
-   * needed rights (a source may be in the flat read window instead) (so accessed/dirty bits are set and code pages, which never get write entries, keep the
-   * one-by-one path that tracks code writes). Returns how many ran; 0 means take the one-by-one path. */
+   * needed rights (so accessed/dirty bits are set and code pages, which never get write entries, keep the
+   * one-by-one path that tracks code writes); a source may lie in the flat read window instead. Returns how many
+   * ran; 0 means take the one-by-one path. */
   private strBulk(kind: number, bytes: number, seg: number, down: boolean, max: number, mask: number): number {
     const r = this.r;
     if ((this.segMode & (1 << ES)) === 0 || (kind === 0 && (this.segMode & (1 << seg)) === 0)) return 0;

@@ -22,6 +22,18 @@ function machine(code: number[]): { cpu: Cpu; mem: PhysicalMemory } {
   return { cpu, mem };
 }
 
+/** Page tables at 0x300000 (CR3 set, paging still off): identity for the first 4 MiB except linear 0x280000,
+ * mapped to physical 0x281000. The two pages hold 0xaaaa0001 and 0xbbbb0002. */
+function remapped(cpu: Cpu, mem: PhysicalMemory): void {
+  const pd = 0x300000;
+  const pt = 0x301000;
+  mem.write32(guestPhys(pd), pt | 3);
+  for (let i = 0; i < 1024; i++) mem.write32(guestPhys(pt + i * 4), ((i << 12) === 0x280000 ? 0x281000 : i << 12) | 3);
+  mem.write32(guestPhys(0x280000), 0xaaaa0001);
+  mem.write32(guestPhys(0x281000), 0xbbbb0002);
+  cpu.cr3 = pd;
+}
+
 function rerun(cpu: Cpu): string {
   cpu.eip = CODE;
   cpu.halted = false;
@@ -91,17 +103,10 @@ describe("kernel/cpu: the flat read window of unpaged blocks", () => {
   });
 
   it("paging turned on by the guest: the block after MOV CR0 reads through the page tables", () => {
-    // Page tables at 0x300000: identity for the first 4 MiB except linear 0x280000 -> physical 0x281000.
     // mov eax, [0x280000] ; mov ebx, cr0 ; or ebx, 0x80000000 ; mov cr0, ebx ; mov ecx, [0x280000] ; hlt
     const code = [0xa1, ...d32(0x280000), 0x0f, 0x20, 0xc3, 0x81, 0xcb, ...d32(0x80000000), 0x0f, 0x22, 0xc3, 0x8b, 0x0d, ...d32(0x280000), 0xf4];
     const { cpu, mem } = machine(code);
-    const pd = 0x300000;
-    const pt = 0x301000;
-    mem.write32(guestPhys(pd), pt | 3);
-    for (let i = 0; i < 1024; i++) mem.write32(guestPhys(pt + i * 4), ((i << 12) === 0x280000 ? 0x281000 : i << 12) | 3);
-    mem.write32(guestPhys(0x280000), 0xaaaa0001);
-    mem.write32(guestPhys(0x281000), 0xbbbb0002);
-    cpu.cr3 = pd;
+    remapped(cpu, mem);
     expect(cpu.run(10_000).kind).to.equal("halt");
     expect(cpu.eax >>> 0).to.equal(0xaaaa0001);
     expect(cpu.ecx >>> 0).to.equal(0xbbbb0002);
@@ -113,13 +118,7 @@ describe("kernel/cpu: the flat read window of unpaged blocks", () => {
     // mov eax, [0x280000] ; hlt
     const code = [0xa1, ...d32(0x280000), 0xf4];
     const { cpu, mem } = machine(code);
-    const pd = 0x300000;
-    const pt = 0x301000;
-    mem.write32(guestPhys(pd), pt | 3);
-    for (let i = 0; i < 1024; i++) mem.write32(guestPhys(pt + i * 4), ((i << 12) === 0x280000 ? 0x281000 : i << 12) | 3);
-    mem.write32(guestPhys(0x280000), 0xaaaa0001);
-    mem.write32(guestPhys(0x281000), 0xbbbb0002);
-    cpu.cr3 = pd;
+    remapped(cpu, mem);
     expect(cpu.run(10_000).kind).to.equal("halt");
     expect(cpu.eax >>> 0).to.equal(0xaaaa0001);
     cpu.cr0 = cpu.cr0 | CR0_PG;
