@@ -31,11 +31,28 @@ function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
   return res({ s, e: ex - bias + BIAS, m: INT_BIT | (frac << BigInt(63 - fracBits)) });
 }
 
+// A normal float32 or float64 is exact in the register format: its fraction goes under the integer bit, its
+// exponent is rebiased. fromF32 and fromF64 build that significand from 32-bit halves (two bigint steps where
+// loadIeee takes about ten: bench-flops loads a double every few instructions); zeros, denormals, infinities and
+// NaNs take loadIeee.
+
 export function fromF32(bits: number): Res {
+  const ex = (bits >>> 23) & 0xff;
+  if (ex !== 0 && ex !== 0xff) {
+    const m = BigInt(0x80000000 + (bits & 0x7fffff) * 256) << 32n;
+    return res({ s: (bits >>> 31) as 0 | 1, e: ex - 127 + BIAS, m });
+  }
   return loadIeee(BigInt(bits >>> 0), 8, 23);
 }
 
 export function fromF64(lo: number, hi: number): Res {
+  const ex = (hi >>> 20) & 0x7ff;
+  if (ex !== 0 && ex !== 0x7ff) {
+    // Significand bits 63..32: the integer bit, the fraction's top 20 bits (hi) and 11 more from lo; bits 31..11: the rest of lo.
+    const top = 0x80000000 + (hi & 0xfffff) * 2048 + (lo >>> 21);
+    const m = (BigInt(top) << 32n) | BigInt((lo << 11) >>> 0);
+    return res({ s: (hi >>> 31) as 0 | 1, e: ex - 1023 + BIAS, m });
+  }
   return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
 }
 
