@@ -99,7 +99,33 @@ export function toF32(x: F80, rc: number, unmasked: number): Stored {
 }
 
 export function toF64(x: F80, rc: number, unmasked: number): Stored {
+  const top = x.e - BIAS; // the exponent of the leading bit of a normal value
+  if (top >= -1022 && top <= 1022 && x.e !== 0 && (x.m & INT_BIT) !== 0n) return normalToF64(x.s, top, x.m, rc);
   return storeIeee(x, DOUBLE, 11, rc, unmasked);
+}
+
+/** toF64 of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
+ * roundValue and packIeee give, with the 64-bit significand split into 32-bit halves, the 53 kept bits and the
+ * 11 rounded off in Numbers (bench-flops stores a double every few instructions). */
+function normalToF64(s: 0 | 1, top: number, m: bigint, rc: number): Stored {
+  const lo = Number(m & 0xffffffffn);
+  let q = Number(m >> 32n) * 2097152 + Math.floor(lo / 2048); // m >> 11: 53 bits, exact in a double
+  const rem = lo % 2048;
+  let up = false;
+  if (rem !== 0) {
+    switch (rc) {
+      case RC_NEAR: up = rem > 1024 || (rem === 1024 && q % 2 === 1); break;
+      case RC_DOWN: up = s === 1; break;
+      case RC_UP: up = s === 0; break;
+      default: up = false;
+    }
+  }
+  if (up) q += 1;
+  // A carry out of the 53 bits (q = 2^53) makes the fraction 2^52, which adds one to the exponent field: the next
+  // binade, as packIeee has it.
+  const frac = q - 2 ** 52;
+  const hiWord = (s * 0x80000000 + (top + 1023) * 0x100000 + Math.floor(frac / 0x100000000)) >>> 0;
+  return { bits: (BigInt(hiWord) << 32n) | BigInt(frac % 0x100000000), flags: rem !== 0 ? PE : 0, up };
 }
 
 /** Rounds a finite value to an integer under `rc`. */

@@ -1,0 +1,99 @@
+// The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64 for values that stay
+// normal doubles, f80.ts bitLen) against slower references: the general rounding path (round.ts roundValue and
+// packIeee, which the recorded vectors check), JavaScript's own double conversion and toString(2). The recorded
+// vectors hold few exact halfway cases and directed-rounding stores, so these tests sweep them on purpose.
+import { expect } from "chai";
+import { fromF32, fromF64, toF64 } from "../../../../kernel/cpu/x87/convert";
+import { BIAS, bitLen, type F80 } from "../../../../kernel/cpu/x87/f80";
+import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
+import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
+
+/** A seeded 32-bit generator (xorshift32): the same values on every run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+const INT_BIT = 1n << 63n;
+
+/** A significand with the integer bit set; every other kind ends its low 11 bits at a rounding boundary. */
+function significand(next: () => number, kind: number): bigint {
+  const m = (BigInt(next()) << 32n) | BigInt(next()) | INT_BIT;
+  switch (kind % 5) {
+    case 1: return (m >> 11n) << 11n; // exact
+    case 2: return ((m >> 11n) << 11n) | 1024n; // exactly half, either parity
+    case 3: return (1n << 64n) - 1n - BigInt(next() % 2048); // rounds up into the next binade
+    case 4: return ((m >> 11n) << 11n) | 1023n; // just below half
+    default: return m;
+  }
+}
+
+/** toF64 the general way: round to the double format, then pack. */
+function generalToF64(x: F80, rc: number): { bits: bigint; flags: number; up: boolean } {
+  const r = roundValue(x.s, x.m, x.e - BIAS - 63, false, DOUBLE, rc);
+  return { bits: packIeee(r, DOUBLE, 11), flags: r.flags, up: r.up };
+}
+
+function f64Bits(v: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v, true);
+  return view.getBigUint64(0, true);
+}
+
+describe("kernel/cpu/x87 fast paths", () => {
+  it("toF64 of normal values equals the general rounding path in every rounding mode, halfway cases included", () => {
+    const next = rng(0x1234567);
+    for (let i = 0; i < 20_000; i++) {
+      const top = (next() % 2045) - 1022; // -1022..1022: the range the fast path takes
+      const x: F80 = { s: (i & 1) as 0 | 1, e: top + BIAS, m: significand(next, i) };
+      for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
+        const want = generalToF64(x, rc);
+        const got = toF64(x, rc, 0);
+        if (got.bits !== want.bits || got.flags !== want.flags || got.up !== want.up) {
+          expect({ x, rc, got }).to.deep.equal({ x, rc, got: want });
+        }
+      }
+    }
+  });
+
+  it("toF64 rounding to nearest equals JavaScript's own conversion of the exact value", () => {
+    const next = rng(0xbeef);
+    for (let i = 0; i < 20_000; i++) {
+      const top = (next() % 2045) - 1022;
+      const x: F80 = { s: (i & 1) as 0 | 1, e: top + BIAS, m: significand(next, i) };
+      // Number(m) rounds m to 53 bits, to nearest and ties to even; the powers of two then scale it exactly
+      // (first into [1, 2], then by 2^top: a normal double all the way).
+      const exact = (x.s === 1 ? -1 : 1) * ((Number(x.m) * 2 ** -63) * 2 ** top);
+      expect(toF64(x, RC_NEAR, 0).bits, `m=${x.m.toString(16)} top=${top}`).to.equal(f64Bits(exact));
+    }
+  });
+
+  it("fromF64 and fromF32 of normal values put the fraction under the integer bit, exponent rebiased", () => {
+    const next = rng(42);
+    for (let i = 0; i < 20_000; i++) {
+      const hi = next();
+      const lo = next();
+      const ex = (hi >>> 20) & 0x7ff;
+      if (ex !== 0 && ex !== 0x7ff) {
+        const frac = ((BigInt(hi & 0xfffff) << 32n) | BigInt(lo)) << 11n;
+        expect(fromF64(lo, hi)).to.deep.equal({ v: { s: hi >>> 31, e: ex - 1023 + BIAS, m: INT_BIT | frac }, flags: 0, up: false });
+      }
+      const ex32 = (hi >>> 23) & 0xff;
+      if (ex32 !== 0 && ex32 !== 0xff) {
+        expect(fromF32(hi)).to.deep.equal({ v: { s: hi >>> 31, e: ex32 - 127 + BIAS, m: INT_BIT | (BigInt(hi & 0x7fffff) << 40n) }, flags: 0, up: false });
+      }
+    }
+  });
+
+  it("bitLen equals the length of the binary digits, up to thousands of bits", () => {
+    const next = rng(7);
+    const values = [0n, 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 64n) - 1n, 1n << 64n];
+    for (let i = 0; i < 5_000; i++) values.push((BigInt(next()) << BigInt(next() % 3000)) + BigInt(i % 3));
+    for (const v of values) expect(bitLen(v), v.toString(16)).to.equal(v === 0n ? 0 : v.toString(2).length);
+  });
+});
