@@ -41,8 +41,8 @@ export class CpuMmu extends CpuState {
    * [winBase, winBase + winBytes) are plain RAM, which blocks compiled for unpaged code (SegMode.Unpaged) read
    * directly, without a TLB lookup (runtime.ts rdExpr): one load where a hit takes two, each waiting for the one
    * before, which is what pointer-chasing code waits on. Empty (winBytes 0) otherwise. Opened by a translation
-   * with paging off (once the machine's MMIO windows are mapped: after its construction), closed by every TLB
-   * flush, which any change to paging or to the memory map must be followed by (the invariant above).
+   * with paging off, closed by every TLB flush: one follows any change to paging, and PhysicalMemory asks for one
+   * whenever an MMIO window is mapped or removed (addMapListener).
    */
   winBase = 0;
   winBytes = 0;
@@ -69,6 +69,7 @@ export class CpuMmu extends CpuState {
     this.tlbR = new Int32Array(tlb, 0, TLB_ENTRIES);
     this.tlbW = new Int32Array(tlb, TLB_ENTRIES * 4, TLB_ENTRIES);
     mem.addWriteProtectListener(() => this.dropWriteTlb());
+    mem.addMapListener(() => this.flushTlb());
   }
 
   // ---- fast paths (linear addresses, int32) ----

@@ -59,6 +59,7 @@ export class PhysicalMemory {
   hasWriteProtection = false;
   private readonly listeners: CodeWriteListener[] = [];
   private readonly protectListeners: WriteProtectListener[] = [];
+  private readonly mapListeners: (() => void)[] = [];
 
   constructor(sizeBytes: number) {
     if (!Number.isInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes > MAX_RAM_BYTES) {
@@ -84,6 +85,7 @@ export class PhysicalMemory {
     this.regions.push({ base, end, handler, readOnly });
     this.regions.sort((a, b) => a.base - b.base);
     if (readOnly) this.hasWriteProtection = true;
+    for (const l of this.mapListeners) l();
   }
 
   /**
@@ -123,6 +125,7 @@ export class PhysicalMemory {
     const i = this.regions.findIndex((r) => r.handler === handler);
     if (i < 0) return false;
     this.regions.splice(i, 1);
+    for (const l of this.mapListeners) l();
     return true;
   }
 
@@ -142,6 +145,12 @@ export class PhysicalMemory {
   /** Registers a listener told when pages must leave the write TLB (the CPU's MMU). */
   addWriteProtectListener(l: WriteProtectListener): void {
     this.protectListeners.push(l);
+  }
+
+  /** Registers a listener told when an MMIO window is mapped or removed (the CPU's MMU drops its translations and
+   * its read window, which may cover pages that are no longer plain RAM). */
+  addMapListener(l: () => void): void {
+    this.mapListeners.push(l);
   }
 
   /** True while the dirty-page log records writes. */

@@ -85,6 +85,24 @@ describe("kernel/cpu: the flat read window of unpaged blocks", () => {
     expect(cpu.segMode & SegMode.Unpaged).to.equal(SegMode.Unpaged);
   });
 
+  it("an MMIO window mapped after the CPU ran (the read window open over it) is read as the device from then on", () => {
+    // mov eax, [0x200010] ; hlt
+    const { cpu, mem } = machine([0xa1, ...d32(0x200010), 0xf4]);
+    mem.write32(guestPhys(0x200010), 0x12345678);
+    expect(cpu.run(10_000).kind).to.equal("halt");
+    expect(cpu.eax >>> 0).to.equal(0x12345678);
+    expect([cpu.winBase, cpu.winBytes]).to.deep.equal([0, RAM_BYTES]);
+    const dev = { read: (offset: number): number => 0x77000000 | offset, write: (): void => undefined };
+    mem.mapMmio(guestPhys(0x200000), 0x100, dev);
+    expect(cpu.winBytes).to.equal(0); // the map change flushed the TLB and closed the window
+    expect(rerun(cpu)).to.equal("halt");
+    expect(cpu.eax >>> 0).to.equal(0x77000010);
+    expect([cpu.winBase, cpu.winBytes]).to.deep.equal([0, 0x200000]);
+    mem.unmapMmio(dev);
+    expect(rerun(cpu)).to.equal("halt");
+    expect(cpu.eax >>> 0).to.equal(0x12345678);
+  });
+
   it("while a watch hook is set, no window opens: every read of a compiled block is reported", () => {
     // mov ecx, 3 ; l: mov eax, [0x180000] ; mov bl, [0x180004] ; loop l ; hlt
     const code = [0xb9, ...d32(3), 0xa1, ...d32(0x180000), 0x8a, 0x1d, ...d32(0x180004), 0xe2, 0xf3, 0xf4];
