@@ -728,7 +728,7 @@ export class Cpu extends CpuSystem {
     for (const rd of idle.reads) {
       const lin = (this.segBase[rd.seg]! + (rd.base < 0 ? 0 : this.r[rd.base]!) + rd.disp) | 0;
       if ((lin & 4095) + rd.size > 4096) return false;
-      if (((lin - this.winBase) >>> 0) < this.winBytes) continue; // whole RAM pages
+      if (this.inReadWindow(lin)) continue; // whole RAM pages
       const e = this.tlbR[lin >>> 12]!;
       if ((e & this.acc) === 0 || !this.mem.isRam(((e & -4096) | (lin & 4095)) >>> 0)) return false;
     }

@@ -46,6 +46,11 @@ export class CpuMmu extends CpuState {
    */
   winBase = 0;
   winBytes = 0;
+
+  /** Whether linear `lin` lies in the flat read window (whole RAM pages, linear = physical). */
+  protected inReadWindow(lin: number): boolean {
+    return ((lin - this.winBase) >>> 0) < this.winBytes;
+  }
   /** T_SUP at CPL 0, T_USR at CPL 3: the bit a TLB entry needs for the current privilege. */
   acc = T_SUP;
   /** Bumped whenever translations or code change: cached block links older than this are stale. */

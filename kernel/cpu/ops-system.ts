@@ -190,7 +190,7 @@ export class CpuSystem extends CpuArith {
     this.privCheck();
     if (!this.msrs.write(this.r[1]!, this.r[0]!, this.r[2]!, this.tscCycles())) throw new CpuFault(GP, 0);
     this.nxEnabled = this.msrs.nxEnabled;
-    this.flushTlb(); // IA32_APIC_BASE may have moved an MMIO window over pages the TLB maps as RAM
+    this.flushTlb(); // EFER.NXE may have changed the T_NX bits entries carry (a moved LAPIC window flushes by itself)
   }
 
   /** RDPMC: no performance counters exist, so every counter index is invalid (#GP(0)). */
@@ -574,7 +574,7 @@ export class CpuSystem extends CpuArith {
     const si = r[6]!;
     let ps = 0;
     if (kind === 0) {
-      if (((si - this.winBase) >>> 0) < this.winBytes) ps = si; // the flat read window: whole RAM pages, unpaged
+      if (this.inReadWindow(si)) ps = si; // whole RAM pages, linear = physical
       else {
         const eS = this.tlbR[si >>> 12]!;
         if ((eS & this.acc) === 0) return 0;

@@ -99,8 +99,8 @@ export function toF32(x: F80, rc: number, unmasked: number): Stored {
 }
 
 export function toF64(x: F80, rc: number, unmasked: number): Stored {
-  const top = x.e - BIAS; // the exponent of the leading bit of a normal value
-  if (top >= -1022 && top <= 1022 && x.e !== 0 && (x.m & INT_BIT) !== 0n) return normalToF64(x.s, top, x.m, rc);
+  const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
+  if (top >= -1022 && top <= 1022 && (x.m & INT_BIT) !== 0n) return normalToF64(x.s, top, x.m, rc);
   return storeIeee(x, DOUBLE, 11, rc, unmasked);
 }
 
