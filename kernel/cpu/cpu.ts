@@ -377,6 +377,7 @@ export class Cpu extends CpuSystem {
     try {
       exit = this.loop();
     } finally {
+      if (this.cut !== null) this.endCutRun();
       let used = this.runBudget - this.left;
       if (this.left < 0) {
         this.debt += -this.left;
@@ -491,6 +492,71 @@ export class Cpu extends CpuSystem {
     this.prev = last;
   }
 
+  /** The whole block the end of an exact run cut, while the rest of it may still have to run: the run's tail ran
+   * its first instructions as single steps, and the steps after the cut run the rest the same way (resumeCut). A
+   * whole block compiled where the cut left off would be a new copy of the cut one (of its loop, rotated to start
+   * there): cold in V8 while the block it copies is optimised, and one more for every place a cut lands. Host speed
+   * only: single steps and blocks run the same instructions to the same end. */
+  private cut: Block | null = null;
+  /** Where the run that cut `cut` stopped, inside it (-1 when it stopped elsewhere or the steps have begun): the
+   * steps after the cut begin when the CPU comes back there, in the next run or after an interrupt the cut was for. */
+  private cutResume = -1;
+  /** Whether the steps after the cut have begun: they go on while they stay inside `cut`. */
+  private resuming = false;
+  /** Single steps after the cut left before it is forgotten: the block's instruction count, so that an inner loop of
+   * the block does not run in single steps for long. */
+  private cutSteps = 0;
+
+  /** In an exact run's tail, at the single step `step`: a whole block that starts there and ran lately (the
+   * direct-mapped front has it; no second lookup, which cost the PV VM's 1000-cycle slices 8% of their host
+   * instructions: see findBlock) is the one the run's end may cut. */
+  private tailAt(step: Block): void {
+    const w = this.fast[step.phys & (FAST_SIZE - 1)]!;
+    if (w !== null && w !== this.cut && w.phys === step.phys && w.eip === step.eip && w.valid && w.segMode === step.segMode) this.noteCut(w);
+  }
+
+  /** Remembers `b` as the block a run's end may cut (nothing for a single instruction or none). */
+  private noteCut(b: Block | null): void {
+    if (b === null || b.count <= 1) return;
+    this.cut = b;
+    this.cutResume = -1;
+    this.resuming = false;
+    this.cutSteps = b.count;
+  }
+
+  /** Whether `eip` is an instruction of the cut block other than its first (while that block is still valid). */
+  private inCut(eip: number): boolean {
+    const c = this.cut;
+    if (c === null || !c.valid || c.segMode !== this.segMode) return false;
+    const i = c.eips.indexOf(eip, 1);
+    return i > 0 && i < c.count;
+  }
+
+  /** At the end of a run: where the steps after a cut begin, or the cut forgotten when the run did not stop inside
+   * the cut block. */
+  private endCutRun(): void {
+    if (this.resuming) return;
+    if (this.inCut(this.eip)) this.cutResume = this.eip;
+    else this.cut = null;
+  }
+
+  /** The single step at `eip` when it continues the cut block (see `cut`), else null, and the cut is forgotten once
+   * the steps after it leave the block or a whole block starts where they are. */
+  private resumeCut(eip: number): Block | null {
+    if (eip === this.cutResume) {
+      this.cutResume = -1;
+      this.resuming = true;
+    }
+    if (!this.resuming) return null;
+    if (this.cutSteps > 0 && this.inCut(eip) && this.lookup(eip, false, false) === null) {
+      this.cutSteps--;
+      return this.lookup(eip, true, true);
+    }
+    this.cut = null;
+    this.resuming = false;
+    return null;
+  }
+
   /** Whether the block findBlock or blockFault returned last runs as a single step (an exact budget tail, a
    * split instruction). */
   private stepSingle = false;
@@ -513,6 +579,11 @@ export class Cpu extends CpuSystem {
         // instructions to the same end (blocks and single steps differ in host speed only).
         single = true;
         b = this.lookup(eip, true, true)!;
+        this.tailAt(b);
+      }
+      if (b === null && !single && this.cut !== null) {
+        b = this.resumeCut(eip);
+        single = b !== null;
       }
       if (b === null) {
         const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
@@ -535,6 +606,7 @@ export class Cpu extends CpuSystem {
       if (b.cost > this.left && b.count > 1) {
         if (this.endBoundedRun()) return null;
         this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
+        this.noteCut(b);
         b = this.lookup(eip, true, true)!;
         single = true;
       }
