@@ -15,6 +15,9 @@ export class Block {
   linkEpoch = 0;
   /** A recognised idle loop at the block start (idle-loop.ts), which the CPU may fast-forward. */
   idle: IdleLoop | null = null;
+  /** A block that resumes where an exact run cut another (Cpu.resumeCut): it ends where it reaches the cut block's
+   * start, is not watched, and is never a region's member. */
+  fromCut = false;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
   /** The cache generation in which a lookup last found the block (BlockCache.touch; too old to keep when none has

@@ -492,20 +492,14 @@ export class Cpu extends CpuSystem {
     this.prev = last;
   }
 
-  /** The whole block the end of an exact run cut, while the rest of it may still have to run: the run's tail ran
-   * its first instructions as single steps, and the steps after the cut run the rest the same way (resumeCut). A
-   * whole block compiled where the cut left off would be a new copy of the cut one (of its loop, rotated to start
-   * there): cold in V8 while the block it copies is optimised, and one more for every place a cut lands. Host speed
-   * only: single steps and blocks run the same instructions to the same end. */
+  /** The whole block the end of an exact run cut (its tail ran into it in single steps), while the run may still
+   * resume inside it (resumeCut). A whole block compiled where a cut left off, as any other, would be a copy of the
+   * cut block with its loop rotated to start there: cold in V8 while the block it copies is optimised, the guest's
+   * loop then running in it, and one more copy for every place a cut lands. Host speed only. */
   private cut: Block | null = null;
-  /** Where the run that cut `cut` stopped, inside it (-1 when it stopped elsewhere or the steps have begun): the
-   * steps after the cut begin when the CPU comes back there, in the next run or after an interrupt the cut was for. */
+  /** Where the run that cut `cut` stopped, inside it, else -1: the next run, or the interrupt the cut was for when it
+   * returns, resumes there. */
   private cutResume = -1;
-  /** Whether the steps after the cut have begun: they go on while they stay inside `cut`. */
-  private resuming = false;
-  /** Single steps after the cut left before it is forgotten: the block's instruction count, so that an inner loop of
-   * the block does not run in single steps for long. */
-  private cutSteps = 0;
 
   /** In an exact run's tail, at the single step `step`: a whole block that starts there and ran lately (the
    * direct-mapped front has it; no second lookup, which cost the PV VM's 1000-cycle slices 8% of their host
@@ -520,8 +514,6 @@ export class Cpu extends CpuSystem {
     if (b === null || b.count <= 1) return;
     this.cut = b;
     this.cutResume = -1;
-    this.resuming = false;
-    this.cutSteps = b.count;
   }
 
   /** Whether `eip` is an instruction of the cut block other than its first (while that block is still valid). */
@@ -532,29 +524,19 @@ export class Cpu extends CpuSystem {
     return i > 0 && i < c.count;
   }
 
-  /** At the end of a run: where the steps after a cut begin, or the cut forgotten when the run did not stop inside
-   * the cut block. */
+  /** At the end of a run: where it resumes when it stopped inside the cut block; the cut is forgotten otherwise. */
   private endCutRun(): void {
-    if (this.resuming) return;
     if (this.inCut(this.eip)) this.cutResume = this.eip;
     else this.cut = null;
   }
 
-  /** The single step at `eip` when it continues the cut block (see `cut`), else null, and the cut is forgotten once
-   * the steps after it leave the block or a whole block starts where they are. */
+  /** The block to resume a cut at `eip` with: one already compiled there, else one whose paths end where they reach
+   * the cut block's start (no loop of its own), which the run then goes on to. */
   private resumeCut(eip: number): Block | null {
-    if (eip === this.cutResume) {
-      this.cutResume = -1;
-      this.resuming = true;
-    }
-    if (!this.resuming) return null;
-    if (this.cutSteps > 0 && this.inCut(eip) && this.lookup(eip, false, false) === null) {
-      this.cutSteps--;
-      return this.lookup(eip, true, true);
-    }
+    const c = this.cut;
     this.cut = null;
-    this.resuming = false;
-    return null;
+    this.cutResume = -1;
+    return c !== null && c.valid && c.segMode === this.segMode ? this.lookup(eip, false, true, c.eip) : null;
   }
 
   /** Whether the block findBlock or blockFault returned last runs as a single step (an exact budget tail, a
@@ -581,10 +563,7 @@ export class Cpu extends CpuSystem {
         b = this.lookup(eip, true, true)!;
         this.tailAt(b);
       }
-      if (b === null && !single && this.cut !== null) {
-        b = this.resumeCut(eip);
-        single = b !== null;
-      }
+      if (b === null && !single && eip === this.cutResume && this.left >= this.wholeBlockMax) b = this.resumeCut(eip);
       if (b === null) {
         const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
         if (found === null) {
@@ -648,7 +627,7 @@ export class Cpu extends CpuSystem {
     if (!b.valid || (b.segMode & flat) !== flat) return false;
     const page = b.phys >>> 12;
     const on = this.cache.blocksOn(page).filter(
-      (x) => settledBlock(x) && x.code === null && x.idle === null && x.page2 < 0 && x.segMode === b.segMode &&
+      (x) => settledBlock(x) && !x.fromCut && x.code === null && x.idle === null && x.page2 < 0 && x.segMode === b.segMode &&
         x.eip >>> 12 === b.eip >>> 12 && (x.eip & 4095) === (x.phys & 4095),
     );
     if (!this.regionPolicy.mayForm(page, on.length)) return false;
@@ -944,7 +923,7 @@ export class Cpu extends CpuSystem {
 
   /** Finds or compiles the block at `eip` (CS limit and fetch permission checked); null when it is not
    * compiled yet and `compile` is false. */
-  private lookup(eip: number, single: boolean, compile: boolean): Block | null {
+  private lookup(eip: number, single: boolean, compile: boolean, stopAt = -1): Block | null {
     if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
     const page = this.tlbCodePage(lin);
@@ -963,7 +942,7 @@ export class Cpu extends CpuSystem {
     let b = this.cache.get(phys, single);
     if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && !this.secondPageHolds(b, lin))) {
       if (!compile) return null;
-      b = this.compile(eip, lin, phys, single);
+      b = this.compile(eip, lin, phys, single, stopAt);
     } else this.cache.touch(b);
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
     return b;
@@ -1029,11 +1008,14 @@ export class Cpu extends CpuSystem {
     return this.translate(l, false, this.cpl === 3, true) >>> 12 === b.page2;
   }
 
-  private compile(eip: number, lin: number, phys: number, single: boolean): Block {
+  /** Compiles the block at `eip` (a single instruction when `single`); with `stopAt` (an EIP, else -1) its paths end
+   * where they reach it (resumeCut: a block from a cut to the cut block's start), and it is not watched and never a
+   * region's member (Block.fromCut). */
+  private compile(eip: number, lin: number, phys: number, single: boolean, stopAt = -1): Block {
     const ram = this.mem.pageIsRam(phys >>> 12);
     // Blocks of RAM come from the process's templates when the same code was compiled the same way before (a
     // dump shows every block as compiled, so it bypasses them).
-    const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip) : null;
+    const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip, stopAt) : null;
     if (key !== null) {
       let found = null as SecondPage | null;
       const t = TEMPLATES.find(this.cost, key, (x) => {
@@ -1045,7 +1027,7 @@ export class Cpu extends CpuSystem {
       });
       if (t !== undefined) {
         this.reusedBlocks++;
-        return this.install(t, eip, phys, single, found, ram);
+        return this.install(t, eip, phys, single, found, ram, stopAt < 0);
       }
     }
     const avail = 4096 - (phys & 4095);
@@ -1099,7 +1081,10 @@ export class Cpu extends CpuSystem {
     let fetched = fetch;
     let straddles = false;
     try {
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, profiledDecode(ask));
+      const profiled = profiledDecode(ask);
+      const stopOff = (stopAt - eip) | 0;
+      const opts = stopAt < 0 ? profiled : { ...profiled, alone: (off: number): boolean => off === stopOff || profiled.alone!(off) };
+      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, opts);
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -1140,7 +1125,7 @@ export class Cpu extends CpuSystem {
       exits: jccs.exits,
     };
     if (key !== null && !straddles) TEMPLATES.add(this.cost, key, t);
-    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram);
+    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt < 0);
   }
 
   /** What the profile answers the decoder of a block at `phys` about its instruction at `off`: 1 or 0 for the
@@ -1175,13 +1160,14 @@ export class Cpu extends CpuSystem {
   }
 
   /** The Block of a compiled template at `phys`: its exit watch, code protection and cache entry. */
-  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean): Block {
+  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean, watched = true): Block {
     const c = t.compiled;
     const page2 = second === null ? -1 : second.page;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, second === null ? 0 : second.at, estimateBlockBytes(c.source.length, c.count));
     b.idle = t.idle;
+    b.fromCut = !watched;
     if (t.second !== null) this.crossPageBlocks++;
-    if (!single) {
+    if (!single && watched) {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
       const exits = t.exits.filter((i) => !this.inlinedJcc.has(insnPhys(b, i)));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
