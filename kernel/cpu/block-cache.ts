@@ -18,6 +18,9 @@ export class Block {
   /** A block that resumes where an exact run cut another (Cpu.resumeCut): it ends where it reaches the cut block's
    * start, is not watched, and is never a region's member. */
   fromCut = false;
+  /** A counted block (Cpu.lookupCounted): an exact run's tail runs it as far as its budget goes, a single step at a
+   * time would have run the same instructions. Cached apart from the whole and single blocks at its address. */
+  counted = false;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
   /** The cache generation in which a lookup last found the block (BlockCache.touch; too old to keep when none has
@@ -133,7 +136,8 @@ export class BlockCache {
   private readonly multi = new Map<number, Block>();
   private readonly single = new Map<number, Block>();
   private readonly interp = new Map<number, Block>();
-  private readonly maps = [this.multi, this.single, this.interp] as const;
+  private readonly countedAt = new Map<number, Block>();
+  private readonly maps = [this.multi, this.single, this.interp, this.countedAt] as const;
   private readonly byPage = new Map<number, Block[]>();
   /** Invalidations per physical page since the last flush (only pages that held code). */
   private readonly writes = new Map<number, number>();
@@ -162,6 +166,11 @@ export class BlockCache {
     return (single ? this.single : this.multi).get(phys);
   }
 
+  /** The counted block cached at `phys` (Block.counted). */
+  getCounted(phys: number): Block | undefined {
+    return this.countedAt.get(phys);
+  }
+
   /** The interpreted instruction cached at `phys` (its bytes still have to be checked). */
   getInterp(phys: number): Block | undefined {
     return this.interp.get(phys);
@@ -171,7 +180,7 @@ export class BlockCache {
    * front): the budget forced an eviction first, or the generation moved, and the blocks in use must be looked up
    * (and so marked) again. */
   add(b: Block, single: boolean): boolean {
-    const map = b.code !== null ? this.interp : single ? this.single : this.multi;
+    const map = b.code !== null ? this.interp : b.counted ? this.countedAt : single ? this.single : this.multi;
     let drop = false;
     if (this.used + b.hostBytes > this.budgetBytes) {
       this.evict();
@@ -233,7 +242,7 @@ export class BlockCache {
     }
     // The page index again from the blocks kept (it also held blocks replaced since: they go now).
     this.byPage.clear();
-    for (const m of [this.multi, this.single]) for (const b of m.values()) this.index(b);
+    for (const m of [this.multi, this.single, this.countedAt]) for (const b of m.values()) this.index(b);
     this.used = kept;
   }
 
@@ -305,6 +314,10 @@ export class BlockCache {
         this.single.delete(b.phys);
         this.used -= b.hostBytes;
       }
+      if (this.countedAt.get(b.phys) === b) {
+        this.countedAt.delete(b.phys);
+        this.used -= b.hostBytes;
+      }
       b.kill();
     }
     const n = (this.writes.get(page) ?? 0) + 1;
@@ -327,7 +340,7 @@ export class BlockCache {
   }
 
   get size(): number {
-    return this.multi.size + this.single.size + this.interp.size;
+    return this.multi.size + this.single.size + this.interp.size + this.countedAt.size;
   }
 
   /** Estimated host bytes held by cached blocks (never above budgetBytes). */

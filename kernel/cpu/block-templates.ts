@@ -91,10 +91,10 @@ export class TemplateCache {
 }
 
 /** The cache key of a block: where it starts and how it is compiled (`stopAt`: the EIP its paths end at, for a block
- * that resumes a cut block, Cpu.resumeCut; -1 for any other). */
-export function templateKey(eip: number, pageOffset: number, segMode: number, single: boolean, idleSkip: boolean, stopAt = -1): string {
+ * that resumes a cut block, Cpu.resumeCut, -1 for any other; `counted`: an exact run's tail, Cpu.lookupCounted). */
+export function templateKey(eip: number, pageOffset: number, segMode: number, single: boolean, idleSkip: boolean, stopAt = -1, counted = false): string {
   const key = `${eip}:${pageOffset}:${segMode}:${single ? 1 : 0}:${idleSkip ? 1 : 0}`;
-  return stopAt < 0 ? key : `${key}:${stopAt}`;
+  return `${key}${stopAt < 0 ? "" : `:${stopAt}`}${counted ? ":counted" : ""}`;
 }
 
 /** Whether the bytes at `at` in `u8` are `code`. */

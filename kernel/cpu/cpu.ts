@@ -492,7 +492,7 @@ export class Cpu extends CpuSystem {
     this.prev = last;
   }
 
-  /** The whole block the end of an exact run cut (its tail ran into it in single steps), while the run may still
+  /** The whole block the end of an exact run cut (its tail ran into it as a counted block), while the run may still
    * resume inside it (resumeCut). A whole block compiled where a cut left off, as any other, would be a copy of the
    * cut block with its loop rotated to start there: cold in V8 while the block it copies is optimised, the guest's
    * loop then running in it, and one more copy for every place a cut lands. Host speed only. */
@@ -501,7 +501,7 @@ export class Cpu extends CpuSystem {
    * returns, resumes there. */
   private cutResume = -1;
 
-  /** In an exact run's tail, at the single step `step`: a whole block that starts there and ran lately (the
+  /** In an exact run's tail, at its counted block `step`: a whole block that starts there and ran lately (the
    * direct-mapped front has it; no second lookup, which cost the PV VM's 1000-cycle slices 8% of their host
    * instructions: see findBlock) is the one the run's end may cut. */
   private tailAt(step: Block): void {
@@ -539,8 +539,8 @@ export class Cpu extends CpuSystem {
     return c !== null && c.valid && c.segMode === this.segMode ? this.lookup(eip, false, true, c.eip) : null;
   }
 
-  /** Whether the block findBlock or blockFault returned last runs as a single step (an exact budget tail, a
-   * split instruction). */
+  /** Whether the block findBlock or blockFault returned last runs as a single step, not chained (an exact run's
+   * counted block, a split instruction). */
   private stepSingle = false;
 
   /** The block to run at `eip` (prev's chain links, the cache, or compiled now), or the single instruction
@@ -556,11 +556,11 @@ export class Cpu extends CpuSystem {
         else if (prev.n2Eip === eip) b = prev.n2;
       }
       if (b === null && !single && !this.endAtBlock && this.left < this.wholeBlockMax) {
-        // The tail of an exact run: single steps from here. A whole block found here would mostly not fit
-        // (then it was looked up only to be set aside for the single step), and one that fits runs the same
+        // The tail of an exact run: counted blocks from here. A whole block found here would mostly not fit
+        // (then it was looked up only to be set aside for the counted one), and one that fits runs the same
         // instructions to the same end (blocks and single steps differ in host speed only).
         single = true;
-        b = this.lookup(eip, true, true)!;
+        b = this.lookupCounted(eip);
         this.tailAt(b);
       }
       if (b === null && !single && eip === this.cutResume && this.left >= this.wholeBlockMax) b = this.resumeCut(eip);
@@ -568,11 +568,11 @@ export class Cpu extends CpuSystem {
         const found = this.lookup(eip, single, single || this.left >= this.wholeBlockMax);
         if (found === null) {
           // Not compiled, and a whole block might not fit what is left: neither compile one only to cut
-          // it nor end a bounded run on it; the rest of an exact run goes in single steps.
+          // it nor end a bounded run on it; the rest of an exact run goes in counted blocks.
           if (this.endBoundedRun()) return null;
           this.endAtBlock = false;
           single = true;
-          b = this.lookup(eip, true, true)!;
+          b = this.lookupCounted(eip);
         } else {
           b = found;
           // An interpreted instruction is re-checked against memory on every fetch: never chained to.
@@ -582,11 +582,11 @@ export class Cpu extends CpuSystem {
           }
         }
       }
-      if (b.cost > this.left && b.count > 1) {
+      if (!single && b.cost > this.left && b.count > 1) {
         if (this.endBoundedRun()) return null;
         this.endAtBlock = false; // once cut (no whole block fitted), the run ends exactly: no block from the cut
         this.noteCut(b);
-        b = this.lookup(eip, true, true)!;
+        b = this.lookupCounted(eip);
         single = true;
       }
     } catch (e) {
@@ -924,10 +924,8 @@ export class Cpu extends CpuSystem {
   /** Finds or compiles the block at `eip` (CS limit and fetch permission checked); null when it is not
    * compiled yet and `compile` is false. */
   private lookup(eip: number, single: boolean, compile: boolean, stopAt = -1): Block | null {
-    if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
-    const page = this.tlbCodePage(lin);
-    const phys = page >= 0 ? ((page << 12) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
+    const phys = this.codePhys(eip, lin);
     if (this.cache.isHot(phys >>> 12)) {
       const ib = this.interpreted(eip, phys);
       if (ib !== null) return ib;
@@ -946,6 +944,32 @@ export class Cpu extends CpuSystem {
     } else this.cache.touch(b);
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
     return b;
+  }
+
+  /** The physical address of the code at `eip` (linear `lin`): CS limit and fetch permission checked. */
+  private codePhys(eip: number, lin: number): number {
+    if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
+    const page = this.tlbCodePage(lin);
+    return page >= 0 ? ((page << 12) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
+  }
+
+  /** The counted block at `eip` (Block.counted), compiled on first use: what an exact run's tail runs instead of
+   * single steps. Its instructions run while budget is left before each, as single steps would, in one dispatch:
+   * the PV VM's 1000-cycle runs each end in such a tail, and single steps there took two thirds of a call loop's
+   * host time. */
+  private lookupCounted(eip: number): Block {
+    const lin = (this.segBase[CS]! + eip) | 0;
+    const phys = this.codePhys(eip, lin);
+    if (this.cache.isHot(phys >>> 12)) {
+      const ib = this.interpreted(eip, phys);
+      if (ib !== null) return ib;
+    }
+    const b = this.cache.getCounted(phys);
+    if (b !== undefined && b.valid && b.eip === eip && b.segMode === this.segMode && (b.page2 < 0 || this.secondPageHolds(b, lin))) {
+      this.cache.touch(b);
+      return b;
+    }
+    return this.compile(eip, lin, phys, true, -1, true);
   }
 
   /** The instruction at `phys` of a hot page, decoded again whenever its bytes changed; null when it
@@ -1011,11 +1035,11 @@ export class Cpu extends CpuSystem {
   /** Compiles the block at `eip` (a single instruction when `single`); with `stopAt` (an EIP, else -1) its paths end
    * where they reach it (resumeCut: a block from a cut to the cut block's start), and it is not watched and never a
    * region's member (Block.fromCut). */
-  private compile(eip: number, lin: number, phys: number, single: boolean, stopAt = -1): Block {
+  private compile(eip: number, lin: number, phys: number, single: boolean, stopAt = -1, counted = false): Block {
     const ram = this.mem.pageIsRam(phys >>> 12);
     // Blocks of RAM come from the process's templates when the same code was compiled the same way before (a
     // dump shows every block as compiled, so it bypasses them).
-    const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip, stopAt) : null;
+    const key = ram && blockDumpSink() === null ? templateKey(eip, phys & 4095, this.segMode, single, this.idleSkip, stopAt, counted) : null;
     if (key !== null) {
       let found = null as SecondPage | null;
       const t = TEMPLATES.find(this.cost, key, (x) => {
@@ -1027,7 +1051,7 @@ export class Cpu extends CpuSystem {
       });
       if (t !== undefined) {
         this.reusedBlocks++;
-        return this.install(t, eip, phys, single, found, ram, stopAt < 0);
+        return this.install(t, eip, phys, single, found, ram, stopAt < 0, counted);
       }
     }
     const avail = 4096 - (phys & 4095);
@@ -1084,7 +1108,9 @@ export class Cpu extends CpuSystem {
       const profiled = profiledDecode(ask);
       const stopOff = (stopAt - eip) | 0;
       const opts = stopAt < 0 ? profiled : { ...profiled, alone: (off: number): boolean => off === stopOff || profiled.alone!(off) };
-      insns = decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, opts);
+      // A counted block is linear (no jump followed, no side path): it runs its instructions in order while budget
+      // is left, whatever they do to the budget (REP, port I/O and RDTSC keep it exact, as in any block).
+      insns = counted ? decodeRun(fetch, eip, this.segMode, MAX_BLOCK, this.cost, { alone: profiled.alone! }) : decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, opts);
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -1107,9 +1133,9 @@ export class Cpu extends CpuSystem {
     // An idle loop is recognised on the main path; its block is that path alone (idlePass counts its passes).
     const idle = this.idleSkip && !single && page2 < 0 ? recogniseIdleLoop(mainPath(insns), fetched) : null;
     if (idle !== null) insns = mainPath(insns);
-    const c = compileBlock(insns, single, idleLoopFrom(this.idleSkip, insns, eip, fetched));
+    const c = compileBlock(insns, single, idleLoopFrom(this.idleSkip, insns, eip, fetched), counted);
     const dump = blockDumpSink();
-    if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm));
+    if (dump !== null) dump.write(formatBlock(insns, fetched, phys, c.cost, c.source, dump.disasm, counted ? "counted" : stopAt >= 0 ? "resumes" : ""));
     this.compiledBlocks++;
     this.compiledChars += c.source.length;
     const jccs = single ? { followed: null, exits: [] } : midPathJccs(insns);
@@ -1125,7 +1151,7 @@ export class Cpu extends CpuSystem {
       exits: jccs.exits,
     };
     if (key !== null && !straddles) TEMPLATES.add(this.cost, key, t);
-    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt < 0);
+    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt < 0, counted);
   }
 
   /** What the profile answers the decoder of a block at `phys` about its instruction at `off`: 1 or 0 for the
@@ -1160,12 +1186,13 @@ export class Cpu extends CpuSystem {
   }
 
   /** The Block of a compiled template at `phys`: its exit watch, code protection and cache entry. */
-  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean, watched = true): Block {
+  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean, watched = true, counted = false): Block {
     const c = t.compiled;
     const page2 = second === null ? -1 : second.page;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, second === null ? 0 : second.at, estimateBlockBytes(c.source.length, c.count));
     b.idle = t.idle;
     b.fromCut = !watched;
+    b.counted = counted;
     if (t.second !== null) this.crossPageBlocks++;
     if (!single && watched) {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).

@@ -445,8 +445,8 @@ export interface Emitted {
 /** Compiles decoded instructions (a tree of paths: block-shape.ts) into a block function (loops allowed unless
  * `single`). `idleLoop(i)`: the main path's instructions from i on start an idle loop the CPU fast-forwards
  * (then they do not become an inner loop). */
-export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (i: number) => boolean = never): Compiled {
-  const e = emitBlock(insns, single, idleLoop, null)!;
+export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (i: number) => boolean = never, counted = false): Compiled {
+  const e = emitBlock(insns, single, idleLoop, null, counted)!;
   const { shape, regs, opaques, budget, sharedExit, mainEnd } = e;
   const parts = [
     blockPrologue(sharedExit),
@@ -495,7 +495,7 @@ export function sharedFunction(source: string): BlockFn {
  * breaking to the shared epilogue (label `x`) or returning. With a region `site`, exits to other members' starts go
  * on there instead; null when the member cannot be one (its code reads or changes the budget or instruction count
  * through the CPU: a region keeps both in locals). */
-export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i: number) => boolean, site: MemberSite | null): Emitted | null {
+export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i: number) => boolean, site: MemberSite | null, counted = false): Emitted | null {
   const n = insns.length;
   const start = insns[0]!.eip;
   const shape = shapeOf(insns);
@@ -638,6 +638,9 @@ export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i:
     lo = Math.min(lo, off);
     bytes = Math.max(bytes, off + ins.len);
     for (const l of opens.get(i) ?? []) parts.push(`${l.label}: for (;;) {`);
+    // A counted block (an exact run's tail, linear: `single` too) runs an instruction only while budget is left
+    // before it, as a single step would: the run loop charged the whole block up front.
+    if (counted && i > 0) parts.push(`if (s.left <= ${cycles[i]! - shape.cost}) { ${leave(ins.eip, i, giveBack(i), counts[i]!)} }`);
     // The catch handler needs the index of the instruction that faulted: only code that calls into the
     // CPU can fault, so pure register and flag arithmetic does not set it.
     if (i > 0 && mayFault(ins)) parts.push(`i = ${base + i};`);
@@ -677,7 +680,7 @@ export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i:
       // so its function can be shared.
       if (site !== null) parts.push(ins.setsEip ? leaveSet(after[i]!) : out(next(i), after[i]!));
       else {
-        if (!ins.setsEip) parts.push(single ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
+        if (!ins.setsEip) parts.push(single && n === 1 ? `s.eip = (s.eip + ${ins.len}) >>> 0;` : `s.eip = ${next(i)};`);
         parts.push(leaveSet(after[i]!));
       }
     } else if (last) {

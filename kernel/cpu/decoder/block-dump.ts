@@ -27,10 +27,11 @@ export function blockDumpSink(): BlockDumpSink | null {
   return sink;
 }
 
-/** The dump of one block: a header, one listing line per instruction, then the compiled source. */
-export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string, disasmLine: DisasmLine): string {
+/** The dump of one block: a header (with `kind`, when given: "counted" for an exact run's tail, "resumes" for a
+ * block from a cut, Cpu.resumeCut), one listing line per instruction, then the compiled source. */
+export function formatBlock(insns: readonly Insn[], fetch: ByteFetch, phys: number, cycles: number, source: string, disasmLine: DisasmLine, kind = ""): string {
   const start = insns[0]!.eip;
-  const head = `block eip=${hex(start)} phys=${hex(phys)} instructions=${insns.length} cycles=${cycles}`;
+  const head = `block eip=${hex(start)} phys=${hex(phys)} instructions=${insns.length} cycles=${cycles}${kind === "" ? "" : ` ${kind}`}`;
   const lines = insns.map((ins) => {
     const off = (ins.eip - start) | 0;
     const bytes: number[] = [];
