@@ -1034,7 +1034,7 @@ export class Cpu extends CpuSystem {
 
   /** Compiles the block at `eip` (a single instruction when `single`); with `stopAt` (an EIP, else -1) its paths end
    * where they reach it (resumeCut: a block from a cut to the cut block's start), and it is not watched and never a
-   * region's member (Block.fromCut). */
+   * region's member (Block.fromCut); `counted`: a linear block that runs as far as the budget goes (lookupCounted). */
   private compile(eip: number, lin: number, phys: number, single: boolean, stopAt = -1, counted = false): Block {
     const ram = this.mem.pageIsRam(phys >>> 12);
     // Blocks of RAM come from the process's templates when the same code was compiled the same way before (a

@@ -22,6 +22,8 @@ interface Case {
   readonly segMode: number;
   /** Decode as the CPU does for whole blocks: through JMP rel within the page (superblocks). */
   readonly follow?: boolean;
+  /** Compile as an exact run's tail (Cpu.lookupCounted): linear, with a budget check before each instruction. */
+  readonly counted?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -96,13 +98,22 @@ const CASES: readonly Case[] = [
     code: [0x9c, 0xfa, 0xec, 0xe6, 0x80, 0x9d, 0x40, 0xc3],
     segMode: flat32Mode(0),
   },
+  {
+    name: "counted-tail",
+    what: "an exact run's tail: before each instruction after the first, a budget check that leaves there, as a single step would stop",
+    // mov edx, [ecx]; add eax, 0x60; add ecx, 4; cmp eax, esi; jne -x; ret
+    code: [0x8b, 0x11, 0x83, 0xc0, 0x60, 0x83, 0xc1, 0x04, 0x39, 0xf0, 0x75, 0xf4, 0xc3],
+    segMode: flat32Mode(0),
+    counted: true,
+  },
 ];
 
 function dumpOf(c: Case): string {
   const fetch = (off: number): number => c.code[off] ?? -1;
   const insns = decodeRun(fetch, EIP, c.segMode, MAX_BLOCK, DEFAULT_COST_MODEL, { follow: c.follow ?? false });
-  const compiled = compileBlock(insns);
-  return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source, disasmLine)}`;
+  const counted = c.counted ?? false;
+  const compiled = compileBlock(insns, counted, undefined, counted);
+  return `# ${c.what}\n${formatBlock(insns, fetch, EIP, compiled.prefix[compiled.count]!, compiled.source, disasmLine, counted ? "counted" : "")}`;
 }
 
 describe("kernel/cpu/decoder: golden compiled blocks", () => {
