@@ -377,7 +377,11 @@ export class Cpu extends CpuSystem {
     try {
       exit = this.loop();
     } finally {
-      if (this.cut !== null) this.endCutRun();
+      // A run that ended on its budget may have cut a block; any other end (an exit, a stop, HLT) forgets the cut.
+      if (this.cut !== null) {
+        if (this.left <= 0) this.endCutRun();
+        else this.cut = null;
+      }
       let used = this.runBudget - this.left;
       if (this.left < 0) {
         this.debt += -this.left;
