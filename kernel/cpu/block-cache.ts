@@ -18,8 +18,8 @@ export class Block {
   /** A block that resumes where an exact run cut another (Cpu.resumeCut): it ends where it reaches the cut block's
    * start, is not watched, and is never a region's member. */
   fromCut = false;
-  /** A counted block (Cpu.lookupCounted): an exact run's tail runs it as far as its budget goes, a single step at a
-   * time would have run the same instructions. Cached apart from the whole and single blocks at its address. */
+  /** A counted block (Cpu.lookupCounted): an exact run's tail runs it as far as the budget goes, the instructions
+   * single steps would run. Cached apart from the whole and single blocks at its address. */
   counted = false;
   /** Where the block leaves, counted while it is young (Cpu.watchExits); null once the watch is over. */
   watch: ExitWatch | null = null;
@@ -130,8 +130,8 @@ export const HOT_PAGE_COOL_INSTRUCTIONS = 1 << 20;
  * loop that keeps writing into its own code line (smc-speed.js) pays its compiles once per 64 Mi instructions. */
 const MAX_COOL_DOUBLINGS = 6;
 
-/** Blocks by start address: whole blocks, single-instruction blocks (exact budget tails and stepping)
- * and interpreted instructions of hot pages. */
+/** Blocks by start address: whole blocks, single-instruction blocks (TF, interrupt shadows, split instructions),
+ * counted blocks (exact budget tails) and interpreted instructions of hot pages. */
 export class BlockCache {
   private readonly multi = new Map<number, Block>();
   private readonly single = new Map<number, Block>();
