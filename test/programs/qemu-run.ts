@@ -1,7 +1,10 @@
-// Runs Multiboot guest images under qemu-system-i386 (when installed) with COM1 on stdout and the
+// Runs Multiboot guest images under qemu-system-i386 (when installed) with COM1 written to a file and the
 // isa-debug-exit device at 0xf4: an independent check of the guest programs, apart from our emulator.
 // qemu spends most of a run waiting in firmware, so runs are started several at a time.
 import { spawn, spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 
 const QEMU = "qemu-system-i386";
 
@@ -18,13 +21,17 @@ export function qemuAvailable(): boolean {
   return r.error === undefined && r.status === 0;
 }
 
-function qemuArgs(elfPath: string, commandLine?: string): string[] {
+/** COM1 goes to the file `serialPath`, not to a pipe: a pipe qemu writes to without blocking can take part of the last
+ * line when the host is busy, and the debug-exit that follows ends qemu with the rest still queued (a fresh-clone run
+ * once got "vm: PA" for "vm: PASS"). A write to a file is never short. */
+function qemuArgs(elfPath: string, serialPath: string, commandLine?: string): string[] {
   return [
     "-nodefaults",
     "-machine", "isapc", /* no PCI: boots faster; the guests need nothing beyond COM1 and the exit port */
     "-cpu", "pentium3", /* guests are built with -march=i686 (cmov); isapc's default CPU lacks it */
     "-kernel", elfPath,
-    "-serial", "stdio",
+    "-chardev", `file,id=com1,path=${serialPath}`,
+    "-serial", "chardev:com1",
     "-display", "none",
     "-m", "16",
     "-accel", "tcg,tb-size=16", /* a small translation cache starts faster than the default */
@@ -37,21 +44,29 @@ function qemuArgs(elfPath: string, commandLine?: string): string[] {
 /** Boots `elfPath` with `-kernel`; resolves when the guest exits or `timeoutMs` passes (then qemu is killed). */
 export function runUnderQemu(elfPath: string, commandLine?: string, timeoutMs = 60_000): Promise<QemuRun> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(QEMU, qemuArgs(elfPath, commandLine), { stdio: ["ignore", "pipe", "ignore"] });
-    const chunks: Buffer[] = [];
+    const dir = mkdtempSync(join(tmpdir(), "apexvisor-qemu-"));
+    const serialPath = join(dir, "com1.txt");
+    const child = spawn(QEMU, qemuArgs(elfPath, serialPath, commandLine), { stdio: ["ignore", "ignore", "ignore"] });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.stdout.on("data", (b: Buffer) => chunks.push(b));
     child.on("error", (e) => {
       clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
       reject(new Error(`cannot run ${QEMU}: ${e.message}`));
     });
     child.on("close", (status) => {
       clearTimeout(timer);
-      resolveRun({ stdout: Buffer.concat(chunks), status, timedOut });
+      let stdout: Buffer;
+      try {
+        stdout = readFileSync(serialPath);
+      } catch {
+        stdout = Buffer.alloc(0); // qemu ended before it opened the file
+      }
+      rmSync(dir, { recursive: true, force: true });
+      resolveRun({ stdout, status, timedOut });
     });
   });
 }
