@@ -162,13 +162,8 @@ export class BlockCache {
     if (!Number.isSafeInteger(budgetBytes) || budgetBytes < 1) throw new RangeError(`bad block cache budget ${budgetBytes}`);
   }
 
-  get(phys: number, single: boolean): Block | undefined {
-    return (single ? this.single : this.multi).get(phys);
-  }
-
-  /** The counted block cached at `phys` (Block.counted). */
-  getCounted(phys: number): Block | undefined {
-    return this.countedAt.get(phys);
+  get(phys: number, single: boolean, counted = false): Block | undefined {
+    return (counted ? this.countedAt : single ? this.single : this.multi).get(phys);
   }
 
   /** The interpreted instruction cached at `phys` (its bytes still have to be checked). */

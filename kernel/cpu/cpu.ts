@@ -926,10 +926,13 @@ export class Cpu extends CpuSystem {
   }
 
   /** Finds or compiles the block at `eip` (CS limit and fetch permission checked); null when it is not
-   * compiled yet and `compile` is false. */
-  private lookup(eip: number, single: boolean, compile: boolean, stopAt = -1): Block | null {
+   * compiled yet and `compile` is false. `stopAt` and `counted` as for compile: a counted block (`single` too) is
+   * cached apart from the single instruction at the same address. */
+  private lookup(eip: number, single: boolean, compile: boolean, stopAt = -1, counted = false): Block | null {
+    if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
     const lin = (this.segBase[CS]! + eip) | 0;
-    const phys = this.codePhys(eip, lin);
+    const page = this.tlbCodePage(lin);
+    const phys = page >= 0 ? ((page << 12) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
     if (this.cache.isHot(phys >>> 12)) {
       const ib = this.interpreted(eip, phys);
       if (ib !== null) return ib;
@@ -941,20 +944,13 @@ export class Cpu extends CpuSystem {
         return f;
       }
     }
-    let b = this.cache.get(phys, single);
+    let b = this.cache.get(phys, single, counted);
     if (b === undefined || !b.valid || b.eip !== eip || b.segMode !== this.segMode || (b.page2 >= 0 && !this.secondPageHolds(b, lin))) {
       if (!compile) return null;
-      b = this.compile(eip, lin, phys, single, stopAt);
+      b = this.compile(eip, lin, phys, single, stopAt, counted);
     } else this.cache.touch(b);
     if (!single) this.fast[phys & (FAST_SIZE - 1)] = b;
     return b;
-  }
-
-  /** The physical address of the code at `eip` (linear `lin`): CS limit and fetch permission checked. */
-  private codePhys(eip: number, lin: number): number {
-    if ((this.segMode & (1 << CS)) === 0 && eip > this.segLimit[CS]!) throw new CpuFault(GP, 0);
-    const page = this.tlbCodePage(lin);
-    return page >= 0 ? ((page << 12) | (lin & 4095)) >>> 0 : this.translate(lin, false, this.cpl === 3, true);
   }
 
   /** The counted block at `eip` (Block.counted), compiled on first use: what an exact run's tail runs instead of
@@ -962,18 +958,7 @@ export class Cpu extends CpuSystem {
    * the PV VM's 1000-cycle runs each end in such a tail, and single steps there took two thirds of a call loop's
    * host time. */
   private lookupCounted(eip: number): Block {
-    const lin = (this.segBase[CS]! + eip) | 0;
-    const phys = this.codePhys(eip, lin);
-    if (this.cache.isHot(phys >>> 12)) {
-      const ib = this.interpreted(eip, phys);
-      if (ib !== null) return ib;
-    }
-    const b = this.cache.getCounted(phys);
-    if (b !== undefined && b.valid && b.eip === eip && b.segMode === this.segMode && (b.page2 < 0 || this.secondPageHolds(b, lin))) {
-      this.cache.touch(b);
-      return b;
-    }
-    return this.compile(eip, lin, phys, true, -1, true);
+    return this.lookup(eip, true, true, -1, true)!;
   }
 
   /** The instruction at `phys` of a hot page, decoded again whenever its bytes changed; null when it
@@ -1055,7 +1040,7 @@ export class Cpu extends CpuSystem {
       });
       if (t !== undefined) {
         this.reusedBlocks++;
-        return this.install(t, eip, phys, single, found, ram, stopAt < 0, counted);
+        return this.install(t, eip, phys, single, found, ram, stopAt >= 0, counted);
       }
     }
     const avail = 4096 - (phys & 4095);
@@ -1111,10 +1096,12 @@ export class Cpu extends CpuSystem {
     try {
       const profiled = profiledDecode(ask);
       const stopOff = (stopAt - eip) | 0;
-      const opts = stopAt < 0 ? profiled : { ...profiled, alone: (off: number): boolean => off === stopOff || profiled.alone!(off) };
       // A counted block is linear (no jump followed, no side path): it runs its instructions in order while budget
       // is left, whatever they do to the budget (REP, port I/O and RDTSC keep it exact, as in any block).
-      insns = counted ? decodeRun(fetch, eip, this.segMode, MAX_BLOCK, this.cost, { alone: profiled.alone! }) : decodeRun(fetch, eip, this.segMode, single ? 1 : MAX_BLOCK, this.cost, opts);
+      const opts: DecodeOptions = counted
+        ? { alone: profiled.alone! }
+        : stopAt < 0 ? profiled : { ...profiled, alone: (off: number): boolean => off === stopOff || profiled.alone!(off) };
+      insns = decodeRun(fetch, eip, this.segMode, single && !counted ? 1 : MAX_BLOCK, this.cost, opts);
     } catch (err) {
       if (!(err instanceof EndOfBytes)) throw err;
       // The first instruction straddles a page boundary: fetch its tail through the next page.
@@ -1155,7 +1142,7 @@ export class Cpu extends CpuSystem {
       exits: jccs.exits,
     };
     if (key !== null && !straddles) TEMPLATES.add(this.cost, key, t);
-    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt < 0, counted);
+    return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt >= 0, counted);
   }
 
   /** What the profile answers the decoder of a block at `phys` about its instruction at `off`: 1 or 0 for the
@@ -1190,15 +1177,15 @@ export class Cpu extends CpuSystem {
   }
 
   /** The Block of a compiled template at `phys`: its exit watch, code protection and cache entry. */
-  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean, watched = true, counted = false): Block {
+  private install(t: Template, eip: number, phys: number, single: boolean, second: SecondPage | null, ram: boolean, fromCut = false, counted = false): Block {
     const c = t.compiled;
     const page2 = second === null ? -1 : second.page;
     const b = new Block(c.fn, eip, phys, this.segMode, c.count, c.cost, c.eips, c.prefix, c.counts, page2, second === null ? 0 : second.at, estimateBlockBytes(c.source.length, c.count));
     b.idle = t.idle;
-    b.fromCut = !watched;
+    b.fromCut = fromCut;
     b.counted = counted;
     if (t.second !== null) this.crossPageBlocks++;
-    if (!single && watched) {
+    if (!single && !fromCut) {
       // Side exits not tried already (an inlined side that does not come back to the start is not kept).
       const exits = t.exits.filter((i) => !this.inlinedJcc.has(insnPhys(b, i)));
       // The closing near transfer, unless a target was chosen for it already (one the block could not run to).
