@@ -1,7 +1,8 @@
 // The five correctly rounded operations of the x87 (add, subtract, multiply, divide, square root) on
 // register values, with the special cases of SDM vol. 1 §4.9 and §8.5: NaN propagation, invalid
 // operations, denormal operands, division by zero. Pure: values and a rounding context in, result out.
-import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, QUIET_BIT, zero } from "./f80";
+import { BIAS, bitLen, classify, Cls, F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, QUIET_BIT, zero } from "./f80";
+import { fastAdd, fastDiv, fastMul } from "./fast-arith";
 import { extFormat, type Format, packExt, roundValue } from "./round";
 import { DE, IE, OE, RC_DOWN, UE, ZE } from "./status";
 
@@ -28,7 +29,7 @@ export function res(v: F80, flags = 0): Res {
 }
 
 export function quiet(x: F80): F80 {
-  return { s: x.s, e: x.e, m: x.m | QUIET_BIT };
+  return new F80(x.s, x.e, (x.hi | 0x40000000) >>> 0, x.lo);
 }
 
 /** NaN result of a two-operand operation (SDM vol. 1 table 4-7, x87 column). */
@@ -78,12 +79,17 @@ function withFlags(r: Res, f: number): Res {
   return r;
 }
 
-/** a + b (or a - b with `sub`). */
+/** a + b (or a - b with `sub`): fast-arith.ts's Numbers where they answer, else the general path. */
 export function add(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res {
+  return fastAdd(a, b, sub, ctx) ?? addGeneral(a, b, sub, ctx);
+}
+
+/** a + b (or a - b with `sub`) in bigints, for every operand class: the reference fastAdd is tested against. */
+export function addGeneral(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res {
   const ca = classify(a), cb = classify(b);
   const bad = screen2(a, ca, b, cb);
   if (bad) return bad;
-  if (sub) b = { s: b.s === 0 ? 1 : 0, e: b.e, m: b.m };
+  if (sub) b = neg(b);
   const de = denormFlag(ca, cb);
   if (ca === Cls.Inf || cb === Cls.Inf) {
     if (ca === Cls.Inf && cb === Cls.Inf && a.s !== b.s) return withFlags(invalid(), 0);
@@ -110,7 +116,13 @@ export function add(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res {
   return withFlags(finish(s, s ? -sum : sum, e, false, ctx), de);
 }
 
+/** a * b: fast-arith.ts's Numbers where they answer, else the general path. */
 export function mul(a: F80, b: F80, ctx: RoundCtx): Res {
+  return fastMul(a, b, ctx) ?? mulGeneral(a, b, ctx);
+}
+
+/** a * b in bigints, for every operand class: the reference fastMul is tested against. */
+export function mulGeneral(a: F80, b: F80, ctx: RoundCtx): Res {
   const ca = classify(a), cb = classify(b);
   const bad = screen2(a, ca, b, cb);
   if (bad) return bad;
@@ -124,7 +136,13 @@ export function mul(a: F80, b: F80, ctx: RoundCtx): Res {
   return withFlags(finish(s, a.m * b.m, lsbExp(a) + lsbExp(b), false, ctx), de);
 }
 
+/** a / b: fast-arith.ts's Numbers where they answer, else the general path. */
 export function div(a: F80, b: F80, ctx: RoundCtx): Res {
+  return fastDiv(a, b, ctx) ?? divGeneral(a, b, ctx);
+}
+
+/** a / b in bigints, for every operand class: the reference fastDiv is tested against. */
+export function divGeneral(a: F80, b: F80, ctx: RoundCtx): Res {
   const ca = classify(a), cb = classify(b);
   const bad = screen2(a, ca, b, cb);
   if (bad) return bad;

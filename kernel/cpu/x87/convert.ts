@@ -1,7 +1,7 @@
 // Conversions between the register format and the memory formats of the x87: float32, float64,
 // 16/32/64-bit integers and 18-digit packed BCD (SDM vol. 1 §4.2, §8.3.3-8.3.5). Pure functions.
 import { type Res, quiet, res } from "./arith";
-import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, INT_BIT, infinity, lsbExp, zero } from "./f80";
+import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, lsbExp, zero } from "./f80";
 import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
 import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
@@ -20,7 +20,7 @@ function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
   const bias = (1 << (expBits - 1)) - 1;
   if (ex === emaxField) {
     if (frac === 0n) return res(infinity(s));
-    const nan: F80 = { s, e: 0x7fff, m: INT_BIT | (frac << BigInt(63 - fracBits)) };
+    const nan = f80(s, 0x7fff, INT_BIT | (frac << BigInt(63 - fracBits)));
     const snan = (frac >> (fb - 1n)) === 0n;
     return snan ? res(quiet(nan), IE) : res(nan);
   }
@@ -28,7 +28,7 @@ function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
     if (frac === 0n) return res(zero(s));
     return res(normalise(s, frac, 1 - bias - fracBits), DE);
   }
-  return res({ s, e: ex - bias + BIAS, m: INT_BIT | (frac << BigInt(63 - fracBits)) });
+  return res(f80(s, ex - bias + BIAS, INT_BIT | (frac << BigInt(63 - fracBits))));
 }
 
 // A normal float32 or float64 is exact in the register format: its fraction goes under the integer bit, its
@@ -39,9 +39,9 @@ function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
 export function fromF32(bits: number): Res {
   const ex = (bits >>> 23) & 0xff;
   if (ex !== 0 && ex !== 0xff) {
-    const m = BigInt(0x80000000 + (bits & 0x7fffff) * 256) << 32n;
-    return res({ s: (bits >>> 31) as 0 | 1, e: ex - 127 + BIAS, m });
+    return res(new F80((bits >>> 31) as 0 | 1, ex - 127 + BIAS, 0x80000000 + (bits & 0x7fffff) * 256, 0));
   }
+  if ((bits & 0x7fffffff) === 0) return res(zero((bits >>> 31) as 0 | 1));
   return loadIeee(BigInt(bits >>> 0), 8, 23);
 }
 
@@ -49,11 +49,18 @@ export function fromF64(lo: number, hi: number): Res {
   const ex = (hi >>> 20) & 0x7ff;
   if (ex !== 0 && ex !== 0x7ff) {
     // Significand bits 63..32: the integer bit, the fraction's top 20 bits (hi) and 11 more from lo; bits 31..11: the rest of lo.
-    const top = 0x80000000 + (hi & 0xfffff) * 2048 + (lo >>> 21);
-    const m = (BigInt(top) << 32n) | BigInt((lo << 11) >>> 0);
-    return res({ s: (hi >>> 31) as 0 | 1, e: ex - 1023 + BIAS, m });
+    return res(new F80((hi >>> 31) as 0 | 1, ex - 1023 + BIAS, 0x80000000 + (hi & 0xfffff) * 2048 + (lo >>> 21), (lo << 11) >>> 0));
   }
+  if (lo === 0 && (hi & 0x7fffffff) === 0) return res(zero((hi >>> 31) as 0 | 1));
   return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
+}
+
+/** fromInt of a 32-bit (or 16-bit) integer, in Numbers: the magnitude shifted up to the integer bit. */
+export function fromInt32(v: number): F80 {
+  if (v === 0) return zero(0);
+  const mag = Math.abs(v); // at most 2^31
+  const k = Math.clz32(mag);
+  return new F80(v < 0 ? 1 : 0, BIAS + 31 - k, (mag << k) >>> 0, 0);
 }
 
 export function fromInt(v: bigint): F80 {
@@ -98,18 +105,33 @@ export function toF32(x: F80, rc: number, unmasked: number): Stored {
   return storeIeee(x, SINGLE, 8, rc, unmasked);
 }
 
+/** A float64 store's result as the two 32-bit words to write (low word first), with its flags. */
+export interface StoredF64 {
+  w0: number;
+  w1: number;
+  flags: number;
+  up: boolean;
+}
+
 export function toF64(x: F80, rc: number, unmasked: number): Stored {
+  const r = toF64Words(x, rc, unmasked);
+  return { bits: (BigInt(r.w1 >>> 0) << 32n) | BigInt(r.w0 >>> 0), flags: r.flags, up: r.up };
+}
+
+/** toF64 as the words FST m64 writes: a value that stays a normal double is rounded in Numbers (normalToF64),
+ * any other through storeIeee. */
+export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
   const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
-  if (top >= -1022 && top <= 1022 && (x.m & INT_BIT) !== 0n) return normalToF64(x.s, top, x.m, rc);
-  return storeIeee(x, DOUBLE, 11, rc, unmasked);
+  if (top >= -1022 && top <= 1022 && x.hi >= 0x80000000) return normalToF64(x.s, top, x.hi, x.lo, rc);
+  const r = storeIeee(x, DOUBLE, 11, rc, unmasked);
+  return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
 
 /** toF64 of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
- * roundValue and packIeee give, with the 64-bit significand split into 32-bit halves, the 53 kept bits and the
- * 11 rounded off in Numbers (bench-flops stores a double every few instructions). */
-function normalToF64(s: 0 | 1, top: number, m: bigint, rc: number): Stored {
-  const lo = Number(m & 0xffffffffn);
-  let q = Number(m >> 32n) * 2097152 + Math.floor(lo / 2048); // m >> 11: 53 bits, exact in a double
+ * roundValue and packIeee give, from the significand's 32-bit halves, the 53 kept bits and the 11 rounded off
+ * in Numbers (bench-flops stores a double every few instructions). */
+function normalToF64(s: 0 | 1, top: number, hi: number, lo: number, rc: number): StoredF64 {
+  let q = hi * 2097152 + Math.floor(lo / 2048); // m >> 11: 53 bits, exact in a double
   const rem = lo % 2048;
   let up = false;
   if (rem !== 0) {
@@ -124,8 +146,8 @@ function normalToF64(s: 0 | 1, top: number, m: bigint, rc: number): Stored {
   // A carry out of the 53 bits (q = 2^53) makes the fraction 2^52, which adds one to the exponent field: the next
   // binade, as packIeee has it.
   const frac = q - 2 ** 52;
-  const hiWord = (s * 0x80000000 + (top + 1023) * 0x100000 + Math.floor(frac / 0x100000000)) >>> 0;
-  return { bits: (BigInt(hiWord) << 32n) | BigInt(frac % 0x100000000), flags: rem !== 0 ? PE : 0, up };
+  const w1 = s * 0x80000000 + (top + 1023) * 0x100000 + Math.floor(frac / 0x100000000);
+  return { w0: frac % 0x100000000 | 0, w1: w1 | 0, flags: rem !== 0 ? PE : 0, up };
 }
 
 /** Rounds a finite value to an integer under `rc`. */

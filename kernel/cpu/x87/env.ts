@@ -1,7 +1,7 @@
 // Memory images of the x87 environment and state: FNSTENV/FLDENV (14 or 28 bytes), FNSAVE/FRSTOR
 // (94 or 108 bytes) and FXSAVE/FXRSTOR (512 bytes), in the protected-mode layouts of SDM vol. 1
 // figures 8-9, 8-10 and vol. 2 table 3-53. Reads and writes go through the CPU's linear accessors.
-import { type F80 } from "./f80";
+import { F80 } from "./f80";
 import type { X87State } from "./fpu-state";
 import { CW_INIT, ES, BUSY, EXC } from "./status";
 
@@ -21,7 +21,7 @@ function wrReg(m: LinearMem, a: number, x: F80): void {
 
 function rdReg(m: LinearMem, a: number): F80 {
   const lo = m.rd32(a) >>> 0, hi = m.rd32((a + 4) | 0) >>> 0, se = m.rd16((a + 8) | 0);
-  return { s: ((se >> 15) & 1) as 0 | 1, e: se & 0x7fff, m: (BigInt(hi) << 32n) | BigInt(lo) };
+  return new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0);
 }
 
 /** Size of the environment image for an operand size. */

@@ -1,11 +1,26 @@
 // The 80-bit extended format of the x87 registers as raw fields (sign, 15-bit biased exponent, 64-bit
 // significand with its explicit integer bit), its classes and exact values. No rounding here (round.ts).
 
-/** A raw extended-precision value. `m` is the 64-bit significand field, `e` the biased exponent field. */
-export interface F80 {
-  readonly s: 0 | 1;
-  readonly e: number;
-  readonly m: bigint;
+/** A raw extended-precision value: sign, the 15-bit biased exponent field and the 64-bit significand field
+ * (integer bit included) as two unsigned 32-bit halves. The arithmetic fast paths (fast-arith.ts) work on the
+ * halves in Numbers; the general paths read `m`, the significand as a bigint, made on first use and kept. */
+export class F80 {
+  private big: bigint | null = null;
+
+  constructor(
+    readonly s: 0 | 1,
+    readonly e: number,
+    /** Significand bits 63..32 (bit 31 is the integer bit). */
+    readonly hi: number,
+    /** Significand bits 31..0. */
+    readonly lo: number,
+  ) {}
+
+  /** The 64-bit significand field. */
+  get m(): bigint {
+    if (this.big === null) this.big = (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    return this.big;
+  }
 }
 
 export const BIAS = 16383;
@@ -25,33 +40,34 @@ export const enum Cls {
   Unsupported,
 }
 
-export const ZERO: F80 = { s: 0, e: 0, m: 0n };
-export const ONE: F80 = { s: 0, e: BIAS, m: INT_BIT };
-/** The real indefinite (default QNaN of a masked invalid operation). */
-export const INDEFINITE: F80 = { s: 1, e: EMAX, m: INT_BIT | QUIET_BIT };
-
+/** A register value from its significand as a bigint (the general paths' form; at most 64 bits). */
 export function f80(s: 0 | 1, e: number, m: bigint): F80 {
-  return { s, e, m };
+  return new F80(s, e, Number(m >> 32n), Number(m & 0xffffffffn));
 }
 
+export const ZERO = new F80(0, 0, 0, 0);
+export const ONE = new F80(0, BIAS, 0x80000000, 0);
+/** The real indefinite (default QNaN of a masked invalid operation). */
+export const INDEFINITE = new F80(1, EMAX, 0xc0000000, 0);
+
 export function infinity(s: 0 | 1): F80 {
-  return { s, e: EMAX, m: INT_BIT };
+  return new F80(s, EMAX, 0x80000000, 0);
 }
 
 export function zero(s: 0 | 1): F80 {
-  return { s, e: 0, m: 0n };
+  return new F80(s, 0, 0, 0);
 }
 
 export function classify(x: F80): Cls {
+  const hi = x.hi;
   if (x.e === 0) {
-    if (x.m === 0n) return Cls.Zero;
+    if (hi === 0 && x.lo === 0) return Cls.Zero;
     return Cls.Denormal; // pseudo-denormals (integer bit set) included
   }
-  const int = (x.m & INT_BIT) !== 0n;
-  if (!int) return Cls.Unsupported;
+  if (hi < 0x80000000) return Cls.Unsupported; // no integer bit
   if (x.e === EMAX) {
-    if (x.m === INT_BIT) return Cls.Inf;
-    return (x.m & QUIET_BIT) !== 0n ? Cls.QNaN : Cls.SNaN;
+    if (hi === 0x80000000 && x.lo === 0) return Cls.Inf;
+    return hi >= 0xc0000000 ? Cls.QNaN : Cls.SNaN;
   }
   return Cls.Normal;
 }
@@ -66,11 +82,11 @@ export function lsbExp(x: F80): number {
 }
 
 export function neg(x: F80): F80 {
-  return { s: x.s === 0 ? 1 : 0, e: x.e, m: x.m };
+  return new F80(x.s === 0 ? 1 : 0, x.e, x.hi, x.lo);
 }
 
 export function abs(x: F80): F80 {
-  return x.s === 0 ? x : { s: 0, e: x.e, m: x.m };
+  return x.s === 0 ? x : new F80(0, x.e, x.hi, x.lo);
 }
 
 const TWO32 = 1n << 32n;
@@ -104,7 +120,7 @@ export function fromBytes(b: readonly number[]): F80 {
   let m = 0n;
   for (let i = 7; i >= 0; i--) m = (m << 8n) | BigInt(b[i]! & 0xff);
   const se = (b[8]! & 0xff) | ((b[9]! & 0xff) << 8);
-  return { s: (se >> 15) as 0 | 1, e: se & 0x7fff, m };
+  return f80((se >> 15) as 0 | 1, se & 0x7fff, m);
 }
 
 /** Twenty hex digits, sign/exponent first (the form tests and snapshots use). */
@@ -115,5 +131,5 @@ export function toHex(x: F80): string {
 export function fromHex(h: string): F80 | null {
   if (!/^[0-9a-fA-F]{20}$/.test(h)) return null;
   const se = parseInt(h.slice(0, 4), 16);
-  return { s: (se >> 15) as 0 | 1, e: se & 0x7fff, m: BigInt("0x" + h.slice(4)) };
+  return new F80((se >> 15) as 0 | 1, se & 0x7fff, parseInt(h.slice(4, 12), 16), parseInt(h.slice(12), 16));
 }

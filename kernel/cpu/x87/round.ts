@@ -1,7 +1,7 @@
 // Correct rounding of an exact binary value (sign, integer significand, exponent, sticky bits below)
 // to a target format: the x87 register format under PC/RC, or a memory format (float32/float64).
 // Reports inexact, the round-up indicator (C1), underflow and overflow. Unmasked OE/UE scaling is the caller's.
-import { BIAS, bitLen, type F80, EMAX, INT_BIT } from "./f80";
+import { BIAS, bitLen, type F80, f80, EMAX, infinity, zero } from "./f80";
 import { OE, PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
 /** A binary floating format for rounding: precision in bits and the normal exponent range. */
@@ -91,13 +91,13 @@ export function roundValue(s: 0 | 1, sig: bigint, e2: number, sticky: boolean, f
 
 /** Packs a rounded result into the register format (q of at most 64 bits). */
 export function packExt(r: Rounded, prec: number): F80 {
-  if (r.q === -1n) return { s: r.s, e: EMAX, m: INT_BIT };
-  if (r.q === -2n) return { s: r.s, e: EMAX - 1, m: ((1n << BigInt(prec)) - 1n) << BigInt(64 - prec) };
-  if (r.q === 0n) return { s: r.s, e: 0, m: 0n };
+  if (r.q === -1n) return infinity(r.s);
+  if (r.q === -2n) return f80(r.s, EMAX - 1, ((1n << BigInt(prec)) - 1n) << BigInt(64 - prec));
+  if (r.q === 0n) return zero(r.s);
   const len = bitLen(r.q);
   const top = r.lsb + len - 1;
-  if (top < 1 - BIAS) return { s: r.s, e: 0, m: r.q << BigInt(r.lsb - (1 - BIAS - 63)) };
-  return { s: r.s, e: top + BIAS, m: r.q << BigInt(64 - len) };
+  if (top < 1 - BIAS) return f80(r.s, 0, r.q << BigInt(r.lsb - (1 - BIAS - 63)));
+  return f80(r.s, top + BIAS, r.q << BigInt(64 - len));
 }
 
 /** Packs a rounded result into an IEEE interchange format of `fmt` (bits as a bigint). */

@@ -3,7 +3,7 @@
 // 64-bit register precision (PC does not apply: SDM vol. 1 §8.1.5.2). Arguments of sin/cos/tan are
 // reduced with a 512-bit pi. Hardware is not correctly rounded everywhere; differences are documented.
 import { finish, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
-import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, ONE, zero } from "./f80";
+import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, ONE, zero } from "./f80";
 import { EXT64 } from "./round";
 import { DE, IE, PE, ZE } from "./status";
 
@@ -194,7 +194,7 @@ export function atan2(y: F80, x: F80, ctx: RoundCtx): Res {
   // |y| / |x| at a scale with headroom for tiny quotients.
   const ty = topOf(y), tx = topOf(x);
   const q = scaleFor(Math.min(ty - tx, ty, tx)) + 64n;
-  const ay = fix({ s: 0, e: y.e, m: y.m }, q), ax = fix({ s: 0, e: x.e, m: x.m }, q);
+  const ay = fix(abs(y), q), ax = fix(abs(x), q);
   let a: bigint;
   if (ay <= ax) a = atanF((ay << q) / ax, q);
   else a = (piAt(q) >> 1n) - atanF((ax << q) / ay, q);
@@ -210,7 +210,7 @@ export function f2xm1(x: F80, ctx: RoundCtx): Res {
   if (c === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
   if (c === Cls.Zero) return res(x);
-  if (c === Cls.Inf) return x.s ? res({ s: 1, e: BIAS, m: 1n << 63n }) : res(x);
+  if (c === Cls.Inf) return x.s ? res(neg(ONE)) : res(x);
   const p = scaleFor(topOf(x)) + 64n;
   if (topOf(x) >= 0 && !(x.e === BIAS && x.m === 1n << 63n)) {
     // Outside the documented domain (|x| <= 1) the recording CPU returns the operand with #P.

@@ -4,8 +4,8 @@
 import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
-import { fromBcd, fromF32, fromF64, fromInt, toBcd, toF32, toF64, toInt } from "./convert";
-import { classify, Cls, type F80, INDEFINITE, isNaN80, lsbExp } from "./f80";
+import { fromBcd, fromF32, fromF64, fromInt, fromInt32, toBcd, toF32, toF64Words, toInt } from "./convert";
+import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
 import { roundValue, packExt, EXT64 } from "./round";
@@ -73,10 +73,10 @@ export class X87 extends X87State {
   ldF32(bits: number): void { this.loadRes(fromF32(bits)); }
   ldF64(lo: number, hi: number): void { this.loadRes(fromF64(lo, hi)); }
   ldF80(lo: number, hi: number, se: number): void {
-    this.loadRes(res({ s: ((se >> 15) & 1) as 0 | 1, e: se & 0x7fff, m: (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) }));
+    this.loadRes(res(new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0)));
   }
-  ldI16(v: number): void { this.loadRes(res(fromInt(BigInt((v << 16) >> 16)))); }
-  ldI32(v: number): void { this.loadRes(res(fromInt(BigInt(v | 0)))); }
+  ldI16(v: number): void { this.loadRes(res(fromInt32((v << 16) >> 16))); }
+  ldI32(v: number): void { this.loadRes(res(fromInt32(v | 0))); }
   ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt((BigInt(hi | 0) << 32n) | BigInt(lo >>> 0)))); }
   ldBcd(b: number[]): void { this.loadRes(res(fromBcd(b))); }
 
@@ -94,7 +94,7 @@ export class X87 extends X87State {
   ldConst(k: number): void {
     const [m, e] = CONSTS[k]!;
     if (m === 0n) {
-      this.loadRes(res({ s: 0, e: 0, m: 0n }));
+      this.loadRes(res(ZERO));
       return;
     }
     const r = roundValue(0, m, e, false, EXT64, this.ctx().rc);
@@ -125,17 +125,17 @@ export class X87 extends X87State {
   stF64(): boolean {
     const x = this.storeSrc();
     if (x === null) return false;
-    const r = toF64(x, this.ctx().rc, this.ctx().unmasked);
-    this.w0 = Number(r.bits & 0xffffffffn) | 0;
-    this.w1 = Number(r.bits >> 32n) | 0;
+    const r = toF64Words(x, this.ctx().rc, this.ctx().unmasked);
+    this.w0 = r.w0;
+    this.w1 = r.w1;
     return this.commitStore(r.flags, r.up);
   }
 
   stF80(): boolean {
     const x = this.storeSrc();
     if (x === null) return false;
-    this.w0 = Number(x.m & 0xffffffffn) | 0;
-    this.w1 = Number(x.m >> 32n) | 0;
+    this.w0 = x.lo | 0;
+    this.w1 = x.hi | 0;
     this.w2 = (x.s << 15) | x.e;
     this.sw &= ~C1;
     return true;
@@ -204,8 +204,8 @@ export class X87 extends X87State {
 
   arF32(op: number, bits: number): void { this.arM(op, fromF32(bits)); }
   arF64(op: number, lo: number, hi: number): void { this.arM(op, fromF64(lo, hi)); }
-  arI16(op: number, v: number): void { this.arM(op, res(fromInt(BigInt((v << 16) >> 16)))); }
-  arI32(op: number, v: number): void { this.arM(op, res(fromInt(BigInt(v | 0)))); }
+  arI16(op: number, v: number): void { this.arM(op, res(fromInt32((v << 16) >> 16))); }
+  arI32(op: number, v: number): void { this.arM(op, res(fromInt32(v | 0))); }
 
   /** Register form: ST(dst) = ST(dst) op ST(src) where one of dst/src is 0. */
   arR(op: number, dst: number, src: number, pop: boolean): void {
@@ -260,9 +260,9 @@ export class X87 extends X87State {
   comR(i: number, unordered: boolean, pops: number): void { this.comWith(null, i, unordered, pops); }
   comF32(bits: number, pops: number): void { this.comWith(fromF32(bits), 0, false, pops); }
   comF64(lo: number, hi: number, pops: number): void { this.comWith(fromF64(lo, hi), 0, false, pops); }
-  comI16(v: number, pops: number): void { this.comWith(res(fromInt(BigInt((v << 16) >> 16))), 0, false, pops); }
-  comI32(v: number, pops: number): void { this.comWith(res(fromInt(BigInt(v | 0))), 0, false, pops); }
-  ftst(): void { this.comWith(res({ s: 0, e: 0, m: 0n }), 0, false, 0); }
+  comI16(v: number, pops: number): void { this.comWith(res(fromInt32((v << 16) >> 16)), 0, false, pops); }
+  comI32(v: number, pops: number): void { this.comWith(res(fromInt32(v | 0)), 0, false, pops); }
+  ftst(): void { this.comWith(res(ZERO), 0, false, 0); }
 
   /** FCOMI/FCOMIP/FUCOMI/FUCOMIP: returns the ZF|PF|CF bits to set, or -1 to leave EFLAGS alone. */
   comi(i: number, unordered: boolean, pop: boolean): number {
@@ -318,7 +318,7 @@ export class X87 extends X87State {
     }
     this.sw &= ~C1;
     const x = this.st(0);
-    this.setSt(0, { s: op === "abs" ? 0 : ((x.s ^ 1) as 0 | 1), e: x.e, m: x.m });
+    this.setSt(0, op === "abs" ? abs(x) : neg(x));
   }
 
   /** FCMOVcc: ST(0) = ST(i) when the condition holds. */
@@ -368,6 +368,12 @@ export function compareValues(a: F80, ca: Cls, b: F80, cb: Cls): number {
 
 function magCompare(a: F80, ca: Cls, b: F80, cb: Cls): number {
   if (ca === Cls.Inf || cb === Cls.Inf) return ca === cb ? 0 : ca === Cls.Inf ? 1 : -1;
+  if (ca === Cls.Normal && cb === Cls.Normal) {
+    // Integer bits set: the exponent orders them, then the significand's halves.
+    if (a.e !== b.e) return a.e > b.e ? 1 : -1;
+    if (a.hi !== b.hi) return a.hi > b.hi ? 1 : -1;
+    return a.lo > b.lo ? 1 : a.lo < b.lo ? -1 : 0;
+  }
   const ea = lsbExp(a), eb = lsbExp(b);
   const e = Math.min(ea, eb);
   const va = a.m << BigInt(ea - e), vb = b.m << BigInt(eb - e);

@@ -4,7 +4,8 @@
 // vectors hold few exact halfway cases and directed-rounding stores, so these tests sweep them on purpose.
 import { expect } from "chai";
 import { fromF32, fromF64, toF64 } from "../../../../kernel/cpu/x87/convert";
-import { BIAS, bitLen, type F80 } from "../../../../kernel/cpu/x87/f80";
+import type { Res } from "../../../../kernel/cpu/x87/arith";
+import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 
@@ -33,6 +34,11 @@ function significand(next: () => number, kind: number): bigint {
   }
 }
 
+/** A result with its value as 20 hex digits (toHex), for deep comparison. */
+function plain(r: Res): { v: string; flags: number; up: boolean } {
+  return { v: toHex(r.v), flags: r.flags, up: r.up };
+}
+
 /** toF64 the general way: round to the double format, then pack. */
 function generalToF64(x: F80, rc: number): { bits: bigint; flags: number; up: boolean } {
   const r = roundValue(x.s, x.m, x.e - BIAS - 63, false, DOUBLE, rc);
@@ -50,7 +56,7 @@ describe("kernel/cpu/x87 fast paths", () => {
     const next = rng(0x1234567);
     for (let i = 0; i < 20_000; i++) {
       const top = (next() % 2045) - 1022; // -1022..1022: the range the fast path takes
-      const x: F80 = { s: (i & 1) as 0 | 1, e: top + BIAS, m: significand(next, i) };
+      const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i));
       for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
         const want = generalToF64(x, rc);
         const got = toF64(x, rc, 0);
@@ -65,7 +71,7 @@ describe("kernel/cpu/x87 fast paths", () => {
     const next = rng(0xbeef);
     for (let i = 0; i < 20_000; i++) {
       const top = (next() % 2045) - 1022;
-      const x: F80 = { s: (i & 1) as 0 | 1, e: top + BIAS, m: significand(next, i) };
+      const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i));
       // Number(m) rounds m to 53 bits, to nearest and ties to even; the powers of two then scale it exactly
       // (first into [1, 2], then by 2^top: a normal double all the way).
       const exact = (x.s === 1 ? -1 : 1) * ((Number(x.m) * 2 ** -63) * 2 ** top);
@@ -81,11 +87,11 @@ describe("kernel/cpu/x87 fast paths", () => {
       const ex = (hi >>> 20) & 0x7ff;
       if (ex !== 0 && ex !== 0x7ff) {
         const frac = ((BigInt(hi & 0xfffff) << 32n) | BigInt(lo)) << 11n;
-        expect(fromF64(lo, hi)).to.deep.equal({ v: { s: hi >>> 31, e: ex - 1023 + BIAS, m: INT_BIT | frac }, flags: 0, up: false });
+        expect(plain(fromF64(lo, hi))).to.deep.equal({ v: toHex(f80((hi >>> 31) as 0 | 1, ex - 1023 + BIAS, INT_BIT | frac)), flags: 0, up: false });
       }
       const ex32 = (hi >>> 23) & 0xff;
       if (ex32 !== 0 && ex32 !== 0xff) {
-        expect(fromF32(hi)).to.deep.equal({ v: { s: hi >>> 31, e: ex32 - 127 + BIAS, m: INT_BIT | (BigInt(hi & 0x7fffff) << 40n) }, flags: 0, up: false });
+        expect(plain(fromF32(hi))).to.deep.equal({ v: toHex(f80((hi >>> 31) as 0 | 1, ex32 - 127 + BIAS, INT_BIT | (BigInt(hi & 0x7fffff) << 40n))), flags: 0, up: false });
       }
     }
   });

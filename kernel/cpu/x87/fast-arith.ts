@@ -1,0 +1,287 @@
+// The x87's add, subtract and multiply of two normal operands (or a normal one and a zero) in Numbers: the exact result as a 128-bit
+// significand in four 32-bit words, rounded to the register format under PC and RC. The general paths of
+// arith.ts (bigint) stay the reference: they take every other operand class and every result that is not a
+// normal register value (zero, tiny, overflowing), so the fast paths answer only where rounding is the whole
+// story and return null elsewhere. Pure, like arith.ts; fast-arith.test.ts checks them against arith.ts.
+import { BIAS, EMAX, F80, zero } from "./f80";
+import type { Res, RoundCtx } from "./arith";
+import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "./status";
+
+const TWO32 = 4294967296;
+const M22 = 0x3fffff;
+const TWO22 = 4194304;
+const INV22 = 1 / TWO22;
+
+/** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
+function normal(x: F80): boolean {
+  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
+}
+
+/**
+ * Rounds s * W * 2^exp to the register format of `ctx` (W = w3:w2:w1:w0, 128 bits with bit 127 set; w0's bit 0
+ * may hold the jammed bits shifted out below it). Null when the result is not a normal register value (its biased
+ * exponent, after rounding, outside 1..EMAX-1): the general path decides tininess and overflow.
+ */
+function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): Res | null {
+  let e = exp + 127 + BIAS;
+  if (e < 1 || e >= EMAX) return null;
+  // The kept bits end at a unit of `u3` in w3 and `u2` in w2; `rest` is the part below them, `half` that unit's half.
+  let rest: number;
+  let half: number;
+  let low: boolean; // a bit set below the part `rest` holds
+  let u3 = 0;
+  let u2 = 0;
+  switch (ctx.prec) {
+    case 64:
+      rest = w1;
+      half = 0x80000000;
+      low = w0 !== 0;
+      u2 = 1;
+      break;
+    case 53:
+      rest = w2 & 0x7ff;
+      half = 0x400;
+      low = w1 !== 0 || w0 !== 0;
+      u2 = 0x800;
+      w2 -= rest;
+      break;
+    default:
+      rest = w3 & 0xff;
+      half = 0x80;
+      low = w2 !== 0 || w1 !== 0 || w0 !== 0;
+      u3 = 0x100;
+      w3 -= rest;
+      w2 = 0;
+      break;
+  }
+  if (rest === 0 && !low) return { v: new F80(s, e, w3, w2), flags: 0, up: false };
+  let up: boolean;
+  switch (ctx.rc) {
+    case RC_NEAR:
+      up = rest > half || (rest === half && (low || (u2 !== 0 ? (w2 / u2) % 2 === 1 : (w3 / u3) % 2 === 1)));
+      break;
+    case RC_DOWN: up = s === 1; break;
+    case RC_UP: up = s === 0; break;
+    case RC_CHOP: up = false; break;
+    default: return null;
+  }
+  if (up) {
+    w2 += u2;
+    if (w2 >= TWO32) {
+      w2 -= TWO32;
+      w3 += 1;
+    }
+    w3 += u3;
+    if (w3 >= TWO32) {
+      // All kept bits were ones: the significand becomes the next binade's 1.0.
+      w3 = 0x80000000;
+      e++;
+      if (e >= EMAX) return null;
+    }
+  }
+  return { v: new F80(s, e, w3, w2), flags: PE, up };
+}
+
+/** Whether `x` is +0 or -0. */
+function isZero(x: F80): boolean {
+  return x.e === 0 && x.hi === 0 && x.lo === 0;
+}
+
+/** A normal value rounded to the precision of `ctx` (x + 0, x - 0), with sign `s`. */
+function rounded(s: 0 | 1, x: F80, ctx: RoundCtx): Res | null {
+  return roundPack(s, x.hi, x.lo, 0, 0, x.e - BIAS - 127, ctx);
+}
+
+/** a * b for two normal operands, or a normal one and a zero; null for any other operands or a result that is not
+ * a normal register value. */
+export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
+  if (!normal(a) || !normal(b)) {
+    if ((isZero(a) && normal(b)) || (isZero(b) && normal(a))) return { v: zero((a.s ^ b.s) as 0 | 1), flags: 0, up: false };
+    return null;
+  }
+  // 22-bit digits (the top one 20 bits): each product is below 2^44 and each column's sum below 2^46, exact in a
+  // double; a column's carry is its floor times 2^-22 (a power of two: exact, and no division).
+  const a0 = a.lo & M22, a1 = (a.lo >>> 22) | ((a.hi & 0xfff) << 10), a2 = a.hi >>> 12;
+  const b0 = b.lo & M22, b1 = (b.lo >>> 22) | ((b.hi & 0xfff) << 10), b2 = b.hi >>> 12;
+  let c = a0 * b0;
+  let q = Math.floor(c * INV22);
+  const d0 = c - q * TWO22;
+  c = q + a0 * b1 + a1 * b0;
+  q = Math.floor(c * INV22);
+  const d1 = c - q * TWO22;
+  c = q + a0 * b2 + a1 * b1 + a2 * b0;
+  q = Math.floor(c * INV22);
+  const d2 = c - q * TWO22;
+  c = q + a1 * b2 + a2 * b1;
+  q = Math.floor(c * INV22);
+  const d3 = c - q * TWO22;
+  c = q + a2 * b2; // below 2^40: d4 (22 bits) and d5 (the rest)
+  q = Math.floor(c * INV22);
+  const d4 = c - q * TWO22;
+  const d5 = q;
+  // The 128 bits from the digits at bits 0, 22, 44, 66, 88 and 110.
+  let w0 = (d0 | (d1 << 22)) >>> 0;
+  let w1 = ((d1 >>> 10) | (d2 << 12)) >>> 0;
+  let w2 = ((d2 >>> 20) | (d3 << 2) | (d4 << 24)) >>> 0;
+  let w3 = ((d4 >>> 8) | (d5 << 14)) >>> 0;
+  // Both significands are in [2^63, 2^64): the product is in [2^126, 2^128).
+  let exp = a.e + b.e - 2 * (BIAS + 63);
+  if (w3 < 0x80000000) {
+    w3 = (w3 * 2 + (w2 >>> 31)) >>> 0;
+    w2 = ((w2 << 1) | (w1 >>> 31)) >>> 0;
+    w1 = ((w1 << 1) | (w0 >>> 31)) >>> 0;
+    w0 = (w0 << 1) >>> 0;
+    exp--;
+  }
+  return roundPack((a.s ^ b.s) as 0 | 1, w3, w2, w1, w0, exp, ctx);
+}
+
+/** a + b, or a - b with `sub`, for two normal operands, or a normal one and a zero; null for any other operands, an
+ * exact zero (its sign depends on RC) or a result that is not a normal register value. */
+export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null {
+  const sb = (sub ? b.s ^ 1 : b.s) as 0 | 1;
+  if (!normal(a) || !normal(b)) {
+    // A sum with zero (an accumulator's first step) is the other operand rounded to the precision.
+    if (isZero(b) && normal(a)) return rounded(a.s, a, ctx);
+    if (isZero(a) && normal(b)) return rounded(sb, b, ctx);
+    return null;
+  }
+  // x: the operand of the larger exponent (of the larger magnitude when they are equal), at the window's top.
+  let x = a, y = b, sx = a.s, sy = sb;
+  if (b.e > a.e || (b.e === a.e && (b.hi > a.hi || (b.hi === a.hi && b.lo > a.lo)))) {
+    x = b; y = a; sx = sb; sy = a.s;
+  }
+  const d = x.e - y.e;
+  // y shifted right by d under x's top: words y3..y0. Bits shifted out of the window need no sticky bit while y's
+  // leading bit stays in it (d < 128): y then sets a bit in w1 or w0, far below the rounding point of every
+  // precision, so the result is inexact, off any halfway point, with or without them. Past the window y is only
+  // that sticky bit.
+  let y3 = 0, y2 = 0, y1 = 0, y0 = 0;
+  const r = d & 31;
+  const hr = r === 0 ? y.hi : y.hi >>> r; // JavaScript shifts count mod 32: a shift by 0 is written out
+  const mr = r === 0 ? y.lo : ((y.hi << (32 - r)) | (y.lo >>> r)) >>> 0;
+  const lr = r === 0 ? 0 : (y.lo << (32 - r)) >>> 0;
+  switch (d >>> 5) {
+    case 0: y3 = hr; y2 = mr; y1 = lr; break;
+    case 1: y2 = hr; y1 = mr; y0 = lr; break;
+    case 2: y1 = hr; y0 = mr; break;
+    case 3: y0 = hr; break;
+    default: y0 = 1;
+  }
+  let w3: number, w2: number, w1: number, w0: number;
+  let exp = x.e - BIAS - 127;
+  if (sx === sy) {
+    let t = y0; // x's low words are zero
+    w0 = t;
+    t = y1;
+    w1 = t;
+    t = x.lo + y2;
+    w2 = t % TWO32;
+    t = x.hi + y3 + (t >= TWO32 ? 1 : 0);
+    if (t >= TWO32) {
+      // A carry out of bit 127: one bit right.
+      t -= TWO32;
+      w0 = ((w0 >>> 1) | (w1 << 31)) >>> 0; // no bit lost: a carry needs d < 64, where w0 is y's low word shifted left
+      w1 = ((w1 >>> 1) | (w2 << 31)) >>> 0;
+      w2 = ((w2 >>> 1) | (t << 31)) >>> 0;
+      w3 = ((t >>> 1) | 0x80000000) >>> 0;
+      exp++;
+    } else w3 = t;
+  } else {
+    // x - y, x the larger: borrows from the top down.
+    let t = -y0;
+    let borrow = t < 0 ? 1 : 0;
+    w0 = t + borrow * TWO32;
+    t = -y1 - borrow;
+    borrow = t < 0 ? 1 : 0;
+    w1 = t + borrow * TWO32;
+    t = x.lo - y2 - borrow;
+    borrow = t < 0 ? 1 : 0;
+    w2 = t + borrow * TWO32;
+    w3 = x.hi - y3 - borrow;
+    if (w3 === 0 && w2 === 0 && w1 === 0 && w0 === 0) return null; // an exact zero: its sign is the general path's
+    // Normalise: whole words first (at most two, from cancelling operands of one exponent), then bits.
+    while (w3 === 0) {
+      w3 = w2; w2 = w1; w1 = w0; w0 = 0;
+      exp -= 32;
+    }
+    const k = Math.clz32(w3);
+    if (k !== 0) {
+      w3 = ((w3 << k) | (w2 >>> (32 - k))) >>> 0;
+      w2 = ((w2 << k) | (w1 >>> (32 - k))) >>> 0;
+      w1 = ((w1 << k) | (w0 >>> (32 - k))) >>> 0;
+      w0 = (w0 << k) >>> 0;
+      exp -= k;
+    }
+  }
+  return roundPack(sx, w3, w2, w1, w0, exp, ctx);
+}
+
+/** The 64-bit significand of `x` as 22-bit digits, least significant first (the top one 20 bits). */
+function digits22(x: F80): [number, number, number] {
+  return [x.lo & M22, (x.lo >>> 22) | ((x.hi & 0xfff) << 10), x.hi >>> 12];
+}
+
+/**
+ * One step of the long division: with R (< B) in digits r0..r2, q = floor(R * 2^22 / B) and R * 2^22 - q * B, written
+ * back into `r`. The estimate from doubles is at most one off either way (both approximations are good to 2^-52 and q
+ * is below 2^23), and the exact remainder, in signed digits, corrects it.
+ */
+function divStep(r: number[], b: readonly [number, number, number], bd: number): number {
+  // T = R * 2^22: digits 0, r0, r1, r2 (at the first step R is the dividend, below 2B, and q has 23 bits).
+  const rd = ((r[2]! * TWO22 + r[1]!) * TWO22 + r[0]!) * TWO22;
+  let q = Math.floor(rd / bd);
+  const t0 = 0, t1 = r[0]!, t2 = r[1]!, t3 = r[2]!;
+  for (;;) {
+    // T - q * B in digits with signed carries (each term below 2^46 in magnitude: exact).
+    let c = t0 - q * b[0];
+    let k = Math.floor(c * INV22);
+    const n0 = c - k * TWO22;
+    c = t1 - q * b[1] + k;
+    k = Math.floor(c * INV22);
+    const n1 = c - k * TWO22;
+    c = t2 - q * b[2] + k;
+    k = Math.floor(c * INV22);
+    const n2 = c - k * TWO22;
+    const top = t3 + k; // the remainder's digit 3: 0 when 0 <= remainder < 2^66
+    if (top < 0) {
+      q--; // the estimate was one too many
+      continue;
+    }
+    // A remainder at or above B (top digit set, or not below B digit by digit): one more.
+    if (top > 0 || n2 > b[2] || (n2 === b[2] && (n1 > b[1] || (n1 === b[1] && n0 >= b[0])))) {
+      q++;
+      continue;
+    }
+    r[0] = n0;
+    r[1] = n1;
+    r[2] = n2;
+    return q;
+  }
+}
+
+/** a / b for two normal operands, or a zero divided by a normal one; null for any other operands (a zero divisor
+ * included) or a result that is not a normal register value. */
+export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
+  const s = (a.s ^ b.s) as 0 | 1;
+  if (!normal(b)) return null;
+  if (!normal(a)) return isZero(a) ? { v: zero(s), flags: 0, up: false } : null;
+  // Q = floor(A * 2^66 / B) in three 22-bit steps (A/B is in (1/2, 2): Q has 66 or 67 bits), with the remainder.
+  const bDigits = digits22(b);
+  const bd = b.hi * TWO32 + b.lo;
+  const r = digits22(a);
+  const q1 = divStep(r, bDigits, bd);
+  const q2 = divStep(r, bDigits, bd);
+  const q3 = divStep(r, bDigits, bd);
+  const sticky = r[0] !== 0 || r[1] !== 0 || r[2] !== 0 ? 1 : 0;
+  // Q's bits as words u2:u1:u0, then shifted up so that its leading bit is bit 127, the remainder jammed below.
+  const u0 = (q3 | (q2 << 22)) >>> 0;
+  const u1 = ((q2 >>> 10) | (q1 << 12)) >>> 0;
+  const u2 = q1 >>> 20;
+  const rs = u2 >= 4 ? 3 : 2; // 67 bits or 66
+  const w3 = ((u2 << (32 - rs)) | (u1 >>> rs)) >>> 0;
+  const w2 = ((u1 << (32 - rs)) | (u0 >>> rs)) >>> 0;
+  const w1 = (u0 << (32 - rs)) >>> 0;
+  // a / b = (Q + rem/B) * 2^(a.e - b.e - 66), and W = Q * 2^(64 - rs).
+  return roundPack(s, w3, w2, w1, sticky, a.e - b.e - 130 + rs, ctx);
+}
