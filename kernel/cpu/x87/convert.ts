@@ -118,36 +118,39 @@ export function toF64(x: F80, rc: number, unmasked: number): Stored {
   return { bits: (BigInt(r.w1 >>> 0) << 32n) | BigInt(r.w0 >>> 0), flags: r.flags, up: r.up };
 }
 
-/** toF64 as the words FST m64 writes: a value that stays a normal double is rounded in Numbers (normalToF64),
- * any other through storeIeee. */
+/** toF64 as the words FST m64 writes: a value that stays a normal double is rounded in Numbers (normalToF64), a
+ * zero is its sign, any other goes through storeIeee. */
 export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
   const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
   if (top >= -1022 && top <= 1022 && x.hi >= 0x80000000) return normalToF64(x.s, top, x.hi, x.lo, rc);
+  if (x.e === 0 && x.hi === 0 && x.lo === 0) return { w0: 0, w1: x.s === 1 ? 0x80000000 | 0 : 0, flags: 0, up: false };
   const r = storeIeee(x, DOUBLE, 11, rc, unmasked);
   return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
 
 /** toF64 of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
- * roundValue and packIeee give, from the significand's 32-bit halves, the 53 kept bits and the 11 rounded off
- * in Numbers (bench-flops stores a double every few instructions). */
+ * roundValue and packIeee give, from the significand's 32-bit halves in 32-bit integer operations: the 53 kept bits
+ * are the fraction's 52 under the exponent field, the 11 below them decide the rounding (bench-flops stores a
+ * double every few instructions). */
 function normalToF64(s: 0 | 1, top: number, hi: number, lo: number, rc: number): StoredF64 {
-  let q = hi * 2097152 + Math.floor(lo / 2048); // m >> 11: 53 bits, exact in a double
-  const rem = lo % 2048;
+  let w0 = ((hi << 21) | (lo >>> 11)) >>> 0; // the kept bits' low 32
+  let w1 = (s << 31) | ((top + 1023) << 20) | ((hi >>> 11) & 0xfffff); // sign, exponent field, the fraction's top 20
+  const rem = lo & 0x7ff;
   let up = false;
   if (rem !== 0) {
     switch (rc) {
-      case RC_NEAR: up = rem > 1024 || (rem === 1024 && q % 2 === 1); break;
+      case RC_NEAR: up = rem > 0x400 || (rem === 0x400 && (w0 & 1) === 1); break;
       case RC_DOWN: up = s === 1; break;
       case RC_UP: up = s === 0; break;
       default: up = false;
     }
   }
-  if (up) q += 1;
-  // A carry out of the 53 bits (q = 2^53) makes the fraction 2^52, which adds one to the exponent field: the next
-  // binade, as packIeee has it.
-  const frac = q - 2 ** 52;
-  const w1 = s * 0x80000000 + (top + 1023) * 0x100000 + Math.floor(frac / 0x100000000);
-  return { w0: frac % 0x100000000 | 0, w1: w1 | 0, flags: rem !== 0 ? PE : 0, up };
+  if (up) {
+    // A carry out of the fraction adds one to the exponent field: the next binade, as packIeee has it.
+    w0 = (w0 + 1) >>> 0;
+    if (w0 === 0) w1 += 1;
+  }
+  return { w0: w0 | 0, w1: w1 | 0, flags: rem !== 0 ? PE : 0, up };
 }
 
 /** Rounds a finite value to an integer under `rc`. */
