@@ -11,13 +11,19 @@ import { ALU_HELPERS, everyMember, FLAG_HELPERS, MEMORY_ACCESSORS, type RuntimeM
 /** CPU members generated code may call or read without the CPU looking at the general registers: memory
  * accessors (a fault they throw goes through the block's handler, which stores the locals first), flag and ALU
  * helpers (an ALU helper's operands are its arguments), IN and OUT (devices never see the registers: a hypercall or
- * stop is handled after the block returns; a served port tells an IN from an INS by Cpu.insElement, not by EDI) and
- * block bookkeeping. */
+ * stop is handled after the block returns; a served port tells an IN from an INS by Cpu.insElement, not by EDI),
+ * block bookkeeping, and the x87 with what its instructions read (CR0, the selectors of the last instruction and
+ * operand): the FPU holds no reference to the registers (x87/), and FNSTSW AX writes EAX in its fragment's own
+ * text. An x87 call handed the CPU itself (FLDENV, FNSAVE, FXSAVE...) stays opaque: see opaqueWrites. */
 const REGISTER_BLIND = new Set<string>([
   ...MEMORY_ACCESSORS, "segChk", "tlbR", "tlbW", "m8", "m32",
   "eip", "fl", "fK", "fA", "fB", "fR", "fC", "left", "instructions", "brk", "fi", "openShadow",
   ...FLAG_HELPERS, ...ALU_HELPERS, "cli", "sti", "ioInAt", "ioOutAt", "pushfValue", "popfValue",
+  "x87", "cr0", "segSel",
 ] satisfies RuntimeMember[]);
+
+/** A call that passes the CPU object itself (`f(s, ...)`): the callee may reach anything, registers included. */
+const PASSES_CPU = /[(,]\s*s\s*[,)]/;
 
 const ESP = 4;
 /** Helpers that read the registers but write none but ESP (the stack helpers): after one, only ESP and
@@ -34,6 +40,7 @@ const REG_WRITE = /(?<![\w$.])r\[([0-7])\]\s*=(?!=)/g;
  * or null when the code is not opaque: it calls only register-blind members, and its own register
  * elements can be renamed. */
 export function opaqueWrites(code: string): readonly number[] | null {
+  if (PASSES_CPU.test(code)) return ALL;
   let espOnly = false;
   const blind = everyMember(code, (name) => {
     if (REGISTER_BLIND.has(name)) return true;
