@@ -44,21 +44,25 @@ function memForm(c: Ctx, op: number, m: ModRm): Out {
   const h = (wait = true, control = false): string => head(c, op, m, wait, control);
   const rd = (bytes: number): string => `const ea = ${lin(c, m, bytes, false)};`;
   const wr = (bytes: number): string => `const ea = ${lin(c, m, bytes, true)};`;
-  const w2 = "s.wr32(ea, x.w0); s.wr32((ea + 4) | 0, x.w1);";
+  // 32-bit halves through the block's inline accesses (rdExpr/wrStmt: a RAM page in the TLB is read or written at
+  // once, anything else calls s.rd32/s.wr32); 16- and 8-bit parts call the accessors.
+  const lo = c.rd(32, "ea");
+  const hi = c.rd(32, "((ea + 4) | 0)");
+  const w2 = `${c.wr(32, "ea", "x.w0")} ${c.wr(32, "((ea + 4) | 0)", "x.w1")}`;
   const pop = (p: boolean): string => (p ? " x.pop();" : "");
   const arith = (load: string, com: string): Out => {
     if (r === 2 || r === 3) return out(`${h()} ${com.replace("$P", String(r - 2))}`, "x87arith");
     return out(`${h()} ${load.replace("$O", String(r))}`, ARITH_CLS[r]!);
   };
   switch (op) {
-    case 0xd8: return arith(`${rd(4)} x.arF32($O, s.rd32(ea));`, `${rd(4)} x.comF32(s.rd32(ea), $P);`);
-    case 0xdc: return arith(`${rd(8)} x.arF64($O, s.rd32(ea), s.rd32((ea + 4) | 0));`, `${rd(8)} x.comF64(s.rd32(ea), s.rd32((ea + 4) | 0), $P);`);
-    case 0xda: return arith(`${rd(4)} x.arI32($O, s.rd32(ea));`, `${rd(4)} x.comI32(s.rd32(ea), $P);`);
+    case 0xd8: return arith(`${rd(4)} x.arF32($O, ${lo});`, `${rd(4)} x.comF32(${lo}, $P);`);
+    case 0xdc: return arith(`${rd(8)} x.arF64($O, ${lo}, ${hi});`, `${rd(8)} x.comF64(${lo}, ${hi}, $P);`);
+    case 0xda: return arith(`${rd(4)} x.arI32($O, ${lo});`, `${rd(4)} x.comI32(${lo}, $P);`);
     case 0xde: return arith(`${rd(2)} x.arI16($O, s.rd16(ea));`, `${rd(2)} x.comI16(s.rd16(ea), $P);`);
     case 0xd9:
       switch (r) {
-        case 0: return out(`${h()} ${rd(4)} x.ldF32(s.rd32(ea));`, "x87mem");
-        case 2: case 3: return out(`${h()} ${wr(4)} if (x.stF32()) { s.wr32(ea, x.w0);${pop(r === 3)} }`, "x87mem");
+        case 0: return out(`${h()} ${rd(4)} x.ldF32(${lo});`, "x87mem");
+        case 2: case 3: return out(`${h()} ${wr(4)} if (x.stF32()) { ${c.wr(32, "ea", "x.w0")}${pop(r === 3)} }`, "x87mem");
         case 4: return out(`${h(true, true)} ${rd(c.o32 ? 28 : 14)} x.fldenv(s, ea, ${c.o32});`, "x87ctl");
         case 5: return out(`${h(true, true)} ${rd(2)} x.fldcw(s.rd16(ea));`, "x87ctl");
         case 6: return out(`${h(false, true)} ${wr(c.o32 ? 28 : 14)} x.fnstenv(s, ea, ${c.o32});`, "x87ctl");
@@ -67,15 +71,15 @@ function memForm(c: Ctx, op: number, m: ModRm): Out {
       }
     case 0xdb:
       switch (r) {
-        case 0: return out(`${h()} ${rd(4)} x.ldI32(s.rd32(ea));`, "x87mem");
-        case 1: case 2: case 3: return out(`${h()} ${wr(4)} if (x.stInt(32, ${r === 1})) { s.wr32(ea, x.w0);${pop(r !== 2)} }`, "x87mem");
-        case 5: return out(`${h()} ${rd(10)} x.ldF80(s.rd32(ea), s.rd32((ea + 4) | 0), s.rd16((ea + 8) | 0));`, "x87mem");
+        case 0: return out(`${h()} ${rd(4)} x.ldI32(${lo});`, "x87mem");
+        case 1: case 2: case 3: return out(`${h()} ${wr(4)} if (x.stInt(32, ${r === 1})) { ${c.wr(32, "ea", "x.w0")}${pop(r !== 2)} }`, "x87mem");
+        case 5: return out(`${h()} ${rd(10)} x.ldF80(${lo}, ${hi}, s.rd16((ea + 8) | 0));`, "x87mem");
         case 7: return out(`${h()} ${wr(10)} if (x.stF80()) { ${w2} s.wr16((ea + 8) | 0, x.w2); x.pop(); }`, "x87mem");
         default: return x87Undef(c);
       }
     case 0xdd:
       switch (r) {
-        case 0: return out(`${h()} ${rd(8)} x.ldF64(s.rd32(ea), s.rd32((ea + 4) | 0));`, "x87mem");
+        case 0: return out(`${h()} ${rd(8)} x.ldF64(${lo}, ${hi});`, "x87mem");
         case 1: return out(`${h()} ${wr(8)} if (x.stInt(64, true)) { ${w2} x.pop(); }`, "x87mem");
         case 2: case 3: return out(`${h()} ${wr(8)} if (x.stF64()) { ${w2}${pop(r === 3)} }`, "x87mem");
         case 4: return out(`${h(true, true)} ${rd(c.o32 ? 108 : 94)} x.frstor(s, ea, ${c.o32});`, "x87ctl");
@@ -88,7 +92,7 @@ function memForm(c: Ctx, op: number, m: ModRm): Out {
         case 0: return out(`${h()} ${rd(2)} x.ldI16(s.rd16(ea));`, "x87mem");
         case 1: case 2: case 3: return out(`${h()} ${wr(2)} if (x.stInt(16, ${r === 1})) { s.wr16(ea, x.w0);${pop(r !== 2)} }`, "x87mem");
         case 4: return out(`${h()} ${rd(10)} const b = []; for (let k = 0; k < 10; k++) b.push(s.rd8((ea + k) | 0)); x.ldBcd(b);`, "x87mem");
-        case 5: return out(`${h()} ${rd(8)} x.ldI64(s.rd32(ea), s.rd32((ea + 4) | 0));`, "x87mem");
+        case 5: return out(`${h()} ${rd(8)} x.ldI64(${lo}, ${hi});`, "x87mem");
         case 6: return out(`${h()} ${wr(10)} if (x.stBcd()) { for (let k = 0; k < 10; k++) s.wr8((ea + k) | 0, x.bytes[k]); x.pop(); }`, "x87mem");
         case 7: return out(`${h()} ${wr(8)} if (x.stInt(64, false)) { ${w2} x.pop(); }`, "x87mem");
         default: return x87Undef(c);
