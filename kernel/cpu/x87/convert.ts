@@ -186,6 +186,51 @@ export function toInt(x: F80, bits: number, rc: number): Stored {
   return { bits: r.v & mask, flags: r.inexact ? PE : 0, up: r.up };
 }
 
+/** A FIST result of at most 32 bits as the word to write, with its flags. */
+export interface StoredInt {
+  w0: number;
+  flags: number;
+  up: boolean;
+}
+
+/** toInt to 16 or 32 bits for a zero or a normal value below 2^31 in magnitude, in Numbers from the significand's
+ * halves (a C cast of a double to int is FISTP m32); null for any other value, which toInt then takes. */
+export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null {
+  const top = x.e - BIAS;
+  if (x.e === 0 && x.hi === 0 && x.lo === 0) return { w0: 0, flags: 0, up: false };
+  if (x.e === 0 || top > 30 || x.hi < 0x80000000) return null;
+  // q: the integer part; cmp: the fraction against one half (-1 below, 0 equal, 1 above); the fraction is not zero
+  // when `inexact`.
+  let q: number;
+  let cmp: number;
+  let inexact: boolean;
+  if (top < 0) {
+    q = 0;
+    inexact = true;
+    cmp = top < -1 ? -1 : x.hi === 0x80000000 && x.lo === 0 ? 0 : 1;
+  } else {
+    const k = 31 - top; // fraction bits in hi (1..31); all of lo is fraction
+    q = x.hi >>> k;
+    const rem = x.hi & ((1 << k) - 1);
+    const half = 1 << (k - 1);
+    inexact = rem !== 0 || x.lo !== 0;
+    cmp = rem > half || (rem === half && x.lo !== 0) ? 1 : rem === half ? 0 : -1;
+  }
+  let up = false;
+  if (inexact) {
+    switch (rc) {
+      case RC_NEAR: up = cmp > 0 || (cmp === 0 && (q & 1) === 1); break;
+      case RC_DOWN: up = x.s === 1; break;
+      case RC_UP: up = x.s === 0; break;
+      default: up = false;
+    }
+  }
+  const v = x.s === 1 ? -(q + (up ? 1 : 0)) : q + (up ? 1 : 0);
+  const limit = bits === 32 ? 2147483648 : 32768;
+  if (v >= limit || v < -limit) return { w0: bits === 32 ? -2147483648 : 0x8000, flags: IE, up: false };
+  return { w0: bits === 32 ? v | 0 : v & 0xffff, flags: inexact ? PE : 0, up };
+}
+
 /** FRNDINT: the value rounded to an integer, in the register format. */
 export function roundInt(x: F80, rc: number): Res {
   const c = classify(x);

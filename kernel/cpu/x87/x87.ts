@@ -4,7 +4,7 @@
 import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
-import { fromBcd, fromF32, fromF64, fromInt, fromInt32, toBcd, toF32, toF64Words, toInt } from "./convert";
+import { fromBcd, fromF32, fromF64, fromInt, fromInt32, toBcd, toF32, toF64Words, toInt, toSmallInt } from "./convert";
 import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
@@ -145,7 +145,14 @@ export class X87 extends X87State {
   stInt(bits: number, chop: boolean): boolean {
     const x = this.storeSrc();
     if (x === null) return false;
-    const r = toInt(x, bits, chop ? 3 : this.ctx().rc);
+    const rc = chop ? 3 : this.ctx().rc;
+    const small = bits === 64 ? null : toSmallInt(x, bits === 16 ? 16 : 32, rc);
+    if (small !== null) {
+      this.w0 = small.w0;
+      this.w1 = 0;
+      return this.commitStore(small.flags, small.up);
+    }
+    const r = toInt(x, bits, rc);
     this.w0 = Number(r.bits & 0xffffffffn) | 0;
     this.w1 = Number(r.bits >> 32n) | 0;
     return this.commitStore(r.flags, r.up);

@@ -1,9 +1,10 @@
 // The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64 for values that stay
-// normal doubles, f80.ts bitLen) against slower references: the general rounding path (round.ts roundValue and
-// packIeee, which the recorded vectors check), JavaScript's own double conversion and toString(2). The recorded
-// vectors hold few exact halfway cases and directed-rounding stores, so these tests sweep them on purpose.
+// normal doubles, fromInt32 and toSmallInt for FILD and FIST of up to 32 bits, f80.ts bitLen) against slower
+// references: the general paths (round.ts roundValue and packIeee, convert.ts fromInt and toInt, which the recorded
+// vectors check), JavaScript's own double conversion and toString(2). The recorded vectors hold few exact halfway
+// cases and directed-rounding stores, so these tests sweep them on purpose.
 import { expect } from "chai";
-import { fromF32, fromF64, toF64 } from "../../../../kernel/cpu/x87/convert";
+import { fromF32, fromF64, fromInt, fromInt32, toF64, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
 import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
@@ -94,6 +95,43 @@ describe("kernel/cpu/x87 fast paths", () => {
         expect(plain(fromF32(hi))).to.deep.equal({ v: toHex(f80((hi >>> 31) as 0 | 1, ex32 - 127 + BIAS, INT_BIT | (BigInt(hi & 0x7fffff) << 40n))), flags: 0, up: false });
       }
     }
+  });
+
+  it("FILD's fromInt32 and FIST's toSmallInt equal the general conversions, limits and halfway cases included", () => {
+    const next = rng(0x1f15);
+    const ints = [0, 1, -1, 2, -2, 32767, -32768, 32768, -32769, 2147483647, -2147483648, 12345, -987654];
+    for (let i = 0; i < 2000; i++) ints.push(next() | 0, (next() % 70000) - 35000);
+    for (const v of ints) expect(toHex(fromInt32(v)), String(v)).to.equal(toHex(fromInt(BigInt(v))));
+    // Values from 1/8 up to 2^31 in magnitude, with fractions of one half exactly, just below and just above it.
+    const values: F80[] = [f80(0, 0, 0n), f80(1, 0, 0n)];
+    for (let i = 0; i < 4000; i++) {
+      const top = (next() % 35) - 3;
+      let m = (BigInt(next()) << 32n) | BigInt(next()) | INT_BIT;
+      if (i % 3 === 0 && top >= 0 && top < 62) {
+        const frac = 63n - BigInt(top); // the half's bit is frac - 1
+        m = ((m >> frac) << frac) | (1n << (frac - 1n));
+        if (i % 2 === 0) m += BigInt(next() % 3) - 1n;
+      }
+      values.push(f80((i & 1) as 0 | 1, BIAS + top, m));
+    }
+    for (const v of [2147483647.5, -2147483648.5, -2147483647.5, 32767.5, -32768.5, 32768, -32768, 0.5, -0.5, 1.5, 2.5]) {
+      const w = new DataView(new ArrayBuffer(8));
+      w.setFloat64(0, v, true);
+      values.push(fromF64(w.getUint32(0, true), w.getUint32(4, true)).v);
+    }
+    let answered = 0;
+    for (const x of values) {
+      for (const bits of [16, 32] as const) {
+        for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
+          const got = toSmallInt(x, bits, rc);
+          if (got === null) continue;
+          answered++;
+          const want = toInt(x, bits, rc);
+          expect(got, `${toHex(x)} to ${bits} bits, rc ${rc}`).to.deep.equal({ w0: Number(want.bits) | 0, flags: want.flags, up: want.up });
+        }
+      }
+    }
+    expect(answered).to.be.greaterThan(values.length * 8 * 0.8);
   });
 
   it("bitLen equals the length of the binary digits, up to thousands of bits", () => {
