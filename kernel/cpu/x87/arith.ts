@@ -2,7 +2,7 @@
 // register values, with the special cases of SDM vol. 1 §4.9 and §8.5: NaN propagation, invalid
 // operations, denormal operands, division by zero. Pure: values and a rounding context in, result out.
 import { BIAS, bitLen, classify, Cls, F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, QUIET_BIT, zero } from "./f80";
-import { fastAdd, fastDiv, fastMul } from "./fast-arith";
+import { fastAdd, fastDiv, fastMul, fastSqrt } from "./fast-arith";
 import { extFormat, type Format, packExt, roundValue } from "./round";
 import { DE, IE, OE, RC_DOWN, UE, ZE } from "./status";
 
@@ -176,7 +176,13 @@ export function isqrt(n: bigint): bigint {
   return x;
 }
 
+/** The square root: fast-arith.ts's Numbers where they answer, else the general path. */
 export function sqrt(a: F80, ctx: RoundCtx): Res {
+  return fastSqrt(a, ctx) ?? sqrtGeneral(a, ctx);
+}
+
+/** The square root in bigints, for every operand class: the reference fastSqrt is tested against. */
+export function sqrtGeneral(a: F80, ctx: RoundCtx): Res {
   const ca = classify(a);
   if (ca === Cls.Unsupported) return invalid();
   if (isNaN80(ca)) return res(quiet(a), ca === Cls.SNaN ? IE : 0);

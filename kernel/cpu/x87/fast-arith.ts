@@ -11,6 +11,10 @@ const TWO32 = 4294967296;
 const M22 = 0x3fffff;
 const TWO22 = 4194304;
 const INV22 = 1 / TWO22;
+const INV44 = INV22 * INV22;
+const INV66 = INV44 * INV22;
+const TWO69 = 2 ** 69;
+const TWO70 = 2 ** 70;
 
 /** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
 function normal(x: F80): boolean {
@@ -225,14 +229,15 @@ function digits22(x: F80): [number, number, number] {
 /**
  * One step of the long division: with R (< B) in digits r0..r2, q = floor(R * 2^22 / B) and R * 2^22 - q * B, written
  * back into `r`. The estimate from doubles is at most one off either way (both approximations are good to 2^-52 and q
- * is below 2^23), and the exact remainder, in signed digits, corrects it.
+ * is below 2^23), and the exact remainder, in signed digits, corrects it; -1 if it did not settle in a few steps.
  */
 function divStep(r: number[], b: readonly [number, number, number], bd: number): number {
   // T = R * 2^22: digits 0, r0, r1, r2 (at the first step R is the dividend, below 2B, and q has 23 bits).
   const rd = ((r[2]! * TWO22 + r[1]!) * TWO22 + r[0]!) * TWO22;
   let q = Math.floor(rd / bd);
   const t0 = 0, t1 = r[0]!, t2 = r[1]!, t3 = r[2]!;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
+    if (tries === 4) return -1; // the estimate is one off at most: a bound, not a case (fastDiv gives up)
     // T - q * B in digits with signed carries (each term below 2^46 in magnitude: exact).
     let c = t0 - q * b[0];
     let k = Math.floor(c * INV22);
@@ -273,6 +278,7 @@ export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
   const q1 = divStep(r, bDigits, bd);
   const q2 = divStep(r, bDigits, bd);
   const q3 = divStep(r, bDigits, bd);
+  if (q1 < 0 || q2 < 0 || q3 < 0) return null;
   const sticky = r[0] !== 0 || r[1] !== 0 || r[2] !== 0 ? 1 : 0;
   // Q's bits as words u2:u1:u0, then shifted up so that its leading bit is bit 127, the remainder jammed below.
   const u0 = (q3 | (q2 << 22)) >>> 0;
@@ -284,4 +290,102 @@ export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
   const w1 = (u0 << (32 - rs)) >>> 0;
   // a / b = (Q + rem/B) * 2^(a.e - b.e - 66), and W = Q * 2^(64 - rs).
   return roundPack(s, w3, w2, w1, sticky, a.e - b.e - 130 + rs, ctx);
+}
+
+// Scratch digits of fastSqrt (22-bit, least significant first): the root R and the remainder N - R^2. Module
+// arrays rather than new ones per call; fastSqrt is not reentrant and fills them before reading them.
+const ROOT = new Float64Array(4);
+const REM = new Float64Array(7);
+
+/** Adds a small integer to ROOT, carrying. */
+function rootAdd(d: number): void {
+  let c = d;
+  for (let i = 0; i < 4; i++) {
+    const v = ROOT[i]! + c;
+    c = Math.floor(v * INV22);
+    ROOT[i] = v - c * TWO22;
+  }
+}
+
+/** REM = N - ROOT^2 for N's digits 3..6 (digits 0..2 are zero); returns the final carry, negative when N < R^2.
+ * Each column of the square is below 2^47: exact. */
+function remainder(n3: number, n4: number, n5: number, n6: number): number {
+  const r0 = ROOT[0]!, r1 = ROOT[1]!, r2 = ROOT[2]!, r3 = ROOT[3]!;
+  let c = -(r0 * r0);
+  let k = Math.floor(c * INV22);
+  REM[0] = c - k * TWO22;
+  c = k - 2 * r0 * r1;
+  k = Math.floor(c * INV22);
+  REM[1] = c - k * TWO22;
+  c = k - 2 * r0 * r2 - r1 * r1;
+  k = Math.floor(c * INV22);
+  REM[2] = c - k * TWO22;
+  c = k + n3 - 2 * (r0 * r3 + r1 * r2);
+  k = Math.floor(c * INV22);
+  REM[3] = c - k * TWO22;
+  c = k + n4 - 2 * r1 * r3 - r2 * r2;
+  k = Math.floor(c * INV22);
+  REM[4] = c - k * TWO22;
+  c = k + n5 - 2 * r2 * r3;
+  k = Math.floor(c * INV22);
+  REM[5] = c - k * TWO22;
+  c = k + n6 - r3 * r3;
+  k = Math.floor(c * INV22);
+  REM[6] = c - k * TWO22;
+  return k;
+}
+
+/** Whether REM (not negative) exceeds 2 * ROOT: then ROOT is below floor(sqrt(N)). */
+function remainderAboveTwiceRoot(): boolean {
+  let k = 0;
+  for (let i = 0; i < 7; i++) {
+    const c = REM[i]! - (i < 4 ? 2 * ROOT[i]! : 0) - (i === 0 ? 1 : 0) + k;
+    k = Math.floor(c * INV22);
+  }
+  return k >= 0;
+}
+
+/**
+ * The square root of a positive normal operand; null for any other (zeros, negatives, denormals, specials), which
+ * the general path takes. R = floor(sqrt(N)), N = M * 2^t (t = 69 or 70, making the exponent even), has 67 bits:
+ * a double's square root of N less 2^16 is below it (the double is good to 2^15), one Newton step from there in
+ * exact digit arithmetic lands within one of R, and the exact remainder N - R^2 settles it and gives the sticky bit.
+ */
+export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
+  if (a.s !== 0 || !normal(a)) return null;
+  const top = a.e - BIAS; // value = M * 2^(top - 63)
+  const odd = ((top - 63 - 69) & 1) !== 0;
+  const t = odd ? 70 : 69;
+  const u = t - 66;
+  // N's 22-bit digits: three zero digits (2^66), then M << u.
+  const hi = a.hi, lo = a.lo;
+  const n3 = (lo << u) & M22, n4 = ((lo >>> (22 - u)) | (hi << (10 + u))) & M22, n5 = (hi >>> (12 - u)) & M22, n6 = hi >>> (34 - u);
+  const s0 = Math.sqrt((hi * TWO32 + lo) * (odd ? TWO70 : TWO69)) - 65536; // below sqrt(N), a multiple of 2^14
+  const q1 = Math.floor(s0 * INV22), q2 = Math.floor(s0 * INV44), q3 = Math.floor(s0 * INV66);
+  ROOT[0] = s0 - q1 * TWO22;
+  ROOT[1] = q1 - q2 * TWO22;
+  ROOT[2] = q2 - q3 * TWO22;
+  ROOT[3] = q3;
+  remainder(n3, n4, n5, n6); // N - R0^2: positive, below 2^86
+  let dd = 0;
+  for (let i = 6; i >= 0; i--) dd = dd * TWO22 + REM[i]!;
+  rootAdd(Math.floor(dd / (2 * s0)));
+  // Now within one of R: settle on 0 <= N - R^2 <= 2R (a few steps at most; past them the general path answers).
+  for (let tries = 0; ; tries++) {
+    if (tries === 4) return null;
+    if (remainder(n3, n4, n5, n6) < 0) rootAdd(-1);
+    else if (remainderAboveTwiceRoot()) rootAdd(1);
+    else break;
+  }
+  const sticky = REM[0] !== 0 || REM[1] !== 0 || REM[2] !== 0 || REM[3] !== 0 || REM[4] !== 0 || REM[5] !== 0 || REM[6] !== 0 ? 1 : 0;
+  // R (bit 66 its leading bit) as words, shifted up to bit 127, the sticky bit below.
+  const r0 = ROOT[0]!, r1 = ROOT[1]!, r2 = ROOT[2]!, r3 = ROOT[3]!;
+  const u0 = (r0 | (r1 << 22)) >>> 0;
+  const u1 = ((r1 >>> 10) | (r2 << 12)) >>> 0;
+  const u2 = (r2 >>> 20) | (r3 << 2);
+  const w3 = ((u2 << 29) | (u1 >>> 3)) >>> 0;
+  const w2 = ((u1 << 29) | (u0 >>> 3)) >>> 0;
+  const w1 = (u0 << 29) >>> 0;
+  // sqrt(value) = (R + frac) * 2^((top - 63 - t) / 2), and W = R * 2^61.
+  return roundPack(0, w3, w2, w1, sticky, (top - 63 - t) / 2 - 61, ctx);
 }

@@ -1,11 +1,11 @@
-// fast-arith.ts's add, subtract, multiply and divide in Numbers against arith.ts's general paths in bigints, for
+// fast-arith.ts's add, subtract, multiply, divide and square root in Numbers against arith.ts's general paths in bigints, for
 // seeded operands chosen where rounding is hard: halfway and near-halfway significands, all-ones significands
 // that carry into the next binade, operands of one exponent that cancel, and exponent gaps around the word
 // boundaries of the shift (32, 64, 96, 128), in every precision (PC) and rounding mode (RC).
 import { expect } from "chai";
-import { addGeneral, divGeneral, type Res, type RoundCtx, mulGeneral } from "../../../../kernel/cpu/x87/arith";
+import { addGeneral, divGeneral, type Res, type RoundCtx, mulGeneral, sqrtGeneral } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, EMAX, F80, toHex } from "../../../../kernel/cpu/x87/f80";
-import { fastAdd, fastDiv, fastMul } from "../../../../kernel/cpu/x87/fast-arith";
+import { fastAdd, fastDiv, fastMul, fastSqrt } from "../../../../kernel/cpu/x87/fast-arith";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 
 /** A seeded 32-bit generator (xorshift32): the same operands on every run. */
@@ -125,6 +125,31 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
       }
     }
     expect(answered).to.equal(cases);
+  });
+
+  it("takes square roots as the general path does, exact squares and their neighbours included", () => {
+    const next = rng(0x5a7e);
+    let answered = 0;
+    let cases = 0;
+    for (let i = 0; i < 6000; i++) {
+      let [h, l] = halves(next, next());
+      if (i % 3 === 0) {
+        // A square (of up to 32 bits) or one unit off it, normalised: the root is exact or barely inexact when the
+        // exponent's parity matches the shift (half of them).
+        const k = BigInt((next() | 1) >>> 0) + 2n; // odd, at least 3: k * k - 1 is not zero
+        let sq = k * k + (i % 2 === 0 ? 0n : BigInt(next() % 3) - 1n);
+        while (sq < 1n << 63n) sq <<= 1n;
+        [h, l] = [Number(sq >> 32n), Number(sq & 0xffffffffn)];
+      }
+      const a = new F80(0, 1 + (next() % (EMAX - 1)), h, l);
+      for (const ctx of CTXS) {
+        cases++;
+        if (same(fastSqrt(a, ctx), sqrtGeneral(a, ctx), `sqrt ${toHex(a)} pc ${ctx.prec} rc ${ctx.rc}`)) answered++;
+      }
+    }
+    expect(answered).to.equal(cases);
+    expect(fastSqrt(new F80(1, BIAS, 0x80000000, 0), CTXS[0]!), "a negative operand").to.equal(null);
+    expect(fastSqrt(new F80(0, 0, 0, 0), CTXS[0]!), "zero").to.equal(null);
   });
 
   it("adds, multiplies and divides a normal value and a zero as the general path does", () => {
