@@ -10,7 +10,8 @@ import { DEFAULT_CLOCK_HZ, DEFAULT_COST_MODEL } from "../kernel/cpu/cost-model";
 import { CPU_BENCH_MANIFEST, measureCpuGuest, mipsOf, timeInEmulator, type CpuBenchRow as Row } from "../kernel/bench/cpu-bench";
 import { firstRunFigure, type FirstRunFigure, type FirstRunSample } from "../kernel/bench/first-run";
 import { imagePath, readManifest, type GuestImageSpec } from "../kernel/bench/guest-manifest";
-import { BASELINE_COMMAND_LINE, qemuMips, qemuVersion, timeUnderQemu } from "../kernel/bench/qemu-reference";
+import { qemuVersion } from "../kernel/bench/qemu-machine";
+import { BASELINE_COMMAND_LINE, qemuMips, timeUnderQemu } from "../kernel/bench/qemu-reference";
 import { median } from "../kernel/bench/stats";
 import { applyDevSwitches } from "../kernel/cli/dev-switches";
 

@@ -4,36 +4,11 @@
 // bench's iterations minus host time of the same guest with iters=1 (boot, firmware, exit alike), over the
 // instructions between those two runs as apexvisor counts them (the same code runs the same instructions).
 import { spawnSync } from "child_process";
+import { QEMU_I386, QEMU_SUCCESS_EXIT, qemuArgs, serialFile } from "./qemu-machine";
 import { median } from "./stats";
-
-/** The QEMU binary used (looked up on PATH). */
-export const QEMU_I386 = "qemu-system-i386";
 
 /** The iteration count of the baseline run. */
 export const BASELINE_COMMAND_LINE = "iters=1";
-
-/** QEMU's version line, or undefined when it cannot be started here. */
-export function qemuVersion(): string | undefined {
-  const r = spawnSync(QEMU_I386, ["--version"], { encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0) return undefined;
-  return r.stdout.split("\n")[0]?.trim();
-}
-
-function args(elfPath: string, commandLine: string | undefined): string[] {
-  return [
-    "-nodefaults",
-    "-machine", "isapc", // no PCI: COM1 and the exit port are all the guests use
-    "-cpu", "pentium3", // the guests are built for i686 (cmov)
-    "-accel", "tcg",
-    "-m", "16",
-    "-kernel", elfPath,
-    "-serial", "stdio",
-    "-display", "none",
-    "-no-reboot",
-    "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-    ...(commandLine === undefined ? [] : ["-append", commandLine]),
-  ];
-}
 
 /** One QEMU run: host ms of the whole process, its serial output and whether it exited as the guest meant. */
 interface QemuRun {
@@ -42,14 +17,16 @@ interface QemuRun {
   readonly ok: boolean;
 }
 
-/** isa-debug-exit ends QEMU with (v << 1) | 1; a guest's rt_exit(0) writes v = 0. */
-const SUCCESS_EXIT = 1;
-
 function runOnce(elfPath: string, commandLine: string | undefined, timeoutMs: number): QemuRun {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(QEMU_I386, args(elfPath, commandLine), { timeout: timeoutMs, stdio: ["ignore", "pipe", "ignore"] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, stdout: r.stdout === null ? "" : r.stdout.toString("latin1"), ok: r.error === undefined && r.status === SUCCESS_EXIT };
+  const serial = serialFile();
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(QEMU_I386, qemuArgs(elfPath, serial.path, commandLine), { timeout: timeoutMs, stdio: "ignore" });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    return { ms, stdout: serial.read().toString("latin1"), ok: r.error === undefined && r.status === QEMU_SUCCESS_EXIT };
+  } finally {
+    serial.remove();
+  }
 }
 
 /** A guest timed under QEMU: median host ms of the full and the baseline runs, and what went wrong if anything. */
