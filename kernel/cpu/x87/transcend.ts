@@ -1,7 +1,8 @@
 // Transcendental x87 operations (FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1) evaluated
-// in BigInt fixed point with at least 200 bits beyond the result's leading bit, then rounded once to the
-// 64-bit register precision (PC does not apply: SDM vol. 1 §8.1.5.2). Arguments of sin/cos/tan are
-// reduced with a 512-bit pi. Hardware is not correctly rounded everywhere; differences are documented.
+// in BigInt fixed point, then rounded once to the 64-bit register precision (PC does not apply: SDM vol. 1
+// §8.1.5.2). Arguments of sin/cos/tan are reduced with a 512-bit pi. Each is evaluated first with 192 working
+// bits and kept when the value less and plus a generous error bound round alike (Ziv's test); otherwise again
+// with 512, as it always was before. Hardware is not correctly rounded everywhere; differences are documented.
 import { finish, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, ONE, zero } from "./f80";
 import { EXT64 } from "./round";
@@ -9,6 +10,39 @@ import { DE, IE, PE, ZE } from "./status";
 
 const W = 512n;
 const FONE = 1n << W;
+/** The working bits of the first evaluation, and a bound on its error in units of its last place: the series
+ * truncate every term and product once (a few thousand units over some fifty terms); 2^32 leaves room for any. */
+const FAST_W = 192n;
+const FAST_ERROR = 1n << 32n;
+
+/** The working bits of the evaluation under way (scaleFor, and the fixed scales of FPATAN and FYL2X). */
+let work = W;
+/** Whether the evaluation under way is the first: then its results are checked (unfix, finishScaled). */
+let checking = false;
+
+/** Thrown by a checked result that its error bound may round either way: the caller evaluates again with W. */
+class NotSettled {}
+const NOT_SETTLED = new NotSettled();
+
+/** Runs `evaluate` with FAST_W working bits, checked, and again with W when a result did not settle. */
+function twoStep<T>(evaluate: () => T): T {
+  work = FAST_W;
+  checking = true;
+  try {
+    return evaluate();
+  } catch (e) {
+    if (e !== NOT_SETTLED) throw e;
+  } finally {
+    work = W;
+    checking = false;
+  }
+  return evaluate();
+}
+
+/** Whether two rounded results are the same value, flags and C1. */
+function sameRes(a: Res, b: Res): boolean {
+  return a.v.s === b.v.s && a.v.e === b.v.e && a.v.hi === b.v.hi && a.v.lo === b.v.lo && a.flags === b.flags && a.up === b.up;
+}
 
 function atanhInv(n: bigint): bigint {
   let term = FONE / n, sum = 0n, k = 1n;
@@ -42,15 +76,34 @@ function fix(x: F80, p: bigint): bigint {
   return x.s ? -v : v;
 }
 
-function unfix(v: bigint, p: bigint, ctx: RoundCtx): Res {
+function unfixOnce(v: bigint, p: bigint, ctx: RoundCtx): Res {
   if (v === 0n) return res(zero(0));
   const s = v < 0n ? 1 : 0;
   return finish(s, s ? -v : v, -Number(p), true, { ...ctx, prec: 64 }, EXT64);
 }
 
+/** The fixed-point value v at scale 2^p rounded to the register format; in a checked evaluation, the rounding of
+ * v - FAST_ERROR and v + FAST_ERROR, which must agree. */
+function unfix(v: bigint, p: bigint, ctx: RoundCtx): Res {
+  if (!checking) return unfixOnce(v, p, ctx);
+  const lo = unfixOnce(v - FAST_ERROR, p, ctx);
+  if (!sameRes(lo, unfixOnce(v + FAST_ERROR, p, ctx))) throw NOT_SETTLED;
+  return lo;
+}
+
+/** finish of s * y * mag * 2^e2 (y exact, mag the fixed-point result); checked as unfix is. */
+function finishScaled(s: 0 | 1, y: bigint, mag: bigint, e2: number, sticky: boolean, ctx: RoundCtx): Res {
+  const c = { ...ctx, prec: 64 as const };
+  if (!checking) return finish(s, y * mag, e2, sticky, c, EXT64);
+  if (mag <= FAST_ERROR) throw NOT_SETTLED;
+  const lo = finish(s, y * (mag - FAST_ERROR), e2, true, c, EXT64);
+  if (!sameRes(lo, finish(s, y * (mag + FAST_ERROR), e2, true, c, EXT64))) throw NOT_SETTLED;
+  return lo;
+}
+
 /** Scale with ~200 bits below the leading bit of a value whose magnitude is about 2^top. */
 function scaleFor(top: number): bigint {
-  return W + BigInt(Math.max(0, -top));
+  return work + BigInt(Math.max(0, -top));
 }
 
 function topOf(x: F80): number {
@@ -128,6 +181,10 @@ export interface Trig {
 
 /** sin and cos of ST(0) together (FSIN, FCOS, FSINCOS, FPTAN use parts of it). */
 export function sincos(x: F80, ctx: RoundCtx): Trig | Res {
+  return twoStep(() => sincosAt(x, ctx));
+}
+
+function sincosAt(x: F80, ctx: RoundCtx): Trig | Res {
   const c = classify(x);
   if (c === Cls.Unsupported || c === Cls.Inf) return res(INDEFINITE, IE);
   if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
@@ -154,6 +211,10 @@ export function sincos(x: F80, ctx: RoundCtx): Trig | Res {
 }
 
 export function tan(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
+  return twoStep(() => tanAt(x, ctx));
+}
+
+function tanAt(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
   const c = classify(x);
   if (c === Cls.Unsupported || c === Cls.Inf) return { v: res(INDEFINITE, IE), inRange: true };
   if (isNaN80(c)) return { v: res(quiet(x), c === Cls.SNaN ? IE : 0), inRange: true };
@@ -176,11 +237,15 @@ export function tan(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
 
 /** FPATAN: atan(y / x) in the quadrant of (x, y). */
 export function atan2(y: F80, x: F80, ctx: RoundCtx): Res {
+  return twoStep(() => atan2At(y, x, ctx));
+}
+
+function atan2At(y: F80, x: F80, ctx: RoundCtx): Res {
   const cy = classify(y), cx = classify(x);
   if (cy === Cls.Unsupported || cx === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(cy) || isNaN80(cx)) return propagateNaN(x, cx, y, cy);
   const de = cy === Cls.Denormal || cx === Cls.Denormal ? DE : 0;
-  const p = W + 64n;
+  const p = work + 64n;
   const pi = piAt(p);
   const signed = (v: bigint): Res => {
     const r = unfix(y.s ? -v : v, p, ctx);
@@ -206,6 +271,10 @@ export function atan2(y: F80, x: F80, ctx: RoundCtx): Res {
 
 /** F2XM1: 2^x - 1 for -1 <= x <= 1. */
 export function f2xm1(x: F80, ctx: RoundCtx): Res {
+  return twoStep(() => f2xm1At(x, ctx));
+}
+
+function f2xm1At(x: F80, ctx: RoundCtx): Res {
   const c = classify(x);
   if (c === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
@@ -233,6 +302,10 @@ function log2F(x: F80, p: bigint): bigint {
 
 /** FYL2X: y * log2(x). */
 export function fyl2x(x: F80, y: F80, ctx: RoundCtx): Res {
+  return twoStep(() => fyl2xAt(x, y, ctx));
+}
+
+function fyl2xAt(x: F80, y: F80, ctx: RoundCtx): Res {
   const cx = classify(x), cy = classify(y);
   if (cx === Cls.Unsupported || cy === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(cx) || isNaN80(cy)) return propagateNaN(x, cx, y, cy);
@@ -249,19 +322,23 @@ export function fyl2x(x: F80, y: F80, ctx: RoundCtx): Res {
     return res(infinity((y.s ^ (x.e < BIAS ? 1 : 0)) as 0 | 1), de);
   }
   if (cy === Cls.Zero || isOne) return res(zero((y.s ^ (x.e < BIAS && !isOne ? 1 : 0)) as 0 | 1), de);
-  const p = W + 64n;
+  const p = work + 64n;
   const l = log2F(x, p);
   if (l === 0n) return res(zero(y.s), de);
   const ls = l < 0n ? 1 : 0;
   const mag = ls ? -l : l;
   const exactInt = (x.m & ((1n << 63n) - 1n)) === 0n && x.e !== 0;
-  const r = finish((y.s ^ ls) as 0 | 1, y.m * mag, lsbExp(y) - Number(p), !exactInt, { ...ctx, prec: 64 }, EXT64);
+  const r = finishScaled((y.s ^ ls) as 0 | 1, y.m, mag, lsbExp(y) - Number(p), !exactInt, ctx);
   r.flags |= de;
   return r;
 }
 
 /** FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2. */
 export function fyl2xp1(x: F80, y: F80, ctx: RoundCtx): Res {
+  return twoStep(() => fyl2xp1At(x, y, ctx));
+}
+
+function fyl2xp1At(x: F80, y: F80, ctx: RoundCtx): Res {
   const cx = classify(x), cy = classify(y);
   if (cx === Cls.Unsupported || cy === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(cx) || isNaN80(cy)) return propagateNaN(x, cx, y, cy);
@@ -281,7 +358,11 @@ export function fyl2xp1(x: F80, y: F80, ctx: RoundCtx): Res {
   const t = (xv << p) / ((2n << p) + xv);
   const l = ((2n * atanhF(t, p)) << p) / ln2At(p);
   const ls = l < 0n ? 1 : 0;
-  const r = finish((y.s ^ ls) as 0 | 1, y.m * (ls ? -l : l), lsbExp(y) - Number(p), true, { ...ctx, prec: 64 }, EXT64);
+  const r = finishScaled((y.s ^ ls) as 0 | 1, y.m, ls ? -l : l, lsbExp(y) - Number(p), true, ctx);
   r.flags |= de;
   return r;
 }
+
+/** Each operation evaluated once with W working bits, as every call was before the two-step evaluation: the
+ * reference transcend.test.ts holds the exported operations to. */
+export const FULL_PRECISION = { sincos: sincosAt, tan: tanAt, atan2: atan2At, f2xm1: f2xm1At, fyl2x: fyl2xAt, fyl2xp1: fyl2xp1At } as const;

@@ -1,0 +1,82 @@
+// The transcendental operations' two-step evaluation (192 working bits, checked, then 512 when the check fails)
+// against the single 512-bit evaluation they replaced (FULL_PRECISION), on seeded operands across each operation's
+// domain: tiny and large arguments, arguments next to multiples of pi/2 (where the reduced argument cancels), values
+// next to 1 for the logarithms, in every rounding mode.
+import { expect } from "chai";
+import type { Res, RoundCtx } from "../../../../kernel/cpu/x87/arith";
+import { fromF64 } from "../../../../kernel/cpu/x87/convert";
+import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
+import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
+import { atan2, f2xm1, FULL_PRECISION, fyl2x, fyl2xp1, sincos, tan } from "../../../../kernel/cpu/x87/transcend";
+
+/** A seeded 32-bit generator (xorshift32): the same operands on every run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+/** A normal value with its leading bit at 2^top and a random significand. */
+function value(next: () => number, top: number, s: 0 | 1 = (next() & 1) as 0 | 1): F80 {
+  return new F80(s, BIAS + top, (next() | 0x80000000) >>> 0, next());
+}
+
+/** The register value nearest to the double v, moved by `ulps` units of its last place. */
+function near(v: number, ulps: number): F80 {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v, true);
+  const x = fromF64(view.getUint32(0, true), view.getUint32(4, true)).v;
+  const lo = x.lo + ulps;
+  return new F80(x.s, x.e, x.hi, lo >>> 0); // the low word of a double's significand has room for a few units
+}
+
+const CTXS: RoundCtx[] = [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP].map((rc) => ({ prec: 64, rc, unmasked: 0 }));
+
+function show(r: Res): string {
+  return `${toHex(r.v)} flags ${r.flags} up ${r.up}`;
+}
+
+describe("kernel/cpu/x87 transcendentals", () => {
+  it("FSIN, FCOS and FPTAN give the single 512-bit evaluation's results", () => {
+    const next = rng(0x51c05);
+    const xs: F80[] = [];
+    for (let i = 0; i < 150; i++) xs.push(value(next, (next() % 110) - 46));
+    // Next to multiples of pi/2 the reduced argument cancels to a few bits of the operand.
+    for (let k = 1; k <= 60; k++) xs.push(near((k * Math.PI) / 2, (next() % 5) - 2));
+    for (const x of xs) {
+      for (const ctx of CTXS) {
+        const what = `${toHex(x)} rc ${ctx.rc}`;
+        const got = sincos(x, ctx), want = FULL_PRECISION.sincos(x, ctx);
+        if ("inRange" in got && "inRange" in want) {
+          expect(got.inRange, what).to.equal(want.inRange);
+          expect(show(got.sin), `sin ${what}`).to.equal(show(want.sin));
+          expect(show(got.cos), `cos ${what}`).to.equal(show(want.cos));
+        } else expect(got, what).to.deep.equal(want);
+        const t = tan(x, ctx), tw = FULL_PRECISION.tan(x, ctx);
+        expect([t.inRange, show(t.v)], `tan ${what}`).to.deep.equal([tw.inRange, show(tw.v)]);
+      }
+    }
+  });
+
+  it("FPATAN, F2XM1, FYL2X and FYL2XP1 give the single 512-bit evaluation's results", () => {
+    const next = rng(0xa7a2);
+    for (let i = 0; i < 120; i++) {
+      const y = value(next, (next() % 140) - 70), x = value(next, (next() % 140) - 70);
+      const small = value(next, -1 - (next() % 60)); // |small| < 1: F2XM1's domain
+      const tiny = value(next, -3 - (next() % 60)); // |tiny| < 1/4: FYL2XP1's domain
+      // FYL2X of values around 1 (a few units off it), of exact powers of two and of anything positive.
+      const pos = i % 3 === 0 ? near(1, (next() % 9) - 4) : i % 3 === 1 ? new F80(0, BIAS + (next() % 200) - 100, 0x80000000, 0) : value(next, (next() % 200) - 100, 0);
+      for (const ctx of CTXS) {
+        const what = `rc ${ctx.rc}`;
+        expect(show(atan2(y, x, ctx)), `atan2 ${toHex(y)} ${toHex(x)} ${what}`).to.equal(show(FULL_PRECISION.atan2(y, x, ctx)));
+        expect(show(f2xm1(small, ctx)), `f2xm1 ${toHex(small)} ${what}`).to.equal(show(FULL_PRECISION.f2xm1(small, ctx)));
+        expect(show(fyl2x(pos, y, ctx)), `fyl2x ${toHex(pos)} ${toHex(y)} ${what}`).to.equal(show(FULL_PRECISION.fyl2x(pos, y, ctx)));
+        expect(show(fyl2xp1(tiny, y, ctx)), `fyl2xp1 ${toHex(tiny)} ${toHex(y)} ${what}`).to.equal(show(FULL_PRECISION.fyl2xp1(tiny, y, ctx)));
+      }
+    }
+  });
+});
