@@ -7,16 +7,12 @@ import { addGeneral, divGeneral, type Res, type RoundCtx, mulGeneral, sqrtGenera
 import { BIAS, EMAX, F80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { fastAdd, fastDiv, fastMul, fastSqrt } from "../../../../kernel/cpu/x87/fast-arith";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
+import { Prng } from "../../../support/prng";
 
-/** A seeded 32-bit generator (xorshift32): the same operands on every run. */
+/** The next value of a seeded generator (test/support/prng.ts): the same operands on every run. */
 function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  const p = new Prng(seed);
+  return () => p.nextU32();
 }
 
 /** A normal significand's halves (integer bit set) of one of several kinds that sit at rounding boundaries. */

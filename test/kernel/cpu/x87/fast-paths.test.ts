@@ -9,16 +9,12 @@ import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
+import { Prng } from "../../../support/prng";
 
-/** A seeded 32-bit generator (xorshift32): the same values on every run. */
+/** The next value of a seeded generator (test/support/prng.ts): the same operands on every run. */
 function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  const p = new Prng(seed);
+  return () => p.nextU32();
 }
 
 const INT_BIT = 1n << 63n;

@@ -8,16 +8,12 @@ import { fromF64 } from "../../../../kernel/cpu/x87/convert";
 import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 import { atan2, f2xm1, FULL_PRECISION, fyl2x, fyl2xp1, sincos, tan } from "../../../../kernel/cpu/x87/transcend";
+import { Prng } from "../../../support/prng";
 
-/** A seeded 32-bit generator (xorshift32): the same operands on every run. */
+/** The next value of a seeded generator (test/support/prng.ts): the same operands on every run. */
 function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  const p = new Prng(seed);
+  return () => p.nextU32();
 }
 
 /** A normal value with its leading bit at 2^top and a random significand. */
