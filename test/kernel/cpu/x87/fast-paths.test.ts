@@ -64,6 +64,13 @@ describe("kernel/cpu/x87 fast paths", () => {
     }
   });
 
+  it("toF64 of a zero is its sign alone, without flags, in every rounding mode", () => {
+    for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
+      expect(toF64(f80(0, 0, 0n), rc, 0)).to.deep.equal({ bits: 0n, flags: 0, up: false });
+      expect(toF64(f80(1, 0, 0n), rc, 0)).to.deep.equal({ bits: 1n << 63n, flags: 0, up: false });
+    }
+  });
+
   it("toF64 rounding to nearest equals JavaScript's own conversion of the exact value", () => {
     const next = rng(0xbeef);
     for (let i = 0; i < 20_000; i++) {
