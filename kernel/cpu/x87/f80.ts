@@ -40,8 +40,9 @@ export const enum Cls {
   Unsupported,
 }
 
-/** A register value from its significand as a bigint (the general paths' form; at most 64 bits). */
+/** A register value from its significand as a bigint (the general paths' form). */
 export function f80(s: 0 | 1, e: number, m: bigint): F80 {
+  if (m < 0n || m >> 64n !== 0n) throw new RangeError(`x87: a significand of more than 64 bits: ${m.toString(16)}`);
   return new F80(s, e, Number(m >> 32n), Number(m & 0xffffffffn));
 }
 
