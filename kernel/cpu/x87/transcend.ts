@@ -256,15 +256,41 @@ function atan2At(y: F80, x: F80, ctx: RoundCtx): Res {
   if (cx === Cls.Zero) return signed(pi >> 1n);
   if (cy === Cls.Inf) return cx === Cls.Inf ? signed(x.s ? (3n * pi) >> 2n : pi >> 2n) : signed(pi >> 1n);
   if (cx === Cls.Inf) return x.s === 0 ? res(zero(y.s), de) : signed(pi);
-  // |y| / |x| at a scale with headroom for tiny quotients.
   const ty = topOf(y), tx = topOf(x);
-  const q = scaleFor(Math.min(ty - tx, ty, tx)) + 64n;
-  const ay = fix(abs(y), q), ax = fix(abs(x), q);
+  const gap = ty - tx;
+  // Operands far apart in magnitude: the angle is the quotient, pi or pi/2, give or take far below the last place.
+  // The series' scale grows with the gap (a 2^-32000 quotient took 10 ms an instruction), so these are answered at
+  // a fixed cost.
+  if (gap < -FAR_GAP) return x.s === 0 ? tinyQuotient(y, x, ctx, de) : signed(pi);
+  if (gap > FAR_GAP) return signed(pi >> 1n);
+  // |y| / |x| at a scale with headroom for tiny quotients; both scaled by 2^-tx first (only the ratio counts), so
+  // that operands of one tiny or huge magnitude cost no more than any others.
+  const q = scaleFor(Math.min(gap, 0)) + 64n;
+  const ay = fix(abs(y), q - BigInt(tx)), ax = fix(abs(x), q - BigInt(tx));
   let a: bigint;
   if (ay <= ax) a = atanF((ay << q) / ax, q);
   else a = (piAt(q) >> 1n) - atanF((ax << q) / ay, q);
   if (x.s) a = piAt(q) - a;
   const r = unfix(y.s ? -a : a, q, ctx);
+  r.flags |= de;
+  return r;
+}
+
+/** Exponent gaps between FPATAN's operands past which the angle is taken as the quotient, pi or pi/2: atan t = t -
+ * t^3/3..., so the correction to t is 2^(2 * gap) of it, thousands of bits below the last place. */
+const FAR_GAP = 200;
+
+/** atan2(y, x) for x > 0 and |y / x| below 2^-FAR_GAP: just below the quotient in magnitude. The quotient is taken to
+ * about 130 bits; the correction (relatively 2^-400 or less) is then far below one unit of it, and below the distance
+ * from an inexact quotient down to its truncation (at least 2^-64 units), so: the truncation with the remainder as
+ * sticky bit, or, for an exact quotient, a value just below it. */
+function tinyQuotient(y: F80, x: F80, ctx: RoundCtx, de: number): Res {
+  const k = 130 + bitLen(x.m) - bitLen(y.m);
+  const n = y.m << BigInt(k);
+  const q = n / x.m;
+  const e2 = lsbExp(y) - lsbExp(x) - k;
+  const c = { ...ctx, prec: 64 as const };
+  const r = q * x.m !== n ? finish(y.s, q, e2, true, c, EXT64) : finish(y.s, 2n * q - 1n, e2 - 1, true, c, EXT64);
   r.flags |= de;
   return r;
 }

@@ -3,10 +3,10 @@
 // domain: tiny and large arguments, arguments next to multiples of pi/2 (where the reduced argument cancels), values
 // next to 1 for the logarithms, in every rounding mode.
 import { expect } from "chai";
-import type { Res, RoundCtx } from "../../../../kernel/cpu/x87/arith";
+import { div, type Res, type RoundCtx } from "../../../../kernel/cpu/x87/arith";
 import { fromF64 } from "../../../../kernel/cpu/x87/convert";
 import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
-import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
+import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 import { atan2, f2xm1, FULL_PRECISION, fyl2x, fyl2xp1, sincos, tan } from "../../../../kernel/cpu/x87/transcend";
 import { Prng } from "../../../support/prng";
 
@@ -56,6 +56,46 @@ describe("kernel/cpu/x87 transcendentals", () => {
         expect([t.inRange, show(t.v)], `tan ${what}`).to.deep.equal([tw.inRange, show(tw.v)]);
       }
     }
+  });
+
+  it("FPATAN of operands far apart in magnitude is the quotient just below, pi or pi/2, at any exponents", () => {
+    const next = rng(0xfa7a);
+    const vOf = (r: Res): [string, boolean] => [toHex(r.v), r.up];
+    let exacts = 0;
+    for (let i = 0; i < 200; i++) {
+      // |y / x| below 2^-200 (exponents anywhere, denormal y included): atan t = t - t^3/3..., so an inexact quotient
+      // rounds as the quotient does, and an exact one as a value just below it.
+      const gap = 201 + (next() % 32000);
+      const tx = (next() % 16000) - 8000;
+      const ty = Math.max(tx - gap, -16445);
+      const x = value(next, tx, 0);
+      const y = ty < -16382 ? new F80((next() & 1) as 0 | 1, 0, 0, (1 << (ty + 16445)) >>> 0) : value(next, ty);
+      for (const ctx of CTXS) {
+        const what = `atan2 ${toHex(y)} ${toHex(x)} rc ${ctx.rc}`;
+        const q = div(y, x, ctx);
+        if ((q.flags & PE) !== 0) expect(show(atan2(y, x, ctx)), what).to.equal(show(q));
+        // Any y over a power of two with the same significand: an exact quotient (unless it is too small to be a
+        // normal or denormal value as it is).
+        const x2 = new F80(0, BIAS + tx, y.hi, y.lo);
+        const exact = div(y, x2, ctx);
+        if (y.e !== 0 && (exact.flags & PE) === 0) {
+          exacts++;
+          const a = atan2(y, x2, ctx);
+          const below = y.s === 0 ? ctx.rc === RC_DOWN || ctx.rc === RC_CHOP : ctx.rc === RC_UP || ctx.rc === RC_CHOP;
+          if (below) expect(toHex(a.v), `${what} (exact, rounds down in magnitude)`).to.not.equal(toHex(exact.v));
+          else expect(vOf(a), `${what} (exact)`).to.deep.equal([toHex(exact.v), true]);
+        }
+        // x negative: pi (y's sign); |y / x| above 2^200: pi/2 (y's sign), as with a zero operand.
+        const negX = new F80(1, x.e, x.hi, x.lo);
+        expect(vOf(atan2(y, negX, ctx)), `${what}, x < 0`).to.deep.equal(vOf(atan2(new F80(y.s, 0, 0, 0), negX, ctx)));
+        expect(vOf(atan2(x, y, ctx)), `${what}, swapped`).to.deep.equal(vOf(atan2(x, new F80(0, 0, 0, 0), ctx)));
+      }
+    }
+    expect(exacts, "exact quotients").to.be.greaterThan(200);
+    // The smallest denormal over 1, rounded up: one unit, as the recording CPU has it (the vector the 512-bit
+    // series got wrong: its truncations leaned above the quotient).
+    const tiny = new F80(0, 0, 0, 1), one = new F80(0, BIAS, 0x80000000, 0);
+    expect(toHex(atan2(tiny, one, { prec: 64, rc: RC_UP, unmasked: 0 }).v)).to.equal("00000000000000000001");
   });
 
   it("FPATAN, F2XM1, FYL2X and FYL2XP1 give the single 512-bit evaluation's results", () => {
