@@ -307,7 +307,13 @@ function f2xm1At(x: F80, ctx: RoundCtx): Res {
   if (c === Cls.Zero) return res(x);
   if (c === Cls.Inf) return x.s ? res(neg(ONE)) : res(x);
   const p = scaleFor(topOf(x)) + 64n;
-  if (topOf(x) >= 0 && !(x.e === BIAS && x.m === 1n << 63n)) {
+  if (x.e === BIAS && x.hi === 0x80000000 && x.lo === 0) {
+    // 2^1 - 1 = 1 and 2^-1 - 1 = -0.5 exactly, where the recording CPU rounds a value just below them (with #P): 1 - ulp
+    // rounding down, -0.5 rounding up (C1 clear), as its vectors show.
+    const c = { ...ctx, prec: 64 as const };
+    return x.s === 0 ? finish(0, (1n << 66n) - 1n, -66, true, c, EXT64) : finish(1, (1n << 65n) + 1n, -66, true, c, EXT64);
+  }
+  if (topOf(x) >= 0) {
     // Outside the documented domain (|x| <= 1) the recording CPU returns the operand with #P.
     return res(x, PE);
   }
@@ -359,7 +365,7 @@ function fyl2xAt(x: F80, y: F80, ctx: RoundCtx): Res {
   return r;
 }
 
-/** FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2. */
+/** FYL2XP1: y * log2(x + 1) (documented for |x| < 1 - sqrt(2)/2; computed for any x > -1, as the CPU does). */
 export function fyl2xp1(x: F80, y: F80, ctx: RoundCtx): Res {
   return twoStep(() => fyl2xp1At(x, y, ctx));
 }
@@ -375,14 +381,30 @@ function fyl2xp1At(x: F80, y: F80, ctx: RoundCtx): Res {
   }
   if (cy === Cls.Inf) return res(infinity((x.s ^ y.s) as 0 | 1), de);
   if (cx === Cls.Inf) return res(x, de);
-  if (topOf(x) >= 0) {
-    // Outside the documented domain the recording CPU returns x (after the pop) with #P.
+  if (x.s === 1 && topOf(x) >= 0) {
+    // x <= -1 (no logarithm): the operand with #P, as for an operand outside the domain before (no vector has one).
     return res(x, PE | de);
   }
+  // log2(1 + x) for any x > -1: the documented domain is |x| < 1 - sqrt(2)/2, and the recording CPU computes any
+  // other positive x as well (1.5, 2^30, 2^6487 in the vectors).
   const p = scaleFor(topOf(x)) + 64n;
+  const one = 1n << p;
   const xv = fix(x, p);
-  const t = (xv << p) / ((2n << p) + xv);
-  const l = ((2n * atanhF(t, p)) << p) / ln2At(p);
+  let l: bigint;
+  if (topOf(x) < -2) {
+    // |x| < 1/4: 2 atanh(x / (2 + x)) / ln 2, whose argument is below 1/7 and keeps x's own precision however small.
+    const t = (xv << p) / ((2n << p) + xv);
+    l = ((2n * atanhF(t, p)) << p) / ln2At(p);
+  } else {
+    // 1 + x (exact at scale p) as m * 2^top with m in [1, 2): top + 2 atanh((m - 1) / (m + 1)) / ln 2, an argument
+    // below 1/3 where x / (2 + x) comes close to -1 for x near -1 (the series then ran for thousands of terms); and
+    // log2(1 + x) is at least 0.32 in magnitude here, so nothing cancels against ln 2's last bits.
+    const v = xv + one;
+    const top = bitLen(v) - 1 - Number(p);
+    const m = top >= 0 ? v >> BigInt(top) : v << BigInt(-top);
+    const t = ((m - one) << p) / (m + one);
+    l = (BigInt(top) << p) + ((2n * atanhF(t, p)) << p) / ln2At(p);
+  }
   const ls = l < 0n ? 1 : 0;
   const r = finishScaled((y.s ^ ls) as 0 | 1, y.m, ls ? -l : l, lsbExp(y) - Number(p), true, ctx);
   r.flags |= de;

@@ -98,6 +98,39 @@ describe("kernel/cpu/x87 transcendentals", () => {
     expect(toHex(atan2(tiny, one, { prec: 64, rc: RC_UP, unmasked: 0 }).v)).to.equal("00000000000000000001");
   });
 
+  it("FYL2XP1 outside its documented domain is FYL2X of 1 + x, and costs no more near -1", () => {
+    const next = rng(0x1092);
+    const f = (v: number): F80 => near(v, 0);
+    // 1 + x exact and not a power of two (FYL2X then rounds an inexact logarithm too): 1.5, 3, 2^30 + 2, -0.625...
+    const xs = [0.5, 1.5, 2, 2 ** 30 + 1, 2 ** 52 + 3, -0.625, -0.3125, -0.6875, -(1 - 3 * 2 ** -40)];
+    for (const xv of xs) {
+      const x = f(xv), onePlus = f(1 + xv);
+      for (let i = 0; i < 5; i++) {
+        const y = value(next, (next() % 200) - 100);
+        for (const ctx of CTXS) {
+          expect(show(fyl2xp1(x, y, ctx)), `fyl2xp1 ${xv} ${toHex(y)} rc ${ctx.rc}`).to.equal(show(fyl2x(onePlus, y, ctx)));
+        }
+      }
+    }
+    // A tiny x keeps its own precision (1 + x would cancel against ln 2's last bits): a recorded vector, rounded up.
+    const tinyX = new F80(1, 0x059c, 0xe1eba11a, 0x2cddd43e), negY = new F80(1, 0x3fe7, 0xe0e8ae20, 0xd0be0276);
+    expect(toHex(fyl2xp1(tinyX, negY, { prec: 64, rc: RC_UP, unmasked: 0 }).v)).to.equal("05868f2cc2e3f0db33a2");
+    // x <= -1 has no logarithm: the operand with #P.
+    const minusTwo = f(-2);
+    expect(toHex(fyl2xp1(minusTwo, f(3), CTXS[0]!).v)).to.equal(toHex(minusTwo));
+  });
+
+  it("F2XM1 of 1 and -1 rounds a value just below 1 and -0.5, as the recording CPU does", () => {
+    const at = (x: number, rc: number): [string, number, boolean] => {
+      const r = f2xm1(near(x, 0), { prec: 64, rc, unmasked: 0 });
+      return [toHex(r.v), r.flags, r.up];
+    };
+    expect(at(1, RC_DOWN)).to.deep.equal(["3ffeffffffffffffffff", PE, false]);
+    expect(at(1, RC_NEAR)).to.deep.equal(["3fff8000000000000000", PE, true]);
+    expect(at(-1, RC_UP)).to.deep.equal(["bffe8000000000000000", PE, false]);
+    expect(at(-1, RC_DOWN)).to.deep.equal(["bffe8000000000000001", PE, true]);
+  });
+
   it("FPATAN, F2XM1, FYL2X and FYL2XP1 give the single 512-bit evaluation's results", () => {
     const next = rng(0xa7a2);
     for (let i = 0; i < 120; i++) {
