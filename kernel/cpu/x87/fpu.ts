@@ -5,7 +5,7 @@ import { roundInt } from "./convert";
 import { INDEFINITE, ONE } from "./f80";
 import { fxrstor, fxsave, type LinearMem, loadEnv, restore, save, storeEnv } from "./env";
 import { C0, C1, C2, C3 } from "./status";
-import { atan2, f2xm1, fyl2x, fyl2xp1, sincos, tan } from "./transcend";
+import { atan2, f2xm1, fyl2x, fyl2xp1, sincos, sinOrCos, tan } from "./transcend";
 import { fprem, fscale, fxtract } from "./unary";
 import { X87 } from "./x87";
 
@@ -38,11 +38,11 @@ export class X87Fpu extends X87 {
       case "f2xm1": this.put(0, f2xm1(x, c)); return;
       case "sin":
       case "cos": {
-        const t = sincos(x, c);
+        const t = sinOrCos(x, c, op);
         if (!("inRange" in t)) { this.put(0, t); this.sw &= ~C2; return; }
         if (!t.inRange) { this.sw |= C2; return; }
         this.sw &= ~C2;
-        this.put(0, op === "sin" ? t.sin : t.cos);
+        this.put(0, t.v);
         return;
       }
     }

@@ -179,12 +179,32 @@ export interface Trig {
   inRange: boolean;
 }
 
-/** sin and cos of ST(0) together (FSIN, FCOS, FSINCOS, FPTAN use parts of it). */
+/** One of sin and cos, and whether the operand was in range (C2 clear). */
+export interface Trig1 {
+  v: Res;
+  inRange: boolean;
+}
+
+/** sin and cos of ST(0) together (FSINCOS). */
 export function sincos(x: F80, ctx: RoundCtx): Trig | Res {
   return twoStep(() => sincosAt(x, ctx));
 }
 
+/** sin or cos of ST(0) alone (FSIN, FCOS): only the series the quadrant needs runs. */
+export function sinOrCos(x: F80, ctx: RoundCtx, op: "sin" | "cos"): Trig1 | Res {
+  return twoStep(() => {
+    const t = trigAt(x, ctx, op === "sin", op === "cos");
+    return "inRange" in t ? { v: (op === "sin" ? t.sin : t.cos)!, inRange: t.inRange } : t;
+  });
+}
+
 function sincosAt(x: F80, ctx: RoundCtx): Trig | Res {
+  const t = trigAt(x, ctx, true, true);
+  return "inRange" in t ? { sin: t.sin!, cos: t.cos!, inRange: t.inRange } : t;
+}
+
+/** sin and cos of x as asked (null where not), or the result of a special operand. */
+function trigAt(x: F80, ctx: RoundCtx, wantSin: boolean, wantCos: boolean): { sin: Res | null; cos: Res | null; inRange: boolean } | Res {
   const c = classify(x);
   if (c === Cls.Unsupported || c === Cls.Inf) return res(INDEFINITE, IE);
   if (isNaN80(c)) return res(quiet(x), c === Cls.SNaN ? IE : 0);
@@ -201,12 +221,15 @@ function sincosAt(x: F80, ctx: RoundCtx): Trig | Res {
   }
   const red = reduce(x);
   if (red === null) return { sin: res(x), cos: res(x), inRange: false };
-  const s = sinF(red.r, red.p), co = cosF(red.r, red.p);
+  // In quadrant q, sin x is +-sin r for even q and +-cos r for odd q; cos x the other way round.
+  const odd = (red.q & 1) === 1;
+  const s = (wantSin && !odd) || (wantCos && odd) ? sinF(red.r, red.p) : 0n;
+  const co = (wantSin && odd) || (wantCos && !odd) ? cosF(red.r, red.p) : 0n;
   const table: [bigint, bigint][] = [[s, co], [co, -s], [-s, -co], [-co, s]];
   const [sv, cv] = table[red.q]!;
-  const sin = unfix(sv, red.p, ctx), cos = unfix(cv, red.p, ctx);
-  sin.flags |= de;
-  cos.flags |= de;
+  const sin = wantSin ? unfix(sv, red.p, ctx) : null, cos = wantCos ? unfix(cv, red.p, ctx) : null;
+  if (sin !== null) sin.flags |= de;
+  if (cos !== null) cos.flags |= de;
   return { sin, cos, inRange: true };
 }
 
