@@ -138,6 +138,8 @@ export class BlockCache {
   private readonly interp = new Map<number, Block>();
   private readonly countedAt = new Map<number, Block>();
   private readonly maps = [this.multi, this.single, this.interp, this.countedAt] as const;
+  /** The maps of compiled blocks, which the page index covers (interpreted instructions are checked on every fetch). */
+  private readonly compiled = [this.multi, this.single, this.countedAt] as const;
   private readonly byPage = new Map<number, Block[]>();
   /** Invalidations per physical page since the last flush (only pages that held code). */
   private readonly writes = new Map<number, number>();
@@ -237,7 +239,7 @@ export class BlockCache {
     }
     // The page index again from the blocks kept (it also held blocks replaced since: they go now).
     this.byPage.clear();
-    for (const m of [this.multi, this.single, this.countedAt]) for (const b of m.values()) this.index(b);
+    for (const m of this.compiled) for (const b of m.values()) this.index(b);
     this.used = kept;
   }
 
@@ -301,16 +303,9 @@ export class BlockCache {
     if (!l) return false;
     this.byPage.delete(page);
     for (const b of l) {
-      if (this.multi.get(b.phys) === b) {
-        this.multi.delete(b.phys);
-        this.used -= b.hostBytes;
-      }
-      if (this.single.get(b.phys) === b) {
-        this.single.delete(b.phys);
-        this.used -= b.hostBytes;
-      }
-      if (this.countedAt.get(b.phys) === b) {
-        this.countedAt.delete(b.phys);
+      for (const m of this.compiled) {
+        if (m.get(b.phys) !== b) continue;
+        m.delete(b.phys);
         this.used -= b.hostBytes;
       }
       b.kill();
