@@ -1,8 +1,9 @@
-// The x87's add, subtract and multiply of two normal operands (or a normal one and a zero) in Numbers: the exact result as a 128-bit
-// significand in four 32-bit words, rounded to the register format under PC and RC. The general paths of
-// arith.ts (bigint) stay the reference: they take every other operand class and every result that is not a
-// normal register value (zero, tiny, overflowing), so the fast paths answer only where rounding is the whole
-// story and return null elsewhere. Pure, like arith.ts; fast-arith.test.ts checks them against arith.ts.
+// The x87's add, subtract, multiply, divide and square root of normal operands (or a normal one and a zero) in
+// Numbers: the exact result as a 128-bit significand in four 32-bit words (with a sticky bit below), rounded to the
+// register format under PC and RC. The general paths of arith.ts (bigint) stay the reference: they take every other
+// operand class and every result that is not a normal register value (zero, tiny, overflowing), so the fast paths
+// answer only where rounding is the whole story and return null elsewhere. Pure, like arith.ts (fastSqrt's scratch
+// arrays aside); fast-arith.test.ts checks them against arith.ts.
 import { BIAS, EMAX, F80, zero } from "./f80";
 import type { Res, RoundCtx } from "./arith";
 import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "./status";
@@ -15,6 +16,18 @@ const INV44 = INV22 * INV22;
 const INV66 = INV44 * INV22;
 const TWO69 = 2 ** 69;
 const TWO70 = 2 ** 70;
+
+// A 64-bit significand as 22-bit digits, least significant first (the top one 20 bits): fastMul's products and
+// fastDiv's remainders are exact in doubles in these.
+function digit0(x: F80): number {
+  return x.lo & M22;
+}
+function digit1(x: F80): number {
+  return (x.lo >>> 22) | ((x.hi & 0xfff) << 10);
+}
+function digit2(x: F80): number {
+  return x.hi >>> 12;
+}
 
 /** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
 function normal(x: F80): boolean {
@@ -105,8 +118,8 @@ export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
   }
   // 22-bit digits (the top one 20 bits): each product is below 2^44 and each column's sum below 2^46, exact in a
   // double; a column's carry is its floor times 2^-22 (a power of two: exact, and no division).
-  const a0 = a.lo & M22, a1 = (a.lo >>> 22) | ((a.hi & 0xfff) << 10), a2 = a.hi >>> 12;
-  const b0 = b.lo & M22, b1 = (b.lo >>> 22) | ((b.hi & 0xfff) << 10), b2 = b.hi >>> 12;
+  const a0 = digit0(a), a1 = digit1(a), a2 = digit2(a);
+  const b0 = digit0(b), b1 = digit1(b), b2 = digit2(b);
   let c = a0 * b0;
   let q = Math.floor(c * INV22);
   const d0 = c - q * TWO22;
@@ -221,9 +234,26 @@ export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null
   return roundPack(sx, w3, w2, w1, w0, exp, ctx);
 }
 
-/** The 64-bit significand of `x` as 22-bit digits, least significant first (the top one 20 bits). */
+/** The 64-bit significand of `x` as 22-bit digits, least significant first. */
 function digits22(x: F80): [number, number, number] {
-  return [x.lo & M22, (x.lo >>> 22) | ((x.hi & 0xfff) << 10), x.hi >>> 12];
+  return [digit0(x), digit1(x), digit2(x)];
+}
+
+/**
+ * Rounds s * (D + f) * 2^lsb, D = d0 + d1 * 2^22 + d2 * 2^44 + d3 * 2^66 an integer of 66 or 67 bits and f a fraction
+ * that `sticky` says is not zero (a quotient's or a root's remainder): D shifted up to bit 127 of the window, the
+ * sticky bit below.
+ */
+function roundDigits(s: 0 | 1, d0: number, d1: number, d2: number, d3: number, sticky: boolean, lsb: number, ctx: RoundCtx): Res | null {
+  const u0 = (d0 | (d1 << 22)) >>> 0;
+  const u1 = ((d1 >>> 10) | (d2 << 12)) >>> 0;
+  const u2 = (d2 >>> 20) | (d3 << 2);
+  const rs = u2 >= 4 ? 3 : 2; // 67 bits or 66
+  const w3 = ((u2 << (32 - rs)) | (u1 >>> rs)) >>> 0;
+  const w2 = ((u1 << (32 - rs)) | (u0 >>> rs)) >>> 0;
+  const w1 = (u0 << (32 - rs)) >>> 0;
+  // W = D * 2^(64 - rs).
+  return roundPack(s, w3, w2, w1, sticky ? 1 : 0, lsb - 64 + rs, ctx);
 }
 
 /**
@@ -279,17 +309,8 @@ export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
   const q2 = divStep(r, bDigits, bd);
   const q3 = divStep(r, bDigits, bd);
   if (q1 < 0 || q2 < 0 || q3 < 0) return null;
-  const sticky = r[0] !== 0 || r[1] !== 0 || r[2] !== 0 ? 1 : 0;
-  // Q's bits as words u2:u1:u0, then shifted up so that its leading bit is bit 127, the remainder jammed below.
-  const u0 = (q3 | (q2 << 22)) >>> 0;
-  const u1 = ((q2 >>> 10) | (q1 << 12)) >>> 0;
-  const u2 = q1 >>> 20;
-  const rs = u2 >= 4 ? 3 : 2; // 67 bits or 66
-  const w3 = ((u2 << (32 - rs)) | (u1 >>> rs)) >>> 0;
-  const w2 = ((u1 << (32 - rs)) | (u0 >>> rs)) >>> 0;
-  const w1 = (u0 << (32 - rs)) >>> 0;
-  // a / b = (Q + rem/B) * 2^(a.e - b.e - 66), and W = Q * 2^(64 - rs).
-  return roundPack(s, w3, w2, w1, sticky, a.e - b.e - 130 + rs, ctx);
+  // a / b = (Q + rem/B) * 2^(a.e - b.e - 66); q1 has up to 23 bits, its top ones reaching into digit 3's place.
+  return roundDigits(s, q3, q2, q1, 0, r[0] !== 0 || r[1] !== 0 || r[2] !== 0, a.e - b.e - 66, ctx);
 }
 
 // Scratch digits of fastSqrt (22-bit, least significant first): the root R and the remainder N - R^2. Module
@@ -377,15 +398,7 @@ export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
     else if (remainderAboveTwiceRoot()) rootAdd(1);
     else break;
   }
-  const sticky = REM[0] !== 0 || REM[1] !== 0 || REM[2] !== 0 || REM[3] !== 0 || REM[4] !== 0 || REM[5] !== 0 || REM[6] !== 0 ? 1 : 0;
-  // R (bit 66 its leading bit) as words, shifted up to bit 127, the sticky bit below.
-  const r0 = ROOT[0]!, r1 = ROOT[1]!, r2 = ROOT[2]!, r3 = ROOT[3]!;
-  const u0 = (r0 | (r1 << 22)) >>> 0;
-  const u1 = ((r1 >>> 10) | (r2 << 12)) >>> 0;
-  const u2 = (r2 >>> 20) | (r3 << 2);
-  const w3 = ((u2 << 29) | (u1 >>> 3)) >>> 0;
-  const w2 = ((u1 << 29) | (u0 >>> 3)) >>> 0;
-  const w1 = (u0 << 29) >>> 0;
-  // sqrt(value) = (R + frac) * 2^((top - 63 - t) / 2), and W = R * 2^61.
-  return roundPack(0, w3, w2, w1, sticky, (top - 63 - t) / 2 - 61, ctx);
+  const sticky = REM[0] !== 0 || REM[1] !== 0 || REM[2] !== 0 || REM[3] !== 0 || REM[4] !== 0 || REM[5] !== 0 || REM[6] !== 0;
+  // sqrt(value) = (R + frac) * 2^((top - 63 - t) / 2), R of 67 bits.
+  return roundDigits(0, ROOT[0]!, ROOT[1]!, ROOT[2]!, ROOT[3]!, sticky, (top - 63 - t) / 2, ctx);
 }
