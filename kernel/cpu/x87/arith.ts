@@ -3,7 +3,7 @@
 // operations, denormal operands, division by zero. Pure: values and a rounding context in, result out.
 import { BIAS, bitLen, classify, Cls, F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, QUIET_BIT, zero } from "./f80";
 import { fastAdd, fastDiv, fastMul, fastSqrt } from "./fast-arith";
-import { extFormat, type Format, packExt, roundValue } from "./round";
+import { EXT64, extFormat, type Format, packExt, roundValue } from "./round";
 import { DE, IE, OE, RC_DOWN, UE, ZE } from "./status";
 
 /** Rounding context: the register format selected by PC, RC, and the unmasked exception bits. */
@@ -43,6 +43,11 @@ export function propagateNaN(a: F80, ca: Cls, b: F80, cb: Cls): Res {
   if (ma > mb) return res(quiet(a), flags);
   if (mb > ma) return res(quiet(b), flags);
   return res(quiet(a.s <= b.s ? a : b), flags);
+}
+
+/** finish to the full 64-bit register precision, whatever PC says (transcendentals and FSCALE: SDM vol. 1 §8.1.5.2). */
+export function finish64(s: 0 | 1, sig: bigint, e2: number, sticky: boolean, ctx: RoundCtx): Res {
+  return finish(s, sig, e2, sticky, { ...ctx, prec: 64 }, EXT64);
 }
 
 /** Rounds an exact value into the register format, scaling on unmasked overflow/underflow. */

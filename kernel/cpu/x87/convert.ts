@@ -1,7 +1,7 @@
 // Conversions between the register format and the memory formats of the x87: float32, float64,
 // 16/32/64-bit integers and 18-digit packed BCD (SDM vol. 1 §4.2, §8.3.3-8.3.5). Pure functions.
 import { type Res, quiet, res } from "./arith";
-import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, lsbExp, zero } from "./f80";
+import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, isZero, lsbExp, zero } from "./f80";
 import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
 import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
@@ -123,7 +123,7 @@ export function toF64(x: F80, rc: number, unmasked: number): Stored {
 export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
   const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
   if (top >= -1022 && top <= 1022 && x.hi >= 0x80000000) return normalToF64(x.s, top, x.hi, x.lo, rc);
-  if (x.e === 0 && x.hi === 0 && x.lo === 0) return { w0: 0, w1: x.s === 1 ? 0x80000000 | 0 : 0, flags: 0, up: false };
+  if (isZero(x)) return { w0: 0, w1: x.s === 1 ? 0x80000000 | 0 : 0, flags: 0, up: false };
   const r = storeIeee(x, DOUBLE, 11, rc, unmasked);
   return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
@@ -197,7 +197,7 @@ export interface StoredInt {
  * halves (a C cast of a double to int is FISTP m32); null for any other value, which toInt then takes. */
 export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null {
   const top = x.e - BIAS;
-  if (x.e === 0 && x.hi === 0 && x.lo === 0) return { w0: 0, flags: 0, up: false };
+  if (isZero(x)) return { w0: 0, flags: 0, up: false };
   if (x.e === 0 || top > 30 || x.hi < 0x80000000) return null;
   // q: the integer part; cmp: the fraction against one half (-1 below, 0 equal, 1 above); the fraction is not zero
   // when `inexact`.

@@ -73,6 +73,16 @@ export function classify(x: F80): Cls {
   return Cls.Normal;
 }
 
+/** Whether `x` is +0 or -0. */
+export function isZero(x: F80): boolean {
+  return x.e === 0 && x.hi === 0 && x.lo === 0;
+}
+
+/** Whether `x` is +1 or -1. */
+export function isUnit(x: F80): boolean {
+  return x.e === BIAS && x.hi === 0x80000000 && x.lo === 0;
+}
+
 export function isNaN80(c: Cls): boolean {
   return c === Cls.QNaN || c === Cls.SNaN;
 }

@@ -4,7 +4,7 @@
 // operand class and every result that is not a normal register value (zero, tiny, overflowing), so the fast paths
 // answer only where rounding is the whole story and return null elsewhere. Pure, like arith.ts (fastSqrt's scratch
 // arrays aside); fast-arith.test.ts checks them against arith.ts.
-import { BIAS, EMAX, F80, zero } from "./f80";
+import { BIAS, EMAX, F80, isZero, zero } from "./f80";
 import type { Res, RoundCtx } from "./arith";
 import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "./status";
 
@@ -97,11 +97,6 @@ function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp
     }
   }
   return { v: new F80(s, e, w3, w2), flags: PE, up };
-}
-
-/** Whether `x` is +0 or -0. */
-function isZero(x: F80): boolean {
-  return x.e === 0 && x.hi === 0 && x.lo === 0;
 }
 
 /** A normal value rounded to the precision of `ctx` (x + 0, x - 0), with sign `s`. */

@@ -3,9 +3,8 @@
 // §8.1.5.2). Arguments of sin/cos/tan are reduced with a 512-bit pi. Each is evaluated first with 192 working
 // bits and kept when the value less and plus a generous error bound round alike (Ziv's test); otherwise again
 // with 512, as it always was before. Hardware is not correctly rounded everywhere; differences are documented.
-import { finish, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
-import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, neg, ONE, zero } from "./f80";
-import { EXT64 } from "./round";
+import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
+import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, isUnit, lsbExp, neg, ONE, zero } from "./f80";
 import { DE, IE, PE, ZE } from "./status";
 
 const W = 512n;
@@ -79,7 +78,7 @@ function fix(x: F80, p: bigint): bigint {
 function unfixOnce(v: bigint, p: bigint, ctx: RoundCtx): Res {
   if (v === 0n) return res(zero(0));
   const s = v < 0n ? 1 : 0;
-  return finish(s, s ? -v : v, -Number(p), true, { ...ctx, prec: 64 }, EXT64);
+  return finish64(s, s ? -v : v, -Number(p), true, ctx);
 }
 
 /** The fixed-point value v at scale 2^p rounded to the register format; in a checked evaluation, the rounding of
@@ -93,11 +92,10 @@ function unfix(v: bigint, p: bigint, ctx: RoundCtx): Res {
 
 /** finish of s * y * mag * 2^e2 (y exact, mag the fixed-point result); checked as unfix is. */
 function finishScaled(s: 0 | 1, y: bigint, mag: bigint, e2: number, sticky: boolean, ctx: RoundCtx): Res {
-  const c = { ...ctx, prec: 64 as const };
-  if (!checking) return finish(s, y * mag, e2, sticky, c, EXT64);
+  if (!checking) return finish64(s, y * mag, e2, sticky, ctx);
   if (mag <= FAST_ERROR) throw NOT_SETTLED;
-  const lo = finish(s, y * (mag - FAST_ERROR), e2, true, c, EXT64);
-  if (!sameRes(lo, finish(s, y * (mag + FAST_ERROR), e2, true, c, EXT64))) throw NOT_SETTLED;
+  const lo = finish64(s, y * (mag - FAST_ERROR), e2, true, ctx);
+  if (!sameRes(lo, finish64(s, y * (mag + FAST_ERROR), e2, true, ctx))) throw NOT_SETTLED;
   return lo;
 }
 
@@ -213,8 +211,8 @@ function trigAt(x: F80, ctx: RoundCtx, wantSin: boolean, wantCos: boolean): { si
   if (topOf(x) < -40) {
     // sin x = x - x^3/6..., cos x = 1 - x^2/2...: the corrections lie far below the last place, so only
     // their direction matters for the rounding (it decides RC up/down results).
-    const sin = finish(x.s, (x.m << 2n) - 1n, lsbExp(x) - 2, true, { ...ctx, prec: 64 }, EXT64);
-    const cos = finish(0, (1n << 66n) - 1n, -66, true, { ...ctx, prec: 64 }, EXT64);
+    const sin = finish64(x.s, (x.m << 2n) - 1n, lsbExp(x) - 2, true, ctx);
+    const cos = finish64(0, (1n << 66n) - 1n, -66, true, ctx);
     sin.flags |= de;
     cos.flags |= de;
     return { sin, cos, inRange: true };
@@ -244,7 +242,7 @@ function tanAt(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
   if (c === Cls.Zero) return { v: res(x), inRange: true };
   if (topOf(x) < -40) {
     // tan x = x + x^3/3...: just above x.
-    const v = finish(x.s, x.m << 2n, lsbExp(x) - 2, true, { ...ctx, prec: 64 }, EXT64);
+    const v = finish64(x.s, x.m << 2n, lsbExp(x) - 2, true, ctx);
     if (c === Cls.Denormal) v.flags |= DE;
     return { v, inRange: true };
   }
@@ -312,8 +310,7 @@ function tinyQuotient(y: F80, x: F80, ctx: RoundCtx, de: number): Res {
   const n = y.m << BigInt(k);
   const q = n / x.m;
   const e2 = lsbExp(y) - lsbExp(x) - k;
-  const c = { ...ctx, prec: 64 as const };
-  const r = q * x.m !== n ? finish(y.s, q, e2, true, c, EXT64) : finish(y.s, 2n * q - 1n, e2 - 1, true, c, EXT64);
+  const r = q * x.m !== n ? finish64(y.s, q, e2, true, ctx) : finish64(y.s, 2n * q - 1n, e2 - 1, true, ctx);
   r.flags |= de;
   return r;
 }
@@ -330,11 +327,10 @@ function f2xm1At(x: F80, ctx: RoundCtx): Res {
   if (c === Cls.Zero) return res(x);
   if (c === Cls.Inf) return x.s ? res(neg(ONE)) : res(x);
   const p = scaleFor(topOf(x)) + 64n;
-  if (x.e === BIAS && x.hi === 0x80000000 && x.lo === 0) {
+  if (isUnit(x)) {
     // 2^1 - 1 = 1 and 2^-1 - 1 = -0.5 exactly, where the recording CPU rounds a value just below them (with #P): 1 - ulp
     // rounding down, -0.5 rounding up (C1 clear), as its vectors show.
-    const c = { ...ctx, prec: 64 as const };
-    return x.s === 0 ? finish(0, (1n << 66n) - 1n, -66, true, c, EXT64) : finish(1, (1n << 65n) + 1n, -66, true, c, EXT64);
+    return x.s === 0 ? finish64(0, (1n << 66n) - 1n, -66, true, ctx) : finish64(1, (1n << 65n) + 1n, -66, true, ctx);
   }
   if (topOf(x) >= 0) {
     // Outside the documented domain (|x| <= 1) the recording CPU returns the operand with #P.
@@ -371,7 +367,7 @@ function fyl2xAt(x: F80, y: F80, ctx: RoundCtx): Res {
     return res(infinity(y.s ? 0 : 1), cy === Cls.Inf ? de : ZE);
   }
   if (cx === Cls.Inf) return cy === Cls.Zero ? res(INDEFINITE, IE) : res(infinity(y.s), de);
-  const isOne = x.e === BIAS && x.m === 1n << 63n;
+  const isOne = isUnit(x); // x is not negative here
   if (cy === Cls.Inf) {
     if (isOne) return res(INDEFINITE, IE);
     return res(infinity((y.s ^ (x.e < BIAS ? 1 : 0)) as 0 | 1), de);

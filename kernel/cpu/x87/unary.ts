@@ -1,9 +1,8 @@
 // The exact one- and two-operand x87 operations that are not plain arithmetic: FSCALE, FXTRACT,
 // FPREM/FPREM1 (partial remainder with quotient bits), on register values. Pure functions.
-import { finish, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
+import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { fromInt, normalise } from "./convert";
 import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, zero } from "./f80";
-import { EXT64 } from "./round";
 import { C0, C1, C2, C3, DE, IE, ZE } from "./status";
 
 function bad1(a: F80, ca: Cls): Res | null {
@@ -33,7 +32,7 @@ export function fscale(a: F80, b: F80, ctx: RoundCtx): Res {
     n = t > 1n << 20n ? 1 << 20 : Number(t);
   }
   if (b.s) n = -n;
-  const r = finish(a.s, a.m, lsbExp(a) + n, false, { ...ctx, prec: 64 }, EXT64);
+  const r = finish64(a.s, a.m, lsbExp(a) + n, false, ctx);
   r.flags |= de;
   return r;
 }
