@@ -40,18 +40,23 @@ function show(r: Res): { v: string; flags: number; up: boolean } {
   return { v: toHex(r.v), flags: r.flags, up: r.up };
 }
 
-/** Compares the fast path with the general one where it answers; returns whether it answered. */
-function same(got: Res | null, want: Res, what: string): boolean {
-  if (got === null) return false;
-  expect(show(got), what).to.deep.equal(show(want));
-  return true;
+/** Compares fast paths with the general ones where they answer, counting the comparisons and the answers. */
+class Tally {
+  cases = 0;
+  answered = 0;
+
+  same(got: Res | null, want: Res, what: string): void {
+    this.cases++;
+    if (got === null) return;
+    this.answered++;
+    expect(show(got), what).to.deep.equal(show(want));
+  }
 }
 
 describe("kernel/cpu/x87 fast arithmetic", () => {
   it("adds and subtracts as the general path does, in every precision and rounding mode", () => {
     const next = rng(0x5eed);
-    let answered = 0;
-    let cases = 0;
+    const t = new Tally();
     for (let i = 0; i < 6000; i++) {
       const [ah, al] = halves(next, next());
       const [bh, bl] = halves(next, next());
@@ -65,38 +70,34 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
       const b = i % 4 === 1 ? new F80(a.s, ea, ah, (al + (next() % 8)) >>> 0) : new F80((next() & 1) as 0 | 1, eb, bh, bl);
       for (const ctx of CTXS) {
         for (const sub of [false, true]) {
-          cases++;
           const what = `${toHex(a)} ${sub ? "-" : "+"} ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`;
-          if (same(fastAdd(a, b, sub, ctx), addGeneral(a, b, sub, ctx), what)) answered++;
-          if (same(fastAdd(b, a, sub, ctx), addGeneral(b, a, sub, ctx), `${what} (swapped)`)) answered++;
+          t.same(fastAdd(a, b, sub, ctx), addGeneral(a, b, sub, ctx), what);
+          t.same(fastAdd(b, a, sub, ctx), addGeneral(b, a, sub, ctx), `${what} (swapped)`);
         }
       }
     }
     // The fast path must answer nearly everything here (all operands are normal, few results are zero).
-    expect(answered).to.be.greaterThan(cases * 2 * 0.95);
+    expect(t.answered).to.be.greaterThan(t.cases * 0.95);
   });
 
   it("multiplies as the general path does, in every precision and rounding mode", () => {
     const next = rng(0xfeed);
-    let answered = 0;
-    let cases = 0;
+    const t = new Tally();
     for (let i = 0; i < 8000; i++) {
       const [ah, al] = halves(next, next());
       const [bh, bl] = halves(next, next());
       const a = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), ah, al);
       const b = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), bh, bl);
       for (const ctx of CTXS) {
-        cases++;
-        if (same(fastMul(a, b, ctx), mulGeneral(a, b, ctx), `${toHex(a)} * ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`)) answered++;
+        t.same(fastMul(a, b, ctx), mulGeneral(a, b, ctx), `${toHex(a)} * ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`);
       }
     }
-    expect(answered).to.equal(cases);
+    expect(t.answered).to.equal(t.cases);
   });
 
   it("divides as the general path does, in every precision and rounding mode", () => {
     const next = rng(0xd1d0);
-    let answered = 0;
-    let cases = 0;
+    const t = new Tally();
     for (let i = 0; i < 8000; i++) {
       const [ah, al] = halves(next, next());
       // Every fourth divisor is the dividend's significand or a few units off it; every fourth dividend is an odd
@@ -116,17 +117,15 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
       const a = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), xh, xl);
       const b = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), bh, bl);
       for (const ctx of CTXS) {
-        cases++;
-        if (same(fastDiv(a, b, ctx), divGeneral(a, b, ctx), `${toHex(a)} / ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`)) answered++;
+        t.same(fastDiv(a, b, ctx), divGeneral(a, b, ctx), `${toHex(a)} / ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`);
       }
     }
-    expect(answered).to.equal(cases);
+    expect(t.answered).to.equal(t.cases);
   });
 
   it("takes square roots as the general path does, exact squares and their neighbours included", () => {
     const next = rng(0x5a7e);
-    let answered = 0;
-    let cases = 0;
+    const t = new Tally();
     for (let i = 0; i < 6000; i++) {
       let [h, l] = halves(next, next());
       if (i % 3 === 0) {
@@ -139,37 +138,34 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
       }
       const a = new F80(0, 1 + (next() % (EMAX - 1)), h, l);
       for (const ctx of CTXS) {
-        cases++;
-        if (same(fastSqrt(a, ctx), sqrtGeneral(a, ctx), `sqrt ${toHex(a)} pc ${ctx.prec} rc ${ctx.rc}`)) answered++;
+        t.same(fastSqrt(a, ctx), sqrtGeneral(a, ctx), `sqrt ${toHex(a)} pc ${ctx.prec} rc ${ctx.rc}`);
       }
     }
-    expect(answered).to.equal(cases);
+    expect(t.answered).to.equal(t.cases);
     expect(fastSqrt(new F80(1, BIAS, 0x80000000, 0), CTXS[0]!), "a negative operand").to.equal(null);
     expect(fastSqrt(new F80(0, 0, 0, 0), CTXS[0]!), "zero").to.equal(null);
   });
 
   it("adds, multiplies and divides a normal value and a zero as the general path does", () => {
     const next = rng(0x2e80);
-    let answered = 0;
-    let cases = 0;
+    const t = new Tally();
     for (let i = 0; i < 500; i++) {
       const [h, l] = halves(next, next());
       const x = new F80((next() & 1) as 0 | 1, 1 + (next() % (EMAX - 1)), h, l);
       for (const z of [new F80(0, 0, 0, 0), new F80(1, 0, 0, 0)]) {
         for (const ctx of CTXS) {
-          cases += 7;
           const what = `${toHex(x)} and ${toHex(z)} pc ${ctx.prec} rc ${ctx.rc}`;
           for (const sub of [false, true]) {
-            if (same(fastAdd(x, z, sub, ctx), addGeneral(x, z, sub, ctx), `${what} ${sub ? "-" : "+"}`)) answered++;
-            if (same(fastAdd(z, x, sub, ctx), addGeneral(z, x, sub, ctx), `${what} ${sub ? "-" : "+"} (swapped)`)) answered++;
+            t.same(fastAdd(x, z, sub, ctx), addGeneral(x, z, sub, ctx), `${what} ${sub ? "-" : "+"}`);
+            t.same(fastAdd(z, x, sub, ctx), addGeneral(z, x, sub, ctx), `${what} ${sub ? "-" : "+"} (swapped)`);
           }
-          if (same(fastMul(x, z, ctx), mulGeneral(x, z, ctx), `${what} *`)) answered++;
-          if (same(fastMul(z, x, ctx), mulGeneral(z, x, ctx), `${what} * (swapped)`)) answered++;
-          if (same(fastDiv(z, x, ctx), divGeneral(z, x, ctx), `${what} 0 /`)) answered++;
+          t.same(fastMul(x, z, ctx), mulGeneral(x, z, ctx), `${what} *`);
+          t.same(fastMul(z, x, ctx), mulGeneral(z, x, ctx), `${what} * (swapped)`);
+          t.same(fastDiv(z, x, ctx), divGeneral(z, x, ctx), `${what} 0 /`);
         }
       }
     }
-    expect(answered).to.equal(cases);
+    expect(t.answered).to.equal(t.cases);
   });
 
   it("leaves tiny, overflowing, zero and non-normal results and operands to the general path", () => {
