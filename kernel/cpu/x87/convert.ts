@@ -113,13 +113,8 @@ export interface StoredF64 {
   up: boolean;
 }
 
-export function toF64(x: F80, rc: number, unmasked: number): Stored {
-  const r = toF64Words(x, rc, unmasked);
-  return { bits: (BigInt(r.w1 >>> 0) << 32n) | BigInt(r.w0 >>> 0), flags: r.flags, up: r.up };
-}
-
-/** toF64 as the words FST m64 writes: a value that stays a normal double is rounded in Numbers (normalToF64), a
- * zero is its sign, any other goes through storeIeee. */
+/** FST m64's result as the words it writes: a value that stays a normal double is rounded in Numbers (normalToF64),
+ * a zero is its sign, any other goes through storeIeee. */
 export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
   const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
   if (top >= -1022 && top <= 1022 && x.hi >= 0x80000000) return normalToF64(x.s, top, x.hi, x.lo, rc);
@@ -128,7 +123,7 @@ export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
   return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
 
-/** toF64 of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
+/** toF64Words of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
  * roundValue and packIeee give, from the significand's 32-bit halves in 32-bit integer operations: the 53 kept bits
  * are the fraction's 52 under the exponent field, the 11 below them decide the rounding (bench-flops stores a
  * double every few instructions). */

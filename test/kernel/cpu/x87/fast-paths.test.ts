@@ -1,10 +1,10 @@
-// The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64 for values that stay
+// The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64Words for values that stay
 // normal doubles, fromInt32 and toSmallInt for FILD and FIST of up to 32 bits, f80.ts bitLen) against slower
 // references: the general paths (round.ts roundValue and packIeee, convert.ts fromInt and toInt, which the recorded
 // vectors check), JavaScript's own double conversion and toString(2). The recorded vectors hold few exact halfway
 // cases and directed-rounding stores, so these tests sweep them on purpose.
 import { expect } from "chai";
-import { fromF32, fromF64, fromInt, fromInt32, toF64, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
+import { fromF32, fromF64, fromInt, fromInt32, type Stored, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
 import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
@@ -34,6 +34,12 @@ function significand(next: () => number, kind: number): bigint {
 /** A result with its value as 20 hex digits (toHex), for deep comparison. */
 function plain(r: Res): { v: string; flags: number; up: boolean } {
   return { v: toHex(r.v), flags: r.flags, up: r.up };
+}
+
+/** FST m64 (toF64Words) with its two words as one bigint, the general path's form. */
+function toF64(x: F80, rc: number, unmasked: number): Stored {
+  const r = toF64Words(x, rc, unmasked);
+  return { bits: (BigInt(r.w1 >>> 0) << 32n) | BigInt(r.w0 >>> 0), flags: r.flags, up: r.up };
 }
 
 /** toF64 the general way: round to the double format, then pack. */
