@@ -33,6 +33,11 @@ function halves(next: () => number, kind: number): [number, number] {
   }
 }
 
+/** A value of either sign with these halves and an exponent within 2^+-2000: products and quotients stay normal. */
+function operand(next: () => number, hi: number, lo: number): F80 {
+  return new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), hi, lo);
+}
+
 const CTXS: RoundCtx[] = [];
 for (const prec of [64, 53, 24] as const) for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) CTXS.push({ prec, rc, unmasked: 0 });
 
@@ -86,8 +91,8 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
     for (let i = 0; i < 8000; i++) {
       const [ah, al] = halves(next, next());
       const [bh, bl] = halves(next, next());
-      const a = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), ah, al);
-      const b = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), bh, bl);
+      const a = operand(next, ah, al);
+      const b = operand(next, bh, bl);
       for (const ctx of CTXS) {
         t.same(fastMul(a, b, ctx), mulGeneral(a, b, ctx), `${toHex(a)} * ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`);
       }
@@ -114,8 +119,8 @@ describe("kernel/cpu/x87 fast arithmetic", () => {
         [bh, bl] = [Number(bm >> 32n), Number(bm & 0xffffffffn)];
         [xh, xl] = [Number(am >> 32n), Number(am & 0xffffffffn)];
       }
-      const a = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), xh, xl);
-      const b = new F80((next() & 1) as 0 | 1, BIAS - 2000 + (next() % 4000), bh, bl);
+      const a = operand(next, xh, xl);
+      const b = operand(next, bh, bl);
       for (const ctx of CTXS) {
         t.same(fastDiv(a, b, ctx), divGeneral(a, b, ctx), `${toHex(a)} / ${toHex(b)} pc ${ctx.prec} rc ${ctx.rc}`);
       }
