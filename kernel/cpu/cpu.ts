@@ -1139,7 +1139,8 @@ export class Cpu extends CpuSystem {
       compiled: c,
       idle,
       followed: jccs.followed,
-      exits: jccs.exits,
+      // A loop's back edge is left at only when the budget runs out there: not a side exit worth watching.
+      exits: jccs.exits.filter((k) => !c.loopEdges.includes(k)),
     };
     if (key !== null && !straddles) TEMPLATES.add(this.cost, key, t);
     return this.install(t, eip, phys, single, page2 < 0 ? null : second, ram, stopAt >= 0, counted);

@@ -43,6 +43,10 @@ export interface Compiled {
   readonly lo: number;
   readonly bytes: number;
   readonly source: string;
+  /** The Jccs, by index, whose taken side goes on inside the function: the back edge of an inner loop, or one to the
+   * start of a looping block. The function leaves at one only when the budget cannot hold the next pass, so Cpu does
+   * not watch them as side exits (a block compiled again to inline one would be the same block). */
+  readonly loopEdges: readonly number[];
 }
 
 /** Compiled block functions by source text, shared by every Cpu of the process: a function depends on
@@ -437,6 +441,8 @@ export interface Emitted {
   readonly opaques: number;
   readonly budget: boolean;
   readonly sharedExit: boolean;
+  /** Compiled.loopEdges. */
+  readonly loopEdges: readonly number[];
   /** The status flags a pass may read before writing them (through the CPU or the locals): none, and a region may go
    * on into the block without storing its flag record first. */
   readonly liveIn: number;
@@ -447,7 +453,7 @@ export interface Emitted {
  * (then they do not become an inner loop). */
 export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (i: number) => boolean = never, counted = false): Compiled {
   const e = emitBlock(insns, single, idleLoop, null, counted)!;
-  const { shape, regs, opaques, budget, sharedExit, mainEnd } = e;
+  const { shape, regs, opaques, budget, sharedExit, mainEnd, loopEdges } = e;
   const parts = [
     blockPrologue(sharedExit),
     sharedExit ? "try { x: {" : "try {",
@@ -461,7 +467,7 @@ export function compileBlock(insns: readonly Insn[], single = false, idleLoop: (
   const n = insns.length;
   const last = insns[mainEnd]!;
   const nearExit = !single && last.near && last.setsEip && last.branch === undefined && last.call === undefined ? shape.after[mainEnd]! : -1;
-  return { fn, eips: shape.eips, prefix: shape.cycles, counts: shape.counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo: e.lo, bytes: e.bytes, source };
+  return { fn, eips: shape.eips, prefix: shape.cycles, counts: shape.counts, cost: shape.cost, nearExit, nearIndex: mainEnd, count: n, lo: e.lo, bytes: e.bytes, source, loopEdges };
 }
 
 /** The locals every block function (and region) declares first: the register array, the local flag record, the index
@@ -616,15 +622,20 @@ export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i:
       ? `{ ${settleLocal(d)} ${site.enterAtEip} }`
       : `${SPILL} ${settle(d)} ${FIX} return ${d};`;
   const base = site?.base ?? 0;
+  const loopEdges: number[] = [];
   const exitTo = (t: number, k: number): string => {
     if (loops && t === start) {
+      loopEdges.push(k);
       const fix = fixAtBackEdge ? ` ${FIX} lk = 0;` : "";
       return `${charge(cycles[after[k]!]!, counts[after[k]!]!, fix, again)} ${out(t, after[k]!)}`;
     }
     // An inner loop's back edge: the pass head..k is charged on top of the block's own pass (the run loop charged
     // that one up front, and gives back what the block's path did not run from where it leaves).
     const loop = innerBack.get(k);
-    if (loop !== undefined && t === insns[loop.head]!.eip) return `${charge(loop.cycles, loop.count, "", `continue ${loop.label};`)} ${out(t, after[k]!)}`;
+    if (loop !== undefined && t === insns[loop.head]!.eip) {
+      loopEdges.push(k);
+      return `${charge(loop.cycles, loop.count, "", `continue ${loop.label};`)} ${out(t, after[k]!)}`;
+    }
     return out(t, after[k]!);
   };
   const local = (code: string): string => (regs === null ? code : regs.rename(code));
@@ -692,5 +703,5 @@ export function emitBlock(insns: readonly Insn[], single: boolean, idleLoop: (i:
   });
   emit(0, n);
   if (loops) parts.push("}");
-  return { parts, shape, mainEnd, lo, bytes, regs, opaques, budget, sharedExit, liveIn: blockLiveIn };
+  return { parts, shape, mainEnd, lo, bytes, regs, opaques, budget, sharedExit, liveIn: blockLiveIn, loopEdges };
 }

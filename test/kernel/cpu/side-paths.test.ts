@@ -255,4 +255,14 @@ describe("kernel/cpu: side paths that go back to an earlier instruction (side lo
     const steps = expectAsSingleSteps(TWO_WAYS, [100_000, 3, 7, 13, 29, 97], { inlined: 2, blocks: 4 });
     expect(steps.slice(0, 3)).to.deep.equal([300 * 5 * 3, 300 * 2 * 5, 0]);
   });
+
+  it("does not watch a loop's back edge as a side exit: the block leaves there only when the budget runs out", () => {
+    // 0x00: mov ecx, 100000 ; 0x05: add eax, 1 ; dec ecx ; jnz 0x05 ; hlt. Run in slices, each run ends in the loop,
+    // at its back edge; a watch counting those as the JNZ taken compiled the block again to inline what it inlines.
+    const code = [0xb9, 0xa0, 0x86, 0x01, 0x00, 0x83, 0xc0, 0x01, 0x49, 0x75, 0xfa, 0xf4];
+    const sliced = runInSlices(code, 1000);
+    expect(sliced.cpu.inlinedJccs, "inlined Jccs").to.equal(0);
+    expect(sliced.state).to.deep.equal(runInSlices(code, 1_000_000_000).state);
+    expect(sliced.state.slice(0, 3)).to.deep.equal([100_000, 0, 0]);
+  });
 });
