@@ -6,9 +6,8 @@
 import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, isUnit, lsbExp, neg, ONE, zero } from "./f80";
 import { DE, IE, PE, ZE } from "./status";
+import { LN2, PI, PI66, W } from "./fixed-constants";
 
-const W = 512n;
-const FONE = 1n << W;
 /** The working bits of the first evaluation, and a bound on its error in units of its last place: the series
  * truncate every term and product once (a few thousand units over some fifty terms); 2^32 leaves room for any. */
 const FAST_W = 192n;
@@ -42,25 +41,6 @@ function twoStep<T>(evaluate: () => T): T {
 function sameRes(a: Res, b: Res): boolean {
   return a.v.s === b.v.s && a.v.e === b.v.e && a.v.hi === b.v.hi && a.v.lo === b.v.lo && a.flags === b.flags && a.up === b.up;
 }
-
-function atanhInv(n: bigint): bigint {
-  let term = FONE / n, sum = 0n, k = 1n;
-  const n2 = n * n;
-  while (term !== 0n) { sum += term / k; term /= n2; k += 2n; }
-  return sum;
-}
-function atanInv(n: bigint): bigint {
-  let term = FONE / n, sum = 0n, k = 1n, sign = 1n;
-  const n2 = n * n;
-  while (term !== 0n) { sum += (sign * term) / k; term /= n2; k += 2n; sign = -sign; }
-  return sum;
-}
-/** ln 2 and pi at scale 2^512. */
-export const LN2 = 2n * atanhInv(3n);
-export const PI = 16n * atanInv(5n) - 4n * atanInv(239n);
-/** pi rounded to 66 significant bits, the constant the x87 reduces sin/cos/tan arguments with
- * (SDM vol. 1 §8.3.8: FSIN of the register closest to pi is not 0 but the difference to this constant). */
-const PI66 = (((PI >> (W + 2n - 67n)) + 1n) >> 1n) << (W + 2n - 66n);
 
 /** Product at scale 2^p, truncated toward zero (so that series terms of either sign reach 0). */
 function mulF(a: bigint, b: bigint, p: bigint): bigint {
