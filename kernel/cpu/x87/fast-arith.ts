@@ -39,7 +39,7 @@ function normal(x: F80): boolean {
  * may hold the jammed bits shifted out below it). Null when the result is not a normal register value (its biased
  * exponent, after rounding, outside 1..EMAX-1): the general path decides tininess and overflow.
  */
-function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): Res | null {
+export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): Res | null {
   let e = exp + 127 + BIAS;
   if (e < 1 || e >= EMAX) return null;
   // The kept bits end at a unit of `u3` in w3 and `u2` in w2; `rest` is the part below them, `half` that unit's half.

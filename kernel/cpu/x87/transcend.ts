@@ -1,11 +1,14 @@
 // Transcendental x87 operations (FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1) evaluated
 // in BigInt fixed point, then rounded once to the 64-bit register precision (PC does not apply: SDM vol. 1
-// §8.1.5.2). Arguments of sin/cos/tan are reduced with a 512-bit pi. Each is evaluated first with 192 working
-// bits and kept when the value less and plus a generous error bound round alike (Ziv's test); otherwise again
-// with 512, as it always was before. Hardware is not correctly rounded everywhere; differences are documented.
+// §8.1.5.2). Arguments of sin/cos/tan are reduced with pi rounded to 66 bits, as the x87 does. The operands
+// dd-transcend.ts takes are evaluated there first, in double-double arithmetic; where it does not settle a result,
+// each operation is evaluated with 192 working bits and kept when the value less and plus a generous error bound
+// round alike (Ziv's test); otherwise again with 512, as it always was before. Hardware is not correctly rounded
+// everywhere; differences are documented.
 import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { abs, BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, isUnit, lsbExp, neg, ONE, zero } from "./f80";
 import { DE, IE, PE, ZE } from "./status";
+import { fastAtan2, fastF2xm1, fastFyl2x, fastFyl2xp1, fastTan, fastTrig } from "./dd-transcend";
 import { LN2, PI, PI66, W } from "./fixed-constants";
 
 /** The working bits of the first evaluation, and a bound on its error in units of its last place: the series
@@ -165,11 +168,15 @@ export interface Trig1 {
 
 /** sin and cos of ST(0) together (FSINCOS). */
 export function sincos(x: F80, ctx: RoundCtx): Trig | Res {
+  const f = fastTrig(x, ctx, true, true);
+  if (f !== null) return { sin: f.sin!, cos: f.cos!, inRange: true };
   return twoStep(() => sincosAt(x, ctx));
 }
 
 /** sin or cos of ST(0) alone (FSIN, FCOS): only the series the quadrant needs runs. */
 export function sinOrCos(x: F80, ctx: RoundCtx, op: "sin" | "cos"): Trig1 | Res {
+  const f = fastTrig(x, ctx, op === "sin", op === "cos");
+  if (f !== null) return { v: (op === "sin" ? f.sin : f.cos)!, inRange: true };
   return twoStep(() => {
     const t = trigAt(x, ctx, op === "sin", op === "cos");
     return "inRange" in t ? { v: (op === "sin" ? t.sin : t.cos)!, inRange: t.inRange } : t;
@@ -212,6 +219,8 @@ function trigAt(x: F80, ctx: RoundCtx, wantSin: boolean, wantCos: boolean): { si
 }
 
 export function tan(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
+  const f = fastTan(x, ctx);
+  if (f !== null) return { v: f, inRange: true };
   return twoStep(() => tanAt(x, ctx));
 }
 
@@ -238,7 +247,7 @@ function tanAt(x: F80, ctx: RoundCtx): { v: Res; inRange: boolean } {
 
 /** FPATAN: atan(y / x) in the quadrant of (x, y). */
 export function atan2(y: F80, x: F80, ctx: RoundCtx): Res {
-  return twoStep(() => atan2At(y, x, ctx));
+  return fastAtan2(y, x, ctx) ?? twoStep(() => atan2At(y, x, ctx));
 }
 
 function atan2At(y: F80, x: F80, ctx: RoundCtx): Res {
@@ -297,7 +306,7 @@ function tinyQuotient(y: F80, x: F80, ctx: RoundCtx, de: number): Res {
 
 /** F2XM1: 2^x - 1 for -1 <= x <= 1. */
 export function f2xm1(x: F80, ctx: RoundCtx): Res {
-  return twoStep(() => f2xm1At(x, ctx));
+  return fastF2xm1(x, ctx) ?? twoStep(() => f2xm1At(x, ctx));
 }
 
 function f2xm1At(x: F80, ctx: RoundCtx): Res {
@@ -333,7 +342,7 @@ function log2F(x: F80, p: bigint): bigint {
 
 /** FYL2X: y * log2(x). */
 export function fyl2x(x: F80, y: F80, ctx: RoundCtx): Res {
-  return twoStep(() => fyl2xAt(x, y, ctx));
+  return fastFyl2x(x, y, ctx) ?? twoStep(() => fyl2xAt(x, y, ctx));
 }
 
 function fyl2xAt(x: F80, y: F80, ctx: RoundCtx): Res {
@@ -366,7 +375,7 @@ function fyl2xAt(x: F80, y: F80, ctx: RoundCtx): Res {
 
 /** FYL2XP1: y * log2(x + 1) (documented for |x| < 1 - sqrt(2)/2; computed for any x > -1, as the CPU does). */
 export function fyl2xp1(x: F80, y: F80, ctx: RoundCtx): Res {
-  return twoStep(() => fyl2xp1At(x, y, ctx));
+  return fastFyl2xp1(x, y, ctx) ?? twoStep(() => fyl2xp1At(x, y, ctx));
 }
 
 function fyl2xp1At(x: F80, y: F80, ctx: RoundCtx): Res {
