@@ -1,10 +1,12 @@
 // `npm run bench:x87`: x87 speed. Runs the bench-flops guest (test/programs/bench/flops.c: double matrix
 // product, Horner polynomials, FSQRT) in the emulator and natively, several times each, and prints the
-// median MFLOPS of both and their ratio. Measures; asserts nothing. Usage: [--runs N] [--iters N].
+// median MFLOPS of both and their ratio; then the x87 model's host time per operation, transcendentals included
+// (kernel/bench/x87-ops.ts, in this process). Measures; asserts nothing. Usage: [--runs N] [--iters N].
 import { join, resolve } from "path";
 import { CPU_BENCH_MANIFEST, measureCpuGuest } from "../kernel/bench/cpu-bench";
 import { readManifest } from "../kernel/bench/guest-manifest";
 import { median } from "../kernel/bench/stats";
+import { measureX87Ops } from "../kernel/bench/x87-ops";
 
 const ROOT = resolve(__dirname, "..", "..");
 /** Floating-point operations in one round of flops.c (its header comment counts them). */
@@ -38,6 +40,9 @@ function main(): void {
   process.stdout.write(`  apexvisor  ${emu.toFixed(2)} MFLOPS  (${median(row.hostMs).toFixed(1)} ms)\n`);
   process.stdout.write(`  native     ${native.toFixed(1)} MFLOPS  (${median(row.nativeMs).toFixed(2)} ms)\n`);
   process.stdout.write(`  slowdown   ${(native / emu).toFixed(0)}x\n`);
+  const count = 20_000;
+  process.stdout.write(`x87 operations (the FPU model in this process, ${count} per run, median of ${runs} runs): us per operation\n`);
+  for (const op of measureX87Ops(runs, count, () => process.hrtime.bigint())) process.stdout.write(`  ${op.name.padEnd(8)} ${op.us.toFixed(2).padStart(6)}\n`);
 }
 
 main();
