@@ -3,6 +3,7 @@
 import { type Res, quiet, res } from "./arith";
 import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, isZero, lsbExp, zero } from "./f80";
 import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
+import { fastRoundInt } from "./int-fast";
 import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
 /** An exact finite value (sign, significand, exponent) in the register format. */
@@ -228,6 +229,11 @@ export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null 
 
 /** FRNDINT: the value rounded to an integer, in the register format. */
 export function roundInt(x: F80, rc: number): Res {
+  return fastRoundInt(x, rc) ?? roundIntGeneral(x, rc);
+}
+
+/** FRNDINT in BigInts, for every class (the reference int-fast.ts is held to). */
+export function roundIntGeneral(x: F80, rc: number): Res {
   const c = classify(x);
   if (c === Cls.Unsupported) return res(INDEFINITE, IE);
   if (c === Cls.SNaN) return res(quiet(x), IE);

@@ -1,8 +1,10 @@
 // The exact one- and two-operand x87 operations that are not plain arithmetic: FSCALE, FXTRACT,
-// FPREM/FPREM1 (partial remainder with quotient bits), on register values. Pure functions.
+// FPREM/FPREM1 (partial remainder with quotient bits), on register values. Pure functions. FSCALE and FXTRACT of
+// normal values whose results are normal are done in Numbers (the exponent moves, the significand stays); every
+// other case in BigInts (fscaleGeneral, fxtractGeneral).
 import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
-import { fromInt, normalise } from "./convert";
-import { BIAS, bitLen, classify, Cls, type F80, INDEFINITE, infinity, isNaN80, lsbExp, zero } from "./f80";
+import { fromInt, fromInt32, normalise } from "./convert";
+import { BIAS, bitLen, classify, Cls, EMAX, F80, INDEFINITE, infinity, isNaN80, lsbExp, zero } from "./f80";
 import { C0, C1, C2, C3, DE, IE, ZE } from "./status";
 
 function bad1(a: F80, ca: Cls): Res | null {
@@ -11,8 +13,29 @@ function bad1(a: F80, ca: Cls): Res | null {
   return null;
 }
 
+/** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
+function normal(x: F80): boolean {
+  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
+}
+
+/** FSCALE of a normal a by a normal b below 2^31 in magnitude whose result is normal: the exponent moves, the
+ * significand stays, exactly (no flag); null otherwise. exp() and ldexp() in an x87 libm end in one. */
+function fastScale(a: F80, b: F80): Res | null {
+  if (!normal(a) || !normal(b)) return null;
+  const tb = b.e - BIAS;
+  if (tb > 30) return null;
+  const n = tb < 0 ? 0 : b.hi >>> (31 - tb); // trunc(|b|)
+  const e = b.s === 1 ? a.e - n : a.e + n;
+  return e >= 1 && e < EMAX ? res(new F80(a.s, e, a.hi, a.lo)) : null;
+}
+
 /** FSCALE: a * 2^trunc(b). */
 export function fscale(a: F80, b: F80, ctx: RoundCtx): Res {
+  return fastScale(a, b) ?? fscaleGeneral(a, b, ctx);
+}
+
+/** FSCALE in BigInts, for every class (the reference fastScale is held to). */
+export function fscaleGeneral(a: F80, b: F80, ctx: RoundCtx): Res {
   const ca = classify(a), cb = classify(b);
   if (ca === Cls.Unsupported || cb === Cls.Unsupported) return res(INDEFINITE, IE);
   if (isNaN80(ca) || isNaN80(cb)) return propagateNaN(a, ca, b, cb);
@@ -39,6 +62,13 @@ export function fscale(a: F80, b: F80, ctx: RoundCtx): Res {
 
 /** FXTRACT: [exponent, significand] (the significand ends up in ST(0)). */
 export function fxtract(a: F80): { exp: Res; sig: F80 } | Res {
+  // A normal value: its exponent as an integer, its significand at exponent 0, in Numbers.
+  if (normal(a)) return { exp: res(fromInt32(a.e - BIAS)), sig: new F80(a.s, BIAS, a.hi, a.lo) };
+  return fxtractGeneral(a);
+}
+
+/** FXTRACT in BigInts, for every class (the reference fxtract's normal case is held to). */
+export function fxtractGeneral(a: F80): { exp: Res; sig: F80 } | Res {
   const ca = classify(a);
   const b = bad1(a, ca);
   if (b) return { exp: b, sig: b.v }; // a NaN or the indefinite goes to both registers

@@ -4,7 +4,8 @@
 import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
-import { fromBcd, fromF32, fromF64, fromInt, fromInt32, toBcd, toF32, toF64Words, toInt, toSmallInt } from "./convert";
+import { fromBcd, fromF32, fromF64, fromInt32, toBcd, toF32, toF64Words, toInt, toSmallInt } from "./convert";
+import { fastToInt64, fromInt64 } from "./int-fast";
 import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
@@ -77,7 +78,7 @@ export class X87 extends X87State {
   }
   ldI16(v: number): void { this.loadRes(res(fromInt32((v << 16) >> 16))); }
   ldI32(v: number): void { this.loadRes(res(fromInt32(v | 0))); }
-  ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt((BigInt(hi | 0) << 32n) | BigInt(lo >>> 0)))); }
+  ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt64(lo, hi))); }
   ldBcd(b: number[]): void { this.loadRes(res(fromBcd(b))); }
 
   /** FLD ST(i). */
@@ -151,6 +152,12 @@ export class X87 extends X87State {
       this.w0 = small.w0;
       this.w1 = 0;
       return this.commitStore(small.flags, small.up);
+    }
+    const wide = bits === 64 ? fastToInt64(x, rc) : null;
+    if (wide !== null) {
+      this.w0 = wide.w0;
+      this.w1 = wide.w1;
+      return this.commitStore(wide.flags, wide.up);
     }
     const r = toInt(x, bits, rc);
     this.w0 = Number(r.bits & 0xffffffffn) | 0;
