@@ -1,6 +1,6 @@
 // The x87 model's cost per operation, in this process and without a guest: bench:x87's second table. Each operation
 // runs on a fixed set of operands (doubles loaded as a guest's FLD m64 would, in the domain the instruction
-// documents) in a loop that loads them, runs it and pops what it leaves; the figure is the median over runs of the
+// documents; FILD m64 on 64-bit integers) in a loop that loads them, runs it and pops what it leaves; the figure is the median over runs of the
 // host time per operation. A first run warms the host JIT and is not counted.
 import { X87Fpu } from "../cpu/x87/fpu";
 import { Op as Arith } from "../cpu/x87/x87";
@@ -23,6 +23,8 @@ const ANY = [0.1, 0.7, 1.3, 2.9, -0.4, 3.1, 17.25, -123.5].map(halves);
 const UNIT = [0.1, 0.7, -0.3, 0.9, -0.4, 0.05, 0.33, -0.77].map(halves);
 const POSITIVE = [0.1, 0.7, 1.3, 2.9, 0.4, 3.1, 17.25, 123.5].map(halves);
 const SMALL = [0.1, 0.2, -0.1, 0.25, -0.2, 0.05, 0.15, -0.27].map(halves);
+/** 64-bit integers as FILD m64 reads them (low word, high word). */
+const LONGS: readonly [number, number][] = [[5, 0], [1000000007, 0], [-3, -1], [0xbe991a14, 28], [0xdb2c3e6, -3], [42, 0], [0, 1], [-1, -1]];
 
 function ld(x: X87Fpu, set: readonly [number, number][], i: number): void {
   const [lo, hi] = set[i & 7]!;
@@ -32,6 +34,12 @@ function ld(x: X87Fpu, set: readonly [number, number][], i: number): void {
 const OPS: readonly TimedOp[] = [
   { name: "FMUL", step: (x, i) => { ld(x, ANY, i); ld(x, ANY, i + 3); x.arR(Arith.Mul, 1, 0, true); x.pop(); } },
   { name: "FSQRT", step: (x, i) => { ld(x, POSITIVE, i); x.unary("sqrt"); x.pop(); } },
+  { name: "FRNDINT", step: (x, i) => { ld(x, ANY, i); x.unary("rndint"); x.pop(); } },
+  { name: "FISTP64", step: (x, i) => { ld(x, ANY, i); x.stInt(64, false); x.pop(); } },
+  { name: "FILD64", step: (x, i) => { x.ldI64(LONGS[i & 7]![0], LONGS[i & 7]![1]); x.pop(); } },
+  { name: "FSCALE", step: (x, i) => { ld(x, SMALL, i); ld(x, ANY, i + 3); x.fscale(); x.pop(); x.pop(); } },
+  { name: "FXTRACT", step: (x, i) => { ld(x, ANY, i); x.fxtract(); x.pop(); x.pop(); } },
+  { name: "FPREM", step: (x, i) => { ld(x, POSITIVE, i); ld(x, ANY, i + 3); x.fprem(false); x.pop(); x.pop(); } },
   { name: "FSIN", step: (x, i) => { ld(x, ANY, i); x.unary("sin"); x.pop(); } },
   { name: "FCOS", step: (x, i) => { ld(x, ANY, i); x.unary("cos"); x.pop(); } },
   { name: "FSINCOS", step: (x, i) => { ld(x, ANY, i); x.fsincos(); x.pop(); x.pop(); } },
