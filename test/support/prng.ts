@@ -47,3 +47,9 @@ export class Prng {
     return item;
   }
 }
+
+/** The 32-bit values of a generator seeded with `seed`, one per call: the same operands on every run. */
+export function u32Stream(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.nextU32();
+}

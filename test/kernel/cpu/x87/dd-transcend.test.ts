@@ -9,7 +9,8 @@ import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { LN2, PI, PI66, W } from "../../../../kernel/cpu/x87/fixed-constants";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 import { FULL_PRECISION } from "../../../../kernel/cpu/x87/transcend";
-import { Prng } from "../../../support/prng";
+import { u32Stream } from "../../../support/prng";
+import { normalF80 } from "../../../support/f80-values";
 
 const CTXS: RoundCtx[] = [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP].map((rc) => ({ prec: 64, rc, unmasked: 0 }));
 
@@ -112,13 +113,6 @@ function deviation(b: Bounded, exact: bigint): bigint {
 
 // ---- operands ----
 
-function rng(seed: number): () => number {
-  const p = new Prng(seed);
-  return () => p.nextU32();
-}
-function value(next: () => number, top: number, s: 0 | 1 = (next() & 1) as 0 | 1): F80 {
-  return new F80(s, BIAS + top, (next() | 0x80000000) >>> 0, next());
-}
 /** The register value nearest k * PI66/2, moved by `ulps` units of its last place: the reduced argument cancels. */
 function nearHalfPi(k: number, ulps: number): F80 {
   const v = (BigInt(k) * (PI66 >> 1n)) >> (W - 200n); // at scale 2^200
@@ -139,39 +133,39 @@ interface Case {
 }
 
 function cases(): Case[] {
-  const next = rng(0xdd7a);
+  const next = u32Stream(0xdd7a);
   const out: Case[] = [];
   const trigCase = (x: F80, hard = false): void => {
     out.push({ name: `sin ${toHex(x)}`, bounded: () => DD_VALUES.sin(x), exact: () => EXACT.sin(x), fast: (c) => fastTrig(x, c, true, false)?.sin ?? null, full: (c) => sinOf(FULL_PRECISION.sincos(x, c), true), hard });
     out.push({ name: `cos ${toHex(x)}`, bounded: () => DD_VALUES.cos(x), exact: () => EXACT.cos(x), fast: (c) => fastTrig(x, c, false, true)?.cos ?? null, full: (c) => sinOf(FULL_PRECISION.sincos(x, c), false), hard });
     out.push({ name: `tan ${toHex(x)}`, bounded: () => DD_VALUES.tan(x), exact: () => EXACT.tan(x), fast: (c) => fastTan(x, c), full: (c) => FULL_PRECISION.tan(x, c).v, hard });
   };
-  for (let i = 0; i < 60; i++) trigCase(value(next, (next() % 60) - 40));
+  for (let i = 0; i < 60; i++) trigCase(normalF80(next, (next() % 60) - 40));
   // Next to multiples of PI66/2 the reduced argument cancels to a few bits, and one of sin and cos is next to +-1.
   for (let k = 1; k <= 24; k++) trigCase(nearHalfPi(k * 37, (next() % 7) - 3), true); // up to q = 888
   trigCase(nearHalfPi(600_000, 1), true); // q near 2^19
   for (let i = 0; i < 60; i++) {
-    const y = value(next, (next() % 120) - 60), x = value(next, (next() % 120) - 60);
+    const y = normalF80(next, (next() % 120) - 60), x = normalF80(next, (next() % 120) - 60);
     if (Math.abs(y.e - x.e) > 60) continue;
     out.push({ name: `atan2 ${toHex(y)} ${toHex(x)}`, bounded: () => DD_VALUES.atan2(y, x), exact: () => EXACT.atan2(y, x), fast: (c) => fastAtan2(y, x, c), full: (c) => FULL_PRECISION.atan2(y, x, c), hard: false });
   }
   // |y| = |x| and next to it: t = 1, where atan(k/16) is atan(1).
-  const one = value(next, 3, 0);
+  const one = normalF80(next, 3, 0);
   for (const d of [0, 1, -1]) {
     const y = new F80(1, one.e, one.hi, (one.lo + d) >>> 0);
     out.push({ name: `atan2 ${toHex(y)} ${toHex(one)}`, bounded: () => DD_VALUES.atan2(y, one), exact: () => EXACT.atan2(y, one), fast: (c) => fastAtan2(y, one, c), full: (c) => FULL_PRECISION.atan2(y, one, c), hard: false });
   }
   for (let i = 0; i < 60; i++) {
-    const x = value(next, -1 - (next() % 60));
+    const x = normalF80(next, -1 - (next() % 60));
     out.push({ name: `f2xm1 ${toHex(x)}`, bounded: () => DD_VALUES.f2xm1(x), exact: () => EXACT.f2xm1(x), fast: (c) => fastF2xm1(x, c), full: (c) => FULL_PRECISION.f2xm1(x, c), hard: false });
   }
   const logCase = (x: F80, y: F80): void => {
     out.push({ name: `fyl2x ${toHex(x)} ${toHex(y)}`, bounded: () => DD_VALUES.fyl2x(x, y), exact: () => EXACT.fyl2x(x, y), fast: (c) => fastFyl2x(x, y, c), full: (c) => FULL_PRECISION.fyl2x(x, y, c), hard: false });
   };
-  for (let i = 0; i < 60; i++) logCase(value(next, (next() % 120) - 60, 0), value(next, (next() % 40) - 20));
+  for (let i = 0; i < 60; i++) logCase(normalF80(next, (next() % 120) - 60, 0), normalF80(next, (next() % 40) - 20));
   // x next to 1 from either side, and next to sqrt 2 (where m is halved).
   for (let i = 0; i < 20; i++) {
-    const y = value(next, (next() % 40) - 20);
+    const y = normalF80(next, (next() % 40) - 20);
     logCase(new F80(0, BIAS, 0x80000000, (next() & 0xffff) + 1), y);
     logCase(new F80(0, BIAS - 1, 0xffffffff, (0xffffffff - (next() & 0xffff)) >>> 0), y);
     logCase(new F80(0, BIAS, 0xb504f333, (0xf9de6484 + (next() & 0xff) - 128) >>> 0), y);
@@ -180,9 +174,9 @@ function cases(): Case[] {
     out.push({ name: `fyl2xp1 ${toHex(x)} ${toHex(y)}`, bounded: () => DD_VALUES.fyl2xp1(x, y), exact: () => EXACT.fyl2xp1(x, y), fast: (c) => fastFyl2xp1(x, y, c), full: (c) => FULL_PRECISION.fyl2xp1(x, y, c), hard: false });
   };
   // Small x both ways (the x / (2 + x) form), x from 1/4 up to 2^40, and x next to -1.
-  for (let i = 0; i < 40; i++) log1pCase(value(next, -3 - (next() % 57)), value(next, (next() % 40) - 20));
-  for (let i = 0; i < 30; i++) log1pCase(value(next, (next() % 43) - 2, 0), value(next, (next() % 40) - 20));
-  for (let i = 0; i < 10; i++) log1pCase(new F80(1, BIAS - 1, 0xffffff00 + (next() & 0xff), next()), value(next, (next() % 40) - 20));
+  for (let i = 0; i < 40; i++) log1pCase(normalF80(next, -3 - (next() % 57)), normalF80(next, (next() % 40) - 20));
+  for (let i = 0; i < 30; i++) log1pCase(normalF80(next, (next() % 43) - 2, 0), normalF80(next, (next() % 40) - 20));
+  for (let i = 0; i < 10; i++) log1pCase(new F80(1, BIAS - 1, 0xffffff00 + (next() & 0xff), next()), normalF80(next, (next() % 40) - 20));
   return out;
 }
 

@@ -9,13 +9,8 @@ import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
-import { Prng } from "../../../support/prng";
+import { u32Stream } from "../../../support/prng";
 
-/** The next value of a seeded generator (test/support/prng.ts): the same operands on every run. */
-function rng(seed: number): () => number {
-  const p = new Prng(seed);
-  return () => p.nextU32();
-}
 
 const INT_BIT = 1n << 63n;
 
@@ -56,7 +51,7 @@ function f64Bits(v: number): bigint {
 
 describe("kernel/cpu/x87 fast paths", () => {
   it("toF64 of normal values equals the general rounding path in every rounding mode, halfway cases included", () => {
-    const next = rng(0x1234567);
+    const next = u32Stream(0x1234567);
     for (let i = 0; i < 20_000; i++) {
       const top = (next() % 2045) - 1022; // -1022..1022: the range the fast path takes
       const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i));
@@ -78,7 +73,7 @@ describe("kernel/cpu/x87 fast paths", () => {
   });
 
   it("toF64 rounding to nearest equals JavaScript's own conversion of the exact value", () => {
-    const next = rng(0xbeef);
+    const next = u32Stream(0xbeef);
     for (let i = 0; i < 20_000; i++) {
       const top = (next() % 2045) - 1022;
       const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i));
@@ -90,7 +85,7 @@ describe("kernel/cpu/x87 fast paths", () => {
   });
 
   it("fromF64 and fromF32 of normal values put the fraction under the integer bit, exponent rebiased", () => {
-    const next = rng(42);
+    const next = u32Stream(42);
     for (let i = 0; i < 20_000; i++) {
       const hi = next();
       const lo = next();
@@ -107,7 +102,7 @@ describe("kernel/cpu/x87 fast paths", () => {
   });
 
   it("FILD's fromInt32 and FIST's toSmallInt equal the general conversions, limits and halfway cases included", () => {
-    const next = rng(0x1f15);
+    const next = u32Stream(0x1f15);
     const ints = [0, 1, -1, 2, -2, 32767, -32768, 32768, -32769, 2147483647, -2147483648, 12345, -987654];
     for (let i = 0; i < 2000; i++) ints.push(next() | 0, (next() % 70000) - 35000);
     for (const v of ints) expect(toHex(fromInt32(v)), String(v)).to.equal(toHex(fromInt(BigInt(v))));
@@ -144,7 +139,7 @@ describe("kernel/cpu/x87 fast paths", () => {
   });
 
   it("bitLen equals the length of the binary digits, up to thousands of bits", () => {
-    const next = rng(7);
+    const next = u32Stream(7);
     const values = [0n, 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 64n) - 1n, 1n << 64n];
     for (let i = 0; i < 5_000; i++) values.push((BigInt(next()) << BigInt(next() % 3000)) + BigInt(i % 3));
     for (const v of values) expect(bitLen(v), v.toString(16)).to.equal(v === 0n ? 0 : v.toString(2).length);

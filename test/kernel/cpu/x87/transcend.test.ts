@@ -8,18 +8,10 @@ import { fromF64 } from "../../../../kernel/cpu/x87/convert";
 import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 import { atan2, f2xm1, FULL_PRECISION, fyl2x, fyl2xp1, sincos, sinOrCos, tan } from "../../../../kernel/cpu/x87/transcend";
-import { Prng } from "../../../support/prng";
+import { u32Stream } from "../../../support/prng";
+import { normalF80 } from "../../../support/f80-values";
 
-/** The next value of a seeded generator (test/support/prng.ts): the same operands on every run. */
-function rng(seed: number): () => number {
-  const p = new Prng(seed);
-  return () => p.nextU32();
-}
 
-/** A normal value with its leading bit at 2^top and a random significand. */
-function value(next: () => number, top: number, s: 0 | 1 = (next() & 1) as 0 | 1): F80 {
-  return new F80(s, BIAS + top, (next() | 0x80000000) >>> 0, next());
-}
 
 /** The register value nearest to the double v, moved by `ulps` units of its last place. */
 function near(v: number, ulps: number): F80 {
@@ -38,9 +30,9 @@ function show(r: Res): string {
 
 describe("kernel/cpu/x87 transcendentals", () => {
   it("FSINCOS, FSIN, FCOS and FPTAN give the single 512-bit evaluation's results", () => {
-    const next = rng(0x51c05);
+    const next = u32Stream(0x51c05);
     const xs: F80[] = [];
-    for (let i = 0; i < 150; i++) xs.push(value(next, (next() % 110) - 46));
+    for (let i = 0; i < 150; i++) xs.push(normalF80(next, (next() % 110) - 46));
     // Next to multiples of pi/2 the reduced argument cancels to a few bits of the operand.
     for (let k = 1; k <= 60; k++) xs.push(near((k * Math.PI) / 2, (next() % 5) - 2));
     for (const x of xs) {
@@ -64,7 +56,7 @@ describe("kernel/cpu/x87 transcendentals", () => {
   });
 
   it("FPATAN of operands far apart in magnitude is the quotient just below, pi or pi/2, at any exponents", () => {
-    const next = rng(0xfa7a);
+    const next = u32Stream(0xfa7a);
     const vOf = (r: Res): [string, boolean] => [toHex(r.v), r.up];
     let exacts = 0;
     for (let i = 0; i < 200; i++) {
@@ -73,8 +65,8 @@ describe("kernel/cpu/x87 transcendentals", () => {
       const gap = 201 + (next() % 32000);
       const tx = (next() % 16000) - 8000;
       const ty = Math.max(tx - gap, -16445);
-      const x = value(next, tx, 0);
-      const y = ty < -16382 ? new F80((next() & 1) as 0 | 1, 0, 0, (1 << (ty + 16445)) >>> 0) : value(next, ty);
+      const x = normalF80(next, tx, 0);
+      const y = ty < -16382 ? new F80((next() & 1) as 0 | 1, 0, 0, (1 << (ty + 16445)) >>> 0) : normalF80(next, ty);
       for (const ctx of CTXS) {
         const what = `atan2 ${toHex(y)} ${toHex(x)} rc ${ctx.rc}`;
         const q = div(y, x, ctx);
@@ -104,14 +96,14 @@ describe("kernel/cpu/x87 transcendentals", () => {
   });
 
   it("FYL2XP1 outside its documented domain is FYL2X of 1 + x, and costs no more near -1", () => {
-    const next = rng(0x1092);
+    const next = u32Stream(0x1092);
     const f = (v: number): F80 => near(v, 0);
     // 1 + x exact and not a power of two (FYL2X then rounds an inexact logarithm too): 1.5, 3, 2^30 + 2, -0.625...
     const xs = [0.5, 1.5, 2, 2 ** 30 + 1, 2 ** 52 + 3, -0.625, -0.3125, -0.6875, -(1 - 3 * 2 ** -40)];
     for (const xv of xs) {
       const x = f(xv), onePlus = f(1 + xv);
       for (let i = 0; i < 5; i++) {
-        const y = value(next, (next() % 200) - 100);
+        const y = normalF80(next, (next() % 200) - 100);
         for (const ctx of CTXS) {
           expect(show(fyl2xp1(x, y, ctx)), `fyl2xp1 ${xv} ${toHex(y)} rc ${ctx.rc}`).to.equal(show(fyl2x(onePlus, y, ctx)));
         }
@@ -137,13 +129,13 @@ describe("kernel/cpu/x87 transcendentals", () => {
   });
 
   it("FPATAN, F2XM1, FYL2X and FYL2XP1 give the single 512-bit evaluation's results", () => {
-    const next = rng(0xa7a2);
+    const next = u32Stream(0xa7a2);
     for (let i = 0; i < 120; i++) {
-      const y = value(next, (next() % 140) - 70), x = value(next, (next() % 140) - 70);
-      const small = value(next, -1 - (next() % 60)); // |small| < 1: F2XM1's domain
-      const tiny = value(next, -3 - (next() % 60)); // |tiny| < 1/4: FYL2XP1's domain
+      const y = normalF80(next, (next() % 140) - 70), x = normalF80(next, (next() % 140) - 70);
+      const small = normalF80(next, -1 - (next() % 60)); // |small| < 1: F2XM1's domain
+      const tiny = normalF80(next, -3 - (next() % 60)); // |tiny| < 1/4: FYL2XP1's domain
       // FYL2X of values around 1 (a few units off it), of exact powers of two and of anything positive.
-      const pos = i % 3 === 0 ? near(1, (next() % 9) - 4) : i % 3 === 1 ? new F80(0, BIAS + (next() % 200) - 100, 0x80000000, 0) : value(next, (next() % 200) - 100, 0);
+      const pos = i % 3 === 0 ? near(1, (next() % 9) - 4) : i % 3 === 1 ? new F80(0, BIAS + (next() % 200) - 100, 0x80000000, 0) : normalF80(next, (next() % 200) - 100, 0);
       for (const ctx of CTXS) {
         const what = `rc ${ctx.rc}`;
         expect(show(atan2(y, x, ctx)), `atan2 ${toHex(y)} ${toHex(x)} ${what}`).to.equal(show(FULL_PRECISION.atan2(y, x, ctx)));
