@@ -40,16 +40,15 @@ function norm(o: DD, h: number, l: number): DD {
   return o;
 }
 
-/** o = a + b. */
-export function ddAdd(o: DD, a: DD, b: DD): DD {
-  // Two-sums of the high and of the low parts, then two renormalisations: the accurate form, which keeps its
-  // relative error small where a and b have opposite signs.
-  const s1 = a.h + b.h;
-  let v = s1 - a.h;
-  let s2 = a.h - (s1 - v) + (b.h - v);
-  const t1 = a.l + b.l;
-  v = t1 - a.l;
-  const t2 = a.l - (t1 - v) + (b.l - v);
+/** o = (ah + al) + (bh + bl): two-sums of the high and of the low parts, then two renormalisations (the accurate
+ * form, which keeps the relative error small where the operands have opposite signs). */
+function sum(o: DD, ah: number, al: number, bh: number, bl: number): DD {
+  const s1 = ah + bh;
+  let v = s1 - ah;
+  let s2 = ah - (s1 - v) + (bh - v);
+  const t1 = al + bl;
+  v = t1 - al;
+  const t2 = al - (t1 - v) + (bl - v);
   s2 += t1;
   const h = s1 + s2;
   s2 -= h - s1;
@@ -57,19 +56,14 @@ export function ddAdd(o: DD, a: DD, b: DD): DD {
   return norm(o, h, s2);
 }
 
+/** o = a + b. */
+export function ddAdd(o: DD, a: DD, b: DD): DD {
+  return sum(o, a.h, a.l, b.h, b.l);
+}
+
 /** o = a - b. */
 export function ddSub(o: DD, a: DD, b: DD): DD {
-  const s1 = a.h - b.h;
-  let v = s1 - a.h;
-  let s2 = a.h - (s1 - v) + (-b.h - v);
-  const t1 = a.l - b.l;
-  v = t1 - a.l;
-  const t2 = a.l - (t1 - v) + (-b.l - v);
-  s2 += t1;
-  const h = s1 + s2;
-  s2 -= h - s1;
-  s2 += t2;
-  return norm(o, h, s2);
+  return sum(o, a.h, a.l, -b.h, -b.l);
 }
 
 /** o = a + d for a double d. */
