@@ -8,7 +8,7 @@
 // it to transcend.ts's full-precision evaluation.
 import type { Res, RoundCtx } from "./arith";
 import { DD, ddAdd, ddAddD, ddDiv, ddFromBig, ddHorner, ddMul, ddMulD, ddNeg, ddScale, ddSet, ddSub } from "./dd";
-import { BIAS, EMAX, type F80 } from "./f80";
+import { BIAS, type F80, isNormal } from "./f80";
 import { roundPack } from "./fast-arith";
 import { LN2, PI, PI66, W } from "./fixed-constants";
 
@@ -23,11 +23,6 @@ const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
-
-/** Whether `x` is a normal register value (exponent 1..EMAX-1, integer bit set). */
-function normal(x: F80): boolean {
-  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
-}
 
 /** The exponent of x's leading bit (x normal). */
 function topOf(x: F80): number {
@@ -298,7 +293,7 @@ function boundOf(v: DD): number {
 /** sin x into sinOut and cos x into cosOut, as asked, for normal x with 2^-40 <= |x| < 2^20; false when the
  * reduction's quadrant cannot be told here. */
 function evalTrig(x: F80, wantSin: boolean, wantCos: boolean): boolean {
-  if (!normal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
+  if (!isNormal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
   const r = td;
   if (!reduce(r, x)) return false;
   const q = red.q;
@@ -324,7 +319,7 @@ function evalTrig(x: F80, wantSin: boolean, wantCos: boolean): boolean {
 
 /** tan x into `out` (as evalTrig takes x). */
 function evalTan(x: F80): boolean {
-  if (!normal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
+  if (!isNormal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
   const r = td;
   if (!reduce(r, x)) return false;
   sinCosR(ta, tb, r);
@@ -354,7 +349,7 @@ function atanDD(o: DD, t: DD): DD {
 
 /** FPATAN into `out`, for normal operands no more than 2^60 apart. */
 function evalAtan2(y: F80, x: F80): boolean {
-  if (!normal(y) || !normal(x) || Math.abs(topOf(y) - topOf(x)) > 60) return false;
+  if (!isNormal(y) || !isNormal(x) || Math.abs(topOf(y) - topOf(x)) > 60) return false;
   const k = constants();
   const Y = ddAbs(ta, y);
   const X = ddAbs(tb, x);
@@ -373,7 +368,7 @@ function evalAtan2(y: F80, x: F80): boolean {
 /** F2XM1 into `out`, for normal x with 2^-60 <= |x| < 1: e^y - 1 for y = x ln 2 halved k times to |y| < 2^-8, its
  * series, then k doublings E -> E (E + 2) (e^2a - 1 = (e^a - 1)(e^a + 1)), none of which cancels. */
 function evalF2xm1(x: F80): boolean {
-  if (!normal(x) || topOf(x) < -60 || topOf(x) >= 0) return false;
+  if (!isNormal(x) || topOf(x) < -60 || topOf(x) >= 0) return false;
   const k = constants();
   const X = ddOf(ta, x);
   if (X === null) return false;
@@ -407,7 +402,7 @@ function log2Of(o: DD, m: DD, e: number): DD {
 /** FYL2X into `out`, for normal y and normal positive x whose significand is not a power of two (those are exact,
  * or cancel to 0: the exact evaluation answers): y (e + log2 m) for x = m 2^e. */
 function evalFyl2x(x: F80, y: F80): boolean {
-  if (!normal(x) || !normal(y) || x.s === 1 || (x.hi === 0x80000000 && x.lo === 0)) return false;
+  if (!isNormal(x) || !isNormal(y) || x.s === 1 || (x.hi === 0x80000000 && x.lo === 0)) return false;
   const Y = ddOf(ta, y);
   if (Y === null) return false;
   // m in [1, 2) exactly: the significand at 2^-63.
@@ -422,7 +417,7 @@ function evalFyl2x(x: F80, y: F80): boolean {
  * (|x / (2 + x)| < 1/7, and x's own precision kept however small); otherwise 1 + x, exact in a double-double, as
  * m 2^e and log2Of. */
 function evalFyl2xp1(x: F80, y: F80): boolean {
-  if (!normal(x) || !normal(y) || topOf(x) > 40 || (x.s === 1 && topOf(x) >= 0)) return false;
+  if (!isNormal(x) || !isNormal(y) || topOf(x) > 40 || (x.s === 1 && topOf(x) >= 0)) return false;
   const Y = ddOf(ta, y);
   const X = ddOf(tb, x);
   if (Y === null || X === null) return false;

@@ -4,7 +4,7 @@
 // operand class and every result that is not a normal register value (zero, tiny, overflowing), so the fast paths
 // answer only where rounding is the whole story and return null elsewhere. Pure, like arith.ts (fastSqrt's scratch
 // arrays aside); fast-arith.test.ts checks them against arith.ts.
-import { BIAS, EMAX, F80, isZero, zero } from "./f80";
+import { BIAS, EMAX, F80, isNormal, isZero, zero } from "./f80";
 import type { Res, RoundCtx } from "./arith";
 import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "./status";
 
@@ -27,11 +27,6 @@ function digit1(x: F80): number {
 }
 function digit2(x: F80): number {
   return x.hi >>> 12;
-}
-
-/** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
-function normal(x: F80): boolean {
-  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
 }
 
 /**
@@ -107,8 +102,8 @@ function rounded(s: 0 | 1, x: F80, ctx: RoundCtx): Res | null {
 /** a * b for two normal operands, or a normal one and a zero; null for any other operands or a result that is not
  * a normal register value. */
 export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
-  if (!normal(a) || !normal(b)) {
-    if ((isZero(a) && normal(b)) || (isZero(b) && normal(a))) return { v: zero((a.s ^ b.s) as 0 | 1), flags: 0, up: false };
+  if (!isNormal(a) || !isNormal(b)) {
+    if ((isZero(a) && isNormal(b)) || (isZero(b) && isNormal(a))) return { v: zero((a.s ^ b.s) as 0 | 1), flags: 0, up: false };
     return null;
   }
   // 22-bit digits (the top one 20 bits): each product is below 2^44 and each column's sum below 2^46, exact in a
@@ -152,10 +147,10 @@ export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
  * exact zero (its sign depends on RC) or a result that is not a normal register value. */
 export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null {
   const sb = (sub ? b.s ^ 1 : b.s) as 0 | 1;
-  if (!normal(a) || !normal(b)) {
+  if (!isNormal(a) || !isNormal(b)) {
     // A sum with zero (an accumulator's first step) is the other operand rounded to the precision.
-    if (isZero(b) && normal(a)) return rounded(a.s, a, ctx);
-    if (isZero(a) && normal(b)) return rounded(sb, b, ctx);
+    if (isZero(b) && isNormal(a)) return rounded(a.s, a, ctx);
+    if (isZero(a) && isNormal(b)) return rounded(sb, b, ctx);
     return null;
   }
   // x: the operand of the larger exponent (of the larger magnitude when they are equal), at the window's top.
@@ -294,8 +289,8 @@ function divStep(r: number[], b: readonly [number, number, number], bd: number):
  * included) or a result that is not a normal register value. */
 export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
   const s = (a.s ^ b.s) as 0 | 1;
-  if (!normal(b)) return null;
-  if (!normal(a)) return isZero(a) ? { v: zero(s), flags: 0, up: false } : null;
+  if (!isNormal(b)) return null;
+  if (!isNormal(a)) return isZero(a) ? { v: zero(s), flags: 0, up: false } : null;
   // Q = floor(A * 2^66 / B) in three 22-bit steps (A/B is in (1/2, 2): Q has 66 or 67 bits), with the remainder.
   const bDigits = digits22(b);
   const bd = b.hi * TWO32 + b.lo;
@@ -368,7 +363,7 @@ function remainderAboveTwiceRoot(): boolean {
  * exact digit arithmetic lands within one of R, and the exact remainder N - R^2 settles it and gives the sticky bit.
  */
 export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
-  if (a.s !== 0 || !normal(a)) return null;
+  if (a.s !== 0 || !isNormal(a)) return null;
   const top = a.e - BIAS; // value = M * 2^(top - 63)
   const odd = ((top - 63 - 69) & 1) !== 0;
   const t = odd ? 70 : 69;

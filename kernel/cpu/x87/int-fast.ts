@@ -3,15 +3,10 @@
 // fromInt) stay the reference and take what these return null for (denormals, |x| >= 2^63); int-fast.test.ts holds
 // them to it. A C floor() or rint() is FRNDINT, and a long long cast FISTP/FILD m64.
 import type { Res } from "./arith";
-import { BIAS, EMAX, F80, zero } from "./f80";
+import { BIAS, F80, isNormal, zero } from "./f80";
 import { PE, RC_DOWN, RC_NEAR, RC_UP } from "./status";
 
 const TWO32 = 4294967296;
-
-/** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
-function normal(x: F80): boolean {
-  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
-}
 
 /** Whether rounding a value with a non-zero fraction, whose comparison with one half is `cmp` (-1, 0, 1), and whose
  * integer part is odd when `odd`, goes up in magnitude under `rc`. */
@@ -89,7 +84,7 @@ function fractionRoundsUp(x: F80, top: number, rc: number): boolean {
 
 /** FRNDINT of a normal value; null for any other class (convert.ts roundInt takes those). */
 export function fastRoundInt(x: F80, rc: number): Res | null {
-  if (!normal(x)) return null;
+  if (!isNormal(x)) return null;
   const top = x.e - BIAS;
   if (top >= 63) return { v: x, flags: 0, up: false }; // no fraction bits
   if (top < 0) {
@@ -112,7 +107,7 @@ export interface StoredInt64 {
 /** FIST to 64 bits of a normal value below 2^63 in magnitude (or one that rounds to -2^63); null for any other
  * value (convert.ts toInt takes those, the indefinite of an overflow included). */
 export function fastToInt64(x: F80, rc: number): StoredInt64 | null {
-  if (!normal(x)) return null;
+  if (!isNormal(x)) return null;
   const top = x.e - BIAS;
   if (top >= 63) return null;
   let qhi: number;

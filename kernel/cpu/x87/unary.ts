@@ -4,7 +4,7 @@
 // other case in BigInts (fscaleGeneral, fxtractGeneral).
 import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { fromInt, fromInt32, normalise } from "./convert";
-import { BIAS, bitLen, classify, Cls, EMAX, F80, INDEFINITE, infinity, isNaN80, lsbExp, zero } from "./f80";
+import { BIAS, bitLen, classify, Cls, EMAX, F80, INDEFINITE, infinity, isNaN80, isNormal, lsbExp, zero } from "./f80";
 import { C0, C1, C2, C3, DE, IE, ZE } from "./status";
 
 function bad1(a: F80, ca: Cls): Res | null {
@@ -13,15 +13,10 @@ function bad1(a: F80, ca: Cls): Res | null {
   return null;
 }
 
-/** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set. */
-function normal(x: F80): boolean {
-  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
-}
-
 /** FSCALE of a normal a by a normal b below 2^31 in magnitude whose result is normal: the exponent moves, the
  * significand stays, exactly (no flag); null otherwise. exp() and ldexp() in an x87 libm end in one. */
 function fastScale(a: F80, b: F80): Res | null {
-  if (!normal(a) || !normal(b)) return null;
+  if (!isNormal(a) || !isNormal(b)) return null;
   const tb = b.e - BIAS;
   if (tb > 30) return null;
   const n = tb < 0 ? 0 : b.hi >>> (31 - tb); // trunc(|b|)
@@ -63,7 +58,7 @@ export function fscaleGeneral(a: F80, b: F80, ctx: RoundCtx): Res {
 /** FXTRACT: [exponent, significand] (the significand ends up in ST(0)). */
 export function fxtract(a: F80): { exp: Res; sig: F80 } | Res {
   // A normal value: its exponent as an integer, its significand at exponent 0, in Numbers.
-  if (normal(a)) return { exp: res(fromInt32(a.e - BIAS)), sig: new F80(a.s, BIAS, a.hi, a.lo) };
+  if (isNormal(a)) return { exp: res(fromInt32(a.e - BIAS)), sig: new F80(a.s, BIAS, a.hi, a.lo) };
   return fxtractGeneral(a);
 }
 
