@@ -1,10 +1,10 @@
-// The x87's integer roundings and 64-bit integer conversions in Numbers, from the significand's 32-bit halves:
-// FRNDINT, FIST/FISTP/FISTTP to 64 bits, and FILD of 64 bits. The BigInt forms in convert.ts (roundToInt, toInt,
+// The x87's integer roundings, 64-bit integer conversions and partial remainder in Numbers, from the significand's
+// 32-bit halves: FRNDINT, FIST/FISTP/FISTTP to 64 bits, FILD of 64 bits, and FPREM/FPREM1. The BigInt forms in convert.ts (roundToInt, toInt,
 // fromInt) stay the reference and take what these return null for (denormals, |x| >= 2^63); int-fast.test.ts holds
 // them to it. A C floor() or rint() is FRNDINT, and a long long cast FISTP/FILD m64.
 import type { Res } from "./arith";
 import { BIAS, F80, isNormal, zero } from "./f80";
-import { PE, RC_DOWN, RC_NEAR, RC_UP } from "./status";
+import { C0, C1, C3, PE, RC_DOWN, RC_NEAR, RC_UP } from "./status";
 
 const TWO32 = 4294967296;
 
@@ -162,4 +162,72 @@ export function fromInt64(lo: number, hi: number): F80 {
   const k = Math.clz32(mhi);
   if (k === 0) return new F80(s, BIAS + 63, mhi, mlo);
   return new F80(s, BIAS + 63 - k, ((mhi << k) | (mlo >>> (32 - k))) >>> 0, (mlo << k) >>> 0);
+}
+
+/** FPREM (truncating quotient) and FPREM1 (nearest) of normal operands whose exponents differ by less than 64, when
+ * the remainder is normal or zero: restoring division of the significands, bit by bit, keeping the quotient's low
+ * three bits (C0, C3, C1). Null where unary.ts's BigInt form (fpremGeneral) must answer: a partial remainder (64 apart or more),
+ * FPREM1 of |a| in [|b|/2, |b|) with a binade between them, a tiny remainder. fmod() in an x87 libm is FPREM. */
+export function fastPrem(a: F80, b: F80, nearest: boolean): { r: Res; cc: number } | null {
+  if (!isNormal(a) || !isNormal(b)) return null;
+  const d = a.e - b.e;
+  if (d >= 64 || (nearest && d === -1)) return null;
+  if (d < 0) return { r: { v: a, flags: 0, up: false }, cc: 0 }; // |a| below |b| (below |b|/2 for FPREM1): a
+  // r = A, then for each quotient bit from 2^d down: take B off when r >= B, and double r. r < 2B throughout: below
+  // 2^65, so its high part is an arithmetic Number, not a 32-bit word.
+  let rh = a.hi;
+  let rl = a.lo;
+  const bh = b.hi;
+  const bl = b.lo;
+  let q = 0;
+  for (let i = d; ; i--) {
+    const take = rh > bh || (rh === bh && rl >= bl);
+    if (take) {
+      rl -= bl;
+      rh -= bh;
+      if (rl < 0) {
+        rl += TWO32;
+        rh -= 1;
+      }
+    }
+    q = ((q << 1) | (take ? 1 : 0)) & 7;
+    if (i === 0) break;
+    rh = rh * 2 + (rl >= 0x80000000 ? 1 : 0);
+    rl = rl >= 0x80000000 ? rl * 2 - TWO32 : rl * 2;
+  }
+  let s = a.s;
+  if (nearest) {
+    // 2r against B: above, or equal with an odd quotient, rounds the quotient up and the remainder to r - B.
+    const th = rh * 2 + (rl >= 0x80000000 ? 1 : 0);
+    const tl = rl >= 0x80000000 ? rl * 2 - TWO32 : rl * 2;
+    if (th > bh || (th === bh && (tl > bl || (tl === bl && (q & 1) === 1)))) {
+      q = (q + 1) & 7;
+      rl = bl - rl;
+      rh = bh - rh;
+      if (rl < 0) {
+        rl += TWO32;
+        rh -= 1;
+      }
+      s = (s ^ 1) as 0 | 1;
+    }
+  }
+  const cc = ((q & 4) !== 0 ? C0 : 0) | ((q & 2) !== 0 ? C3 : 0) | ((q & 1) !== 0 ? C1 : 0);
+  if (rh === 0 && rl === 0) return { r: { v: zero(a.s), flags: 0, up: false }, cc };
+  // r at b's scale: its leading bit becomes the integer bit.
+  let e: number;
+  let hi: number;
+  let lo: number;
+  if (rh !== 0) {
+    const k = Math.clz32(rh);
+    e = b.e - k;
+    hi = k === 0 ? rh : ((rh << k) | (rl >>> (32 - k))) >>> 0;
+    lo = (rl << k) >>> 0;
+  } else {
+    const k = Math.clz32(rl);
+    e = b.e - 32 - k;
+    hi = (rl << k) >>> 0;
+    lo = 0;
+  }
+  if (e < 1) return null;
+  return { r: { v: new F80(s, e, hi, lo), flags: 0, up: false }, cc };
 }

@@ -1,9 +1,11 @@
 // The exact one- and two-operand x87 operations that are not plain arithmetic: FSCALE, FXTRACT,
 // FPREM/FPREM1 (partial remainder with quotient bits), on register values. Pure functions. FSCALE and FXTRACT of
-// normal values whose results are normal are done in Numbers (the exponent moves, the significand stays); every
-// other case in BigInts (fscaleGeneral, fxtractGeneral).
+// normal values whose results are normal are done in Numbers (the exponent moves, the significand stays), and so is
+// FPREM/FPREM1 of normal values less than 64 binades apart (int-fast.ts fastPrem); every other case in BigInts
+// (fscaleGeneral, fxtractGeneral, fpremGeneral).
 import { finish64, propagateNaN, quiet, type Res, res, type RoundCtx } from "./arith";
 import { fromInt, fromInt32, normalise } from "./convert";
+import { fastPrem } from "./int-fast";
 import { BIAS, bitLen, classify, Cls, EMAX, F80, INDEFINITE, infinity, isNaN80, isNormal, lsbExp, zero } from "./f80";
 import { C0, C1, C2, C3, DE, IE, ZE } from "./status";
 
@@ -77,6 +79,11 @@ export function fxtractGeneral(a: F80): { exp: Res; sig: F80 } | Res {
 
 /** FPREM (truncating quotient) and FPREM1 (nearest): the (partial) remainder and C0/C1/C2/C3. */
 export function fprem(a: F80, b: F80, nearest: boolean): { r: Res; cc: number } {
+  return fastPrem(a, b, nearest) ?? fpremGeneral(a, b, nearest);
+}
+
+/** FPREM and FPREM1 in BigInts, for every class and distance (the reference fastPrem is held to). */
+export function fpremGeneral(a: F80, b: F80, nearest: boolean): { r: Res; cc: number } {
   const ca = classify(a), cb = classify(b);
   const invalid = { r: res(INDEFINITE, IE), cc: 0 };
   if (ca === Cls.Unsupported || cb === Cls.Unsupported) return invalid;

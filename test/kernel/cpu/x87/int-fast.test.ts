@@ -6,9 +6,9 @@ import { expect } from "chai";
 import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { fromInt, roundIntGeneral, toInt } from "../../../../kernel/cpu/x87/convert";
 import { BIAS, EMAX, F80, toHex } from "../../../../kernel/cpu/x87/f80";
-import { fastRoundInt, fastToInt64, fromInt64 } from "../../../../kernel/cpu/x87/int-fast";
+import { fastPrem, fastRoundInt, fastToInt64, fromInt64 } from "../../../../kernel/cpu/x87/int-fast";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
-import { fscale, fscaleGeneral, fxtract, fxtractGeneral } from "../../../../kernel/cpu/x87/unary";
+import { fpremGeneral, fscale, fscaleGeneral, fxtract, fxtractGeneral } from "../../../../kernel/cpu/x87/unary";
 import { Prng } from "../../../support/prng";
 
 const RCS = [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP];
@@ -87,6 +87,48 @@ describe("kernel/cpu/x87 integer and exponent operations in Numbers", () => {
       const v = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
       expect(toHex(fromInt64(lo, hi)), `${v}`).to.equal(toHex(fromInt(v)));
     }
+  });
+
+  it("FPREM and FPREM1 give the BigInt remainder, its sign and C0/C3/C1, up to 63 binades apart", () => {
+    const p = new Prng(0x9e3);
+    const next = (): number => p.nextU32();
+    const word = (): number => (next() | 0x80000000) >>> 0;
+    let answered = 0;
+    let asked = 0;
+    const check = (a: F80, b: F80): void => {
+      for (const nearest of [false, true]) {
+        asked++;
+        const fast = fastPrem(a, b, nearest);
+        if (fast === null) continue;
+        answered++;
+        const want = fpremGeneral(a, b, nearest);
+        expect([show(fast.r), fast.cc], `${nearest ? "fprem1" : "fprem"} ${toHex(a)} ${toHex(b)}`).to.deep.equal([show(want.r), want.cc]);
+      }
+    };
+    for (let d = -3; d <= 66; d++) {
+      for (let k = 0; k < 6; k++) {
+        const b = new F80((next() & 1) as 0 | 1, BIAS + (next() % 200) - 100, k === 5 ? 0xffffffff : word(), k === 5 ? 0xffffffff : next());
+        check(new F80((next() & 1) as 0 | 1, b.e + d, word(), next()), b);
+      }
+    }
+    // Exact multiples (a zero remainder), halfway remainders (FPREM1 rounds the quotient to even), and a remainder
+    // far below b (normalised up by many bits; tiny ones are left to the BigInt form).
+    for (let k = 0; k < 24; k++) {
+      const b = new F80(0, BIAS + 3, word(), next() & 0xfffff000);
+      const bm = (BigInt(b.hi) << 32n) | BigInt(b.lo);
+      const mult = (qv: bigint, extra: bigint): F80 => {
+        const m = qv * bm + extra;
+        const top = m.toString(2).length - 1;
+        const norm = top >= 63 ? m >> BigInt(top - 63) : m << BigInt(63 - top);
+        return new F80((k & 1) as 0 | 1, b.e + top - 63, Number(norm >> 32n), Number(norm & 0xffffffffn));
+      };
+      const qv = BigInt(1 + (next() % 1000));
+      check(mult(qv, 0n), b);
+      check(mult(qv, bm >> 1n), b); // 2r = B exactly: the quotient's parity decides
+      check(mult(qv, 1n << BigInt(next() % 8)), b);
+    }
+    check(new F80(0, 1, 0x80000000, 1), new F80(0, 1, 0x80000000, 0)); // a remainder far below the smallest normal
+    expect(answered).to.be.greaterThan(asked * 0.85);
   });
 
   it("FSCALE and FXTRACT of normal values give the BigInt forms' results, and leave the rest to them", () => {
