@@ -7,7 +7,7 @@ import { Op as Arith } from "../cpu/x87/x87";
 import { median } from "./stats";
 
 /** One operation: its name and a step that runs it once on operand set `i`. */
-interface TimedOp {
+export interface TimedOp {
   readonly name: string;
   readonly step: (x: X87Fpu, i: number) => void;
 }
@@ -31,7 +31,8 @@ function ld(x: X87Fpu, set: readonly [number, number][], i: number): void {
   x.ldF64(lo, hi);
 }
 
-const OPS: readonly TimedOp[] = [
+/** The operations timed, in table order (exported for the test that checks each leaves the stack as it found it). */
+export const X87_OPS: readonly TimedOp[] = [
   { name: "FMUL", step: (x, i) => { ld(x, ANY, i); ld(x, ANY, i + 3); x.arR(Arith.Mul, 1, 0, true); x.pop(); } },
   { name: "FSQRT", step: (x, i) => { ld(x, POSITIVE, i); x.unary("sqrt"); x.pop(); } },
   { name: "FRNDINT", step: (x, i) => { ld(x, ANY, i); x.unary("rndint"); x.pop(); } },
@@ -60,7 +61,7 @@ export interface OpCost {
 export function measureX87Ops(runs: number, count: number, now: () => bigint): OpCost[] {
   const x = new X87Fpu();
   x.init();
-  return OPS.map((op) => {
+  return X87_OPS.map((op) => {
     const per: number[] = [];
     for (let r = 0; r <= runs; r++) {
       const t0 = now();
