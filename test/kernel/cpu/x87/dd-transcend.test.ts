@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import { finish64, type Res, type RoundCtx } from "../../../../kernel/cpu/x87/arith";
 import { DD } from "../../../../kernel/cpu/x87/dd";
-import { type Bounded, DD_VALUES, fastAtan2, fastF2xm1, fastFyl2x, fastFyl2xp1, fastTan, fastTrig, roundDD } from "../../../../kernel/cpu/x87/dd-transcend";
+import { type Bounded, DD_VALUES, fastAtan2, fastF2xm1, fastFyl2x, fastFyl2xp1, fastTan, fastTrig } from "../../../../kernel/cpu/x87/dd-transcend";
+import { roundDD } from "../../../../kernel/cpu/x87/dd-f80";
 import { BIAS, F80, toHex } from "../../../../kernel/cpu/x87/f80";
 import { LN2, PI, PI66, W } from "../../../../kernel/cpu/x87/fixed-constants";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
