@@ -73,13 +73,13 @@ export function classify(x: F80): Cls {
   return Cls.Normal;
 }
 
-/** Whether `x` is +0 or -0. */
 /** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set (the class the Numbers fast paths
  * take). */
 export function isNormal(x: F80): boolean {
   return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
 }
 
+/** Whether `x` is +0 or -0. */
 export function isZero(x: F80): boolean {
   return x.e === 0 && x.hi === 0 && x.lo === 0;
 }
