@@ -3,7 +3,7 @@
 import { type Res, quiet, res } from "./arith";
 import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, isZero, lsbExp, zero } from "./f80";
 import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
-import { fastRoundInt } from "./int-fast";
+import { fastRoundInt, fractionRoundsUp, roundsUp } from "./int-fast";
 import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
 /** An exact finite value (sign, significand, exponent) in the register format. */
@@ -195,31 +195,22 @@ export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null 
   const top = x.e - BIAS;
   if (isZero(x)) return { w0: 0, flags: 0, up: false };
   if (x.e === 0 || top > 30 || x.hi < 0x80000000) return null;
-  // q: the integer part; cmp: the fraction against one half (-1 below, 0 equal, 1 above); the fraction is not zero
-  // when `inexact`.
+  // q: the integer part; `up` whether rounding adds one to it (int-fast.ts's rules, which FRNDINT and FIST m64 use).
   let q: number;
-  let cmp: number;
+  let up: boolean;
   let inexact: boolean;
   if (top < 0) {
     q = 0;
     inexact = true;
-    cmp = top < -1 ? -1 : x.hi === 0x80000000 && x.lo === 0 ? 0 : 1;
+    up = fractionRoundsUp(x, top, rc);
   } else {
     const k = 31 - top; // fraction bits in hi (1..31); all of lo is fraction
     q = x.hi >>> k;
     const rem = x.hi & ((1 << k) - 1);
     const half = 1 << (k - 1);
     inexact = rem !== 0 || x.lo !== 0;
-    cmp = rem > half || (rem === half && x.lo !== 0) ? 1 : rem === half ? 0 : -1;
-  }
-  let up = false;
-  if (inexact) {
-    switch (rc) {
-      case RC_NEAR: up = cmp > 0 || (cmp === 0 && (q & 1) === 1); break;
-      case RC_DOWN: up = x.s === 1; break;
-      case RC_UP: up = x.s === 0; break;
-      default: up = false;
-    }
+    const cmp = rem > half || (rem === half && x.lo !== 0) ? 1 : rem === half ? 0 : -1; // the fraction against 1/2
+    up = inexact && roundsUp(x.s, cmp, (q & 1) === 1, rc);
   }
   const v = x.s === 1 ? -(q + (up ? 1 : 0)) : q + (up ? 1 : 0);
   const limit = bits === 32 ? 2147483648 : 32768;

@@ -10,7 +10,7 @@ const TWO32 = 4294967296;
 
 /** Whether rounding a value with a non-zero fraction, whose comparison with one half is `cmp` (-1, 0, 1), and whose
  * integer part is odd when `odd`, goes up in magnitude under `rc`. */
-function roundsUp(s: 0 | 1, cmp: number, odd: boolean, rc: number): boolean {
+export function roundsUp(s: 0 | 1, cmp: number, odd: boolean, rc: number): boolean {
   switch (rc) {
     case RC_NEAR: return cmp > 0 || (cmp === 0 && odd);
     case RC_DOWN: return s === 1;
@@ -77,9 +77,30 @@ function roundAtPoint(x: F80, top: number, rc: number): AtPoint {
 }
 
 /** Whether a value below 1 in magnitude (x normal, top < 0) rounds to 1 in magnitude under `rc`. */
-function fractionRoundsUp(x: F80, top: number, rc: number): boolean {
+export function fractionRoundsUp(x: F80, top: number, rc: number): boolean {
   const cmp = top < -1 ? -1 : x.hi === 0x80000000 && x.lo === 0 ? 0 : 1;
   return roundsUp(x.s, cmp, false, rc);
+}
+
+/** Two unsigned words, the result of negate64. */
+const pair = { hi: 0, lo: 0 };
+
+/** The two's complement of the 64-bit value hi:lo (unsigned words), into `pair`. */
+function negate64(hi: number, lo: number): void {
+  pair.lo = (TWO32 - lo) % TWO32;
+  pair.hi = (~hi + (pair.lo === 0 ? 1 : 0)) >>> 0;
+}
+
+/** The register value s * hi:lo * 2^(e63 - BIAS - 63) for a non-zero 64-bit magnitude hi:lo (unsigned words): its
+ * leading bit moved up to the integer bit, the exponent e63 (the biased exponent were bit 63 set) less the shift. */
+function normalWords(s: 0 | 1, e63: number, hi: number, lo: number): F80 {
+  if (hi === 0) {
+    const k = Math.clz32(lo);
+    return new F80(s, e63 - 32 - k, (lo << k) >>> 0, 0);
+  }
+  const k = Math.clz32(hi);
+  if (k === 0) return new F80(s, e63, hi, lo);
+  return new F80(s, e63 - k, ((hi << k) | (lo >>> (32 - k))) >>> 0, (lo << k) >>> 0);
 }
 
 /** FRNDINT of a normal value; null for any other class (convert.ts roundInt takes those). */
@@ -138,30 +159,21 @@ export function fastToInt64(x: F80, rc: number): StoredInt64 | null {
     }
   }
   if (x.s === 1) {
-    // Two's complement of the magnitude.
-    qlo = (TWO32 - qlo) % TWO32;
-    qhi = (~qhi + (qlo === 0 ? 1 : 0)) >>> 0;
+    negate64(qhi, qlo);
+    qhi = pair.hi;
+    qlo = pair.lo;
   }
   return { w0: qlo | 0, w1: qhi | 0, flags, up };
 }
 
 /** FILD of a 64-bit integer given as its low and high words (the high one signed or not): exact. */
 export function fromInt64(lo: number, hi: number): F80 {
-  let mlo = lo >>> 0;
-  let mhi = hi >>> 0;
+  const mlo = lo >>> 0;
+  const mhi = hi >>> 0;
   if (mlo === 0 && mhi === 0) return zero(0);
-  const s = mhi >= 0x80000000 ? 1 : 0;
-  if (s === 1) {
-    mlo = (TWO32 - mlo) % TWO32;
-    mhi = (~mhi + (mlo === 0 ? 1 : 0)) >>> 0;
-  }
-  if (mhi === 0) {
-    const k = Math.clz32(mlo);
-    return new F80(s, BIAS + 31 - k, (mlo << k) >>> 0, 0);
-  }
-  const k = Math.clz32(mhi);
-  if (k === 0) return new F80(s, BIAS + 63, mhi, mlo);
-  return new F80(s, BIAS + 63 - k, ((mhi << k) | (mlo >>> (32 - k))) >>> 0, (mlo << k) >>> 0);
+  if (mhi < 0x80000000) return normalWords(0, BIAS + 63, mhi, mlo);
+  negate64(mhi, mlo);
+  return normalWords(1, BIAS + 63, pair.hi, pair.lo);
 }
 
 /** FPREM (truncating quotient) and FPREM1 (nearest) of normal operands whose exponents differ by less than 64, when
@@ -214,20 +226,6 @@ export function fastPrem(a: F80, b: F80, nearest: boolean): { r: Res; cc: number
   const cc = ((q & 4) !== 0 ? C0 : 0) | ((q & 2) !== 0 ? C3 : 0) | ((q & 1) !== 0 ? C1 : 0);
   if (rh === 0 && rl === 0) return { r: { v: zero(a.s), flags: 0, up: false }, cc };
   // r at b's scale: its leading bit becomes the integer bit.
-  let e: number;
-  let hi: number;
-  let lo: number;
-  if (rh !== 0) {
-    const k = Math.clz32(rh);
-    e = b.e - k;
-    hi = k === 0 ? rh : ((rh << k) | (rl >>> (32 - k))) >>> 0;
-    lo = (rl << k) >>> 0;
-  } else {
-    const k = Math.clz32(rl);
-    e = b.e - 32 - k;
-    hi = (rl << k) >>> 0;
-    lo = 0;
-  }
-  if (e < 1) return null;
-  return { r: { v: new F80(s, e, hi, lo), flags: 0, up: false }, cc };
+  const v = normalWords(s, b.e, rh, rl);
+  return v.e < 1 ? null : { r: { v, flags: 0, up: false }, cc };
 }
