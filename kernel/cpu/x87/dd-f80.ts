@@ -2,7 +2,7 @@
 // double-double rounded to the register format under Ziv's test (roundDD), for the transcendentals' fast evaluation
 // (dd-transcend.ts).
 import type { Res, RoundCtx } from "./arith";
-import { DD, ddNeg, ddSet } from "./dd";
+import { DD, ddNeg, ddScale, ddSet } from "./dd";
 import { BIAS, type F80 } from "./f80";
 import { roundPack } from "./fast-arith";
 
@@ -120,16 +120,20 @@ export function roundDD(v: DD, err: number, ctx: RoundCtx): Res | null {
   return same ? a : null;
 }
 
-/** o = |x| exactly (x normal with its exponent such that both halves stay normal doubles), or null. */
-export function ddAbs(o: DD, x: F80): DD | null {
-  const k = x.e - BIAS - 63; // |x| = m * 2^k
-  if (k < -960 || k > 900) return null;
-  const f = 2 ** k;
-  const top = x.hi * TWO32 + ((x.lo & 0xfffff800) >>> 0); // the significand's top 53 bits
-  const h = top * f;
-  const l = (x.lo & 0x7ff) * f;
+/** o = x's significand in [1, 2) exactly (x normal): its top 53 bits and its last 11, at 2^-63. */
+export function ddSignificand(o: DD, x: F80): DD {
+  const h = (x.hi * TWO32 + ((x.lo & 0xfffff800) >>> 0)) * 2 ** -63;
+  const l = (x.lo & 0x7ff) * 2 ** -63;
   const sum = h + l;
   return ddSet(o, sum, l - (sum - h));
+}
+
+/** o = |x| exactly (x normal with its exponent such that both halves stay normal doubles), or null. */
+export function ddAbs(o: DD, x: F80): DD | null {
+  const top = x.e - BIAS; // |x| = significand * 2^top
+  if (top < -897 || top > 963) return null;
+  const m = ddSignificand(o, x);
+  return ddScale(m, m, top);
 }
 
 /** o = x exactly (x as ddAbs takes it), or null. */

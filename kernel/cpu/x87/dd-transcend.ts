@@ -10,7 +10,7 @@
 import type { Res, RoundCtx } from "./arith";
 import { DD, ddAdd, ddAddD, ddDiv, ddHorner, ddMul, ddMulD, ddNeg, ddScale, ddSet, ddSub } from "./dd";
 import { ddConstants } from "./dd-constants";
-import { ddAbs, ddOf, exponentOf, roundDD } from "./dd-f80";
+import { ddAbs, ddOf, ddSignificand, exponentOf, roundDD } from "./dd-f80";
 import { BIAS, type F80, isNormal } from "./f80";
 
 /** The bound on the relative error of every evaluation here: its operations err by a few units of 2^-104 each,
@@ -38,9 +38,10 @@ interface Reduced {
 }
 const red: Reduced = { q: 0, err: 0 };
 
-/** Reduces x (normal, 2^-40 <= |x| < 2^20) into `r` as the exact evaluation does: the q nearest x / (PI66/2), ties
- * up, and r = x - q * PI66/2 in [-PI66/4, PI66/4). False when that q cannot be told here. */
+/** Reduces x into `r` as the exact evaluation does: the q nearest x / (PI66/2), ties up, and r = x - q * PI66/2 in
+ * [-PI66/4, PI66/4). False for x not normal with 2^-40 <= |x| < 2^20, or when that q cannot be told here. */
 function reduce(r: DD, x: F80): boolean {
+  if (!isNormal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
   const k = ddConstants();
   const X = ddOf(ta, x);
   if (X === null) return false;
@@ -93,7 +94,6 @@ function boundOf(v: DD): number {
 /** sin x into sinOut and cos x into cosOut, as asked, for normal x with 2^-40 <= |x| < 2^20; false when the
  * reduction's quadrant cannot be told here. */
 function evalTrig(x: F80, wantSin: boolean, wantCos: boolean): boolean {
-  if (!isNormal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
   const r = td;
   if (!reduce(r, x)) return false;
   const q = red.q;
@@ -119,7 +119,6 @@ function evalTrig(x: F80, wantSin: boolean, wantCos: boolean): boolean {
 
 /** tan x into `out` (as evalTrig takes x). */
 function evalTan(x: F80): boolean {
-  if (!isNormal(x) || topOf(x) < -40 || topOf(x) >= 20) return false;
   const r = td;
   if (!reduce(r, x)) return false;
   sinCosR(ta, tb, r);
@@ -205,10 +204,7 @@ function evalFyl2x(x: F80, y: F80): boolean {
   if (!isNormal(x) || !isNormal(y) || x.s === 1 || (x.hi === 0x80000000 && x.lo === 0)) return false;
   const Y = ddOf(ta, y);
   if (Y === null) return false;
-  // m in [1, 2) exactly: the significand at 2^-63.
-  const m = ddSet(tb, x.hi * 2 ** -31 + ((x.lo & 0xfffff800) >>> 0) * 2 ** -63, 0);
-  ddAddD(m, m, (x.lo & 0x7ff) * 2 ** -63);
-  ddMul(out, log2Of(out, m, topOf(x)), Y);
+  ddMul(out, log2Of(out, ddSignificand(tb, x), topOf(x)), Y);
   absErr = 0;
   return true;
 }
