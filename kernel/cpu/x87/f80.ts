@@ -76,12 +76,23 @@ export function classify(x: F80): Cls {
 /** Whether `x` is a normal value: exponent field 1..EMAX-1 and the integer bit set (the class the Numbers fast paths
  * take). */
 export function isNormal(x: F80): boolean {
-  return x.e !== 0 && x.e !== EMAX && x.hi >= 0x80000000;
+  return normalFields(x.e, x.hi);
+}
+
+/** isNormal of a value given as its exponent field and significand's high half, signed or not (the field forms of
+ * fast-arith.ts). */
+export function normalFields(e: number, hi: number): boolean {
+  return e !== 0 && e !== EMAX && hi >>> 31 === 1;
 }
 
 /** Whether `x` is +0 or -0. */
 export function isZero(x: F80): boolean {
-  return x.e === 0 && x.hi === 0 && x.lo === 0;
+  return zeroFields(x.e, x.hi, x.lo);
+}
+
+/** isZero of a value given as its fields. */
+export function zeroFields(e: number, hi: number, lo: number): boolean {
+  return e === 0 && hi === 0 && lo === 0;
 }
 
 /** Whether `x` is +1 or -1. */

@@ -2,9 +2,15 @@
 // Numbers: the exact result as a 128-bit significand in four 32-bit words (with a sticky bit below), rounded to the
 // register format under PC and RC. The general paths of arith.ts (bigint) stay the reference: they take every other
 // operand class and every result that is not a normal register value (zero, tiny, overflowing), so the fast paths
-// answer only where rounding is the whole story and return null elsewhere. Pure, like arith.ts (fastSqrt's scratch
-// arrays aside); fast-arith.test.ts checks them against arith.ts.
-import { BIAS, EMAX, F80, isNormal, isZero, zero } from "./f80";
+// answer only where rounding is the whole story and say no elsewhere. arith.ts and fast-arith.test.ts use the F80
+// forms (fastAdd, fastMul, fastDiv, fastSqrt: a Res or null); the x87's own fast paths (x87.ts) use the field forms
+// (addInto, mulInto, divInto, sqrtInto), which take each operand as its sign, exponent field and significand halves
+// and leave the result in OUT: no value or result object is made. Pure but for OUT and the scratch digits.
+//
+// The field forms take and give the halves as 32-bit words in either reading, and pass them on as signed ones (`| 0`):
+// a signed word is a small integer wherever V8 passes or stores it, where an unsigned one of 2^31 or more (every
+// normal value's high half) becomes a heap number at each call that is not inlined.
+import { BIAS, EMAX, F80, normalFields, zeroFields } from "./f80";
 import type { Res, RoundCtx } from "./arith";
 import { PE, RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "./status";
 
@@ -17,26 +23,94 @@ const INV66 = INV44 * INV22;
 const TWO69 = 2 ** 69;
 const TWO70 = 2 ** 70;
 
-// A 64-bit significand as 22-bit digits, least significant first (the top one 20 bits): fastMul's products and
-// fastDiv's remainders are exact in doubles in these.
-function digit0(x: F80): number {
-  return x.lo & M22;
+/** Where a field-form fast path leaves its result: the register value's fields, the flags it raised and C1. */
+export interface FastOut {
+  s: 0 | 1;
+  /** The biased exponent field. */
+  e: number;
+  /** Significand bits 63..32 and 31..0 as signed 32-bit words. */
+  hi: number;
+  lo: number;
+  flags: number;
+  up: boolean;
 }
-function digit1(x: F80): number {
-  return (x.lo >>> 22) | ((x.hi & 0xfff) << 10);
+
+/** The one result record of the field forms, overwritten by each call: its caller reads it before the next. */
+export const OUT: FastOut = { s: 0, e: 0, hi: 0, lo: 0, flags: 0, up: false };
+
+function put(s: 0 | 1, e: number, hi: number, lo: number, flags: number, up: boolean): true {
+  OUT.s = s;
+  OUT.e = e;
+  OUT.hi = hi | 0;
+  OUT.lo = lo | 0;
+  OUT.flags = flags;
+  OUT.up = up;
+  return true;
 }
-function digit2(x: F80): number {
-  return x.hi >>> 12;
+
+/** OUT as a Res (the F80 forms' result). */
+function outRes(): Res {
+  return { v: new F80(OUT.s, OUT.e, OUT.hi >>> 0, OUT.lo >>> 0), flags: OUT.flags, up: OUT.up };
+}
+
+// A 64-bit significand as 22-bit digits, least significant first (the top one 20 bits): the products of mulInto and
+// the remainders of divInto are exact in doubles in these.
+function digit0(lo: number): number {
+  return lo & M22;
+}
+function digit1(hi: number, lo: number): number {
+  return (lo >>> 22) | ((hi & 0xfff) << 10);
+}
+function digit2(hi: number): number {
+  return hi >>> 12;
+}
+
+/**
+ * roundPackInto at PC = 64 (FNINIT's precision, so the usual one), with the biased exponent `e` before rounding: the
+ * kept bits are w3:w2, w1 and w0 the rest. Kept small enough for V8 to inline into the field forms.
+ */
+function round64(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, e: number, rc: number): boolean {
+  if (e < 1 || e >= EMAX) return false;
+  w3 >>>= 0; // the words as unsigned from here (callers pass them signed: see the top of the file)
+  w2 >>>= 0;
+  w1 >>>= 0;
+  if (w1 === 0 && w0 === 0) return put(s, e, w3, w2, 0, false);
+  const up = rc === RC_NEAR
+    ? w1 > 0x80000000 || (w1 === 0x80000000 && (w0 !== 0 || (w2 & 1) === 1))
+    : rc === RC_DOWN ? s === 1 : rc === RC_UP ? s === 0 : false;
+  if (up) {
+    w2 += 1;
+    if (w2 === TWO32) {
+      w2 = 0;
+      w3 += 1;
+      if (w3 === TWO32) {
+        // All kept bits were ones: the significand becomes the next binade's 1.0.
+        w3 = 0x80000000;
+        e++;
+        if (e >= EMAX) return false;
+      }
+    }
+  }
+  return put(s, e, w3, w2, PE, up);
 }
 
 /**
  * Rounds s * W * 2^exp to the register format of `ctx` (W = w3:w2:w1:w0, 128 bits with bit 127 set; w0's bit 0
- * may hold the jammed bits shifted out below it). Null when the result is not a normal register value (its biased
- * exponent, after rounding, outside 1..EMAX-1): the general path decides tininess and overflow.
+ * may hold the jammed bits shifted out below it) into OUT. False when the result is not a normal register value (its
+ * biased exponent, after rounding, outside 1..EMAX-1): the general path decides tininess and overflow.
  */
-export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): Res | null {
+export function roundPackInto(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): boolean {
+  return ctx.prec === 64 ? round64(s, w3, w2, w1, w0, exp + 127 + BIAS, ctx.rc) : roundNarrow(s, w3, w2, w1, w0, exp, ctx);
+}
+
+/** roundPackInto at PC = 53 or 24. */
+function roundNarrow(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): boolean {
+  w3 >>>= 0; // the words as unsigned from here (callers pass them signed: see the top of the file)
+  w2 >>>= 0;
+  w1 >>>= 0;
+  w0 >>>= 0;
   let e = exp + 127 + BIAS;
-  if (e < 1 || e >= EMAX) return null;
+  if (e < 1 || e >= EMAX) return false;
   // The kept bits end at a unit of `u3` in w3 and `u2` in w2; `rest` is the part below them, `half` that unit's half.
   let rest: number;
   let half: number;
@@ -44,12 +118,6 @@ export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: numb
   let u3 = 0;
   let u2 = 0;
   switch (ctx.prec) {
-    case 64:
-      rest = w1;
-      half = 0x80000000;
-      low = w0 !== 0;
-      u2 = 1;
-      break;
     case 53:
       rest = w2 & 0x7ff;
       half = 0x400;
@@ -66,7 +134,7 @@ export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: numb
       w2 = 0;
       break;
   }
-  if (rest === 0 && !low) return { v: new F80(s, e, w3, w2), flags: 0, up: false };
+  if (rest === 0 && !low) return put(s, e, w3, w2, 0, false);
   let up: boolean;
   switch (ctx.rc) {
     case RC_NEAR:
@@ -75,7 +143,7 @@ export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: numb
     case RC_DOWN: up = s === 1; break;
     case RC_UP: up = s === 0; break;
     case RC_CHOP: up = false; break;
-    default: return null;
+    default: return false;
   }
   if (up) {
     w2 += u2;
@@ -88,28 +156,33 @@ export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: numb
       // All kept bits were ones: the significand becomes the next binade's 1.0.
       w3 = 0x80000000;
       e++;
-      if (e >= EMAX) return null;
+      if (e >= EMAX) return false;
     }
   }
-  return { v: new F80(s, e, w3, w2), flags: PE, up };
+  return put(s, e, w3, w2, PE, up);
 }
 
-/** A normal value rounded to the precision of `ctx` (x + 0, x - 0), with sign `s`. */
-function rounded(s: 0 | 1, x: F80, ctx: RoundCtx): Res | null {
-  return roundPack(s, x.hi, x.lo, 0, 0, x.e - BIAS - 127, ctx);
+/** roundPackInto's result as a Res, or null. */
+export function roundPack(s: 0 | 1, w3: number, w2: number, w1: number, w0: number, exp: number, ctx: RoundCtx): Res | null {
+  return roundPackInto(s, w3, w2, w1, w0, exp, ctx) ? outRes() : null;
 }
 
-/** a * b for two normal operands, or a normal one and a zero; null for any other operands or a result that is not
- * a normal register value. */
-export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
-  if (!isNormal(a) || !isNormal(b)) {
-    if ((isZero(a) && isNormal(b)) || (isZero(b) && isNormal(a))) return { v: zero((a.s ^ b.s) as 0 | 1), flags: 0, up: false };
-    return null;
+/** a * b for two normal operands, or a normal one and a zero, into OUT; false for any other operands or a result
+ * that is not a normal register value. */
+export function mulInto(as: 0 | 1, ae: number, ahi: number, alo: number, bs: 0 | 1, be: number, bhi: number, blo: number, ctx: RoundCtx): boolean {
+  ahi >>>= 0; // unsigned from here: see the top of the file
+  alo >>>= 0;
+  bhi >>>= 0;
+  blo >>>= 0;
+  const s = (as ^ bs) as 0 | 1;
+  if (!normalFields(ae, ahi) || !normalFields(be, bhi)) {
+    if ((zeroFields(ae, ahi, alo) && normalFields(be, bhi)) || (zeroFields(be, bhi, blo) && normalFields(ae, ahi))) return put(s, 0, 0, 0, 0, false);
+    return false;
   }
   // 22-bit digits (the top one 20 bits): each product is below 2^44 and each column's sum below 2^46, exact in a
   // double; a column's carry is its floor times 2^-22 (a power of two: exact, and no division).
-  const a0 = digit0(a), a1 = digit1(a), a2 = digit2(a);
-  const b0 = digit0(b), b1 = digit1(b), b2 = digit2(b);
+  const a0 = digit0(alo), a1 = digit1(ahi, alo), a2 = digit2(ahi);
+  const b0 = digit0(blo), b1 = digit1(bhi, blo), b2 = digit2(bhi);
   let c = a0 * b0;
   let q = Math.floor(c * INV22);
   const d0 = c - q * TWO22;
@@ -132,7 +205,7 @@ export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
   let w2 = ((d2 >>> 20) | (d3 << 2) | (d4 << 24)) >>> 0;
   let w3 = ((d4 >>> 8) | (d5 << 14)) >>> 0;
   // Both significands are in [2^63, 2^64): the product is in [2^126, 2^128).
-  let exp = a.e + b.e - 2 * (BIAS + 63);
+  let exp = ae + be - 2 * (BIAS + 63);
   if (w3 < 0x80000000) {
     w3 = (w3 * 2 + (w2 >>> 31)) >>> 0;
     w2 = ((w2 << 1) | (w1 >>> 31)) >>> 0;
@@ -140,34 +213,45 @@ export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
     w0 = (w0 << 1) >>> 0;
     exp--;
   }
-  return roundPack((a.s ^ b.s) as 0 | 1, w3, w2, w1, w0, exp, ctx);
+  return roundPackInto(s, w3 | 0, w2 | 0, w1 | 0, w0 | 0, exp, ctx);
 }
 
-/** a + b, or a - b with `sub`, for two normal operands, or a normal one and a zero; null for any other operands, an
- * exact zero (its sign depends on RC) or a result that is not a normal register value. */
-export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null {
-  const sb = (sub ? b.s ^ 1 : b.s) as 0 | 1;
-  if (!isNormal(a) || !isNormal(b)) {
+/** mulInto of two register values, as a Res or null. */
+export function fastMul(a: F80, b: F80, ctx: RoundCtx): Res | null {
+  return mulInto(a.s, a.e, a.hi, a.lo, b.s, b.e, b.hi, b.lo, ctx) ? outRes() : null;
+}
+
+/** a + b, or a - b with `sub`, for two normal operands, or a normal one and a zero, into OUT; false for any other
+ * operands, an exact zero (its sign depends on RC) or a result that is not a normal register value. */
+export function addInto(as: 0 | 1, ae: number, ahi: number, alo: number, bs: 0 | 1, be: number, bhi: number, blo: number, sub: boolean, ctx: RoundCtx): boolean {
+  ahi >>>= 0; // unsigned from here: see the top of the file
+  alo >>>= 0;
+  bhi >>>= 0;
+  blo >>>= 0;
+  const sb = (sub ? bs ^ 1 : bs) as 0 | 1;
+  if (!normalFields(ae, ahi) || !normalFields(be, bhi)) {
     // A sum with zero (an accumulator's first step) is the other operand rounded to the precision.
-    if (isZero(b) && isNormal(a)) return rounded(a.s, a, ctx);
-    if (isZero(a) && isNormal(b)) return rounded(sb, b, ctx);
-    return null;
+    if (zeroFields(be, bhi, blo) && normalFields(ae, ahi)) return roundPackInto(as, ahi | 0, alo | 0, 0, 0, ae - BIAS - 127, ctx);
+    if (zeroFields(ae, ahi, alo) && normalFields(be, bhi)) return roundPackInto(sb, bhi | 0, blo | 0, 0, 0, be - BIAS - 127, ctx);
+    return false;
   }
   // x: the operand of the larger exponent (of the larger magnitude when they are equal), at the window's top.
-  let x = a, y = b, sx = a.s, sy = sb;
-  if (b.e > a.e || (b.e === a.e && (b.hi > a.hi || (b.hi === a.hi && b.lo > a.lo)))) {
-    x = b; y = a; sx = sb; sy = a.s;
+  let xe = ae, xhi = ahi, xlo = alo, sx = as;
+  let ye = be, yhi = bhi, ylo = blo, sy = sb;
+  if (be > ae || (be === ae && (bhi > ahi || (bhi === ahi && blo > alo)))) {
+    xe = be; xhi = bhi; xlo = blo; sx = sb;
+    ye = ae; yhi = ahi; ylo = alo; sy = as;
   }
-  const d = x.e - y.e;
+  const d = xe - ye;
   // y shifted right by d under x's top: words y3..y0. Bits shifted out of the window need no sticky bit while y's
   // leading bit stays in it (d < 128): y then sets a bit in w1 or w0, far below the rounding point of every
   // precision, so the result is inexact, off any halfway point, with or without them. Past the window y is only
   // that sticky bit.
   let y3 = 0, y2 = 0, y1 = 0, y0 = 0;
   const r = d & 31;
-  const hr = r === 0 ? y.hi : y.hi >>> r; // JavaScript shifts count mod 32: a shift by 0 is written out
-  const mr = r === 0 ? y.lo : ((y.hi << (32 - r)) | (y.lo >>> r)) >>> 0;
-  const lr = r === 0 ? 0 : (y.lo << (32 - r)) >>> 0;
+  const hr = r === 0 ? yhi : yhi >>> r; // JavaScript shifts count mod 32: a shift by 0 is written out
+  const mr = r === 0 ? ylo : ((yhi << (32 - r)) | (ylo >>> r)) >>> 0;
+  const lr = r === 0 ? 0 : (ylo << (32 - r)) >>> 0;
   switch (d >>> 5) {
     case 0: y3 = hr; y2 = mr; y1 = lr; break;
     case 1: y2 = hr; y1 = mr; y0 = lr; break;
@@ -176,15 +260,15 @@ export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null
     default: y0 = 1;
   }
   let w3: number, w2: number, w1: number, w0: number;
-  let exp = x.e - BIAS - 127;
+  let exp = xe - BIAS - 127;
   if (sx === sy) {
     let t = y0; // x's low words are zero
     w0 = t;
     t = y1;
     w1 = t;
-    t = x.lo + y2;
-    w2 = t % TWO32;
-    t = x.hi + y3 + (t >= TWO32 ? 1 : 0);
+    t = xlo + y2;
+    w2 = t >= TWO32 ? t - TWO32 : t;
+    t = xhi + y3 + (t >= TWO32 ? 1 : 0);
     if (t >= TWO32) {
       // A carry out of bit 127: one bit right.
       t -= TWO32;
@@ -202,11 +286,11 @@ export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null
     t = -y1 - borrow;
     borrow = t < 0 ? 1 : 0;
     w1 = t + borrow * TWO32;
-    t = x.lo - y2 - borrow;
+    t = xlo - y2 - borrow;
     borrow = t < 0 ? 1 : 0;
     w2 = t + borrow * TWO32;
-    w3 = x.hi - y3 - borrow;
-    if (w3 === 0 && w2 === 0 && w1 === 0 && w0 === 0) return null; // an exact zero: its sign is the general path's
+    w3 = xhi - y3 - borrow;
+    if (w3 === 0 && w2 === 0 && w1 === 0 && w0 === 0) return false; // an exact zero: its sign is the general path's
     // Normalise: whole words first (at most two, from cancelling operands of one exponent), then bits.
     while (w3 === 0) {
       w3 = w2; w2 = w1; w1 = w0; w0 = 0;
@@ -221,20 +305,20 @@ export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null
       exp -= k;
     }
   }
-  return roundPack(sx, w3, w2, w1, w0, exp, ctx);
+  return roundPackInto(sx, w3 | 0, w2 | 0, w1 | 0, w0 | 0, exp, ctx);
 }
 
-/** The 64-bit significand of `x` as 22-bit digits, least significant first. */
-function digits22(x: F80): [number, number, number] {
-  return [digit0(x), digit1(x), digit2(x)];
+/** addInto of two register values, as a Res or null. */
+export function fastAdd(a: F80, b: F80, sub: boolean, ctx: RoundCtx): Res | null {
+  return addInto(a.s, a.e, a.hi, a.lo, b.s, b.e, b.hi, b.lo, sub, ctx) ? outRes() : null;
 }
 
 /**
  * Rounds s * (D + f) * 2^lsb, D = d0 + d1 * 2^22 + d2 * 2^44 + d3 * 2^66 an integer of 66 or 67 bits and f a fraction
- * that `sticky` says is not zero (a quotient's or a root's remainder): D shifted up to bit 127 of the window, the
- * sticky bit below.
+ * that `sticky` says is not zero (a quotient's or a root's remainder), into OUT: D shifted up to bit 127 of the
+ * window, the sticky bit below.
  */
-function roundDigits(s: 0 | 1, d0: number, d1: number, d2: number, d3: number, sticky: boolean, lsb: number, ctx: RoundCtx): Res | null {
+function roundDigits(s: 0 | 1, d0: number, d1: number, d2: number, d3: number, sticky: boolean, lsb: number, ctx: RoundCtx): boolean {
   const u0 = (d0 | (d1 << 22)) >>> 0;
   const u1 = ((d1 >>> 10) | (d2 << 12)) >>> 0;
   const u2 = (d2 >>> 20) | (d3 << 2);
@@ -243,29 +327,35 @@ function roundDigits(s: 0 | 1, d0: number, d1: number, d2: number, d3: number, s
   const w2 = ((u1 << (32 - rs)) | (u0 >>> rs)) >>> 0;
   const w1 = (u0 << (32 - rs)) >>> 0;
   // W = D * 2^(64 - rs).
-  return roundPack(s, w3, w2, w1, sticky ? 1 : 0, lsb - 64 + rs, ctx);
+  return roundPackInto(s, w3 | 0, w2 | 0, w1 | 0, sticky ? 1 : 0, lsb - 64 + rs, ctx);
 }
 
+// Scratch digits of divInto (22-bit, least significant first): the running remainder R and the divisor B. Module
+// arrays rather than new ones per call; divInto is not reentrant and fills them before reading them.
+const DIV_R = new Float64Array(3);
+const DIV_B = new Float64Array(3);
+
 /**
- * One step of the long division: with R (< B) in digits r0..r2, q = floor(R * 2^22 / B) and R * 2^22 - q * B, written
- * back into `r`. The estimate from doubles is at most one off either way (both approximations are good to 2^-52 and q
+ * One step of the long division: with R (< B) in DIV_R, q = floor(R * 2^22 / B) and R * 2^22 - q * B, written back
+ * into DIV_R. The estimate from doubles is at most one off either way (both approximations are good to 2^-52 and q
  * is below 2^23), and the exact remainder, in signed digits, corrects it; -1 if it did not settle in a few steps.
  */
-function divStep(r: number[], b: readonly [number, number, number], bd: number): number {
+function divStep(bd: number): number {
+  const r = DIV_R, b = DIV_B;
   // T = R * 2^22: digits 0, r0, r1, r2 (at the first step R is the dividend, below 2B, and q has 23 bits).
   const rd = ((r[2]! * TWO22 + r[1]!) * TWO22 + r[0]!) * TWO22;
   let q = Math.floor(rd / bd);
   const t0 = 0, t1 = r[0]!, t2 = r[1]!, t3 = r[2]!;
   for (let tries = 0; ; tries++) {
-    if (tries === 4) return -1; // the estimate is one off at most: a bound, not a case (fastDiv gives up)
+    if (tries === 4) return -1; // the estimate is one off at most: a bound, not a case (divInto gives up)
     // T - q * B in digits with signed carries (each term below 2^46 in magnitude: exact).
-    let c = t0 - q * b[0];
+    let c = t0 - q * b[0]!;
     let k = Math.floor(c * INV22);
     const n0 = c - k * TWO22;
-    c = t1 - q * b[1] + k;
+    c = t1 - q * b[1]! + k;
     k = Math.floor(c * INV22);
     const n1 = c - k * TWO22;
-    c = t2 - q * b[2] + k;
+    c = t2 - q * b[2]! + k;
     k = Math.floor(c * INV22);
     const n2 = c - k * TWO22;
     const top = t3 + k; // the remainder's digit 3: 0 when 0 <= remainder < 2^66
@@ -274,7 +364,7 @@ function divStep(r: number[], b: readonly [number, number, number], bd: number):
       continue;
     }
     // A remainder at or above B (top digit set, or not below B digit by digit): one more.
-    if (top > 0 || n2 > b[2] || (n2 === b[2] && (n1 > b[1] || (n1 === b[1] && n0 >= b[0])))) {
+    if (top > 0 || n2 > b[2]! || (n2 === b[2]! && (n1 > b[1]! || (n1 === b[1]! && n0 >= b[0]!)))) {
       q++;
       continue;
     }
@@ -285,26 +375,39 @@ function divStep(r: number[], b: readonly [number, number, number], bd: number):
   }
 }
 
-/** a / b for two normal operands, or a zero divided by a normal one; null for any other operands (a zero divisor
- * included) or a result that is not a normal register value. */
-export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
-  const s = (a.s ^ b.s) as 0 | 1;
-  if (!isNormal(b)) return null;
-  if (!isNormal(a)) return isZero(a) ? { v: zero(s), flags: 0, up: false } : null;
+/** a / b for two normal operands, or a zero divided by a normal one, into OUT; false for any other operands (a zero
+ * divisor included) or a result that is not a normal register value. */
+export function divInto(as: 0 | 1, ae: number, ahi: number, alo: number, bs: 0 | 1, be: number, bhi: number, blo: number, ctx: RoundCtx): boolean {
+  ahi >>>= 0; // unsigned from here: see the top of the file
+  alo >>>= 0;
+  bhi >>>= 0;
+  blo >>>= 0;
+  const s = (as ^ bs) as 0 | 1;
+  if (!normalFields(be, bhi)) return false;
+  if (!normalFields(ae, ahi)) return zeroFields(ae, ahi, alo) ? put(s, 0, 0, 0, 0, false) : false;
   // Q = floor(A * 2^66 / B) in three 22-bit steps (A/B is in (1/2, 2): Q has 66 or 67 bits), with the remainder.
-  const bDigits = digits22(b);
-  const bd = b.hi * TWO32 + b.lo;
-  const r = digits22(a);
-  const q1 = divStep(r, bDigits, bd);
-  const q2 = divStep(r, bDigits, bd);
-  const q3 = divStep(r, bDigits, bd);
-  if (q1 < 0 || q2 < 0 || q3 < 0) return null;
-  // a / b = (Q + rem/B) * 2^(a.e - b.e - 66); q1 has up to 23 bits, its top ones reaching into digit 3's place.
-  return roundDigits(s, q3, q2, q1, 0, r[0] !== 0 || r[1] !== 0 || r[2] !== 0, a.e - b.e - 66, ctx);
+  DIV_B[0] = digit0(blo);
+  DIV_B[1] = digit1(bhi, blo);
+  DIV_B[2] = digit2(bhi);
+  DIV_R[0] = digit0(alo);
+  DIV_R[1] = digit1(ahi, alo);
+  DIV_R[2] = digit2(ahi);
+  const bd = bhi * TWO32 + blo;
+  const q1 = divStep(bd);
+  const q2 = divStep(bd);
+  const q3 = divStep(bd);
+  if (q1 < 0 || q2 < 0 || q3 < 0) return false;
+  // a / b = (Q + rem/B) * 2^(ae - be - 66); q1 has up to 23 bits, its top ones reaching into digit 3's place.
+  return roundDigits(s, q3, q2, q1, 0, DIV_R[0] !== 0 || DIV_R[1] !== 0 || DIV_R[2] !== 0, ae - be - 66, ctx);
 }
 
-// Scratch digits of fastSqrt (22-bit, least significant first): the root R and the remainder N - R^2. Module
-// arrays rather than new ones per call; fastSqrt is not reentrant and fills them before reading them.
+/** divInto of two register values, as a Res or null. */
+export function fastDiv(a: F80, b: F80, ctx: RoundCtx): Res | null {
+  return divInto(a.s, a.e, a.hi, a.lo, b.s, b.e, b.hi, b.lo, ctx) ? outRes() : null;
+}
+
+// Scratch digits of sqrtInto (22-bit, least significant first): the root R and the remainder N - R^2. Module
+// arrays rather than new ones per call; sqrtInto is not reentrant and fills them before reading them.
 const ROOT = new Float64Array(4);
 const REM = new Float64Array(7);
 
@@ -357,19 +460,21 @@ function remainderAboveTwiceRoot(): boolean {
 }
 
 /**
- * The square root of a positive normal operand; null for any other (zeros, negatives, denormals, specials), which
+ * The square root of a positive normal operand, into OUT; false for any other (zeros, negatives, denormals, specials), which
  * the general path takes. R = floor(sqrt(N)), N = M * 2^t (t = 69 or 70, making the exponent even), has 67 bits:
  * a double's square root of N less 2^16 is below it (the double is good to 2^15), one Newton step from there in
  * exact digit arithmetic lands within one of R, and the exact remainder N - R^2 settles it and gives the sticky bit.
  */
-export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
-  if (a.s !== 0 || !isNormal(a)) return null;
-  const top = a.e - BIAS; // value = M * 2^(top - 63)
+export function sqrtInto(as: 0 | 1, ae: number, ahi: number, alo: number, ctx: RoundCtx): boolean {
+  ahi >>>= 0; // unsigned from here: see the top of the file
+  alo >>>= 0;
+  if (as !== 0 || !normalFields(ae, ahi)) return false;
+  const top = ae - BIAS; // value = M * 2^(top - 63)
   const odd = ((top - 63 - 69) & 1) !== 0;
   const t = odd ? 70 : 69;
   const u = t - 66;
   // N's 22-bit digits: three zero digits (2^66), then M << u.
-  const hi = a.hi, lo = a.lo;
+  const hi = ahi, lo = alo;
   const n3 = (lo << u) & M22, n4 = ((lo >>> (22 - u)) | (hi << (10 + u))) & M22, n5 = (hi >>> (12 - u)) & M22, n6 = hi >>> (34 - u);
   const s0 = Math.sqrt((hi * TWO32 + lo) * (odd ? TWO70 : TWO69)) - 65536; // below sqrt(N), a multiple of 2^14
   const q1 = Math.floor(s0 * INV22), q2 = Math.floor(s0 * INV44), q3 = Math.floor(s0 * INV66);
@@ -383,7 +488,7 @@ export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
   rootAdd(Math.floor(dd / (2 * s0)));
   // Now within one of R: settle on 0 <= N - R^2 <= 2R (a few steps at most; past them the general path answers).
   for (let tries = 0; ; tries++) {
-    if (tries === 4) return null;
+    if (tries === 4) return false;
     if (remainder(n3, n4, n5, n6) < 0) rootAdd(-1);
     else if (remainderAboveTwiceRoot()) rootAdd(1);
     else break;
@@ -391,4 +496,9 @@ export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
   const sticky = REM[0] !== 0 || REM[1] !== 0 || REM[2] !== 0 || REM[3] !== 0 || REM[4] !== 0 || REM[5] !== 0 || REM[6] !== 0;
   // sqrt(value) = (R + frac) * 2^((top - 63 - t) / 2), R of 67 bits.
   return roundDigits(0, ROOT[0]!, ROOT[1]!, ROOT[2]!, ROOT[3]!, sticky, (top - 63 - t) / 2, ctx);
+}
+
+/** sqrtInto of a register value, as a Res or null. */
+export function fastSqrt(a: F80, ctx: RoundCtx): Res | null {
+  return sqrtInto(a.s, a.e, a.hi, a.lo, ctx) ? outRes() : null;
 }

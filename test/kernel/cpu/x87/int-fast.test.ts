@@ -114,7 +114,7 @@ describe("kernel/cpu/x87 integer and exponent operations in Numbers", () => {
     // Exact multiples (a zero remainder), halfway remainders (FPREM1 rounds the quotient to even), and a remainder
     // far below b (normalised up by many bits; tiny ones are left to the BigInt form).
     for (let k = 0; k < 24; k++) {
-      const b = new F80(0, BIAS + 3, word(), next() & 0xfffff000);
+      const b = new F80(0, BIAS + 3, word(), (next() & 0xfffff000) >>> 0);
       const bm = (BigInt(b.hi) << 32n) | BigInt(b.lo);
       const mult = (qv: bigint, extra: bigint): F80 => {
         const m = qv * bm + extra;
