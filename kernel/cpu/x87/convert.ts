@@ -32,27 +32,49 @@ function loadIeee(bits: bigint, expBits: number, fracBits: number): Res {
   return res(f80(s, ex - bias + BIAS, INT_BIT | (frac << BigInt(63 - fracBits))));
 }
 
-// A normal float32 or float64 is exact in the register format: its fraction goes under the integer bit, its
-// exponent is rebiased. fromF32 and fromF64 build that significand from 32-bit halves (two bigint steps where
-// loadIeee takes about ten: bench-flops loads a double every few instructions); zeros, denormals, infinities and
+// A float32 or float64 that is normal or zero is exact in the register format as fields: the fraction under the
+// integer bit (none for a zero), the exponent rebiased (0 for a zero). fieldsF32/fieldsF64 say whether a value is
+// one of those; f32Exp/f32Hi and f64Exp/f64Hi/f64Lo then give its fields, the halves as signed 32-bit words (the
+// x87's register fields and fast-arith.ts's field forms take them so; a float32's low half is zero). fromF32 and
+// fromF64 build their F80 from them (bench-flops loads a double every few instructions); denormals, infinities and
 // NaNs take loadIeee.
 
-export function fromF32(bits: number): Res {
+export function fieldsF32(bits: number): boolean {
   const ex = (bits >>> 23) & 0xff;
-  if (ex !== 0 && ex !== 0xff) {
-    return res(new F80((bits >>> 31) as 0 | 1, ex - 127 + BIAS, 0x80000000 + (bits & 0x7fffff) * 256, 0));
-  }
-  if ((bits & 0x7fffffff) === 0) return res(zero((bits >>> 31) as 0 | 1));
+  return ex !== 0xff && (ex !== 0 || (bits & 0x7fffff) === 0);
+}
+export function f32Exp(bits: number): number {
+  const ex = (bits >>> 23) & 0xff;
+  return ex === 0 ? 0 : ex - 127 + BIAS;
+}
+export function f32Hi(bits: number): number {
+  return ((bits >>> 23) & 0xff) === 0 ? 0 : 0x80000000 | ((bits & 0x7fffff) << 8);
+}
+
+export function fieldsF64(lo: number, hi: number): boolean {
+  const ex = (hi >>> 20) & 0x7ff;
+  return ex !== 0x7ff && (ex !== 0 || ((hi & 0xfffff) === 0 && lo === 0));
+}
+export function f64Exp(hi: number): number {
+  const ex = (hi >>> 20) & 0x7ff;
+  return ex === 0 ? 0 : ex - 1023 + BIAS;
+}
+/** Significand bits 63..32: the integer bit, the fraction's top 20 bits (hi) and 11 more from lo. */
+export function f64Hi(lo: number, hi: number): number {
+  return ((hi >>> 20) & 0x7ff) === 0 ? 0 : 0x80000000 | ((hi & 0xfffff) << 11) | (lo >>> 21);
+}
+/** Significand bits 31..11: the rest of lo. */
+export function f64Lo(lo: number): number {
+  return lo << 11;
+}
+
+export function fromF32(bits: number): Res {
+  if (fieldsF32(bits)) return res(new F80((bits >>> 31) as 0 | 1, f32Exp(bits), f32Hi(bits) >>> 0, 0));
   return loadIeee(BigInt(bits >>> 0), 8, 23);
 }
 
 export function fromF64(lo: number, hi: number): Res {
-  const ex = (hi >>> 20) & 0x7ff;
-  if (ex !== 0 && ex !== 0x7ff) {
-    // Significand bits 63..32: the integer bit, the fraction's top 20 bits (hi) and 11 more from lo; bits 31..11: the rest of lo.
-    return res(new F80((hi >>> 31) as 0 | 1, ex - 1023 + BIAS, 0x80000000 + (hi & 0xfffff) * 2048 + (lo >>> 21), (lo << 11) >>> 0));
-  }
-  if (lo === 0 && (hi & 0x7fffffff) === 0) return res(zero((hi >>> 31) as 0 | 1));
+  if (fieldsF64(lo, hi)) return res(new F80((hi >>> 31) as 0 | 1, f64Exp(hi), f64Hi(lo, hi) >>> 0, f64Lo(lo) >>> 0));
   return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
 }
 
@@ -114,21 +136,32 @@ export interface StoredF64 {
   up: boolean;
 }
 
+/** Whether a register value (its exponent field and significand's high half, signed or not) is normal and stays a
+ * normal double when rounded to one (no overflow, no tininess): the values normalToF64 stores. */
+export function fitsF64(e: number, hi: number): boolean {
+  const top = e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
+  return top >= -1022 && top <= 1022 && hi >>> 31 === 1;
+}
+
 /** FST m64's result as the words it writes: a value that stays a normal double is rounded in Numbers (normalToF64),
  * a zero is its sign, any other goes through storeIeee. */
 export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
-  const top = x.e - BIAS; // the exponent of the leading bit of a normal value (the range leaves out e = 0 and EMAX)
-  if (top >= -1022 && top <= 1022 && x.hi >= 0x80000000) return normalToF64(x.s, top, x.hi, x.lo, rc);
+  if (fitsF64(x.e, x.hi)) {
+    const out: StoredF64 = { w0: 0, w1: 0, flags: 0, up: false };
+    normalToF64(x.s, x.e, x.hi, x.lo, rc, out);
+    return out;
+  }
   if (isZero(x)) return { w0: 0, w1: x.s === 1 ? 0x80000000 | 0 : 0, flags: 0, up: false };
   const r = storeIeee(x, DOUBLE, 11, rc, unmasked);
   return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
 
-/** toF64Words of a normal value whose rounded result is a normal double (no overflow, no tininess): what storeIeee's
- * roundValue and packIeee give, from the significand's 32-bit halves in 32-bit integer operations: the 53 kept bits
- * are the fraction's 52 under the exponent field, the 11 below them decide the rounding (bench-flops stores a
- * double every few instructions). */
-function normalToF64(s: 0 | 1, top: number, hi: number, lo: number, rc: number): StoredF64 {
+/** toF64Words of a value that fitsF64, written into `out` (the x87's own record on its fast path: nothing is made):
+ * what storeIeee's roundValue and packIeee give, from the significand's 32-bit halves in 32-bit integer operations:
+ * the 53 kept bits are the fraction's 52 under the exponent field, the 11 below them decide the rounding
+ * (bench-flops stores a double every few instructions). */
+export function normalToF64(s: 0 | 1, e: number, hi: number, lo: number, rc: number, out: StoredF64): void {
+  const top = e - BIAS;
   let w0 = ((hi << 21) | (lo >>> 11)) >>> 0; // the kept bits' low 32
   let w1 = (s << 31) | ((top + 1023) << 20) | ((hi >>> 11) & 0xfffff); // sign, exponent field, the fraction's top 20
   const rem = lo & 0x7ff;
@@ -146,7 +179,10 @@ function normalToF64(s: 0 | 1, top: number, hi: number, lo: number, rc: number):
     w0 = (w0 + 1) >>> 0;
     if (w0 === 0) w1 += 1;
   }
-  return { w0: w0 | 0, w1: w1 | 0, flags: rem !== 0 ? PE : 0, up };
+  out.w0 = w0 | 0;
+  out.w1 = w1 | 0;
+  out.flags = rem !== 0 ? PE : 0;
+  out.up = up;
 }
 
 /** Rounds a finite value to an integer under `rc`. */

@@ -91,7 +91,7 @@ export function restore(x: X87State, m: LinearMem, a: number, o32: boolean): voi
   const regs: F80[] = [];
   for (let i = 0; i < 8; i++) regs.push(rdReg(m, (base + 10 * i) | 0));
   loadEnv(x, m, a, o32);
-  regs.forEach((r, i) => { x.regs[(x.top + i) & 7] = r; });
+  regs.forEach((r, i) => x.setReg((x.top + i) & 7, r));
 }
 
 /** FXSAVE (x87 part of the 512-byte image; the SSE area is left as it is: this CPU has no SSE). */
@@ -125,7 +125,7 @@ export function fxrstor(x: X87State, m: LinearMem, a: number): void {
   x.fcs = m.rd16((a + 12) | 0);
   x.fdp = m.rd32((a + 16) | 0) >>> 0;
   x.fds = m.rd16((a + 20) | 0);
-  regs.forEach((r, i) => { x.regs[(x.top + i) & 7] = r; });
+  regs.forEach((r, i) => x.setReg((x.top + i) & 7, r));
   fixSummary(x);
 }
 

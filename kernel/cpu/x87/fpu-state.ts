@@ -1,9 +1,10 @@
 // The x87 register file and its control state: eight physical registers with tags, TOP, the control,
 // status and pointer registers, stack push/pop with stack-fault handling, and exception signalling
 // (flags, ES/B summary). The named saveState/parseState/restoreState trio serves snapshots.
-import { classify, Cls, type F80, fromHex, INDEFINITE, toHex, ZERO } from "./f80";
+import { classify, Cls, F80, fromHex, INDEFINITE, toHex, ZERO } from "./f80";
 import { BUSY, C1, CC, CW_INIT, ES, EXC, IE, precisionOf, roundingOf, SF, TAG_EMPTY, TAG_SPECIAL, TAG_VALID, TAG_ZERO } from "./status";
 import type { RoundCtx } from "./arith";
+import { OUT } from "./fast-arith";
 
 /** Snapshot of the FPU, as named fields (registers by physical number, as 20 hex digits each). */
 export interface X87SavedState {
@@ -31,8 +32,13 @@ export interface FerrPin {
 export class X87State {
   /** Where FERR# goes; null on a machine without the PC's coprocessor-error logic. */
   ferr: FerrPin | null = null;
-  /** Physical registers R0..R7. */
-  readonly regs: F80[] = new Array<F80>(8).fill(ZERO);
+  // Physical registers R0..R7 as their fields (sign, biased exponent field, significand halves as signed 32-bit
+  // words, as fast-arith.ts's field forms take them): the fast paths of x87.ts read and write them in place, with no
+  // value object per operation; reg/st make an F80 for the rest.
+  protected readonly regS = new Uint8Array(8);
+  protected readonly regE = new Uint16Array(8);
+  protected readonly regHi = new Int32Array(8);
+  protected readonly regLo = new Int32Array(8);
   /** Bit i set: physical register i is empty. */
   emptyMask = 0xff;
   top = 0;
@@ -96,13 +102,44 @@ export class X87State {
     return (this.emptyMask & (1 << this.phys(i))) !== 0;
   }
 
+  /** Physical register p's value (its tag aside). */
+  reg(p: number): F80 {
+    return new F80(this.regS[p] as 0 | 1, this.regE[p]!, this.regHi[p]! >>> 0, this.regLo[p]! >>> 0);
+  }
+
+  /** Writes physical register p's value and leaves its tag alone. */
+  setReg(p: number, v: F80): void {
+    this.regS[p] = v.s;
+    this.regE[p] = v.e;
+    this.regHi[p] = v.hi;
+    this.regLo[p] = v.lo;
+  }
+
+  /** Copies physical register `from` into `to` (tags aside). */
+  protected copyReg(to: number, from: number): void {
+    this.regS[to] = this.regS[from]!;
+    this.regE[to] = this.regE[from]!;
+    this.regHi[to] = this.regHi[from]!;
+    this.regLo[to] = this.regLo[from]!;
+  }
+
+  /** Swaps physical registers a and b (tags aside). */
+  protected swapRegs(a: number, b: number): void {
+    const s = this.regS[a]!, e = this.regE[a]!, hi = this.regHi[a]!, lo = this.regLo[a]!;
+    this.copyReg(a, b);
+    this.regS[b] = s;
+    this.regE[b] = e;
+    this.regHi[b] = hi;
+    this.regLo[b] = lo;
+  }
+
   st(i: number): F80 {
-    return this.regs[this.phys(i)]!;
+    return this.reg(this.phys(i));
   }
 
   setSt(i: number, v: F80): void {
     const p = this.phys(i);
-    this.regs[p] = v;
+    this.setReg(p, v);
     this.emptyMask &= ~(1 << p);
   }
 
@@ -120,8 +157,37 @@ export class X87State {
       v = INDEFINITE;
     }
     this.top = p;
-    this.regs[p] = v;
+    this.setReg(p, v);
     this.emptyMask &= ~(1 << p);
+  }
+
+  /** A load's push of a value given as its fields, where the register below TOP is empty (the usual case): C1 is
+   * cleared. False, with nothing changed, on a stack overflow (the caller's general path handles it). */
+  protected pushFields(s: number, e: number, hi: number, lo: number): boolean {
+    const p = (this.top - 1) & 7;
+    if ((this.emptyMask & (1 << p)) === 0) return false;
+    this.sw &= ~C1;
+    this.top = p;
+    this.emptyMask &= ~(1 << p);
+    this.regS[p] = s;
+    this.regE[p] = e;
+    this.regHi[p] = hi;
+    this.regLo[p] = lo;
+    return true;
+  }
+
+  /** Delivers the result a fast-arith.ts field form left in OUT to physical register p, as an arithmetic result is
+   * delivered: C1 as its round-up indicator, its flags, then the value unless an unmasked exception forbids it
+   * (never for the flags those forms raise: PE at most); pops if asked. */
+  protected deliverOut(p: number, pop: boolean): void {
+    this.setC1(OUT.up);
+    if (!this.signal(OUT.flags)) return;
+    this.regS[p] = OUT.s;
+    this.regE[p] = OUT.e;
+    this.regHi[p] = OUT.hi;
+    this.regLo[p] = OUT.lo;
+    this.emptyMask &= ~(1 << p);
+    if (pop) this.pop();
   }
 
   /** Stack underflow on reading an empty register: IE|SF with C1=0. Returns whether it is masked. */
@@ -152,7 +218,7 @@ export class X87State {
   /** Two-bit tag of physical register p computed from its contents (FNSTENV/FNSAVE). */
   tagOf(p: number): number {
     if ((this.emptyMask & (1 << p)) !== 0) return TAG_EMPTY;
-    const c = classify(this.regs[p]!);
+    const c = classify(this.reg(p));
     return c === Cls.Zero ? TAG_ZERO : c === Cls.Normal ? TAG_VALID : TAG_SPECIAL;
   }
 
@@ -176,7 +242,7 @@ export class X87State {
       control: this.cw,
       status: this.status,
       empty,
-      regs: this.regs.map(toHex),
+      regs: [0, 1, 2, 3, 4, 5, 6, 7].map((p) => toHex(this.reg(p))),
       lastIp: this.fip,
       lastCs: this.fcs,
       lastOpcode: this.fop,
@@ -215,7 +281,7 @@ export class X87State {
     this.status = st.status;
     this.emptyMask = 0;
     for (const p of st.empty) this.emptyMask |= 1 << p;
-    st.regs.forEach((h, p) => { this.regs[p] = fromHex(h) ?? ZERO; });
+    st.regs.forEach((h, p) => this.setReg(p, fromHex(h) ?? ZERO));
     this.fip = st.lastIp;
     this.fcs = st.lastCs;
     this.fop = st.lastOpcode;

@@ -3,6 +3,7 @@
 import { type Res, sqrt } from "./arith";
 import { roundInt } from "./convert";
 import { INDEFINITE, ONE } from "./f80";
+import { sqrtInto } from "./fast-arith";
 import { fxrstor, fxsave, type LinearMem, loadEnv, restore, save, storeEnv } from "./env";
 import { C0, C1, C2, C3 } from "./status";
 import { atan2, f2xm1, fyl2x, fyl2xp1, sincos, sinOrCos, tan } from "./transcend";
@@ -31,6 +32,11 @@ export class X87Fpu extends X87 {
 
   unary(op: Unary): void {
     if (!this.need(false, 0)) return;
+    const p = this.top;
+    if (op === "sqrt" && sqrtInto(this.regS[p] as 0 | 1, this.regE[p]!, this.regHi[p]!, this.regLo[p]!, this.ctx())) {
+      this.deliverOut(p, false);
+      return;
+    }
     const x = this.st(0), c = this.ctx();
     switch (op) {
       case "sqrt": this.put(0, sqrt(x, c)); return;

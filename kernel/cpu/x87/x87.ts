@@ -4,9 +4,13 @@
 import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
-import { fromBcd, fromF32, fromF64, fromInt32, toBcd, toF32, toF64Words, toInt, toSmallInt } from "./convert";
+import {
+  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF64, fromBcd, fromF32, fromF64, fromInt32, normalToF64,
+  type StoredF64, toBcd, toF32, toF64Words, toInt, toSmallInt,
+} from "./convert";
+import { addInto, divInto, mulInto } from "./fast-arith";
 import { fastToInt64, fromInt64 } from "./int-fast";
-import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO } from "./f80";
+import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO, zeroFields } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
 import { roundValue, packExt, EXT64 } from "./round";
@@ -28,6 +32,19 @@ const CONSTS: readonly (readonly [bigint, number])[] = [
   [0n, 0],
 ];
 
+/** FLD1 ... FLDZ's values under each RC (index k * 4 + rc), rounded on first use. */
+const CONST_VALUES: (F80 | undefined)[] = new Array<F80 | undefined>(CONSTS.length * 4).fill(undefined);
+
+function constValue(k: number, rc: number): F80 {
+  const at = k * 4 + rc;
+  const known = CONST_VALUES[at];
+  if (known !== undefined) return known;
+  const [m, e] = CONSTS[k]!;
+  const v = m === 0n ? ZERO : packExt(roundValue(0, m, e, false, EXT64, rc), 64);
+  CONST_VALUES[at] = v;
+  return v;
+}
+
 /** The x87 FPU of one vCPU. */
 export class X87 extends X87State {
   /** Words of the last memory result (store helpers fill them, decode.ts writes them out). */
@@ -35,6 +52,8 @@ export class X87 extends X87State {
   w1 = 0;
   w2 = 0;
   bytes: number[] = [];
+  /** stF64's result on its fast path (normalToF64 writes it; nothing is made per store). */
+  private readonly stored: StoredF64 = { w0: 0, w1: 0, flags: 0, up: false };
 
   /** Checks before an x87 instruction: #NM for CR0.EM/TS, then a pending unmasked exception (waiting
    * forms only) as #MF (CR0.NE = 1) or FERR# (CR0.NE = 0; the instruction then proceeds). */
@@ -50,15 +69,6 @@ export class X87 extends X87State {
     this.ferr?.assert();
   }
 
-  /** Records the last instruction pointer, opcode and data pointer (non-control instructions). */
-  note(ip: number, cs: number, op: number, dp: number, ds: number): void {
-    this.fip = ip >>> 0;
-    this.fcs = cs;
-    this.fop = op;
-    this.fdp = dp >>> 0;
-    this.fds = ds;
-  }
-
   // ---- loads ----
 
   private loadRes(r: Res): void {
@@ -71,8 +81,16 @@ export class X87 extends X87State {
     this.push(r.v);
   }
 
-  ldF32(bits: number): void { this.loadRes(fromF32(bits)); }
-  ldF64(lo: number, hi: number): void { this.loadRes(fromF64(lo, hi)); }
+  // A normal or zero float32 or float64 is pushed as its fields where the stack has room (exact: no flags); the rest
+  // (denormals, NaNs, infinities, a full stack) goes through the Res of convert.ts.
+  ldF32(bits: number): void {
+    if (fieldsF32(bits) && this.pushFields(bits >>> 31, f32Exp(bits), f32Hi(bits), 0)) return;
+    this.loadRes(fromF32(bits));
+  }
+  ldF64(lo: number, hi: number): void {
+    if (fieldsF64(lo, hi) && this.pushFields(hi >>> 31, f64Exp(hi), f64Hi(lo, hi), f64Lo(lo))) return;
+    this.loadRes(fromF64(lo, hi));
+  }
   ldF80(lo: number, hi: number, se: number): void {
     this.loadRes(res(new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0)));
   }
@@ -83,6 +101,8 @@ export class X87 extends X87State {
 
   /** FLD ST(i). */
   ldSt(i: number): void {
+    const from = this.phys(i);
+    if ((this.emptyMask & (1 << from)) === 0 && this.pushFields(this.regS[from]!, this.regE[from]!, this.regHi[from]!, this.regLo[from]!)) return;
     if (this.isEmpty(i)) {
       if (!this.underflow()) return;
       this.loadRes(res(INDEFINITE));
@@ -93,13 +113,9 @@ export class X87 extends X87State {
 
   /** FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (k = 0..6 in that order). */
   ldConst(k: number): void {
-    const [m, e] = CONSTS[k]!;
-    if (m === 0n) {
-      this.loadRes(res(ZERO));
-      return;
-    }
-    const r = roundValue(0, m, e, false, EXT64, this.ctx().rc);
-    this.loadRes(res(packExt(r, 64)));
+    const v = constValue(k, this.ctx().rc);
+    if (this.pushFields(v.s, v.e, v.hi, v.lo)) return;
+    this.loadRes(res(v));
   }
 
   // ---- stores ----
@@ -124,6 +140,23 @@ export class X87 extends X87State {
   }
 
   stF64(): boolean {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) === 0) {
+      // A value that stays a normal double, or a zero, from the register's fields.
+      const e = this.regE[p]!, hi = this.regHi[p]!, lo = this.regLo[p]!;
+      if (fitsF64(e, hi)) {
+        const o = this.stored;
+        normalToF64(this.regS[p] as 0 | 1, e, hi, lo, this.ctx().rc, o);
+        this.w0 = o.w0;
+        this.w1 = o.w1;
+        return this.commitStore(o.flags, o.up);
+      }
+      if (zeroFields(e, hi, lo)) {
+        this.w0 = 0;
+        this.w1 = this.regS[p]! << 31;
+        return this.commitStore(0, false);
+      }
+    }
     const x = this.storeSrc();
     if (x === null) return false;
     const r = toF64Words(x, this.ctx().rc, this.ctx().unmasked);
@@ -175,6 +208,16 @@ export class X87 extends X87State {
 
   /** FST/FSTP ST(i). */
   stSt(i: number, pop: boolean): void {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) === 0) {
+      // The register copied as it is: its fields (the general path below is for an empty ST(0)).
+      this.sw &= ~C1;
+      const d = this.phys(i);
+      this.copyReg(d, p);
+      this.emptyMask &= ~(1 << d);
+      if (pop) this.pop();
+      return;
+    }
     const x = this.storeSrc();
     if (x === null) return;
     this.sw &= ~C1;
@@ -197,6 +240,22 @@ export class X87 extends X87State {
     }
   }
 
+  /** Physical register `pa` op b, b given as its fields, by fast-arith.ts's field forms (the result in OUT); false
+   * where they leave the operation to compute's general paths. */
+  private computeInto(op: number, pa: number, bs: 0 | 1, be: number, bhi: number, blo: number): boolean {
+    const c = this.ctx();
+    const as = this.regS[pa] as 0 | 1, ae = this.regE[pa]!, ahi = this.regHi[pa]!, alo = this.regLo[pa]!;
+    switch (op) {
+      case Op.Add: return addInto(as, ae, ahi, alo, bs, be, bhi, blo, false, c);
+      case Op.Mul: return mulInto(as, ae, ahi, alo, bs, be, bhi, blo, c);
+      case Op.Sub: return addInto(as, ae, ahi, alo, bs, be, bhi, blo, true, c);
+      case Op.SubR: return addInto(bs, be, bhi, blo, as, ae, ahi, alo, true, c);
+      case Op.Div: return divInto(as, ae, ahi, alo, bs, be, bhi, blo, c);
+      case Op.DivR: return divInto(bs, be, bhi, blo, as, ae, ahi, alo, c);
+      default: return false;
+    }
+  }
+
   /** Writes an arithmetic result to ST(dst) unless an unmasked exception forbids it; pops if asked. */
   private deliver(dst: number, r: Res, pop: boolean): void {
     this.setC1(r.up);
@@ -216,13 +275,33 @@ export class X87 extends X87State {
     this.deliver(0, r, false);
   }
 
-  arF32(op: number, bits: number): void { this.arM(op, fromF32(bits)); }
-  arF64(op: number, lo: number, hi: number): void { this.arM(op, fromF64(lo, hi)); }
+  // A normal or zero float32 or float64 operand with a value in ST(0) goes to computeInto as its fields.
+  arF32(op: number, bits: number): void {
+    const p = this.top;
+    if (fieldsF32(bits) && (this.emptyMask & (1 << p)) === 0 && this.computeInto(op, p, (bits >>> 31) as 0 | 1, f32Exp(bits), f32Hi(bits), 0)) {
+      this.deliverOut(p, false);
+      return;
+    }
+    this.arM(op, fromF32(bits));
+  }
+  arF64(op: number, lo: number, hi: number): void {
+    const p = this.top;
+    if (fieldsF64(lo, hi) && (this.emptyMask & (1 << p)) === 0 && this.computeInto(op, p, (hi >>> 31) as 0 | 1, f64Exp(hi), f64Hi(lo, hi), f64Lo(lo))) {
+      this.deliverOut(p, false);
+      return;
+    }
+    this.arM(op, fromF64(lo, hi));
+  }
   arI16(op: number, v: number): void { this.arM(op, res(fromInt32((v << 16) >> 16))); }
   arI32(op: number, v: number): void { this.arM(op, res(fromInt32(v | 0))); }
 
   /** Register form: ST(dst) = ST(dst) op ST(src) where one of dst/src is 0. */
   arR(op: number, dst: number, src: number, pop: boolean): void {
+    const pd = this.phys(dst), ps = this.phys(src);
+    if ((this.emptyMask & ((1 << pd) | (1 << ps))) === 0 && this.computeInto(op, pd, this.regS[ps] as 0 | 1, this.regE[ps]!, this.regHi[ps]!, this.regLo[ps]!)) {
+      this.deliverOut(pd, pop);
+      return;
+    }
     if (this.isEmpty(dst) || this.isEmpty(src)) {
       if (this.underflow()) {
         this.setSt(dst, INDEFINITE);
@@ -314,6 +393,12 @@ export class X87 extends X87State {
   // ---- stack and sign ----
 
   fxch(i: number): void {
+    const pi = this.phys(i);
+    if ((this.emptyMask & ((1 << this.top) | (1 << pi))) === 0) {
+      this.sw &= ~C1;
+      this.swapRegs(this.top, pi);
+      return;
+    }
     if (this.isEmpty(0) || this.isEmpty(i)) {
       if (!this.underflow()) return;
       if (this.isEmpty(0)) this.setSt(0, INDEFINITE);

@@ -1,0 +1,178 @@
+// The x87's register-field fast paths (x87.ts, fpu.ts): FLD/FST m64 and m32, arithmetic with a memory operand or
+// ST(i), FST/FLD ST(i), FXCH and FSQRT read and write the registers' fields in place. Each is held here to the
+// value-object form it stands in for (arM with convert.ts's Res, toF64Words, arith.ts sqrt) on operands of every
+// class (zeros of both signs, denormals, infinities, NaNs, the extremes of the double range) under every rounding
+// control and precision control: the whole FPU state must come out the same.
+import { expect } from "chai";
+import { sqrt } from "../../../../kernel/cpu/x87/arith";
+import { fromF32, fromF64, toF64Words } from "../../../../kernel/cpu/x87/convert";
+import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
+import { Op } from "../../../../kernel/cpu/x87/x87";
+import { C1 } from "../../../../kernel/cpu/x87/status";
+
+/** A double as the two words FLD m64 reads (low, high). */
+function words(v: number): [number, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v, true);
+  return [view.getUint32(0, true) | 0, view.getUint32(4, true) | 0];
+}
+
+/** A double's words from its bits as a hex string (NaN payloads that Float64Array would not keep). */
+function bits(hex: string): [number, number] {
+  const b = BigInt(`0x${hex}`);
+  return [Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0];
+}
+
+const VALUES: readonly [string, [number, number]][] = [
+  ["+0", words(0)], ["-0", words(-0)], ["1", words(1)], ["-1.5", words(-1.5)], ["0.1", words(0.1)],
+  ["-7.7", words(-7.7)], ["3", words(3)], ["min normal", words(2 ** -1022)], ["denormal", words(5e-324)],
+  ["-denormal", words(-3e-310)], ["max", words(Number.MAX_VALUE)], ["1e300", words(1e300)], ["-1e-300", words(-1e-300)],
+  ["+inf", words(Infinity)], ["-inf", words(-Infinity)], ["qnan", bits("7ff8000000000123")], ["snan", bits("fff0000000000001")],
+];
+
+const OPS: readonly [string, Op][] = [["add", Op.Add], ["mul", Op.Mul], ["sub", Op.Sub], ["subr", Op.SubR], ["div", Op.Div], ["divr", Op.DivR]];
+
+/** Control words: every RC under PC 64, and PC 24 and 53 under RC nearest and up; all exceptions masked. */
+const CWS: readonly number[] = [0x037f, 0x077f, 0x0b7f, 0x0f7f, 0x007f, 0x027f, 0x087f, 0x0a7f];
+
+function fpu(cw: number): X87Fpu {
+  const x = new X87Fpu();
+  x.init();
+  x.fldcw(cw);
+  return x;
+}
+
+describe("kernel/cpu/x87 register-field fast paths", () => {
+  it("FADD/FMUL/FSUB/FSUBR/FDIV/FDIVR m64 leave the state arM leaves with convert.ts's operand", () => {
+    let n = 0;
+    for (const cw of CWS) {
+      for (const [an, a] of VALUES) {
+        for (const [bn, b] of VALUES) {
+          for (const [on, op] of OPS) {
+            const fast = fpu(cw);
+            const ref = fpu(cw);
+            fast.ldF64(a[0], a[1]);
+            ref.ldF64(a[0], a[1]);
+            fast.arF64(op, b[0], b[1]);
+            ref.arM(op, fromF64(b[0], b[1]));
+            expect(fast.saveState(), `${an} ${on} ${bn} cw ${cw.toString(16)}`).to.deep.equal(ref.saveState());
+            n++;
+          }
+        }
+      }
+    }
+    expect(n).to.equal(CWS.length * VALUES.length * VALUES.length * OPS.length);
+  });
+
+  it("the m32 forms match arM too, and FLD m32 matches FLD m80 of the same value", () => {
+    const singles = [0, -0, 1, -2.5, 0.1, 3.4e38, 1.2e-38, 1e-45, Infinity, -Infinity, NaN].map((v) => {
+      const view = new DataView(new ArrayBuffer(4));
+      view.setFloat32(0, v, true);
+      return view.getUint32(0, true) | 0;
+    });
+    for (const cw of CWS) {
+      for (const a of singles) {
+        for (const b of singles) {
+          for (const [on, op] of OPS) {
+            const fast = fpu(cw);
+            const ref = fpu(cw);
+            fast.ldF32(a);
+            const la = fromF32(a);
+            ref.ldF80(la.v.lo, la.v.hi, (la.v.s << 15) | la.v.e);
+            if (la.flags !== 0) ref.signal(la.flags); // FLD m80 raises no #D or #I for the value FLD m32 loads
+            expect(fast.saveState(), `fld ${a.toString(16)}`).to.deep.equal(ref.saveState());
+            fast.arF32(op, b);
+            ref.arM(op, fromF32(b));
+            expect(fast.saveState(), `${a.toString(16)} ${on} ${b.toString(16)} cw ${cw.toString(16)}`).to.deep.equal(ref.saveState());
+          }
+        }
+      }
+    }
+  });
+
+  it("the register forms (ST(i) op ST(0) with a pop, ST(0) op ST(i)) match arM of the same operands", () => {
+    for (const cw of CWS) {
+      for (const [an, a] of VALUES) {
+        for (const [bn, b] of VALUES) {
+          for (const [on, op] of OPS) {
+            // FxxxP ST(1), ST(0): ST(1) = ST(1) op ST(0), then a pop, leaves a op b where a was.
+            const fast = fpu(cw);
+            fast.ldF64(a[0], a[1]);
+            fast.ldF64(b[0], b[1]);
+            fast.arR(op, 1, 0, true);
+            const ref = fpu(cw);
+            ref.ldF64(b[0], b[1]); // the same load flags, then b's register is freed
+            ref.ffree(0, true);
+            ref.ldF64(a[0], a[1]);
+            ref.arM(op, fromF64(b[0], b[1]));
+            const what = `${an} ${on} ${bn} cw ${cw.toString(16)}`;
+            const f = fast.saveState(), r = ref.saveState();
+            expect([f.regs[7], f.status, f.empty], what).to.deep.equal([r.regs[7], r.status, r.empty]);
+            // Fxxx ST(0), ST(1): ST(0) = ST(0) op ST(1).
+            const fast2 = fpu(cw);
+            fast2.ldF64(b[0], b[1]);
+            fast2.ldF64(a[0], a[1]);
+            fast2.arR(op, 0, 1, false);
+            const ref2 = fpu(cw);
+            ref2.ldF64(b[0], b[1]);
+            ref2.ldF64(a[0], a[1]);
+            ref2.arM(op, fromF64(b[0], b[1]));
+            expect(fast2.saveState(), `${what} (no pop)`).to.deep.equal(ref2.saveState());
+          }
+        }
+      }
+    }
+  });
+
+  it("FST m64 stores toF64Words' words with its flags and C1, from every class and under every RC", () => {
+    for (const cw of CWS) {
+      const rc = (cw >> 10) & 3;
+      for (const [an, a] of VALUES) {
+        for (const [bn, b] of VALUES) {
+          // A value with 64 significant bits (a product), so that the store rounds.
+          const x = fpu(cw);
+          x.ldF64(a[0], a[1]);
+          x.arF64(Op.Mul, b[0], b[1]);
+          const before = x.status;
+          const want = toF64Words(x.st(0), rc, 0);
+          const ok = x.stF64();
+          const what = `${an} * ${bn} cw ${cw.toString(16)}`;
+          expect(ok, what).to.equal(true);
+          expect([x.w0 | 0, x.w1 | 0], what).to.deep.equal([want.w0 | 0, want.w1 | 0]);
+          const c1 = want.up ? C1 : 0;
+          expect(x.status, what).to.equal(((before & ~C1) | want.flags | c1) & 0xffff);
+        }
+      }
+    }
+  });
+
+  it("FLD ST(i), FST ST(i), FSTP ST(i) and FXCH move the values and tags, and FSQRT is arith.ts's sqrt", () => {
+    const x = fpu(0x037f);
+    const vals = [VALUES[2]![1], VALUES[8]![1], VALUES[1]![1], VALUES[15]![1]];
+    for (const v of vals) x.ldF64(v[0], v[1]);
+    const show = (): string[] => [0, 1, 2, 3, 4].map((i) => (x.isEmpty(i) ? "empty" : x.st(i).s + ":" + x.st(i).e + ":" + x.st(i).hi + ":" + x.st(i).lo));
+    const start = show();
+    x.fxch(3);
+    expect(show()).to.deep.equal([start[3], start[1], start[2], start[0], "empty"]);
+    x.fxch(3);
+    x.ldSt(2); // pushes a copy of the old ST(2)
+    expect(show().slice(0, 5)).to.deep.equal([start[2], ...start.slice(0, 4)]);
+    x.stSt(4, true); // FSTP ST(4): the copy lands where the old ST(3) was, then a pop
+    expect(show().slice(0, 4)).to.deep.equal([start[0], start[1], start[2], start[2]]);
+    x.stSt(1, false);
+    expect(show().slice(0, 2)).to.deep.equal([start[0], start[0]]);
+    for (const cw of CWS) {
+      for (const [an, a] of VALUES) {
+        const y = fpu(cw);
+        y.ldF64(a[0], a[1]);
+        const arg = y.st(0);
+        const ref = fpu(cw);
+        ref.ldF64(a[0], a[1]);
+        y.unary("sqrt");
+        const r = sqrt(arg, ref.ctx());
+        expect([y.st(0).s, y.st(0).e, y.st(0).hi, y.st(0).lo, (y.status & C1) !== 0], `sqrt ${an} cw ${cw.toString(16)}`)
+          .to.deep.equal(ref.signal(r.flags) ? [r.v.s, r.v.e, r.v.hi, r.v.lo, r.up] : [arg.s, arg.e, arg.hi, arg.lo, false]);
+      }
+    }
+  });
+});
