@@ -1,6 +1,7 @@
 // Decoder hook for the x87 escapes D8..DF (and FXSAVE/FXRSTOR, 0F AE /0 /1): turns one instruction
 // into a JavaScript fragment calling the FPU object `s.x87` (fpu.ts). Executes nothing.
-import { CS } from "../cpu-state";
+import { CR0_EM, CR0_TS, CS } from "../cpu-state";
+import { ES } from "./status";
 import { CF, OF, PF, SF, ZF, AF, STATUS } from "../flags";
 import type { Ctx, ModRm } from "../decoder/context";
 import { undef, type CostClass, type Out } from "../decoder/out";
@@ -16,13 +17,17 @@ function lin(c: Ctx, m: ModRm, bytes: number, write: boolean): string {
   return `s.segChk(${seg}, ${m.off}, ${bytes}, ${write ? 1 : 0})`;
 }
 
+// An instruction's head: x.check (#NM, then a pending exception for a waiting form) is called only when CR0 or the
+// status word says it has something to do, and the last-instruction pointers are written in place (what x.note
+// does): three calls per instruction were a third of bench-flops' time in the x87 model.
 function head(c: Ctx, op: number, m: ModRm, wait: boolean, control: boolean): string {
-  let h = `const x = s.x87; x.check(s.cr0, ${wait});`;
+  const es = wait ? ` | (x.sw & ${ES})` : "";
+  let h = `const x = s.x87; if (((s.cr0 & ${CR0_EM | CR0_TS})${es}) !== 0) x.check(s.cr0, ${wait});`;
   if (!control) {
     const fop = ((op & 7) << 8) | (m.mod << 6) | (m.reg << 3) | m.rm;
-    const dp = m.isReg ? "0" : m.off;
+    const dp = m.isReg ? "0" : `(${m.off}) >>> 0`;
     const ds = m.isReg ? "0" : `s.segSel[${c.segOf(m)}]`;
-    h += ` x.note(${c.eip}, s.segSel[1], ${fop}, ${dp}, ${ds});`;
+    h += ` x.fip = ${c.eip >>> 0}; x.fcs = s.segSel[1]; x.fop = ${fop}; x.fdp = ${dp}; x.fds = ${ds};`;
   }
   return h;
 }

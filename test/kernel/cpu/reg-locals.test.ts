@@ -111,7 +111,7 @@ describe("kernel/cpu: registers held in block locals", () => {
     expect(opaqueWrites("r[7]=s.pop32();")).to.deep.equal([4, 7]);
     expect(opaqueWrites("s.mul32(r[1]);")).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
     // The x87 sees no register (FNSTSW AX writes EAX in the fragment's own text); a call handed the CPU may.
-    expect(opaqueWrites("const x=s.x87;x.check(s.cr0,true);x.note(5,s.segSel[1],1280,r[0],s.segSel[3]);x.ldF64(s.rd32(r[0]),0);")).to.equal(null);
+    expect(opaqueWrites("const x=s.x87;if(((s.cr0&12)|(x.sw&128))!==0)x.check(s.cr0,true);x.fip=5;x.fcs=s.segSel[1];x.fop=1280;x.fdp=(r[0])>>>0;x.fds=s.segSel[3];x.ldF64(s.rd32(r[0]),0);")).to.equal(null);
     expect(opaqueWrites("const x=s.x87;x.check(s.cr0,false);r[0]=(r[0]&-65536)|x.status;")).to.equal(null);
     expect(opaqueWrites("const x=s.x87;x.check(s.cr0,true);const ea=r[3];x.fnstenv(s, ea, true);")).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(opaqueWrites("x.fxsave(s);")).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
