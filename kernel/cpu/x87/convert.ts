@@ -78,12 +78,21 @@ export function fromF64(lo: number, hi: number): Res {
   return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
 }
 
-/** fromInt of a 32-bit (or 16-bit) integer, in Numbers: the magnitude shifted up to the integer bit. */
+/** The exponent field of a 32-bit integer's register value (0 for a zero): see int32Hi. */
+export function int32Exp(v: number): number {
+  return v === 0 ? 0 : BIAS + 31 - Math.clz32(Math.abs(v));
+}
+
+/** The high half of a 32-bit integer's register value as a signed word (the low half is zero): the magnitude, at
+ * most 2^31, shifted up to the integer bit. */
+export function int32Hi(v: number): number {
+  const mag = Math.abs(v);
+  return mag << Math.clz32(mag);
+}
+
+/** fromInt of a 32-bit (or 16-bit) integer, in Numbers. */
 export function fromInt32(v: number): F80 {
-  if (v === 0) return zero(0);
-  const mag = Math.abs(v); // at most 2^31
-  const k = Math.clz32(mag);
-  return new F80(v < 0 ? 1 : 0, BIAS + 31 - k, (mag << k) >>> 0, 0);
+  return new F80(v < 0 ? 1 : 0, int32Exp(v), int32Hi(v) >>> 0, 0);
 }
 
 export function fromInt(v: bigint): F80 {

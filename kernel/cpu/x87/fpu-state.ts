@@ -28,6 +28,19 @@ export interface FerrPin {
   release(): void;
 }
 
+/** The rounding contexts of the control words seen, by the bits they depend on (PC, RC, the exception masks): a
+ * float-to-integer cast compiled for the x87 loads two control words per conversion, and each load made one. */
+const ROUND_CTXS: (RoundCtx | undefined)[] = new Array<RoundCtx | undefined>(0x1000).fill(undefined);
+
+function roundCtxOf(cw: number): RoundCtx {
+  const key = cw & (0xf00 | EXC);
+  const known = ROUND_CTXS[key];
+  if (known !== undefined) return known;
+  const c: RoundCtx = { prec: precisionOf(key), rc: roundingOf(key), unmasked: ~key & EXC };
+  ROUND_CTXS[key] = c;
+  return c;
+}
+
 /** Register file, control/status words and the exception plumbing of the x87. */
 export class X87State {
   /** Where FERR# goes; null on a machine without the PC's coprocessor-error logic. */
@@ -44,7 +57,7 @@ export class X87State {
   top = 0;
   private controlWord = CW_INIT;
   /** The rounding context of controlWord, rebuilt only when the control word changes (every operation reads it). */
-  private roundCtx: RoundCtx = { prec: precisionOf(CW_INIT), rc: roundingOf(CW_INIT), unmasked: ~CW_INIT & EXC };
+  private roundCtx: RoundCtx = roundCtxOf(CW_INIT);
   /** Status word without TOP (bits 11..13 are kept in `top`). */
   sw = 0;
   fip = 0;
@@ -86,7 +99,7 @@ export class X87State {
   set cw(v: number) {
     if (v === this.controlWord) return;
     this.controlWord = v;
-    this.roundCtx = { prec: precisionOf(v), rc: roundingOf(v), unmasked: ~v & EXC };
+    this.roundCtx = roundCtxOf(v);
   }
 
   /** Precision, rounding and unmasked exceptions of the current control word (a shared, read-only object). */

@@ -5,12 +5,12 @@ import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
 import {
-  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF64, fromBcd, fromF32, fromF64, fromInt32, normalToF64,
+  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF64,
   type StoredF64, toBcd, toF32, toF64Words, toInt, toSmallInt,
 } from "./convert";
 import { addInto, divInto, mulInto } from "./fast-arith";
 import { fastToInt64, fromInt64 } from "./int-fast";
-import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, ZERO, zeroFields } from "./f80";
+import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, normalFields, ZERO, zeroFields } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
 import { roundValue, packExt, EXT64 } from "./round";
@@ -94,8 +94,14 @@ export class X87 extends X87State {
   ldF80(lo: number, hi: number, se: number): void {
     this.loadRes(res(new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0)));
   }
-  ldI16(v: number): void { this.loadRes(res(fromInt32((v << 16) >> 16))); }
-  ldI32(v: number): void { this.loadRes(res(fromInt32(v | 0))); }
+  ldI16(v: number): void { this.ldInt((v << 16) >> 16); }
+  ldI32(v: number): void { this.ldInt(v | 0); }
+
+  /** FILD of a 16- or 32-bit integer (exact): pushed as its fields where the stack has room. */
+  private ldInt(v: number): void {
+    if (this.pushFields(v < 0 ? 1 : 0, int32Exp(v), int32Hi(v), 0)) return;
+    this.loadRes(res(fromInt32(v)));
+  }
   ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt64(lo, hi))); }
   ldBcd(b: number[]): void { this.loadRes(res(fromBcd(b))); }
 
@@ -292,8 +298,17 @@ export class X87 extends X87State {
     }
     this.arM(op, fromF64(lo, hi));
   }
-  arI16(op: number, v: number): void { this.arM(op, res(fromInt32((v << 16) >> 16))); }
-  arI32(op: number, v: number): void { this.arM(op, res(fromInt32(v | 0))); }
+  arI16(op: number, v: number): void { this.arInt(op, (v << 16) >> 16); }
+  arI32(op: number, v: number): void { this.arInt(op, v | 0); }
+
+  private arInt(op: number, v: number): void {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) === 0 && this.computeInto(op, p, v < 0 ? 1 : 0, int32Exp(v), int32Hi(v), 0)) {
+      this.deliverOut(p, false);
+      return;
+    }
+    this.arM(op, res(fromInt32(v)));
+  }
 
   /** Register form: ST(dst) = ST(dst) op ST(src) where one of dst/src is 0. */
   arR(op: number, dst: number, src: number, pop: boolean): void {
@@ -350,17 +365,54 @@ export class X87 extends X87State {
     for (let k = 0; k < pops; k++) this.pop();
   }
 
-  comR(i: number, unordered: boolean, pops: number): void { this.comWith(null, i, unordered, pops); }
-  comF32(bits: number, pops: number): void { this.comWith(fromF32(bits), 0, false, pops); }
-  comF64(lo: number, hi: number, pops: number): void { this.comWith(fromF64(lo, hi), 0, false, pops); }
-  comI16(v: number, pops: number): void { this.comWith(res(fromInt32((v << 16) >> 16)), 0, false, pops); }
-  comI32(v: number, pops: number): void { this.comWith(res(fromInt32(v | 0)), 0, false, pops); }
-  ftst(): void { this.comWith(res(ZERO), 0, false, 0); }
+  /** FCOM/FCOMP/FCOMPP/FUCOM... of ST(0) with an operand given as fields, when both are normal or zero (no flag can
+   * be raised): the condition codes set and the pops done. False, with nothing changed, for any other case. */
+  private comFields(bs: number, be: number, bhi: number, blo: number, pops: number): boolean {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) !== 0) return false;
+    const rel = relFields(this.regS[p]!, this.regE[p]!, this.regHi[p]!, this.regLo[p]!, bs, be, bhi, blo);
+    if (rel < 0) return false;
+    this.setCc(rel);
+    for (let k = 0; k < pops; k++) this.pop();
+    return true;
+  }
+
+  comR(i: number, unordered: boolean, pops: number): void {
+    const q = this.phys(i);
+    if ((this.emptyMask & (1 << q)) === 0 && this.comFields(this.regS[q]!, this.regE[q]!, this.regHi[q]!, this.regLo[q]!, pops)) return;
+    this.comWith(null, i, unordered, pops);
+  }
+  comF32(bits: number, pops: number): void {
+    if (fieldsF32(bits) && this.comFields(bits >>> 31, f32Exp(bits), f32Hi(bits), 0, pops)) return;
+    this.comWith(fromF32(bits), 0, false, pops);
+  }
+  comF64(lo: number, hi: number, pops: number): void {
+    if (fieldsF64(lo, hi) && this.comFields(hi >>> 31, f64Exp(hi), f64Hi(lo, hi), f64Lo(lo), pops)) return;
+    this.comWith(fromF64(lo, hi), 0, false, pops);
+  }
+  comI16(v: number, pops: number): void { this.comInt((v << 16) >> 16, pops); }
+  comI32(v: number, pops: number): void { this.comInt(v | 0, pops); }
+  private comInt(v: number, pops: number): void {
+    if (this.comFields(v < 0 ? 1 : 0, int32Exp(v), int32Hi(v), 0, pops)) return;
+    this.comWith(res(fromInt32(v)), 0, false, pops);
+  }
+  ftst(): void {
+    if (this.comFields(0, 0, 0, 0, 0)) return;
+    this.comWith(res(ZERO), 0, false, 0);
+  }
 
   /** FCOMI/FCOMIP/FUCOMI/FUCOMIP: returns the ZF|PF|CF bits to set, or -1 to leave EFLAGS alone. */
   comi(i: number, unordered: boolean, pop: boolean): number {
-    const zpc = [0, 1, 0x40, 0x45];
+    const zpc = ZPC_OF_REL;
     this.sw &= ~C1;
+    const pa = this.top, pb = this.phys(i);
+    if ((this.emptyMask & ((1 << pa) | (1 << pb))) === 0) {
+      const rel = relFields(this.regS[pa]!, this.regE[pa]!, this.regHi[pa]!, this.regLo[pa]!, this.regS[pb]!, this.regE[pb]!, this.regHi[pb]!, this.regLo[pb]!);
+      if (rel >= 0) {
+        if (pop) this.pop();
+        return zpc[rel]!;
+      }
+    }
     if (this.isEmpty(0) || this.isEmpty(i)) {
       if (!this.underflow()) return -1;
       if (pop) this.pop();
@@ -452,6 +504,25 @@ export class X87 extends X87State {
     else this.sw &= ~0x8080;
     this.ferrFollowEs();
   }
+}
+
+/** FCOMI's ZF|PF|CF by relation (greater, less, equal, unordered). */
+const ZPC_OF_REL: readonly number[] = [0, 1, 0x40, 0x45];
+
+/** The relation of two register values given as fields (halves signed or not), as cmp's `rel` (0 greater, 1 less,
+ * 2 equal), when both are normal or zero; -1 for any other class (cmp's general path takes those, and their flags). */
+export function relFields(as: number, ae: number, ahi: number, alo: number, bs: number, be: number, bhi: number, blo: number): number {
+  const za = zeroFields(ae, ahi, alo), zb = zeroFields(be, bhi, blo);
+  if ((!za && !normalFields(ae, ahi)) || (!zb && !normalFields(be, bhi))) return -1;
+  if (za || zb) {
+    if (za && zb) return 2; // zeros of either sign are equal
+    return za ? (bs === 1 ? 0 : 1) : (as === 1 ? 1 : 0);
+  }
+  if (as !== bs) return as === 1 ? 1 : 0;
+  // One sign: the exponent orders the magnitudes, then the halves as unsigned words; a negative sign reverses them.
+  const mag = ae !== be ? ae - be : ahi !== bhi ? (ahi >>> 0) - (bhi >>> 0) : (alo >>> 0) - (blo >>> 0);
+  if (mag === 0) return 2;
+  return (mag > 0) !== (as === 1) ? 0 : 1;
 }
 
 /** Ordering of two non-NaN values (zeros of either sign are equal). */

@@ -1,13 +1,14 @@
 // The x87's register-field fast paths (x87.ts, fpu.ts): FLD/FST m64 and m32, arithmetic with a memory operand or
-// ST(i), FST/FLD ST(i), FXCH and FSQRT read and write the registers' fields in place. Each is held here to the
+// ST(i), FILD and integer operands, FCOM/FUCOM/FCOMI, FST/FLD ST(i), FXCH and FSQRT read and write the registers' fields in place. Each is held here to the
 // value-object form it stands in for (arM with convert.ts's Res, toF64Words, arith.ts sqrt) on operands of every
 // class (zeros of both signs, denormals, infinities, NaNs, the extremes of the double range) under every rounding
 // control and precision control: the whole FPU state must come out the same.
 import { expect } from "chai";
 import { sqrt } from "../../../../kernel/cpu/x87/arith";
-import { fromF32, fromF64, toF64Words } from "../../../../kernel/cpu/x87/convert";
+import { fromF32, fromF64, fromInt32, toF64Words } from "../../../../kernel/cpu/x87/convert";
+import { classify, Cls } from "../../../../kernel/cpu/x87/f80";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
-import { Op } from "../../../../kernel/cpu/x87/x87";
+import { compareValues, Op, relFields } from "../../../../kernel/cpu/x87/x87";
 import { C1 } from "../../../../kernel/cpu/x87/status";
 
 /** A double as the two words FLD m64 reads (low, high). */
@@ -172,6 +173,88 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
         const r = sqrt(arg, ref.ctx());
         expect([y.st(0).s, y.st(0).e, y.st(0).hi, y.st(0).lo, (y.status & C1) !== 0], `sqrt ${an} cw ${cw.toString(16)}`)
           .to.deep.equal(ref.signal(r.flags) ? [r.v.s, r.v.e, r.v.hi, r.v.lo, r.up] : [arg.s, arg.e, arg.hi, arg.lo, false]);
+      }
+    }
+  });
+
+  it("relFields orders normal values and zeros as compareValues does, and leaves every other class to it", () => {
+    const regs = VALUES.map(([n, w]) => [n, fromF64(w[0], w[1]).v] as const);
+    for (const [an, a] of regs) {
+      for (const [bn, b] of regs) {
+        const ca = classify(a), cb = classify(b);
+        const plain = (c: Cls): boolean => c === Cls.Normal || c === Cls.Zero;
+        const got = relFields(a.s, a.e, a.hi | 0, a.lo | 0, b.s, b.e, b.hi | 0, b.lo | 0);
+        if (!plain(ca) || !plain(cb)) {
+          expect(got, `${an} ? ${bn}`).to.equal(-1);
+          continue;
+        }
+        const d = compareValues(a, ca, b, cb);
+        expect(got, `${an} ? ${bn}`).to.equal(d > 0 ? 0 : d < 0 ? 1 : 2);
+      }
+    }
+    // Same exponent, halves that differ only where the unsigned order matters.
+    expect(relFields(0, 16383, 0x80000000 | 0, 0x80000000 | 0, 0, 16383, 0x80000000 | 0, 1)).to.equal(0);
+    expect(relFields(1, 16383, 0xc0000000 | 0, 0, 1, 16383, 0x80000000 | 0, -1)).to.equal(1);
+  });
+
+  it("FCOM m64, FCOM ST(i), FCOMI/FUCOMI with pops and FTST set what the value paths set", () => {
+    for (const [an, a] of VALUES) {
+      for (const [bn, b] of VALUES) {
+        const what = `${an} ? ${bn}`;
+        const mem = fpu(0x037f);
+        mem.ldF64(a[0], a[1]);
+        mem.comF64(b[0], b[1], 1);
+        const reg = fpu(0x037f);
+        reg.ldF64(b[0], b[1]);
+        reg.ldF64(a[0], a[1]);
+        reg.comR(1, false, 2);
+        // The memory form raises its operand's load flags (#D, #I) itself; the register form raised them on FLD.
+        expect([mem.status, mem.emptyMask], what).to.deep.equal([reg.status, reg.emptyMask]);
+        const fcomi = fpu(0x037f);
+        fcomi.ldF64(b[0], b[1]);
+        fcomi.ldF64(a[0], a[1]);
+        const zpc = fcomi.comi(1, true, true);
+        const rel = [0, 0x100, 0x4000, 0x4500].indexOf(mem.status & 0x4500);
+        expect(rel, what).to.be.at.least(0);
+        expect([zpc, fcomi.top], what).to.deep.equal([[0, 1, 0x40, 0x45][rel], 7]); // two loads and one pop
+      }
+      const t = fpu(0x037f);
+      t.ldF64(a[0], a[1]);
+      t.ftst();
+      const r = fpu(0x037f);
+      r.ldF64(a[0], a[1]);
+      r.comF64(0, 0, 0);
+      expect(t.status, `ftst ${an}`).to.equal(r.status);
+    }
+  });
+
+  it("FILD m16/m32 and FIADD/FIMUL/FIDIV... m32 match FLD m80 and arM of fromInt32's value", () => {
+    const ints = [0, 1, -1, 7, -300, 32767, -32768, 65535, 0x7fffffff, -0x80000000, 123456789, -98765];
+    for (const cw of CWS) {
+      for (const v of ints) {
+        const fast = fpu(cw);
+        fast.ldI32(v);
+        const ref = fpu(cw);
+        const f = fromInt32(v);
+        ref.ldF80(f.lo, f.hi, (f.s << 15) | f.e);
+        expect(fast.saveState(), `fild ${v}`).to.deep.equal(ref.saveState());
+        const h = fpu(cw);
+        h.ldI16(v);
+        const g = fromInt32((v << 16) >> 16);
+        const hr = fpu(cw);
+        hr.ldF80(g.lo, g.hi, (g.s << 15) | g.e);
+        expect(h.saveState(), `fild m16 ${v & 0xffff}`).to.deep.equal(hr.saveState());
+        for (const [an, a] of VALUES) {
+          for (const [on, op] of OPS) {
+            const x = fpu(cw);
+            x.ldF64(a[0], a[1]);
+            x.arI32(op, v);
+            const y = fpu(cw);
+            y.ldF64(a[0], a[1]);
+            y.arM(op, { v: fromInt32(v), flags: 0, up: false });
+            expect(x.saveState(), `${an} ${on} ${v} cw ${cw.toString(16)}`).to.deep.equal(y.saveState());
+          }
+        }
       }
     }
   });
