@@ -134,11 +134,46 @@ function storeIeee(x: F80, fmt: Format, expBits: number, rc: number, unmasked: n
 }
 
 export function toF32(x: F80, rc: number, unmasked: number): Stored {
+  if (fitsF32(x.e, x.hi)) {
+    const out: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
+    normalToF32(x.s, x.e, x.hi, x.lo, rc, out);
+    return { bits: BigInt(out.w0 >>> 0), flags: out.flags, up: out.up };
+  }
   return storeIeee(x, SINGLE, 8, rc, unmasked);
 }
 
-/** A float64 store's result as the two 32-bit words to write (low word first), with its flags. */
-export interface StoredF64 {
+/** Whether a register value (its exponent field and significand's high half, signed or not) is normal and stays a
+ * normal float32 when rounded to one: the values normalToF32 stores. */
+export function fitsF32(e: number, hi: number): boolean {
+  const top = e - BIAS;
+  return top >= -126 && top <= 126 && hi >>> 31 === 1;
+}
+
+/** FST m32 of a value that fitsF32, into `out` (w0; w1 is left alone), as normalToF64 does for m64: the 24 kept bits
+ * are the top 24 of the high half (the integer bit lands on the exponent field's lowest bit, which the biased exponent
+ * less one makes up), the rest of it and the low half decide the rounding, and a carry out of the fraction moves the
+ * exponent field up by one. */
+export function normalToF32(s: 0 | 1, e: number, hi: number, lo: number, rc: number, out: StoredWords): void {
+  const top = e - BIAS;
+  let w = (s << 31) | ((top + 126) << 23); // + (hi >>> 8), whose bit 23 (the integer bit) adds the missing one
+  w += hi >>> 8;
+  const rem = hi & 0xff;
+  let up = false;
+  if (rem !== 0 || lo !== 0) {
+    switch (rc) {
+      case RC_NEAR: up = rem > 0x80 || (rem === 0x80 && (lo !== 0 || ((hi >>> 8) & 1) === 1)); break;
+      case RC_DOWN: up = s === 1; break;
+      case RC_UP: up = s === 0; break;
+      default: up = false;
+    }
+    out.flags = PE;
+  } else out.flags = 0;
+  out.w0 = (up ? w + 1 : w) | 0;
+  out.up = up;
+}
+
+/** A float store's result as the 32-bit words to write (low word first; a float32 has w0 only), with its flags. */
+export interface StoredWords {
   w0: number;
   w1: number;
   flags: number;
@@ -154,9 +189,9 @@ export function fitsF64(e: number, hi: number): boolean {
 
 /** FST m64's result as the words it writes: a value that stays a normal double is rounded in Numbers (normalToF64),
  * a zero is its sign, any other goes through storeIeee. */
-export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
+export function toF64Words(x: F80, rc: number, unmasked: number): StoredWords {
   if (fitsF64(x.e, x.hi)) {
-    const out: StoredF64 = { w0: 0, w1: 0, flags: 0, up: false };
+    const out: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
     normalToF64(x.s, x.e, x.hi, x.lo, rc, out);
     return out;
   }
@@ -169,7 +204,7 @@ export function toF64Words(x: F80, rc: number, unmasked: number): StoredF64 {
  * what storeIeee's roundValue and packIeee give, from the significand's 32-bit halves in 32-bit integer operations:
  * the 53 kept bits are the fraction's 52 under the exponent field, the 11 below them decide the rounding
  * (bench-flops stores a double every few instructions). */
-export function normalToF64(s: 0 | 1, e: number, hi: number, lo: number, rc: number, out: StoredF64): void {
+export function normalToF64(s: 0 | 1, e: number, hi: number, lo: number, rc: number, out: StoredWords): void {
   const top = e - BIAS;
   let w0 = ((hi << 21) | (lo >>> 11)) >>> 0; // the kept bits' low 32
   let w1 = (s << 31) | ((top + 1023) << 20) | ((hi >>> 11) & 0xfffff); // sign, exponent field, the fraction's top 20

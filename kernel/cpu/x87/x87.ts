@@ -5,12 +5,12 @@ import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
 import {
-  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF64,
-  type StoredF64, toBcd, toF32, toF64Words, toInt, toSmallInt,
+  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF32, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF32, normalToF64,
+  type StoredWords, toBcd, toF32, toF64Words, toInt, toSmallInt,
 } from "./convert";
 import { addInto, divInto, mulInto } from "./fast-arith";
 import { fastToInt64, fromInt64 } from "./int-fast";
-import { abs, classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, neg, normalFields, ZERO, zeroFields } from "./f80";
+import { classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, normalFields, ZERO, zeroFields } from "./f80";
 import { X87State } from "./fpu-state";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
 import { roundValue, packExt, EXT64 } from "./round";
@@ -53,7 +53,7 @@ export class X87 extends X87State {
   w2 = 0;
   bytes: number[] = [];
   /** stF64's result on its fast path (normalToF64 writes it; nothing is made per store). */
-  private readonly stored: StoredF64 = { w0: 0, w1: 0, flags: 0, up: false };
+  private readonly stored: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
 
   /** Checks before an x87 instruction: #NM for CR0.EM/TS, then a pending unmasked exception (waiting
    * forms only) as #MF (CR0.NE = 1) or FERR# (CR0.NE = 0; the instruction then proceeds). */
@@ -138,6 +138,21 @@ export class X87 extends X87State {
   }
 
   stF32(): boolean {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) === 0) {
+      // A value that stays a normal float32, or a zero, from the register's fields (as stF64).
+      const e = this.regE[p]!, hi = this.regHi[p]!, lo = this.regLo[p]!;
+      if (fitsF32(e, hi)) {
+        const o = this.stored;
+        normalToF32(this.regS[p] as 0 | 1, e, hi, lo, this.ctx().rc, o);
+        this.w0 = o.w0;
+        return this.commitStore(o.flags, o.up);
+      }
+      if (zeroFields(e, hi, lo)) {
+        this.w0 = this.regS[p]! << 31;
+        return this.commitStore(0, false);
+      }
+    }
     const x = this.storeSrc();
     if (x === null) return false;
     const r = toF32(x, this.ctx().rc, this.ctx().unmasked);
@@ -468,8 +483,9 @@ export class X87 extends X87State {
       return;
     }
     this.sw &= ~C1;
-    const x = this.st(0);
-    this.setSt(0, op === "abs" ? abs(x) : neg(x));
+    // The sign field alone changes, whatever the class (as f80.ts abs and neg).
+    const p = this.top;
+    this.regS[p] = op === "abs" ? 0 : this.regS[p]! ^ 1;
   }
 
   /** FCMOVcc: ST(0) = ST(i) when the condition holds. */

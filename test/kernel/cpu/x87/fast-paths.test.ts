@@ -1,27 +1,29 @@
-// The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64Words for values that stay
-// normal doubles, fromInt32 and toSmallInt for FILD and FIST of up to 32 bits, f80.ts bitLen) against slower
+// The x87 conversions' fast paths (convert.ts fromF32/fromF64 for normal values, toF64Words and toF32 for values that
+// stay normal doubles and singles, fromInt32 and toSmallInt for FILD and FIST of up to 32 bits, f80.ts bitLen) against slower
 // references: the general paths (round.ts roundValue and packIeee, convert.ts fromInt and toInt, which the recorded
 // vectors check), JavaScript's own double conversion and toString(2). The recorded vectors hold few exact halfway
 // cases and directed-rounding stores, so these tests sweep them on purpose.
 import { expect } from "chai";
-import { fromF32, fromF64, fromInt, fromInt32, type Stored, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
+import { fromF32, fromF64, fromInt, fromInt32, type Stored, toF32, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
 import type { Res } from "../../../../kernel/cpu/x87/arith";
 import { BIAS, bitLen, type F80, f80, toHex } from "../../../../kernel/cpu/x87/f80";
-import { DOUBLE, packIeee, roundValue } from "../../../../kernel/cpu/x87/round";
+import { DOUBLE, packIeee, roundValue, SINGLE } from "../../../../kernel/cpu/x87/round";
 import { RC_CHOP, RC_DOWN, RC_NEAR, RC_UP } from "../../../../kernel/cpu/x87/status";
 import { u32Stream } from "../../../support/prng";
 
 
 const INT_BIT = 1n << 63n;
 
-/** A significand with the integer bit set; every other kind ends its low 11 bits at a rounding boundary. */
-function significand(next: () => number, kind: number): bigint {
+/** A significand with the integer bit set; every other kind ends its low `drop` bits (11 for a double's 53 kept
+ * bits, 40 for a float32's 24) at a rounding boundary. */
+function significand(next: () => number, kind: number, drop = 11n): bigint {
   const m = (BigInt(next()) << 32n) | BigInt(next()) | INT_BIT;
+  const half = 1n << (drop - 1n);
   switch (kind % 5) {
-    case 1: return (m >> 11n) << 11n; // exact
-    case 2: return ((m >> 11n) << 11n) | 1024n; // exactly half, either parity
+    case 1: return (m >> drop) << drop; // exact
+    case 2: return ((m >> drop) << drop) | half; // exactly half, either parity
     case 3: return (1n << 64n) - 1n - BigInt(next() % 2048); // rounds up into the next binade
-    case 4: return ((m >> 11n) << 11n) | 1023n; // just below half
+    case 4: return ((m >> drop) << drop) | (half - 1n); // just below half
     default: return m;
   }
 }
@@ -50,16 +52,34 @@ function f64Bits(v: number): bigint {
 }
 
 describe("kernel/cpu/x87 fast paths", () => {
-  it("toF64 of normal values equals the general rounding path in every rounding mode, halfway cases included", () => {
+  it("toF64 equals the general rounding path in every rounding mode, halfway cases and the ends of the range included", () => {
     const next = u32Stream(0x1234567);
     for (let i = 0; i < 20_000; i++) {
-      const top = (next() % 2045) - 1022; // -1022..1022: the range the fast path takes
+      // -1022..1022, the range the fast path takes, and one in four at its ends and past them (overflow, tininess).
+      const top = i % 4 === 0 ? [-1025, -1023, -1022, 1022, 1023, 1024][next() % 6]! : (next() % 2045) - 1022;
       const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i));
       for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
         const want = generalToF64(x, rc);
         const got = toF64(x, rc, 0);
         if (got.bits !== want.bits || got.flags !== want.flags || got.up !== want.up) {
           expect({ x, rc, got }).to.deep.equal({ x, rc, got: want });
+        }
+      }
+    }
+  });
+
+  it("toF32 equals the general rounding path in every rounding mode, at the ends of the single range too", () => {
+    const next = u32Stream(0x5eed32);
+    for (let i = 0; i < 20_000; i++) {
+      // -126..126, the range the fast path takes, and one in four at its ends and past them (overflow, tininess).
+      const top = i % 4 === 0 ? [-129, -127, -126, 126, 127, 128][next() % 6]! : (next() % 253) - 126;
+      const x = f80((i & 1) as 0 | 1, top + BIAS, significand(next, i, 40n));
+      for (const rc of [RC_NEAR, RC_DOWN, RC_UP, RC_CHOP]) {
+        const r = roundValue(x.s, x.m, x.e - BIAS - 63, false, SINGLE, rc);
+        const want = { bits: packIeee(r, SINGLE, 8), flags: r.flags, up: r.up };
+        const got = toF32(x, rc, 0);
+        if (got.bits !== want.bits || got.flags !== want.flags || got.up !== want.up) {
+          expect({ x: toHex(x), rc, got }).to.deep.equal({ x: toHex(x), rc, got: want });
         }
       }
     }

@@ -5,8 +5,8 @@
 // control and precision control: the whole FPU state must come out the same.
 import { expect } from "chai";
 import { sqrt } from "../../../../kernel/cpu/x87/arith";
-import { fromF32, fromF64, fromInt32, toF64Words } from "../../../../kernel/cpu/x87/convert";
-import { classify, Cls } from "../../../../kernel/cpu/x87/f80";
+import { fromF32, fromF64, fromInt32, toF32, toF64Words } from "../../../../kernel/cpu/x87/convert";
+import { abs, classify, Cls, neg, toHex } from "../../../../kernel/cpu/x87/f80";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
 import { compareValues, Op, relFields } from "../../../../kernel/cpu/x87/x87";
 import { C1 } from "../../../../kernel/cpu/x87/status";
@@ -142,6 +142,30 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
           expect([x.w0 | 0, x.w1 | 0], what).to.deep.equal([want.w0 | 0, want.w1 | 0]);
           const c1 = want.up ? C1 : 0;
           expect(x.status, what).to.equal(((before & ~C1) | want.flags | c1) & 0xffff);
+        }
+      }
+    }
+  });
+
+  it("FST m32 stores toF32's word with its flags and C1, and FCHS and FABS change the sign of every class", () => {
+    for (const cw of CWS) {
+      const rc = (cw >> 10) & 3;
+      for (const [an, a] of VALUES) {
+        for (const [bn, b] of VALUES) {
+          const x = fpu(cw);
+          x.ldF64(a[0], a[1]);
+          x.arF64(Op.Div, b[0], b[1]);
+          const before = x.status;
+          const want = toF32(x.st(0), rc, 0);
+          const what = `${an} / ${bn} cw ${cw.toString(16)}`;
+          expect(x.stF32(), what).to.equal(true);
+          expect(x.w0 | 0, what).to.equal(Number(want.bits) | 0);
+          expect(x.status, what).to.equal(((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff);
+          const v = x.st(0);
+          x.sign("chs");
+          expect(toHex(x.st(0)), `chs ${what}`).to.equal(toHex(neg(v)));
+          x.sign("abs");
+          expect(toHex(x.st(0)), `abs ${what}`).to.equal(toHex(abs(neg(v))));
         }
       }
     }
