@@ -1,9 +1,9 @@
 // Conversions between the register format and the memory formats of the x87: float32, float64,
 // 16/32/64-bit integers and 18-digit packed BCD (SDM vol. 1 §4.2, §8.3.3-8.3.5). Pure functions.
 import { type Res, quiet, res } from "./arith";
-import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, isZero, lsbExp, zero } from "./f80";
+import { BIAS, bitLen, classify, Cls, F80, f80, INDEFINITE, INT_BIT, infinity, isZero, lsbExp, zero, zeroFields } from "./f80";
 import { DOUBLE, EXT64, type Format, packExt, packIeee, roundValue, SINGLE } from "./round";
-import { fastRoundInt, fractionRoundsUp, roundsUp } from "./int-fast";
+import { fastRoundInt, fieldsRoundUp, roundsUp } from "./int-fast";
 import { DE, IE, OE, PE, RC_DOWN, RC_NEAR, RC_UP, UE } from "./status";
 
 /** An exact finite value (sign, significand, exponent) in the register format. */
@@ -272,9 +272,21 @@ export interface StoredInt {
 /** toInt to 16 or 32 bits for a zero or a normal value below 2^31 in magnitude, in Numbers from the significand's
  * halves (a C cast of a double to int is FISTP m32); null for any other value, which toInt then takes. */
 export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null {
-  const top = x.e - BIAS;
-  if (isZero(x)) return { w0: 0, flags: 0, up: false };
-  if (x.e === 0 || top > 30 || x.hi < 0x80000000) return null;
+  const out: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
+  return smallIntInto(x.s, x.e, x.hi, x.lo, bits, rc, out) ? { w0: out.w0, flags: out.flags, up: out.up } : null;
+}
+
+/** toSmallInt of a value given as its fields (halves signed or not), into `out` (w0; w1 is left alone); false where
+ * toSmallInt gives null. */
+export function smallIntInto(s: 0 | 1, e: number, hi: number, lo: number, bits: 16 | 32, rc: number, out: StoredWords): boolean {
+  const top = e - BIAS;
+  if (zeroFields(e, hi, lo)) {
+    out.w0 = 0;
+    out.flags = 0;
+    out.up = false;
+    return true;
+  }
+  if (e === 0 || top > 30 || hi >>> 31 === 0) return false;
   // q: the integer part; `up` whether rounding adds one to it (int-fast.ts's rules, which FRNDINT and FIST m64 use).
   let q: number;
   let up: boolean;
@@ -282,20 +294,28 @@ export function toSmallInt(x: F80, bits: 16 | 32, rc: number): StoredInt | null 
   if (top < 0) {
     q = 0;
     inexact = true;
-    up = fractionRoundsUp(x, top, rc);
+    up = fieldsRoundUp(s, hi, lo, top, rc);
   } else {
     const k = 31 - top; // fraction bits in hi (1..31); all of lo is fraction
-    q = x.hi >>> k;
-    const rem = x.hi & ((1 << k) - 1);
+    q = hi >>> k;
+    const rem = hi & ((1 << k) - 1);
     const half = 1 << (k - 1);
-    inexact = rem !== 0 || x.lo !== 0;
-    const cmp = rem > half || (rem === half && x.lo !== 0) ? 1 : rem === half ? 0 : -1; // the fraction against 1/2
-    up = inexact && roundsUp(x.s, cmp, (q & 1) === 1, rc);
+    inexact = rem !== 0 || lo !== 0;
+    const cmp = rem > half || (rem === half && lo !== 0) ? 1 : rem === half ? 0 : -1; // the fraction against 1/2
+    up = inexact && roundsUp(s, cmp, (q & 1) === 1, rc);
   }
-  const v = x.s === 1 ? -(q + (up ? 1 : 0)) : q + (up ? 1 : 0);
+  const v = s === 1 ? -(q + (up ? 1 : 0)) : q + (up ? 1 : 0);
   const limit = bits === 32 ? 2147483648 : 32768;
-  if (v >= limit || v < -limit) return { w0: bits === 32 ? -2147483648 : 0x8000, flags: IE, up: false };
-  return { w0: bits === 32 ? v | 0 : v & 0xffff, flags: inexact ? PE : 0, up };
+  if (v >= limit || v < -limit) {
+    out.w0 = bits === 32 ? -2147483648 : 0x8000;
+    out.flags = IE;
+    out.up = false;
+    return true;
+  }
+  out.w0 = bits === 32 ? v | 0 : v & 0xffff;
+  out.flags = inexact ? PE : 0;
+  out.up = up;
+  return true;
 }
 
 /** FRNDINT: the value rounded to an integer, in the register format. */

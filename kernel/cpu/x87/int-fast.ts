@@ -78,8 +78,13 @@ function roundAtPoint(x: F80, top: number, rc: number): AtPoint {
 
 /** Whether a value below 1 in magnitude (x normal, top < 0) rounds to 1 in magnitude under `rc`. */
 export function fractionRoundsUp(x: F80, top: number, rc: number): boolean {
-  const cmp = top < -1 ? -1 : x.hi === 0x80000000 && x.lo === 0 ? 0 : 1;
-  return roundsUp(x.s, cmp, false, rc);
+  return fieldsRoundUp(x.s, x.hi, x.lo, top, rc);
+}
+
+/** fractionRoundsUp of a value given as its sign and halves (signed or not). */
+export function fieldsRoundUp(s: 0 | 1, hi: number, lo: number, top: number, rc: number): boolean {
+  const cmp = top < -1 ? -1 : hi >>> 0 === 0x80000000 && lo === 0 ? 0 : 1;
+  return roundsUp(s, cmp, false, rc);
 }
 
 /** Two unsigned words, the result of negate64. */

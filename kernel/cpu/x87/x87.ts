@@ -5,8 +5,8 @@ import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
 import {
-  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF32, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF32, normalToF64,
-  type StoredWords, toBcd, toF32, toF64Words, toInt, toSmallInt,
+  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF32, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF32, normalToF64, smallIntInto,
+  type StoredWords, toBcd, toF32, toF64Words, toInt,
 } from "./convert";
 import { addInto, divInto, mulInto } from "./fast-arith";
 import { fastToInt64, fromInt64 } from "./int-fast";
@@ -198,15 +198,19 @@ export class X87 extends X87State {
 
   /** FIST/FISTP (chop = FISTTP) to `bits` bits. */
   stInt(bits: number, chop: boolean): boolean {
+    const rc = chop ? 3 : this.ctx().rc;
+    const p = this.top;
+    const o = this.stored;
+    // 16 and 32 bits from the register's fields where convert.ts's Numbers form answers (a zero, a normal value below
+    // 2^31); what it leaves (and an empty ST(0)'s indefinite) goes to toInt.
+    if (bits !== 64 && (this.emptyMask & (1 << p)) === 0
+      && smallIntInto(this.regS[p] as 0 | 1, this.regE[p]!, this.regHi[p]!, this.regLo[p]!, bits === 16 ? 16 : 32, rc, o)) {
+      this.w0 = o.w0;
+      this.w1 = 0;
+      return this.commitStore(o.flags, o.up);
+    }
     const x = this.storeSrc();
     if (x === null) return false;
-    const rc = chop ? 3 : this.ctx().rc;
-    const small = bits === 64 ? null : toSmallInt(x, bits === 16 ? 16 : 32, rc);
-    if (small !== null) {
-      this.w0 = small.w0;
-      this.w1 = 0;
-      return this.commitStore(small.flags, small.up);
-    }
     const wide = bits === 64 ? fastToInt64(x, rc) : null;
     if (wide !== null) {
       this.w0 = wide.w0;

@@ -5,7 +5,7 @@
 // control and precision control: the whole FPU state must come out the same.
 import { expect } from "chai";
 import { sqrt } from "../../../../kernel/cpu/x87/arith";
-import { fromF32, fromF64, fromInt32, toF32, toF64Words } from "../../../../kernel/cpu/x87/convert";
+import { fromF32, fromF64, fromInt32, toF32, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
 import { abs, classify, Cls, neg, toHex } from "../../../../kernel/cpu/x87/f80";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
 import { compareValues, Op, relFields } from "../../../../kernel/cpu/x87/x87";
@@ -166,6 +166,33 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
           expect(toHex(x.st(0)), `chs ${what}`).to.equal(toHex(neg(v)));
           x.sign("abs");
           expect(toHex(x.st(0)), `abs ${what}`).to.equal(toHex(abs(neg(v))));
+        }
+      }
+    }
+  });
+
+  it("FIST/FISTTP m16 and m32 store what toSmallInt, or else toInt, gives, with its flags and C1", () => {
+    const quotients = [words(2.5), words(-2.5), words(3.5), words(0.5), words(-0.49), words(65535.5), words(-32768.7), words(2147483647.4),
+      words(-2147483648.6), words(2 ** 31), words(1e10), words(123456.789)];
+    const ops: [string, [number, number]][] = [...VALUES, ...quotients.map((q) => [`q${q[1].toString(16)}`, q] as [string, [number, number]])];
+    for (const cw of CWS) {
+      for (const [an, a] of ops) {
+        for (const bits of [16, 32] as const) {
+          for (const chop of [false, true]) {
+            const x = fpu(cw);
+            x.ldF64(a[0], a[1]);
+            x.arF64(Op.Div, ...words(1.0000000001)); // 64 significant bits, so that FIST rounds something
+            const v = x.st(0);
+            const before = x.status;
+            const rc = chop ? 3 : (cw >> 10) & 3;
+            const small = toSmallInt(v, bits, rc);
+            const wide = toInt(v, bits, rc);
+            const want = small ?? { w0: Number(wide.bits & 0xffffffffn) | 0, flags: wide.flags, up: wide.up };
+            const what = `fist${chop ? "tp" : ""} m${bits} ${an} cw ${cw.toString(16)}`;
+            expect(x.stInt(bits, chop), what).to.equal(true);
+            expect(x.w0 & (bits === 16 ? 0xffff : -1), what).to.equal(want.w0 & (bits === 16 ? 0xffff : -1));
+            expect(x.status, what).to.equal(((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff);
+          }
         }
       }
     }
