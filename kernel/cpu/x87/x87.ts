@@ -91,7 +91,9 @@ export class X87 extends X87State {
     if (fieldsF64(lo, hi) && this.pushFields(hi >>> 31, f64Exp(hi), f64Hi(lo, hi), f64Lo(lo))) return;
     this.loadRes(fromF64(lo, hi));
   }
+  /** FLD m80: the ten bytes are the register, whatever their class (no flags). */
   ldF80(lo: number, hi: number, se: number): void {
+    if (this.pushFields((se >> 15) & 1, se & 0x7fff, hi | 0, lo | 0)) return;
     this.loadRes(res(new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0)));
   }
   ldI16(v: number): void { this.ldInt((v << 16) >> 16); }
@@ -187,6 +189,14 @@ export class X87 extends X87State {
   }
 
   stF80(): boolean {
+    const p = this.top;
+    if ((this.emptyMask & (1 << p)) === 0) {
+      this.w0 = this.regLo[p]!;
+      this.w1 = this.regHi[p]!;
+      this.w2 = (this.regS[p]! << 15) | this.regE[p]!;
+      this.sw &= ~C1;
+      return true;
+    }
     const x = this.storeSrc();
     if (x === null) return false;
     this.w0 = x.lo | 0;

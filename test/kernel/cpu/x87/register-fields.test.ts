@@ -198,6 +198,19 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
     }
   });
 
+  it("FLD m80 and FSTP m80 carry the ten bytes of every class unchanged, with no flag", () => {
+    const images: [number, number, number][] = [[0, 0, 0], [0, 0, 0x8000], [0, 0x80000000 | 0, 0x3fff], [0x12345678, 0x9abcdef0 | 0, 0xc001],
+      [1, 0, 0], [0, 0x40000000, 0x4000], [0, 0x80000000 | 0, 0x7fff], [0, 0xc0000000 | 0, 0xffff], [5, 0x80000000 | 0, 0x7fff], [-1, -1, 0x7ffe]];
+    for (const [lo, hi, se] of images) {
+      const x = fpu(0x037f);
+      x.ldF80(lo, hi, se);
+      const v = x.st(0);
+      expect([v.s, v.e, v.hi, v.lo, x.status], `fld m80 ${se.toString(16)}`).to.deep.equal([(se >> 15) & 1, se & 0x7fff, hi >>> 0, lo >>> 0, 0x3800]);
+      expect(x.stF80()).to.equal(true);
+      expect([x.w0 | 0, x.w1 | 0, x.w2, x.status], `fstp m80 ${se.toString(16)}`).to.deep.equal([lo | 0, hi | 0, se, 0x3800]);
+    }
+  });
+
   it("FLD ST(i), FST ST(i), FSTP ST(i) and FXCH move the values and tags, and FSQRT is arith.ts's sqrt", () => {
     const x = fpu(0x037f);
     const vals = [VALUES[2]![1], VALUES[8]![1], VALUES[1]![1], VALUES[15]![1]];
