@@ -125,50 +125,44 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
     }
   });
 
-  it("FST m64 stores toF64Words' words with its flags and C1, from every class and under every RC", () => {
+  /** Runs `check` on an FPU holding a op b (64 significant bits, so that a store rounds) for every pair of VALUES and
+   * every control word. */
+  function eachResult(op: Op, check: (x: X87Fpu, what: string, rc: number) => void): void {
     for (const cw of CWS) {
-      const rc = (cw >> 10) & 3;
       for (const [an, a] of VALUES) {
         for (const [bn, b] of VALUES) {
-          // A value with 64 significant bits (a product), so that the store rounds.
           const x = fpu(cw);
           x.ldF64(a[0], a[1]);
-          x.arF64(Op.Mul, b[0], b[1]);
-          const before = x.status;
-          const want = toF64Words(x.st(0), rc, 0);
-          const ok = x.stF64();
-          const what = `${an} * ${bn} cw ${cw.toString(16)}`;
-          expect(ok, what).to.equal(true);
-          expect([x.w0 | 0, x.w1 | 0], what).to.deep.equal([want.w0 | 0, want.w1 | 0]);
-          const c1 = want.up ? C1 : 0;
-          expect(x.status, what).to.equal(((before & ~C1) | want.flags | c1) & 0xffff);
+          x.arF64(op, b[0], b[1]);
+          check(x, `${an} op${op} ${bn} cw ${cw.toString(16)}`, (cw >> 10) & 3);
         }
       }
     }
+  }
+
+  it("FST m64 stores toF64Words' words with its flags and C1, from every class and under every RC", () => {
+    eachResult(Op.Mul, (x, what, rc) => {
+      const before = x.status;
+      const want = toF64Words(x.st(0), rc, 0);
+      expect(x.stF64(), what).to.equal(true);
+      expect([x.w0 | 0, x.w1 | 0], what).to.deep.equal([want.w0 | 0, want.w1 | 0]);
+      expect(x.status, what).to.equal(((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff);
+    });
   });
 
   it("FST m32 stores toF32's word with its flags and C1, and FCHS and FABS change the sign of every class", () => {
-    for (const cw of CWS) {
-      const rc = (cw >> 10) & 3;
-      for (const [an, a] of VALUES) {
-        for (const [bn, b] of VALUES) {
-          const x = fpu(cw);
-          x.ldF64(a[0], a[1]);
-          x.arF64(Op.Div, b[0], b[1]);
-          const before = x.status;
-          const want = toF32(x.st(0), rc, 0);
-          const what = `${an} / ${bn} cw ${cw.toString(16)}`;
-          expect(x.stF32(), what).to.equal(true);
-          expect(x.w0 | 0, what).to.equal(Number(want.bits) | 0);
-          expect(x.status, what).to.equal(((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff);
-          const v = x.st(0);
-          x.sign("chs");
-          expect(toHex(x.st(0)), `chs ${what}`).to.equal(toHex(neg(v)));
-          x.sign("abs");
-          expect(toHex(x.st(0)), `abs ${what}`).to.equal(toHex(abs(neg(v))));
-        }
-      }
-    }
+    eachResult(Op.Div, (x, what, rc) => {
+      const before = x.status;
+      const want = toF32(x.st(0), rc, 0);
+      expect(x.stF32(), what).to.equal(true);
+      expect(x.w0 | 0, what).to.equal(Number(want.bits) | 0);
+      expect(x.status, what).to.equal(((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff);
+      const v = x.st(0);
+      x.sign("chs");
+      expect(toHex(x.st(0)), `chs ${what}`).to.equal(toHex(neg(v)));
+      x.sign("abs");
+      expect(toHex(x.st(0)), `abs ${what}`).to.equal(toHex(abs(neg(v))));
+    });
   });
 
   it("FIST/FISTTP m16 and m32 store what toSmallInt, or else toInt, gives, with its flags and C1", () => {
