@@ -1,19 +1,15 @@
-// Instruction semantics of the x87 that compiled blocks call (decode.ts emits the calls): loads and
-// stores of every memory format, arithmetic, compares, constants and stack control. Exception checks
-// before an instruction (#NM, pending #MF/FERR) are here too; memory layouts of the environment are in env.ts.
+// Instruction semantics of the x87 that compiled blocks call (decode.ts emits the calls): arithmetic, compares and
+// stack control, on top of the loads and stores (transfer.ts). Exception checks before an instruction (#NM, pending
+// #MF/FERR) are here too; memory layouts of the environment are in env.ts.
 import { CR0_EM, CR0_NE, CR0_TS } from "../cpu-state";
 import { CpuFault, NM } from "../faults";
 import { add, div, mul, type Res, res } from "./arith";
-import {
-  f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fitsF32, fitsF64, fromBcd, fromF32, fromF64, fromInt32, int32Exp, int32Hi, normalToF32, normalToF64, smallIntInto,
-  type StoredWords, toBcd, toF32, toF64Words, toInt,
-} from "./convert";
+import { compareValues, relFields, ZPC_OF_REL } from "./compare";
+import { f32Exp, f32Hi, f64Exp, f64Hi, f64Lo, fieldsF32, fieldsF64, fromF32, fromF64, fromInt32, int32Exp, int32Hi } from "./convert";
 import { addInto, divInto, mulInto } from "./fast-arith";
-import { fastToInt64, fromInt64 } from "./int-fast";
-import { classify, Cls, F80, INDEFINITE, isNaN80, lsbExp, normalFields, ZERO, zeroFields } from "./f80";
-import { X87State } from "./fpu-state";
+import { classify, Cls, F80, INDEFINITE, isNaN80, ZERO } from "./f80";
 import { C0, C1, C2, C3, IE, DE, RC_NEAR } from "./status";
-import { roundValue, packExt, EXT64 } from "./round";
+import { X87Transfer } from "./transfer";
 
 /** #MF, the x87 floating-point error exception. */
 export const MF = 16;
@@ -21,40 +17,8 @@ export const MF = 16;
 /** Arithmetic operation numbers (the ModRM reg field of D8 /r; 2 and 3 are the compares). */
 export const enum Op { Add = 0, Mul = 1, Sub = 4, SubR = 5, Div = 6, DivR = 7 }
 
-/** 128-bit constants (value = hex * 2^exp) that FLD1/FLDL2T/... round under RC (SDM: FLDxx). */
-const CONSTS: readonly (readonly [bigint, number])[] = [
-  [1n, 0],
-  [0xd49a784bcd1b8afe492bf6ff4dafdb4cn, 1 - 127], // log2(10)
-  [0xb8aa3b295c17f0bbbe87fed0691d3e89n, 0 - 127], // log2(e)
-  [0xc90fdaa22168c234c4c6628b80dc1cd1n, 1 - 127], // pi
-  [0x9a209a84fbcff7988f8959ac0b7c9178n, -2 - 127], // log10(2)
-  [0xb17217f7d1cf79abc9e3b39803f2f6afn, -1 - 127], // ln(2)
-  [0n, 0],
-];
-
-/** FLD1 ... FLDZ's values under each RC (index k * 4 + rc), rounded on first use. */
-const CONST_VALUES: (F80 | undefined)[] = new Array<F80 | undefined>(CONSTS.length * 4).fill(undefined);
-
-function constValue(k: number, rc: number): F80 {
-  const at = k * 4 + rc;
-  const known = CONST_VALUES[at];
-  if (known !== undefined) return known;
-  const [m, e] = CONSTS[k]!;
-  const v = m === 0n ? ZERO : packExt(roundValue(0, m, e, false, EXT64, rc), 64);
-  CONST_VALUES[at] = v;
-  return v;
-}
-
 /** The x87 FPU of one vCPU. */
-export class X87 extends X87State {
-  /** Words of the last memory result (store helpers fill them, decode.ts writes them out). */
-  w0 = 0;
-  w1 = 0;
-  w2 = 0;
-  bytes: number[] = [];
-  /** stF64's result on its fast path (normalToF64 writes it; nothing is made per store). */
-  private readonly stored: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
-
+export class X87 extends X87Transfer {
   /** Checks before an x87 instruction: #NM for CR0.EM/TS, then a pending unmasked exception (waiting
    * forms only) as #MF (CR0.NE = 1) or FERR# (CR0.NE = 0; the instruction then proceeds). */
   check(cr0: number, waiting: boolean): void {
@@ -67,197 +31,6 @@ export class X87 extends X87State {
     if ((this.sw & 0x80) === 0) return;
     if ((cr0 & CR0_NE) !== 0) throw new CpuFault(MF, undefined);
     this.ferr?.assert();
-  }
-
-  // ---- loads ----
-
-  private loadRes(r: Res): void {
-    if (!this.isEmpty(7)) {
-      this.push(INDEFINITE);
-      return;
-    }
-    this.sw &= ~C1;
-    if (!this.signal(r.flags)) return;
-    this.push(r.v);
-  }
-
-  // A normal or zero float32 or float64 is pushed as its fields where the stack has room (exact: no flags); the rest
-  // (denormals, NaNs, infinities, a full stack) goes through the Res of convert.ts.
-  ldF32(bits: number): void {
-    if (fieldsF32(bits) && this.pushFields(bits >>> 31, f32Exp(bits), f32Hi(bits), 0)) return;
-    this.loadRes(fromF32(bits));
-  }
-  ldF64(lo: number, hi: number): void {
-    if (fieldsF64(lo, hi) && this.pushFields(hi >>> 31, f64Exp(hi), f64Hi(lo, hi), f64Lo(lo))) return;
-    this.loadRes(fromF64(lo, hi));
-  }
-  /** FLD m80: the ten bytes are the register, whatever their class (no flags). */
-  ldF80(lo: number, hi: number, se: number): void {
-    if (this.pushFields((se >> 15) & 1, se & 0x7fff, hi | 0, lo | 0)) return;
-    this.loadRes(res(new F80(((se >> 15) & 1) as 0 | 1, se & 0x7fff, hi >>> 0, lo >>> 0)));
-  }
-  ldI16(v: number): void { this.ldInt((v << 16) >> 16); }
-  ldI32(v: number): void { this.ldInt(v | 0); }
-
-  /** FILD of a 16- or 32-bit integer (exact): pushed as its fields where the stack has room. */
-  private ldInt(v: number): void {
-    if (this.pushFields(v < 0 ? 1 : 0, int32Exp(v), int32Hi(v), 0)) return;
-    this.loadRes(res(fromInt32(v)));
-  }
-  ldI64(lo: number, hi: number): void { this.loadRes(res(fromInt64(lo, hi))); }
-  ldBcd(b: number[]): void { this.loadRes(res(fromBcd(b))); }
-
-  /** FLD ST(i). */
-  ldSt(i: number): void {
-    const from = this.phys(i);
-    if ((this.emptyMask & (1 << from)) === 0 && this.pushFields(this.regS[from]!, this.regE[from]!, this.regHi[from]!, this.regLo[from]!)) return;
-    if (this.isEmpty(i)) {
-      if (!this.underflow()) return;
-      this.loadRes(res(INDEFINITE));
-      return;
-    }
-    this.loadRes(res(this.st(i)));
-  }
-
-  /** FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (k = 0..6 in that order). */
-  ldConst(k: number): void {
-    const v = constValue(k, this.ctx().rc);
-    if (this.pushFields(v.s, v.e, v.hi, v.lo)) return;
-    this.loadRes(res(v));
-  }
-
-  // ---- stores ----
-
-  /** Source of a store: ST(0), or the indefinite after a masked stack underflow; null to abort. */
-  private storeSrc(): F80 | null {
-    if (this.isEmpty(0)) return this.underflow() ? INDEFINITE : null;
-    return this.st(0);
-  }
-
-  private commitStore(flags: number, up: boolean): boolean {
-    this.setC1(up);
-    return this.signal(flags) && (flags & ~this.cw & 0x18) === 0;
-  }
-
-  stF32(): boolean {
-    const p = this.top;
-    if ((this.emptyMask & (1 << p)) === 0) {
-      // A value that stays a normal float32, or a zero, from the register's fields (as stF64).
-      const e = this.regE[p]!, hi = this.regHi[p]!, lo = this.regLo[p]!;
-      if (fitsF32(e, hi)) {
-        const o = this.stored;
-        normalToF32(this.regS[p] as 0 | 1, e, hi, lo, this.ctx().rc, o);
-        this.w0 = o.w0;
-        return this.commitStore(o.flags, o.up);
-      }
-      if (zeroFields(e, hi, lo)) {
-        this.w0 = this.regS[p]! << 31;
-        return this.commitStore(0, false);
-      }
-    }
-    const x = this.storeSrc();
-    if (x === null) return false;
-    const r = toF32(x, this.ctx().rc, this.ctx().unmasked);
-    this.w0 = Number(r.bits) | 0;
-    return this.commitStore(r.flags, r.up);
-  }
-
-  stF64(): boolean {
-    const p = this.top;
-    if ((this.emptyMask & (1 << p)) === 0) {
-      // A value that stays a normal double, or a zero, from the register's fields.
-      const e = this.regE[p]!, hi = this.regHi[p]!, lo = this.regLo[p]!;
-      if (fitsF64(e, hi)) {
-        const o = this.stored;
-        normalToF64(this.regS[p] as 0 | 1, e, hi, lo, this.ctx().rc, o);
-        this.w0 = o.w0;
-        this.w1 = o.w1;
-        return this.commitStore(o.flags, o.up);
-      }
-      if (zeroFields(e, hi, lo)) {
-        this.w0 = 0;
-        this.w1 = this.regS[p]! << 31;
-        return this.commitStore(0, false);
-      }
-    }
-    const x = this.storeSrc();
-    if (x === null) return false;
-    const r = toF64Words(x, this.ctx().rc, this.ctx().unmasked);
-    this.w0 = r.w0;
-    this.w1 = r.w1;
-    return this.commitStore(r.flags, r.up);
-  }
-
-  stF80(): boolean {
-    const p = this.top;
-    if ((this.emptyMask & (1 << p)) === 0) {
-      this.w0 = this.regLo[p]!;
-      this.w1 = this.regHi[p]!;
-      this.w2 = (this.regS[p]! << 15) | this.regE[p]!;
-      this.sw &= ~C1;
-      return true;
-    }
-    const x = this.storeSrc();
-    if (x === null) return false;
-    this.w0 = x.lo | 0;
-    this.w1 = x.hi | 0;
-    this.w2 = (x.s << 15) | x.e;
-    this.sw &= ~C1;
-    return true;
-  }
-
-  /** FIST/FISTP (chop = FISTTP) to `bits` bits. */
-  stInt(bits: number, chop: boolean): boolean {
-    const rc = chop ? 3 : this.ctx().rc;
-    const p = this.top;
-    const o = this.stored;
-    // 16 and 32 bits from the register's fields where convert.ts's Numbers form answers (a zero, a normal value below
-    // 2^31); what it leaves (and an empty ST(0)'s indefinite) goes to toInt.
-    if (bits !== 64 && (this.emptyMask & (1 << p)) === 0
-      && smallIntInto(this.regS[p] as 0 | 1, this.regE[p]!, this.regHi[p]!, this.regLo[p]!, bits === 16 ? 16 : 32, rc, o)) {
-      this.w0 = o.w0;
-      this.w1 = 0;
-      return this.commitStore(o.flags, o.up);
-    }
-    const x = this.storeSrc();
-    if (x === null) return false;
-    const wide = bits === 64 ? fastToInt64(x, rc) : null;
-    if (wide !== null) {
-      this.w0 = wide.w0;
-      this.w1 = wide.w1;
-      return this.commitStore(wide.flags, wide.up);
-    }
-    const r = toInt(x, bits, rc);
-    this.w0 = Number(r.bits & 0xffffffffn) | 0;
-    this.w1 = Number(r.bits >> 32n) | 0;
-    return this.commitStore(r.flags, r.up);
-  }
-
-  stBcd(): boolean {
-    const x = this.storeSrc();
-    if (x === null) return false;
-    const r = toBcd(x, this.ctx().rc);
-    this.bytes = r.bytes;
-    return this.commitStore(r.flags, r.up);
-  }
-
-  /** FST/FSTP ST(i). */
-  stSt(i: number, pop: boolean): void {
-    const p = this.top;
-    if ((this.emptyMask & (1 << p)) === 0) {
-      // The register copied as it is: its fields (the general path below is for an empty ST(0)).
-      this.sw &= ~C1;
-      const d = this.phys(i);
-      this.copyReg(d, p);
-      this.emptyMask &= ~(1 << d);
-      if (pop) this.pop();
-      return;
-    }
-    const x = this.storeSrc();
-    if (x === null) return;
-    this.sw &= ~C1;
-    this.setSt(i, x);
-    if (pop) this.pop();
   }
 
   // ---- arithmetic ----
@@ -534,50 +307,6 @@ export class X87 extends X87State {
     else this.sw &= ~0x8080;
     this.ferrFollowEs();
   }
-}
-
-/** FCOMI's ZF|PF|CF by relation (greater, less, equal, unordered). */
-const ZPC_OF_REL: readonly number[] = [0, 1, 0x40, 0x45];
-
-/** The relation of two register values given as fields (halves signed or not), as cmp's `rel` (0 greater, 1 less,
- * 2 equal), when both are normal or zero; -1 for any other class (cmp's general path takes those, and their flags). */
-export function relFields(as: number, ae: number, ahi: number, alo: number, bs: number, be: number, bhi: number, blo: number): number {
-  const za = zeroFields(ae, ahi, alo), zb = zeroFields(be, bhi, blo);
-  if ((!za && !normalFields(ae, ahi)) || (!zb && !normalFields(be, bhi))) return -1;
-  if (za || zb) {
-    if (za && zb) return 2; // zeros of either sign are equal
-    return za ? (bs === 1 ? 0 : 1) : (as === 1 ? 1 : 0);
-  }
-  if (as !== bs) return as === 1 ? 1 : 0;
-  // One sign: the exponent orders the magnitudes, then the halves as unsigned words; a negative sign reverses them.
-  const mag = ae !== be ? ae - be : ahi !== bhi ? (ahi >>> 0) - (bhi >>> 0) : (alo >>> 0) - (blo >>> 0);
-  if (mag === 0) return 2;
-  return (mag > 0) !== (as === 1) ? 0 : 1;
-}
-
-/** Ordering of two non-NaN values (zeros of either sign are equal). */
-export function compareValues(a: F80, ca: Cls, b: F80, cb: Cls): number {
-  if (ca === Cls.Zero && cb === Cls.Zero) return 0;
-  const sa = ca === Cls.Zero ? 0 : a.s ? -1 : 1;
-  const sb = cb === Cls.Zero ? 0 : b.s ? -1 : 1;
-  if (ca === Cls.Zero || cb === Cls.Zero) return sa - sb;
-  if (a.s !== b.s) return a.s ? -1 : 1;
-  const mag = magCompare(a, ca, b, cb);
-  return a.s ? -mag : mag;
-}
-
-function magCompare(a: F80, ca: Cls, b: F80, cb: Cls): number {
-  if (ca === Cls.Inf || cb === Cls.Inf) return ca === cb ? 0 : ca === Cls.Inf ? 1 : -1;
-  if (ca === Cls.Normal && cb === Cls.Normal) {
-    // Integer bits set: the exponent orders them, then the significand's halves.
-    if (a.e !== b.e) return a.e > b.e ? 1 : -1;
-    if (a.hi !== b.hi) return a.hi > b.hi ? 1 : -1;
-    return a.lo > b.lo ? 1 : a.lo < b.lo ? -1 : 0;
-  }
-  const ea = lsbExp(a), eb = lsbExp(b);
-  const e = Math.min(ea, eb);
-  const va = a.m << BigInt(ea - e), vb = b.m << BigInt(eb - e);
-  return va > vb ? 1 : va < vb ? -1 : 0;
 }
 
 export { RC_NEAR };

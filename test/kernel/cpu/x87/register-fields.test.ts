@@ -8,7 +8,8 @@ import { sqrt } from "../../../../kernel/cpu/x87/arith";
 import { fromF32, fromF64, fromInt32, toF32, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
 import { abs, classify, Cls, neg, toHex } from "../../../../kernel/cpu/x87/f80";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
-import { compareValues, Op, relFields } from "../../../../kernel/cpu/x87/x87";
+import { compareValues, relFields } from "../../../../kernel/cpu/x87/compare";
+import { Op } from "../../../../kernel/cpu/x87/x87";
 import { C1 } from "../../../../kernel/cpu/x87/status";
 
 /** A double as the two words FLD m64 reads (low, high). */
