@@ -4,7 +4,7 @@
 import type { Res, RoundCtx } from "./arith";
 import { DD, ddNeg, ddScale, ddSet } from "./dd";
 import { BIAS, type F80 } from "./f80";
-import { roundPack } from "./fast-arith";
+import { roundPack } from "./fast-round";
 
 const TWO32 = 4294967296;
 const TWO64 = TWO32 * TWO32;

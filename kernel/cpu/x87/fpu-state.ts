@@ -4,7 +4,7 @@
 import { classify, Cls, F80, fromHex, INDEFINITE, toHex, ZERO } from "./f80";
 import { BUSY, C1, CC, CW_INIT, ES, EXC, IE, precisionOf, roundingOf, SF, TAG_EMPTY, TAG_SPECIAL, TAG_VALID, TAG_ZERO } from "./status";
 import type { RoundCtx } from "./arith";
-import { OUT } from "./fast-arith";
+import { OUT } from "./fast-round";
 
 /** Snapshot of the FPU, as named fields (registers by physical number, as 20 hex digits each). */
 export interface X87SavedState {
