@@ -69,7 +69,7 @@ function main(args: readonly string[]): number {
   }
   const count = 20_000;
   process.stdout.write(`x87 operations (the FPU model in this process, ${count} per run, median of ${runs} runs): us per operation\n`);
-  for (const op of measureX87Ops(runs, count, () => process.hrtime.bigint())) process.stdout.write(`  ${op.name.padEnd(8)} ${op.us.toFixed(2).padStart(6)}\n`);
+  for (const op of measureX87Ops(runs, count, () => process.hrtime.bigint())) process.stdout.write(`  ${op.name.padEnd(12)} ${op.us.toFixed(2).padStart(6)}\n`);
   return 0;
 }
 
