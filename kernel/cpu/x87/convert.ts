@@ -68,14 +68,23 @@ export function f64Lo(lo: number): number {
   return lo << 11;
 }
 
+/** FLD m32 and m64 in BigInts for every class: the references fromF32/fromF64 and the register-field loads are
+ * tested against. */
+export function fromF32General(bits: number): Res {
+  return loadIeee(BigInt(bits >>> 0), 8, 23);
+}
+export function fromF64General(lo: number, hi: number): Res {
+  return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
+}
+
 export function fromF32(bits: number): Res {
   if (fieldsF32(bits)) return res(new F80((bits >>> 31) as 0 | 1, f32Exp(bits), f32Hi(bits) >>> 0, 0));
-  return loadIeee(BigInt(bits >>> 0), 8, 23);
+  return fromF32General(bits);
 }
 
 export function fromF64(lo: number, hi: number): Res {
   if (fieldsF64(lo, hi)) return res(new F80((hi >>> 31) as 0 | 1, f64Exp(hi), f64Hi(lo, hi) >>> 0, f64Lo(lo) >>> 0));
-  return loadIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 11, 52);
+  return fromF64General(lo, hi);
 }
 
 /** The exponent field of a 32-bit integer's register value (0 for a zero): see int32Hi. */
@@ -133,13 +142,21 @@ function storeIeee(x: F80, fmt: Format, expBits: number, rc: number, unmasked: n
   }
 }
 
+/** FST m32 and m64 in BigInts for every class: the references the Numbers stores are tested against. */
+export function toF32General(x: F80, rc: number, unmasked: number): Stored {
+  return storeIeee(x, SINGLE, 8, rc, unmasked);
+}
+export function toF64General(x: F80, rc: number, unmasked: number): Stored {
+  return storeIeee(x, DOUBLE, 11, rc, unmasked);
+}
+
 export function toF32(x: F80, rc: number, unmasked: number): Stored {
   if (fitsF32(x.e, x.hi)) {
     const out: StoredWords = { w0: 0, w1: 0, flags: 0, up: false };
     normalToF32(x.s, x.e, x.hi, x.lo, rc, out);
     return { bits: BigInt(out.w0 >>> 0), flags: out.flags, up: out.up };
   }
-  return storeIeee(x, SINGLE, 8, rc, unmasked);
+  return toF32General(x, rc, unmasked);
 }
 
 /** Whether a register value (its exponent field and significand's high half, signed or not) is normal and stays a
@@ -196,7 +213,7 @@ export function toF64Words(x: F80, rc: number, unmasked: number): StoredWords {
     return out;
   }
   if (isZero(x)) return { w0: 0, w1: x.s === 1 ? 0x80000000 | 0 : 0, flags: 0, up: false };
-  const r = storeIeee(x, DOUBLE, 11, rc, unmasked);
+  const r = toF64General(x, rc, unmasked);
   return { w0: Number(r.bits & 0xffffffffn) | 0, w1: Number(r.bits >> 32n) | 0, flags: r.flags, up: r.up };
 }
 

@@ -4,13 +4,14 @@
 // class (zeros of both signs, denormals, infinities, NaNs, the extremes of the double range) under every rounding
 // control and precision control: the whole FPU state must come out the same.
 import { expect } from "chai";
-import { sqrt } from "../../../../kernel/cpu/x87/arith";
-import { fromF32, fromF64, fromInt32, toF32, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
-import { abs, classify, Cls, neg, toHex } from "../../../../kernel/cpu/x87/f80";
+import { addGeneral, divGeneral, mulGeneral, type Res, type RoundCtx, sqrt } from "../../../../kernel/cpu/x87/arith";
+import { fromF32, fromF64, fromF64General, fromInt32, toF32, toF32General, toF64General, toF64Words, toInt, toSmallInt } from "../../../../kernel/cpu/x87/convert";
+import { abs, classify, Cls, type F80, neg, toHex } from "../../../../kernel/cpu/x87/f80";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
 import { compareValues, relFields } from "../../../../kernel/cpu/x87/compare";
 import { Op } from "../../../../kernel/cpu/x87/x87";
 import { C1 } from "../../../../kernel/cpu/x87/status";
+import { u32Stream } from "../../../support/prng";
 
 /** A double as the two words FLD m64 reads (low, high). */
 function words(v: number): [number, number] {
@@ -315,6 +316,69 @@ describe("kernel/cpu/x87 register-field fast paths", () => {
           }
         }
       }
+    }
+  });
+
+  it("on seeded random doubles (every class, range ends, exact ties), loads, arithmetic and stores equal the BigInt forms", () => {
+    const next = u32Stream(0x87f1e1d);
+    // A double's words: an exponent field from bands around the bias, the ends of the single range (896, 1150), the
+    // ends of the double range (0 for zeros and denormals, 1, 2046, 2047 for infinities and NaNs); a fraction that is
+    // random, sparse (one or two bits: products and sums of such land exactly on rounding ties), all ones, exactly halfway
+    // between two float32 values, or zero.
+    const BANDS: readonly [number, number][] = [[1023 - 32, 64], [896 - 2, 5], [1150 - 2, 5], [0, 2], [2045, 3]];
+    const double = (): [number, number] => {
+      const [from, width] = BANDS[next() % BANDS.length]!;
+      const ex = from + (next() % width);
+      let fhi = 0, flo = 0;
+      switch (next() % 5) {
+        case 0: fhi = next() & 0xfffff; flo = next(); break;
+        case 1: {
+          const bit = (): void => { const k = next() % 52; if (k >= 32) fhi |= 1 << (k - 32); else flo |= 1 << k; };
+          bit();
+          if ((next() & 1) === 0) bit();
+          break;
+        }
+        case 2: fhi = 0xfffff; flo = -1; break;
+        case 3: fhi = next() & 0xfffff; flo = (next() & 0xe0000000) | 0x10000000; break; // a float32 tie, either parity
+        default: break;
+      }
+      return [flo | 0, ((next() & 1) << 31) | (ex << 20) | fhi];
+    };
+    const reference = (op: Op, a: F80, b: F80, ctx: RoundCtx): Res => {
+      switch (op) {
+        case Op.Add: return addGeneral(a, b, false, ctx);
+        case Op.Sub: return addGeneral(a, b, true, ctx);
+        case Op.SubR: return addGeneral(b, a, true, ctx);
+        case Op.Mul: return mulGeneral(a, b, ctx);
+        case Op.Div: return divGeneral(a, b, ctx);
+        default: return divGeneral(b, a, ctx);
+      }
+    };
+    for (let k = 0; k < 6000; k++) {
+      const cw = CWS[k % CWS.length]!;
+      const a = double(), b = double();
+      const [on, op] = OPS[k % OPS.length]!;
+      const what = `${a[1].toString(16)}:${a[0].toString(16)} ${on} ${b[1].toString(16)}:${b[0].toString(16)} cw ${cw.toString(16)}`;
+      const x = fpu(cw);
+      const ctx = x.ctx();
+      const la = fromF64General(a[0], a[1]), lb = fromF64General(b[0], b[1]);
+      x.ldF64(a[0], a[1]);
+      expect([toHex(x.st(0)), x.status & 0x3f], `fld ${what}`).to.deep.equal([toHex(la.v), la.flags]);
+      x.arF64(op, b[0], b[1]);
+      const r = reference(op, la.v, lb.v, ctx);
+      expect([toHex(x.st(0)), (x.status & C1) !== 0, x.status & 0x3f], what).to.deep.equal([toHex(r.v), r.up, la.flags | lb.flags | r.flags]);
+      // The store takes the result, or one time in three the loaded value itself (so the operand's own exponent meets
+      // the ends of the single and double ranges).
+      if (k % 3 === 2) {
+        x.pop();
+        x.ldF64(a[0], a[1]);
+      }
+      const v = x.st(0);
+      const before = x.status;
+      const want = (k & 1) === 0 ? toF64General(v, ctx.rc, 0) : toF32General(v, ctx.rc, 0);
+      expect((k & 1) === 0 ? x.stF64() : x.stF32(), what).to.equal(true);
+      const got = (k & 1) === 0 ? (BigInt(x.w1 >>> 0) << 32n) | BigInt(x.w0 >>> 0) : BigInt(x.w0 >>> 0);
+      expect([got, x.status], `fst ${what}`).to.deep.equal([want.bits, ((before & ~C1) | want.flags | (want.up ? C1 : 0)) & 0xffff]);
     }
   });
 });
