@@ -46,8 +46,8 @@ export class X87State {
   /** Where FERR# goes; null on a machine without the PC's coprocessor-error logic. */
   ferr: FerrPin | null = null;
   // Physical registers R0..R7 as their fields (sign, biased exponent field, significand halves as signed 32-bit
-  // words, as fast-arith.ts's field forms take them): the fast paths of x87.ts read and write them in place, with no
-  // value object per operation; reg/st make an F80 for the rest.
+  // words, as fast-arith.ts's field forms take them): the fast paths of transfer.ts, x87.ts and fpu.ts read and write
+  // them in place, with no value object per operation; reg/st make an F80 for the rest.
   protected readonly regS = new Uint8Array(8);
   protected readonly regE = new Uint16Array(8);
   protected readonly regHi = new Int32Array(8);
