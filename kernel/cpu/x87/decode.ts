@@ -1,7 +1,8 @@
 // Decoder hook for the x87 escapes D8..DF (and FXSAVE/FXRSTOR, 0F AE /0 /1): turns one instruction
 // into a JavaScript fragment calling the FPU object `s.x87` (fpu.ts). Executes nothing.
 import { CR0_EM, CR0_TS, CS } from "../cpu-state";
-import { ES } from "./status";
+import { BIAS } from "./f80";
+import { C1, ES } from "./status";
 import { CF, OF, PF, SF, ZF, AF, STATUS } from "../flags";
 import type { Ctx, ModRm } from "../decoder/context";
 import { undef, type CostClass, type Out } from "../decoder/out";
@@ -30,6 +31,19 @@ function head(c: Ctx, op: number, m: ModRm, wait: boolean, control: boolean): st
     h += ` x.fip = ${c.eip >>> 0}; x.fcs = s.segSel[1]; x.fop = ${fop}; x.fdp = ${dp}; x.fds = ${ds};`;
   }
   return h;
+}
+
+/**
+ * FLD m64 of a normal double into an empty register, written into the block (what transfer.ts ldF64 does with
+ * convert.ts's f64Exp/f64Hi/f64Lo on its first path, through the register fields X87State exposes); anything else
+ * (a zero, a denormal, a NaN or an infinity, a full stack) calls x.ldF64. The load is the commonest x87 instruction,
+ * and its call was a tenth of bench-flops' host time. `lo` and `hi` are read once, in that order.
+ */
+function inlineLdF64(lo: string, hi: string): string {
+  return `const lo = ${lo}, hi = ${hi}, p = (x.top - 1) & 7, ex = (hi >>> 20) & 0x7ff; ` +
+    `if (ex !== 0 && ex !== 0x7ff && (x.emptyMask & (1 << p)) !== 0) { ` +
+    `x.sw &= ${~C1}; x.top = p; x.emptyMask &= ~(1 << p); x.regS[p] = hi >>> 31; x.regE[p] = ex + ${BIAS - 1023}; ` +
+    `x.regHi[p] = ${0x80000000 | 0} | ((hi & 0xfffff) << 11) | (lo >>> 21); x.regLo[p] = lo << 11; } else x.ldF64(lo, hi);`;
 }
 
 function out(code: string, cls: X87Class, extra: Partial<Out> = {}): Out {
@@ -84,7 +98,7 @@ function memForm(c: Ctx, op: number, m: ModRm): Out {
       }
     case 0xdd:
       switch (r) {
-        case 0: return out(`${h()} ${rd(8)} x.ldF64(${lo}, ${hi});`, "x87mem");
+        case 0: return out(`${h()} ${rd(8)} ${inlineLdF64(lo, hi)}`, "x87mem");
         case 1: return out(`${h()} ${wr(8)} if (x.stInt(64, true)) { ${w2} x.pop(); }`, "x87mem");
         case 2: case 3: return out(`${h()} ${wr(8)} if (x.stF64()) { ${w2}${pop(r === 3)} }`, "x87mem");
         case 4: return out(`${h(true, true)} ${rd(c.o32 ? 108 : 94)} x.frstor(s, ea, ${c.o32});`, "x87ctl");

@@ -47,11 +47,12 @@ export class X87State {
   ferr: FerrPin | null = null;
   // Physical registers R0..R7 as their fields (sign, biased exponent field, significand halves as signed 32-bit
   // words, as fast-arith.ts's field forms take them): the fast paths of transfer.ts, x87.ts and fpu.ts read and write
-  // them in place, with no value object per operation; reg/st make an F80 for the rest.
-  protected readonly regS = new Uint8Array(8);
-  protected readonly regE = new Uint16Array(8);
-  protected readonly regHi = new Int32Array(8);
-  protected readonly regLo = new Int32Array(8);
+  // them in place, with no value object per operation, and so does the FLD m64 that decode.ts writes into blocks;
+  // reg/st make an F80 for the rest.
+  readonly regS = new Uint8Array(8);
+  readonly regE = new Uint16Array(8);
+  readonly regHi = new Int32Array(8);
+  readonly regLo = new Int32Array(8);
   /** Bit i set: physical register i is empty. */
   emptyMask = 0xff;
   top = 0;

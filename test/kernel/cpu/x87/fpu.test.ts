@@ -1,5 +1,6 @@
 // x87 behaviour the recorded vectors cannot show: #NM from CR0.EM/TS, #MF on the next waiting
-// instruction after an unmasked exception (CR0.NE=1), FNSTSW AX, and the FPU state's save/parse/restore.
+// instruction after an unmasked exception (CR0.NE=1), FNSTSW AX, the FPU state's save/parse/restore, and the FLD m64
+// that decode.ts writes into blocks against the FPU's own ldF64.
 import { expect } from "chai";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
 import { X87State } from "../../../../kernel/cpu/x87/fpu-state";
@@ -54,4 +55,34 @@ describe("kernel/cpu/x87 FPU", () => {
     expect(b.saveState()).to.deep.equal(a.saveState());
     expect(X87State.parseState({ ...(saved as object), regs: ["zz"] })).to.be.a("string");
   });
+  it("FLD m64 written into the block leaves what X87Fpu.ldF64 leaves: every class, C1 set before, a full stack", () => {
+    const doubles: [number, number][] = [
+      [0x9999999a, 0x3fb99999], [0, 0xc0080000], [0, 0], [0, 0x80000000 | 0], [1, 0], [0, 0x00100000], [0, 0x7ff00000],
+      [0, 0xfff00000 | 0], [5, 0x7ff80000], [1, 0x7ff00000], [-1, 0x7fefffff],
+    ];
+    const before: [string, (x: X87Fpu) => void][] = [
+      ["C1 set", (x) => { x.status = 0x0200; }],
+      ["two values, TOP 6", (x) => { x.ldI32(3); x.ldI32(-4); }],
+      ["a full stack", (x) => { for (let k = 0; k < 8; k++) x.ldI32(k); }],
+    ];
+    for (const [lo, hi] of doubles) {
+      for (const [name, setup] of before) {
+        // push hi; push lo; fld qword [esp]
+        const code = [0x68, ...le32(hi), 0x68, ...le32(lo), 0xdd, 0x04, 0x24];
+        const { cpu } = snippetCpu(Uint8Array.from(code), ZERO);
+        setup(cpu.x87);
+        for (;;) if (cpu.run(1_000_000).kind === "halt") break;
+        const ref = new X87Fpu();
+        ref.init();
+        setup(ref);
+        ref.ldF64(lo, hi);
+        const got = cpu.x87.saveState(), want = ref.saveState();
+        expect([got.status, got.empty, got.regs], `${hi.toString(16)}:${lo.toString(16)}, ${name}`).to.deep.equal([want.status, want.empty, want.regs]);
+      }
+    }
+  });
 });
+
+function le32(v: number): number[] {
+  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+}
