@@ -2,7 +2,7 @@
 // into a JavaScript fragment calling the FPU object `s.x87` (fpu.ts). Executes nothing.
 import { CR0_EM, CR0_TS, CS } from "../cpu-state";
 import { BIAS } from "./f80";
-import { C1, ES } from "./status";
+import { C1, ES, PE } from "./status";
 import { CF, OF, PF, SF, ZF, AF, STATUS } from "../flags";
 import type { Ctx, ModRm } from "../decoder/context";
 import { undef, type CostClass, type Out } from "../decoder/out";
@@ -44,6 +44,22 @@ function inlineLdF64(lo: string, hi: string): string {
     `if (ex !== 0 && ex !== 0x7ff && (x.emptyMask & (1 << p)) !== 0) { ` +
     `x.sw &= ${~C1}; x.top = p; x.emptyMask &= ~(1 << p); x.regS[p] = hi >>> 31; x.regE[p] = ex + ${BIAS - 1023}; ` +
     `x.regHi[p] = ${0x80000000 | 0} | ((hi & 0xfffff) << 11) | (lo >>> 21); x.regLo[p] = lo << 11; } else x.ldF64(lo, hi);`;
+}
+
+/**
+ * FST/FSTP m64's first path written into the block, into x.w0/x.w1 and `ok` (the caller writes the words and pops):
+ * a normal ST(0) that stays a normal double (convert.ts fitsF64), rounded to nearest with #P masked (the control
+ * word FNINIT leaves), as convert.ts normalToF64 rounds it: the 53 kept bits under the exponent field, the 11 below
+ * deciding, ties to even, and C1 and PE as commitStore sets them. Any other value or control word calls x.stF64.
+ */
+function inlineStF64(): string {
+  return `let ok = true; const p = x.top, e = x.regE[p], hi = x.regHi[p]; ` +
+    `if ((x.emptyMask & (1 << p)) === 0 && hi < 0 && e >= ${BIAS - 1022} && e <= ${BIAS + 1022} && (x.cw & ${0xc00 | PE}) === ${PE}) { ` +
+    `const lo = x.regLo[p], rem = lo & 0x7ff; ` +
+    `let w0 = (hi << 21) | (lo >>> 11), w1 = (x.regS[p] << 31) | ((e - ${BIAS - 1023}) << 20) | ((hi >>> 11) & 0xfffff); ` +
+    `const up = rem > 0x400 || (rem === 0x400 && (w0 & 1) === 1); ` +
+    `if (up) { w0 = (w0 + 1) | 0; if (w0 === 0) w1 = (w1 + 1) | 0; } ` +
+    `x.sw = (up ? x.sw | ${C1} : x.sw & ${~C1}) | (rem !== 0 ? ${PE} : 0); x.w0 = w0; x.w1 = w1; } else ok = x.stF64();`;
 }
 
 function out(code: string, cls: X87Class, extra: Partial<Out> = {}): Out {
@@ -100,7 +116,7 @@ function memForm(c: Ctx, op: number, m: ModRm): Out {
       switch (r) {
         case 0: return out(`${h()} ${rd(8)} ${inlineLdF64(lo, hi)}`, "x87mem");
         case 1: return out(`${h()} ${wr(8)} if (x.stInt(64, true)) { ${w2} x.pop(); }`, "x87mem");
-        case 2: case 3: return out(`${h()} ${wr(8)} if (x.stF64()) { ${w2}${pop(r === 3)} }`, "x87mem");
+        case 2: case 3: return out(`${h()} ${wr(8)} ${inlineStF64()} if (ok) { ${w2}${pop(r === 3)} }`, "x87mem");
         case 4: return out(`${h(true, true)} ${rd(c.o32 ? 108 : 94)} x.frstor(s, ea, ${c.o32});`, "x87ctl");
         case 6: return out(`${h(false, true)} ${wr(c.o32 ? 108 : 94)} x.fnsave(s, ea, ${c.o32});`, "x87ctl");
         case 7: return out(`${h(false, true)} ${wr(2)} s.wr16(ea, x.status);`, "x87ctl");

@@ -1,6 +1,6 @@
 // x87 behaviour the recorded vectors cannot show: #NM from CR0.EM/TS, #MF on the next waiting
 // instruction after an unmasked exception (CR0.NE=1), FNSTSW AX, the FPU state's save/parse/restore, and the FLD m64
-// that decode.ts writes into blocks against the FPU's own ldF64.
+// and FST/FSTP m64 that decode.ts writes into blocks against the FPU's own ldF64 and stF64.
 import { expect } from "chai";
 import { X87Fpu } from "../../../../kernel/cpu/x87/fpu";
 import { X87State } from "../../../../kernel/cpu/x87/fpu-state";
@@ -78,6 +78,51 @@ describe("kernel/cpu/x87 FPU", () => {
         ref.ldF64(lo, hi);
         const got = cpu.x87.saveState(), want = ref.saveState();
         expect([got.status, got.empty, got.regs], `${hi.toString(16)}:${lo.toString(16)}, ${name}`).to.deep.equal([want.status, want.empty, want.regs]);
+      }
+    }
+  });
+
+  it("FST and FSTP m64 written into the block store and leave what X87Fpu.stF64 does: ties, carries, range ends, every class", () => {
+    const B = 16383;
+    // Register images as [sign|exponent, high half, low half].
+    const images: [number, number, number][] = [
+      [B, 0x80000000 | 0, 0], [B, 0x80000000 | 0, 0x400], [B, 0x80000000 | 0, 0xc00], [B, 0x80000000 | 0, 0x401],
+      [0x8000 | B, 0x80000000 | 0, 0x3ff], [B + 5, -1, -1], [B + 1022, -1, -1], [B + 1022, -1, 0xfffff3ff | 0], [B + 1023, 0x80000000 | 0, 0x400], [B + 1023, -1, -1],
+      [B - 1022, 0x80000000 | 0, 0x7ff], [B - 1023, 0x80000000 | 0, 0], [0, 0, 0], [0x8000, 0, 0], [0, 0x40000000, 0], [0x7fff, 0x80000000 | 0, 0],
+      [0x7fff, 0xc0000000 | 0, 0], [0x7fff, 0x80000000 | 0, 1], [B, 0x40000000, 0],
+    ];
+    const setups: [string, (x: X87Fpu) => void][] = [
+      ["FNINIT's control word", () => undefined],
+      ["RC up", (x) => x.fldcw(0x0b7f)],
+      ["RC down", (x) => x.fldcw(0x077f)],
+      ["#P unmasked", (x) => x.fldcw(0x035f)],
+      ["C1 set", (x) => { x.status |= 0x0200; }],
+    ];
+    for (const pop of [false, true]) {
+      for (const [se, hi, lo] of images) {
+        for (const [name, setup] of setups) {
+          for (const empty of [false, true]) {
+            // sub esp, 8; fst(p) qword [esp]; pop eax; pop edx
+            const code = [0x83, 0xec, 0x08, 0xdd, pop ? 0x1c : 0x14, 0x24, 0x58, 0x5a];
+            const fill = (x: X87Fpu): void => { if (!empty) x.ldF80(lo, hi, se); setup(x); };
+            const { cpu } = snippetCpu(Uint8Array.from(code), ZERO);
+            fill(cpu.x87);
+            for (;;) {
+              const e = cpu.run(1_000_000);
+              if (e.kind === "halt" || e.kind === "fault") break;
+            }
+            const ref = new X87Fpu();
+            ref.init();
+            fill(ref);
+            const what = `${se.toString(16)}:${(hi >>> 0).toString(16)}:${(lo >>> 0).toString(16)}, ${name}${empty ? ", empty" : ""}, ${pop ? "fstp" : "fst"}`;
+            if (ref.stF64()) {
+              if (pop) ref.pop();
+              expect([cpu.eax | 0, cpu.edx | 0], what).to.deep.equal([ref.w0 | 0, ref.w1 | 0]);
+            }
+            const got = cpu.x87.saveState(), want = ref.saveState();
+            expect([got.status, got.empty, got.regs], what).to.deep.equal([want.status, want.empty, want.regs]);
+          }
+        }
       }
     }
   });
