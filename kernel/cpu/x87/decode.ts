@@ -1,5 +1,6 @@
 // Decoder hook for the x87 escapes D8..DF (and FXSAVE/FXRSTOR, 0F AE /0 /1): turns one instruction
-// into a JavaScript fragment calling the FPU object `s.x87` (fpu.ts). Executes nothing.
+// into a JavaScript fragment calling the FPU object `s.x87` (fpu.ts); FLD and FST m64 write its register fields
+// themselves on their first path. Executes nothing.
 import { CR0_EM, CR0_TS, CS } from "../cpu-state";
 import { BIAS } from "./f80";
 import { C1, ES, PE } from "./status";
@@ -19,8 +20,8 @@ function lin(c: Ctx, m: ModRm, bytes: number, write: boolean): string {
 }
 
 // An instruction's head: x.check (#NM, then a pending exception for a waiting form) is called only when CR0 or the
-// status word says it has something to do, and the last-instruction pointers are written in place (what x.note
-// does): three calls per instruction were a third of bench-flops' time in the x87 model.
+// status word says it has something to do, and the last-instruction pointers are written in place, not by a call:
+// three calls per instruction were a third of bench-flops' time in the x87 model.
 function head(c: Ctx, op: number, m: ModRm, wait: boolean, control: boolean): string {
   const es = wait ? ` | (x.sw & ${ES})` : "";
   let h = `const x = s.x87; if (((s.cr0 & ${CR0_EM | CR0_TS})${es}) !== 0) x.check(s.cr0, ${wait});`;
