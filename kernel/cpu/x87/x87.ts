@@ -205,25 +205,24 @@ export class X87 extends X87Transfer {
 
   /** FCOMI/FCOMIP/FUCOMI/FUCOMIP: returns the ZF|PF|CF bits to set, or -1 to leave EFLAGS alone. */
   comi(i: number, unordered: boolean, pop: boolean): number {
-    const zpc = ZPC_OF_REL;
     this.sw &= ~C1;
     const pa = this.top, pb = this.phys(i);
     if ((this.emptyMask & ((1 << pa) | (1 << pb))) === 0) {
       const rel = relFields(this.regS[pa]!, this.regE[pa]!, this.regHi[pa]!, this.regLo[pa]!, this.regS[pb]!, this.regE[pb]!, this.regHi[pb]!, this.regLo[pb]!);
       if (rel >= 0) {
         if (pop) this.pop();
-        return zpc[rel]!;
+        return ZPC_OF_REL[rel]!;
       }
     }
     if (this.isEmpty(0) || this.isEmpty(i)) {
       if (!this.underflow()) return -1;
       if (pop) this.pop();
-      return zpc[3]!;
+      return ZPC_OF_REL[3]!;
     }
     const r = this.cmp(this.st(0), this.st(i), unordered);
     if (!this.signal(r.flags)) return -1;
     if (pop) this.pop();
-    return zpc[r.rel]!;
+    return ZPC_OF_REL[r.rel]!;
   }
 
   /** FXAM: class of ST(0) in C3/C2/C0, sign in C1 (empty registers included). */
