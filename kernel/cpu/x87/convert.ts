@@ -174,17 +174,11 @@ export function normalToF32(s: 0 | 1, e: number, hi: number, lo: number, rc: num
   const top = e - BIAS;
   let w = (s << 31) | ((top + 126) << 23); // + (hi >>> 8), whose bit 23 (the integer bit) adds the missing one
   w += hi >>> 8;
-  const rem = hi & 0xff;
-  let up = false;
-  if (rem !== 0 || lo !== 0) {
-    switch (rc) {
-      case RC_NEAR: up = rem > 0x80 || (rem === 0x80 && (lo !== 0 || ((hi >>> 8) & 1) === 1)); break;
-      case RC_DOWN: up = s === 1; break;
-      case RC_UP: up = s === 0; break;
-      default: up = false;
-    }
-    out.flags = PE;
-  } else out.flags = 0;
+  const rem = hi & 0xff; // the fraction's top 8 bits below the kept ones; the low half holds the rest
+  const inexact = rem !== 0 || lo !== 0;
+  const cmp = rem > 0x80 || (rem === 0x80 && lo !== 0) ? 1 : rem === 0x80 ? 0 : -1;
+  const up = inexact && roundsUp(s, cmp, ((hi >>> 8) & 1) === 1, rc);
+  out.flags = inexact ? PE : 0;
   out.w0 = (up ? w + 1 : w) | 0;
   out.up = up;
 }
@@ -226,15 +220,7 @@ export function normalToF64(s: 0 | 1, e: number, hi: number, lo: number, rc: num
   let w0 = ((hi << 21) | (lo >>> 11)) >>> 0; // the kept bits' low 32
   let w1 = (s << 31) | ((top + 1023) << 20) | ((hi >>> 11) & 0xfffff); // sign, exponent field, the fraction's top 20
   const rem = lo & 0x7ff;
-  let up = false;
-  if (rem !== 0) {
-    switch (rc) {
-      case RC_NEAR: up = rem > 0x400 || (rem === 0x400 && (w0 & 1) === 1); break;
-      case RC_DOWN: up = s === 1; break;
-      case RC_UP: up = s === 0; break;
-      default: up = false;
-    }
-  }
+  const up = rem !== 0 && roundsUp(s, rem > 0x400 ? 1 : rem === 0x400 ? 0 : -1, (w0 & 1) === 1, rc);
   if (up) {
     // A carry out of the fraction adds one to the exponent field: the next binade, as packIeee has it.
     w0 = (w0 + 1) >>> 0;
