@@ -192,6 +192,16 @@ function firstRunCost(specs: readonly GuestImageSpec[], opts: Options): void {
     f.fullSpeedAtMs !== undefined && f.fullSpeedAtMs <= 50 ? "" : "later than 50 ms",
   ]);
   render(header, lines);
+  process.stdout.write(
+    "\nBlocks compiled in each slice (whole, counted and resuming blocks). A slice below full speed that compiled none waits on\n" +
+      "the JavaScript engine's optimising compiler for the blocks already there (kernel/cpu/README.md, \"Where a fresh process's time goes\").\n",
+  );
+  const compiled = figures.map(([name, f]) => [
+    name,
+    ...Array.from({ length: FIRST_SLICES }, (_, k) => (f.slices[k] === undefined ? "-" : String(f.slices[k]!.compiled))),
+    f.fullSpeedAtMs === undefined ? "-" : String(f.slices.filter((x) => x.guestMs < f.fullSpeedAtMs!).reduce((n, x) => n + x.compiled, 0)),
+  ]);
+  render(["guest", ...Array.from({ length: FIRST_SLICES }, (_, k) => `${k * 10}-${k * 10 + 10} ms`), "before full speed"], compiled);
 }
 
 function main(argv: readonly string[]): number {

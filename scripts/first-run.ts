@@ -8,7 +8,8 @@ import { applyDevSwitches } from "../kernel/cli/dev-switches";
 const startupMs = process.uptime() * 1000;
 const USAGE = `usage: node dist/scripts/first-run.js GUEST.elf [COMMAND-LINE]
   Boots GUEST.elf (a Multiboot image, e.g. build/guests/test/programs/bench/bench-crc-O2.elf) once in this
-  fresh process and prints one JSON line: {"startupMs", "samples"}, the guest MIPS of each 10 ms of guest time.
+  fresh process and prints one JSON line: {"startupMs", "samples"}, where each sample is the guest time, instructions,
+  host time and blocks compiled so far, taken after each 10 ms of guest time.
   npm run bench:cpu starts it once per guest and prints the first-run table from it.
 Exit status: 0 done, 2 bad arguments, 1 the image cannot be read or booted.
 `;

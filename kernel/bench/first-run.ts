@@ -10,14 +10,18 @@ export interface FirstRunSample {
   readonly guestNs: number;
   readonly instructions: number;
   readonly hostNs: number;
+  /** Blocks the CPU compiled so far (Cpu.compiledBlocks: whole, counted and resuming blocks). */
+  readonly compiled: number;
 }
 
 /** One guest's first-run figures. */
 export interface FirstRunFigure {
   /** Host ms from process start to the first guest instruction (module loading, machine build, image load). */
   readonly startupMs: number;
-  /** MIPS of each slice with the guest time at its start. */
-  readonly slices: readonly { readonly guestMs: number; readonly mips: number }[];
+  /** MIPS of each slice with the guest time at its start, and the blocks compiled during it. A slice below full speed
+   * that compiled none waits on the host's JavaScript engine (kernel/cpu/README.md, "Where a fresh process's time
+   * goes"). */
+  readonly slices: readonly { readonly guestMs: number; readonly mips: number; readonly compiled: number }[];
   /** Median MIPS of the later half of the slices: the run's full speed. */
   readonly steadyMips: number;
   /** Guest ms at the start of the first slice at `threshold` of full speed or faster; undefined if none. */
@@ -37,18 +41,19 @@ export function sampleFirstRun(elf: Uint8Array, elfPath: string, commandLine: st
     const guestNs = Number(s.clock.now());
     const last = samples[samples.length - 1];
     // The slice that reports the ending runs nothing: no sample for it.
-    if (last === undefined || guestNs > last.guestNs) samples.push({ guestNs, instructions: s.pc.cpu.instructions, hostNs: Number(now() - t0) });
+    if (last === undefined || guestNs > last.guestNs) samples.push({ guestNs, instructions: s.pc.cpu.instructions, hostNs: Number(now() - t0), compiled: s.pc.cpu.compiledBlocks });
     if (r !== null || guestNs >= maxGuestNs) return samples;
   }
 }
 
 /** MIPS per slice, full speed and when it was reached. */
 export function firstRunFigure(samples: readonly FirstRunSample[], startupMs: number, threshold = 0.9): FirstRunFigure {
-  const slices: { guestMs: number; mips: number }[] = [];
-  let prev: FirstRunSample = { guestNs: 0, instructions: 0, hostNs: 0 };
+  const slices: { guestMs: number; mips: number; compiled: number }[] = [];
+  let prev: FirstRunSample = { guestNs: 0, instructions: 0, hostNs: 0, compiled: 0 };
   for (const s of samples) {
     const dt = s.hostNs - prev.hostNs;
-    if (s.instructions > prev.instructions && dt > 0) slices.push({ guestMs: prev.guestNs / 1e6, mips: ((s.instructions - prev.instructions) / dt) * 1000 });
+    if (s.instructions > prev.instructions && dt > 0) slices.push({ guestMs: prev.guestNs / 1e6, mips: ((s.instructions - prev.instructions) / dt) * 1000, compiled: Math.max(0, s.compiled - prev.compiled) });
+    // (A reset's new CPU counts from 0 again: no slice is given a negative count.)
     prev = s;
   }
   const later = slices.slice(Math.floor(slices.length / 2)).map((x) => x.mips);

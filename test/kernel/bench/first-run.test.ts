@@ -13,25 +13,32 @@ describe("kernel/bench/first-run and qemu-reference arithmetic", () => {
   it("turns cumulative samples into MIPS per slice and finds the first slice at 90% of the later speed", () => {
     // 1M instructions per 10 ms slice; host ms per slice 100, 20, 2, 1, 1, 1: 10, 50, 500, 1000, 1000, 1000 MIPS.
     const hostMs = [100, 20, 2, 1, 1, 1];
+    const compiledSoFar = [40, 43, 43, 44, 44, 44];
     let t = 0;
     const samples: FirstRunSample[] = hostMs.map((ms, i) => {
       t += ms * 1e6;
-      return { guestNs: (i + 1) * 10_000_000, instructions: (i + 1) * 1_000_000, hostNs: t };
+      return { guestNs: (i + 1) * 10_000_000, instructions: (i + 1) * 1_000_000, hostNs: t, compiled: compiledSoFar[i]! };
     });
     const f = firstRunFigure(samples, 123);
-    expect(f.slices.map((s) => [s.guestMs, Math.round(s.mips)])).to.deep.equal([[0, 10], [10, 50], [20, 500], [30, 1000], [40, 1000], [50, 1000]]);
+    expect(f.slices.map((s) => [s.guestMs, Math.round(s.mips), s.compiled])).to.deep.equal([[0, 10, 40], [10, 50, 3], [20, 500, 0], [30, 1000, 1], [40, 1000, 0], [50, 1000, 0]]);
     expect(f.steadyMips).to.equal(1000);
     expect(f.fullSpeedAtMs).to.equal(30);
     expect(f.startupMs).to.equal(123);
+    // A reset's new CPU counts its compiles from 0 again: that slice counts none rather than a negative number.
+    const reset = firstRunFigure([samples[0]!, { ...samples[1]!, compiled: 2 }], 0);
+    expect(reset.slices.map((s) => s.compiled)).to.deep.equal([40, 0]);
   });
 
   it("samples a real boot slice by slice up to the count the plain run gives", () => {
     const elf = join(ROOT, "build", "guests", "test", "programs", "bench", "bench-crc-O2.elf");
     const samples = sampleFirstRun(new Uint8Array(readFileSync(elf)), elf, "iters=300", () => process.hrtime.bigint());
     expect(samples.length).to.be.greaterThan(3);
+    // The first slice compiles the guest's code, and nothing runs uncompiled.
+    expect(samples[0]!.compiled).to.be.greaterThan(10);
     for (let i = 1; i < samples.length; i++) {
       expect(samples[i]!.guestNs).to.be.greaterThan(samples[i - 1]!.guestNs);
       expect(samples[i]!.instructions).to.be.at.least(samples[i - 1]!.instructions);
+      expect(samples[i]!.compiled).to.be.at.least(samples[i - 1]!.compiled);
     }
     expect(samples[samples.length - 1]!.instructions).to.equal(runInEmulator(elf, { commandLine: "iters=300" }).instructions);
   });
