@@ -52,8 +52,9 @@ export function firstRunFigure(samples: readonly FirstRunSample[], startupMs: nu
   let prev: FirstRunSample = { guestNs: 0, instructions: 0, hostNs: 0, compiled: 0 };
   for (const s of samples) {
     const dt = s.hostNs - prev.hostNs;
-    if (s.instructions > prev.instructions && dt > 0) slices.push({ guestMs: prev.guestNs / 1e6, mips: ((s.instructions - prev.instructions) / dt) * 1000, compiled: Math.max(0, s.compiled - prev.compiled) });
-    // (A reset's new CPU counts from 0 again: no slice is given a negative count.)
+    // A reset's new CPU counts its compiles from 0 again: a count that went down is the new CPU's.
+    const compiled = s.compiled >= prev.compiled ? s.compiled - prev.compiled : s.compiled;
+    if (s.instructions > prev.instructions && dt > 0) slices.push({ guestMs: prev.guestNs / 1e6, mips: ((s.instructions - prev.instructions) / dt) * 1000, compiled });
     prev = s;
   }
   const later = slices.slice(Math.floor(slices.length / 2)).map((x) => x.mips);
