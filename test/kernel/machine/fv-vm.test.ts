@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { NODE_FILES } from "../../../kernel/host/node/node-files";
 import { createFvVm, type FvVm } from "../../../kernel/machine/fv-vm";
 import { nanos } from "../../../kernel/mem/types";
 import { PartitionLoadError } from "../../../kernel/module/load-error";
 import type { VmSlice } from "../../../kernel/module/partition-vm";
+import { scratchDir } from "../../support/scratch-dir";
 import { fvPartition, fvTestImage, fvTestVm } from "./fv-test-image";
 
 /** 1 ms at the 100 MHz test clock. */
@@ -157,7 +157,7 @@ describe("machine/fv-vm", function () {
   });
 
   it("loads Multiboot modules from the partition's files, and reports a missing one with PartitionLoadError", () => {
-    const dir = mkdtempSync(join(tmpdir(), "fv-vm-"));
+    const dir = scratchDir("fv-vm-");
     const mod = join(dir, "mod.bin");
     writeFileSync(mod, "module bytes");
     const make = (modules: string[]): FvVm => {

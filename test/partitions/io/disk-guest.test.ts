@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { BlockStore } from "../../../kernel/disk/block-store";
 import { bootMultiboot } from "../../../kernel/machine/pc-boot";
 import { REPO_ROOT } from "../../kernel/machine/boot-test-image";
 import { DISK_GUEST_ELF, diskGuestImage, expectedResult, sampleText, textDisk } from "../../support/disk-guest";
+import { scratchDir } from "../../support/scratch-dir";
 
 const CLI = join(REPO_ROOT, "bin", "apexvisor.js");
 
@@ -52,7 +52,7 @@ describe("partitions/io/disk-guest on the in-kernel ATA controller", () => {
   });
 
   describe("apexvisor boot --drive", () => {
-    const dir = mkdtempSync(join(tmpdir(), "apx-drive-"));
+    const dir = scratchDir("apx-drive-");
     const { image, resultLba } = textDisk(text);
 
     it("copy-on-write by default: the guest's result is printed, the file is unchanged", () => {
