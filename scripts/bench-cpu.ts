@@ -81,7 +81,8 @@ const USAGE = `usage: npm run bench:cpu -- [--quick] [--runs N] [--processes N] 
   --iters N      override every guest's iteration count (boot command line "iters=N")
   --only NAME    run only the guest whose name contains NAME
   --no-qemu      skip the QEMU comparison (it runs when qemu-system-i386 is on PATH)
-  --no-first-run skip the first-run cost (a fresh process per guest, MIPS per 10 ms of guest time)
+  --no-first-run skip the first-run cost (a fresh process per guest: MIPS per 10 ms of guest time, and the blocks
+                 compiled in each of those slices)
 Environment: APEXVISOR_REGIONS=1 (regions of hot blocks) and APEXVISOR_IDLE_SKIP=0 (idle loops run) apply to every
   process of the run, as they do to the apexvisor command; the header names them when set.`;
 
