@@ -167,6 +167,13 @@ function compareWithQemu(specs: readonly GuestImageSpec[], rows: readonly Row[],
 }
 
 const FIRST_SLICES = 6;
+/** The first-run tables' column heads for the slices they show. */
+const SLICE_HEADS = Array.from({ length: FIRST_SLICES }, (_, k) => `${k * 10}-${k * 10 + 10} ms`);
+
+/** One cell per shown slice of `f`: `cell` of the slice, or "-" where the run had none. */
+function sliceCells(f: FirstRunFigure, cell: (s: FirstRunFigure["slices"][number]) => string): string[] {
+  return Array.from({ length: FIRST_SLICES }, (_, k) => (f.slices[k] === undefined ? "-" : cell(f.slices[k]!)));
+}
 
 /** Each guest booted in a fresh node process: MIPS per 10 ms guest-time slice and when full speed is reached. */
 function firstRunCost(specs: readonly GuestImageSpec[], opts: Options): void {
@@ -183,11 +190,11 @@ function firstRunCost(specs: readonly GuestImageSpec[], opts: Options): void {
     "\nFirst-run cost: each guest booted in a fresh node process (dist/scripts/first-run.js); MIPS of each 10 ms slice of guest time\n" +
       "from the boot on; full speed = median MIPS of the later half of the slices; reached = guest ms at the start of the first slice at >= 90% of it.\n",
   );
-  const header = ["guest", "startup ms", ...Array.from({ length: FIRST_SLICES }, (_, k) => `${k * 10}-${k * 10 + 10} ms`), "full speed", "reached at", ""];
+  const header = ["guest", "startup ms", ...SLICE_HEADS, "full speed", "reached at", ""];
   const lines = figures.map(([name, f]) => [
     name,
     fmt(f.startupMs, 0),
-    ...Array.from({ length: FIRST_SLICES }, (_, k) => (f.slices[k] === undefined ? "-" : fmt(f.slices[k]!.mips))),
+    ...sliceCells(f, (x) => fmt(x.mips)),
     fmt(f.steadyMips),
     f.fullSpeedAtMs === undefined ? "never" : `${fmt(f.fullSpeedAtMs, 0)} ms`,
     f.fullSpeedAtMs !== undefined && f.fullSpeedAtMs <= 50 ? "" : "later than 50 ms",
@@ -199,10 +206,10 @@ function firstRunCost(specs: readonly GuestImageSpec[], opts: Options): void {
   );
   const compiled = figures.map(([name, f]) => [
     name,
-    ...Array.from({ length: FIRST_SLICES }, (_, k) => (f.slices[k] === undefined ? "-" : String(f.slices[k]!.compiled))),
+    ...sliceCells(f, (x) => String(x.compiled)),
     f.fullSpeedAtMs === undefined ? "-" : String(f.slices.filter((x) => x.guestMs < f.fullSpeedAtMs!).reduce((n, x) => n + x.compiled, 0)),
   ]);
-  render(["guest", ...Array.from({ length: FIRST_SLICES }, (_, k) => `${k * 10}-${k * 10 + 10} ms`), "before full speed"], compiled);
+  render(["guest", ...SLICE_HEADS, "before full speed"], compiled);
 }
 
 function main(argv: readonly string[]): number {
